@@ -1,0 +1,146 @@
+"""Command line: wires the stages together and nothing else."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import DocgenError, UsageError, display_path
+from .load import PAIRINGS_DIR, find_programmes, load_all, load_strict
+
+_HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
+_CLICK_WORDS = [("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
+                ("Missing argument", "缺少参数"), ("Missing option", "缺少选项"),
+                ("Invalid value for", "取值无效："), ("does not exist", "不存在"),
+                ("Got unexpected extra argument", "多余的参数"), ("requires an argument", "需要一个参数"),
+                ("is not one of", "不是可选值之一"), ("Did you mean", "您是不是想写")]
+
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog, args="", prefix=None):
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading):
+        super().write_heading(_HEADINGS.get(heading, heading))
+
+
+click.Context.formatter_class = _Formatter
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _zh(message: str) -> str:
+    for en, zh in _CLICK_WORDS:
+        message = message.replace(en, zh)
+    return message
+
+
+def _fail(error: DocgenError) -> None:
+    for line in error.lines():
+        click.echo(line, err=True)
+    sys.exit(error.exit_code)
+
+
+@click.group(context_settings=CONTEXT, help="docgen：结对帮扶文书生成工具（通知、实施方案、协议书、责任书、年度总结）。")
+@click.version_option(__version__, "-V", "--version", message="docgen %(version)s", help="显示版本并退出")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def cli() -> None:
+    pass
+
+
+@cli.command(context_settings=CONTEXT, help="检查方案和结对数据。DIR 可以是一个方案目录，也可以是包含多个方案的目录（默认 data/）。")
+@click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def validate(directory: Path) -> None:
+    loaded = load_strict(directory)
+    for item in loaded:
+        pairs = sum(len(p.pairs) for p in item.pairings)
+        click.echo(f"{display_path(item.root)}：{item.programme.title}，结对 {len(item.pairings)} 个，"
+                   f"支援—受援学校 {pairs} 对，数据无误。")
+
+
+@cli.command(context_settings=CONTEXT, help="输出两种数据文件的 JSON Schema，供编辑器自动补全和检查 YAML。")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入目录（生成 programme.schema.json 和 pairing.schema.json）；不写则输出到屏幕")
+@click.option("--kind", type=click.Choice(["programme", "pairing"]), help="只输出一种")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def schema(output: Path | None, kind: str | None) -> None:
+    from .schema import schemas
+
+    all_schemas = schemas()
+    chosen = {kind: all_schemas[kind]} if kind else all_schemas
+    if output is None:
+        body = chosen[kind] if kind else chosen
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    output.mkdir(parents=True, exist_ok=True)
+    for name, body in chosen.items():
+        path = output / f"{name}.schema.json"
+        path.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"已写入 {display_path(path)}")
+
+
+@cli.group(context_settings=CONTEXT, help="新建数据文件的模板。")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def new() -> None:
+    pass
+
+
+@new.command("pairing", context_settings=CONTEXT, help="在方案目录的 pairings/ 下新建一个带注释的结对文件 ID.yaml。")
+@click.argument("pairing_id", metavar="ID")
+@click.option("-p", "--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
+              help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
+@click.option("--county", default="", help="县市区")
+@click.option("--supporter", default="", help="支援学校全称")
+@click.option("--recipient", "recipients", multiple=True, help="受援学校全称，可重复多次")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, supporter: str,
+                recipients: tuple[str, ...], force: bool) -> None:
+    from .checks import _ID_RE
+    from .skeleton import pairing_skeleton
+    from .write import write_atomic
+
+    if not _ID_RE.match(pairing_id):
+        raise UsageError(f"结对标识“{pairing_id}”中不能有空格和 / \\ : * ? \" < > | 等字符")
+    if programme_dir is None:
+        found = find_programmes(Path("data"))
+        if len(found) != 1:
+            raise UsageError("data/ 下有多个方案，请用 --programme 指定其中一个："
+                             + "、".join(display_path(p) for p in found))
+        programme_dir = found[0]
+    elif not (programme_dir / "programme.yaml").is_file():
+        raise UsageError(f"{display_path(programme_dir)} 不是方案目录（没有 programme.yaml）")
+    target = programme_dir / PAIRINGS_DIR / f"{pairing_id}.yaml"
+    if target.exists() and not force:
+        raise UsageError(f"{display_path(target)} 已存在；如要覆盖请加 --force")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, pairing_skeleton(county, supporter, list(recipients)).encode("utf-8"))
+    click.echo(f"已新建 {display_path(target)}，请填写后运行 docgen validate 检查。")
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="docgen", standalone_mode=False)
+    except DocgenError as error:
+        _fail(error)
+    except click.exceptions.Abort:
+        click.echo("已取消。", err=True)
+        sys.exit(130)
+    except click.exceptions.UsageError as error:
+        if error.ctx is not None:
+            click.echo(error.ctx.get_usage(), err=True)
+        click.echo(f"错误：{_zh(error.format_message())}", err=True)
+        sys.exit(2)
+    except click.exceptions.ClickException as error:
+        click.echo(f"错误：{_zh(error.format_message())}", err=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        click.echo("已中断。", err=True)
+        sys.exit(130)
+
+
+if __name__ == "__main__":
+    main()

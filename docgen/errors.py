@@ -1,0 +1,88 @@
+"""Exception types: one per kind of failure a user can meet.
+
+Every message a user reads is Chinese; every exception carries enough to
+print it without a traceback (see ``cli.main``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in one input file, printed as ``file:line:col  field  message``."""
+
+    file: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        field = self.field or "-"
+        return f"{where}  {field}  {self.message}"
+
+
+def display_path(path: Path | str) -> str:
+    """A path as the user typed it: relative to the working directory when possible."""
+    p = Path(path)
+    try:
+        return str(p.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(p)
+
+
+class DocgenError(Exception):
+    """Base of every error docgen reports to a user."""
+
+    exit_code = 1
+
+    def lines(self) -> list[str]:
+        return [str(self)]
+
+
+class InputError(DocgenError):
+    """The YAML input (programme, pairing or activity files) is invalid."""
+
+    exit_code = 2
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__(f"输入数据有 {len(self.problems)} 处错误")
+
+    def lines(self) -> list[str]:
+        return [str(p) for p in self.problems] + [f"共 {len(self.problems)} 处错误，请修改后重试。"]
+
+
+class TemplateError(DocgenError):
+    """A template is broken: bad tag, unknown variable, unreadable file."""
+
+    exit_code = 3
+
+    def __init__(self, template: str, message: str):
+        self.template = template
+        self.message = message
+        super().__init__(f"模板 {template}：{message}")
+
+
+class RenderError(DocgenError):
+    """One or more documents could not be produced; the others were written."""
+
+    exit_code = 4
+
+    def __init__(self, failures: list[tuple[str, str]]):
+        self.failures = failures
+        super().__init__(f"{len(failures)} 个文档生成失败")
+
+    def lines(self) -> list[str]:
+        out = [f"以下 {len(self.failures)} 个文档生成失败（其余文档已正常写出）："]
+        out += [f"  {name}：{why}" for name, why in self.failures]
+        return out
+
+
+class UsageError(DocgenError):
+    """The command line names something that does not exist."""
+
+    exit_code = 2

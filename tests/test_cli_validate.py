@@ -1,0 +1,99 @@
+"""The CLI as a user runs it: exit codes, Chinese output, no tracebacks."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import jsonschema
+import yaml
+
+from docgen.source import read
+
+from tests.conftest import DATA, MINI_PAIRING, ROOT
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "docgen", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_validate_examples_exit_zero():
+    result = run("validate", "data")
+    assert result.returncode == 0, result.stderr
+    assert "支援—受援学校 15 对" in result.stdout
+    assert "结对 6 个" in result.stdout
+
+
+def test_validate_bad_input_exit_two_without_traceback(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING.encode("gbk"), "p2": "county: [\n"})
+    result = run("validate", str(root))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ".yaml:" in ln]
+    assert len(lines) == 2 and "UTF-8" in lines[0]
+
+
+def test_validate_missing_directory():
+    result = run("validate", "no-such-dir")
+    assert result.returncode == 2 and "找不到目录" in result.stderr
+
+
+def test_help_is_chinese():
+    for args in (["--help"], ["validate", "--help"], ["schema", "--help"], ["new", "pairing", "--help"]):
+        result = run(*args)
+        assert result.returncode == 0
+        assert "用法：" in result.stdout and "显示本帮助并退出" in result.stdout
+
+
+def test_unknown_option_message_is_chinese():
+    result = run("validate", "--bogus")
+    assert result.returncode == 2 and "没有这个选项" in result.stderr
+
+
+def _jsonable(value):
+    return json.loads(json.dumps(value, default=str))
+
+
+def test_schema_is_valid_and_examples_conform(tmp_path):
+    result = run("schema")
+    assert result.returncode == 0
+    schemas = json.loads(result.stdout)
+    for schema in schemas.values():
+        jsonschema.Draft202012Validator.check_schema(schema)
+    for prog in DATA.glob("*/programme.yaml"):
+        jsonschema.validate(_jsonable(read(prog).data), schemas["programme"])
+        for pairing in (prog.parent / "pairings").glob("*.yaml"):
+            jsonschema.validate(_jsonable(read(pairing).data), schemas["pairing"])
+    # and a broken file does not conform
+    broken = yaml.safe_load(MINI_PAIRING)
+    broken["unknown"] = 1
+    try:
+        jsonschema.validate(broken, schemas["pairing"])
+    except jsonschema.ValidationError:
+        pass
+    else:
+        raise AssertionError("unknown key accepted by the schema")
+
+
+def test_schema_to_directory(tmp_path):
+    result = run("schema", "-o", str(tmp_path))
+    assert result.returncode == 0
+    assert json.loads((tmp_path / "pairing.schema.json").read_text("utf-8"))["type"] == "object"
+
+
+def test_new_pairing_skeleton_guides_the_clerk(make_programme):
+    root = make_programme()
+    result = run("new", "pairing", "p9", "-p", str(root), "--county", "测试县", "--supporter", "甲中学",
+                 "--recipient", "丁中学")
+    assert result.returncode == 0, result.stderr
+    text = (root / "pairings" / "p9.yaml").read_text("utf-8")
+    assert "丁中学" in text and "#" in text
+    # unfilled leads are reported, with line numbers, until the clerk fills them in
+    check = run("validate", str(root))
+    assert check.returncode == 2
+    assert "p9.yaml:11:" in check.stderr and "supporter.lead.name  不能为空" in check.stderr
+    filled = text.replace('name: ""', "name: 某某某")
+    (root / "pairings" / "p9.yaml").write_text(filled, encoding="utf-8")
+    assert run("validate", str(root)).returncode == 0
+    again = run("new", "pairing", "p9", "-p", str(root))
+    assert again.returncode == 2 and "已存在" in again.stderr

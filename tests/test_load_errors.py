@@ -1,0 +1,214 @@
+"""Every kind of mistake a clerk can make gives one Chinese line with file, line and field."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from docgen.load import load_programme
+from tests.conftest import MINI_PAIRING, MINI_PROGRAMME
+
+LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+)  (?P<field>\S+)  (?P<msg>.+)$")
+
+
+def problems_of(root):
+    loaded = load_programme(root)
+    return [str(p) for p in loaded.problems], loaded
+
+
+def only(root):
+    lines, _ = problems_of(root)
+    assert len(lines) == 1, lines
+    match = LINE.match(lines[0])
+    assert match, lines[0]
+    return match
+
+
+def test_examples_are_valid_and_complete():
+    from tests.conftest import DATA
+
+    yichun = load_programme(DATA / "yichun-2022")
+    gaotai = load_programme(DATA / "gaotai-2020")
+    assert yichun.problems == [] and gaotai.problems == []
+    assert sum(len(p.pairs) for p in yichun.pairings) == 15
+    assert len(gaotai.pairings) == 6
+    assert all(len(p.recipients) >= 1 for p in gaotai.pairings)
+    assert any(len(p.recipients) > 1 for p in gaotai.pairings)  # one-to-many
+    supporters = [p.supporter.name for p in yichun.pairings]
+    assert supporters.count("奉新一中") == 2  # one school in two pairings
+
+
+def test_missing_required_field(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING.replace("county: 测试县\n", "")})
+    m = only(root)
+    assert m["file"].endswith("pairings/p1.yaml")
+    assert m["field"] == "county" and "缺少必填字段" in m["msg"]
+
+
+def test_wrong_type_points_at_value(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING.replace("  - name: 乙中学\n  - name: 丙中学\n",
+                                                                "  name: 乙中学\n")})
+    m = only(root)
+    assert m["field"] == "recipients" and "应为列表" in m["msg"]
+    assert m["line"] == "6"
+
+
+def test_empty_value(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING.replace("  - name: 丙中学", '  - name: ""')})
+    m = only(root)
+    assert (m["field"], m["line"], m["col"]) == ("recipients[1].name", "7", "11")
+    assert m["msg"] == "不能为空"
+
+
+def test_unknown_key_suggests(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING + "signd_on: 2022-10-01\n"})
+    m = only(root)
+    assert m["field"] == "signd_on" and m["line"] == "8" and m["col"] == "1"
+    assert "未知字段" in m["msg"] and "signed_on" in m["msg"]
+
+
+def test_unknown_nested_key_suggests(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING.replace("position: 校长", "positon: 校长")})
+    m = only(root)
+    assert m["field"] == "supporter.lead.positon" and "position" in m["msg"]
+
+
+def test_duplicate_key(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING + "county: 另一个县\n"})
+    m = only(root)
+    assert m["field"] == "county" and m["line"] == "8" and "重复" in m["msg"] and "第 1 行" in m["msg"]
+
+
+def test_malformed_yaml(make_programme):
+    root = make_programme(pairings={"p1": "county: 测试县\nsupporter:\n  name: 甲中学\n   lead: x\n"})
+    m = only(root)
+    assert m["line"] == "4" and m["field"] == "-"
+    assert re.search("[\u4e00-\u9fff]", m["msg"])  # the message is Chinese
+
+
+def test_tab_indentation(make_programme):
+    root = make_programme(pairings={"p1": "county: 测试县\nsupporter:\n\tname: 甲中学\n"})
+    m = only(root)
+    assert "Tab" in m["msg"] and m["line"] == "3"
+
+
+def test_gbk_file_is_explained(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING.encode("gbk")})
+    m = only(root)
+    assert "UTF-8" in m["msg"] and "GBK" in m["msg"] and "另存为" in m["msg"]
+    assert m["line"] == "1"
+
+
+def test_empty_file(make_programme):
+    root = make_programme(pairings={"p1": "# 只有注释\n\n"})
+    m = only(root)
+    assert "文件为空" in m["msg"]
+
+
+def test_impossible_date(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING + "signed_on: 2022-02-30\n"})
+    m = only(root)
+    assert m["field"] == "signed_on" and "不是存在的日期" in m["msg"]
+
+
+def test_date_of_wrong_shape(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING + "signed_on: 2022年2月3日\n"})
+    m = only(root)
+    assert m["field"] == "signed_on" and "2022-09-01" in m["msg"]
+
+
+def test_cycle_ending_before_start(make_programme):
+    root = make_programme(MINI_PROGRAMME.replace("  start: 2022-09-01\n", "  start: 2022-09-01\n  end: 2021-08-31\n"))
+    m = only(root)
+    assert m["file"].endswith("programme.yaml")
+    assert (m["field"], m["line"]) == ("cycle.end", "8") and "不晚于开始日期" in m["msg"]
+
+
+def test_same_pairing_id_twice(make_programme):
+    root = make_programme(pairings={"a": "id: same\n" + MINI_PAIRING, "b": "id: same\n" + MINI_PAIRING})
+    m = only(root)
+    assert m["file"].endswith("b.yaml") and m["field"] == "id" and "a.yaml" in m["msg"]
+
+
+def test_control_character(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING.replace("乙中学", "乙\x0b中学")})
+    m = only(root)
+    assert "U+000B" in m["msg"] and m["line"] == "6" and m["col"] == "12"
+
+
+def test_escaped_control_character_in_quotes(make_programme):
+    root = make_programme(pairings={"p1": MINI_PAIRING.replace("乙中学", '"乙\\x01中学"')})
+    m = only(root)
+    assert "U+0001" in m["msg"] and m["field"] == "recipients[0].name"
+
+
+def test_alias_is_refused(make_programme):
+    bomb = 'a: &a ["x","x"]\nb: &b [*a,*a]\nc: &c [*b,*b]\ncounty: *c\n'
+    m = only(make_programme(pairings={"p1": bomb}))
+    assert "别名" in m["msg"] and m["line"] == "2"
+
+
+def test_python_object_tags_are_not_executed(make_programme):
+    body = MINI_PAIRING.replace("county: 测试县", "county: !!python/object/apply:os.system ['echo hi']")
+    m = only(make_programme(pairings={"p1": body}))
+    assert m["line"] == "1" and m["field"] == "county" and "标签" in m["msg"]
+
+
+def test_yes_and_no_stay_text(make_programme):
+    _, loaded = problems_of(make_programme(pairings={"p1": MINI_PAIRING + "remark: no\n"}))
+    assert loaded.pairings[0].remark == "no"
+
+
+def test_doc_number_format(make_programme):
+    m = only(make_programme(MINI_PROGRAMME.replace("测教字〔2022〕5号", "测教字[2022]05号")))
+    assert m["field"] == "notices[0].doc_no" and "〔" in m["msg"]
+
+
+def test_doc_number_must_match_bureau_code(make_programme):
+    m = only(make_programme(MINI_PROGRAMME.replace("测教字〔2022〕5号", "另教字〔2022〕5号")))
+    assert m["field"] == "notices[0].doc_no" and "测教字" in m["msg"]
+
+
+def test_enum_value_suggests(make_programme):
+    prog = MINI_PROGRAMME + ("commitments:\n  - {id: x, activity: lesson_delivry, by: supporter,"
+                             " per: term, what: 送课, times: 3}\n")
+    m = only(make_programme(prog))
+    assert m["field"] == "commitments[0].activity" and "lesson_delivery" in m["msg"]
+
+
+def test_recipient_reference_must_exist(make_programme):
+    pairing = MINI_PAIRING + ("teacher_pairs:\n  - mentor: {name: 甲某某}\n    mentee: {name: 乙某某}\n"
+                              "    recipient_school: 乙中校\n")
+    m = only(make_programme(pairings={"p1": pairing}))
+    assert m["field"] == "teacher_pairs[0].recipient_school" and "乙中学" in m["msg"]
+
+
+def test_rubric_total_must_add_up(make_programme):
+    prog = MINI_PROGRAMME + ("rubric:\n  items:\n    - {no: 1, category: 组织, title: 组织, points: 60, criteria: 有方案}\n"
+                             "    - {no: 2, category: 加分, title: 加分, points: 5, criteria: 有报道, bonus: true}\n")
+    m = only(make_programme(prog))
+    assert m["field"] == "rubric.total" and "60" in m["msg"]
+
+
+def test_all_errors_of_a_run_are_reported_together(make_programme):
+    root = make_programme(pairings={
+        "a": MINI_PAIRING.replace("county: 测试县\n", ""),
+        "b": MINI_PAIRING + "signed_on: 2022-02-30\nfoo: 1\n",
+        "c": MINI_PAIRING,
+    })
+    lines, loaded = problems_of(root)
+    assert len(lines) == 3, lines
+    assert [p.id for p in loaded.pairings] == ["c"]  # the valid pairing is not lost
+
+
+def test_seal_outside_programme_folder(make_programme):
+    m = only(make_programme(MINI_PROGRAMME.replace("  doc_code: 测教字\n", "  doc_code: 测教字\n  seal: ../x.png\n")))
+    assert m["field"] == "bureau.seal" and "方案目录" in m["msg"]
+
+
+@pytest.mark.parametrize("month", ["2021-09", "2025-09"])
+def test_month_outside_cycle(make_programme, month):
+    pairing = MINI_PAIRING.replace("  - name: 丙中学\n", "") + (
+        f"monthly_plan:\n  - month: {month}\n    items:\n      - content: 管理指导\n")
+    m = only(make_programme(pairings={"p1": pairing}))
+    assert m["field"] == "monthly_plan[0].month" and "不在帮扶周期" in m["msg"]
