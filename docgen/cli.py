@@ -121,6 +121,92 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
     click.echo(f"已新建 {display_path(target)}，请填写后运行 docgen validate 检查。")
 
 
+@cli.command(context_settings=CONTEXT, help="由数据生成 Word 文件（通知、实施方案、协议书、责任书、年度总结）。"
+                                             "DIR 默认 data/，输出到 out/<方案>/ 和 out/<方案>/<结对>/。")
+@click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="输出目录")
+@click.option("-k", "--kind", "kinds", multiple=True, metavar="KIND",
+              help="只生成某类文书，可重复：notice、plan、agreement、letter、summary，"
+                   "或 programme_plan、pairing_plan、management_letter、teacher_letter")
+@click.option("-p", "--pairing", "pairings", multiple=True, metavar="ID", help="只生成某个结对的文书，可重复")
+@click.option("-y", "--year", "years", multiple=True, metavar="YEAR",
+              help="年度总结的年度（周期年度的起始年份，如 2022）；不写则只生成已填写总结文字的年度")
+@click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
+              help="模板目录（默认使用自带的 templates/）")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
+          years: tuple[str, ...], template_dir: Path | None) -> None:
+    from .errors import InputError, RenderError
+    from .jobs import plan_jobs
+    from .kinds import BY_NAME, GROUPS, select
+    from .render import TEMPLATE_DIR, Renderer
+    from .write import write_atomic
+
+    unknown = [k for k in kinds if k not in BY_NAME and k not in GROUPS]
+    if unknown:
+        raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(dict.fromkeys(GROUPS + list(BY_NAME)))}")
+    chosen = select(kinds)
+    everything = load_all(directory)
+    if pairings:
+        known = {p.id for item in everything for p in item.pairings}
+        missing = [p for p in pairings if p not in known]
+        if missing:
+            raise UsageError(f"找不到结对“{'、'.join(missing)}”（结对标识即 pairings/ 下的文件名）")
+    renderer = Renderer(template_dir or TEMPLATE_DIR)
+    problems, failures, written = [], [], 0
+    for loaded in everything:
+        problems += loaded.problems
+        if loaded.programme is None:
+            click.echo(f"{display_path(loaded.root)}：方案文件有错误，跳过此方案。", err=True)
+            continue
+        jobs = plan_jobs(loaded, chosen, output, pairing_ids=set(pairings) or None, years=set(years) or None)
+        count = 0
+        for job in jobs:
+            try:
+                data = renderer.render(job.template, job.kind.context(job.scope), title=job.path.stem)
+                write_atomic(job.path, data)
+                count += 1
+            except DocgenError as error:
+                job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
+                failures.append((display_path(job.path), str(error)))
+        written += count
+        click.echo(f"{display_path(loaded.root)} → {display_path(output / loaded.id)}：已生成 {count} 个文件")
+    if problems:
+        click.echo("以下数据有错误，相关文件未生成：", err=True)
+        _fail(InputError(problems))
+    if failures:
+        _fail(RenderError(failures))
+    click.echo(f"完成：共 {written} 个文件。")
+
+
+@cli.group(context_settings=CONTEXT, help="模板相关命令。")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def templates() -> None:
+    pass
+
+
+@templates.command("check", context_settings=CONTEXT,
+                   help="检查模板：标签能否解析（包括被 Word 拆开的标签），用到的每个变量在对应文书的数据中是否存在。")
+@click.argument("directory", metavar="DIR", required=False, type=click.Path(path_type=Path))
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def templates_check(directory: Path | None) -> None:
+    from .render import TEMPLATE_DIR
+    from .tplcheck import check_dir
+
+    folder = directory or TEMPLATE_DIR
+    if not folder.is_dir():
+        raise UsageError(f"找不到模板目录 {display_path(folder)}")
+    files, findings = check_dir(folder)
+    if not files:
+        raise UsageError(f"{display_path(folder)} 中没有 .docx 模板")
+    for finding in findings:
+        click.echo(str(finding), err=True)
+    if findings:
+        click.echo(f"{len(findings)} 处问题，请在 Word 中修改模板后重新检查。", err=True)
+        sys.exit(3)
+    click.echo(f"已检查 {len(files)} 个模板，没有发现问题。")
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="docgen", standalone_mode=False)

@@ -129,6 +129,7 @@ def load_programme(root: Path) -> Loaded:
             continue
         seen[pairing.id] = src
         loaded.pairings.append(pairing)
+    loaded.pairings.sort(key=lambda p: (p.no is None, p.no or 0, p.id))
     if loaded.programme is not None and not pairing_files(root):
         loaded.problems.append(Problem(display_path(root / PAIRINGS_DIR), 0, 0, "",
                                        f"没有结对文件：请在 {PAIRINGS_DIR}/ 下为每个结对建一个 .yaml 文件"

@@ -8,14 +8,21 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
 
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
 def _text(value: Any) -> Any:
-    """Accept numbers where text is meant (phone numbers, years), but not lists or booleans."""
+    """Accept numbers where text is meant (phone numbers, years), but not lists or booleans.
+
+    White space between two Chinese characters is dropped: YAML's folded style (``>``)
+    joins lines with a space, which is right for English and wrong for Chinese.
+    """
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, str):
-        return value.strip()
+        return _CJK_GAP.sub("", value.strip())
     return value
 
 

@@ -142,6 +142,8 @@ class Pairing(Strict):
 
     id: PairingId | None = None
     """标识；不写则用文件名"""
+    no: int | None = Field(default=None, ge=1)
+    """在名单中的序号；名单按序号排列，没有序号的排在后面"""
     county: Text
     """县市区, e.g. 万载县；跨县结对可写 靖安县/奉新县"""
     remark: OptText = ""

@@ -1,0 +1,185 @@
+"""docgen build on the examples: the documents exist and are real official documents."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from tests.conftest import DATA, ROOT
+from tests.docx_props import all_text, effective_ppr, effective_run
+
+
+def run(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "docgen", *args], cwd=ROOT, capture_output=True, text=True, env=env)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = run("build", "data", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def docs(folder: Path, pattern: str) -> list[Path]:
+    return sorted(folder.glob(pattern))
+
+
+def test_yichun_documents_exist(built):
+    root = built / "yichun-2022"
+    assert len(docs(root, "通知_*.docx")) == 1
+    assert len(docs(root, "实施方案_*.docx")) == 1
+    assert len(docs(root, "*/协议书_*.docx")) == 15
+    pairing_dirs = [d for d in root.iterdir() if d.is_dir()]
+    assert len(pairing_dirs) == 14
+    for d in pairing_dirs:
+        assert len(docs(d, "实施方案_*.docx")) == 1
+        assert docs(d, "管理帮扶责任书_*.docx") and docs(d, "教师结对帮扶责任书_*.docx")
+
+
+def test_gaotai_documents_exist(built):
+    root = built / "gaotai-2020"
+    assert len(docs(root, "*/协议书_*.docx")) == 14  # every supporter–recipient pair
+    assert len(docs(root, "*/实施方案_*.docx")) == 6
+    assert len(docs(root, "*/教师结对帮扶责任书_*.docx")) == 14
+    assert docs(root, "chengguan/年度工作总结_2020年度.docx")
+
+
+def test_every_document_is_clean_and_gbt9704_shaped(built):
+    files = docs(built, "**/*.docx")
+    assert len(files) > 100
+    for path in files:
+        doc = Document(str(path))
+        text = all_text(doc)
+        assert "{{" not in text and "{%" not in text and "}}" not in text, path
+        assert "None" not in text, path
+        section = doc.sections[0]
+        assert (section.page_width.twips, section.page_height.twips) == (11906, 16838)
+        assert abs(section.top_margin.twips - 2098) <= 57 and abs(section.bottom_margin.twips - 1984) <= 57
+        assert abs(section.left_margin.twips - 1587) <= 57 and abs(section.right_margin.twips - 1474) <= 57
+        body = [p for p in doc.paragraphs if p.style.style_id == "Body" and p.text.strip()]
+        assert body, path
+        font, size, _ = effective_run(doc, body[0], body[0].runs[0])
+        assert (font, size) == ("仿宋_GB2312", 32), path
+        spacing = effective_ppr(doc, body[0], "w:spacing")
+        assert spacing.get(qn("w:line")) == "579" and spacing.get(qn("w:lineRule")) == "exact"
+        xml = zipfile.ZipFile(path).read("word/document.xml").decode() + zipfile.ZipFile(path).read("word/styles.xml").decode()
+        assert "Theme=" not in xml and "asciiTheme" not in xml, path  # no theme fonts anywhere
+
+
+def test_notice(built):
+    path = built / "yichun-2022" / "通知_宜教体字〔2022〕38号.docx"
+    doc = Document(str(path))
+    mark = next(p for p in doc.paragraphs if p.style.style_id == "IssuerMark")
+    assert mark.text == "宜春市教育体育局文件"
+    font, size, color = effective_run(doc, mark, mark.runs[0])
+    assert color == "FF0000" and font == "方正小标宋简体" and size <= 72
+    doc_no = next(p for p in doc.paragraphs if p.style.style_id == "DocNo")
+    assert doc_no.text == "宜教体字〔2022〕38号"
+    rule = effective_ppr(doc, doc_no, "w:pBdr").find(qn("w:bottom"))
+    assert rule.get(qn("w:color")) == "FF0000"
+    texts = [p.text for p in doc.paragraphs]
+    assert "（此件主动公开）" in texts
+    assert texts[texts.index("（此件主动公开）") - 1].startswith("2022年11月8日")  # 附注 follows the date
+    assert any(t.endswith("各市直高中学校：") for t in texts)
+    assert "附件：宜春市县域普通高中结对帮扶学校名单" in texts
+    assert any("聂爱武" in t and "ycjjk@163.com" in t for t in texts)
+    label = next(p for p in doc.paragraphs if p.style.style_id == "AttachmentLabel")
+    assert label.text == "附件"
+    # the pair list: header plus 15 pairs, grouped by county as in seed 000
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "县市区")
+    rows = [[c.text for c in r.cells] for r in table.rows]
+    assert rows[0] == ["县市区", "支援学校", "受援学校", "备注"]
+    assert len(rows) == 16
+    assert rows[1] == ["袁州区/市直", "宜春中学", "宜春十中", "市直学校帮扶区属学校"]
+    assert rows[14][2] == "万载县株潭中学" and rows[14][0] == "" and rows[14][1] == ""
+    assert {r[2] for r in rows[1:]} >= {"靖安中学", "奉新四中", "铜鼓中学", "宜春实验中学"}
+    header_row = table.rows[0]._tr
+    assert header_row.trPr is not None and header_row.trPr.find(qn("w:tblHeader")) is not None
+    width = sum(int(g.get(qn("w:w"))) for g in table._tbl.tblGrid.findall(qn("w:gridCol")))
+    assert width <= 8845  # inside the type area
+    # the plan follows the notice (印发 form)
+    assert "宜春市县域普通高中结对帮扶工作方案" in texts
+    # 版记
+    colophon = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
+    assert "宜春市教育体育局办公室" in colophon and "2022年11月8日印发" in colophon
+
+
+def test_page_numbers_odd_right_even_left(built):
+    doc = Document(str(built / "yichun-2022" / "实施方案_宜春市县域普通高中结对帮扶工作方案.docx"))
+    settings = doc.settings.element
+    assert settings.find(qn("w:evenAndOddHeaders")) is not None
+    section = doc.sections[0]
+    odd, even = section.footer.paragraphs[0], section.even_page_footer.paragraphs[0]
+    assert odd.text.startswith("— ") and odd.text.endswith(" —")
+    assert "PAGE" in odd._p.xml
+    assert effective_ppr(doc, odd, "w:jc").get(qn("w:val")) == "right"
+    assert effective_ppr(doc, even, "w:jc").get(qn("w:val")) == "left"
+    assert effective_run(doc, odd)[:2] == ("宋体", 28)
+
+
+def test_agreement_spans_three_school_years(built):
+    path = built / "yichun-2022" / "wanzai" / "协议书_万载中学—万载县株潭中学.docx"
+    doc = Document(str(path))
+    text = all_text(doc)
+    assert "甲方（支援学校）：万载中学" in text and "乙方（受援学校）：万载县株潭中学" in text
+    assert "自2022年9月1日起至2025年8月31日止，为期三年" in text
+    assert "2022—2023学年、2023—2024学年、2024—2025学年" in text
+    assert "宜教体字〔2022〕38号" in text
+    assert "不少于3个学科、5人次" in text  # the commitment's numbers
+    assert "万载县教育体育局（盖章）" in text
+
+
+def test_cross_county_agreement_has_two_bureaus(built):
+    doc = Document(str(built / "yichun-2022" / "fengxin-jingan" / "协议书_奉新一中—靖安中学.docx"))
+    text = all_text(doc)
+    assert "奉新县教育体育局（盖章）" in text and "靖安县教育体育局（盖章）" in text
+    assert "一式四份" in text
+
+
+def test_teacher_letter_counts_from_commitments(built):
+    letter = docs(built / "gaotai-2020" / "chengguan", "教师结对帮扶责任书_*.docx")[0]
+    text = all_text(Document(str(letter)))
+    assert "每学期与乙方开展教育教学交流不少于10次" in text
+
+
+def test_summary_uses_the_schools_text(built):
+    doc = Document(str(built / "gaotai-2020" / "chengguan" / "年度工作总结_2020年度.docx"))
+    text = all_text(doc)
+    assert "2020年度" in text and "一、基本情况" in text and "四、下一步打算" in text
+    assert "建立了双方教导处每月一次的教学常规联合检查制度。" in text
+    assert "2020年12月18日" in text
+    assert "活动统计待补充" in text  # a clear place for the activity numbers
+
+
+def test_same_input_gives_same_bytes(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run("build", "data/gaotai-2020", "-o", str(a), "-p", "chengguan").returncode == 0
+    assert run("build", "data/gaotai-2020", "-o", str(b), "-p", "chengguan").returncode == 0
+    files_a = sorted(p.relative_to(a) for p in a.rglob("*.docx"))
+    assert files_a == sorted(p.relative_to(b) for p in b.rglob("*.docx")) and files_a
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes(), rel
+
+
+def test_source_date_epoch_is_honoured(tmp_path):
+    import os
+
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    assert run("build", "data/gaotai-2020", "-o", str(tmp_path), "-k", "agreement", "-p", "sanzhong", env=env).returncode == 0
+    path = next(tmp_path.rglob("*.docx"))
+    core = zipfile.ZipFile(path).read("docProps/core.xml").decode()
+    assert "2023-11-14T22:13:20Z" in core
+    assert all(i.date_time == (2023, 11, 14, 22, 13, 20) for i in zipfile.ZipFile(path).infolist())
+
+
+def test_file_names_name_the_schools_and_are_safe(built):
+    names = [p.name for p in built.rglob("*.docx")]
+    assert "协议书_万载中学—万载县第二中学.docx" in names
+    assert all(not re.search(r'[\\/:*?"<>|]', n) for n in names)

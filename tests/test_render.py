@@ -1,0 +1,89 @@
+"""Rendering safety: escaping, strict variables, failures that do not lose other documents."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+
+from docx import Document
+
+from tests.conftest import MINI_PAIRING, MINI_PROGRAMME, ROOT
+from tests.docx_props import all_text
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "docgen", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_special_characters_come_out_literally(make_programme, tmp_path):
+    root = make_programme(pairings={"p1": MINI_PAIRING.replace("甲中学", '"R&D<实验>中学"')})
+    out = tmp_path / "out"
+    result = run("build", str(root), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    agreement = next(out.rglob("协议书_*.docx"))
+    assert agreement.name == "协议书_R&D_实验_中学—乙中学.docx" or agreement.name == "协议书_R&D_实验_中学—丙中学.docx"
+    text = all_text(Document(str(agreement)))
+    assert "甲方（支援学校）：R&D<实验>中学" in text
+    xml = zipfile.ZipFile(agreement).read("word/document.xml").decode()
+    assert "R&amp;D&lt;实验&gt;中学" in xml
+
+
+def test_per_county_notice_is_a_batch(make_programme, tmp_path):
+    programme = MINI_PROGRAMME + """\
+  - id: sign
+    doc_no: 测教字〔2022〕6号
+    date: 2022-10-12
+    title: 关于签订结对帮扶协议的通知
+    addressees: [有关学校]
+    body: [请按时签订协议。]
+    per_county: true
+    attachments:
+      - {title: 结对学校名单, content: pair_list}
+"""
+    other = MINI_PAIRING.replace("county: 测试县", "county: 另一县").replace("甲中学", "丁中学")
+    root = make_programme(programme, {"p1": MINI_PAIRING, "p2": other})
+    out = tmp_path / "out"
+    assert run("build", str(root), "-o", str(out), "-k", "notice").returncode == 0
+    names = sorted(p.name for p in (out / "prog").glob("*.docx"))
+    assert names == ["通知_测教字〔2022〕5号.docx", "通知_测教字〔2022〕6号_另一县.docx", "通知_测教字〔2022〕6号_测试县.docx"]
+    text = all_text(Document(str(out / "prog" / "通知_测教字〔2022〕6号_另一县.docx")))
+    assert "丁中学" in text and "甲中学" not in text  # only that county's pairs
+
+
+def test_missing_variable_names_template_and_variable_and_spares_the_rest(tmp_path):
+    templates = tmp_path / "tpl"
+    shutil.copytree(ROOT / "templates", templates)
+    doc = Document(str(templates / "agreement.docx"))
+    doc.add_paragraph("{{ a.nmae }}")
+    doc.save(str(templates / "agreement.docx"))
+    out = tmp_path / "out"
+    out.mkdir()
+    stale = out / "gaotai-2020" / "sanzhong" / "协议书_高台三中—黑泉镇中心小学.docx"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"old")
+    result = run("build", "data/gaotai-2020", "-o", str(out), "-p", "sanzhong", "-t", str(templates))
+    assert result.returncode == 4
+    assert "agreement.docx" in result.stderr and "nmae" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not stale.exists()  # no out-of-date or half-written agreement
+    folder = out / "gaotai-2020" / "sanzhong"
+    assert list(folder.glob("实施方案_*.docx")) and list(folder.glob("教师结对帮扶责任书_*.docx"))
+    assert not list(folder.glob(".tmp-*"))
+
+
+def test_invalid_pairing_does_not_stop_the_others(make_programme, tmp_path):
+    root = make_programme(pairings={"good": MINI_PAIRING, "bad": MINI_PAIRING.replace("county: 测试县\n", "")})
+    out = tmp_path / "out"
+    result = run("build", str(root), "-o", str(out))
+    assert result.returncode == 2
+    assert "bad.yaml" in result.stderr and "county" in result.stderr
+    assert list((out / "prog" / "good").glob("协议书_*.docx"))
+    assert not (out / "prog" / "bad").exists()
+
+
+def test_unknown_kind_and_pairing_are_usage_errors():
+    bad_kind = run("build", "-k", "nope")
+    assert bad_kind.returncode == 2 and "agreement" in bad_kind.stderr
+    bad_pairing = run("build", "-p", "nope")
+    assert bad_pairing.returncode == 2 and "找不到结对" in bad_pairing.stderr

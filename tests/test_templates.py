@@ -1,0 +1,81 @@
+"""Templates: the committed files are what the build script makes, and the checker finds real faults."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+from docx import Document
+
+from docgen.tplcheck import check_dir, check_template
+from tests.conftest import ROOT
+
+
+def test_committed_templates_are_what_the_script_builds(tmp_path):
+    result = subprocess.run([sys.executable, str(ROOT / "templates" / "build.py"), "--out", str(tmp_path)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    built = sorted(p.name for p in tmp_path.glob("*.docx"))
+    committed = sorted(p.name for p in (ROOT / "templates").glob("*.docx"))
+    assert built == committed
+    for name in built:
+        assert (tmp_path / name).read_bytes() == (ROOT / "templates" / name).read_bytes(), name
+
+
+def test_shipped_templates_pass_the_check():
+    files, findings = check_dir(ROOT / "templates")
+    assert len(files) == 6 and findings == []
+
+
+def _copy(tmp_path, name="teacher_letter.docx"):
+    target = tmp_path / name
+    shutil.copy(ROOT / "templates" / name, target)
+    return target
+
+
+def _append_runs(path, pieces: list[str]):
+    doc = Document(str(path))
+    para = doc.add_paragraph()
+    for piece in pieces:
+        para.add_run(piece).bold = len(piece) % 2 == 0  # different formatting, so Word keeps runs apart
+    doc.save(str(path))
+
+
+def test_tag_split_across_runs_is_understood(tmp_path):
+    path = _copy(tmp_path)
+    _append_runs(path, ["{{ men", "tor.na", "me }}"])
+    assert check_template(path) == []
+
+
+def test_misspelled_variable_is_named_with_a_suggestion(tmp_path):
+    path = _copy(tmp_path)
+    _append_runs(path, ["{{ mentor.nmae }}"])
+    findings = check_template(path)
+    assert len(findings) == 1
+    assert "mentor.nmae" in findings[0].message and "name" in findings[0].message
+
+
+def test_loop_variables_are_checked_against_their_items(tmp_path):
+    path = _copy(tmp_path, "plan.docx")
+    doc = Document(str(path))
+    doc.add_paragraph("{%p for s in plan.sections %}")
+    doc.add_paragraph("{{ s.titel }}")
+    doc.add_paragraph("{%p endfor %}")
+    doc.save(str(path))
+    findings = check_template(path)
+    assert findings and "plan.sections[].titel" in findings[0].message and "title" in findings[0].message
+
+
+def test_broken_tag_is_reported(tmp_path):
+    path = _copy(tmp_path)
+    _append_runs(path, ["{{ mentor.name }"])
+    findings = check_template(path)
+    assert findings and "语法" in findings[0].message
+
+
+def test_cli_check_exit_code(tmp_path):
+    path = _copy(tmp_path)
+    _append_runs(path, ["{{ nothing_here }}"])
+    result = subprocess.run([sys.executable, "-m", "docgen", "templates", "check", str(tmp_path)], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.returncode == 3 and "nothing_here" in result.stderr
