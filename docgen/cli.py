@@ -133,19 +133,32 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
               help="年度总结的年度（周期年度的起始年份，如 2022）；不写则只生成已填写总结文字的年度")
 @click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
               help="模板目录（默认使用自带的 templates/）")
+@click.option("--pdf", is_flag=True, help="同时在每个 Word 文件旁生成 PDF（需要 LibreOffice）")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行的 LibreOffice 进程数（默认等于 CPU 核数）")
+@click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True, help="单个文件转换超时（秒）")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
-          years: tuple[str, ...], template_dir: Path | None) -> None:
-    from .errors import InputError, RenderError
+          years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float) -> None:
+    everything, done, failures = _render_all(directory, output, kinds, pairings, years, template_dir)
+    if pdf and done:
+        from .convert import Pool, to_pdf
+
+        with Pool(jobs=jobs, timeout=timeout) as pool:
+            made, failed = to_pdf([job.path for job, _ in done], pool)
+        click.echo(f"已转换 PDF {len(made)} 个。")
+        failures += failed
+    _finish(everything, failures, len(done))
+
+
+def _render_all(directory, output, kinds, pairings, years, template_dir):
+    """load -> jobs -> render, for build and bundle."""
     from .jobs import plan_jobs
     from .kinds import BY_NAME, GROUPS, select
-    from .render import TEMPLATE_DIR, Renderer
-    from .write import write_atomic
+    from .render import TEMPLATE_DIR, Renderer, render_jobs
 
     unknown = [k for k in kinds if k not in BY_NAME and k not in GROUPS]
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(dict.fromkeys(GROUPS + list(BY_NAME)))}")
-    chosen = select(kinds)
     everything = load_all(directory)
     if pairings:
         known = {p.id for item in everything for p in item.pairings}
@@ -153,30 +166,67 @@ def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple
         if missing:
             raise UsageError(f"找不到结对“{'、'.join(missing)}”（结对标识即 pairings/ 下的文件名）")
     renderer = Renderer(template_dir or TEMPLATE_DIR)
-    problems, failures, written = [], [], 0
+    done, failures = [], []
     for loaded in everything:
-        problems += loaded.problems
         if loaded.programme is None:
             click.echo(f"{display_path(loaded.root)}：方案文件有错误，跳过此方案。", err=True)
             continue
-        jobs = plan_jobs(loaded, chosen, output, pairing_ids=set(pairings) or None, years=set(years) or None)
-        count = 0
-        for job in jobs:
-            try:
-                data = renderer.render(job.template, job.kind.context(job.scope), title=job.path.stem)
-                write_atomic(job.path, data)
-                count += 1
-            except DocgenError as error:
-                job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
-                failures.append((display_path(job.path), str(error)))
-        written += count
-        click.echo(f"{display_path(loaded.root)} → {display_path(output / loaded.id)}：已生成 {count} 个文件")
+        jobs = plan_jobs(loaded, select(kinds), output, pairing_ids=set(pairings) or None, years=set(years) or None)
+        ok, failed = render_jobs(jobs, renderer)
+        done += ok
+        failures += failed
+        click.echo(f"{display_path(loaded.root)} → {display_path(output / loaded.id)}：已生成 {len(ok)} 个文件")
+    return everything, done, failures
+
+
+def _finish(everything, failures, written: int) -> None:
+    from .errors import InputError, RenderError
+
+    problems = [p for item in everything for p in item.problems]
     if problems:
         click.echo("以下数据有错误，相关文件未生成：", err=True)
         _fail(InputError(problems))
     if failures:
         _fail(RenderError(failures))
     click.echo(f"完成：共 {written} 个文件。")
+
+
+@cli.command(context_settings=CONTEXT, help="生成报送材料：每个结对（和教育局）一个文件夹和 .zip，内含 Word 文件、"
+                                             "合并并加盖印章的 PDF（封面、目录、书签）和 manifest.json。")
+@click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="输出目录")
+@click.option("-p", "--pairing", "pairings", multiple=True, metavar="ID", help="只生成某个结对的报送材料，可重复")
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行的 LibreOffice 进程数（默认等于 CPU 核数）")
+@click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True, help="单个文件转换超时（秒）")
+@click.option("--duplex", is_flag=True, help="双面打印：每个文件补足偶数页")
+@click.option("--seal-mm", type=click.FloatRange(10, 80), default=42, show_default=True, help="印章直径（毫米）")
+@click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
+              help="模板目录（默认使用自带的 templates/）")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int | None, timeout: float,
+           duplex: bool, seal_mm: float, template_dir: Path | None) -> None:
+    import tempfile
+
+    from . import bundle as bundling
+    from .convert import Pool
+    from .render import TEMPLATE_DIR, Renderer
+
+    everything, done, failures = _render_all(directory, output, (), pairings, (), template_dir)
+    reports = []
+    with Pool(jobs=jobs, timeout=timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
+        specs = []
+        for loaded in everything:
+            if loaded.programme is None:
+                continue
+            specs += bundling.plan(loaded, [(j, c) for j, c in done if j.scope.programme_id == loaded.id], output)
+        renderer = Renderer(template_dir or TEMPLATE_DIR)
+        reports, failed = bundling.make_all(specs, renderer, pool, bundling.Options(duplex, seal_mm), Path(work))
+        failures += failed
+    for report in reports:
+        for line in bundling.describe(report):
+            click.echo(line)
+    click.echo("说明：PDF 上的印章是图片叠加，仅供打印和预览，不是具有法律效力的电子印章（GB/T 38540）。")
+    _finish(everything, failures, len(reports))
 
 
 @cli.group(context_settings=CONTEXT, help="模板相关命令。")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from docxtpl import RichText
@@ -31,6 +32,7 @@ class Scope:
     programme: Programme
     programme_id: str
     pairings: list[Pairing]
+    root: Path
     pairing: Pairing | None = None
     pair: Pair | None = None
     item: Any = None  # a ManagerPair or TeacherPair
@@ -85,6 +87,11 @@ def signature_lines(signers: list[str], date: dt.date | None) -> tuple[list[str]
     for s in signers:
         out.append(center_over(s, date_text + pad)[0] if s != widest else padded_top)
     return out, pad
+
+
+def signer_rows(names: list[str]) -> list[dict]:
+    """Joint signers, two to a row (the template gives each row the height of a seal)."""
+    return [{"left": names[i], "right": names[i + 1] if i + 1 < len(names) else ""} for i in range(0, len(names), 2)]
 
 
 def bureau_of(school: School, pairing: Pairing, prog: Programme) -> str:
@@ -315,7 +322,7 @@ def programme_plan(scope: Scope) -> dict:
     plan, atts = programme_plan_data(scope)
     notice = issuing_notice(scope.programme)
     return {"plan": plan, "attachments": atts, "attachment_lines": attachment_lines(atts),
-            "signers": [], "date": notice.date if notice else None, "date_pad": ""}
+            "signer_rows": [], "date": notice.date if notice else None}
 
 
 def pairing_plan(scope: Scope) -> dict:
@@ -374,10 +381,9 @@ def pairing_plan(scope: Scope) -> dict:
     if pairing.teacher_pairs:
         atts.append(teacher_pairs_attachment(pairing, f"{names}教师结对安排表"))
     atts = number_attachments(atts)
-    signers, pad = signature_lines([sup.name] + [r.name for r in pairing.recipients], pairing.signed_on)
     plan = {"title_lines": split_title(title), "preamble": [], "sections": secs}
-    return {"plan": plan, "attachments": atts, "attachment_lines": attachment_lines(atts), "signers": signers,
-            "date": pairing.signed_on, "date_pad": pad}
+    return {"plan": plan, "attachments": atts, "attachment_lines": attachment_lines(atts),
+            "signer_rows": signer_rows([sup.name] + [r.name for r in pairing.recipients]), "date": pairing.signed_on}
 
 
 def teacher_pairs_attachment(pairing: Pairing, title: str) -> dict:
@@ -565,8 +571,6 @@ def summary(scope: Scope) -> dict:
     draft_achievements = [f"按照结对帮扶协议开展了{join(planned)}等活动。" if planned else "按照结对帮扶协议开展了帮扶活动。"]
     if pairing.key_target:
         draft_achievements.append(f"围绕年度重点帮扶目标“{pairing.key_target.rstrip('。')}”推进帮扶工作。")
-    signers, pad = signature_lines([pairing.supporter.name] + [r.name for r in pairing.recipients],
-                                   text.date if text else None)
     return {
         "title_lines": split_title(f"{names}{year.label}结对帮扶工作总结"),
         "lead": [f"{year.label}，{basis_sentence(prog)}，结对双方按照协议扎实开展帮扶工作。现将有关情况总结如下："],
@@ -576,7 +580,82 @@ def summary(scope: Scope) -> dict:
         "problems": section(list(text.problems) if text else [], ["帮扶活动的过程资料和成效总结有待进一步完善。"]),
         "next_steps": section(list(text.next_steps) if text else [],
                               ["对照协议和考核细则查漏补缺，按计划完成下一年度帮扶任务。"]),
-        "signers": signers,
+        "signer_rows": signer_rows([pairing.supporter.name] + [r.name for r in pairing.recipients]),
         "date": text.date if text else None,
-        "date_pad": pad,
     }
+
+
+# ----------------------------------------------------------------- signers
+
+@dataclass(frozen=True)
+class Signer:
+    """A party that signs a document: the name printed where it signs, and its seal image."""
+
+    name: str
+    role: str
+    seal: Path | None
+
+
+def _seal(scope: Scope, value: str | None) -> Path | None:
+    return (scope.root / value).resolve() if value else None
+
+
+def _school_signer(scope: Scope, school: School, role: str, printed: str | None = None) -> Signer:
+    return Signer(printed or school.name, role, _seal(scope, school.seal))
+
+
+def _bureau_signer(scope: Scope, name: str) -> Signer:
+    prog = scope.programme
+    seal = prog.seals.get(name) or (prog.bureau.seal if name == prog.bureau.name else None)
+    return Signer(name, "教育行政部门", _seal(scope, seal))
+
+
+def notice_signers(scope: Scope) -> list[Signer]:
+    return [_bureau_signer(scope, scope.notice.signer or scope.programme.bureau.name)]
+
+
+def pairing_signers(scope: Scope) -> list[Signer]:
+    p = scope.pairing
+    return [_school_signer(scope, p.supporter, "支援学校")] + [_school_signer(scope, r, "受援学校") for r in p.recipients]
+
+
+def agreement_signers(scope: Scope) -> list[Signer]:
+    pair = scope.pair
+    out = [_school_signer(scope, pair.supporter, "甲方（支援学校）"),
+           _school_signer(scope, pair.recipient, "乙方（受援学校）", pair.recipient.full_name)]
+    bureaus = []
+    for school in (pair.supporter, pair.recipient):
+        name = bureau_of(school, scope.pairing, scope.programme)
+        if name not in bureaus:
+            bureaus.append(name)
+    return out + [_bureau_signer(scope, name) for name in bureaus]
+
+
+def letter_signers(scope: Scope) -> list[Signer]:
+    pairing, item = scope.pairing, scope.item
+    recipient = pairing.recipient(item.recipient_school)
+    return [_school_signer(scope, pairing.supporter, "支援学校"), _school_signer(scope, recipient, "受援学校")]
+
+
+def no_signers(scope: Scope) -> list[Signer]:
+    return []
+
+
+# ------------------------------------------------------------ bundle cover
+
+def cover(scope: Scope) -> dict:
+    """Cover and contents of a submission bundle; ``scope.item`` carries the bundle's facts."""
+    info = scope.item
+    return {
+        "title_lines": ["结对帮扶报送材料"],
+        "subtitle_lines": split_title(info["title"], 18),
+        "parties": info["parties"],
+        "date": info.get("date"),
+        "entries": info["entries"],
+    }
+
+
+def sample_cover(scope: Scope) -> Scope:
+    scope.item = {"title": "示例学校结对帮扶报送材料", "parties": ["示例学校甲", "示例学校乙"], "date": None,
+                  "entries": [{"no": 1, "title": "结对帮扶协议书", "pages": 4, "start": 3}]}
+    return scope

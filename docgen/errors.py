@@ -71,15 +71,22 @@ class RenderError(DocgenError):
     """One or more documents could not be produced; the others were written."""
 
     exit_code = 4
+    what = "文档生成失败"
 
     def __init__(self, failures: list[tuple[str, str]]):
         self.failures = failures
-        super().__init__(f"{len(failures)} 个文档生成失败")
+        super().__init__(f"{len(failures)} 个{self.what}")
 
     def lines(self) -> list[str]:
-        out = [f"以下 {len(self.failures)} 个文档生成失败（其余文档已正常写出）："]
+        out = [f"以下 {len(self.failures)} 个{self.what}（其余已正常写出）："]
         out += [f"  {name}：{why}" for name, why in self.failures]
         return out
+
+
+class ConvertError(RenderError):
+    """Some documents could not be converted to PDF; the others were."""
+
+    what = "文件转换 PDF 失败"
 
 
 class UsageError(DocgenError):

@@ -40,11 +40,13 @@ class Job:
 
 def scopes(kind: Kind, loaded: Loaded, pairing_ids: set[str] | None, years: set[str] | None) -> list[Scope]:
     prog = loaded.programme
-    base = dict(programme=prog, programme_id=loaded.id, pairings=loaded.pairings)
+    base = dict(programme=prog, programme_id=loaded.id, pairings=loaded.pairings, root=loaded.root)
     pairings = [p for p in loaded.pairings if not pairing_ids or p.id in pairing_ids]
     out: list[Scope] = []
     if kind.per == "programme":
         out.append(Scope(**base))
+    elif kind.per == "bundle":
+        return []  # bundle parts are made by docgen.bundle, not by a build
     elif kind.per == "notice":
         for notice in prog.notices:
             if notice.per_county:

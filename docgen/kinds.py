@@ -27,6 +27,8 @@ class Kind:
     context: Callable[[Scope], dict]
     filename: Callable[[Scope], str]
     """File name without extension (sanitised later)."""
+    signers: Callable[[Scope], list[ctx.Signer]] = ctx.no_signers
+    """Who signs (and is sealed on) the document."""
 
 
 def _pair_names(s: Scope) -> str:
@@ -35,28 +37,34 @@ def _pair_names(s: Scope) -> str:
 
 KINDS: list[Kind] = [
     Kind("notice", "notice", "通知", "notice.docx", "notice", ctx.notice,
-         lambda s: f"通知_{s.notice.doc_no}" + (f"_{s.county}" if s.county else "")),
+         lambda s: f"通知_{s.notice.doc_no}" + (f"_{s.county}" if s.county else ""), ctx.notice_signers),
     Kind("programme_plan", "plan", "实施方案", "plan.docx", "programme", ctx.programme_plan,
          lambda s: f"实施方案_{s.programme.title}"),
     Kind("pairing_plan", "plan", "结对帮扶实施方案", "plan.docx", "pairing", ctx.pairing_plan,
-         lambda s: f"实施方案_{_pair_names(s)}"),
+         lambda s: f"实施方案_{_pair_names(s)}", ctx.pairing_signers),
     Kind("agreement", "agreement", "结对帮扶协议书", "agreement.docx", "pair", ctx.agreement,
-         lambda s: f"协议书_{s.pair.supporter.name}—{s.pair.recipient.name}"),
+         lambda s: f"协议书_{s.pair.supporter.name}—{s.pair.recipient.name}", ctx.agreement_signers),
     Kind("management_letter", "letter", "管理帮扶责任书", "management_letter.docx", "manager_pair",
-         ctx.management_letter, lambda s: f"管理帮扶责任书_{s.item.supporter.name}—{s.item.recipient.name}"),
+         ctx.management_letter, lambda s: f"管理帮扶责任书_{s.item.supporter.name}—{s.item.recipient.name}",
+         ctx.letter_signers),
     Kind("teacher_letter", "letter", "教师结对帮扶责任书", "teacher_letter.docx", "teacher_pair",
-         ctx.teacher_letter, lambda s: f"教师结对帮扶责任书_{s.item.mentor.name}—{s.item.mentee.name}"),
+         ctx.teacher_letter, lambda s: f"教师结对帮扶责任书_{s.item.mentor.name}—{s.item.mentee.name}",
+         ctx.letter_signers),
     Kind("summary", "summary", "年度工作总结", "summary.docx", "year", ctx.summary,
-         lambda s: f"年度工作总结_{s.year.label}"),
+         lambda s: f"年度工作总结_{s.year.label}", ctx.pairing_signers),
+    # Made only inside submission bundles (docgen bundle), never by docgen build.
+    Kind("cover", "bundle", "封面和目录", "cover.docx", "bundle", ctx.cover, lambda s: "封面和目录"),
 ]
 
-BY_NAME = {k.name: k for k in KINDS}
-GROUPS = sorted({k.group for k in KINDS})
+BY_NAME = {k.name: k for k in KINDS if k.per != "bundle"}
+GROUPS = sorted({k.group for k in KINDS if k.per != "bundle"})
+
+
+DOCUMENT_KINDS = [k for k in KINDS if k.per != "bundle"]
 
 
 def select(names: list[str] | tuple[str, ...]) -> list[Kind]:
     """Kinds named on the command line, by kind name or by family (plan, letter, …)."""
     if not names:
-        return list(KINDS)
-    chosen = [k for k in KINDS if k.name in names or k.group in names]
-    return chosen
+        return list(DOCUMENT_KINDS)
+    return [k for k in DOCUMENT_KINDS if k.name in names or k.group in names]

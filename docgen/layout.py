@@ -52,12 +52,16 @@ PARAGRAPH_STYLES = [
     ("MarkSpacer", "版头留白", FANGSONG, SZ_BODY, {"line": 1984, "snap": False}),
     ("DocNo", "发文字号", FANGSONG, SZ_BODY, {"jc": "center", "red_rule": True}),
     ("Addressee", "主送机关", FANGSONG, SZ_BODY, {"jc": "left"}),
-    ("AttachmentNote", "附件说明", FANGSONG, SZ_BODY, {"left": 5 * CHAR, "hanging": 3 * CHAR}),
-    ("AttachmentNoteMore", "附件说明续", FANGSONG, SZ_BODY, {"left": 6 * CHAR, "hanging": CHAR}),
+    # keep_next: the 附件说明 stays with the signature block, so no page holds seals alone
+    # (GB/T 9704 7.3.5.5 forbids a page with no body text).
+    ("AttachmentNote", "附件说明", FANGSONG, SZ_BODY, {"left": 5 * CHAR, "hanging": 3 * CHAR, "keep_next": True}),
+    ("AttachmentNoteMore", "附件说明续", FANGSONG, SZ_BODY, {"left": 6 * CHAR, "hanging": CHAR, "keep_next": True}),
     ("Signer", "署名", FANGSONG, SZ_BODY, {"jc": "right", "right": 4 * CHAR}),
     ("SignDate", "成文日期", FANGSONG, SZ_BODY, {"jc": "right", "right": 4 * CHAR}),
     ("Remark", "附注", FANGSONG, SZ_BODY, {"first_chars": 2}),
-    ("AttachmentLabel", "附件标识", HEITI, SZ_BODY, {"jc": "left", "page_break": True}),
+    ("AttachmentLabel", "附件标识", HEITI, SZ_BODY, {"jc": "left", "page_break": True, "outline": 0}),
+    ("CoverTitle", "封面标题", XIAOBIAOSONG, 52, {"jc": "center", "line": 1000, "snap": False}),
+    ("CoverText", "封面文字", KAITI, SZ_BODY, {"jc": "center"}),
     ("DocTitleNewPage", "另页标题", XIAOBIAOSONG, SZ_TITLE, {"jc": "center", "snap": False, "page_break": True}),
     ("TableText", "表格文字", FANGSONG, SZ_TABLE, {"jc": "center", "line": TABLE_LINE, "snap": False}),
     ("TableTextLeft", "表格文字左对齐", FANGSONG, SZ_TABLE, {"jc": "left", "line": TABLE_LINE, "snap": False}),
@@ -67,6 +71,7 @@ PARAGRAPH_STYLES = [
     ("PageNumberOdd", "页码单页", SONGTI, SZ_SMALL, {"jc": "right", "right": 280, "line": 280, "rule": "auto"}),
     ("PageNumberEven", "页码双页", SONGTI, SZ_SMALL, {"jc": "left", "left": 280, "line": 280, "rule": "auto"}),
     ("SignTable", "签署栏", FANGSONG, SZ_BODY, {"jc": "left"}),
+    ("TableSigner", "联署单位", FANGSONG, SZ_BODY, {"jc": "center", "keep_next": True}),
     ("Draft", "草稿提示", KAITI, SZ_BODY, {"first_chars": 2}),
 ]
 
@@ -154,7 +159,7 @@ def _normal(doc) -> None:
     ooxml.set_jc(ppr, "both")
 
 
-def _section(doc) -> None:
+def _section(doc, page_numbers: bool = True) -> None:
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Twips(PAGE_W), Twips(PAGE_H)
@@ -168,6 +173,8 @@ def _section(doc) -> None:
         del grid.attrib[key]
     ooxml.set_attrs(grid, type="lines", linePitch=LINE)
     doc.settings.odd_and_even_pages_header_footer = True
+    if not page_numbers:
+        return
     for footer, style in ((section.footer, "PageNumberOdd"), (section.even_page_footer, "PageNumberEven")):
         footer.is_linked_to_previous = False
         para = footer.paragraphs[0]
@@ -225,7 +232,7 @@ def _font_table(doc) -> None:
     part._blob = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts {ns}>{fonts}</w:fonts>'.encode()
 
 
-def new_document(title: str = ""):
+def new_document(title: str = "", page_numbers: bool = True):
     """An empty document with GB/T 9704 page set-up, styles and odd/even page numbers."""
     doc = Document()
     body = doc.element.body
@@ -237,7 +244,7 @@ def new_document(title: str = ""):
     for style_id, name, font, size, opts in PARAGRAPH_STYLES:
         _paragraph_style(doc, style_id, name, font, size, opts)
     _strip_theme_fonts(doc)
-    _section(doc)
+    _section(doc, page_numbers)
     _settings(doc)
     _drop_parts(doc)
     _font_table(doc)

@@ -227,3 +227,8 @@ def set_cell_margins(table, left: int = 85, right: int = 85) -> None:
         element = OxmlElement(f"w:{edge}")
         set_attrs(element, w=value, type="dxa")
         mar.append(element)
+
+
+def set_row_height(row, twips: int, rule: str = "exact") -> None:
+    trpr = row._tr.get_or_add_trPr()
+    set_attrs(child(trpr, "w:trHeight"), val=twips, hRule=rule)

@@ -41,3 +41,39 @@ def normalise_docx(data: bytes, when: dt.datetime | None = None) -> bytes:
             entry.create_system = 3
             target.writestr(entry, body, compresslevel=6)
     return out.getvalue()
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{14})([^)]*)\)")
+
+
+def pdf_date(when: dt.datetime) -> str:
+    return when.strftime("D:%Y%m%d%H%M%S") + "Z"
+
+
+def normalise_pdf(data: bytes, when: dt.datetime | None = None) -> bytes:
+    """Pin the dates LibreOffice writes into a PDF, keeping every byte offset in place.
+
+    The converter runs with TZ=UTC, so its dates look like ``D:20261123103841Z'``; the
+    replacement has exactly the same length, so the cross-reference table stays valid.
+    """
+    stamp = (when or build_time()).strftime("%Y%m%d%H%M%S").encode()
+
+    def fix(m: re.Match) -> bytes:
+        return b"/" + m.group(1) + b"(D:" + stamp + m.group(3) + b")"
+
+    return _PDF_DATE.sub(fix, data)
+
+
+def deterministic_zip(path_to_data: list[tuple[str, bytes]], when: dt.datetime | None = None) -> bytes:
+    """A zip whose bytes depend only on the names and contents given (sorted by name)."""
+    when = when or build_time()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, body in sorted(path_to_data):
+            entry = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
+            entry.flag_bits |= 0x800  # names are UTF-8
+            target.writestr(entry, body, compresslevel=6)
+    return out.getvalue()

@@ -76,3 +76,23 @@ class Renderer:
         buffer = io.BytesIO()
         tpl.save(buffer)
         return normalise_docx(buffer.getvalue(), when)
+
+
+def render_jobs(jobs, renderer: Renderer) -> tuple[list[tuple[object, dict]], list[tuple[str, str]]]:
+    """Render and write every job atomically; a failure removes that file and spares the rest.
+
+    Returns the (job, context) pairs written and the (file, reason) pairs that failed.
+    """
+    from .errors import DocgenError, display_path
+    from .write import write_atomic
+
+    done, failures = [], []
+    for job in jobs:
+        try:
+            context = job.kind.context(job.scope)
+            write_atomic(job.path, renderer.render(job.template, context, title=job.path.stem))
+            done.append((job, context))
+        except DocgenError as error:
+            job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
+            failures.append((display_path(job.path), str(error)))
+    return done, failures

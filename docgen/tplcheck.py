@@ -142,6 +142,11 @@ def kinds_for(template: str, loaded) -> list[Kind]:
 
 def sample_contexts(kind: Kind, loaded) -> list[dict]:
     """Contexts of the specimen for ``kind``, each scope once (they differ in optional parts)."""
+    if kind.per == "bundle":
+        from .context import Scope, sample_cover
+
+        base = Scope(programme=loaded.programme, programme_id=loaded.id, pairings=loaded.pairings, root=loaded.root)
+        return [kind.context(sample_cover(base))]
     return [kind.context(scope) for scope in scopes(kind, loaded, None, {"2022"})]
 
 

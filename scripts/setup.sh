@@ -1,18 +1,39 @@
 #!/usr/bin/env bash
 # Installs what docgen needs on a fresh Debian machine (run as root): system packages
-# through apt, Python packages into ./.venv. Safe to run again; it skips what is there.
+# through apt (LibreOffice for PDF, its Python bindings, CJK fonts), the Fandol fonts,
+# and Python packages into ./.venv. Safe to run again; it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 apt_packages=()
+need() { dpkg -s "$1" >/dev/null 2>&1 || apt_packages+=("$1"); }
 command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || apt_packages+=(python3-venv python3-pip)
+need libreoffice-writer-nogui   # the PDF converter
+need python3-uno                # LibreOffice's Python bindings (Debian's /usr/bin/python3 only)
+need fonts-noto-cjk             # 黑体 / 宋体 / 小标宋 substitutes
+need fontconfig
 
 if ((${#apt_packages[@]})); then
     echo "== 安装系统软件包：${apt_packages[*]}"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+# FandolFang is the only complete simplified 仿宋 in Debian; it ships inside the large
+# texlive-lang-chinese package, so take just the six OpenType files out of it.
+fandol=/usr/local/share/fonts/fandol
+if [ ! -f "$fandol/FandolFang-Regular.otf" ]; then
+    echo "== 安装 Fandol 字体（仿宋、楷体等）到 $fandol"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1) || {
+        apt-get update -qq && (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null); }
+    dpkg -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
+    mkdir -p "$fandol"
+    cp "$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol{Fang,Kai,Song,Hei}-*.otf "$fandol/"
+    rm -rf "$tmp"
+    fc-cache -f >/dev/null
 fi
 
 if [ ! -x .venv/bin/python ]; then

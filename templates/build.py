@@ -22,11 +22,14 @@ from docgen import layout, ooxml  # noqa: E402
 from docgen.package import normalise_docx  # noqa: E402
 
 
+SEAL_ROW = 2600  # twips: a 42 mm seal is 2381 twips high
+
+
 class Builder:
     """A thin writer over python-docx that knows the GB/T 9704 styles by id."""
 
-    def __init__(self, title: str):
-        self.doc = layout.new_document(title)
+    def __init__(self, title: str, page_numbers: bool = True):
+        self.doc = layout.new_document(title, page_numbers=page_numbers)
 
     def p(self, text: str = "", style: str = "Body") -> None:
         para = self.doc.add_paragraph(style=layout.style_by_id(self.doc, style))
@@ -91,6 +94,19 @@ class Builder:
         for row, (left, right) in zip(table.rows, rows):
             self._cell(row.cells[0], left, "SignTable")
             self._cell(row.cells[1], right, "SignTable")
+
+    def signer_table(self) -> None:
+        """Joint signers two to a row, each row one seal high, so seals never touch (GB/T 9704 7.3.5.1)."""
+        half = layout.TEXT_W // 2
+        table = self.doc.add_table(rows=3, cols=2)
+        ooxml.set_table_width(table, layout.TEXT_W, [half, layout.TEXT_W - half])
+        ooxml.set_table_borders(table, none=True)
+        self._cell(table.rows[0].cells[0], "{%tr for row in signer_rows %}", "SignTable")
+        ooxml.set_row_height(table.rows[1], SEAL_ROW)
+        for cell, key in zip(table.rows[1].cells, ("left", "right")):
+            self._cell(cell, "{{ row." + key + " }}", "TableSigner")
+            ooxml.set_cell_valign(cell, "bottom")
+        self._cell(table.rows[2].cells[0], "{%tr endfor %}", "SignTable")
 
     def bytes(self) -> bytes:
         return normalise_docx(layout.to_bytes(self.doc), when=layout.FIXED_TIME)
@@ -234,10 +250,9 @@ def plan() -> Builder:
     b = Builder("实施方案")
     plan_body(b, "plan", new_page=False)
     attachment_note(b)
-    b.tag("if signers")
-    b.blank(2)
-    b.loop("for s in signers", "{{ s }}", "Signer")
-    b.p("{{ date|cn_date(blank=True) }}{{ date_pad }}", "SignDate")
+    b.tag("if signer_rows")
+    b.signer_table()
+    b.p("{{ date|cn_date(blank=True) }}", "SignDate")
     b.tag("endif")
     attachments(b)
     b.blank()
@@ -284,7 +299,8 @@ def agreement() -> Builder:
     b.p("十、附则", "Heading1Cn")
     b.p("本协议一式{{ copies|cn_num }}份，甲乙双方各执一份，{{ filing }}。本协议自双方负责人签字并加盖公章之日起生效。")
     b.blank(2)
-    b.sign_table([("甲方（盖章）：{{ a.name }}", "乙方（盖章）：{{ b.name }}"),
+    b.sign_table([("甲方（盖章）：", "乙方（盖章）："),
+                  ("{{ a.name }}", "{{ b.name }}"),
                   ("负责人（签字）：", "负责人（签字）："),
                   ("{{ sign_date }}", "{{ sign_date }}")])
     b.blank()
@@ -374,9 +390,27 @@ def summary() -> Builder:
         b.p("【草稿：以下内容由数据自动生成，请学校根据实际修改。】", "Draft")
         b.tag("endif")
         b.loop(f"for para in {key}.paragraphs", "{{ loop.index|paren_ordinal }}{{ para }}")
-    b.blank(2)
-    b.loop("for s in signers", "{{ s }}", "Signer")
-    b.p("{{ date|cn_date(blank=True) }}{{ date_pad }}", "SignDate")
+    b.signer_table()
+    b.p("{{ date|cn_date(blank=True) }}", "SignDate")
+    return b
+
+
+def cover() -> Builder:
+    """Cover and table of contents of a submission bundle."""
+    b = Builder("封面和目录", page_numbers=False)
+    b.blank(3)
+    b.loop("for line in title_lines", "{{ line }}", "CoverTitle")
+    b.blank()
+    b.loop("for line in subtitle_lines", "{{ line }}", "CoverText")
+    b.blank(3)
+    b.loop("for p in parties", "{{ p }}", "CoverText")
+    b.blank()
+    b.p("{{ date|cn_date(blank=True) }}", "CoverText")
+    b.p("目　　录", "DocTitleNewPage")
+    b.blank()
+    b.table([("序号", 8, "{{ e.no }}"), ("文件", 60, "<{{ e.title }}"), ("页数", 10, "{{ e.pages }}"),
+             ("起始页", 12, "{{ e.start }}")], "for e in entries")
+    b.blank()
     return b
 
 
@@ -387,6 +421,7 @@ TEMPLATES = {
     "management_letter.docx": management_letter,
     "teacher_letter.docx": teacher_letter,
     "summary.docx": summary,
+    "cover.docx": cover,
 }
 
 

@@ -129,6 +129,7 @@ def test_agreement_spans_three_school_years(built):
     doc = Document(str(path))
     text = all_text(doc)
     assert "甲方（支援学校）：万载中学" in text and "乙方（受援学校）：万载县株潭中学" in text
+    assert "甲方（盖章）：" in text and "负责人（签字）：" in text
     assert "自2022年9月1日起至2025年8月31日止，为期三年" in text
     assert "2022—2023学年、2023—2024学年、2024—2025学年" in text
     assert "宜教体字〔2022〕38号" in text

@@ -1,0 +1,100 @@
+"""One warm LibreOffice converter, driven over UNO. Runs in Debian's /usr/bin/python3.
+
+This file is started as a separate process by ``docgen.convert`` (it does not import
+docgen: LibreOffice's Python bindings only import in the system interpreter). It starts
+its own ``soffice`` with a private profile, connects to it over a named pipe, then reads
+one JSON request per line on stdin and answers one JSON line on stdout:
+
+    {"src": "/abs/in.docx", "dst": "/abs/out.pdf"}  ->  {"ok": true, "seconds": 0.21}
+                                                     ->  {"ok": false, "error": "..."}
+"""
+import json
+import os
+import subprocess
+import sys
+import time
+
+import uno
+from com.sun.star.beans import PropertyValue
+
+
+def prop(name, value):
+    p = PropertyValue()
+    p.Name = name
+    p.Value = value
+    return p
+
+
+def connect(pipe, proc, deadline):
+    local = uno.getComponentContext()
+    resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+    last = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError("soffice exited during start-up with status %s" % proc.returncode)
+        try:
+            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
+        except Exception as exc:  # NoConnectException until soffice listens
+            last = exc
+            time.sleep(0.1)
+    raise RuntimeError("could not connect to soffice: %s" % last)
+
+
+def convert(desktop, src, dst):
+    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
+                                       (prop("Hidden", True), prop("ReadOnly", True)))
+    if doc is None:
+        raise RuntimeError("LibreOffice could not open the file")
+    try:
+        filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (
+            prop("UseTaggedPDF", False), prop("ExportBookmarks", True), prop("EmbedStandardFonts", True),
+            prop("ExportFormFields", False), prop("ReduceImageResolution", False),
+            prop("ExportBookmarksToPDFDestination", True)))
+        doc.storeToURL(uno.systemPathToFileUrl(dst),
+                       (prop("FilterName", "writer_pdf_Export"), prop("FilterData", filter_data)))
+    finally:
+        doc.close(True)
+
+
+def main():
+    soffice, profile, pipe = sys.argv[1], sys.argv[2], sys.argv[3]
+    proc = subprocess.Popen(
+        [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
+         "--nofirststartwizard", "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
+         "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
+        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    out = sys.stdout
+    try:
+        desktop = connect(pipe, proc, time.monotonic() + 90)
+    except Exception as exc:
+        out.write(json.dumps({"ready": False, "error": str(exc)}) + "\n")
+        out.flush()
+        proc.kill()
+        return 1
+    out.write(json.dumps({"ready": True, "soffice_pid": proc.pid, "worker_pid": os.getpid()}) + "\n")
+    out.flush()
+    for line in sys.stdin:
+        request = json.loads(line)
+        started = time.monotonic()
+        try:
+            convert(desktop, request["src"], request["dst"])
+            answer = {"ok": True, "seconds": round(time.monotonic() - started, 3)}
+        except Exception as exc:
+            answer = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+            if proc.poll() is not None:  # soffice died: tell the pool, then leave so it starts a fresh one
+                out.write(json.dumps(answer) + "\n")
+                out.flush()
+                return 2
+        out.write(json.dumps(answer) + "\n")
+        out.flush()
+    try:
+        desktop.terminate()
+    except Exception:
+        pass
+    proc.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
