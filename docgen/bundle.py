@@ -47,6 +47,7 @@ class Part:
     attachments: list[str]
     first: int = 0
     pages: int = 0
+    attachment_pages: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -148,26 +149,17 @@ def cover_context(spec: Spec, front_pages: int, duplex: bool) -> dict:
     return COVER.context(scope)
 
 
-def _attachment_pages(reader: PdfReader) -> list[int]:
-    """Pages where an 附件 starts, from the outline LibreOffice exported (附件 headings)."""
-    found = []
-    for item in reader.outline:
-        if isinstance(item, list):
-            continue
-        title = str(item.title).strip()
-        if re.fullmatch(r"附件\d*", title):
-            found.append(reader.get_destination_page_number(item))
-    return sorted(found)
-
-
 def locate_parts(spec: Spec, body: PdfReader) -> str:
     """Set each part's first page and page count from the bookmarks compose() placed.
 
     Returns an empty string, or what is wrong."""
-    starts = {}
+    starts: dict[int, int] = {}
+    attachments: dict[int, dict[int, int]] = {}
     for name, dest in body.named_destinations.items():
-        m = re.fullmatch(r"/?docgenpart(\d+)", str(name))
-        if m:
+        m = re.fullmatch(r"/?docgenpart(\d+)(?:att(\d+))?", str(name))
+        if m and m.group(2):
+            attachments.setdefault(int(m.group(1)), {})[int(m.group(2))] = body.get_destination_page_number(dest)
+        elif m:
             starts[int(m.group(1))] = body.get_destination_page_number(dest)
     if sorted(starts) != list(range(1, len(spec.parts) + 1)):
         return f"转换后的 PDF 中只找到 {len(starts)} 个文件起点（应为 {len(spec.parts)} 个）"
@@ -175,6 +167,7 @@ def locate_parts(spec: Spec, body: PdfReader) -> str:
     for i, part in enumerate(spec.parts, 1):
         part.first = starts[i]
         part.pages = (starts[i + 1] if i < len(spec.parts) else total) - starts[i]
+        part.attachment_pages = [page for _, page in sorted(attachments.get(i, {}).items())]
         if part.pages <= 0:
             return f"{part.title} 在转换后的 PDF 中没有页面"
     return ""
@@ -195,8 +188,7 @@ def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> R
         writer.set_page_label(1, len(cover.pages) - 1, style="/D", prefix="目录-", start=1)
     if options.duplex and len(cover.pages) % 2:
         writer.add_blank_page(595.28, 841.89)
-    attachments = _attachment_pages(body)
-    lines_cache: dict[int, list] = {}
+    lines_cache: dict = {}
     for index, part in enumerate(spec.parts, 1):
         start = len(writer.pages)
         for k in range(part.first, part.first + part.pages):
@@ -204,8 +196,7 @@ def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> R
         end = len(writer.pages) - 1
         writer.set_page_label(start, end, style="/D", prefix=f"{index}-", start=1)
         mark = writer.add_outline_item(part.title, start)
-        mine = [p for p in attachments if part.first <= p < part.first + part.pages]
-        for k, page_no in enumerate(mine):
+        for k, page_no in enumerate(part.attachment_pages):
             label = part.attachments[k] if k < len(part.attachments) else f"附件{k + 1}"
             writer.add_outline_item(label, start + page_no - part.first, parent=mark)
         _stamp_part(writer, body, part, start, options, seal_cache, report, lines_cache)
@@ -224,38 +215,41 @@ def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> R
 
 
 def _stamp_part(writer: PdfWriter, reader: PdfReader, part: Part, start: int, options: Options,
-                cache: dict[Path, SealImage], report: Report, lines: dict[int, list]) -> None:
-    wanted = list(part.signers)
-    if not wanted:
-        return
-
-    def pages_lines() -> list[list]:
-        for i in range(part.first, part.first + part.pages):
-            if i not in lines:
-                lines[i] = page_lines(reader.pages[i])
-        return [lines[i] for i in range(part.first, part.first + part.pages)]
-
-    all_lines = None
-    for n, signer in enumerate(wanted):
+                cache: dict[Path, SealImage], report: Report, lines: dict) -> None:
+    """Stamp each signer's seal where it signs; pages are read from the end of the
+    document backwards, only as far as needed (signatures are near the end)."""
+    fonts = lines.setdefault("fonts", {})
+    last = part.first + part.pages - 1
+    found: dict[int, tuple] = {}
+    pending = [n for n, s in enumerate(part.signers) if s.seal is not None]
+    for k in range(last, part.first - 1, -1):
+        if not pending:
+            break
+        if k not in lines:
+            lines[k] = page_lines(reader.pages[k], fonts)
+        window = [lines[i] for i in range(k, last + 1)]
+        for n in list(pending):
+            hit = find_signature(window, part.signers[n].name)
+            if hit is not None:
+                found[n] = (k + hit[0], *hit[1:])
+                pending.remove(n)
+    for n, signer in enumerate(part.signers):
         entry = {"document": part.title, "party": signer.name, "role": signer.role}
         if signer.seal is None:
             report.missing.append({**entry, "reason": "未提供公章图片"})
             continue
-        if all_lines is None:
-            all_lines = pages_lines()
-        found = find_signature(all_lines, signer.name)
-        if found is None:
+        if n not in found:
             report.missing.append({**entry, "reason": "未找到签署位置"})
             continue
-        page_index, line, name_box, date_y = found
+        page_index, line, name_box, date_y = found[n]
         seal = cache.get(signer.seal)
         if seal is None:
             seal = cache[signer.seal] = SealImage.load(signer.seal, writer)
         box = seal_box(name_box, line.y, date_y, seal, options.seal_mm)
-        draw(writer, writer.pages[start + page_index], seal, box, f"DocgenSeal{n}")
-        report.seals.append({**entry, "image": signer.seal.name, "page": start + page_index + 1,
-                             "name_box": Box(start + page_index, *name_box.as_list()[0:4]).as_list(),
-                             "seal_box": box.as_list()})
+        target = start + page_index - part.first
+        draw(writer, writer.pages[target], seal, box, f"DocgenSeal{n}")
+        report.seals.append({**entry, "image": signer.seal.name, "page": target + 1,
+                             "name_box": name_box.as_list(), "seal_box": box.as_list()})
 
 
 def _sha(data: bytes) -> str:
@@ -295,6 +289,49 @@ def describe(report: Report) -> list[str]:
     for miss in report.missing:
         out.append(f"  未盖章：{miss['document']} · {miss['party']}（{miss['reason']}）")
     return out
+
+
+_TASKS: list = []  # set before forking; worker processes read their task from here
+
+
+def _assemble_index(i: int) -> tuple[int, list, list, str]:
+    spec, cover, body, options = _TASKS[i]
+    try:
+        report = assemble(spec, cover, body, options)
+        return report.pages, report.seals, report.missing, ""
+    except Exception as exc:  # a damaged PDF from the converter
+        return 0, [], [], f"合并 PDF 失败：{exc}"
+
+
+def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: int) -> tuple[list[Report], list[tuple[str, str]]]:
+    """Assemble bundles, in ``jobs`` forked worker processes when there are several (pypdf
+    is pure Python, so threads would not run in parallel). Workers inherit the tasks and
+    send back only what the report needs."""
+    import concurrent.futures
+    import multiprocessing
+
+    from .stamp import _decoded
+
+    global _TASKS
+    _TASKS = [(spec, cover, body, options) for spec, cover, body in tasks]
+    for seal in {s.seal for spec, _, _ in tasks for part in spec.parts for s in part.signers if s.seal}:
+        _decoded(seal, seal.stat().st_mtime_ns)  # decoded once, inherited by the workers
+    try:
+        if jobs > 1 and len(_TASKS) > 1:
+            context = multiprocessing.get_context("fork")
+            with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(_TASKS)), mp_context=context) as pool:
+                results = list(pool.map(_assemble_index, range(len(_TASKS))))
+        else:
+            results = [_assemble_index(i) for i in range(len(_TASKS))]
+    finally:
+        work, _TASKS = _TASKS, []
+    reports, failures = [], []
+    for (spec, _, _, _), (pages, seals, missing, why) in zip(work, results):
+        if why:
+            failures.append((display_path(spec.folder), why))
+            continue
+        reports.append(Report(spec, spec.folder / spec.pdf_name, spec.folder.with_suffix(".zip"), pages, seals, missing))
+    return reports, failures
 
 
 def make_all(specs: list[Spec], renderer, pool, options: Options, workdir: Path) -> tuple[list[Report], list[tuple[str, str]]]:
@@ -349,13 +386,6 @@ def make_all(specs: list[Spec], renderer, pool, options: Options, workdir: Path)
             else:
                 covers[spec.uid] = pdf
         todo = again
-    reports = []
-    for spec in ready:
-        cover = covers.get(spec.uid)
-        if cover is None:
-            continue
-        try:
-            reports.append(assemble(spec, cover, bodies[spec.uid].with_suffix(".pdf"), options))
-        except Exception as exc:  # a damaged PDF from the converter
-            failures.append((display_path(spec.folder), f"合并 PDF 失败：{exc}"))
-    return reports, failures
+    tasks = [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
+    reports, failed = assemble_all(tasks, options, pool.jobs)
+    return reports, failures + failed

@@ -38,6 +38,12 @@ def _zh(message: str) -> str:
     return message
 
 
+def _warn(loaded) -> None:
+    for item in loaded:
+        for warning in item.warnings:
+            click.echo(str(warning), err=True)
+
+
 def _fail(error: DocgenError) -> None:
     for line in error.lines():
         click.echo(line, err=True)
@@ -56,6 +62,7 @@ def cli() -> None:
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def validate(directory: Path) -> None:
     loaded = load_strict(directory)
+    _warn(loaded)
     for item in loaded:
         pairs = sum(len(p.pairs) for p in item.pairings)
         click.echo(f"{display_path(item.root)}：{item.programme.title}，结对 {len(item.pairings)} 个，"
@@ -160,6 +167,7 @@ def _render_all(directory, output, kinds, pairings, years, template_dir):
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(dict.fromkeys(GROUPS + list(BY_NAME)))}")
     everything = load_all(directory)
+    _warn(everything)
     if pairings:
         known = {p.id for item in everything for p in item.pairings}
         missing = [p for p in pairings if p not in known]

@@ -20,6 +20,19 @@ from docx.oxml.ns import qn
 from .package import normalise_docx
 
 BOOKMARK = "docgenpart{}"  # letters and digits only: LibreOffice escapes other characters
+ATTACHMENT = "docgenpart{}att{}"
+_bookmark_ids = iter(range(9000, 10 ** 9))
+
+
+def _attachment_bookmarks(elements, index: int) -> None:
+    """Mark each 附件 label (style AttachmentLabel) of document ``index``."""
+    k = 0
+    for el in elements:
+        for para in el.iter(qn("w:p")):
+            style = para.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+            if style is not None and style.get(qn("w:val")) == "AttachmentLabel":
+                k += 1
+                _bookmark(para, index, ATTACHMENT.format(index, k))
 
 
 def _restart_numbering(sect) -> None:
@@ -40,12 +53,13 @@ def _restart_numbering(sect) -> None:
     kind.set(qn("w:val"), "nextPage")
 
 
-def _bookmark(paragraph, index: int) -> None:
+def _bookmark(paragraph, index: int, name: str | None = None) -> None:
+    number = str(next(_bookmark_ids))
     start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(9000 + index))
-    start.set(qn("w:name"), BOOKMARK.format(index))
+    start.set(qn("w:id"), number)
+    start.set(qn("w:name"), name or BOOKMARK.format(index))
     end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(9000 + index))
+    end.set(qn("w:id"), number)
     ppr = paragraph.find(qn("w:pPr"))
     if ppr is not None:
         ppr.addnext(start)
@@ -64,6 +78,7 @@ def compose(parts: list[Path]) -> bytes:
     # the base document's own content
     first_p = body.find(qn("w:p"))
     _bookmark(first_p, 1)
+    _attachment_bookmarks([el for el in body if el.tag != qn("w:sectPr")], 1)
     for index, path in enumerate(parts[1:], 2):
         # close the previous section: its properties go into the pPr of its last paragraph
         last_p = OxmlElement("w:p")
@@ -78,6 +93,7 @@ def compose(parts: list[Path]) -> bytes:
         first = next((el for el in elements if el.tag == qn("w:p")), None)
         if first is not None:
             _bookmark(first, index)
+        _attachment_bookmarks(elements, index)
         for el in elements:
             final_sect.addprevious(copy.deepcopy(el))
     buffer = io.BytesIO()

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import selectors
 import shutil
 import signal
@@ -205,8 +204,8 @@ class Pool:
                     result.ok, result.error = True, ""
                     break
                 result.error = answer.get("error") or "LibreOffice 没有写出 PDF"
-                if converter.proc is None or converter.proc.poll() is not None:
-                    converter.kill()
+                if answer.get("fatal") or converter.proc is None or converter.proc.poll() is not None:
+                    converter.kill()  # the next attempt starts a fresh converter
             except _Hung:
                 result.error = f"转换超过 {self.timeout:g} 秒未完成，已终止"
                 converter.kill()
@@ -218,23 +217,35 @@ class Pool:
         result.seconds = time.monotonic() - started
         return result
 
+    def schedule(self, pairs: list[tuple[Path, Path]]) -> list[list[int]]:
+        """Which converter converts which files, in what order: a fixed plan.
+
+        LibreOffice numbers the fonts it embeds with a per-process counter (the Type 1
+        /UniqueID), so a PDF's bytes depend on what its converter converted before. A plan
+        that depends only on the files (largest first, each to the least-loaded converter)
+        makes the same command on the same data give the same bytes.
+        """
+        sizes = [Path(src).stat().st_size if Path(src).exists() else 0 for src, _ in pairs]
+        plan: list[list[int]] = [[] for _ in self.converters]
+        loads = [0] * len(self.converters)
+        for i in sorted(range(len(pairs)), key=lambda i: (-sizes[i], str(pairs[i][0]))):
+            k = loads.index(min(loads))
+            plan[k].append(i)
+            loads[k] += sizes[i] + 20000  # a fixed cost per file: loading and closing
+        return plan
+
     def convert_all(self, pairs: list[tuple[Path, Path]]) -> list[Result]:
         """Convert every (docx, pdf) pair; results come back in the order given."""
-        todo: queue.Queue = queue.Queue()
-        for i, pair in enumerate(pairs):
-            todo.put((i, pair))
         results: list[Result | None] = [None] * len(pairs)
 
-        def work(converter: Converter) -> None:
-            while True:
-                try:
-                    i, (src, dst) = todo.get_nowait()
-                except queue.Empty:
-                    return
-                dst.parent.mkdir(parents=True, exist_ok=True)
+        def work(converter: Converter, mine: list[int]) -> None:
+            for i in mine:
+                src, dst = pairs[i]
+                Path(dst).parent.mkdir(parents=True, exist_ok=True)
                 results[i] = self._one(converter, Path(src), Path(dst))
 
-        threads = [threading.Thread(target=work, args=(c,), daemon=True) for c in self.converters[:max(1, len(pairs))]]
+        threads = [threading.Thread(target=work, args=(c, mine), daemon=True)
+                   for c, mine in zip(self.converters, self.schedule(pairs)) if mine]
         for t in threads:
             t.start()
         for t in threads:

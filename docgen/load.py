@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 
 from . import checks
 from .errors import InputError, Problem, UsageError, display_path
+from .fonts import outside_gb2312
 from .messages import translate
 from .model.pairing import Pairing
 from .model.programme import Programme
@@ -33,6 +34,8 @@ class Loaded:
     problems: list[Problem] = field(default_factory=list)
     inputs: list[Path] = field(default_factory=list)
     """Every YAML file read, for the manifest."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Things that do not stop a build but a user should know (rare characters)."""
 
     @property
     def id(self) -> str:
@@ -84,6 +87,28 @@ def _validate(src: Source, model: type[BaseModel], extra: dict | None = None):
     return result
 
 
+def rare_characters(src: Source) -> list[Problem]:
+    """Warn about hanzi outside GB2312: 仿宋_GB2312 on an office PC cannot show them, and the
+    PDF falls back to another typeface for them (e.g. 喆 堃 珺 玥 in names)."""
+    out = []
+
+    def walk(value, loc):
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, loc + (key,))
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                walk(child, loc + (i,))
+        elif isinstance(value, str):
+            rare = outside_gb2312(value)
+            if rare:
+                out.append(src.problem(loc, f"提示：“{'、'.join(rare)}”不在 GB2312 字符集中，办公电脑上的仿宋_GB2312"
+                                            "等字体无法显示，Word 中可能显示为方框；PDF 中将用备用字体显示，请核对"))
+
+    walk(src.data, ())
+    return out
+
+
 def pairing_files(root: Path) -> list[Path]:
     folder = root / PAIRINGS_DIR
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
@@ -98,6 +123,7 @@ def load_programme(root: Path) -> Loaded:
     try:
         src = read(prog_path)
         programme = _validate(src, Programme)
+        loaded.warnings += rare_characters(src)
         loaded.problems += checks.programme(programme, src, root)
         loaded.programme = programme
     except SourceError as exc:
@@ -112,6 +138,7 @@ def load_programme(root: Path) -> Loaded:
         except SourceError as exc:
             loaded.problems += exc.problems
             continue
+        loaded.warnings += rare_characters(src)
         if pairing.id is None:
             pairing.id = path.stem
             id_loc: tuple = ()

@@ -65,13 +65,16 @@ def normalise_pdf(data: bytes, when: dt.datetime | None = None) -> bytes:
 
 
 def deterministic_zip(path_to_data: list[tuple[str, bytes]], when: dt.datetime | None = None) -> bytes:
-    """A zip whose bytes depend only on the names and contents given (sorted by name)."""
+    """A zip whose bytes depend only on the names and contents given (sorted by name).
+
+    .docx and .pdf files are compressed inside already, so they are stored as they are."""
     when = when or build_time()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name, body in sorted(path_to_data):
             entry = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
+            stored = name.lower().endswith((".docx", ".pdf", ".zip", ".png"))
+            entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             entry.create_system = 3
             entry.flag_bits |= 0x800  # names are UTF-8

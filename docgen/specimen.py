@@ -70,17 +70,18 @@ def programme_data() -> dict:
     }
 
 
-def pairing_data(i: int, recipients: int = 2) -> dict:
+def pairing_data(i: int, recipients: int = 2, seal: str | None = None) -> dict:
     name = lambda k: SURNAMES[(i * 7 + k) % len(SURNAMES)] + "某某"  # noqa: E731
     counties = ["甲县", "乙县"]
     sup = f"示例第{i}中学"
     recs = [f"示例第{i}中学结对{j}校" for j in range(1, recipients + 1)]
+    sealed = {"seal": seal} if seal else {}
     return {
         "id": f"p{i:03d}", "no": i, "county": counties[i % 2], "remark": "示例",
-        "supporter": {"name": sup, "lead": {"name": name(0), "position": "校长"},
+        "supporter": {"name": sup, "lead": {"name": name(0), "position": "校长"}, **sealed,
                       "leading_group": {"members": [{"role": "组长", "name": name(0), "position": "校长"}]}},
-        "recipients": [{"name": r, "county": counties[(i + j) % 2], "lead": {"name": name(j + 1), "position": "校长"}}
-                       for j, r in enumerate(recs)],
+        "recipients": [{"name": r, "county": counties[(i + j) % 2], "lead": {"name": name(j + 1), "position": "校长"},
+                        **sealed} for j, r in enumerate(recs)],
         "signed_on": "2022-09-20",
         "key_target": "提升薄弱学科质量。",
         "goals": ["三年内培养骨干教师2名。"],
@@ -102,7 +103,12 @@ def pairing_data(i: int, recipients: int = 2) -> dict:
     }
 
 
-def specimen(pairings: int = 2, recipients: int = 2, root: Path = Path("specimen")) -> Loaded:
-    prog = Programme.model_validate(programme_data())
-    items = [Pairing.model_validate(pairing_data(i, recipients)) for i in range(1, pairings + 1)]
+def specimen(pairings: int = 2, recipients: int = 2, root: Path = Path("specimen"), seal: str | None = None) -> Loaded:
+    """``seal``: a PNG path relative to ``root`` given to every school and the bureau."""
+    data = programme_data()
+    if seal:
+        data["bureau"]["seal"] = seal
+        data["seals"] = {name: seal for name in data["county_bureaus"].values()}
+    prog = Programme.model_validate(data)
+    items = [Pairing.model_validate(pairing_data(i, recipients, seal)) for i in range(1, pairings + 1)]
     return Loaded(root=root, programme=prog, pairings=items)

@@ -9,6 +9,7 @@ Stamped images are a convenience for printing and review, not electronic seals.
 """
 from __future__ import annotations
 
+import functools
 import io
 import re
 import unicodedata
@@ -57,9 +58,22 @@ def _advance(ch: str, size: float) -> float:
     return size * (1.0 if wide else 0.5) - 0.25
 
 
-def page_lines(page: PageObject) -> list[Line]:
-    """Text lines of a page, top to bottom, with an x position for every character."""
+def page_lines(page: PageObject, fonts: dict | None = None) -> list[Line]:
+    """Text lines of a page, top to bottom, with an x position for every character.
+
+    Uses the fast reader of LibreOffice's text operators when it can (``fonts`` caches
+    parsed font maps across pages), else pypdf's general text extraction.
+    """
+    from .pdftext import page_chars
+
     rows: dict[int, list[tuple[str, float, float]]] = {}
+    chars = page_chars(page, fonts if fonts is not None else {})
+    if chars is not None:
+        for ch, x, y, size in chars:
+            if ch.strip():
+                rows.setdefault(int(round(y / 2.0)), []).append((ch, x, size))
+        lines = [Line(key * 2.0, sorted(c, key=lambda c: c[1])) for key, c in rows.items()]
+        return sorted(lines, key=lambda line: -line.y)
 
     def visit(text, cm, tm, font, size):
         if not text or not text.strip():
@@ -130,19 +144,24 @@ class SealImage:
 
     @classmethod
     def load(cls, path: Path, writer: PdfWriter) -> "SealImage":
-        from PIL import Image
-
-        with Image.open(path) as img:
-            img = img.convert("RGBA")
-            w, h = img.size
-            rgb = zlib.compress(img.convert("RGB").tobytes(), 6)
-            alpha = zlib.compress(img.getchannel("A").tobytes(), 6)
+        w, h, rgb, alpha = _decoded(Path(path), Path(path).stat().st_mtime_ns)
         mask = _image_stream(alpha, w, h, "/DeviceGray")
         image = _image_stream(rgb, w, h, "/DeviceRGB")
         image[NameObject("/SMask")] = writer._add_object(mask)
         seal = cls(Path(path), w, h)
         seal.ref = writer._add_object(image)
         return seal
+
+
+@functools.lru_cache(maxsize=64)
+def _decoded(path: Path, mtime_ns: int) -> tuple[int, int, bytes, bytes]:
+    """A PNG as compressed RGB and alpha planes; cached, since one seal serves many bundles."""
+    from PIL import Image
+
+    with Image.open(path) as img:
+        img = img.convert("RGBA")
+        w, h = img.size
+        return w, h, zlib.compress(img.convert("RGB").tobytes(), 6), zlib.compress(img.getchannel("A").tobytes(), 6)
 
 
 def _image_stream(data: bytes, w: int, h: int, colorspace: str) -> StreamObject:

@@ -82,7 +82,10 @@ def main():
             answer = {"ok": True, "seconds": round(time.monotonic() - started, 3)}
         except Exception as exc:
             answer = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
-            if proc.poll() is not None:  # soffice died: tell the pool, then leave so it starts a fresh one
+            if proc.poll() is not None or "Disposed" in answer["error"] or "RuntimeException" in answer["error"]:
+                # soffice died or the bridge broke: tell the pool, then leave so it starts a fresh one
+                answer["fatal"] = True
+                proc.kill()
                 out.write(json.dumps(answer) + "\n")
                 out.flush()
                 return 2

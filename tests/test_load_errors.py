@@ -212,3 +212,12 @@ def test_month_outside_cycle(make_programme, month):
         f"monthly_plan:\n  - month: {month}\n    items:\n      - content: 管理指导\n")
     m = only(make_programme(pairings={"p1": pairing}))
     assert m["field"] == "monthly_plan[0].month" and "不在帮扶周期" in m["msg"]
+
+
+def test_rare_characters_are_a_warning_not_an_error(make_programme):
+    pairing = MINI_PAIRING.replace("王某某", "王喆")
+    loaded = load_programme(make_programme(pairings={"p1": pairing}))
+    assert loaded.problems == [] and len(loaded.pairings) == 1
+    assert len(loaded.warnings) == 1
+    warning = str(loaded.warnings[0])
+    assert "喆" in warning and "GB2312" in warning and ":4:" in warning and "supporter.lead.name" in warning

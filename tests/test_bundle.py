@@ -1,0 +1,166 @@
+"""docgen bundle on the examples: read the merged PDF and check what a receiver would."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import zipfile
+
+import pdfplumber
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/soffice"), reason="LibreOffice is installed by scripts/setup.sh")
+
+MAPPED = ("FandolFang", "FandolKai", "FandolSong", "FandolHei", "NotoSerifCJK", "NotoSansCJK")
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "docgen", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    result = run("bundle", "data/gaotai-2020", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    return out / "gaotai-2020" / "bundles", result.stdout
+
+
+def manifest(folder):
+    return json.loads((folder / "manifest.json").read_text("utf-8"))
+
+
+def merged(folder):
+    return next(folder.glob("报送材料_*.pdf"))
+
+
+def test_one_bundle_per_pairing_and_one_for_the_bureau(bundles):
+    root, _ = bundles
+    names = sorted(p.name for p in root.iterdir())
+    pairings = ["chengguan", "erzhong", "guoqing", "jiefangjie", "sanzhong", "xijie"]
+    assert names == sorted([*pairings, *(p + ".zip" for p in pairings), "bureau", "bureau.zip"])
+
+
+def test_pages_are_cover_contents_and_parts(bundles):
+    folder = bundles[0] / "chengguan"
+    m = manifest(folder)
+    reader = PdfReader(merged(folder))
+    parts = m["pdf"]["documents"]
+    assert len(parts) == 11  # plan, 3 agreements, 3 + 3 letters, 1 summary
+    assert len(reader.pages) == m["pdf"]["pages"] == 2 + sum(p["pages"] for p in parts)
+    labels = reader.page_labels
+    assert labels[0] == "封面" and labels[1] == "目录-1" and labels[2] == "1-1"
+    # each document keeps its own numbering: the second document starts again at 1
+    assert labels[2 + parts[0]["pages"]] == "2-1"
+
+
+def test_one_bookmark_per_document_and_attachment(bundles):
+    folder = bundles[0] / "chengguan"
+    reader = PdfReader(merged(folder))
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [str(item.title) for item in top]
+    assert titles == [p["title"] for p in manifest(folder)["pdf"]["documents"]]
+    children = next(item for item in reader.outline if isinstance(item, list))
+    assert [str(c.title)[:3] for c in children] == ["附件1", "附件2"]  # the plan's monthly plan and teacher pairs
+    first_attachment = reader.get_destination_page_number(children[0])
+    assert reader.pages[first_attachment].extract_text().lstrip().startswith("附件1")
+
+
+def test_school_names_are_text(bundles):
+    folder = bundles[0] / "chengguan"
+    text = "".join(page.extract_text() for page in PdfReader(merged(folder)).pages)
+    for name in ("城关初中", "南华初中", "南华镇中心小学及各校区", "明水小学", "结对帮扶报送材料"):
+        assert name in text
+
+
+def test_fonts_are_embedded_and_mapped(bundles):
+    folder = bundles[0] / "chengguan"
+    reader = PdfReader(merged(folder))
+    seen = {}
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptor = font.get("/FontDescriptor")
+            if descriptor is None and "/DescendantFonts" in font:
+                descriptor = font["/DescendantFonts"][0].get_object().get("/FontDescriptor")
+            descriptor = descriptor.get_object()
+            embedded = any(k in descriptor for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+            seen[str(font["/BaseFont"])] = embedded
+    assert seen and all(seen.values()), seen
+    assert all(any(m in name for m in MAPPED) for name in seen), seen
+    assert any("FandolFang" in name for name in seen)
+    # one conversion per bundle: each font subset appears once, not once per document
+    fang = [n for n in seen if "FandolFang" in n]
+    assert len(fang) <= 3, fang
+
+
+def _name_box(page, name):
+    chars = [c for c in page.chars if c["text"].strip()]
+    text = "".join(c["text"] for c in chars)
+    at = text.rfind(name)
+    assert at >= 0, f"{name} not on page"
+    run = chars[at:at + len(name)]
+    return min(c["x0"] for c in run), min(c["top"] for c in run), max(c["x1"] for c in run), max(c["bottom"] for c in run)
+
+
+def test_seals_cover_the_signers_names(bundles):
+    folder = bundles[0] / "chengguan"
+    m = manifest(folder)
+    expected = {("协议书：城关初中—南华初中", "城关初中"), ("协议书：城关初中—南华初中", "南华初中"),
+                ("协议书：城关初中—南华初中", "高台县教育局"), ("管理帮扶责任书：孟某某—秦某某", "城关初中")}
+    placed = {(s["document"], s["party"]): s for s in m["seals"]}
+    assert expected <= set(placed)
+    assert m["seals_missing"] == []
+    with pdfplumber.open(merged(folder)) as pdf:
+        for key in expected:
+            seal = placed[key]
+            page = pdf.pages[seal["page"] - 1]
+            x0, top, x1, bottom = _name_box(page, key[1])
+            images = [im for im in page.images if abs((im["x1"] - im["x0"]) - 42 * 72 / 25.4) < 1]
+            assert any(im["x0"] <= x0 and im["x1"] >= x1 and im["top"] <= top and im["bottom"] >= bottom
+                       for im in images), (key, (x0, top, x1, bottom), [(i["x0"], i["top"]) for i in images])
+
+
+def test_missing_seal_is_reported(bundles):
+    root, stdout = bundles
+    missing = manifest(root / "sanzhong")["seals_missing"]
+    assert any(m["party"].startswith("黑泉镇中心小学") and m["reason"] == "未提供公章图片" for m in missing)
+    assert not any(m["party"] == "高台三中" for m in missing)  # the supporter has a seal
+    assert "未盖章" in stdout and "黑泉镇中心小学" in stdout
+
+
+def test_manifest_hashes_match_files_and_zip(bundles):
+    folder = bundles[0] / "chengguan"
+    m = manifest(folder)
+    assert m["tool"] == "docgen" and m["version"] and "programme.yaml" in m["inputs"]
+    on_disk = sorted(p.name for p in folder.iterdir() if p.name != "manifest.json")
+    assert sorted(f["path"] for f in m["files"]) == on_disk
+    for entry in m["files"]:
+        data = (folder / entry["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["size"]
+    with zipfile.ZipFile(folder.with_suffix(".zip")) as archive:
+        names = sorted(archive.namelist())
+        assert names == sorted(f"chengguan/{n}" for n in on_disk + ["manifest.json"])
+        assert archive.read("chengguan/manifest.json") == (folder / "manifest.json").read_bytes()
+    assert any(f["path"].endswith(".docx") for f in m["files"])  # the Word files, unsealed
+
+
+def test_bundle_is_deterministic_and_duplex_pads(tmp_path, bundles):
+    one, two = tmp_path / "one", tmp_path / "two"
+    for out in (one, two):
+        assert run("bundle", "data/gaotai-2020", "-o", str(out), "-p", "sanzhong", "-p", "erzhong").returncode == 0
+    for name in ("sanzhong.zip", "erzhong.zip"):
+        first = (one / "gaotai-2020" / "bundles" / name).read_bytes()
+        assert first == (two / "gaotai-2020" / "bundles" / name).read_bytes(), name
+    duplex = tmp_path / "duplex"
+    assert run("bundle", "data/gaotai-2020", "-o", str(duplex), "-p", "sanzhong", "--duplex").returncode == 0
+    folder = duplex / "gaotai-2020" / "bundles" / "sanzhong"
+    m = manifest(folder)
+    reader = PdfReader(merged(folder))
+    expected = 2 + sum(p["pages"] + p["pages"] % 2 for p in m["pdf"]["documents"])
+    assert len(reader.pages) == expected and expected % 2 == 0

@@ -1,0 +1,115 @@
+"""The converter pool: every file accounted for, hangs and crashes survived."""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from docgen import convert
+from docgen.convert import ConverterMissing, Pool
+from docgen.render import Renderer
+from docgen.specimen import specimen
+from docgen.jobs import plan_jobs
+from docgen.kinds import BY_NAME
+
+pytestmark = pytest.mark.skipif(not any(os.path.exists(p) for p in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice")),
+                                reason="LibreOffice is installed by scripts/setup.sh")
+
+
+@pytest.fixture(scope="module")
+def docs(tmp_path_factory):
+    out = tmp_path_factory.mktemp("docs")
+    loaded = specimen(pairings=3)
+    jobs = plan_jobs(loaded, [BY_NAME["teacher_letter"], BY_NAME["agreement"]], out)
+    renderer = Renderer()
+    for job in jobs:
+        job.path.parent.mkdir(parents=True, exist_ok=True)
+        job.path.write_bytes(renderer.render(job.template, job.kind.context(job.scope)))
+    return [job.path for job in jobs]
+
+
+def pairs(docs, out: Path):
+    return [(d, out / f"{i:02d}.pdf") for i, d in enumerate(docs)]
+
+
+def test_every_file_comes_back_as_a_pdf(docs, tmp_path):
+    with Pool(jobs=2) as pool:
+        results = pool.convert_all(pairs(docs, tmp_path))
+    assert len(results) == len(docs) == 12
+    assert all(r.ok for r in results), [r.error for r in results if not r.ok]
+    assert all(r.dst.read_bytes().startswith(b"%PDF-") for r in results)
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
+def _group_of(pool: Pool) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        proc = pool.converters[0].proc
+        if proc is not None and pool.converters[0].soffice_pid:
+            return os.getpgid(proc.pid)
+        time.sleep(0.05)
+    raise AssertionError("converter did not start")
+
+
+def _run_in_thread(pool: Pool, work):
+    box = {}
+    thread = threading.Thread(target=lambda: box.setdefault("results", pool.convert_all(work)))
+    thread.start()
+    return thread, box
+
+
+def test_hung_converter_is_killed_and_the_file_retried(docs, tmp_path):
+    work = pairs(docs[:4], tmp_path)
+    with Pool(jobs=1, timeout=6) as pool:
+        thread, box = _run_in_thread(pool, work)
+        group = _group_of(pool)
+        os.killpg(group, signal.SIGSTOP)  # the whole converter freezes, as a hung soffice does
+        thread.join(timeout=120)
+        assert not thread.is_alive(), "the run hung"
+    results = box["results"]
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert any(r.attempts == 2 for r in results)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(group, 0)  # nothing of the frozen converter is left running
+
+
+def test_crashed_converter_is_replaced(docs, tmp_path):
+    work = pairs(docs[:6], tmp_path)
+    with Pool(jobs=1, timeout=60) as pool:
+        thread, box = _run_in_thread(pool, work)
+        _group_of(pool)
+        while not any(p.exists() for _, p in work):
+            time.sleep(0.02)
+        os.kill(pool.converters[0].soffice_pid, signal.SIGKILL)
+        for pid in _soffice_bin_pids():
+            os.kill(pid, signal.SIGKILL)
+        thread.join(timeout=180)
+    results = box["results"]
+    assert len(results) == 6
+    assert all(r.ok for r in results), [r.error for r in results]
+    assert any(r.attempts == 2 for r in results)  # the crash really hit a conversion
+
+
+def _soffice_bin_pids() -> list[int]:
+    mine = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmd = (entry / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"soffice.bin" in cmd and b"docgen-lo-" in cmd:
+                mine.append(int(entry.name))
+    return mine
+
+
+def test_missing_libreoffice_is_explained(monkeypatch):
+    monkeypatch.setattr(convert.shutil, "which", lambda name: None)
+    monkeypatch.setattr(convert.os.path, "exists", lambda path: False)
+    with pytest.raises(ConverterMissing) as info:
+        convert.find_soffice()
+    assert "apt-get install" in str(info.value) and "LibreOffice" in str(info.value)
