@@ -72,6 +72,8 @@ class Spec:
 class Options:
     duplex: bool = False
     seal_mm: float = 42.0
+    sign_cert: Path | None = None
+    sign_password: str | None = None
 
 
 @dataclass
@@ -210,7 +212,12 @@ def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> R
     buffer = io.BytesIO()
     writer.write(buffer)
     report.pages = len(writer.pages)
-    _write_folder(spec, buffer.getvalue(), report)
+    data = buffer.getvalue()
+    if options.sign_cert:
+        from .sign import sign_pdf
+
+        data = sign_pdf(data, options.sign_cert, options.sign_password)
+    _write_folder(spec, data, report, signed=bool(options.sign_cert))
     return report
 
 
@@ -256,7 +263,7 @@ def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def _write_folder(spec: Spec, pdf: bytes, report: Report) -> None:
+def _write_folder(spec: Spec, pdf: bytes, report: Report, signed: bool = False) -> None:
     folder = spec.folder
     if folder.exists():
         shutil.rmtree(folder)
@@ -275,6 +282,7 @@ def _write_folder(spec: Spec, pdf: bytes, report: Report) -> None:
                 "documents": [{"title": p.title, "pages": p.pages, "word": p.docx.name} for p in spec.parts]},
         "seals": report.seals,
         "seals_missing": report.missing,
+        "signed": signed,
         "note": "PDF 上的印章为图片叠加，仅供打印和预览，不是 GB/T 38540 规定的电子印章。",
     }
     body = (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")

@@ -208,12 +208,22 @@ def _finish(everything, failures, written: int) -> None:
 @click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True, help="单个文件转换超时（秒）")
 @click.option("--duplex", is_flag=True, help="双面打印：每个文件补足偶数页")
 @click.option("--seal-mm", type=click.FloatRange(10, 80), default=42, show_default=True, help="印章直径（毫米）")
+@click.option("--sign", "sign_cert", type=click.Path(path_type=Path), default=None,
+              help="用 PKCS#12 证书（.p12/.pfx）对合并的 PDF 做 PAdES 数字签名，接收方可验证文件未被改动")
+@click.option("--sign-password", envvar="DOCGEN_SIGN_PASSWORD", default=None,
+              help="证书密码（也可用环境变量 DOCGEN_SIGN_PASSWORD 提供）")
 @click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
               help="模板目录（默认使用自带的 templates/）")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int | None, timeout: float,
-           duplex: bool, seal_mm: float, template_dir: Path | None) -> None:
+           duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
+           template_dir: Path | None) -> None:
     import tempfile
+
+    if sign_cert is not None:
+        from .sign import load_signer
+
+        load_signer(sign_cert, sign_password)  # a wrong password fails now, before any work
 
     from . import bundle as bundling
     from .convert import Pool
@@ -228,7 +238,7 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
                 continue
             specs += bundling.plan(loaded, [(j, c) for j, c in done if j.scope.programme_id == loaded.id], output)
         renderer = Renderer(template_dir or TEMPLATE_DIR)
-        reports, failed = bundling.make_all(specs, renderer, pool, bundling.Options(duplex, seal_mm), Path(work))
+        reports, failed = bundling.make_all(specs, renderer, pool, bundling.Options(duplex, seal_mm, sign_cert, sign_password), Path(work))
         failures += failed
     for report in reports:
         for line in bundling.describe(report):
