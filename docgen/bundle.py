@@ -293,9 +293,16 @@ def _write_folder(spec: Spec, pdf: bytes, report: Report, signed: bool = False) 
 
 
 def describe(report: Report) -> list[str]:
+    """A line per bundle, and per reason the parties not sealed (details in manifest.json)."""
     out = [f"{display_path(report.zip)}：{report.pages} 页，盖章 {len(report.seals)} 处"]
+    by_reason: dict[str, list[str]] = {}
     for miss in report.missing:
-        out.append(f"  未盖章：{miss['document']} · {miss['party']}（{miss['reason']}）")
+        parties = by_reason.setdefault(miss["reason"], [])
+        if miss["party"] not in parties:
+            parties.append(miss["party"])
+    for reason, parties in by_reason.items():
+        count = sum(1 for m in report.missing if m["reason"] == reason)
+        out.append(f"  未盖章 {count} 处（{reason}）：{'、'.join(parties)}")
     return out
 
 

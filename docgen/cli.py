@@ -187,7 +187,7 @@ def _render_all(directory, output, kinds, pairings, years, template_dir):
     return everything, done, failures
 
 
-def _finish(everything, failures, written: int) -> None:
+def _finish(everything, failures, written: int, noun: str = "个文件") -> None:
     from .errors import InputError, RenderError
 
     problems = [p for item in everything for p in item.problems]
@@ -196,7 +196,7 @@ def _finish(everything, failures, written: int) -> None:
         _fail(InputError(problems))
     if failures:
         _fail(RenderError(failures))
-    click.echo(f"完成：共 {written} 个文件。")
+    click.echo(f"完成：共 {written} {noun}。")
 
 
 @cli.command(context_settings=CONTEXT, help="生成报送材料：每个结对（和教育局）一个文件夹和 .zip，内含 Word 文件、"
@@ -244,7 +244,7 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
         for line in bundling.describe(report):
             click.echo(line)
     click.echo("说明：PDF 上的印章是图片叠加，仅供打印和预览，不是具有法律效力的电子印章（GB/T 38540）。")
-    _finish(everything, failures, len(reports))
+    _finish(everything, failures, len(reports), "个报送包（文件夹和 .zip）")
 
 
 @cli.group(context_settings=CONTEXT, help="模板相关命令。")

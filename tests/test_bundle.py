@@ -131,7 +131,7 @@ def test_missing_seal_is_reported(bundles):
     missing = manifest(root / "sanzhong")["seals_missing"]
     assert any(m["party"].startswith("黑泉镇中心小学") and m["reason"] == "未提供公章图片" for m in missing)
     assert not any(m["party"] == "高台三中" for m in missing)  # the supporter has a seal
-    assert "未盖章" in stdout and "黑泉镇中心小学" in stdout
+    assert "未盖章" in stdout and "黑泉镇中心小学" in stdout and "未提供公章图片" in stdout
 
 
 def test_manifest_hashes_match_files_and_zip(bundles):
