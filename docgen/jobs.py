@@ -40,7 +40,8 @@ class Job:
 
 def scopes(kind: Kind, loaded: Loaded, pairing_ids: set[str] | None, years: set[str] | None) -> list[Scope]:
     prog = loaded.programme
-    base = dict(programme=prog, programme_id=loaded.id, pairings=loaded.pairings, root=loaded.root)
+    base = dict(programme=prog, programme_id=loaded.id, pairings=loaded.pairings, root=loaded.root,
+                activities=loaded.activities)
     pairings = [p for p in loaded.pairings if not pairing_ids or p.id in pairing_ids]
     out: list[Scope] = []
     if kind.per == "programme":
@@ -64,7 +65,7 @@ def scopes(kind: Kind, loaded: Loaded, pairing_ids: set[str] | None, years: set[
             out += [Scope(**base, pairing=pairing, item=item) for item in pairing.teacher_pairs]
         elif kind.per == "year":
             cycle = pairing.cycle or prog.cycle
-            written = {str(s.year) for s in pairing.summaries}
+            written = {str(s.year) for s in pairing.summaries} | {y for pid, y in loaded.activities if pid == pairing.id}
             for year in cycle.cycle_years:
                 if (years and year.key in years) or (not years and year.key in written):
                     out.append(Scope(**base, pairing=pairing, year=year))

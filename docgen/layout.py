@@ -42,6 +42,7 @@ TABLE_LINE = 400  # 20 pt exact in tables
 # (style id, Chinese name, font, half-points, paragraph settings)
 PARAGRAPH_STYLES = [
     ("Body", "公文正文", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both"}),
+    ("BodyKeep", "正文（与下段同页）", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both", "keep_next": True}),
     ("BodyNoIndent", "公文顶格", FANGSONG, SZ_BODY, {"jc": "left"}),
     ("DocTitle", "公文标题", XIAOBIAOSONG, SZ_TITLE, {"jc": "center", "snap": False}),
     ("Heading1Cn", "一级标题", HEITI, SZ_BODY, {"first_chars": 2, "outline": 0, "keep_next": True}),
@@ -66,6 +67,8 @@ PARAGRAPH_STYLES = [
     ("TableText", "表格文字", FANGSONG, SZ_TABLE, {"jc": "center", "line": TABLE_LINE, "snap": False}),
     ("TableTextLeft", "表格文字左对齐", FANGSONG, SZ_TABLE, {"jc": "left", "line": TABLE_LINE, "snap": False}),
     ("TableHead", "表头", HEITI, SZ_TABLE, {"jc": "center", "line": TABLE_LINE, "snap": False}),
+    ("TableCaption", "表题", HEITI, SZ_SMALL, {"jc": "center", "keep_next": True}),
+    ("Figure", "插图", FANGSONG, SZ_BODY, {"jc": "center", "line": 240, "rule": "auto", "snap": False, "keep_next": True}),
     ("Colophon", "版记", FANGSONG, SZ_SMALL, {"left": 280, "right": 280, "line": 560}),
     ("ColophonRight", "版记右", FANGSONG, SZ_SMALL, {"jc": "right", "left": 280, "right": 280, "line": 560}),
     ("PageNumberOdd", "页码单页", SONGTI, SZ_SMALL, {"jc": "right", "right": 280, "line": 280, "rule": "auto"}),

@@ -13,9 +13,11 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from . import checks
+from .activities import activity_files, check_log, pairing_and_year, unknown_pairing
 from .errors import InputError, Problem, UsageError, display_path
 from .fonts import outside_gb2312
 from .messages import translate
+from .model.activity import ActivityLog
 from .model.pairing import Pairing
 from .model.programme import Programme
 from .source import Source, SourceError, format_loc, read
@@ -36,6 +38,11 @@ class Loaded:
     """Every YAML file read, for the manifest."""
     warnings: list[Problem] = field(default_factory=list)
     """Things that do not stop a build but a user should know (rare characters)."""
+    activities: dict[tuple[str, str], ActivityLog] = field(default_factory=dict)
+    """Activity records by (pairing id, cycle-year key)."""
+
+    def activity_log(self, pairing_id: str, year_key: str) -> ActivityLog | None:
+        return self.activities.get((pairing_id, year_key))
 
     @property
     def id(self) -> str:
@@ -157,11 +164,36 @@ def load_programme(root: Path) -> Loaded:
         seen[pairing.id] = src
         loaded.pairings.append(pairing)
     loaded.pairings.sort(key=lambda p: (p.no is None, p.no or 0, p.id))
+    if loaded.programme is not None:
+        _load_activities(loaded, root)
     if loaded.programme is not None and not pairing_files(root):
         loaded.problems.append(Problem(display_path(root / PAIRINGS_DIR), 0, 0, "",
                                        f"没有结对文件：请在 {PAIRINGS_DIR}/ 下为每个结对建一个 .yaml 文件"
                                        "（可用 docgen new pairing 生成）"))
     return loaded
+
+
+def _load_activities(loaded: Loaded, root: Path) -> None:
+    """Activity records of every valid pairing; a bad file is reported, the others kept."""
+    by_id = {p.id: p for p in loaded.pairings}
+    for path in activity_files(root):
+        loaded.inputs.append(path)
+        try:
+            src = read(path)
+            log = _validate(src, ActivityLog)
+        except SourceError as exc:
+            loaded.problems += exc.problems
+            continue
+        pairing_id, year = pairing_and_year(path)
+        pairing = by_id.get(pairing_id)
+        if pairing is None:
+            loaded.problems.append(unknown_pairing(path, src.name, sorted(by_id)))
+            continue
+        problems = check_log(log, src, loaded.programme, pairing, year, root)
+        if problems:
+            loaded.problems += problems
+            continue
+        loaded.activities[(pairing_id, year)] = log
 
 
 def load_all(path: Path) -> list[Loaded]:

@@ -45,6 +45,22 @@ def explain(exc: Exception) -> str:
     return f"模板渲染失败：{text}"
 
 
+def _with_images(tpl: DocxTemplate, context):
+    """Charts in the context become images of this document (docxtpl needs the template)."""
+    from docx.shared import Mm
+    from docxtpl import InlineImage
+
+    from .chart import Chart
+
+    if isinstance(context, Chart):
+        return InlineImage(tpl, io.BytesIO(context.png), width=Mm(context.width_mm))
+    if isinstance(context, dict):
+        return {k: _with_images(tpl, v) for k, v in context.items()}
+    if isinstance(context, list):
+        return [_with_images(tpl, v) for v in context]
+    return context
+
+
 class Renderer:
     """Renders documents from the templates in one folder; templates are read once."""
 
@@ -63,6 +79,7 @@ class Renderer:
 
     def render(self, template: str, context: dict, *, title: str = "") -> bytes:
         tpl = DocxTemplate(io.BytesIO(self.template_bytes(template)))
+        context = _with_images(tpl, context)
         try:
             tpl.render(context, jinja_env=self.env, autoescape=True)
         except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:

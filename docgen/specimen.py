@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .load import Loaded
+from .model.activity import ActivityLog
 from .model.pairing import Pairing
 from .model.programme import Programme
 
@@ -111,4 +112,21 @@ def specimen(pairings: int = 2, recipients: int = 2, root: Path = Path("specimen
         data["seals"] = {name: seal for name in data["county_bureaus"].values()}
     prog = Programme.model_validate(data)
     items = [Pairing.model_validate(pairing_data(i, recipients, seal)) for i in range(1, pairings + 1)]
-    return Loaded(root=root, programme=prog, pairings=items)
+    loaded = Loaded(root=root, programme=prog, pairings=items)
+    loaded.activities[("p001", "2022")] = ActivityLog.model_validate(activity_data(items[0]))
+    return loaded
+
+
+def activity_data(pairing: Pairing) -> dict:
+    """A year of records for one pairing: every kind, one late, one without evidence."""
+    tp = pairing.teacher_pairs[0]
+    base = {"evidence": ["evidence/x.jpg"], "people": ["某某"]}
+    records = [
+        {"date": "2022-10-10", "type": "lesson_delivery", "subjects": ["数学"], "person_times": 5,
+         "description": "送课", "filed_on": "2022-10-11", **base},
+        {"date": "2022-10-20", "type": "management_guidance", "description": "管理指导", "filed_on": "2022-10-30", **base},
+        {"date": "2022-11-03", "type": "observation_visit", "description": "观摩", "filed_on": "2022-11-04"},
+        {"date": "2023-03-15", "type": "mentor_exchange", "mentor": tp.mentor.name, "mentee": tp.mentee.name,
+         "description": "师徒交流", "filed_on": "2023-03-16", **base},
+    ]
+    return {"records": records, "scores": [{"item": 1, "points": 45, "note": "资料齐全"}]}

@@ -381,7 +381,22 @@ def summary() -> Builder:
     b.tag("if facts")
     b.loop("for para in facts", "{{ para }}")
     b.tag("else")
-    b.p("【活动统计待补充：导入本年度活动记录后，此处自动列出送课、观摩、管理指导、师徒交流等次数及完成情况。】", "Draft")
+    b.p("【活动统计待补充：在 activities/ 中填写或导入本年度活动记录后，此处自动列出各类活动次数、承诺完成情况和考核得分。】",
+        "Draft")
+    b.tag("endif")
+    b.tag("if commitment_rows")
+    b.p("表1　承诺事项完成情况", "TableCaption")
+    b.table([("学期/学年", 16, "{{ r.period }}"), ("承诺事项", 30, "<{{ r.item }}"), ("要求", 20, "{{ r.required }}"),
+             ("完成", 20, "{{ r.done }}"), ("情况", 10, "{{ r.status }}")], "for r in commitment_rows")
+    b.tag("endif")
+    b.tag("if chart")
+    b.p("{{ chart }}", "Figure")
+    b.p("图1　各月帮扶活动次数（按类型）", "TableCaption")
+    b.tag("endif")
+    b.tag("if flagged_rows")
+    b.p("表2　迟报、未报备或缺少证明材料的活动", "TableCaption")
+    b.table([("日期", 18, "{{ r.date }}"), ("类型", 14, "{{ r.type }}"), ("内容", 40, "<{{ r.description }}"),
+             ("问题", 28, "<{{ r.why }}")], "for r in flagged_rows")
     b.tag("endif")
     for number, key, heading in (("二", "achievements", "主要做法与成效"), ("三", "problems", "存在问题"),
                                  ("四", "next_steps", "下一步打算")):
@@ -390,6 +405,13 @@ def summary() -> Builder:
         b.p("【草稿：以下内容由数据自动生成，请学校根据实际修改。】", "Draft")
         b.tag("endif")
         b.loop(f"for para in {key}.paragraphs", "{{ loop.index|paren_ordinal }}{{ para }}")
+    b.tag("if rubric_rows")
+    b.p("五、考核自评", "Heading1Cn")
+    b.p("按照考核细则逐项自评如下（依据为本年度活动记录；需人工评定的项目以评定分为准）：")
+    b.table([("序号", 7, "{{ r.no }}"), ("考核项目", 14, "{{ r.title }}"), ("分值", 9, "{{ r.points }}"),
+             ("得分", 8, "{{ r.score }}"), ("依据", 62, "<{{ r.reason }}")], "for r in rubric_rows")
+    b.p("{{ rubric_total }}", "BodyKeep")
+    b.tag("endif")
     b.signer_table()
     b.p("{{ date|cn_date(blank=True) }}", "SignDate")
     return b

@@ -150,13 +150,20 @@ def test_teacher_letter_counts_from_commitments(built):
     assert "每学期与乙方开展教育教学交流不少于10次" in text
 
 
-def test_summary_uses_the_schools_text(built):
+def test_summary_uses_the_schools_text_and_the_records(built):
     doc = Document(str(built / "gaotai-2020" / "chengguan" / "年度工作总结_2020年度.docx"))
     text = all_text(doc)
     assert "2020年度" in text and "一、基本情况" in text and "四、下一步打算" in text
     assert "建立了双方教导处每月一次的教学常规联合检查制度。" in text
     assert "2020年12月18日" in text
-    assert "活动统计待补充" in text  # a clear place for the activity numbers
+    assert "本年度共记录帮扶活动75次" in text and "五、考核自评" in text
+
+
+def test_summary_without_records_leaves_a_clear_place(tmp_path):
+    result = run("build", "data/gaotai-2020", "-o", str(tmp_path), "-k", "summary", "-p", "xijie", "-y", "2020")
+    assert result.returncode == 0, result.stderr
+    text = all_text(Document(str(next(tmp_path.rglob("年度工作总结_*.docx")))))
+    assert "活动统计待补充" in text and "【草稿" in text
 
 
 def test_same_input_gives_same_bytes(tmp_path):

@@ -94,6 +94,8 @@ class Commitment(Strict):
     """每人连续时长（学年）不少于"""
     report_within_days: int | None = Field(default=None, ge=1)
     """活动结束后几日内报备；不写则用方案的统一时限"""
+    tag: OptText = ""
+    """只计 tag 相同的活动记录，如观摩学习分“干部”“教师”两项承诺"""
 
 
 class RubricItem(Strict):
@@ -248,6 +250,8 @@ class Programme(Strict):
     commitments: list[Commitment] = []
     report_within_days: int | None = Field(default=None, ge=1)
     """活动报备时限（天）"""
+    count_late_records: bool = False
+    """迟报或未报备的活动是否计入完成数（高台细则：未及时上报的视为没有开展，不计入）"""
     steps: list[Step] = []
     safeguards: list[Section] = []
     """保障措施 / 工作要求"""

@@ -1,0 +1,80 @@
+"""Activity records: data/<programme>/activities/<year>/<pairing>.yaml.
+
+One file per pairing and cycle year (the year is the folder: 2020 for 2020年度, 2022 for
+2022—2023学年). Each record is one thing that was done, with its evidence and the day it
+was filed with the bureau; the annual summary and the rubric score are counted from them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import Field
+
+from .common import Activity, OptText, Party, Path_, Strict, Text
+
+# Who organises an activity when a record does not say (the spreadsheet has no such column).
+DEFAULT_BY = {
+    Activity.observation_visit: Party.recipient,
+    Activity.joint_research: Party.both,
+    Activity.joint_meeting: Party.both,
+    Activity.mentor_exchange: Party.both,
+}
+
+
+class Record(Strict):
+    """One activity that took place."""
+
+    date: dt.date
+    """活动日期"""
+    type: Activity
+    """活动类型，如 lesson_delivery（送课指导）"""
+    tag: OptText = ""
+    """细分，如观摩学习的“干部”或“教师”；承诺事项写了 tag 时只计同 tag 的记录"""
+    by: Party | None = None
+    """组织方；不写时按类型推定（观摩学习为受援学校，教研和师徒交流为双方，其余为支援学校）"""
+    school: OptText = ""
+    """涉及的受援学校（有多所时填写）"""
+    subjects: list[Text] = []
+    """学科"""
+    people: list[Text] = []
+    """参与人员"""
+    person_times: int | None = Field(default=None, ge=1)
+    """人次；不写时按参与人员人数计"""
+    days: float | None = Field(default=None, gt=0)
+    """天数；不写按 1 天计"""
+    mentor: OptText = ""
+    """师徒交流的帮扶教师"""
+    mentee: OptText = ""
+    """师徒交流的受援教师"""
+    description: Text
+    """活动内容"""
+    evidence: list[Path_] = []
+    """证明材料（照片、签到表、听课记录等），相对于方案目录"""
+    filed_on: dt.date | None = None
+    """报备日期；没有报备则不写"""
+
+    @property
+    def organiser(self) -> Party:
+        return self.by or DEFAULT_BY.get(self.type, Party.supporter)
+
+    @property
+    def person_count(self) -> int:
+        return self.person_times or len(self.people) or 1
+
+
+class JudgedScore(Strict):
+    """A rubric item scored by a person (quality, media coverage, survey)."""
+
+    item: int = Field(ge=1)
+    """考核细则的序号"""
+    points: float = Field(ge=0)
+    note: OptText = ""
+    """评分依据"""
+
+
+class ActivityLog(Strict):
+    """The records of one pairing for one cycle year."""
+
+    records: list[Record] = []
+    scores: list[JudgedScore] = []
+    """需要人工评定的考核项得分"""
