@@ -247,6 +247,74 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
     _finish(everything, failures, len(reports), "个报送包（文件夹和 .zip）")
 
 
+@cli.command(context_settings=CONTEXT, help="生成教育局的考核汇总：每个结对的活动次数、承诺完成情况、迟报和得分，"
+                                             "按得分排序，写成 .xlsx 和 Word 附件（out/<方案>/report/）。")
+@click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="输出目录")
+@click.option("-y", "--year", "years", multiple=True, metavar="YEAR", help="年度（周期年度的起始年份）；不写则为有活动记录的每个年度")
+@click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
+              help="模板目录（默认使用自带的 templates/）")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: Path | None) -> None:
+    from .render import TEMPLATE_DIR, Renderer
+    from .report import rollup, write, years_with_records
+
+    loaded_all = load_strict(directory)
+    _warn(loaded_all)
+    renderer = Renderer(template_dir or TEMPLATE_DIR)
+    written = 0
+    for loaded in loaded_all:
+        keys = {y.key for y in loaded.programme.cycle.cycle_years}
+        chosen = list(years) or years_with_records(loaded)
+        bad = [y for y in chosen if y not in keys]
+        if bad:
+            raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
+        for year in chosen:
+            data = rollup(loaded, year)
+            for path in write(data, output, renderer):
+                click.echo(f"已写入 {display_path(path)}")
+                written += 1
+            behind = sum(1 for r in data.rows if r.behind)
+            click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
+    if not written:
+        click.echo("没有活动记录，未生成汇总（活动记录放在 activities/<年度>/<结对标识>.yaml）。")
+
+
+@cli.group("import", context_settings=CONTEXT, help="从表格导入数据。")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def import_() -> None:
+    pass
+
+
+@import_.command("activities", context_settings=CONTEXT,
+                 help="把学校的活动记录表（.xlsx 或 .csv；列：日期、类型、学科、人次、参与人员、内容、证明材料、报备日期）"
+                      "导入为 activities/<年度>/<结对标识>.yaml。")
+@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("-p", "--pairing", "pairing_id", required=True, metavar="ID", help="结对标识（pairings/ 下的文件名）")
+@click.option("--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
+              help="方案目录；data/ 下只有一个方案时可省略")
+@click.option("-y", "--year", default=None, metavar="YEAR", help="年度（周期年度的起始年份）；不写则按表中日期判断")
+@click.option("--force", is_flag=True, help="已有该年度的记录文件时覆盖")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, force: bool) -> None:
+    from .importer import import_activities as run_import
+    from .load import load_programme
+
+    if programme_dir is None:
+        found = find_programmes(Path("data"))
+        candidates = [p for p in found if (p / PAIRINGS_DIR / f"{pairing_id}.yaml").exists()]
+        if len(candidates) != 1:
+            raise UsageError("请用 --programme 指定方案目录：" + "、".join(display_path(p) for p in found))
+        programme_dir = candidates[0]
+    loaded = load_programme(programme_dir)
+    if loaded.programme is None or loaded.pairing(pairing_id) is None and loaded.problems:
+        from .errors import InputError
+
+        raise InputError(loaded.problems)
+    target, n = run_import(file, loaded, pairing_id, year, force)
+    click.echo(f"已导入 {n} 条记录到 {display_path(target)}。")
+
+
 @cli.group(context_settings=CONTEXT, help="模板相关命令。")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def templates() -> None:

@@ -728,3 +728,12 @@ def sample_cover(scope: Scope) -> Scope:
     scope.item = {"title": "示例学校结对帮扶报送材料", "parties": ["示例学校甲", "示例学校乙"], "date": None,
                   "entries": [{"no": 1, "title": "结对帮扶协议书", "pages": 4, "start": 3}]}
     return scope
+
+
+# ------------------------------------------------------------------ report
+
+def report(scope: Scope) -> dict:
+    """The roll-up annex; ``scope.item`` is a docgen.report.Rollup."""
+    from .report import context as report_context
+
+    return report_context(scope.item)

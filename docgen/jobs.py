@@ -46,8 +46,8 @@ def scopes(kind: Kind, loaded: Loaded, pairing_ids: set[str] | None, years: set[
     out: list[Scope] = []
     if kind.per == "programme":
         out.append(Scope(**base))
-    elif kind.per == "bundle":
-        return []  # bundle parts are made by docgen.bundle, not by a build
+    elif kind.per in ("bundle", "report"):
+        return []  # made by docgen bundle / docgen report, not by a build
     elif kind.per == "notice":
         for notice in prog.notices:
             if notice.per_county:

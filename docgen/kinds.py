@@ -54,13 +54,15 @@ KINDS: list[Kind] = [
          lambda s: f"年度工作总结_{s.year.label}", ctx.pairing_signers),
     # Made only inside submission bundles (docgen bundle), never by docgen build.
     Kind("cover", "bundle", "封面和目录", "cover.docx", "bundle", ctx.cover, lambda s: "封面和目录"),
+    # Made only by docgen report.
+    Kind("report", "report", "考核汇总表", "report.docx", "report", ctx.report, lambda s: "考核汇总表"),
 ]
 
-BY_NAME = {k.name: k for k in KINDS if k.per != "bundle"}
-GROUPS = sorted({k.group for k in KINDS if k.per != "bundle"})
+BY_NAME = {k.name: k for k in KINDS if k.per not in ("bundle", "report")}
+GROUPS = sorted({k.group for k in KINDS if k.per not in ("bundle", "report")})
 
 
-DOCUMENT_KINDS = [k for k in KINDS if k.per != "bundle"]
+DOCUMENT_KINDS = [k for k in KINDS if k.per not in ("bundle", "report")]
 
 
 def select(names: list[str] | tuple[str, ...]) -> list[Kind]:

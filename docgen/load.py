@@ -116,6 +116,17 @@ def rare_characters(src: Source) -> list[Problem]:
     return out
 
 
+def _read_model(path: Path, model: type[BaseModel], loaded: "Loaded") -> tuple[Source | None, BaseModel | None]:
+    """Read and validate one file; its problems go to ``loaded`` and (None, None) comes back."""
+    loaded.inputs.append(path)
+    try:
+        src = read(path)
+        return src, _validate(src, model)
+    except SourceError as exc:
+        loaded.problems += exc.problems
+        return None, None
+
+
 def pairing_files(root: Path) -> list[Path]:
     folder = root / PAIRINGS_DIR
     return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
@@ -138,12 +149,8 @@ def load_programme(root: Path) -> Loaded:
 
     seen: dict[str, Source] = {}
     for path in pairing_files(root):
-        loaded.inputs.append(path)
-        try:
-            src = read(path)
-            pairing = _validate(src, Pairing)
-        except SourceError as exc:
-            loaded.problems += exc.problems
+        src, pairing = _read_model(path, Pairing, loaded)
+        if pairing is None:
             continue
         loaded.warnings += rare_characters(src)
         if pairing.id is None:
@@ -177,12 +184,8 @@ def _load_activities(loaded: Loaded, root: Path) -> None:
     """Activity records of every valid pairing; a bad file is reported, the others kept."""
     by_id = {p.id: p for p in loaded.pairings}
     for path in activity_files(root):
-        loaded.inputs.append(path)
-        try:
-            src = read(path)
-            log = _validate(src, ActivityLog)
-        except SourceError as exc:
-            loaded.problems += exc.problems
+        src, log = _read_model(path, ActivityLog, loaded)
+        if log is None:
             continue
         pairing_id, year = pairing_and_year(path)
         pairing = by_id.get(pairing_id)

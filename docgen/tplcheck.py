@@ -142,11 +142,15 @@ def kinds_for(template: str, loaded) -> list[Kind]:
 
 def sample_contexts(kind: Kind, loaded) -> list[dict]:
     """Contexts of the specimen for ``kind``, each scope once (they differ in optional parts)."""
-    if kind.per == "bundle":
+    if kind.per in ("bundle", "report"):
         from .context import Scope, sample_cover
+        from .report import rollup
 
         base = Scope(programme=loaded.programme, programme_id=loaded.id, pairings=loaded.pairings, root=loaded.root)
-        return [kind.context(sample_cover(base))]
+        if kind.per == "bundle":
+            return [kind.context(sample_cover(base))]
+        base.item = rollup(loaded, "2022")
+        return [kind.context(base)]
     return [kind.context(scope) for scope in scopes(kind, loaded, None, {"2022"})]
 
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # The main job on the example data: check data/ and the templates, build every document
-# into out/ and assemble the sealed submission bundles (Word + merged PDF + manifest + zip).
+# into out/, assemble the sealed submission bundles (Word + merged PDF + manifest + zip) and
+# write the bureau's roll-up of the activity records (xlsx + Word annex).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/docgen validate data
 .venv/bin/docgen templates check
 .venv/bin/docgen bundle data -o out
+.venv/bin/docgen report data -o out

@@ -436,6 +436,20 @@ def cover() -> Builder:
     return b
 
 
+def report() -> Builder:
+    """The bureau's roll-up annex: one row per pairing, sorted by score."""
+    b = Builder("考核汇总表")
+    b.p("附件", "BodyNoIndent")
+    b.blank()
+    title(b)
+    b.blank()
+    b.table([("名次", 6, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 22, "<{{ r.recipients }}"),
+             ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}"),
+             ("得分", 7, "{{r r.score }}"), ("等次", 7, "{{ r.grade }}"), ("备注", 17, "<{{ r.note }}")], "for r in rows")
+    b.loop("for para in notes", "{{ para }}")
+    return b
+
+
 TEMPLATES = {
     "notice.docx": notice,
     "plan.docx": plan,
@@ -444,6 +458,7 @@ TEMPLATES = {
     "teacher_letter.docx": teacher_letter,
     "summary.docx": summary,
     "cover.docx": cover,
+    "report.docx": report,
 }
 
 
