@@ -69,9 +69,10 @@ def validate(directory: Path) -> None:
                    f"支援—受援学校 {pairs} 对，数据无误。")
 
 
-@cli.command(context_settings=CONTEXT, help="输出两种数据文件的 JSON Schema，供编辑器自动补全和检查 YAML。")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="写入目录（生成 programme.schema.json 和 pairing.schema.json）；不写则输出到屏幕")
-@click.option("--kind", type=click.Choice(["programme", "pairing"]), help="只输出一种")
+@cli.command(context_settings=CONTEXT, help="输出数据文件（方案、结对、活动记录）的 JSON Schema，供编辑器自动补全和检查 YAML。")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="写入目录（生成 programme.schema.json、pairing.schema.json、activities.schema.json）；不写则输出到屏幕")
+@click.option("--kind", type=click.Choice(["programme", "pairing", "activities"]), help="只输出一种")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def schema(output: Path | None, kind: str | None) -> None:
     from .schema import schemas

@@ -44,8 +44,12 @@ class Scope:
 
 # ------------------------------------------------------------------ helpers
 
-def split_title(text: str, limit: int = 20) -> list[str]:
-    """Break a long title into balanced lines at natural points (GB/T 9704 7.3.1)."""
+def split_title(text: str, limit: int = 18) -> list[str]:
+    """Break a long title into balanced lines at natural points (GB/T 9704 7.3.1).
+
+    18 rather than the nominal 20 characters a line: the bold title face sets digits wider
+    than half a character, so a 20-character title with a year in it does not fit.
+    """
     if display_width(text) <= limit:
         return [text]
     n = math.ceil(display_width(text) / limit)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .counting import YearCounts, count
+from .context import split_title
 from .filters import join, number
 from .load import Loaded
 from .model.common import ACTIVITY_NAMES
@@ -30,6 +31,9 @@ class Row:
     grade: str
     pending: int
     unmet: list[str] = field(default_factory=list)
+    """Each unmet check (per term, per teacher pair), for the spreadsheet."""
+    unmet_commitments: list[str] = field(default_factory=list)
+    """The commitments behind, once each, for the annex."""
     has_records: bool = True
 
     @property
@@ -73,7 +77,9 @@ def rollup(loaded: Loaded, year_key: str) -> Rollup:
                         len(counts.records), len(counts.counted), len(counts.late) + len(counts.unfiled),
                         len(counts.no_evidence), completion, card.total if card else 0.0, card.grade if card else "",
                         len(card.pending) if card else 0,
-                        sorted({f"{c.subject}" for c in counts.unmet}), has_records=log is not None))
+                        sorted({f"{c.subject}" for c in counts.unmet}),
+                        [name for cid, name in commitments if any(c.commitment.id == cid for c in counts.unmet)],
+                        has_records=log is not None))
     rows.sort(key=lambda r: (-r.score, r.pairing_id))
     return Rollup(loaded, year, rows, commitments)
 
@@ -140,8 +146,9 @@ def context(data: Rollup) -> dict:
         rows.append({"rank": rank, "supporter": row.supporter, "recipients": row.recipients,
                      "records": f"{row.counted}/{row.records}", "completion": f"{done}/{total}",
                      "flagged": f"{row.late}/{row.no_evidence}", "score": mark, "grade": row.grade,
-                     "note": ("未完成：" + "、".join(row.unmet)) if row.unmet else ("无活动记录" if not row.has_records else "")})
-    return {"title_lines": [data.title], "rows": rows,
+                     "note": ("未完成：" + "、".join(row.unmet_commitments)) if row.unmet_commitments
+                     else ("无活动记录" if not row.has_records else "")})
+    return {"title_lines": split_title(data.title.rsplit("（", 1)[0]) + [f"（{data.year.label}）"], "rows": rows,
             "notes": ["“活动记录”为计入考核次数/记录总数；“承诺完成”为完成的项次/应完成的项次；“迟报/缺材料”为迟报或未报备次数/缺少证明材料次数。",
                       "得分以红色加粗显示的结对未完成承诺事项或没有活动记录；得分含人工评定项，尚未评定的按 0 分计。"]}
 

@@ -28,5 +28,11 @@ def pairing_schema() -> dict[str, Any]:
     return _schema(Pairing, "结对文件（pairings/<id>.yaml）", "一个支援学校与其受援学校的结对：人员、计划、总结文字")
 
 
+def activity_schema() -> dict[str, Any]:
+    from .model.activity import ActivityLog
+
+    return _schema(ActivityLog, "活动记录（activities/<年度>/<结对标识>.yaml）", "一个结对一个年度的帮扶活动记录和人工评分")
+
+
 def schemas() -> dict[str, dict[str, Any]]:
-    return {"programme": programme_schema(), "pairing": pairing_schema()}
+    return {"programme": programme_schema(), "pairing": pairing_schema(), "activities": activity_schema()}

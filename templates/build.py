@@ -443,9 +443,9 @@ def report() -> Builder:
     b.blank()
     title(b)
     b.blank()
-    b.table([("名次", 6, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 22, "<{{ r.recipients }}"),
+    b.table([("名次", 5, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 17, "<{{ r.recipients }}"),
              ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}"),
-             ("得分", 7, "{{r r.score }}"), ("等次", 7, "{{ r.grade }}"), ("备注", 17, "<{{ r.note }}")], "for r in rows")
+             ("得分", 7, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")], "for r in rows")
     b.loop("for para in notes", "{{ para }}")
     return b
 

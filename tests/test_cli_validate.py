@@ -64,6 +64,8 @@ def test_schema_is_valid_and_examples_conform(tmp_path):
         jsonschema.validate(_jsonable(read(prog).data), schemas["programme"])
         for pairing in (prog.parent / "pairings").glob("*.yaml"):
             jsonschema.validate(_jsonable(read(pairing).data), schemas["pairing"])
+        for log in (prog.parent / "activities").glob("*/*.yaml"):
+            jsonschema.validate(_jsonable(read(log).data), schemas["activities"])
     # and a broken file does not conform
     broken = yaml.safe_load(MINI_PAIRING)
     broken["unknown"] = 1
