@@ -76,6 +76,9 @@ PARAGRAPH_STYLES = [
     ("SignTable", "签署栏", FANGSONG, SZ_BODY, {"jc": "left"}),
     ("TableSigner", "联署单位", FANGSONG, SZ_BODY, {"jc": "center", "keep_next": True}),
     ("Draft", "草稿提示", KAITI, SZ_BODY, {"first_chars": 2}),
+    # The paragraph a document must end with after the 版记 table: 1 pt high, so the table
+    # can sit on the bottom edge of the type area (GB/T 9704 7.4.1).
+    ("EndMark", "文末", FANGSONG, 2, {"line": 20, "snap": False}),
 ]
 
 KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}

@@ -232,3 +232,25 @@ def set_cell_margins(table, left: int = 85, right: int = 85) -> None:
 def set_row_height(row, twips: int, rule: str = "exact") -> None:
     trpr = row._tr.get_or_add_trPr()
     set_attrs(child(trpr, "w:trHeight"), val=twips, hRule=rule)
+
+
+def frame_at_bottom(ppr, width: int) -> None:
+    """Put a paragraph in a frame on the bottom edge of the type area (版记, GB/T 9704 7.4).
+
+    Consecutive paragraphs with the same frame properties share one frame."""
+    frame = ppr_child(ppr, "w:framePr")
+    set_attrs(frame, w=width, wrap="notBeside", hAnchor="margin", vAnchor="margin", xAlign="center", yAlign="bottom")
+
+
+def set_border(ppr, edge: str, size: int, space: int = 1, color: str = "000000") -> None:
+    bdr = ppr_child(ppr, "w:pBdr")
+    order = ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
+    element = child(bdr, f"w:{edge}", before=order[order.index(f"w:{edge}") + 1:])
+    set_attrs(element, val="single", sz=size, space=space, color=color)
+
+
+def right_tab(ppr, position: int) -> None:
+    tabs = ppr_child(ppr, "w:tabs")
+    tab = OxmlElement("w:tab")
+    set_attrs(tab, val="right", pos=position)
+    tabs.append(tab)

@@ -223,27 +223,30 @@ def notice() -> Builder:
     plan_body(b, "plan", new_page=True)
     b.tag("endif")
     attachments(b)
-    b.blank()
     colophon(b)
-    b.blank()
+    b.p("", "EndMark")
     return b
 
 
 def colophon(b: Builder) -> None:
-    """版记: 抄送 and 印发机关/日期 between thick and thin rules, floated to the page bottom."""
-    table = b.doc.add_table(rows=4, cols=2)
-    width = layout.TEXT_W
-    ooxml.set_table_width(table, width, [width // 2, width - width // 2])
-    ooxml.set_table_borders(table, top=8, bottom=8, inside_h=6)
-    ooxml.float_at_bottom(table)
-    ooxml.set_cell_margins(table, 0, 0)
-    first, cc_row, end, printed = table.rows
-    b._cell(first.cells[0], "{%tr if cc %}", "Colophon")
-    merged = cc_row.cells[0].merge(cc_row.cells[1])
-    b._cell(merged, "抄送：{{ cc }}。", "Colophon")
-    b._cell(end.cells[0], "{%tr endif %}", "Colophon")
-    b._cell(printed.cells[0], "{{ printed_by }}", "Colophon")
-    b._cell(printed.cells[1], "{{ printed_on|cn_date }}印发", "ColophonRight")
+    """版记: 抄送 and 印发机关/日期 between a thick top rule, a thin rule between them and a thick
+    bottom rule, framed on the bottom edge of the type area of the last page (GB/T 9704 7.4)."""
+    def line(text: str, top: int | None, bottom: int) -> None:
+        para = b.doc.add_paragraph(style=layout.style_by_id(b.doc, "Colophon"))
+        para.add_run(text)
+        ppr = para._p.get_or_add_pPr()
+        ooxml.frame_at_bottom(ppr, layout.TEXT_W)
+        if top:
+            ooxml.set_border(ppr, "top", top)
+        ooxml.set_border(ppr, "bottom", bottom)
+        ooxml.right_tab(ppr, layout.TEXT_W - 280)
+
+    b.tag("if cc")
+    line("抄送：{{ cc }}。", 8, 6)
+    line("{{ printed_by }}\t{{ printed_on|cn_date }}印发", None, 8)
+    b.tag("else")
+    line("{{ printed_by }}\t{{ printed_on|cn_date }}印发", 8, 8)
+    b.tag("endif")
 
 
 def plan() -> Builder:

@@ -106,9 +106,13 @@ def test_notice(built):
     assert width <= 8845  # inside the type area
     # the plan follows the notice (印发 form)
     assert "宜春市县域普通高中结对帮扶工作方案" in texts
-    # 版记
-    colophon = "\n".join(c.text for t in doc.tables for r in t.rows for c in r.cells)
-    assert "宜春市教育体育局办公室" in colophon and "2022年11月8日印发" in colophon
+    # 版记: framed on the bottom of the last page, thick rules outside
+    colophon = [p for p in doc.paragraphs if p.style.style_id == "Colophon"]
+    assert [p.text for p in colophon] == ["宜春市教育体育局办公室\t2022年11月8日印发"]
+    frame = colophon[0]._p.pPr.find(qn("w:framePr"))
+    assert frame is not None and frame.get(qn("w:yAlign")) == "bottom"
+    borders = colophon[0]._p.pPr.find(qn("w:pBdr"))
+    assert [borders.find(qn(f"w:{e}")).get(qn("w:sz")) for e in ("top", "bottom")] == ["8", "8"]
 
 
 def test_page_numbers_odd_right_even_left(built):

@@ -164,3 +164,21 @@ def test_bundle_is_deterministic_and_duplex_pads(tmp_path, bundles):
     reader = PdfReader(merged(folder))
     expected = 2 + sum(p["pages"] + p["pages"] % 2 for p in m["pdf"]["documents"])
     assert len(reader.pages) == expected and expected % 2 == 0
+
+
+def test_notice_pdf_follows_gbt9704_positions(tmp_path):
+    """Measured on the PDF: the red mark 35 mm below the type area top, the red rule as wide as
+    the type area, the colophon's last rule on the bottom edge of the type area."""
+    assert run("build", "data/yichun-2022", "-k", "notice", "--pdf", "-o", str(tmp_path)).returncode == 0
+    with pdfplumber.open(next(tmp_path.rglob("*.pdf"))) as pdf:
+        first, last = pdf.pages[0], pdf.pages[-1]
+        mark = next(w for w in first.extract_words() if w["text"] == "宜春市教育体育局文件")
+        assert abs(mark["top"] - 204.1) < 8.5  # 72 mm from the paper top, ±3 mm: glyph box is not ink
+        assert abs((mark["x0"] + mark["x1"]) / 2 - 300.5) < 2
+        assert any(c["non_stroking_color"] in ((1, 0, 0), [1, 0, 0], (1.0, 0.0, 0.0)) for c in first.chars if c["text"] == "宜")
+        rules = [r for r in first.lines + first.rects if r["x1"] - r["x0"] > 400]
+        assert rules and all(abs((r["x1"] - r["x0"]) - 442.2) < 2 for r in rules)
+        bottom = max(r["top"] for r in last.lines + last.rects if r["x1"] - r["x0"] > 400)
+        assert abs(bottom - 742.7) < 4.3  # ±1.5 mm
+        printed = next(w for w in last.extract_words() if w["text"].endswith("印发"))
+        assert abs(printed["x1"] - (521.6 - 14)) < 2  # 印发日期右空一字
