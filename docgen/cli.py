@@ -65,8 +65,9 @@ def validate(directory: Path) -> None:
     _warn(loaded)
     for item in loaded:
         pairs = sum(len(p.pairs) for p in item.pairings)
+        logs = f"，活动记录 {len(item.activities)} 个文件" if item.activities else ""
         click.echo(f"{display_path(item.root)}：{item.programme.title}，结对 {len(item.pairings)} 个，"
-                   f"支援—受援学校 {pairs} 对，数据无误。")
+                   f"支援—受援学校 {pairs} 对{logs}，数据无误。")
 
 
 @cli.command(context_settings=CONTEXT, help="输出数据文件（方案、结对、活动记录）的 JSON Schema，供编辑器自动补全和检查 YAML。")
