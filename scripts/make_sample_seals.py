@@ -59,8 +59,13 @@ def seal(top: str) -> Image.Image:
 
 
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Draw the sample seals.")
+    parser.add_argument("--out", type=Path, default=ROOT / "data", help="data folder (default: data/)")
+    args = parser.parse_args()
     for folder, names in {"yichun-2022": ["school", "bureau"], "gaotai-2020": ["school", "bureau"]}.items():
-        out = ROOT / "data" / folder / "seals"
+        out = args.out / folder / "seals"
         out.mkdir(parents=True, exist_ok=True)
         for name in names:
             text = "示例学校专用样章" if name == "school" else "示例教育行政部门样章"
