@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
 import re
@@ -44,6 +45,7 @@ def normalise_docx(data: bytes, when: dt.datetime | None = None) -> bytes:
 
 
 _PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{14})([^)]*)\)")
+_PDF_IDS = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}>\s*\]|/DocChecksum\s*/[0-9A-Fa-f]{32}")
 
 
 def pdf_date(when: dt.datetime) -> str:
@@ -61,7 +63,17 @@ def normalise_pdf(data: bytes, when: dt.datetime | None = None) -> bytes:
     def fix(m: re.Match) -> bytes:
         return b"/" + m.group(1) + b"(D:" + stamp + m.group(3) + b")"
 
-    return _PDF_DATE.sub(fix, data)
+    data = _PDF_DATE.sub(fix, data)
+    # The trailer's /ID and /DocChecksum change on every run: replace them, at the same
+    # length, with a digest of everything else in the file.
+    blanked = _PDF_IDS.sub(lambda m: b"0" * len(m.group(0)), data)
+    digest = hashlib.md5(blanked).hexdigest().upper().encode()
+
+    def same_length(m: re.Match) -> bytes:
+        text = m.group(0)
+        return re.sub(rb"[0-9A-Fa-f]{32}", lambda _: digest, text)
+
+    return _PDF_IDS.sub(same_length, data)
 
 
 def deterministic_zip(path_to_data: list[tuple[str, bytes]], when: dt.datetime | None = None) -> bytes:

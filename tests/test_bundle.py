@@ -182,3 +182,13 @@ def test_notice_pdf_follows_gbt9704_positions(tmp_path):
         assert abs(bottom - 742.7) < 4.3  # ±1.5 mm
         printed = next(w for w in last.extract_words() if w["text"].endswith("印发"))
         assert abs(printed["x1"] - (521.6 - 14)) < 2  # 印发日期右空一字
+
+
+def test_per_document_pdfs_are_deterministic(tmp_path):
+    for name in ("a", "b"):
+        result = run("build", "data/gaotai-2020", "-p", "sanzhong", "-p", "erzhong", "--pdf", "-o", str(tmp_path / name))
+        assert result.returncode == 0, result.stderr
+    pdfs = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.pdf"))
+    assert len(pdfs) >= 10
+    for rel in pdfs:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
