@@ -227,6 +227,8 @@ def _stamp_part(writer: PdfWriter, reader: PdfReader, part: Part, start: int, op
     document backwards, only as far as needed (signatures are near the end)."""
     fonts = lines.setdefault("fonts", {})
     last = part.first + part.pages - 1
+    if part.attachment_pages:  # signatures stand before the attachments (附件)
+        last = max(part.first, min(part.attachment_pages) - 1)
     found: dict[int, tuple] = {}
     pending = [n for n, s in enumerate(part.signers) if s.seal is not None]
     for k in range(last, part.first - 1, -1):
