@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .checks import programme_file
 from .errors import Problem
 from .messages import suggest
 from .model.activity import ActivityLog
@@ -17,17 +18,6 @@ ACTIVITIES_DIR = "activities"
 def activity_files(root: Path) -> list[Path]:
     folder = root / ACTIVITIES_DIR
     return sorted([*folder.glob("*/*.yaml"), *folder.glob("*/*.yml")]) if folder.is_dir() else []
-
-
-def evidence_problem(root: Path, value: str) -> str:
-    path = (root / value).resolve()
-    try:
-        path.relative_to(root.resolve())
-    except ValueError:
-        return f"证明材料“{value}”不在方案目录内：只能引用方案目录下的文件"
-    if not path.is_file():
-        return f"找不到证明材料“{value}”（相对于方案目录 {root.name}/）"
-    return ""
 
 
 def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, year_key: str,
@@ -61,7 +51,7 @@ def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, 
             elif record.mentee and (record.mentor, record.mentee) not in pairs:
                 out.append(src.problem(loc + ("mentee",), f"{record.mentor}—{record.mentee} 不是本结对的师徒对子"))
         for j, value in enumerate(record.evidence):
-            why = evidence_problem(root, value)
+            why = programme_file(root, value, "证明材料")
             if why:
                 out.append(src.problem(loc + ("evidence", j), why))
     items = {it.no: it for it in prog.rubric.items} if prog.rubric else {}

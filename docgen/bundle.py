@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
 
 from . import __version__
 from .context import Scope, Signer
@@ -28,7 +27,7 @@ from .jobs import Job, safe_name
 from .kinds import KINDS
 from .load import Loaded
 from .package import build_time, deterministic_zip, pdf_date
-from .stamp import Box, SealImage, draw, find_signature, page_lines, seal_box
+from .stamp import SealImage, draw, find_signature, page_lines, seal_box
 from .write import write_atomic
 
 COVER = next(k for k in KINDS if k.per == "bundle")

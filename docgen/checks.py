@@ -18,18 +18,20 @@ from .source import Source
 _ID_RE = re.compile(r'^[^\s/\\:*?"<>|.][^\s/\\:*?"<>|]*$')
 
 
-def seal_path(root: Path, value: str) -> tuple[Path | None, str]:
-    """Resolve a seal image path inside the programme folder; return (path, problem)."""
+def programme_file(root: Path, value: str, what: str, *, png: bool = False) -> str:
+    """The problem with a file a YAML value names (a seal image, evidence), or "".
+
+    Files are resolved inside the programme folder only."""
     path = (root / value).resolve()
     try:
         path.relative_to(root.resolve())
     except ValueError:
-        return None, f"公章图片“{value}”不在方案目录内：只能引用方案目录下的文件"
-    if path.suffix.lower() != ".png":
-        return None, f"公章图片“{value}”应为 PNG 文件（透明背景）"
+        return f"{what}“{value}”不在方案目录内：只能引用方案目录下的文件"
+    if png and path.suffix.lower() != ".png":
+        return f"{what}“{value}”应为 PNG 文件（透明背景）"
     if not path.is_file():
-        return None, f"找不到公章图片“{value}”（相对于方案目录 {root.name}/）"
-    return path, ""
+        return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）"
+    return ""
 
 
 def _dup(values: list, src: Source, loc_of, what: str) -> list[Problem]:
@@ -92,11 +94,11 @@ def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
                     out.append(src.problem(("rubric", "items", i, "commitments", j),
                                            f"没有标识为“{ref}”的承诺事项（commitments 中定义）"))
     if prog.bureau.seal:
-        _, why = seal_path(root, prog.bureau.seal)
+        why = programme_file(root, prog.bureau.seal, "公章图片", png=True)
         if why:
             out.append(src.problem(("bureau", "seal"), why))
     for name, value in prog.seals.items():
-        _, why = seal_path(root, value)
+        why = programme_file(root, value, "公章图片", png=True)
         if why:
             out.append(src.problem(("seals", name), why))
     return out
@@ -145,7 +147,7 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
     for loc, school in schools:
         loc = loc if isinstance(loc, tuple) else (loc,)
         if school.seal:
-            _, why = seal_path(root, school.seal)
+            why = programme_file(root, school.seal, "公章图片", png=True)
             if why:
                 out.append(src.problem(loc + ("seal",), why))
     return out

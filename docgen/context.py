@@ -7,7 +7,6 @@ lives in one place.
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,10 +15,10 @@ from typing import Any
 from docxtpl import RichText
 
 from . import layout
-from .filters import center_over, cn_date, cn_num, display_width, join, number, paren_ordinal
+from .filters import center_over, cn_date, cn_num, display_width, join, number
 from .model.common import PARTY_NAMES, Activity, Party, Period
 from .model.cycle import Cycle
-from .model.pairing import ManagerPair, Pair, Pairing, School, TeacherPair
+from .model.pairing import Pair, Pairing, School
 from .model.programme import AttachmentContent, Commitment, Notice, Programme
 
 from .filters import BLANK_DATE
@@ -80,18 +79,6 @@ def person(p) -> str:
     if p is None:
         return ""
     return f"{p.name}（{p.position}）" if getattr(p, "position", "") else p.name
-
-
-def signature_lines(signers: list[str], date: dt.date | None) -> tuple[list[str], str]:
-    """Signers centred over the date, as GB/T 9704 7.3.5 places them."""
-    date_text = cn_date(date) if date else BLANK_DATE
-    widest = max(signers, key=display_width) if signers else ""
-    padded_top, pad_date = center_over(widest, date_text)
-    pad = pad_date[len(date_text):]
-    out = []
-    for s in signers:
-        out.append(center_over(s, date_text + pad)[0] if s != widest else padded_top)
-    return out, pad
 
 
 def signer_rows(names: list[str]) -> list[dict]:
@@ -164,7 +151,7 @@ def recipients_text(pairing: Pairing) -> str:
 
 # ------------------------------------------------------------ attachments
 
-def pair_rows(prog: Programme, pairings: list[Pairing], county: str | None = None) -> list[dict]:
+def pair_rows(pairings: list[Pairing], county: str | None = None) -> list[dict]:
     rows, last_county, last_supporter = [], None, None
     for pairing in pairings:
         if county and county not in pairing.county.split("/"):
@@ -218,7 +205,7 @@ def programme_attachments(scope: Scope, wanted: list) -> list[dict]:
         if att.content == AttachmentContent.pair_list:
             title = att.title + (f"（{scope.county}）" if scope.county else "")
             out.append({"kind": "pair_list", "label": label, "title_lines": split_title(title),
-                        "rows": pair_rows(prog, scope.pairings, scope.county), "paragraphs": []})
+                        "rows": pair_rows(scope.pairings, scope.county), "paragraphs": []})
         elif att.content == AttachmentContent.leading_group:
             out.append(leading_group_attachment(prog.leading_group, att.title, label))
         elif att.content == AttachmentContent.rubric:
@@ -419,8 +406,10 @@ def notice(scope: Scope) -> dict:
         plan, atts = programme_plan_data(scope, attachments_from=n.attachments)
     else:
         atts = programme_attachments(scope, n.attachments)
-    signer = n.signer or prog.bureau.name
-    signers, pad = signature_lines([signer], n.date)
+    # 署名 centred over 成文日期 (GB/T 9704 7.3.5): pad the shorter of the two right-aligned lines
+    date_text = cn_date(n.date)
+    signer, padded_date = center_over(n.signer or prog.bureau.name, date_text)
+    pad = padded_date[len(date_text):]
     addressees = list(n.addressees)
     return {
         "issuer_mark": issuer_mark(prog.bureau.mark),
@@ -429,7 +418,7 @@ def notice(scope: Scope) -> dict:
         "addressee_line": "，".join(addressees) + "：",
         "body": body,
         "attachment_lines": attachment_lines(atts),
-        "signer": signers[0],
+        "signer": signer,
         "date": n.date,
         "date_pad": pad,
         "remark": n.remark,
@@ -505,15 +494,15 @@ def management_letter(scope: Scope) -> dict:
     pairing, mp = scope.pairing, scope.item
     recipient = pairing.recipient(mp.recipient_school)
     prog = scope.programme
-    duties_a = []
     guide = _commitment_times(prog, Activity.management_guidance)
-    duties_a.append(f"每学期到乙方学校实地指导不少于{guide.times}次" + (f"、累计不少于{number(guide.days)}天" if guide.days else "")
-                    + "，了解管理现状，对乙方各类计划、方案提出书面意见。" if guide and guide.times
-                    else "每学期到乙方学校实地指导，了解管理现状，对乙方各类计划、方案提出书面意见。")
+    visits = "每学期到乙方学校实地指导"
+    if guide and guide.times:
+        visits += f"不少于{guide.times}次" + (f"、累计不少于{number(guide.days)}天" if guide.days else "")
+    duties_a = [visits + "，了解管理现状，对乙方各类计划、方案提出书面意见。"]
     duties_a.append(f"围绕{mp.focus or '学校管理'}，帮助乙方健全制度、规范流程，指导乙方开展相关工作。")
     duties_a.append("通过电话、网络等方式保持经常联系，及时解答乙方提出的管理问题。")
     observe = _commitment_times(prog, Activity.observation_visit)
-    duties_b = [f"每学期到甲方学校观摩学习" + (f"累计不少于{number(observe.days)}天" if observe and observe.days else "")
+    duties_b = ["每学期到甲方学校观摩学习" + (f"累计不少于{number(observe.days)}天" if observe and observe.days else "")
                 + "，参加行政会、教研会等活动，学习管理经验。",
                 "结合本校实际制定改进措施并抓好落实，每学期形成一份管理改进小结。",
                 "每次活动结束后及时整理记录和图片，按要求报送备案。"]

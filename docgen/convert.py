@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import ConvertError, DocgenError  # noqa: F401 (ConvertError is raised by callers)
+from .errors import DocgenError
 from .fonts import converter_env
 from .package import normalise_pdf
 from .write import write_atomic

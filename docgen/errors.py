@@ -83,11 +83,6 @@ class RenderError(DocgenError):
         return out
 
 
-class ConvertError(RenderError):
-    """Some documents could not be converted to PDF; the others were."""
-
-    what = "文件转换 PDF 失败"
-
 
 class UsageError(DocgenError):
     """The command line names something that does not exist."""

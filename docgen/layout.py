@@ -5,7 +5,6 @@ so a clerk who edits a template in Word or WPS keeps it by using the named style
 """
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 
@@ -220,14 +219,12 @@ def _strip_theme_fonts(doc) -> None:
 
 def _font_table(doc) -> None:
     """Declare the official fonts with GB2312 charset and common fall-back names (altName)."""
-    part = doc.part.font_table if hasattr(doc.part, "font_table") else None
+    part = None
     for rel in doc.part.rels.values():
         if rel.reltype.endswith("/fontTable"):
             part = rel.target_part
     if part is None:
         return
-    from docx.oxml.parser import parse_xml
-
     alt = {FANGSONG: "仿宋", KAITI: "楷体", XIAOBIAOSONG: "方正小标宋_GBK", HEITI: "SimHei", SONGTI: "SimSun"}
     ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
     fonts = "".join(
@@ -278,5 +275,3 @@ def to_bytes(doc) -> bytes:
     return buffer.getvalue()
 
 
-def clone(element):
-    return copy.deepcopy(element)

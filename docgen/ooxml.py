@@ -62,13 +62,6 @@ def set_color(rpr, rgb: str) -> None:
     set_attrs(_rpr_child(rpr, "w:color"), val=rgb)
 
 
-def set_bold(rpr, on: bool = True) -> None:
-    for tag in ("w:b", "w:bCs"):
-        element = _rpr_child(rpr, tag)
-        if not on:
-            set_attrs(element, val=0)
-
-
 def set_char_spacing(rpr, twentieths: int) -> None:
     set_attrs(_rpr_child(rpr, "w:spacing"), val=twentieths)
 
@@ -158,11 +151,6 @@ def set_cell_valign(cell, value: str = "center") -> None:
     set_attrs(child(tcpr, "w:vAlign"), val=value)
 
 
-def set_grid_span(cell, span: int) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    set_attrs(child(tcpr, "w:gridSpan", before=("w:vMerge", "w:tcBorders", "w:shd", "w:vAlign")), val=span)
-
-
 def set_table_borders(table, *, size: int = 4, color: str = "000000", inside: bool = True,
                       top: int | None = None, bottom: int | None = None, inside_h: int | None = None,
                       none: bool = False) -> None:
@@ -208,15 +196,6 @@ def repeat_header(row) -> None:
 def cant_split(row) -> None:
     trpr = row._tr.get_or_add_trPr()
     child(trpr, "w:cantSplit", before=("w:tblHeader",))
-
-
-def float_at_bottom(table) -> None:
-    """Anchor a table to the bottom of the type area (版记 on the last page, GB/T 9704 7.4)."""
-    tblpr = table._tbl.tblPr
-    tblp = child(tblpr, "w:tblpPr", before=("w:tblOverlap", "w:bidiVisual", "w:tblStyleRowBandSize", "w:tblW"))
-    set_attrs(tblp, leftFromText=0, rightFromText=0, topFromText=0, bottomFromText=0,
-              vertAnchor="margin", horzAnchor="margin", tblpXSpec="center", tblpYSpec="bottom")
-    set_attrs(child(tblpr, "w:tblOverlap", before=("w:bidiVisual", "w:tblStyleRowBandSize", "w:tblW")), val="never")
 
 
 def set_cell_margins(table, left: int = 85, right: int = 85) -> None:

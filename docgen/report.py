@@ -48,6 +48,8 @@ class Rollup:
     rows: list[Row]
     commitments: list[tuple[str, str]]
     """(id, Chinese name) of each commitment, in programme order"""
+    checks: dict[str, list] = field(default_factory=dict)
+    """pairing id -> its counting.Check list, for the detail sheet"""
 
     @property
     def title(self) -> str:
@@ -64,11 +66,12 @@ def rollup(loaded: Loaded, year_key: str) -> Rollup:
     years = {y.key: y for y in prog.cycle.cycle_years}
     year = years[year_key]
     commitments = [(c.id, ACTIVITY_NAMES[c.activity] + (f"（{c.tag}）" if c.tag else "")) for c in prog.commitments]
-    rows = []
+    rows, by_pairing = [], {}
     for pairing in loaded.pairings:
         log = loaded.activity_log(pairing.id, year_key)
         counts: YearCounts = count(prog, pairing, year, log)
         card: Scorecard | None = score(prog, counts, log)
+        by_pairing[pairing.id] = counts.checks
         completion = {}
         for cid, _ in commitments:
             checks = [c for c in counts.checks if c.commitment.id == cid]
@@ -81,7 +84,7 @@ def rollup(loaded: Loaded, year_key: str) -> Rollup:
                         [name for cid, name in commitments if any(c.commitment.id == cid for c in counts.unmet)],
                         has_records=log is not None))
     rows.sort(key=lambda r: (-r.score, r.pairing_id))
-    return Rollup(loaded, year, rows, commitments)
+    return Rollup(loaded, year, rows, commitments, by_pairing)
 
 
 def to_xlsx(data: Rollup) -> bytes:
@@ -119,8 +122,7 @@ def to_xlsx(data: Rollup) -> bytes:
     detail = wb.create_sheet("承诺明细")
     detail.append(["结对标识", "支援学校", "学期/学年", "承诺事项", "要求", "完成", "情况"])
     for pairing in data.loaded.pairings:
-        counts = count(data.loaded.programme, pairing, data.year, data.loaded.activity_log(pairing.id, data.year.key))
-        for c in counts.checks:
+        for c in data.checks[pairing.id]:
             detail.append([pairing.id, pairing.supporter.name, c.period, c.subject, c.required_text(), c.done_text(),
                            "完成" if c.met else "未完成"])
             if not c.met:

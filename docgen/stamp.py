@@ -10,7 +10,6 @@ Stamped images are a convenience for printing and review, not electronic seals.
 from __future__ import annotations
 
 import functools
-import io
 import re
 import unicodedata
 import zlib
@@ -34,10 +33,6 @@ class Box:
     y0: float
     x1: float
     y1: float
-
-    def covers(self, other: "Box") -> bool:
-        return self.page == other.page and self.x0 <= other.x0 and self.x1 >= other.x1 and \
-            self.y0 <= other.y0 and self.y1 >= other.y1
 
     def as_list(self) -> list[float]:
         return [round(v, 2) for v in (self.x0, self.y0, self.x1, self.y1)]
@@ -187,7 +182,7 @@ def seal_box(name_box: Box, name_y: float, date_y: float, seal: SealImage, size_
     return Box(name_box.page, cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
 
 
-def _wrap(writer: PdfWriter, page: PageObject, data: bytes) -> IndirectObject:
+def _wrap(writer: PdfWriter, data: bytes) -> IndirectObject:
     stream = DecodedStreamObject()
     stream.set_data(data)
     return writer._add_object(stream)
@@ -207,16 +202,7 @@ def draw(writer: PdfWriter, page: PageObject, seal: SealImage, box: Box, tag: st
     parts = list(existing) if isinstance(existing, ArrayObject) else [contents]
     w, h = box.x1 - box.x0, box.y1 - box.y0
     stamp = f"q {w:.3f} 0 0 {h:.3f} {box.x0:.3f} {box.y0:.3f} cm /{tag} Do Q".encode()
-    page[NameObject("/Contents")] = ArrayObject([_wrap(writer, page, b"q"), *parts, _wrap(writer, page, b"Q"),
-                                                 _wrap(writer, page, stamp)])
+    page[NameObject("/Contents")] = ArrayObject([_wrap(writer, b"q"), *parts, _wrap(writer, b"Q"),
+                                                 _wrap(writer, stamp)])
 
 
-def png_bytes_ok(data: bytes) -> bool:
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as img:
-            img.verify()
-        return True
-    except Exception:
-        return False

@@ -8,7 +8,6 @@ is rendered with that context, which catches what static reading cannot.
 """
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -198,9 +197,3 @@ def check_dir(folder: Path) -> tuple[list[Path], list[Finding]]:
     return files, findings
 
 
-def template_bytes_ok(data: bytes) -> bool:
-    try:
-        Document(io.BytesIO(data))
-        return True
-    except Exception:
-        return False

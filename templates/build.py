@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import zipfile
-from io import BytesIO
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent

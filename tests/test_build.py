@@ -11,7 +11,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from tests.conftest import DATA, ROOT
+from tests.conftest import ROOT
 from tests.docx_props import all_text, effective_ppr, effective_run
 
 

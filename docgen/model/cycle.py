@@ -137,5 +137,3 @@ class Cycle(Strict):
             out += [t for t in year.terms if t not in out]
         return out
 
-    def year_of(self, day: dt.date) -> CycleYear | None:
-        return next((y for y in self.cycle_years if y.contains(day)), None)
