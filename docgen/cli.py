@@ -1,4 +1,4 @@
-"""Command line: wires the stages together and nothing else."""
+"""Command line: parses arguments, calls the pipeline, prints in Chinese. Nothing else."""
 from __future__ import annotations
 
 import json
@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from . import __version__
-from .errors import DocgenError, UsageError, display_path
-from .load import PAIRINGS_DIR, find_programmes, load_all, load_strict
+from . import __version__, pipeline
+from .errors import DocgenError, InputError, Problem, RenderError, UsageError, display_path
+from .load import PAIRINGS_DIR, Loaded, find_programmes
 
 _HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
 _CLICK_WORDS = [("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
@@ -38,10 +38,20 @@ def _zh(message: str) -> str:
     return message
 
 
-def _warn(loaded) -> None:
-    for item in loaded:
-        for warning in item.warnings:
-            click.echo(str(warning), err=True)
+class _Printer(pipeline.Listener):
+    """Says what the pipeline tells, in Chinese: warnings on stderr, progress on stdout."""
+
+    def warned(self, warning: Problem) -> None:
+        click.echo(str(warning), err=True)
+
+    def skipped(self, loaded: Loaded) -> None:
+        click.echo(f"{display_path(loaded.root)}：方案文件有错误，跳过此方案。", err=True)
+
+    def rendered(self, loaded: Loaded, folder: Path, count: int) -> None:
+        click.echo(f"{display_path(loaded.root)} → {display_path(folder)}：已生成 {count} 个文件")
+
+    def converted(self, count: int) -> None:
+        click.echo(f"已转换 PDF {count} 个。")
 
 
 def _fail(error: DocgenError) -> None:
@@ -61,9 +71,7 @@ def cli() -> None:
 @click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def validate(directory: Path) -> None:
-    loaded = load_strict(directory)
-    _warn(loaded)
-    for item in loaded:
+    for item in pipeline.validate(directory, _Printer()):
         pairs = sum(len(p.pairs) for p in item.pairings)
         logs = f"，活动记录 {len(item.activities)} 个文件" if item.activities else ""
         click.echo(f"{display_path(item.root)}：{item.programme.title}，结对 {len(item.pairings)} 个，"
@@ -76,7 +84,7 @@ def validate(directory: Path) -> None:
 @click.option("--kind", type=click.Choice(["programme", "pairing", "activities"]), help="只输出一种")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def schema(output: Path | None, kind: str | None) -> None:
-    from .schema import schemas
+    from .load.schema import schemas
 
     all_schemas = schemas()
     chosen = {kind: all_schemas[kind]} if kind else all_schemas
@@ -108,11 +116,11 @@ def new() -> None:
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, supporter: str,
                 recipients: tuple[str, ...], force: bool) -> None:
-    from .checks import _ID_RE
-    from .skeleton import pairing_skeleton
-    from .write import write_atomic
+    from .load.model.common import ID_RE
+    from .load.skeleton import pairing_skeleton
+    from .outputs import write_atomic
 
-    if not _ID_RE.match(pairing_id):
+    if not ID_RE.match(pairing_id):
         raise UsageError(f"结对标识“{pairing_id}”中不能有空格和 / \\ : * ? \" < > | 等字符")
     if programme_dir is None:
         found = find_programmes(Path("data"))
@@ -148,57 +156,33 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
           years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float) -> None:
-    everything, done, failures = _render_all(directory, output, kinds, pairings, years, template_dir)
-    if pdf and done:
-        from .convert import Pool, to_pdf
-
-        with Pool(jobs=jobs, timeout=timeout) as pool:
-            made, failed = to_pdf([job.path for job, _ in done], pool)
-        click.echo(f"已转换 PDF {len(made)} 个。")
-        failures += failed
-    _finish(everything, failures, len(done))
+    outcome = pipeline.build(directory, output, kinds=kinds, pairings=pairings, years=years,
+                             template_dir=template_dir, pdf=pdf, jobs=jobs, timeout=timeout, listener=_Printer())
+    _finish(outcome, len(outcome.documents))
 
 
-def _render_all(directory, output, kinds, pairings, years, template_dir):
-    """load -> jobs -> render, for build and bundle."""
-    from .jobs import plan_jobs
-    from .kinds import BY_NAME, GROUPS, select
-    from .render import TEMPLATE_DIR, Renderer, render_jobs
-
-    unknown = [k for k in kinds if k not in BY_NAME and k not in GROUPS]
-    if unknown:
-        raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(dict.fromkeys(GROUPS + list(BY_NAME)))}")
-    everything = load_all(directory)
-    _warn(everything)
-    if pairings:
-        known = {p.id for item in everything for p in item.pairings}
-        missing = [p for p in pairings if p not in known]
-        if missing:
-            raise UsageError(f"找不到结对“{'、'.join(missing)}”（结对标识即 pairings/ 下的文件名）")
-    renderer = Renderer(template_dir or TEMPLATE_DIR)
-    done, failures = [], []
-    for loaded in everything:
-        if loaded.programme is None:
-            click.echo(f"{display_path(loaded.root)}：方案文件有错误，跳过此方案。", err=True)
-            continue
-        jobs = plan_jobs(loaded, select(kinds), output, pairing_ids=set(pairings) or None, years=set(years) or None)
-        ok, failed = render_jobs(jobs, renderer)
-        done += ok
-        failures += failed
-        click.echo(f"{display_path(loaded.root)} → {display_path(output / loaded.id)}：已生成 {len(ok)} 个文件")
-    return everything, done, failures
-
-
-def _finish(everything, failures, written: int, noun: str = "个文件") -> None:
-    from .errors import InputError, RenderError
-
-    problems = [p for item in everything for p in item.problems]
-    if problems:
+def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") -> None:
+    """Input problems (exit 2), then failed files (exit 4), else the count of what was made."""
+    if outcome.problems:
         click.echo("以下数据有错误，相关文件未生成：", err=True)
-        _fail(InputError(problems))
-    if failures:
-        _fail(RenderError(failures))
+        _fail(InputError(outcome.problems))
+    if outcome.failures:
+        _fail(RenderError(outcome.failures))
     click.echo(f"完成：共 {written} {noun}。")
+
+
+def _describe(report) -> list[str]:
+    """A line per bundle, and per reason the parties not sealed (details in manifest.json)."""
+    out = [f"{display_path(report.zip)}：{report.pages} 页，盖章 {len(report.seals)} 处"]
+    by_reason: dict[str, list[str]] = {}
+    for miss in report.missing:
+        parties = by_reason.setdefault(miss["reason"], [])
+        if miss["party"] not in parties:
+            parties.append(miss["party"])
+    for reason, parties in by_reason.items():
+        count = sum(1 for m in report.missing if m["reason"] == reason)
+        out.append(f"  未盖章 {count} 处（{reason}）：{'、'.join(parties)}")
+    return out
 
 
 @cli.command(context_settings=CONTEXT, help="生成报送材料：每个结对（和教育局）一个文件夹和 .zip，内含 Word 文件、"
@@ -220,33 +204,14 @@ def _finish(everything, failures, written: int, noun: str = "个文件") -> None
 def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int | None, timeout: float,
            duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
            template_dir: Path | None) -> None:
-    import tempfile
-
-    if sign_cert is not None:
-        from .sign import load_signer
-
-        load_signer(sign_cert, sign_password)  # a wrong password fails now, before any work
-
-    from . import bundle as bundling
-    from .convert import Pool
-    from .render import TEMPLATE_DIR, Renderer
-
-    everything, done, failures = _render_all(directory, output, (), pairings, (), template_dir)
-    reports = []
-    with Pool(jobs=jobs, timeout=timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
-        specs = []
-        for loaded in everything:
-            if loaded.programme is None:
-                continue
-            specs += bundling.plan(loaded, [(j, c) for j, c in done if j.scope.programme_id == loaded.id], output)
-        renderer = Renderer(template_dir or TEMPLATE_DIR)
-        reports, failed = bundling.make_all(specs, renderer, pool, bundling.Options(duplex, seal_mm, sign_cert, sign_password), Path(work))
-        failures += failed
-    for report in reports:
-        for line in bundling.describe(report):
+    options = pipeline.Options(duplex, seal_mm, sign_cert, sign_password)
+    outcome = pipeline.bundle(directory, output, pairings=pairings, template_dir=template_dir, options=options,
+                              jobs=jobs, timeout=timeout, listener=_Printer())
+    for report in outcome.bundles:
+        for line in _describe(report):
             click.echo(line)
     click.echo("说明：PDF 上的印章是图片叠加，仅供打印和预览，不是具有法律效力的电子印章（GB/T 38540）。")
-    _finish(everything, failures, len(reports), "个报送包（文件夹和 .zip）")
+    _finish(outcome, len(outcome.bundles), "个报送包（文件夹和 .zip）")
 
 
 @cli.command(context_settings=CONTEXT, help="生成教育局的考核汇总：每个结对的活动次数、承诺完成情况、迟报和得分，"
@@ -258,27 +223,13 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
               help="模板目录（默认使用自带的 templates/）")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: Path | None) -> None:
-    from .render import TEMPLATE_DIR, Renderer
-    from .report import rollup, write, years_with_records
-
-    loaded_all = load_strict(directory)
-    _warn(loaded_all)
-    renderer = Renderer(template_dir or TEMPLATE_DIR)
-    written = 0
-    for loaded in loaded_all:
-        keys = {y.key for y in loaded.programme.cycle.cycle_years}
-        chosen = list(years) or years_with_records(loaded)
-        bad = [y for y in chosen if y not in keys]
-        if bad:
-            raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
-        for year in chosen:
-            data = rollup(loaded, year)
-            for path in write(data, output, renderer):
-                click.echo(f"已写入 {display_path(path)}")
-                written += 1
-            behind = sum(1 for r in data.rows if r.behind)
-            click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
-    if not written:
+    outcome = pipeline.report(directory, output, years=years, template_dir=template_dir, listener=_Printer())
+    for data, paths in outcome.reports:
+        for path in paths:
+            click.echo(f"已写入 {display_path(path)}")
+        behind = sum(1 for r in data.rows if r.behind)
+        click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
+    if not outcome.reports:
         click.echo("没有活动记录，未生成汇总（活动记录放在 activities/<年度>/<结对标识>.yaml）。")
 
 
@@ -299,7 +250,7 @@ def import_() -> None:
 @click.option("--force", is_flag=True, help="已有该年度的记录文件时覆盖")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, force: bool) -> None:
-    from .importer import import_activities as run_import
+    from .activities.importer import import_activities as run_import
     from .load import load_programme
 
     if programme_dir is None:
@@ -310,8 +261,6 @@ def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, y
         programme_dir = candidates[0]
     loaded = load_programme(programme_dir)
     if loaded.programme is None or loaded.pairing(pairing_id) is None and loaded.problems:
-        from .errors import InputError
-
         raise InputError(loaded.problems)
     target, n = run_import(file, loaded, pairing_id, year, force)
     click.echo(f"已导入 {n} 条记录到 {display_path(target)}。")
@@ -328,8 +277,8 @@ def templates() -> None:
 @click.argument("directory", metavar="DIR", required=False, type=click.Path(path_type=Path))
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def templates_check(directory: Path | None) -> None:
+    from .authoring.check import check_dir
     from .render import TEMPLATE_DIR
-    from .tplcheck import check_dir
 
     folder = directory or TEMPLATE_DIR
     if not folder.is_dir():

@@ -1,12 +1,23 @@
-"""Exception types: one per kind of failure a user can meet.
+"""Every error a user can meet, one class per kind of failure (in the manner of
+cookiecutter's ``exceptions.py``).
 
-Every message a user reads is Chinese; every exception carries enough to
-print it without a traceback (see ``cli.main``).
+Every message a user reads is Chinese, and every exception carries enough to print it
+without a traceback (``cli.main`` does). The exit code tells scripts what went wrong:
+
+====  ==========================================================
+ 2    bad input data or a bad command line
+ 3    a template is broken
+ 4    some documents or bundles could not be produced (the rest were)
+ 5    LibreOffice is missing
+ 6    the signing certificate cannot be used
+====  ==========================================================
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+
+INSTALL_HINT = "apt-get install -y libreoffice-writer-nogui python3-uno fonts-noto-cjk"
 
 
 @dataclass(frozen=True, order=True)
@@ -56,15 +67,28 @@ class InputError(DocgenError):
         return [str(p) for p in self.problems] + [f"共 {len(self.problems)} 处错误，请修改后重试。"]
 
 
+class SourceError(InputError):
+    """One input file could not be read or validated; carries every problem found in it."""
+
+
+class UsageError(DocgenError):
+    """The command line names something that does not exist."""
+
+    exit_code = 2
+
+
 class TemplateError(DocgenError):
-    """A template is broken: bad tag, unknown variable, unreadable file."""
+    """A template is broken: bad tag, unknown variable, unreadable file.
+
+    ``where`` names the place in the template (paragraph and its text) when it is known."""
 
     exit_code = 3
 
-    def __init__(self, template: str, message: str):
+    def __init__(self, template: str, message: str, where: str = ""):
         self.template = template
         self.message = message
-        super().__init__(f"模板 {template}：{message}")
+        self.where = where
+        super().__init__(f"模板 {template}{('（' + where + '）') if where else ''}：{message}")
 
 
 class RenderError(DocgenError):
@@ -83,8 +107,17 @@ class RenderError(DocgenError):
         return out
 
 
+class ConverterMissing(DocgenError):
+    """LibreOffice or its Python bindings are not installed."""
 
-class UsageError(DocgenError):
-    """The command line names something that does not exist."""
+    exit_code = 5
 
-    exit_code = 2
+    def __init__(self, what: str):
+        super().__init__(f"找不到{what}，无法生成 PDF。请先以 root 身份安装：{INSTALL_HINT}"
+                         "（或运行 bash scripts/setup.sh）")
+
+
+class SigningError(DocgenError):
+    """The certificate cannot be used, or pyHanko is missing."""
+
+    exit_code = 6

@@ -13,9 +13,9 @@ import yaml
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from docgen.counting import count
+from docgen.activities.counting import count
+from docgen.activities.scoring import score
 from docgen.load import load_programme
-from docgen.scoring import score
 from tests.conftest import DATA, ROOT
 from tests.docx_props import all_text
 

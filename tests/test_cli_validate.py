@@ -8,8 +8,7 @@ import sys
 import jsonschema
 import yaml
 
-from docgen.source import read
-
+from docgen.load.yaml_source import read
 from tests.conftest import DATA, MINI_PAIRING, ROOT
 
 

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from docgen import convert
-from docgen.convert import ConverterMissing, Pool
+from docgen.authoring.specimen import specimen
+from docgen.convert import Pool
+from docgen.convert import pool as convert
+from docgen.documents.jobs import plan_jobs
+from docgen.documents.kinds import kind
+from docgen.errors import ConverterMissing
 from docgen.render import Renderer
-from docgen.specimen import specimen
-from docgen.jobs import plan_jobs
-from docgen.kinds import BY_NAME
 
 pytestmark = pytest.mark.skipif(not any(os.path.exists(p) for p in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice")),
                                 reason="LibreOffice is installed by scripts/setup.sh")
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.skipif(not any(os.path.exists(p) for p in ("/usr/bin/so
 def docs(tmp_path_factory):
     out = tmp_path_factory.mktemp("docs")
     loaded = specimen(pairings=3)
-    jobs = plan_jobs(loaded, [BY_NAME["teacher_letter"], BY_NAME["agreement"]], out)
+    jobs = plan_jobs(loaded, [kind("teacher_letter"), kind("agreement")], out)
     renderer = Renderer()
     for job in jobs:
         job.path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from docgen.model.cycle import Cycle, Term
+from docgen.load.model.cycle import Cycle, Term
 
 
 def test_cycle_from_september_is_three_school_years():

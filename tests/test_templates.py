@@ -7,13 +7,13 @@ import sys
 
 from docx import Document
 
-from docgen.tplcheck import check_dir, check_template
+from docgen.authoring.check import check_dir, check_template
 from tests.conftest import ROOT
 
 
 def test_committed_templates_are_what_the_script_builds(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "templates" / "build.py"), "--out", str(tmp_path)],
-                            capture_output=True, text=True)
+    result = subprocess.run([sys.executable, "-m", "docgen.authoring.templates", "--out", str(tmp_path)],
+                            capture_output=True, text=True, cwd=ROOT)
     assert result.returncode == 0, result.stderr
     built = sorted(p.name for p in tmp_path.glob("*.docx"))
     committed = sorted(p.name for p in (ROOT / "templates").glob("*.docx"))

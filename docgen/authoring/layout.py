@@ -1,0 +1,263 @@
+"""GB/T 9704-2012 page and style set-up for the .docx templates (numbers from shared/GBT9704.md).
+
+``new_document()`` returns a python-docx Document whose styles carry the whole layout,
+so a clerk who edits a template in Word or WPS keeps it by using the named styles.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Twips
+
+from ..geometry import BOTTOM, CHAR, FOOTER, HEADER, LEFT, LINE, MARK_SPACE, PAGE_H, PAGE_W, RIGHT, TOP
+from ..outputs import set_core_properties
+from . import ooxml
+
+RED = "FF0000"
+
+FANGSONG = "仿宋_GB2312"
+XIAOBIAOSONG = "方正小标宋简体"
+HEITI = "黑体"
+KAITI = "楷体_GB2312"
+SONGTI = "宋体"
+OFFICIAL_FONTS = (FANGSONG, XIAOBIAOSONG, HEITI, KAITI, SONGTI)
+
+SZ_BODY = 32  # 三号 16 pt
+SZ_TITLE = 44  # 二号 22 pt
+SZ_SMALL = 28  # 四号 14 pt
+SZ_TABLE = 24  # 小四 12 pt
+TABLE_LINE = 400  # 20 pt exact in tables
+
+# (style id, Chinese name, font, half-points, paragraph settings)
+PARAGRAPH_STYLES = [
+    ("Body", "公文正文", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both"}),
+    ("BodyKeep", "正文（与下段同页）", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both", "keep_next": True}),
+    ("BodyNoIndent", "公文顶格", FANGSONG, SZ_BODY, {"jc": "left"}),
+    ("DocTitle", "公文标题", XIAOBIAOSONG, SZ_TITLE, {"jc": "center", "snap": False}),
+    ("Heading1Cn", "一级标题", HEITI, SZ_BODY, {"first_chars": 2, "outline": 0, "keep_next": True}),
+    ("Heading2Cn", "二级标题", KAITI, SZ_BODY, {"first_chars": 2, "outline": 1, "keep_next": True}),
+    ("Heading3Cn", "三级标题", FANGSONG, SZ_BODY, {"first_chars": 2, "outline": 2, "keep_next": True}),
+    ("IssuerMark", "发文机关标志", XIAOBIAOSONG, 72, {"jc": "center", "line": 900, "snap": False,
+                                                 "color": RED}),
+    ("MarkSpacer", "版头留白", FANGSONG, SZ_BODY, {"line": MARK_SPACE, "snap": False}),
+    ("DocNo", "发文字号", FANGSONG, SZ_BODY, {"jc": "center", "red_rule": True}),
+    ("Addressee", "主送机关", FANGSONG, SZ_BODY, {"jc": "left"}),
+    # keep_next: the 附件说明 stays with the signature block, so no page holds seals alone
+    # (GB/T 9704 7.3.5.5 forbids a page with no body text).
+    ("AttachmentNote", "附件说明", FANGSONG, SZ_BODY, {"left": 5 * CHAR, "hanging": 3 * CHAR, "keep_next": True}),
+    ("AttachmentNoteMore", "附件说明续", FANGSONG, SZ_BODY, {"left": 6 * CHAR, "hanging": CHAR, "keep_next": True}),
+    ("Signer", "署名", FANGSONG, SZ_BODY, {"jc": "right", "right": 4 * CHAR}),
+    ("SignDate", "成文日期", FANGSONG, SZ_BODY, {"jc": "right", "right": 4 * CHAR}),
+    ("Remark", "附注", FANGSONG, SZ_BODY, {"first_chars": 2}),
+    ("AttachmentLabel", "附件标识", HEITI, SZ_BODY, {"jc": "left", "page_break": True, "outline": 0}),
+    ("CoverTitle", "封面标题", XIAOBIAOSONG, 52, {"jc": "center", "line": 1000, "snap": False}),
+    ("CoverText", "封面文字", KAITI, SZ_BODY, {"jc": "center"}),
+    ("DocTitleNewPage", "另页标题", XIAOBIAOSONG, SZ_TITLE, {"jc": "center", "snap": False, "page_break": True}),
+    ("TableText", "表格文字", FANGSONG, SZ_TABLE, {"jc": "center", "line": TABLE_LINE, "snap": False}),
+    ("TableTextLeft", "表格文字左对齐", FANGSONG, SZ_TABLE, {"jc": "left", "line": TABLE_LINE, "snap": False}),
+    ("TableHead", "表头", HEITI, SZ_TABLE, {"jc": "center", "line": TABLE_LINE, "snap": False}),
+    ("TableCaption", "表题", HEITI, SZ_SMALL, {"jc": "center", "keep_next": True}),
+    ("Figure", "插图", FANGSONG, SZ_BODY, {"jc": "center", "line": 240, "rule": "auto", "snap": False, "keep_next": True}),
+    ("Colophon", "版记", FANGSONG, SZ_SMALL, {"left": 280, "right": 280, "line": 560}),
+    ("ColophonRight", "版记右", FANGSONG, SZ_SMALL, {"jc": "right", "left": 280, "right": 280, "line": 560}),
+    ("PageNumberOdd", "页码单页", SONGTI, SZ_SMALL, {"jc": "right", "right": 280, "line": 280, "rule": "auto"}),
+    ("PageNumberEven", "页码双页", SONGTI, SZ_SMALL, {"jc": "left", "left": 280, "line": 280, "rule": "auto"}),
+    ("SignTable", "签署栏", FANGSONG, SZ_BODY, {"jc": "left"}),
+    ("TableSigner", "联署单位", FANGSONG, SZ_BODY, {"jc": "center", "keep_next": True}),
+    ("Draft", "草稿提示", KAITI, SZ_BODY, {"first_chars": 2}),
+    # The paragraph a document must end with after the 版记 table: 1 pt high, so the table
+    # can sit on the bottom edge of the type area (GB/T 9704 7.4.1).
+    ("EndMark", "文末", FANGSONG, 2, {"line": 20, "snap": False}),
+]
+
+KEEP_STYLES = {"Normal", "DefaultParagraphFont", "TableNormal", "NoList"}
+
+
+def style_by_id(doc, style_id: str):
+    for style in doc.styles:
+        if style.style_id == style_id:
+            return style
+    raise KeyError(style_id)
+
+
+def _strip_styles(doc) -> None:
+    styles = doc.styles.element
+    for style in styles.findall(qn("w:style")):
+        if style.get(qn("w:styleId")) not in KEEP_STYLES:
+            styles.remove(style)
+    latent = styles.find(qn("w:latentStyles"))
+    if latent is not None:
+        styles.remove(latent)
+
+
+def _doc_defaults(doc) -> None:
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        styles.remove(defaults)
+    defaults = OxmlElement("w:docDefaults")
+    rpr_default = OxmlElement("w:rPrDefault")
+    rpr = OxmlElement("w:rPr")
+    ooxml.set_fonts(rpr, FANGSONG)
+    ooxml.set_size(rpr, SZ_BODY)
+    ooxml.set_lang(rpr)
+    rpr_default.append(rpr)
+    ppr_default = OxmlElement("w:pPrDefault")
+    ppr = OxmlElement("w:pPr")
+    ooxml.set_line(ppr, LINE)
+    ppr_default.append(ppr)
+    defaults.append(rpr_default)
+    defaults.append(ppr_default)
+    styles.insert(0, defaults)
+
+
+def _paragraph_style(doc, style_id: str, name: str, font: str, size: int, opts: dict):
+    from docx.enum.style import WD_STYLE_TYPE
+
+    style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    style.element.set(qn("w:styleId"), style_id)
+    style.base_style = None
+    style.quick_style = True
+    ppr = style.element.get_or_add_pPr()
+    rpr = style.element.get_or_add_rPr()
+    ooxml.set_fonts(rpr, font)
+    ooxml.set_size(rpr, size)
+    if size == SZ_BODY:
+        ooxml.set_char_spacing(rpr, -5)  # 28 characters in the 156 mm line
+    if opts.get("color"):
+        ooxml.set_color(rpr, opts["color"])
+    if opts.get("page_break"):
+        ooxml.set_flag(ppr, "w:pageBreakBefore")
+    if opts.get("keep_next"):
+        ooxml.set_flag(ppr, "w:keepNext")
+    if opts.get("snap") is False:
+        ooxml.set_flag(ppr, "w:snapToGrid", on=False)
+    ooxml.set_line(ppr, opts.get("line", LINE), rule=opts.get("rule", "exact"))
+    ooxml.set_indent(ppr, first_chars=opts.get("first_chars"), left=opts.get("left"), right=opts.get("right"),
+                     hanging=opts.get("hanging"))
+    if opts.get("jc"):
+        ooxml.set_jc(ppr, opts["jc"])
+    if opts.get("red_rule"):
+        ooxml.set_bottom_border(ppr, color=RED, size=12, space=11)
+    if "outline" in opts:
+        ooxml.set_outline_level(ppr, opts["outline"])
+    return style
+
+
+def _normal(doc) -> None:
+    normal = doc.styles["Normal"]
+    rpr = normal.element.get_or_add_rPr()
+    ooxml.set_fonts(rpr, FANGSONG)
+    ooxml.set_size(rpr, SZ_BODY)
+    ppr = normal.element.get_or_add_pPr()
+    ooxml.set_line(ppr, LINE)
+    ooxml.set_jc(ppr, "both")
+
+
+def _section(doc, page_numbers: bool = True) -> None:
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Twips(PAGE_W), Twips(PAGE_H)
+    section.top_margin, section.bottom_margin = Twips(TOP), Twips(BOTTOM)
+    section.left_margin, section.right_margin = Twips(LEFT), Twips(RIGHT)
+    section.header_distance, section.footer_distance = Twips(HEADER), Twips(FOOTER)
+    section.gutter = Twips(0)
+    sect = section._sectPr
+    grid = ooxml.child(sect, "w:docGrid")
+    for key in list(grid.attrib):
+        del grid.attrib[key]
+    ooxml.set_attrs(grid, type="lines", linePitch=LINE)
+    doc.settings.odd_and_even_pages_header_footer = True
+    if not page_numbers:
+        return
+    for footer, style in ((section.footer, "PageNumberOdd"), (section.even_page_footer, "PageNumberEven")):
+        footer.is_linked_to_previous = False
+        para = footer.paragraphs[0]
+        para.style = style_by_id(doc, style)
+        para.add_run("— ")
+        ooxml.page_field_run(para)
+        para.add_run(" —")
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+
+
+def _drop_parts(doc) -> None:
+    """Leave out what python-docx's default template carries but a template does not need."""
+    unwanted = ("/stylesWithEffects", "/customXml", "/thumbnail")
+    for rels in (doc.part.rels, doc.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.endswith(unwanted):
+                del rels[rid]
+
+
+def _settings(doc) -> None:
+    settings = doc.settings.element
+    for tag in ("w:rsids", "w:proofState", "w:attachedTemplate"):
+        found = settings.find(qn(tag))
+        if found is not None:
+            settings.remove(found)
+    lang = settings.find(qn("w:themeFontLang"))
+    if lang is not None:
+        settings.remove(lang)
+
+
+def _strip_theme_fonts(doc) -> None:
+    for element in doc.styles.element.iter(qn("w:rFonts")):
+        for attr in ooxml.THEME_ATTRS:
+            element.attrib.pop(qn(attr), None)
+
+
+def _font_table(doc) -> None:
+    """Declare the official fonts with GB2312 charset and common fall-back names (altName)."""
+    part = None
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            part = rel.target_part
+    if part is None:
+        return
+    alt = {FANGSONG: "仿宋", KAITI: "楷体", XIAOBIAOSONG: "方正小标宋_GBK", HEITI: "SimHei", SONGTI: "SimSun"}
+    ns = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    fonts = "".join(
+        f'<w:font w:name="{name}"><w:altName w:val="{alt[name]}"/><w:charset w:val="86"/>'
+        f'<w:family w:val="{"modern" if name in (FANGSONG, KAITI, HEITI) else "roman"}"/>'
+        f'<w:pitch w:val="variable"/></w:font>'
+        for name in OFFICIAL_FONTS)
+    part._blob = f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:fonts {ns}>{fonts}</w:fonts>'.encode()
+
+
+def new_document(title: str = "", page_numbers: bool = True):
+    """An empty document with GB/T 9704 page set-up, styles and odd/even page numbers."""
+    doc = Document()
+    body = doc.element.body
+    for para in list(body.iterchildren(qn("w:p"))):
+        body.remove(para)
+    _strip_styles(doc)
+    _doc_defaults(doc)
+    _normal(doc)
+    for style_id, name, font, size, opts in PARAGRAPH_STYLES:
+        _paragraph_style(doc, style_id, name, font, size, opts)
+    _strip_theme_fonts(doc)
+    _section(doc, page_numbers)
+    _settings(doc)
+    _drop_parts(doc)
+    _font_table(doc)
+    set_core_properties(doc.core_properties, title=title, when=FIXED_TIME)
+    return doc
+
+
+FIXED_TIME = dt.datetime(2020, 1, 1, 0, 0, 0)
+
+
+
+
+def to_bytes(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+

@@ -1,0 +1,483 @@
+"""Builds the .docx templates in templates/ from code, byte for byte the same every time.
+
+Run ``.venv/bin/python -m docgen.authoring.templates`` after changing a template here; commit
+both this module and the .docx files (a test checks they match). A clerk may also edit a
+.docx in Word or WPS directly: ``docgen templates check`` then verifies it.
+
+The templates built are the ones the document kinds declare (``documents.kinds``); the
+builder of ``X.docx`` is the function ``X`` below. Each template is a list of styled
+paragraphs and tables. Jinja tags follow docxtpl: ``{%p ... %}`` alone in a paragraph,
+``{%tr ... %}`` alone in a table row.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Callable
+
+from ..documents.kinds import KINDS
+from ..geometry import TEXT_W
+from ..outputs import normalise_docx
+from ..render import TEMPLATE_DIR
+from . import layout, ooxml
+
+SEAL_ROW = 2600  # twips: a 42 mm seal is 2381 twips high
+
+
+class Builder:
+    """A thin writer over python-docx that knows the GB/T 9704 styles by id."""
+
+    def __init__(self, title: str, page_numbers: bool = True):
+        self.doc = layout.new_document(title, page_numbers=page_numbers)
+
+    def p(self, text: str = "", style: str = "Body") -> None:
+        para = self.doc.add_paragraph(style=layout.style_by_id(self.doc, style))
+        if text:
+            para.add_run(text)
+
+    def tag(self, tag: str) -> None:
+        """A docxtpl paragraph tag such as ``for x in xs`` (written as {%p ... %})."""
+        self.p("{%p " + tag + " %}", "BodyNoIndent")
+
+    def blank(self, n: int = 1, style: str = "BodyNoIndent") -> None:
+        for _ in range(n):
+            self.p("", style)
+
+    def loop(self, header: str, text: str, style: str = "Body") -> None:
+        self.tag(header)
+        self.p(text, style)
+        self.tag("endfor")
+
+    def table(self, columns: list[tuple[str, int, str]], loop: str, *, borders: bool = True,
+              header: bool = True) -> None:
+        """A table with a header row and one row repeated by ``loop`` (docxtpl {%tr %}).
+
+        ``columns`` are (header text, width in twips, cell template); widths are scaled to
+        the type area width so the table never leaves it.
+        """
+        total = sum(w for _, w, _ in columns)
+        widths = [int(w * TEXT_W / total) for _, w, _ in columns]
+        widths[-1] = TEXT_W - sum(widths[:-1])
+        rows = (1 if header else 0) + 3
+        table = self.doc.add_table(rows=rows, cols=len(columns))
+        ooxml.set_table_width(table, TEXT_W, widths)
+        ooxml.set_table_jc(table)
+        ooxml.set_cell_margins(table)
+        ooxml.set_table_borders(table, none=not borders)
+        r = 0
+        if header:
+            ooxml.repeat_header(table.rows[0])
+            for cell, (head, _, _) in zip(table.rows[0].cells, columns):
+                self._cell(cell, head, "TableHead")
+            r = 1
+        self._cell(table.rows[r].cells[0], "{%tr " + loop + " %}", "TableText")
+        ooxml.cant_split(table.rows[r + 1])
+        for cell, (_, _, body) in zip(table.rows[r + 1].cells, columns):
+            style = "TableTextLeft" if body.startswith("<") else "TableText"
+            self._cell(cell, body.lstrip("<"), style)
+            ooxml.set_cell_valign(cell)
+        self._cell(table.rows[r + 2].cells[0], "{%tr endfor %}", "TableText")
+
+    def _cell(self, cell, text: str, style: str) -> None:
+        para = cell.paragraphs[0]
+        para.style = layout.style_by_id(self.doc, style)
+        if text:
+            para.add_run(text)
+
+    def sign_table(self, rows: list[tuple[str, str]]) -> None:
+        """A borderless two-column block for signatures and seals."""
+        half = TEXT_W // 2
+        table = self.doc.add_table(rows=len(rows), cols=2)
+        ooxml.set_table_width(table, TEXT_W, [half, TEXT_W - half])
+        ooxml.set_table_borders(table, none=True)
+        for row, (left, right) in zip(table.rows, rows):
+            self._cell(row.cells[0], left, "SignTable")
+            self._cell(row.cells[1], right, "SignTable")
+
+    def signer_table(self) -> None:
+        """Joint signers two to a row, each row one seal high, so seals never touch (GB/T 9704 7.3.5.1)."""
+        half = TEXT_W // 2
+        table = self.doc.add_table(rows=3, cols=2)
+        ooxml.set_table_width(table, TEXT_W, [half, TEXT_W - half])
+        ooxml.set_table_borders(table, none=True)
+        self._cell(table.rows[0].cells[0], "{%tr for row in signer_rows %}", "SignTable")
+        ooxml.set_row_height(table.rows[1], SEAL_ROW)
+        for cell, key in zip(table.rows[1].cells, ("left", "right")):
+            self._cell(cell, "{{ row." + key + " }}", "TableSigner")
+            ooxml.set_cell_valign(cell, "bottom")
+        self._cell(table.rows[2].cells[0], "{%tr endfor %}", "SignTable")
+
+    def bytes(self) -> bytes:
+        return normalise_docx(layout.to_bytes(self.doc), when=layout.FIXED_TIME)
+
+
+# ----------------------------------------------------------------- shared blocks
+
+def title(b: Builder, expr: str = "title_lines", style: str = "DocTitle") -> None:
+    b.loop(f"for line in {expr}", "{{ line }}", style)
+
+
+def sections(b: Builder, expr: str) -> None:
+    """Numbered sections: 一、 (黑体) with paragraphs and （一） (楷体) sub-sections."""
+    b.tag(f"for s in {expr}")
+    b.p("{{ loop.index|ordinal }}{{ s.title }}", "Heading1Cn")
+    b.loop("for para in s.paragraphs", "{{ para }}")
+    b.tag("for sub in s.subsections")
+    b.p("{{ loop.index|paren_ordinal }}{{ sub.title }}", "Heading2Cn")
+    b.loop("for para in sub.paragraphs", "{{ para }}")
+    b.tag("endfor")
+    b.tag("endfor")
+
+
+def attachment_note(b: Builder, expr: str = "attachment_lines") -> None:
+    """附件说明: one blank line, then 附件：1.…, with wrapped lines aligned under the name."""
+    b.tag(f"if {expr}")
+    b.blank()
+    b.tag(f"for line in {expr}")
+    b.tag("if loop.first")
+    b.p("{{ line }}", "AttachmentNote")
+    b.tag("else")
+    b.p("{{ line }}", "AttachmentNoteMore")
+    b.tag("endif")
+    b.tag("endfor")
+    b.tag("endif")
+
+
+def attachments(b: Builder, expr: str = "attachments") -> None:
+    """Each attachment on a new page: 附件N (黑体, 顶格), a blank line, its title, its table."""
+    b.tag(f"for a in {expr}")
+    b.p("{{ a.label }}", "AttachmentLabel")
+    b.blank()
+    title(b, "a.title_lines")
+    b.blank()
+    b.tag('if a.kind == "pair_list"')
+    b.table([("县市区", 16, "{{ r.county }}"), ("支援学校", 22, "{{ r.supporter }}"),
+             ("受援学校", 24, "{{ r.recipient }}"), ("备注", 22, "{{ r.remark }}")], "for r in a.rows")
+    b.tag("endif")
+    b.tag('if a.kind == "leading_group"')
+    b.table([("职务", 12, "{{ r.role }}"), ("姓名", 12, "{{ r.name }}"), ("单位及职务", 40, "<{{ r.position }}")],
+            "for r in a.rows")
+    b.loop("for para in a.paragraphs", "{{ para }}")
+    b.tag("endif")
+    b.tag('if a.kind == "monthly_plan"')
+    b.table([("月份", 9, "{{ r.month }}"), ("内容", 14, "{{ r.content }}"), ("开展的具体工作", 36, "<{{ r.work }}"),
+             ("责任人", 13, "{{ r.owner }}"), ("完成时限", 16, "{{ r.deadline }}")], "for r in a.rows")
+    b.loop("for para in a.paragraphs", "{{ para }}")
+    b.tag("endif")
+    b.tag('if a.kind == "teacher_pairs"')
+    b.table([("序号", 6, "{{ r.no }}"), ("帮扶教师", 12, "{{ r.mentor }}"), ("学科", 9, "{{ r.mentor_subject }}"),
+             ("职称", 12, "{{ r.mentor_title }}"), ("受援教师", 12, "{{ r.mentee }}"), ("学科", 9, "{{ r.mentee_subject }}"),
+             ("职称", 12, "{{ r.mentee_title }}"), ("所在学校", 20, "{{ r.school }}")], "for r in a.rows")
+    b.tag("endif")
+    b.tag('if a.kind == "rubric"')
+    b.table([("项目", 9, "{{ r.category }}"), ("考核要素", 11, "{{ r.title }}"), ("分值", 6, "{{ r.points }}"),
+             ("考核细则", 30, "<{{ r.criteria }}"), ("查阅资料", 26, "<{{ r.evidence }}"), ("上报时间", 11, "{{ r.due }}"),
+             ("得分", 7, "{{ r.score }}")], "for r in a.rows")
+    b.loop("for para in a.paragraphs", "{{ para }}")
+    b.tag("endif")
+    b.tag('if a.kind == "measures"')
+    b.table([("序号", 6, "{{ r.no }}"), ("任务", 46, "<{{ r.text }}"), ("责任单位", 22, "{{ r.units }}"),
+             ("完成时限", 16, "{{ r.deadline }}")], "for r in a.rows")
+    b.tag("endif")
+    b.tag('if a.kind == "text"')
+    b.loop("for para in a.paragraphs", "{{ para }}")
+    b.tag("endif")
+    b.tag("endfor")
+
+
+def plan_body(b: Builder, expr: str, new_page: bool) -> None:
+    b.tag(f"for line in {expr}.title_lines")
+    b.tag("if loop.first")
+    b.p("{{ line }}", "DocTitleNewPage" if new_page else "DocTitle")
+    b.tag("else")
+    b.p("{{ line }}", "DocTitle")
+    b.tag("endif")
+    b.tag("endfor")
+    b.blank()
+    b.loop(f"for para in {expr}.preamble", "{{ para }}")
+    sections(b, f"{expr}.sections")
+
+
+# ------------------------------------------------------------------- templates
+
+def notice() -> Builder:
+    b = Builder("通知")
+    b.p("", "MarkSpacer")
+    b.p("{{r issuer_mark }}", "IssuerMark")
+    b.blank(2)
+    b.p("{{ doc_no }}", "DocNo")
+    b.blank(2)
+    title(b)
+    b.blank()
+    b.p("{{ addressee_line }}", "Addressee")
+    b.loop("for para in body", "{{ para }}")
+    attachment_note(b)
+    b.blank(2)
+    b.p("{{ signer }}", "Signer")
+    b.p("{{ date|cn_date(blank=True) }}{{ date_pad }}", "SignDate")
+    b.tag("if remark")
+    b.p("{{ remark|paren }}", "Remark")
+    b.tag("endif")
+    b.tag("if plan")
+    plan_body(b, "plan", new_page=True)
+    b.tag("endif")
+    attachments(b)
+    colophon(b)
+    b.p("", "EndMark")
+    return b
+
+
+def colophon(b: Builder) -> None:
+    """版记: 抄送 and 印发机关/日期 between a thick top rule, a thin rule between them and a thick
+    bottom rule, framed on the bottom edge of the type area of the last page (GB/T 9704 7.4)."""
+    def line(text: str, top: int | None, bottom: int) -> None:
+        para = b.doc.add_paragraph(style=layout.style_by_id(b.doc, "Colophon"))
+        para.add_run(text)
+        ppr = para._p.get_or_add_pPr()
+        ooxml.frame_at_bottom(ppr, TEXT_W)
+        if top:
+            ooxml.set_border(ppr, "top", top)
+        ooxml.set_border(ppr, "bottom", bottom)
+        ooxml.right_tab(ppr, TEXT_W - 280)
+
+    b.tag("if cc")
+    line("抄送：{{ cc }}。", 8, 6)
+    line("{{ printed_by }}\t{{ printed_on|cn_date }}印发", None, 8)
+    b.tag("else")
+    line("{{ printed_by }}\t{{ printed_on|cn_date }}印发", 8, 8)
+    b.tag("endif")
+
+
+def plan() -> Builder:
+    b = Builder("实施方案")
+    plan_body(b, "plan", new_page=False)
+    attachment_note(b)
+    b.tag("if signer_rows")
+    b.signer_table()
+    b.p("{{ date|cn_date(blank=True) }}", "SignDate")
+    b.tag("endif")
+    attachments(b)
+    b.blank()
+    return b
+
+
+def agreement() -> Builder:
+    b = Builder("结对帮扶协议书")
+    title(b)
+    b.blank()
+    b.p("甲方（支援学校）：{{ a.name }}", "BodyNoIndent")
+    b.p("负责人：{{ a.lead }}", "BodyNoIndent")
+    b.p("乙方（受援学校）：{{ b.name }}", "BodyNoIndent")
+    b.p("负责人：{{ b.lead }}", "BodyNoIndent")
+    b.blank()
+    b.p("{{ basis }}，经甲乙双方平等协商，就结对帮扶事宜订立本协议，共同遵守。")
+    b.p("一、帮扶期限", "Heading1Cn")
+    b.p("本协议帮扶期限自{{ term.start|cn_date }}起至{{ term.end|cn_date }}止，为期{{ term.years|cn_num }}年，"
+        "涵盖{{ term.school_years|join }}。")
+    b.p("二、帮扶目标", "Heading1Cn")
+    b.p("{{ goal }}")
+    b.tag("if key_target")
+    b.p("年度重点帮扶目标：{{ key_target }}")
+    b.tag("endif")
+    b.loop("for g in yearly_goals", "{{ g }}")
+    b.p("三、帮扶内容及方式", "Heading1Cn")
+    b.loop("for area in content_areas", "{{ loop.index }}.{{ area }}")
+    b.p("四、甲方职责", "Heading1Cn")
+    b.loop("for d in duties_a", "{{ loop.index }}.{{ d }}")
+    b.p("五、乙方职责", "Heading1Cn")
+    b.loop("for d in duties_b", "{{ loop.index }}.{{ d }}")
+    b.p("六、工作机制", "Heading1Cn")
+    b.p("1.联席会议。双方每学期至少召开一次联席会议，共同研究本学期帮扶计划，通报进展，协调解决问题，会议纪要双方存档。")
+    b.p("2.交流对接。双方各明确一名联络人，建立日常沟通渠道；{{ report_rule }}")
+    b.p("3.经费保障。帮扶活动经费按主管教育行政部门的规定列支；派出人员的交通、食宿等费用由派出学校按规定承担，"
+        "接收学校提供必要的工作和生活便利。")
+    b.p("七、考核评价", "Heading1Cn")
+    b.p("双方于每学年末开展自评，形成年度工作总结，连同过程资料报主管教育行政部门。{{ assessment }}")
+    b.p("八、协议的变更、解除与终止", "Heading1Cn")
+    b.p("本协议未尽事宜由双方协商补充，补充协议与本协议具有同等效力。因政策调整或学校撤并等原因无法继续履行的，"
+        "经双方协商一致并报主管教育行政部门同意后，可以变更或解除本协议。")
+    b.p("九、争议解决", "Heading1Cn")
+    b.p("履行本协议发生争议的，双方应友好协商；协商不成的，提请{{ dispute_bureau }}协调解决。")
+    b.p("十、附则", "Heading1Cn")
+    b.p("本协议一式{{ copies|cn_num }}份，甲乙双方各执一份，{{ filing }}。本协议自双方负责人签字并加盖公章之日起生效。")
+    b.blank(2)
+    b.sign_table([("甲方（盖章）：", "乙方（盖章）："),
+                  ("{{ a.name }}", "{{ b.name }}"),
+                  ("负责人（签字）：", "负责人（签字）："),
+                  ("{{ sign_date }}", "{{ sign_date }}")])
+    b.blank()
+    b.p("主管教育行政部门确认：", "BodyNoIndent")
+    b.blank()
+    table = b.doc.add_table(rows=3, cols=2)
+    half = TEXT_W // 2
+    ooxml.set_table_width(table, TEXT_W, [half, TEXT_W - half])
+    ooxml.set_table_borders(table, none=True)
+    b._cell(table.rows[0].cells[0], "{%tr for bu in confirm_rows %}", "SignTable")
+    b._cell(table.rows[1].cells[0], "{{ bu.left }}", "SignTable")
+    b._cell(table.rows[1].cells[1], "{{ bu.right }}", "SignTable")
+    b._cell(table.rows[2].cells[0], "{%tr endfor %}", "SignTable")
+    b.blank()
+    return b
+
+
+def letter(doc_title: str, parties: list[str], intro: str, goal: str, heads: tuple[str, str],
+           assessment: str, seals: tuple[str, str]) -> Builder:
+    """A responsibility letter (责任书): parties, goal, duties of each side, assessment, term."""
+    b = Builder(doc_title)
+    title(b)
+    b.blank()
+    for party in parties:
+        b.p(party, "BodyNoIndent")
+    b.blank()
+    b.p(intro)
+    b.p("一、责任目标", "Heading1Cn")
+    b.p(goal)
+    b.p("二、责任内容", "Heading1Cn")
+    b.p(heads[0], "Heading2Cn")
+    b.loop("for d in duties_a", "{{ loop.index }}.{{ d }}")
+    b.p(heads[1], "Heading2Cn")
+    b.loop("for d in duties_b", "{{ loop.index }}.{{ d }}")
+    b.p("三、考核与奖惩", "Heading1Cn")
+    b.p(assessment)
+    b.p("四、责任期限", "Heading1Cn")
+    b.p("自{{ term.start|cn_date }}起至{{ term.end|cn_date }}止。")
+    b.p("五、其他", "Heading1Cn")
+    b.p("本责任书一式{{ copies|cn_num }}份，{{ filing }}。自双方签字之日起生效，有效期至{{ term.end|cn_date }}。")
+    b.blank(2)
+    b.sign_table([("甲方（签字）：", "乙方（签字）："), seals, ("{{ sign_date }}", "{{ sign_date }}")])
+    b.blank()
+    return b
+
+
+def management_letter() -> Builder:
+    return letter(
+        "管理帮扶责任书",
+        ["甲方（支援学校）：{{ a.school }}　{{ a.person }}", "乙方（受援学校）：{{ b.school }}　{{ b.person }}"],
+        "{{ basis }}，为明确双方中层干部在管理帮扶中的责任，签订本责任书。",
+        "{{ goal }}",
+        ("（一）甲方责任", "（二）乙方责任"),
+        "双方学校每学期对责任落实情况进行检查，每学年考核一次，结果记入本人年度考核和业务档案，作为评优评先、职称评聘的参考；"
+        "无正当理由不履行责任的，由所在学校督促整改。",
+        ("{{ a.school }}（盖章）", "{{ b.school }}（盖章）"))
+
+
+def teacher_letter() -> Builder:
+    return letter(
+        "教师结对帮扶责任书",
+        ["甲方（帮扶教师）：{{ mentor.name }}　{{ mentor.school }}　{{ mentor.detail }}",
+         "乙方（受援教师）：{{ mentee.name }}　{{ mentee.school }}　{{ mentee.detail }}"],
+        "{{ basis }}，甲乙双方结成师徒对子，签订本责任书。",
+        "通过结对帮扶，乙方在教学设计、课堂教学、作业设计和教学研究等方面明显进步，帮扶期满时能独立承担{{ subject }}教学并上好公开课。",
+        ("（一）甲方（帮扶教师）责任", "（二）乙方（受援教师）责任"),
+        "双方学校每学期检查交流记录、听课记录和课例材料，每学年考核一次，结果记入双方年度考核和业务档案，作为评优评先、职称评聘的参考。",
+        ("{{ mentor.school }}（盖章）", "{{ mentee.school }}（盖章）"))
+
+
+def summary() -> Builder:
+    b = Builder("年度工作总结")
+    title(b)
+    b.blank()
+    b.loop("for para in lead", "{{ para }}")
+    b.p("一、基本情况", "Heading1Cn")
+    b.loop("for para in overview", "{{ para }}")
+    b.tag("if facts")
+    b.loop("for para in facts", "{{ para }}")
+    b.tag("else")
+    b.p("【活动统计待补充：在 activities/ 中填写或导入本年度活动记录后，此处自动列出各类活动次数、承诺完成情况和考核得分。】",
+        "Draft")
+    b.tag("endif")
+    b.tag("if commitment_rows")
+    b.p("表1　承诺事项完成情况", "TableCaption")
+    b.table([("学期/学年", 16, "{{ r.period }}"), ("承诺事项", 30, "<{{ r.item }}"), ("要求", 20, "{{ r.required }}"),
+             ("完成", 20, "{{ r.done }}"), ("情况", 10, "{{ r.status }}")], "for r in commitment_rows")
+    b.tag("endif")
+    b.tag("if chart")
+    b.p("{{ chart }}", "Figure")
+    b.p("图1　各月帮扶活动次数（按类型）", "TableCaption")
+    b.tag("endif")
+    b.tag("if flagged_rows")
+    b.p("表2　迟报、未报备或缺少证明材料的活动", "TableCaption")
+    b.table([("日期", 18, "{{ r.date }}"), ("类型", 14, "{{ r.type }}"), ("内容", 40, "<{{ r.description }}"),
+             ("问题", 28, "<{{ r.why }}")], "for r in flagged_rows")
+    b.tag("endif")
+    for number, key, heading in (("二", "achievements", "主要做法与成效"), ("三", "problems", "存在问题"),
+                                 ("四", "next_steps", "下一步打算")):
+        b.p(f"{number}、{heading}", "Heading1Cn")
+        b.tag(f"if {key}.draft")
+        b.p("【草稿：以下内容由数据自动生成，请学校根据实际修改。】", "Draft")
+        b.tag("endif")
+        b.loop(f"for para in {key}.paragraphs", "{{ loop.index|paren_ordinal }}{{ para }}")
+    b.tag("if rubric_rows")
+    b.p("五、考核自评", "Heading1Cn")
+    b.p("按照考核细则逐项自评如下（依据为本年度活动记录；需人工评定的项目以评定分为准）：")
+    b.table([("序号", 7, "{{ r.no }}"), ("考核项目", 14, "{{ r.title }}"), ("分值", 9, "{{ r.points }}"),
+             ("得分", 8, "{{ r.score }}"), ("依据", 62, "<{{ r.reason }}")], "for r in rubric_rows")
+    b.p("{{ rubric_total }}", "BodyKeep")
+    b.tag("endif")
+    b.signer_table()
+    b.p("{{ date|cn_date(blank=True) }}", "SignDate")
+    return b
+
+
+def cover() -> Builder:
+    """Cover and table of contents of a submission bundle."""
+    b = Builder("封面和目录", page_numbers=False)
+    b.blank(3)
+    b.loop("for line in title_lines", "{{ line }}", "CoverTitle")
+    b.blank()
+    b.loop("for line in subtitle_lines", "{{ line }}", "CoverText")
+    b.blank(3)
+    b.loop("for p in parties", "{{ p }}", "CoverText")
+    b.blank()
+    b.p("{{ date|cn_date(blank=True) }}", "CoverText")
+    b.p("目　　录", "DocTitleNewPage")
+    b.blank()
+    b.table([("序号", 8, "{{ e.no }}"), ("文件", 60, "<{{ e.title }}"), ("页数", 10, "{{ e.pages }}"),
+             ("起始页", 12, "{{ e.start }}")], "for e in entries")
+    b.blank()
+    return b
+
+
+def report() -> Builder:
+    """The bureau's roll-up annex: one row per pairing, sorted by score."""
+    b = Builder("考核汇总表")
+    b.p("附件", "BodyNoIndent")
+    b.blank()
+    title(b)
+    b.blank()
+    b.table([("名次", 5, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 17, "<{{ r.recipients }}"),
+             ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}"),
+             ("得分", 7, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")], "for r in rows")
+    b.loop("for para in notes", "{{ para }}")
+    return b
+
+
+def builder(template: str) -> Callable[[], Builder]:
+    """The function of this module that builds ``template`` (``agreement.docx`` -> ``agreement``)."""
+    make = globals().get(template.removesuffix(".docx"))
+    if not callable(make):
+        raise LookupError(f"no builder for {template}: add a function {template.removesuffix('.docx')}() here")
+    return make
+
+
+def build_all(out: Path) -> dict[str, bytes]:
+    """Every template the kinds declare, written to ``out``."""
+    out.mkdir(parents=True, exist_ok=True)
+    built = {}
+    for name in sorted({k.template for k in KINDS}):
+        data = builder(name)().bytes()
+        (out / name).write_bytes(data)
+        built[name] = data
+    return built
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Build the docgen .docx templates.")
+    parser.add_argument("--out", type=Path, default=TEMPLATE_DIR, help="output folder (default: templates/)")
+    args = parser.parse_args()
+    for name in build_all(args.out):
+        print(args.out / name)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,174 @@
+"""The bundle stage, top to bottom: each bundle's documents composed into one .docx and
+converted once (all bundles in parallel), the covers converted (again if the contents
+took more pages than guessed), then every bundle assembled and written in forked worker
+processes (pypdf is pure Python, so threads would not run in parallel)."""
+from __future__ import annotations
+
+import concurrent.futures
+import multiprocessing
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from ..convert import Pool
+from ..documents.kinds import kind
+from ..documents.scope import Scope
+from ..errors import display_path
+from ..render import Renderer
+from .assemble import Options, assemble, locate_parts
+from .compose import compose
+from .manifest import write_bundle
+from .plan import Spec, cover_facts, guess_front_pages
+from .seals import _decoded
+
+COVER = kind("cover")
+
+
+@dataclass
+class BundleReport:
+    """One bundle written: where, how many pages, the seals placed and the parties not sealed."""
+
+    spec: Spec
+    pages: int
+    seals: list[dict] = field(default_factory=list)
+    missing: list[dict] = field(default_factory=list)
+
+    @property
+    def pdf(self) -> Path:
+        return self.spec.folder / self.spec.pdf_name
+
+    @property
+    def zip(self) -> Path:
+        return self.spec.zip_path
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each part of the stage (for the benchmark)."""
+
+    compose: float = 0.0
+    convert: float = 0.0
+    assemble: float = 0.0
+
+
+def _convert(pool: Pool, docs: list[Path]) -> list[str]:
+    """Convert ``docs`` to PDFs beside them; the reason for each failure, or ''."""
+    results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs])
+    return ["" if r.ok else r.error for r in results]
+
+
+def _covers(specs: list[Spec], bodies: dict[str, Path], renderer: Renderer, pool: Pool, duplex: bool,
+            failures: list[tuple[str, str]]) -> dict[str, Path]:
+    """Each bundle's converted cover; a cover is made again if its contents ran to more pages."""
+    front = {spec.uid: guess_front_pages(spec) for spec in specs}
+    covers: dict[str, Path] = {}
+    todo = list(specs)
+    for _ in range(3):  # the number of contents pages is known only after conversion
+        if not todo:
+            break
+        docs = []
+        for spec in todo:
+            path = bodies[spec.uid].parent / "封面和目录.docx"
+            scope_context = COVER.context(_cover_scope(spec, front[spec.uid], duplex))
+            path.write_bytes(renderer.render(COVER.template, scope_context))
+            docs.append(path)
+        again = []
+        for spec, doc, why in zip(todo, docs, _convert(pool, docs)):
+            if why:
+                failures.append((display_path(spec.folder), f"封面转换失败：{why}"))
+                continue
+            pages = len(PdfReader(doc.with_suffix(".pdf")).pages)
+            if pages != front[spec.uid]:
+                front[spec.uid] = pages
+                again.append(spec)
+            else:
+                covers[spec.uid] = doc.with_suffix(".pdf")
+        todo = again
+    return covers
+
+
+def _cover_scope(spec: Spec, front_pages: int, duplex: bool) -> Scope:
+    return Scope(spec.loaded, cover=cover_facts(spec, front_pages, duplex))
+
+
+# ------------------------------------------------------------------ assembling
+
+_WORK: list = []
+"""In a forked worker: the (spec, cover, body, options) tasks it was started with."""
+
+
+def _start_worker(tasks: list) -> None:
+    global _WORK
+    _WORK = tasks
+
+
+def _assemble_one(task) -> tuple[int, list, list, str]:
+    spec, cover, body, options = task
+    try:
+        result = assemble(spec, cover, body, options)
+        write_bundle(spec, result, signed=bool(options.sign_cert))
+        return result.pages, result.seals, result.missing, ""
+    except Exception as exc:  # a damaged PDF from the converter
+        return 0, [], [], f"合并 PDF 失败：{exc}"
+
+
+def _assemble_index(i: int) -> tuple[int, list, list, str]:
+    return _assemble_one(_WORK[i])
+
+
+def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: int
+                 ) -> tuple[list[BundleReport], list[tuple[str, str]]]:
+    """Assemble and write every bundle, in ``jobs`` forked workers when there are several.
+    Workers inherit the tasks and send back only what the report needs."""
+    work = [(spec, cover, body, options) for spec, cover, body in tasks]
+    for seal in {s.seal for spec, _, _ in tasks for part in spec.parts for s in part.signers if s.seal}:
+        _decoded(seal, seal.stat().st_mtime_ns)  # decoded once, inherited by the workers
+    if jobs > 1 and len(work) > 1:
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
+                                                    initializer=_start_worker, initargs=(work,)) as workers:
+            results = list(workers.map(_assemble_index, range(len(work))))
+    else:
+        results = [_assemble_one(task) for task in work]
+    reports, failures = [], []
+    for (spec, _, _, _), (pages, seals, missing, why) in zip(work, results):
+        if why:
+            failures.append((display_path(spec.folder), why))
+        else:
+            reports.append(BundleReport(spec, pages, seals, missing))
+    return reports, failures
+
+
+def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options, workdir: Path,
+             timings: Timings | None = None) -> tuple[list[BundleReport], list[tuple[str, str]]]:
+    """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures."""
+    timings = timings or Timings()
+    failures: list[tuple[str, str]] = []
+    started = time.perf_counter()
+    bodies: dict[str, Path] = {}
+    for spec in specs:
+        folder = workdir / spec.loaded.id / spec.key
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "正文.docx").write_bytes(compose([p.docx for p in spec.parts]))
+        bodies[spec.uid] = folder / "正文.docx"
+    timings.compose = time.perf_counter() - started
+    started = time.perf_counter()
+    ready: list[Spec] = []
+    for spec, why in zip(specs, _convert(pool, [bodies[s.uid] for s in specs])):
+        if why:
+            failures.append((display_path(spec.folder), f"转换 PDF 失败：{why}"))
+            continue
+        problem = locate_parts(spec, PdfReader(bodies[spec.uid].with_suffix(".pdf")))
+        if problem:
+            failures.append((display_path(spec.folder), problem))
+        else:
+            ready.append(spec)
+    covers = _covers(ready, bodies, renderer, pool, options.duplex, failures)
+    timings.convert = time.perf_counter() - started
+    started = time.perf_counter()
+    tasks = [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
+    reports, failed = assemble_all(tasks, options, pool.jobs)
+    timings.assemble = time.perf_counter() - started
+    return reports, failures + failed

@@ -1,0 +1,256 @@
+"""A pool of warm LibreOffice processes converting .docx to PDF.
+
+Each converter is a ``uno_worker.py`` process in Debian's own Python (where LibreOffice's
+UNO bindings import) with its own ``soffice`` and its own profile; two soffice processes
+sharing a profile would silently run one after the other. A conversion that takes longer
+than the timeout, or whose converter dies, is killed (the whole process group: SIGTERM,
+then SIGKILL) and retried once on a fresh converter. Every result is checked: a PDF
+counts only if it exists and starts with ``%PDF``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import selectors
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ConverterMissing, display_path
+from ..outputs import normalise_pdf, write_atomic
+from .fonts import converter_env
+
+WORKER = Path(__file__).resolve().parent / "uno_worker.py"
+def find_soffice() -> str:
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return found
+    for path in ("/usr/lib/libreoffice/program/soffice", "/opt/libreoffice/program/soffice"):
+        if os.path.exists(path):
+            return path
+    raise ConverterMissing("LibreOffice（soffice）")
+
+
+def find_uno_python() -> str:
+    candidates = [os.environ.get("DOCGEN_UNO_PYTHON", ""), "/usr/bin/python3", "/usr/lib/libreoffice/program/python"]
+    for python in filter(None, candidates):
+        if os.path.exists(python):
+            check = subprocess.run([python, "-c", "import uno"], capture_output=True)
+            if check.returncode == 0:
+                return python
+    raise ConverterMissing("LibreOffice 的 Python 接口（python3-uno）")
+
+
+@dataclass
+class Result:
+    src: Path
+    dst: Path
+    ok: bool
+    error: str = ""
+    attempts: int = 0
+
+
+class _Hung(Exception):
+    pass
+
+
+class Converter:
+    """One worker process with its soffice; started lazily, replaced when it fails."""
+
+    def __init__(self, index: int, workdir: Path, soffice: str, python: str, env: dict[str, str]):
+        self.index = index
+        self.workdir = workdir
+        self.soffice, self.python, self.env = soffice, python, env
+        self.proc: subprocess.Popen | None = None
+        self.soffice_pid: int | None = None
+        self.generation = 0
+
+    def start(self, timeout: float = 120) -> None:
+        self.generation += 1
+        profile = self.workdir / f"profile-{self.index}-{self.generation}"
+        pipe = f"docgen_{os.getpid()}_{self.index}_{self.generation}_{id(self)}"
+        self.proc = subprocess.Popen([self.python, str(WORKER), self.soffice, str(profile), pipe],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                     env=self.env, start_new_session=True, text=True, bufsize=1)
+        hello = self._read(timeout)
+        if not hello.get("ready"):
+            self.kill()
+            raise RuntimeError(hello.get("error", "converter did not start"))
+        self.soffice_pid = hello.get("soffice_pid")
+
+    def _read(self, timeout: float) -> dict:
+        assert self.proc and self.proc.stdout
+        with selectors.DefaultSelector() as sel:
+            sel.register(self.proc.stdout, selectors.EVENT_READ)
+            if not sel.select(timeout):
+                raise _Hung()
+        line = self.proc.stdout.readline()
+        if not line:
+            raise RuntimeError("converter exited")
+        return json.loads(line)
+
+    def convert(self, src: Path, dst: Path, timeout: float) -> dict:
+        if self.proc is None or self.proc.poll() is not None:
+            self.start()
+        assert self.proc and self.proc.stdin
+        self.proc.stdin.write(json.dumps({"src": str(src), "dst": str(dst)}) + "\n")
+        self.proc.stdin.flush()
+        return self._read(timeout)
+
+    def kill(self) -> None:
+        """End the worker and every LibreOffice process it started (SIGTERM, then SIGKILL)."""
+        if self.proc is None:
+            return
+        try:
+            pgid = os.getpgid(self.proc.pid)
+        except ProcessLookupError:
+            pgid = None
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            if pgid is not None:
+                try:
+                    os.killpg(pgid, sig)
+                except ProcessLookupError:
+                    break
+            if sig == signal.SIGTERM:
+                time.sleep(0.3)
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            pass
+        for stream in (self.proc.stdin, self.proc.stdout):
+            try:
+                stream.close()
+            except Exception:
+                pass
+        self.proc = None
+        self.soffice_pid = None
+
+    def close(self) -> None:
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=15)
+        except Exception:
+            pass
+        self.kill()
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+class Pool:
+    """A pool of converters; ``convert_all`` never hangs and accounts for every file."""
+
+    def __init__(self, jobs: int | None = None, timeout: float = 120.0, retries: int = 1):
+        self.jobs = jobs or default_jobs()
+        self.timeout = timeout
+        self.retries = retries
+        self.soffice = find_soffice()
+        self.python = find_uno_python()
+        self.env = converter_env()
+        self._tmp = tempfile.TemporaryDirectory(prefix="docgen-lo-")
+        self.workdir = Path(self._tmp.name)
+        self.converters = [Converter(i, self.workdir, self.soffice, self.python, self.env) for i in range(self.jobs)]
+
+    def __enter__(self) -> "Pool":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        threads = [threading.Thread(target=c.close) for c in self.converters]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self._tmp.cleanup()
+
+    def _one(self, converter: Converter, src: Path, dst: Path) -> Result:
+        result = Result(src, dst, ok=False)
+        for attempt in range(1 + self.retries):
+            result.attempts = attempt + 1
+            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=dst.parent)
+            os.close(fd)
+            tmp = Path(tmp_name)
+            try:
+                answer = converter.convert(src.resolve(), tmp.resolve(), self.timeout)
+                if answer.get("ok") and _is_pdf(tmp):
+                    write_atomic(dst, normalise_pdf(tmp.read_bytes()))
+                    result.ok, result.error = True, ""
+                    break
+                result.error = answer.get("error") or "LibreOffice 没有写出 PDF"
+                if answer.get("fatal") or converter.proc is None or converter.proc.poll() is not None:
+                    converter.kill()  # the next attempt starts a fresh converter
+            except _Hung:
+                result.error = f"转换超过 {self.timeout:g} 秒未完成，已终止"
+                converter.kill()
+            except Exception as exc:  # the worker died or could not start
+                result.error = f"转换进程异常退出（{exc}）"
+                converter.kill()
+            finally:
+                tmp.unlink(missing_ok=True)
+        return result
+
+    def schedule(self, pairs: list[tuple[Path, Path]]) -> list[list[int]]:
+        """Which converter converts which files, in what order: a fixed plan.
+
+        LibreOffice numbers the fonts it embeds with a per-process counter (the Type 1
+        /UniqueID), so a PDF's bytes depend on what its converter converted before. A plan
+        that depends only on the files (largest first, each to the least-loaded converter)
+        makes the same command on the same data give the same bytes.
+        """
+        sizes = [Path(src).stat().st_size if Path(src).exists() else 0 for src, _ in pairs]
+        plan: list[list[int]] = [[] for _ in self.converters]
+        loads = [0] * len(self.converters)
+        for i in sorted(range(len(pairs)), key=lambda i: (-sizes[i], str(pairs[i][0]))):
+            k = loads.index(min(loads))
+            plan[k].append(i)
+            loads[k] += sizes[i] + 20000  # a fixed cost per file: loading and closing
+        return plan
+
+    def convert_all(self, pairs: list[tuple[Path, Path]]) -> list[Result]:
+        """Convert every (docx, pdf) pair; results come back in the order given."""
+        results: list[Result | None] = [None] * len(pairs)
+
+        def work(converter: Converter, mine: list[int]) -> None:
+            for i in mine:
+                src, dst = pairs[i]
+                Path(dst).parent.mkdir(parents=True, exist_ok=True)
+                results[i] = self._one(converter, Path(src), Path(dst))
+
+        threads = [threading.Thread(target=work, args=(c, mine), daemon=True)
+                   for c, mine in zip(self.converters, self.schedule(pairs)) if mine]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        return [r if r is not None else Result(Path(s), Path(d), False, "未处理") for r, (s, d) in zip(results, pairs)]
+
+
+def _is_pdf(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return path.stat().st_size > 100 and handle.read(5) == b"%PDF-"
+    except OSError:
+        return False
+
+
+def to_pdf(docx_files: list[Path], pool: Pool) -> tuple[list[Path], list[tuple[str, str]]]:
+    """Convert .docx files to PDFs beside them; returns the PDFs made and the failures."""
+    results = pool.convert_all([(p, p.with_suffix(".pdf")) for p in docx_files])
+    made = [r.dst for r in results if r.ok]
+    failures = []
+    for r in results:
+        if not r.ok:
+            r.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
+            failures.append((display_path(r.src), r.error))
+    return made, failures

@@ -1,0 +1,61 @@
+"""Which documents a build makes and where each goes.
+
+A job is one document: its kind, its scope, the template to use and the output path.
+Paths are Chinese file names that name the schools, made safe for every file system.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..load import Loaded
+from .kinds import Kind
+from .scope import Scope, Selection, scopes
+
+_RESERVED = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+MAX_NAME = 100
+
+
+def safe_name(name: str) -> str:
+    """A file name with no path separators or reserved characters, of sensible length."""
+    name = _RESERVED.sub("_", name).strip().strip(".")
+    if len(name) > MAX_NAME:
+        name = name[:MAX_NAME]
+    return name or "未命名"
+
+
+@dataclass
+class Job:
+    kind: Kind
+    scope: Scope
+    template: str
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind.label}（{self.path.name}）"
+
+
+def plan_jobs(loaded: Loaded, kinds: list[Kind], out_dir: Path, selection: Selection = Selection()) -> list[Job]:
+    """All jobs for one programme, with unique output paths.
+
+    The bureau's documents are left out when only some pairings are asked for."""
+    jobs: list[Job] = []
+    taken: set[Path] = set()
+    for kind in kinds:
+        if kind.per.bureau_level and selection.pairing_ids:
+            continue
+        for scope in scopes(kind.per, loaded, selection):
+            folder = out_dir / loaded.id
+            if scope.pairing is not None:
+                folder = folder / safe_name(scope.pairing.id)
+            stem = safe_name(kind.filename(scope))
+            path = folder / f"{stem}.docx"
+            n = 2
+            while path in taken:
+                path = folder / f"{stem}_{n}.docx"
+                n += 1
+            taken.add(path)
+            jobs.append(Job(kind, scope, kind.template_for(scope), path))
+    return jobs

@@ -1,0 +1,89 @@
+"""Every document kind, declared once: template, what it is made for, file name, who signs
+it and its place in a submission bundle.
+
+Adding a kind is one ``Kind(...)`` here, one context function (a module of this package)
+and one template in templates/.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from . import agreement, cover, letters, notice, plan, report, summary
+from .scope import Per, Scope
+from .signers import Signer, agreement_signers, letter_signers, no_signers, notice_signers, pairing_signers
+from .wording import pairing_names
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    """Identifier used on the command line, e.g. ``agreement``."""
+    family: str
+    """The document family of the glossary: notice, plan, agreement, letter, summary."""
+    label: str
+    """Chinese name shown to users."""
+    template: str
+    """File in templates/ (a notice may name another one)."""
+    per: Per
+    """What one document is made for."""
+    context: Callable[[Scope], dict]
+    """Model -> the values the template needs."""
+    filename: Callable[[Scope], str]
+    """File name without extension (made safe for file systems later)."""
+    signers: Callable[[Scope], list[Signer]] = no_signers
+    """Who signs (and is sealed on) the document."""
+    bundle_place: int | None = None
+    """Order within a submission bundle; None for kinds a bundle does not hold."""
+
+    def template_for(self, scope: Scope) -> str:
+        """The template of one document: a notice may name its own."""
+        return f"{scope.notice.template}.docx" if scope.notice is not None else self.template
+
+
+KINDS: list[Kind] = [
+    Kind("notice", "notice", "通知", "notice.docx", Per.notice, notice.notice,
+         lambda s: f"通知_{s.notice.doc_no}" + (f"_{s.county}" if s.county else ""), notice_signers, bundle_place=1),
+    Kind("programme_plan", "plan", "实施方案", "plan.docx", Per.programme, plan.programme_plan,
+         lambda s: f"实施方案_{s.programme.title}", bundle_place=2),
+    Kind("pairing_plan", "plan", "结对帮扶实施方案", "plan.docx", Per.pairing, plan.pairing_plan,
+         lambda s: f"实施方案_{pairing_names(s.pairing)}", pairing_signers, bundle_place=1),
+    Kind("agreement", "agreement", "结对帮扶协议书", "agreement.docx", Per.pair, agreement.agreement,
+         lambda s: f"协议书_{s.pair.supporter.name}—{s.pair.recipient.name}", agreement_signers, bundle_place=2),
+    Kind("management_letter", "letter", "管理帮扶责任书", "management_letter.docx", Per.manager_pair,
+         letters.management_letter,
+         lambda s: f"管理帮扶责任书_{s.manager_pair.supporter.name}—{s.manager_pair.recipient.name}",
+         letter_signers, bundle_place=3),
+    Kind("teacher_letter", "letter", "教师结对帮扶责任书", "teacher_letter.docx", Per.teacher_pair,
+         letters.teacher_letter,
+         lambda s: f"教师结对帮扶责任书_{s.teacher_pair.mentor.name}—{s.teacher_pair.mentee.name}",
+         letter_signers, bundle_place=4),
+    Kind("summary", "summary", "年度工作总结", "summary.docx", Per.year, summary.summary,
+         lambda s: f"年度工作总结_{s.year.label}", pairing_signers, bundle_place=5),
+    Kind("cover", "bundle", "封面和目录", "cover.docx", Per.bundle, cover.cover, lambda s: "封面和目录"),
+    Kind("report", "report", "考核汇总表", "report.docx", Per.rollup, report.report, lambda s: "考核汇总表"),
+]
+
+
+def kind(name: str) -> Kind:
+    """The kind called ``name`` (cover and report included)."""
+    return next(k for k in KINDS if k.name == name)
+
+
+def built_kinds() -> list[Kind]:
+    """The kinds ``docgen build`` makes, in declaration order."""
+    return [k for k in KINDS if k.per.built]
+
+
+def choices() -> list[str]:
+    """What ``-k`` accepts: a family (plan, letter, …) or a kind's name."""
+    kinds = built_kinds()
+    return list(dict.fromkeys(sorted({k.family for k in kinds}) + [k.name for k in kinds]))
+
+
+def select(names: list[str] | tuple[str, ...]) -> list[Kind]:
+    """Kinds named on the command line, by kind name or by family; all when none is named."""
+    kinds = built_kinds()
+    if not names:
+        return kinds
+    return [k for k in kinds if k.name in names or k.family in names]

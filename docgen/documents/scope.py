@@ -1,0 +1,170 @@
+"""What one document is made for (its scope), and every scope of a programme for a kind.
+
+A kind declares what one of its documents is made for (``Per``): the whole programme,
+each notice, each pairing, each supporter–recipient pair, each pair of middle managers or
+teachers, each year of a pairing; or, for the two kinds made outside ``docgen build``, a
+submission bundle or the bureau's roll-up. ``scopes`` turns that into the list of scopes
+of one programme: the only place that knows how.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from ..load import Loaded
+from ..load.model.cycle import CycleYear
+from ..load.model.pairing import ManagerPair, Pair, Pairing, TeacherPair
+from ..load.model.programme import Notice, Programme
+
+if TYPE_CHECKING:
+    from ..activities.rollup import Rollup
+
+
+class Per(Enum):
+    """What one document of a kind is made for."""
+
+    programme = "programme"
+    notice = "notice"
+    pairing = "pairing"
+    pair = "pair"
+    manager_pair = "manager_pair"
+    teacher_pair = "teacher_pair"
+    year = "year"
+    bundle = "bundle"
+    """Made only inside a submission bundle (docgen bundle)."""
+    rollup = "rollup"
+    """Made only by docgen report."""
+
+    @property
+    def built(self) -> bool:
+        """Made by ``docgen build``."""
+        return self not in (Per.bundle, Per.rollup)
+
+    @property
+    def bureau_level(self) -> bool:
+        """A document of the bureau, not of one pairing."""
+        return self in (Per.programme, Per.notice)
+
+
+@dataclass(frozen=True)
+class CoverFacts:
+    """What a bundle's cover says: whose material it is, and what it holds on which pages."""
+
+    title: str
+    parties: list[str]
+    date: dt.date | None
+    entries: list[dict] = field(default_factory=list)
+    """One per document: no, title, pages, start."""
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What a build is asked for: some pairings (None: all), some years (None: those written)."""
+
+    pairing_ids: frozenset[str] | None = None
+    years: frozenset[str] | None = None
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What one document is rendered for: the programme plus, where relevant, one item."""
+
+    loaded: Loaded
+    pairing: Pairing | None = None
+    pair: Pair | None = None
+    manager_pair: ManagerPair | None = None
+    teacher_pair: TeacherPair | None = None
+    notice: Notice | None = None
+    county: str | None = None
+    """The county a per-county notice is addressed to."""
+    year: CycleYear | None = None
+    cover: CoverFacts | None = None
+    """The facts of a bundle's cover and contents (Per.bundle)."""
+    rollup: Rollup | None = None
+    """The roll-up of one year (Per.rollup)."""
+
+    @property
+    def programme(self) -> Programme:
+        return self.loaded.programme
+
+    @property
+    def root(self) -> Path:
+        return self.loaded.root
+
+
+def counties(pairings: list[Pairing]) -> list[str]:
+    """Every county named by a pairing, in first-seen order; 靖安县/奉新县 counts for both."""
+    seen: list[str] = []
+    for pairing in pairings:
+        for part in pairing.county.split("/"):
+            if part not in seen:
+                seen.append(part)
+    return seen
+
+
+def _programme(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    return [base]
+
+
+def _notices(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    out = []
+    for notice in base.programme.notices:
+        if notice.per_county:
+            out += [replace(base, notice=notice, county=c) for c in counties(base.loaded.pairings)]
+        else:
+            out.append(replace(base, notice=notice))
+    return out
+
+
+def _pairings(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    return [replace(base, pairing=p) for p in pairings]
+
+
+def _pairs(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    return [replace(base, pairing=p, pair=pair) for p in pairings for pair in p.pairs]
+
+
+def _manager_pairs(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    return [replace(base, pairing=p, manager_pair=m) for p in pairings for m in p.middle_manager_pairs]
+
+
+def _teacher_pairs(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    return [replace(base, pairing=p, teacher_pair=t) for p in pairings for t in p.teacher_pairs]
+
+
+def _years(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    """Years asked for, or else the years a pairing wrote a summary for or has records of."""
+    out = []
+    for pairing in pairings:
+        written = ({str(s.year) for s in pairing.summaries}
+                   | {y for pid, y in base.loaded.activities if pid == pairing.id})
+        for year in pairing.cycle.cycle_years:
+            if year.key in (selection.years or written):
+                out.append(replace(base, pairing=pairing, year=year))
+    return out
+
+
+def _none(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    return []  # made by docgen bundle / docgen report, not by a build
+
+
+_SCOPES: dict[Per, Callable[[Scope, list[Pairing], Selection], list[Scope]]] = {
+    Per.programme: _programme,
+    Per.notice: _notices,
+    Per.pairing: _pairings,
+    Per.pair: _pairs,
+    Per.manager_pair: _manager_pairs,
+    Per.teacher_pair: _teacher_pairs,
+    Per.year: _years,
+    Per.bundle: _none,
+    Per.rollup: _none,
+}
+
+
+def scopes(per: Per, loaded: Loaded, selection: Selection = Selection()) -> list[Scope]:
+    """Every scope of ``loaded`` that a document made ``per`` this is rendered for."""
+    pairings = [p for p in loaded.pairings if not selection.pairing_ids or p.id in selection.pairing_ids]
+    return _SCOPES[per](Scope(loaded), pairings, selection)

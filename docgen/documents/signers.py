@@ -1,0 +1,63 @@
+"""Who signs each document, with the name printed where it signs and its seal image.
+
+The bundle stage stamps each signer's seal over that name; a signer without a seal image
+is listed as unsealed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..load.model.pairing import School
+from .scope import Scope
+from .wording import pair_bureaus
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A party that signs a document: the name printed where it signs, and its seal image."""
+
+    name: str
+    role: str
+    seal: Path | None
+
+
+def _seal(scope: Scope, value: str | None) -> Path | None:
+    return (scope.root / value).resolve() if value else None
+
+
+def _school(scope: Scope, school: School, role: str, printed: str | None = None) -> Signer:
+    return Signer(printed or school.name, role, _seal(scope, school.seal))
+
+
+def _bureau(scope: Scope, name: str) -> Signer:
+    prog = scope.programme
+    seal = prog.seals.get(name) or (prog.bureau.seal if name == prog.bureau.name else None)
+    return Signer(name, "教育行政部门", _seal(scope, seal))
+
+
+def notice_signers(scope: Scope) -> list[Signer]:
+    return [_bureau(scope, scope.notice.signer or scope.programme.bureau.name)]
+
+
+def pairing_signers(scope: Scope) -> list[Signer]:
+    p = scope.pairing
+    return [_school(scope, p.supporter, "支援学校")] + [_school(scope, r, "受援学校") for r in p.recipients]
+
+
+def agreement_signers(scope: Scope) -> list[Signer]:
+    pair = scope.pair
+    out = [_school(scope, pair.supporter, "甲方（支援学校）"),
+           _school(scope, pair.recipient, "乙方（受援学校）", pair.recipient.full_name)]
+    return out + [_bureau(scope, name) for name in pair_bureaus(pair, scope.programme)]
+
+
+def letter_signers(scope: Scope) -> list[Signer]:
+    pairing = scope.pairing
+    item = scope.manager_pair or scope.teacher_pair
+    recipient = pairing.recipient(item.recipient_school)
+    return [_school(scope, pairing.supporter, "支援学校"), _school(scope, recipient, "受援学校")]
+
+
+def no_signers(scope: Scope) -> list[Signer]:
+    return []

@@ -1,0 +1,102 @@
+"""Sentences and names derived from the data, each written in one place.
+
+Every document family builds its text from these, so the same fact reads the same way in
+the plan, the agreement, the letters and the summary.
+"""
+from __future__ import annotations
+
+from ..load.model.common import PARTY_NAMES, PERIOD_NAMES, Activity
+from ..load.model.pairing import Pair, Pairing, School
+from ..load.model.programme import Commitment, Programme
+from ..text import BLANK_DATE, cn_date, cn_num, join, number
+
+
+def person(p) -> str:
+    """张某某（校长）, or the name alone when no post is given."""
+    if p is None:
+        return ""
+    return f"{p.name}（{p.position}）" if getattr(p, "position", "") else p.name
+
+
+def recipients_text(pairing: Pairing) -> str:
+    return join([r.full_name for r in pairing.recipients])
+
+
+def pairing_names(pairing: Pairing) -> str:
+    """万载中学与万载县第二中学、万载县株潭中学."""
+    return f"{pairing.supporter.name}与{recipients_text(pairing)}"
+
+
+def bureau_of(school: School, pairing: Pairing, prog: Programme) -> str:
+    """The school's own education bureau: given, or by county, or the programme's."""
+    if school.bureau:
+        return school.bureau
+    county = school.county or pairing.county
+    return prog.county_bureaus.get(county, prog.bureau.name)
+
+
+def pair_bureaus(pair: Pair, prog: Programme) -> list[str]:
+    """The bureaus that confirm an agreement: the supporter's, then the recipient's if another."""
+    out: list[str] = []
+    for school in (pair.supporter, pair.recipient):
+        name = bureau_of(school, pair.pairing, prog)
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def signer_rows(names: list[str]) -> list[dict]:
+    """Joint signers, two to a row (the template gives each row the height of a seal)."""
+    return [{"left": names[i], "right": names[i + 1] if i + 1 < len(names) else ""} for i in range(0, len(names), 2)]
+
+
+def sign_date(pairing: Pairing) -> str:
+    """The agreement's date, or a form to date by hand."""
+    return cn_date(pairing.signed_on) if pairing.signed_on else BLANK_DATE
+
+
+def term_context(pairing: Pairing) -> dict:
+    cycle = pairing.cycle
+    return {"start": cycle.start, "end": cycle.end, "years": cycle.years,
+            "school_years": [y.label for y in cycle.cycle_years]}
+
+
+def basis_sentence(prog: Programme) -> str:
+    """根据宜春市教育体育局《…工作方案》（宜教体字〔2022〕38号）的要求."""
+    notice = prog.issuing_notice
+    ref = f"《{prog.title}》"
+    if notice:
+        ref += f"（{notice.doc_no}）"
+    return f"根据{prog.bureau.name}{ref}的要求"
+
+
+def commitment_text(c: Commitment, *, with_party: bool = True) -> str:
+    """支援学校每学期为受援学校送课指导不少于3个学科、5人次。"""
+    numbers = []
+    if c.times:
+        numbers.append(f"{c.times}次")
+    if c.subjects:
+        numbers.append(f"{c.subjects}个学科")
+    if c.people:
+        numbers.append(f"{c.people}人")
+    if c.person_times:
+        numbers.append(f"{c.person_times}人次")
+    if c.days:
+        numbers.append(f"累计{number(c.days)}天")
+    text = (PARTY_NAMES[c.by] if with_party else "") + PERIOD_NAMES[c.per] + c.what
+    if numbers:
+        text += "不少于" + "、".join(numbers)
+    if c.tenure_years:
+        text += f"，每人时间不少于{cn_num(c.tenure_years)}学年"
+    return text + "。"
+
+
+def commitment_for(prog: Programme, activity: Activity) -> Commitment | None:
+    """The programme's first commitment about ``activity``."""
+    return next((c for c in prog.commitments if c.activity == activity), None)
+
+
+def report_rule(prog: Programme) -> str:
+    if prog.report_within_days:
+        return f"每次帮扶活动结束后{cn_num(prog.report_within_days)}日内，由组织方将活动方案、记录和图片等资料报主管教育行政部门备案。"
+    return "帮扶活动的方案、记录和图片等资料及时整理归档。"

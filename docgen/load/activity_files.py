@@ -1,0 +1,76 @@
+"""Loading activity records: activities/<year>/<pairing>.yaml, checked against the pairing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problem
+from .checks import programme_file
+from .messages import suggest
+from .model.activity import ActivityLog
+from .model.common import Activity
+from .model.pairing import Pairing
+from .model.programme import Programme
+from .yaml_source import Source
+
+ACTIVITIES_DIR = "activities"
+
+
+def activity_files(root: Path) -> list[Path]:
+    folder = root / ACTIVITIES_DIR
+    return sorted([*folder.glob("*/*.yaml"), *folder.glob("*/*.yml")]) if folder.is_dir() else []
+
+
+def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, year_key: str,
+              root: Path) -> list[Problem]:
+    out: list[Problem] = []
+    years = {y.key: y for y in pairing.cycle.cycle_years}
+    year = years.get(year_key)
+    if year is None:
+        labels = "、".join(f"{k}（{y.label}）" for k, y in years.items())
+        return [src.problem((), f"目录名 {year_key} 不是帮扶周期中的年度，应为：{labels}")]
+    recipients = [r.name for r in pairing.recipients]
+    pairs = {(tp.mentor.name, tp.mentee.name) for tp in pairing.teacher_pairs}
+    mentors = {m for m, _ in pairs}
+    for i, record in enumerate(log.records):
+        loc = ("records", i)
+        if not year.contains(record.date):
+            out.append(src.problem(loc + ("date",), f"日期 {record.date} 不在{year.label}"
+                                                     f"（{year.start} 至 {year.end}）内，请放到对应年度的目录"))
+        if record.filed_on and record.filed_on < record.date:
+            out.append(src.problem(loc + ("filed_on",), f"报备日期 {record.filed_on} 早于活动日期 {record.date}"))
+        if record.school and record.school not in recipients:
+            out.append(src.problem(loc + ("school",), f"“{record.school}”不是本结对的受援学校"
+                                                       f"{suggest(record.school, recipients)}（受援学校：{'、'.join(recipients)}）"))
+        if record.type == Activity.mentor_exchange:
+            if not record.mentor:
+                out.append(src.problem(loc, "师徒交流记录需要写明帮扶教师（mentor）"))
+            elif record.mentor not in mentors:
+                out.append(src.problem(loc + ("mentor",), f"“{record.mentor}”不是本结对的帮扶教师"
+                                                           f"{suggest(record.mentor, sorted(mentors))}"))
+            elif record.mentee and (record.mentor, record.mentee) not in pairs:
+                out.append(src.problem(loc + ("mentee",), f"{record.mentor}—{record.mentee} 不是本结对的师徒对子"))
+        for j, value in enumerate(record.evidence):
+            why = programme_file(root, value, "证明材料")
+            if why:
+                out.append(src.problem(loc + ("evidence", j), why))
+    items = {it.no: it for it in prog.rubric.items} if prog.rubric else {}
+    for i, score in enumerate(log.scores):
+        item = items.get(score.item)
+        if item is None:
+            out.append(src.problem(("scores", i, "item"), f"考核细则中没有第 {score.item} 项"))
+        elif item.commitments or item.activity:
+            out.append(src.problem(("scores", i, "item"), f"第 {score.item} 项（{item.title}）按活动记录自动计分，不能手工给分"))
+        elif score.points > item.points:
+            out.append(src.problem(("scores", i, "points"), f"{score.points:g} 分超过该项满分 {item.points:g} 分"))
+    return out
+
+
+def pairing_and_year(path: Path) -> tuple[str, str]:
+    return path.stem, path.parent.name
+
+
+def unknown_pairing(path: Path, src_name: str, known: list[str]) -> Problem:
+    pid, _ = pairing_and_year(path)
+    return Problem(src_name, 1, 1, "", f"没有标识为“{pid}”的结对{suggest(pid, known)}：活动记录文件应命名为 "
+                                       f"activities/<年度>/<结对标识>.yaml")
+

@@ -1,0 +1,146 @@
+"""Cross-field checks that a schema alone cannot express, each pointing at a field.
+
+Field types are checked by the models; this module checks how fields relate: dates in
+order, names that refer to other names, totals that must add up, files that must exist.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import Problem
+from .messages import suggest
+from .model.common import ID_RE
+from .model.pairing import Pairing
+from .model.programme import AttachmentContent as AC
+from .model.programme import Programme
+from .yaml_source import Source
+
+
+def programme_file(root: Path, value: str, what: str, *, png: bool = False) -> str:
+    """The problem with a file a YAML value names (a seal image, evidence), or "".
+
+    Files are resolved inside the programme folder only."""
+    path = (root / value).resolve()
+    try:
+        path.relative_to(root.resolve())
+    except ValueError:
+        return f"{what}“{value}”不在方案目录内：只能引用方案目录下的文件"
+    if png and path.suffix.lower() != ".png":
+        return f"{what}“{value}”应为 PNG 文件（透明背景）"
+    if not path.is_file():
+        return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）"
+    return ""
+
+
+def _dup(values: list, src: Source, loc_of, what: str) -> list[Problem]:
+    out, seen = [], {}
+    for i, value in enumerate(values):
+        if value in seen:
+            out.append(src.problem(loc_of(i), f"{what}“{value}”重复（第一次在第 {src.position(loc_of(seen[value]))[0]} 行）"))
+        else:
+            seen[value] = i
+    return out
+
+
+def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
+    out: list[Problem] = []
+    out += _dup([c.id for c in prog.commitments], src, lambda i: ("commitments", i, "id"), "承诺事项标识")
+    out += _dup([n.id for n in prog.notices], src, lambda i: ("notices", i, "id"), "通知标识")
+    out += _dup([n.doc_no for n in prog.notices], src, lambda i: ("notices", i, "doc_no"), "文号")
+    for i, notice in enumerate(prog.notices):
+        loc = ("notices", i)
+        code = prog.bureau.doc_code
+        if code and not notice.doc_no.startswith(code + "〔"):
+            out.append(src.problem(loc + ("doc_no",),
+                                   f"文号“{notice.doc_no}”与发文机关代字“{code}”不一致（应以“{code}〔”开头）"))
+        year = int(notice.doc_no.split("〔")[1][:4])
+        if year != notice.date.year:
+            out.append(src.problem(loc + ("doc_no",),
+                                   f"文号年份 {year} 与成文日期 {notice.date} 的年份不一致"))
+        if notice.deadline and notice.deadline < notice.date:
+            out.append(src.problem(loc + ("deadline",), f"报送截止日期 {notice.deadline} 早于成文日期 {notice.date}"))
+        if notice.printed_on and notice.printed_on < notice.date:
+            out.append(src.problem(loc + ("printed_on",), f"印发日期 {notice.printed_on} 早于成文日期 {notice.date}"))
+        if not (notice.contact or prog.bureau.contact):
+            out.append(src.problem(loc, "通知需要联系人：请在通知或 bureau.contact 中填写"))
+        for j, att in enumerate(notice.attachments):
+            if att.content == AC.text and not att.paragraphs:
+                out.append(src.problem(loc + ("attachments", j, "paragraphs"), "文字附件需要正文段落（paragraphs）"))
+            if att.content == AC.leading_group and not prog.leading_group:
+                out.append(src.problem(loc + ("attachments", j, "content"), "附件是领导小组名单，但方案中没有 leading_group"))
+            if att.content == AC.rubric and not prog.rubric:
+                out.append(src.problem(loc + ("attachments", j, "content"), "附件是考核细则，但方案中没有 rubric"))
+            if att.content == AC.measures and not prog.measures:
+                out.append(src.problem(loc + ("attachments", j, "content"), "附件是任务清单，但方案中没有 measures"))
+    for i, step in enumerate(prog.steps):
+        if step.start and step.end and step.end < step.start:
+            out.append(src.problem(("steps", i, "end"), f"结束日期 {step.end} 早于开始日期 {step.start}"))
+    if prog.rubric:
+        rub = prog.rubric
+        out += _dup([it.no for it in rub.items], src, lambda i: ("rubric", "items", i, "no"), "考核项序号")
+        if abs(rub.base_points - rub.total) > 1e-9:
+            out.append(src.problem(("rubric", "total"),
+                                   f"考核细则基本分合计 {rub.base_points:g} 分，与满分 {rub.total:g} 分不符"
+                                   "（加分项请标 bonus: true）"))
+        ids = {c.id for c in prog.commitments}
+        for i, item in enumerate(rub.items):
+            for j, ref in enumerate(item.commitments):
+                if ref not in ids:
+                    out.append(src.problem(("rubric", "items", i, "commitments", j),
+                                           f"没有标识为“{ref}”的承诺事项（commitments 中定义）"))
+    if prog.bureau.seal:
+        why = programme_file(root, prog.bureau.seal, "公章图片", png=True)
+        if why:
+            out.append(src.problem(("bureau", "seal"), why))
+    for name, value in prog.seals.items():
+        why = programme_file(root, value, "公章图片", png=True)
+        if why:
+            out.append(src.problem(("seals", name), why))
+    return out
+
+
+def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Problem]:
+    out: list[Problem] = []
+    if not ID_RE.match(pair.id or ""):
+        out.append(src.problem((), f"结对标识（文件名）“{pair.id}”中不能有空格和 / \\ : * ? \" < > | 等字符"))
+    names = [r.name for r in pair.recipients]
+    out += _dup(names, src, lambda i: ("recipients", i, "name"), "受援学校")
+    for i, name in enumerate(names):
+        if name == pair.supporter.name:
+            out.append(src.problem(("recipients", i, "name"), "受援学校不能与支援学校相同"))
+    refs = [("middle_manager_pairs", pair.middle_manager_pairs), ("teacher_pairs", pair.teacher_pairs),
+            ("secondments", pair.secondments), ("placements", pair.placements)]
+    for key, items in refs:
+        for i, item in enumerate(items):
+            ref = item.recipient_school
+            loc = (key, i, "recipient_school")
+            if not ref and len(names) > 1:
+                out.append(src.problem((key, i), f"有多所受援学校，请用 recipient_school 写明对应哪一所（{'、'.join(names)}）"))
+            elif ref and ref not in names:
+                out.append(src.problem(loc, f"“{ref}”不是本结对的受援学校{suggest(ref, names)}（受援学校：{'、'.join(names)}）"))
+    for key, items in (("secondments", pair.secondments), ("placements", pair.placements)):
+        for i, item in enumerate(items):
+            if item.end <= item.start:
+                out.append(src.problem((key, i, "end"), f"结束日期 {item.end} 不晚于开始日期 {item.start}"))
+    cycle = pair.cycle
+    months = [m.month for m in pair.monthly_plan]
+    out += _dup(months, src, lambda i: ("monthly_plan", i, "month"), "月份")
+    for i, month in enumerate(pair.monthly_plan):
+        first = cycle.start.replace(day=1)
+        if not (first.strftime("%Y-%m") <= month.month <= cycle.end.strftime("%Y-%m")):
+            out.append(src.problem(("monthly_plan", i, "month"),
+                                   f"月份 {month.month} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"))
+    keys = {y.key: y for y in cycle.cycle_years}
+    out += _dup([s.year for s in pair.summaries], src, lambda i: ("summaries", i, "year"), "总结年度")
+    for i, summ in enumerate(pair.summaries):
+        if str(summ.year) not in keys:
+            labels = "、".join(f"{k}（{y.label}）" for k, y in keys.items())
+            out.append(src.problem(("summaries", i, "year"), f"{summ.year} 不是帮扶周期中的年度，可选：{labels}"))
+    schools = [("supporter", pair.supporter)] + [(("recipients", i), r) for i, r in enumerate(pair.recipients)]
+    for loc, school in schools:
+        loc = loc if isinstance(loc, tuple) else (loc,)
+        if school.seal:
+            why = programme_file(root, school.seal, "公章图片", png=True)
+            if why:
+                out.append(src.problem(loc + ("seal",), why))
+    return out

@@ -1,0 +1,222 @@
+"""Loading a programme folder: YAML files -> typed, cross-checked models, or every problem at once.
+
+A programme folder holds ``programme.yaml`` and ``pairings/*.yaml``. A broken pairing file
+does not stop the others from loading: ``load_programme`` returns what is valid together
+with the problems, and the caller decides (``validate`` fails, ``build`` builds the rest).
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import InputError, Problem, SourceError, UsageError, display_path
+from ..text import outside_gb2312
+from . import checks
+from .activity_files import activity_files, check_log, pairing_and_year, unknown_pairing
+from .messages import translate
+from .model.activity import ActivityLog
+from .model.pairing import Pairing
+from .model.programme import Programme
+from .yaml_source import Source, format_loc, read
+
+PROGRAMME_FILE = "programme.yaml"
+PAIRINGS_DIR = "pairings"
+
+
+@dataclass
+class Loaded:
+    """A programme folder after loading: the valid parts and what was wrong."""
+
+    root: Path
+    programme: Programme | None
+    pairings: list[Pairing] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    inputs: list[Path] = field(default_factory=list)
+    """Every YAML file read, for the manifest."""
+    warnings: list[Problem] = field(default_factory=list)
+    """Things that do not stop a build but a user should know (rare characters)."""
+    activities: dict[tuple[str, str], ActivityLog] = field(default_factory=dict)
+    """Activity records by (pairing id, cycle-year key)."""
+
+    def activity_log(self, pairing_id: str, year_key: str) -> ActivityLog | None:
+        return self.activities.get((pairing_id, year_key))
+
+    @property
+    def id(self) -> str:
+        return self.root.name
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def input_hashes(self) -> dict[str, str]:
+        return {p.relative_to(self.root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(self.inputs)}
+
+    def pairing(self, pairing_id: str) -> Pairing | None:
+        return next((p for p in self.pairings if p.id == pairing_id), None)
+
+
+def adopt(pairing: Pairing, programme: Programme) -> Pairing:
+    """A pairing as the rest of docgen sees it: with one resolved cycle, its own or the
+    programme's, so that no later stage has to choose."""
+    if pairing.cycle is None:
+        pairing.cycle = programme.cycle
+    return pairing
+
+
+def find_programmes(path: Path) -> list[Path]:
+    """Programme folders at ``path``: the folder itself, or its sub-folders that hold a programme."""
+    path = Path(path)
+    if not path.exists():
+        raise UsageError(f"找不到目录 {display_path(path)}")
+    if path.is_file():
+        raise UsageError(f"{display_path(path)} 是文件，请给出方案目录（含 {PROGRAMME_FILE}）或其上级目录")
+    if (path / PROGRAMME_FILE).is_file():
+        return [path]
+    found = sorted(p.parent for p in path.glob(f"*/{PROGRAMME_FILE}"))
+    if not found:
+        raise UsageError(f"在 {display_path(path)} 中没有找到 {PROGRAMME_FILE}："
+                         f"每个方案应是一个目录，内含 {PROGRAMME_FILE} 和 {PAIRINGS_DIR}/")
+    return found
+
+
+def _validate(src: Source, model: type[BaseModel], extra: dict | None = None):
+    data = src.data
+    if not isinstance(data, dict):
+        raise SourceError([src.problem((), "文件的最外层应为“键: 值”形式的映射，而不是列表或单个值")])
+    if extra:
+        data = {**extra, **data}
+    try:
+        result = model.model_validate(data)
+    except ValidationError as exc:
+        # A value already reported by the reader (bad date, duplicate key) is not reported twice.
+        found = [p for p in translate(exc, src, model)
+                 if not any(p.field == format_loc(b) for b in src.broken)]
+        raise SourceError(src.problems + found) from None
+    if src.problems:
+        raise SourceError(src.problems)
+    return result
+
+
+def rare_characters(src: Source) -> list[Problem]:
+    """Warn about hanzi outside GB2312: 仿宋_GB2312 on an office PC cannot show them, and the
+    PDF falls back to another typeface for them (e.g. 喆 堃 珺 玥 in names)."""
+    out = []
+
+    def walk(value, loc):
+        if isinstance(value, dict):
+            for key, child in value.items():
+                walk(child, loc + (key,))
+        elif isinstance(value, list):
+            for i, child in enumerate(value):
+                walk(child, loc + (i,))
+        elif isinstance(value, str):
+            rare = outside_gb2312(value)
+            if rare:
+                out.append(src.problem(loc, f"提示：“{'、'.join(rare)}”不在 GB2312 字符集中，办公电脑上的仿宋_GB2312"
+                                            "等字体无法显示，Word 中可能显示为方框；PDF 中将用备用字体显示，请核对"))
+
+    walk(src.data, ())
+    return out
+
+
+def _read_model(path: Path, model: type[BaseModel], loaded: "Loaded") -> tuple[Source | None, BaseModel | None]:
+    """Read and validate one file; its problems go to ``loaded`` and (None, None) comes back."""
+    loaded.inputs.append(path)
+    try:
+        src = read(path)
+        return src, _validate(src, model)
+    except SourceError as exc:
+        loaded.problems += exc.problems
+        return None, None
+
+
+def pairing_files(root: Path) -> list[Path]:
+    folder = root / PAIRINGS_DIR
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+
+
+def load_programme(root: Path) -> Loaded:
+    """Load one programme folder. Never raises for bad input: problems are collected."""
+    root = Path(root)
+    loaded = Loaded(root=root, programme=None)
+    prog_path = root / PROGRAMME_FILE
+    loaded.inputs.append(prog_path)
+    try:
+        src = read(prog_path)
+        programme = _validate(src, Programme)
+        loaded.warnings += rare_characters(src)
+        loaded.problems += checks.programme(programme, src, root)
+        loaded.programme = programme
+    except SourceError as exc:
+        loaded.problems += exc.problems
+
+    seen: dict[str, Source] = {}
+    for path in pairing_files(root):
+        src, pairing = _read_model(path, Pairing, loaded)
+        if pairing is None:
+            continue
+        loaded.warnings += rare_characters(src)
+        if pairing.id is None:
+            pairing.id = path.stem
+            id_loc: tuple = ()
+        else:
+            id_loc = ("id",)
+        if loaded.programme is not None:
+            adopt(pairing, loaded.programme)
+        problems = []
+        if pairing.id in seen:
+            first = seen[pairing.id]
+            problems.append(src.problem(id_loc, f"结对标识“{pairing.id}”与 {first.name} 重复，"
+                                                 "每个结对的标识（不写 id 时为文件名）必须唯一"))
+        if loaded.programme is not None:
+            problems += checks.pairing(pairing, src, loaded.programme, root)
+        if problems:
+            loaded.problems += problems
+            continue
+        seen[pairing.id] = src
+        loaded.pairings.append(pairing)
+    loaded.pairings.sort(key=lambda p: (p.no is None, p.no or 0, p.id))
+    if loaded.programme is not None:
+        _load_activities(loaded, root)
+    if loaded.programme is not None and not pairing_files(root):
+        loaded.problems.append(Problem(display_path(root / PAIRINGS_DIR), 0, 0, "",
+                                       f"没有结对文件：请在 {PAIRINGS_DIR}/ 下为每个结对建一个 .yaml 文件"
+                                       "（可用 docgen new pairing 生成）"))
+    return loaded
+
+
+def _load_activities(loaded: Loaded, root: Path) -> None:
+    """Activity records of every valid pairing; a bad file is reported, the others kept."""
+    by_id = {p.id: p for p in loaded.pairings}
+    for path in activity_files(root):
+        src, log = _read_model(path, ActivityLog, loaded)
+        if log is None:
+            continue
+        pairing_id, year = pairing_and_year(path)
+        pairing = by_id.get(pairing_id)
+        if pairing is None:
+            loaded.problems.append(unknown_pairing(path, src.name, sorted(by_id)))
+            continue
+        problems = check_log(log, src, loaded.programme, pairing, year, root)
+        if problems:
+            loaded.problems += problems
+            continue
+        loaded.activities[(pairing_id, year)] = log
+
+
+def load_all(path: Path) -> list[Loaded]:
+    return [load_programme(p) for p in find_programmes(path)]
+
+
+def load_strict(path: Path) -> list[Loaded]:
+    """Load every programme under ``path``; raise ``InputError`` with all problems if any."""
+    loaded = load_all(path)
+    problems = [p for item in loaded for p in item.problems]
+    if problems:
+        raise InputError(problems)
+    return loaded

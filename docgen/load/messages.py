@@ -1,0 +1,131 @@
+"""Turn pydantic validation errors into Chinese advice that points at the file."""
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from enum import Enum
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ..errors import Problem
+from .model.common import ID_PATTERN
+from .yaml_source import Loc, Source
+
+_PATTERN_HINTS = {
+    "〔": "文号格式应如“宜教体字〔2022〕38号”：年份写全并用六角括号〔〕，序号不加“第”、不编虚位（1 不写成 01），以“号”结尾",
+    r"^\d{4}-(0[1-9]|1[0-2])$": "月份应写成“2020-03”的形式（四位年份、两位月份）",
+    r"^[a-z0-9][a-z0-9_-]*$": "标识只能用小写英文字母、数字、“-”和“_”，如 lesson_delivery",
+    ID_PATTERN: "标识中不能有空格和 / \\ : * ? \" < > | 等字符，也不能以“.”开头",
+}
+
+
+def _unwrap(annotation: Any) -> list[Any]:
+    """The concrete types inside Optional/list/dict/Annotated."""
+    origin = typing.get_origin(annotation)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
+    if origin in (typing.Union, types.UnionType, list, dict, tuple):
+        out = []
+        for arg in typing.get_args(annotation):
+            out += _unwrap(arg)
+        return out
+    return [annotation]
+
+
+def model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
+    """The model class that holds the value at ``loc`` (skipping list indices and dict keys)."""
+    current: type[BaseModel] | None = root
+    for part in loc:
+        if current is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = current.model_fields.get(part)
+        if field is None:
+            return None
+        models = [t for t in _unwrap(field.annotation) if isinstance(t, type) and issubclass(t, BaseModel)]
+        current = models[0] if models else None
+    return current
+
+
+def _enum_at(root: type[BaseModel], loc: Loc) -> list[str]:
+    parent = model_at(root, loc[:-1]) if loc else None
+    field = parent.model_fields.get(str(loc[-1])) if parent and loc else None
+    if field is None:
+        return []
+    for t in _unwrap(field.annotation):
+        if isinstance(t, type) and issubclass(t, Enum):
+            return [m.value for m in t]
+    return []
+
+
+def suggest(word: str, choices: list[str]) -> str:
+    near = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
+    return f"，您是不是想写“{near[0]}”？" if near else ""
+
+
+def translate(exc: ValidationError, src: Source, root: type[BaseModel]) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc: Loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p and p.endswith("]")))
+        problems.append(_one(err, loc, src, root))
+    return problems
+
+
+def _one(err: dict, loc: Loc, src: Source, root: type[BaseModel]) -> Problem:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        parent = model_at(root, loc[:-1])
+        allowed = list(parent.model_fields) if parent else []
+        name = str(loc[-1])
+        message = f"未知字段“{name}”{suggest(name, allowed)}"
+        if not suggest(name, allowed) and allowed:
+            message += f"（这里可用的字段：{'、'.join(allowed)}）"
+        return src.problem(loc, message, key=True)
+    if kind == "missing":
+        return src.problem(loc, f"缺少必填字段“{loc[-1]}”")
+    if value is None and kind not in ("value_error", "assertion_error"):
+        return src.problem(loc, "不能为空")
+    if kind in ("string_too_short",):
+        return src.problem(loc, "不能为空")
+    if kind == "string_type":
+        return src.problem(loc, "应为文字")
+    if kind == "string_pattern_mismatch":
+        pattern = str(ctx.get("pattern", ""))
+        hint = next((h for key, h in _PATTERN_HINTS.items() if key in pattern), "格式不正确")
+        return src.problem(loc, f"“{value}”不符合要求：{hint}")
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return src.problem(loc, f"应为整数，而不是“{value}”")
+    if kind in ("float_type", "float_parsing"):
+        return src.problem(loc, f"应为数字，而不是“{value}”")
+    if kind in ("bool_type", "bool_parsing"):
+        return src.problem(loc, f"应为 true 或 false，而不是“{value}”")
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return src.problem(loc, f"应为日期，写成 2022-09-01 的形式，而不是“{value}”")
+    if kind in ("list_type", "tuple_type"):
+        return src.problem(loc, "应为列表：每一项另起一行，以“- ”开头")
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return src.problem(loc, "应为“键: 值”形式的映射（下一级内容缩进两个空格）")
+    if kind == "too_short" and isinstance(value, str):
+        return src.problem(loc, "不能为空")
+    if kind == "too_short":
+        return src.problem(loc, f"至少需要 {ctx.get('min_length', 1)} 项")
+    if kind == "too_long":
+        return src.problem(loc, f"最多 {ctx.get('max_length')} 项")
+    if kind in ("enum", "literal_error"):
+        choices = _enum_at(root, loc) or [c.strip("'") for c in str(ctx.get("expected", "")).split(", ")]
+        return src.problem(loc, f"“{value}”不是可选值{suggest(str(value), choices)}"
+                                f"（可选：{'、'.join(choices)}）")
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        words = {"greater_than_equal": "不能小于", "greater_than": "必须大于",
+                 "less_than_equal": "不能大于", "less_than": "必须小于"}[kind]
+        limit = next(iter(ctx.values()), "")
+        return src.problem(loc, f"{words} {limit}（现在是 {value}）")
+    if kind in ("value_error", "assertion_error"):
+        message = str(ctx.get("error") or err["msg"]).removeprefix("Value error, ")
+        return src.problem(loc, message)
+    return src.problem(loc, f"数据不正确（{err['msg']}）")

@@ -1,0 +1,156 @@
+"""Building blocks shared by the programme and pairing models."""
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+
+
+def _text(value: Any) -> Any:
+    """Accept numbers where text is meant (phone numbers, years), but not lists or booleans.
+
+    White space between two Chinese characters is dropped: YAML's folded style (``>``)
+    joins lines with a space, which is right for English and wrong for Chinese.
+    """
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return _CJK_GAP.sub("", value.strip())
+    return value
+
+
+Text = Annotated[str, BeforeValidator(_text), StringConstraints(min_length=1)]
+"""Non-empty text; surrounding white space is dropped."""
+
+OptText = Annotated[str, BeforeValidator(_text)]
+
+DOC_NO_RE = re.compile(r"^[^〔〕\[\]【】()（）]+〔(\d{4})〕([1-9]\d*)号$")
+DocNo = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=DOC_NO_RE.pattern)]
+"""A document number such as 宜教体字〔2022〕38号 (GB/T 9704 7.2.5)."""
+
+ID_PATTERN = r'^[^\s/\\:*?"<>|.][^\s/\\:*?"<>|]*$'
+"""A pairing identifier: a file name on every file system (no spaces, separators or reserved characters)."""
+ID_RE = re.compile(ID_PATTERN)
+
+Slug = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+Month = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+Path_ = Annotated[str, BeforeValidator(_text), StringConstraints(min_length=1)]
+
+
+class Strict(BaseModel):
+    """Base of every model: unknown keys are errors."""
+
+    model_config = ConfigDict(extra="forbid",
+                              str_strip_whitespace=True, use_attribute_docstrings=True)
+
+
+class Party(str, Enum):
+    """Which side of a pairing does something."""
+
+    supporter = "supporter"
+    recipient = "recipient"
+    both = "both"
+
+
+class Period(str, Enum):
+    """What a commitment is counted over."""
+
+    month = "month"
+    term = "term"
+    school_year = "school_year"
+    cycle = "cycle"
+
+
+class Activity(str, Enum):
+    """Activity kinds of the glossary; the annual summary counts them."""
+
+    lesson_delivery = "lesson_delivery"
+    observation_visit = "observation_visit"
+    management_guidance = "management_guidance"
+    joint_research = "joint_research"
+    lecture = "lecture"
+    resource_support = "resource_support"
+    donation = "donation"
+    joint_meeting = "joint_meeting"
+    mentor_exchange = "mentor_exchange"
+    secondment = "secondment"
+    placement = "placement"
+
+
+ACTIVITY_NAMES = {
+    Activity.lesson_delivery: "送课指导",
+    Activity.observation_visit: "观摩学习",
+    Activity.management_guidance: "管理指导",
+    Activity.joint_research: "教研互动",
+    Activity.lecture: "专题讲座",
+    Activity.resource_support: "资源支持",
+    Activity.donation: "爱心捐赠",
+    Activity.joint_meeting: "联席会议",
+    Activity.mentor_exchange: "师徒交流",
+    Activity.secondment: "挂职跟岗",
+    Activity.placement: "支教顶岗",
+}
+
+PARTY_NAMES = {Party.supporter: "支援学校", Party.recipient: "受援学校", Party.both: "结对双方"}
+PERIOD_NAMES = {Period.month: "每月", Period.term: "每学期", Period.school_year: "每学年", Period.cycle: "在帮扶期内"}
+
+
+class Contact(Strict):
+    """联系人、电话、邮箱."""
+
+    name: Text
+    phone: OptText = ""
+    email: OptText = ""
+
+
+class Person(Strict):
+    """A named person with an optional post."""
+
+    name: Text
+    position: OptText = ""
+    """职务, e.g. 校长、教务处主任"""
+    phone: OptText = ""
+
+
+class Teacher(Strict):
+    """A teacher in a teacher pair or a placement."""
+
+    name: Text
+    subject: OptText = ""
+    """任教学科"""
+    title: OptText = ""
+    """专业技术职称, e.g. 一级教师"""
+    position: OptText = ""
+
+
+class GroupMember(Strict):
+    """One line of a leading group: 组长 / 副组长 / 成员."""
+
+    role: Text
+    name: Text
+    position: OptText = ""
+    phone: OptText = ""
+
+
+class LeadingGroup(Strict):
+    """领导小组: members and where its office sits."""
+
+    name: OptText = ""
+    """e.g. 结对帮扶工作领导小组 (defaults per document)"""
+    members: list[GroupMember] = Field(min_length=1)
+    office: OptText = ""
+    """办公室设在哪里、谁任主任, one sentence"""
+    duties: list[Text] = []
+
+
+class Section(Strict):
+    """A titled block of prose: a heading and its paragraphs."""
+
+    title: Text
+    paragraphs: list[Text] = []

@@ -1,0 +1,185 @@
+"""One pairing file: data/<programme>/pairings/<id>.yaml."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, StringConstraints
+
+from .common import ID_PATTERN, Activity, LeadingGroup, Month, OptText, Party, Path_, Person, Strict, Teacher, Text, _text
+from .cycle import Cycle
+
+PairingId = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=ID_PATTERN)]
+
+
+class School(Strict):
+    """A school in a pairing: the supporter or one recipient."""
+
+    name: Text
+    """全称, e.g. 万载县第二中学"""
+    short_name: OptText = ""
+    county: OptText = ""
+    """所属县市区；不写则同结对的县市区"""
+    bureau: OptText = ""
+    """主管教育行政部门全称；不写则按县市区查方案的 county_bureaus，再不行用发文机关"""
+    stage: OptText = ""
+    campuses: OptText = ""
+    """校区说明, e.g. 及各校区"""
+    lead: Person | None = None
+    """负责人（第一责任人），通常是校长"""
+    leading_group: LeadingGroup | None = None
+    seal: Path_ | None = None
+    """公章图片（透明 PNG），相对于方案目录"""
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.name}{self.campuses}"
+
+
+class ManagerPair(Strict):
+    """Two middle managers who sign a management responsibility letter."""
+
+    supporter: Person
+    """支援学校中层干部"""
+    recipient: Person
+    """受援学校中层干部"""
+    recipient_school: OptText = ""
+    """对应的受援学校（有多所受援学校时必填）"""
+    focus: OptText = ""
+    """帮扶重点"""
+
+
+class TeacherPair(Strict):
+    """A mentor of the supporter and a mentee of a recipient."""
+
+    mentor: Teacher
+    mentee: Teacher
+    recipient_school: OptText = ""
+    """徒弟所在的受援学校（有多所受援学校时必填）"""
+
+
+class PlacementKind(str, Enum):
+    """支教 (teaching at the recipient) or 跟岗 / 顶岗 (training at the supporter)."""
+
+    teaching = "teaching"
+    training = "training"
+
+
+class Secondment(Strict):
+    """A cadre placed at the other school (挂职 / 跟岗)."""
+
+    person: Person
+    sent_by: Party
+    post: Text
+    """挂任职务或跟岗岗位"""
+    recipient_school: OptText = ""
+    start: dt.date
+    end: dt.date
+
+
+class Placement(Strict):
+    """A teacher teaching (支教) or training (顶岗学习) at the other school."""
+
+    teacher: Teacher
+    kind: PlacementKind
+    recipient_school: OptText = ""
+    start: dt.date
+    end: dt.date
+
+
+class PlanItem(Strict):
+    """One line of the monthly plan table."""
+
+    content: Text
+    """内容, e.g. 管理指导"""
+    activity: Activity | None = None
+    work: OptText = ""
+    """开展的具体工作"""
+    owner: OptText = ""
+    """责任人"""
+    deadline: dt.date | None = None
+    """完成时限"""
+
+
+class MonthPlan(Strict):
+    """The plan of one month."""
+
+    month: Month
+    """月份, 写成 2020-03"""
+    items: list[PlanItem] = Field(min_length=1)
+
+    @property
+    def year(self) -> int:
+        return int(self.month[:4])
+
+    @property
+    def number(self) -> int:
+        return int(self.month[5:])
+
+
+class SummaryText(Strict):
+    """What a pairing writes itself for one year's summary."""
+
+    year: int = Field(ge=2000, le=2100)
+    """周期年度的起始年份, e.g. 2022 表示 2022—2023学年"""
+    overview: OptText = ""
+    achievements: list[Text] = []
+    """主要做法与成效"""
+    problems: list[Text] = []
+    """存在问题"""
+    next_steps: list[Text] = []
+    """下一步打算"""
+    date: dt.date | None = None
+    """落款日期"""
+
+
+class Pairing(Strict):
+    """One supporter with its recipient(s) in a programme."""
+
+    id: PairingId | None = None
+    """标识；不写则用文件名"""
+    no: int | None = Field(default=None, ge=1)
+    """在名单中的序号；名单按序号排列，没有序号的排在后面"""
+    county: Text
+    """县市区, e.g. 万载县；跨县结对可写 靖安县/奉新县"""
+    remark: OptText = ""
+    """备注, e.g. 县中跨县域结对帮扶"""
+    supporter: School
+    recipients: list[School] = Field(min_length=1)
+    cycle: Cycle | None = None
+    """本结对的起止日期；不写则用方案的帮扶周期（载入时补上，此后总有值）"""
+    signed_on: dt.date | None = None
+    """协议签订日期"""
+    key_target: OptText = ""
+    """年度重点帮扶目标"""
+    goals: list[Text] = []
+    middle_manager_pairs: list[ManagerPair] = []
+    teacher_pairs: list[TeacherPair] = []
+    secondments: list[Secondment] = []
+    placements: list[Placement] = []
+    monthly_plan: list[MonthPlan] = []
+    summaries: list[SummaryText] = []
+
+    def recipient(self, name: str) -> School | None:
+        """The recipient called ``name``; with one recipient an empty name means that one."""
+        if not name and len(self.recipients) == 1:
+            return self.recipients[0]
+        return next((r for r in self.recipients if r.name == name), None)
+
+    @property
+    def pairs(self) -> list["Pair"]:
+        return [Pair(self, r) for r in self.recipients]
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One supporter–recipient pair: the unit an agreement is signed for."""
+
+    pairing: Pairing
+    recipient: School
+
+    @property
+    def supporter(self) -> School:
+        return self.pairing.supporter

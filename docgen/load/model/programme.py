@@ -1,0 +1,269 @@
+"""The bureau's programme file: data/<programme>/programme.yaml."""
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from pydantic import Field
+
+from .common import Activity, Contact, DocNo, LeadingGroup, OptText, Party, Path_, Period, Section, Slug, Strict, Text
+from .cycle import Cycle
+
+
+class Bureau(Strict):
+    """发文机关: the education bureau that runs the programme."""
+
+    name: Text
+    """全称, e.g. 宜春市教育体育局"""
+    short_name: OptText = ""
+    """规范化简称, e.g. 宜春市教体局"""
+    doc_code: OptText = ""
+    """发文字号中的机关代字, e.g. 宜教体字；写了就会检查通知文号是否以它开头"""
+    issuer_mark: OptText = ""
+    """发文机关标志（红头）, 默认为全称加“文件”"""
+    office: OptText = ""
+    """承办科室, e.g. 基础教育科"""
+    contact: Contact | None = None
+    seal: Path_ | None = None
+    """公章图片（透明 PNG），相对于方案目录"""
+
+    @property
+    def mark(self) -> str:
+        return self.issuer_mark or f"{self.name}文件"
+
+
+class PolicyDoc(Strict):
+    """A document the programme is based on (政策依据)."""
+
+    title: Text
+    """文件标题，不带书名号"""
+    issuer: OptText = ""
+    doc_no: DocNo | None = None
+
+
+class Indicator(Strict):
+    """A measurable target inside a yearly goal."""
+
+    name: Text
+    """指标, e.g. 县级骨干教师"""
+    target: float | int
+    unit: OptText = ""
+    """单位, e.g. 名、节、%"""
+
+
+class YearGoal(Strict):
+    """阶段目标 for one year."""
+
+    year: int = Field(ge=2000, le=2100)
+    """目标年份, e.g. 2023"""
+    text: Text
+    indicators: list[Indicator] = []
+
+
+class Goals(Strict):
+    """工作目标: overall and per year."""
+
+    overall: Text
+    yearly: list[YearGoal] = []
+
+
+class Commitment(Strict):
+    """A quantified duty, e.g. 支援学校每学期送课不少于3个学科、5人次."""
+
+    id: Slug
+    """标识, 供考核引用, e.g. lesson_delivery"""
+    activity: Activity
+    by: Party
+    """承担方: supporter / recipient / both"""
+    per: Period
+    """计数周期: month / term / school_year / cycle"""
+    what: Text
+    """事项的中文说明, e.g. 为受援学校送课指导"""
+    times: int | None = Field(default=None, ge=1)
+    """次数不少于"""
+    subjects: int | None = Field(default=None, ge=1)
+    """学科数不少于"""
+    person_times: int | None = Field(default=None, ge=1)
+    """人次不少于"""
+    people: int | None = Field(default=None, ge=1)
+    """人数不少于"""
+    days: float | None = Field(default=None, gt=0)
+    """累计天数不少于"""
+    tenure_years: int | None = Field(default=None, ge=1)
+    """每人连续时长（学年）不少于"""
+    report_within_days: int | None = Field(default=None, ge=1)
+    """活动结束后几日内报备；不写则用方案的统一时限"""
+    tag: OptText = ""
+    """只计 tag 相同的活动记录，如观摩学习分“干部”“教师”两项承诺"""
+
+
+class RubricItem(Strict):
+    """One line of the assessment rubric (考核细则)."""
+
+    no: int = Field(ge=1)
+    category: Text
+    """项目, e.g. 组织管理"""
+    title: Text
+    """考核评估要素, e.g. 计划总结"""
+    points: float = Field(gt=0)
+    criteria: Text
+    """考核评估细则"""
+    evidence: list[Text] = []
+    """所需查阅资料"""
+    due: OptText = ""
+    """上报时间"""
+    bonus: bool = False
+    """加分项（不计入基本分）"""
+    activity: Activity | None = None
+    """按哪类活动记录计分；不写则需人工评分"""
+    per_term: bool = False
+    """分值按学期均摊"""
+    commitments: list[Slug] = []
+    """本项考核的承诺事项标识"""
+
+
+class Band(Strict):
+    """等次: a name and the lowest score that reaches it."""
+
+    name: Text
+    min: float = Field(ge=0)
+
+
+class Rubric(Strict):
+    """考核细则."""
+
+    title: OptText = ""
+    total: float = Field(default=100, gt=0)
+    """基本分满分（不含加分项）"""
+    items: list[RubricItem] = Field(min_length=1)
+    note: OptText = ""
+    bands: list[Band] = [Band(name="优秀", min=90), Band(name="良好", min=80),
+                         Band(name="合格", min=60), Band(name="不合格", min=0)]
+
+    @property
+    def base_points(self) -> float:
+        return sum(i.points for i in self.items if not i.bonus)
+
+    @property
+    def bonus_points(self) -> float:
+        return sum(i.points for i in self.items if i.bonus)
+
+
+class Measure(Strict):
+    """A task of the programme with its responsible units and deadline (seed 003)."""
+
+    area: OptText = ""
+    """所属方面, e.g. 政策支持"""
+    text: Text
+    units: list[Text] = Field(min_length=1)
+    """责任单位"""
+    deadline: OptText = ""
+    """完成时限, e.g. 2023年12月底前"""
+
+
+class Step(Strict):
+    """实施步骤: a stage with its dates."""
+
+    title: Text
+    start: dt.date | None = None
+    end: dt.date | None = None
+    text: OptText = ""
+
+
+class AttachmentContent(str, Enum):
+    """What an attachment shows."""
+
+    pair_list = "pair_list"
+    leading_group = "leading_group"
+    rubric = "rubric"
+    monthly_plan_form = "monthly_plan_form"
+    measures = "measures"
+    text = "text"
+
+
+class Attachment(Strict):
+    """附件 of a notice or plan."""
+
+    title: Text
+    content: AttachmentContent
+    paragraphs: list[Text] = []
+    """content 为 text 时的正文段落"""
+
+
+class Notice(Strict):
+    """A notice (通知) the bureau issues for this programme."""
+
+    id: Slug
+    doc_no: DocNo
+    """发文字号, e.g. 宜教体字〔2022〕38号"""
+    date: dt.date
+    """成文日期"""
+    title: Text
+    """标题, e.g. 关于印发《……》的通知"""
+    addressees: list[Text] = Field(min_length=1)
+    """主送机关"""
+    body: list[Text] = Field(min_length=1)
+    """正文段落"""
+    template: Slug = "notice"
+    """使用的模板（templates/<template>.docx），默认 notice"""
+    issues_plan: bool = False
+    """印发方案：正文后附上方案全文"""
+    attachments: list[Attachment] = []
+    deadline: dt.date | None = None
+    """报送截止日期"""
+    contact: Contact | None = None
+    """联系人；不写则用发文机关的联系人"""
+    remark: OptText = ""
+    """附注, e.g. 此件主动公开（括号会自动加上）"""
+    cc: list[Text] = []
+    """抄送机关"""
+    printed_by: OptText = ""
+    """印发机关；默认为发文机关办公室"""
+    printed_on: dt.date | None = None
+    """印发日期；默认同成文日期"""
+    per_county: bool = False
+    """按县市区分别发文（每个县市区一份，附件只列本地结对）"""
+    signer: OptText = ""
+    """发文机关署名；默认为发文机关全称"""
+
+
+class Programme(Strict):
+    """The bureau's pairing-assistance programme (one per folder)."""
+
+    title: Text
+    """方案标题, e.g. 宜春市县域普通高中结对帮扶工作方案"""
+    bureau: Bureau
+    cycle: Cycle
+    stage: OptText = ""
+    """学段, e.g. 普通高中"""
+    preamble: OptText = ""
+    """开头段（目的和依据），不写则按政策依据自动生成"""
+    policy_basis: list[PolicyDoc] = []
+    guiding_idea: list[Text] = []
+    """指导思想"""
+    goals: Goals | None = None
+    principles: OptText = ""
+    """结对原则与形式"""
+    content_areas: list[Section] = []
+    """帮扶内容"""
+    commitments: list[Commitment] = []
+    report_within_days: int | None = Field(default=None, ge=1)
+    """活动报备时限（天）"""
+    count_late_records: bool = False
+    """迟报或未报备的活动是否计入完成数（高台细则：未及时上报的视为没有开展，不计入）"""
+    steps: list[Step] = []
+    safeguards: list[Section] = []
+    """保障措施 / 工作要求"""
+    measures: list[Measure] = []
+    leading_group: LeadingGroup | None = None
+    rubric: Rubric | None = None
+    notices: list[Notice] = []
+    county_bureaus: dict[str, Text] = {}
+    """县市区 → 该地教育行政部门全称，用于协议书的主管部门确认"""
+    seals: dict[str, Path_] = {}
+    """其他单位的公章图片：单位全称 → 图片路径"""
+
+    @property
+    def issuing_notice(self) -> Notice | None:
+        """The notice that issues this plan (印发), if there is one."""
+        return next((n for n in self.notices if n.issues_plan), None)

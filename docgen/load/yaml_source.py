@@ -1,0 +1,257 @@
+"""Raw YAML reading: safe, position-keeping, and strict about what a clerk can get wrong.
+
+Every input file is read here. It turns a file into plain Python data
+(dicts, lists, str, int, float, bool, date, None) plus a map from each node's path
+(a tuple of keys and list indices) to its line and column, so that later stages can
+point at the exact place of a problem.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from ..errors import Problem, SourceError, display_path
+
+_STANDARD_TAGS = {"tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
+
+Loc = tuple[str | int, ...]
+
+# Characters that are not allowed in XML 1.0 (and so cannot go into a .docx), plus
+# DEL and the C1 range that sneak in when text is pasted from other programs.
+_BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
+
+_YAML_MESSAGES = [
+    ("found character '\\t' that cannot start any token", "不能用 Tab 键缩进，请改用空格"),
+    ("found a tab character", "不能用 Tab 键缩进，请改用空格"),
+    ("mapping values are not allowed here", "此处不能出现冒号：值里含有英文冒号时请给整个值加引号，或检查上一行的缩进"),
+    ("could not find expected ':'", "缺少英文冒号“:”，或引号没有成对"),
+    ("did not find expected key", "缩进不一致：同一层的键必须左对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：同一列表的“- ”必须左对齐"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
+    ("found unknown escape character", "双引号内有无法识别的转义符“\\”，请改用单引号或删除反斜杠"),
+    ("expected a single document", "一个文件只能有一个 YAML 文档（请删除多余的“---”）"),
+    ("but found another document", "一个文件只能有一个 YAML 文档（请删除多余的“---”）"),
+    ("found undefined alias", "不支持 YAML 别名（*名称），请直接写出内容"),
+    ("expected ',' or ']'", "方括号列表没有正确闭合"),
+    ("expected ',' or '}'", "花括号映射没有正确闭合"),
+    ("while scanning a quoted scalar", "引号没有成对"),
+]
+
+
+class _AliasFound(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that refuses aliases (no expansion bombs) and follows YAML 1.2 booleans.
+
+    YAML 1.1 reads ``yes/no/on/off`` as booleans, so a rubric key ``no: 1`` or a remark
+    ``否`` typed as ``no`` would silently change type; only ``true``/``false`` are booleans here.
+    """
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML API
+        if self.check_event(AliasEvent):
+            raise _AliasFound(self.peek_event().start_mark)
+        return super().compose_node(parent, index)
+
+
+@dataclass
+class Source:
+    """A YAML file read into plain data, remembering where each value came from."""
+
+    path: Path
+    data: Any
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    """Problems that did not stop parsing (duplicate keys, impossible dates, bad characters)."""
+    broken: set[Loc] = field(default_factory=set)
+    """Locations whose value was dropped because of such a problem."""
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
+        """Line and column of ``loc`` or of its nearest ancestor that exists in the file."""
+        loc = tuple(loc)
+        if key and loc in self.keys:
+            return self.keys[loc]
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
+        line, col = self.position(loc, key=key)
+        return Problem(self.name, line, col, format_loc(loc), message)
+
+
+def format_loc(loc: Loc) -> str:
+    """``('recipients', 1, 'name')`` -> ``recipients[1].name``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+def _line_col_of_offset(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    col = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, col
+
+
+def decode(path: Path, raw: bytes) -> str:
+    """Bytes to text, insisting on UTF-8 and explaining how to fix the usual GBK file."""
+    name = display_path(path)
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise SourceError([Problem(name, 1, 1, "", "文件是 UTF-16 编码，请用编辑器“另存为”UTF-8 编码")])
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        head = raw[: exc.start].decode("utf-8", errors="replace")
+        line, col = _line_col_of_offset(head, len(head))
+        try:
+            raw.decode("gb18030")
+            hint = ("文件不是 UTF-8 编码，看起来是 GBK/GB2312（Windows 记事本的“ANSI”）。"
+                    "请用记事本“另存为”，在“编码”中选择 UTF-8 后保存；或在 WPS/VS Code 中以 UTF-8 重新保存")
+        except UnicodeDecodeError:
+            hint = "文件不是 UTF-8 编码的文本，请用编辑器以 UTF-8 编码重新保存"
+        raise SourceError([Problem(name, line, col, "", hint)]) from None
+
+
+def bad_characters(text: str) -> list[tuple[int, str]]:
+    """Offsets and characters in ``text`` that cannot appear in a .docx."""
+    return [(m.start(), m.group()) for m in _BAD_CHARS.finditer(text)]
+
+
+def bad_char_message(ch: str) -> str:
+    return (f"含有不可见的控制字符 U+{ord(ch):04X}（多见于从网页、微信或其他软件复制的文字），"
+            "Word 文档中不能出现，请删除该字符后重新输入")
+
+
+def read(path: Path) -> Source:
+    """Read and parse one YAML file. Raises ``SourceError`` with every problem found."""
+    path = Path(path)
+    name = display_path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SourceError([Problem(name, 0, 0, "", f"无法读取文件：{exc.strerror or exc}")]) from None
+    text = decode(path, raw)
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
+    bad = bad_characters(text)
+    if bad:
+        problems = []
+        for offset, ch in bad:
+            line, col = _line_col_of_offset(text, offset)
+            problems.append(Problem(name, line, col, "", bad_char_message(ch)))
+        raise SourceError(problems)
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except _AliasFound as exc:
+        raise SourceError([Problem(name, exc.mark.line + 1, exc.mark.column + 1, "",
+                                   "不支持 YAML 别名（*名称），请直接写出内容")]) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise SourceError([Problem(name, line, col, "", _yaml_message(exc))]) from None
+    except yaml.YAMLError as exc:
+        raise SourceError([Problem(name, 1, 1, "", f"YAML 格式错误：{exc}")]) from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
+    src = Source(path=path, data=None)
+    src.data = _build(node, (), src, src.problems, loader)
+    return src
+
+
+def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
+    text = " ".join(filter(None, [exc.context, exc.problem]))
+    for needle, message in _YAML_MESSAGES:
+        if needle in text:
+            return message
+    return f"YAML 格式错误（{exc.problem or exc.context}）"
+
+
+def _pos(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _Loader) -> Any:
+    src.values[loc] = _pos(node)
+    if node.tag not in _STANDARD_TAGS:
+        line, col = _pos(node)
+        problems.append(Problem(src.name, line, col, format_loc(loc), f"不支持 YAML 标签“{node.tag}”，请删除以“!”开头的标记"))
+        src.broken.add(loc)
+        return None
+    if isinstance(node, MappingNode):
+        out: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                line, col = _pos(key_node)
+                problems.append(Problem(src.name, line, col, format_loc(loc), "键必须是简单文字，不能是列表或映射"))
+                continue
+            key = key_node.value
+            child = loc + (key,)
+            if key in first_seen:
+                line, col = _pos(key_node)
+                problems.append(Problem(src.name, line, col, format_loc(child),
+                                        f"键“{key}”重复出现（第一次在第 {first_seen[key]} 行），请删除或合并其中一个"))
+                src.broken.add(child)
+                continue
+            first_seen[key] = _pos(key_node)[0]
+            src.keys[child] = _pos(key_node)
+            out[key] = _build(value_node, child, src, problems, loader)
+        return out
+    if isinstance(node, SequenceNode):
+        return [_build(item, loc + (i,), src, problems, loader) for i, item in enumerate(node.value)]
+    assert isinstance(node, ScalarNode)
+    try:
+        value = loader.construct_object(node, deep=True)
+    except ValueError:
+        line, col = _pos(node)
+        problems.append(Problem(src.name, line, col, format_loc(loc), f"“{node.value}”不是存在的日期"))
+        src.broken.add(loc)
+        return None
+    except yaml.constructor.ConstructorError as exc:
+        line, col = _pos(node)
+        problems.append(Problem(src.name, line, col, format_loc(loc), f"无法识别的值（{exc.problem}）"))
+        src.broken.add(loc)
+        return None
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, str):
+        hits = bad_characters(value)
+        if hits:
+            line, col = _pos(node)
+            problems.append(Problem(src.name, line, col, format_loc(loc), bad_char_message(hits[0][1])))
+            src.broken.add(loc)
+    return value
+
+
+_Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+                              list("tTfF"))

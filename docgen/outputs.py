@@ -1,0 +1,127 @@
+"""How outputs are written: atomically, and with the same bytes for the same input.
+
+Every file docgen writes goes through ``write_atomic``; .docx, .xlsx, PDF and zip files are
+normalised so that timestamps come from ``SOURCE_DATE_EPOCH`` (or a fixed date) and nothing
+else that varies between runs stays in them.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import tempfile
+import zipfile
+from pathlib import Path
+
+DEFAULT_EPOCH = 1577836800  # 2020-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is not set
+
+
+def build_time() -> dt.datetime:
+    """The timestamp written into outputs: ``SOURCE_DATE_EPOCH`` if set, else a fixed date."""
+    raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    epoch = int(raw) if raw.isdigit() else DEFAULT_EPOCH
+    return dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.timezone.utc).replace(tzinfo=None)
+
+
+_CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def normalise_docx(data: bytes, when: dt.datetime | None = None) -> bytes:
+    """Rewrite a .docx so that the same content always gives the same bytes.
+
+    python-docx stamps zip entries with the current time; this rewrites every entry with
+    one fixed time, in the original order, and pins the core-property dates.
+    """
+    when = when or build_time()
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            body = source.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = _CORE_DATES.sub(lambda m: m.group(1) + stamp + m.group(3), body)
+            entry = zipfile.ZipInfo(info.filename, date_time=when.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
+            target.writestr(entry, body, compresslevel=6)
+    return out.getvalue()
+
+
+_PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{14})([^)]*)\)")
+_PDF_IDS = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}>\s*\]|/DocChecksum\s*/[0-9A-Fa-f]{32}")
+
+
+def pdf_date(when: dt.datetime) -> str:
+    return when.strftime("D:%Y%m%d%H%M%S") + "Z"
+
+
+def normalise_pdf(data: bytes, when: dt.datetime | None = None) -> bytes:
+    """Pin the dates LibreOffice writes into a PDF, keeping every byte offset in place.
+
+    The converter runs with TZ=UTC, so its dates look like ``D:20261123103841Z'``; the
+    replacement has exactly the same length, so the cross-reference table stays valid.
+    """
+    stamp = (when or build_time()).strftime("%Y%m%d%H%M%S").encode()
+
+    def fix(m: re.Match) -> bytes:
+        return b"/" + m.group(1) + b"(D:" + stamp + m.group(3) + b")"
+
+    data = _PDF_DATE.sub(fix, data)
+    # The trailer's /ID and /DocChecksum change on every run: replace them, at the same
+    # length, with a digest of everything else in the file.
+    blanked = _PDF_IDS.sub(lambda m: b"0" * len(m.group(0)), data)
+    digest = hashlib.md5(blanked).hexdigest().upper().encode()
+
+    def same_length(m: re.Match) -> bytes:
+        text = m.group(0)
+        return re.sub(rb"[0-9A-Fa-f]{32}", lambda _: digest, text)
+
+    return _PDF_IDS.sub(same_length, data)
+
+
+def deterministic_zip(path_to_data: list[tuple[str, bytes]], when: dt.datetime | None = None) -> bytes:
+    """A zip whose bytes depend only on the names and contents given (sorted by name).
+
+    .docx and .pdf files are compressed inside already, so they are stored as they are."""
+    when = when or build_time()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name, body in sorted(path_to_data):
+            entry = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
+            stored = name.lower().endswith((".docx", ".pdf", ".zip", ".png"))
+            entry.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            entry.create_system = 3
+            entry.flag_bits |= 0x800  # names are UTF-8
+            target.writestr(entry, body, compresslevel=6)
+    return out.getvalue()
+
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual mode
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def set_core_properties(props, *, title: str, when: dt.datetime) -> None:
+    """The core properties of every .docx docgen writes: docgen as author, one fixed time."""
+    props.title = title
+    props.author = props.last_modified_by = "docgen"
+    props.created = props.modified = props.last_printed = when
+    props.revision = 1

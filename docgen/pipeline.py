@@ -1,0 +1,206 @@
+"""The whole job, top to bottom: load -> documents -> render -> convert -> bundle.
+
+The command line, the benchmark and the tests all call these functions. They never print:
+what a user should hear goes to a ``Listener`` (the CLI's prints it in Chinese) and what
+happened comes back as an ``Outcome``.
+"""
+from __future__ import annotations
+
+import contextlib
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
+from .bundle import BundleReport, Options, Timings, make_all, plan
+from .convert import Pool
+from .documents.jobs import Job, plan_jobs
+from .documents.kinds import choices, kind, select
+from .documents.scope import Scope, Selection
+from .errors import DocgenError, Problem, UsageError, display_path
+from .load import Loaded, load_all, load_strict
+from .outputs import write_atomic
+from .render import TEMPLATE_DIR, Renderer
+
+
+class Listener:
+    """What the pipeline tells whoever runs it, as it happens. The default says nothing."""
+
+    def warned(self, warning: Problem) -> None:
+        """Something that does not stop the work but a user should know (a rare character)."""
+
+    def skipped(self, loaded: Loaded) -> None:
+        """A programme whose own file is broken: none of its documents are made."""
+
+    def rendered(self, loaded: Loaded, folder: Path, count: int) -> None:
+        """A programme's Word files are written."""
+
+    def converted(self, count: int) -> None:
+        """PDFs made beside the Word files."""
+
+
+@dataclass
+class Outcome:
+    """What a run made, and what went wrong: input problems and (file, reason) failures."""
+
+    loaded: list[Loaded]
+    documents: list[tuple[Job, dict]] = field(default_factory=list)
+    pdfs: list[Path] = field(default_factory=list)
+    bundles: list[BundleReport] = field(default_factory=list)
+    reports: list[tuple[Rollup, list[Path]]] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)
+    render_seconds: float = 0.0
+    convert_seconds: float = 0.0
+    timings: Timings = field(default_factory=Timings)
+    """The bundle stage's parts."""
+
+    @property
+    def problems(self) -> list[Problem]:
+        return [p for item in self.loaded for p in item.problems]
+
+
+@contextlib.contextmanager
+def open_pool(jobs: int | None, timeout: float) -> Iterator[Pool]:
+    """The converters of one run (tests put one pool of their own in here)."""
+    with Pool(jobs=jobs, timeout=timeout) as pool:
+        yield pool
+
+
+# ------------------------------------------------------------------------ load
+
+def validate(path: Path, listener: Listener = Listener()) -> list[Loaded]:
+    """Every programme under ``path``, or ``InputError`` with every problem of every file."""
+    loaded = load_strict(path)
+    _warn(loaded, listener)
+    return loaded
+
+
+def _warn(loaded: list[Loaded], listener: Listener) -> None:
+    for item in loaded:
+        for warning in item.warnings:
+            listener.warned(warning)
+
+
+def _load(path: Path, pairings: tuple[str, ...], listener: Listener) -> list[Loaded]:
+    everything = load_all(path)
+    _warn(everything, listener)
+    if pairings:
+        known = {p.id for item in everything for p in item.pairings}
+        missing = [p for p in pairings if p not in known]
+        if missing:
+            raise UsageError(f"找不到结对“{'、'.join(missing)}”（结对标识即 pairings/ 下的文件名）")
+    return everything
+
+
+# ------------------------------------------------------------ documents, render
+
+def _render(jobs: list[Job], renderer: Renderer) -> tuple[list[tuple[Job, dict]], list[tuple[str, str]]]:
+    """Render and write every job atomically; a failure removes that file and spares the rest."""
+    done, failures = [], []
+    for job in jobs:
+        try:
+            context = job.kind.context(job.scope)
+            write_atomic(job.path, renderer.render(job.template, context, title=job.path.stem))
+            done.append((job, context))
+        except DocgenError as error:
+            job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
+            failures.append((display_path(job.path), str(error)))
+    return done, failures
+
+
+def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
+                     years: tuple[str, ...] = (), template_dir: Path | None = None,
+                     listener: Listener = Listener()) -> Outcome:
+    """load -> documents -> render: every Word file asked for, written under ``out``."""
+    unknown = [k for k in kinds if k not in choices()]
+    if unknown:
+        raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
+    outcome = Outcome(_load(path, pairings, listener))
+    selection = Selection(frozenset(pairings) or None, frozenset(years) or None)
+    renderer = Renderer(template_dir or TEMPLATE_DIR)
+    started = time.perf_counter()
+    for loaded in outcome.loaded:
+        if loaded.programme is None:
+            listener.skipped(loaded)
+            continue
+        done, failures = _render(plan_jobs(loaded, select(kinds), out, selection), renderer)
+        outcome.documents += done
+        outcome.failures += failures
+        listener.rendered(loaded, out / loaded.id, len(done))
+    outcome.render_seconds = time.perf_counter() - started
+    return outcome
+
+
+# ----------------------------------------------------------------- convert
+
+def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
+          years: tuple[str, ...] = (), template_dir: Path | None = None, pdf: bool = False,
+          jobs: int | None = None, timeout: float = 120, listener: Listener = Listener()) -> Outcome:
+    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each."""
+    outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years,
+                               template_dir=template_dir, listener=listener)
+    if pdf and outcome.documents:
+        started = time.perf_counter()
+        with open_pool(jobs, timeout) as pool:
+            docs = [job.path for job, _ in outcome.documents]
+            for result in pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs]):
+                if result.ok:
+                    outcome.pdfs.append(result.dst)
+                else:
+                    result.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
+                    outcome.failures.append((display_path(result.src), result.error))
+        outcome.convert_seconds = time.perf_counter() - started
+        listener.converted(len(outcome.pdfs))
+    return outcome
+
+
+# ------------------------------------------------------------------ bundle
+
+def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
+           options: Options = Options(), jobs: int | None = None, timeout: float = 120,
+           listener: Listener = Listener()) -> Outcome:
+    """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle."""
+    if options.sign_cert is not None:
+        from .bundle.sign import load_signer
+
+        load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
+    outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, listener=listener)
+    specs = []
+    for loaded in outcome.loaded:
+        if loaded.programme is not None:
+            specs += plan(loaded, [(j, c) for j, c in outcome.documents if j.scope.loaded is loaded], out)
+    renderer = Renderer(template_dir or TEMPLATE_DIR)
+    with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
+        reports, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings)
+    outcome.bundles = reports
+    outcome.failures += failures
+    return outcome
+
+
+# ------------------------------------------------------------------ report
+
+REPORT = kind("report")
+
+
+def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: Path | None = None,
+           listener: Listener = Listener()) -> Outcome:
+    """``docgen report``: the bureau's roll-up of each year with records, as .xlsx and .docx."""
+    outcome = Outcome(validate(path, listener))
+    renderer = Renderer(template_dir or TEMPLATE_DIR)
+    for loaded in outcome.loaded:
+        keys = {y.key for y in loaded.programme.cycle.cycle_years}
+        chosen = list(years) or years_with_records(loaded)
+        bad = [y for y in chosen if y not in keys]
+        if bad:
+            raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
+        for year in chosen:
+            data = rollup(loaded, year)
+            folder = out / loaded.id / "report"
+            stem = f"考核汇总_{data.year.label}"
+            xlsx, docx = folder / f"{stem}.xlsx", folder / f"{stem}.docx"
+            write_atomic(xlsx, to_xlsx(data))
+            write_atomic(docx, renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)), title=stem))
+            outcome.reports.append((data, [xlsx, docx]))
+    return outcome
