@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-INSTALL_HINT = "apt-get install -y libreoffice-writer-nogui python3-uno fonts-noto-cjk"
+INSTALL_HINT = "apt-get install -y libreoffice-writer-nogui python3-uno"
 
 
 @dataclass(frozen=True, order=True)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what docgen needs on a fresh Debian machine (run as root): system packages
-# through apt (LibreOffice for PDF, its Python bindings, CJK fonts), the Fandol fonts,
-# and Python packages into ./.venv. Safe to run again; it skips what is already there.
+# through apt (LibreOffice for PDF, its Python bindings, CJK fonts), Python packages into
+# ./.venv, and the Fandol fonts as TrueType. Safe to run again; it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +11,10 @@ command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
 python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || apt_packages+=(python3-venv python3-pip)
 need libreoffice-writer-nogui   # the PDF converter
 need python3-uno                # LibreOffice's Python bindings (Debian's /usr/bin/python3 only)
-need fonts-noto-cjk             # 黑体 / 宋体 / 小标宋 substitutes
+need fonts-arphic-uming         # TrueType 明体 and 楷体 with wide coverage: the converter's fall-backs
+need fonts-arphic-ukai          #   for rare characters in names (喆 堃 珺 䶮 …)
+need fonts-wqy-zenhei           # TrueType 黑体, the last fall-back (all of GBK and CJK Ext A)
+need fonts-noto-cjk             # for the chart and the sample seals (not seen by the converter)
 need fontconfig
 
 if ((${#apt_packages[@]})); then
@@ -21,24 +24,25 @@ if ((${#apt_packages[@]})); then
     apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
 fi
 
-# FandolFang is the only complete simplified 仿宋 in Debian; it ships inside the large
-# texlive-lang-chinese package, so take just the six OpenType files out of it.
-fandol=/usr/local/share/fonts/fandol
-if [ ! -f "$fandol/FandolFang-Regular.otf" ]; then
-    echo "== 安装 Fandol 字体（仿宋、楷体等）到 $fandol"
-    tmp=$(mktemp -d)
-    (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1) || {
-        apt-get update -qq && (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null); }
-    dpkg -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
-    mkdir -p "$fandol"
-    cp "$tmp"/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol/Fandol{Fang,Kai,Song,Hei}-*.otf "$fandol/"
-    rm -rf "$tmp"
-    fc-cache -f >/dev/null
-fi
-
 if [ ! -x .venv/bin/python ]; then
     echo "== 创建 Python 虚拟环境 .venv"
     python3 -m venv .venv
 fi
 echo "== 安装 Python 依赖"
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+
+# FandolFang is the only complete simplified 仿宋 in Debian; it ships inside the large
+# texlive-lang-chinese package, so take just its OpenType files out of it, and convert them
+# to TrueType once (scripts/make_ttf_fonts.py says why).
+fandol=/usr/local/share/fonts/fandol
+if [ ! -f "$fandol/FandolSong-Bold.ttf" ]; then
+    echo "== 安装 Fandol 字体（仿宋、楷体、黑体、宋体）到 $fandol，并转换为 TrueType（约一分钟）"
+    tmp=$(mktemp -d)
+    (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null 2>&1) || {
+        apt-get update -qq && (cd "$tmp" && apt-get download texlive-lang-chinese >/dev/null); }
+    dpkg -x "$tmp"/texlive-lang-chinese_*.deb "$tmp/x"
+    .venv/bin/python scripts/make_ttf_fonts.py "$tmp/x/usr/share/texlive/texmf-dist/fonts/opentype/public/fandol" "$fandol"
+    rm -f "$fandol"/*.otf
+    rm -rf "$tmp"
+    fc-cache -f >/dev/null
+fi

@@ -16,7 +16,7 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/soffice"), reason="LibreOffice is installed by scripts/setup.sh")
 
-MAPPED = ("FandolFang", "FandolKai", "FandolSong", "FandolHei", "NotoSerifCJK", "NotoSansCJK")
+MAPPED = ("FandolFang", "FandolKai", "FandolSong", "FandolHei", "ARPLUMing", "ARPLUKai", "WenQuanYi")
 
 
 def run(*args):

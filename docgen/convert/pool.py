@@ -201,13 +201,8 @@ class Pool:
         return result
 
     def schedule(self, pairs: list[tuple[Path, Path]]) -> list[list[int]]:
-        """Which converter converts which files, in what order: a fixed plan.
-
-        LibreOffice numbers the fonts it embeds with a per-process counter (the Type 1
-        /UniqueID), so a PDF's bytes depend on what its converter converted before. A plan
-        that depends only on the files (largest first, each to the least-loaded converter)
-        makes the same command on the same data give the same bytes.
-        """
+        """Which converter converts which files, in what order: largest first, each to the
+        least-loaded converter, so that two converters finish at about the same time."""
         sizes = [Path(src).stat().st_size if Path(src).exists() else 0 for src, _ in pairs]
         plan: list[list[int]] = [[] for _ in self.converters]
         loads = [0] * len(self.converters)

@@ -1,0 +1,70 @@
+"""Converts the Fandol fonts (OpenType with CFF outlines) to TrueType, for the PDF converter.
+
+    python scripts/make_ttf_fonts.py SOURCE_DIR TARGET_DIR
+
+LibreOffice embeds CFF fonts in a PDF by turning them into Type 1 programs numbered with a
+counter that runs on across every document one converter process exports, so a document's
+PDF would depend on what was converted before it. TrueType fonts are embedded as TrueType
+subsets, with nothing of the kind, and the PDFs come out smaller. Run by scripts/setup.sh
+(set-up code, not part of docgen); takes about a minute on two cores.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import sys
+from pathlib import Path
+
+FACES = ["FandolFang-Regular", "FandolKai-Regular", "FandolHei-Regular", "FandolSong-Regular", "FandolSong-Bold"]
+
+
+def to_truetype(source: Path, target: Path) -> str:
+    """``source`` (OpenType/CFF) written to ``target`` with quadratic TrueType outlines."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    font = TTFont(source)
+    order = font.getGlyphOrder()
+    glyphs = font.getGlyphSet()
+    glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = {}
+    for name in order:
+        pen = TTGlyphPen(glyphs)
+        glyphs[name].draw(Cu2QuPen(pen, max_err=1.0, reverse_direction=True))
+        glyf.glyphs[name] = pen.glyph()
+    font["glyf"] = glyf
+    font["loca"] = newTable("loca")
+    maxp = font["maxp"]
+    maxp.tableVersion = 0x00010000
+    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs", "maxStackElements",
+                 "maxSizeOfInstructions", "maxComponentElements"):
+        setattr(maxp, attr, 0)
+    maxp.maxZones = 1
+    font["post"].formatType = 2.0
+    font["post"].extraNames = []
+    font["post"].mapping = {}
+    font["head"].glyphDataFormat = 0
+    for table in ("CFF ", "VORG"):
+        if table in font:
+            del font[table]
+    font.sfntVersion = "\x00\x01\x00\x00"
+    if source.stem.endswith("-Bold"):
+        font["OS/2"].usWeightClass = 700  # Fandol's bold faces say 400, so no font matcher could pick them
+    tmp = target.with_suffix(".tmp")
+    font.save(tmp)
+    tmp.replace(target)
+    return target.name
+
+
+def main() -> None:
+    source, target = Path(sys.argv[1]), Path(sys.argv[2])
+    target.mkdir(parents=True, exist_ok=True)
+    todo = [(source / f"{face}.otf", target / f"{face}.ttf") for face in FACES if not (target / f"{face}.ttf").exists()]
+    with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
+        for name in pool.map(to_truetype, *zip(*todo)) if todo else []:
+            print(f"   {name}")
+
+
+if __name__ == "__main__":
+    main()
