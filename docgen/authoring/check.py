@@ -19,7 +19,8 @@ from docxtpl import DocxTemplate
 from jinja2 import nodes
 
 from ..activities.rollup import rollup
-from ..documents.kinds import KINDS, Kind
+from ..documents import kinds
+from ..documents.kinds import Kind
 from ..documents.scope import Per, Scope, Selection, scopes
 from ..load.messages import suggest
 from ..render import Renderer, explain, make_env
@@ -131,12 +132,13 @@ def _fmt(steps: list[str]) -> str:
 
 
 def kinds_for(template: str, loaded) -> list[Kind]:
-    direct = [k for k in KINDS if k.template == template]
+    """The kinds that use ``template``: by their declaration, or a notice that names it."""
+    direct = [k for k in kinds.KINDS if k.template == template]
     if direct:
         return direct
     stem = template.removesuffix(".docx")
     if any(n.template == stem for n in loaded.programme.notices):
-        return [k for k in KINDS if k.per == Per.notice]
+        return [k for k in kinds.KINDS if k.per == Per.notice]
     return []
 
 

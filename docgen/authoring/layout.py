@@ -10,9 +10,10 @@ import io
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Twips
+from docx.shared import RGBColor, Twips
 
 from ..geometry import BOTTOM, CHAR, FOOTER, HEADER, LEFT, LINE, MARK_SPACE, PAGE_H, PAGE_W, RIGHT, TOP
 from ..outputs import set_core_properties
@@ -109,7 +110,7 @@ def _doc_defaults(doc) -> None:
     rpr_default.append(rpr)
     ppr_default = OxmlElement("w:pPrDefault")
     ppr = OxmlElement("w:pPr")
-    ooxml.set_line(ppr, LINE)
+    ooxml.set_line(ppr, LINE)  # docDefaults have no python-docx object
     ppr_default.append(ppr)
     defaults.append(rpr_default)
     defaults.append(ppr_default)
@@ -130,18 +131,19 @@ def _paragraph_style(doc, style_id: str, name: str, font: str, size: int, opts: 
     if size == SZ_BODY:
         ooxml.set_char_spacing(rpr, -5)  # 28 characters in the 156 mm line
     if opts.get("color"):
-        ooxml.set_color(rpr, opts["color"])
+        style.font.color.rgb = RGBColor.from_string(opts["color"])
+    pf = style.paragraph_format
     if opts.get("page_break"):
-        ooxml.set_flag(ppr, "w:pageBreakBefore")
+        pf.page_break_before = True
     if opts.get("keep_next"):
-        ooxml.set_flag(ppr, "w:keepNext")
+        pf.keep_with_next = True
     if opts.get("snap") is False:
         ooxml.set_flag(ppr, "w:snapToGrid", on=False)
-    ooxml.set_line(ppr, opts.get("line", LINE), rule=opts.get("rule", "exact"))
-    ooxml.set_indent(ppr, first_chars=opts.get("first_chars"), left=opts.get("left"), right=opts.get("right"),
-                     hanging=opts.get("hanging"))
+    _spacing(pf, opts.get("line", LINE), opts.get("rule", "exact"))
+    _indent(pf, ppr, first_chars=opts.get("first_chars"), left=opts.get("left"), right=opts.get("right"),
+            hanging=opts.get("hanging"))
     if opts.get("jc"):
-        ooxml.set_jc(ppr, opts["jc"])
+        pf.alignment = ALIGN[opts["jc"]]
     if opts.get("red_rule"):
         ooxml.set_bottom_border(ppr, color=RED, size=12, space=11)
     if "outline" in opts:
@@ -149,14 +151,43 @@ def _paragraph_style(doc, style_id: str, name: str, font: str, size: int, opts: 
     return style
 
 
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT,
+         "both": WD_ALIGN_PARAGRAPH.JUSTIFY}
+
+
+def _spacing(pf, line: int, rule: str) -> None:
+    """No space before or after; an exact line pitch in twips, or (auto) a multiple of 240."""
+    pf.space_before = pf.space_after = 0
+    if rule == "exact":
+        pf.line_spacing = Twips(line)
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    else:
+        pf.line_spacing = line / 240
+
+
+def _indent(pf, ppr, *, first_chars: int | None = None, left: int | None = None, right: int | None = None,
+            hanging: int | None = None) -> None:
+    """Indents in twips; a first line indented by N characters (no python-docx API for that)."""
+    if left is not None:
+        pf.left_indent = Twips(left)
+    if right is not None:
+        pf.right_indent = Twips(right)
+    if hanging is not None:
+        pf.first_line_indent = Twips(-hanging)
+    if first_chars is not None:
+        pf.first_line_indent = Twips(first_chars * CHAR)
+        ooxml.set_first_line_chars(ppr, first_chars)
+    if left is None and right is None and hanging is None and first_chars is None:
+        pf.left_indent = pf.first_line_indent = 0
+
+
 def _normal(doc) -> None:
     normal = doc.styles["Normal"]
     rpr = normal.element.get_or_add_rPr()
     ooxml.set_fonts(rpr, FANGSONG)
     ooxml.set_size(rpr, SZ_BODY)
-    ppr = normal.element.get_or_add_pPr()
-    ooxml.set_line(ppr, LINE)
-    ooxml.set_jc(ppr, "both")
+    _spacing(normal.paragraph_format, LINE, "exact")
+    normal.paragraph_format.alignment = ALIGN["both"]
 
 
 def _section(doc, page_numbers: bool = True) -> None:

@@ -1,8 +1,7 @@
-"""Raw WordprocessingML helpers: the only module that builds XML elements by hand.
-
-Everything above this layer (layout.py, the template builder, tests) works with
-python-docx objects and calls these helpers for what python-docx has no API for:
-all four rFonts slots, exact line pitch, grid, borders, fields, floating tables.
+"""Raw WordprocessingML helpers, for what python-docx has no API for: all four rFonts slots
+and the complex-script size, character spacing, first-line indents in characters, grid
+snapping, outline levels, borders, frames, fields, header rows, cell margins and table
+width. Everything else the template builder does through python-docx's own objects.
 """
 from __future__ import annotations
 
@@ -58,9 +57,6 @@ def set_size(rpr, half_points: int) -> None:
     set_attrs(_rpr_child(rpr, "w:szCs"), val=half_points)
 
 
-def set_color(rpr, rgb: str) -> None:
-    set_attrs(_rpr_child(rpr, "w:color"), val=rgb)
-
 
 def set_char_spacing(rpr, twentieths: int) -> None:
     set_attrs(_rpr_child(rpr, "w:spacing"), val=twentieths)
@@ -87,27 +83,9 @@ def set_line(ppr, twips: int, rule: str = "exact", before: int = 0, after: int =
     set_attrs(ppr_child(ppr, "w:spacing"), before=before, after=after, line=twips, lineRule=rule)
 
 
-def set_indent(ppr, *, first_chars: int | None = None, left: int | None = None, right: int | None = None,
-               hanging: int | None = None, first_line: int | None = None) -> None:
-    ind = ppr_child(ppr, "w:ind")
-    for key in list(ind.attrib):
-        del ind.attrib[key]
-    if left is not None:
-        set_attrs(ind, left=left)
-    if right is not None:
-        set_attrs(ind, right=right)
-    if hanging is not None:
-        set_attrs(ind, hanging=hanging)
-    if first_chars is not None:
-        set_attrs(ind, firstLineChars=first_chars * 100, firstLine=first_chars * 320)
-    elif first_line is not None:
-        set_attrs(ind, firstLine=first_line)
-    if not ind.attrib:
-        set_attrs(ind, left=0, firstLine=0)
-
-
-def set_jc(ppr, value: str) -> None:
-    set_attrs(ppr_child(ppr, "w:jc"), val=value)
+def set_first_line_chars(ppr, chars: int) -> None:
+    """The first line indented by ``chars`` characters (w:firstLineChars, in 1/100 character)."""
+    set_attrs(ppr_child(ppr, "w:ind"), firstLineChars=chars * 100)
 
 
 def set_flag(ppr, tag: str, on: bool = True) -> None:
@@ -140,17 +118,6 @@ def page_field_run(paragraph, rpr_source=None):
     paragraph._p.append(field)
 
 
-def set_cell_width(cell, twips: int) -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    width = child(tcpr, "w:tcW")
-    set_attrs(width, w=twips, type="dxa")
-
-
-def set_cell_valign(cell, value: str = "center") -> None:
-    tcpr = cell._tc.get_or_add_tcPr()
-    set_attrs(child(tcpr, "w:vAlign"), val=value)
-
-
 def set_table_borders(table, *, size: int = 4, color: str = "000000", inside: bool = True,
                       top: int | None = None, bottom: int | None = None, inside_h: int | None = None,
                       none: bool = False) -> None:
@@ -170,22 +137,10 @@ def set_table_borders(table, *, size: int = 4, color: str = "000000", inside: bo
         borders.append(element)
 
 
-def set_table_width(table, twips: int, widths: list[int]) -> None:
-    tblpr = table._tbl.tblPr
-    set_attrs(child(tblpr, "w:tblW", before=("w:jc", "w:tblInd", "w:tblBorders", "w:tblLayout", "w:tblCellMar", "w:tblLook")),
-              w=twips, type="dxa")
-    set_attrs(child(tblpr, "w:tblLayout", before=("w:tblCellMar", "w:tblLook")), type="fixed")
-    grid = table._tbl.tblGrid
-    for col, width in zip(grid.findall(qn("w:gridCol")), widths):
-        col.set(qn("w:w"), str(width))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths):
-            set_cell_width(cell, width)
-
-
-def set_table_jc(table, value: str = "center") -> None:
-    set_attrs(child(table._tbl.tblPr, "w:jc", before=("w:tblInd", "w:tblBorders", "w:tblLayout", "w:tblCellMar", "w:tblLook")),
-              val=value)
+def set_table_width(table, twips: int) -> None:
+    """The table's preferred width in twips (python-docx has no API for w:tblW)."""
+    set_attrs(child(table._tbl.tblPr, "w:tblW", before=("w:jc", "w:tblInd", "w:tblBorders", "w:tblLayout",
+                                                         "w:tblCellMar", "w:tblLook")), w=twips, type="dxa")
 
 
 def repeat_header(row) -> None:
@@ -208,11 +163,6 @@ def set_cell_margins(table, left: int = 85, right: int = 85) -> None:
         mar.append(element)
 
 
-def set_row_height(row, twips: int, rule: str = "exact") -> None:
-    trpr = row._tr.get_or_add_trPr()
-    set_attrs(child(trpr, "w:trHeight"), val=twips, hRule=rule)
-
-
 def frame_at_bottom(ppr, width: int) -> None:
     """Put a paragraph in a frame on the bottom edge of the type area (版记, GB/T 9704 7.4).
 
@@ -226,10 +176,3 @@ def set_border(ppr, edge: str, size: int, space: int = 1, color: str = "000000")
     order = ("w:top", "w:left", "w:bottom", "w:right", "w:between", "w:bar")
     element = child(bdr, f"w:{edge}", before=order[order.index(f"w:{edge}") + 1:])
     set_attrs(element, val="single", sz=size, space=space, color=color)
-
-
-def right_tab(ppr, position: int) -> None:
-    tabs = ppr_child(ppr, "w:tabs")
-    tab = OxmlElement("w:tab")
-    set_attrs(tab, val="right", pos=position)
-    tabs.append(tab)

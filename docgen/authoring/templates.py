@@ -15,13 +15,28 @@ import argparse
 from pathlib import Path
 from typing import Callable
 
-from ..documents.kinds import KINDS
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_TAB_ALIGNMENT
+from docx.shared import Twips
+
+from ..documents import kinds
 from ..geometry import TEXT_W
 from ..outputs import normalise_docx
 from ..render import TEMPLATE_DIR
 from . import layout, ooxml
 
 SEAL_ROW = 2600  # twips: a 42 mm seal is 2381 twips high
+
+
+def _widths(table, widths: list[int]) -> None:
+    """A fixed-layout table as wide as ``widths`` add up to, each column and cell set."""
+    ooxml.set_table_width(table, sum(widths))
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Twips(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Twips(width)
 
 
 class Builder:
@@ -60,8 +75,8 @@ class Builder:
         widths[-1] = TEXT_W - sum(widths[:-1])
         rows = (1 if header else 0) + 3
         table = self.doc.add_table(rows=rows, cols=len(columns))
-        ooxml.set_table_width(table, TEXT_W, widths)
-        ooxml.set_table_jc(table)
+        _widths(table, widths)
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
         ooxml.set_cell_margins(table)
         ooxml.set_table_borders(table, none=not borders)
         r = 0
@@ -75,7 +90,7 @@ class Builder:
         for cell, (_, _, body) in zip(table.rows[r + 1].cells, columns):
             style = "TableTextLeft" if body.startswith("<") else "TableText"
             self._cell(cell, body.lstrip("<"), style)
-            ooxml.set_cell_valign(cell)
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         self._cell(table.rows[r + 2].cells[0], "{%tr endfor %}", "TableText")
 
     def _cell(self, cell, text: str, style: str) -> None:
@@ -88,7 +103,7 @@ class Builder:
         """A borderless two-column block for signatures and seals."""
         half = TEXT_W // 2
         table = self.doc.add_table(rows=len(rows), cols=2)
-        ooxml.set_table_width(table, TEXT_W, [half, TEXT_W - half])
+        _widths(table, [half, TEXT_W - half])
         ooxml.set_table_borders(table, none=True)
         for row, (left, right) in zip(table.rows, rows):
             self._cell(row.cells[0], left, "SignTable")
@@ -98,13 +113,14 @@ class Builder:
         """Joint signers two to a row, each row one seal high, so seals never touch (GB/T 9704 7.3.5.1)."""
         half = TEXT_W // 2
         table = self.doc.add_table(rows=3, cols=2)
-        ooxml.set_table_width(table, TEXT_W, [half, TEXT_W - half])
+        _widths(table, [half, TEXT_W - half])
         ooxml.set_table_borders(table, none=True)
         self._cell(table.rows[0].cells[0], "{%tr for row in signer_rows %}", "SignTable")
-        ooxml.set_row_height(table.rows[1], SEAL_ROW)
+        table.rows[1].height = Twips(SEAL_ROW)
+        table.rows[1].height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
         for cell, key in zip(table.rows[1].cells, ("left", "right")):
             self._cell(cell, "{{ row." + key + " }}", "TableSigner")
-            ooxml.set_cell_valign(cell, "bottom")
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
         self._cell(table.rows[2].cells[0], "{%tr endfor %}", "SignTable")
 
     def bytes(self) -> bytes:
@@ -238,7 +254,7 @@ def colophon(b: Builder) -> None:
         if top:
             ooxml.set_border(ppr, "top", top)
         ooxml.set_border(ppr, "bottom", bottom)
-        ooxml.right_tab(ppr, TEXT_W - 280)
+        para.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - 280), WD_TAB_ALIGNMENT.RIGHT)
 
     b.tag("if cc")
     line("抄送：{{ cc }}。", 8, 6)
@@ -310,7 +326,7 @@ def agreement() -> Builder:
     b.blank()
     table = b.doc.add_table(rows=3, cols=2)
     half = TEXT_W // 2
-    ooxml.set_table_width(table, TEXT_W, [half, TEXT_W - half])
+    _widths(table, [half, TEXT_W - half])
     ooxml.set_table_borders(table, none=True)
     b._cell(table.rows[0].cells[0], "{%tr for bu in confirm_rows %}", "SignTable")
     b._cell(table.rows[1].cells[0], "{{ bu.left }}", "SignTable")
@@ -464,7 +480,7 @@ def build_all(out: Path) -> dict[str, bytes]:
     """Every template the kinds declare, written to ``out``."""
     out.mkdir(parents=True, exist_ok=True)
     built = {}
-    for name in sorted({k.template for k in KINDS}):
+    for name in sorted({k.template for k in kinds.KINDS}):
         data = builder(name)().bytes()
         (out / name).write_bytes(data)
         built[name] = data

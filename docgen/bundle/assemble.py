@@ -146,10 +146,10 @@ def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> A
             writer.add_page(body.pages[k])
         end = len(writer.pages) - 1
         writer.set_page_label(start, end, style="/D", prefix=f"{index}-", start=1)
-        mark = writer.add_outline_item(part.title, start)
+        mark = writer.add_outline_item(title=part.title, page_number=start)
         for k, page_no in enumerate(part.attachment_pages):
             label = part.attachments[k] if k < len(part.attachments) else f"附件{k + 1}"
-            writer.add_outline_item(label, start + page_no - part.first, parent=mark)
+            writer.add_outline_item(title=label, page_number=start + page_no - part.first, parent=mark)
         stamper.stamp(part, start, text)
         if options.duplex and part.pages % 2:
             writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
