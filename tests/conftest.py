@@ -1,40 +1,54 @@
+"""Fixtures: programme folders to write into, one converter pool for the whole session, and
+the outputs of data/ made once and read by many tests."""
 from __future__ import annotations
 
+import contextlib
 import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT / "data"
+from docgen import pipeline
+from docgen.convert import Pool
+from tests.helpers import DATA, MINI_PAIRING, MINI_PROGRAMME, run
 
-MINI_PROGRAMME = """\
-title: 测试县结对帮扶工作方案
-bureau:
-  name: 测试县教育局
-  doc_code: 测教字
-  contact: {name: 张某某, phone: "1234567"}
-cycle:
-  start: 2022-09-01
-notices:
-  - id: issue-plan
-    doc_no: 测教字〔2022〕5号
-    date: 2022-10-10
-    title: 关于印发《测试县结对帮扶工作方案》的通知
-    addressees: [各学校]
-    body: [现将方案印发给你们。]
-"""
 
-MINI_PAIRING = """\
-county: 测试县
-supporter:
-  name: 甲中学
-  lead: {name: 王某某, position: 校长}
-recipients:
-  - name: 乙中学
-  - name: 丙中学
-"""
+def has_libreoffice() -> bool:
+    return any(Path(p).exists() for p in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"))
+
+
+needs_libreoffice = pytest.mark.skipif(not has_libreoffice(), reason="LibreOffice is installed by scripts/setup.sh")
+
+
+@pytest.fixture(scope="session")
+def converters():
+    """The session's converter pool (two warm LibreOffice processes), started on first use."""
+    if not has_libreoffice():
+        yield None
+        return
+    pool = Pool(jobs=2, timeout=120)
+    yield pool
+    pool.close()
+
+
+def reusing(pool: Pool):
+    """A stand-in for ``pipeline.open_pool`` that hands out ``pool`` and leaves it open."""
+
+    @contextlib.contextmanager
+    def open_pool(jobs, timeout):
+        pool.timeout = timeout
+        yield pool
+
+    return open_pool
+
+
+@pytest.fixture(autouse=True)
+def shared_pool(converters, monkeypatch):
+    """Every run of the pipeline in a test converts with the session's pool, warm from the
+    first conversion on, instead of starting LibreOffice anew."""
+    if converters is not None:
+        monkeypatch.setattr(pipeline, "open_pool", reusing(converters))
 
 
 @pytest.fixture
@@ -66,3 +80,25 @@ def example_copy(tmp_path):
         return target
 
     return copy
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """Every Word file of data/, made once (docgen build data)."""
+    out = tmp_path_factory.mktemp("built")
+    result = run("build", "data", "-o", out)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@pytest.fixture(scope="session")
+def gaotai_bundles(tmp_path_factory, converters):
+    """The bundles of data/gaotai-2020, made once: (bundles folder, what the command printed)."""
+    if converters is None:
+        pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    out = tmp_path_factory.mktemp("bundles")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "open_pool", reusing(converters))
+        result = run("bundle", "data/gaotai-2020", "-o", out)
+    assert result.returncode == 0, result.stderr
+    return out / "gaotai-2020" / "bundles", result.stdout

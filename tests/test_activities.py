@@ -1,10 +1,7 @@
 """Activity records: counts, rubric points, the summary and the roll-up follow the records."""
 from __future__ import annotations
 
-import re
 import shutil
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -16,14 +13,7 @@ from openpyxl import Workbook, load_workbook
 from docgen.activities.counting import count
 from docgen.activities.scoring import score
 from docgen.load import load_programme
-from tests.conftest import DATA, ROOT
-from tests.docx_props import all_text
-
-LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+)  (?P<field>\S+)  (?P<msg>.+)$")
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "docgen", *args], cwd=ROOT, capture_output=True, text=True)
+from tests.helpers import DATA, PROBLEM_LINE, all_text, run
 
 
 @pytest.fixture
@@ -138,7 +128,7 @@ def test_bad_records_are_explained(gaotai, change, field, words):
     edit_log(gaotai, "sanzhong", lambda data: change(data["records"][0]))
     problems = [str(p) for p in load_programme(gaotai).problems]
     assert len(problems) == 1, problems
-    m = LINE.match(problems[0])
+    m = PROBLEM_LINE.match(problems[0])
     assert m and m["file"].endswith("activities/2020/sanzhong.yaml")
     assert m["field"] == f"records[0].{field}" and words in m["msg"]
 

@@ -2,29 +2,13 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
-import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from tests.conftest import ROOT
-from tests.docx_props import all_text, effective_ppr, effective_run
-
-
-def run(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "docgen", *args], cwd=ROOT, capture_output=True, text=True, env=env)
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("out")
-    result = run("build", "data", "-o", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+from tests.helpers import all_text, effective_ppr, effective_run, run
 
 
 def docs(folder: Path, pattern: str) -> list[Path]:
@@ -181,9 +165,7 @@ def test_same_input_gives_same_bytes(tmp_path):
 
 
 def test_source_date_epoch_is_honoured(tmp_path):
-    import os
-
-    env = dict(os.environ, SOURCE_DATE_EPOCH="1700000000")
+    env = {"SOURCE_DATE_EPOCH": "1700000000"}
     assert run("build", "data/gaotai-2020", "-o", str(tmp_path), "-k", "agreement", "-p", "sanzhong", env=env).returncode == 0
     path = next(tmp_path.rglob("*.docx"))
     core = zipfile.ZipFile(path).read("docProps/core.xml").decode()

@@ -2,18 +2,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import jsonschema
 import yaml
 
 from docgen.load.yaml_source import read
-from tests.conftest import DATA, MINI_PAIRING, ROOT
-
-
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "docgen", *args], cwd=cwd, capture_output=True, text=True)
+from tests.helpers import DATA, MINI_PAIRING, run
 
 
 def test_validate_examples_exit_zero():

@@ -6,9 +6,7 @@ import re
 import pytest
 
 from docgen.load import load_programme
-from tests.conftest import MINI_PAIRING, MINI_PROGRAMME
-
-LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+)  (?P<field>\S+)  (?P<msg>.+)$")
+from tests.helpers import DATA, MINI_PAIRING, MINI_PROGRAMME, PROBLEM_LINE
 
 
 def problems_of(root):
@@ -19,14 +17,12 @@ def problems_of(root):
 def only(root):
     lines, _ = problems_of(root)
     assert len(lines) == 1, lines
-    match = LINE.match(lines[0])
+    match = PROBLEM_LINE.match(lines[0])
     assert match, lines[0]
     return match
 
 
 def test_examples_are_valid_and_complete():
-    from tests.conftest import DATA
-
     yichun = load_programme(DATA / "yichun-2022")
     gaotai = load_programme(DATA / "gaotai-2020")
     assert yichun.problems == [] and gaotai.problems == []

@@ -2,18 +2,11 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 import zipfile
 
 from docx import Document
 
-from tests.conftest import MINI_PAIRING, MINI_PROGRAMME, ROOT
-from tests.docx_props import all_text
-
-
-def run(*args):
-    return subprocess.run([sys.executable, "-m", "docgen", *args], cwd=ROOT, capture_output=True, text=True)
+from tests.helpers import MINI_PAIRING, MINI_PROGRAMME, ROOT, all_text, run
 
 
 def test_special_characters_come_out_literally(make_programme, tmp_path):

@@ -6,7 +6,7 @@ import sys
 
 from PIL import Image, ImageChops, ImageStat
 
-from tests.conftest import DATA, ROOT
+from tests.helpers import DATA, ROOT
 
 
 def test_committed_sample_seals_are_what_the_script_draws(tmp_path):

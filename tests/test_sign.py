@@ -3,9 +3,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 from cryptography import x509
@@ -14,9 +11,10 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
-from tests.conftest import ROOT
+from tests.conftest import needs_libreoffice
+from tests.helpers import run
 
-pytestmark = pytest.mark.skipif(not os.path.exists("/usr/bin/soffice"), reason="LibreOffice is installed by scripts/setup.sh")
+pytestmark = needs_libreoffice
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +56,8 @@ def _validate(path, pem):
 def test_signed_bundle_validates_and_a_modified_copy_fails(certificate, tmp_path):
     p12, pem = certificate
     out = tmp_path / "out"
-    result = subprocess.run([sys.executable, "-m", "docgen", "bundle", "data/gaotai-2020", "-o", str(out),
-                             "-p", "sanzhong", "--sign", str(p12)], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, "DOCGEN_SIGN_PASSWORD": "secret"})
+    result = run("bundle", "data/gaotai-2020", "-o", out, "-p", "sanzhong", "--sign", p12,
+                 env={"DOCGEN_SIGN_PASSWORD": "secret"})
     assert result.returncode == 0, result.stderr
     folder = out / "gaotai-2020" / "bundles" / "sanzhong"
     pdf = next(folder.glob("报送材料_*.pdf"))
@@ -77,8 +74,6 @@ def test_signed_bundle_validates_and_a_modified_copy_fails(certificate, tmp_path
 
 def test_wrong_password_is_explained(certificate, tmp_path):
     p12, _ = certificate
-    result = subprocess.run([sys.executable, "-m", "docgen", "bundle", "data/gaotai-2020", "-o", str(tmp_path),
-                             "-p", "sanzhong", "--sign", str(p12), "--sign-password", "wrong"],
-                            cwd=ROOT, capture_output=True, text=True)
+    result = run("bundle", "data/gaotai-2020", "-o", tmp_path, "-p", "sanzhong", "--sign", p12, "--sign-password", "wrong")
     assert result.returncode == 6 and "密码错误" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "gaotai-2020").exists()  # failed before doing any work

@@ -2,19 +2,16 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 
 from docx import Document
 
 from docgen.authoring.check import check_dir, check_template
-from tests.conftest import ROOT
+from docgen.authoring.templates import build_all
+from tests.helpers import ROOT, run
 
 
 def test_committed_templates_are_what_the_script_builds(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "docgen.authoring.templates", "--out", str(tmp_path)],
-                            capture_output=True, text=True, cwd=ROOT)
-    assert result.returncode == 0, result.stderr
+    build_all(tmp_path)
     built = sorted(p.name for p in tmp_path.glob("*.docx"))
     committed = sorted(p.name for p in (ROOT / "templates").glob("*.docx"))
     assert built == committed
@@ -76,6 +73,5 @@ def test_broken_tag_is_reported(tmp_path):
 def test_cli_check_exit_code(tmp_path):
     path = _copy(tmp_path)
     _append_runs(path, ["{{ nothing_here }}"])
-    result = subprocess.run([sys.executable, "-m", "docgen", "templates", "check", str(tmp_path)], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = run("templates", "check", tmp_path)
     assert result.returncode == 3 and "nothing_here" in result.stderr

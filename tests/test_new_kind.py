@@ -1,0 +1,85 @@
+"""Adding a document kind is one declaration, one context function and one template: a kind
+added here (典型案例, one per pairing, signed by its schools) is built, bundled in its place
+and checked like the others, and is gone again when the declaration is."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from docx import Document
+
+from docgen.authoring.templates import Builder
+from docgen.documents import kinds
+from docgen.documents.kinds import Kind
+from docgen.documents.scope import Per, Scope
+from docgen.documents.signers import pairing_signers
+from docgen.documents.typography import split_title
+from docgen.documents.wording import pairing_names, signer_rows
+from tests.conftest import needs_libreoffice
+from tests.helpers import ROOT, all_text, run
+
+
+def case_study(scope: Scope) -> dict:
+    """The one context function."""
+    pairing = scope.pairing
+    return {"title_lines": split_title(f"{pairing_names(pairing)}结对帮扶典型案例"),
+            "paragraphs": [f"{pairing.supporter.name}围绕“{pairing.key_target or '学校管理'}”开展帮扶。"],
+            "signer_rows": signer_rows([pairing.supporter.name] + [r.name for r in pairing.recipients]),
+            "date": pairing.signed_on}
+
+
+CASE_STUDY = Kind("case_study", "case_study", "典型案例", "case_study.docx", Per.pairing, case_study,
+                  lambda s: f"典型案例_{pairing_names(s.pairing)}", pairing_signers, bundle_place=6)
+
+
+@pytest.fixture
+def templates(tmp_path):
+    """The shipped templates plus the new kind's one template."""
+    folder = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", folder)
+    b = Builder("典型案例")
+    b.loop("for line in title_lines", "{{ line }}", "DocTitle")
+    b.blank()
+    b.loop("for para in paragraphs", "{{ para }}")
+    b.signer_table()
+    b.p("{{ date|cn_date(blank=True) }}", "SignDate")
+    (folder / "case_study.docx").write_bytes(b.bytes())
+    return folder
+
+
+@pytest.fixture
+def declared(monkeypatch):
+    """The one declaration, for this test only."""
+    monkeypatch.setattr(kinds, "KINDS", [*kinds.KINDS, CASE_STUDY])
+
+
+def test_a_new_kind_is_built_checked_and_known_to_the_cli(templates, declared, tmp_path):
+    out = tmp_path / "out"
+    result = run("build", "data/gaotai-2020", "-o", out, "-k", "case_study", "-t", templates)
+    assert result.returncode == 0, result.stderr
+    made = sorted(out.rglob("典型案例_*.docx"))
+    assert len(made) == 6  # one per pairing of 高台
+    text = all_text(Document(str(out / "gaotai-2020" / "chengguan" / made[0].name)))
+    assert "结对帮扶典型案例" in text and "城关初中" in text
+    checked = run("templates", "check", templates)
+    assert checked.returncode == 0 and "9 个模板" in checked.stdout, checked.stderr
+
+
+@needs_libreoffice
+def test_a_new_kind_takes_its_place_in_the_bundle(templates, declared, tmp_path):
+    out = tmp_path / "out"
+    result = run("bundle", "data/gaotai-2020", "-o", out, "-p", "sanzhong", "-t", templates)
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((out / "gaotai-2020" / "bundles" / "sanzhong" / "manifest.json").read_text("utf-8"))
+    titles = [d["title"] for d in manifest["pdf"]["documents"]]
+    assert titles[-1].startswith("典型案例") and titles[-2].startswith("年度工作总结")
+    assert any(s["document"] == titles[-1] and s["party"] == "高台三中" for s in manifest["seals"])
+
+
+def test_without_its_declaration_the_kind_is_unknown(templates):
+    assert "case_study" not in kinds.choices()
+    result = run("build", "-k", "case_study")
+    assert result.returncode == 2 and "case_study" in result.stderr
+    checked = run("templates", "check", templates)  # its template is used by no kind
+    assert checked.returncode == 3 and "case_study.docx" in checked.stderr
