@@ -80,3 +80,31 @@ def test_unknown_kind_and_pairing_are_usage_errors():
     assert bad_kind.returncode == 2 and "agreement" in bad_kind.stderr
     bad_pairing = run("build", "-p", "nope")
     assert bad_pairing.returncode == 2 and "找不到结对" in bad_pairing.stderr
+
+
+def test_preamble_from_policy_basis_and_short_names(make_programme, tmp_path):
+    """What the fields promise: the plan's opening cites the policy basis when no preamble is
+    written; the bureau's short name follows its full name; a school's short name names files."""
+    programme = MINI_PROGRAMME.replace("  doc_code: 测教字\n", "  doc_code: 测教字\n  short_name: 测试县教育局简称\n") + """\
+policy_basis:
+  - {title: 关于开展结对帮扶工作的通知, issuer: 某省教育厅, doc_no: 某教函〔2022〕7号}
+  - {title: 关于加强县域普通高中建设的意见, issuer: 某市人民政府}
+"""
+    pairing = MINI_PAIRING.replace("  - name: 乙中学\n", "  - name: 测试县第一百二十中学九年一贯制学校\n    short_name: 一百二十中\n")
+    out = tmp_path / "out"
+    assert run("build", make_programme(programme, {"p1": pairing}), "-o", out).returncode == 0
+    plan = all_text(Document(str(next(out.rglob("实施方案_测试县结对帮扶工作方案.docx")))))
+    assert ("根据某省教育厅《关于开展结对帮扶工作的通知》（某教函〔2022〕7号）、某市人民政府《关于加强县域普通高中建设的意见》"
+            "等文件精神，结合实际，制定本方案。") in plan
+    agreement = out / "prog" / "p1" / "协议书_甲中学—一百二十中.docx"
+    assert agreement.exists()
+    text = all_text(Document(str(agreement)))
+    assert "根据测试县教育局《" in text and "测试县教育局简称按照有关考核办法" in text
+
+
+def test_no_preamble_without_data(make_programme, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", make_programme(), "-o", out, "-k", "programme_plan").returncode == 0
+    doc = Document(str(next(out.rglob("实施方案_*.docx"))))
+    texts = [p.text for p in doc.paragraphs if p.text.strip()]
+    assert not any("制定本方案" in t for t in texts)  # nothing invented: no basis, no opening

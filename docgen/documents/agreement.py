@@ -34,7 +34,8 @@ def agreement(scope: Scope) -> dict:
         "duties_a": duties_a,
         "duties_b": duties_b,
         "report_rule": report_rule(prog),
-        "assessment": f"{prog.bureau.name}按照{rubric}对双方进行捆绑考核，结果纳入学校年度考核。",
+        # the bureau was named in full in the basis above; from here on its short name (规范化简称)
+        "assessment": f"{prog.bureau.short_name or prog.bureau.name}按照{rubric}对双方进行捆绑考核，结果纳入学校年度考核。",
         "dispute_bureau": bureaus[-1] if len(bureaus) == 1 else "双方主管教育行政部门共同",
         "copies": 2 + len(bureaus),
         "filing": f"报{filing}备案各一份" if len(bureaus) > 1 else f"报{filing}备案一份",

@@ -12,7 +12,7 @@ from typing import Callable
 from . import agreement, cover, letters, notice, plan, report, summary
 from .scope import Per, Scope
 from .signers import Signer, agreement_signers, letter_signers, no_signers, notice_signers, pairing_signers
-from .wording import pairing_names
+from .wording import pairing_names, short
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ KINDS: list[Kind] = [
     Kind("pairing_plan", "plan", "结对帮扶实施方案", "plan.docx", Per.pairing, plan.pairing_plan,
          lambda s: f"实施方案_{pairing_names(s.pairing)}", pairing_signers, bundle_place=1),
     Kind("agreement", "agreement", "结对帮扶协议书", "agreement.docx", Per.pair, agreement.agreement,
-         lambda s: f"协议书_{s.pair.supporter.name}—{s.pair.recipient.name}", agreement_signers, bundle_place=2),
+         lambda s: f"协议书_{short(s.pair.supporter)}—{short(s.pair.recipient)}", agreement_signers, bundle_place=2),
     Kind("management_letter", "letter", "管理帮扶责任书", "management_letter.docx", Per.manager_pair,
          letters.management_letter,
          lambda s: f"管理帮扶责任书_{s.manager_pair.supporter.name}—{s.manager_pair.recipient.name}",

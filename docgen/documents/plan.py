@@ -7,7 +7,16 @@ from ..text import cn_date, cn_num, number
 from . import attachments
 from .scope import Scope
 from .typography import split_title
-from .wording import basis_sentence, commitment_text, pairing_names, person, recipients_text, report_rule, signer_rows
+from .wording import (
+    basis_sentence,
+    commitment_text,
+    pairing_names,
+    person,
+    policy_sentence,
+    recipients_text,
+    report_rule,
+    signer_rows,
+)
 
 
 def _section(title: str, paragraphs: list[str] | None = None, subsections: list[dict] | None = None) -> dict:
@@ -44,7 +53,7 @@ def programme_plan_body(scope: Scope, wanted: list[Attachment] | None = None) ->
     """The plan's title and sections, and its attachments (the notice's, or the plan's own)."""
     prog = scope.programme
     cyc = prog.cycle
-    preamble = prog.preamble or (basis_sentence(prog) + "，结合实际，制定本方案。")
+    preamble = prog.preamble or policy_sentence(prog)
     secs = []
     if prog.guiding_idea:
         secs.append(_section("指导思想", prog.guiding_idea))
@@ -77,7 +86,7 @@ def programme_plan_body(scope: Scope, wanted: list[Attachment] | None = None) ->
     if safeguards:
         secs.append(_section("保障措施", [], safeguards))
     atts = attachments.programme_attachments(scope, _own_attachments(prog) if wanted is None else wanted)
-    return {"title_lines": split_title(prog.title), "preamble": [preamble], "sections": secs}, atts
+    return {"title_lines": split_title(prog.title), "preamble": [preamble] if preamble else [], "sections": secs}, atts
 
 
 def programme_plan(scope: Scope) -> dict:

@@ -18,6 +18,19 @@ def person(p) -> str:
     return f"{p.name}（{p.position}）" if getattr(p, "position", "") else p.name
 
 
+def policy_sentence(prog: Programme) -> str:
+    """根据《…》（…号）、《…》等文件精神，结合实际，制定本方案。 — or "" without a policy basis."""
+    if not prog.policy_basis:
+        return ""
+    refs = [f"{d.issuer}《{d.title}》" + (f"（{d.doc_no}）" if d.doc_no else "") for d in prog.policy_basis]
+    return f"根据{'、'.join(refs)}{'等文件' if len(refs) > 1 else ''}精神，结合实际，制定本方案。"
+
+
+def short(school: School) -> str:
+    """A school as a file name names it: its short name if it has one."""
+    return school.short_name or school.name
+
+
 def recipients_text(pairing: Pairing) -> str:
     return join([r.full_name for r in pairing.recipients])
 

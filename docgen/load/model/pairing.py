@@ -20,6 +20,7 @@ class School(Strict):
     name: Text
     """全称, e.g. 万载县第二中学"""
     short_name: OptText = ""
+    """简称，用于文件名（全称很长时，文件名更短、更好找）"""
     county: OptText = ""
     """所属县市区；不写则同结对的县市区"""
     bureau: OptText = ""

@@ -16,7 +16,7 @@ class Bureau(Strict):
     name: Text
     """全称, e.g. 宜春市教育体育局"""
     short_name: OptText = ""
-    """规范化简称, e.g. 宜春市教体局"""
+    """规范化简称, e.g. 宜春市教体局；文书中第一次提到时用全称，此后用简称"""
     doc_code: OptText = ""
     """发文字号中的机关代字, e.g. 宜教体字；写了就会检查通知文号是否以它开头"""
     issuer_mark: OptText = ""
@@ -237,8 +237,9 @@ class Programme(Strict):
     stage: OptText = ""
     """学段, e.g. 普通高中"""
     preamble: OptText = ""
-    """开头段（目的和依据），不写则按政策依据自动生成"""
+    """开头段（目的和依据）；不写则由政策依据（policy_basis）生成，两者都没有则不印开头段"""
     policy_basis: list[PolicyDoc] = []
+    """政策依据：方案依据的上级文件"""
     guiding_idea: list[Text] = []
     """指导思想"""
     goals: Goals | None = None
