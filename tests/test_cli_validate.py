@@ -93,3 +93,21 @@ def test_new_pairing_skeleton_guides_the_clerk(make_programme):
     assert run("validate", str(root)).returncode == 0
     again = run("new", "pairing", "p9", "-p", str(root))
     assert again.returncode == 2 and "已存在" in again.stderr
+
+
+def test_the_installed_program_runs():
+    """The one place a subprocess is the point: docgen starts as a program of its own."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "docgen", "--version"], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.startswith("docgen ")
+
+
+def test_the_benchmark_specimen_is_a_valid_programme(tmp_path):
+    from docgen.authoring.specimen import write_specimen
+    from docgen.load import load_programme
+
+    root = write_specimen(tmp_path / "specimen", pairings=3, seal_png=DATA / "gaotai-2020" / "seals" / "sample-school.png")
+    loaded = load_programme(root)
+    assert loaded.problems == [] and len(loaded.pairings) == 3 and loaded.activities
