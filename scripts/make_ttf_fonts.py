@@ -1,6 +1,8 @@
-"""Converts the Fandol fonts (OpenType with CFF outlines) to TrueType, for the PDF converter.
+"""Converts the Fandol fonts (OpenType with CFF outlines) to TrueType, for the PDF converter,
+and writes the fall-back faces without the characters they claim but draw blank.
 
     python scripts/make_ttf_fonts.py SOURCE_DIR TARGET_DIR
+    python scripts/make_ttf_fonts.py --fallbacks TARGET_DIR
 
 LibreOffice embeds CFF fonts in a PDF by turning them into Type 1 programs numbered with a
 counter that runs on across every document one converter process exports, so a document's
@@ -57,7 +59,43 @@ def to_truetype(source: Path, target: Path) -> str:
     return target.name
 
 
+FALLBACKS = [("/usr/share/fonts/truetype/arphic/uming.ttc", 0, "ARPLUMingCN.ttf"),
+             ("/usr/share/fonts/truetype/arphic/ukai.ttc", 0, "ARPLUKaiCN.ttf"),
+             ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0, "WenQuanYiZenHei.ttf")]
+"""Faces of wide coverage the converter falls back on for characters the Fandol faces lack."""
+
+
+def without_blanks(source: str, index: int, target: Path) -> str:
+    """One face of a collection, minus the characters its cmap lists but whose glyph is empty
+    (AR PL UKai maps 䶮 and 46 other characters to nothing): the converter then takes the
+    next face that really draws them, and a PDF never shows a blank where a name has a
+    character."""
+    from fontTools.ttLib import TTCollection
+
+    font = TTCollection(source).fonts[index]
+    glyf = font["glyf"]
+    for table in font["cmap"].tables:
+        if not table.isUnicode():
+            continue
+        for code, glyph in list(table.cmap.items()):
+            if code > 0x2FFF and chr(code).isprintable() and not chr(code).isspace() \
+                    and glyf[glyph].numberOfContours == 0:
+                del table.cmap[code]
+    tmp = target.with_suffix(".tmp")
+    font.save(tmp)
+    tmp.replace(target)
+    return target.name
+
+
 def main() -> None:
+    if sys.argv[1] == "--fallbacks":
+        target = Path(sys.argv[2])
+        target.mkdir(parents=True, exist_ok=True)
+        todo = [(src, i, target / name) for src, i, name in FALLBACKS if not (target / name).exists()]
+        with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
+            for name in pool.map(without_blanks, *zip(*todo)) if todo else []:
+                print(f"   {name}")
+        return
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
     target.mkdir(parents=True, exist_ok=True)
     todo = [(source / f"{face}.otf", target / f"{face}.ttf") for face in FACES if not (target / f"{face}.ttf").exists()]

@@ -46,3 +46,10 @@ if [ ! -f "$fandol/FandolSong-Bold.ttf" ]; then
     rm -rf "$tmp"
     fc-cache -f >/dev/null
 fi
+# The converter's fall-backs for rare characters, without the ones they draw blank.
+fallback=/usr/local/share/fonts/docgen-fallback
+if [ ! -f "$fallback/WenQuanYiZenHei.ttf" ]; then
+    echo "== 准备生僻字备用字体到 $fallback（约半分钟）"
+    .venv/bin/python scripts/make_ttf_fonts.py --fallbacks "$fallback"
+    fc-cache -f >/dev/null
+fi
