@@ -8,7 +8,16 @@ from pathlib import Path
 import click
 
 from . import __version__, pipeline
-from .errors import DocgenError, InputError, Problem, RenderError, UsageError, display_path
+from .errors import (
+    DocgenError,
+    InputError,
+    PreflightFailed,
+    Problem,
+    RenderError,
+    Unfinished,
+    UsageError,
+    display_path,
+)
 from .load import PAIRINGS_DIR, Loaded, find_programmes
 
 _HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
@@ -168,7 +177,26 @@ def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") ->
         _fail(InputError(outcome.problems))
     if outcome.failures:
         _fail(RenderError(outcome.failures))
+    unfinished = [(display_path(b.spec.folder / d["word"]), d["gaps"]) for b in outcome.bundles for d in b.drafts]
+    if unfinished:
+        _fail(Unfinished(unfinished))
+    _preflight(outcome.preflight_findings())
     click.echo(f"完成：共 {written} {noun}。")
+
+
+def _preflight(findings: list[tuple[str, str, int, str, str, bool]]) -> None:
+    """Warnings are summed up, one line per file and rule; failures end the command (exit 8)."""
+    warned: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    for file, document, _, rule, what, warning in findings:
+        if warning:
+            warned.setdefault((file, rule), []).append((document, what))
+    for (file, rule), items in warned.items():
+        document, what = items[0]
+        more = f"（另有 {len(items) - 1} 个文件同样）" if len(items) > 1 else ""
+        click.echo(f"提示：{file}：{document}【{rule}】{what}{more}", err=True)
+    failures = [f[:5] for f in findings if not f[5]]
+    if failures:
+        _fail(PreflightFailed(failures))
 
 
 def _describe(report) -> list[str]:
@@ -231,6 +259,34 @@ def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: 
         click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
     if not outcome.reports:
         click.echo("没有活动记录，未生成汇总（活动记录放在 activities/<年度>/<结对标识>.yaml）。")
+
+
+@cli.command("check-pdf", context_settings=CONTEXT,
+             help="按 GB/T 9704 检查 PDF：纸张和版心、正文字号和行距、页码、标题和层次标题字体、版头和版记、字体、"
+                  "空白页、只有签署的页、页末孤立的标题、跨页只剩一行的表格、图和图题、印章位置和图片、已盖章文件中的草稿。"
+                  "报送包的 PDF 按其 manifest.json 逐个文件检查。")
+@click.argument("paths", metavar="FILE|DIR...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def check_pdf(paths: tuple[Path, ...]) -> None:
+    from .preflight.check import check_file
+
+    files = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(path.rglob("*.pdf"))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"找不到 {display_path(path)}")
+    if not files:
+        raise UsageError("没有找到 PDF 文件")
+    findings, documents = [], 0
+    for file in files:
+        for result in check_file(file):
+            documents += 1
+            findings += [(display_path(file), result.document, f.page, f.rule, f.detail, f.warning) for f in result.findings]
+    _preflight(findings)
+    click.echo(f"已检查 {len(files)} 个 PDF（{documents} 个文件），全部符合。")
 
 
 @cli.group("import", context_settings=CONTEXT, help="从表格导入数据。")

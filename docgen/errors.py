@@ -10,6 +10,8 @@ without a traceback (``cli.main`` does). The exit code tells scripts what went w
  4    some documents or bundles could not be produced (the rest were)
  5    LibreOffice is missing
  6    the signing certificate cannot be used
+ 7    bundles were written, but some documents still hold drafts or blanks and are unsealed
+ 8    a PDF fails a GB/T 9704 rule of the preflight
 ====  ==========================================================
 """
 from __future__ import annotations
@@ -105,6 +107,59 @@ class RenderError(DocgenError):
         out = [f"以下 {len(self.failures)} 个{self.what}（其余已正常写出）："]
         out += [f"  {name}：{why}" for name, why in self.failures]
         return out
+
+
+class Unfinished(DocgenError):
+    """Bundled documents that still hold draft text or blanks to fill in: they were written
+    but not sealed (a document with a draft or a placeholder is never sealed)."""
+
+    exit_code = 7
+
+    def __init__(self, documents: list[tuple[str, list[str]]]):
+        self.documents = documents
+        super().__init__(f"{len(documents)} 个文件尚未完成，未盖章")
+
+    def lines(self) -> list[str]:
+        out = [f"以下 {len(self.documents)} 个文件仍有草稿或待填写的内容，报送材料中未盖章（填写后重新生成）："]
+        for name, gaps in self.documents:
+            out.append(f"  {name}：")
+            out += [f"    待填写：{gap}" for gap in gaps]
+        return out
+
+
+class PreflightFailed(DocgenError):
+    """PDFs that break GB/T 9704 rules, measured on the PDF: (file, document, page, rule, what)."""
+
+    exit_code = 8
+    SHOWN = 60
+    """Lines listed; the rest are counted (a bundle's manifest.json holds them all)."""
+
+    def __init__(self, findings: list[tuple[str, str, int, str, str]]):
+        self.findings = findings
+        super().__init__(f"{len(findings)} 处不符合 GB/T 9704")
+
+    def lines(self) -> list[str]:
+        out = [f"PDF 检查发现 {len(self.findings)} 处不符合 GB/T 9704 或报送要求："]
+        grouped = finding_lines(self.findings)
+        out += grouped[:self.SHOWN]
+        if len(grouped) > self.SHOWN:
+            out.append(f"  ……另有 {len(grouped) - self.SHOWN} 条未列出（报送包的 manifest.json 中 preflight 一项列有全部）")
+        return out
+
+
+def finding_lines(findings: list[tuple[str, str, int, str, str]]) -> list[str]:
+    """Findings one line per file, document, rule and detail, with the pages they are on."""
+    pages: dict[tuple[str, str, str, str], list[int]] = {}
+    for file, document, page, rule, what in findings:
+        pages.setdefault((file, document, rule, what), []).append(page)
+    out, last = [], None
+    for (file, document, rule, what), on in pages.items():
+        if file != last:
+            out.append(f"  {file}：")
+            last = file
+        where = "全文" if on == [0] else "第" + "、".join(str(p) for p in sorted(set(on))) + "页"
+        out.append(f"    {document} {where}【{rule}】{what}")
+    return out
 
 
 class ConverterMissing(DocgenError):

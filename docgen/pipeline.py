@@ -22,6 +22,8 @@ from .documents.scope import Scope, Selection
 from .errors import DocgenError, Problem, UsageError, display_path
 from .load import Loaded, load_all, load_strict
 from .outputs import write_atomic
+from .preflight.check import Result, check, pages_of
+from .preflight.rules import Document, Finding
 from .render import TEMPLATE_DIR, Renderer
 
 
@@ -53,8 +55,20 @@ class Outcome:
     failures: list[tuple[str, str]] = field(default_factory=list)
     render_seconds: float = 0.0
     convert_seconds: float = 0.0
+    preflight_seconds: float = 0.0
+    """Of ``build --pdf``: checking the PDFs, summed (done beside the conversions, in their threads)."""
     timings: Timings = field(default_factory=Timings)
     """The bundle stage's parts."""
+    preflight: list[tuple[Path, Result]] = field(default_factory=list)
+    """The preflight's results, per PDF and document."""
+
+    def preflight_findings(self) -> list[tuple[str, str, int, str, str, bool]]:
+        """Every finding as (file, document, page, rule, what, warning), bundles included."""
+        out = [(display_path(path), r.document, f.page, f.rule, f.detail, f.warning)
+               for path, r in self.preflight for f in r.findings]
+        out += [(display_path(b.pdf), r.document, f.page, f.rule, f.detail, f.warning)
+                for b in self.bundles for r in b.preflight for f in r.findings]
+        return out
 
     @property
     def problems(self) -> list[Problem]:
@@ -143,14 +157,31 @@ def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple
                                template_dir=template_dir, listener=listener)
     if pdf and outcome.documents:
         started = time.perf_counter()
+        checked: dict[int, tuple[list[Result], float]] = {}
+
+        def preflight(i: int, result) -> None:  # in the converter's thread, while LibreOffice works on
+            if result.ok:
+                began = time.perf_counter()
+                job, context = outcome.documents[i]
+                title = job.kind.heading(job.scope, context)
+                try:
+                    found = check([Document(title, pages_of(result.dst), job.kind.family)])
+                except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash
+                    found = [Result(title, [Finding("读取", 0, f"无法读取 PDF（{exc}）")])]
+                checked[i] = (found, time.perf_counter() - began)
+
         with open_pool(jobs, timeout) as pool:
             docs = [job.path for job, _ in outcome.documents]
-            for result in pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs]):
-                if result.ok:
-                    outcome.pdfs.append(result.dst)
-                else:
-                    result.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
-                    outcome.failures.append((display_path(result.src), result.error))
+            results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
+        for i, result in enumerate(results):
+            if not result.ok:
+                result.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
+                outcome.failures.append((display_path(result.src), result.error))
+                continue
+            outcome.pdfs.append(result.dst)
+            found, seconds = checked[i]
+            outcome.preflight += [(result.dst, r) for r in found]
+            outcome.preflight_seconds += seconds
         outcome.convert_seconds = time.perf_counter() - started
         listener.converted(len(outcome.pdfs))
     return outcome

@@ -5,6 +5,7 @@ Used by the document contexts and, as Jinja filters (``render.filters``), by tem
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import unicodedata
 
@@ -46,6 +47,11 @@ def cn_num(n: int) -> str:
                                      ("一" + cn_num(rest) if rest < 20 else cn_num(rest)))
         return _DIGITS[n // 100] + "百" + tail
     return str(n)
+
+
+def cn_count(n: int) -> str:
+    """A count before a measure word: 两对, 三对, 十二对 (two is 两, not 二)."""
+    return "两" if int(n) == 2 else cn_num(n)
 
 
 def ordinal(n: int) -> str:
@@ -106,3 +112,60 @@ def outside_gb2312(text: str) -> list[str]:
                 if ch not in out:
                     out.append(ch)
     return out
+
+
+def words(text: str) -> list[str]:
+    """``text`` cut into words (jieba's dictionary, no guessing of unknown words)."""
+    if not text:
+        return []
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    return [w for w in jieba.cut(text, HMM=False) if w]
+
+
+def glued_words(text: str) -> list[str]:
+    """``words`` with each run of single characters the dictionary does not know as words
+    glued into one: that is how a proper name looks to it (石|脑 → 石脑, 䶮|溪|乡 → 䶮溪乡)."""
+    out: list[str] = []
+    loose = False
+    for word in words(text):
+        single = len(word) == 1 and _HAN.match(word) is not None and word not in _PARTICLES
+        if out and ((single and loose) or (word in _PLACE_SUFFIXES and _HAN.match(out[-1][-1]))):
+            out[-1] += word  # 石|脑 → 石脑; 西川|县 → 西川县
+        else:
+            out.append(word)
+        loose = single
+    return out
+
+
+def breaks_word(before: str, after: str, names: tuple[str, ...] = ()) -> str | None:
+    """The word a line break between ``before`` and ``after`` cuts in two, if it does: one of
+    ``names``, a dictionary word, a run of characters the dictionary does not know (a proper
+    name: 高安市石|脑中学) or a place name and its 县/市/区 (西川|县); a break between the two
+    dictionary words of a compound (中学|教师) is allowed."""
+    text, cut = before + after, len(before)
+    for name in names:
+        for m in re.finditer(re.escape(name), text):
+            if m.start() < cut < m.end():
+                return name
+    at = 0
+    for word in glued_words(text):
+        if at < cut < at + len(word) and not _compound(word, cut - at):
+            return word
+        at += len(word)
+    return None
+
+
+def _compound(word: str, at: int) -> bool:
+    """Whether ``word`` is two dictionary words joined at ``at`` (中学|教师), which a line may
+    break between."""
+    import jieba
+
+    return min(at, len(word) - at) > 1 and all(jieba.dt.FREQ.get(w) for w in (word[:at], word[at:]))
+
+
+_HAN = re.compile(r"^[\u3400-\u9fff]+$")
+_PLACE_SUFFIXES = set("省市县区镇乡村")
+"""A place name's last character, which stays with the name before it."""
+_PARTICLES = set("与和及的之对于在为以并或暨")

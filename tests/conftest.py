@@ -11,7 +11,7 @@ import pytest
 
 from docgen import pipeline
 from docgen.convert import Pool
-from tests.helpers import DATA, MINI_PAIRING, MINI_PROGRAMME, run
+from tests.helpers import DATA, HARD, MINI_PAIRING, MINI_PROGRAMME, run
 
 
 def has_libreoffice() -> bool:
@@ -83,22 +83,45 @@ def example_copy(tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """Every Word file of data/, made once (docgen build data)."""
+def built(request, tmp_path_factory, converters):
+    """Every Word file of data/, made once: those ``docgen bundle data`` wrote on its way when
+    LibreOffice is there (the same rendering as ``docgen build data``), else ``docgen build data``."""
+    if converters is not None:
+        return request.getfixturevalue("example_bundles")[0]
     out = tmp_path_factory.mktemp("built")
     result = run("build", "data", "-o", out)
     assert result.returncode == 0, result.stderr
     return out
 
 
-@pytest.fixture(scope="session")
-def gaotai_bundles(tmp_path_factory, converters):
-    """The bundles of data/gaotai-2020, made once: (bundles folder, what the command printed)."""
+def _bundle_once(tmp_path_factory, converters, source: str):
     if converters is None:
         pytest.skip("LibreOffice is installed by scripts/setup.sh")
     out = tmp_path_factory.mktemp("bundles")
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "open_pool", reusing(converters))
-        result = run("bundle", "data/gaotai-2020", "-o", out)
-    assert result.returncode == 0, result.stderr
-    return out / "gaotai-2020" / "bundles", result.stdout
+        result = run("bundle", source, "-o", out)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return out, result.stdout
+
+
+@pytest.fixture(scope="session")
+def example_bundles(tmp_path_factory, converters):
+    """The bundles of every programme in data/, made once: (output folder, what was printed)."""
+    return _bundle_once(tmp_path_factory, converters, "data")
+
+
+@pytest.fixture(scope="session")
+def gaotai_bundles(example_bundles):
+    """The bundles of data/gaotai-2020: (bundles folder, what the command printed)."""
+    out, stdout = example_bundles
+    return out / "gaotai-2020" / "bundles", stdout
+
+
+@pytest.fixture(scope="session")
+def hard_bundles(tmp_path_factory, converters):
+    """The bundles of tests/programmes/stress: a supporter with five recipients in five
+    counties, two bureaus on each agreement, 30-40 character names with & < > " ' and
+    characters outside GB2312, fifteen teacher pairs. (output folder, what was printed)."""
+    out, stdout = _bundle_once(tmp_path_factory, converters, str(HARD))
+    return out / "stress" / "bundles", stdout

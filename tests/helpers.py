@@ -10,11 +10,14 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from docx.oxml.ns import qn
+from docx.table import Table
 
 from docgen.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+HARD = ROOT / "tests" / "programmes" / "stress"
+"""A programme written to be hard to lay out and seal (see its programme.yaml)."""
 
 MINI_PROGRAMME = """\
 title: 测试县结对帮扶工作方案
@@ -137,12 +140,24 @@ def effective_ppr(doc, paragraph, tag):
 
 
 def all_text(doc) -> str:
-    parts = [p.text for p in doc.paragraphs]
-    for table in doc.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                parts.append(cell.text)
+    """The text of the body in reading order, tables and tables within them included (a cell
+    merged across columns once), then the footers."""
+    parts = list(_inner_text(doc))
     for section in doc.sections:
         for part in (section.footer, section.even_page_footer):
             parts += [p.text for p in part.paragraphs]
     return "\n".join(parts)
+
+
+def _inner_text(container):
+    for item in container.iter_inner_content():
+        if isinstance(item, Table):
+            for row in item.rows:
+                seen = []
+                for cell in row.cells:
+                    if any(cell._tc is tc for tc in seen):
+                        continue
+                    seen.append(cell._tc)
+                    yield from _inner_text(cell)
+        else:
+            yield item.text

@@ -12,6 +12,8 @@ from openpyxl import Workbook, load_workbook
 
 from docgen.activities.counting import count
 from docgen.activities.scoring import score
+from docgen.documents.scope import Per, scopes
+from docgen.documents.summary import summary
 from docgen.load import load_programme
 from tests.helpers import DATA, PROBLEM_LINE, all_text, run
 
@@ -53,7 +55,17 @@ def test_example_counts_and_rubric():
     delivery = [c for c in counts.checks if c.commitment.id == "lesson_delivery"]
     assert [(c.period, c.needs[0][2]) for c in delivery] == [("2020年春季学期", 1), ("2020年秋季学期", 1)]
     assert item(card, 7).score == 5.0 and "送课指导1次（要求≥3次）" in item(card, 7).reason
+    assert item(card, 10).score == 0.0 and item(card, 10).reason == "人工评分：本年度没有报送加分材料"
+
+
+def test_an_unscored_manual_item_leaves_the_summary_unfinished(gaotai, tmp_path):
+    """A rubric item only a person can score, not scored yet, is a gap: never 待评 under a seal."""
+    edit_log(gaotai, "sanzhong", lambda log: log.update(scores=[s for s in log["scores"] if s["item"] != 10]))
+    counts, card = scorecard(gaotai, "sanzhong")
     assert item(card, 10).pending and "尚未评分" in item(card, 10).reason
+    loaded = load_programme(gaotai)
+    scope = next(s for s in scopes(Per.year, loaded) if s.pairing.id == "sanzhong")
+    assert "考核细则第10项“加分项”的评分（activities/2020/sanzhong.yaml 中 scores）" in summary(scope)["gaps"]
     assert card.grade == "不合格"
 
 
@@ -96,7 +108,9 @@ def test_summary_and_chart_follow_the_records(gaotai, tmp_path):
     rubric = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号")
     assert [c.text for c in rubric.rows[7].cells][:4] == ["7", "送课指导", "15", "5"]
     text = all_text(doc)
-    assert "本年度共记录帮扶活动26次，计入考核23次" in text and "合计45分" in text
+    # the summary is dated 2020-12-19: it counts what was done by then, and says so
+    assert "截至2020年12月19日，本年度共记录帮扶活动24次，计入考核21次" in text and "合计44分" in text
+    assert "落款日期之后的2次活动不在本总结统计之内" in text
 
 
 def test_roll_up_rows_match_the_records(tmp_path):

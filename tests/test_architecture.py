@@ -17,10 +17,11 @@ STAGES = {
     "documents": 3,
     "render": 4,
     "convert": 5,
-    "bundle": 6,
-    "pipeline": 7,
-    "authoring": 8,
-    "cli": 9, "__main__": 9,
+    "preflight": 6,
+    "bundle": 7,
+    "pipeline": 8,
+    "authoring": 9,
+    "cli": 10, "__main__": 10,
 }
 
 

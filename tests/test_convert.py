@@ -64,7 +64,7 @@ def _run_in_thread(pool: Pool, work):
 
 def test_hung_converter_is_killed_and_the_file_retried(docs, tmp_path):
     work = pairs(docs[:4], tmp_path)
-    with Pool(jobs=1, timeout=4) as pool:
+    with Pool(jobs=1, timeout=2) as pool:
         thread, box = _run_in_thread(pool, work)
         group = _group_of(pool)
         os.killpg(group, signal.SIGSTOP)  # the whole converter freezes, as a hung soffice does
@@ -78,7 +78,7 @@ def test_hung_converter_is_killed_and_the_file_retried(docs, tmp_path):
 
 
 def test_crashed_converter_is_replaced(docs, tmp_path):
-    work = pairs(docs[:6], tmp_path)
+    work = pairs(docs, tmp_path)  # twelve files: the crash lands in the middle of them
     with Pool(jobs=1, timeout=60) as pool:
         thread, box = _run_in_thread(pool, work)
         _group_of(pool)
@@ -89,9 +89,10 @@ def test_crashed_converter_is_replaced(docs, tmp_path):
             os.kill(pid, signal.SIGKILL)
         thread.join(timeout=180)
     results = box["results"]
-    assert len(results) == 6
+    assert len(results) == 12
     assert all(r.ok for r in results), [r.error for r in results]
     assert any(r.attempts == 2 for r in results)  # the crash really hit a conversion
+    assert pool.converters[0].generation == 2  # and the converter was replaced once
 
 
 def _soffice_pids(group: int) -> list[int]:

@@ -10,12 +10,13 @@ import pytest
 from docx import Document
 
 from docgen.authoring.templates import Builder
-from docgen.documents import kinds
+from docgen.documents import kinds, signatures
 from docgen.documents.kinds import Kind
 from docgen.documents.scope import Per, Scope
 from docgen.documents.signers import pairing_signers
 from docgen.documents.typography import split_title
-from docgen.documents.wording import pairing_names, signer_rows
+from docgen.documents.wording import pairing_names
+from docgen.text import cn_date
 from tests.conftest import needs_libreoffice
 from tests.helpers import ROOT, all_text, run
 
@@ -25,8 +26,7 @@ def case_study(scope: Scope) -> dict:
     pairing = scope.pairing
     return {"title_lines": split_title(f"{pairing_names(pairing)}结对帮扶典型案例"),
             "paragraphs": [f"{pairing.supporter.name}围绕“{pairing.key_target or '学校管理'}”开展帮扶。"],
-            "signer_rows": signer_rows([pairing.supporter.name] + [r.name for r in pairing.recipients]),
-            "date": pairing.signed_on}
+            "signature": signatures.joint(pairing_signers(scope), cn_date(pairing.signed_on, blank=True))}
 
 
 CASE_STUDY = Kind("case_study", "case_study", "典型案例", "case_study.docx", Per.pairing, case_study,
@@ -42,8 +42,7 @@ def templates(tmp_path):
     b.loop("for line in title_lines", "{{ line }}", "DocTitle")
     b.blank()
     b.loop("for para in paragraphs", "{{ para }}")
-    b.signer_table()
-    b.p("{{ date|cn_date(blank=True) }}", "SignDate")
+    b.signature_area("signature")
     (folder / "case_study.docx").write_bytes(b.bytes())
     return folder
 
@@ -73,7 +72,7 @@ def test_a_new_kind_takes_its_place_in_the_bundle(templates, declared, tmp_path)
     assert result.returncode == 0, result.stderr
     manifest = json.loads((out / "gaotai-2020" / "bundles" / "sanzhong" / "manifest.json").read_text("utf-8"))
     titles = [d["title"] for d in manifest["pdf"]["documents"]]
-    assert titles[-1].startswith("典型案例") and titles[-2].startswith("年度工作总结")
+    assert titles[-1].endswith("结对帮扶典型案例") and titles[-2].endswith("年度结对帮扶工作总结")
     assert any(s["document"] == titles[-1] and s["party"] == "高台三中" for s in manifest["seals"])
 
 

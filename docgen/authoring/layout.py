@@ -52,8 +52,14 @@ PARAGRAPH_STYLES = [
     # (GB/T 9704 7.3.5.5 forbids a page with no body text).
     ("AttachmentNote", "附件说明", FANGSONG, SZ_BODY, {"left": 5 * CHAR, "hanging": 3 * CHAR, "keep_next": True}),
     ("AttachmentNoteMore", "附件说明续", FANGSONG, SZ_BODY, {"left": 6 * CHAR, "hanging": CHAR, "keep_next": True}),
-    ("Signer", "署名", FANGSONG, SZ_BODY, {"jc": "right", "right": 4 * CHAR}),
-    ("SignDate", "成文日期", FANGSONG, SZ_BODY, {"jc": "right", "right": 4 * CHAR}),
+    # Signature blocks (GB/T 9704 7.3.5): every paragraph keeps with the next, so a block
+    # never splits across pages. 署名 is centred over 成文日期, which stands 右空四字.
+    ("Signer", "署名", FANGSONG, SZ_BODY, {"jc": "right", "right": 4 * CHAR, "keep_next": True}),
+    ("SignDate", "成文日期", FANGSONG, SZ_BODY, {"jc": "right", "right": 4 * CHAR, "keep_next": True}),
+    ("SignLabel", "签署栏标签", FANGSONG, SZ_BODY, {"jc": "left", "keep_next": True}),
+    ("SignName", "签署单位", FANGSONG, SZ_BODY, {"jc": "center", "keep_next": True, "snap": False, "line": 240,
+                                              "rule": "auto"}),
+    ("SignedOn", "签署日期", FANGSONG, SZ_BODY, {"jc": "center", "keep_next": True}),
     ("Remark", "附注", FANGSONG, SZ_BODY, {"first_chars": 2}),
     ("AttachmentLabel", "附件标识", HEITI, SZ_BODY, {"jc": "left", "page_break": True, "outline": 0}),
     ("CoverTitle", "封面标题", XIAOBIAOSONG, 52, {"jc": "center", "line": 1000, "snap": False}),
@@ -62,14 +68,14 @@ PARAGRAPH_STYLES = [
     ("TableText", "表格文字", FANGSONG, SZ_TABLE, {"jc": "center", "line": TABLE_LINE, "snap": False}),
     ("TableTextLeft", "表格文字左对齐", FANGSONG, SZ_TABLE, {"jc": "left", "line": TABLE_LINE, "snap": False}),
     ("TableHead", "表头", HEITI, SZ_TABLE, {"jc": "center", "line": TABLE_LINE, "snap": False}),
+    # A group value (县市区, 月份, 项目): an empty one continues the merged cell above it.
+    ("TableGroup", "表格分组", FANGSONG, SZ_TABLE, {"jc": "center", "line": TABLE_LINE, "snap": False}),
     ("TableCaption", "表题", HEITI, SZ_SMALL, {"jc": "center", "keep_next": True}),
     ("Figure", "插图", FANGSONG, SZ_BODY, {"jc": "center", "line": 240, "rule": "auto", "snap": False, "keep_next": True}),
     ("Colophon", "版记", FANGSONG, SZ_SMALL, {"left": 280, "right": 280, "line": 560}),
     ("ColophonRight", "版记右", FANGSONG, SZ_SMALL, {"jc": "right", "left": 280, "right": 280, "line": 560}),
     ("PageNumberOdd", "页码单页", SONGTI, SZ_SMALL, {"jc": "right", "right": 280, "line": 280, "rule": "auto"}),
     ("PageNumberEven", "页码双页", SONGTI, SZ_SMALL, {"jc": "left", "left": 280, "line": 280, "rule": "auto"}),
-    ("SignTable", "签署栏", FANGSONG, SZ_BODY, {"jc": "left"}),
-    ("TableSigner", "联署单位", FANGSONG, SZ_BODY, {"jc": "center", "keep_next": True}),
     ("Draft", "草稿提示", KAITI, SZ_BODY, {"first_chars": 2}),
     # The paragraph a document must end with after the 版记 table: 1 pt high, so the table
     # can sit on the bottom edge of the type area (GB/T 9704 7.4.1).
@@ -145,7 +151,7 @@ def _paragraph_style(doc, style_id: str, name: str, font: str, size: int, opts: 
     if opts.get("jc"):
         pf.alignment = ALIGN[opts["jc"]]
     if opts.get("red_rule"):
-        ooxml.set_bottom_border(ppr, color=RED, size=12, space=11)
+        ooxml.set_bottom_border(ppr, color=RED, size=12, space=4)  # 4 mm below the 文号 (7.2.7), measured on the PDF
     if "outline" in opts:
         ooxml.set_outline_level(ppr, opts["outline"])
     return style

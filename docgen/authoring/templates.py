@@ -20,12 +20,46 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Twips
 
 from ..documents import kinds
-from ..geometry import TEXT_W
+from ..geometry import LINE, TEXT_W
 from ..outputs import normalise_docx
 from ..render import TEMPLATE_DIR
+from ..text import display_width
 from . import layout, ooxml
 
-SEAL_ROW = 2600  # twips: a 42 mm seal is 2381 twips high
+SEALED_ROW = 4 * LINE
+"""The row a seal lies on, 4 lines (116 pt). A 42 mm seal (119 pt, 4.1 lines) over a name of
+up to three lines (set single-spaced, in smaller type when long) and its date keeps its upper
+edge in this row, clear of the handwriting row above, and reaches at most 0.71 line into the
+one-line reserve row below."""
+
+
+CELL_MARGINS = 170
+"""Left and right cell margins of a table, in twips (85 each)."""
+TABLE_CHAR = 240
+"""One 小四 character, the size of table text, in twips."""
+
+
+def _header_width(head: str) -> int:
+    """The width (twips) a header needs to stand on its lines without breaking a word."""
+    return int(max(display_width(line) for line in head.split("\n")) * TABLE_CHAR) + CELL_MARGINS + 20
+
+
+def _fit(relative: list[int], minimum: list[int]) -> list[int]:
+    """Column widths in the ratio ``relative`` that fill the type area, none below its minimum."""
+    fixed: dict[int, int] = {}
+    while True:
+        free = [i for i in range(len(relative)) if i not in fixed]
+        room = TEXT_W - sum(fixed.values())
+        share = sum(relative[i] for i in free)
+        widths = {i: int(relative[i] * room / share) for i in free}
+        short = [i for i in free if widths[i] < minimum[i]]
+        if not short:
+            break
+        for i in short:
+            fixed[i] = minimum[i]
+    out = [fixed.get(i, widths.get(i, 0)) for i in range(len(relative))]
+    out[-1] = TEXT_W - sum(out[:-1])
+    return out
 
 
 def _widths(table, widths: list[int]) -> None:
@@ -37,6 +71,10 @@ def _widths(table, widths: list[int]) -> None:
     for row in table.rows:
         for cell, width in zip(row.cells, widths):
             cell.width = Twips(width)
+
+
+class Label(str):
+    """A line of text between the signature blocks of one signature area."""
 
 
 class Builder:
@@ -67,12 +105,12 @@ class Builder:
               header: bool = True) -> None:
         """A table with a header row and one row repeated by ``loop`` (docxtpl {%tr %}).
 
-        ``columns`` are (header text, width in twips, cell template); widths are scaled to
-        the type area width so the table never leaves it.
+        ``columns`` are (header text, relative width, cell template). A header breaks only
+        where it has a line break, and no column is narrower than its longest header line; the
+        widths fill the type area exactly, so the table never leaves it. A cell template
+        starting with ``<`` is left-aligned, with ``^`` a group value (TableGroup).
         """
-        total = sum(w for _, w, _ in columns)
-        widths = [int(w * TEXT_W / total) for _, w, _ in columns]
-        widths[-1] = TEXT_W - sum(widths[:-1])
+        widths = _fit([w for _, w, _ in columns], [_header_width(head) for head, _, _ in columns])
         rows = (1 if header else 0) + 3
         table = self.doc.add_table(rows=rows, cols=len(columns))
         _widths(table, widths)
@@ -83,13 +121,15 @@ class Builder:
         if header:
             ooxml.repeat_header(table.rows[0])
             for cell, (head, _, _) in zip(table.rows[0].cells, columns):
-                self._cell(cell, head, "TableHead")
+                self._cell(cell, head.split("\n")[0], "TableHead")
+                for more in head.split("\n")[1:]:
+                    cell.add_paragraph(more, style=layout.style_by_id(self.doc, "TableHead"))
             r = 1
         self._cell(table.rows[r].cells[0], "{%tr " + loop + " %}", "TableText")
         ooxml.cant_split(table.rows[r + 1])
         for cell, (_, _, body) in zip(table.rows[r + 1].cells, columns):
-            style = "TableTextLeft" if body.startswith("<") else "TableText"
-            self._cell(cell, body.lstrip("<"), style)
+            style = {"<": "TableTextLeft", "^": "TableGroup"}.get(body[:1], "TableText")
+            self._cell(cell, body.lstrip("<^"), style)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         self._cell(table.rows[r + 2].cells[0], "{%tr endfor %}", "TableText")
 
@@ -99,29 +139,99 @@ class Builder:
         if text:
             para.add_run(text)
 
-    def sign_table(self, rows: list[tuple[str, str]]) -> None:
-        """A borderless two-column block for signatures and seals."""
-        half = TEXT_W // 2
-        table = self.doc.add_table(rows=len(rows), cols=2)
-        _widths(table, [half, TEXT_W - half])
-        ooxml.set_table_borders(table, none=True)
-        for row, (left, right) in zip(table.rows, rows):
-            self._cell(row.cells[0], left, "SignTable")
-            self._cell(row.cells[1], right, "SignTable")
+    def _rows(self, table, rows: list[tuple[list[str], str, int | None, str]]) -> None:
+        """Fill ``table``'s rows: (cell texts, style, exact height in twips or None, vertical alignment)."""
+        for row, (texts, style, height, valign) in zip(table.rows, rows):
+            if height:
+                row.height = Twips(height)
+                row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+                ooxml.cant_split(row)
+            for cell, text in zip(row.cells, texts):
+                for k, line in enumerate(text.split("\n")):
+                    if k == 0:
+                        self._cell(cell, line, style if line else "SignLabel")
+                    else:
+                        para = cell.add_paragraph(style=layout.style_by_id(self.doc, style))
+                        para.add_run(line)
+                cell.vertical_alignment = valign
 
-    def signer_table(self) -> None:
-        """Joint signers two to a row, each row one seal high, so seals never touch (GB/T 9704 7.3.5.1)."""
-        half = TEXT_W // 2
-        table = self.doc.add_table(rows=3, cols=2)
-        _widths(table, [half, TEXT_W - half])
+    def signature_area(self, *blocks: str) -> None:
+        """The whole signature area in one outer row that cannot split across pages, so it moves
+        to the next page whole, with the body text before it (which rendering keeps with it):
+        a page never holds signatures alone (GB/T 9704 7.3.5.5). ``blocks`` are signature
+        blocks (documents.signatures) by name, 'issuer' for a notice's 署名 and 成文日期, or
+        ``Label`` lines between them."""
+        outer = self.doc.add_table(rows=1, cols=1)
+        _widths(outer, [TEXT_W])
+        ooxml.set_table_borders(outer, none=True)
+        ooxml.set_cell_margins(outer, 0, 0)
+        ooxml.cant_split(outer.rows[0])
+        cell = outer.rows[0].cells[0]
+        cell._tc.remove(cell.paragraphs[0]._p)
+        for block in blocks:
+            if isinstance(block, Label):
+                cell.add_paragraph(block, style=layout.style_by_id(self.doc, "SignLabel"))
+            elif block == "issuer":
+                self._issuer_signature(cell)
+            else:
+                self._signature(cell, block)
+        cell.add_paragraph("", style=layout.style_by_id(self.doc, "EndMark"))
+
+    def _signature(self, container, expr: str) -> None:
+        """The signature block of ``expr``: for each row of signers, a label row and a
+        handwriting row when it has them, the sealed row (names and date at its foot, as tall
+        as a seal) and a reserve row for the seal's lower edge.
+
+        The grid has six columns, so that a row holds two parties (three columns each) or
+        three joint signers (two each): at most three seals to a row (GB/T 9704 7.3.5.1)."""
+        sixth = TEXT_W // 6
+        top, bottom = WD_CELL_VERTICAL_ALIGNMENT.TOP, WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+        table = container.add_table(rows=14, cols=6)
+        _widths(table, [sixth] * 5 + [TEXT_W - 5 * sixth])
         ooxml.set_table_borders(table, none=True)
-        self._cell(table.rows[0].cells[0], "{%tr for row in signer_rows %}", "SignTable")
-        table.rows[1].height = Twips(SEAL_ROW)
-        table.rows[1].height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-        for cell, key in zip(table.rows[1].cells, ("left", "right")):
-            self._cell(cell, "{{ row." + key + " }}", "TableSigner")
-            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-        self._cell(table.rows[2].cells[0], "{%tr endfor %}", "SignTable")
+        cell = "{{ row.cells[%d].%s }}"
+        name = "{{r row.cells[%d].name }}\n" + cell
+        layout_rows = [  # (cells, style, height, alignment, texts)
+            (1, "SignLabel", None, top, ["{%tr for row in " + expr + ".rows %}"]),
+            (1, "SignLabel", None, top, ["{%tr if row.labels %}"]),
+            (2, "SignLabel", LINE, top, [cell % (0, "label"), cell % (1, "label")]),
+            (1, "SignLabel", None, top, ["{%tr endif %}"]),
+            (1, "SignLabel", None, top, ["{%tr if row.sign_lines %}"]),
+            (2, "SignLabel", LINE, top, [cell % (0, "sign_line"), cell % (1, "sign_line")]),
+            (1, "SignLabel", None, top, ["{%tr endif %}"]),
+            (1, "SignLabel", None, top, ["{%tr if row.cells|length == 3 %}"]),
+            (3, "SignName", SEALED_ROW, bottom, [name % (k, k, "date") for k in range(3)]),
+            (1, "SignLabel", None, top, ["{%tr else %}"]),
+            (2, "SignName", SEALED_ROW, bottom, [name % (k, k, "date") for k in range(2)]),
+            (1, "SignLabel", None, top, ["{%tr endif %}"]),
+            (1, "SignLabel", LINE, top, [""]),
+            (1, "SignLabel", None, top, ["{%tr endfor %}"]),
+        ]
+        for row, (cells, style, height, valign, texts) in zip(table.rows, layout_rows):
+            span = 6 // cells
+            merged = [row.cells[k * span].merge(row.cells[k * span + span - 1]) if span > 1 else row.cells[k]
+                      for k in range(cells)]
+            if height:
+                row.height = Twips(height)
+                row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+                ooxml.cant_split(row)
+            for c, text in zip(merged, texts):
+                lines = text.split("\n")
+                self._cell(c, lines[0], style if lines[0] else "SignLabel")
+                for line in lines[1:]:
+                    c.add_paragraph(line, style=layout.style_by_id(self.doc, "SignedOn"))
+                c.vertical_alignment = valign
+
+    def _issuer_signature(self, container) -> None:
+        """A single issuing organ (GB/T 9704 7.3.5.1): 署名 centred over 成文日期, which stands
+        右空四字, in a row as tall as a seal; 附注 on the next line."""
+        table = container.add_table(rows=2, cols=1)
+        _widths(table, [TEXT_W])
+        ooxml.set_table_borders(table, none=True)
+        self._rows(table, [(["{{ signer }}\n{{ date|cn_date(blank=True) }}{{ date_pad }}"], "Signer", SEALED_ROW,
+                            WD_CELL_VERTICAL_ALIGNMENT.BOTTOM),
+                           (["{{ remark|paren }}"], "Remark", LINE, WD_CELL_VERTICAL_ALIGNMENT.TOP)])
+        table.rows[0].cells[0].paragraphs[1].style = layout.style_by_id(self.doc, "SignDate")
 
     def bytes(self) -> bytes:
         return normalise_docx(layout.to_bytes(self.doc), when=layout.FIXED_TIME)
@@ -167,7 +277,7 @@ def attachments(b: Builder, expr: str = "attachments") -> None:
     title(b, "a.title_lines")
     b.blank()
     b.tag('if a.kind == "pair_list"')
-    b.table([("县市区", 16, "{{ r.county }}"), ("支援学校", 22, "{{ r.supporter }}"),
+    b.table([("县市区", 16, "^{{ r.county }}"), ("支援学校", 22, "^{{ r.supporter }}"),
              ("受援学校", 24, "{{ r.recipient }}"), ("备注", 22, "{{ r.remark }}")], "for r in a.rows")
     b.tag("endif")
     b.tag('if a.kind == "leading_group"')
@@ -176,19 +286,19 @@ def attachments(b: Builder, expr: str = "attachments") -> None:
     b.loop("for para in a.paragraphs", "{{ para }}")
     b.tag("endif")
     b.tag('if a.kind == "monthly_plan"')
-    b.table([("月份", 9, "{{ r.month }}"), ("内容", 14, "{{ r.content }}"), ("开展的具体工作", 36, "<{{ r.work }}"),
+    b.table([("月份", 9, "^{{ r.month }}"), ("内容", 14, "{{ r.content }}"), ("开展的具体工作", 36, "<{{ r.work }}"),
              ("责任人", 13, "{{ r.owner }}"), ("完成时限", 16, "{{ r.deadline }}")], "for r in a.rows")
     b.loop("for para in a.paragraphs", "{{ para }}")
     b.tag("endif")
     b.tag('if a.kind == "teacher_pairs"')
-    b.table([("序号", 6, "{{ r.no }}"), ("帮扶教师", 12, "{{ r.mentor }}"), ("学科", 9, "{{ r.mentor_subject }}"),
-             ("职称", 12, "{{ r.mentor_title }}"), ("受援教师", 12, "{{ r.mentee }}"), ("学科", 9, "{{ r.mentee_subject }}"),
-             ("职称", 12, "{{ r.mentee_title }}"), ("所在学校", 20, "{{ r.school }}")], "for r in a.rows")
+    b.table([("序号", 6, "{{ r.no }}"), ("帮扶教师", 12, "{{ r.mentor }}"), ("职称", 12, "{{ r.mentor_title }}"),
+             ("受援教师", 12, "{{ r.mentee }}"), ("职称", 12, "{{ r.mentee_title }}"), ("学科", 15, "{{ r.subject }}"),
+             ("所在学校", 21, "{{ r.school }}")], "for r in a.rows")
     b.tag("endif")
     b.tag('if a.kind == "rubric"')
-    b.table([("项目", 9, "{{ r.category }}"), ("考核要素", 11, "{{ r.title }}"), ("分值", 6, "{{ r.points }}"),
-             ("考核细则", 30, "<{{ r.criteria }}"), ("查阅资料", 26, "<{{ r.evidence }}"), ("上报时间", 11, "{{ r.due }}"),
-             ("得分", 7, "{{ r.score }}")], "for r in a.rows")
+    b.table([("项目", 8, "^{{ r.category }}"), ("考核要素", 13, "{{ r.item }}"), ("考核细则", 30, "<{{ r.criteria }}"),
+             ("查阅资料", 28, "<{{ r.evidence }}"), ("上报\n时间", 10, "{{ r.due }}"), ("得分", 7, "{{ r.score }}")],
+            "for r in a.rows")
     b.loop("for para in a.paragraphs", "{{ para }}")
     b.tag("endif")
     b.tag('if a.kind == "measures"')
@@ -228,12 +338,7 @@ def notice() -> Builder:
     b.p("{{ addressee_line }}", "Addressee")
     b.loop("for para in body", "{{ para }}")
     attachment_note(b)
-    b.blank(2)
-    b.p("{{ signer }}", "Signer")
-    b.p("{{ date|cn_date(blank=True) }}{{ date_pad }}", "SignDate")
-    b.tag("if remark")
-    b.p("{{ remark|paren }}", "Remark")
-    b.tag("endif")
+    b.signature_area("issuer")
     b.tag("if plan")
     plan_body(b, "plan", new_page=True)
     b.tag("endif")
@@ -268,12 +373,11 @@ def plan() -> Builder:
     b = Builder("实施方案")
     plan_body(b, "plan", new_page=False)
     attachment_note(b)
-    b.tag("if signer_rows")
-    b.signer_table()
-    b.p("{{ date|cn_date(blank=True) }}", "SignDate")
+    b.tag("if signature")
+    b.signature_area("signature")
     b.tag("endif")
     attachments(b)
-    b.blank()
+    b.p("", "EndMark")
     return b
 
 
@@ -282,9 +386,13 @@ def agreement() -> Builder:
     title(b)
     b.blank()
     b.p("甲方（支援学校）：{{ a.name }}", "BodyNoIndent")
+    b.tag("if a.lead")
     b.p("负责人：{{ a.lead }}", "BodyNoIndent")
+    b.tag("endif")
     b.p("乙方（受援学校）：{{ b.name }}", "BodyNoIndent")
+    b.tag("if b.lead")
     b.p("负责人：{{ b.lead }}", "BodyNoIndent")
+    b.tag("endif")
     b.blank()
     b.p("{{ basis }}，经甲乙双方平等协商，就结对帮扶事宜订立本协议，共同遵守。")
     b.p("一、帮扶期限", "Heading1Cn")
@@ -316,28 +424,13 @@ def agreement() -> Builder:
     b.p("履行本协议发生争议的，双方应友好协商；协商不成的，提请{{ dispute_bureau }}协调解决。")
     b.p("十、附则", "Heading1Cn")
     b.p("本协议一式{{ copies|cn_num }}份，甲乙双方各执一份，{{ filing }}。本协议自双方负责人签字并加盖公章之日起生效。")
-    b.blank(2)
-    b.sign_table([("甲方（盖章）：", "乙方（盖章）："),
-                  ("{{ a.name }}", "{{ b.name }}"),
-                  ("负责人（签字）：", "负责人（签字）："),
-                  ("{{ sign_date }}", "{{ sign_date }}")])
-    b.blank()
-    b.p("主管教育行政部门确认：", "BodyNoIndent")
-    b.blank()
-    table = b.doc.add_table(rows=3, cols=2)
-    half = TEXT_W // 2
-    _widths(table, [half, TEXT_W - half])
-    ooxml.set_table_borders(table, none=True)
-    b._cell(table.rows[0].cells[0], "{%tr for bu in confirm_rows %}", "SignTable")
-    b._cell(table.rows[1].cells[0], "{{ bu.left }}", "SignTable")
-    b._cell(table.rows[1].cells[1], "{{ bu.right }}", "SignTable")
-    b._cell(table.rows[2].cells[0], "{%tr endfor %}", "SignTable")
-    b.blank()
+    b.signature_area("signature", Label("主管教育行政部门确认："), "confirmations")
+    b.p("", "EndMark")
     return b
 
 
 def letter(doc_title: str, parties: list[str], intro: str, goal: str, heads: tuple[str, str],
-           assessment: str, seals: tuple[str, str]) -> Builder:
+           assessment: str) -> Builder:
     """A responsibility letter (责任书): parties, goal, duties of each side, assessment, term."""
     b = Builder(doc_title)
     title(b)
@@ -359,9 +452,8 @@ def letter(doc_title: str, parties: list[str], intro: str, goal: str, heads: tup
     b.p("自{{ term.start|cn_date }}起至{{ term.end|cn_date }}止。")
     b.p("五、其他", "Heading1Cn")
     b.p("本责任书一式{{ copies|cn_num }}份，{{ filing }}。自双方签字之日起生效，有效期至{{ term.end|cn_date }}。")
-    b.blank(2)
-    b.sign_table([("甲方（签字）：", "乙方（签字）："), seals, ("{{ sign_date }}", "{{ sign_date }}")])
-    b.blank()
+    b.signature_area("signature")
+    b.p("", "EndMark")
     return b
 
 
@@ -373,8 +465,7 @@ def management_letter() -> Builder:
         "{{ goal }}",
         ("（一）甲方责任", "（二）乙方责任"),
         "双方学校每学期对责任落实情况进行检查，每学年考核一次，结果记入本人年度考核和业务档案，作为评优评先、职称评聘的参考；"
-        "无正当理由不履行责任的，由所在学校督促整改。",
-        ("{{ a.school }}（盖章）", "{{ b.school }}（盖章）"))
+        "无正当理由不履行责任的，由所在学校督促整改。")
 
 
 def teacher_letter() -> Builder:
@@ -385,8 +476,7 @@ def teacher_letter() -> Builder:
         "{{ basis }}，甲乙双方结成师徒对子，签订本责任书。",
         "通过结对帮扶，乙方在教学设计、课堂教学、作业设计和教学研究等方面明显进步，帮扶期满时能独立承担{{ subject }}教学并上好公开课。",
         ("（一）甲方（帮扶教师）责任", "（二）乙方（受援教师）责任"),
-        "双方学校每学期检查交流记录、听课记录和课例材料，每学年考核一次，结果记入双方年度考核和业务档案，作为评优评先、职称评聘的参考。",
-        ("{{ mentor.school }}（盖章）", "{{ mentee.school }}（盖章）"))
+        "双方学校每学期检查交流记录、听课记录和课例材料，每学年考核一次，结果记入双方年度考核和业务档案，作为评优评先、职称评聘的参考。")
 
 
 def summary() -> Builder:
@@ -416,41 +506,49 @@ def summary() -> Builder:
     b.table([("日期", 18, "{{ r.date }}"), ("类型", 14, "{{ r.type }}"), ("内容", 40, "<{{ r.description }}"),
              ("问题", 28, "<{{ r.why }}")], "for r in flagged_rows")
     b.tag("endif")
-    for number, key, heading in (("二", "achievements", "主要做法与成效"), ("三", "problems", "存在问题"),
-                                 ("四", "next_steps", "下一步打算")):
-        b.p(f"{number}、{heading}", "Heading1Cn")
-        b.tag(f"if {key}.draft")
-        b.p("【草稿：以下内容由数据自动生成，请学校根据实际修改。】", "Draft")
-        b.tag("endif")
-        b.loop(f"for para in {key}.paragraphs", "{{ loop.index|paren_ordinal }}{{ para }}")
+    b.tag("for part in parts")
+    b.p("{{ (loop.index + 1)|ordinal }}{{ part.title }}", "Heading1Cn")
+    b.tag("if part.note")
+    b.p("{{ part.note }}", "Draft")
+    b.tag("endif")
+    b.loop("for para in part.paragraphs", "{{r para }}")
+    b.tag("endfor")
     b.tag("if rubric_rows")
-    b.p("五、考核自评", "Heading1Cn")
+    b.p("{{ (parts|length + 2)|ordinal }}考核自评", "Heading1Cn")
     b.p("按照考核细则逐项自评如下（依据为本年度活动记录；需人工评定的项目以评定分为准）：")
     b.table([("序号", 7, "{{ r.no }}"), ("考核项目", 14, "{{ r.title }}"), ("分值", 9, "{{ r.points }}"),
              ("得分", 8, "{{ r.score }}"), ("依据", 62, "<{{ r.reason }}")], "for r in rubric_rows")
     b.p("{{ rubric_total }}", "BodyKeep")
     b.tag("endif")
-    b.signer_table()
-    b.p("{{ date|cn_date(blank=True) }}", "SignDate")
+    b.signature_area("signature")
+    b.p("", "EndMark")
     return b
 
 
 def cover() -> Builder:
     """Cover and table of contents of a submission bundle."""
     b = Builder("封面和目录", page_numbers=False)
-    b.blank(3)
+    b.blank()
+    b.tag("if spacious")  # a long list of schools takes the room of the blank lines
+    b.blank(2)
+    b.tag("endif")
     b.loop("for line in title_lines", "{{ line }}", "CoverTitle")
     b.blank()
     b.loop("for line in subtitle_lines", "{{ line }}", "CoverText")
-    b.blank(3)
-    b.loop("for p in parties", "{{ p }}", "CoverText")
     b.blank()
-    b.p("{{ date|cn_date(blank=True) }}", "CoverText")
+    b.tag("if spacious")
+    b.blank(2)
+    b.tag("endif")
+    b.loop("for p in parties", "{{ p }}", "CoverText")
+    b.tag("if date")
+    b.blank()
+    b.p("{{ date|cn_date }}", "CoverText")
+    b.tag("endif")
     b.p("目　　录", "DocTitleNewPage")
     b.blank()
-    b.table([("序号", 8, "{{ e.no }}"), ("文件", 60, "<{{ e.title }}"), ("页数", 10, "{{ e.pages }}"),
-             ("起始页", 12, "{{ e.start }}")], "for e in entries")
-    b.blank()
+    b.table([("序号", 8, "{{ e.no }}"), ("文件", 60, "<{{r e.title }}"), ("页数", 10, "{{ e.pages }}"),
+             ("PDF页码", 12, "{{ e.start }}")], "for e in entries")
+    b.p("", "EndMark")
     return b
 
 

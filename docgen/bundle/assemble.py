@@ -3,17 +3,19 @@ numbering, a bookmark per document and per attachment, and each signer's seal st
 where it signs."""
 from __future__ import annotations
 
+import functools
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
 from .. import __version__, geometry
 from ..outputs import build_time, pdf_date
+from ..preflight.page import Page, read
 from .plan import Part, Spec
-from .seals import Line, SealImage, draw, find_signature, page_lines, seal_box
+from .seals import Anchor, SealImage, draw, place, printed
 
 
 @dataclass
@@ -32,6 +34,12 @@ class Assembled:
     pages: int
     seals: list[dict] = field(default_factory=list)
     missing: list[dict] = field(default_factory=list)
+    drafts: list[dict] = field(default_factory=list)
+    """Documents left unsealed because they still hold drafts or blanks, with what to fill in."""
+    signatures: list[dict] = field(default_factory=list)
+    """Where every signer's name is printed (sealed or not), for the preflight."""
+    layout: list[dict] = field(default_factory=list)
+    """Per document: its first page in the merged PDF and its pages (padding included)."""
 
 
 def locate_parts(spec: Spec, body: PdfReader) -> str:
@@ -40,12 +48,19 @@ def locate_parts(spec: Spec, body: PdfReader) -> str:
     Returns an empty string, or what is wrong."""
     starts: dict[int, int] = {}
     attachments: dict[int, dict[int, int]] = {}
+    names: dict[tuple[int, int], tuple] = {}
+    dates: dict[tuple[int, int], float] = {}
     for name, dest in body.named_destinations.items():
-        m = re.fullmatch(r"/?docgenpart(\d+)(?:att(\d+))?", str(name))
-        if m and m.group(2):
-            attachments.setdefault(int(m.group(1)), {})[int(m.group(2))] = body.get_destination_page_number(dest)
-        elif m:
-            starts[int(m.group(1))] = body.get_destination_page_number(dest)
+        name = str(name).lstrip("/")
+        page = body.get_destination_page_number(dest)
+        if m := re.fullmatch(r"docgenpart(\d+)att(\d+)", name):
+            attachments.setdefault(int(m.group(1)), {})[int(m.group(2))] = page
+        elif m := re.fullmatch(r"docgenpart(\d+)", name):
+            starts[int(m.group(1))] = page
+        elif m := re.fullmatch(r"docgensign(\d+)k(\d+)w(\d+)", name):
+            names[int(m.group(1)), int(m.group(2))] = (page, float(dest.left), float(dest.top), int(m.group(3)) / 20)
+        elif m := re.fullmatch(r"docgendate(\d+)k(\d+)", name):
+            dates[int(m.group(1)), int(m.group(2))] = float(dest.top)
     if sorted(starts) != list(range(1, len(spec.parts) + 1)):
         return f"转换后的 PDF 中只找到 {len(starts)} 个文件起点（应为 {len(spec.parts)} 个）"
     total = len(body.pages)
@@ -53,45 +68,24 @@ def locate_parts(spec: Spec, body: PdfReader) -> str:
         part.first = starts[i]
         part.pages = (starts[i + 1] if i < len(spec.parts) else total) - starts[i]
         part.attachment_pages = [page for _, page in sorted(attachments.get(i, {}).items())]
+        part.anchors = {k: Anchor(*where, date_top=dates.get((i, k))) for (n, k), where in names.items() if n == i}
         if part.pages <= 0:
             return f"{part.title} 在转换后的 PDF 中没有页面"
     return ""
 
 
 class PageText:
-    """The text lines of a converted body's pages, read once each, on demand."""
+    """What the converted body's pages show, each page read once, on demand."""
 
     def __init__(self, reader: PdfReader):
         self.reader = reader
         self._fonts: dict = {}
-        self._lines: dict[int, list[Line]] = {}
+        self._pages: dict[int, Page] = {}
 
-    def lines(self, index: int) -> list[Line]:
-        if index not in self._lines:
-            self._lines[index] = page_lines(self.reader.pages[index], self._fonts)
-        return self._lines[index]
-
-
-def _signature_places(part: Part, text: PageText) -> dict[int, tuple]:
-    """Where each sealed signer of ``part`` signs: signer index -> (page, line, name box, date y).
-
-    Pages are read from the end of the document backwards, only as far as needed:
-    signatures stand near the end, before any attachments (附件)."""
-    last = part.first + part.pages - 1
-    if part.attachment_pages:
-        last = max(part.first, min(part.attachment_pages) - 1)
-    found: dict[int, tuple] = {}
-    pending = [n for n, s in enumerate(part.signers) if s.seal is not None]
-    for k in range(last, part.first - 1, -1):
-        if not pending:
-            break
-        window = [text.lines(i) for i in range(k, last + 1)]
-        for n in list(pending):
-            hit = find_signature(window, part.signers[n].name)
-            if hit is not None:
-                found[n] = (k + hit[0], *hit[1:])
-                pending.remove(n)
-    return found
+    def page(self, index: int) -> Page:
+        if index not in self._pages:
+            self._pages[index] = read(self.reader.pages[index], self._fonts)
+        return self._pages[index]
 
 
 class _Stamper:
@@ -104,24 +98,58 @@ class _Stamper:
         self._images: dict[Path, SealImage] = {}
 
     def stamp(self, part: Part, start: int, text: PageText) -> None:
-        found = _signature_places(part, text)
+        if part.gaps:
+            self.result.drafts.append({"document": part.title, "word": part.docx.name, "gaps": part.gaps})
+        placed = []
         for n, signer in enumerate(part.signers):
             entry = {"document": part.title, "party": signer.name, "role": signer.role}
+            anchor = part.anchors.get(n + 1)
+            target = start + anchor.page - part.first if anchor else None
+            if anchor is not None:
+                name_box, _ = printed(functools.partial(text.page, anchor.page), target, anchor)
+                self.result.signatures.append({**entry, "page": target + 1, "name_box": name_box.as_list()})
+            if part.gaps:
+                self.result.missing.append({**entry, "reason": "文件有草稿或待填写内容"})
+                continue
             if signer.seal is None:
                 self.result.missing.append({**entry, "reason": "未提供公章图片"})
                 continue
-            if n not in found:
+            if signer.pending:
+                self.result.missing.append({**entry, "reason": signer.pending})
+                continue
+            if anchor is None:
                 self.result.missing.append({**entry, "reason": "未找到签署位置"})
                 continue
-            page_index, line, name_box, date_y = found[n]
             seal = self._images.get(signer.seal)
             if seal is None:
                 seal = self._images[signer.seal] = SealImage.load(signer.seal, self.writer)
-            box = seal_box(name_box, line.y, date_y, seal, self.options.seal_mm)
-            target = start + page_index - part.first
-            draw(self.writer, self.writer.pages[target], seal, box, f"DocgenSeal{n}")
-            self.result.seals.append({**entry, "image": signer.seal.name, "page": target + 1,
-                                      "name_box": name_box.as_list(), "seal_box": box.as_list()})
+            name_box, box = place(functools.partial(text.page, anchor.page), target, anchor, seal, self.options.seal_mm)
+            placed.append((entry, target, seal, name_box, box, signer.seal.name))
+        for entry, target, seal, name_box, box, image in _in_rows(placed):
+            draw(self.writer, self.writer.pages[target], seal, box)
+            self.result.seals.append({**entry, "image": image, "image_digest": seal.name.removeprefix("/DocgenSeal"),
+                                      "page": target + 1, "name_box": name_box.as_list(), "seal_box": box.as_list()})
+
+
+def _in_rows(placed: list[tuple]) -> list[tuple]:
+    """Seals side by side on one page stand on one line: names of two and three lines would
+    otherwise set them a few points apart (GB/T 9704 7.3.5.1: 排列整齐)."""
+    rows: list[list[int]] = []
+    for i, (_, target, _, _, box, _) in enumerate(placed):
+        row = next((r for r in rows if placed[r[0]][1] == target
+                    and abs((placed[r[0]][4].y0 + placed[r[0]][4].y1) - (box.y0 + box.y1)) / 2 < (box.y1 - box.y0) / 4), None)
+        if row is None:
+            rows.append([i])
+        else:
+            row.append(i)
+    out = list(placed)
+    for row in rows:
+        shift = [(placed[i][4].y0 + placed[i][4].y1) / 2 for i in row]
+        centre = sum(shift) / len(shift)
+        for i, cy in zip(row, shift):
+            entry, target, seal, name_box, box, image = placed[i]
+            out[i] = (entry, target, seal, name_box, replace(box, y0=box.y0 + centre - cy, y1=box.y1 + centre - cy), image)
+    return out
 
 
 def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> Assembled:
@@ -154,6 +182,7 @@ def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> A
         if options.duplex and part.pages % 2:
             writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
             writer.set_page_label(end + 1, end + 1, style="/D", prefix=f"{index}-", start=part.pages + 1)
+        result.layout.append({"first_page": start + 1, "pages": len(writer.pages) - start, "printed_pages": part.pages})
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": spec.title, "/Producer": f"docgen {__version__}", "/Creator": "docgen",
                          "/CreationDate": pdf_date(when), "/ModDate": pdf_date(when)})

@@ -34,6 +34,9 @@ class BundleReport:
     pages: int
     seals: list[dict] = field(default_factory=list)
     missing: list[dict] = field(default_factory=list)
+    drafts: list[dict] = field(default_factory=list)
+    preflight: list = field(default_factory=list)
+    """The preflight's results, one per document (preflight.check.Result)."""
 
     @property
     def pdf(self) -> Path:
@@ -51,6 +54,9 @@ class Timings:
     compose: float = 0.0
     convert: float = 0.0
     assemble: float = 0.0
+    """Merging, stamping and writing (manifest, zip), preflight excluded."""
+    preflight: float = 0.0
+    """Checking the finished PDFs (summed over the workers)."""
 
 
 def _convert(pool: Pool, docs: list[Path]) -> list[str]:
@@ -104,21 +110,22 @@ def _start_worker(tasks: list) -> None:
     _WORK = tasks
 
 
-def _assemble_one(task) -> tuple[int, list, list, str]:
+def _assemble_one(task) -> tuple[BundleReport | None, float, str]:
+    """One bundle assembled and written: its report, the seconds its preflight took, or why not."""
     spec, cover, body, options = task
     try:
         result = assemble(spec, cover, body, options)
-        write_bundle(spec, result, signed=bool(options.sign_cert))
-        return result.pages, result.seals, result.missing, ""
+        checked, seconds = write_bundle(spec, result, signed=bool(options.sign_cert))
+        return BundleReport(spec, result.pages, result.seals, result.missing, result.drafts, checked), seconds, ""
     except Exception as exc:  # a damaged PDF from the converter
-        return 0, [], [], f"合并 PDF 失败：{exc}"
+        return None, 0.0, f"合并 PDF 失败：{exc}"
 
 
-def _assemble_index(i: int) -> tuple[int, list, list, str]:
+def _assemble_index(i: int) -> tuple[BundleReport | None, float, str]:
     return _assemble_one(_WORK[i])
 
 
-def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: int
+def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: int, timings: Timings
                  ) -> tuple[list[BundleReport], list[tuple[str, str]]]:
     """Assemble and write every bundle, in ``jobs`` forked workers when there are several.
     Workers inherit the tasks and send back only what the report needs."""
@@ -133,11 +140,13 @@ def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: i
     else:
         results = [_assemble_one(task) for task in work]
     reports, failures = [], []
-    for (spec, _, _, _), (pages, seals, missing, why) in zip(work, results):
+    for (spec, _, _, _), (report, seconds, why) in zip(work, results):
+        timings.preflight += seconds
         if why:
             failures.append((display_path(spec.folder), why))
         else:
-            reports.append(BundleReport(spec, pages, seals, missing))
+            report.spec = spec  # the parent's spec, not the worker's copy
+            reports.append(report)
     return reports, failures
 
 
@@ -151,7 +160,7 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options
     for spec in specs:
         folder = workdir / spec.loaded.id / spec.key
         folder.mkdir(parents=True, exist_ok=True)
-        (folder / "正文.docx").write_bytes(compose([p.docx for p in spec.parts]))
+        (folder / "正文.docx").write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in spec.parts]))
         bodies[spec.uid] = folder / "正文.docx"
     timings.compose = time.perf_counter() - started
     started = time.perf_counter()
@@ -169,6 +178,6 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options
     timings.convert = time.perf_counter() - started
     started = time.perf_counter()
     tasks = [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
-    reports, failed = assemble_all(tasks, options, pool.jobs)
-    timings.assemble = time.perf_counter() - started
+    reports, failed = assemble_all(tasks, options, pool.jobs, timings)
+    timings.assemble = time.perf_counter() - started - timings.preflight / max(1, min(pool.jobs, len(tasks)))
     return reports, failures + failed

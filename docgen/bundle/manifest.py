@@ -8,9 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+import time
 
 from .. import __version__
 from ..outputs import build_time, deterministic_zip, write_atomic
+from ..preflight.check import Result, check, documents_from_manifest, pages_of
 from .assemble import Assembled
 from .plan import Spec
 
@@ -22,22 +24,26 @@ def _sha(data: bytes) -> str:
 
 
 def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, signed: bool) -> dict:
+    documents = [{"title": p.title, "family": p.family, "word": p.docx.name, **where}
+                 for p, where in zip(spec.parts, result.layout)]
     return {
         "tool": "docgen", "version": __version__, "created": build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "programme": spec.loaded.id, "bundle": spec.key, "title": spec.title,
         "inputs": spec.loaded.input_hashes(),
         "files": [{"path": name, "sha256": _sha(data), "size": len(data)} for name, data in sorted(files)],
-        "pdf": {"path": spec.pdf_name, "pages": result.pages,
-                "documents": [{"title": p.title, "pages": p.pages, "word": p.docx.name} for p in spec.parts]},
+        "pdf": {"path": spec.pdf_name, "pages": result.pages, "documents": documents},
+        "signatures": result.signatures,
         "seals": result.seals,
         "seals_missing": result.missing,
+        "unfinished": result.drafts,
         "signed": signed,
         "note": NOTE,
     }
 
 
-def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> None:
-    """The bundle's folder, replaced whole, and its zip."""
+def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> tuple[list[Result], float]:
+    """The bundle's folder, replaced whole, and its zip; the preflight's results of its PDF,
+    which the manifest records too, and the seconds the preflight took."""
     folder = spec.folder
     if folder.exists():
         shutil.rmtree(folder)
@@ -47,8 +53,14 @@ def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> None:
         files.append((part.docx.name, part.docx.read_bytes()))
     for name, data in files:
         write_atomic(folder / name, data)
-    body = (json.dumps(manifest(spec, files, result, signed), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    record = manifest(spec, files, result, signed)
+    started = time.perf_counter()
+    results = check(documents_from_manifest(pages_of(result.pdf), record))
+    seconds = time.perf_counter() - started
+    record["preflight"] = [r.as_dict() for r in results]
+    body = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     write_atomic(folder / "manifest.json", body)
     files.append(("manifest.json", body))
     prefix = folder.name + "/"
     write_atomic(spec.zip_path, deterministic_zip([(prefix + n, d) for n, d in files]))
+    return results, seconds

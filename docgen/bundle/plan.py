@@ -13,8 +13,10 @@ from pathlib import Path
 from ..documents.jobs import Job, safe_name
 from ..documents.scope import CoverFacts
 from ..documents.signers import Signer
+from ..documents.wording import school_names, short_names
 from ..load import Loaded
-from ..text import join
+from ..text import cn_count, display_width, join
+from .seals import Anchor
 
 ENTRIES_PER_CONTENTS_PAGE = 18
 
@@ -30,6 +32,12 @@ class Part:
     first: int = 0
     pages: int = 0
     attachment_pages: list[int] = field(default_factory=list)
+    anchors: dict[int, Anchor] = field(default_factory=dict)
+    """Where each signer (numbered from 1, in the order of ``signers``) signs in the body."""
+    gaps: list[str] = field(default_factory=list)
+    """What the document still lacks (draft text, blanks); a part with gaps is not sealed."""
+    family: str = ""
+    """The document family of its kind (notice, plan, agreement, letter, summary)."""
 
 
 @dataclass
@@ -44,6 +52,8 @@ class Spec:
     pdf_name: str
     parts: list[Part]
     loaded: Loaded
+    names: tuple[str, ...] = ()
+    """Names the cover's lines must not break inside (the schools, the bureau)."""
 
     @property
     def uid(self) -> str:
@@ -54,14 +64,10 @@ class Spec:
         return self.folder.with_suffix(".zip")
 
 
-def part_title(job: Job) -> str:
-    kind, _, rest = job.path.stem.partition("_")
-    return f"{kind}：{rest}" if rest else kind
-
-
 def _part(job: Job, context: dict) -> Part:
     atts = [f"{a['label']}　{''.join(a['title_lines'])}" for a in context.get("attachments", [])]
-    return Part(part_title(job), job.path, job.kind.signers(job.scope), atts)
+    return Part(job.kind.heading(job.scope, context), job.path, job.kind.signers(job.scope), atts,
+                gaps=list(context.get("gaps", [])), family=job.kind.family)
 
 
 def plan(loaded: Loaded, done: list[tuple[Job, dict]], out_dir: Path) -> list[Spec]:
@@ -72,7 +78,7 @@ def plan(loaded: Loaded, done: list[tuple[Job, dict]], out_dir: Path) -> list[Sp
     by_pairing: dict[str, list[tuple[Job, dict]]] = {}
     bureau: list[tuple[Job, dict]] = []
     for job, context in done:
-        if job.kind.bundle_place is None:
+        if job.kind.bundle_place is None or not job.kind.in_bundle(job.scope):
             continue
         if job.scope.pairing is not None:
             by_pairing.setdefault(job.scope.pairing.id, []).append((job, context))
@@ -84,17 +90,23 @@ def plan(loaded: Loaded, done: list[tuple[Job, dict]], out_dir: Path) -> list[Sp
             continue
         items.sort(key=lambda jc: jc[0].kind.bundle_place)
         names = f"{pairing.supporter.name}与{join([r.name for r in pairing.recipients])}"
+        if display_width(names) > COVER_NAMES and len(pairing.recipients) > 1:  # the cover lists them all below
+            names = f"{pairing.supporter.name}与{cn_count(len(pairing.recipients))}所受援学校"
         specs.append(Spec(pairing.id, names, [f"支援学校：{pairing.supporter.name}"] +
                           [f"受援学校：{r.full_name}" for r in pairing.recipients], pairing.signed_on,
-                          base / safe_name(pairing.id), safe_name(f"报送材料_{names}") + ".pdf",
-                          [_part(j, c) for j, c in items], loaded))
+                          base / safe_name(pairing.id), safe_name(f"报送材料_{short_names(pairing)}") + ".pdf",
+                          [_part(j, c) for j, c in items], loaded, school_names(pairing)))
     if bureau:
         bureau.sort(key=lambda jc: jc[0].kind.bundle_place)
         notice = prog.issuing_notice
         specs.append(Spec("bureau", f"{prog.title}", [prog.bureau.name], notice.date if notice else None,
                           base / "bureau", safe_name(f"报送材料_{prog.bureau.name}") + ".pdf",
-                          [_part(j, c) for j, c in bureau], loaded))
+                          [_part(j, c) for j, c in bureau], loaded, (prog.bureau.name,)))
     return specs
+
+
+COVER_NAMES = 54
+"""A bundle's title names its schools when they fit three lines of the cover's title."""
 
 
 def _pad(n: int, duplex: bool) -> int:
@@ -112,4 +124,4 @@ def cover_facts(spec: Spec, front_pages: int, duplex: bool) -> CoverFacts:
     for i, part in enumerate(spec.parts, 1):
         entries.append({"no": i, "title": part.title, "pages": part.pages, "start": page})
         page += _pad(part.pages, duplex)
-    return CoverFacts(spec.title, spec.parties, spec.date, entries)
+    return CoverFacts(spec.title, spec.parties, spec.date, entries, spec.names)

@@ -1,20 +1,21 @@
-"""Seals on PDF pages: find where a party signs, and draw its seal image there.
+"""Seals on PDF pages: where a party's seal goes, and drawing its image there.
 
-A party signs where its name stands with a date on the same line or a few lines below
-(署名 above 成文日期, or 甲方（盖章）：… above 年 月 日). GB/T 9704 7.3.5.1 puts the seal
-upright and centred over the name and date, pressing both, with them below its centre;
-joint signers each get their own seal over their own name.
+Each signer's printed name and date are found from the bookmarks the composed document
+carries (``Anchor``), not by searching the text, so a long name that wraps is found all the
+same, and a page's text is read only for the issuer of a notice. GB/T 9704 7.3.5.1 puts the seal upright and centred over the name and date, pressing
+both, with them below its centre; joint signers each get their own seal over their own
+name (the signature rows of the templates keep the seals apart).
 
 Stamped images are a convenience for printing and review, not electronic seals.
 """
 from __future__ import annotations
 
 import functools
-import re
-import unicodedata
+import hashlib
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from pypdf import PageObject, PdfWriter
 from pypdf.generic import (
@@ -28,9 +29,7 @@ from pypdf.generic import (
 )
 
 from ..geometry import LINE_PT, MM_PT, TYPE_LEFT, TYPE_RIGHT
-from .pdftext import page_chars
-
-DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|年\s*月\s*日")
+from ..preflight.page import Page
 
 
 @dataclass
@@ -45,92 +44,75 @@ class Box:
         return [round(v, 2) for v in (self.x0, self.y0, self.x1, self.y1)]
 
 
-@dataclass
-class Line:
-    y: float
-    chars: list[tuple[str, float, float]]  # (character, x, font size)
+@dataclass(frozen=True)
+class Anchor:
+    """Where a signer's name is printed, from the bookmarks of the composed document: the page,
+    the left edge and top of the name's first line, the width of its cell, and the top of the
+    date line below it (None when the cell has no date line)."""
 
-    @property
-    def text(self) -> str:
-        return "".join(c for c, _, _ in self.chars)
-
-
-def _advance(ch: str, size: float) -> float:
-    wide = unicodedata.east_asian_width(ch) in "WF"
-    return size * (1.0 if wide else 0.5) - 0.25
+    page: int
+    left: float
+    top: float
+    width: float
+    date_top: float | None = None
 
 
-def page_lines(page: PageObject, fonts: dict | None = None) -> list[Line]:
-    """Text lines of a page, top to bottom, with an x position for every character.
-
-    Uses the fast reader of LibreOffice's text operators when it can (``fonts`` caches
-    parsed font maps across pages), else pypdf's general text extraction.
-    """
-    rows: dict[int, list[tuple[str, float, float]]] = {}
-    chars = page_chars(page, fonts if fonts is not None else {})
-    if chars is not None:
-        for ch, x, y, size in chars:
-            if ch.strip():
-                rows.setdefault(int(round(y / 2.0)), []).append((ch, x, size))
-        lines = [Line(key * 2.0, sorted(c, key=lambda c: c[1])) for key, c in rows.items()]
-        return sorted(lines, key=lambda line: -line.y)
-
-    def visit(text, cm, tm, font, size):
-        if not text or not text.strip():
-            return
-        scale = tm[0] * cm[0] if tm[0] and cm[0] else 1.0
-        size = size * abs(scale) if size else 16.0
-        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
-        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
-        key = int(round(y / 2.0))
-        for ch in text:
-            if ch in "\r\n":
-                continue
-            rows.setdefault(key, []).append((ch, x, size))
-            x += _advance(ch, size)
-
-    page.extract_text(visitor_text=visit)
-    lines = [Line(key * 2.0, sorted(chars, key=lambda c: c[1])) for key, chars in rows.items()]
-    return sorted(lines, key=lambda line: -line.y)
+CELL_MARGIN = 5.4
+"""Word's left and right cell margin (108 twips), which the signature tables keep."""
 
 
-_NOT_CONTENT = re.compile(r"[\s（）()：:，,。、盖章签字甲乙方]")
+def centred(anchor: Anchor) -> bool:
+    """Whether the name stands centred in a cell of a signature row: every signer's but the
+    issuer's, whose cell spans the type area and whose name stands over the date, right."""
+    return 0 < anchor.width < TYPE_RIGHT - TYPE_LEFT - 1
 
 
-def is_date_line(text: str, name: str = "") -> bool:
-    """A line that holds a date (or a blank 年 月 日 to fill in) and, at most, the signer's name."""
-    if not DATE.search(text):
-        return False
-    rest = DATE.sub("", text).replace(name, "")
-    return not _NOT_CONTENT.sub("", rest)
+def printed(page: Callable[[], Page], index: int, anchor: Anchor) -> tuple[Box, Box | None]:
+    """The box of the printed name in the anchor's cell, and of name and date together.
+
+    The cell follows from the table, which spans the type area in cells of equal width: a
+    destination's left edge is where its text starts, not where its cell does. A name
+    centred in its cell lies between its own destination and its date's, across the cell;
+    the issuer's is measured on the page (``page`` reads it, only then)."""
+    bottom = (anchor.date_top if anchor.date_top is not None else anchor.top - LINE_PT) - LINE_PT
+    name_floor = anchor.date_top if anchor.date_top is not None else bottom
+    column = max(0, int((anchor.left - TYPE_LEFT + 1) // anchor.width)) if anchor.width else 0
+    left = TYPE_LEFT + column * anchor.width
+    if centred(anchor):
+        x0, x1 = left + CELL_MARGIN, left + anchor.width - CELL_MARGIN
+        return Box(index, x0, name_floor, x1, anchor.top), Box(index, x0, bottom, x1, anchor.top)
+    band = [g for g in page().glyphs if g.char.strip() and bottom < g.y <= anchor.top
+            and left - 2 <= g.x <= left + anchor.width + 2]
+
+    def box(glyphs) -> Box | None:
+        if not glyphs:
+            return None
+        return Box(index, min(g.x for g in glyphs), min(g.y - 0.15 * g.size for g in glyphs),
+                   max(g.x + g.width for g in glyphs), max(g.y + 0.85 * g.size for g in glyphs))
+
+    name = box([g for g in band if g.y > name_floor]) or Box(index, left, name_floor, left + anchor.width, anchor.top)
+    return name, box(band)
 
 
-def find_signature(pages: list[list[Line]], name: str, lookahead: int = 12) -> tuple[int, Line, Box, float] | None:
-    """The last place where ``name`` stands with a date line at most ``lookahead`` lines after it.
+def place(page: Callable[[], Page], index: int, anchor: Anchor, seal: "SealImage", size_mm: float) -> tuple[Box, Box]:
+    """The printed name's box and the seal's box for one signer.
 
-    The lines of all pages are read as one sequence, so a signature block that breaks
-    across a page still counts. Returns (page index, line, the name's box, the date's y,
-    or the name's own y when the date is on a later page).
-    """
-    compact = name.replace(" ", "").replace("\u3000", "")
-    flat = [(index, line) for index, lines in enumerate(pages) for line in lines]
-    for pos in range(len(flat) - 1, -1, -1):
-        index, line = flat[pos]
-        text = line.text.replace(" ", "").replace("\u3000", "")
-        at = text.rfind(compact)
-        if at < 0:
-            continue
-        date = next(((i, other) for i, other in flat[pos:pos + lookahead + 1]
-                     if is_date_line(other.text.replace(" ", "").replace("\u3000", ""), compact)), None)
-        if date is None:
-            continue
-        chars = [c for c in line.chars if c[0] not in " \u3000"]
-        first, last = chars[at], chars[at + len(compact) - 1]
-        size = first[2]
-        box = Box(index, first[1], line.y - 0.15 * size, last[1] + _advance(last[0], size), line.y + 0.85 * size)
-        date_y = date[1].y if date[0] == index else line.y
-        return index, line, box, date_y
-    return None
+    The seal is centred across the name (居中下压署名, GB/T 9704 7.3.5.1) and, up and down, on
+    the name and its date line, a little above their middle so that both sit below its
+    centre; it is kept inside the type area."""
+    name, _ = printed(page, index, anchor)
+    bottom = (anchor.date_top if anchor.date_top is not None else anchor.top - LINE_PT) - LINE_PT
+    cx = (name.x0 + name.x1) / 2
+    cy = (anchor.top + bottom) / 2 + SEAL_RISE
+    width = size_mm * MM_PT
+    height = width * seal.height_px / seal.width_px
+    cx = min(max(cx, TYPE_LEFT + width / 2), TYPE_RIGHT - width / 2)
+    return name, Box(index, cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+
+
+SEAL_RISE = 0.35 * LINE_PT
+"""How far a seal's centre stands above the middle of the name and date it presses, so that
+both sit below its centre."""
 
 
 @dataclass
@@ -141,6 +123,8 @@ class SealImage:
     width_px: int
     height_px: int
     ref: IndirectObject | None = None
+    name: str = ""
+    """The image's resource name on a page: from its content, so two seals never share one."""
 
     @classmethod
     def load(cls, path: Path, writer: PdfWriter) -> "SealImage":
@@ -148,9 +132,8 @@ class SealImage:
         mask = _image_stream(alpha, w, h, "/DeviceGray")
         image = _image_stream(rgb, w, h, "/DeviceRGB")
         image[NameObject("/SMask")] = writer._add_object(mask)
-        seal = cls(Path(path), w, h)
-        seal.ref = writer._add_object(image)
-        return seal
+        digest = hashlib.sha256(rgb + alpha).hexdigest()[:12]
+        return cls(Path(path), w, h, writer._add_object(image), f"/DocgenSeal{digest}")
 
 
 @functools.lru_cache(maxsize=64)
@@ -174,39 +157,29 @@ def _image_stream(data: bytes, w: int, h: int, colorspace: str) -> StreamObject:
     return stream
 
 
-def seal_box(name_box: Box, name_y: float, date_y: float, seal: SealImage, size_mm: float) -> Box:
-    """Where the seal goes: centred on the name, name and date just below its centre."""
-    width = size_mm * MM_PT
-    height = width * seal.height_px / seal.width_px
-    cx = (name_box.x0 + name_box.x1) / 2
-    cx = min(max(cx, TYPE_LEFT + width / 2), TYPE_RIGHT - width / 2)
-    # The date counts when it is close below the name (a single signer, or the last row of
-    # joint signers); otherwise the seal presses its own name only, so rows never overlap.
-    close = 0 < name_y - date_y <= 3 * LINE_PT
-    cy = (name_y + date_y) / 2 + 0.35 * LINE_PT if close else name_y + 0.35 * LINE_PT
-    return Box(name_box.page, cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
-
-
 def _wrap(writer: PdfWriter, data: bytes) -> IndirectObject:
     stream = DecodedStreamObject()
     stream.set_data(data)
     return writer._add_object(stream)
 
 
-def draw(writer: PdfWriter, page: PageObject, seal: SealImage, box: Box, tag: str) -> None:
-    """Draw ``seal`` into ``box`` on top of the page, isolating the page's graphics state."""
-    resources = page.get("/Resources")
-    resources = resources.get_object() if resources is not None else DictionaryObject()
-    page[NameObject("/Resources")] = resources
+def draw(writer: PdfWriter, page: PageObject, seal: SealImage, box: Box) -> None:
+    """Draw ``seal`` into ``box`` on top of the page, isolating the page's graphics state.
+
+    LibreOffice gives all pages of a PDF one shared resources dictionary, so the page gets
+    its own copy before the seal is added to it: a seal must never show on another page."""
+    shared = page.get("/Resources")
+    resources = DictionaryObject(shared.get_object()) if shared is not None else DictionaryObject()
     xobjects = resources.get("/XObject")
-    xobjects = xobjects.get_object() if xobjects is not None else DictionaryObject()
+    xobjects = DictionaryObject(xobjects.get_object()) if xobjects is not None else DictionaryObject()
+    xobjects[NameObject(seal.name)] = seal.ref
     resources[NameObject("/XObject")] = xobjects
-    xobjects[NameObject(f"/{tag}")] = seal.ref
+    page[NameObject("/Resources")] = resources
     contents = page.get("/Contents")
     existing = contents.get_object() if contents is not None else ArrayObject()
     parts = list(existing) if isinstance(existing, ArrayObject) else [contents]
     w, h = box.x1 - box.x0, box.y1 - box.y0
-    stamp = f"q {w:.3f} 0 0 {h:.3f} {box.x0:.3f} {box.y0:.3f} cm /{tag} Do Q".encode()
+    stamp = f"q {w:.3f} 0 0 {h:.3f} {box.x0:.3f} {box.y0:.3f} cm {seal.name} Do Q".encode()
     page[NameObject("/Contents")] = ArrayObject([_wrap(writer, b"q"), *parts, _wrap(writer, b"Q"),
                                                  _wrap(writer, stamp)])
 

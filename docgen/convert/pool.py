@@ -20,6 +20,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from ..errors import ConverterMissing, display_path
 from ..outputs import normalise_pdf, write_atomic
@@ -212,8 +213,11 @@ class Pool:
             loads[k] += sizes[i] + 20000  # a fixed cost per file: loading and closing
         return plan
 
-    def convert_all(self, pairs: list[tuple[Path, Path]]) -> list[Result]:
-        """Convert every (docx, pdf) pair; results come back in the order given."""
+    def convert_all(self, pairs: list[tuple[Path, Path]],
+                    then: Callable[[int, Result], None] | None = None) -> list[Result]:
+        """Convert every (docx, pdf) pair; results come back in the order given. ``then(i,
+        result)`` runs in the converter's thread after each conversion, while LibreOffice is
+        busy with the others (the preflight of ``build --pdf``)."""
         results: list[Result | None] = [None] * len(pairs)
 
         def work(converter: Converter, mine: list[int]) -> None:
@@ -221,6 +225,8 @@ class Pool:
                 src, dst = pairs[i]
                 Path(dst).parent.mkdir(parents=True, exist_ok=True)
                 results[i] = self._one(converter, Path(src), Path(dst))
+                if then is not None:
+                    then(i, results[i])
 
         threads = [threading.Thread(target=work, args=(c, mine), daemon=True)
                    for c, mine in zip(self.converters, self.schedule(pairs)) if mine]

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from ..load.model.common import Party
-from ..text import BLANK_DATE
+from ..text import cn_date
+from . import signatures
 from .scope import Scope
+from .signers import agreement_signers
 from .typography import split_title
-from .wording import basis_sentence, commitment_text, pair_bureaus, person, report_rule, sign_date, term_context
+from .wording import basis_sentence, commitment_text, pair_bureaus, person, report_rule, school_names, sign_date, term_context
 
 
 def agreement(scope: Scope) -> dict:
@@ -18,13 +20,14 @@ def agreement(scope: Scope) -> dict:
     duties_b += ["结合本校实际提出帮扶需求，主动对接，安排好甲方人员的工作和生活。",
                  "组织干部教师参加甲方的教研、培训和观摩活动，按时整理上报帮扶资料。"]
     bureaus = pair_bureaus(pair, prog)
+    signers = agreement_signers(scope)
     filing = "、".join(bureaus)
     goals = [f"{g.year}年：{g.text}" for g in prog.goals.yearly] if prog.goals else []
     rubric = f"《{prog.rubric.title}》" if prog.rubric and prog.rubric.title else "有关考核办法"
     return {
-        "title_lines": split_title(f"{a.name}与{b.full_name}结对帮扶协议书"),
-        "a": {"name": a.name, "lead": person(a.lead) or "　　　　　　"},
-        "b": {"name": b.full_name, "lead": person(b.lead) or "　　　　　　"},
+        "title_lines": split_title(f"{a.name}与{b.full_name}结对帮扶协议书", keep=school_names(pairing)),
+        "a": {"name": a.name, "lead": person(a.lead)},
+        "b": {"name": b.full_name, "lead": person(b.lead)},
         "basis": basis_sentence(prog),
         "term": term_context(pairing),
         "goal": prog.goals.overall if prog.goals else "帮助乙方提升管理水平和教育教学质量，实现共同发展。",
@@ -39,7 +42,8 @@ def agreement(scope: Scope) -> dict:
         "dispute_bureau": bureaus[-1] if len(bureaus) == 1 else "双方主管教育行政部门共同",
         "copies": 2 + len(bureaus),
         "filing": f"报{filing}备案各一份" if len(bureaus) > 1 else f"报{filing}备案一份",
-        "sign_date": sign_date(pairing),
         "bureaus": bureaus,
-        "confirm_rows": [{"left": f"{name}（盖章）", "right": BLANK_DATE} for name in bureaus],
+        "signature": signatures.parties(signers[:2], ["甲方（盖章）：", "乙方（盖章）："],
+                                        ["负责人（签字）：", "负责人（签字）："], sign_date(pairing)),
+        "confirmations": signatures.confirmations(signers[2:], cn_date(pairing.confirmed_on, blank=True)),
     }

@@ -12,6 +12,7 @@ from ..load.model.programme import Attachment, AttachmentContent, Programme
 from ..text import cn_num, join, number
 from .scope import Scope
 from .typography import split_title
+from .wording import rubric_item
 
 
 def pair_rows(pairings: list[Pairing], county: str | None = None) -> list[dict]:
@@ -38,9 +39,11 @@ def leading_group(group: LeadingGroup, title: str) -> dict:
 
 def rubric(prog: Programme, title: str) -> dict:
     rub = prog.rubric
-    rows = [{"category": it.category, "title": it.title,
-             "points": number(it.points) + ("（加分）" if it.bonus else ""), "criteria": it.criteria,
-             "evidence": "；".join(it.evidence), "due": it.due, "score": ""} for it in rub.items]
+    rows, last = [], None
+    for it in rub.items:
+        rows.append({"category": it.category if it.category != last else "", "item": f"{it.no}.{rubric_item(it, points=True)}",
+                     "criteria": it.criteria, "evidence": "；".join(it.evidence), "due": it.due, "score": ""})
+        last = it.category
     note = [f"基本分{number(rub.total)}分" + (f"，加分项{number(rub.bonus_points)}分" if rub.bonus_points else "") + "。"
             + "等次：" + "，".join(f"{b.name}{'（' + number(b.min) + '分及以上）' if b.min else ''}" for b in rub.bands) + "。"]
     if rub.note:
@@ -48,14 +51,16 @@ def rubric(prog: Programme, title: str) -> dict:
     return {"kind": "rubric", "label": "", "title_lines": split_title(title), "rows": rows, "paragraphs": note}
 
 
-def teacher_pairs(pairing: Pairing, title: str) -> dict:
+def teacher_pairs(pairing: Pairing, title: str, keep: tuple[str, ...] = ()) -> dict:
     rows = []
     for i, tp in enumerate(pairing.teacher_pairs, 1):
         school = pairing.recipient(tp.recipient_school)
-        rows.append({"no": i, "mentor": tp.mentor.name, "mentor_subject": tp.mentor.subject,
-                     "mentor_title": tp.mentor.title, "mentee": tp.mentee.name, "mentee_subject": tp.mentee.subject,
-                     "mentee_title": tp.mentee.title, "school": school.name if school else ""})
-    return {"kind": "teacher_pairs", "label": "", "title_lines": split_title(title), "rows": rows, "paragraphs": []}
+        subjects = list(dict.fromkeys(s for s in (tp.mentor.subject, tp.mentee.subject) if s))
+        rows.append({"no": i, "mentor": tp.mentor.name, "mentor_title": tp.mentor.title, "mentee": tp.mentee.name,
+                     "mentee_title": tp.mentee.title, "subject": "／".join(subjects),  # one subject when they share it
+                     "school": school.name if school else ""})
+    return {"kind": "teacher_pairs", "label": "", "title_lines": split_title(title, keep=keep), "rows": rows,
+            "paragraphs": []}
 
 
 def _table(kind: str, title: str, rows: list[dict]) -> dict:

@@ -5,6 +5,7 @@ Paths are Chinese file names that name the schools, made safe for every file sys
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,14 +15,22 @@ from .kinds import Kind
 from .scope import Scope, Selection, scopes
 
 _RESERVED = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-MAX_NAME = 100
+MAX_BYTES = 180
+"""A file name's stem in UTF-8 bytes: file systems allow 255 bytes, and a stem leaves room
+for a suffix (_2, .docx, .pdf) and for the hidden temporary name it is first written to."""
 
 
 def safe_name(name: str) -> str:
-    """A file name with no path separators or reserved characters, of sensible length."""
+    """A file name with no path separators or reserved characters, at most ``MAX_BYTES``
+    long: a longer one is cut at a character and ends in a digest of the whole, so that two
+    long names that start alike stay apart."""
     name = _RESERVED.sub("_", name).strip().strip(".")
-    if len(name) > MAX_NAME:
-        name = name[:MAX_NAME]
+    if len(name.encode("utf-8")) > MAX_BYTES:
+        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+        cut = name
+        while len(cut.encode("utf-8")) > MAX_BYTES - len(digest) - 4:
+            cut = cut[:-1]
+        name = f"{cut}…{digest}"
     return name or "未命名"
 
 

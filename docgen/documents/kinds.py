@@ -12,7 +12,7 @@ from typing import Callable
 from . import agreement, cover, letters, notice, plan, report, summary
 from .scope import Per, Scope
 from .signers import Signer, agreement_signers, letter_signers, no_signers, notice_signers, pairing_signers
-from .wording import pairing_names, short
+from .wording import short, short_names
 
 
 @dataclass(frozen=True)
@@ -35,29 +35,42 @@ class Kind:
     """Who signs (and is sealed on) the document."""
     bundle_place: int | None = None
     """Order within a submission bundle; None for kinds a bundle does not hold."""
+    in_bundle: Callable[[Scope], bool] = lambda scope: True
+    """Whether a document of this kind goes into its bundle (the plan does not when the
+    notice that issues it already carries it)."""
+    heading: Callable[[Scope, dict], str] = lambda scope, context: "".join(context["title_lines"])
+    """The document's title in a bundle's contents and bookmarks: its real title."""
 
     def template_for(self, scope: Scope) -> str:
         """The template of one document: a notice may name its own."""
         return f"{scope.notice.template}.docx" if scope.notice is not None else self.template
 
 
+def _plan_title(scope: Scope, context: dict) -> str:
+    return "".join(context["plan"]["title_lines"])
+
+
 KINDS: list[Kind] = [
     Kind("notice", "notice", "通知", "notice.docx", Per.notice, notice.notice,
-         lambda s: f"通知_{s.notice.doc_no}" + (f"_{s.county}" if s.county else ""), notice_signers, bundle_place=1),
+         lambda s: f"通知_{s.notice.doc_no}" + (f"_{s.county}" if s.county else ""), notice_signers, bundle_place=1,
+         heading=lambda s, c: f"{''.join(c['title_lines'])}（{s.notice.doc_no}" + (f"，{s.county}" if s.county else "") + "）"),
     Kind("programme_plan", "plan", "实施方案", "plan.docx", Per.programme, plan.programme_plan,
-         lambda s: f"实施方案_{s.programme.title}", bundle_place=2),
+         lambda s: f"实施方案_{s.programme.title}", bundle_place=2,
+         in_bundle=lambda s: s.programme.issuing_notice is None, heading=_plan_title),
     Kind("pairing_plan", "plan", "结对帮扶实施方案", "plan.docx", Per.pairing, plan.pairing_plan,
-         lambda s: f"实施方案_{pairing_names(s.pairing)}", pairing_signers, bundle_place=1),
+         lambda s: f"实施方案_{short_names(s.pairing)}", pairing_signers, bundle_place=1, heading=_plan_title),
     Kind("agreement", "agreement", "结对帮扶协议书", "agreement.docx", Per.pair, agreement.agreement,
          lambda s: f"协议书_{short(s.pair.supporter)}—{short(s.pair.recipient)}", agreement_signers, bundle_place=2),
     Kind("management_letter", "letter", "管理帮扶责任书", "management_letter.docx", Per.manager_pair,
          letters.management_letter,
          lambda s: f"管理帮扶责任书_{s.manager_pair.supporter.name}—{s.manager_pair.recipient.name}",
-         letter_signers, bundle_place=3),
+         letter_signers, bundle_place=3,
+         heading=lambda s, c: f"{''.join(c['title_lines'])}（{s.manager_pair.supporter.name}—{s.manager_pair.recipient.name}）"),
     Kind("teacher_letter", "letter", "教师结对帮扶责任书", "teacher_letter.docx", Per.teacher_pair,
          letters.teacher_letter,
          lambda s: f"教师结对帮扶责任书_{s.teacher_pair.mentor.name}—{s.teacher_pair.mentee.name}",
-         letter_signers, bundle_place=4),
+         letter_signers, bundle_place=4,
+         heading=lambda s, c: f"{''.join(c['title_lines'])}（{s.teacher_pair.mentor.name}—{s.teacher_pair.mentee.name}）"),
     Kind("summary", "summary", "年度工作总结", "summary.docx", Per.year, summary.summary,
          lambda s: f"年度工作总结_{s.year.label}", pairing_signers, bundle_place=5),
     Kind("cover", "bundle", "封面和目录", "cover.docx", Per.bundle, cover.cover, lambda s: "封面和目录"),

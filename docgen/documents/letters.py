@@ -4,17 +4,22 @@ from __future__ import annotations
 
 from ..load.model.common import Activity
 from ..text import join, number
+from . import signatures
 from .scope import Scope
+from .signers import letter_signers
 from .typography import split_title
-from .wording import basis_sentence, commitment_for, person, sign_date, term_context
+from .wording import basis_sentence, commitment_for, person, school_names, sign_date, term_context
 
 
 def _letter_base(scope: Scope) -> dict:
+    """What both letters share: basis, term, copies, and the signature block (the persons sign
+    by hand, their schools seal)."""
     pairing = scope.pairing
     return {"basis": basis_sentence(scope.programme) + f"和{pairing.supporter.name}与受援学校签订的结对帮扶协议",
             "term": term_context(pairing), "copies": 3,
             "filing": "甲乙双方各执一份，支援学校存档一份",
-            "sign_date": sign_date(pairing)}
+            "signature": signatures.parties(letter_signers(scope), ["", ""], ["甲方（签字）：", "乙方（签字）："],
+                                            sign_date(pairing))}
 
 
 def management_letter(scope: Scope) -> dict:
@@ -38,7 +43,7 @@ def management_letter(scope: Scope) -> dict:
     else:
         goal = f"提升乙方在{mp.focus or '学校管理'}方面的规范化水平。"
     return {**_letter_base(scope),
-            "title_lines": split_title(f"{pairing.supporter.name}与{recipient.name}管理帮扶责任书"),
+            "title_lines": split_title(f"{pairing.supporter.name}与{recipient.name}管理帮扶责任书", keep=school_names(pairing)),
             "a": {"school": pairing.supporter.name, "person": person(mp.supporter)},
             "b": {"school": recipient.name, "person": person(mp.recipient)},
             "goal": goal, "duties_a": duties_a, "duties_b": duties_b}

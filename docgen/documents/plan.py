@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from ..load.model.common import Party
 from ..load.model.programme import Attachment, AttachmentContent, Programme
-from ..text import cn_date, cn_num, number
-from . import attachments
+from ..text import cn_count, cn_date, cn_num, display_width, number
+from . import attachments, signatures
 from .scope import Scope
+from .signers import pairing_signers
 from .typography import split_title
 from .wording import (
     basis_sentence,
@@ -15,8 +16,12 @@ from .wording import (
     policy_sentence,
     recipients_text,
     report_rule,
-    signer_rows,
+    school_names,
 )
+
+ANNEX_NAMES = 36
+"""An annex title names the pairing's schools when they fit two title lines; beyond that the
+plan's own title is where they are named."""
 
 
 def _section(title: str, paragraphs: list[str] | None = None, subsections: list[dict] | None = None) -> dict:
@@ -91,9 +96,8 @@ def programme_plan_body(scope: Scope, wanted: list[Attachment] | None = None) ->
 
 def programme_plan(scope: Scope) -> dict:
     plan, atts = programme_plan_body(scope)
-    notice = scope.programme.issuing_notice
     return {"plan": plan, "attachments": atts, "attachment_lines": attachments.attachment_lines(atts),
-            "signer_rows": [], "date": notice.date if notice else None}
+            "signature": None}
 
 
 def pairing_plan(scope: Scope) -> dict:
@@ -109,8 +113,10 @@ def pairing_plan(scope: Scope) -> dict:
     goal_paras += list(pairing.goals)
     if goal_paras:
         secs.append(_section("工作目标", goal_paras))
-    leads = [f"支援学校：{sup.name}，负责人{person(sup.lead) or '（待定）'}。"]
-    leads += [f"受援学校：{r.full_name}，负责人{person(r.lead) or '（待定）'}。" for r in pairing.recipients]
+    def who(role: str, school) -> str:  # a lead only where the data names one
+        return f"{role}：{school.full_name}" + (f"，负责人{person(school.lead)}" if school.lead else "") + "。"
+
+    leads = [who("支援学校", sup)] + [who("受援学校", r) for r in pairing.recipients]
     leads.append(f"帮扶期限自{cn_date(cyc.start)}起至{cn_date(cyc.end)}止，为期{cn_num(cyc.years)}年。")
     secs.append(_section("结对安排", leads))
     duties = [commitment_text(c) for c in prog.commitments]
@@ -119,9 +125,9 @@ def pairing_plan(scope: Scope) -> dict:
         subs.append({"title": "量化要求", "paragraphs": duties + [report_rule(prog)]})
     people = []
     if pairing.middle_manager_pairs:
-        people.append(f"双方中层干部结对{cn_num(len(pairing.middle_manager_pairs))}对，签订管理帮扶责任书。")
+        people.append(f"双方中层干部结对{cn_count(len(pairing.middle_manager_pairs))}对，签订管理帮扶责任书。")
     if pairing.teacher_pairs:
-        people.append(f"双方教师结成师徒对子{cn_num(len(pairing.teacher_pairs))}对，签订教师结对帮扶责任书，名单见附件。")
+        people.append(f"双方教师结成师徒对子{cn_count(len(pairing.teacher_pairs))}对，签订教师结对帮扶责任书，名单见附件。")
     for s in pairing.secondments:
         side = "支援学校" if s.sent_by == Party.supporter else "受援学校"
         people.append(f"{side}选派{s.person.name}挂职（跟岗）{s.post}，时间为{cn_date(s.start)}至{cn_date(s.end)}。")
@@ -136,6 +142,7 @@ def pairing_plan(scope: Scope) -> dict:
         org.append("双方按月度计划安排表（见附件）开展帮扶活动，每项活动明确责任人和完成时限。")
     org.append(report_rule(prog))
     secs.append(_section("组织保障", org))
+    annex = names if display_width(names) <= ANNEX_NAMES else ""  # the plan's own title names them all
     atts = []
     for school in [sup, *pairing.recipients]:
         if school.leading_group:
@@ -146,11 +153,13 @@ def pairing_plan(scope: Scope) -> dict:
             for k, it in enumerate(month.items):
                 rows.append({"month": f"{cn_num(month.number)}月" if k == 0 else "", "content": it.content,
                              "work": it.work, "owner": it.owner, "deadline": cn_date(it.deadline)})
-        atts.append({"kind": "monthly_plan", "label": "", "title_lines": split_title(f"{names}结对帮扶工作计划表"),
+        atts.append({"kind": "monthly_plan", "label": "",
+                     "title_lines": split_title(f"{annex}结对帮扶工作计划表", keep=school_names(pairing)),
                      "rows": rows, "paragraphs": []})
     if pairing.teacher_pairs:
-        atts.append(attachments.teacher_pairs(pairing, f"{names}教师结对安排表"))
+        atts.append(attachments.teacher_pairs(pairing, f"{annex}教师结对安排表", keep=school_names(pairing)))
     atts = attachments.numbered(atts)
-    plan = {"title_lines": split_title(f"{names}结对帮扶工作实施方案"), "preamble": [], "sections": secs}
+    plan = {"title_lines": split_title(f"{names}结对帮扶工作实施方案", keep=school_names(pairing)), "preamble": [],
+            "sections": secs}
     return {"plan": plan, "attachments": atts, "attachment_lines": attachments.attachment_lines(atts),
-            "signer_rows": signer_rows([sup.name] + [r.name for r in pairing.recipients]), "date": pairing.signed_on}
+            "signature": signatures.joint(pairing_signers(scope), cn_date(pairing.signed_on, blank=True))}

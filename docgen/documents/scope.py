@@ -58,6 +58,8 @@ class CoverFacts:
     date: dt.date | None
     entries: list[dict] = field(default_factory=list)
     """One per document: no, title, pages, start."""
+    names: tuple[str, ...] = ()
+    """Names a line of the cover or the contents must not break inside."""
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,8 @@ class Signer:
     name: str
     role: str
     seal: Path | None
+    pending: str = ""
+    """Why this party does not seal yet, though it has a seal (e.g. a confirmation not given)."""
 
 
 def _seal(scope: Scope, value: str | None) -> Path | None:
@@ -49,7 +51,11 @@ def agreement_signers(scope: Scope) -> list[Signer]:
     pair = scope.pair
     out = [_school(scope, pair.supporter, "甲方（支援学校）"),
            _school(scope, pair.recipient, "乙方（受援学校）", pair.recipient.full_name)]
-    return out + [_bureau(scope, name) for name in pair_bureaus(pair, scope.programme)]
+    bureaus = [_bureau(scope, name) for name in pair_bureaus(pair, scope.programme)]
+    if scope.pairing.confirmed_on is None:
+        why = f"主管部门尚未确认（pairings/{scope.pairing.id}.yaml 未填 confirmed_on）"
+        bureaus = [Signer(b.name, b.role, b.seal, pending=why) for b in bureaus]
+    return out + bureaus
 
 
 def letter_signers(scope: Scope) -> list[Signer]:

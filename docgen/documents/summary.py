@@ -2,15 +2,19 @@
 the programme promised, with the school's own words where it wrote them."""
 from __future__ import annotations
 
+from docxtpl import RichText
+
 from ..activities.chart import activities_by_month
 from ..activities.counting import YearCounts, count
 from ..activities.scoring import Scorecard, score
 from ..load.model.common import ACTIVITY_NAMES, Activity
 from ..load.model.programme import Programme
-from ..text import cn_date, cn_num, join, number
+from ..text import cn_date, cn_num, display_width, join, number, paren_ordinal
+from . import signatures
 from .scope import Scope
+from .signers import pairing_signers
 from .typography import Picture, split_title
-from .wording import basis_sentence, pairing_names, recipients_text, signer_rows
+from .wording import basis_sentence, pairing_names, recipients_text, rubric_item, school_names
 
 
 def _chart(counts: YearCounts | None) -> Picture | None:
@@ -18,8 +22,9 @@ def _chart(counts: YearCounts | None) -> Picture | None:
     return Picture(png) if png else None
 
 
-def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme) -> list[str]:
-    """The facts paragraph(s) of a summary, written from the counts."""
+def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, cutoff: tuple | None = None) -> list[str]:
+    """The facts paragraph(s) of a summary, written from the counts; ``cutoff`` is the
+    summary's date and the number of records after it, which it does not count."""
     by_type = counts.by_type
     parts = []
     for kind, n in by_type.most_common():
@@ -31,7 +36,10 @@ def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme) -> list[
             text += f"（涉及{join(subjects)}{len(subjects)}个学科、{persons}人次）" if subjects else ""
         parts.append(text)
     total = len(counts.records)
-    out = [f"本年度共记录帮扶活动{total}次，计入考核{len(counts.counted)}次，其中{join(parts, '，')}。"]
+    since = f"截至{cn_date(cutoff[0])}，" if cutoff else ""
+    out = [f"{since}本年度共记录帮扶活动{total}次，计入考核{len(counts.counted)}次，其中{join(parts, '，')}。"]
+    if cutoff and cutoff[1]:
+        out[0] += f"落款日期之后的{cutoff[1]}次活动不在本总结统计之内。"
     flagged = []
     if counts.late:
         flagged.append(f"迟报{len(counts.late)}次")
@@ -68,49 +76,91 @@ def summary(scope: Scope) -> dict:
         headcount.append(f"师徒结对{len(pairing.teacher_pairs)}对")
     people[0] += ("，" + "、".join(headcount) if headcount else "") + "。"
     overview += people
+    cutoff = None
+    if log and text and text.date:  # a summary counts what was done by the day it is signed
+        later = [r for r in log.records if r.date > text.date]
+        log = log.model_copy(update={"records": [r for r in log.records if r.date <= text.date]})
+        cutoff = (text.date, len(later))
     counts = count(prog, pairing, year, log) if log else None
     card = score(prog, counts, log) if counts else None
 
-    def section(values: list[str], draft: list[str]) -> dict:
-        return {"paragraphs": values, "draft": False} if values else {"paragraphs": draft, "draft": True}
-
-    planned = sorted({it.content for m in pairing.monthly_plan for it in m.items
-                      if year.start.strftime("%Y-%m") <= m.month <= year.end.strftime("%Y-%m")})
-    if counts:
-        done = counts.by_type
-        draft_achievements = [f"全年开展{ACTIVITY_NAMES[k]}{n}次。" for k, n in done.most_common()]
-        draft_problems = [f"{c.period}{c.subject}完成{c.done_text()}，未达到{c.required_text()}的要求。" for c in counts.unmet]
-        if counts.late or counts.unfiled:
-            draft_problems.append(f"有{len(counts.late) + len(counts.unfiled)}次活动未在规定时限内报备，按规定不计入完成数。")
-        if counts.no_evidence:
-            draft_problems.append(f"有{len(counts.no_evidence)}次活动缺少证明材料。")
-        draft_problems = draft_problems or ["各项承诺均已完成，帮扶成效的总结提炼还需加强。"]
-        draft_next = ([f"补齐{c.subject}等未完成事项，确保每学期达到承诺次数。" for c in counts.unmet[:1]]
-                      + ["活动结束后按时报备并留存证明材料。"])
-    else:
-        draft_achievements = [f"按照结对帮扶协议开展了{join(planned)}等活动。" if planned else "按照结对帮扶协议开展了帮扶活动。"]
-        draft_problems = ["帮扶活动的过程资料和成效总结有待进一步完善。"]
-        draft_next = ["对照协议和考核细则查漏补缺，按计划完成下一年度帮扶任务。"]
-    if pairing.key_target:
-        draft_achievements.append(f"围绕年度重点帮扶目标“{pairing.key_target.rstrip('。')}”推进帮扶工作。")
+    source = f"pairings/{pairing.id}.yaml 中 summaries 的 {year.key} 年度"
+    gaps: list[str] = []
+    if log is None:
+        gaps.append(f"本年度活动记录（activities/{year.key}/{pairing.id}.yaml）")
+    derived = _derived(counts, pairing) if counts else {}
+    parts = []
+    for key, title in (("achievements", "主要做法与成效"), ("problems", "存在问题"), ("next_steps", "下一步打算")):
+        written = list(getattr(text, key)) if text else []
+        if written:
+            parts.append({"title": title, "note": "", "paragraphs": numbered_items(written)})
+            continue
+        gaps.append(f"{title}（{source} {key}）")
+        drafted = derived.get(key, [])
+        note = "【草稿：以下内容由活动记录生成，请学校核对、修改后写入结对文件。】" if drafted else "【待填写：本部分由学校填写。】"
+        parts.append({"title": title, "note": note, "paragraphs": numbered_items(drafted)})
+    if not (text and text.date):
+        gaps.append(f"落款日期（{source} date）")
+    for pending in (card.pending if card else []):
+        gaps.append(f"考核细则第{pending.item.no}项“{pending.item.title}”的评分"
+                    f"（activities/{year.key}/{pairing.id}.yaml 中 scores）")
     flagged = sorted([*counts.late, *counts.unfiled, *counts.no_evidence], key=lambda f: (f.record.date, f.index)) if counts else []
     return {
-        "title_lines": split_title(f"{names}{year.label}结对帮扶工作总结"),
+        "title_lines": split_title(f"{names}{year.label}结对帮扶工作总结", keep=school_names(pairing)),
         "lead": [f"{year.label}，{basis_sentence(prog)}，结对双方按照协议扎实开展帮扶工作。现将有关情况总结如下："],
         "overview": overview,
-        "facts": _facts(counts, card, prog) if counts else [],
+        "facts": _facts(counts, card, prog, cutoff) if counts else [],
         "commitment_rows": [{"period": c.period, "item": c.subject, "required": c.required_text(), "done": c.done_text(),
                              "status": "完成" if c.met else "未完成"} for c in counts.checks] if counts else [],
         "flagged_rows": [{"date": cn_date(f.record.date), "type": ACTIVITY_NAMES[f.record.type],
                           "description": f.record.description, "why": f.why} for f in flagged],
         "chart": _chart(counts),
-        "rubric_rows": [{"no": s.item.no, "title": s.item.title, "points": number(s.item.points) + ("（加分）" if s.item.bonus else ""),
+        "rubric_rows": [{"no": s.item.no, "title": rubric_item(s.item),
+                         "points": number(s.item.points),
                          "score": "待评" if s.pending else number(s.score), "reason": s.reason} for s in card.items] if card else [],
         "rubric_total": (f"合计{number(card.total)}分（基本分{number(card.base)}分，加分{number(card.bonus)}分），等次：{card.grade}。"
                          + (f"另有{len(card.pending)}项待人工评定。" if card.pending else "")) if card else "",
-        "achievements": section(list(text.achievements) if text else [], draft_achievements),
-        "problems": section(list(text.problems) if text else [], draft_problems),
-        "next_steps": section(list(text.next_steps) if text else [], draft_next),
-        "signer_rows": signer_rows([pairing.supporter.name] + [r.name for r in pairing.recipients]),
-        "date": text.date if text else None,
+        "parts": parts,
+        "signature": signatures.joint(pairing_signers(scope), cn_date(text.date if text else None, blank=True)),
+        "gaps": gaps,
     }
+
+
+def _derived(counts: YearCounts, pairing) -> dict[str, list[str]]:
+    """What the records say for each section the school has not written (a draft for it)."""
+    achievements = [f"全年开展{ACTIVITY_NAMES[k]}{n}次。" for k, n in counts.by_type.most_common()]
+    if pairing.key_target:
+        achievements.append(f"围绕年度重点帮扶目标“{pairing.key_target.rstrip('。')}”开展帮扶。")
+    problems = [f"{c.period}{c.subject}完成{c.done_text()}，未达到{c.required_text()}的要求。" for c in counts.unmet]
+    if counts.late or counts.unfiled:
+        problems.append(f"有{len(counts.late) + len(counts.unfiled)}次活动未在规定时限内报备，按规定不计入完成数。")
+    if counts.no_evidence:
+        problems.append(f"有{len(counts.no_evidence)}次活动缺少证明材料。")
+    next_steps = [f"补齐{c.subject}等未完成事项。" for c in counts.unmet[:1]]
+    return {"achievements": achievements, "problems": problems, "next_steps": next_steps}
+
+
+KAI = "eastAsia:楷体_GB2312"
+LEAD = 24
+"""The longest lead sentence of an item that is set as its heading."""
+
+
+def numbered_items(items: list[str]) -> list:
+    """Items of a section: one stands alone; several are numbered （一）（二）… with the number
+    and the item's lead sentence in 楷体 (GB/T 9704 7.3.3: second-level headings)."""
+    if len(items) < 2:
+        return [RichText(item) for item in items]
+    out = []
+    for n, item in enumerate(items, 1):
+        lead, dot, rest = item.partition("。")
+        rich = RichText()
+        if dot and rest and display_width(lead) <= LEAD:
+            rich.add(f"{paren_ordinal(n)}{lead}。", font=KAI)
+            rich.add(rest)
+        elif display_width(item) <= LEAD:
+            rich.add(f"{paren_ordinal(n)}{item}", font=KAI)
+        else:
+            rich.add(paren_ordinal(n), font=KAI)
+            rich.add(item)
+        out.append(rich)
+    return out

@@ -2,38 +2,100 @@
 and pictures a context may carry."""
 from __future__ import annotations
 
+import functools
 import math
+import re
 from dataclasses import dataclass
 
 from docxtpl import RichText
 
 from .. import geometry
-from ..text import display_width
+from ..text import display_width, glued_words
+
+OPENING = "《“‘（(〔【"
+CLOSING = "》”’）)〕】，。、；：！？"
+_KEEP_TOGETHER = re.compile(r"“[^”]*”|《[^》]*》|\d{4}—\d{4}学年|\d+年度?|\d+")
+_LATIN = re.compile(r"[!-~]+")
 
 
-def split_title(text: str, limit: int = 18) -> list[str]:
-    """Break a long title into balanced lines at natural points (GB/T 9704 7.3.1).
+def _units(text: str, keep: tuple[str, ...], limit: float) -> list[str]:
+    """``text`` in pieces a title may break between: names to keep, quoted and 《》 spans and
+    years when they fit a line, and otherwise words (jieba); punctuation stays with its word."""
+    spans: list[tuple[int, int]] = []
+    for name in sorted(keep, key=len, reverse=True):
+        for m in re.finditer(re.escape(name), text):
+            if display_width(name) <= limit and not any(a < m.end() and m.start() < b for a, b in spans):
+                spans.append((m.start(), m.end()))
+    for m in _KEEP_TOGETHER.finditer(text):
+        if display_width(m.group()) <= limit and not any(a < m.end() and m.start() < b for a, b in spans):
+            spans.append((m.start(), m.end()))
+    pieces, at = [], 0
+    for a, b in sorted(spans):
+        pieces += glued_words(text[at:a])
+        pieces.append(text[a:b])
+        at = b
+    pieces += glued_words(text[at:])
+    units: list[str] = []
+    glue = False  # Latin letters and ASCII signs hold on to the words either side of them
+    for piece in pieces:
+        latin = _LATIN.fullmatch(piece) is not None and not piece.isdigit()
+        if units and (piece[0] in CLOSING or units[-1][-1] in OPENING or latin or glue):
+            units[-1] += piece
+        else:
+            units.append(piece)
+        glue = latin
+    return units
+
+
+def split_title(text: str, limit: int = 18, keep: tuple[str, ...] = ()) -> list[str]:
+    """A long title in balanced lines, broken only between words, never inside a name of
+    ``keep`` or a quoted phrase (GB/T 9704 7.3.1: 回行时词意完整，排列对称，长短适宜，梯形或菱形).
 
     18 rather than the nominal 20 characters a line: the bold title face sets digits wider
-    than half a character, so a 20-character title with a year in it does not fit.
-    """
-    if display_width(text) <= limit:
+    than half a character, so a 20-character title with a year in it does not fit."""
+    width = display_width(text)
+    if width <= limit:
         return [text]
-    n = math.ceil(display_width(text) / limit)
-    target = len(text) / n
-    breaks = {i for i, ch in enumerate(text) if ch == "《" or (i and text[i - 1] in "》，、")}
-    breaks |= {i for i in range(len(text)) if text.startswith(("的通知", "的实施方案", "结对帮扶", "工作总结", "协议书"), i)}
-    lines, start = [], 0
-    for _ in range(n - 1):
-        ideal = start + target
-        candidates = [i for i in breaks if start + 4 <= i <= len(text) - 4 and display_width(text[start:i]) <= limit]
-        cut = min(candidates, key=lambda i: abs(i - ideal)) if candidates else int(ideal)
-        if abs(cut - ideal) > target / 2:
-            cut = int(round(ideal))
-        lines.append(text[start:cut])
-        start = cut
-    lines.append(text[start:])
-    return [line for line in lines if line]
+    units = _units(text, keep, limit)
+    widths = [display_width(u) for u in units]
+    for lines in range(math.ceil(width / limit), len(units) + 1):
+        best = _balanced(widths, lines, limit)
+        if best is not None:
+            cuts = [0, *best, len(units)]
+            return ["".join(units[a:b]) for a, b in zip(cuts, cuts[1:])]
+    return [text]
+
+
+def _balanced(widths: list[float], lines: int, limit: float) -> list[int] | None:
+    """Where to cut ``widths`` into ``lines`` lines of at most ``limit``, as even as possible
+    (a slight preference for lines that grow downwards, the 正梯形), or None."""
+    n = len(widths)
+    prefix = [0.0]
+    for w in widths:
+        prefix.append(prefix[-1] + w)
+    mean = prefix[-1] / lines
+
+    @functools.lru_cache(maxsize=None)
+    def best(start: int, left: int) -> tuple[float, tuple[int, ...]] | None:
+        if left == 1:
+            rest = prefix[n] - prefix[start]
+            return ((rest - mean) ** 2, ()) if 0 < rest <= limit else None
+        found = None
+        for end in range(start + 1, n - left + 2):
+            line = prefix[end] - prefix[start]
+            if line > limit:
+                break
+            tail = best(end, left - 1)
+            if tail is None:
+                continue
+            following = prefix[(tail[1] + (n,))[0]] - prefix[end]
+            cost = (line - mean) ** 2 + tail[0] + (0.1 if line > following else 0.0)
+            if found is None or cost < found[0]:
+                found = (cost, (end, *tail[1]))
+        return found
+
+    result = best(0, lines)
+    return list(result[1]) if result else None
 
 
 def issuer_mark(text: str) -> RichText:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from ..load.model.common import PARTY_NAMES, PERIOD_NAMES, Activity
 from ..load.model.pairing import Pair, Pairing, School
 from ..load.model.programme import Commitment, Programme
-from ..text import BLANK_DATE, cn_date, cn_num, join, number
+from ..text import BLANK_DATE, cn_count, cn_date, cn_num, join, number
 
 
 def person(p) -> str:
@@ -35,9 +35,19 @@ def recipients_text(pairing: Pairing) -> str:
     return join([r.full_name for r in pairing.recipients])
 
 
+def school_names(pairing: Pairing) -> tuple[str, ...]:
+    """The names a title must not break inside (GB/T 9704 7.3.1: 回行时词意完整)."""
+    return (pairing.supporter.name, *(r.full_name for r in pairing.recipients), *(r.name for r in pairing.recipients))
+
+
 def pairing_names(pairing: Pairing) -> str:
     """万载中学与万载县第二中学、万载县株潭中学."""
     return f"{pairing.supporter.name}与{recipients_text(pairing)}"
+
+
+def short_names(pairing: Pairing) -> str:
+    """A pairing as file names name it: 示范一中与受援1校、受援2校 (short names where given)."""
+    return f"{short(pairing.supporter)}与{join([short(r) for r in pairing.recipients])}"
 
 
 def bureau_of(school: School, pairing: Pairing, prog: Programme) -> str:
@@ -56,11 +66,6 @@ def pair_bureaus(pair: Pair, prog: Programme) -> list[str]:
         if name not in out:
             out.append(name)
     return out
-
-
-def signer_rows(names: list[str]) -> list[dict]:
-    """Joint signers, two to a row (the template gives each row the height of a seal)."""
-    return [{"left": names[i], "right": names[i + 1] if i + 1 < len(names) else ""} for i in range(0, len(names), 2)]
 
 
 def sign_date(pairing: Pairing) -> str:
@@ -111,5 +116,12 @@ def commitment_for(prog: Programme, activity: Activity) -> Commitment | None:
 
 def report_rule(prog: Programme) -> str:
     if prog.report_within_days:
-        return f"每次帮扶活动结束后{cn_num(prog.report_within_days)}日内，由组织方将活动方案、记录和图片等资料报主管教育行政部门备案。"
+        return f"每次帮扶活动结束后{cn_count(prog.report_within_days)}日内，由组织方将活动方案、记录和图片等资料报主管教育行政部门备案。"
     return "帮扶活动的方案、记录和图片等资料及时整理归档。"
+
+
+def rubric_item(item, points: bool = False) -> str:
+    """A rubric item's name, marked as a bonus unless its name already says so: 加分项（5分）,
+    特色工作（加分项，5分）, or without points 特色工作（加分项）."""
+    marks = (["加分项"] if item.bonus and "加分" not in item.title else []) + ([f"{number(item.points)}分"] if points else [])
+    return item.title + (f"（{'，'.join(marks)}）" if marks else "")

@@ -103,9 +103,10 @@ def _validate(src: Source, model: type[BaseModel], extra: dict | None = None):
 
 
 def rare_characters(src: Source) -> list[Problem]:
-    """Warn about hanzi outside GB2312: 仿宋_GB2312 on an office PC cannot show them, and the
-    PDF falls back to another typeface for them (e.g. 喆 堃 珺 玥 in names)."""
-    out = []
+    """Point out hanzi outside GB2312, once per file: 仿宋_GB2312 on an office PC cannot show
+    them, and the PDF sets them in a fall-back face (e.g. 喆 堃 珺 玥 in names)."""
+    places: list[tuple] = []
+    chars: dict[str, None] = {}
 
     def walk(value, loc):
         if isinstance(value, dict):
@@ -117,11 +118,15 @@ def rare_characters(src: Source) -> list[Problem]:
         elif isinstance(value, str):
             rare = outside_gb2312(value)
             if rare:
-                out.append(src.problem(loc, f"提示：“{'、'.join(rare)}”不在 GB2312 字符集中，办公电脑上的仿宋_GB2312"
-                                            "等字体无法显示，Word 中可能显示为方框；PDF 中将用备用字体显示，请核对"))
+                places.append(loc)
+                chars.update(dict.fromkeys(rare))
 
     walk(src.data, ())
-    return out
+    if not places:
+        return []
+    where = f"（共 {len(places)} 处，此处为第一处）" if len(places) > 1 else ""
+    return [src.problem(places[0], f"提示：“{'、'.join(chars)}”不在 GB2312 字符集中{where}，办公电脑上的仿宋_GB2312"
+                                   "等字体无法显示，Word 中可能显示为方框；PDF 中将用备用字体显示，请核对")]
 
 
 def _read_model(path: Path, model: type[BaseModel], loaded: "Loaded") -> tuple[Source | None, BaseModel | None]:

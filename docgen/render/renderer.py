@@ -19,6 +19,7 @@ from jinja2.utils import missing
 from ..documents.typography import Picture
 from ..errors import TemplateError
 from ..outputs import build_time, normalise_docx, set_core_properties
+from . import keeps
 from .filters import FILTERS
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -109,6 +110,7 @@ class Renderer:
         except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
             line = template_line(exc)
             raise TemplateError(template, explain(exc), paragraph_at(tpl, line) if line else "") from None
+        keeps.apply(tpl.docx)
         when = build_time()
         set_core_properties(tpl.docx.core_properties, title=title, when=when)
         buffer = io.BytesIO()

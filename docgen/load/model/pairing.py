@@ -153,6 +153,8 @@ class Pairing(Strict):
     """本结对的起止日期；不写则用方案的帮扶周期（载入时补上，此后总有值）"""
     signed_on: dt.date | None = None
     """协议签订日期"""
+    confirmed_on: dt.date | None = None
+    """主管教育行政部门确认协议的日期；填写后报送材料中的协议书才加盖主管部门印章"""
     key_target: OptText = ""
     """年度重点帮扶目标"""
     goals: list[Text] = []

@@ -1,0 +1,115 @@
+"""Preflight: the GB/T 9704 rules run over a PDF, one document at a time.
+
+A PDF made by ``docgen build --pdf`` is one document; a bundle's PDF holds several, and its
+manifest.json (or the bundle stage itself) says where each starts, what it is, where its
+parties sign and which seal image each received.
+"""
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pypdf import PdfReader
+
+from .page import Page, read
+from .rules import RULES, Document, Finding, Seal, Signature
+
+
+@dataclass
+class Result:
+    """The findings of one document; ``failures`` decide, warnings only inform."""
+
+    document: str
+    findings: list[Finding] = field(default_factory=list)
+    failed_rules: set[str] = field(default_factory=set)
+    """Names of the ``RULES`` entries with a failure (a rule's findings may name a finer point)."""
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [f for f in self.findings if not f.warning]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.warning]
+
+    def as_dict(self) -> dict:
+        return {"document": self.document, "passed": [name for name, _ in RULES if name not in self.failed_rules],
+                "failed": [{"rule": f.rule, "page": f.page, "detail": f.detail} for f in self.failures],
+                "warnings": [{"rule": f.rule, "page": f.page, "detail": f.detail} for f in self.warnings]}
+
+
+def pages_of(pdf: bytes | Path) -> list[Page]:
+    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
+    fonts: dict = {}
+    return [read(page, fonts) for page in reader.pages]
+
+
+def check(documents: list[Document]) -> list[Result]:
+    results = []
+    for doc in documents:
+        result = Result(doc.title)
+        for name, rule in RULES:
+            found = rule(doc)
+            result.findings += found
+            if any(not f.warning for f in found):
+                result.failed_rules.add(name)
+        results.append(result)
+    return results
+
+
+def documents_from_manifest(pages: list[Page], manifest: dict) -> list[Document]:
+    """A bundle's documents, as its manifest describes them."""
+    out = []
+    parts = manifest.get("pdf", {}).get("documents", [])
+    seals = manifest.get("seals", [])
+    signatures = manifest.get("signatures", [])
+    starts = _first_pages(parts, len(pages))
+    first_part = min(starts, default=len(pages) + 1)
+    if first_part > 1:
+        out.append(Document("封面和目录", pages[:first_part - 1], "bundle", page_numbers=False))
+    for part, first_page in zip(parts, starts):
+        start = first_page - 1
+        span = pages[start:start + part["pages"]]
+        padding = {k for k in range(len(span)) if k >= part.get("printed_pages", part["pages"])}
+
+        def local(page: int) -> int:
+            return page - 1 - start
+
+        def mine(entry: dict, *keys: str) -> bool:  # two documents may share a title (per-county notices)
+            return entry.get("document") == part["title"] and _placed(entry, *keys) and 0 <= local(entry["page"]) < len(span)
+        out.append(Document(
+            part["title"], span, part.get("family", ""), padding=padding,
+            seals=[Seal(s["party"], local(s["page"]), tuple(s["seal_box"]), tuple(s["name_box"]), s.get("image_digest", ""))
+                   for s in seals if mine(s, "seal_box", "name_box")],
+            signatures=[Signature(s["party"], local(s["page"]), tuple(s["name_box"]))
+                        for s in signatures if mine(s, "name_box")]))
+    return out
+
+
+def _first_pages(parts: list[dict], total: int) -> list[int]:
+    """Where each part starts; a manifest written before parts recorded it has the parts last."""
+    if all("first_page" in p for p in parts):
+        return [p["first_page"] for p in parts]
+    start = total - sum(p.get("pages", 0) for p in parts) + 1
+    out = []
+    for part in parts:
+        out.append(max(start, 1))
+        start += part.get("pages", 0)
+    return out
+
+
+def _placed(entry: dict, *keys: str) -> bool:
+    return "page" in entry and "party" in entry and all(k in entry for k in keys)
+
+
+def check_file(path: Path) -> list[Result]:
+    """Check one PDF; a bundle's PDF is checked document by document with its manifest."""
+    pages = pages_of(path)
+    manifest_path = path.parent / "manifest.json"
+    if manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+        if manifest.get("pdf", {}).get("path") == path.name:
+            return check(documents_from_manifest(pages, manifest))
+    return check([Document(path.stem, pages)])

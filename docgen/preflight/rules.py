@@ -1,0 +1,522 @@
+"""The GB/T 9704 rules, each measured on the pages of one document (see shared/GBT9704.md §7).
+
+A rule is a function of a ``Document`` that returns its findings; ``RULES`` lists them in
+the order a clerk would look. Positions are distances from the top of the page in points,
+as the standard and its checklist are written.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .. import geometry
+from ..text import breaks_word, display_width
+from .page import Glyph, Page
+
+TYPE_TOP = geometry.TOP / 20
+"""The type area's upper edge, 37 mm (104.9 pt) from the top of the page."""
+TYPE_BOTTOM = (geometry.PAGE_H - geometry.BOTTOM) / 20
+"""Its lower edge, 35 mm above the bottom (742.7 pt from the top)."""
+TYPE_LEFT, TYPE_RIGHT = geometry.TYPE_LEFT, geometry.TYPE_RIGHT
+LINE = geometry.LINE_PT
+CHAR = geometry.CHAR / 20
+
+FANG = ("FandolFang", "FangSong", "STFangsong", "FZFangSong")
+KAI = ("FandolKai", "KaiTi", "STKaiti", "FZKai")
+HEI = ("FandolHei", "SimHei", "STHeiti", "FZHei")
+TITLE = ("FandolSong-Bold", "FZXiaoBiaoSong", "FZXBS")
+SONG = ("FandolSong", "SimSun", "NSimSun", "STSong")
+FALLBACK = ("ARPLUMing", "ARPLUKai", "UMing", "UKai", "WenQuanYi")
+"""Faces of wide coverage that stand in for a character the official faces lack."""
+KNOWN = FANG + KAI + HEI + TITLE + SONG + FALLBACK
+
+LINE_START_BANNED = "，。、；：！？）》”’〕】)>]}"
+"""Marks a line must not start with (closing and pausing punctuation)."""
+LINE_END_BANNED = "（《“‘〔【(<[{"
+"""Marks a line must not end with (opening punctuation)."""
+TITLE_LINE = 18
+"""Characters of 二号 a title line holds (with room for wide digits): a longer name must break."""
+PAGE_NUMBER = re.compile(r"^—\s*(\d+)\s*—$")
+HEADING_1 = re.compile(r"^[一二三四五六七八九十]+、")
+HEADING_2 = re.compile(r"^（[一二三四五六七八九十]+）")
+CAPTION = re.compile(r"^(表|图)\d+")
+HANGING = "，。、；：！？）》”’"
+DRAFT = ("【草稿", "【待填写", "（待定）", "待补充")
+SIGNATURE_WORDS = re.compile(r"（盖章）|（签字）|签字：|盖章：|确认：|^\d{4}年\d{1,2}月\d{1,2}日$|年\s*月\s*日$|^（.*）$|^附件")
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A seal the bundle stamped: whose, where (0-based page of the document) and which image."""
+
+    party: str
+    page: int
+    box: tuple[float, float, float, float]
+    """x0, y0, x1, y1 in PDF points (from the bottom)."""
+    name_box: tuple[float, float, float, float]
+    digest: str
+    """The image's content digest: its resource name on the page is /DocgenSeal<digest>."""
+
+
+@dataclass(frozen=True)
+class Signature:
+    """Where a party's name is printed to sign (sealed or not)."""
+
+    party: str
+    page: int
+    box: tuple[float, float, float, float]
+
+
+@dataclass
+class Document:
+    """One document's pages and what the bundle knows of it."""
+
+    title: str
+    pages: list[Page]
+    family: str = ""
+    """notice, plan, agreement, letter, summary, bundle (the cover) or '' when unknown."""
+    page_numbers: bool = True
+    seals: list[Seal] = field(default_factory=list)
+    signatures: list[Signature] = field(default_factory=list)
+    padding: set[int] = field(default_factory=set)
+    """Blank pages added on purpose (double-sided printing)."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str
+    page: int
+    """1-based page of the document, 0 for the whole document."""
+    detail: str
+    warning: bool = False
+
+
+# ------------------------------------------------------------------ helpers
+
+def _text(line: list[Glyph]) -> str:
+    return "".join(g.char for g in line)
+
+
+@functools.lru_cache(maxsize=None)
+def _family(font: str, faces: tuple[str, ...]) -> bool:
+    return any(face.lower() in font.lower() for face in faces)
+
+
+def _main_font(line: list[Glyph]) -> str:
+    """The font most characters of a line are set in (a rare character may fall back)."""
+    fonts = [g.font for g in line if g.char.strip()]
+    return max(set(fonts), key=fonts.count) if fonts else ""
+
+
+def _reading_order(glyphs: list[Glyph]) -> str:
+    """Glyphs as read: line by line from the top, left to right within a line (a PDF may hold
+    a line's characters out of order, e.g. those of a fallback face after the others)."""
+    rows: list[list[Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: -g.y):
+        if rows and abs(rows[-1][0].y - g.y) < 0.5 * g.size:
+            rows[-1].append(g)
+        else:
+            rows.append([g])
+    return "".join(g.char for row in rows for g in sorted(row, key=lambda g: g.x))
+
+
+def page_number_line(page: Page, lines: list[list[Glyph]] | None = None) -> list[Glyph] | None:
+    """The page number's line, below the type area."""
+    for line in reversed(page.lines() if lines is None else lines):
+        if PAGE_NUMBER.match(_text(line).replace(" ", "")) and page.top(line[0].y) > TYPE_BOTTOM:
+            return line
+    return None
+
+
+def content_lines(page: Page) -> list[list[Glyph]]:
+    """Text lines of the page other than its page number."""
+    if "content" not in page.memo:
+        lines = page.lines()
+        number = page_number_line(page, lines)
+        page.memo["content"] = [line for line in lines if line is not number]
+    return page.memo["content"]
+
+
+def _inside(box, x: float, y: float, pad: float = 0.0) -> bool:
+    return box[0] - pad <= x <= box[2] + pad and box[1] - pad <= y <= box[3] + pad
+
+
+def _circle_hits(box, x0: float, y0: float, x1: float, y1: float) -> bool:
+    """Whether the seal's circle (inscribed in ``box``) meets the rectangle."""
+    cx, cy = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    r = min(box[2] - box[0], box[3] - box[1]) / 2
+    nx, ny = min(max(cx, x0), x1), min(max(cy, y0), y1)
+    return (nx - cx) ** 2 + (ny - cy) ** 2 < r * r
+
+
+def _circles_meet(a, b) -> bool:
+    ra, rb = (a[2] - a[0]) / 2, (b[2] - b[0]) / 2
+    d = (((a[0] + a[2]) - (b[0] + b[2])) ** 2 + ((a[1] + a[3]) - (b[1] + b[3])) ** 2) ** 0.5 / 2
+    return d <= ra + rb
+
+
+def _glyph_box(g: Glyph) -> tuple[float, float, float, float]:
+    return g.x, g.y - 0.15 * g.size, g.x + g.width, g.y + 0.85 * g.size
+
+
+# -------------------------------------------------------------------- rules
+
+def paper(doc: Document) -> list[Finding]:
+    return [Finding("纸张", k, f"页面为 {p.width:.0f}×{p.height:.0f} 磅，不是 A4（595×842）")
+            for k, p in enumerate(doc.pages, 1)
+            if abs(p.width - geometry.PAGE_W_PT) > 2 or abs(p.height - geometry.PAGE_H_PT) > 2]
+
+
+def type_area(doc: Document) -> list[Finding]:
+    """Nothing but the page number outside the 156 × 225 mm type area (5.2.1)."""
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        for line in content_lines(page):
+            # closing punctuation may hang into the margin at the end of a line (标点悬挂)
+            outside = [g for g in line if g.x < TYPE_LEFT - 3
+                       or (g.x if g.char in HANGING else g.x + g.width) > TYPE_RIGHT + 3
+                       or page.top(g.y + 0.85 * g.size) < TYPE_TOP - 3 or page.top(g.y - 0.15 * g.size) > TYPE_BOTTOM + 3]
+            if outside:
+                out.append(Finding("版心", k, f"“{_text(line)[:16]}”超出版心"))
+                break
+    return out
+
+
+def body_text(doc: Document) -> list[Finding]:
+    """Body text in 三号 仿宋, lines 28.95 pt apart (5.2.2, 5.2.3): the lines that start at the
+    left edge of the type area or two characters in (names in signature cells and table text
+    stand elsewhere and are set on their own terms)."""
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        body = [line for line in content_lines(page)
+                if sum(1 for g in line if _family(g.font, FANG)) > len(line) / 2 and _body_start(line[0].x)]
+        sizes = {round(g.size, 1) for line in body for g in line if _family(g.font, FANG)} - {12.0, 14.0, 10.5}
+        if sizes - {16.0}:
+            out.append(Finding("正文字号", k, f"正文字号为 {'、'.join(f'{s:g}' for s in sorted(sizes))} 磅（应为三号 16 磅）"))
+        ys = [line[0].y for line in body if abs(line[0].size - 16) < 0.2 and len(line) > 12]
+        for upper, lower in zip(ys, ys[1:]):
+            gap = upper - lower
+            steps = round(gap / LINE)
+            if 1 <= steps <= 2 and abs(gap - steps * LINE) > 0.8:
+                out.append(Finding("行距", k, f"正文行距 {gap:.2f} 磅（应为 28.95 磅的整数倍）"))
+                break
+    return out
+
+
+def _body_start(x: float) -> bool:
+    """Whether a line starting at ``x`` is body text: flush left, or indented two characters."""
+    return abs(x - TYPE_LEFT) < 1.5 or abs(x - (TYPE_LEFT + 2 * CHAR)) < 1.5
+
+
+def page_numbers(doc: Document) -> list[Finding]:
+    """— n — in 4号 宋体 7 mm below the type area; odd right, even left, one character in (7.5)."""
+    if not doc.page_numbers:
+        return []
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        if k - 1 in doc.padding:
+            continue
+        line = page_number_line(page)
+        if line is None:
+            out.append(Finding("页码", k, "没有“— n —”形式的页码"))
+            continue
+        n = int(PAGE_NUMBER.match(_text(line).replace(" ", "")).group(1))
+        dash = page.top(line[0].y) - 0.33 * line[0].size  # the 一字线 stands about a third of an em up
+        if abs(dash - (TYPE_BOTTOM + 7 * geometry.MM_PT)) > 2 * geometry.MM_PT:
+            out.append(Finding("页码", k, f"页码的一字线距版心下边缘 {(dash - TYPE_BOTTOM) / geometry.MM_PT:.1f} mm（应为 7 mm）"))
+        x0, x1 = line[0].x, line[-1].x + line[-1].width
+        if n % 2 and abs(x1 - (TYPE_RIGHT - 14)) > 4:
+            out.append(Finding("页码", k, f"单页码 {n} 应居右空一字"))
+        elif not n % 2 and abs(x0 - (TYPE_LEFT + 14)) > 4:
+            out.append(Finding("页码", k, f"双页码 {n} 应居左空一字"))
+    return out
+
+
+def headings(doc: Document) -> list[Finding]:
+    """Titles in 小标宋 二号; 一、 in 黑体, （一） in 楷体 (7.3.1, 7.3.3)."""
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        for line in content_lines(page):
+            text, first = _text(line), line[0]
+            font = _main_font(line)
+            if first.size > 20 and not _family(font, TITLE) and not _family(font, FALLBACK):
+                out.append(Finding("标题字体", k, f"标题“{text[:12]}”用的是 {font}（应为小标宋）"))
+            elif HEADING_1.match(text) and abs(first.size - 16) < 0.2 and first.x < TYPE_LEFT + 3 * CHAR \
+                    and not _family(first.font, HEI) and _family(first.font, FANG) and len(text) < 20:
+                out.append(Finding("层次标题字体", k, f"一级标题“{text[:12]}”应为黑体"))
+            elif HEADING_2.match(text) and abs(first.size - 16) < 0.2 and not _family(first.font, KAI):
+                out.append(Finding("层次标题字体", k, f"二级标题“{text[:12]}”应为楷体"))
+    return out
+
+
+def title_breaks(doc: Document) -> list[Finding]:
+    """A title that runs to several lines breaks between words (7.3.1: 回行时词意完整)."""
+    names = tuple(name for name in {s.party for s in doc.signatures} | {s.party for s in doc.seals}
+                  if display_width(name) <= TITLE_LINE)
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        lines = content_lines(page)
+        for upper, lower in zip(lines, lines[1:]):
+            if upper[0].size <= 20 or abs(upper[0].size - lower[0].size) > 0.2 \
+                    or page.top(lower[0].y) - page.top(upper[0].y) > 2 * upper[0].size:
+                continue
+            before, after = _text(upper).strip(), _text(lower).strip()
+            cut = breaks_word(before, after, names)
+            if cut:
+                out.append(Finding("标题断行", k, f"标题在“{cut}”中间换行（“{before}”／“{after}”）"))
+            elif after[:1] in LINE_START_BANNED or before[-1:] in LINE_END_BANNED:
+                out.append(Finding("标题断行", k, f"标题行首或行末是标点（“{before}”／“{after}”）"))
+    return out
+
+
+def red_head(doc: Document) -> list[Finding]:
+    """发文机关标志 red, centred, 35 mm below the type area top; 发文字号 centred under it; a red
+    rule as wide as the type area 4 mm below the 文号 (7.2.4, 7.2.5, 7.2.7). Notices only."""
+    if not doc.pages:
+        return []
+    page = doc.pages[0]
+    red = [line for line in page.lines() if all(g.color[:3] == (1.0, 0.0, 0.0) for g in line)]
+    if doc.family != "notice" and not red:
+        return []
+    if not red:
+        return [Finding("版头", 1, "没有红色的发文机关标志")]
+    mark = red[0]
+    out = []
+    top = page.top(mark[0].y + 0.88 * mark[0].size)
+    if abs(top - (TYPE_TOP + 35 * geometry.MM_PT)) > 3 * geometry.MM_PT:
+        out.append(Finding("版头", 1, f"发文机关标志上边缘距版心上边缘 {(top - TYPE_TOP) / geometry.MM_PT:.1f} mm（应为 35 mm）"))
+    centre = (mark[0].x + mark[-1].x + mark[-1].width) / 2
+    if abs(centre - (TYPE_LEFT + TYPE_RIGHT) / 2) > 3:
+        out.append(Finding("版头", 1, "发文机关标志没有居中"))
+    rules = [r for r in page.rules if r.color[:3] == (1.0, 0.0, 0.0) and r.x1 - r.x0 > 300]
+    number = next((line for line in page.lines() if "〔" in _text(line) and _text(line).endswith("号")), None)
+    if not rules:
+        out.append(Finding("版头", 1, "发文字号下没有红色分隔线"))
+    elif number is not None:
+        rule = rules[0]
+        if abs((rule.x1 - rule.x0) - (TYPE_RIGHT - TYPE_LEFT)) > 2:
+            out.append(Finding("版头", 1, f"红色分隔线宽 {(rule.x1 - rule.x0) / geometry.MM_PT:.1f} mm（应与版心等宽 156 mm）"))
+        distance = page.top(rule.y1) - page.top(number[0].y)  # from the 文号's baseline, its lower edge
+        if abs(distance - 4 * geometry.MM_PT) > geometry.MM_PT:
+            out.append(Finding("版头", 1, f"红色分隔线在发文字号下 {distance / geometry.MM_PT:.1f} mm（应为 4 mm）"))
+        centre = (number[0].x + number[-1].x + number[-1].width) / 2
+        if abs(centre - (TYPE_LEFT + TYPE_RIGHT) / 2) > 3:
+            out.append(Finding("版头", 1, "发文字号没有居中"))
+    return out
+
+
+def colophon(doc: Document) -> list[Finding]:
+    """版记 on the last page, its last rule on the bottom edge of the type area (7.4). Notices only."""
+    if doc.family != "notice":
+        return []
+    page = doc.pages[-1]
+    wide = [r for r in page.rules if r.x1 - r.x0 > 400 and r.color[:3] != (1.0, 0.0, 0.0)]
+    printed = [line for line in page.lines() if _text(line).endswith("印发")]
+    if not printed:
+        return [Finding("版记", len(doc.pages), "末页没有“……印发”的版记")]
+    if not wide:
+        return [Finding("版记", len(doc.pages), "版记没有分隔线")]
+    last = max(page.top(r.y0) for r in wide)
+    if abs(last - TYPE_BOTTOM) > 1.5 * geometry.MM_PT:
+        return [Finding("版记", len(doc.pages), f"版记末条分隔线距版心下边缘 {(last - TYPE_BOTTOM) / geometry.MM_PT:.1f} mm（应重合）")]
+    return []
+
+
+def fonts(doc: Document) -> list[Finding]:
+    """Every character in an official face or its mapped substitute, and drawn: a face may
+    list a character it has no outline for, which prints as a hole. A character only a face
+    of another style has is pointed out once per document (PDF: 备用字体)."""
+    out = []
+    odd: dict[str, None] = {}
+    odd_pages = []
+    for k, page in enumerate(doc.pages, 1):
+        unknown = sorted({g.font for g in page.glyphs if g.char.strip() and not _family(g.font, KNOWN)})
+        if unknown:
+            out.append(Finding("字体", k, f"使用了未映射的字体 {'、'.join(unknown)}"))
+        holes = sorted({g.char for g in page.glyphs if g.blank and g.char.strip()})
+        if holes:
+            out.append(Finding("缺字", k, f"“{''.join(holes)}”所用字体没有字形，印出来是空白"))
+        here = [g.char for g in page.glyphs if _family(g.font, FALLBACK) and "\u3400" <= g.char <= "\u9fff"]
+        if here:
+            odd.update(dict.fromkeys(here))
+            odd_pages.append(k)
+    if odd:
+        out.append(Finding("字体", odd_pages[0], f"“{''.join(odd)}”在仿宋、楷体等字体中没有，用相近风格的备用字体显示"
+                           f"（第{'、'.join(map(str, odd_pages))}页）", warning=True))
+    return out
+
+
+def blank_pages(doc: Document) -> list[Finding]:
+    return [Finding("空白页", k, "空白页（除页码外没有任何内容）") for k, page in enumerate(doc.pages, 1)
+            if k - 1 not in doc.padding and not content_lines(page) and not page.images
+            and not [r for r in page.rules if r.x1 - r.x0 > 20]]
+
+
+def _attachment_note(lines: list[list[Glyph]]) -> set[int]:
+    """Indices of the lines of a 附件说明: 附件：… and the indented lines that follow it."""
+    out, inside = set(), False
+    for i, line in enumerate(lines):
+        text = _text(line)
+        if text.startswith("附件："):
+            inside = True
+        elif not (inside and line[0].x >= TYPE_LEFT + 3 * CHAR):
+            inside = False
+        if inside:
+            out.add(i)
+    return out
+
+
+def signature_pages(doc: Document) -> list[Finding]:
+    """A page holding a signature holds body text too (7.3.5.5): never signatures alone, nor
+    only the 附件说明 and signatures."""
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        boxes = [s.box for s in doc.seals if s.page == k - 1] + [s.box for s in doc.signatures if s.page == k - 1] + \
+                [(i.x0, i.y0, i.x1, i.y1) for i in page.images if i.name.startswith("/DocgenSeal")]
+        if not boxes:
+            continue
+        top, bottom = max(b[3] for b in boxes) + LINE / 2, min(b[1] for b in boxes) - LINE / 2
+        lines = content_lines(page)
+        note = _attachment_note(lines)
+        body = [line for i, line in enumerate(lines) if i not in note and not bottom <= line[0].y <= top
+                and not SIGNATURE_WORDS.search(_text(line))]
+        if not body:
+            out.append(Finding("签署页", k, "本页只有签署和印章，没有正文"))
+    return out
+
+
+def stranded(doc: Document) -> list[Finding]:
+    """No heading, caption or 附件 label last on a page (it belongs with what follows)."""
+    out = []
+    for k, page in enumerate(doc.pages[:-1], 1):
+        lines = content_lines(page)
+        if not lines:
+            continue
+        last = _text(lines[-1])
+        first = lines[-1][0]
+        heading = (HEADING_1.match(last) and _family(first.font, HEI)) or (HEADING_2.match(last) and _family(first.font, KAI)
+                                                                         and len(last) < 28)
+        title = first.size > 20 and not _family(first.font, FANG)  # a document's or an attachment's title
+        if heading or title or (CAPTION.match(last) and len(last) < 30) or re.fullmatch(r"附件\d*", last):
+            out.append(Finding("孤立标题", k, f"“{last[:16]}”在页末，与下文分在两页"))
+    return out
+
+
+def _tables(page: Page) -> list[tuple[float, float, list[float]]]:
+    """Ruled tables on a page: (x0, x1, the distances from the top of its horizontal rules)."""
+    groups: dict[tuple[int, int], set[float]] = {}
+    for r in page.rules:
+        if r.y1 - r.y0 < 1.5 and r.x1 - r.x0 > 20 and r.color[:3] != (1.0, 0.0, 0.0):
+            groups.setdefault((round(r.x0 / 4), round(r.x1 / 4)), set()).add(round(page.top(r.y0), 1))
+    # a row's rules may be split at the columns: merge groups that share their rows
+    tables = []
+    for (x0, x1), ys in groups.items():
+        tables.append((x0 * 4.0, x1 * 4.0, sorted(ys)))
+    tables.sort(key=lambda t: t[2][0])
+    merged: list[tuple[float, float, list[float]]] = []
+    for t in tables:
+        if merged and set(t[2]) & set(merged[-1][2]):
+            a = merged[-1]
+            merged[-1] = (min(a[0], t[0]), max(a[1], t[1]), sorted(set(a[2]) | set(t[2])))
+        else:
+            merged.append(t)
+    return [t for t in merged if len(t[2]) >= 2]
+
+
+def table_rows(doc: Document) -> list[Finding]:
+    """No page holds a single row of a table that goes on across the page break."""
+    out = []
+    for k in range(1, len(doc.pages)):
+        before, after = _tables(doc.pages[k - 1]), _tables(doc.pages[k])
+        if not before or not after:
+            continue
+        ending, starting = before[-1], after[0]
+        lines_after_end = [line for line in content_lines(doc.pages[k - 1])
+                           if doc.pages[k - 1].top(line[0].y) > ending[2][-1] + 2]
+        lines_before_start = [line for line in content_lines(doc.pages[k])
+                              if doc.pages[k].top(line[0].y) < starting[2][0] - 2]
+        if lines_after_end or lines_before_start or abs(ending[0] - starting[0]) > 8:
+            continue
+        # a repeated header row reads the same as the first row of the part before the break
+        header = _row_text(doc.pages[k], starting, 0)
+        head = 1 if header and header == _row_text(doc.pages[k - 1], ending, 0) else 0
+        if len(starting[2]) - 1 - head == 1:
+            out.append(Finding("表格跨页", k + 1, "表格跨页后本页只剩一行"))
+        if len(ending[2]) - 1 - head == 1:
+            out.append(Finding("表格跨页", k, "表格在本页末只有一行，其余在下一页"))
+    return out
+
+
+def _row_text(page: Page, table, row: int) -> str:
+    top, bottom = table[2][row], table[2][row + 1]
+    return "".join(g.char for g in sorted(page.glyphs, key=lambda g: (-round(g.y), g.x))
+                   if g.char.strip() and top < page.top(g.y) < bottom and table[0] <= g.x <= table[1])
+
+
+def figures(doc: Document) -> list[Finding]:
+    """Every 图N caption stands under its picture, on the same page."""
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        for line in content_lines(page):
+            text = _text(line)
+            if re.match(r"^图\d+", text) and len(text) < 40:
+                top = page.top(line[0].y + line[0].size)
+                if not any(0 <= top - page.top(i.y0) <= 3 * LINE for i in page.images
+                           if not i.name.startswith("/DocgenSeal")):
+                    out.append(Finding("图表", k, f"“{text[:12]}”上方没有图"))
+    return out
+
+
+def seals(doc: Document) -> list[Finding]:
+    """Each seal shows the image the manifest names, lies inside the type area over its own
+    party's name, and touches no other seal, page number or line for a handwritten
+    signature (7.3.5.1)."""
+    out = []
+    for seal in doc.seals:
+        k = seal.page + 1
+        page = doc.pages[seal.page]
+        x0, y0, x1, y1 = seal.box
+        drawn = [i for i in page.images if abs(i.x0 - x0) < 1 and abs(i.y0 - y0) < 1]
+        if not drawn or drawn[0].name != f"/DocgenSeal{seal.digest}":
+            out.append(Finding("印章", k, f"{seal.party}的印章图片与 manifest 所记不符"))
+        if x0 < TYPE_LEFT - 0.5 or x1 > TYPE_RIGHT + 0.5 or page.top(y1) < TYPE_TOP - 0.5 or page.top(y0) > TYPE_BOTTOM + 0.5:
+            out.append(Finding("印章", k, f"{seal.party}的印章超出版心"))
+        name = _reading_order([g for g in page.glyphs if g.char.strip() and _inside(seal.name_box, g.x + g.width / 2, g.y)])
+        cx, cy = (seal.name_box[0] + seal.name_box[2]) / 2, (seal.name_box[1] + seal.name_box[3]) / 2
+        if name.replace("\u3000", "") != seal.party.replace(" ", "").replace("\u3000", "") or not _circle_hits(seal.box, cx, cy, cx, cy):
+            out.append(Finding("印章", k, f"{seal.party}的印章没有压在其署名上（署名处为“{name}”）"))
+        elif abs((x0 + x1) / 2 - cx) > 3:
+            out.append(Finding("印章", k, f"{seal.party}的印章偏离署名中线 {abs((x0 + x1) / 2 - cx):.0f} 磅（应居中下压署名）"))
+        for other in doc.seals[doc.seals.index(seal) + 1:]:
+            if other.page == seal.page and _circles_meet(seal.box, other.box):
+                out.append(Finding("印章", k, f"{seal.party}与{other.party}的印章相交或相切"))
+        number = page_number_line(page)
+        if number and any(_circle_hits(seal.box, *_glyph_box(g)) for g in number):
+            out.append(Finding("印章", k, f"{seal.party}的印章压在页码上"))
+        for line in content_lines(page):
+            if "签字" in _text(line) and any(_circle_hits(seal.box, *_glyph_box(g)) for g in line):
+                out.append(Finding("印章", k, f"{seal.party}的印章压在签字处“{_text(line)[:10]}”上"))
+    return out
+
+
+def drafts(doc: Document) -> list[Finding]:
+    """A sealed document holds no draft text or placeholder."""
+    if not doc.seals:
+        return []
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        text = "".join(_text(line) for line in page.lines())
+        found = [d for d in DRAFT if d in text]
+        if found:
+            out.append(Finding("草稿", k, f"已盖章的文件中有“{found[0]}”"))
+    return out
+
+
+RULES: list[tuple[str, Callable[[Document], list[Finding]]]] = [
+    ("纸张", paper), ("版心", type_area), ("正文", body_text), ("页码", page_numbers), ("标题", headings),
+    ("标题断行", title_breaks), ("版头", red_head), ("版记", colophon), ("字体", fonts), ("空白页", blank_pages),
+    ("签署页", signature_pages), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
+    ("印章", seals), ("草稿", drafts),
+]

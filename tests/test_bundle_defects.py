@@ -1,0 +1,131 @@
+"""The defects found in the first bundles (issue: sealed bundles a bureau can submit), one
+test each, measured on what docgen makes now. Rules the preflight measures on every page
+(blank pages, signature-only pages, seals outside the type area or over a page number,
+tables spilling one row, titles broken inside a word, the red rule's distance) are asserted
+for every example bundle in test_preflight.py, which also shows each rule failing on the
+defect it looks for."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+
+from docgen.preflight.check import pages_of
+from tests.conftest import needs_libreoffice
+from tests.helpers import all_text, run
+
+
+def _manifest(folder):
+    return json.loads((folder / "manifest.json").read_text("utf-8"))
+
+
+def _pdf(folder):
+    return next(folder.glob("报送材料_*.pdf"))
+
+
+@needs_libreoffice
+def test_the_summary_chart_survives_composition(gaotai_bundles):
+    """图1 was in the .docx and lost from every bundle PDF."""
+    folder = gaotai_bundles[0] / "chengguan"
+    pages = pages_of(_pdf(folder))
+    captions = [k for k, page in enumerate(pages) for line in page.lines() if "".join(g.char for g in line).startswith("图1")]
+    assert captions
+    for k in captions:
+        pictures = [im for im in pages[k].images if not im.name.startswith("/DocgenSeal")]
+        assert pictures and all(im.x1 - im.x0 > 200 for im in pictures), k
+
+
+@needs_libreoffice
+def test_names_wrapping_in_their_cell_are_still_sealed(gaotai_bundles):
+    """A name that wraps (南华镇中心小学及各校区) used to get no seal at all."""
+    m = _manifest(gaotai_bundles[0] / "chengguan")
+    sealed = {(s["document"], s["party"]) for s in m["seals"]}
+    assert ("城关初中与南华镇中心小学及各校区结对帮扶协议书", "南华镇中心小学及各校区") in sealed
+    assert not [s for s in m["seals_missing"] if s["reason"] == "未找到签署位置"]
+
+
+@needs_libreoffice
+def test_contents_and_bookmarks_use_the_documents_titles(gaotai_bundles):
+    m = _manifest(gaotai_bundles[0] / "chengguan")
+    titles = [d["title"] for d in m["pdf"]["documents"]]
+    assert "城关初中与南华初中结对帮扶协议书" in titles
+    assert "教师结对帮扶责任书（施某某—孔某某）" in titles
+    assert not [t for t in titles if "_" in t or t.startswith(("协议书：", "实施方案："))]
+
+
+@needs_libreoffice
+def test_the_bureau_bundle_carries_the_plan_once(example_bundles):
+    """The 宜春 notice issues the plan and carries it: the bundle used to add it again."""
+    root, _ = example_bundles
+    documents = _manifest(root / "yichun-2022" / "bundles" / "bureau")["pdf"]["documents"]
+    assert [d["family"] for d in documents] == ["notice"]
+    own = _manifest(root / "gaotai-2020" / "bundles" / "bureau")["pdf"]["documents"]  # no notice: its own plan
+    assert [d["family"] for d in own] == ["plan"]
+
+
+@needs_libreoffice
+def test_a_draft_is_never_sealed(example_copy, tmp_path):
+    """A summary with text still to write is bundled unsealed, named, and the run fails (7)."""
+    folder = example_copy("gaotai-2020")
+    path = folder / "pairings" / "sanzhong.yaml"
+    path.write_text(re.sub(r"\nsummaries:.*", "\n", path.read_text("utf-8"), flags=re.S), "utf-8")
+    out = tmp_path / "out"
+    result = run("bundle", folder, "-o", out, "-p", "sanzhong")
+    assert result.returncode == 7, result.stdout + result.stderr
+    assert "年度工作总结_2020年度.docx" in result.stderr
+    assert "待填写：主要做法与成效（pairings/sanzhong.yaml 中 summaries 的 2020 年度 achievements）" in result.stderr
+    m = _manifest(out / "gaotai-2020" / "bundles" / "sanzhong")
+    summary = next(d["title"] for d in m["pdf"]["documents"] if d["family"] == "summary")
+    assert [u["document"] for u in m["unfinished"]] == [summary]
+    assert not [s for s in m["seals"] if s["document"] == summary]
+    assert {s["reason"] for s in m["seals_missing"] if s["document"] == summary} == {"文件有草稿或待填写内容"}
+    assert [s for s in m["seals"] if s["document"] != summary]  # the finished documents are sealed
+
+
+def test_no_placeholder_leads(built):
+    """负责人（待定） used to be printed, and sealed, where the data names no lead."""
+    for path in built.rglob("*.docx"):
+        text = all_text(Document(str(path)))
+        assert "待定" not in text, path.name
+
+
+def test_rubric_rows_are_numbered_and_grouped(built):
+    """The rubric's 备注 refers to 第1至8项: the rows carry their numbers, 项目 is one merged
+    cell per group, and no header breaks inside a word."""
+    doc = Document(str(built / "gaotai-2020" / "实施方案_高台县2020年中小学结对帮扶工作实施方案.docx"))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "项目")
+    assert [c.text for c in table.rows[0].cells] == ["项目", "考核要素", "考核细则", "查阅资料", "上报\n时间", "得分"]
+    items = [row.cells[1].text for row in table.rows[1:]]
+    assert items[0] == "1.组织管理（10分）" and items[-1] == "10.加分项（5分）"
+    first = [row._tr.tc_lst[0] for row in table.rows[1:3]]  # 组织管理: items 1 and 2
+    merges = [tc.tcPr.find(qn("w:vMerge")) for tc in first]
+    assert merges[0].get(qn("w:val")) == "restart" and merges[1] is not None
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+
+
+def test_monthly_plan_groups_months_in_merged_cells(built):
+    doc = Document(str(built / "gaotai-2020" / "chengguan" / "实施方案_城关初中与南华初中、南华镇中心小学、明水小学.docx"))
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "月份")
+    months = [row.cells[0].text for row in table.rows[1:]]
+    assert months[:3] == ["三月", "三月", "四月"]  # one merged cell over both of March's rows
+    assert table.rows[2]._tr.tc_lst[0].tcPr.find(qn("w:vMerge")).get(qn("w:val")) in (None, "continue")
+
+
+@pytest.mark.parametrize("kind", ["agreement", "management_letter", "plan"])
+def test_seals_have_their_own_row_clear_of_handwriting(built, kind):
+    """A seal used to cover 甲方（签字）：, where a person signs by hand: the names a seal
+    presses stand in a row of their own, as tall as a seal, below any line to sign on."""
+    pattern = {"agreement": "协议书_*.docx", "management_letter": "管理帮扶责任书_*.docx", "plan": "实施方案_*与*.docx"}[kind]
+    path = next((built / "gaotai-2020" / "chengguan").glob(pattern))
+    doc = Document(str(path))
+    names = [p for p in doc.element.body.iter(qn("w:p"))
+             if (s := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None and s.get(qn("w:val")) == "SignName"]
+    assert names
+    for p in names:
+        row = p.getparent().getparent()
+        height = row.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
+        assert int(height.get(qn("w:val"))) >= 2300 and height.get(qn("w:hRule")) == "exact"  # 4 lines, a 42 mm seal
+        assert "签字" not in "".join(t.text or "" for t in row.iter(qn("w:t")))
