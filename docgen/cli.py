@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -19,6 +20,14 @@ _CLICK_WORDS = [("No such option", "没有这个选项"), ("No such command", "�
                 ("is not one of", "不是可选值之一"), ("Did you mean", "您是不是想写")]
 
 
+_EXTRA = re.compile(r"\[([^\[\]]*)\]$")
+"""What click appends to an option's help: [required], [default: out; 5<=x<=3600]."""
+
+
+def _zh_extra(m: re.Match) -> str:
+    return "［" + m.group(1).replace("required", "必填").replace("default: ", "默认：").replace("; ", "；") + "］"
+
+
 class _Formatter(click.HelpFormatter):
     def write_usage(self, prog, args="", prefix=None):
         args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
@@ -26,6 +35,9 @@ class _Formatter(click.HelpFormatter):
 
     def write_heading(self, heading):
         super().write_heading(_HEADINGS.get(heading, heading))
+
+    def write_dl(self, rows, *args, **kwargs):
+        super().write_dl([(term, _EXTRA.sub(_zh_extra, text)) for term, text in rows], *args, **kwargs)
 
 
 click.Context.formatter_class = _Formatter
