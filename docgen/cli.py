@@ -333,6 +333,27 @@ def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run
         click.echo("完成：结对文件已与名单一致，没有需要修改的内容。")
 
 
+@cli.group("export", context_settings=CONTEXT, help="把数据导出为表格。")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def export() -> None:
+    pass
+
+
+@export.command("pairings", context_settings=CONTEXT,
+                help="把方案的结对名单导出为 .xlsx（或 .csv）：县市区、支援学校、受援学校、负责人、备注，"
+                     "每对支援—受援学校一行，同一结对相同的内容合并单元格。修改后可用 docgen import pairings 导回。")
+@click.option("-p", "--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
+              help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="写入的文件（.xlsx 或 .csv）")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def export_pairings(programme_dir: Path | None, output: Path) -> None:
+    from .load.pairlist import export_pairings as run_export
+
+    target, pairings, rows = run_export(_programme_dir(programme_dir), output)
+    click.echo(f"已写入 {display_path(target)}：{pairings} 个结对，支援—受援学校 {rows} 对。")
+
+
 @cli.group(context_settings=CONTEXT, help="模板相关命令。")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def templates() -> None:

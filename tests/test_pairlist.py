@@ -1,4 +1,4 @@
-"""The bureau's pair list as a spreadsheet: import (new and re-import) and located errors.
+"""The bureau's pair list as a spreadsheet: import (new and re-import), located errors, export.
 
 The sheets are typed here as bureaus keep them, from the pair lists of seeds 000 and 001; what
 they must give is compared with data/yichun-2022 and data/gaotai-2020, which were written by
@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import csv
 import functools
+import io
 import shutil
 from pathlib import Path
 
-from openpyxl import Workbook
+import pytest
+from openpyxl import Workbook, load_workbook
 
 from docgen.load import load_programme
 from docgen.load.pairlist.files import dump, round_trip_yaml
@@ -303,3 +305,48 @@ def test_untouched_pairing_files_dump_to_the_same_bytes():
     for path in sorted(DATA.glob("*/pairings/*.yaml")):
         text = path.read_text("utf-8")
         assert dump(round_trip_yaml().load(text)) == text, path.name
+
+
+# ------------------------------------------------------------------ export
+
+
+@pytest.mark.parametrize("name", ["yichun-2022", "gaotai-2020"])
+def test_export_then_import_round_trips(tmp_path, name):
+    out = tmp_path / "名单.xlsx"
+    result = run("export", "pairings", "-p", DATA / name, "-o", out)
+    assert result.returncode == 0, result.stderr
+    first = out.read_bytes()
+    assert run("export", "pairings", "-p", DATA / name, "-o", out).returncode == 0
+    assert out.read_bytes() == first  # the same data, the same bytes
+    ws = load_workbook(out).active
+    assert [c.value for c in ws[1]] == ["县市区", "支援学校", "受援学校", "负责人", "备注"]
+    pairs = sum(len(recipients) for *_, recipients, _ in example(name)[0])
+    assert ws.max_row == 1 + pairs  # one row per supporter–recipient pair
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    root = empty_programme(tmp_path, name)
+    imported(out, root)
+    assert described(root) == example(name)
+    valid(root)
+    again = imported(out, DATA / name, "--dry-run")  # into the folder it came from: no change
+    assert f"未变 {len(example(name)[0])} 个结对文件" in again.stdout and "将新增 0 个、修改 0 个" in again.stdout
+    if name == "yichun-2022":
+        assert "B14:B15" in merged and "A14:A15" in merged  # 万载中学 with its two recipients
+        assert ws["D14"].value == "柏某某\n水某某\n窦某某"
+    else:
+        assert "A2:A15" in merged  # one county for the whole list
+        assert ws["D2"].value == "刘天彪\n杨建荣"
+
+
+def test_export_csv_keeps_the_place_of_a_missing_lead(tmp_path, example_copy):
+    root = example_copy("gaotai-2020")
+    path = root / "pairings" / "guoqing.yaml"
+    path.write_text(path.read_text("utf-8").replace("    lead:\n      name: 吴斌\n      position: 校长\n", ""), encoding="utf-8")
+    out = tmp_path / "名单.csv"
+    assert run("export", "pairings", "-p", root, "-o", out).returncode == 0
+    rows = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    assert ["", "国庆小学", "宣化镇中心小学及各校区", "王永奇\n—\n文加丰", ""] in rows
+    target = empty_programme(tmp_path, "gaotai-2020")
+    imported(out, target)
+    facts, leads = described(target)
+    assert leads["高台县:国庆小学"] == ("王永奇", None, "文加丰")
+    assert facts == example("gaotai-2020")[0]

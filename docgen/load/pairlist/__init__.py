@@ -1,9 +1,10 @@
 """The bureau's pair list (结对名单) as a spreadsheet: ``docgen import pairings`` turns it into
-pairing files, or updates the ones a folder has.
+pairing files, or updates the ones a folder has; ``docgen export pairings`` writes it back.
 
 Reading the sheet is ``sheet`` (cells, merged ranges, header) and ``groups`` (rows -> one
-entry per pairing); ``files`` matches entries with the files a folder has and edits them.
-Nothing is written unless every row and every resulting file is valid.
+entry per pairing); ``files`` matches entries with the files a folder has and edits them;
+``export`` writes the sheet. Nothing is written unless every row and every resulting file is
+valid.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from ...outputs import write_atomic
 from ..folder import PAIRINGS_DIR, PROGRAMME_FILE, pairing_files, validate_source
 from ..model.programme import Programme
 from ..yaml_source import read
+from .export import export_pairings
 from .files import Existing, Result, check, create, match, new_ids, read_existing, update
 from .groups import SheetPairing, read_pairings
 from .sheet import find_header, first_row, read_header, read_sheets, unknown_first_row
@@ -110,4 +112,4 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
     return report
 
 
-__all__ = ["ImportReport", "import_pairings", "read_list"]
+__all__ = ["ImportReport", "export_pairings", "import_pairings", "read_list"]
