@@ -318,7 +318,12 @@ def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run
     for result in report.having("changed"):
         click.echo(f"修改 {display_path(result.path)}（{result.sheet.supporter.full_name}）：")
         for change in result.changes:
-            click.echo(f"  {change.what}：{_value(change.old)} → {_value(change.new)}")
+            if change.kind == "add":
+                click.echo(f"  新增{change.what}：{change.new}")
+            elif change.kind == "remove":
+                click.echo(f"  删除{change.what}：{change.old}（名单中已没有）")
+            else:
+                click.echo(f"  {change.what}：{_value(change.old)} → {_value(change.new)}")
     same = report.having("same")
     if same:
         click.echo(f"未变 {len(same)} 个结对文件。")

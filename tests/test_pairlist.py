@@ -207,11 +207,12 @@ def test_reimport_updates_only_what_the_sheet_owns(tmp_path, example_copy):
     rows = seed_000_rows()
     rows[13][3] = "县域内结对帮扶"  # 万载中学: a remark where there was none
     rows[5][2] = "丰城市第四中学"   # 丰城九中's recipient renamed
+    rows[15][3] = "市直学校之间结对帮扶"  # 宜春中学—宜春实验中学: another remark
     result = imported(write_xlsx(tmp_path / "名单.xlsx", rows), root)
     after = snapshot(root)
     assert sorted(after) == sorted(before)  # matched by content: no new file beside wanzai.yaml
     changed = [name for name in after if after[name] != before[name]]
-    assert sorted(changed) == ["fengcheng.yaml", "wanzai.yaml"]
+    assert sorted(changed) == ["fengcheng.yaml", "shizhi.yaml", "wanzai.yaml"]
     text = wanzai.read_text("utf-8")
     assert text.startswith("# 万载中学—万载县第二中学、万载县株潭中学（人名为虚构的示例占位）\n")
     assert "teacher_pairs:   # 2023 年春季调整\n" in text
@@ -221,8 +222,11 @@ def test_reimport_updates_only_what_the_sheet_owns(tmp_path, example_copy):
     for key in before_data:
         if key not in ("remark",):
             assert data[key] == before_data[key], key
-    assert "修改" in result.stdout and "备注：（空） → “县域内结对帮扶”" in result.stdout
-    assert "丰城四中" in result.stdout and "新增 丰城市第四中学" in result.stdout
+    assert "备注：（空） → “县域内结对帮扶”" in result.stdout
+    assert "备注：“市直学校帮扶市直学校” → “市直学校之间结对帮扶”" in result.stdout
+    shizhi = read(root / "pairings" / "shizhi.yaml").data
+    assert shizhi["teacher_pairs"] == read(DATA / "yichun-2022" / "pairings" / "shizhi.yaml").data["teacher_pairs"]
+    assert "新增受援学校：丰城市第四中学" in result.stdout and "删除受援学校：丰城四中（名单中已没有）" in result.stdout
     valid(root)
 
 

@@ -56,11 +56,14 @@ def dump(doc) -> str:
 
 @dataclass
 class Change:
-    """One field the sheet changed: what (in Chinese), the old and the new value."""
+    """One thing the sheet changed: what (in Chinese), the old and the new value.
+
+    ``kind`` is "set" for a field, "add" or "remove" for an item of a list (a recipient)."""
 
     what: str
     old: str
     new: str
+    kind: str = "set"
 
 
 @dataclass
@@ -246,14 +249,14 @@ def _recipients(doc: CommentedMap, sp: SheetPairing, changes: list[Change]) -> l
         index = next((i for i, m in enumerate(seq) if i not in used and _text(m.get("name")) == entry.name), None)
         if index is None:
             target.append(_new_school(entry, sp.has_leads))
-            changes.append(Change("受援学校", "", f"新增 {entry.full_name}"))
+            changes.append(Change("受援学校", "", entry.full_name, "add"))
             continue
         used.add(index)
         target.append(seq[index])
         _school_fields(seq[index], entry, "受援学校", sp.has_leads, changes)
     removed = [_text(m.get("name")) for i, m in enumerate(seq) if i not in used]
     for name in removed:
-        changes.append(Change("受援学校", name, "（表中已没有，已从结对文件中删除）"))
+        changes.append(Change("受援学校", name, "", "remove"))
     kept_before = [_text(m.get("name")) for i, m in enumerate(seq) if i in used]
     kept_after = [_text(m.get("name")) for m in target if any(m is seq[i] for i in used)]
     if kept_before != kept_after:
