@@ -68,7 +68,6 @@ class SheetPairing:
     """None when the sheet has no 备注 column."""
     has_leads: bool = False
     """Whether the sheet has a 负责人 column."""
-    where: Where | None = None
     remarks: list[tuple[str, Where]] = field(default_factory=list)
     lead_cells: list[tuple[int, int, str, Where]] = field(default_factory=list)
     """(recipients before the cell's row, recipients in its row, text, cell)."""
@@ -225,8 +224,7 @@ def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPair
             key = (county, supporter.name)
             pairing = by_key.get(key)
             if pairing is None:
-                pairing = by_key[key] = SheetPairing(len(by_key) + 1, county, supporter, where=where,
-                                                     has_leads=LEAD in sheet.columns)
+                pairing = by_key[key] = SheetPairing(len(by_key) + 1, county, supporter, has_leads=LEAD in sheet.columns)
                 if REMARK in sheet.columns:
                     pairing.remark = ""
             elif supporter.campuses and not pairing.supporter.campuses:
