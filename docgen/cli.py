@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -28,6 +29,14 @@ _CLICK_WORDS = [("No such option", "没有这个选项"), ("No such command", "�
                 ("is not one of", "不是可选值之一"), ("Did you mean", "您是不是想写")]
 
 
+_EXTRA = re.compile(r"\[([^\[\]]*)\]$")
+"""What click appends to an option's help: [required], [default: out; 5<=x<=3600]."""
+
+
+def _zh_extra(m: re.Match) -> str:
+    return "［" + m.group(1).replace("required", "必填").replace("default: ", "默认：").replace("; ", "；") + "］"
+
+
 class _Formatter(click.HelpFormatter):
     def write_usage(self, prog, args="", prefix=None):
         args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
@@ -35,6 +44,9 @@ class _Formatter(click.HelpFormatter):
 
     def write_heading(self, heading):
         super().write_heading(_HEADINGS.get(heading, heading))
+
+    def write_dl(self, rows, *args, **kwargs):
+        super().write_dl([(term, _EXTRA.sub(_zh_extra, text)) for term, text in rows], *args, **kwargs)
 
 
 click.Context.formatter_class = _Formatter
@@ -320,6 +332,87 @@ def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, y
         raise InputError(loaded.problems)
     target, n = run_import(file, loaded, pairing_id, year, force)
     click.echo(f"已导入 {n} 条记录到 {display_path(target)}。")
+
+
+def _programme_dir(programme_dir: Path | None) -> Path:
+    """The programme folder given, or the only one under data/."""
+    if programme_dir is not None:
+        return programme_dir
+    found = find_programmes(Path("data"))
+    if len(found) != 1:
+        raise UsageError("data/ 下有多个方案，请用 -p 指定其中一个：" + "、".join(display_path(p) for p in found))
+    return found[0]
+
+
+def _value(text: str) -> str:
+    return f"“{text}”" if text else "（空）"
+
+
+@import_.command("pairings", context_settings=CONTEXT,
+                 help="把教育局的结对名单（.xlsx 或 .csv，UTF-8 或 GBK）导入为 pairings/ 下的结对文件，每个支援学校的结对一个文件。"
+                      "列：县市区、支援学校（帮扶学校）、受援学校（被帮扶学校），可选备注、负责人。合并单元格或空白格表示同上；"
+                      "一格可写多所学校（换行或用空格、顿号隔开）；负责人先写支援学校的，再依次写受援学校的。"
+                      "再次导入时按学校名称找到原有文件，只更新表中的内容，手工补充的师徒结对、计划、注释等保留不变。")
+@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-p", "--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
+              help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
+@click.option("--county", default="", help="表中没有县市区列（或开头几行没写县市区）时，这些结对的县市区，如 高台县")
+@click.option("-n", "--dry-run", is_flag=True, help="只显示将要新增和修改的内容，不写文件")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run: bool) -> None:
+    from .load.pairlist import import_pairings as run_import
+
+    report = run_import(file, _programme_dir(programme_dir), county=county, dry_run=dry_run)
+    for warning in report.warnings:
+        click.echo(str(warning), err=True)
+    for name in report.skipped_sheets:
+        click.echo(f"工作表“{name}”中没有找到支援学校、受援学校列，已跳过。")
+    click.echo(f"{display_path(file)}：{len(report.results)} 个结对，支援—受援学校 {report.pairs} 对。")
+    for result in report.having("new"):
+        recipients = "、".join(r.full_name for r in result.sheet.recipients)
+        click.echo(f"新增 {display_path(result.path)}：{result.sheet.supporter.full_name} → {recipients}")
+    for result in report.having("changed"):
+        click.echo(f"修改 {display_path(result.path)}（{result.sheet.supporter.full_name}）：")
+        for change in result.changes:
+            if change.kind == "add":
+                click.echo(f"  新增{change.what}：{change.new}")
+            elif change.kind == "remove":
+                click.echo(f"  删除{change.what}：{change.old}（名单中已没有）")
+            else:
+                click.echo(f"  {change.what}：{_value(change.old)} → {_value(change.new)}")
+    same = report.having("same")
+    if same:
+        click.echo(f"未变 {len(same)} 个结对文件。")
+    for stale in report.stale:
+        click.echo(f"表中没有 {display_path(stale.path)}（{stale.describe()}）：已保留，未删除；如该结对已撤销，请手工删除此文件。")
+    new, changed = len(report.having("new")), len(report.having("changed"))
+    if not report.written:
+        click.echo(f"试运行：将新增 {new} 个、修改 {changed} 个结对文件，没有写入任何文件。")
+    elif new or changed:
+        click.echo(f"完成：新增 {new} 个、修改 {changed} 个结对文件。请运行 docgen validate 检查，并补充负责人职务、师徒结对等内容。")
+    else:
+        click.echo("完成：结对文件已与名单一致，没有需要修改的内容。")
+
+
+@cli.group("export", context_settings=CONTEXT, help="把数据导出为表格。")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def export() -> None:
+    pass
+
+
+@export.command("pairings", context_settings=CONTEXT,
+                help="把方案的结对名单导出为 .xlsx（或 .csv）：县市区、支援学校、受援学校、负责人、备注，"
+                     "每对支援—受援学校一行，同一结对相同的内容合并单元格。修改后可用 docgen import pairings 导回。")
+@click.option("-p", "--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
+              help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="写入的文件（.xlsx 或 .csv）")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def export_pairings(programme_dir: Path | None, output: Path) -> None:
+    from .load.pairlist import export_pairings as run_export
+
+    target, pairings, rows = run_export(_programme_dir(programme_dir), output)
+    click.echo(f"已写入 {display_path(target)}：{pairings} 个结对，支援—受援学校 {rows} 对。")
 
 
 @cli.group(context_settings=CONTEXT, help="模板相关命令。")

@@ -73,6 +73,17 @@ class SourceError(InputError):
     """One input file could not be read or validated; carries every problem found in it."""
 
 
+class PairListError(InputError):
+    """A pair list, or a pairing file it would change, has problems: nothing was written."""
+
+    def __init__(self, problems: list[Problem], advice: str = ""):
+        super().__init__(problems)
+        self.advice = advice
+
+    def lines(self) -> list[str]:
+        return super().lines() + ([self.advice] if self.advice else []) + ["没有写入任何文件。"]
+
+
 class UsageError(DocgenError):
     """The command line names something that does not exist."""
 

@@ -33,7 +33,8 @@ def test_validate_missing_directory():
 
 def test_help_is_chinese():
     for args in (["--help"], ["validate", "--help"], ["schema", "--help"], ["new", "pairing", "--help"], ["build", "--help"],
-                 ["bundle", "--help"], ["report", "--help"], ["import", "activities", "--help"], ["templates", "check", "--help"]):
+                 ["bundle", "--help"], ["report", "--help"], ["import", "activities", "--help"], ["import", "pairings", "--help"],
+                 ["export", "pairings", "--help"], ["templates", "check", "--help"]):
         result = run(*args)
         assert result.returncode == 0
         assert "用法：" in result.stdout and "显示本帮助并退出" in result.stdout

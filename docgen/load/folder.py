@@ -84,7 +84,8 @@ def find_programmes(path: Path) -> list[Path]:
     return found
 
 
-def _validate(src: Source, model: type[BaseModel], extra: dict | None = None):
+def validate_source(src: Source, model: type[BaseModel], extra: dict | None = None):
+    """The model of a file read by ``yaml_source``, or ``SourceError`` with every problem in it."""
     data = src.data
     if not isinstance(data, dict):
         raise SourceError([src.problem((), "文件的最外层应为“键: 值”形式的映射，而不是列表或单个值")])
@@ -134,7 +135,7 @@ def _read_model(path: Path, model: type[BaseModel], loaded: "Loaded") -> tuple[S
     loaded.inputs.append(path)
     try:
         src = read(path)
-        return src, _validate(src, model)
+        return src, validate_source(src, model)
     except SourceError as exc:
         loaded.problems += exc.problems
         return None, None
@@ -153,7 +154,7 @@ def load_programme(root: Path) -> Loaded:
     loaded.inputs.append(prog_path)
     try:
         src = read(prog_path)
-        programme = _validate(src, Programme)
+        programme = validate_source(src, Programme)
         loaded.warnings += rare_characters(src)
         loaded.problems += checks.programme(programme, src, root)
         loaded.programme = programme

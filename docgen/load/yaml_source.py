@@ -157,7 +157,13 @@ def read(path: Path) -> Source:
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError([Problem(name, 0, 0, "", f"无法读取文件：{exc.strerror or exc}")]) from None
-    text = decode(path, raw)
+    return parse(path, decode(path, raw))
+
+
+def parse(path: Path, text: str) -> Source:
+    """Parse YAML text that is (or is about to be) the file ``path``. Raises ``SourceError``."""
+    path = Path(path)
+    name = display_path(path)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
     bad = bad_characters(text)

@@ -1,0 +1,340 @@
+"""The pair list against the pairing files already in a programme folder.
+
+A sheet owns a few fields of a pairing: 序号 (``no``), 县市区, the supporter's and recipients'
+names and campuses, 备注 and the leads' names. Everything else in a pairing file was written
+by hand (teacher pairs, plans, summaries, comments, key order) and is kept as it is: files are
+edited with a round-trip YAML parser, changing only the values the sheet owns.
+
+Files are matched by what they say, not by their names: the same supporter in the same
+county; then the same supporter sharing a recipient (the county was corrected); then the same
+county sharing a recipient (the supporter was renamed).
+"""
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError
+
+from ...errors import Problem, SourceError
+from ..checks import pairing as check_pairing
+from ..folder import adopt, rare_characters, validate_source
+from ..model.common import ID_RE
+from ..model.pairing import Pairing, School
+from ..model.programme import Programme
+from ..yaml_source import Source, parse, read
+from .groups import SheetPairing, SheetSchool
+
+PAIRING_KEYS = list(Pairing.model_fields)
+SCHOOL_KEYS = list(School.model_fields)
+REFERENCES = {"middle_manager_pairs": "中层干部结对", "teacher_pairs": "师徒结对", "secondments": "挂职跟岗",
+              "placements": "支教顶岗"}
+_ID_BAD = re.compile(r'[\s/\\:*?"<>|]+')
+
+
+def round_trip_yaml() -> YAML:
+    """The round-trip parser, set up to write the layout of the project's pairing files
+    (sequences indented under their key, long lines kept): an untouched file dumps to the
+    same bytes."""
+    yaml = YAML(typ="rt")
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    yaml.width = 4096
+    yaml.preserve_quotes = True
+    return yaml
+
+
+def dump(doc) -> str:
+    out = io.StringIO()
+    round_trip_yaml().dump(doc, out)
+    return out.getvalue()
+
+
+@dataclass
+class Change:
+    """One thing the sheet changed: what (in Chinese), the old and the new value.
+
+    ``kind`` is "set" for a field, "add" or "remove" for an item of a list (a recipient)."""
+
+    what: str
+    old: str
+    new: str
+    kind: str = "set"
+
+
+@dataclass
+class Existing:
+    """A pairing file already in the folder."""
+
+    path: Path
+    id: str
+    pairing: Pairing
+    src: Source
+    doc: CommentedMap
+    text: str
+
+    @property
+    def recipients(self) -> set[str]:
+        return {r.name for r in self.pairing.recipients}
+
+    def describe(self) -> str:
+        return f"{self.pairing.supporter.name}—{'、'.join(r.full_name for r in self.pairing.recipients)}（{self.pairing.county}）"
+
+
+@dataclass
+class Result:
+    """What happens to one pairing of the sheet."""
+
+    sheet: SheetPairing
+    path: Path
+    text: str
+    status: str
+    """"new", "changed" or "same"."""
+    changes: list[Change] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return self.path.stem
+
+
+def read_existing(paths: list[Path]) -> tuple[list[Existing], list[Problem]]:
+    """Every pairing file, validated; a broken one is a problem (it could be any pairing)."""
+    out, problems = [], []
+    for path in paths:
+        try:
+            src = read(path)
+            pairing = validate_source(src, Pairing)
+        except SourceError as exc:
+            problems += exc.problems
+            continue
+        text = path.read_bytes().decode("utf-8-sig")
+        try:
+            doc = round_trip_yaml().load(text)
+        except MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            problems.append(Problem(src.name, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "",
+                                    f"YAML 格式无法解析（{exc.problem or exc.context}）"))
+            continue
+        out.append(Existing(path, pairing.id or path.stem, pairing, src, doc, text))
+    return out, problems
+
+
+def match(sheet: list[SheetPairing], existing: list[Existing]) -> dict[int, Existing]:
+    """Sheet pairing number -> the file that holds it, by content."""
+    found: dict[int, Existing] = {}
+    free = list(existing)
+
+    def overlap(sp: SheetPairing, e: Existing) -> int:
+        return len({r.name for r in sp.recipients} & e.recipients)
+
+    rules = [lambda sp, e: e.pairing.supporter.name == sp.supporter.name and e.pairing.county == sp.county,
+             lambda sp, e: e.pairing.supporter.name == sp.supporter.name and overlap(sp, e) > 0,
+             lambda sp, e: e.pairing.county == sp.county and overlap(sp, e) > 0]
+    for rule in rules:
+        for sp in sheet:
+            if sp.no in found:
+                continue
+            candidates = [e for e in free if rule(sp, e)]
+            if candidates:
+                best = max(candidates, key=lambda e: overlap(sp, e))  # first of the best: files are sorted
+                found[sp.no] = best
+                free.remove(best)
+    return found
+
+
+def slug(text: str) -> str:
+    """A pairing id from Chinese text: a valid file name (see ID_PATTERN)."""
+    out = _ID_BAD.sub("-", text).strip("-").lstrip(".")
+    return out if ID_RE.match(out) else "pairing"
+
+
+def new_ids(sheet: list[SheetPairing], matched: dict[int, Existing], existing: list[Existing]) -> dict[int, str]:
+    """Ids for the pairings no file holds yet: the supporter's name, and its first recipient
+    when the supporter has several pairings; the same sheet always gives the same ids."""
+    taken = {e.id for e in existing} | {e.path.stem for e in existing}
+    supporters = Counter(sp.supporter.name for sp in sheet)
+    out = {}
+    for sp in sheet:
+        if sp.no in matched:
+            continue
+        first = sp.recipients[0].name
+        choices = [sp.supporter.name] if supporters[sp.supporter.name] == 1 else []
+        choices += [f"{sp.supporter.name}-{first}", f"{sp.supporter.name}-{first}-{sp.county}"]
+        candidates = [slug(c) for c in choices]
+        chosen = next((c for c in candidates if c not in taken), None)
+        n = 2
+        while chosen is None:
+            chosen = f"{candidates[-1]}-{n}" if f"{candidates[-1]}-{n}" not in taken else None
+            n += 1
+        taken.add(chosen)
+        out[sp.no] = chosen
+    return out
+
+
+# ------------------------------------------------------------------ editing a file
+
+
+def _put(mapping: CommentedMap, key: str, value, order: list[str]) -> None:
+    """Set ``key``; a new key goes where the model lists it, after the keys before it."""
+    if key in mapping:
+        mapping[key] = value
+        return
+    before = set(order[:order.index(key)]) if key in order else set(order)
+    position = 0
+    for i, existing in enumerate(mapping):
+        if existing in before:
+            position = i + 1
+    mapping.insert(position, key, value)
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _set(mapping: CommentedMap, key: str, value, order: list[str], what: str, changes: list[Change], *,
+         drop_empty: bool = False) -> None:
+    present, old = key in mapping, mapping.get(key)
+    if (present and _text(old) == _text(value)) or (not present and value in ("", None)):
+        return
+    if drop_empty and value in ("", None):
+        del mapping[key]
+    else:
+        _put(mapping, key, value, order)
+    changes.append(Change(what, _text(old), _text(value)))
+
+
+def _set_lead(school: CommentedMap, name: str | None, what: str, changes: list[Change]) -> None:
+    """The sheet gives a lead's name only; a lead the sheet leaves out is kept as it is."""
+    if not name:
+        return
+    lead = school.get("lead")
+    if isinstance(lead, dict):
+        _set(lead, "name", name, ["name"], what, changes)
+    else:
+        new = CommentedMap()
+        new["name"] = name
+        _put(school, "lead", new, SCHOOL_KEYS)
+        changes.append(Change(what, "", name))
+
+
+def _school_fields(school: CommentedMap, entry: SheetSchool, label: str, leads: bool, changes: list[Change]) -> None:
+    _set(school, "name", entry.name, SCHOOL_KEYS, label, changes)
+    _set(school, "campuses", entry.campuses, SCHOOL_KEYS, f"{entry.name}的校区", changes, drop_empty=True)
+    if leads:
+        _set_lead(school, entry.lead, f"{entry.name}的负责人", changes)
+
+
+def _new_school(entry: SheetSchool, leads: bool) -> CommentedMap:
+    school = CommentedMap()
+    school["name"] = entry.name
+    if entry.campuses:
+        school["campuses"] = entry.campuses
+    if leads and entry.lead:
+        lead = CommentedMap()
+        lead["name"] = entry.lead
+        school["lead"] = lead
+    return school
+
+
+def _recipients(doc: CommentedMap, sp: SheetPairing, changes: list[Change]) -> list[str]:
+    """Recipients in the sheet's order, each keeping what was written by hand; the names removed."""
+    seq: CommentedSeq = doc["recipients"]
+    used: set[int] = set()
+    target = []
+    for entry in sp.recipients:
+        index = next((i for i, m in enumerate(seq) if i not in used and _text(m.get("name")) == entry.name), None)
+        if index is None:
+            target.append(_new_school(entry, sp.has_leads))
+            changes.append(Change("受援学校", "", entry.full_name, "add"))
+            continue
+        used.add(index)
+        target.append(seq[index])
+        _school_fields(seq[index], entry, "受援学校", sp.has_leads, changes)
+    removed = [_text(m.get("name")) for i, m in enumerate(seq) if i not in used]
+    for name in removed:
+        changes.append(Change("受援学校", name, "", "remove"))
+    kept_before = [_text(m.get("name")) for i, m in enumerate(seq) if i in used]
+    kept_after = [_text(m.get("name")) for m in target if any(m is seq[i] for i in used)]
+    if kept_before != kept_after:
+        changes.append(Change("受援学校顺序", "、".join(kept_before), "、".join(kept_after)))
+    for i in reversed(range(len(seq))):
+        if i not in used:
+            del seq[i]
+    for position, item in enumerate(target):  # reorder in place: comments stay with their items
+        if position < len(seq) and seq[position] is item:
+            continue
+        current = next((i for i, m in enumerate(seq) if m is item), None)
+        seq.insert(position, seq.pop(current) if current is not None else item)
+    return removed
+
+
+def _references(existing: Existing, sp: SheetPairing, removed: list[str], changes: list[Change]) -> list[Problem]:
+    """Hand-written entries that name a recipient: a removed school is a problem; with a
+    second recipient added, entries of the former only one get its name written in."""
+    problems = []
+    old_names = [r.name for r in existing.pairing.recipients]
+    new_names = [r.name for r in sp.recipients]
+    for key, label in REFERENCES.items():
+        items = existing.doc.get(key) or []
+        for i, item in enumerate(items):
+            ref = _text(item.get("recipient_school")) if isinstance(item, dict) else ""
+            if ref and ref in removed:
+                problems.append(existing.src.problem((key, i, "recipient_school"),
+                                                     f"表中已没有受援学校“{ref}”，但这项{label}仍对应它：请先修改或删除这一项，"
+                                                     "或在表中保留该校"))
+            elif not ref and len(old_names) == 1 and len(new_names) > 1 and isinstance(item, dict):
+                if old_names[0] in new_names:
+                    _put(item, "recipient_school", old_names[0], list(item) + ["recipient_school"])
+                    changes.append(Change(f"{label}第 {i + 1} 项对应的受援学校（recipient_school）", "", old_names[0]))
+    return problems
+
+
+def update(existing: Existing, sp: SheetPairing) -> tuple[str, list[Change], list[Problem]]:
+    """The file with the sheet's fields written in, what changed, and what stops it."""
+    doc = existing.doc
+    changes: list[Change] = []
+    _set(doc, "no", sp.no, PAIRING_KEYS, "序号", changes)
+    _set(doc, "county", sp.county, PAIRING_KEYS, "县市区", changes)
+    if sp.remark is not None:
+        _set(doc, "remark", sp.remark, PAIRING_KEYS, "备注", changes, drop_empty=True)
+    _school_fields(doc["supporter"], sp.supporter, "支援学校", sp.has_leads, changes)
+    removed = _recipients(doc, sp, changes)
+    problems = _references(existing, sp, removed, changes)
+    return (dump(doc) if changes else existing.text), changes, problems
+
+
+def create(sp: SheetPairing, source_name: str) -> str:
+    """A new pairing file: the sheet's fields, and a comment saying what to add by hand."""
+    doc = CommentedMap()
+    doc["no"] = sp.no
+    doc["county"] = sp.county
+    if sp.remark:
+        doc["remark"] = sp.remark
+    doc["supporter"] = _new_school(sp.supporter, sp.has_leads)
+    recipients = CommentedSeq()
+    for entry in sp.recipients:
+        recipients.append(_new_school(entry, sp.has_leads))
+    doc["recipients"] = recipients
+    doc.yaml_set_start_comment(
+        f"{sp.supporter.full_name}—{'、'.join(r.full_name for r in sp.recipients)}（由 {source_name} 导入）\n"
+        "负责人职务（lead 下的 position）、协议签订日期（signed_on）、中层干部结对（middle_manager_pairs）、\n"
+        "师徒结对（teacher_pairs）、月度计划（monthly_plan）等请在下面补充；再次导入名单时这些内容会保留。")
+    return dump(doc)
+
+
+def check(path: Path, text: str, programme: Programme, root: Path) -> tuple[list[Problem], list[Problem]]:
+    """What ``docgen validate`` would say about the file about to be written: problems, warnings."""
+    try:
+        src = parse(path, text)
+        pairing = validate_source(src, Pairing)
+    except SourceError as exc:
+        return exc.problems, []
+    if pairing.id is None:
+        pairing.id = path.stem
+    adopt(pairing, programme)
+    return check_pairing(pairing, src, programme, root), rare_characters(src)
+
