@@ -43,7 +43,7 @@ class _Formatter(click.HelpFormatter):
         super().write_usage(prog, args, prefix="用法：")
 
     def write_heading(self, heading):
-        super().write_heading(_HEADINGS.get(heading, heading))
+        self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
 
     def write_dl(self, rows, *args, **kwargs):
         super().write_dl([(term, _EXTRA.sub(_zh_extra, text)) for term, text in rows], *args, **kwargs)
@@ -277,7 +277,7 @@ def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: 
              help="按 GB/T 9704 检查 PDF：纸张和版心、正文字号和行距、页码、标题和层次标题字体、版头和版记、字体、"
                   "空白页、只有签署的页、页末孤立的标题、跨页只剩一行的表格、图和图题、印章位置和图片、已盖章文件中的草稿。"
                   "报送包的 PDF 按其 manifest.json 逐个文件检查。")
-@click.argument("paths", metavar="FILE|DIR...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", metavar="文件或目录...", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def check_pdf(paths: tuple[Path, ...]) -> None:
     from .preflight.check import check_file
