@@ -18,6 +18,8 @@ TOP, BOTTOM, LEFT, RIGHT = 2098, 1984, 1587, 1474
 """天头 37 mm, 订口 28 mm (5.2.1); 地脚 35 mm and 切口 26 mm follow from the type area."""
 TEXT_W = PAGE_W - LEFT - RIGHT
 """版心 width, 156 mm (5.2.1): 8845 twips after rounding the margins."""
+TEXT_H = PAGE_H - TOP - BOTTOM
+"""版心 height, 225 mm (5.2.1)."""
 LINE = 579
 """Exact line pitch: 22 lines in the 225 mm type area (5.2.3; 28.95 pt, [实务])."""
 CHAR = 320

@@ -129,3 +129,21 @@ def test_seals_have_their_own_row_clear_of_handwriting(built, kind):
         height = row.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
         assert int(height.get(qn("w:val"))) >= 2300 and height.get(qn("w:hRule")) == "exact"  # 4 lines, a 42 mm seal
         assert "签字" not in "".join(t.text or "" for t in row.iter(qn("w:t")))
+
+
+@needs_libreoffice
+def test_a_colophon_with_copies_to_sits_on_the_bottom_with_its_rules(tmp_path):
+    """A notice whose last attachment is text and whose 版记 has 抄送 printed the 版记 inline under
+    that text, without rules: LibreOffice joins framed paragraphs only when their borders match."""
+    from docgen.authoring.specimen import write_specimen
+
+    root = write_specimen(tmp_path / "specimen", 2, 2)
+    result = run("build", root, "-o", tmp_path / "out", "-k", "notice", "--pdf")
+    assert result.returncode == 0, result.stderr  # the preflight's 版记 rule included
+    last = pages_of(next((tmp_path / "out").rglob("通知_示教字〔2022〕9号.pdf")))[-1]
+    rules = sorted(last.top(r.y0) for r in last.rules if r.x1 - r.x0 > 400)
+    lines = {"".join(g.char for g in line): last.top(line[0].y) for line in last.lines()}
+    copies = next(y for text, y in lines.items() if text.startswith("抄送"))
+    printed = next(y for text, y in lines.items() if text.endswith("印发"))
+    assert len(rules) == 3 and abs(rules[-1] - 742.7) < 2  # thick, thin, thick; the last on the type area's edge
+    assert rules[0] < copies < rules[1] < printed < rules[2]

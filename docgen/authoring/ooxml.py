@@ -163,12 +163,17 @@ def set_cell_margins(table, left: int = 85, right: int = 85) -> None:
         mar.append(element)
 
 
-def frame_at_bottom(ppr, width: int) -> None:
-    """Put a paragraph in a frame on the bottom edge of the type area (版记, GB/T 9704 7.4).
-
-    Consecutive paragraphs with the same frame properties share one frame."""
+def frame_at_bottom(ppr, width: int, above: int | None = None) -> None:
+    """Put a paragraph in a frame on the bottom edge of the type area (版记, GB/T 9704 7.4),
+    or, with ``above``, in a frame whose top stands that many twips from the type area's top
+    (LibreOffice shares a frame between paragraphs only when their borders are the same, so
+    a 版记 of two lines with a thin rule between them takes two frames)."""
     frame = ppr_child(ppr, "w:framePr")
-    set_attrs(frame, w=width, wrap="notBeside", hAnchor="margin", vAnchor="margin", xAlign="center", yAlign="bottom")
+    set_attrs(frame, w=width, wrap="notBeside", hAnchor="margin", vAnchor="margin", xAlign="center")
+    if above is None:
+        set_attrs(frame, yAlign="bottom")
+    else:
+        set_attrs(frame, y=above)
 
 
 def set_border(ppr, edge: str, size: int, space: int = 1, color: str = "000000") -> None:

@@ -86,6 +86,7 @@ def pairing_data(i: int, recipients: int = 2, seal: str | None = None) -> dict:
         "recipients": [{"name": r, "county": counties[(i + j) % 2], "lead": {"name": name(j + 1), "position": "校长"},
                         **sealed} for j, r in enumerate(recs)],
         "signed_on": "2022-09-20",
+        "confirmed_on": "2022-09-25",
         "key_target": "提升薄弱学科质量。",
         "goals": ["三年内培养骨干教师2名。"],
         "middle_manager_pairs": [{"supporter": {"name": name(10 + j), "position": "教务主任"},
@@ -120,8 +121,8 @@ def specimen(pairings: int = 2, recipients: int = 2, root: Path = Path("specimen
 
 
 def write_specimen(root: Path, pairings: int = 2, recipients: int = 2, seal_png: Path | None = None) -> Path:
-    """The specimen as a programme folder on disk (programme, pairings, one year of records,
-    its evidence and, if given, one seal image for every party), for runs of the pipeline."""
+    """The specimen as a programme folder on disk (programme, pairings, a year of records for
+    each, their evidence and, if given, one seal image for every party), for runs of the pipeline."""
     import shutil
 
     import yaml
@@ -145,8 +146,9 @@ def write_specimen(root: Path, pairings: int = 2, recipients: int = 2, seal_png:
     dump(root / "programme.yaml", data)
     for i in range(1, pairings + 1):
         dump(root / "pairings" / f"p{i:03d}.yaml", pairing_data(i, recipients, seal))
-    first = Pairing.model_validate(pairing_data(1, recipients, seal))
-    dump(root / "activities" / "2022" / "p001.yaml", activity_data(first))
+    for i in range(1, pairings + 1):  # a year of records for every pairing: every summary can be sealed
+        pairing = Pairing.model_validate(pairing_data(i, recipients, seal))
+        dump(root / "activities" / "2022" / f"p{i:03d}.yaml", activity_data(pairing))
     (root / "evidence").mkdir(exist_ok=True)
     (root / "evidence" / "x.jpg").write_bytes(b"evidence")
     return root
@@ -164,7 +166,8 @@ def activity_data(pairing: Pairing) -> dict:
         {"date": "2023-03-15", "type": "mentor_exchange", "mentor": tp.mentor.name, "mentee": tp.mentee.name,
          "description": "师徒交流", "filed_on": "2023-03-16", **base},
     ]
-    return {"records": records, "scores": [{"item": 1, "points": 45, "note": "资料齐全"}]}
+    return {"records": records, "scores": [{"item": 1, "points": 45, "note": "资料齐全"},
+                                           {"item": 3, "points": 0, "note": "无加分材料"}]}
 
 
 def sample_cover() -> CoverFacts:

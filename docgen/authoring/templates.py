@@ -20,7 +20,7 @@ from docx.enum.text import WD_TAB_ALIGNMENT
 from docx.shared import Twips
 
 from ..documents import kinds
-from ..geometry import LINE, TEXT_W
+from ..geometry import LINE, TEXT_H, TEXT_W
 from ..outputs import normalise_docx
 from ..render import TEMPLATE_DIR
 from ..text import display_width
@@ -348,21 +348,25 @@ def notice() -> Builder:
     return b
 
 
+COLOPHON_LINE = 560
+"""A line of the 版记 (style Colophon), in twips."""
+
+
 def colophon(b: Builder) -> None:
     """版记: 抄送 and 印发机关/日期 between a thick top rule, a thin rule between them and a thick
     bottom rule, framed on the bottom edge of the type area of the last page (GB/T 9704 7.4)."""
-    def line(text: str, top: int | None, bottom: int) -> None:
+    def line(text: str, top: int | None, bottom: int, above: int | None = None) -> None:
         para = b.doc.add_paragraph(style=layout.style_by_id(b.doc, "Colophon"))
         para.add_run(text)
         ppr = para._p.get_or_add_pPr()
-        ooxml.frame_at_bottom(ppr, TEXT_W)
+        ooxml.frame_at_bottom(ppr, TEXT_W, above)
         if top:
             ooxml.set_border(ppr, "top", top)
         ooxml.set_border(ppr, "bottom", bottom)
         para.paragraph_format.tab_stops.add_tab_stop(Twips(TEXT_W - 280), WD_TAB_ALIGNMENT.RIGHT)
 
     b.tag("if cc")
-    line("抄送：{{ cc }}。", 8, 6)
+    line("抄送：{{ cc }}。", 8, 6, above=TEXT_H - 2 * COLOPHON_LINE - 140)  # just above the 印发 line
     line("{{ printed_by }}\t{{ printed_on|cn_date }}印发", None, 8)
     b.tag("else")
     line("{{ printed_by }}\t{{ printed_on|cn_date }}印发", 8, 8)

@@ -19,28 +19,17 @@ from pypdf import PageObject
 _NUM = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
 
 
-def _n(*names: str) -> bytes:
-    """Numbers named ``names``, separated by white space."""
-    return rb"\s+".join(b"(?P<" + name.encode() + b">" + _NUM + b")" for name in names)
-
-
-# One alternative per operator docgen reads, with its operands; everything else is skipped.
+# One alternative per kind of operation docgen reads, the most frequent first; operators that
+# take only numbers share one alternative (their numbers are split in Python, which is faster
+# than trying a pattern per operator on every number). Everything else is skipped.
 _UNIT = re.compile(b"|".join([
-    rb"(?P<tj><(?P<tjhex>[0-9A-Fa-f\s]*)>\s*Tj)",
-    rb"(?P<ltj>\((?P<tjlit>(?:[^()\\]|\\.)*)\)\s*Tj)",
-    rb"(?P<td>" + _n("tdx", "tdy") + rb"\s+(?P<tdop>T[dD])\b)",
-    rb"(?P<tf>/(?P<tfname>[^\s/\[\]()<>]+)\s+" + _n("tfsize") + rb"\s+Tf)",
-    rb"(?P<tm>" + _n("tm1", "tm2", "tm3", "tm4", "tm5", "tm6") + rb"\s+Tm)",
-    rb"(?P<TJ>\[(?P<tjarr>(?:[^\]\\]|\\.)*)\]\s*TJ)",
-    rb"(?P<cm>" + _n("cm1", "cm2", "cm3", "cm4", "cm5", "cm6") + rb"\s+cm)",
-    rb"(?P<rgb>" + _n("r", "g", "b") + rb"\s+(?P<rgbop>rg|RG)\b)",
-    rb"(?P<cmyk>" + _n("c", "m", "y", "k") + rb"\s+(?P<cmykop>k|K)\b)",
-    rb"(?P<gray>" + _n("level") + rb"\s+(?P<grayop>g|G)\b)",
-    rb"(?P<re>" + _n("rex", "rey", "rew", "reh") + rb"\s+re\b)",
-    rb"(?P<ml>" + _n("mlx", "mly") + rb"\s+(?P<mlop>[ml])\b)",
-    rb"(?P<do>/(?P<doname>[^\s/\[\]()<>]+)\s+Do\b)",
-    rb"(?P<tx>" + _n("txv") + rb"\s+(?P<txop>Tc|Tw|Tz|TL)\b)",
     rb"(?P<op>(?<![\w*'\"])(?P<opname>q|Q|BT|T\*|S|s|f\*|F|f|B\*|B|b\*|b|n)(?![\w*]))",
+    rb"(?P<num>(?P<nums>(?:" + _NUM + rb"\s+)+)(?P<numop>Td|TD|Tm|cm|rg|RG|re|Tc|Tw|Tz|TL|m|l|k|K|g|G)(?![\w*]))",
+    rb"(?P<tf>/(?P<tfname>[^\s/\[\]()<>]+)\s+(?P<tfsize>" + _NUM + rb")\s+Tf)",
+    rb"(?P<tj><(?P<tjhex>[0-9A-Fa-f\s]*)>\s*Tj)",
+    rb"(?P<TJ>\[(?P<tjarr>(?:[^\]\\]|\\.)*)\]\s*TJ)",
+    rb"(?P<do>/(?P<doname>[^\s/\[\]()<>]+)\s+Do\b)",
+    rb"(?P<ltj>\((?P<tjlit>(?:[^()\\]|\\.)*)\)\s*Tj)",
 ]), re.S)
 _TJ_PART = re.compile(rb"(<[0-9A-Fa-f\s]*>)|\(((?:[^()\\]|\\.)*)\)|([+-]?(?:\d+\.?\d*|\.\d+))")
 _BFCHAR = re.compile(rb"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>")
@@ -106,7 +95,7 @@ class Page:
             rows: dict[int, list[Glyph]] = {}
             for g in self.glyphs:
                 if g.char.strip():
-                    rows.setdefault(int(round(g.y / 2.0)), []).append(g)
+                    rows.setdefault(int(g.y * 0.5 + 0.5), []).append(g)
             self._lines = [sorted(row, key=lambda g: g.x) for _, row in sorted(rows.items(), key=lambda kv: -kv[0])]
         return self._lines
 
@@ -300,18 +289,21 @@ def read(page: PageObject, fonts: dict | None = None) -> Page:
         widths, default, chars, blank, name = font.widths, font.default_width, font.chars, font.blank, font.name
         spacing, words = char_space * scale, (0.0 if font.two_bytes else word_space * scale)
         unit = size * scale / 1000
-        glyphs, codes = out.glyphs, font.codes
+        glyphs = out.glyphs
+        two_bytes = font.two_bytes
+        codes = font.codes
         if b == c == tm[1] == tm[2] == 0:  # axis-aligned, as LibreOffice writes text: the fast way
             t0, t3, x, y = tm[0], tm[3], tm[4], tm[5]
             sx = abs(t0 * a)
             height = size * abs(t0 * a * t3 * d) ** 0.5
             base = y * d + f
+            add, width_of, char_of = glyphs.append, widths.get, chars.get
             for raw, kern in pieces:
                 x -= kern * unit * t0
-                for code in codes(raw):
-                    glyph = widths.get(code, default) * unit
-                    glyphs.append(Glyph(chars.get(code, "\ufffd"), x * a + e, base, height, name, glyph * sx, fill,
-                                        code in blank))
+                for code in (codes(raw) if two_bytes else raw):  # a simple font's codes are its bytes
+                    glyph = width_of(code, default) * unit
+                    add(Glyph(char_of(code, "\ufffd"), x * a + e, base, height, name, glyph * sx, fill,
+                              bool(blank) and code in blank))
                     x += (glyph + spacing + (words if code == 32 else 0.0)) * t0
             tm = (t0, 0.0, 0.0, t3, x, y)
             return
@@ -328,7 +320,7 @@ def read(page: PageObject, fonts: dict | None = None) -> Page:
 
     for m in _UNIT.finditer(data):
         kind = m.lastgroup
-        if kind == "op":  # the most frequent: q Q BT ET and path painting
+        if kind == "op":  # q Q BT ET and path painting
             op = m["opname"]
             if op == b"q":
                 stack.append((ctm, fill, stroke))
@@ -345,13 +337,52 @@ def read(page: PageObject, fonts: dict | None = None) -> Page:
                     for x0, y0, x1, y1 in path:
                         out.rules.append(Rule(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1), color))
                 path = []
-        elif kind == "tj":
-            show([(bytes.fromhex(m["tjhex"].decode()), 0.0)])
-        elif kind == "td":
-            x, y = float(m["tdx"]), float(m["tdy"])
-            if m["tdop"] == b"TD":
-                leading = -y
-            tlm = tm = (tlm[0], tlm[1], tlm[2], tlm[3], x * tlm[0] + y * tlm[2] + tlm[4], x * tlm[1] + y * tlm[3] + tlm[5])
+        elif kind == "num":
+            op, v = m["numop"], [float(n) for n in m["nums"].split()]
+            if op == b"Tm" and len(v) >= 6:
+                tlm = tm = tuple(v[-6:])
+            elif op in (b"Td", b"TD") and len(v) >= 2:
+                x, y = v[-2], v[-1]
+                if op == b"TD":
+                    leading = -y
+                tlm = tm = (tlm[0], tlm[1], tlm[2], tlm[3], x * tlm[0] + y * tlm[2] + tlm[4],
+                            x * tlm[1] + y * tlm[3] + tlm[5])
+            elif op in (b"rg", b"RG") and len(v) >= 3:
+                color = tuple(round(c, 3) for c in v[-3:])
+                if op == b"rg":
+                    fill = color
+                else:
+                    stroke = color
+            elif op in (b"g", b"G"):
+                color = (round(v[-1], 3),) * 3
+                if op == b"g":
+                    fill = color
+                else:
+                    stroke = color
+            elif op in (b"k", b"K") and len(v) >= 4:
+                color = _color(v[-4:])
+                if op == b"k":
+                    fill = color
+                else:
+                    stroke = color
+            elif op == b"cm" and len(v) >= 6:
+                ctm = _mul(tuple(v[-6:]), ctm)
+            elif op == b"re" and len(v) >= 4:
+                x, y, w, h = v[-4:]
+                path.append((*_apply(ctm, x, y), *_apply(ctm, x + w, y + h)))
+            elif op in (b"m", b"l") and len(v) >= 2:
+                here = _apply(ctm, v[-2], v[-1])
+                if op == b"l":
+                    path.append((*point, *here))
+                point = here
+            elif op == b"Tc":
+                char_space = v[-1]
+            elif op == b"Tw":
+                word_space = v[-1]
+            elif op == b"Tz":
+                scale = v[-1] / 100
+            elif op == b"TL":
+                leading = v[-1]
         elif kind == "tf":
             size = float(m["tfsize"])
             name = m["tfname"]
@@ -365,8 +396,8 @@ def read(page: PageObject, fonts: dict | None = None) -> Page:
                 else:
                     by_name[name] = None
             font = by_name[name]
-        elif kind == "tm":
-            tlm = tm = tuple(map(float, m.group("tm1", "tm2", "tm3", "tm4", "tm5", "tm6")))
+        elif kind == "tj":
+            show([(bytes.fromhex(m["tjhex"].decode()), 0.0)])
         elif kind == "TJ":
             pieces, kern = [], 0.0
             for hexed, literal, number in _TJ_PART.findall(m["tjarr"]):
@@ -378,49 +409,11 @@ def read(page: PageObject, fonts: dict | None = None) -> Page:
             if kern:
                 pieces.append((b"", kern))
             show(pieces)
-        elif kind == "ltj":
-            show([(_string(b"(" + m["tjlit"] + b")"), 0.0)])
-        elif kind == "cm":
-            ctm = _mul(tuple(map(float, m.group("cm1", "cm2", "cm3", "cm4", "cm5", "cm6"))), ctm)
-        elif kind == "rgb":
-            color = tuple(round(float(v), 3) for v in m.group("r", "g", "b"))
-            if m["rgbop"] == b"rg":
-                fill = color
-            else:
-                stroke = color
-        elif kind == "gray":
-            color = (round(float(m["level"]), 3),) * 3
-            if m["grayop"] == b"g":
-                fill = color
-            else:
-                stroke = color
-        elif kind == "cmyk":
-            color = _color([float(m[c]) for c in "cmyk"])
-            if m["cmykop"] == b"k":
-                fill = color
-            else:
-                stroke = color
-        elif kind == "re":
-            x, y, w, h = (float(m[c]) for c in ("rex", "rey", "rew", "reh"))
-            path.append((*_apply(ctm, x, y), *_apply(ctm, x + w, y + h)))
-        elif kind == "ml":
-            here = _apply(ctm, float(m["mlx"]), float(m["mly"]))
-            if m["mlop"] == b"l":
-                path.append((*point, *here))
-            point = here
         elif kind == "do":
             x0, y0 = _apply(ctm, 0, 0)
             x1, y1 = _apply(ctm, 1, 1)
             out.images.append(Image("/" + m["doname"].decode(errors="replace"), min(x0, x1), min(y0, y1),
                                     max(x0, x1), max(y0, y1)))
-        elif kind == "tx":
-            value, which = float(m["txv"]), m["txop"]
-            if which == b"Tc":
-                char_space = value
-            elif which == b"Tw":
-                word_space = value
-            elif which == b"Tz":
-                scale = value / 100
-            else:
-                leading = value
+        elif kind == "ltj":
+            show([(_string(b"(" + m["tjlit"] + b")"), 0.0)])
     return out

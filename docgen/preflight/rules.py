@@ -175,10 +175,10 @@ def type_area(doc: Document) -> list[Finding]:
     for k, page in enumerate(doc.pages, 1):
         for line in content_lines(page):
             # closing punctuation may hang into the margin at the end of a line (标点悬挂)
-            outside = [g for g in line if g.x < TYPE_LEFT - 3
-                       or (g.x if g.char in HANGING else g.x + g.width) > TYPE_RIGHT + 3
-                       or page.top(g.y + 0.85 * g.size) < TYPE_TOP - 3 or page.top(g.y - 0.15 * g.size) > TYPE_BOTTOM + 3]
-            if outside:
+            right = max((g.x if g.char in HANGING else g.x + g.width) for g in line)
+            size, y = max(g.size for g in line), line[0].y
+            if line[0].x < TYPE_LEFT - 3 or right > TYPE_RIGHT + 3 \
+                    or page.top(y + 0.85 * size) < TYPE_TOP - 3 or page.top(y - 0.15 * size) > TYPE_BOTTOM + 3:
                 out.append(Finding("版心", k, f"“{_text(line)[:16]}”超出版心"))
                 break
     return out
@@ -192,7 +192,8 @@ def body_text(doc: Document) -> list[Finding]:
     for k, page in enumerate(doc.pages, 1):
         body = [line for line in content_lines(page)
                 if sum(1 for g in line if _family(g.font, FANG)) > len(line) / 2 and _body_start(line[0].x)]
-        sizes = {round(g.size, 1) for line in body for g in line if _family(g.font, FANG)} - {12.0, 14.0, 10.5}
+        sizes = {round(size, 1) for size in {g.size for line in body for g in line if _family(g.font, FANG)}}
+        sizes -= {12.0, 14.0, 10.5}
         if sizes - {16.0}:
             out.append(Finding("正文字号", k, f"正文字号为 {'、'.join(f'{s:g}' for s in sorted(sizes))} 磅（应为三号 16 磅）"))
         ys = [line[0].y for line in body if abs(line[0].size - 16) < 0.2 and len(line) > 12]
