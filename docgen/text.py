@@ -25,6 +25,11 @@ def cn_date(value: dt.date | None, blank: bool = False) -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def cn_month(day: dt.date) -> str:
+    """2025年12月 — a month as a reader writes it, never 2025-12."""
+    return f"{day.year}年{day.month}月"
+
+
 def school_year(start_year: int) -> str:
     """2022—2023学年 (em dash, as the glossary writes it)."""
     return f"{start_year}—{start_year + 1}学年"

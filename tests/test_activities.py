@@ -101,7 +101,7 @@ def test_summary_and_chart_follow_the_records(gaotai, tmp_path):
     assert run("build", str(gaotai), "-o", str(out), "-k", "summary", "-p", "sanzhong").returncode == 0
     path = out / "gaotai-2020" / "sanzhong" / "年度工作总结_2020年度.docx"
     doc = Document(str(path))
-    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "学期/学年")
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "周期")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
     assert ["2020年春季学期", "送课指导", "≥3次", "1次", "未完成"] in rows
     assert any(n.startswith("word/media/") and n.endswith(".png") for n in zipfile.ZipFile(path).namelist())

@@ -88,7 +88,7 @@ def test_new_pairing_skeleton_guides_the_clerk(make_programme):
     # unfilled leads are reported, with line numbers, until the clerk fills them in
     check = run("validate", str(root))
     assert check.returncode == 2
-    assert "p9.yaml:11:" in check.stderr and "supporter.lead.name  不能为空" in check.stderr
+    assert "p9.yaml:12:" in check.stderr and "supporter.lead.name  不能为空" in check.stderr
     filled = text.replace('name: ""', "name: 某某某")
     (root / "pairings" / "p9.yaml").write_text(filled, encoding="utf-8")
     assert run("validate", str(root)).returncode == 0

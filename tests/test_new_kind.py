@@ -30,7 +30,7 @@ def case_study(scope: Scope) -> dict:
 
 
 CASE_STUDY = Kind("case_study", "case_study", "典型案例", "case_study.docx", Per.pairing, case_study,
-                  lambda s: f"典型案例_{pairing_names(s.pairing)}", pairing_signers, bundle_place=6)
+                  lambda s: f"典型案例_{pairing_names(s.pairing)}", pairing_signers, bundle_place=8)
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from docgen.preflight.check import check, check_file, pages_of
 from docgen.preflight.page import Glyph, Page
 from docgen.preflight.rules import RULES, TYPE_LEFT, Document, Seal, Signature
 from tests.conftest import needs_libreoffice
-from tests.helpers import HARD, run
+from tests.helpers import DATA, HARD, run
 
 RULE_NAMES = [name for name, _ in RULES]
 
@@ -34,7 +34,8 @@ def merged(folder):
 def test_every_example_bundle_passes_every_rule(example_bundles):
     root, _ = example_bundles
     found = manifests(root)
-    assert len(found) == 6 + 1 + 14 + 1  # 高台: 6 pairings and the bureau; 宜春: 14 and the bureau
+    programmes = [p.parent for p in DATA.glob("*/programme.yaml")]
+    assert len(found) == sum(len(list((p / "pairings").glob("*.yaml"))) + 1 for p in programmes)  # each and the bureau
     for name, m in found.items():
         assert len(m["preflight"]) == 1 + len(m["pdf"]["documents"]), name  # the cover, then each document
         for result in m["preflight"]:

@@ -99,7 +99,8 @@ policy_basis:
     agreement = out / "prog" / "p1" / "协议书_甲中学—一百二十中.docx"
     assert agreement.exists()
     text = all_text(Document(str(agreement)))
-    assert "根据测试县教育局《" in text and "测试县教育局简称按照有关考核办法" in text
+    assert "根据测试县教育局《" in text
+    assert "考核办法" not in text and "捆绑考核" not in text  # no rubric, no assessment: none is invented
 
 
 def test_no_preamble_without_data(make_programme, tmp_path):

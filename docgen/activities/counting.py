@@ -7,14 +7,16 @@ never silently accepted or dropped.
 """
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
 from ..load.model.activity import ActivityLog, Record
-from ..load.model.common import ACTIVITY_NAMES, Activity, Party, Period
+from ..load.model.common import ACTIVITY_NAMES, Activity, Layer, Party, Period
 from ..load.model.cycle import CycleYear, Term
-from ..load.model.pairing import Pairing
+from ..load.model.pairing import GroupPair, ManagerPair, Pairing, TeacherPair
 from ..load.model.programme import Commitment, Programme
+from ..text import cn_month
 
 METRIC_NAMES = {"times": "次", "subjects": "个学科", "person_times": "人次", "people": "人", "days": "天"}
 
@@ -32,6 +34,14 @@ class Check:
     needs: list[tuple[str, float, float]]
     """(metric, required, done)"""
     records: list[int] = field(default_factory=list)
+    span: tuple[dt.date, dt.date] | None = None
+    """The days the period covers."""
+
+    @property
+    def folds(self) -> bool:
+        """Checked week by week, month by month or quarter by quarter: shown as one line per
+        commitment (periods met of periods due) rather than a line per period."""
+        return self.commitment.per in SHORT_PERIODS
 
     @property
     def ratio(self) -> float:
@@ -83,6 +93,80 @@ class YearCounts:
         return [c for c in self.checks if not c.met]
 
 
+SHORT_PERIODS = (Period.week, Period.month, Period.quarter)
+
+
+def _months(start: dt.date, n: int) -> dt.date:
+    """The first day of the month ``n`` months after ``start``'s month."""
+    k = start.month - 1 + n
+    return dt.date(start.year + k // 12, k % 12 + 1, 1)
+
+
+def _tail(start: dt.date, end: dt.date) -> str:
+    """The end of a range as far as it differs from its start: 11月, or 2023年2月."""
+    return cn_month(end) if end.year != start.year else (f"{end.month}月" if end.month != start.month else "")
+
+
+def spans(per: Period, year: CycleYear, until: dt.date) -> list[tuple[str, Term | None, dt.date, dt.date]]:
+    """The periods of ``year`` a commitment made ``per`` them is due in, up to ``until``: every
+    week (Monday to Sunday), month or quarter (three months from the year's start) that has
+    ended by then — whether or not anything was recorded in it; each term; the whole year."""
+    out = []
+    if per == Period.week:
+        day = year.start + dt.timedelta(days=(7 - year.start.weekday()) % 7)
+        while day + dt.timedelta(days=6) <= until:
+            end = day + dt.timedelta(days=6)
+            out.append((f"{cn_month(day)}{day.day}日—{_tail(day, end)}{end.day}日", None, day, end))
+            day += dt.timedelta(days=7)
+    elif per in (Period.month, Period.quarter):
+        step = 1 if per == Period.month else 3
+        first = year.start.replace(day=1)
+        k = 0
+        while True:
+            start, nxt = _months(first, k), _months(first, k + step)
+            end = nxt - dt.timedelta(days=1)
+            if end > until:
+                break
+            label = cn_month(start) if step == 1 else f"{cn_month(start)}—{_tail(start, end)}"
+            out.append((label, None, max(start, year.start), end))
+            k += step
+    elif per == Period.term:
+        out = [(t.short_label, t, max(t.start, year.start), min(t.end, year.end)) for t in year.terms]
+    else:
+        out = [(year.label, None, year.start, year.end)]
+    return out
+
+
+def _pairs(c: Commitment, pairing: Pairing) -> list:
+    """The pairs of a layer a commitment is counted for, one by one (none: the pairing as a whole)."""
+    if c.layer == Layer.teachers or (c.layer is None and c.activity == Activity.mentor_exchange):
+        return list(pairing.teacher_pairs)
+    return {Layer.leaders: pairing.leader_pairs, Layer.managers: pairing.middle_manager_pairs,
+            Layer.groups: pairing.group_pairs}.get(c.layer, [])
+
+
+def _of_pair(pair, r: Record) -> bool:
+    """Whether a record belongs to one pair of a layer: by mentor and mentee, by the people
+    it names, or by a teaching-research group's subject."""
+    if isinstance(pair, TeacherPair):
+        return r.mentor == pair.mentor.name and (not r.mentee or r.mentee == pair.mentee.name)
+    if isinstance(pair, ManagerPair):
+        names = {pair.supporter.name, pair.recipient.name}
+        return bool(names & set(r.people)) or r.mentor in names
+    if isinstance(pair, GroupPair):
+        leads = {p.name for p in (pair.supporter_lead, pair.recipient_lead) if p}
+        return pair.subject in r.subjects or bool(leads & set(r.people))
+    return True
+
+
+def _pair_name(pair) -> str:
+    if isinstance(pair, TeacherPair):
+        return f"{pair.mentor.name}—{pair.mentee.name}"
+    if isinstance(pair, GroupPair):
+        return f"{pair.group('supporter')}—{pair.group('recipient')}"
+    return f"{pair.supporter.name}—{pair.recipient.name}"
+
+
 def _matches(c: Commitment, r: Record) -> bool:
     if r.type != c.activity or (c.tag and r.tag != c.tag):
         return False
@@ -107,7 +191,10 @@ def _measure(c: Commitment, records: list[Record]) -> list[tuple[str, float, flo
     return needs
 
 
-def count(prog: Programme, pairing: Pairing, year: CycleYear, log: ActivityLog | None) -> YearCounts:
+def count(prog: Programme, pairing: Pairing, year: CycleYear, log: ActivityLog | None,
+          until: dt.date | None = None) -> YearCounts:
+    """What was done in ``year`` against each commitment; periods that end after ``until`` (the
+    day a summary is signed) are not yet due."""
     records = list(log.records) if log else []
     late, unfiled, no_evidence, counted = [], [], [], []
     for i, r in enumerate(records):
@@ -125,25 +212,15 @@ def count(prog: Programme, pairing: Pairing, year: CycleYear, log: ActivityLog |
         if ok:
             counted.append(i)
     checks: list[Check] = []
-    terms = year.terms
+    last = min(year.end, until) if until else year.end
     for c in prog.commitments:
         mine = [i for i in counted if _matches(c, records[i])]
         name = ACTIVITY_NAMES[c.activity] + (f"（{c.tag}）" if c.tag else "")
-        periods: list[tuple[str, Term | None, list[int]]]
-        if c.per == Period.term:
-            periods = [(t.short_label, t, [i for i in mine if Term.of(records[i].date) == t]) for t in terms]
-        elif c.per == Period.month:
-            months = sorted({records[i].date.strftime("%Y-%m") for i in mine})
-            periods = [(m, None, [i for i in mine if records[i].date.strftime("%Y-%m") == m]) for m in months]
-        else:
-            periods = [(year.label, None, mine)]
-        for label, term, ids in periods:
-            if c.activity == Activity.mentor_exchange and pairing.teacher_pairs:
-                for tp in pairing.teacher_pairs:
-                    own = [i for i in ids if records[i].mentor == tp.mentor.name
-                           and (not records[i].mentee or records[i].mentee == tp.mentee.name)]
-                    checks.append(Check(c, label, term, f"{name}（{tp.mentor.name}—{tp.mentee.name}）",
-                                        _measure(c, [records[i] for i in own]), own))
-            else:
-                checks.append(Check(c, label, term, name, _measure(c, [records[i] for i in ids]), ids))
+        pairs = _pairs(c, pairing) or [None]
+        for label, term, start, end in spans(c.per, year, last):
+            ids = [i for i in mine if start <= records[i].date <= end]
+            for pair in pairs:
+                own = [i for i in ids if pair is None or _of_pair(pair, records[i])]
+                subject = name + (f"（{_pair_name(pair)}）" if pair is not None else "")
+                checks.append(Check(c, label, term, subject, _measure(c, [records[i] for i in own]), own, (start, end)))
     return YearCounts(pairing, year, records, counted, late, unfiled, no_evidence, checks)

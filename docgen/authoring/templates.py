@@ -280,6 +280,14 @@ def attachments(b: Builder, expr: str = "attachments") -> None:
     b.table([("县市区", 16, "^{{ r.county }}"), ("支援学校", 22, "^{{ r.supporter }}"),
              ("受援学校", 24, "{{ r.recipient }}"), ("备注", 22, "{{ r.remark }}")], "for r in a.rows")
     b.tag("endif")
+    b.tag('if a.kind == "pair_list_stage"')
+    b.table([("学段", 14, "^{{ r.stage }}"), ("支援学校", 26, "^{{ r.supporter }}"),
+             ("受援学校", 26, "{{ r.recipient }}"), ("备注", 18, "{{ r.remark }}")], "for r in a.rows")
+    b.tag("endif")
+    b.tag('if a.kind == "pair_list_leads"')
+    b.table([("支援学校", 24, "^{{ r.supporter }}"), ("负责人", 12, "^{{ r.supporter_lead }}"),
+             ("受援学校", 32, "{{ r.recipient }}"), ("负责人", 12, "{{ r.recipient_lead }}")], "for r in a.rows")
+    b.tag("endif")
     b.tag('if a.kind == "leading_group"')
     b.table([("职务", 12, "{{ r.role }}"), ("姓名", 12, "{{ r.name }}"), ("单位及职务", 40, "<{{ r.position }}")],
             "for r in a.rows")
@@ -302,8 +310,8 @@ def attachments(b: Builder, expr: str = "attachments") -> None:
     b.loop("for para in a.paragraphs", "{{ para }}")
     b.tag("endif")
     b.tag('if a.kind == "measures"')
-    b.table([("序号", 6, "{{ r.no }}"), ("任务", 46, "<{{ r.text }}"), ("责任单位", 22, "{{ r.units }}"),
-             ("完成时限", 16, "{{ r.deadline }}")], "for r in a.rows")
+    b.table([("方面", 10, "^{{ r.area }}"), ("序号", 6, "{{ r.no }}"), ("任务", 38, "<{{ r.text }}"),
+             ("责任单位", 16, "{{ r.units }}"), ("完成时限", 14, "{{ r.deadline }}")], "for r in a.rows")
     b.tag("endif")
     b.tag('if a.kind == "text"')
     b.loop("for para in a.paragraphs", "{{ para }}")
@@ -389,7 +397,7 @@ def agreement() -> Builder:
     b = Builder("结对帮扶协议书")
     title(b)
     b.blank()
-    b.p("甲方（支援学校）：{{ a.name }}", "BodyNoIndent")
+    b.p("甲方（{{ a.role }}）：{{ a.name }}", "BodyNoIndent")
     b.tag("if a.lead")
     b.p("负责人：{{ a.lead }}", "BodyNoIndent")
     b.tag("endif")
@@ -400,25 +408,30 @@ def agreement() -> Builder:
     b.blank()
     b.p("{{ basis }}，经甲乙双方平等协商，就结对帮扶事宜订立本协议，共同遵守。")
     b.p("一、帮扶期限", "Heading1Cn")
-    b.p("本协议帮扶期限自{{ term.start|cn_date }}起至{{ term.end|cn_date }}止，为期{{ term.years|cn_num }}年，"
-        "涵盖{{ term.school_years|join }}。")
+    b.p("本协议帮扶期限自{{ term.start_text }}起至{{ term.end_text }}止，为期{{ term.years|cn_num }}年"
+        "{% if term.school_years %}，涵盖{{ term.school_years|join }}{% endif %}。")
     b.p("二、帮扶目标", "Heading1Cn")
+    b.tag("if goal")
     b.p("{{ goal }}")
+    b.tag("endif")
     b.tag("if key_target")
     b.p("年度重点帮扶目标：{{ key_target }}")
     b.tag("endif")
     b.loop("for g in yearly_goals", "{{ g }}")
     b.p("三、帮扶内容及方式", "Heading1Cn")
-    b.loop("for area in content_areas", "{{ loop.index }}.{{ area }}")
+    b.tag("for line in content_lines")
+    b.tag("if line.heading")
+    b.p("{{ line.text }}", "Heading2Cn")
+    b.tag("else")
+    b.p("{{ line.text }}")
+    b.tag("endif")
+    b.tag("endfor")
     b.p("四、甲方职责", "Heading1Cn")
     b.loop("for d in duties_a", "{{ loop.index }}.{{ d }}")
     b.p("五、乙方职责", "Heading1Cn")
     b.loop("for d in duties_b", "{{ loop.index }}.{{ d }}")
     b.p("六、工作机制", "Heading1Cn")
-    b.p("1.联席会议。双方每学期至少召开一次联席会议，共同研究本学期帮扶计划，通报进展，协调解决问题，会议纪要双方存档。")
-    b.p("2.交流对接。双方各明确一名联络人，建立日常沟通渠道；{{ report_rule }}")
-    b.p("3.经费保障。帮扶活动经费按主管教育行政部门的规定列支；派出人员的交通、食宿等费用由派出学校按规定承担，"
-        "接收学校提供必要的工作和生活便利。")
+    b.loop("for m in mechanisms", "{% if mechanisms|length > 1 %}{{ loop.index }}.{% endif %}{{ m }}")
     b.p("七、考核评价", "Heading1Cn")
     b.p("双方于每学年末开展自评，形成年度工作总结，连同过程资料报主管教育行政部门。{{ assessment }}")
     b.p("八、协议的变更、解除与终止", "Heading1Cn")
@@ -427,7 +440,7 @@ def agreement() -> Builder:
     b.p("九、争议解决", "Heading1Cn")
     b.p("履行本协议发生争议的，双方应友好协商；协商不成的，提请{{ dispute_bureau }}协调解决。")
     b.p("十、附则", "Heading1Cn")
-    b.p("本协议一式{{ copies|cn_num }}份，甲乙双方各执一份，{{ filing }}。本协议自双方负责人签字并加盖公章之日起生效。")
+    b.p("本协议一式{{ copies|cn_num }}份，甲乙双方各执一份，{{ filing }}。{{ effective }}")
     b.signature_area("signature", Label("主管教育行政部门确认："), "confirmations")
     b.p("", "EndMark")
     return b
@@ -450,12 +463,16 @@ def letter(doc_title: str, parties: list[str], intro: str, goal: str, heads: tup
     b.loop("for d in duties_a", "{{ loop.index }}.{{ d }}")
     b.p(heads[1], "Heading2Cn")
     b.loop("for d in duties_b", "{{ loop.index }}.{{ d }}")
+    b.tag("if duties_both")
+    b.p("（三）双方共同责任", "Heading2Cn")
+    b.loop("for d in duties_both", "{{ loop.index }}.{{ d }}")
+    b.tag("endif")
     b.p("三、考核与奖惩", "Heading1Cn")
     b.p(assessment)
     b.p("四、责任期限", "Heading1Cn")
-    b.p("自{{ term.start|cn_date }}起至{{ term.end|cn_date }}止。")
+    b.p("自{{ term.start_text }}起至{{ term.end_text }}止。")
     b.p("五、其他", "Heading1Cn")
-    b.p("本责任书一式{{ copies|cn_num }}份，{{ filing }}。自双方签字之日起生效，有效期至{{ term.end|cn_date }}。")
+    b.p("本责任书一式{{ copies|cn_num }}份，{{ filing }}。自双方签字之日起生效，有效期至{{ term.end_text }}。")
     b.signature_area("signature")
     b.p("", "EndMark")
     return b
@@ -464,8 +481,8 @@ def letter(doc_title: str, parties: list[str], intro: str, goal: str, heads: tup
 def management_letter() -> Builder:
     return letter(
         "管理帮扶责任书",
-        ["甲方（支援学校）：{{ a.school }}　{{ a.person }}", "乙方（受援学校）：{{ b.school }}　{{ b.person }}"],
-        "{{ basis }}，为明确双方中层干部在管理帮扶中的责任，签订本责任书。",
+        ["甲方（{{ a.role }}）：{{ a.school }}　{{ a.person }}", "乙方（{{ b.role }}）：{{ b.school }}　{{ b.person }}"],
+        "{{ basis }}，为明确{{ purpose }}，签订本责任书。",
         "{{ goal }}",
         ("（一）甲方责任", "（二）乙方责任"),
         "双方学校每学期对责任落实情况进行检查，每学年考核一次，结果记入本人年度考核和业务档案，作为评优评先、职称评聘的参考；"
@@ -498,8 +515,8 @@ def summary() -> Builder:
     b.tag("endif")
     b.tag("if commitment_rows")
     b.p("表1　承诺事项完成情况", "TableCaption")
-    b.table([("学期/学年", 16, "{{ r.period }}"), ("承诺事项", 30, "<{{ r.item }}"), ("要求", 20, "{{ r.required }}"),
-             ("完成", 20, "{{ r.done }}"), ("情况", 10, "{{ r.status }}")], "for r in commitment_rows")
+    b.table([("周期", 14, "{{ r.period }}"), ("承诺事项", 28, "<{{ r.item }}"), ("要求", 14, "{{ r.required }}"),
+             ("完成", 32, "<{{ r.done }}"), ("情况", 8, "{{ r.status }}")], "for r in commitment_rows")
     b.tag("endif")
     b.tag("if chart")
     b.p("{{ chart }}", "Figure")

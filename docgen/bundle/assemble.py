@@ -112,7 +112,7 @@ class _Stamper:
                 self.result.missing.append({**entry, "reason": "文件有草稿或待填写内容"})
                 continue
             if signer.seal is None:
-                self.result.missing.append({**entry, "reason": "未提供公章图片"})
+                self.result.missing.append({**entry, "reason": signer.pending or "未提供公章图片"})
                 continue
             if signer.pending:
                 self.result.missing.append({**entry, "reason": signer.pending})

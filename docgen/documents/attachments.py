@@ -14,20 +14,51 @@ from .scope import Scope
 from .typography import split_title
 from .wording import rubric_item
 
+STAGES = ["幼儿园", "特殊教育学校", "特教", "小学", "农村中心学校", "初中", "九年一贯制学校", "九年一贯", "完全中学",
+          "高中", "普通高中", "中职", "中职学校", "职业学校"]
+"""School stages in the order lists are grouped by (seed 002 counts recipients this way)."""
 
-def pair_rows(pairings: list[Pairing], county: str | None = None) -> list[dict]:
-    rows, last_county, last_supporter = [], None, None
-    for pairing in pairings:
-        if county and county not in pairing.county.split("/"):
-            continue
-        for k, recipient in enumerate(pairing.recipients):
-            rows.append({
-                "county": pairing.county if pairing.county != last_county else "",
-                "supporter": pairing.supporter.name if (k == 0 or pairing.supporter.name != last_supporter) else "",
-                "recipient": recipient.full_name,
-                "remark": pairing.remark,
-            })
-            last_county, last_supporter = pairing.county, pairing.supporter.name
+
+def _stage_key(stage: str) -> int:
+    return STAGES.index(stage) if stage in STAGES else len(STAGES)
+
+
+def pair_list_kind(pairings: list[Pairing]) -> str:
+    """Which pair list a programme's pairings read best in: grouped by stage when every
+    recipient has one and there are several; with each school's 负责人 when the schools
+    name them and all pairs are in one county; else by county."""
+    recipients = [r for p in pairings for r in p.recipients]
+    stages = {r.stage for r in recipients}
+    if recipients and "" not in stages and len(stages) > 1:
+        return "pair_list_stage"
+    schools = recipients + [p.supporter for p in pairings]
+    if len({p.county for p in pairings}) == 1 and any(s.lead for s in schools):
+        return "pair_list_leads"
+    return "pair_list"
+
+
+def pair_rows(pairings: list[Pairing], county: str | None = None, kind: str = "pair_list") -> list[dict]:
+    """The rows of a pair list; a group value (county, stage, supporter) is written on the
+    first row of its group only (the template merges the cells below it)."""
+    chosen = [p for p in pairings if not county or county in p.county.split("/")]
+    items = [(p, k, r) for p in chosen for k, r in enumerate(p.recipients)]
+    if kind == "pair_list_stage":
+        items.sort(key=lambda item: _stage_key(item[2].stage))  # stable: pairing order within a stage
+    rows, last = [], {}
+    for pairing, k, recipient in items:
+        row = {"county": pairing.county, "stage": recipient.stage, "supporter": pairing.supporter.name,
+               "supporter_lead": pairing.supporter.lead.name if pairing.supporter.lead else "",
+               "recipient": recipient.full_name, "recipient_lead": recipient.lead.name if recipient.lead else "",
+               "remark": pairing.remark}
+        same_group = all(row[g] == last.get(g) for g in ("county", "stage"))
+        shown = dict(row)
+        for group in ("county", "stage"):
+            if row[group] == last.get(group):
+                shown[group] = ""
+        if same_group and pairing.supporter.name == last.get("supporter") and k > 0:
+            shown["supporter"] = shown["supporter_lead"] = ""
+        rows.append(shown)
+        last = row
     return rows
 
 
@@ -74,22 +105,40 @@ def programme_attachments(scope: Scope, wanted: list[Attachment]) -> list[dict]:
     for att in wanted:
         if att.content == AttachmentContent.pair_list:
             title = att.title + (f"（{scope.county}）" if scope.county else "")
-            out.append(_table("pair_list", title, pair_rows(scope.loaded.pairings, scope.county)))
+            kind = pair_list_kind(scope.loaded.pairings)
+            out.append(_table(kind, title, pair_rows(scope.loaded.pairings, scope.county, kind)))
         elif att.content == AttachmentContent.leading_group:
             out.append(leading_group(prog.leading_group, att.title))
         elif att.content == AttachmentContent.rubric:
             out.append(rubric(prog, att.title))
         elif att.content == AttachmentContent.measures:
-            out.append(_table("measures", att.title, [{"no": i + 1, "text": m.text, "units": join(m.units),
-                                                       "deadline": m.deadline} for i, m in enumerate(prog.measures)]))
+            out.append(_table("measures", att.title, measure_rows(prog)))
         elif att.content == AttachmentContent.monthly_plan_form:
-            out.append(_table("monthly_plan", att.title, [{"month": f"{cn_num(m)}月", "content": "", "work": "",
-                                                           "owner": "", "deadline": ""}
-                                                          for m in (3, 4, 5, 6, 9, 10, 11, 12)]))
+            form = _table("monthly_plan", att.title, [{"month": f"{cn_num(m)}月", "content": "", "work": "",
+                                                       "owner": "", "deadline": ""} for m in (3, 4, 5, 6, 9, 10, 11, 12)])
+            form["paragraphs"] = [f"备注：{p}" if k == 0 else p for k, p in enumerate(att.paragraphs)]
+            out.append(form)
         else:
             out.append({"kind": "text", "label": "", "title_lines": split_title(att.title), "rows": [],
                         "paragraphs": list(att.paragraphs)})
     return numbered(out)
+
+
+def measure_rows(prog: Programme) -> list[dict]:
+    """The task list: every measure, numbered through, its area written once per group."""
+    rows, last = [], None
+    for i, m in enumerate(prog.measures, 1):
+        rows.append({"area": m.area if m.area != last else "", "no": i, "text": m.text, "units": join(m.units),
+                     "deadline": m.deadline})
+        last = m.area
+    return rows
+
+
+def reference(items: list[dict], kind: str) -> str:
+    """见附件2 — how the body points at an attachment: by its number when there are several,
+    or "" when there is no such attachment."""
+    label = next((a["label"] for a in items if a["kind"] == kind or a["kind"].startswith(kind + "_")), "")
+    return f"见{label}" if label else ""
 
 
 def numbered(items: list[dict]) -> list[dict]:

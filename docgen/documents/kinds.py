@@ -46,6 +46,14 @@ class Kind:
         return f"{scope.notice.template}.docx" if scope.notice is not None else self.template
 
 
+def _persons(pair) -> str:
+    return f"{pair.supporter.name}—{pair.recipient.name}"
+
+
+def _groups(pair) -> str:
+    return f"{pair.group('supporter')}—{pair.group('recipient')}"
+
+
 def _plan_title(scope: Scope, context: dict) -> str:
     return "".join(context["plan"]["title_lines"])
 
@@ -61,18 +69,22 @@ KINDS: list[Kind] = [
          lambda s: f"实施方案_{short_names(s.pairing)}", pairing_signers, bundle_place=1, heading=_plan_title),
     Kind("agreement", "agreement", "结对帮扶协议书", "agreement.docx", Per.pair, agreement.agreement,
          lambda s: f"协议书_{short(s.pair.supporter)}—{short(s.pair.recipient)}", agreement_signers, bundle_place=2),
+    Kind("leader_letter", "letter", "校级领导结对帮扶责任书", "management_letter.docx", Per.leader_pair,
+         letters.leader_letter, lambda s: f"校级领导责任书_{_persons(s.leader_pair)}", letter_signers, bundle_place=3,
+         heading=lambda s, c: f"{''.join(c['title_lines'])}（{_persons(s.leader_pair)}）"),
     Kind("management_letter", "letter", "管理帮扶责任书", "management_letter.docx", Per.manager_pair,
-         letters.management_letter,
-         lambda s: f"管理帮扶责任书_{s.manager_pair.supporter.name}—{s.manager_pair.recipient.name}",
-         letter_signers, bundle_place=3,
-         heading=lambda s, c: f"{''.join(c['title_lines'])}（{s.manager_pair.supporter.name}—{s.manager_pair.recipient.name}）"),
+         letters.management_letter, lambda s: f"管理帮扶责任书_{_persons(s.manager_pair)}", letter_signers,
+         bundle_place=4, heading=lambda s, c: f"{''.join(c['title_lines'])}（{_persons(s.manager_pair)}）"),
+    Kind("group_letter", "letter", "学科教研组结对帮扶责任书", "management_letter.docx", Per.group_pair,
+         letters.group_letter, lambda s: f"教研组责任书_{_groups(s.group_pair)}", letter_signers, bundle_place=5,
+         heading=lambda s, c: f"{''.join(c['title_lines'])}（{_groups(s.group_pair)}）"),
     Kind("teacher_letter", "letter", "教师结对帮扶责任书", "teacher_letter.docx", Per.teacher_pair,
          letters.teacher_letter,
          lambda s: f"教师结对帮扶责任书_{s.teacher_pair.mentor.name}—{s.teacher_pair.mentee.name}",
-         letter_signers, bundle_place=4,
+         letter_signers, bundle_place=6,
          heading=lambda s, c: f"{''.join(c['title_lines'])}（{s.teacher_pair.mentor.name}—{s.teacher_pair.mentee.name}）"),
     Kind("summary", "summary", "年度工作总结", "summary.docx", Per.year, summary.summary,
-         lambda s: f"年度工作总结_{s.year.label}", pairing_signers, bundle_place=5),
+         lambda s: f"年度工作总结_{s.year.label}", pairing_signers, bundle_place=7),
     Kind("cover", "bundle", "封面和目录", "cover.docx", Per.bundle, cover.cover, lambda s: "封面和目录"),
     Kind("report", "report", "考核汇总表", "report.docx", Per.rollup, report.report, lambda s: "考核汇总表"),
 ]

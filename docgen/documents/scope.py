@@ -1,8 +1,8 @@
 """What one document is made for (its scope), and every scope of a programme for a kind.
 
 A kind declares what one of its documents is made for (``Per``): the whole programme,
-each notice, each pairing, each supporter–recipient pair, each pair of middle managers or
-teachers, each year of a pairing; or, for the two kinds made outside ``docgen build``, a
+each notice, each pairing, each supporter–recipient pair, each pair of leaders, middle managers,
+teaching-research groups or teachers, each year of a pairing; or, for the two kinds made outside ``docgen build``, a
 submission bundle or the bureau's roll-up. ``scopes`` turns that into the list of scopes
 of one programme: the only place that knows how.
 """
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Callable
 
 from ..load import Loaded
 from ..load.model.cycle import CycleYear
-from ..load.model.pairing import ManagerPair, Pair, Pairing, TeacherPair
+from ..load.model.pairing import GroupPair, ManagerPair, Pair, Pairing, TeacherPair
 from ..load.model.programme import Notice, Programme
 
 if TYPE_CHECKING:
@@ -30,7 +30,9 @@ class Per(Enum):
     notice = "notice"
     pairing = "pairing"
     pair = "pair"
+    leader_pair = "leader_pair"
     manager_pair = "manager_pair"
+    group_pair = "group_pair"
     teacher_pair = "teacher_pair"
     year = "year"
     bundle = "bundle"
@@ -77,7 +79,9 @@ class Scope:
     loaded: Loaded
     pairing: Pairing | None = None
     pair: Pair | None = None
+    leader_pair: ManagerPair | None = None
     manager_pair: ManagerPair | None = None
+    group_pair: GroupPair | None = None
     teacher_pair: TeacherPair | None = None
     notice: Notice | None = None
     county: str | None = None
@@ -129,8 +133,16 @@ def _pairs(base: Scope, pairings: list[Pairing], selection: Selection) -> list[S
     return [replace(base, pairing=p, pair=pair) for p in pairings for pair in p.pairs]
 
 
+def _leader_pairs(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    return [replace(base, pairing=p, leader_pair=m) for p in pairings for m in p.leader_pairs]
+
+
 def _manager_pairs(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
     return [replace(base, pairing=p, manager_pair=m) for p in pairings for m in p.middle_manager_pairs]
+
+
+def _group_pairs(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
+    return [replace(base, pairing=p, group_pair=g) for p in pairings for g in p.group_pairs]
 
 
 def _teacher_pairs(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
@@ -158,7 +170,9 @@ _SCOPES: dict[Per, Callable[[Scope, list[Pairing], Selection], list[Scope]]] = {
     Per.notice: _notices,
     Per.pairing: _pairings,
     Per.pair: _pairs,
+    Per.leader_pair: _leader_pairs,
     Per.manager_pair: _manager_pairs,
+    Per.group_pair: _group_pairs,
     Per.teacher_pair: _teacher_pairs,
     Per.year: _years,
     Per.bundle: _none,

@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..load.model.common import SupporterKind
 from ..load.model.pairing import School
 from .scope import Scope
-from .wording import pair_bureaus
+from .wording import pair_bureaus, supporter_word
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ def _seal(scope: Scope, value: str | None) -> Path | None:
 
 
 def _school(scope: Scope, school: School, role: str, printed: str | None = None) -> Signer:
+    if school.kind == SupporterKind.team:  # a team has no official seal: its leader signs
+        return Signer(printed or school.name, role, None, pending="帮扶团队没有公章，由团队负责人签字")
     return Signer(printed or school.name, role, _seal(scope, school.seal))
 
 
@@ -44,12 +47,12 @@ def notice_signers(scope: Scope) -> list[Signer]:
 
 def pairing_signers(scope: Scope) -> list[Signer]:
     p = scope.pairing
-    return [_school(scope, p.supporter, "支援学校")] + [_school(scope, r, "受援学校") for r in p.recipients]
+    return [_school(scope, p.supporter, supporter_word(p))] + [_school(scope, r, "受援学校") for r in p.recipients]
 
 
 def agreement_signers(scope: Scope) -> list[Signer]:
     pair = scope.pair
-    out = [_school(scope, pair.supporter, "甲方（支援学校）"),
+    out = [_school(scope, pair.supporter, f"甲方（{supporter_word(scope.pairing)}）"),
            _school(scope, pair.recipient, "乙方（受援学校）", pair.recipient.full_name)]
     bureaus = [_bureau(scope, name) for name in pair_bureaus(pair, scope.programme)]
     if scope.pairing.confirmed_on is None:
@@ -60,9 +63,9 @@ def agreement_signers(scope: Scope) -> list[Signer]:
 
 def letter_signers(scope: Scope) -> list[Signer]:
     pairing = scope.pairing
-    item = scope.manager_pair or scope.teacher_pair
+    item = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
     recipient = pairing.recipient(item.recipient_school)
-    return [_school(scope, pairing.supporter, "支援学校"), _school(scope, recipient, "受援学校")]
+    return [_school(scope, pairing.supporter, supporter_word(pairing)), _school(scope, recipient, "受援学校")]
 
 
 def no_signers(scope: Scope) -> list[Signer]:

@@ -5,21 +5,90 @@ from __future__ import annotations
 from docxtpl import RichText
 
 from ..activities.chart import activities_by_month
-from ..activities.counting import YearCounts, count
+from ..activities.counting import Check, YearCounts, count
 from ..activities.scoring import Scorecard, score
-from ..load.model.common import ACTIVITY_NAMES, Activity
+from ..load.model.common import ACTIVITY_NAMES, PERIOD_NAMES, Activity, Period
 from ..load.model.programme import Programme
 from ..text import cn_date, cn_num, display_width, join, number, paren_ordinal
 from . import signatures
 from .scope import Scope
 from .signers import pairing_signers
-from .typography import Picture, split_title
+from .typography import KAI, Picture, split_title
 from .wording import basis_sentence, pairing_names, recipients_text, rubric_item, school_names
 
 
 def _chart(counts: YearCounts | None) -> Picture | None:
     png = activities_by_month(counts) if counts else None
     return Picture(png) if png else None
+
+
+LAYERS = (("leader_pairs", "校级领导"), ("middle_manager_pairs", "中层干部"), ("group_pairs", "学科教研组"),
+          ("teacher_pairs", "师徒"))
+UNIT = {Period.week: "周", Period.month: "个月", Period.quarter: "个季度"}
+
+
+def commitment_rows(checks: list[Check]) -> list[dict]:
+    """One row per check; checks made week by week, month by month or quarter by quarter are
+    folded into one row per commitment: periods met of periods due, naming the ones missed."""
+    rows: list[dict] = []
+    folded: dict[tuple[str, str], dict] = {}
+    for c in checks:
+        if not c.folds:
+            rows.append({"period": c.period, "item": c.subject, "required": c.required_text(), "done": c.done_text(),
+                         "met": c.met, "missed": []})
+            continue
+        key = (c.commitment.id, c.subject)
+        if key not in folded:
+            folded[key] = {"period": PERIOD_NAMES[c.commitment.per], "item": c.subject, "required": c.required_text(),
+                           "met": True, "missed": [], "due": 0, "unit": UNIT[c.commitment.per]}
+            rows.append(folded[key])
+        row = folded[key]
+        row["due"] += 1
+        if not c.met:
+            row["met"] = False
+            row.setdefault("spans", []).append((c.period, c.span))
+    for row in folded.values():
+        row["missed"] = runs(row.pop("spans", []), row["unit"])
+        done = row["due"] - len(row["missed"])
+        row["tally"] = f"{row['due']}{row['unit']}中{done}{row['unit']}达到"
+        row["done"] = row["tally"] + (
+            f"；未达到：{short_list(row['missed'])}" if row["missed"] else "")
+    return rows
+
+
+def runs(missed: list[tuple[str, tuple]], unit: str) -> list[str]:
+    """Missed periods, consecutive ones joined: 2026年1月5日—2月22日（7周）, or the one period's name."""
+    groups: list[list[tuple[str, tuple]]] = []
+    for label, span in missed:
+        if groups and span and groups[-1][-1][1] and (span[0] - groups[-1][-1][1][1]).days == 1:
+            groups[-1].append((label, span))
+        else:
+            groups.append([(label, span)])
+    out = []
+    for group in groups:
+        if len(group) == 1:
+            out.append(group[0][0])
+            continue
+        start, end = group[0][1][0], group[-1][1][1]
+        tail = f"{end.month}月{end.day}日" if unit == "周" else f"{end.month}月"
+        head = f"{start.year}年{start.month}月" + (f"{start.day}日" if unit == "周" else "")
+        if end.year != start.year:
+            tail = f"{end.year}年{tail}"
+        out.append(f"{head}—{tail}（{len(group)}{unit}）")
+    return out
+
+
+def short_list(periods: list[str]) -> str:
+    """2023年1月、2月、8月: a year is written once for the months that follow it in that year."""
+    out, year = [], None
+    for p in periods:
+        head, sep, rest = p.partition("年")
+        if sep and head == year and rest[:1].isdigit():
+            out.append(rest)
+        else:
+            out.append(p)
+        year = head if sep else None
+    return "、".join(out)
 
 
 def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, cutoff: tuple | None = None) -> list[str]:
@@ -50,15 +119,21 @@ def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, cutoff: 
     if flagged:
         rule = "（按规定不计入完成数）" if not prog.count_late_records else ""
         out.append(f"另有{join(flagged, '、')}{rule}，明细见表2。")
-    met = sum(1 for c in counts.checks if c.met)
-    out.append(f"对照承诺事项，{len(counts.checks)}项次中完成{met}项次"
-               + (f"，未完成{len(counts.checks) - met}项次：" + join([f"{c.period}{c.subject}" for c in counts.unmet], "；")
-                  if counts.unmet else "，全部完成") + "。")
+    rows = commitment_rows(counts.checks)
+    unmet = [r for r in rows if not r["met"]]
+    out.append(f"对照承诺事项，{len(rows)}项中完成{len(rows) - len(unmet)}项"
+               + (f"，未完成{len(unmet)}项：" + join([_unmet(r) for r in unmet], "；") if unmet else "，全部完成") + "。")
     if card:
         out.append(f"按考核细则自评得分{number(card.total)}分（基本分{number(card.base)}分"
                    + (f"，加分{number(card.bonus)}分" if card.bonus else "") + f"），等次为“{card.grade}”"
                    + (f"；其中{len(card.pending)}项需人工评定，尚未评分" if card.pending else "") + "。")
     return out
+
+
+def _unmet(row: dict) -> str:
+    if row.get("due"):
+        return f"{row['item']}（{row['period']}，{row['tally']}）"
+    return f"{row['period']}{row['item']}"
 
 
 def summary(scope: Scope) -> dict:
@@ -69,11 +144,7 @@ def summary(scope: Scope) -> dict:
     overview = [text.overview] if text and text.overview else []
     people = [f"本年度是帮扶周期的第{cn_num(year.index)}年（{cn_date(year.start)}至{cn_date(year.end)}）。"
               f"结对双方为支援学校{pairing.supporter.name}和受援学校{recipients_text(pairing)}"]
-    headcount = []
-    if pairing.middle_manager_pairs:
-        headcount.append(f"中层干部结对{len(pairing.middle_manager_pairs)}对")
-    if pairing.teacher_pairs:
-        headcount.append(f"师徒结对{len(pairing.teacher_pairs)}对")
+    headcount = [f"{noun}结对{len(getattr(pairing, field))}对" for field, noun in LAYERS if getattr(pairing, field)]
     people[0] += ("，" + "、".join(headcount) if headcount else "") + "。"
     overview += people
     cutoff = None
@@ -81,7 +152,7 @@ def summary(scope: Scope) -> dict:
         later = [r for r in log.records if r.date > text.date]
         log = log.model_copy(update={"records": [r for r in log.records if r.date <= text.date]})
         cutoff = (text.date, len(later))
-    counts = count(prog, pairing, year, log) if log else None
+    counts = count(prog, pairing, year, log, until=text.date if text else None) if log else None
     card = score(prog, counts, log) if counts else None
 
     source = f"pairings/{pairing.id}.yaml 中 summaries 的 {year.key} 年度"
@@ -110,8 +181,8 @@ def summary(scope: Scope) -> dict:
         "lead": [f"{year.label}，{basis_sentence(prog)}，结对双方按照协议扎实开展帮扶工作。现将有关情况总结如下："],
         "overview": overview,
         "facts": _facts(counts, card, prog, cutoff) if counts else [],
-        "commitment_rows": [{"period": c.period, "item": c.subject, "required": c.required_text(), "done": c.done_text(),
-                             "status": "完成" if c.met else "未完成"} for c in counts.checks] if counts else [],
+        "commitment_rows": [{**r, "status": "完成" if r["met"] else "未完成"}
+                            for r in commitment_rows(counts.checks)] if counts else [],
         "flagged_rows": [{"date": cn_date(f.record.date), "type": ACTIVITY_NAMES[f.record.type],
                           "description": f.record.description, "why": f.why} for f in flagged],
         "chart": _chart(counts),
@@ -131,7 +202,9 @@ def _derived(counts: YearCounts, pairing) -> dict[str, list[str]]:
     achievements = [f"全年开展{ACTIVITY_NAMES[k]}{n}次。" for k, n in counts.by_type.most_common()]
     if pairing.key_target:
         achievements.append(f"围绕年度重点帮扶目标“{pairing.key_target.rstrip('。')}”开展帮扶。")
-    problems = [f"{c.period}{c.subject}完成{c.done_text()}，未达到{c.required_text()}的要求。" for c in counts.unmet]
+    problems = [f"{r['period']}{r['item']}" + (f"有{short_list(r['missed'])}未达到{r['required']}的要求。" if r.get("due")
+                else f"完成{r['done']}，未达到{r['required']}的要求。")
+                for r in commitment_rows(counts.checks) if not r["met"]]
     if counts.late or counts.unfiled:
         problems.append(f"有{len(counts.late) + len(counts.unfiled)}次活动未在规定时限内报备，按规定不计入完成数。")
     if counts.no_evidence:
@@ -140,7 +213,6 @@ def _derived(counts: YearCounts, pairing) -> dict[str, list[str]]:
     return {"achievements": achievements, "problems": problems, "next_steps": next_steps}
 
 
-KAI = "eastAsia:楷体_GB2312"
 LEAD = 24
 """The longest lead sentence of an item that is set as its heading."""
 

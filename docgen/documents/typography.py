@@ -105,6 +105,10 @@ def issuer_mark(text: str) -> RichText:
     return RichText(text, size=size_pt * 2)
 
 
+KAI = "eastAsia:楷体_GB2312"
+"""The face of second-level headings (GB/T 9704 7.3.3: （一） in 楷体)."""
+
+
 @dataclass(frozen=True)
 class Picture:
     """A PNG for a template; the renderer embeds it as an image of the document."""

@@ -5,7 +5,7 @@ the plan, the agreement, the letters and the summary.
 """
 from __future__ import annotations
 
-from ..load.model.common import PARTY_NAMES, PERIOD_NAMES, Activity
+from ..load.model.common import PERIOD_NAMES, SUPPORTER_NAMES, Activity, Layer, Party, SupporterKind
 from ..load.model.pairing import Pair, Pairing, School
 from ..load.model.programme import Commitment, Programme
 from ..text import BLANK_DATE, cn_count, cn_date, cn_num, join, number
@@ -16,6 +16,19 @@ def person(p) -> str:
     if p is None:
         return ""
     return f"{p.name}（{p.position}）" if getattr(p, "position", "") else p.name
+
+
+def supporter_word(pairings: list[Pairing] | Pairing) -> str:
+    """What the supporter is called: 支援学校, 帮扶团队 or 支援单位; 支援方 when a programme's
+    supporters are of several kinds."""
+    if isinstance(pairings, Pairing):
+        pairings = [pairings]
+    kinds = {p.supporter.kind for p in pairings} or {SupporterKind.school}
+    return SUPPORTER_NAMES[kinds.pop()] if len(kinds) == 1 else "支援方"
+
+
+def party_word(party: Party, supporter: str = "支援学校") -> str:
+    return {Party.supporter: supporter, Party.recipient: "受援学校", Party.both: "结对双方"}[party]
 
 
 def policy_sentence(prog: Programme) -> str:
@@ -73,10 +86,16 @@ def sign_date(pairing: Pairing) -> str:
     return cn_date(pairing.signed_on) if pairing.signed_on else BLANK_DATE
 
 
-def term_context(pairing: Pairing) -> dict:
+def term_context(pairing: Pairing, prog: Programme | None = None) -> dict:
+    """The pairing's term. Where the programme leaves the dates to each pair and this pair has
+    not written its own, the dates are left as a form to fill in when signing."""
     cycle = pairing.cycle
+    if prog is not None and prog.cycle.agreed_by_pairs and cycle is prog.cycle:
+        return {"start": None, "end": None, "years": cycle.years, "school_years": [],
+                "start_text": BLANK_DATE, "end_text": BLANK_DATE}
     return {"start": cycle.start, "end": cycle.end, "years": cycle.years,
-            "school_years": [y.label for y in cycle.cycle_years]}
+            "school_years": [y.label for y in cycle.cycle_years],
+            "start_text": cn_date(cycle.start), "end_text": cn_date(cycle.end)}
 
 
 def basis_sentence(prog: Programme) -> str:
@@ -88,8 +107,9 @@ def basis_sentence(prog: Programme) -> str:
     return f"根据{prog.bureau.name}{ref}的要求"
 
 
-def commitment_text(c: Commitment, *, with_party: bool = True) -> str:
-    """支援学校每学期为受援学校送课指导不少于3个学科、5人次。"""
+def commitment_text(c: Commitment, *, with_party: bool = True, supporter: str = "支援学校") -> str:
+    """支援学校每学期为受援学校送课指导不少于3个学科、5人次。 (``supporter``: what the
+    supporting side is called, e.g. 帮扶团队)"""
     numbers = []
     if c.times:
         numbers.append(f"{c.times}次")
@@ -101,7 +121,7 @@ def commitment_text(c: Commitment, *, with_party: bool = True) -> str:
         numbers.append(f"{c.person_times}人次")
     if c.days:
         numbers.append(f"累计{number(c.days)}天")
-    text = (PARTY_NAMES[c.by] if with_party else "") + PERIOD_NAMES[c.per] + c.what
+    text = (party_word(c.by, supporter) if with_party else "") + PERIOD_NAMES[c.per] + c.what
     if numbers:
         text += "不少于" + "、".join(numbers)
     if c.tenure_years:
@@ -114,10 +134,22 @@ def commitment_for(prog: Programme, activity: Activity) -> Commitment | None:
     return next((c for c in prog.commitments if c.activity == activity), None)
 
 
+def layer_commitments(prog: Programme, layer: Layer) -> list[Commitment]:
+    """The duties of one layer of pairing, in the programme's order; for the teachers' layer,
+    mentor exchanges not given a layer count too."""
+    return [c for c in prog.commitments if c.layer == layer
+            or (layer == Layer.teachers and c.layer is None and c.activity == Activity.mentor_exchange)]
+
+
+def duties(commitments: list[Commitment], side: Party) -> list[str]:
+    """The duties of one side, each with its own period: 每周听乙方的课并评课不少于1次。"""
+    return [commitment_text(c, with_party=False) for c in commitments if c.by in (side, Party.both)]
+
+
 def report_rule(prog: Programme) -> str:
     if prog.report_within_days:
         return f"每次帮扶活动结束后{cn_count(prog.report_within_days)}日内，由组织方将活动方案、记录和图片等资料报主管教育行政部门备案。"
-    return "帮扶活动的方案、记录和图片等资料及时整理归档。"
+    return ""  # the programme sets no filing rule: none is printed
 
 
 def rubric_item(item, points: bool = False) -> str:

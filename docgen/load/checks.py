@@ -108,7 +108,8 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
     for i, name in enumerate(names):
         if name == pair.supporter.name:
             out.append(src.problem(("recipients", i, "name"), "受援学校不能与支援学校相同"))
-    refs = [("middle_manager_pairs", pair.middle_manager_pairs), ("teacher_pairs", pair.teacher_pairs),
+    refs = [("leader_pairs", pair.leader_pairs), ("middle_manager_pairs", pair.middle_manager_pairs),
+            ("group_pairs", pair.group_pairs), ("teacher_pairs", pair.teacher_pairs),
             ("secondments", pair.secondments), ("placements", pair.placements)]
     for key, items in refs:
         for i, item in enumerate(items):

@@ -61,10 +61,30 @@ class Party(str, Enum):
 class Period(str, Enum):
     """What a commitment is counted over."""
 
+    week = "week"
     month = "month"
+    quarter = "quarter"
     term = "term"
     school_year = "school_year"
     cycle = "cycle"
+
+
+class Layer(str, Enum):
+    """The four layers of pairing inside a school pair (seed 004): who is paired with whom."""
+
+    leaders = "leaders"
+    managers = "managers"
+    groups = "groups"
+    teachers = "teachers"
+
+
+class SupporterKind(str, Enum):
+    """What a supporter is: a school, a team (组团式帮扶团队) or an institution (a university,
+    a 教研室) — the wording, signers and seals of every document follow it."""
+
+    school = "school"
+    team = "team"
+    institution = "institution"
 
 
 class Activity(str, Enum):
@@ -98,7 +118,10 @@ ACTIVITY_NAMES = {
 }
 
 PARTY_NAMES = {Party.supporter: "支援学校", Party.recipient: "受援学校", Party.both: "结对双方"}
-PERIOD_NAMES = {Period.month: "每月", Period.term: "每学期", Period.school_year: "每学年", Period.cycle: "在帮扶期内"}
+PERIOD_NAMES = {Period.week: "每周", Period.month: "每月", Period.quarter: "每季度", Period.term: "每学期",
+                Period.school_year: "每学年", Period.cycle: "在帮扶期内"}
+LAYER_NAMES = {Layer.leaders: "校级领导", Layer.managers: "中层干部", Layer.groups: "学科教研组", Layer.teachers: "师徒"}
+SUPPORTER_NAMES = {SupporterKind.school: "支援学校", SupporterKind.team: "帮扶团队", SupporterKind.institution: "支援单位"}
 
 
 class Contact(Strict):

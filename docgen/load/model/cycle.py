@@ -112,6 +112,8 @@ class Cycle(Strict):
     """周期年数，默认 3 年"""
     end: dt.date | None = None
     """结束日期；不写时按起始日期加年数减一天计算"""
+    agreed_by_pairs: bool = False
+    """具体起止时间由结对双方商定、在协议中注明（方案只定年限和最早开始日期）；各结对文件可写自己的 cycle"""
 
     @field_validator("end")
     @classmethod

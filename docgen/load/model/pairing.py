@@ -8,7 +8,21 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from .common import ID_PATTERN, Activity, LeadingGroup, Month, OptText, Party, Path_, Person, Strict, Teacher, Text, _text
+from .common import (
+    ID_PATTERN,
+    Activity,
+    LeadingGroup,
+    Month,
+    OptText,
+    Party,
+    Path_,
+    Person,
+    Strict,
+    SupporterKind,
+    Teacher,
+    Text,
+    _text,
+)
 from .cycle import Cycle
 
 PairingId = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=ID_PATTERN)]
@@ -19,6 +33,8 @@ class School(Strict):
 
     name: Text
     """全称, e.g. 万载县第二中学"""
+    kind: SupporterKind = SupporterKind.school
+    """支援方是什么：school 学校（默认）、team 帮扶团队（组团式）、institution 单位（高校、教研室等）"""
     short_name: OptText = ""
     """简称，用于文件名（全称很长时，文件名更短、更好找）"""
     county: OptText = ""
@@ -50,6 +66,27 @@ class ManagerPair(Strict):
     """对应的受援学校（有多所受援学校时必填）"""
     focus: OptText = ""
     """帮扶重点"""
+
+
+class GroupPair(Strict):
+    """Two subject teaching-research groups (学科教研组) paired with each other."""
+
+    subject: Text
+    """学科, e.g. 语文"""
+    supporter_group: OptText = ""
+    """支援方教研组名称；不写为“学科+教研组”"""
+    recipient_group: OptText = ""
+    supporter_lead: Person | None = None
+    """支援方教研组长"""
+    recipient_lead: Person | None = None
+    recipient_school: OptText = ""
+    """对应的受援学校（有多所受援学校时必填）"""
+    focus: OptText = ""
+    """教研重点"""
+
+    def group(self, side: str) -> str:
+        named = self.supporter_group if side == "supporter" else self.recipient_group
+        return named or f"{self.subject}教研组"
 
 
 class TeacherPair(Strict):
@@ -158,7 +195,12 @@ class Pairing(Strict):
     key_target: OptText = ""
     """年度重点帮扶目标"""
     goals: list[Text] = []
+    leader_pairs: list[ManagerPair] = []
+    """校级领导结对（校长与校长、分管副校长与分管副校长）"""
     middle_manager_pairs: list[ManagerPair] = []
+    """中层干部结对"""
+    group_pairs: list[GroupPair] = []
+    """学科教研组结对"""
     teacher_pairs: list[TeacherPair] = []
     secondments: list[Secondment] = []
     placements: list[Placement] = []

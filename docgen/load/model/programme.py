@@ -3,10 +3,50 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import Enum
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
 
-from .common import Activity, Contact, DocNo, LeadingGroup, OptText, Party, Path_, Period, Section, Slug, Strict, Text
+from .common import (
+    Activity,
+    Contact,
+    DocNo,
+    Layer,
+    LeadingGroup,
+    OptText,
+    Party,
+    Path_,
+    Period,
+    Section,
+    Slug,
+    Strict,
+    Text,
+)
+
+COMPARATORS = {"≥": "≥", ">=": "≥", "不少于": "≥", "不低于": "≥", "以上": "≥", "达到": "≥",
+               ">": ">", "超过": ">", "多于": ">", "高于": ">",
+               "≤": "≤", "<=": "≤", "不超过": "≤", "不高于": "≤", "<": "<", "低于": "<", "少于": "<",
+               "=": "", "": ""}
+"""How a target is compared, in the words people write it, to the sign the documents print."""
+
+
+def _comparator(value: Any) -> Any:
+    if isinstance(value, str):
+        value = value.strip().replace("＞", ">").replace("＜", "<").replace("＝", "=")
+        if value in COMPARATORS:
+            return COMPARATORS[value]
+        raise ValueError(f"比较方式应为 ≥、>、≤、< 之一（也可写 不少于、超过、不超过、低于），而不是“{value}”")
+    return value
+
+
+Comparator = Annotated[str, BeforeValidator(_comparator)]
+
+
+def _paragraphs(value: Any) -> Any:
+    """One paragraph may be written as a plain string, several as a list."""
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    return value
 from .cycle import Cycle
 
 
@@ -42,13 +82,23 @@ class PolicyDoc(Strict):
 
 
 class Indicator(Strict):
-    """A measurable target inside a yearly goal."""
+    """A measurable target inside a yearly goal: 罗山中学 市级精品课 8 节, 上线率 ≥ 80%."""
 
     name: Text
-    """指标, e.g. 县级骨干教师"""
+    """指标, e.g. 市级精品课、骨干教师及学科带头人比例"""
+    comparator: Comparator = ""
+    """比较方式：≥ > ≤ <（也可写 不少于、超过、不超过、低于）；不写表示达到该数"""
     target: float | int
     unit: OptText = ""
-    """单位, e.g. 名、节、%"""
+    """单位, e.g. 名、节、%、人次"""
+    school: OptText = ""
+    """指标所属学校, e.g. 罗山中学；不写表示面向全部受援学校"""
+    activity: Activity | None = None
+    """由哪类活动记录计数（年度总结据此对照完成情况）；不写则只列出不计数"""
+    tag: OptText = ""
+    """只计 tag 相同的活动记录"""
+    metric: Annotated[str, Field(pattern=r"^(times|person_times|people|subjects|days)$")] = "times"
+    """按什么计数：times 次数、person_times 人次、people 人数、subjects 学科数、days 天数"""
 
 
 class YearGoal(Strict):
@@ -63,7 +113,8 @@ class YearGoal(Strict):
 class Goals(Strict):
     """工作目标: overall and per year."""
 
-    overall: Text
+    overall: OptText = ""
+    """总目标；只有分年度目标时可不写"""
     yearly: list[YearGoal] = []
 
 
@@ -95,6 +146,9 @@ class Commitment(Strict):
     """活动结束后几日内报备；不写则用方案的统一时限"""
     tag: OptText = ""
     """只计 tag 相同的活动记录，如观摩学习分“干部”“教师”两项承诺"""
+    layer: Layer | None = None
+    """属于哪一层结对：leaders 校级领导、managers 中层干部、groups 学科教研组、teachers 师徒；
+    写了就列入该层每一份责任书，并按每一对分别计数"""
 
 
 class RubricItem(Strict):
@@ -161,6 +215,14 @@ class Measure(Strict):
     """完成时限, e.g. 2023年12月底前"""
 
 
+class Assessment(Strict):
+    """考核激励: how the programme is assessed, and the baseline it is measured against."""
+
+    text: Text
+    baseline: OptText = ""
+    """考核基准, e.g. 以2022年受援学校综合考评分为基准分"""
+
+
 class Step(Strict):
     """实施步骤: a stage with its dates."""
 
@@ -187,7 +249,7 @@ class Attachment(Strict):
     title: Text
     content: AttachmentContent
     paragraphs: list[Text] = []
-    """content 为 text 时的正文段落"""
+    """content 为 text 时的正文段落；为 monthly_plan_form 时的备注"""
 
 
 class Notice(Strict):
@@ -243,8 +305,10 @@ class Programme(Strict):
     guiding_idea: list[Text] = []
     """指导思想"""
     goals: Goals | None = None
-    principles: OptText = ""
-    """结对原则与形式"""
+    principles: Annotated[list[Text], BeforeValidator(_paragraphs),
+                          WithJsonSchema({"anyOf": [{"type": "string"},
+                                                    {"type": "array", "items": {"type": "string", "minLength": 1}}]})] = []
+    """结对原则与形式：一段文字，或每条原则一段"""
     content_areas: list[Section] = []
     """帮扶内容"""
     commitments: list[Commitment] = []
@@ -255,9 +319,17 @@ class Programme(Strict):
     steps: list[Step] = []
     safeguards: list[Section] = []
     """保障措施 / 工作要求"""
+    safeguards_title: OptText = "保障措施"
+    """保障部分的标题, e.g. 工作要求"""
+    assessment: Assessment | None = None
+    """考核激励"""
+    expected_outcomes: list[Text] = []
+    """预期成效"""
     measures: list[Measure] = []
     leading_group: LeadingGroup | None = None
     rubric: Rubric | None = None
+    attachments: list[Attachment] = []
+    """方案的附件（方案不随通知印发时）；不写则附上有数据的结对名单、领导小组名单、任务清单和考核细则"""
     notices: list[Notice] = []
     county_bureaus: dict[str, Text] = {}
     """县市区 → 该地教育行政部门全称，用于协议书的主管部门确认"""
