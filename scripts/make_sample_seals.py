@@ -64,7 +64,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Draw the sample seals.")
     parser.add_argument("--out", type=Path, default=ROOT / "data", help="data folder (default: data/)")
     args = parser.parse_args()
-    for folder, names in {"yichun-2022": ["school", "bureau"], "gaotai-2020": ["school", "bureau"]}.items():
+    for folder, names in {"yichun-2022": ["school", "bureau"], "gaotai-2020": ["school", "bureau"],
+                          "changsha-huaihua-2015": ["school", "bureau"]}.items():
         out = args.out / folder / "seals"
         out.mkdir(parents=True, exist_ok=True)
         for name in names:
