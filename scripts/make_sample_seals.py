@@ -64,7 +64,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="Draw the sample seals.")
     parser.add_argument("--out", type=Path, default=ROOT / "data", help="data folder (default: data/)")
     args = parser.parse_args()
-    for folder, names in {name: ["school", "bureau"] for name in ("yichun-2022", "gaotai-2020", "hongsibu-2023", "sichuan-2025")}.items():
+    for folder, names in {name: ["school", "bureau"] for name in ("yichun-2022", "gaotai-2020", "hongsibu-2023",
+                                                               "sichuan-2025", "changsha-huaihua-2015")}.items():
         out = args.out / folder / "seals"
         out.mkdir(parents=True, exist_ok=True)
         for name in names:

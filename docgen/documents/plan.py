@@ -55,7 +55,8 @@ def _own_attachments(prog: Programme) -> list[Attachment]:
     base = prog.title
     for suffix in ("实施方案", "工作方案", "方案", "工作"):
         base = base.removesuffix(suffix)
-    wanted = [Attachment(title=f"{base}结对名单", content=AttachmentContent.pair_list)]
+    listed = f"{base}学校名单" if base.endswith("结对帮扶") else f"{base}结对名单"
+    wanted = [Attachment(title=listed, content=AttachmentContent.pair_list)]
     if prog.leading_group:
         wanted.append(Attachment(title=prog.leading_group.name or "结对帮扶工作领导小组名单",
                                  content=AttachmentContent.leading_group))
@@ -128,7 +129,7 @@ def programme_plan_body(scope: Scope, wanted: list[Attachment] | None = None) ->
                   f"并在协议中注明；各地自{cn_date(cyc.start)}所在学期启动。")
     else:
         period = f"帮扶周期为{cn_num(cyc.years)}年，自{cn_date(cyc.start)}起至{cn_date(cyc.end)}止。"
-    arrangement = (prog.principles if len(prog.principles) == 1 else []) + [period + count]
+    arrangement = (prog.principles if len(prog.principles) == 1 else []) + list(prog.arrangement) + [period + count]
     secs.append(_section("结对安排", arrangement))
     content = [{"title": a.title, "paragraphs": a.paragraphs} for a in prog.content_areas]
     if prog.commitments:

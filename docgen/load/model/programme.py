@@ -309,6 +309,8 @@ class Programme(Strict):
                           WithJsonSchema({"anyOf": [{"type": "string"},
                                                     {"type": "array", "items": {"type": "string", "minLength": 1}}]})] = []
     """结对原则与形式：一段文字，或每条原则一段"""
+    arrangement: list[Text] = []
+    """结对安排的说明（如何遴选、如何确定结对关系）；结对数、周期和名单由 docgen 据数据写出"""
     content_areas: list[Section] = []
     """帮扶内容"""
     commitments: list[Commitment] = []
