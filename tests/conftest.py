@@ -89,7 +89,7 @@ def built(request, tmp_path_factory, converters):
     if converters is not None:
         return request.getfixturevalue("example_bundles")[0]
     out = tmp_path_factory.mktemp("built")
-    result = run("build", "data", "-o", out)
+    result = run("build", request.getfixturevalue("examples"), "-o", out)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -105,10 +105,30 @@ def _bundle_once(tmp_path_factory, converters, source: str):
     return out, result.stdout
 
 
+SAMPLED = {"changsha-huaihua-2015": ("nc-01", "kg-01", "tj", "gz-01", "zz-01")}
+"""Programmes too large to bundle whole on every test run, and the pairings that stand for them
+(one of each stage, and the one supporter with two recipients). The README's main command
+bundles them whole; tests/test_seeds.py builds and checks the whole programme's plan."""
+
+
 @pytest.fixture(scope="session")
-def example_bundles(tmp_path_factory, converters):
-    """The bundles of every programme in data/, made once: (output folder, what was printed)."""
-    return _bundle_once(tmp_path_factory, converters, "data")
+def examples(tmp_path_factory) -> Path:
+    """A copy of data/ with the large programmes cut to their sample pairings."""
+    root = tmp_path_factory.mktemp("examples")
+    for programme in sorted(p.parent for p in DATA.glob("*/programme.yaml")):
+        shutil.copytree(programme, root / programme.name)
+        keep = SAMPLED.get(programme.name)
+        for pairing in (root / programme.name / "pairings").glob("*.yaml") if keep else []:
+            if pairing.stem not in keep:
+                pairing.unlink()
+    return root
+
+
+@pytest.fixture(scope="session")
+def example_bundles(tmp_path_factory, converters, examples):
+    """The bundles of every programme in data/ (large ones sampled), made once: (output
+    folder, what was printed)."""
+    return _bundle_once(tmp_path_factory, converters, str(examples))
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from docgen.preflight.check import check, check_file, pages_of
 from docgen.preflight.page import Glyph, Page
 from docgen.preflight.rules import RULES, TYPE_LEFT, Document, Seal, Signature
 from tests.conftest import needs_libreoffice
-from tests.helpers import DATA, HARD, run
+from tests.helpers import HARD, run
 
 RULE_NAMES = [name for name, _ in RULES]
 
@@ -31,10 +31,10 @@ def merged(folder):
 # ------------------------------------------------------------- every bundle passes
 
 @needs_libreoffice
-def test_every_example_bundle_passes_every_rule(example_bundles):
+def test_every_example_bundle_passes_every_rule(example_bundles, examples):
     root, _ = example_bundles
     found = manifests(root)
-    programmes = [p.parent for p in DATA.glob("*/programme.yaml")]
+    programmes = [p.parent for p in examples.glob("*/programme.yaml")]
     assert len(found) == sum(len(list((p / "pairings").glob("*.yaml"))) + 1 for p in programmes)  # each and the bureau
     for name, m in found.items():
         assert len(m["preflight"]) == 1 + len(m["pdf"]["documents"]), name  # the cover, then each document

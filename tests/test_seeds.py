@@ -187,3 +187,27 @@ goals:
     assert result.returncode == 2
     line = next(m for m in map(PROBLEM_LINE.match, (result.stdout + result.stderr).splitlines()) if m)
     assert line["field"].endswith("comparator") and "大约" in line["msg"]
+
+
+# ------------------------------------------------------------ seed 002: 49 schools by stage
+
+def test_the_whole_changsha_programme_counts_and_groups_its_recipients_by_stage(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", DATA / "changsha-huaihua-2015", "-o", out, "-k", "programme_plan")
+    assert result.returncode == 0, result.stderr
+    doc = Document(str(next(out.rglob("实施方案_*.docx"))))
+    text = all_text(doc)
+    assert "幼儿园10所、特殊教育学校1所、农村中心学校21所、普通高中12所、中职学校5所" in text
+    assert "支援学校四十八所、受援学校四十九所" in text
+    assert "坚持“三不变”。受援学校现行体制不变、学校法人代表不变、经费机制不变。" in text
+    assert "工作要求" in text and "每学年举行例会不少于2次" in text
+    table = next(t for t in doc.tables if t.rows[0].cells[0].text == "学段")
+    stages = [r.cells[0].text for r in table.rows[1:]]
+    order = ["幼儿园", "特殊教育学校", "农村中心学校", "普通高中", "中职学校"]
+    assert list(dict.fromkeys(stages)) == order  # grouped: each stage's rows together, in this order
+    assert len(table.rows) == 1 + 49
+
+
+def test_the_summary_counts_an_indicator_from_the_records_that_bear_on_it(built):
+    text = text_of(built / "sichuan-2025" / "chengqu-shiyan" / "年度工作总结_2025—2026学年.docx")
+    assert "对照阶段目标的指标：2026年目标开发特色校本课程3门，本年度记录2门（未达到）" in text

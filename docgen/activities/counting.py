@@ -167,6 +167,26 @@ def _pair_name(pair) -> str:
     return f"{pair.supporter.name}—{pair.recipient.name}"
 
 
+def indicator_progress(prog: Programme, counts: "YearCounts") -> list[tuple]:
+    """The indicators of the goals set for a year this cycle year touches that name the records
+    counting toward them: (year, indicator, done). Only records that count are counted."""
+    years = {counts.year.start.year, counts.year.end.year}
+    out = []
+    for goal in (prog.goals.yearly if prog.goals else []):
+        if goal.year not in years:
+            continue
+        for ind in goal.indicators:
+            if ind.activity is None:
+                continue
+            records = [counts.records[i] for i in counts.counted if counts.records[i].type == ind.activity
+                       and (not ind.tag or counts.records[i].tag == ind.tag)]
+            probe = Commitment(id="indicator", activity=ind.activity, by=Party.both, per=Period.cycle, what=ind.name,
+                               **{ind.metric: 1})
+            done = next(d for m, _, d in _measure(probe, records) if m == ind.metric)
+            out.append((goal.year, ind, done))
+    return out
+
+
 def _matches(c: Commitment, r: Record) -> bool:
     if r.type != c.activity or (c.tag and r.tag != c.tag):
         return False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from docxtpl import RichText
 
 from ..activities.chart import activities_by_month
-from ..activities.counting import Check, YearCounts, count
+from ..activities.counting import Check, YearCounts, count, indicator_progress
 from ..activities.scoring import Scorecard, score
 from ..load.model.common import ACTIVITY_NAMES, PERIOD_NAMES, Activity, Period
 from ..load.model.programme import Programme
@@ -123,11 +123,25 @@ def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, cutoff: 
     unmet = [r for r in rows if not r["met"]]
     out.append(f"对照承诺事项，{len(rows)}项中完成{len(rows) - len(unmet)}项"
                + (f"，未完成{len(unmet)}项：" + join([_unmet(r) for r in unmet], "；") if unmet else "，全部完成") + "。")
+    progress = indicator_progress(prog, counts)
+    if progress:
+        out.append("对照阶段目标的指标：" + "；".join(_indicator(year, ind, done) for year, ind, done in progress) + "。")
     if card:
         out.append(f"按考核细则自评得分{number(card.total)}分（基本分{number(card.base)}分"
                    + (f"，加分{number(card.bonus)}分" if card.bonus else "") + f"），等次为“{card.grade}”"
                    + (f"；其中{len(card.pending)}项需人工评定，尚未评分" if card.pending else "") + "。")
     return out
+
+
+MET = {"≥": lambda d, t: d >= t, ">": lambda d, t: d > t, "≤": lambda d, t: d <= t, "<": lambda d, t: d < t,
+       "": lambda d, t: d >= t}
+
+
+def _indicator(year: int, ind, done: float) -> str:
+    """{year}年目标罗山中学市级精品课8节，本年度记录5节（未达到）."""
+    reached = MET[ind.comparator](done, ind.target)
+    return (f"{year}年目标{ind.school}{ind.name}{ind.comparator}{number(ind.target)}{ind.unit}，"
+            f"本年度记录{number(done)}{ind.unit}（{'已达到' if reached else '未达到'}）")
 
 
 def _unmet(row: dict) -> str:
