@@ -198,7 +198,7 @@ def test_the_whole_changsha_programme_counts_and_groups_its_recipients_by_stage(
     doc = Document(str(next(out.rglob("实施方案_*.docx"))))
     text = all_text(doc)
     assert "幼儿园10所、特殊教育学校1所、农村中心学校21所、普通高中12所、中职学校5所" in text
-    assert "支援学校四十八所、受援学校四十九所" in text
+    assert "本轮共确定结对四十九对，涉及支援学校四十八所、受援学校四十九所" in text
     assert "坚持“三不变”。受援学校现行体制不变、学校法人代表不变、经费机制不变。" in text
     assert "工作要求" in text and "每学年举行例会不少于2次" in text
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "学段")

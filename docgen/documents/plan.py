@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..load.model.common import Party
+from ..load.model.cycle import Term
 from ..load.model.pairing import Pairing, School
 from ..load.model.programme import Attachment, AttachmentContent, Indicator, Programme, YearGoal
 from ..text import cn_count, cn_date, cn_num, display_width, join, number
@@ -120,13 +121,16 @@ def programme_plan_body(scope: Scope, wanted: list[Attachment] | None = None) ->
     n_pairs = sum(len(p.recipients) for p in pairings)
     listed = attachments.reference(atts, "pair_list")
     unit = "所" if word == "支援学校" else "个"
-    count = (f"本轮共确定{word}{cn_count(len(pairings))}{unit}、受援学校{cn_count(n_pairs)}所" if n_pairs != len(pairings)
-             else f"本轮共确定结对{cn_count(n_pairs)}对")
+    supporters = len({p.supporter.name for p in pairings})
+    recipients = len({r.full_name for p in pairings for r in p.recipients})
+    count = f"本轮共确定结对{cn_count(n_pairs)}对"
+    if supporters != n_pairs or recipients != n_pairs:
+        count += f"，涉及{word}{cn_count(supporters)}{unit}、受援学校{cn_count(recipients)}所"
     stages = stage_counts(pairings)
     count += (f"，受援学校中{stages}" if stages else "") + (f"，名单{listed}" if listed else "") + "。"
     if cyc.agreed_by_pairs:
         period = (f"帮扶周期为{cn_num(cyc.years)}年，具体起止时间由结对双方商定，报当地教育行政部门备案，"
-                  f"并在协议中注明；各地自{cn_date(cyc.start)}所在学期启动。")
+                  f"并在协议中注明；各地于{Term.of(cyc.start).short_label}内启动。")
     else:
         period = f"帮扶周期为{cn_num(cyc.years)}年，自{cn_date(cyc.start)}起至{cn_date(cyc.end)}止。"
     arrangement = (prog.principles if len(prog.principles) == 1 else []) + list(prog.arrangement) + [period + count]
