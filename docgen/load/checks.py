@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
+from .images import seal_problem
 from .messages import suggest
 from .model.common import ID_RE
 from .model.pairing import Pairing
@@ -29,6 +30,8 @@ def programme_file(root: Path, value: str, what: str, *, png: bool = False) -> s
         return f"{what}“{value}”应为 PNG 文件（透明背景）"
     if not path.is_file():
         return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）"
+    if png:
+        return seal_problem(path, what, value)
     return ""
 
 
@@ -99,10 +102,28 @@ def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
     return out
 
 
+OUTPUT_FOLDERS = {"bundles", "report"}
+"""Folders docgen writes beside the pairings' folders in out/<programme>/."""
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def reserved_id(pairing_id: str) -> str:
+    """Why a pairing cannot have this identifier as its folder name in out/, or ""."""
+    if pairing_id.casefold() in OUTPUT_FOLDERS:
+        return f"结对标识不能是“{pairing_id}”：out/ 中同名的文件夹存放报送材料或汇总，请换一个标识"
+    if pairing_id.split(".")[0].casefold() in WINDOWS_RESERVED:
+        return f"结对标识不能是“{pairing_id}”：这是 Windows 的保留名称，不能用作文件夹名，请换一个标识"
+    if pairing_id.endswith("."):
+        return f"结对标识“{pairing_id}”不能以“.”结尾：Windows 会去掉末尾的点，请换一个标识"
+    return ""
+
+
 def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Problem]:
     out: list[Problem] = []
     if not ID_RE.match(pair.id or ""):
         out.append(src.problem((), f"结对标识（文件名）“{pair.id}”中不能有空格和 / \\ : * ? \" < > | 等字符"))
+    elif reserved_id(pair.id):
+        out.append(src.problem(("id",) if "id" in src.data else (), reserved_id(pair.id)))
     names = [r.name for r in pair.recipients]
     out += _dup(names, src, lambda i: ("recipients", i, "name"), "受援学校")
     for i, name in enumerate(names):

@@ -20,6 +20,7 @@ from .messages import translate
 from .model.activity import ActivityLog
 from .model.pairing import Pairing
 from .model.programme import Programme
+from .stray import unread_files
 from .yaml_source import Source, format_loc, read
 
 PROGRAMME_FILE = "programme.yaml"
@@ -40,6 +41,16 @@ class Loaded:
     """Things that do not stop a build but a user should know (rare characters)."""
     activities: dict[tuple[str, str], ActivityLog] = field(default_factory=dict)
     """Activity records by (pairing id, cycle-year key)."""
+    programme_broken: bool = False
+    """``programme.yaml`` read, but with problems (a seal outside the folder, a bad doc_no): the
+    model is kept to check the pairings against, and nothing of the programme is built."""
+    rejected: list[str] = field(default_factory=list)
+    """Identifiers of pairing files with problems: none of their documents are made."""
+
+    @property
+    def buildable(self) -> bool:
+        """Whether documents can be made: the programme file is read and has no problem."""
+        return self.programme is not None and not self.programme_broken
 
     def activity_log(self, pairing_id: str, year_key: str) -> ActivityLog | None:
         return self.activities.get((pairing_id, year_key))
@@ -131,14 +142,27 @@ def rare_characters(src: Source) -> list[Problem]:
 
 
 def _read_model(path: Path, model: type[BaseModel], loaded: "Loaded") -> tuple[Source | None, BaseModel | None]:
-    """Read and validate one file; its problems go to ``loaded`` and (None, None) comes back."""
+    """Read and validate one file; its problems go to ``loaded`` and the model is None (the
+    source too, when the file could not even be parsed)."""
     loaded.inputs.append(path)
     try:
         src = read(path)
-        return src, validate_source(src, model)
     except SourceError as exc:
         loaded.problems += exc.problems
         return None, None
+    try:
+        return src, validate_source(src, model)
+    except SourceError as exc:
+        loaded.problems += exc.problems
+        return src, None
+
+
+def claimed_id(path: Path, src: Source | None) -> str:
+    """The identifier a pairing file means to have, even when it has problems: its ``id`` if
+    that can be read, else its file name."""
+    data = src.data if src is not None else None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else path.stem
 
 
 def pairing_files(root: Path) -> list[Path]:
@@ -156,15 +180,18 @@ def load_programme(root: Path) -> Loaded:
         src = read(prog_path)
         programme = validate_source(src, Programme)
         loaded.warnings += rare_characters(src)
-        loaded.problems += checks.programme(programme, src, root)
-        loaded.programme = programme
+        problems = checks.programme(programme, src, root)
+        loaded.problems += problems
+        loaded.programme, loaded.programme_broken = programme, bool(problems)
     except SourceError as exc:
         loaded.problems += exc.problems
+    loaded.warnings += unread_files(root)
 
-    seen: dict[str, Source] = {}
+    seen: dict[str, tuple[str, Source]] = {}
     for path in pairing_files(root):
         src, pairing = _read_model(path, Pairing, loaded)
         if pairing is None:
+            loaded.rejected.append(claimed_id(path, src))
             continue
         loaded.warnings += rare_characters(src)
         if pairing.id is None:
@@ -175,16 +202,21 @@ def load_programme(root: Path) -> Loaded:
         if loaded.programme is not None:
             adopt(pairing, loaded.programme)
         problems = []
-        if pairing.id in seen:
-            first = seen[pairing.id]
-            problems.append(src.problem(id_loc, f"结对标识“{pairing.id}”与 {first.name} 重复，"
-                                                 "每个结对的标识（不写 id 时为文件名）必须唯一"))
+        if pairing.id.casefold() in seen:
+            first_id, first = seen[pairing.id.casefold()]
+            if first_id == pairing.id:
+                problems.append(src.problem(id_loc, f"结对标识“{pairing.id}”与 {first.name} 重复，"
+                                                     "每个结对的标识（不写 id 时为文件名）必须唯一"))
+            else:
+                problems.append(src.problem(id_loc, f"结对标识“{pairing.id}”与 {first.name} 的“{first_id}”只差大小写："
+                                                     "Windows 和 macOS 上两者的文件夹会合在一起，请改用不同的标识"))
         if loaded.programme is not None:
             problems += checks.pairing(pairing, src, loaded.programme, root)
         if problems:
             loaded.problems += problems
+            loaded.rejected.append(pairing.id)
             continue
-        seen[pairing.id] = src
+        seen[pairing.id.casefold()] = (pairing.id, src)
         loaded.pairings.append(pairing)
     loaded.pairings.sort(key=lambda p: (p.no is None, p.no or 0, p.id))
     if loaded.programme is not None:
@@ -205,6 +237,8 @@ def _load_activities(loaded: Loaded, root: Path) -> None:
             continue
         pairing_id, year = pairing_and_year(path)
         pairing = by_id.get(pairing_id)
+        if pairing is None and pairing_id in loaded.rejected:
+            continue  # the pairing file's own problems are reported; not this file's as well
         if pairing is None:
             loaded.problems.append(unknown_pairing(path, src.name, sorted(by_id)))
             continue

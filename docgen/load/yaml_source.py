@@ -50,6 +50,15 @@ class _AliasFound(Exception):
         self.mark = mark
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+MAX_DEPTH = 50
+"""Levels of nesting a data file may have; the deepest real file has about eight."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses aliases (no expansion bombs) and follows YAML 1.2 booleans.
 
@@ -62,10 +71,18 @@ class _Loader(yaml.SafeLoader):
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
+    depth = 0
+
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML API
         if self.check_event(AliasEvent):
             raise _AliasFound(self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:  # 100 000 "[" would exhaust Python's recursion
+            raise _TooDeep(self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass
@@ -80,6 +97,8 @@ class Source:
     """Problems that did not stop parsing (duplicate keys, impossible dates, bad characters)."""
     broken: set[Loc] = field(default_factory=set)
     """Locations whose value was dropped because of such a problem."""
+    marks: list[int] = field(default_factory=list)
+    """Offsets of characters that cannot go into a .docx, while the file is parsed."""
 
     @property
     def name(self) -> str:
@@ -167,18 +186,18 @@ def parse(path: Path, text: str) -> Source:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
     bad = bad_characters(text)
-    if bad:
-        problems = []
-        for offset, ch in bad:
-            line, col = _line_col_of_offset(text, offset)
-            problems.append(Problem(name, line, col, "", bad_char_message(ch)))
-        raise SourceError(problems)
-    loader = _Loader(text)
+    if bad and _MARKED.search(text):  # cannot mark them: report them where they are
+        raise SourceError([Problem(name, *_line_col_of_offset(text, offset), "", bad_char_message(ch))
+                           for offset, ch in bad])
+    loader = _Loader(_BAD_CHARS.sub(lambda m: chr(_MARK + ord(m.group())), text))
     try:
         node = loader.get_single_node()
     except _AliasFound as exc:
         raise SourceError([Problem(name, exc.mark.line + 1, exc.mark.column + 1, "",
                                    "不支持 YAML 别名（*名称），请直接写出内容")]) from None
+    except _TooDeep as exc:
+        raise SourceError([Problem(name, exc.mark.line + 1, exc.mark.column + 1, "",
+                                   f"嵌套超过 {MAX_DEPTH} 层（多半是多余的“[”或“{{”），请检查括号是否成对")]) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -189,9 +208,25 @@ def parse(path: Path, text: str) -> Source:
         loader.dispose()
     if node is None:
         raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
-    src = Source(path=path, data=None)
+    src = Source(path=path, data=None, marks=[offset for offset, _ in bad])
     src.data = _build(node, (), src, src.problems, loader)
+    _unplaced_characters(text, bad, src)
     return src
+
+
+_MARK = 0xF0000
+"""Bad characters are parsed as these private-use ones (U+F0000 plus the character), which
+YAML accepts, so that the value holding one is found and its field named."""
+_MARKED = re.compile("[\U000f0000-\U000fffff]")
+
+
+def _unplaced_characters(text: str, bad: list[tuple[int, str]], src: Source) -> None:
+    """Report bad characters outside any value (in a key or a comment) by line."""
+    lines = {p.line for p in src.problems}
+    for offset, ch in bad:
+        line, col = _line_col_of_offset(text, offset)
+        if line not in lines:
+            src.problems.append(Problem(src.name, line, col, "", bad_char_message(ch)))
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -251,11 +286,15 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, str):
-        hits = bad_characters(value)
+        marked = _MARKED.search(value)
+        hits = [marked.group()] if marked else [ch for _, ch in bad_characters(value)]  # "\x01" in quotes
         if hits:
-            line, col = _pos(node)
-            problems.append(Problem(src.name, line, col, format_loc(loc), bad_char_message(hits[0][1])))
+            at = [i for i in src.marks if node.start_mark.index <= i < node.end_mark.index]
+            line, col = _line_col_of_offset(loader.buffer, at[0]) if at else _pos(node)
+            original = chr(ord(hits[0]) - _MARK) if marked else hits[0]
+            problems.append(Problem(src.name, line, col, format_loc(loc), bad_char_message(original)))
             src.broken.add(loc)
+            value = _MARKED.sub("", value)
     return value
 
 

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
-from .common import ID_PATTERN, Activity, LeadingGroup, Month, OptText, Party, Path_, Person, Strict, Teacher, Text, _text
+from .common import ID_PATTERN, Activity, LeadingGroup, Month, Name, OptText, Party, Path_, Person, Strict, Teacher, Text, _text
 from .cycle import Cycle
 
 PairingId = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=ID_PATTERN)]
@@ -17,7 +17,7 @@ PairingId = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=ID_
 class School(Strict):
     """A school in a pairing: the supporter or one recipient."""
 
-    name: Text
+    name: Name
     """全称, e.g. 万载县第二中学"""
     short_name: OptText = ""
     """简称，用于文件名（全称很长时，文件名更短、更好找）"""

@@ -6,14 +6,14 @@ from enum import Enum
 
 from pydantic import Field
 
-from .common import Activity, Contact, DocNo, LeadingGroup, OptText, Party, Path_, Period, Section, Slug, Strict, Text
+from .common import Activity, Contact, DocNo, LeadingGroup, Name, OptText, Party, Path_, Period, Section, Slug, Strict, Text
 from .cycle import Cycle
 
 
 class Bureau(Strict):
     """发文机关: the education bureau that runs the programme."""
 
-    name: Text
+    name: Name
     """全称, e.g. 宜春市教育体育局"""
     short_name: OptText = ""
     """规范化简称, e.g. 宜春市教体局；文书中第一次提到时用全称，此后用简称"""
