@@ -74,6 +74,16 @@ class _Printer(pipeline.Listener):
     def converted(self, count: int) -> None:
         click.echo(f"已转换 PDF {count} 个。")
 
+    def removed(self, loaded: Loaded, paths: list[Path]) -> None:
+        shown = [display_path(p) for p in paths[:SHOWN_REMOVED]]
+        more = f"等 {len(paths)} 个" if len(paths) > SHOWN_REMOVED else ""
+        click.echo(f"已删除上次生成的 {len(paths)} 个文件（对应的数据现在有错误，旧文件已过期；改正数据后重新生成）："
+                   f"{'、'.join(shown)}{more}", err=True)
+
+
+SHOWN_REMOVED = 10
+"""Removed files listed by name; the rest are counted."""
+
 
 def _fail(error: DocgenError) -> None:
     for line in error.lines():
@@ -448,8 +458,8 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(args=argv, prog_name="docgen", standalone_mode=False)
     except DocgenError as error:
         _fail(error)
-    except click.exceptions.Abort:
-        click.echo("已取消。", err=True)
+    except click.exceptions.Abort as abort:
+        click.echo("已中断。" if isinstance(abort.__cause__, KeyboardInterrupt) else "已取消。", err=True)
         sys.exit(130)
     except click.exceptions.UsageError as error:
         if error.ctx is not None:
