@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,6 +109,7 @@ _WORK: list = []
 def _start_worker(tasks: list) -> None:
     global _WORK
     _WORK = tasks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
 
 
 def _assemble_one(task) -> tuple[BundleReport | None, float, str]:
@@ -131,12 +133,19 @@ def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: i
     Workers inherit the tasks and send back only what the report needs."""
     work = [(spec, cover, body, options) for spec, cover, body in tasks]
     for seal in {s.seal for spec, _, _ in tasks for part in spec.parts for s in part.signers if s.seal}:
-        _decoded(seal, seal.stat().st_mtime_ns)  # decoded once, inherited by the workers
+        try:
+            _decoded(seal, seal.stat().st_mtime_ns)  # decoded once, inherited by the workers
+        except Exception:  # noqa: BLE001 - changed since it was checked: only its bundles fail, each saying why
+            pass
     if jobs > 1 and len(work) > 1:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
                                                     initializer=_start_worker, initargs=(work,)) as workers:
-            results = list(workers.map(_assemble_index, range(len(work))))
+            try:
+                results = list(workers.map(_assemble_index, range(len(work))))
+            except BaseException:  # Ctrl-C: the running bundles finish, the others are not started
+                workers.shutdown(wait=True, cancel_futures=True)
+                raise
     else:
         results = [_assemble_one(task) for task in work]
     reports, failures = [], []
