@@ -191,6 +191,7 @@ def os_reason(exc: OSError) -> str:
         errno.EPERM: "没有写入权限，请检查文件夹权限或换一个输出目录（-o）",
         errno.EROFS: "磁盘是只读的，请换一个输出目录（-o）",
         errno.ENOTDIR: "路径中有同名的文件挡住了文件夹，请删除或改名该文件",
+        errno.EEXIST: "路径中有同名的文件挡住了文件夹，请删除或改名该文件",
         errno.EISDIR: "同名的文件夹挡住了文件，请删除或改名该文件夹",
         errno.EIO: "读写磁盘出错（U 盘或网络盘断开？），请检查后重试",
     }

@@ -29,7 +29,8 @@ def programme_file(root: Path, value: str, what: str, *, png: bool = False) -> s
     if png and path.suffix.lower() != ".png":
         return f"{what}“{value}”应为 PNG 文件（透明背景）"
     if not path.is_file():
-        return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）"
+        slash = "；路径中的文件夹请用“/”分隔，不用“\\”" if "\\" in value else ""
+        return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）{slash}"
     if png:
         return seal_problem(path, what, value)
     return ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem, display_path
+from .inside import inside
 
 YAML_SUFFIXES = (".yaml", ".yml")
 WHERE = ("结对文件应放在 pairings/ 下，每个结对一个 <结对标识>.yaml；"
@@ -21,10 +22,18 @@ def _note(path: Path, why: str) -> Problem:
     return Problem(display_path(path), 0, 0, "", f"提示：docgen 不读取此文件（{why}）。{WHERE}")
 
 
+SYSTEM_FILES = {"thumbs.db", "desktop.ini", "ehthumbs.db"}
+"""Files Windows makes by itself in any folder shown with pictures or custom settings."""
+
+
 def _visible(folder: Path) -> list[Path]:
-    """Entries of ``folder`` a clerk put there: not hidden, not an Office owner file (~$…)."""
+    """Entries of ``folder`` a clerk put there: not hidden, not an Office owner file (~$…),
+    not one of Windows' own. A folder linked from outside is not listed."""
+    if not inside(folder.parent if folder.name else folder, folder) and folder.is_symlink():
+        return []
     try:
-        return sorted(p for p in folder.iterdir() if not p.name.startswith((".", "~$")))
+        return sorted(p for p in folder.iterdir()
+                      if not p.name.startswith((".", "~$")) and p.name.lower() not in SYSTEM_FILES)
     except OSError:
         return []
 
@@ -57,3 +66,12 @@ def unread_files(root: Path) -> list[Problem]:
             if not (path.is_file() and path.suffix in YAML_SUFFIXES):
                 out.append(_note(path, _why(path)))
     return out
+
+
+def unread_pairing_ids(root: Path) -> list[str]:
+    """Identifiers of pairing files that are there but not read (``xijie.yaml.txt``,
+    ``XIJIE.YAML``, ``xijie.yaml`` beside programme.yaml): documents made from them before are
+    out of date."""
+    found = [p for p in _visible(root / "pairings") if p.is_file() and _looks_like_data(p) and p.suffix not in YAML_SUFFIXES]
+    found += [p for p in _visible(root) if p.is_file() and _looks_like_data(p) and p.name != "programme.yaml"]
+    return [p.name.split(".")[0] for p in found if p.name.split(".")[0]]

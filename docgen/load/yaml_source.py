@@ -59,6 +59,11 @@ MAX_DEPTH = 50
 """Levels of nesting a data file may have; the deepest real file has about eight."""
 
 
+_OWN_RESOLVERS = {"tag:yaml.org,2002:" + t for t in ("bool", "int", "float")}
+"""Resolved here, more strictly than YAML 1.1: ``0536123`` (a phone number) is not octal and
+``8:30`` is not 510 (base 60); both stay text."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses aliases (no expansion bombs) and follows YAML 1.2 booleans.
 
@@ -67,7 +72,7 @@ class _Loader(yaml.SafeLoader):
     """
 
     yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _OWN_RESOLVERS]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
 
@@ -137,9 +142,20 @@ def _line_col_of_offset(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
+MAX_FILE_BYTES = 5_000_000
+"""The largest data file read; the largest real one is under 100 kB."""
+
+_OFFICE = {b"PK\x03\x04": "Word 或 Excel 文件（.docx/.xlsx）", b"\xd0\xcf\x11\xe0": "旧版 Word 或 Excel 文件（.doc/.xls）",
+           b"{\\rtf": "RTF 文件", b"%PDF": "PDF 文件"}
+
+
 def decode(path: Path, raw: bytes) -> str:
     """Bytes to text, insisting on UTF-8 and explaining how to fix the usual GBK file."""
     name = display_path(path)
+    for magic, what in _OFFICE.items():
+        if raw.startswith(magic):
+            raise SourceError([Problem(name, 1, 1, "", f"这是{what}，只是扩展名改成了 .yaml：请用记事本或 VS Code 等"
+                                                       "文本编辑器编写数据文件（可用 docgen new pairing 生成模板）")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -158,6 +174,11 @@ def decode(path: Path, raw: bytes) -> str:
         raise SourceError([Problem(name, line, col, "", hint)]) from None
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+"""Zero-width and direction marks: allowed in a .docx, but they make two names that look the
+same differ (a school then "is not a recipient of this pairing")."""
+
+
 def bad_characters(text: str) -> list[tuple[int, str]]:
     """Offsets and characters in ``text`` that cannot appear in a .docx."""
     return [(m.start(), m.group()) for m in _BAD_CHARS.finditer(text)]
@@ -173,6 +194,10 @@ def read(path: Path) -> Source:
     path = Path(path)
     name = display_path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError([Problem(name, 0, 0, "", f"文件有 {size / 1e6:.1f} MB，过大（数据文件不超过 "
+                                                       f"{MAX_FILE_BYTES / 1e6:g} MB）：是不是选错了文件，或粘贴了大量内容？")])
         raw = path.read_bytes()
     except OSError as exc:
         raise SourceError([Problem(name, 0, 0, "", f"无法读取文件：{exc.strerror or exc}")]) from None
@@ -199,6 +224,9 @@ def parse(path: Path, text: str) -> Source:
         raise SourceError([Problem(name, exc.mark.line + 1, exc.mark.column + 1, "",
                                    f"嵌套超过 {MAX_DEPTH} 层（多半是多余的“[”或“{{”），请检查括号是否成对")]) from None
     except yaml.MarkedYAMLError as exc:
+        slips = typing_slips(text, name)  # the parser's own message would point elsewhere
+        if slips:
+            raise SourceError(slips) from None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise SourceError([Problem(name, line, col, "", _yaml_message(exc))]) from None
@@ -227,6 +255,25 @@ def _unplaced_characters(text: str, bad: list[tuple[int, str]], src: Source) -> 
         line, col = _line_col_of_offset(text, offset)
         if line not in lines:
             src.problems.append(Problem(src.name, line, col, "", bad_char_message(ch)))
+
+
+_FULLWIDTH_COLON = re.compile(r"^[ \t]*(?:- )?([a-z_][a-z0-9_]*)[ \u3000]*：")
+_FULLWIDTH_INDENT = re.compile(r"^[ \t]*\u3000")
+
+
+def typing_slips(text: str, name: str) -> list[Problem]:
+    """What a Chinese input method slips into YAML that fails to parse: a full-width colon
+    after a key, full-width spaces as indentation (looked for only then: both are
+    legitimate inside text)."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        colon = _FULLWIDTH_COLON.match(line)
+        if colon and ":" not in line[:colon.end()]:
+            out.append(Problem(name, number, colon.end(), colon.group(1),
+                               "键后面用了中文冒号“：”：请改为英文冒号加空格“: ”（切换到英文输入法）"))
+        elif _FULLWIDTH_INDENT.match(line):
+            out.append(Problem(name, number, 1, "", "行首有全角空格（中文输入法的空格）：缩进只能用半角空格，请删除后重新输入"))
+    return out
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -258,6 +305,11 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
                 continue
             key = key_node.value
             child = loc + (key,)
+            if isinstance(key, str) and ("\u3000" in key or "：" in key):
+                line, col = _pos(key_node)
+                problems.append(Problem(src.name, line, col, format_loc(loc), f"键“{key}”中有全角空格或中文冒号："
+                                        "缩进只能用半角空格，键后面用英文冒号加空格“: ”（切换到英文输入法后重新输入）"))
+                continue
             if key in first_seen:
                 line, col = _pos(key_node)
                 problems.append(Problem(src.name, line, col, format_loc(child),
@@ -288,6 +340,11 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
     if isinstance(value, str):
         marked = _MARKED.search(value)
         hits = [marked.group()] if marked else [ch for _, ch in bad_characters(value)]  # "\x01" in quotes
+        invisible = _INVISIBLE.search(value)
+        if invisible and not hits:
+            problems.append(src.problem(loc, f"含有看不见的字符 U+{ord(invisible.group()):04X}（零宽空格等，多见于从网页或微信"
+                                             "复制的文字），会让看起来相同的名称对不上，请删除该字符后重新输入"))
+            src.broken.add(loc)
         if hits:
             at = [i for i in src.marks if node.start_mark.index <= i < node.end_mark.index]
             line, col = _line_col_of_offset(loader.buffer, at[0]) if at else _pos(node)
@@ -300,3 +357,7 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                               list("tTfF"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(
+    r"^(?:[-+]?(?:0|[1-9][0-9_]*)?\.[0-9_]+(?:[eE][-+]?[0-9]+)?|[-+]?(?:0|[1-9][0-9_]*)[eE][-+]?[0-9]+"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
