@@ -112,34 +112,39 @@ OUTPUT_SUFFIXES = (".docx", ".pdf", ".zip", ".json", ".xlsx")
 """What docgen writes into out/; stale-file removal touches nothing else."""
 
 
+def _leftover(name: str) -> bool:
+    """A temporary file of an interrupted run: docgen's own, or one LibreOffice left."""
+    return name.startswith((".tmp-", ".~lock.")) or (name.startswith("lu") and name.endswith(".tmp"))
+
+
+def _files(place: Path) -> list[Path]:
+    """The files at or under ``place``, not following symbolic links."""
+    if place.is_symlink() or not place.exists():
+        return []
+    if place.is_file():
+        return [place]
+    return sorted(Path(d) / f for d, _, names in os.walk(place) for f in names)
+
+
 def remove_stale(loaded: Loaded, out: Path) -> list[Path]:
     """Remove what an earlier run wrote for the parts of ``loaded`` that now have problems (so
     that no out-of-date document is left looking valid): a rejected pairing's folder and
     bundle, or everything of a programme whose own file is broken. Only docgen's kinds of
-    files are removed, symbolic links are never followed, and emptied folders go too."""
+    files are removed, symbolic links are never followed, and emptied folders go too.
+    Temporary files an interrupted run left anywhere in the programme's output go as well
+    (they are not returned: they were never documents)."""
     base = out / loaded.id
-    if not loaded.buildable:
-        places = [base]
-    else:
-        places = []
-        for pairing_id in loaded.rejected:
-            if loaded.pairing(pairing_id) is None and ID_RE.match(pairing_id) and not reserved_id(pairing_id):
-                # (not a second file claiming a valid pairing's id, nor a name of docgen's own folders)
-                places += [base / safe_name(pairing_id), base / "bundles" / safe_name(pairing_id),
-                           base / "bundles" / (safe_name(pairing_id) + ".zip")]
-    gone: list[Path] = []
+    places = [base] if not loaded.buildable else []
+    for pairing_id in loaded.rejected if loaded.buildable else []:
+        if loaded.pairing(pairing_id) is None and ID_RE.match(pairing_id) and not reserved_id(pairing_id):
+            # (not a second file claiming a valid pairing's id, nor a name of docgen's own folders)
+            places += [base / safe_name(pairing_id), base / "bundles" / safe_name(pairing_id),
+                       base / "bundles" / (safe_name(pairing_id) + ".zip")]
+    gone = [f for place in places for f in _files(place) if not f.is_symlink() and f.suffix in OUTPUT_SUFFIXES]
+    for file in gone + [f for f in _files(base) if _leftover(f.name)]:
+        file.unlink(missing_ok=True)
     for place in places:
-        if place.is_symlink() or not place.exists():
-            continue
-        if place.is_file():
-            files = [place]
-        else:
-            files = [Path(d) / f for d, _, names in os.walk(place) for f in names]
-        for file in sorted(files):
-            if not file.is_symlink() and (file.suffix in OUTPUT_SUFFIXES or file.name.startswith(".tmp-")):
-                file.unlink()
-                gone.append(file)
-        for folder, _, _ in sorted(os.walk(place), reverse=True) if place.is_dir() else []:
+        for folder, _, _ in sorted(os.walk(place), reverse=True) if place.is_dir() and not place.is_symlink() else []:
             with contextlib.suppress(OSError):
                 Path(folder).rmdir()  # only when empty
     return gone
@@ -215,6 +220,8 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
     check_output(out)
+    if template_dir is not None and not Path(template_dir).is_dir():
+        raise UsageError(f"找不到模板目录 {display_path(template_dir)}：请检查 -t 后的路径")
     outcome = Outcome(_load(path, pairings, listener))
     selection = Selection(frozenset(pairings) or None, frozenset(years) or None)
     renderer = Renderer(template_dir or TEMPLATE_DIR)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import jinja2
@@ -110,7 +111,11 @@ class Renderer:
         return self._cache[name]
 
     def render(self, template: str, context: dict, *, title: str = "") -> bytes:
-        tpl = DocxTemplate(io.BytesIO(self.template_bytes(template)))
+        try:
+            tpl = DocxTemplate(io.BytesIO(self.template_bytes(template)))
+            tpl.init_docx()
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise TemplateError(template, f"不是有效的 Word 文档（.docx）：{exc}；请在 Word 中“另存为”.docx 格式") from None
         context = _with_images(tpl, context)
         try:
             with time_limit():
