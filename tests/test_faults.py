@@ -82,6 +82,25 @@ def test_missing_bureau_seal_stops_the_programme(small_copy, tmp_path):
     assert "跳过此方案" in result.stderr and outputs(out) == set()
 
 
+@needs_libreoffice
+def test_a_seal_damaged_during_the_run_fails_only_its_bundles(small_copy, tmp_path, monkeypatch):
+    real = pipeline._load
+
+    def load(*args, **kwargs):  # someone overwrites the school seal after it was checked
+        loaded = real(*args, **kwargs)
+        (small_copy / "seals" / "sample-school.png").write_text("damaged")
+        return loaded
+
+    monkeypatch.setattr(pipeline, "_load", load)
+    out = tmp_path / "out"
+    result = run("bundle", small_copy, "-o", out)
+    assert result.returncode == 4 and "Traceback" not in result.stderr
+    assert "生成期间被改动" in result.stderr and "sanzhong" in result.stderr
+    bundles = out / "gaotai" / "bundles"
+    assert (bundles / "guoqing.zip").exists() and (bundles / "bureau.zip").exists()
+    assert not (bundles / "sanzhong.zip").exists() and not (bundles / "sanzhong").exists()
+
+
 # ------------------------------------------------------------ 2. file names
 
 LONG_A = "甘肃省张掖市高台县城关镇第一中学教育集团南校区九年一贯制学校附属实验部（原高台县第二中学）"

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from ..convert import Pool
 from ..documents.kinds import kind
 from ..documents.scope import Scope
-from ..errors import display_path
+from ..errors import display_path, os_reason
 from ..render import Renderer
 from .assemble import Options, assemble, locate_parts
 from .compose import compose
@@ -119,6 +119,9 @@ def _assemble_one(task) -> tuple[BundleReport | None, float, str]:
         result = assemble(spec, cover, body, options)
         checked, seconds = write_bundle(spec, result, signed=bool(options.sign_cert))
         return BundleReport(spec, result.pages, result.seals, result.missing, result.drafts, checked), seconds, ""
+    except OSError as exc:  # the disk is full, or a seal image changed since it was checked
+        why = os_reason(exc) if exc.errno else f"读取文件失败（{exc}），可能在生成期间被改动，请重新运行"
+        return None, 0.0, f"写出报送包失败：{why}"
     except Exception as exc:  # a damaged PDF from the converter
         return None, 0.0, f"合并 PDF 失败：{exc}"
 
@@ -168,9 +171,13 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options
     bodies: dict[str, Path] = {}
     for spec in specs:
         folder = workdir / spec.loaded.id / spec.key
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "正文.docx").write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in spec.parts]))
-        bodies[spec.uid] = folder / "正文.docx"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "正文.docx").write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in spec.parts]))
+            bodies[spec.uid] = folder / "正文.docx"
+        except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
+            failures.append((display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
+    specs = [spec for spec in specs if spec.uid in bodies]
     timings.compose = time.perf_counter() - started
     started = time.perf_counter()
     ready: list[Spec] = []
