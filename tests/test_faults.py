@@ -222,6 +222,19 @@ def test_an_invalid_pairing_leaves_no_old_documents(small_copy, tmp_path):
     assert not (out / "gaotai" / "guoqing").exists()
 
 
+def test_a_pdf_of_other_content_does_not_stay_beside_a_new_word_file(small_copy, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", small_copy, "-o", out, "-k", "pairing_plan").returncode == 0
+    pdfs = [p.with_suffix(".pdf") for p in sorted(out.rglob("*.docx"))]
+    for pdf in pdfs:
+        pdf.write_bytes(b"%PDF- made from this Word file")
+    assert run("build", small_copy, "-o", out, "-k", "pairing_plan").returncode == 0
+    assert all(p.exists() for p in pdfs)  # same Word file: its PDF is still right
+    edit(small_copy / "pairings/guoqing.yaml", "围绕薄弱学科", "围绕数学学科")
+    assert run("build", small_copy, "-o", out, "-k", "pairing_plan").returncode == 0
+    assert [p.exists() for p in pdfs] == [False, True]  # guoqing's changed, sanzhong's did not
+
+
 def test_a_broken_programme_leaves_no_old_documents(small_copy, tmp_path):
     out = tmp_path / "out"
     assert run("build", small_copy, "-o", out, "-k", "pairing_plan").returncode == 0

@@ -177,8 +177,8 @@ class Pool:
         self.python = find_uno_python()
         self._tmp = tempfile.TemporaryDirectory(prefix="docgen-lo-")
         self.workdir = Path(self._tmp.name)
+        # LibreOffice's own temporary files (lu*.tmp) go into the pool's folder, removed with it
         self.env = {**converter_env(), "TMPDIR": str(self.workdir)}
-        """LibreOffice's own temporary files (lu*.tmp) go into the pool's folder, removed with it."""
         self.converters = [Converter(i, self.workdir, self.soffice, self.python, self.env) for i in range(self.jobs)]
 
     def __enter__(self) -> "Pool":
