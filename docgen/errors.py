@@ -5,6 +5,7 @@ Every message a user reads is Chinese, and every exception carries enough to pri
 without a traceback (``cli.main`` does). The exit code tells scripts what went wrong:
 
 ====  ==========================================================
+ 1    a disk error outside any one document, or a fault of docgen itself (said, without a traceback)
  2    bad input data, a bad command line or an output folder that cannot be written
  3    a template is broken
  4    some documents or bundles could not be produced (the rest were)

@@ -326,7 +326,11 @@ def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: 
             folder = out / loaded.id / "report"
             stem = f"考核汇总_{data.year.label}"
             xlsx, docx = folder / f"{stem}.xlsx", folder / f"{stem}.docx"
-            write_atomic(xlsx, to_xlsx(data))
-            write_atomic(docx, renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)), title=stem))
+            try:
+                write_atomic(xlsx, to_xlsx(data))
+                write_atomic(docx, renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)), title=stem))
+            except (OSError, DocgenError) as error:  # this year's report fails; the other years are written
+                outcome.failures.append((display_path(folder / stem), _reason(error)))
+                continue
             outcome.reports.append((data, [xlsx, docx]))
     return outcome

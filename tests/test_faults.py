@@ -137,6 +137,27 @@ def test_a_disk_error_fails_one_document_and_spares_the_others(small_copy, tmp_p
     assert outputs(out) == {"gaotai/sanzhong/实施方案_高台三中与黑泉镇中心小学.docx"}
 
 
+def test_a_full_disk_fails_the_report_not_the_command(small_copy, tmp_path, monkeypatch):
+    def full(path, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pipeline, "write_atomic", full)
+    result = run("report", small_copy, "-o", tmp_path / "out")
+    assert result.returncode == 4 and "Traceback" not in result.stderr
+    assert "磁盘空间已满" in result.stderr and "考核汇总_2020年度" in result.stderr
+
+
+def test_a_fault_of_docgen_itself_is_said_without_a_traceback(small_copy, tmp_path, monkeypatch):
+    def broken(*args, **kwargs):
+        raise ValueError("a bug")
+
+    monkeypatch.setattr(pipeline, "render_documents", broken)
+    monkeypatch.delenv("DOCGEN_DEBUG", raising=False)
+    result = run("build", small_copy, "-o", tmp_path / "out")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "docgen 内部错误（ValueError: a bug）" in result.stderr and "DOCGEN_DEBUG=1" in result.stderr
+
+
 # ------------------------------------------------------------ 3. nesting
 
 def test_deeply_nested_yaml_is_located(small_copy):
