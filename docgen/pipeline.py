@@ -140,14 +140,35 @@ def remove_stale(loaded: Loaded, out: Path) -> list[Path]:
             # (not a second file claiming a valid pairing's id, nor a name of docgen's own folders)
             places += [base / safe_name(pairing_id), base / "bundles" / safe_name(pairing_id),
                        base / "bundles" / (safe_name(pairing_id) + ".zip")]
+    for file in _files(base):
+        if _leftover(file.name):
+            file.unlink(missing_ok=True)
+    return _remove(places)
+
+
+def _remove(places: list[Path]) -> list[Path]:
+    """Remove docgen's files at or under ``places``, and the folders that leaves empty."""
     gone = [f for place in places for f in _files(place) if not f.is_symlink() and f.suffix in OUTPUT_SUFFIXES]
-    for file in gone + [f for f in _files(base) if _leftover(f.name)]:
+    for file in gone:
         file.unlink(missing_ok=True)
     for place in places:
         for folder, _, _ in sorted(os.walk(place), reverse=True) if place.is_dir() and not place.is_symlink() else []:
             with contextlib.suppress(OSError):
                 Path(folder).rmdir()  # only when empty
     return gone
+
+
+def _without_bad_seals(specs: list, failures: list[tuple[str, str]]) -> list:
+    """The bundles to make: not those that would carry a seal image with problems (they fail,
+    and their earlier versions go)."""
+    keep = []
+    for spec in specs:
+        if any(s.seal in spec.loaded.bad_seals for part in spec.parts for s in part.signers):
+            _remove([spec.folder, spec.zip_path])
+            failures.append((display_path(spec.folder), "未生成：要加盖的公章图片有错误（见数据错误），改正后重新生成"))
+        else:
+            keep.append(spec)
+    return keep
 
 
 # ------------------------------------------------------------------------ load
@@ -296,6 +317,7 @@ def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_di
     for loaded in outcome.loaded:
         if loaded.buildable:
             specs += plan(loaded, [(j, c) for j, c in outcome.documents if j.scope.loaded is loaded], out)
+    specs = _without_bad_seals(specs, outcome.failures)
     renderer = Renderer(template_dir or TEMPLATE_DIR)
     with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
         reports, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings)

@@ -63,23 +63,21 @@ def test_bad_seal_image_is_a_located_load_error(small_copy, make, words):
     assert words in located(problems(small_copy), "pairings/guoqing.yaml", "supporter.seal")
 
 
-def test_bad_seal_stops_only_its_pairing(small_copy, tmp_path):
+def test_a_bad_seal_costs_no_word_file(small_copy, tmp_path):
     (small_copy / "seals" / "bad.png").write_text("not a png")
     edit(small_copy / "pairings/guoqing.yaml", "  name: 国庆小学\n", "  name: 国庆小学\n  seal: seals/bad.png\n")
     out = tmp_path / "out"
     result = run("build", small_copy, "-o", out, "-k", "pairing_plan")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert located(result.stderr, "pairings/guoqing.yaml", "supporter.seal")
-    assert outputs(out) == {"gaotai/sanzhong/实施方案_高台三中与黑泉镇中心小学.docx"}
+    assert len(outputs(out)) == 2  # Word files carry no seal: both are made
 
 
-def test_missing_bureau_seal_stops_the_programme(small_copy, tmp_path):
+def test_missing_bureau_seal_is_a_located_load_error(small_copy, tmp_path):
     edit(small_copy / "programme.yaml", "seals/sample-bureau.png", "seals/gone.png")
-    out = tmp_path / "out"
-    result = run("build", small_copy, "-o", out, "-k", "pairing_plan")
+    result = run("build", small_copy, "-o", tmp_path / "out", "-k", "pairing_plan")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "找不到公章图片" in located(result.stderr, "programme.yaml", "bureau.seal")
-    assert "跳过此方案" in result.stderr and outputs(out) == set()
 
 
 @needs_libreoffice
@@ -213,7 +211,8 @@ def test_any_template_failure_is_that_documents_located_error(small_copy, tmp_pa
 
 # ------------------------------------------------------------ 7. path escape
 
-def test_programme_level_path_escape_stops_every_document(small_copy, tmp_path, monkeypatch):
+@needs_libreoffice
+def test_a_seal_outside_the_folder_stops_every_bundle_carrying_it(small_copy, tmp_path, monkeypatch):
     outside = tmp_path / "outside"
     outside.mkdir()
     _png(outside / "outside-seal.png")
@@ -222,10 +221,15 @@ def test_programme_level_path_escape_stops_every_document(small_copy, tmp_path, 
     real = Image.open
     monkeypatch.setattr(Image, "open", lambda path, *a, **k: opened.append(Path(path)) or real(path, *a, **k))
     out = tmp_path / "out"
-    result = run("build", small_copy, "-o", out)
+    stale = out / "gaotai" / "bundles" / "sanzhong.zip"
+    stale.parent.mkdir(parents=True)
+    stale.write_bytes(b"an earlier bundle, sealed")
+    result = run("bundle", small_copy, "-o", out)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "不在方案目录内" in located(result.stderr, "programme.yaml", "bureau.seal")
-    assert outputs(out) == set() and opened and not [p for p in opened if outside in p.resolve().parents]
+    bundles = out / "gaotai" / "bundles"
+    assert not [p for p in bundles.iterdir() if p.name.startswith(("sanzhong", "guoqing"))]  # agreements carry it
+    assert opened and not [p for p in opened if outside in p.resolve().parents]
 
 
 # ------------------------------------------------------------ 8. stale files

@@ -92,15 +92,29 @@ def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
                 if ref not in ids:
                     out.append(src.problem(("rubric", "items", i, "commitments", j),
                                            f"没有标识为“{ref}”的承诺事项（commitments 中定义）"))
-    if prog.bureau.seal:
-        why = programme_file(root, prog.bureau.seal, "公章图片", png=True)
-        if why:
-            out.append(src.problem(("bureau", "seal"), why))
-    for name, value in prog.seals.items():
+    return out
+
+
+def seals(named: list[tuple[tuple, str]], src: Source, root: Path) -> tuple[list[Problem], set[Path]]:
+    """The problems of the seal images named at these places of ``src``, and those images
+    (resolved, never opened when outside the folder): no bundle that would carry one is made."""
+    problems, bad = [], set()
+    for loc, value in named:
         why = programme_file(root, value, "公章图片", png=True)
         if why:
-            out.append(src.problem(("seals", name), why))
-    return out
+            problems.append(src.problem(loc, why))
+            bad.add((root / value).resolve())
+    return problems, bad
+
+
+def programme_seals(prog: Programme) -> list[tuple[tuple, str]]:
+    named = [(("bureau", "seal"), prog.bureau.seal)] if prog.bureau.seal else []
+    return named + [(("seals", name), value) for name, value in prog.seals.items()]
+
+
+def pairing_seals(pair: Pairing) -> list[tuple[tuple, str]]:
+    schools = [(("supporter",), pair.supporter)] + [(("recipients", i), r) for i, r in enumerate(pair.recipients)]
+    return [(loc + ("seal",), school.seal) for loc, school in schools if school.seal]
 
 
 OUTPUT_FOLDERS = {"bundles", "report"}
@@ -158,11 +172,4 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
         if str(summ.year) not in keys:
             labels = "、".join(f"{k}（{y.label}）" for k, y in keys.items())
             out.append(src.problem(("summaries", i, "year"), f"{summ.year} 不是帮扶周期中的年度，可选：{labels}"))
-    schools = [("supporter", pair.supporter)] + [(("recipients", i), r) for i, r in enumerate(pair.recipients)]
-    for loc, school in schools:
-        loc = loc if isinstance(loc, tuple) else (loc,)
-        if school.seal:
-            why = programme_file(root, school.seal, "公章图片", png=True)
-            if why:
-                out.append(src.problem(loc + ("seal",), why))
     return out

@@ -43,8 +43,11 @@ class Loaded:
     activities: dict[tuple[str, str], ActivityLog] = field(default_factory=dict)
     """Activity records by (pairing id, cycle-year key)."""
     programme_broken: bool = False
-    """``programme.yaml`` read, but with problems (a seal outside the folder, a bad doc_no): the
-    model is kept to check the pairings against, and nothing of the programme is built."""
+    """``programme.yaml`` read, but with problems (a bad doc_no, a date out of order): the model
+    is kept to check the pairings against, and nothing of the programme is built."""
+    bad_seals: set[Path] = field(default_factory=set)
+    """Seal images with problems (resolved paths): no bundle that would carry one is made; the
+    Word files, which carry no seal, are."""
     rejected: list[str] = field(default_factory=list)
     """Identifiers of pairing files with problems (the ``id`` they claim and their file name):
     none of their documents are made, and those of an earlier run are out of date."""
@@ -194,7 +197,8 @@ def load_programme(root: Path) -> Loaded:
         programme = validate_source(src, Programme)
         loaded.warnings += rare_characters(src)
         problems = checks.programme(programme, src, root)
-        loaded.problems += problems
+        seal_problems, loaded.bad_seals = checks.seals(checks.programme_seals(programme), src, root)
+        loaded.problems += problems + seal_problems
         loaded.programme, loaded.programme_broken = programme, bool(problems)
     except SourceError as exc:
         loaded.problems += exc.problems
@@ -219,6 +223,9 @@ def load_programme(root: Path) -> Loaded:
         problems = _id_clash(pairing, src, id_loc, seen, loaded)
         if loaded.programme is not None:
             problems += checks.pairing(pairing, src, loaded.programme, root)
+        seal_problems, bad = checks.seals(checks.pairing_seals(pairing), src, root)
+        loaded.problems += seal_problems  # only the bundles that would carry the seal are not made
+        loaded.bad_seals |= bad
         if problems:
             loaded.problems += problems
             loaded.rejected += dict.fromkeys([pairing.id, path.stem])

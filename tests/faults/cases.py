@@ -7,7 +7,8 @@ nothing read outside the programme folder.
 
 A case names the ``victim``: the pairing the mutation touches ("*" for the whole programme,
 "" for none). With ``rejected`` its documents must be gone from out/ afterwards (an earlier
-run's included); otherwise they must be there.
+run's included); otherwise they must be there. (A bad seal costs no Word file: only the
+bundles that would carry it, which tests/test_faults.py checks.)
 """
 from __future__ import annotations
 
@@ -248,23 +249,23 @@ CASES = [
     Case("broken-link", link(G, lambda ctx: ctx.root / "nowhere.yaml"), 2, "无法读取文件", G),
     Case("seal-links-outside", both(link("seals/guoqing.png", lambda ctx: ctx.outside / "seal.png"),
                                     sub(G, "  name: 国庆小学\n", "  name: 国庆小学\n  seal: seals/guoqing.png\n")),
-         2, "不在方案目录内", G, "supporter.seal"),
+         2, "不在方案目录内", G, "supporter.seal", rejected=False),
     Case("seal-absolute-path", sub(G, "  name: 国庆小学\n", "  name: 国庆小学\n  seal: /etc/passwd\n"),
-         2, "不在方案目录内", G, "supporter.seal"),
+         2, "不在方案目录内", G, "supporter.seal", rejected=False),
     Case("seal-windows-backslashes", sub(G, "  name: 国庆小学\n", "  name: 国庆小学\n  seal: seals\\sample-school.png\n"),
-         2, "用“/”分隔", G, "supporter.seal"),
+         2, "用“/”分隔", G, "supporter.seal", rejected=False),
     Case("bureau-seal-outside", sub(P, "seals/sample-bureau.png", "../outside/seal.png"), 2, "不在方案目录内", P,
-         "bureau.seal", victim="*"),
+         "bureau.seal", victim="", rejected=False),
     Case("evidence-outside", sub(A, "evidence/sanzhong/2020-03-18_师徒交流_姜某某.txt", "../outside/evidence.txt"),
          2, "不在方案目录内", A, "records[0].evidence[0]", victim="sanzhong"),
     # --- seal images as they come from a phone, a scanner or WeChat
-    Case("seal-not-an-image", seal(lambda p: p.write_text("印章")), 2, "不是图片文件", G, "supporter.seal"),
+    Case("seal-not-an-image", seal(lambda p: p.write_text("印章")), 2, "不是图片文件", G, "supporter.seal", rejected=False),
     Case("seal-truncated", seal(lambda p: p.write_bytes((p.parent / "sample-school.png").read_bytes()[:2000])),
-         2, "文件不完整", G, "supporter.seal"),
+         2, "文件不完整", G, "supporter.seal", rejected=False),
     Case("seal-jpeg-renamed", seal(lambda p: Image.new("RGB", (300, 300)).save(p, "JPEG")), 2, "实际是 JPEG", G,
-         "supporter.seal"),
-    Case("seal-without-transparency", seal(_rgba(300, "RGB")), 2, "没有透明背景", G, "supporter.seal"),
-    Case("seal-too-small", seal(_rgba(40)), 2, "像素", G, "supporter.seal"),
+         "supporter.seal", rejected=False),
+    Case("seal-without-transparency", seal(_rgba(300, "RGB")), 2, "没有透明背景", G, "supporter.seal", rejected=False),
+    Case("seal-too-small", seal(_rgba(40)), 2, "像素", G, "supporter.seal", rejected=False),
     # --- the activity records of a pairing
     Case("activity-unknown-pairing", rename(A, "activities/2020/sanzhog.yaml"), 2, "没有标识为“sanzhog”的结对",
          "activities/2020/sanzhog.yaml", victim="sanzhong", rejected=False),
