@@ -8,6 +8,7 @@ point at the exact place of a problem.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,8 +201,19 @@ def read(path: Path) -> Source:
                                                        f"{MAX_FILE_BYTES / 1e6:g} MB）：是不是选错了文件，或粘贴了大量内容？")])
         raw = path.read_bytes()
     except OSError as exc:
-        raise SourceError([Problem(name, 0, 0, "", f"无法读取文件：{exc.strerror or exc}")]) from None
+        why = _READ_REASONS.get(exc.errno, f"{exc.strerror or exc}，请检查文件和磁盘")
+        raise SourceError([Problem(name, 0, 0, "", f"无法读取文件：{why}")]) from None
     return parse(path, decode(path, raw))
+
+
+_READ_REASONS = {
+    errno.EACCES: "没有读取权限，请检查文件的权限，或关闭正在独占它的程序",
+    errno.EPERM: "没有读取权限，请检查文件的权限，或关闭正在独占它的程序",
+    errno.EISDIR: "这是一个文件夹，不是文件，请改名或移走",
+    errno.ENOENT: "文件不存在（可能是失效的链接或快捷方式）",
+    errno.ELOOP: "链接指向自己，形成了循环",
+    errno.EIO: "读磁盘出错（U 盘或网络盘断开？），请检查后重试",
+}
 
 
 def parse(path: Path, text: str) -> Source:

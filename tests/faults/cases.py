@@ -123,6 +123,21 @@ def failing_write(error: int) -> Callable[[Ctx], None]:
     return mutate
 
 
+def unreadable(file: str) -> Callable[[Ctx], None]:
+    """Reading ``file`` is refused (as for a file another user owns; the tests may run as root,
+    for whom permissions do not stop a read)."""
+    def mutate(ctx: Ctx) -> None:
+        real = Path.read_bytes
+
+        def read_bytes(path: Path) -> bytes:
+            if Path(path).name == Path(file).name:
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real(path)
+
+        ctx.monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    return mutate
+
+
 def changed_after_loading(ctx: Ctx) -> None:
     """Someone saves guoqing.yaml, half written, while docgen renders: docgen works on what it loaded."""
     from docgen import pipeline
@@ -247,6 +262,7 @@ CASES = [
                                                link("pairings", lambda ctx: ctx.outside / "pairings")),
          2, "方案目录之外", "gaotai/pairings", victim="", rejected=False),
     Case("broken-link", link(G, lambda ctx: ctx.root / "nowhere.yaml"), 2, "无法读取文件", G),
+    Case("unreadable-file", unreadable(G), 2, "无法读取文件", G),
     Case("seal-links-outside", both(link("seals/guoqing.png", lambda ctx: ctx.outside / "seal.png"),
                                     sub(G, "  name: 国庆小学\n", "  name: 国庆小学\n  seal: seals/guoqing.png\n")),
          2, "不在方案目录内", G, "supporter.seal", rejected=False),
