@@ -13,6 +13,7 @@ from docx import Document
 from PIL import Image
 
 from docgen import pipeline
+from docgen.bundle import plan
 from docgen.convert import pool as pool_module
 from docgen.errors import SourceError
 from docgen.load import load_programme
@@ -106,17 +107,25 @@ LONG_B = "甘肃省张掖市高台县南华镇中心小学教育集团明德校�
 
 
 def test_long_school_names_fit_every_file_system(small_copy, tmp_path):
+    """Every name docgen writes (Word files, pairing folders, bundle folders, PDFs, zips) stays
+    within 255 bytes, with room for the temporary name, and distinct."""
     assert len(f"协议书_{LONG_A}—{LONG_B}.docx".encode()) > 255
     edit(small_copy / "pairings/sanzhong.yaml", "  name: 高台三中\n", f"  name: {LONG_A}\n")
     edit(small_copy / "pairings/sanzhong.yaml", "黑泉镇中心小学", LONG_B)
     edit(small_copy / "pairings/guoqing.yaml", "  name: 国庆小学\n", f"  name: {LONG_A}二\n")
     edit(small_copy / "pairings/guoqing.yaml", "宣化镇中心小学", LONG_B)
+    long_id = "甘肃省张掖市高台县" * 8 + "国庆"  # a 222-byte file name: as long as a pairing id gets
+    (small_copy / "pairings/guoqing.yaml").rename(small_copy / f"pairings/{long_id}.yaml")
     out = tmp_path / "out"
-    result = run("build", small_copy, "-o", out, "-k", "agreement")
-    assert result.returncode == 0, result.stderr
-    names = sorted(p.name for p in out.rglob("*.docx"))
-    assert len(names) == 3 and len(set(names)) == 3
-    assert all(len(n.encode()) <= 200 for n in names)
+    outcome = pipeline.render_documents(small_copy, out, kinds=("agreement",))
+    assert not outcome.failures and not outcome.problems
+    [loaded] = outcome.loaded
+    specs = plan(loaded, outcome.documents, out)
+    names = [job.path.name for job, _ in outcome.documents] + [job.path.parent.name for job, _ in outcome.documents]
+    names += [n for spec in specs for n in (spec.folder.name, spec.pdf_name, spec.zip_path.name)]
+    assert len(outcome.documents) == 3 and len({job.path for job, _ in outcome.documents}) == 3
+    assert len({spec.zip_path for spec in specs}) == len(specs) == 2
+    assert max(len(n.encode()) for n in names) <= 200
 
 
 def test_a_disk_error_fails_one_document_and_spares_the_others(small_copy, tmp_path, monkeypatch):
@@ -290,9 +299,8 @@ def test_converters_write_outside_out(converters, tmp_path, monkeypatch):
     assert sorted(p.name for p in out.iterdir()) == ["a.docx", "a.pdf"]
 
 
+@needs_libreoffice
 def test_timeout_covers_converter_start_up(tmp_path):
-    if not shutil_which_soffice():
-        pytest.skip("LibreOffice is installed by scripts/setup.sh")
     stuck = tmp_path / "stuck-python"
     stuck.write_text("#!/bin/sh\nexec sleep 60\n")
     stuck.chmod(stuck.stat().st_mode | stat.S_IEXEC)
@@ -305,15 +313,6 @@ def test_timeout_covers_converter_start_up(tmp_path):
         [result] = pool.convert_all([(src, tmp_path / "a.pdf")])
         assert pool_module.time.monotonic() - started < 10
     assert not result.ok and "启动超过 1.5 秒" in result.error
-
-
-def shutil_which_soffice() -> bool:
-    try:
-        pool_module.find_soffice()
-        pool_module.find_uno_python()
-        return True
-    except Exception:
-        return False
 
 
 # ------------------------------------------------------------ 10-15. input
