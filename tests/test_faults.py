@@ -352,6 +352,15 @@ def test_a_name_must_be_text_with_a_letter(small_copy, value):
     assert "名称" in message and ("汉字或字母" in message)
 
 
+def test_numbers_yaml_1_1_would_change_stay_as_typed(small_copy):
+    edit(small_copy / "pairings/guoqing.yaml", "  lead:\n    name: 王永奇\n    position: 校长\n",
+         "  lead:\n    name: 王永奇\n    phone: 0536123\n    position: 8:30\n")
+    loaded = load_programme(small_copy)
+    assert loaded.problems == []
+    lead = loaded.pairing("guoqing").supporter.lead
+    assert (lead.phone, lead.position) == ("0536123", "8:30")  # not octal 179283, not base-60 510
+
+
 def test_broken_pairing_is_reported_once(small_copy):
     edit(small_copy / "pairings/sanzhong.yaml", "county: 高台县\n", "")
     lines = problems(small_copy)
