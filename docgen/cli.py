@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from .errors import (
     Unfinished,
     UsageError,
     display_path,
+    os_reason,
 )
 from .load import PAIRINGS_DIR, Loaded, find_programmes
 
@@ -73,6 +75,16 @@ class _Printer(pipeline.Listener):
 
     def converted(self, count: int) -> None:
         click.echo(f"已转换 PDF {count} 个。")
+
+    def removed(self, loaded: Loaded, paths: list[Path]) -> None:
+        shown = [display_path(p) for p in paths[:SHOWN_REMOVED]]
+        more = f"等 {len(paths)} 个" if len(paths) > SHOWN_REMOVED else ""
+        click.echo(f"已删除上次生成的 {len(paths)} 个文件（对应的数据现在有错误，旧文件已过期；改正数据后重新生成）："
+                   f"{'、'.join(shown)}{more}", err=True)
+
+
+SHOWN_REMOVED = 10
+"""Removed files listed by name; the rest are counted."""
 
 
 def _fail(error: DocgenError) -> None:
@@ -269,6 +281,8 @@ def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: 
             click.echo(f"已写入 {display_path(path)}")
         behind = sum(1 for r in data.rows if r.behind)
         click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
+    if outcome.failures:
+        _fail(RenderError(outcome.failures))
     if not outcome.reports:
         click.echo("没有活动记录，未生成汇总（活动记录放在 activities/<年度>/<结对标识>.yaml）。")
 
@@ -448,8 +462,8 @@ def main(argv: list[str] | None = None) -> None:
         cli.main(args=argv, prog_name="docgen", standalone_mode=False)
     except DocgenError as error:
         _fail(error)
-    except click.exceptions.Abort:
-        click.echo("已取消。", err=True)
+    except click.exceptions.Abort as abort:
+        click.echo("已中断。" if isinstance(abort.__cause__, KeyboardInterrupt) else "已取消。", err=True)
         sys.exit(130)
     except click.exceptions.UsageError as error:
         if error.ctx is not None:
@@ -462,6 +476,16 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         click.echo("已中断。", err=True)
         sys.exit(130)
+    except OSError as error:  # a disk error outside any one document (each document's own is its failure)
+        where = f"{display_path(error.filename)}：" if error.filename else ""
+        click.echo(f"错误：{where}{os_reason(error)}", err=True)
+        sys.exit(1)
+    except Exception as error:  # noqa: BLE001 - the last resort: a fault of docgen, said without a traceback
+        if os.environ.get("DOCGEN_DEBUG"):
+            raise
+        click.echo(f"docgen 内部错误（{type(error).__name__}: {error}）。已写出的文件都是完整的；请设置环境变量 "
+                   "DOCGEN_DEBUG=1 后重新运行，把显示的信息报告给维护者。", err=True)
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -5,13 +5,15 @@ Every message a user reads is Chinese, and every exception carries enough to pri
 without a traceback (``cli.main`` does). The exit code tells scripts what went wrong:
 
 ====  ==========================================================
- 2    bad input data or a bad command line
+ 1    a disk error outside any one document, or a fault of docgen itself (said, without a traceback)
+ 2    bad input data, a bad command line or an output folder that cannot be written
  3    a template is broken
  4    some documents or bundles could not be produced (the rest were)
  5    LibreOffice is missing
  6    the signing certificate cannot be used
  7    bundles were written, but some documents still hold drafts or blanks and are unsealed
  8    a PDF fails a GB/T 9704 rule of the preflight
+130   interrupted (Ctrl-C): temporary files removed, finished files kept
 ====  ==========================================================
 """
 from __future__ import annotations
@@ -88,6 +90,11 @@ class UsageError(DocgenError):
     """The command line names something that does not exist."""
 
     exit_code = 2
+
+
+class OutputError(UsageError):
+    """The output folder cannot be written: a file is in its place, or it is read-only.
+    Found before any work starts."""
 
 
 class TemplateError(DocgenError):
@@ -171,6 +178,25 @@ def finding_lines(findings: list[tuple[str, str, int, str, str]]) -> list[str]:
         where = "全文" if on == [0] else "第" + "、".join(str(p) for p in sorted(set(on))) + "页"
         out.append(f"    {document} {where}【{rule}】{what}")
     return out
+
+
+def os_reason(exc: OSError) -> str:
+    """Why writing or reading a file failed, in a clerk's words, with what to do."""
+    import errno
+
+    reasons = {
+        errno.ENOSPC: "磁盘空间已满，请清理磁盘后重试",
+        errno.EDQUOT: "磁盘配额已用完，请清理后重试",
+        errno.ENAMETOOLONG: "文件名太长，请在数据中填写较短的简称（short_name）",
+        errno.EACCES: "没有写入权限，请检查文件夹权限或换一个输出目录（-o）",
+        errno.EPERM: "没有写入权限，请检查文件夹权限或换一个输出目录（-o）",
+        errno.EROFS: "磁盘是只读的，请换一个输出目录（-o）",
+        errno.ENOTDIR: "路径中有同名的文件挡住了文件夹，请删除或改名该文件",
+        errno.EEXIST: "路径中有同名的文件挡住了文件夹，请删除或改名该文件",
+        errno.EISDIR: "同名的文件夹挡住了文件，请删除或改名该文件夹",
+        errno.EIO: "读写磁盘出错（U 盘或网络盘断开？），请检查后重试",
+    }
+    return reasons.get(exc.errno, f"无法写入文件（{exc.strerror or exc}），请检查磁盘和文件夹后重试")
 
 
 class ConverterMissing(DocgenError):

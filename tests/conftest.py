@@ -82,6 +82,31 @@ def example_copy(tmp_path):
     return copy
 
 
+SMALL_PAIRINGS = ("sanzhong", "guoqing")
+"""The pairings of the small programme: one recipient with activity records, and two recipients."""
+
+
+@pytest.fixture(scope="session")
+def small_source(tmp_path_factory):
+    """data/gaotai-2020 cut down to two pairings (see ``SMALL_PAIRINGS``), made once."""
+    root = tmp_path_factory.mktemp("small") / "gaotai"
+
+    def ignore(folder: str, names: list[str]) -> list[str]:
+        kept = {f"{p}.yaml" for p in SMALL_PAIRINGS} | set(SMALL_PAIRINGS)
+        if Path(folder).name in ("pairings", "2020", "evidence"):
+            return [n for n in names if n not in kept]
+        return []
+
+    shutil.copytree(DATA / "gaotai-2020", root, ignore=ignore)
+    return root
+
+
+@pytest.fixture
+def small_copy(small_source, tmp_path):
+    """A writable copy of the small two-pairing programme, in ``tmp_path/gaotai``."""
+    return Path(shutil.copytree(small_source, tmp_path / "gaotai"))
+
+
 @pytest.fixture(scope="session")
 def built(request, tmp_path_factory, converters):
     """Every Word file of data/, made once: those ``docgen bundle data`` wrote on its way when

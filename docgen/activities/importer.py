@@ -20,6 +20,7 @@ from ..load.activity_files import ACTIVITIES_DIR, check_log
 from ..load.messages import suggest, translate
 from ..load.model.activity import ActivityLog
 from ..load.model.common import ACTIVITY_NAMES, Activity, Party
+from ..load.pairlist.sheet import decode_csv
 from ..load.yaml_source import Source
 from ..outputs import write_atomic
 
@@ -55,15 +56,7 @@ def read_rows(path: Path) -> list[list[object]]:
             raise UsageError(f"无法打开 Excel 文件 {display_path(path)}：{exc}") from None
         return [list(row) for row in sheet.iter_rows(values_only=True)]
     if path.suffix.lower() == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise UsageError(f"{display_path(path)} 不是 UTF-8 或 GBK 编码的 CSV 文件")
+        text = decode_csv(path, path.read_bytes())
         return [list(row) for row in csv.reader(io.StringIO(text))]
     raise UsageError(f"只能导入 .xlsx 或 .csv 文件，而不是 {path.suffix or '无扩展名的文件'}")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import multiprocessing
+import signal
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from pypdf import PdfReader
 from ..convert import Pool
 from ..documents.kinds import kind
 from ..documents.scope import Scope
-from ..errors import display_path
+from ..errors import display_path, os_reason
 from ..render import Renderer
 from .assemble import Options, assemble, locate_parts
 from .compose import compose
@@ -108,6 +109,7 @@ _WORK: list = []
 def _start_worker(tasks: list) -> None:
     global _WORK
     _WORK = tasks
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
 
 
 def _assemble_one(task) -> tuple[BundleReport | None, float, str]:
@@ -117,6 +119,9 @@ def _assemble_one(task) -> tuple[BundleReport | None, float, str]:
         result = assemble(spec, cover, body, options)
         checked, seconds = write_bundle(spec, result, signed=bool(options.sign_cert))
         return BundleReport(spec, result.pages, result.seals, result.missing, result.drafts, checked), seconds, ""
+    except OSError as exc:  # the disk is full, or a seal image changed since it was checked
+        why = os_reason(exc) if exc.errno else f"读取文件失败（{exc}），可能在生成期间被改动，请重新运行"
+        return None, 0.0, f"写出报送包失败：{why}"
     except Exception as exc:  # a damaged PDF from the converter
         return None, 0.0, f"合并 PDF 失败：{exc}"
 
@@ -131,12 +136,19 @@ def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: i
     Workers inherit the tasks and send back only what the report needs."""
     work = [(spec, cover, body, options) for spec, cover, body in tasks]
     for seal in {s.seal for spec, _, _ in tasks for part in spec.parts for s in part.signers if s.seal}:
-        _decoded(seal, seal.stat().st_mtime_ns)  # decoded once, inherited by the workers
+        try:
+            _decoded(seal, seal.stat().st_mtime_ns)  # decoded once, inherited by the workers
+        except Exception:  # noqa: BLE001 - changed since it was checked: only its bundles fail, each saying why
+            pass
     if jobs > 1 and len(work) > 1:
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
                                                     initializer=_start_worker, initargs=(work,)) as workers:
-            results = list(workers.map(_assemble_index, range(len(work))))
+            try:
+                results = list(workers.map(_assemble_index, range(len(work))))
+            except BaseException:  # Ctrl-C: the running bundles finish, the others are not started
+                workers.shutdown(wait=True, cancel_futures=True)
+                raise
     else:
         results = [_assemble_one(task) for task in work]
     reports, failures = [], []
@@ -159,9 +171,13 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options
     bodies: dict[str, Path] = {}
     for spec in specs:
         folder = workdir / spec.loaded.id / spec.key
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / "正文.docx").write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in spec.parts]))
-        bodies[spec.uid] = folder / "正文.docx"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "正文.docx").write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in spec.parts]))
+            bodies[spec.uid] = folder / "正文.docx"
+        except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
+            failures.append((display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
+    specs = [spec for spec in specs if spec.uid in bodies]
     timings.compose = time.perf_counter() - started
     started = time.perf_counter()
     ready: list[Spec] = []

@@ -61,6 +61,10 @@ class _Hung(Exception):
     pass
 
 
+class _NotStarted(_Hung):
+    """The converter did not say it was ready within the timeout."""
+
+
 class Converter:
     """One worker process with its soffice; started lazily, replaced when it fails."""
 
@@ -71,15 +75,28 @@ class Converter:
         self.proc: subprocess.Popen | None = None
         self.soffice_pid: int | None = None
         self.generation = 0
+        self._killing = threading.Lock()
+
+    @property
+    def outbox(self) -> Path:
+        """This converter's private folder for the PDF it is writing: LibreOffice's lock and
+        temporary files (``.~lock.*#``, ``lu*.tmp``) stay there, even when it is killed."""
+        folder = self.workdir / f"out-{self.index}"
+        folder.mkdir(exist_ok=True)
+        return folder
 
     def start(self, timeout: float = 120) -> None:
+        """Start the worker and its soffice; ``_NotStarted`` if it is not ready in ``timeout`` seconds."""
         self.generation += 1
         profile = self.workdir / f"profile-{self.index}-{self.generation}"
         pipe = f"docgen_{os.getpid()}_{self.index}_{self.generation}_{id(self)}"
-        self.proc = subprocess.Popen([self.python, str(WORKER), self.soffice, str(profile), pipe],
+        self.proc = subprocess.Popen([self.python, str(WORKER), self.soffice, str(profile), pipe, f"{timeout:g}"],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      env=self.env, start_new_session=True, text=True, bufsize=1)
-        hello = self._read(timeout)
+        try:
+            hello = self._read(timeout)
+        except _Hung:
+            raise _NotStarted() from None
         if not hello.get("ready"):
             self.kill()
             raise RuntimeError(hello.get("error", "converter did not start"))
@@ -98,18 +115,21 @@ class Converter:
 
     def convert(self, src: Path, dst: Path, timeout: float) -> dict:
         if self.proc is None or self.proc.poll() is not None:
-            self.start()
+            self.start(timeout)
         assert self.proc and self.proc.stdin
         self.proc.stdin.write(json.dumps({"src": str(src), "dst": str(dst)}) + "\n")
         self.proc.stdin.flush()
         return self._read(timeout)
 
     def kill(self) -> None:
-        """End the worker and every LibreOffice process it started (SIGTERM, then SIGKILL)."""
-        if self.proc is None:
+        """End the worker and every LibreOffice process it started (SIGTERM, then SIGKILL).
+        Safe to call from two threads at once (an interrupt while a conversion fails)."""
+        with self._killing:
+            proc, self.proc, self.soffice_pid = self.proc, None, None
+        if proc is None:
             return
         try:
-            pgid = os.getpgid(self.proc.pid)
+            pgid = os.getpgid(proc.pid)
         except ProcessLookupError:
             pgid = None
         for sig in (signal.SIGTERM, signal.SIGKILL):
@@ -121,23 +141,22 @@ class Converter:
             if sig == signal.SIGTERM:
                 time.sleep(0.3)
         try:
-            self.proc.wait(timeout=10)
+            proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
-        for stream in (self.proc.stdin, self.proc.stdout):
+        for stream in (proc.stdin, proc.stdout):
             try:
                 stream.close()
             except Exception:
                 pass
-        self.proc = None
-        self.soffice_pid = None
 
     def close(self) -> None:
-        if self.proc is None:
+        proc = self.proc
+        if proc is None:
             return
         try:
-            self.proc.stdin.close()
-            self.proc.wait(timeout=15)
+            proc.stdin.close()
+            proc.wait(timeout=15)
         except Exception:
             pass
         self.kill()
@@ -156,9 +175,10 @@ class Pool:
         self.retries = retries
         self.soffice = find_soffice()
         self.python = find_uno_python()
-        self.env = converter_env()
         self._tmp = tempfile.TemporaryDirectory(prefix="docgen-lo-")
         self.workdir = Path(self._tmp.name)
+        # LibreOffice's own temporary files (lu*.tmp) go into the pool's folder, removed with it
+        self.env = {**converter_env(), "TMPDIR": str(self.workdir)}
         self.converters = [Converter(i, self.workdir, self.soffice, self.python, self.env) for i in range(self.jobs)]
 
     def __enter__(self) -> "Pool":
@@ -179,9 +199,8 @@ class Pool:
         result = Result(src, dst, ok=False)
         for attempt in range(1 + self.retries):
             result.attempts = attempt + 1
-            fd, tmp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".pdf", dir=dst.parent)
-            os.close(fd)
-            tmp = Path(tmp_name)
+            tmp = converter.outbox / "converting.pdf"  # never in out/: only a finished PDF goes there
+            tmp.unlink(missing_ok=True)
             try:
                 answer = converter.convert(src.resolve(), tmp.resolve(), self.timeout)
                 if answer.get("ok") and _is_pdf(tmp):
@@ -191,6 +210,9 @@ class Pool:
                 result.error = answer.get("error") or "LibreOffice 没有写出 PDF"
                 if answer.get("fatal") or converter.proc is None or converter.proc.poll() is not None:
                     converter.kill()  # the next attempt starts a fresh converter
+            except _NotStarted:
+                result.error = f"LibreOffice 启动超过 {self.timeout:g} 秒未完成，已终止"
+                converter.kill()
             except _Hung:
                 result.error = f"转换超过 {self.timeout:g} 秒未完成，已终止"
                 converter.kill()
@@ -219,21 +241,35 @@ class Pool:
         result)`` runs in the converter's thread after each conversion, while LibreOffice is
         busy with the others (the preflight of ``build --pdf``)."""
         results: list[Result | None] = [None] * len(pairs)
+        stop = threading.Event()
 
         def work(converter: Converter, mine: list[int]) -> None:
             for i in mine:
+                if stop.is_set():
+                    return
                 src, dst = pairs[i]
-                Path(dst).parent.mkdir(parents=True, exist_ok=True)
-                results[i] = self._one(converter, Path(src), Path(dst))
-                if then is not None:
-                    then(i, results[i])
+                try:
+                    Path(dst).parent.mkdir(parents=True, exist_ok=True)
+                    results[i] = self._one(converter, Path(src), Path(dst))
+                    if then is not None:
+                        then(i, results[i])
+                except Exception as exc:  # noqa: BLE001 - e.g. the disk full, or an interrupt tearing down
+                    results[i] = Result(Path(src), Path(dst), False, f"转换失败（{exc}）")
 
         threads = [threading.Thread(target=work, args=(c, mine), daemon=True)
                    for c, mine in zip(self.converters, self.schedule(pairs)) if mine]
         for t in threads:
             t.start()
-        for t in threads:
-            t.join()
+        try:
+            for t in threads:
+                t.join()
+        except BaseException:  # Ctrl-C: stop the converters, let the threads finish quietly
+            stop.set()
+            for converter in self.converters:
+                converter.kill()
+            for t in threads:
+                t.join(timeout=30)
+            raise
         return [r if r is not None else Result(Path(s), Path(d), False, "未处理") for r, (s, d) in zip(results, pairs)]
 
 

@@ -59,6 +59,7 @@ def convert(desktop, src, dst):
 
 def main():
     soffice, profile, pipe = sys.argv[1], sys.argv[2], sys.argv[3]
+    start_timeout = float(sys.argv[4]) if len(sys.argv) > 4 else 90.0  # the pool's --timeout
     proc = subprocess.Popen(
         [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
          "--nofirststartwizard", "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
@@ -66,7 +67,7 @@ def main():
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = sys.stdout
     try:
-        desktop = connect(pipe, proc, time.monotonic() + 90)
+        desktop = connect(pipe, proc, time.monotonic() + start_timeout)
     except Exception as exc:
         out.write(json.dumps({"ready": False, "error": str(exc)}) + "\n")
         out.flush()

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from .checks import programme_file
+from .inside import inside
 from .messages import suggest
 from .model.activity import ActivityLog
 from .model.common import Activity
@@ -16,8 +17,12 @@ ACTIVITIES_DIR = "activities"
 
 
 def activity_files(root: Path) -> list[Path]:
+    """activities/<year>/<pairing>.yaml, from folders inside the programme folder only."""
     folder = root / ACTIVITIES_DIR
-    return sorted([*folder.glob("*/*.yaml"), *folder.glob("*/*.yml")]) if folder.is_dir() else []
+    if not folder.is_dir() or not inside(root, folder):
+        return []
+    years = [y for y in sorted(folder.iterdir()) if y.is_dir() and inside(root, y)]
+    return sorted(p for y in years for p in [*y.glob("*.yaml"), *y.glob("*.yml")])
 
 
 def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, year_key: str,

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
+from .images import seal_problem
 from .messages import suggest
 from .model.common import ID_RE
 from .model.pairing import Pairing
@@ -28,7 +29,10 @@ def programme_file(root: Path, value: str, what: str, *, png: bool = False) -> s
     if png and path.suffix.lower() != ".png":
         return f"{what}“{value}”应为 PNG 文件（透明背景）"
     if not path.is_file():
-        return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）"
+        slash = "；路径中的文件夹请用“/”分隔，不用“\\”" if "\\" in value else ""
+        return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）{slash}"
+    if png:
+        return seal_problem(path, what, value)
     return ""
 
 
@@ -88,21 +92,53 @@ def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
                 if ref not in ids:
                     out.append(src.problem(("rubric", "items", i, "commitments", j),
                                            f"没有标识为“{ref}”的承诺事项（commitments 中定义）"))
-    if prog.bureau.seal:
-        why = programme_file(root, prog.bureau.seal, "公章图片", png=True)
-        if why:
-            out.append(src.problem(("bureau", "seal"), why))
-    for name, value in prog.seals.items():
+    return out
+
+
+def seals(named: list[tuple[tuple, str]], src: Source, root: Path) -> tuple[list[Problem], set[Path]]:
+    """The problems of the seal images named at these places of ``src``, and those images
+    (resolved, never opened when outside the folder): no bundle that would carry one is made."""
+    problems, bad = [], set()
+    for loc, value in named:
         why = programme_file(root, value, "公章图片", png=True)
         if why:
-            out.append(src.problem(("seals", name), why))
-    return out
+            problems.append(src.problem(loc, why))
+            bad.add((root / value).resolve())
+    return problems, bad
+
+
+def programme_seals(prog: Programme) -> list[tuple[tuple, str]]:
+    named = [(("bureau", "seal"), prog.bureau.seal)] if prog.bureau.seal else []
+    return named + [(("seals", name), value) for name, value in prog.seals.items()]
+
+
+def pairing_seals(pair: Pairing) -> list[tuple[tuple, str]]:
+    schools = [(("supporter",), pair.supporter)] + [(("recipients", i), r) for i, r in enumerate(pair.recipients)]
+    return [(loc + ("seal",), school.seal) for loc, school in schools if school.seal]
+
+
+OUTPUT_FOLDERS = {"bundles", "report"}
+"""Folders docgen writes beside the pairings' folders in out/<programme>/."""
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def reserved_id(pairing_id: str) -> str:
+    """Why a pairing cannot have this identifier as its folder name in out/, or ""."""
+    if pairing_id.casefold() in OUTPUT_FOLDERS:
+        return f"结对标识不能是“{pairing_id}”：out/ 中同名的文件夹存放报送材料或汇总，请换一个标识"
+    if pairing_id.split(".")[0].casefold() in WINDOWS_RESERVED:
+        return f"结对标识不能是“{pairing_id}”：这是 Windows 的保留名称，不能用作文件夹名，请换一个标识"
+    if pairing_id.endswith("."):
+        return f"结对标识“{pairing_id}”不能以“.”结尾：Windows 会去掉末尾的点，请换一个标识"
+    return ""
 
 
 def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Problem]:
     out: list[Problem] = []
     if not ID_RE.match(pair.id or ""):
         out.append(src.problem((), f"结对标识（文件名）“{pair.id}”中不能有空格和 / \\ : * ? \" < > | 等字符"))
+    elif reserved_id(pair.id):
+        out.append(src.problem(("id",) if "id" in src.data else (), reserved_id(pair.id)))
     names = [r.name for r in pair.recipients]
     out += _dup(names, src, lambda i: ("recipients", i, "name"), "受援学校")
     for i, name in enumerate(names):
@@ -137,11 +173,4 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
         if str(summ.year) not in keys:
             labels = "、".join(f"{k}（{y.label}）" for k, y in keys.items())
             out.append(src.problem(("summaries", i, "year"), f"{summ.year} 不是帮扶周期中的年度，可选：{labels}"))
-    schools = [("supporter", pair.supporter)] + [(("recipients", i), r) for i, r in enumerate(pair.recipients)]
-    for loc, school in schools:
-        loc = loc if isinstance(loc, tuple) else (loc,)
-        if school.seal:
-            why = programme_file(root, school.seal, "公章图片", png=True)
-            if why:
-                out.append(src.problem(loc + ("seal",), why))
     return out

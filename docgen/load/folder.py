@@ -16,10 +16,12 @@ from ..errors import InputError, Problem, SourceError, UsageError, display_path
 from ..text import outside_gb2312
 from . import checks
 from .activity_files import activity_files, check_log, pairing_and_year, unknown_pairing
+from .inside import inside, link_problem, linked_out
 from .messages import translate
 from .model.activity import ActivityLog
 from .model.pairing import Pairing
 from .model.programme import Programme
+from .stray import unread_files, unread_pairing_ids
 from .yaml_source import Source, format_loc, read
 
 PROGRAMME_FILE = "programme.yaml"
@@ -40,6 +42,20 @@ class Loaded:
     """Things that do not stop a build but a user should know (rare characters)."""
     activities: dict[tuple[str, str], ActivityLog] = field(default_factory=dict)
     """Activity records by (pairing id, cycle-year key)."""
+    programme_broken: bool = False
+    """``programme.yaml`` read, but with problems (a bad doc_no, a date out of order): the model
+    is kept to check the pairings against, and nothing of the programme is built."""
+    bad_seals: set[Path] = field(default_factory=set)
+    """Seal images with problems (resolved paths): no bundle that would carry one is made; the
+    Word files, which carry no seal, are."""
+    rejected: list[str] = field(default_factory=list)
+    """Identifiers of pairing files with problems (the ``id`` they claim and their file name):
+    none of their documents are made, and those of an earlier run are out of date."""
+
+    @property
+    def buildable(self) -> bool:
+        """Whether documents can be made: the programme file is read and has no problem."""
+        return self.programme is not None and not self.programme_broken
 
     def activity_log(self, pairing_id: str, year_key: str) -> ActivityLog | None:
         return self.activities.get((pairing_id, year_key))
@@ -131,19 +147,42 @@ def rare_characters(src: Source) -> list[Problem]:
 
 
 def _read_model(path: Path, model: type[BaseModel], loaded: "Loaded") -> tuple[Source | None, BaseModel | None]:
-    """Read and validate one file; its problems go to ``loaded`` and (None, None) comes back."""
+    """Read and validate one file; its problems go to ``loaded`` and the model is None (the
+    source too, when the file could not even be parsed)."""
     loaded.inputs.append(path)
     try:
+        outside_link(loaded.root, path)
         src = read(path)
-        return src, validate_source(src, model)
     except SourceError as exc:
         loaded.problems += exc.problems
         return None, None
+    try:
+        return src, validate_source(src, model)
+    except SourceError as exc:
+        loaded.problems += exc.problems
+        return src, None
+
+
+def outside_link(root: Path, path: Path) -> None:
+    """Raise ``SourceError`` if ``path`` is a link (or in a linked folder) leading out of the
+    programme folder: nothing outside it is ever read."""
+    if not inside(root, path):
+        raise SourceError([link_problem(path)])
+
+
+def claimed_id(path: Path, src: Source | None) -> str:
+    """The identifier a pairing file means to have, even when it has problems: its ``id`` if
+    that can be read, else its file name."""
+    data = src.data if src is not None else None
+    value = data.get("id") if isinstance(data, dict) else None
+    return value if isinstance(value, str) and value.strip() else path.stem
 
 
 def pairing_files(root: Path) -> list[Path]:
     folder = root / PAIRINGS_DIR
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")]) if folder.is_dir() else []
+    if not folder.is_dir() or not inside(root, folder):
+        return []
+    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
 
 
 def load_programme(root: Path) -> Loaded:
@@ -153,18 +192,25 @@ def load_programme(root: Path) -> Loaded:
     prog_path = root / PROGRAMME_FILE
     loaded.inputs.append(prog_path)
     try:
+        outside_link(root, prog_path)
         src = read(prog_path)
         programme = validate_source(src, Programme)
         loaded.warnings += rare_characters(src)
-        loaded.problems += checks.programme(programme, src, root)
-        loaded.programme = programme
+        problems = checks.programme(programme, src, root)
+        seal_problems, loaded.bad_seals = checks.seals(checks.programme_seals(programme), src, root)
+        loaded.problems += problems + seal_problems
+        loaded.programme, loaded.programme_broken = programme, bool(problems)
     except SourceError as exc:
         loaded.problems += exc.problems
+    loaded.problems += [link_problem(folder) for folder in linked_out(root)]
+    loaded.warnings += unread_files(root)
+    loaded.rejected += unread_pairing_ids(root)  # their documents of an earlier run are out of date
 
-    seen: dict[str, Source] = {}
+    seen: dict[str, tuple[Pairing, Source]] = {}
     for path in pairing_files(root):
         src, pairing = _read_model(path, Pairing, loaded)
         if pairing is None:
+            loaded.rejected += dict.fromkeys([claimed_id(path, src), path.stem])
             continue
         loaded.warnings += rare_characters(src)
         if pairing.id is None:
@@ -174,17 +220,17 @@ def load_programme(root: Path) -> Loaded:
             id_loc = ("id",)
         if loaded.programme is not None:
             adopt(pairing, loaded.programme)
-        problems = []
-        if pairing.id in seen:
-            first = seen[pairing.id]
-            problems.append(src.problem(id_loc, f"结对标识“{pairing.id}”与 {first.name} 重复，"
-                                                 "每个结对的标识（不写 id 时为文件名）必须唯一"))
+        problems = _id_clash(pairing, src, id_loc, seen, loaded)
         if loaded.programme is not None:
             problems += checks.pairing(pairing, src, loaded.programme, root)
+        seal_problems, bad = checks.seals(checks.pairing_seals(pairing), src, root)
+        loaded.problems += seal_problems  # only the bundles that would carry the seal are not made
+        loaded.bad_seals |= bad
         if problems:
             loaded.problems += problems
+            loaded.rejected += dict.fromkeys([pairing.id, path.stem])
             continue
-        seen[pairing.id] = src
+        seen[pairing.id.casefold()] = (pairing, src)
         loaded.pairings.append(pairing)
     loaded.pairings.sort(key=lambda p: (p.no is None, p.no or 0, p.id))
     if loaded.programme is not None:
@@ -196,21 +242,55 @@ def load_programme(root: Path) -> Loaded:
     return loaded
 
 
+def _id_clash(pairing: Pairing, src: Source, id_loc: tuple, seen: dict[str, tuple[Pairing, Source]],
+              loaded: Loaded) -> list[Problem]:
+    """The problem of a pairing whose identifier another file has already taken (or takes but
+    for case). The file named after the identifier keeps it: a copy that says ``id: sanzhong``
+    never takes sanzhong's place, whichever is read first."""
+    if pairing.id.casefold() not in seen:
+        return []
+    first, first_src = seen[pairing.id.casefold()]
+    if first.id != pairing.id:
+        return [src.problem(id_loc, f"结对标识“{pairing.id}”与 {first_src.name} 的“{first.id}”只差大小写："
+                                    "Windows 和 macOS 上两者的文件夹会合在一起，请改用不同的标识")]
+    message = "结对标识“{}”与 {} 重复，每个结对的标识（不写 id 时为文件名）必须唯一"
+    if src.path.stem == pairing.id and first_src.path.stem != first.id:  # the first took this file's name
+        _reject(loaded, first.id)
+        loaded.rejected.append(first_src.path.stem)
+        loaded.problems.append(first_src.problem(("id",), message.format(first.id, src.name)))
+        del seen[pairing.id.casefold()]
+        return []
+    return [src.problem(id_loc, message.format(pairing.id, first_src.name))]
+
+
+def _reject(loaded: Loaded, pairing_id: str) -> None:
+    """A pairing whose documents cannot be made after all (its activity records are broken, or
+    another file has the better claim to its identifier)."""
+    loaded.pairings = [p for p in loaded.pairings if p.id != pairing_id]
+    loaded.rejected.append(pairing_id)
+
+
 def _load_activities(loaded: Loaded, root: Path) -> None:
-    """Activity records of every valid pairing; a bad file is reported, the others kept."""
+    """Activity records of every valid pairing; a bad file is reported and its pairing's
+    documents are not made (its summary would miss records), the others kept."""
     by_id = {p.id: p for p in loaded.pairings}
     for path in activity_files(root):
         src, log = _read_model(path, ActivityLog, loaded)
-        if log is None:
-            continue
         pairing_id, year = pairing_and_year(path)
+        if log is None:
+            if pairing_id in by_id:
+                _reject(loaded, pairing_id)
+            continue
         pairing = by_id.get(pairing_id)
+        if pairing is None and pairing_id in loaded.rejected:
+            continue  # the pairing file's own problems are reported; not this file's as well
         if pairing is None:
             loaded.problems.append(unknown_pairing(path, src.name, sorted(by_id)))
             continue
         problems = check_log(log, src, loaded.programme, pairing, year, root)
         if problems:
             loaded.problems += problems
+            _reject(loaded, pairing_id)
             continue
         loaded.activities[(pairing_id, year)] = log
 

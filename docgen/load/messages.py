@@ -66,6 +66,11 @@ def suggest(word: str, choices: list[str]) -> str:
     return f"，您是不是想写“{near[0]}”？" if near else ""
 
 
+def _excel_serial(value: Any) -> bool:
+    """Whether ``value`` looks like the number Excel shows for a date (days since 1899-12-30)."""
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 <= value <= 80000
+
+
 def translate(exc: ValidationError, src: Source, root: type[BaseModel]) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
@@ -105,7 +110,8 @@ def _one(err: dict, loc: Loc, src: Source, root: type[BaseModel]) -> Problem:
     if kind in ("bool_type", "bool_parsing"):
         return src.problem(loc, f"应为 true 或 false，而不是“{value}”")
     if kind.startswith("date") or kind.startswith("datetime"):
-        return src.problem(loc, f"应为日期，写成 2022-09-01 的形式，而不是“{value}”")
+        excel = "（这像是 Excel 的日期序号：请在 Excel 中把单元格设为日期格式后再复制）" if _excel_serial(value) else ""
+        return src.problem(loc, f"应为日期，写成 2022-09-01 的形式，而不是“{value}”{excel}")
     if kind in ("list_type", "tuple_type"):
         return src.problem(loc, "应为列表：每一项另起一行，以“- ”开头")
     if kind in ("dict_type", "model_type", "model_attributes_type"):

@@ -8,6 +8,7 @@ point at the exact place of a problem.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,6 +51,20 @@ class _AliasFound(Exception):
         self.mark = mark
 
 
+class _TooDeep(Exception):
+    def __init__(self, mark):
+        self.mark = mark
+
+
+MAX_DEPTH = 50
+"""Levels of nesting a data file may have; the deepest real file has about eight."""
+
+
+_OWN_RESOLVERS = {"tag:yaml.org,2002:" + t for t in ("bool", "int", "float")}
+"""Resolved here, more strictly than YAML 1.1: ``0536123`` (a phone number) is not octal and
+``8:30`` is not 510 (base 60); both stay text."""
+
+
 class _Loader(yaml.SafeLoader):
     """SafeLoader that refuses aliases (no expansion bombs) and follows YAML 1.2 booleans.
 
@@ -58,14 +73,22 @@ class _Loader(yaml.SafeLoader):
     """
 
     yaml_implicit_resolvers = {
-        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+        first: [(tag, regexp) for tag, regexp in resolvers if tag not in _OWN_RESOLVERS]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
+
+    depth = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML API
         if self.check_event(AliasEvent):
             raise _AliasFound(self.peek_event().start_mark)
-        return super().compose_node(parent, index)
+        if self.depth >= MAX_DEPTH:  # 100 000 "[" would exhaust Python's recursion
+            raise _TooDeep(self.peek_event().start_mark)
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
 
 @dataclass
@@ -80,6 +103,8 @@ class Source:
     """Problems that did not stop parsing (duplicate keys, impossible dates, bad characters)."""
     broken: set[Loc] = field(default_factory=set)
     """Locations whose value was dropped because of such a problem."""
+    marks: list[int] = field(default_factory=list)
+    """Offsets of characters that cannot go into a .docx, while the file is parsed."""
 
     @property
     def name(self) -> str:
@@ -118,9 +143,20 @@ def _line_col_of_offset(text: str, offset: int) -> tuple[int, int]:
     return line, col
 
 
+MAX_FILE_BYTES = 5_000_000
+"""The largest data file read; the largest real one is under 100 kB."""
+
+_OFFICE = {b"PK\x03\x04": "Word 或 Excel 文件（.docx/.xlsx）", b"\xd0\xcf\x11\xe0": "旧版 Word 或 Excel 文件（.doc/.xls）",
+           b"{\\rtf": "RTF 文件", b"%PDF": "PDF 文件"}
+
+
 def decode(path: Path, raw: bytes) -> str:
     """Bytes to text, insisting on UTF-8 and explaining how to fix the usual GBK file."""
     name = display_path(path)
+    for magic, what in _OFFICE.items():
+        if raw.startswith(magic):
+            raise SourceError([Problem(name, 1, 1, "", f"这是{what}，只是扩展名改成了 .yaml：请用记事本或 VS Code 等"
+                                                       "文本编辑器编写数据文件（可用 docgen new pairing 生成模板）")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -139,6 +175,11 @@ def decode(path: Path, raw: bytes) -> str:
         raise SourceError([Problem(name, line, col, "", hint)]) from None
 
 
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
+"""Zero-width and direction marks: allowed in a .docx, but they make two names that look the
+same differ (a school then "is not a recipient of this pairing")."""
+
+
 def bad_characters(text: str) -> list[tuple[int, str]]:
     """Offsets and characters in ``text`` that cannot appear in a .docx."""
     return [(m.start(), m.group()) for m in _BAD_CHARS.finditer(text)]
@@ -154,10 +195,25 @@ def read(path: Path) -> Source:
     path = Path(path)
     name = display_path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SourceError([Problem(name, 0, 0, "", f"文件有 {size / 1e6:.1f} MB，过大（数据文件不超过 "
+                                                       f"{MAX_FILE_BYTES / 1e6:g} MB）：是不是选错了文件，或粘贴了大量内容？")])
         raw = path.read_bytes()
     except OSError as exc:
-        raise SourceError([Problem(name, 0, 0, "", f"无法读取文件：{exc.strerror or exc}")]) from None
+        why = _READ_REASONS.get(exc.errno, f"{exc.strerror or exc}，请检查文件和磁盘")
+        raise SourceError([Problem(name, 0, 0, "", f"无法读取文件：{why}")]) from None
     return parse(path, decode(path, raw))
+
+
+_READ_REASONS = {
+    errno.EACCES: "没有读取权限，请检查文件的权限，或关闭正在独占它的程序",
+    errno.EPERM: "没有读取权限，请检查文件的权限，或关闭正在独占它的程序",
+    errno.EISDIR: "这是一个文件夹，不是文件，请改名或移走",
+    errno.ENOENT: "文件不存在（可能是失效的链接或快捷方式）",
+    errno.ELOOP: "链接指向自己，形成了循环",
+    errno.EIO: "读磁盘出错（U 盘或网络盘断开？），请检查后重试",
+}
 
 
 def parse(path: Path, text: str) -> Source:
@@ -167,19 +223,22 @@ def parse(path: Path, text: str) -> Source:
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
     bad = bad_characters(text)
-    if bad:
-        problems = []
-        for offset, ch in bad:
-            line, col = _line_col_of_offset(text, offset)
-            problems.append(Problem(name, line, col, "", bad_char_message(ch)))
-        raise SourceError(problems)
-    loader = _Loader(text)
+    if bad and _MARKED.search(text):  # cannot mark them: report them where they are
+        raise SourceError([Problem(name, *_line_col_of_offset(text, offset), "", bad_char_message(ch))
+                           for offset, ch in bad])
+    loader = _Loader(_BAD_CHARS.sub(lambda m: chr(_MARK + ord(m.group())), text))
     try:
         node = loader.get_single_node()
     except _AliasFound as exc:
         raise SourceError([Problem(name, exc.mark.line + 1, exc.mark.column + 1, "",
                                    "不支持 YAML 别名（*名称），请直接写出内容")]) from None
+    except _TooDeep as exc:
+        raise SourceError([Problem(name, exc.mark.line + 1, exc.mark.column + 1, "",
+                                   f"嵌套超过 {MAX_DEPTH} 层（多半是多余的“[”或“{{”），请检查括号是否成对")]) from None
     except yaml.MarkedYAMLError as exc:
+        slips = typing_slips(text, name)  # the parser's own message would point elsewhere
+        if slips:
+            raise SourceError(slips) from None
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise SourceError([Problem(name, line, col, "", _yaml_message(exc))]) from None
@@ -189,9 +248,44 @@ def parse(path: Path, text: str) -> Source:
         loader.dispose()
     if node is None:
         raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
-    src = Source(path=path, data=None)
+    src = Source(path=path, data=None, marks=[offset for offset, _ in bad])
     src.data = _build(node, (), src, src.problems, loader)
+    _unplaced_characters(text, bad, src)
     return src
+
+
+_MARK = 0xF0000
+"""Bad characters are parsed as these private-use ones (U+F0000 plus the character), which
+YAML accepts, so that the value holding one is found and its field named."""
+_MARKED = re.compile("[\U000f0000-\U000fffff]")
+
+
+def _unplaced_characters(text: str, bad: list[tuple[int, str]], src: Source) -> None:
+    """Report bad characters outside any value (in a key or a comment) by line."""
+    lines = {p.line for p in src.problems}
+    for offset, ch in bad:
+        line, col = _line_col_of_offset(text, offset)
+        if line not in lines:
+            src.problems.append(Problem(src.name, line, col, "", bad_char_message(ch)))
+
+
+_FULLWIDTH_COLON = re.compile(r"^[ \t]*(?:- )?([a-z_][a-z0-9_]*)[ \u3000]*：")
+_FULLWIDTH_INDENT = re.compile(r"^[ \t]*\u3000")
+
+
+def typing_slips(text: str, name: str) -> list[Problem]:
+    """What a Chinese input method slips into YAML that fails to parse: a full-width colon
+    after a key, full-width spaces as indentation (looked for only then: both are
+    legitimate inside text)."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        colon = _FULLWIDTH_COLON.match(line)
+        if colon and ":" not in line[:colon.end()]:
+            out.append(Problem(name, number, colon.end(), colon.group(1),
+                               "键后面用了中文冒号“：”：请改为英文冒号加空格“: ”（切换到英文输入法）"))
+        elif _FULLWIDTH_INDENT.match(line):
+            out.append(Problem(name, number, 1, "", "行首有全角空格（中文输入法的空格）：缩进只能用半角空格，请删除后重新输入"))
+    return out
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
@@ -223,6 +317,11 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
                 continue
             key = key_node.value
             child = loc + (key,)
+            if isinstance(key, str) and ("\u3000" in key or "：" in key):
+                line, col = _pos(key_node)
+                problems.append(Problem(src.name, line, col, format_loc(loc), f"键“{key}”中有全角空格或中文冒号："
+                                        "缩进只能用半角空格，键后面用英文冒号加空格“: ”（切换到英文输入法后重新输入）"))
+                continue
             if key in first_seen:
                 line, col = _pos(key_node)
                 problems.append(Problem(src.name, line, col, format_loc(child),
@@ -251,13 +350,26 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, str):
-        hits = bad_characters(value)
-        if hits:
-            line, col = _pos(node)
-            problems.append(Problem(src.name, line, col, format_loc(loc), bad_char_message(hits[0][1])))
+        marked = _MARKED.search(value)
+        hits = [marked.group()] if marked else [ch for _, ch in bad_characters(value)]  # "\x01" in quotes
+        invisible = _INVISIBLE.search(value)
+        if invisible and not hits:
+            problems.append(src.problem(loc, f"含有看不见的字符 U+{ord(invisible.group()):04X}（零宽空格等，多见于从网页或微信"
+                                             "复制的文字），会让看起来相同的名称对不上，请删除该字符后重新输入"))
             src.broken.add(loc)
+        if hits:
+            at = [i for i in src.marks if node.start_mark.index <= i < node.end_mark.index]
+            line, col = _line_col_of_offset(loader.buffer, at[0]) if at else _pos(node)
+            original = chr(ord(hits[0]) - _MARK) if marked else hits[0]
+            problems.append(Problem(src.name, line, col, format_loc(loc), bad_char_message(original)))
+            src.broken.add(loc)
+            value = _MARKED.sub("", value)
     return value
 
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                               list("tTfF"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?(?:0|[1-9][0-9_]*)$"), list("-+0123456789"))
+_Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(  # YAML 1.1's, less base 60 and leading zeros
+    r"^(?:[-+]?(?:(?:0|[1-9][0-9_]*)\.[0-9_]*|\.[0-9_]+)(?:[eE][-+][0-9]+)?"
+    r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))

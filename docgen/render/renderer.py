@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from pathlib import Path
 
 import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
-from jinja2.sandbox import SandboxedEnvironment
 from jinja2.utils import missing
 
 from ..documents.typography import Picture
@@ -21,6 +21,7 @@ from ..errors import TemplateError
 from ..outputs import build_time, normalise_docx, set_core_properties
 from . import keeps
 from .filters import FILTERS
+from .limits import LimitedEnvironment, time_limit
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -36,8 +37,8 @@ class _Undefined(jinja2.StrictUndefined):
         raise jinja2.UndefinedError(f"变量中没有“{self._undefined_name}”这一项（请检查模板中的拼写）")
 
 
-def make_env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(undefined=_Undefined, autoescape=True, keep_trailing_newline=True)
+def make_env() -> LimitedEnvironment:
+    env = LimitedEnvironment(undefined=_Undefined, autoescape=True, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env
 
@@ -50,7 +51,7 @@ def explain(exc: Exception) -> str:
         return f"模板标签语法错误：{exc.message}（检查 {{{{ }}}} 和 {{% %}} 是否成对、是否拼写正确）"
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"模板中有不允许的操作：{exc}"
-    return f"模板渲染失败：{exc}"
+    return f"模板渲染失败（{type(exc).__name__}: {exc}），请检查此处的标签"
 
 
 def template_line(exc: BaseException) -> int | None:
@@ -73,6 +74,13 @@ def paragraph_at(tpl: DocxTemplate, line: int) -> str:
     text = re.sub(r"<[^>]+>", "", lines[line - 1]).strip()
     text = text if len(text) <= 40 else text[:40] + "…"
     return f"第{line - 1}段“{text}”" if text else f"第{line - 1}段"
+
+
+def _where(tpl: DocxTemplate, line: int | None) -> str:
+    try:
+        return paragraph_at(tpl, line) if line else ""
+    except Exception:  # noqa: BLE001 - a template too broken to show its paragraph is named without it
+        return ""
 
 
 def _with_images(tpl: DocxTemplate, context):
@@ -103,13 +111,18 @@ class Renderer:
         return self._cache[name]
 
     def render(self, template: str, context: dict, *, title: str = "") -> bytes:
-        tpl = DocxTemplate(io.BytesIO(self.template_bytes(template)))
+        try:
+            tpl = DocxTemplate(io.BytesIO(self.template_bytes(template)))
+            tpl.init_docx()
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise TemplateError(template, f"不是有效的 Word 文档（.docx）：{exc}；请在 Word 中“另存为”.docx 格式") from None
         context = _with_images(tpl, context)
         try:
-            tpl.render(context, jinja_env=self.env, autoescape=True)
-        except (jinja2.TemplateError, jinja2.exceptions.SecurityError) as exc:
+            with time_limit():
+                tpl.render(context, jinja_env=self.env, autoescape=True)
+        except Exception as exc:  # noqa: BLE001 - whatever a template does fails this document only
             line = template_line(exc)
-            raise TemplateError(template, explain(exc), paragraph_at(tpl, line) if line else "") from None
+            raise TemplateError(template, explain(exc), _where(tpl, line)) from None
         keeps.apply(tpl.docx)
         when = build_time()
         set_core_properties(tpl.docx.core_properties, title=title, when=when)

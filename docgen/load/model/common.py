@@ -30,6 +30,25 @@ Text = Annotated[str, BeforeValidator(_text), StringConstraints(min_length=1)]
 
 OptText = Annotated[str, BeforeValidator(_text)]
 
+_LETTER = re.compile(r"[^\W\d_]")
+"""A letter of any script, Han characters included (not a digit, mark or punctuation)."""
+
+
+def _name(value: Any) -> Any:
+    """A name of a person or a school: text holding at least one letter or Han character.
+
+    A number (``name: 12345``, an Excel cell formatted as a number) is refused, not printed."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise ValueError(f"名称应为文字，而不是数字“{value}”：请写出姓名或名称（含汉字或字母）")
+    value = _text(value)
+    if isinstance(value, str) and value and not _LETTER.search(value):
+        raise ValueError(f"“{value}”不像名称：姓名和名称应含有汉字或字母")
+    return value
+
+
+Name = Annotated[str, BeforeValidator(_name), StringConstraints(min_length=1)]
+"""The name of a person or a school: non-empty text with a letter or Han character in it."""
+
 DOC_NO_RE = re.compile(r"^[^〔〕\[\]【】()（）]+〔(\d{4})〕([1-9]\d*)号$")
 DocNo = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=DOC_NO_RE.pattern)]
 """A document number such as 宜教体字〔2022〕38号 (GB/T 9704 7.2.5)."""
@@ -127,7 +146,7 @@ SUPPORTER_NAMES = {SupporterKind.school: "支援学校", SupporterKind.team: "�
 class Contact(Strict):
     """联系人、电话、邮箱."""
 
-    name: Text
+    name: Name
     phone: OptText = ""
     email: OptText = ""
 
@@ -135,7 +154,7 @@ class Contact(Strict):
 class Person(Strict):
     """A named person with an optional post."""
 
-    name: Text
+    name: Name
     position: OptText = ""
     """职务, e.g. 校长、教务处主任"""
     phone: OptText = ""
@@ -144,7 +163,7 @@ class Person(Strict):
 class Teacher(Strict):
     """A teacher in a teacher pair or a placement."""
 
-    name: Text
+    name: Name
     subject: OptText = ""
     """任教学科"""
     title: OptText = ""
@@ -156,7 +175,7 @@ class GroupMember(Strict):
     """One line of a leading group: 组长 / 副组长 / 成员."""
 
     role: Text
-    name: Text
+    name: Name
     position: OptText = ""
     phone: OptText = ""
 

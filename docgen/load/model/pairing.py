@@ -13,6 +13,7 @@ from .common import (
     Activity,
     LeadingGroup,
     Month,
+    Name,
     OptText,
     Party,
     Path_,
@@ -31,7 +32,7 @@ PairingId = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=ID_
 class School(Strict):
     """A school in a pairing: the supporter or one recipient."""
 
-    name: Text
+    name: Name
     """全称, e.g. 万载县第二中学"""
     kind: SupporterKind = SupporterKind.school
     """支援方是什么：school 学校（默认）、team 帮扶团队（组团式）、institution 单位（高校、教研室等）"""

@@ -13,6 +13,7 @@ from .common import (
     DocNo,
     Layer,
     LeadingGroup,
+    Name,
     OptText,
     Party,
     Path_,
@@ -53,7 +54,7 @@ from .cycle import Cycle
 class Bureau(Strict):
     """发文机关: the education bureau that runs the programme."""
 
-    name: Text
+    name: Name
     """全称, e.g. 宜春市教育体育局"""
     short_name: OptText = ""
     """规范化简称, e.g. 宜春市教体局；文书中第一次提到时用全称，此后用简称"""

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import Problem, UsageError, display_path
+from ...errors import Problem, SourceError, UsageError, display_path
 from ..messages import suggest
 
 COUNTY, SUPPORTER, RECIPIENT, REMARK, LEAD, IGNORED = "county", "supporter", "recipient", "remark", "lead", "ignored"
@@ -120,13 +120,24 @@ def _xlsx(path: Path) -> list[Sheet]:
 
 
 def decode_csv(path: Path, raw: bytes) -> str:
-    """UTF-8 (with or without the BOM Excel writes) or GBK, as Excel and WPS save CSV in China."""
-    for encoding in ("utf-8-sig", "gb18030"):
+    """UTF-8 (with or without the BOM Excel writes) or GBK, as Excel and WPS save CSV in China.
+
+    A file that is neither is reported at the line of its first broken byte: a UTF-8 file
+    (Chinese read well up to there) is not taken for GBK, nor a GBK file with one damaged
+    byte for anything else."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start, encoding = exc.start, "UTF-8"
+    if not any(b >= 0x80 for b in raw[:start]):  # no Chinese read as UTF-8 before the error: GBK?
         try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise UsageError(f"{display_path(path)} 不是 UTF-8 或 GBK 编码的 CSV 文件")
+            return raw.decode("gb18030")
+        except UnicodeDecodeError as exc:
+            start, encoding = exc.start, "GBK"
+    line = raw[:start].count(b"\n") + 1
+    raise SourceError([Problem(display_path(path), line, 1, "",
+                               f"第 {line} 行有无法识别的字节（按 {encoding} 编码读到这里出错，可能是文件损坏或混入了其他编码的文字）："
+                               "请检查这一行，在 Excel 或 WPS 中“另存为”CSV UTF-8 后重新导入")])
 
 
 def _csv(path: Path) -> list[Sheet]:

@@ -1,0 +1,36 @@
+"""Seal images checked when the data is loaded, so that a bad one is reported with its file,
+line and field, and never breaks the bundle stage: it must open, be a PNG, have a
+transparent background and a size a seal can be printed at."""
+from __future__ import annotations
+
+from pathlib import Path
+
+MIN_PIXELS = 100
+"""A 42 mm seal from fewer pixels than this prints visibly blocky."""
+MAX_PIXELS = 6000
+"""Larger images only slow the bundles down (and a huge one can exhaust memory)."""
+
+
+def seal_problem(path: Path, what: str, value: str) -> str:
+    """Why the seal image at ``path`` cannot be stamped, or "" when it can."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as img:
+            fmt, mode, size, info = img.format, img.mode, img.size, img.info
+            if fmt == "PNG" and max(size) <= MAX_PIXELS:
+                img.load()  # a truncated file fails here, not when the seal is stamped
+    except Image.DecompressionBombError:
+        return f"{what}“{value}”尺寸过大，请缩小到 {MAX_PIXELS} 像素以内"
+    except (OSError, SyntaxError, ValueError) as exc:
+        why = "文件不完整（可能没有下载或复制完）" if "truncated" in str(exc) else "不是图片文件"
+        return f"{what}“{value}”无法打开：{why}，请重新导出为透明背景的 PNG 图片"
+    if fmt != "PNG":
+        return f"{what}“{value}”实际是 {fmt} 图片，不是 PNG：请导出为透明背景的 PNG（改扩展名不能改变格式）"
+    if "A" not in mode and "transparency" not in info:
+        return f"{what}“{value}”没有透明背景：盖章后会遮住文字，请导出为透明背景的 PNG"
+    if min(size) < MIN_PIXELS:
+        return f"{what}“{value}”只有 {size[0]}×{size[1]} 像素，打印会模糊：请使用至少 {MIN_PIXELS}×{MIN_PIXELS} 像素的图片"
+    if max(size) > MAX_PIXELS:
+        return f"{what}“{value}”有 {size[0]}×{size[1]} 像素，过大：请缩小到 {MAX_PIXELS} 像素以内"
+    return ""
