@@ -68,6 +68,45 @@ class _Loader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
+class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """The same rules as ``_Loader`` on libyaml's C parser: about ten times faster on a
+    bureau's hundreds of files. Anything it does not read cleanly is read again by
+    ``_Loader``, whose messages and positions are the ones users see."""
+
+    yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _compose_fast(text: str) -> Node | None:
+    """The node tree of ``text`` by the C parser, or None if it fails or uses an alias."""
+    if not yaml.__with_libyaml__:
+        return None
+    loader = _FastLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return node if node is not None and not _has_alias(node) else None
+
+
+def _has_alias(root: Node) -> bool:
+    """Whether a node is reached twice: the C composer turns an alias into the anchored node."""
+    seen: set[int] = set()
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            return True
+        seen.add(id(node))
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                todo += (key, value)
+        elif isinstance(node, SequenceNode):
+            todo += node.value
+    return False
+
+
 @dataclass
 class Source:
     """A YAML file read into plain data, remembering where each value came from."""
@@ -174,8 +213,9 @@ def parse(path: Path, text: str) -> Source:
             problems.append(Problem(name, line, col, "", bad_char_message(ch)))
         raise SourceError(problems)
     loader = _Loader(text)
+    fast = _compose_fast(text)
     try:
-        node = loader.get_single_node()
+        node = fast if fast is not None else loader.get_single_node()
     except _AliasFound as exc:
         raise SourceError([Problem(name, exc.mark.line + 1, exc.mark.column + 1, "",
                                    "不支持 YAML 别名（*名称），请直接写出内容")]) from None
@@ -261,3 +301,4 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
                               list("tTfF"))
+_FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
