@@ -14,17 +14,22 @@ from pathlib import Path
 from typing import Iterator
 
 from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
-from .bundle import BundleReport, Options, Timings, make_all, plan
+from .bundle import BundleReport, Options, Spec, Timings, make_all, plan
+from .bundle.plan import bundle_folder, bundled
 from .convert import Pool
 from .documents.jobs import Job, plan_jobs
 from .documents.kinds import choices, kind, select
 from .documents.scope import Scope, Selection
 from .errors import DocgenError, Problem, UsageError, display_path
+from .incremental import Recipes, Record
 from .load import Loaded, load_all, load_strict
 from .outputs import write_atomic
 from .preflight.check import Result, check, pages_of
 from .preflight.rules import Document, Finding
 from .render import TEMPLATE_DIR, Renderer
+from .shards import Shard
+
+COVER, REPORT = kind("cover"), kind("report")
 
 
 class Listener:
@@ -41,6 +46,16 @@ class Listener:
 
     def converted(self, count: int) -> None:
         """PDFs made beside the Word files."""
+
+    def began(self, stage: str, total: int) -> None:
+        """A stage of ``total`` items starts: render, convert, assemble, report (see ``STAGES``)."""
+
+    def advanced(self, stage: str, item: str, ok: bool) -> None:
+        """One item of the stage is done (``ok``) or failed; ``item`` names its file."""
+
+
+STAGES = ("render", "pdf", "convert", "assemble", "report")
+"""Stages with progress: Word files, their PDFs, bundles converted, bundles written, roll-ups."""
 
 
 @dataclass
@@ -61,6 +76,14 @@ class Outcome:
     """The bundle stage's parts."""
     preflight: list[tuple[Path, Result]] = field(default_factory=list)
     """The preflight's results, per PDF and document."""
+    unchanged: list[Job] = field(default_factory=list)
+    """Word files left as they were: made before from the same recipe."""
+    unchanged_outputs: int = 0
+    """PDFs and bundles left as they were."""
+    removed: list[Path] = field(default_factory=list)
+    """Outputs of sources that are gone (a deleted pairing), removed."""
+    books: dict[str, tuple[Record, Recipes]] = field(default_factory=dict, repr=False)
+    """Each programme's build record and recipes, by programme id, for the later stages."""
 
     def preflight_findings(self) -> list[tuple[str, str, int, str, str, bool]]:
         """Every finding as (file, document, page, rule, what, warning), bundles included."""
@@ -110,24 +133,36 @@ def _load(path: Path, pairings: tuple[str, ...], listener: Listener) -> list[Loa
 
 # ------------------------------------------------------------ documents, render
 
-def _render(jobs: list[Job], renderer: Renderer) -> tuple[list[tuple[Job, dict]], list[tuple[str, str]]]:
-    """Render and write every job atomically; a failure removes that file and spares the rest."""
+def _source(job: Job) -> str | None:
+    """The pairing a document belongs to; None for the bureau's documents."""
+    return job.scope.pairing.id if job.scope.pairing is not None else None
+
+
+def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, listener: Listener
+            ) -> tuple[list[tuple[Job, dict]], list[tuple[str, str]]]:
+    """Render and write every (job, recipe) atomically; a failure removes that file and spares the rest."""
     done, failures = [], []
-    for job in jobs:
+    listener.began("render", len(jobs))
+    for job, recipe in jobs:
         try:
             context = job.kind.context(job.scope)
             write_atomic(job.path, renderer.render(job.template, context, title=job.path.stem))
+            record.made(job.path, recipe, _source(job), "docx")
             done.append((job, context))
         except DocgenError as error:
             job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
+            record.failed(job.path)
             failures.append((display_path(job.path), str(error)))
+        listener.advanced("render", display_path(job.path), not failures or failures[-1][0] != display_path(job.path))
     return done, failures
 
 
 def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
-                     years: tuple[str, ...] = (), template_dir: Path | None = None,
-                     listener: Listener = Listener()) -> Outcome:
-    """load -> documents -> render: every Word file asked for, written under ``out``."""
+                     years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
+                     shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
+    """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
+    under ``out``; a file whose recipe is in the build record and unchanged is left as it is
+    (unless ``force``), and those of pairings that are gone are removed."""
     unknown = [k for k in kinds if k not in choices()]
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
@@ -139,9 +174,23 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
         if loaded.programme is None:
             listener.skipped(loaded)
             continue
-        done, failures = _render(plan_jobs(loaded, select(kinds), out, selection), renderer)
+        jobs = [j for j in plan_jobs(loaded, select(kinds), out, selection) if shard is None or shard.owns(_source(j))]
+        record = Record(out / loaded.id, shard.pair if shard else None, force)
+        recipes = Recipes(loaded, template_dir or TEMPLATE_DIR)
+        outcome.books[loaded.id] = record, recipes
+        todo = []
+        for job in jobs:
+            recipe = recipes.docx(_source(job), job.template)
+            if record.unchanged(job.path, recipe):
+                outcome.unchanged.append(job)
+            else:
+                todo.append((job, recipe))
+        done, failures = _render(todo, renderer, record, listener)
         outcome.documents += done
         outcome.failures += failures
+        complete = set() if kinds or pairings or years else {"docx"}
+        outcome.removed += record.remove_stale({j.path for j in jobs}, {p.id for p in loaded.pairings}, complete)
+        record.save()
         listener.rendered(loaded, out / loaded.id, len(done))
     outcome.render_seconds = time.perf_counter() - started
     return outcome
@@ -151,73 +200,157 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
 
 def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
           years: tuple[str, ...] = (), template_dir: Path | None = None, pdf: bool = False,
-          jobs: int | None = None, timeout: float = 120, listener: Listener = Listener()) -> Outcome:
+          jobs: int | None = None, timeout: float = 120, force: bool = False, shard: Shard | None = None,
+          listener: Listener = Listener()) -> Outcome:
     """``docgen build``: the Word files, and with ``pdf`` a PDF beside each."""
-    outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years,
-                               template_dir=template_dir, listener=listener)
-    if pdf and outcome.documents:
-        started = time.perf_counter()
-        checked: dict[int, tuple[list[Result], float]] = {}
-
-        def preflight(i: int, result) -> None:  # in the converter's thread, while LibreOffice works on
-            if result.ok:
-                began = time.perf_counter()
-                job, context = outcome.documents[i]
-                title = job.kind.heading(job.scope, context)
-                try:
-                    found = check([Document(title, pages_of(result.dst), job.kind.family)])
-                except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash
-                    found = [Result(title, [Finding("读取", 0, f"无法读取 PDF（{exc}）")])]
-                checked[i] = (found, time.perf_counter() - began)
-
-        with open_pool(jobs, timeout) as pool:
-            docs = [job.path for job, _ in outcome.documents]
-            results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
-        for i, result in enumerate(results):
-            if not result.ok:
-                result.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
-                outcome.failures.append((display_path(result.src), result.error))
-                continue
-            outcome.pdfs.append(result.dst)
-            found, seconds = checked[i]
-            outcome.preflight += [(result.dst, r) for r in found]
-            outcome.preflight_seconds += seconds
-        outcome.convert_seconds = time.perf_counter() - started
-        listener.converted(len(outcome.pdfs))
+    outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
+                               force=force, shard=shard, listener=listener)
+    if pdf:
+        _convert_documents(outcome, jobs, timeout, listener)
     return outcome
+
+
+def _pdf_todo(outcome: Outcome) -> list[tuple[Job, dict | None, str]]:
+    """(job, context if rendered, recipe) of every PDF to make; the others are counted unchanged."""
+    todo = []
+    documents = [(j, c) for j, c in outcome.documents] + [(j, None) for j in outcome.unchanged]
+    for job, context in documents:
+        record, recipes = outcome.books[job.scope.loaded.id]
+        recipe = recipes.pdf(record.now[record.key(job.path)]["recipe"])
+        if record.unchanged(job.path.with_suffix(".pdf"), recipe):
+            outcome.unchanged_outputs += 1
+        else:
+            todo.append((job, context, recipe))
+    return todo
+
+
+def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener) -> None:
+    """A PDF beside each Word file whose PDF is not already made from the same recipe, each
+    checked by the preflight while the converters work on the next."""
+    todo = _pdf_todo(outcome)
+    if not todo:
+        return
+    started = time.perf_counter()
+    checked: dict[int, tuple[list[Result], float]] = {}
+    listener.began("pdf", len(todo))
+
+    def preflight(i: int, result) -> None:  # in the converter's thread, while LibreOffice works on
+        if result.ok:
+            began = time.perf_counter()
+            job, context, _ = todo[i]
+            title = job.kind.heading(job.scope, context if context is not None else job.kind.context(job.scope))
+            try:
+                found = check([Document(title, pages_of(result.dst), job.kind.family)])
+            except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash
+                found = [Result(title, [Finding("读取", 0, f"无法读取 PDF（{exc}）")])]
+            checked[i] = (found, time.perf_counter() - began)
+        listener.advanced("pdf", display_path(result.dst), result.ok)
+
+    with open_pool(jobs, timeout) as pool:
+        docs = [job.path for job, _, _ in todo]
+        results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
+    for (job, _, recipe), result in zip(todo, results):
+        record = outcome.books[job.scope.loaded.id][0]
+        if not result.ok:
+            result.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
+            record.failed(result.dst)
+            outcome.failures.append((display_path(result.src), result.error))
+            continue
+        record.made(result.dst, recipe, _source(job), "pdf")
+        outcome.pdfs.append(result.dst)
+    for i, (found, seconds) in sorted(checked.items()):
+        outcome.preflight += [(results[i].dst, r) for r in found]
+        outcome.preflight_seconds += seconds
+    for record, _ in outcome.books.values():
+        record.save()
+    outcome.convert_seconds = time.perf_counter() - started
+    listener.converted(len(outcome.pdfs))
 
 
 # ------------------------------------------------------------------ bundle
 
 def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
-           options: Options = Options(), jobs: int | None = None, timeout: float = 120,
-           listener: Listener = Listener()) -> Outcome:
-    """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle."""
+           options: Options = Options(), jobs: int | None = None, timeout: float = 120, force: bool = False,
+           shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
+    """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
+    that is not already made from the same documents, seals and options."""
     if options.sign_cert is not None:
         from .bundle.sign import load_signer
 
         load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
-    outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, listener=listener)
-    specs = []
+    outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
+                               listener=listener)
+    specs, recipes, planned = [], {}, {}
     for loaded in outcome.loaded:
         if loaded.programme is not None:
-            specs += plan(loaded, [(j, c) for j, c in outcome.documents if j.scope.loaded is loaded], out)
-    renderer = Renderer(template_dir or TEMPLATE_DIR)
-    with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
-        reports, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings)
-    outcome.bundles = reports
-    outcome.failures += failures
+            todo, planned[loaded.id] = _bundles_to_make(loaded, outcome, out, options)
+            for spec, recipe in todo:
+                specs.append(spec)
+                recipes[spec.uid] = recipe
+    if specs:
+        renderer = Renderer(template_dir or TEMPLATE_DIR)
+        with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
+            outcome.bundles, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings, listener)
+        outcome.failures += failures
+    _record_bundles(outcome, specs, recipes, planned, complete=not pairings)
     return outcome
+
+
+def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Options
+                     ) -> tuple[list[tuple[Spec, str]], set[Path]]:
+    """(spec, recipe) of each bundle of ``loaded`` to make, and the zips of all its bundles:
+    a bundle made before from the same documents, seals and options is left as it is."""
+    record, recipes = outcome.books[loaded.id]
+    contexts = {job.path: context for job, context in outcome.documents}
+    groups: dict[str | None, list[Job]] = {}
+    for job in [j for j, _ in outcome.documents] + outcome.unchanged:
+        if job.scope.loaded is loaded and bundled(job):
+            groups.setdefault(_source(job), []).append(job)
+    todo, planned = [], set()
+    option_key = (options.duplex, options.seal_mm, recipes.file_hash(options.sign_cert))
+    for pairing_id, group in groups.items():
+        group.sort(key=lambda j: str(j.path))
+        zip_path = bundle_folder(loaded, pairing_id, out).with_suffix(".zip")
+        planned.add(zip_path)
+        seals = {s.seal for j in group for s in j.kind.signers(j.scope) if s.seal}
+        recipe = recipes.bundle([record.now[record.key(j.path)]["recipe"] for j in group], seals,
+                                COVER.template, option_key)
+        if record.unchanged(zip_path, recipe):
+            outcome.unchanged_outputs += 1
+            continue
+        done = [(j, contexts[j.path] if j.path in contexts else j.kind.context(j.scope)) for j in group]
+        for spec in plan(loaded, done, out):
+            spec.inputs = recipes.input_hashes(spec.pairing)
+            todo.append((spec, recipe))
+    return todo, planned
+
+
+def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str], planned: dict[str, set[Path]],
+                    complete: bool) -> None:
+    """Each bundle written goes into its programme's record; a failed one comes out of it;
+    the bundles of pairings that are gone are removed."""
+    written = set()
+    for made in outcome.bundles:
+        record = outcome.books[made.spec.loaded.id][0]
+        record.made(made.zip, recipes[made.spec.uid], made.spec.pairing, "bundle", (made.spec.folder,))
+        written.add(made.spec.uid)
+    for spec in specs:
+        if spec.uid not in written:
+            outcome.books[spec.loaded.id][0].failed(spec.zip_path)
+    for loaded in outcome.loaded:
+        if loaded.id in planned:
+            record = outcome.books[loaded.id][0]
+            alive = {p.id for p in loaded.pairings}
+            outcome.removed += record.remove_stale(planned[loaded.id], alive, {"bundle"} if complete else set())
+            record.save()
 
 
 # ------------------------------------------------------------------ report
 
-REPORT = kind("report")
-
-
 def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: Path | None = None,
-           listener: Listener = Listener()) -> Outcome:
-    """``docgen report``: the bureau's roll-up of each year with records, as .xlsx and .docx."""
+           force: bool = False, listener: Listener = Listener()) -> Outcome:
+    """``docgen report``: the bureau's roll-up of each year with records, as .xlsx and .docx
+    (left as they are when made before from the same data)."""
     outcome = Outcome(validate(path, listener))
     renderer = Renderer(template_dir or TEMPLATE_DIR)
     for loaded in outcome.loaded:
@@ -226,12 +359,21 @@ def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: 
         bad = [y for y in chosen if y not in keys]
         if bad:
             raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
+        record, recipes = Record(out / loaded.id, force=force), Recipes(loaded, template_dir or TEMPLATE_DIR)
+        listener.began("report", len(chosen))
         for year in chosen:
             data = rollup(loaded, year)
             folder = out / loaded.id / "report"
             stem = f"考核汇总_{data.year.label}"
             xlsx, docx = folder / f"{stem}.xlsx", folder / f"{stem}.docx"
-            write_atomic(xlsx, to_xlsx(data))
-            write_atomic(docx, renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)), title=stem))
+            recipe = recipes.report(year)
+            if record.unchanged(docx, recipe):
+                outcome.unchanged_outputs += 1
+            else:
+                write_atomic(xlsx, to_xlsx(data))
+                write_atomic(docx, renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)), title=stem))
+                record.made(docx, recipe, None, "report", (xlsx,))
             outcome.reports.append((data, [xlsx, docx]))
+            listener.advanced("report", display_path(docx), True)
+        record.save()
     return outcome

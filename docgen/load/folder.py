@@ -40,6 +40,8 @@ class Loaded:
     """Things that do not stop a build but a user should know (rare characters)."""
     activities: dict[tuple[str, str], ActivityLog] = field(default_factory=dict)
     """Activity records by (pairing id, cycle-year key)."""
+    pairing_paths: dict[str, Path] = field(default_factory=dict)
+    """The file of each valid pairing, by pairing id (what its documents are made from)."""
 
     def activity_log(self, pairing_id: str, year_key: str) -> ActivityLog | None:
         return self.activities.get((pairing_id, year_key))
@@ -185,6 +187,7 @@ def load_programme(root: Path) -> Loaded:
             loaded.problems += problems
             continue
         seen[pairing.id] = src
+        loaded.pairing_paths[pairing.id] = path
         loaded.pairings.append(pairing)
     loaded.pairings.sort(key=lambda p: (p.no is None, p.no or 0, p.id))
     if loaded.programme is not None:
