@@ -404,11 +404,13 @@ def _value(text: str) -> str:
               help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
 @click.option("--county", default="", help="表中没有县市区列（或开头几行没写县市区）时，这些结对的县市区，如 高台县")
 @click.option("-n", "--dry-run", is_flag=True, help="只显示将要新增和修改的内容，不写文件")
+@click.option("-v", "--verbose", is_flag=True, help="逐个列出检查过的结对文件")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run: bool) -> None:
+def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run: bool, verbose: bool) -> None:
     from .load.pairlist import import_pairings as run_import
 
-    report = run_import(file, _programme_dir(programme_dir), county=county, dry_run=dry_run)
+    report = run_import(file, _programme_dir(programme_dir), county=county, dry_run=dry_run,
+                        progress=_Printer(verbose))
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     for name in report.skipped_sheets:

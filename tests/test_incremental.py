@@ -124,3 +124,34 @@ def test_shard_option_reads_the_job_engines_index():
     for bad, env in [("4", {}), ("4/4", {}), ("a/b", {}), ("0/0", {})]:
         with pytest.raises(UsageError):
             parse_shard(bad, env)
+
+
+def test_bundle_again_leaves_every_bundle_as_it_was(example_bundles):
+    out, _ = example_bundles
+    before = files(out)
+    bundles = len(list(out.glob("*/bundles/*.zip")))
+    again = run("bundle", "data", "-o", out)
+    assert again.returncode == 0, again.stderr
+    documents = sum(1 for n in before if n.endswith(".docx") and "/bundles/" not in n)
+    assert summary(again.stdout) == f"汇总：新生成 0 个报送包（文件夹和 .zip），未变跳过 {documents + bundles} 个。"
+    assert files(out) == before
+
+
+def test_progress_in_a_log_is_a_line_every_tenth(capsys):
+    from docgen.progress import Progress
+
+    progress = Progress(terminal=False)
+    progress.began("render", 20)
+    for i in range(20):
+        progress.advanced(f"f{i}.docx", ok=i != 7)
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 10 and lines[0].startswith("生成 Word 文件：2/20（10%），")
+    assert lines[-1].startswith("生成 Word 文件：20/20（100%），") and "剩余" not in lines[-1]
+    assert err.strip() == "失败：f7.docx"
+
+
+def test_build_in_a_log_shows_progress_and_a_summary(specimen, tmp_path):
+    result = run("build", specimen, "-o", tmp_path / "out", "-k", "agreement")
+    lines = result.stdout.splitlines()
+    assert lines[-4].startswith("生成 Word 文件：4/4（100%）") and lines[-2] == "汇总：新生成 4 个文件，未变跳过 0 个。"
