@@ -11,11 +11,11 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
 from .bundle import BundleReport, Options, Spec, Timings, make_all, plan
-from .bundle.plan import bundle_folder, bundled
+from .bundle.plan import bundle_folder, bundled, part_of
 from .convert import Pool
 from .documents.jobs import Job, plan_jobs
 from .documents.kinds import choices, kind, select
@@ -64,6 +64,7 @@ class Outcome:
 
     loaded: list[Loaded]
     documents: list[tuple[Job, dict]] = field(default_factory=list)
+    """Each Word file made, with its context (``bundle``: only the ``Part`` a bundle needs)."""
     pdfs: list[Path] = field(default_factory=list)
     bundles: list[BundleReport] = field(default_factory=list)
     reports: list[tuple[Rollup, list[Path]]] = field(default_factory=list)
@@ -138,9 +139,10 @@ def _source(job: Job) -> str | None:
     return job.scope.pairing.id if job.scope.pairing is not None else None
 
 
-def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, listener: Listener
+def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, listener: Listener, keep: Callable
             ) -> tuple[list[tuple[Job, dict]], list[tuple[str, str]]]:
-    """Render and write every (job, recipe) atomically; a failure removes that file and spares the rest."""
+    """Render and write every (job, recipe) atomically; a failure removes that file and spares the rest.
+    Of each context only ``keep(job, context)`` is kept."""
     done, failures = [], []
     listener.began("render", len(jobs))
     for job, recipe in jobs:
@@ -148,7 +150,7 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, lis
             context = job.kind.context(job.scope)
             write_atomic(job.path, renderer.render(job.template, context, title=job.path.stem))
             record.made(job.path, recipe, _source(job), "docx")
-            done.append((job, context))
+            done.append((job, keep(job, context)))
         except DocgenError as error:
             job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
             record.failed(job.path)
@@ -159,10 +161,12 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, lis
 
 def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
                      years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
-                     shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
+                     shard: Shard | None = None, keep: Callable = lambda job, context: context,
+                     listener: Listener = Listener()) -> Outcome:
     """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
     under ``out``; a file whose recipe is in the build record and unchanged is left as it is
-    (unless ``force``), and those of pairings that are gone are removed."""
+    (unless ``force``), and those of pairings that are gone are removed. ``outcome.documents``
+    holds ``keep(job, context)`` of each document made (all of the context by default)."""
     unknown = [k for k in kinds if k not in choices()]
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
@@ -185,7 +189,7 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
                 outcome.unchanged.append(job)
             else:
                 todo.append((job, recipe))
-        done, failures = _render(todo, renderer, record, listener)
+        done, failures = _render(todo, renderer, record, listener, keep)
         outcome.documents += done
         outcome.failures += failures
         complete = set() if kinds or pairings or years else {"docx"}
@@ -279,7 +283,7 @@ def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_di
 
         load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
     outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
-                               listener=listener)
+                               keep=part_of, listener=listener)  # only what a bundle needs: memory flat in N
     specs, recipes, planned = [], {}, {}
     for loaded in outcome.loaded:
         if loaded.programme is not None:
@@ -301,7 +305,7 @@ def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Optio
     """(spec, recipe) of each bundle of ``loaded`` to make, and the zips of all its bundles:
     a bundle made before from the same documents, seals and options is left as it is."""
     record, recipes = outcome.books[loaded.id]
-    contexts = {job.path: context for job, context in outcome.documents}
+    parts = {job.path: part for job, part in outcome.documents}
     groups: dict[str | None, list[Job]] = {}
     for job in [j for j, _ in outcome.documents] + outcome.unchanged:
         if job.scope.loaded is loaded and bundled(job):
@@ -318,7 +322,7 @@ def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Optio
         if record.unchanged(zip_path, recipe):
             outcome.unchanged_outputs += 1
             continue
-        done = [(j, contexts[j.path] if j.path in contexts else j.kind.context(j.scope)) for j in group]
+        done = [(j, parts[j.path] if j.path in parts else part_of(j, j.kind.context(j.scope))) for j in group]
         for spec in plan(loaded, done, out):
             spec.inputs = recipes.input_hashes(spec.pairing)
             todo.append((spec, recipe))

@@ -68,7 +68,8 @@ class Spec:
         return self.folder.with_suffix(".zip")
 
 
-def _part(job: Job, context: dict) -> Part:
+def part_of(job: Job, context: dict) -> Part:
+    """What a bundle needs of a rendered document (a small record; the context can then go)."""
     atts = [f"{a['label']}　{''.join(a['title_lines'])}" for a in context.get("attachments", [])]
     return Part(job.kind.heading(job.scope, context), job.path, job.kind.signers(job.scope), atts,
                 gaps=list(context.get("gaps", [])), family=job.kind.family)
@@ -84,19 +85,20 @@ def bundled(job: Job) -> bool:
     return job.kind.bundle_place is not None and job.kind.in_bundle(job.scope)
 
 
-def plan(loaded: Loaded, done: list[tuple[Job, dict]], out_dir: Path) -> list[Spec]:
-    """One bundle per pairing that has documents, plus one for the bureau."""
+def plan(loaded: Loaded, done: list[tuple[Job, Part]], out_dir: Path) -> list[Spec]:
+    """One bundle per pairing that has documents, plus one for the bureau (``done``: each
+    document made, with its ``part_of``)."""
     prog = loaded.programme
     specs: list[Spec] = []
-    by_pairing: dict[str, list[tuple[Job, dict]]] = {}
-    bureau: list[tuple[Job, dict]] = []
-    for job, context in done:
+    by_pairing: dict[str, list[tuple[Job, Part]]] = {}
+    bureau: list[tuple[Job, Part]] = []
+    for job, part in done:
         if not bundled(job):
             continue
         if job.scope.pairing is not None:
-            by_pairing.setdefault(job.scope.pairing.id, []).append((job, context))
+            by_pairing.setdefault(job.scope.pairing.id, []).append((job, part))
         else:
-            bureau.append((job, context))
+            bureau.append((job, part))
     for pairing in loaded.pairings:
         items = by_pairing.get(pairing.id)
         if not items:
@@ -109,13 +111,13 @@ def plan(loaded: Loaded, done: list[tuple[Job, dict]], out_dir: Path) -> list[Sp
                           [f"受援学校：{r.full_name}" for r in pairing.recipients], pairing.signed_on,
                           bundle_folder(loaded, pairing.id, out_dir),
                           safe_name(f"报送材料_{short_names(pairing)}") + ".pdf",
-                          [_part(j, c) for j, c in items], loaded, school_names(pairing), pairing.id))
+                          [p for _, p in items], loaded, school_names(pairing), pairing.id))
     if bureau:
         bureau.sort(key=lambda jc: jc[0].kind.bundle_place)
         notice = prog.issuing_notice
         specs.append(Spec("bureau", f"{prog.title}", [prog.bureau.name], notice.date if notice else None,
                           bundle_folder(loaded, None, out_dir), safe_name(f"报送材料_{prog.bureau.name}") + ".pdf",
-                          [_part(j, c) for j, c in bureau], loaded, (prog.bureau.name,)))
+                          [p for _, p in bureau], loaded, (prog.bureau.name,)))
     return specs
 
 
