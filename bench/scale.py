@@ -14,6 +14,7 @@ assembling workers), sampled from /proc. ``--with-5n`` repeats all of it at 5N.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import resource
 import shutil
@@ -58,11 +59,19 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _name(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/comm") as handle:
+            return handle.read().strip()
+    except OSError:
+        return "?"
+
+
 class PeakRss:
-    """The largest RSS any one descendant process reached, sampled twice a second."""
+    """The largest RSS one descendant process reached, by process name, sampled twice a second."""
 
     def __init__(self):
-        self.peak = 0
+        self.peak: dict[str, int] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -70,7 +79,8 @@ class PeakRss:
         me = os.getpid()
         while not self._stop.wait(0.5):
             for pid in _children(me):
-                self.peak = max(self.peak, _rss(pid))
+                name = _name(pid)
+                self.peak[name] = max(self.peak.get(name, 0), _rss(pid))
 
     def __enter__(self) -> "PeakRss":
         self._thread.start()
@@ -94,6 +104,7 @@ def measure(pairings: int, jobs: int, bundle: bool, work: Path) -> None:
     out = work / f"n{pairings}" / "out"
     full, built = timed(pipeline.build, root, out)
     docs = len(built.documents)
+    del built  # what a caller keeps is not the pipeline's memory
     print(f"\n== {pairings} pairings, {docs} documents, jobs={jobs}, {os.cpu_count()} CPUs ==")
     print(f"full build (Word)      : {full:8.2f} s  ({1000 * full / docs:.0f} ms/document)")
     noop, again = timed(pipeline.build, root, out)
@@ -114,8 +125,9 @@ def measure(pairings: int, jobs: int, bundle: bool, work: Path) -> None:
         rerun, again = timed(pipeline.bundle, root, out, jobs=jobs)
         print(f"bundle re-run          : {rerun:8.2f} s  {100 * rerun / full:6.2f} % of full; "
               f"{len(again.bundles)} made, {again.unchanged_outputs} unchanged")
-        print(f"peak RSS, converters and workers (largest one process): {children.peak / 2**20:7.1f} MB")
-    print(f"peak RSS, main process (so far)    : "
+        for name, peak in sorted(children.peak.items(), key=lambda kv: -kv[1])[:3]:
+            print(f"peak RSS of one {name:<16}: {peak / 2**20:7.1f} MB")
+    print(f"peak RSS of the main process     : "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.1f} MB")
 
 
@@ -129,7 +141,11 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="docgen-scale-"))
     try:
         for n in [args.pairings] + ([5 * args.pairings] if args.with_5n else []):
-            measure(n, args.jobs, not args.no_bundle, work)
+            # each N in a process of its own, so that its peak RSS is its own
+            context = multiprocessing.get_context("spawn")
+            child = context.Process(target=measure, args=(n, args.jobs, not args.no_bundle, work))
+            child.start()
+            child.join()
             shutil.rmtree(work / f"n{n}", ignore_errors=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)

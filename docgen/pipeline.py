@@ -64,7 +64,8 @@ class Outcome:
 
     loaded: list[Loaded]
     documents: list[tuple[Job, dict]] = field(default_factory=list)
-    """Each Word file made, with its context (``bundle``: only the ``Part`` a bundle needs)."""
+    """Each Word file made, with what was kept of its context: all of it (``render_documents``),
+    its heading (``build``), the ``Part`` a bundle needs (``bundle``)."""
     pdfs: list[Path] = field(default_factory=list)
     bundles: list[BundleReport] = field(default_factory=list)
     reports: list[tuple[Rollup, list[Path]]] = field(default_factory=list)
@@ -208,23 +209,28 @@ def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple
           listener: Listener = Listener()) -> Outcome:
     """``docgen build``: the Word files, and with ``pdf`` a PDF beside each."""
     outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
-                               force=force, shard=shard, listener=listener)
+                               force=force, shard=shard, keep=_heading, listener=listener)  # memory flat in N
     if pdf:
         _convert_documents(outcome, jobs, timeout, listener)
     return outcome
 
 
-def _pdf_todo(outcome: Outcome) -> list[tuple[Job, dict | None, str]]:
-    """(job, context if rendered, recipe) of every PDF to make; the others are counted unchanged."""
+def _heading(job: Job, context: dict) -> str:
+    """A document's title, all ``build`` keeps of its context (for the preflight of its PDF)."""
+    return job.kind.heading(job.scope, context)
+
+
+def _pdf_todo(outcome: Outcome) -> list[tuple[Job, str | None, str]]:
+    """(job, heading if rendered, recipe) of every PDF to make; the others are counted unchanged."""
     todo = []
-    documents = [(j, c) for j, c in outcome.documents] + [(j, None) for j in outcome.unchanged]
-    for job, context in documents:
+    documents = [(j, h) for j, h in outcome.documents] + [(j, None) for j in outcome.unchanged]
+    for job, heading in documents:
         record, recipes = outcome.books[job.scope.loaded.id]
         recipe = recipes.pdf(record.now[record.key(job.path)]["recipe"])
         if record.unchanged(job.path.with_suffix(".pdf"), recipe):
             outcome.unchanged_outputs += 1
         else:
-            todo.append((job, context, recipe))
+            todo.append((job, heading, recipe))
     return todo
 
 
@@ -241,8 +247,8 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
     def preflight(i: int, result) -> None:  # in the converter's thread, while LibreOffice works on
         if result.ok:
             began = time.perf_counter()
-            job, context, _ = todo[i]
-            title = job.kind.heading(job.scope, context if context is not None else job.kind.context(job.scope))
+            job, heading, _ = todo[i]
+            title = heading if heading is not None else _heading(job, job.kind.context(job.scope))
             try:
                 found = check([Document(title, pages_of(result.dst), job.kind.family)])
             except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash

@@ -27,7 +27,7 @@ from ..outputs import normalise_pdf, write_atomic
 from .fonts import converter_env
 
 WORKER = Path(__file__).resolve().parent / "uno_worker.py"
-MAX_TASKS = 200
+MAX_TASKS = 100
 """Conversions before a converter is replaced by a fresh one (as JODConverter's
 maxTasksPerProcess): LibreOffice's memory grows with every document it opens."""
 
