@@ -11,7 +11,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Any, Callable, Iterator
 
 from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
 from .bundle import BundleReport, Options, Spec, Timings, make_all, plan
@@ -63,7 +63,7 @@ class Outcome:
     """What a run made, and what went wrong: input problems and (file, reason) failures."""
 
     loaded: list[Loaded]
-    documents: list[tuple[Job, dict]] = field(default_factory=list)
+    documents: list[tuple[Job, Any]] = field(default_factory=list)
     """Each Word file made, with what was kept of its context: all of it (``render_documents``),
     its heading (``build``), the ``Part`` a bundle needs (``bundle``)."""
     pdfs: list[Path] = field(default_factory=list)
@@ -141,7 +141,7 @@ def _source(job: Job) -> str | None:
 
 
 def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, listener: Listener, keep: Callable
-            ) -> tuple[list[tuple[Job, dict]], list[tuple[str, str]]]:
+            ) -> tuple[list[tuple[Job, Any]], list[tuple[str, str]]]:
     """Render and write every (job, recipe) atomically; a failure removes that file and spares the rest.
     Of each context only ``keep(job, context)`` is kept."""
     done, failures = [], []
@@ -152,11 +152,13 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, lis
             write_atomic(job.path, renderer.render(job.template, context, title=job.path.stem))
             record.made(job.path, recipe, _source(job), "docx")
             done.append((job, keep(job, context)))
+            ok = True
         except DocgenError as error:
             job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
             record.failed(job.path)
             failures.append((display_path(job.path), str(error)))
-        listener.advanced("render", display_path(job.path), not failures or failures[-1][0] != display_path(job.path))
+            ok = False
+        listener.advanced("render", display_path(job.path), ok)
     return done, failures
 
 

@@ -106,6 +106,14 @@ def test_three_shards_side_by_side_make_what_one_run_makes(tmp_path):
     # every shard made something, and a run over the whole folder then finds nothing to do
     assert all("新生成 0 " not in out for out, _ in outputs), outputs
     assert "新生成 0 个文件" in summary(run("build", specimen, "-o", shared, *kinds).stdout)
+    # a pairing shard 1 made, deleted, is removed by the next run of any shard
+    victim = next(f"p{k:03d}" for k in range(1, 9) if Shard(1, 3).owns(f"p{k:03d}"))
+    assert f"{victim}/" in (shared / "demo" / ".docgen-build.1of3.json").read_text("utf-8")
+    (specimen / "pairings" / f"{victim}.yaml").unlink()
+    (specimen / "activities" / "2022" / f"{victim}.yaml").unlink()
+    assert run("build", specimen, "-o", shared, "--shard", "0/3", *kinds).returncode == 0
+    assert not (shared / "demo" / victim).exists()
+    assert len([p for p in (shared / "demo").iterdir() if p.is_dir()]) == 7
 
 
 def test_shards_split_the_pairings_and_the_bureau_goes_to_shard_0():

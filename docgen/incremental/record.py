@@ -51,10 +51,10 @@ class Record:
         self.path = self.folder / record_name(shard)
         self.own = _read(self.path)
         self.now = dict(self.own)
-        self.known: list[dict[str, dict]] = []
-        if not force:
-            others = sorted(self.folder.glob(f"{PREFIX}*.json")) if self.folder.is_dir() else []
-            self.known = [self.own] + [_read(p) for p in others if p != self.path]
+        paths = sorted(self.folder.glob(f"{PREFIX}*.json")) if self.folder.is_dir() else []
+        self.others = [_read(p) for p in paths if p != self.path]
+        """The records of other shards (or of runs without shards) in the same folder."""
+        self.known = [] if force else [self.own] + self.others
 
     def key(self, path: Path) -> str:
         return Path(path).relative_to(self.folder).as_posix()
@@ -85,13 +85,14 @@ class Record:
         every output not ``planned``. Returns the paths removed."""
         keep = {self.key(p) for p in planned}
         removed = []
-        for key, entry in list(self.own.items()):
-            if key in keep:
-                continue
-            gone = entry.get("source") is not None and entry["source"] not in alive
-            if gone or entry.get("stage") in complete:
-                removed += self._remove(entry["paths"])
-                self.now.pop(key, None)
+        for outputs in [self.own] + self.others:  # a pairing deleted after a run with other shards too
+            for key, entry in list(outputs.items()):
+                if key in keep:
+                    continue
+                gone = entry.get("source") is not None and entry["source"] not in alive
+                if gone or (outputs is self.own and entry.get("stage") in complete):
+                    removed += self._remove(entry["paths"])
+                    self.now.pop(key, None)
         return removed
 
     def _remove(self, paths: list[str]) -> list[Path]:
