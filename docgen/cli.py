@@ -22,6 +22,8 @@ from .errors import (
     os_reason,
 )
 from .load import PAIRINGS_DIR, Loaded, find_programmes
+from .progress import Progress
+from .shards import parse_shard
 
 _HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
 _CLICK_WORDS = [("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
@@ -64,6 +66,15 @@ def _zh(message: str) -> str:
 class _Printer(pipeline.Listener):
     """Says what the pipeline tells, in Chinese: warnings on stderr, progress on stdout."""
 
+    def __init__(self, verbose: bool = False):
+        self.progress = Progress(verbose)
+
+    def began(self, stage: str, total: int) -> None:
+        self.progress.began(stage, total)
+
+    def advanced(self, stage: str, item: str, ok: bool) -> None:
+        self.progress.advanced(item, ok)
+
     def warned(self, warning: Problem) -> None:
         click.echo(str(warning), err=True)
 
@@ -85,6 +96,15 @@ class _Printer(pipeline.Listener):
 
 SHOWN_REMOVED = 10
 """Removed files listed by name; the rest are counted."""
+
+
+def _incremental_options(command):
+    """``--force``, ``--shard`` and ``-v``: what build and bundle share."""
+    command = click.option("-v", "--verbose", is_flag=True, help="逐个列出生成的文件（默认在终端只显示进度条）")(command)
+    command = click.option("--shard", metavar="I/N", default=None,
+                           help="只处理第 I 个分片（共 N 个，I 从 0 起）的结对，教育局的文书在第 0 片；"
+                                "只写 N 时 I 取自环境变量 JOB_COMPLETION_INDEX 或 SLURM_ARRAY_TASK_ID")(command)
+    return click.option("--force", is_flag=True, help="全部重新生成（默认跳过数据、模板都未改变的文件）")(command)
 
 
 def _fail(error: DocgenError) -> None:
@@ -186,16 +206,34 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
 @click.option("--pdf", is_flag=True, help="同时在每个 Word 文件旁生成 PDF（需要 LibreOffice）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行的 LibreOffice 进程数（默认等于 CPU 核数）")
 @click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True, help="单个文件转换超时（秒）")
+@_incremental_options
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
-          years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float) -> None:
+          years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float,
+          force: bool, shard: str | None, verbose: bool) -> None:
     outcome = pipeline.build(directory, output, kinds=kinds, pairings=pairings, years=years,
-                             template_dir=template_dir, pdf=pdf, jobs=jobs, timeout=timeout, listener=_Printer())
-    _finish(outcome, len(outcome.documents))
+                             template_dir=template_dir, pdf=pdf, jobs=jobs, timeout=timeout, force=force,
+                             shard=parse_shard(shard), listener=_Printer(verbose))
+    _finish(outcome, len(outcome.documents) + len(outcome.pdfs))
+
+
+def _summary(outcome: pipeline.Outcome, written: int, noun: str) -> str:
+    """What a run made, left as it was, removed and failed to make, on one line."""
+    unchanged = len(outcome.unchanged) + outcome.unchanged_outputs
+    parts = [f"新生成 {written} {noun}", f"未变跳过 {unchanged} 个"]
+    if outcome.removed:
+        parts.append(f"删除来源已不存在的 {len(outcome.removed)} 个")
+    if outcome.failures:
+        parts.append(f"失败 {len(outcome.failures)} 个（{'、'.join(f for f, _ in outcome.failures[:3])}"
+                     + ("等" if len(outcome.failures) > 3 else "") + "）")
+    return "汇总：" + "，".join(parts) + "。"
 
 
 def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") -> None:
-    """Input problems (exit 2), then failed files (exit 4), else the count of what was made."""
+    """The summary; input problems (exit 2), then failed files (exit 4), else the count of what was made."""
+    click.echo(_summary(outcome, written, noun))
+    for path in outcome.removed:
+        click.echo(f"已删除 {display_path(path)}（其结对已不存在）")
     if outcome.problems:
         click.echo("以下数据有错误，相关文件未生成：", err=True)
         _fail(InputError(outcome.problems))
@@ -252,16 +290,20 @@ def _describe(report) -> list[str]:
               help="证书密码（也可用环境变量 DOCGEN_SIGN_PASSWORD 提供）")
 @click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
               help="模板目录（默认使用自带的 templates/）")
+@_incremental_options
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int | None, timeout: float,
            duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
-           template_dir: Path | None) -> None:
+           template_dir: Path | None, force: bool, shard: str | None, verbose: bool) -> None:
     options = pipeline.Options(duplex, seal_mm, sign_cert, sign_password)
+    printer = _Printer(verbose)
     outcome = pipeline.bundle(directory, output, pairings=pairings, template_dir=template_dir, options=options,
-                              jobs=jobs, timeout=timeout, listener=_Printer())
+                              jobs=jobs, timeout=timeout, force=force, shard=parse_shard(shard), listener=printer)
     for report in outcome.bundles:
-        for line in _describe(report):
-            click.echo(line)
+        lines = _describe(report)
+        if verbose or not printer.progress.terminal or len(lines) > 1:  # on a terminal: only the unsealed
+            for line in lines:
+                click.echo(line)
     click.echo("说明：PDF 上的印章是图片叠加，仅供打印和预览，不是具有法律效力的电子印章（GB/T 38540）。")
     _finish(outcome, len(outcome.bundles), "个报送包（文件夹和 .zip）")
 
@@ -273,9 +315,13 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
 @click.option("-y", "--year", "years", multiple=True, metavar="YEAR", help="年度（周期年度的起始年份）；不写则为有活动记录的每个年度")
 @click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
               help="模板目录（默认使用自带的 templates/）")
+@click.option("--force", is_flag=True, help="全部重新生成（默认跳过数据、模板都未改变的文件）")
+@click.option("-v", "--verbose", is_flag=True, help="逐个列出写入的文件")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: Path | None) -> None:
-    outcome = pipeline.report(directory, output, years=years, template_dir=template_dir, listener=_Printer())
+def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: Path | None, force: bool,
+           verbose: bool) -> None:
+    outcome = pipeline.report(directory, output, years=years, template_dir=template_dir, force=force,
+                              listener=_Printer(verbose))
     for data, paths in outcome.reports:
         for path in paths:
             click.echo(f"已写入 {display_path(path)}")
@@ -372,11 +418,13 @@ def _value(text: str) -> str:
               help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
 @click.option("--county", default="", help="表中没有县市区列（或开头几行没写县市区）时，这些结对的县市区，如 高台县")
 @click.option("-n", "--dry-run", is_flag=True, help="只显示将要新增和修改的内容，不写文件")
+@click.option("-v", "--verbose", is_flag=True, help="逐个列出检查过的结对文件")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run: bool) -> None:
+def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run: bool, verbose: bool) -> None:
     from .load.pairlist import import_pairings as run_import
 
-    report = run_import(file, _programme_dir(programme_dir), county=county, dry_run=dry_run)
+    report = run_import(file, _programme_dir(programme_dir), county=county, dry_run=dry_run,
+                        progress=_Printer(verbose))
     for warning in report.warnings:
         click.echo(str(warning), err=True)
     for name in report.skipped_sheets:

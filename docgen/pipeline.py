@@ -12,15 +12,17 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Callable, Iterator
 
 from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
-from .bundle import BundleReport, Options, Timings, make_all, plan
+from .bundle import BundleReport, Options, Spec, Timings, make_all, plan
+from .bundle.plan import bundle_folder, bundled, part_of
 from .convert import Pool
 from .documents.jobs import Job, plan_jobs, safe_name
 from .documents.kinds import choices, kind, select
 from .documents.scope import Scope, Selection
 from .errors import DocgenError, OutputError, Problem, UsageError, display_path, os_reason
+from .incremental import Recipes, Record
 from .load import Loaded, load_all, load_strict
 from .load.checks import reserved_id
 from .load.model.common import ID_RE
@@ -28,6 +30,9 @@ from .outputs import write_atomic
 from .preflight.check import Result, check, pages_of
 from .preflight.rules import Document, Finding
 from .render import TEMPLATE_DIR, Renderer
+from .shards import Shard
+
+COVER, REPORT = kind("cover"), kind("report")
 
 
 class Listener:
@@ -48,13 +53,25 @@ class Listener:
     def removed(self, loaded: Loaded, paths: list[Path]) -> None:
         """Files of an earlier run removed: their pairing (or programme) now has problems."""
 
+    def began(self, stage: str, total: int) -> None:
+        """A stage of ``total`` items starts: render, convert, assemble, report (see ``STAGES``)."""
+
+    def advanced(self, stage: str, item: str, ok: bool) -> None:
+        """One item of the stage is done (``ok``) or failed; ``item`` names its file."""
+
+
+STAGES = ("render", "pdf", "convert", "assemble", "report")
+"""Stages with progress: Word files, their PDFs, bundles converted, bundles written, roll-ups."""
+
 
 @dataclass
 class Outcome:
     """What a run made, and what went wrong: input problems and (file, reason) failures."""
 
     loaded: list[Loaded]
-    documents: list[tuple[Job, dict]] = field(default_factory=list)
+    documents: list[tuple[Job, Any]] = field(default_factory=list)
+    """Each Word file made, with what was kept of its context: all of it (``render_documents``),
+    its heading (``build``), the ``Part`` a bundle needs (``bundle``)."""
     pdfs: list[Path] = field(default_factory=list)
     bundles: list[BundleReport] = field(default_factory=list)
     reports: list[tuple[Rollup, list[Path]]] = field(default_factory=list)
@@ -67,6 +84,14 @@ class Outcome:
     """The bundle stage's parts."""
     preflight: list[tuple[Path, Result]] = field(default_factory=list)
     """The preflight's results, per PDF and document."""
+    unchanged: list[Job] = field(default_factory=list)
+    """Word files left as they were: made before from the same recipe."""
+    unchanged_outputs: int = 0
+    """PDFs and bundles left as they were."""
+    removed: list[Path] = field(default_factory=list)
+    """Outputs of sources that are gone (a deleted pairing), removed."""
+    books: dict[str, tuple[Record, Recipes]] = field(default_factory=dict, repr=False)
+    """Each programme's build record and recipes, by programme id, for the later stages."""
 
     def preflight_findings(self) -> list[tuple[str, str, int, str, str, bool]]:
         """Every finding as (file, document, page, rule, what, warning), bundles included."""
@@ -199,19 +224,32 @@ def _load(path: Path, pairings: tuple[str, ...], listener: Listener) -> list[Loa
 
 # ------------------------------------------------------------ documents, render
 
-def _render(jobs: list[Job], renderer: Renderer) -> tuple[list[tuple[Job, dict]], list[tuple[str, str]]]:
-    """Render and write every job atomically; a failure removes that file and spares the rest."""
+def _source(job: Job) -> str | None:
+    """The pairing a document belongs to; None for the bureau's documents."""
+    return job.scope.pairing.id if job.scope.pairing is not None else None
+
+
+def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, listener: Listener, keep: Callable
+            ) -> tuple[list[tuple[Job, Any]], list[tuple[str, str]]]:
+    """Render and write every (job, recipe) atomically; a failure removes that file and spares the rest.
+    Of each context only ``keep(job, context)`` is kept."""
     done, failures = [], []
-    for job in jobs:
+    listener.began("render", len(jobs))
+    for job, recipe in jobs:
         try:
             context = job.kind.context(job.scope)
             _write_document(job.path, renderer.render(job.template, context, title=job.path.stem))
-            done.append((job, context))
+            record.made(job.path, recipe, _source(job), "docx")
+            done.append((job, keep(job, context)))
+            ok = True
         except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
             with contextlib.suppress(OSError):
                 job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
                 job.path.with_suffix(".pdf").unlink(missing_ok=True)
+            record.failed(job.path)
             failures.append((display_path(job.path), _reason(error)))
+            ok = False
+        listener.advanced("render", display_path(job.path), ok)
     return done, failures
 
 
@@ -234,9 +272,13 @@ def _reason(error: Exception) -> str:
 
 
 def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
-                     years: tuple[str, ...] = (), template_dir: Path | None = None,
+                     years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
+                     shard: Shard | None = None, keep: Callable = lambda job, context: context,
                      listener: Listener = Listener()) -> Outcome:
-    """load -> documents -> render: every Word file asked for, written under ``out``."""
+    """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
+    under ``out``; a file whose recipe is in the build record and unchanged is left as it is
+    (unless ``force``), and those of pairings that are gone are removed. ``outcome.documents``
+    holds ``keep(job, context)`` of each document made (all of the context by default)."""
     unknown = [k for k in kinds if k not in choices()]
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
@@ -254,9 +296,23 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
         if not loaded.buildable:
             listener.skipped(loaded)
             continue
-        done, failures = _render(plan_jobs(loaded, select(kinds), out, selection), renderer)
+        jobs = [j for j in plan_jobs(loaded, select(kinds), out, selection) if shard is None or shard.owns(_source(j))]
+        record = Record(out / loaded.id, shard.pair if shard else None, force)
+        recipes = Recipes(loaded, template_dir or TEMPLATE_DIR)
+        outcome.books[loaded.id] = record, recipes
+        todo = []
+        for job in jobs:
+            recipe = recipes.docx(_source(job), job.template)
+            if record.unchanged(job.path, recipe):
+                outcome.unchanged.append(job)
+            else:
+                todo.append((job, recipe))
+        done, failures = _render(todo, renderer, record, listener, keep)
         outcome.documents += done
         outcome.failures += failures
+        complete = set() if kinds or pairings or years else {"docx"}
+        outcome.removed += record.remove_stale({j.path for j in jobs}, {p.id for p in loaded.pairings}, complete)
+        record.save()
         listener.rendered(loaded, out / loaded.id, len(done))
     outcome.render_seconds = time.perf_counter() - started
     return outcome
@@ -266,74 +322,163 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
 
 def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
           years: tuple[str, ...] = (), template_dir: Path | None = None, pdf: bool = False,
-          jobs: int | None = None, timeout: float = 120, listener: Listener = Listener()) -> Outcome:
+          jobs: int | None = None, timeout: float = 120, force: bool = False, shard: Shard | None = None,
+          listener: Listener = Listener()) -> Outcome:
     """``docgen build``: the Word files, and with ``pdf`` a PDF beside each."""
-    outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years,
-                               template_dir=template_dir, listener=listener)
-    if pdf and outcome.documents:
-        started = time.perf_counter()
-        checked: dict[int, tuple[list[Result], float]] = {}
-
-        def preflight(i: int, result) -> None:  # in the converter's thread, while LibreOffice works on
-            if result.ok:
-                began = time.perf_counter()
-                job, context = outcome.documents[i]
-                title = job.kind.heading(job.scope, context)
-                try:
-                    found = check([Document(title, pages_of(result.dst), job.kind.family)])
-                except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash
-                    found = [Result(title, [Finding("读取", 0, f"无法读取 PDF（{exc}）")])]
-                checked[i] = (found, time.perf_counter() - began)
-
-        with open_pool(jobs, timeout) as pool:
-            docs = [job.path for job, _ in outcome.documents]
-            results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
-        for i, result in enumerate(results):
-            if not result.ok:
-                result.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
-                outcome.failures.append((display_path(result.src), result.error))
-                continue
-            outcome.pdfs.append(result.dst)
-            found, seconds = checked[i]
-            outcome.preflight += [(result.dst, r) for r in found]
-            outcome.preflight_seconds += seconds
-        outcome.convert_seconds = time.perf_counter() - started
-        listener.converted(len(outcome.pdfs))
+    outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
+                               force=force, shard=shard, keep=_heading, listener=listener)  # memory flat in N
+    if pdf:
+        _convert_documents(outcome, jobs, timeout, listener)
     return outcome
+
+
+def _heading(job: Job, context: dict) -> str:
+    """A document's title, all ``build`` keeps of its context (for the preflight of its PDF)."""
+    return job.kind.heading(job.scope, context)
+
+
+def _pdf_todo(outcome: Outcome) -> list[tuple[Job, str | None, str]]:
+    """(job, heading if rendered, recipe) of every PDF to make; the others are counted unchanged."""
+    todo = []
+    documents = [(j, h) for j, h in outcome.documents] + [(j, None) for j in outcome.unchanged]
+    for job, heading in documents:
+        record, recipes = outcome.books[job.scope.loaded.id]
+        recipe = recipes.pdf(record.now[record.key(job.path)]["recipe"])
+        if record.unchanged(job.path.with_suffix(".pdf"), recipe):
+            outcome.unchanged_outputs += 1
+        else:
+            todo.append((job, heading, recipe))
+    return todo
+
+
+def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener) -> None:
+    """A PDF beside each Word file whose PDF is not already made from the same recipe, each
+    checked by the preflight while the converters work on the next."""
+    todo = _pdf_todo(outcome)
+    if not todo:
+        return
+    started = time.perf_counter()
+    checked: dict[int, tuple[list[Result], float]] = {}
+    listener.began("pdf", len(todo))
+
+    def preflight(i: int, result) -> None:  # in the converter's thread, while LibreOffice works on
+        if result.ok:
+            began = time.perf_counter()
+            job, heading, _ = todo[i]
+            title = heading if heading is not None else _heading(job, job.kind.context(job.scope))
+            try:
+                found = check([Document(title, pages_of(result.dst), job.kind.family)])
+            except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash
+                found = [Result(title, [Finding("读取", 0, f"无法读取 PDF（{exc}）")])]
+            checked[i] = (found, time.perf_counter() - began)
+        listener.advanced("pdf", display_path(result.dst), result.ok)
+
+    with open_pool(jobs, timeout) as pool:
+        docs = [job.path for job, _, _ in todo]
+        results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
+    for (job, _, recipe), result in zip(todo, results):
+        record = outcome.books[job.scope.loaded.id][0]
+        if not result.ok:
+            result.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
+            record.failed(result.dst)
+            outcome.failures.append((display_path(result.src), result.error))
+            continue
+        record.made(result.dst, recipe, _source(job), "pdf")
+        outcome.pdfs.append(result.dst)
+    for i, (found, seconds) in sorted(checked.items()):
+        outcome.preflight += [(results[i].dst, r) for r in found]
+        outcome.preflight_seconds += seconds
+    for record, _ in outcome.books.values():
+        record.save()
+    outcome.convert_seconds = time.perf_counter() - started
+    listener.converted(len(outcome.pdfs))
 
 
 # ------------------------------------------------------------------ bundle
 
 def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
-           options: Options = Options(), jobs: int | None = None, timeout: float = 120,
-           listener: Listener = Listener()) -> Outcome:
-    """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle."""
+           options: Options = Options(), jobs: int | None = None, timeout: float = 120, force: bool = False,
+           shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
+    """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
+    that is not already made from the same documents, seals and options."""
     if options.sign_cert is not None:
         from .bundle.sign import load_signer
 
         load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
-    outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, listener=listener)
-    specs = []
+    outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
+                               keep=part_of, listener=listener)  # only what a bundle needs: memory flat in N
+    specs, recipes, planned = [], {}, {}
     for loaded in outcome.loaded:
         if loaded.buildable:
-            specs += plan(loaded, [(j, c) for j, c in outcome.documents if j.scope.loaded is loaded], out)
+            todo, planned[loaded.id] = _bundles_to_make(loaded, outcome, out, options)
+            for spec, recipe in todo:
+                specs.append(spec)
+                recipes[spec.uid] = recipe
     specs = _without_bad_seals(specs, outcome.failures)
-    renderer = Renderer(template_dir or TEMPLATE_DIR)
-    with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
-        reports, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings)
-    outcome.bundles = reports
-    outcome.failures += failures
+    if specs:
+        renderer = Renderer(template_dir or TEMPLATE_DIR)
+        with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
+            outcome.bundles, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings, listener)
+        outcome.failures += failures
+    _record_bundles(outcome, specs, recipes, planned, complete=not pairings)
     return outcome
+
+
+def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Options
+                     ) -> tuple[list[tuple[Spec, str]], set[Path]]:
+    """(spec, recipe) of each bundle of ``loaded`` to make, and the zips of all its bundles:
+    a bundle made before from the same documents, seals and options is left as it is."""
+    record, recipes = outcome.books[loaded.id]
+    parts = {job.path: part for job, part in outcome.documents}
+    groups: dict[str | None, list[Job]] = {}
+    for job in [j for j, _ in outcome.documents] + outcome.unchanged:
+        if job.scope.loaded is loaded and bundled(job):
+            groups.setdefault(_source(job), []).append(job)
+    todo, planned = [], set()
+    option_key = (options.duplex, options.seal_mm, recipes.file_hash(options.sign_cert))
+    for pairing_id, group in groups.items():
+        group.sort(key=lambda j: str(j.path))
+        zip_path = bundle_folder(loaded, pairing_id, out).with_suffix(".zip")
+        planned.add(zip_path)
+        seals = {s.seal for j in group for s in j.kind.signers(j.scope) if s.seal}
+        recipe = recipes.bundle([record.now[record.key(j.path)]["recipe"] for j in group], seals,
+                                COVER.template, option_key)
+        if record.unchanged(zip_path, recipe):
+            outcome.unchanged_outputs += 1
+            continue
+        done = [(j, parts[j.path] if j.path in parts else part_of(j, j.kind.context(j.scope))) for j in group]
+        for spec in plan(loaded, done, out):
+            spec.inputs = recipes.input_hashes(spec.pairing)
+            todo.append((spec, recipe))
+    return todo, planned
+
+
+def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str], planned: dict[str, set[Path]],
+                    complete: bool) -> None:
+    """Each bundle written goes into its programme's record; a failed one comes out of it;
+    the bundles of pairings that are gone are removed."""
+    written = set()
+    for made in outcome.bundles:
+        record = outcome.books[made.spec.loaded.id][0]
+        record.made(made.zip, recipes[made.spec.uid], made.spec.pairing, "bundle", (made.spec.folder,))
+        written.add(made.spec.uid)
+    for spec in specs:
+        if spec.uid not in written:
+            outcome.books[spec.loaded.id][0].failed(spec.zip_path)
+    for loaded in outcome.loaded:
+        if loaded.id in planned:
+            record = outcome.books[loaded.id][0]
+            alive = {p.id for p in loaded.pairings}
+            outcome.removed += record.remove_stale(planned[loaded.id], alive, {"bundle"} if complete else set())
+            record.save()
 
 
 # ------------------------------------------------------------------ report
 
-REPORT = kind("report")
-
-
 def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: Path | None = None,
-           listener: Listener = Listener()) -> Outcome:
-    """``docgen report``: the bureau's roll-up of each year with records, as .xlsx and .docx."""
+           force: bool = False, listener: Listener = Listener()) -> Outcome:
+    """``docgen report``: the bureau's roll-up of each year with records, as .xlsx and .docx
+    (left as they are when made before from the same data)."""
     check_output(out)
     outcome = Outcome(validate(path, listener))
     renderer = Renderer(template_dir or TEMPLATE_DIR)
@@ -343,16 +488,27 @@ def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: 
         bad = [y for y in chosen if y not in keys]
         if bad:
             raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
+        record, recipes = Record(out / loaded.id, force=force), Recipes(loaded, template_dir or TEMPLATE_DIR)
+        listener.began("report", len(chosen))
         for year in chosen:
             data = rollup(loaded, year)
             folder = out / loaded.id / "report"
             stem = f"考核汇总_{data.year.label}"
             xlsx, docx = folder / f"{stem}.xlsx", folder / f"{stem}.docx"
-            try:
-                write_atomic(xlsx, to_xlsx(data))
-                write_atomic(docx, renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)), title=stem))
-            except (OSError, DocgenError) as error:  # this year's report fails; the other years are written
-                outcome.failures.append((display_path(folder / stem), _reason(error)))
-                continue
+            recipe = recipes.report(year)
+            if record.unchanged(docx, recipe):
+                outcome.unchanged_outputs += 1
+            else:
+                try:
+                    write_atomic(xlsx, to_xlsx(data))
+                    write_atomic(docx, renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)),
+                                                       title=stem))
+                except (OSError, DocgenError) as error:  # this year's report fails; the other years are written
+                    outcome.failures.append((display_path(folder / stem), _reason(error)))
+                    listener.advanced("report", display_path(docx), False)
+                    continue
+                record.made(docx, recipe, None, "report", (xlsx,))
             outcome.reports.append((data, [xlsx, docx]))
+            listener.advanced("report", display_path(docx), True)
+        record.save()
     return outcome

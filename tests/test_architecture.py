@@ -11,17 +11,17 @@ PACKAGE = ROOT / "docgen"
 
 # Stage of each top-level module or package, in pipeline order.
 STAGES = {
-    "__init__": 0, "errors": 0, "geometry": 0, "text": 0, "outputs": 0,
+    "__init__": 0, "errors": 0, "geometry": 0, "text": 0, "outputs": 0, "shards": 0,
     "load": 1,
     "activities": 2,
     "documents": 3,
     "render": 4,
     "convert": 5,
     "preflight": 6,
-    "bundle": 7,
+    "bundle": 7, "incremental": 7,
     "pipeline": 8,
     "authoring": 9,
-    "cli": 10, "__main__": 10,
+    "cli": 10, "__main__": 10, "progress": 10,
 }
 
 

@@ -60,9 +60,9 @@ class Timings:
     """Checking the finished PDFs (summed over the workers)."""
 
 
-def _convert(pool: Pool, docs: list[Path]) -> list[str]:
+def _convert(pool: Pool, docs: list[Path], then=None) -> list[str]:
     """Convert ``docs`` to PDFs beside them; the reason for each failure, or ''."""
-    results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs])
+    results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=then)
     return ["" if r.ok else r.error for r in results]
 
 
@@ -130,8 +130,8 @@ def _assemble_index(i: int) -> tuple[BundleReport | None, float, str]:
     return _assemble_one(_WORK[i])
 
 
-def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: int, timings: Timings
-                 ) -> tuple[list[BundleReport], list[tuple[str, str]]]:
+def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: int, timings: Timings,
+                 progress=None) -> tuple[list[BundleReport], list[tuple[str, str]]]:
     """Assemble and write every bundle, in ``jobs`` forked workers when there are several.
     Workers inherit the tasks and send back only what the report needs."""
     work = [(spec, cover, body, options) for spec, cover, body in tasks]
@@ -145,14 +145,21 @@ def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: i
         with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
                                                     initializer=_start_worker, initargs=(work,)) as workers:
             try:
-                results = list(workers.map(_assemble_index, range(len(work))))
+                return _collect(work, workers.map(_assemble_index, range(len(work))), timings, progress)
             except BaseException:  # Ctrl-C: the running bundles finish, the others are not started
                 workers.shutdown(wait=True, cancel_futures=True)
                 raise
-    else:
-        results = [_assemble_one(task) for task in work]
+    return _collect(work, map(_assemble_one, work), timings, progress)
+
+
+def _collect(work: list, results, timings: Timings, progress) -> tuple[list[BundleReport], list[tuple[str, str]]]:
+    """The reports and failures of the assembled bundles, told to ``progress`` as each comes in."""
+    if progress is not None:
+        progress.began("assemble", len(work))
     reports, failures = [], []
     for (spec, _, _, _), (report, seconds, why) in zip(work, results):
+        if progress is not None:
+            progress.advanced("assemble", display_path(spec.zip_path), not why)
         timings.preflight += seconds
         if why:
             failures.append((display_path(spec.folder), why))
@@ -163,8 +170,9 @@ def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: i
 
 
 def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options, workdir: Path,
-             timings: Timings | None = None) -> tuple[list[BundleReport], list[tuple[str, str]]]:
-    """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures."""
+             timings: Timings | None = None, progress=None) -> tuple[list[BundleReport], list[tuple[str, str]]]:
+    """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures.
+    ``progress`` (the pipeline's listener) hears of each body converted and bundle written."""
     timings = timings or Timings()
     failures: list[tuple[str, str]] = []
     started = time.perf_counter()
@@ -181,7 +189,14 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options
     timings.compose = time.perf_counter() - started
     started = time.perf_counter()
     ready: list[Spec] = []
-    for spec, why in zip(specs, _convert(pool, [bodies[s.uid] for s in specs])):
+    if progress is not None:
+        progress.began("convert", len(specs))
+
+    def told(i: int, result) -> None:
+        if progress is not None:
+            progress.advanced("convert", display_path(specs[i].folder), result.ok)
+
+    for spec, why in zip(specs, _convert(pool, [bodies[s.uid] for s in specs], told)):
         if why:
             failures.append((display_path(spec.folder), f"转换 PDF 失败：{why}"))
             continue
@@ -194,6 +209,6 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options
     timings.convert = time.perf_counter() - started
     started = time.perf_counter()
     tasks = [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
-    reports, failed = assemble_all(tasks, options, pool.jobs, timings)
+    reports, failed = assemble_all(tasks, options, pool.jobs, timings, progress)
     timings.assemble = time.perf_counter() - started - timings.preflight / max(1, min(pool.jobs, len(tasks)))
     return reports, failures + failed

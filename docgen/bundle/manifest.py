@@ -29,7 +29,7 @@ def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, sign
     return {
         "tool": "docgen", "version": __version__, "created": build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
         "programme": spec.loaded.id, "bundle": spec.key, "title": spec.title,
-        "inputs": spec.loaded.input_hashes(),
+        "inputs": spec.inputs or spec.loaded.input_hashes(),
         "files": [{"path": name, "sha256": _sha(data), "size": len(data)} for name, data in sorted(files)],
         "pdf": {"path": spec.pdf_name, "pages": result.pages, "documents": documents},
         "signatures": result.signatures,

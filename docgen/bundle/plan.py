@@ -54,6 +54,10 @@ class Spec:
     loaded: Loaded
     names: tuple[str, ...] = ()
     """Names the cover's lines must not break inside (the schools, the bureau)."""
+    pairing: str | None = None
+    """The pairing whose bundle this is; None for the bureau's."""
+    inputs: dict[str, str] = field(default_factory=dict)
+    """The data files it is made from and their SHA-256, for the manifest."""
 
     @property
     def uid(self) -> str:
@@ -64,26 +68,37 @@ class Spec:
         return self.folder.with_suffix(".zip")
 
 
-def _part(job: Job, context: dict) -> Part:
+def part_of(job: Job, context: dict) -> Part:
+    """What a bundle needs of a rendered document (a small record; the context can then go)."""
     atts = [f"{a['label']}　{''.join(a['title_lines'])}" for a in context.get("attachments", [])]
     return Part(job.kind.heading(job.scope, context), job.path, job.kind.signers(job.scope), atts,
                 gaps=list(context.get("gaps", [])), family=job.kind.family)
 
 
-def plan(loaded: Loaded, done: list[tuple[Job, dict]], out_dir: Path) -> list[Spec]:
-    """One bundle per pairing that has documents, plus one for the bureau."""
+def bundle_folder(loaded: Loaded, pairing_id: str | None, out_dir: Path) -> Path:
+    """Where the bundle of a pairing (None: the bureau's) is written; its zip is beside it."""
+    return out_dir / loaded.id / "bundles" / (safe_name(pairing_id) if pairing_id is not None else "bureau")
+
+
+def bundled(job: Job) -> bool:
+    """Whether a document goes into its bundle."""
+    return job.kind.bundle_place is not None and job.kind.in_bundle(job.scope)
+
+
+def plan(loaded: Loaded, done: list[tuple[Job, Part]], out_dir: Path) -> list[Spec]:
+    """One bundle per pairing that has documents, plus one for the bureau (``done``: each
+    document made, with its ``part_of``)."""
     prog = loaded.programme
-    base = out_dir / loaded.id / "bundles"
     specs: list[Spec] = []
-    by_pairing: dict[str, list[tuple[Job, dict]]] = {}
-    bureau: list[tuple[Job, dict]] = []
-    for job, context in done:
-        if job.kind.bundle_place is None or not job.kind.in_bundle(job.scope):
+    by_pairing: dict[str, list[tuple[Job, Part]]] = {}
+    bureau: list[tuple[Job, Part]] = []
+    for job, part in done:
+        if not bundled(job):
             continue
         if job.scope.pairing is not None:
-            by_pairing.setdefault(job.scope.pairing.id, []).append((job, context))
+            by_pairing.setdefault(job.scope.pairing.id, []).append((job, part))
         else:
-            bureau.append((job, context))
+            bureau.append((job, part))
     for pairing in loaded.pairings:
         items = by_pairing.get(pairing.id)
         if not items:
@@ -94,14 +109,15 @@ def plan(loaded: Loaded, done: list[tuple[Job, dict]], out_dir: Path) -> list[Sp
             names = f"{pairing.supporter.name}与{cn_count(len(pairing.recipients))}所受援学校"
         specs.append(Spec(pairing.id, names, [f"支援学校：{pairing.supporter.name}"] +
                           [f"受援学校：{r.full_name}" for r in pairing.recipients], pairing.signed_on,
-                          base / safe_name(pairing.id), safe_name(f"报送材料_{short_names(pairing)}") + ".pdf",
-                          [_part(j, c) for j, c in items], loaded, school_names(pairing)))
+                          bundle_folder(loaded, pairing.id, out_dir),
+                          safe_name(f"报送材料_{short_names(pairing)}") + ".pdf",
+                          [p for _, p in items], loaded, school_names(pairing), pairing.id))
     if bureau:
         bureau.sort(key=lambda jc: jc[0].kind.bundle_place)
         notice = prog.issuing_notice
         specs.append(Spec("bureau", f"{prog.title}", [prog.bureau.name], notice.date if notice else None,
-                          base / "bureau", safe_name(f"报送材料_{prog.bureau.name}") + ".pdf",
-                          [_part(j, c) for j, c in bureau], loaded, (prog.bureau.name,)))
+                          bundle_folder(loaded, None, out_dir), safe_name(f"报送材料_{prog.bureau.name}") + ".pdf",
+                          [p for _, p in bureau], loaded, (prog.bureau.name,)))
     return specs
 
 

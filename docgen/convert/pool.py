@@ -27,6 +27,10 @@ from ..outputs import normalise_pdf, write_atomic
 from .fonts import converter_env
 
 WORKER = Path(__file__).resolve().parent / "uno_worker.py"
+MAX_TASKS = 100
+"""Conversions before a converter is replaced by a fresh one (as JODConverter's
+maxTasksPerProcess): LibreOffice's memory grows with every document it opens."""
+
 def find_soffice() -> str:
     for name in ("soffice", "libreoffice"):
         found = shutil.which(name)
@@ -75,6 +79,7 @@ class Converter:
         self.proc: subprocess.Popen | None = None
         self.soffice_pid: int | None = None
         self.generation = 0
+        self.tasks = 0
         self._killing = threading.Lock()
 
     @property
@@ -114,8 +119,12 @@ class Converter:
         return json.loads(line)
 
     def convert(self, src: Path, dst: Path, timeout: float) -> dict:
+        if self.proc is not None and self.tasks >= MAX_TASKS:
+            self.close()  # recycled: memory stays flat however long the batch
         if self.proc is None or self.proc.poll() is not None:
             self.start(timeout)
+            self.tasks = 0
+        self.tasks += 1
         assert self.proc and self.proc.stdin
         self.proc.stdin.write(json.dumps({"src": str(src), "dst": str(dst)}) + "\n")
         self.proc.stdin.flush()

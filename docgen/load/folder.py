@@ -51,6 +51,8 @@ class Loaded:
     rejected: list[str] = field(default_factory=list)
     """Identifiers of pairing files with problems (the ``id`` they claim and their file name):
     none of their documents are made, and those of an earlier run are out of date."""
+    pairing_paths: dict[str, Path] = field(default_factory=dict)
+    """The file of each valid pairing, by pairing id (what its documents are made from)."""
 
     @property
     def buildable(self) -> bool:
@@ -231,6 +233,7 @@ def load_programme(root: Path) -> Loaded:
             loaded.rejected += dict.fromkeys([pairing.id, path.stem])
             continue
         seen[pairing.id.casefold()] = (pairing, src)
+        loaded.pairing_paths[pairing.id] = path
         loaded.pairings.append(pairing)
     loaded.pairings.sort(key=lambda p: (p.no is None, p.no or 0, p.id))
     if loaded.programme is not None:

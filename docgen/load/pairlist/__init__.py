@@ -72,9 +72,11 @@ def read_list(path: Path, county: str = "") -> tuple[list[SheetPairing], list[st
     return pairings, skipped
 
 
-def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool = False) -> ImportReport:
+def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool = False,
+                    progress=None) -> ImportReport:
     """Create or update ``<root>/pairings/*.yaml`` from the pair list at ``path``; ``county`` is
-    the county of rows (or sheets) that name none."""
+    the county of rows (or sheets) that name none. ``progress`` (a pipeline listener) hears
+    of each pairing checked."""
     path, root = Path(path), Path(root)
     programme = programme_of(root)
     sheet, skipped = read_list(path, county)
@@ -95,11 +97,15 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
         report.results.append(Result(sp, found.path, text, "changed" if changes else "same", changes))
     if problems:
         raise PairListError(problems, "请修改表格或结对文件后重试。")
+    if progress is not None:
+        progress.began("import", len(report.results))
     for result in report.results:
         if result.status != "same":
             found, warnings = check(result.path, result.text, programme, root)
             problems += found
             report.warnings += warnings
+        if progress is not None:
+            progress.advanced("import", str(result.path.name), True)
     if problems:
         raise PairListError(problems, "导入后的结对文件会有以上错误（行号按导入后的内容），请修改表格或结对文件后重试。")
     held = {id(e) for e in matched.values()}

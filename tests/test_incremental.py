@@ -1,0 +1,165 @@
+"""Incremental builds and shards: a re-run makes only what changed, removes what is gone, and
+gives the same bytes as one run from scratch; shards side by side give the same files as one run."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from docgen.authoring.specimen import write_specimen
+from docgen.errors import UsageError
+from docgen.shards import Shard, parse_shard
+from tests.helpers import ROOT, run
+
+
+def files(out: Path) -> dict[str, bytes]:
+    """Every output under ``out`` by path, build records left out (they hold file times)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not p.name.startswith(".docgen-build")}
+
+
+def summary(stdout: str) -> str:
+    return next(line for line in stdout.splitlines() if line.startswith("汇总："))
+
+
+@pytest.fixture
+def specimen(tmp_path) -> Path:
+    return write_specimen(tmp_path / "data" / "demo", 2)
+
+
+def test_rerun_skips_everything_and_an_edit_remakes_only_its_pairing(specimen, tmp_path):
+    out = tmp_path / "out"
+    first = run("build", specimen, "-o", out)
+    assert first.returncode == 0, first.stderr
+    made = files(out)
+    total = sum(1 for name in made if name.endswith(".docx"))
+
+    again = run("build", specimen, "-o", out)
+    assert again.returncode == 0 and f"新生成 0 个文件，未变跳过 {total} 个" in summary(again.stdout)
+    assert files(out) == made
+
+    pairing = specimen / "pairings" / "p002.yaml"
+    pairing.write_text(pairing.read_text(encoding="utf-8").replace("提升薄弱学科质量。", "提升数学学科质量。"),
+                       encoding="utf-8")
+    edited = run("build", specimen, "-o", out)
+    assert edited.returncode == 0, edited.stderr
+    remade = {n for n, body in files(out).items() if made.get(n) != body}
+    assert remade and all(n.startswith("demo/p002/") for n in remade), remade
+    bureau = sum(1 for n in made if n.count("/") == 1 and n.endswith(".docx"))
+    p002 = sum(1 for n in made if n.startswith("demo/p002/"))
+    assert f"新生成 {p002 + bureau} 个文件" in summary(edited.stdout)  # the bureau's pair lists name every pairing
+
+    scratch = tmp_path / "scratch"
+    assert run("build", specimen, "-o", scratch).returncode == 0
+    assert files(out) == files(scratch)
+
+
+def test_deleted_pairing_is_removed_force_and_a_broken_record(specimen, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", specimen, "-o", out).returncode == 0
+    (specimen / "pairings" / "p002.yaml").unlink()
+    (specimen / "activities" / "2022" / "p002.yaml").unlink()
+    result = run("build", specimen, "-o", out)
+    assert result.returncode == 0, result.stderr
+    assert not (out / "demo" / "p002").exists() and "删除来源已不存在的" in summary(result.stdout)
+    scratch = tmp_path / "scratch"
+    assert run("build", specimen, "-o", scratch).returncode == 0
+    assert files(out) == files(scratch)
+
+    count = sum(1 for n in files(out) if n.endswith(".docx"))
+    assert f"新生成 {count} 个" in summary(run("build", specimen, "-o", out, "--force").stdout)
+    (out / "demo" / ".docgen-build.json").write_text("{not json", encoding="utf-8")
+    assert f"新生成 {count} 个" in summary(run("build", specimen, "-o", out).stdout)
+    record = json.loads((out / "demo" / ".docgen-build.json").read_text(encoding="utf-8"))
+    assert len(record["outputs"]) == count
+
+
+def test_a_file_changed_by_hand_is_made_again(specimen, tmp_path):
+    out = tmp_path / "out"
+    assert run("build", specimen, "-o", out).returncode == 0
+    target = next((out / "demo" / "p001").glob("协议书_*.docx"))
+    good = target.read_bytes()
+    target.write_bytes(b"edited by hand")
+    assert "新生成 1 个文件" in summary(run("build", specimen, "-o", out).stdout)
+    assert target.read_bytes() == good
+
+
+def test_three_shards_side_by_side_make_what_one_run_makes(tmp_path):
+    specimen = write_specimen(tmp_path / "data" / "demo", 8)  # 4, 3 and 1 pairings a shard
+    kinds = ["-k", "notice", "-k", "agreement"]  # the bureau's notices and each pair's agreement
+    one = tmp_path / "one"
+    assert run("build", specimen, "-o", one, *kinds).returncode == 0
+    shared = tmp_path / "shared"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+    procs = [subprocess.Popen([sys.executable, "-m", "docgen.cli", "build", str(specimen), "-o", str(shared),
+                               "--shard", "3", *kinds], env={**env, "JOB_COMPLETION_INDEX": str(i)},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for i in range(3)]
+    outputs = [p.communicate(timeout=300) for p in procs]
+    assert all(p.returncode == 0 for p in procs), outputs
+    assert files(shared) == files(one)
+    records = sorted(p.name for p in (shared / "demo").glob(".docgen-build*"))
+    assert records == [".docgen-build.0of3.json", ".docgen-build.1of3.json", ".docgen-build.2of3.json"]
+    # every shard made something, and a run over the whole folder then finds nothing to do
+    assert all("新生成 0 " not in out for out, _ in outputs), outputs
+    assert "新生成 0 个文件" in summary(run("build", specimen, "-o", shared, *kinds).stdout)
+    # a pairing shard 1 made, deleted, is removed by the next run of any shard
+    victim = next(f"p{k:03d}" for k in range(1, 9) if Shard(1, 3).owns(f"p{k:03d}"))
+    assert f"{victim}/" in (shared / "demo" / ".docgen-build.1of3.json").read_text("utf-8")
+    (specimen / "pairings" / f"{victim}.yaml").unlink()
+    (specimen / "activities" / "2022" / f"{victim}.yaml").unlink()
+    assert run("build", specimen, "-o", shared, "--shard", "0/3", *kinds).returncode == 0
+    assert not (shared / "demo" / victim).exists()
+    assert len([p for p in (shared / "demo").iterdir() if p.is_dir()]) == 7
+
+
+def test_shards_split_the_pairings_and_the_bureau_goes_to_shard_0():
+    ids = [f"p{i:03d}" for i in range(300)]
+    shards = [Shard(i, 3) for i in range(3)]
+    assert all(sum(s.owns(p) for s in shards) == 1 for p in ids)
+    assert all(60 < sum(s.owns(p) for p in ids) < 140 for s in shards)
+    assert [s.owns(None) for s in shards] == [True, False, False]
+
+
+def test_shard_option_reads_the_job_engines_index():
+    assert parse_shard("1/4", {}) == Shard(1, 4)
+    assert parse_shard("4", {"JOB_COMPLETION_INDEX": "2"}) == Shard(2, 4)
+    assert parse_shard("4", {"SLURM_ARRAY_TASK_ID": "3"}) == Shard(3, 4)
+    assert parse_shard(None, {}) is None
+    for bad, env in [("4", {}), ("4/4", {}), ("a/b", {}), ("0/0", {})]:
+        with pytest.raises(UsageError):
+            parse_shard(bad, env)
+
+
+def test_bundle_again_leaves_every_bundle_as_it_was(example_bundles):
+    out, _ = example_bundles
+    before = files(out)
+    bundles = len(list(out.glob("*/bundles/*.zip")))
+    again = run("bundle", "data", "-o", out)
+    assert again.returncode == 0, again.stderr
+    documents = sum(1 for n in before if n.endswith(".docx") and "/bundles/" not in n)
+    assert summary(again.stdout) == f"汇总：新生成 0 个报送包（文件夹和 .zip），未变跳过 {documents + bundles} 个。"
+    assert files(out) == before
+
+
+def test_progress_in_a_log_is_a_line_every_tenth(capsys):
+    from docgen.progress import Progress
+
+    progress = Progress(terminal=False)
+    progress.began("render", 20)
+    for i in range(20):
+        progress.advanced(f"f{i}.docx", ok=i != 7)
+    out, err = capsys.readouterr()
+    lines = out.splitlines()
+    assert len(lines) == 10 and lines[0].startswith("生成 Word 文件：2/20（10%），")
+    assert lines[-1].startswith("生成 Word 文件：20/20（100%），") and "剩余" not in lines[-1]
+    assert err.strip() == "失败：f7.docx"
+
+
+def test_build_in_a_log_shows_progress_and_a_summary(specimen, tmp_path):
+    result = run("build", specimen, "-o", tmp_path / "out", "-k", "agreement")
+    lines = result.stdout.splitlines()
+    assert lines[-4].startswith("生成 Word 文件：4/4（100%）") and lines[-2] == "汇总：新生成 4 个文件，未变跳过 0 个。"
