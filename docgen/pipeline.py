@@ -23,6 +23,7 @@ from .documents.kinds import choices, kind, select
 from .documents.scope import Scope, Selection
 from .errors import DocgenError, OutputError, Problem, UsageError, display_path, os_reason
 from .incremental import Recipes, Record
+from .incremental.record import PREFIX as RECORD_PREFIX
 from .load import Loaded, load_all, load_strict
 from .load.checks import reserved_id
 from .load.model.common import ID_RE
@@ -173,7 +174,8 @@ def remove_stale(loaded: Loaded, out: Path) -> list[Path]:
 
 def _remove(places: list[Path]) -> list[Path]:
     """Remove docgen's files at or under ``places``, and the folders that leaves empty."""
-    gone = [f for place in places for f in _files(place) if not f.is_symlink() and f.suffix in OUTPUT_SUFFIXES]
+    gone = [f for place in places for f in _files(place)
+            if not f.is_symlink() and f.suffix in OUTPUT_SUFFIXES and not f.name.startswith(RECORD_PREFIX)]
     for file in gone:
         file.unlink(missing_ok=True)
     for place in places:

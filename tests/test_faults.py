@@ -16,6 +16,7 @@ from docgen import pipeline
 from docgen.bundle import plan
 from docgen.convert import pool as pool_module
 from docgen.errors import SourceError
+from docgen.incremental.record import PREFIX as RECORD_PREFIX
 from docgen.load import load_programme
 from docgen.load.pairlist.sheet import decode_csv
 from docgen.render import limits
@@ -42,7 +43,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def outputs(out: Path) -> set[str]:
-    return {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    """The files a run left in ``out``, its build record (bookkeeping, not an output) aside."""
+    return {p.relative_to(out).as_posix() for p in out.rglob("*")
+            if p.is_file() and not p.name.startswith(RECORD_PREFIX)}
 
 
 # ----------------------------------------------------------- 1. seal images

@@ -134,11 +134,11 @@ def test_shard_option_reads_the_job_engines_index():
             parse_shard(bad, env)
 
 
-def test_bundle_again_leaves_every_bundle_as_it_was(example_bundles):
+def test_bundle_again_leaves_every_bundle_as_it_was(example_bundles, examples):
     out, _ = example_bundles
     before = files(out)
     bundles = len(list(out.glob("*/bundles/*.zip")))
-    again = run("bundle", "data", "-o", out)
+    again = run("bundle", examples, "-o", out)
     assert again.returncode == 0, again.stderr
     documents = sum(1 for n in before if n.endswith(".docx") and "/bundles/" not in n)
     assert summary(again.stdout) == f"汇总：新生成 0 个报送包（文件夹和 .zip），未变跳过 {documents + bundles} 个。"
