@@ -211,3 +211,10 @@ def test_the_whole_changsha_programme_counts_and_groups_its_recipients_by_stage(
 def test_the_summary_counts_an_indicator_from_the_records_that_bear_on_it(built):
     text = text_of(built / "sichuan-2025" / "chengqu-shiyan" / "年度工作总结_2025—2026学年.docx")
     assert "对照阶段目标的指标：2026年目标开发特色校本课程3门，本年度记录2门（未达到）" in text
+
+
+def test_a_long_signing_name_breaks_between_words(built):
+    import zipfile
+    path = next((built / "hongsibu-2023" / "minning-team").glob("协议书_*罗山中学.docx"))
+    xml = zipfile.ZipFile(path).read("word/document.xml").decode("utf-8")
+    assert '“组团式”</w:t><w:br/><w:t xml:space="preserve">教育帮扶团队' in xml  # not 教育帮/扶团队

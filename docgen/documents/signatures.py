@@ -18,6 +18,7 @@ from docxtpl import RichText
 from .. import geometry
 from ..text import display_width
 from .signers import Signer
+from .typography import split_title
 
 SIZE = 32
 """三号, in half-points."""
@@ -43,6 +44,8 @@ def name_text(name: str, columns: int = 2) -> RichText:
     size = SIZE
     while size > MIN_SIZE and display_width(name) * size / 2 > MAX_LINES * cell_pt:
         size -= 1
+    if display_width(name) * size / 2 > cell_pt:  # broken between words, never inside one (教育帮/扶团队)
+        name = "\n".join(split_title(name, limit=int(cell_pt / (size / 2))))
     return RichText(name, size=size) if size != SIZE else RichText(name)
 
 
