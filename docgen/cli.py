@@ -1,6 +1,7 @@
 """Command line: parses arguments, calls the pipeline, prints in Chinese. Nothing else."""
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -22,6 +23,7 @@ from .errors import (
     os_reason,
 )
 from .load import PAIRINGS_DIR, Loaded, find_programmes
+from .load.model.cycle import Term
 from .progress import Progress
 from .shards import parse_shard
 
@@ -96,6 +98,32 @@ class _Printer(pipeline.Listener):
 
 SHOWN_REMOVED = 10
 """Removed files listed by name; the rest are counted."""
+
+
+def _as_of(ctx, param, value: str | None):
+    """--as-of 2026-12-31 (also 2026/12/31, 2026年12月31日) → a date, or a Chinese usage error."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", value)
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else dt.date.fromisoformat("x")
+    except ValueError:
+        raise click.BadParameter(f"“{value}”不是日期，请写成 2026-12-31 的形式") from None
+
+
+def _term(ctx, param, value: str | None):
+    """--term 2026春 / 2025秋 → the term's key, or a Chinese usage error."""
+    if value is None:
+        return None
+    term = Term.parse(value)
+    if term is None:
+        raise click.BadParameter(f"“{value}”不是学期，请写成 2025秋 或 2026春（年份为学期开始的年份）")
+    return term.key
+
+
+AS_OF_HELP = ("统计截至哪一天（如 2026-12-31）：只计到这一天已经结束的周、月、学期和学年，未结束的不算未完成；"
+              "不写则按年度总结的落款日期，没有落款的按今天")
+TERM_HELP = "只统计一个学期，如 2025秋、2026春（年份为学期开始的年份）"
 
 
 def _incremental_options(command):
@@ -203,17 +231,19 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
               help="年度总结的年度（周期年度的起始年份，如 2022）；不写则只生成已填写总结文字的年度")
 @click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
               help="模板目录（默认使用自带的 templates/）")
+@click.option("--as-of", "as_of", metavar="DATE", callback=_as_of, default=None, help=AS_OF_HELP)
+@click.option("--term", metavar="TERM", callback=_term, default=None, help=TERM_HELP + "，生成学期工作总结")
 @click.option("--pdf", is_flag=True, help="同时在每个 Word 文件旁生成 PDF（需要 LibreOffice）")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行的 LibreOffice 进程数（默认等于 CPU 核数）")
 @click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True, help="单个文件转换超时（秒）")
 @_incremental_options
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
-          years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float,
-          force: bool, shard: str | None, verbose: bool) -> None:
+          years: tuple[str, ...], as_of: dt.date | None, term: str | None, template_dir: Path | None, pdf: bool,
+          jobs: int | None, timeout: float, force: bool, shard: str | None, verbose: bool) -> None:
     outcome = pipeline.build(directory, output, kinds=kinds, pairings=pairings, years=years,
                              template_dir=template_dir, pdf=pdf, jobs=jobs, timeout=timeout, force=force,
-                             shard=parse_shard(shard), listener=_Printer(verbose))
+                             shard=parse_shard(shard), listener=_Printer(verbose), as_of=as_of, term=term)
     _finish(outcome, len(outcome.documents) + len(outcome.pdfs))
 
 
@@ -282,6 +312,7 @@ def _describe(report) -> list[str]:
 @click.option("-p", "--pairing", "pairings", multiple=True, metavar="ID", help="只生成某个结对的报送材料，可重复")
 @click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行的 LibreOffice 进程数（默认等于 CPU 核数）")
 @click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True, help="单个文件转换超时（秒）")
+@click.option("--as-of", "as_of", metavar="DATE", callback=_as_of, default=None, help=AS_OF_HELP)
 @click.option("--duplex", is_flag=True, help="双面打印：每个文件补足偶数页")
 @click.option("--seal-mm", type=click.FloatRange(10, 80), default=42, show_default=True, help="印章直径（毫米）")
 @click.option("--sign", "sign_cert", type=click.Path(path_type=Path), default=None,
@@ -293,12 +324,13 @@ def _describe(report) -> list[str]:
 @_incremental_options
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int | None, timeout: float,
-           duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
+           as_of: dt.date | None, duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
            template_dir: Path | None, force: bool, shard: str | None, verbose: bool) -> None:
     options = pipeline.Options(duplex, seal_mm, sign_cert, sign_password)
     printer = _Printer(verbose)
     outcome = pipeline.bundle(directory, output, pairings=pairings, template_dir=template_dir, options=options,
-                              jobs=jobs, timeout=timeout, force=force, shard=parse_shard(shard), listener=printer)
+                              jobs=jobs, timeout=timeout, force=force, shard=parse_shard(shard), listener=printer,
+                              as_of=as_of)
     for report in outcome.bundles:
         lines = _describe(report)
         if verbose or not printer.progress.terminal or len(lines) > 1:  # on a terminal: only the unsealed
@@ -313,20 +345,23 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
 @click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="输出目录")
 @click.option("-y", "--year", "years", multiple=True, metavar="YEAR", help="年度（周期年度的起始年份）；不写则为有活动记录的每个年度")
+@click.option("--as-of", "as_of", metavar="DATE", callback=_as_of, default=None, help=AS_OF_HELP)
+@click.option("--term", metavar="TERM", callback=_term, default=None, help=TERM_HELP)
 @click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
               help="模板目录（默认使用自带的 templates/）")
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过数据、模板都未改变的文件）")
 @click.option("-v", "--verbose", is_flag=True, help="逐个列出写入的文件")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: Path | None, force: bool,
-           verbose: bool) -> None:
+def report(directory: Path, output: Path, years: tuple[str, ...], as_of: dt.date | None, term: str | None,
+           template_dir: Path | None, force: bool, verbose: bool) -> None:
     outcome = pipeline.report(directory, output, years=years, template_dir=template_dir, force=force,
-                              listener=_Printer(verbose))
+                              listener=_Printer(verbose), as_of=as_of, term=term)
     for data, paths in outcome.reports:
         for path in paths:
             click.echo(f"已写入 {display_path(path)}")
         behind = sum(1 for r in data.rows if r.behind)
-        click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
+        click.echo(f"  {data.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录"
+                   + (f"（{data.as_of_note}）" if data.as_of_note else "") + "。")
     if outcome.failures:
         _fail(RenderError(outcome.failures))
     if not outcome.reports:

@@ -9,11 +9,11 @@ import pytest
 import yaml
 from docx import Document
 
-from docgen.activities.counting import count, spans
+from docgen.activities.counting import count, periods
 from docgen.documents.summary import commitment_rows
 from docgen.load import load_programme
 from docgen.load.model.common import Period
-from docgen.load.model.cycle import CycleYear
+from docgen.load.model.cycle import Cycle
 from tests.helpers import DATA, PROBLEM_LINE, all_text, run
 
 
@@ -132,12 +132,17 @@ def test_a_month_with_no_records_is_due_and_every_month_is_checked():
 
 
 def test_periods_are_every_week_month_and_quarter_that_ended():
-    year = CycleYear(1, dt.date(2025, 9, 1), dt.date(2026, 8, 31))
-    assert len(spans(Period.month, year, year.end)) == 12
-    assert len(spans(Period.quarter, year, year.end)) == 4
-    weeks = spans(Period.week, year, year.end)
-    assert weeks[0][2] == dt.date(2025, 9, 1) and all((b[2] - a[2]).days == 7 for a, b in zip(weeks, weeks[1:]))
-    assert spans(Period.month, year, dt.date(2025, 12, 15))[-1][0] == "2025年11月"  # December not yet due
+    cycle = Cycle(start=dt.date(2025, 9, 1))
+    year = cycle.cycle_years[0]
+    assert len(periods(Period.month, cycle, year.start, year.end)) == 12
+    assert len(periods(Period.quarter, cycle, year.start, year.end)) == 4
+    weeks = periods(Period.week, cycle, year.start, year.end)
+    assert weeks[0].start == dt.date(2025, 9, 1) and all((b.start - a.start).days == 7 for a, b in zip(weeks, weeks[1:]))
+    log = load_programme(DATA / "sichuan-2025")
+    pairing = log.pairing("chengqu-shiyan")
+    december = count(log.programme, pairing, year, log.activity_log("chengqu-shiyan", "2025"), dt.date(2025, 12, 15))
+    assert {c.period for c in december.checks if c.commitment.per == Period.month} == {
+        "2025年9月", "2025年10月", "2025年11月"}  # December not yet due
 
 
 # ------------------------------------------------------------ seeds 000 and 001: nothing invented

@@ -514,7 +514,7 @@ def summary() -> Builder:
         "Draft")
     b.tag("endif")
     b.tag("if commitment_rows")
-    b.p("表1　承诺事项完成情况", "TableCaption")
+    b.p("表1　承诺事项完成情况{{ as_of }}", "TableCaption")
     b.table([("周期", 14, "{{ r.period }}"), ("承诺事项", 28, "<{{ r.item }}"), ("要求", 14, "{{ r.required }}"),
              ("完成", 32, "<{{ r.done }}"), ("情况", 8, "{{ r.status }}")], "for r in commitment_rows")
     b.tag("endif")
@@ -536,12 +536,21 @@ def summary() -> Builder:
     b.tag("endfor")
     b.tag("if rubric_rows")
     b.p("{{ (parts|length + 2)|ordinal }}考核自评", "Heading1Cn")
-    b.p("按照考核细则逐项自评如下（依据为本年度活动记录；需人工评定的项目以评定分为准）：")
+    b.p("按照考核细则逐项自评如下（依据为活动记录的统计{{ as_of }}；方案未规定计分办法的项目待评定"
+        "{% if rubric_details %}；各承诺事项逐对的完成情况见附表{% endif %}）：")
     b.table([("序号", 7, "{{ r.no }}"), ("考核项目", 14, "{{ r.title }}"), ("分值", 9, "{{ r.points }}"),
              ("得分", 8, "{{ r.score }}"), ("依据", 62, "<{{ r.reason }}")], "for r in rubric_rows")
     b.p("{{ rubric_total }}", "BodyKeep")
     b.tag("endif")
     b.signature_area("signature")
+    b.tag("if rubric_details")
+    b.p("附表", "AttachmentLabel")
+    b.blank()
+    b.p("考核自评依据明细", "DocTitle")
+    b.blank()
+    b.table([("序号", 6, "{{ r.item }}"), ("承诺事项", 30, "<{{ r.subject }}"), ("要求", 14, "{{ r.period }}{{ r.required }}"),
+             ("完成情况", 20, "{{ r.tally }}"), ("未达到的周期", 30, "<{{ r.missed }}")], "for r in rubric_details")
+    b.tag("endif")
     b.p("", "EndMark")
     return b
 
@@ -580,9 +589,16 @@ def report() -> Builder:
     b.blank()
     title(b)
     b.blank()
-    b.table([("名次", 5, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 17, "<{{ r.recipients }}"),
-             ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}"),
-             ("得分", 7, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")], "for r in rows")
+    counts = [("名次", 5, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 17, "<{{ r.recipients }}"),
+              ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}")]
+    score, grade, note = ("得分", 9, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")
+    b.tag("if graded")  # a score column only for a rubric, a grade column only for stated bands
+    b.table(counts + [score, grade, note], "for r in rows")
+    b.tag("elif scored")
+    b.table(counts + [score, note], "for r in rows")
+    b.tag("else")
+    b.table(counts[1:] + [note], "for r in rows")
+    b.tag("endif")
     b.loop("for para in notes", "{{ para }}")
     return b
 

@@ -42,7 +42,7 @@ def _people_duties(pairing: Pairing, recipient_name: str) -> list[str]:
     out = []
     for field, noun in (("leader_pairs", "校级领导"), ("middle_manager_pairs", "中层干部"),
                         ("group_pairs", "学科教研组"), ("teacher_pairs", "师徒")):
-        n = len([x for x in getattr(pairing, field) if mine(x)])
+        n = len([x for x in pairing.people_pairs_on(field, pairing.signed_on) if mine(x)])  # as signed
         if n:
             out.append(f"与乙方结成{noun}对子{cn_count(n)}对，签订相应的责任书并督促落实。")
     only = pairing.model_copy(update={"secondments": [s for s in pairing.secondments if mine(s)],

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..load.model.common import Activity, Layer, Party, SupporterKind
 from ..load.model.pairing import GroupPair, ManagerPair
-from ..text import join, number
+from ..text import BLANK_DATE, cn_date, join, number
 from . import signatures
 from .scope import Scope
 from .signers import letter_signers
@@ -22,7 +22,6 @@ from .wording import (
     layer_commitments,
     person,
     school_names,
-    sign_date,
     supporter_word,
     term_context,
 )
@@ -34,13 +33,19 @@ VISIT = {SupporterKind.school: "到甲方学校观摩学习", SupporterKind.team
 
 def _letter_base(scope: Scope) -> dict:
     """What every letter shares: basis, term, copies, and the signature block (the persons sign
-    by hand, their schools seal)."""
+    by hand, their schools seal). A pair that starts after the agreement has its own start and
+    signing date (never the agreement's)."""
     pairing = scope.pairing
+    pair = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
+    term = term_context(pairing, scope.programme)
+    start, signed = pairing.letter_dates(pair) if pair is not None else (None, pairing.signed_on)
+    if start is not None:
+        term = {**term, "start": start, "start_text": cn_date(start)}
     return {"basis": basis_sentence(scope.programme) + f"和{pairing.supporter.name}与受援学校签订的结对帮扶协议",
-            "term": term_context(pairing, scope.programme), "copies": 3,
+            "term": term, "copies": 3,
             "filing": f"甲乙双方各执一份，{supporter_word(pairing)}存档一份",
             "signature": signatures.parties(letter_signers(scope), ["", ""], ["甲方（签字）：", "乙方（签字）："],
-                                            sign_date(pairing))}
+                                            cn_date(signed) if signed else BLANK_DATE)}
 
 
 def _goal(scope: Scope, focus: str, default: str) -> str:
@@ -55,14 +60,14 @@ def _managers_own(scope: Scope, focus: str) -> tuple[list[str], list[str]]:
     its management-guidance and observation-visit commitments, each with its own period."""
     prog, pairing = scope.programme, scope.pairing
     guide = commitment_for(prog, Activity.management_guidance)
-    visits = (PERIOD_NAMES[guide.per] if guide else "每学期") + "到乙方学校实地指导"
+    visits = (PERIOD_NAMES.get(guide.per, "") if guide else "每学期") + "到乙方学校实地指导"
     if guide and guide.times:
         visits += f"不少于{guide.times}次" + (f"、累计不少于{number(guide.days)}天" if guide.days else "")
     duties_a = [visits + "，了解管理现状，对乙方各类计划、方案提出书面意见。",
                 f"围绕{focus or '学校管理'}，帮助乙方健全制度、规范流程，指导乙方开展相关工作。",
                 "通过电话、网络等方式保持经常联系，及时解答乙方提出的管理问题。"]
     observe = commitment_for(prog, Activity.observation_visit)
-    visit = (PERIOD_NAMES[observe.per] if observe else "每学期") + VISIT[pairing.supporter.kind]
+    visit = (PERIOD_NAMES.get(observe.per, "") if observe else "每学期") + VISIT[pairing.supporter.kind]
     duties_b = [visit + (f"累计不少于{number(observe.days)}天" if observe and observe.days else "")
                 + "，参加行政会、教研会等活动，学习管理经验。",
                 "结合本校实际制定改进措施并抓好落实，每学期形成一份管理改进小结。",
@@ -137,7 +142,7 @@ def teacher_letter(scope: Scope) -> dict:
         duties_a, duties_b, shared = _split(own)
     else:
         exchanges = [c for c in own if c.times]
-        meet = [f"{PERIOD_NAMES[c.per]}与乙方开展教育教学交流不少于{c.times}次" for c in exchanges]
+        meet = [f"{PERIOD_NAMES.get(c.per, '')}与乙方开展教育教学交流不少于{c.times}次" for c in exchanges]
         duties_a = [(join(meet, "；") or "定期与乙方开展教育教学交流") + "（实地指导或线上交流均可），保留交流记录和图片。",
                     "听乙方的课并逐节评课，指导乙方备课、作业设计和批改。",
                     "每学期指导乙方上好一节成功课例，并帮助其完成课例稿。"]

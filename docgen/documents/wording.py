@@ -121,9 +121,9 @@ def commitment_text(c: Commitment, *, with_party: bool = True, supporter: str = 
         numbers.append(f"{c.person_times}人次")
     if c.days:
         numbers.append(f"累计{number(c.days)}天")
-    text = (party_word(c.by, supporter) if with_party else "") + PERIOD_NAMES[c.per] + c.what
-    if numbers:
-        text += "不少于" + "、".join(numbers)
+    text = (party_word(c.by, supporter) if with_party else "") + PERIOD_NAMES.get(c.per, "") + c.what
+    if numbers:  # an exact count (每周1次) is written as it is, never as a minimum
+        text += ("" if c.exact else "不少于") + "、".join(numbers)
     if c.tenure_years:
         text += f"，每人时间不少于{cn_num(c.tenure_years)}学年"
     return text + "。"
