@@ -83,10 +83,11 @@ def _rule_score(item: RubricItem, counts: YearCounts, checks: list[Check]) -> tu
             got = share if mine and all(c.met for c in mine) else 0.0
         else:
             got = share * sum(c.ratio for c in mine) / len(mine) if mine else 0.0
+        got = round(got, 1)  # points to one decimal, as a score sheet shows them
         total += got
         if len(periods) > 1:
-            parts.append(f"{span.label}得{number(round(got, 2))}分")
-    return round(total, 2), "，".join(parts)
+            parts.append(f"{span.label}得{number(got)}分")
+    return round(total, 1), "，".join(parts)
 
 
 RULE_WORDS = {ScoreRule.all_or_nothing: "全部完成得分", ScoreRule.proportional: "按完成比例得分",
@@ -111,7 +112,8 @@ def score(prog: Programme, counts: YearCounts, log: ActivityLog | None) -> Score
                 by_pair.setdefault(c.subject, []).append(c)
             for subject, group in by_pair.items():
                 f = fold(group)
-                details.append({"item": item.no, "subject": subject, "period": PERIOD_NAMES[group[0].commitment.per],
+                details.append({"item": item.no, "commitment": cid, "subject": subject,
+                                "period": PERIOD_NAMES[group[0].commitment.per],
                                 "required": group[0].required_text(), "tally": tally_text(group),
                                 "missed": short_list(f["missed"]) or "—"})
         if item.activity and not item.commitments:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..load.model.common import PERIOD_NAMES, Period
+from ..text import display_width
 from .counting import UNIT, Check
 
 PAIR_UNIT = {Period.week: "周次", Period.month: "月次", Period.quarter: "季度次", Period.term: "学期次",
@@ -43,7 +44,7 @@ def facts(checks: list[Check], with_missed: bool = True) -> str:
         unit = unit_of(per)
         text = f"{f['due']}{unit}中{f['met']}{unit}达到（要求{PERIOD_NAMES[per]}{c0.required_text()}）"
         if with_missed and f["missed"]:
-            text += f"，未达到：{short_list(f['missed'])}"
+            text += f"，未达到：{brief(f['missed'])}"
     if f["open"]:
         text += f"，另有{f['open']}{'项' if len(pairs) > 1 else unit}进行中"
     return text
@@ -81,6 +82,21 @@ def missed_runs(missed: list[tuple[str, tuple[dt.date, dt.date]]], per: Period |
             tail = f"{end.year}年{tail}"
         out.append(f"{head}—{tail}（{len(group)}{UNIT[per]}）")
     return out
+
+
+BRIEF = 26
+"""The widest list of missed periods (in characters) a table cell or a reason names; a longer
+one is counted there and listed in full in the annex."""
+
+
+def too_long(runs: list[str]) -> bool:
+    return display_width(short_list(runs)) > BRIEF
+
+
+def brief(runs: list[str]) -> str:
+    """The missed periods, or, when they would run over a line or two, how many runs there are
+    (the annex lists them all): a cell stays short however many periods were missed."""
+    return f"{len(runs)}段，见附表" if too_long(runs) else short_list(runs)
 
 
 def short_list(periods: list[str]) -> str:
@@ -124,7 +140,8 @@ def commitment_rows(checks: list[Check]) -> list[dict]:
         tally = f"{f['due']}{unit}中{f['met']}{unit}达到"
         met = f["missed_count"] == 0
         rows[i] = {"period": PERIOD_NAMES[per], "item": group[0].subject, "required": group[0].required_text(),
-                   "tally": tally, "done": tally + (f"；未达到：{short_list(f['missed'])}" if f["missed"] else ""),
+                   "tally": tally, "done": tally + (f"；未达到：{brief(f['missed'])}" if f["missed"] else ""),
+                   "long": too_long(f["missed"]),
                    "met": met, "behind": not met, "open": False, "state": "完成" if met else "未完成",
                    "due": f["due"], "met_count": f["met"], "missed": f["missed"],
                    "commitment": group[0].commitment.id, "pair": group[0].pair}

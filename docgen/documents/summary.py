@@ -18,7 +18,7 @@ from ..activities.counting import (
     pair_name,
 )
 from ..activities.scoring import Scorecard, score
-from ..activities.tally import commitment_rows, short_list
+from ..activities.tally import brief, commitment_rows, short_list
 from ..load.model.common import ACTIVITY_NAMES, Activity
 from ..load.model.programme import Programme
 from ..text import cn_date, cn_num, display_width, join, number, paren_ordinal
@@ -58,8 +58,10 @@ def headcount(pairing, counts: YearCounts | None, first, last) -> str:
     return "、".join(out)
 
 
-def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, rows: list[dict], label: str) -> list[str]:
-    """The facts paragraph(s) of a summary, every figure from the counts and the table rows."""
+def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, rows: list[dict],
+           where_flagged: str) -> list[str]:
+    """The facts paragraph(s) of a summary, every figure from the counts and the table rows;
+    ``where_flagged``: where the flagged records are listed (表2, or an annex)."""
     parts = []
     for kind, n in counts.by_type.most_common():
         text = f"{ACTIVITY_NAMES[kind]}{n}次"
@@ -89,7 +91,7 @@ def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, rows: li
     if kept:
         said.append(join(kept) + "（按方案规定计入完成数）")
     if said:
-        out.append(f"另有{'，'.join(said)}，明细见表2。")
+        out.append(f"另有{'，'.join(said)}，明细见{where_flagged}。")
     judged = [r for r in rows if r["behind"] or r["met"] or r["open"]]
     unmet = [r for r in judged if r["behind"]]
     running = [r for r in judged if r["open"]]
@@ -97,7 +99,7 @@ def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, rows: li
     if judged:
         text = f"对照承诺事项，{len(judged)}项中完成{done}项"
         if unmet:
-            text += f"，未完成{len(unmet)}项：" + "；".join(_unmet(r) for r in unmet)
+            text += f"，未完成{len(unmet)}项：" + _unmet_list(unmet)
         if running:
             text += f"{'；' if unmet else '，'}进行中{len(running)}项：" + "；".join(f"{r['period']}{r['item']}" for r in running)
         out.append(text + ("，全部完成。" if not unmet and not running else "。"))
@@ -131,6 +133,27 @@ def _indicator(year: int, ind, done: float) -> str:
     """{year}年目标罗山中学市级精品课8节，本年度记录5节（未达到）."""
     reached = MET[ind.comparator](done, ind.target)
     return f"{year}年目标{_target(ind)}，本年度记录{number(done)}{ind.unit}（{'已达到' if reached else '未达到'}）"
+
+
+LISTED = 12
+"""The most unmet rows the text names one by one; more are named by commitment, with how many."""
+
+
+def _unmet_list(unmet: list[dict]) -> str:
+    """The rows behind, each with its tally — or, when there are many, each commitment with the
+    number of its rows behind (the table shows them all)."""
+    if len(unmet) <= LISTED:
+        return "；".join(_unmet(r) for r in unmet)
+    groups: dict[str, list[dict]] = {}
+    for r in unmet:
+        groups.setdefault(r["commitment"], []).append(r)
+    return "；".join(f"{_name(g[0])}{len(g)}项" for g in groups.values()) + "（逐项情况见表1）"
+
+
+def _name(row: dict) -> str:
+    """The commitment a row is about, without its pair: 师徒交流（听课）."""
+    pair = row.get("pair")
+    return row["item"].removesuffix(f"（{pair_name(pair)}）") if pair is not None else row["item"]
 
 
 def _unmet(row: dict) -> str:
@@ -191,25 +214,57 @@ def summary(scope: Scope) -> dict:
                     f"{'、'.join(f.record.evidence_described)}（activities/{year.key}/{pairing.id}.yaml 中该记录的 evidence，"
                     "补齐后把文字说明换成文件路径）")
     since = as_of_words(counts) if counts else ""
+    flagged, labels = _flagged(counts), _labels(card, rows, counts)
     return {
         "title_lines": split_title(f"{names}{label}结对帮扶工作总结", keep=school_names(pairing)),
         "lead": [f"{basis_sentence(prog)}，现将{label}结对帮扶工作情况总结如下："],
         "overview": overview,
-        "facts": _facts(counts, card, prog, rows, label) if counts else [],
+        "facts": _facts(counts, card, prog, rows, labels["flagged"] if flagged["flagged_annex"] else "表2")
+        if counts else [],
         "as_of": f"（{since}）" if since else "",
         "commitment_rows": [{**r, "status": r["state"]} for r in rows],
-        "flagged_rows": [{"date": cn_date(f.record.date), "type": ACTIVITY_NAMES[f.record.type],
-                          "description": f.record.description, "why": f.why} for f in counts.flagged] if counts else [],
+        **flagged,
         "chart": _chart(counts),
         "rubric_rows": [{"no": s.item.no, "title": rubric_item(s.item), "points": number(s.item.points),
                          "score": "待评" if s.pending else number(s.score), "reason": s.reason}
                         for s in card.items] if card else [],
-        "rubric_details": [d for s in card.items for d in s.details] if card else [],
+        "annex_rows": _annex(card, rows),
+        "annex_labels": labels,
         "rubric_total": _rubric_total(card) if card else "",
         "parts": parts,
         "signature": signatures.joint(pairing_signers(scope), cn_date(text.date if text else None, blank=True)),
         "gaps": gaps,
     }
+
+
+FLAGGED_IN_BODY = 10
+"""The most flagged records the body's 表2 lists; more go to an annex of their own."""
+
+
+def _flagged(counts: YearCounts | None) -> dict:
+    """表2 (or, when long, an annex) of records late, unfiled or without evidence."""
+    rows = [{"date": cn_date(f.record.date), "type": ACTIVITY_NAMES[f.record.type], "description": f.record.description,
+             "why": f.why} for f in counts.flagged] if counts else []
+    long = len(rows) > FLAGGED_IN_BODY
+    return {"flagged_rows": [] if long else rows, "flagged_annex": rows if long else []}
+
+
+def _labels(card: Scorecard | None, rows: list[dict], counts: YearCounts | None) -> dict:
+    """附表 when the summary has one annex, 附表1 and 附表2 when it has two."""
+    both = bool(_annex(card, rows)) and len(counts.flagged if counts else []) > FLAGGED_IN_BODY
+    return {"detail": "附表1" if both else "附表", "flagged": "附表2" if both else "附表"}
+
+
+def _annex(card: Scorecard | None, rows: list[dict]) -> list[dict]:
+    """The annex: each rubric item's commitments pair by pair (where the programme asks for a
+    self-assessment), and every commitment whose missed periods are too many for the table,
+    with all of them."""
+    out = [d for s in card.items for d in s.details] if card else []
+    listed = {d["subject"] for d in out}
+    out += [{"item": "", "subject": r["item"], "period": r["period"], "required": r["required"], "tally": r["tally"],
+             "missed": short_list(r["missed"]), "commitment": r["commitment"]}
+            for r in rows if r.get("long") and r["item"] not in listed]
+    return out
 
 
 def _rubric_total(card: Scorecard) -> str:
@@ -232,9 +287,17 @@ def _derived(counts: YearCounts, pairing, rows: list[dict]) -> dict[str, list[st
     achievements = [f"{noun}开展{ACTIVITY_NAMES[k]}{n}次。" for k, n in counts.by_type.most_common()]
     if pairing.key_target:
         achievements.append(f"围绕年度重点帮扶目标“{pairing.key_target.rstrip('。')}”开展帮扶。")
-    problems = [f"{r['period']}{r['item']}" + (f"有{short_list(r['missed'])}未达到{r['required']}的要求。"
-                                               if r.get("due") else f"完成{r['done']}，未达到{r['required']}的要求。")
-                for r in rows if r["behind"]]
+    behind = [r for r in rows if r["behind"]]
+    if len(behind) <= LISTED:
+        problems = [f"{r['period']}{r['item']}" + (f"有{brief(r['missed'])}未达到{r['required']}的要求。"
+                                                   if r.get("due") else f"完成{r['done']}，未达到{r['required']}的要求。")
+                    for r in behind]
+    else:
+        groups: dict[str, list[dict]] = {}
+        for r in behind:
+            groups.setdefault(r["commitment"], []).append(r)
+        problems = [f"{_name(g[0])}有{len(g)}项未达到{g[0]['period'] if g[0].get('due') else ''}{g[0]['required']}的要求"
+                    "（见表1）。" for g in groups.values()]
     if counts.late or counts.unfiled:
         problems.append(f"有{len(counts.late) + len(counts.unfiled)}次活动未在规定时限内报备"
                         + ("，不计入完成数。" if not pairing_counts_late(counts) else "。"))

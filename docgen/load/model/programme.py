@@ -162,7 +162,7 @@ class ScoreRule(str, Enum):
     all_or_nothing = "all_or_nothing"
     """每个计分期内，本项的承诺全部完成得该期分值，否则不得分"""
     proportional = "proportional"
-    """每个计分期内，按本项各承诺的完成比例（完成数÷要求数，最多为1）的平均值给分"""
+    """每个计分期内，按本项各承诺的完成比例（完成数÷要求数，最多为1）的平均值给分，保留一位小数"""
     any_record = "any_record"
     """每个计分期内，有一次计入考核的本类活动即得该期分值"""
 
