@@ -196,7 +196,7 @@ def import_activities(path: Path, loaded, pairing_id: str, year: str | None, for
             if key in record:
                 record[key] = dt.date.fromisoformat(record[key])
     header = (f"# {pairing.supporter.name}结对 活动记录，由 {path.name} 导入（docgen import activities）\n"
-              "# filed_on 为报备日期，evidence 为证明材料（相对于方案目录）。\n")
+              "# filed_on 为报备日期，evidence 为证明材料：文件路径（相对于方案目录），或文件待补时的文字说明（如“照片3张”）。\n")
     body = yaml.safe_dump({"records": records}, allow_unicode=True, sort_keys=False, width=120)
     write_atomic(target, (header + body).encode("utf-8"))
     return target, len(records)
