@@ -28,6 +28,7 @@ from ..model.common import ID_RE
 from ..model.pairing import Pairing, School
 from ..model.programme import Programme
 from ..yaml_source import Source, parse, read
+from ..yaml_syntax import syntax_message
 from .groups import SheetPairing, SheetSchool
 
 PAIRING_KEYS = list(Pairing.model_fields)
@@ -117,7 +118,7 @@ def read_existing(paths: list[Path]) -> tuple[list[Existing], list[Problem]]:
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problems.append(Problem(src.name, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "",
-                                    f"YAML 格式无法解析（{exc.problem or exc.context}）"))
+                                    syntax_message(exc, text)))
             continue
         out.append(Existing(path, pairing.id or path.stem, pairing, src, doc, text))
     return out, problems
