@@ -369,29 +369,55 @@ def import_() -> None:
 
 @import_.command("activities", context_settings=CONTEXT,
                  help="把学校的活动记录表（.xlsx 或 .csv；列：日期、类型、学科、人次、参与人员、内容、证明材料、报备日期）"
-                      "导入为 activities/<年度>/<结对标识>.yaml。")
-@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+                      "导入为 activities/<年度>/<结对标识>.yaml。表头上方可以有标题行。再次导入（如春季学期的记录）时合并："
+                      "新记录加入，已有的记录按日期、类型等认出，不重复；改动逐项列出；人工评分（scores）、注释和表中没有的内容都保留。")
+@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-p", "--pairing", "pairing_id", required=True, metavar="ID", help="结对标识（pairings/ 下的文件名）")
 @click.option("--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
               help="方案目录；data/ 下只有一个方案时可省略")
 @click.option("-y", "--year", default=None, metavar="YEAR", help="年度（周期年度的起始年份）；不写则按表中日期判断")
-@click.option("--force", is_flag=True, help="已有该年度的记录文件时覆盖")
+@click.option("-n", "--dry-run", is_flag=True, help="只显示将要新增和修改的记录，不写文件")
+@click.option("--force", is_flag=True, hidden=True)
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, force: bool) -> None:
-    from .activities.importer import import_activities as run_import
+def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, dry_run: bool,
+                      force: bool) -> None:
+    from .activities.merge import import_activities as run_import
     from .load import load_programme
 
+    if force:
+        click.echo("提示：--force 已不需要：再次导入时会合并记录，不会覆盖已有的文件。", err=True)
     if programme_dir is None:
         found = find_programmes(Path("data"))
         candidates = [p for p in found if (p / PAIRINGS_DIR / f"{pairing_id}.yaml").exists()]
-        if len(candidates) != 1:
+        if len(candidates) != 1 and len(found) != 1:
             raise UsageError("请用 --programme 指定方案目录：" + "、".join(display_path(p) for p in found))
-        programme_dir = candidates[0]
-    loaded = load_programme(programme_dir)
-    if loaded.programme is None or loaded.pairing(pairing_id) is None and loaded.problems:
-        raise InputError(loaded.problems)
-    target, n = run_import(file, loaded, pairing_id, year, force)
-    click.echo(f"已导入 {n} 条记录到 {display_path(target)}。")
+        programme_dir = candidates[0] if len(candidates) == 1 else found[0]
+    plan = run_import(file, load_programme(programme_dir), pairing_id, year, dry_run=dry_run)
+    for warning in plan.warnings:
+        click.echo(str(warning), err=True)
+    for name in plan.skipped_sheets:
+        click.echo(f"工作表“{name}”中没有找到日期、类型、内容等列，已跳过。")
+    target = display_path(plan.target)
+    click.echo(f"{display_path(file)}：{len(plan.outcomes)} 条记录，对应 {target}。")
+    for outcome in plan.having("new"):
+        click.echo(f"新增 {outcome.describe()}（{outcome.row.label()}）")
+    for outcome in plan.having("changed"):
+        click.echo(f"修改 {outcome.describe()}（{outcome.row.label()}）：")
+        for change in outcome.changes:
+            click.echo(f"  {change.column}：{_value(change.old)} → {_value(change.new)}")
+    same = plan.having("same")
+    if same:
+        click.echo(f"未变 {len(same)} 条（文件中已有，内容相同）。")
+    if plan.kept and plan.base is not None:
+        click.echo(f"文件中另有 {len(plan.kept)} 条记录不在表中：已保留，未删除。")
+    new, changed = len(plan.having("new")), len(plan.having("changed"))
+    if not plan.written:
+        click.echo(f"试运行：将新增 {new} 条、修改 {changed} 条记录，没有写入任何文件。")
+    elif new or changed:
+        kept = "；原有的人工评分（scores）、注释和表中没有的内容都已保留" if plan.base is not None else ""
+        click.echo(f"完成：新增 {new} 条、修改 {changed} 条记录，已写入 {target}{kept}。")
+    else:
+        click.echo(f"完成：{target} 已包含表中的全部记录，没有需要修改的内容。")
 
 
 def _programme_dir(programme_dir: Path | None) -> Path:

@@ -178,3 +178,55 @@ def gaotai(tmp_path):
     target = tmp_path / "gaotai-2020"
     shutil.copytree(DATA / "gaotai-2020", target)
     return target
+
+
+# ------------------------------------------------------------------ the activity sheet
+
+
+def activity_sheet(path: Path, rows: list[list], title: str | None = "城南小学2026—2027学年结对帮扶活动记录表") -> Path:
+    header = ["日期", "类型", "学科", "人次", "参与人员", "内容", "证明材料", "报备日期"]
+    return write_xlsx(path, [header, *rows], title=title, sheet="Sheet1")
+
+
+def test_an_activity_sheet_may_have_a_title_row(gaotai, tmp_path):
+    path = activity_sheet(tmp_path / "西街小学活动记录.xlsx", [
+        ["2020-04-15", "送课指导", "数学", 6, "王某某", "送课", None, "2020-04-16"],
+        ["2020.5.20", "观摩学习（教师）", None, 8, None, "教师观摩", None, "2020年5月29日"],
+    ])
+    result = run("import", "activities", path, "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 0, result.stderr
+    log = load_programme(gaotai).activity_log("xijie", "2020")
+    assert [r.description for r in log.records] == ["送课", "教师观摩"]
+
+
+def test_type_suggestions_are_names_of_the_list_beside_them(gaotai, tmp_path):
+    from docgen.load.model.common import ACTIVITY_NAMES
+
+    typed = ["送教下乡", "送课活动", "教研活动", "观摩活动", "专题讲坐", "联席会", "师徒帮带", "捐赠活动"]
+    rows = [[f"2020-04-{10 + i}", t, None, None, None, "活动", None, None] for i, t in enumerate(typed)]
+    result = run("import", "activities", activity_sheet(tmp_path / "a.xlsx", rows), "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 2
+    found = {m["cell"]: m["msg"] for m in map(SHEET_LINE.match, result.stderr.splitlines()) if m}
+    assert "B3" not in found  # 送教下乡 is 送课指导 (the glossary's 送教)
+    assert len(found) == len(typed) - 1, found
+    for cell, message in found.items():
+        listed = message.split("（可用：")[1].split("；")[0].split("、")
+        assert listed == list(ACTIVITY_NAMES.values())
+        if "您是不是想写" in message:
+            assert message.split("您是不是想写“")[1].split("”")[0] in listed, message
+
+
+def test_an_unknown_pairing_lists_the_pairings_there_are(gaotai, tmp_path):
+    path = activity_sheet(tmp_path / "a.xlsx", [["2020-04-15", "送课指导", None, None, None, "送课", None, None]])
+    result = run("import", "activities", path, "-p", "chengnan", "--programme", gaotai)
+    assert result.returncode == 2 and "找不到结对“chengnan”" in result.stderr
+    ids = sorted(p.stem for p in (gaotai / "pairings").glob("*.yaml"))
+    assert all(i in result.stderr for i in ids), result.stderr
+
+
+def test_an_activity_import_of_excels_lock_file_says_which_file_to_open(gaotai, tmp_path):
+    activity_sheet(tmp_path / "活动记录.xlsx", [])
+    lock = tmp_path / "~$活动记录.xlsx"
+    lock.write_bytes(b"\x0cAdministrator" + b"\x00" * 150)
+    result = run("import", "activities", lock, "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 2 and "临时文件" in result.stderr and "“活动记录.xlsx”" in result.stderr

@@ -11,13 +11,11 @@ county sharing a recipient (the supporter was renamed).
 """
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
@@ -27,6 +25,7 @@ from ..folder import adopt, rare_characters, validate_source
 from ..model.common import ID_RE
 from ..model.pairing import Pairing, School
 from ..model.programme import Programme
+from ..roundtrip import dump, put, round_trip_yaml
 from ..yaml_source import Source, parse, read
 from ..yaml_syntax import syntax_message
 from .groups import SheetPairing, SheetSchool
@@ -36,23 +35,6 @@ SCHOOL_KEYS = list(School.model_fields)
 REFERENCES = {"middle_manager_pairs": "中层干部结对", "teacher_pairs": "师徒结对", "secondments": "挂职跟岗",
               "placements": "支教顶岗"}
 _ID_BAD = re.compile(r'[\s/\\:*?"<>|]+')
-
-
-def round_trip_yaml() -> YAML:
-    """The round-trip parser, set up to write the layout of the project's pairing files
-    (sequences indented under their key, long lines kept): an untouched file dumps to the
-    same bytes."""
-    yaml = YAML(typ="rt")
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
-    yaml.preserve_quotes = True
-    return yaml
-
-
-def dump(doc) -> str:
-    out = io.StringIO()
-    round_trip_yaml().dump(doc, out)
-    return out.getvalue()
 
 
 @dataclass
@@ -179,19 +161,6 @@ def new_ids(sheet: list[SheetPairing], matched: dict[int, Existing], existing: l
 # ------------------------------------------------------------------ editing a file
 
 
-def _put(mapping: CommentedMap, key: str, value, order: list[str]) -> None:
-    """Set ``key``; a new key goes where the model lists it, after the keys before it."""
-    if key in mapping:
-        mapping[key] = value
-        return
-    before = set(order[:order.index(key)]) if key in order else set(order)
-    position = 0
-    for i, existing in enumerate(mapping):
-        if existing in before:
-            position = i + 1
-    mapping.insert(position, key, value)
-
-
 def _text(value) -> str:
     return "" if value is None else str(value)
 
@@ -204,7 +173,7 @@ def _set(mapping: CommentedMap, key: str, value, order: list[str], what: str, ch
     if drop_empty and value in ("", None):
         del mapping[key]
     else:
-        _put(mapping, key, value, order)
+        put(mapping, key, value, order)
     changes.append(Change(what, _text(old), _text(value)))
 
 
@@ -218,7 +187,7 @@ def _set_lead(school: CommentedMap, name: str | None, what: str, changes: list[C
     else:
         new = CommentedMap()
         new["name"] = name
-        _put(school, "lead", new, SCHOOL_KEYS)
+        put(school, "lead", new, SCHOOL_KEYS)
         changes.append(Change(what, "", name))
 
 
@@ -289,7 +258,7 @@ def _references(existing: Existing, sp: SheetPairing, removed: list[str], change
                                                      "或在表中保留该校"))
             elif not ref and len(old_names) == 1 and len(new_names) > 1 and isinstance(item, dict):
                 if old_names[0] in new_names:
-                    _put(item, "recipient_school", old_names[0], list(item) + ["recipient_school"])
+                    put(item, "recipient_school", old_names[0], list(item) + ["recipient_school"])
                     changes.append(Change(f"{label}第 {i + 1} 项对应的受援学校（recipient_school）", "", old_names[0]))
     return problems
 
