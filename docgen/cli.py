@@ -503,6 +503,32 @@ def export_pairings(programme_dir: Path | None, output: Path) -> None:
     click.echo(f"已写入 {display_path(target)}：{pairings} 个结对，支援—受援学校 {rows} 对。")
 
 
+@cli.group(context_settings=CONTEXT, help="公章图片相关命令。")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def seal() -> None:
+    pass
+
+
+@seal.command("prepare", context_settings=CONTEXT,
+              help="把盖在白纸上的公章扫描件或照片（JPG、PNG 等）做成报送包盖章用的透明背景 PNG：保留红色印迹，"
+                   "去掉白色（包括略灰、有纹理的纸张）和黑色文字，裁到印章大小并做成正方形，旁边另存一张预览图。"
+                   "图片上的印迹大多不是红色时拒绝并说明原因。")
+@click.argument("scan", metavar="扫描件", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="保存为（.png），如 data/方案/seals/县教育局公章.png；不写则保存在扫描件旁边，文件名加“_透明”")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def seal_prepare(scan: Path, output: Path | None) -> None:
+    from .load.seal_prepare import prepare_file
+
+    target = output or scan.with_name(f"{scan.stem}_透明.png")
+    prepared, preview = prepare_file(scan, target)
+    side = prepared.image.width
+    click.echo(f"已生成透明背景的公章图片 {display_path(target)}（{side}×{side} 像素，红色印迹占图中印迹的 {prepared.red_share:.0%}）。")
+    click.echo(f"预览：{display_path(preview)}（左：扫描件；中：透明背景；右：盖在文字上的效果）。请打开预览，确认印迹完整、"
+               "没有多余的污点。")
+    click.echo(f"在数据中引用它（路径相对于方案目录），如：seal: seals/{target.name}")
+
+
 @cli.group(context_settings=CONTEXT, help="模板相关命令。")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def templates() -> None:

@@ -26,9 +26,11 @@ def seal_problem(path: Path, what: str, value: str) -> str:
         why = "文件不完整（可能没有下载或复制完）" if "truncated" in str(exc) else "不是图片文件"
         return f"{what}“{value}”无法打开：{why}，请重新导出为透明背景的 PNG 图片"
     if fmt != "PNG":
-        return f"{what}“{value}”实际是 {fmt} 图片，不是 PNG：请导出为透明背景的 PNG（改扩展名不能改变格式）"
+        return (f"{what}“{value}”是 {fmt} 图片，不是透明背景的 PNG（改扩展名不能改变格式）：可以用 docgen seal prepare "
+                f"“{value}” -o seals/公章.png 把扫描件做成透明背景的 PNG，再在这里引用它")
     if "A" not in mode and "transparency" not in info:
-        return f"{what}“{value}”没有透明背景：盖章后会遮住文字，请导出为透明背景的 PNG"
+        return (f"{what}“{value}”没有透明背景，盖章后会遮住文字：可以用 docgen seal prepare “{value}” -o seals/公章.png "
+                "去掉白色背景，再在这里引用新文件")
     if min(size) < MIN_PIXELS:
         return f"{what}“{value}”只有 {size[0]}×{size[1]} 像素，打印会模糊：请使用至少 {MIN_PIXELS}×{MIN_PIXELS} 像素的图片"
     if max(size) > MAX_PIXELS:
