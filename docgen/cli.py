@@ -503,6 +503,34 @@ def export_pairings(programme_dir: Path | None, output: Path) -> None:
     click.echo(f"已写入 {display_path(target)}：{pairings} 个结对，支援—受援学校 {rows} 对。")
 
 
+@export.command("activities-template", context_settings=CONTEXT,
+                help="生成发给学校填写的空白活动记录表（.xlsx）：列名与 docgen import activities 读取的完全一致，"
+                     "类型、组织方（给定结对时还有受援学校和师徒姓名）为下拉列表，日期限在帮扶周期内。填好后可直接导入。")
+@click.option("-p", "--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
+              help="方案目录：类型列表加入方案承诺中的细分（如“观摩学习（教师）”），日期限在周期内；不写则生成通用的表")
+@click.option("--pairing", "pairing_id", default=None, metavar="ID", help="为某个结对生成：受援学校和师徒姓名可从列表选择")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="写入的文件（.xlsx），如 活动记录表.xlsx")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def export_activities_template(programme_dir: Path | None, pairing_id: str | None, output: Path) -> None:
+    from .activities.merge import find_pairing
+    from .activities.sheet_template import template
+    from .load import load_programme
+    from .outputs import write_atomic
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"活动记录表只能导出为 .xlsx 文件，而不是 {output.suffix or '无扩展名的文件'}")
+    loaded = pairing = None
+    if programme_dir is not None or pairing_id is not None:
+        loaded = load_programme(_programme_dir(programme_dir))
+        if loaded.programme is None:
+            raise InputError(loaded.problems)
+        pairing = find_pairing(loaded, pairing_id) if pairing_id else None
+    write_atomic(output, template(loaded, pairing))
+    who = f"（{pairing.supporter.name}结对）" if pairing else ""
+    click.echo(f"已写入 {display_path(output)}{who}：列名与 docgen import activities 读取的一致，发给学校填写后可直接导入。")
+
+
 @cli.group(context_settings=CONTEXT, help="公章图片相关命令。")
 @click.help_option("-h", "--help", help="显示本帮助并退出")
 def seal() -> None:

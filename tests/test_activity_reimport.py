@@ -180,3 +180,40 @@ def test_merging_into_an_example_file_changes_only_the_new_record(tmp_path):
     added = [ln[2:] for ln in diff if ln.startswith("+ ")]
     assert removed == [] and added == ["- date: 2020-06-02", "  type: management_guidance",
                                        "  description: 副校长到黑泉镇中心小学指导教学常规", "  filed_on: 2020-06-03"]
+
+
+def test_the_blank_template_has_the_importers_columns_and_imports_once_filled(gaotai, tmp_path):
+    import datetime as dt
+
+    from openpyxl import load_workbook
+
+    from docgen.activities.importer import COLUMNS
+
+    out = tmp_path / "活动记录表.xlsx"
+    result = run("export", "activities-template", "-p", gaotai, "--pairing", "xijie", "-o", out)
+    assert result.returncode == 0, result.stderr
+    wb = load_workbook(out)
+    ws = wb["活动记录"]
+    assert [c.value for c in ws[2]] == COLUMNS
+    options = wb["选项"]
+    assert options.sheet_state == "hidden"
+    lists = {options.cell(1, k).value: [options.cell(j, k).value for j in range(2, options.max_row + 1)
+                                        if options.cell(j, k).value] for k in range(1, options.max_column + 1)}
+    assert "观摩学习（教师）" in lists["可选的类型"] and "送课指导" in lists["可选的类型"]
+    assert lists["可选的受援学校"] == ["巷道镇中心小学", "正远小学", "西八里小学"]
+    by_column = {}
+    for rule in ws.data_validations.dataValidation:
+        for ranges in rule.sqref.ranges:
+            by_column[ranges.coord.split(":")[0][0]] = rule
+    assert by_column["B"].type == "list" and "选项!$A$2" in by_column["B"].formula1
+    cycle = load_programme(gaotai).programme.cycle.cycle_years  # dates within the cycle
+    assert by_column["A"].type == "date" and by_column["A"].formula1 == "DATE({0.year},{0.month},{0.day})".format(cycle[0].start)
+    # a school fills two rows, as in Excel: a date, a type from the list, the content
+    for col, value in zip("ABDFH", [dt.datetime(2020, 4, 15), "观摩学习（教师）", 8, "教师到城关初中观摩", dt.datetime(2020, 4, 16)]):
+        ws[f"{col}4"] = value
+    ws["A3"], ws["B3"], ws["F3"] = dt.datetime(2020, 3, 18), "送课指导", "送数学示范课"
+    wb.save(out)
+    imported(out, gaotai)
+    log = load_programme(gaotai).activity_log("xijie", "2020")
+    assert [(r.date.isoformat(), r.type.value, r.tag) for r in log.records] == [("2020-03-18", "lesson_delivery", ""),
+                                                                              ("2020-04-15", "observation_visit", "教师")]

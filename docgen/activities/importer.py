@@ -207,7 +207,8 @@ def read_activity_sheet(path: Path) -> ActivitySheet:
     problems = [p for s in listed for p in _header(s)]
     if problems:
         raise InputError(problems)
-    skipped = [s.name for s in sheets if s not in listed and first_row(s) is not None]
+    skipped = [s.name for s in sheets if s not in listed and first_row(s) is not None and "说明" not in s.name
+               and not s.hidden]
     src = SheetSource(path=path, data=None)
     src.places[()] = (listed[0], listed[0].header_row, 1, "")
     out = ActivitySheet(path, [], [], src, frozenset({"type", "tag"}) | {f for s in listed for f in s.columns},

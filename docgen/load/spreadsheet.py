@@ -59,6 +59,8 @@ class Sheet:
     """Column key -> 1-based column number."""
     titles: dict[str, str] = field(default_factory=dict)
     """Column key -> the column name as typed (spaces removed)."""
+    hidden: bool = False
+    """A sheet Excel does not show (lists behind drop-downs)."""
 
     @property
     def label(self) -> str:
@@ -158,7 +160,7 @@ def _xlsx(path: Path) -> list[Sheet]:
                 value = values.get(at)
                 cells.append(Cell(cell_text(value), *at, value))
             rows.append((r, cells))
-        sheets.append(Sheet(ws.title, name, rows))
+        sheets.append(Sheet(ws.title, name, rows, hidden=ws.sheet_state != "visible"))
     return sheets
 
 
