@@ -230,3 +230,26 @@ def test_an_activity_import_of_excels_lock_file_says_which_file_to_open(gaotai, 
     lock.write_bytes(b"\x0cAdministrator" + b"\x00" * 150)
     result = run("import", "activities", lock, "-p", "xijie", "--programme", gaotai)
     assert result.returncode == 2 and "临时文件" in result.stderr and "“活动记录.xlsx”" in result.stderr
+
+
+def test_correcting_a_misspelt_school_is_a_rename_that_keeps_what_was_written_by_hand(meiling, tmp_path):
+    imported = run("import", "pairings", pair_list(tmp_path / "名单.xlsx", meiling_rows(), MERGES), "-p", meiling)
+    assert imported.returncode == 0, imported.stderr
+    path = meiling / "pairings" / "梅岭县第一初级中学.yaml"
+    text = path.read_text("utf-8").replace("      name: 曾小兵\n", "      name: 曾小兵\n      position: 校长\n")
+    text += ("teacher_pairs:\n  - mentor: {name: 陈美玲}\n    mentee: {name: 刘小芳}\n    recipient_school: 龙谭镇初级中学\n"
+             "  - mentor: {name: 王丽}\n    mentee: {name: 周晓}\n    recipient_school: 白沙镇初级中学\n")
+    path.write_text(text, encoding="utf-8")
+    assert run("validate", meiling).returncode == 0
+    result = run("import", "pairings", pair_list(tmp_path / "改正.xlsx", meiling_rows(typo="龙潭"), MERGES), "-p", meiling)
+    assert result.returncode == 0, result.stderr
+    assert "删除受援学校" not in result.stdout and "新增受援学校" not in result.stdout
+    assert "受援学校名称（只差一个读音相同的字" in result.stdout and "“龙谭镇初级中学” → “龙潭镇初级中学”" in result.stdout
+    after = path.read_text("utf-8")
+    assert "龙谭" not in after  # the school, the teacher pair that names it, and the heading comment
+    loaded = load_programme(meiling)
+    assert loaded.problems == []
+    pairing = next(p for p in loaded.pairings if p.supporter.name == "梅岭县第一初级中学")
+    school = pairing.recipients[0]
+    assert (school.name, school.lead.name, school.lead.position) == ("龙潭镇初级中学", "曾小兵", "校长")
+    assert [tp.recipient_school for tp in pairing.teacher_pairs] == ["龙潭镇初级中学", "白沙镇初级中学"]

@@ -29,6 +29,7 @@ from ..roundtrip import dump, put, round_trip_yaml
 from ..yaml_source import Source, parse, read
 from ..yaml_syntax import syntax_message
 from .groups import SheetPairing, SheetSchool
+from .names import near_names
 
 PAIRING_KEYS = list(Pairing.model_fields)
 SCHOOL_KEYS = list(School.model_fields)
@@ -210,20 +211,38 @@ def _new_school(entry: SheetSchool, leads: bool) -> CommentedMap:
     return school
 
 
-def _recipients(doc: CommentedMap, sp: SheetPairing, changes: list[Change]) -> list[str]:
-    """Recipients in the sheet's order, each keeping what was written by hand; the names removed."""
+def _recipients(doc: CommentedMap, sp: SheetPairing, changes: list[Change]) -> tuple[list[str], dict[str, str]]:
+    """Recipients in the sheet's order, each keeping what was written by hand; the names
+    removed, and the names corrected: a school whose name differs from one of the file's in a
+    single same-sounding character (龙谭镇初级中学 -> 龙潭镇初级中学) is that school, renamed."""
     seq: CommentedSeq = doc["recipients"]
     used: set[int] = set()
-    target = []
-    for entry in sp.recipients:
+    found: dict[int, int] = {}
+    for k, entry in enumerate(sp.recipients):
         index = next((i for i, m in enumerate(seq) if i not in used and _text(m.get("name")) == entry.name), None)
+        if index is not None:
+            used.add(index)
+            found[k] = index
+    renamed: dict[str, str] = {}
+    for k, entry in enumerate(sp.recipients):
+        if k in found:
+            continue
+        index = next((i for i, m in enumerate(seq) if i not in used and near_names([_text(m.get("name")), entry.name])), None)
+        if index is not None:
+            used.add(index)
+            found[k] = index
+            renamed[_text(seq[index].get("name"))] = entry.name
+    target = []
+    for k, entry in enumerate(sp.recipients):
+        index = found.get(k)
         if index is None:
             target.append(_new_school(entry, sp.has_leads))
             changes.append(Change("受援学校", "", entry.full_name, "add"))
             continue
-        used.add(index)
         target.append(seq[index])
-        _school_fields(seq[index], entry, "受援学校", sp.has_leads, changes)
+        label = "受援学校" if _text(seq[index].get("name")) == entry.name else \
+            "受援学校名称（只差一个读音相同的字，按同一所学校改名：该校手工填写的内容和对应的结对都保留）"
+        _school_fields(seq[index], entry, label, sp.has_leads, changes)
     removed = [_text(m.get("name")) for i, m in enumerate(seq) if i not in used]
     for name in removed:
         changes.append(Change("受援学校", name, "", "remove"))
@@ -239,12 +258,14 @@ def _recipients(doc: CommentedMap, sp: SheetPairing, changes: list[Change]) -> l
             continue
         current = next((i for i, m in enumerate(seq) if m is item), None)
         seq.insert(position, seq.pop(current) if current is not None else item)
-    return removed
+    return removed, renamed
 
 
-def _references(existing: Existing, sp: SheetPairing, removed: list[str], changes: list[Change]) -> list[Problem]:
-    """Hand-written entries that name a recipient: a removed school is a problem; with a
-    second recipient added, entries of the former only one get its name written in."""
+def _references(existing: Existing, sp: SheetPairing, removed: list[str], renamed: dict[str, str],
+                changes: list[Change]) -> list[Problem]:
+    """Hand-written entries that name a recipient: a removed school is a problem; a renamed
+    one is renamed there too; with a second recipient added, entries of the former only one
+    get its name written in."""
     problems = []
     old_names = [r.name for r in existing.pairing.recipients]
     new_names = [r.name for r in sp.recipients]
@@ -252,7 +273,10 @@ def _references(existing: Existing, sp: SheetPairing, removed: list[str], change
         items = existing.doc.get(key) or []
         for i, item in enumerate(items):
             ref = _text(item.get("recipient_school")) if isinstance(item, dict) else ""
-            if ref and ref in removed:
+            if ref and ref in renamed:
+                item["recipient_school"] = renamed[ref]
+                changes.append(Change(f"{label}第 {i + 1} 项对应的受援学校（recipient_school）", ref, renamed[ref]))
+            elif ref and ref in removed:
                 problems.append(existing.src.problem((key, i, "recipient_school"),
                                                      f"表中已没有受援学校“{ref}”，但这项{label}仍对应它：请先修改或删除这一项，"
                                                      "或在表中保留该校"))
@@ -272,9 +296,20 @@ def update(existing: Existing, sp: SheetPairing) -> tuple[str, list[Change], lis
     if sp.remark is not None:
         _set(doc, "remark", sp.remark, PAIRING_KEYS, "备注", changes, drop_empty=True)
     _school_fields(doc["supporter"], sp.supporter, "支援学校", sp.has_leads, changes)
-    removed = _recipients(doc, sp, changes)
-    problems = _references(existing, sp, removed, changes)
-    return (dump(doc) if changes else existing.text), changes, problems
+    removed, renamed = _recipients(doc, sp, changes)
+    problems = _references(existing, sp, removed, renamed, changes)
+    if not changes:
+        return existing.text, changes, problems
+    text = dump(doc)
+    # the heading comment docgen wrote names the schools: it follows the sheet too
+    old = f"# {existing.pairing.supporter.full_name}—{'、'.join(r.full_name for r in existing.pairing.recipients)}（由 "
+    if text.startswith(old):
+        text = f"# {_describe(sp)}（由 " + text[len(old):]
+    return text, changes, problems
+
+
+def _describe(sp: SheetPairing) -> str:
+    return f"{sp.supporter.full_name}—{'、'.join(r.full_name for r in sp.recipients)}"
 
 
 def create(sp: SheetPairing, source_name: str) -> str:
@@ -290,7 +325,7 @@ def create(sp: SheetPairing, source_name: str) -> str:
         recipients.append(_new_school(entry, sp.has_leads))
     doc["recipients"] = recipients
     doc.yaml_set_start_comment(
-        f"{sp.supporter.full_name}—{'、'.join(r.full_name for r in sp.recipients)}（由 {source_name} 导入）\n"
+        f"{_describe(sp)}（由 {source_name} 导入）\n"
         "负责人职务（lead 下的 position）、协议签订日期（signed_on）、中层干部结对（middle_manager_pairs）、\n"
         "师徒结对（teacher_pairs）、月度计划（monthly_plan）等请在下面补充；再次导入名单时这些内容会保留。")
     return dump(doc)
