@@ -19,9 +19,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError, display_path
 from .images import MAX_PIXELS, MIN_PIXELS
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 OUTPUT_MAX = 1000
 """Pixels of the prepared seal's side at most: 600 dpi for a 42 mm seal, more than a print needs."""
@@ -35,9 +39,9 @@ MIN_MARKS = 0.002
 class PreparedSeal:
     """A prepared seal: the transparent image, a preview, and what was measured."""
 
-    image: object
-    """The RGBA PIL image, square, cropped to the seal."""
-    preview: object
+    image: Image
+    """The RGBA image, square, cropped to the seal."""
+    preview: Image
     """An RGB PIL image: the scan, the seal on a checkerboard, and the seal stamped over text."""
     red_share: float
     ink: tuple[int, int, int]

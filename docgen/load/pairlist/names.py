@@ -13,6 +13,9 @@ import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ...errors import Problem
+from .groups import SheetPairing, SheetSchool
+
 _PLACE_END = "乡镇县市区村旗"
 _PLACE_SEARCH = 8
 """A place name ends at one of these characters within the first few of a school's name."""
@@ -103,7 +106,7 @@ def _corrected(near: Near) -> str:
     return near.other if near.whole else near.other_part + near.name[len(near.part):]
 
 
-def near_name_warnings(sheet: list, staying: dict[str, str]) -> list:
+def near_name_warnings(sheet: list[SheetPairing], staying: dict[str, str]) -> list[Problem]:
     """Warnings for the school names of a pair list (``SheetPairing`` list) that look like
     another name mistyped: another name of the same list, or a school of a pairing file the
     import keeps (``staying``: name -> the file, as the user reads it).
@@ -111,8 +114,6 @@ def near_name_warnings(sheet: list, staying: dict[str, str]) -> list:
     Within the list, the spelling used less often is the one flagged, with the other as the
     suggestion; when both are used as often, the later cell is flagged and names the earlier
     one, and the clerk is asked which is right."""
-    from .groups import SheetSchool
-
     first: dict[str, SheetSchool] = {}
     for sp in sheet:
         for school in sp.schools:
@@ -122,7 +123,7 @@ def near_name_warnings(sheet: list, staying: dict[str, str]) -> list:
         words[name] += 1
         if place_of(name):
             words[place_of(name)] += 1
-    out = []
+    out: list[Problem] = []
     for near in near_names([*first, *(n for n in staying if n not in first)]):
         for mine, theirs in ((near, _flip(near)), (_flip(near), near)):
             if mine.name not in first:
