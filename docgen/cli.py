@@ -369,29 +369,55 @@ def import_() -> None:
 
 @import_.command("activities", context_settings=CONTEXT,
                  help="把学校的活动记录表（.xlsx 或 .csv；列：日期、类型、学科、人次、参与人员、内容、证明材料、报备日期）"
-                      "导入为 activities/<年度>/<结对标识>.yaml。")
-@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+                      "导入为 activities/<年度>/<结对标识>.yaml。表头上方可以有标题行。再次导入（如春季学期的记录）时合并："
+                      "新记录加入，已有的记录按日期、类型等认出，不重复；改动逐项列出；人工评分（scores）、注释和表中没有的内容都保留。")
+@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-p", "--pairing", "pairing_id", required=True, metavar="ID", help="结对标识（pairings/ 下的文件名）")
 @click.option("--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
               help="方案目录；data/ 下只有一个方案时可省略")
 @click.option("-y", "--year", default=None, metavar="YEAR", help="年度（周期年度的起始年份）；不写则按表中日期判断")
-@click.option("--force", is_flag=True, help="已有该年度的记录文件时覆盖")
+@click.option("-n", "--dry-run", is_flag=True, help="只显示将要新增和修改的记录，不写文件")
+@click.option("--force", is_flag=True, hidden=True)
 @click.help_option("-h", "--help", help="显示本帮助并退出")
-def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, force: bool) -> None:
-    from .activities.importer import import_activities as run_import
+def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, dry_run: bool,
+                      force: bool) -> None:
+    from .activities.merge import import_activities as run_import
     from .load import load_programme
 
+    if force:
+        click.echo("提示：--force 已不需要：再次导入时会合并记录，不会覆盖已有的文件。", err=True)
     if programme_dir is None:
         found = find_programmes(Path("data"))
         candidates = [p for p in found if (p / PAIRINGS_DIR / f"{pairing_id}.yaml").exists()]
-        if len(candidates) != 1:
+        if len(candidates) != 1 and len(found) != 1:
             raise UsageError("请用 --programme 指定方案目录：" + "、".join(display_path(p) for p in found))
-        programme_dir = candidates[0]
-    loaded = load_programme(programme_dir)
-    if loaded.programme is None or loaded.pairing(pairing_id) is None and loaded.problems:
-        raise InputError(loaded.problems)
-    target, n = run_import(file, loaded, pairing_id, year, force)
-    click.echo(f"已导入 {n} 条记录到 {display_path(target)}。")
+        programme_dir = candidates[0] if len(candidates) == 1 else found[0]
+    plan = run_import(file, load_programme(programme_dir), pairing_id, year, dry_run=dry_run)
+    for warning in plan.warnings:
+        click.echo(str(warning), err=True)
+    for name in plan.skipped_sheets:
+        click.echo(f"工作表“{name}”中没有找到日期、类型、内容等列，已跳过。")
+    target = display_path(plan.target)
+    click.echo(f"{display_path(file)}：{len(plan.outcomes)} 条记录，对应 {target}。")
+    for outcome in plan.having("new"):
+        click.echo(f"新增 {outcome.describe()}（{outcome.row.label()}）")
+    for outcome in plan.having("changed"):
+        click.echo(f"修改 {outcome.describe()}（{outcome.row.label()}）：")
+        for change in outcome.changes:
+            click.echo(f"  {change.column}：{_value(change.old)} → {_value(change.new)}")
+    same = plan.having("same")
+    if same:
+        click.echo(f"未变 {len(same)} 条（文件中已有，内容相同）。")
+    if plan.kept and plan.base is not None:
+        click.echo(f"文件中另有 {len(plan.kept)} 条记录不在表中：已保留，未删除。")
+    new, changed = len(plan.having("new")), len(plan.having("changed"))
+    if not plan.written:
+        click.echo(f"试运行：将新增 {new} 条、修改 {changed} 条记录，没有写入任何文件。")
+    elif new or changed:
+        kept = "；原有的人工评分（scores）、注释和表中没有的内容都已保留" if plan.base is not None else ""
+        click.echo(f"完成：新增 {new} 条、修改 {changed} 条记录，已写入 {target}{kept}。")
+    else:
+        click.echo(f"完成：{target} 已包含表中的全部记录，没有需要修改的内容。")
 
 
 def _programme_dir(programme_dir: Path | None) -> Path:
@@ -448,6 +474,8 @@ def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run
     for stale in report.stale:
         click.echo(f"表中没有 {display_path(stale.path)}（{stale.describe()}）：已保留，未删除；如该结对已撤销，请手工删除此文件。")
     new, changed = len(report.having("new")), len(report.having("changed"))
+    if report.warnings:
+        click.echo(f"请核对：有 {len(report.warnings)} 条提醒（见上，每条写明工作表和单元格）；如需改正，改好表格后再导入一次即可。")
     if not report.written:
         click.echo(f"试运行：将新增 {new} 个、修改 {changed} 个结对文件，没有写入任何文件。")
     elif new or changed:
@@ -475,6 +503,60 @@ def export_pairings(programme_dir: Path | None, output: Path) -> None:
 
     target, pairings, rows = run_export(_programme_dir(programme_dir), output)
     click.echo(f"已写入 {display_path(target)}：{pairings} 个结对，支援—受援学校 {rows} 对。")
+
+
+@export.command("activities-template", context_settings=CONTEXT,
+                help="生成发给学校填写的空白活动记录表（.xlsx）：列名与 docgen import activities 读取的完全一致，"
+                     "类型、组织方（给定结对时还有受援学校和师徒姓名）为下拉列表，日期限在帮扶周期内。填好后可直接导入。")
+@click.option("-p", "--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
+              help="方案目录：类型列表加入方案承诺中的细分（如“观摩学习（教师）”），日期限在周期内；不写则生成通用的表")
+@click.option("--pairing", "pairing_id", default=None, metavar="ID", help="为某个结对生成：受援学校和师徒姓名可从列表选择")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="写入的文件（.xlsx），如 活动记录表.xlsx")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def export_activities_template(programme_dir: Path | None, pairing_id: str | None, output: Path) -> None:
+    from .activities.merge import find_pairing
+    from .activities.sheet_template import template
+    from .load import load_programme
+    from .outputs import write_atomic
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"活动记录表只能导出为 .xlsx 文件，而不是 {output.suffix or '无扩展名的文件'}")
+    loaded = pairing = None
+    if programme_dir is not None or pairing_id is not None:
+        loaded = load_programme(_programme_dir(programme_dir))
+        if loaded.programme is None:
+            raise InputError(loaded.problems)
+        pairing = find_pairing(loaded, pairing_id) if pairing_id else None
+    write_atomic(output, template(loaded, pairing))
+    who = f"（{pairing.supporter.name}结对）" if pairing else ""
+    click.echo(f"已写入 {display_path(output)}{who}：列名与 docgen import activities 读取的一致，发给学校填写后可直接导入。")
+
+
+@cli.group(context_settings=CONTEXT, help="公章图片相关命令。")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def seal() -> None:
+    pass
+
+
+@seal.command("prepare", context_settings=CONTEXT,
+              help="把盖在白纸上的公章扫描件或照片（JPG、PNG 等）做成报送包盖章用的透明背景 PNG：保留红色印迹，"
+                   "去掉白色（包括略灰、有纹理的纸张）和黑色文字，裁到印章大小并做成正方形，旁边另存一张预览图。"
+                   "图片上的印迹大多不是红色时拒绝并说明原因。")
+@click.argument("scan", metavar="扫描件", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="保存为（.png），如 data/方案/seals/县教育局公章.png；不写则保存在扫描件旁边，文件名加“_透明”")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def seal_prepare(scan: Path, output: Path | None) -> None:
+    from .load.seal_prepare import prepare_file
+
+    target = output or scan.with_name(f"{scan.stem}_透明.png")
+    prepared, preview = prepare_file(scan, target)
+    side = prepared.image.width
+    click.echo(f"已生成透明背景的公章图片 {display_path(target)}（{side}×{side} 像素，红色印迹占图中印迹的 {prepared.red_share:.0%}）。")
+    click.echo(f"预览：{display_path(preview)}（左：扫描件；中：透明背景；右：盖在文字上的效果）。请打开预览，确认印迹完整、"
+               "没有多余的污点。")
+    click.echo(f"在数据中引用它（路径相对于方案目录），如：seal: seals/{target.name}")
 
 
 @cli.group(context_settings=CONTEXT, help="模板相关命令。")

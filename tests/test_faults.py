@@ -18,7 +18,7 @@ from docgen.convert import pool as pool_module
 from docgen.errors import SourceError
 from docgen.incremental.record import PREFIX as RECORD_PREFIX
 from docgen.load import load_programme
-from docgen.load.pairlist.sheet import decode_csv
+from docgen.load.spreadsheet import decode_csv
 from docgen.render import limits
 from tests.conftest import needs_libreoffice
 from tests.helpers import PROBLEM_LINE, ROOT, run

@@ -18,7 +18,7 @@ from docgen.load import load_programme
 from docgen.load.pairlist.files import dump, round_trip_yaml
 from docgen.load.pairlist.groups import split_names, split_schools
 from docgen.load.yaml_source import read
-from tests.helpers import DATA, PROBLEM_LINE, run
+from tests.helpers import DATA, PROBLEM_LINE, SHEET_LINE, run
 
 # Seed 000, 附件 宜春市县域普通高中结对帮扶学校名单, as printed: a blank cell repeats the one above.
 SEED_000 = """\
@@ -279,15 +279,16 @@ def test_bad_rows_are_located_and_nothing_is_written(tmp_path, example_copy):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     found = {}
     for line in result.stderr.splitlines():
-        m = PROBLEM_LINE.match(line)
+        m = SHEET_LINE.match(line)
         if m:
-            assert m["file"].endswith("名单.xlsx[名单]"), line  # the list is not on the first sheet
-            found[(int(m["line"]), int(m["col"]))] = (m["field"], m["msg"])
-    assert found[(3, 3)][0] == "支援学校" and "上面也没有" in found[(3, 3)][1]
-    assert found[(4, 4)] == ("被帮扶学校", "受援学校为空")
-    assert found[(5, 4)][0] == "被帮扶学校" and "与支援学校相同" in found[(5, 4)][1]
-    assert found[(6, 5)][0] == "负责人" and "许某某" in found[(6, 5)][1]
-    assert found[(8, 6)][0] == "备注" and "备注不一致" in found[(8, 6)][1]
+            assert m["file"].endswith("名单.xlsx") and m["sheet"] == "名单", line  # the list is not on the first sheet
+            found[m["cell"]] = (m["field"], m["msg"])
+    assert found["C3"][0] == "支援学校" and "上面也没有" in found["C3"][1]
+    assert found["D4"][0] == "被帮扶学校" and found["D4"][1].startswith("受援学校为空：请填写受援学校的全称")
+    assert "请先删除这一行" in found["D4"][1]
+    assert found["D5"][0] == "被帮扶学校" and "与支援学校相同" in found["D5"][1]
+    assert found["E6"][0] == "负责人" and "许某某" in found["E6"][1]
+    assert found["F8"][0] == "备注" and "备注不一致" in found["F8"][1]
     assert len(found) == 5, found
     assert "共 5 处错误" in result.stderr and "没有写入任何文件" in result.stderr
     assert snapshot(root) == before
@@ -298,8 +299,8 @@ def test_unknown_column_suggests_the_right_one(tmp_path, make_programme):
     rows = [["县市区", "支援学校", "受援学效", "备注"], ["测试县", "甲中学", "乙中学", None]]
     result = run("import", "pairings", write_xlsx(tmp_path / "名单.xlsx", rows), "-p", root)
     assert result.returncode == 2
-    found = [PROBLEM_LINE.match(line) for line in result.stderr.splitlines() if "名单.xlsx:" in line]
-    assert [(m["line"], m["col"], m["field"]) for m in found] == [("1", "1", "受援学校"), ("1", "3", "受援学效")]
+    found = [SHEET_LINE.match(line) for line in result.stderr.splitlines() if "名单.xlsx " in line]
+    assert [(m["sheet"], m["cell"], m["field"]) for m in found] == [("名单", "A1", "受援学校"), ("名单", "C1", "受援学效")]
     assert "缺少列“受援学校”" in found[0]["msg"] and "您是不是想写“受援学校”" in found[1]["msg"]
     assert snapshot(root) == {}
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
-from .images import seal_problem
+from .images import prepare_hint, seal_problem
 from .messages import suggest
 from .model.common import ID_RE
 from .model.pairing import Pairing
@@ -27,7 +27,7 @@ def programme_file(root: Path, value: str, what: str, *, png: bool = False) -> s
     except ValueError:
         return f"{what}“{value}”不在方案目录内：只能引用方案目录下的文件"
     if png and path.suffix.lower() != ".png":
-        return f"{what}“{value}”应为 PNG 文件（透明背景）"
+        return f"{what}“{value}”应为透明背景的 PNG 文件：扫描件或照片{prepare_hint(path)}"
     if not path.is_file():
         slash = "；路径中的文件夹请用“/”分隔，不用“\\”" if "\\" in value else ""
         return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）{slash}"
