@@ -1,20 +1,27 @@
-"""Each seed programme in data/, read back from the documents docgen made of it: the facts
-of the seed are printed where a reader looks for them, and nothing the data does not say."""
+"""Each seed programme in data/, read back from the documents docgen made of it: every provision
+of the seed is printed where a reader looks for it, in the seed's order, with its period and who
+holds it, and nothing the seed does not say (the tables are in tests/seed_provisions.py)."""
 from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import yaml
 from docx import Document
+from docx.table import Table
 
+from docgen import pipeline
 from docgen.activities.counting import count, spans
 from docgen.documents.summary import commitment_rows
 from docgen.load import load_programme
 from docgen.load.model.common import Period
 from docgen.load.model.cycle import CycleYear
 from tests.helpers import DATA, PROBLEM_LINE, all_text, run
+from tests.seed_provisions import COMMON, SEEDS, Row, Seed
 
 
 def text_of(path) -> str:
@@ -23,6 +30,146 @@ def text_of(path) -> str:
 
 def compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
+
+
+def fold(text: str) -> str:
+    """What the tables match against: no white space, full-width forms folded (（ → (, ＋ → +)."""
+    return compact(unicodedata.normalize("NFKC", text))
+
+
+# ------------------------------------------------------------------ the documents, read once
+
+@dataclass(repr=False)
+class Read:
+    """One generated document as the provision tests read it (all folded, see ``fold``)."""
+
+    path: Path
+    paragraphs: list[str]
+    """Body paragraphs in reading order, tables left out: where headings are."""
+    units: list[str]
+    """Every paragraph, table cell and table row (cells joined): where one duty is stated."""
+
+    @property
+    def text(self) -> str:
+        return "¶".join(self.units)
+
+    def __repr__(self) -> str:
+        return f"Read({self.path.name})"
+
+
+def _units(container):
+    for item in container.iter_inner_content():
+        if isinstance(item, Table):
+            for row in item.rows:
+                cells = list(dict.fromkeys(c._tc for c in row.cells))
+                texts = []
+                for tc in cells:
+                    cell = next(c for c in row.cells if c._tc is tc)
+                    inner = list(_units(cell))
+                    texts.append("".join(inner))
+                    yield from inner
+                yield "|".join(texts)
+        else:
+            yield item.text
+
+
+def read(path: Path) -> Read:
+    doc = Document(str(path))
+    units = [fold(t) for t in _units(doc)]
+    for section in doc.sections:
+        units += [fold(p.text) for p in section.footer.paragraphs]
+    return Read(path, [fold(p.text) for p in doc.paragraphs], [u for u in units if u])
+
+
+@pytest.fixture(scope="session")
+def seed_documents(examples, tmp_path_factory) -> dict[str, dict[str, list[Read]]]:
+    """Every document ``docgen build`` and ``docgen report`` make of the example programmes
+    (large ones sampled), read: programme → kind → documents."""
+    out = tmp_path_factory.mktemp("seed-documents")
+    built = pipeline.build(examples, out)
+    assert not built.failures and not built.problems, (built.failures, built.problems)
+    found: dict[str, dict[str, list[Read]]] = {s.programme: {} for s in SEEDS}
+    for job, _ in built.documents:
+        found[job.scope.loaded.id].setdefault(job.kind.name, []).append(read(job.path))
+    reported = pipeline.report(examples, out)
+    for rollup, paths in reported.reports:
+        programme = next(p for p in found if (out / p) in paths[1].parents)
+        found[programme].setdefault("report", []).extend(read(p) for p in paths if p.suffix == ".docx")
+    return found
+
+
+def _rows(test: str) -> list[tuple[Seed, Row]]:
+    return [(seed, row) for seed in SEEDS for row in (*seed.rows, *COMMON) if row.test == test]
+
+
+def _ids(test: str) -> list[str]:
+    """Test ids in ASCII (pytest escapes the rest): the programme, the finding id, a number."""
+    return [f"{seed.programme}:{row.ref.split()[0]}:{n}" for n, (seed, row) in enumerate(_rows(test))]
+
+
+def _docs(seed_documents, seed: Seed, row: Row) -> list[Read]:
+    docs = [d for kind in row.kinds if kind in seed.kinds for d in seed_documents[seed.programme].get(kind, [])]
+    wanted = [k for k in row.kinds if k in seed.kinds]
+    if row.test != "never":
+        assert wanted, f"{row.ref}: none of {row.kinds} is a kind the seed asks for"
+        missing = [k for k in wanted if not seed_documents[seed.programme].get(k)]
+        assert not missing, f"{seed.programme} made no document of {missing}"
+    return docs
+
+
+def _has(haystack: str, phrase: str) -> bool:
+    if phrase.startswith("re:"):
+        return re.search(phrase[3:], haystack) is not None
+    return fold(phrase) in haystack
+
+
+# ------------------------------------------------------------------ the provision tables
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda s: s.programme)
+def test_a_programme_makes_the_documents_its_seed_asks_for_and_no_other(seed_documents, seed):
+    made = {kind for kind, docs in seed_documents[seed.programme].items() if docs}
+    assert made == set(seed.kinds), f"made {sorted(made)}, the seed asks for {sorted(seed.kinds)}"
+
+
+@pytest.mark.parametrize("item", _rows("must"), ids=_ids("must"))
+def test_a_provision_is_in_every_document_it_belongs_in(seed_documents, item):
+    seed, row = item
+    for doc in _docs(seed_documents, seed, row):
+        missing = [p for p in row.phrases if not _has(doc.text, p)]
+        assert not missing, f"{row.ref}: {doc.path.name} lacks {missing}"
+
+
+@pytest.mark.parametrize("item", _rows("duty"), ids=_ids("duty"))
+def test_a_duty_is_stated_whole_with_its_period_and_who_holds_it(seed_documents, item):
+    seed, row = item
+    for doc in _docs(seed_documents, seed, row):
+        assert any(all(_has(u, p) for p in row.phrases) for u in doc.units), (
+            f"{row.ref}: no paragraph or table row of {doc.path.name} states {row.phrases} together")
+
+
+HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|\([一二三四五六七八九十\d]+\)|\d+[.、]|"
+                            r"第[一二三四五六七八九十]+层(?:是)?|附件)?[“\"]?")
+
+
+@pytest.mark.parametrize("item", _rows("order"), ids=_ids("order"))
+def test_the_seeds_sections_come_in_the_seeds_order(seed_documents, item):
+    seed, row = item
+    for doc in _docs(seed_documents, seed, row):
+        at = -1
+        for heading in row.phrases:
+            want = fold(heading)
+            found = next((i for i, p in enumerate(doc.paragraphs) if i > at
+                          and (p.startswith(want) or HEADING_NUMBER.sub("", p, count=1).startswith(want))), None)
+            assert found is not None, f"{row.ref}: {doc.path.name} has no heading “{heading}” after the one before"
+            at = found
+
+
+@pytest.mark.parametrize("item", _rows("never"), ids=_ids("never"))
+def test_nothing_the_seed_does_not_say(seed_documents, item):
+    seed, row = item
+    phrase = row.phrases[0]
+    bad = [d.path.name for d in _docs(seed_documents, seed, row) if _has(d.text, phrase)]
+    assert not bad, f"{row.ref}: “{phrase}” in {bad}"
 
 
 # ------------------------------------------------------------------ seed 003: 组团式 team
