@@ -88,7 +88,9 @@ SMALL_PAIRINGS = ("sanzhong", "guoqing")
 
 @pytest.fixture(scope="session")
 def small_source(tmp_path_factory):
-    """data/gaotai-2020 cut down to two pairings (see ``SMALL_PAIRINGS``), made once."""
+    """data/gaotai-2020 cut down to two pairings (see ``SMALL_PAIRINGS``), made once. It asks its
+    pairings for agreements too, which the example does not (its seed has none), so that the
+    tests of agreements, their seals and their file names have some."""
     root = tmp_path_factory.mktemp("small") / "gaotai"
 
     def ignore(folder: str, names: list[str]) -> list[str]:
@@ -98,6 +100,10 @@ def small_source(tmp_path_factory):
         return []
 
     shutil.copytree(DATA / "gaotai-2020", root, ignore=ignore)
+    programme = root / "programme.yaml"
+    text = programme.read_text("utf-8")
+    assert "documents: [pairing_plan," in text
+    programme.write_text(text.replace("documents: [pairing_plan,", "documents: [pairing_plan, agreement,"), "utf-8")
     return root
 
 
