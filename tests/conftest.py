@@ -132,7 +132,10 @@ def _bundle_once(tmp_path_factory, converters, source: str):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "open_pool", reusing(converters))
         result = run("bundle", source, "-o", out)
-    assert result.returncode == 0, result.stdout + result.stderr
+    # 7: documents with fields the data leaves open (dates agreed by the pairs, …) are bundled
+    # unsealed and listed as fields to fill; anything else is a failure
+    assert result.returncode in (0, 7), result.stdout + result.stderr
+    assert result.returncode == 0 or "待填写：" in result.stderr, result.stderr
     return out, result.stdout
 
 

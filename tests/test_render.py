@@ -99,7 +99,8 @@ policy_basis:
     agreement = out / "prog" / "p1" / "协议书_甲中学—一百二十中.docx"
     assert agreement.exists()
     text = all_text(Document(str(agreement)))
-    assert "根据测试县教育局《" in text
+    assert "根据《测试县结对帮扶工作方案》的要求" in text  # the plan names no issuer: none is put in
+    assert "测试县教育局" not in text
     assert "考核办法" not in text and "捆绑考核" not in text  # no rubric, no assessment: none is invented
 
 

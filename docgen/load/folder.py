@@ -18,6 +18,7 @@ from . import checks
 from .activity_files import activity_files, check_log, pairing_and_year, unknown_pairing
 from .inside import inside, link_problem, linked_out
 from .messages import translate
+from .origins import attach
 from .model.activity import ActivityLog
 from .model.pairing import Pairing
 from .model.programme import Programme
@@ -118,6 +119,7 @@ def validate_source(src: Source, model: type[BaseModel], extra: dict | None = No
         raise SourceError(src.problems + found) from None
     if src.problems:
         raise SourceError(src.problems)
+    attach(result, src)
     return result
 
 

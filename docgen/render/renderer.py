@@ -22,6 +22,7 @@ from ..outputs import build_time, normalise_docx, set_core_properties
 from . import keeps
 from .filters import FILTERS
 from .limits import LimitedEnvironment, time_limit
+from .markers import marked
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -129,3 +130,15 @@ class Renderer:
         buffer = io.BytesIO()
         tpl.save(buffer)
         return normalise_docx(buffer.getvalue(), when)
+
+    def render_traced(self, template: str, context: dict, default, *, title: str = "") -> tuple[bytes, list]:
+        """The document with each run of its text between origin markers (``markers``), and the
+        origins the markers number; ``default`` is the origin of plain strings (the code that
+        made the context). For ``docgen explain`` only: the file is never written. A template
+        that puts a number through a filter (a clerk's edit: ``{{ n|cn_num }}``) gets it bare."""
+        try:
+            marked_context, origins = marked(context, default)
+            return self.render(template, marked_context, title=title), origins
+        except TemplateError:
+            marked_context, origins = marked(context, default, numbers=False)
+            return self.render(template, marked_context, title=title), origins

@@ -262,6 +262,8 @@ class Block(Strict):
     """本节的段落、小节、列表，按顺序"""
     items: list[Annotated["Block", BeforeValidator(_block)]] = []
     """编号列表的各项（每项一段，也可再含小节）"""
+    blank: OptText = ""
+    """待填写的栏目, e.g. 阶段性目标：文书中印出“阶段性目标：”和留待手写的空白，报送材料列为待填写"""
     insert: Insert | None = None
     """在此处插入 docgen 按数据写出的部分：pair_list、pair_count、commitments、measures、measures_table、
     leading_group、rubric、steps、yearly_goals"""
@@ -274,16 +276,18 @@ class Block(Strict):
 
     @property
     def kind(self) -> str:
+        if self.blank:
+            return "blank"
         return "insert" if self.insert else "section" if self.title else "list" if self.items else "text"
 
     @model_validator(mode="after")
     def _one_kind(self) -> "Block":
         kinds = [k for k, v in (("text", self.text), ("title", self.title), ("items", self.items),
-                                ("insert", self.insert)) if v]
+                                ("insert", self.insert), ("blank", self.blank)) if v]
         if not kinds:
-            raise ValueError("应写段落文字，或 title（小节）、items（列表）、insert（插入部分）之一")
+            raise ValueError("应写段落文字，或 title（小节）、items（列表）、insert（插入部分）、blank（待填写栏目）之一")
         if len(kinds) > 1:
-            raise ValueError(f"一项只能是段落、小节、列表或插入部分之一，这里同时写了 {'、'.join(kinds)}"
+            raise ValueError(f"一项只能是段落、小节、列表、插入部分或待填写栏目之一，这里同时写了 {'、'.join(kinds)}"
                              "（小节的段落请写在 body 下）")
         if self.body and not self.title:
             raise ValueError("body 只能用于小节：请同时写 title")

@@ -252,6 +252,19 @@ class AttachmentContent(str, Enum):
     text = "text"
 
 
+class FormRow(Strict):
+    """A row a form attachment prints filled in (seed 001's 计划表: 三月 年度帮扶特色目标任务 …)."""
+
+    month: OptText = ""
+    """月份栏, e.g. 三月"""
+    content: OptText = ""
+    """内容栏"""
+    work: OptText = ""
+    """开展的具体工作栏"""
+    owner: OptText = ""
+    deadline: OptText = ""
+
+
 class Attachment(Strict):
     """附件 of a notice or plan."""
 
@@ -259,6 +272,8 @@ class Attachment(Strict):
     content: AttachmentContent
     paragraphs: list[Text] = []
     """content 为 text 时的正文段落；为 monthly_plan_form 时的备注"""
+    rows: list[FormRow] = []
+    """content 为 monthly_plan_form 时表中预先填好的行（方案原表中的），其余各月留空"""
 
 
 class Notice(Strict):
@@ -352,6 +367,11 @@ class Programme(Strict):
     teacher_letter、summary；不写则按数据生成全部"""
     agreement: AgreementTerms | None = None
     """方案对协议书的要求"""
+    titles: dict[DocumentKind, Text] = {}
+    """结对文书在本方案中的名称, e.g. pairing_plan: 帮扶方案、teacher_letter: 师徒带教协议；
+    结对实施方案和协议书的标题为“学校名称+名称”"""
+    cycle_in_documents: bool = True
+    """方案写明了帮扶周期；false 表示方案没有写明（cycle 只用于年度计数），文书中不写帮扶期限"""
     layers: dict[Layer, LayerTerms] = {}
     """各层结对的名称、文书名称、说明和考核办法（leaders、managers、groups、teachers）"""
     cycle: Cycle
