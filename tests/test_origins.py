@@ -130,6 +130,11 @@ def test_docgen_explain_on_every_kind(examples, tmp_path):
         body = [x for x in lines[1:] if x.startswith(("第", "表"))]
         assert body and all("〔来源：" in x for x in body)
         assert "与按当前数据生成的内容不一致" not in result.stdout
+    assert run("report", examples / "sichuan-2025", "-o", out).returncode == 0
+    report = next((out / "sichuan-2025" / "report").glob("考核汇总_*.docx"))
+    explained = run("explain", report, "-d", examples)
+    assert explained.returncode == 0 and "考核汇总表" in explained.stdout.splitlines()[0], explained.stderr
+    assert "与按当前数据生成的内容不一致" not in explained.stdout
     agreement = next(d for d in docs if d.name.startswith("协议书"))
     result = run("explain", agreement, "-d", examples)
     assert "数据 " in result.stdout and "programme.yaml 第" in result.stdout and "模板 agreement.docx 的固定文字" in result.stdout

@@ -70,7 +70,7 @@ def test_a_team_is_named_as_a_team_and_does_not_seal(built):
     plan = text_of(built / "hongsibu-2023" / "实施方案_红寺堡区教育人才“组团式”帮扶工作实施方案.docx")
     assert "帮扶团队1个" in plan and "支援学校" not in plan
     pairing_plan = text_of(next(folder.glob("实施方案_*.docx")))
-    assert "到红寺堡区罗山中学挂职校长，自2023年1月1日起至2025年12月31日止，为期三年" in pairing_plan
+    assert "到红寺堡区罗山中学担任校长，自2023年1月1日起至2025年12月31日止，为期三年" in pairing_plan
 
 
 def test_sections_the_seed_has(built):

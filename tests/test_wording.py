@@ -92,7 +92,7 @@ def test_what_the_data_leaves_open_is_a_blank_form_and_a_field_to_fill(made):
         "成文日期（programme.yaml 中 notices（issue） date）", "印发机关（programme.yaml 中 notices（issue） printed_by）",
         "印发日期（programme.yaml 中 notices（issue） printed_on）"]
     agreement = text(made, "协议书_甲中学")
-    assert "乙方（被帮扶学校）：乙中学\n负责人：\u3000\u3000\u3000\u3000\u3000\u3000\n" in agreement  # a line to write the name in
+    assert "乙方（被帮扶学校）：乙中学\n负责人：＿＿＿＿＿＿\n" in agreement  # a line to write the name in
     assert "阶段性目标：＿" in agreement
     assert gaps["协议书_甲中学—乙中学.docx"] == [
         "乙方负责人（pairings/p1.yaml 中 recipients[0].lead）", "“阶段性目标”（programme.yaml 中 agreement.clauses）",
@@ -101,7 +101,7 @@ def test_what_the_data_leaves_open_is_a_blank_form_and_a_field_to_fill(made):
     # the bureau of 乙县 is named nowhere in the data: a blank, not the programme's bureau
     confirmation = agreement[agreement.index("主管教育行政部门确认："):]
     assert "甲县教育局" in confirmation and "测试县教育局" not in confirmation
-    assert "本协议一式四份，甲乙双方各执一份，报甲县教育局、\u3000" in agreement
+    assert "本协议一式四份，甲乙双方各执一份，报甲县教育局、＿＿＿＿＿＿备案各一份。" in agreement
     # a pair that wrote everything has only the programme's own blank to fill
     assert gaps["协议书_丙中学—丁小学.docx"] == ["“阶段性目标”（programme.yaml 中 agreement.clauses）"]
 

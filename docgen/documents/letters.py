@@ -26,7 +26,6 @@ from .wording import (
     layer_commitments,
     mentee_word,
     mentor_word,
-    person,
     school_names,
     sign_date,
     term_context,

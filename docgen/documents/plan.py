@@ -120,8 +120,10 @@ def step_nodes(prog: Programme) -> list[Node]:
     out: list[Node] = []
     for step in prog.steps:
         when = ""
-        if step.start and step.end:
-            when = say("（{}—{}）", data(step, "start"), data(step, "end"))
+        if step.start and step.end:  # the year is written once: （2020年3月24日—3月30日）
+            end = data(step, "end", text=f"{step.end.month}月{step.end.day}日") if step.end.year == step.start.year \
+                else data(step, "end")
+            when = say("（{}—{}）", data(step, "start"), end)
         elif step.end:
             when = say("（{}前）", data(step, "end"))
         out.append(Section(cat(data(step, "title"), when), [data(step, "text")] if step.text else []))
@@ -292,7 +294,7 @@ def exchange_lines(pairing: Pairing, only: str | None = None) -> list[str]:
         host = full_name(recipient) if recipient else recipients_text(pairing)
         own = data(pairing.supporter, "name")
         sender, host = (own, host) if s.sent_by == Party.supporter else (host, own)
-        verb = "挂职" if s.sent_by == Party.supporter else "跟岗"
+        verb = "担任" if s.sent_by == Party.supporter else "跟岗"  # 挂职 or 出任 is the programme's word to write
         out.append(say("{}选派{}到{}{}{}，自{}起至{}止，{}。", sender, person(s.person), host, verb, data(s, "post"),
                        data(s, "start"), data(s, "end"), duration(s.start, s.end)))
     for p in pairing.placements:
@@ -351,7 +353,6 @@ def draft_verb(prog: Programme) -> str:
 
 def pairing_plan(scope: Scope) -> dict:
     prog, pairing = scope.programme, scope.pairing
-    cyc = pairing.cycle
     sup = pairing.supporter
     word = supporter_word(pairing, prog)
     names = pairing_names(pairing)

@@ -13,8 +13,8 @@ from ..load.model.programme import Commitment, Indicator, Programme
 from ..text import BLANK_DATE, cn_num, number
 from .prose import cat, data, join, lit, say
 
-BLANK = "\u3000" * 6
-"""A blank to write a name in by hand."""
+BLANK = "＿" * 6
+"""A line to write a name in by hand, in running text."""
 
 
 def person(p) -> str:
