@@ -184,3 +184,58 @@ def test_a_duty_s_words_must_agree_with_what_is_counted(tmp_path):
     assert result.returncode == 2
     assert "commitments[2].text  原话写的是“每年”，与计数周期 per: school_year 不一致" in result.stderr
     assert "commitments[2].text  原话中没有次数 2（times: 2）" in result.stderr
+
+
+def test_every_pairing_plan_carries_the_programme_s_clauses(made):
+    """A programme may say what each pair's own plan holds, with lines left to fill in."""
+    plan = text(made, "实施方案_甲中学")
+    assert "帮扶举措\n年度目标：＿" in plan and "方案报领导小组办公室备案。" in plan
+    assert "“年度目标”（programme.yaml 中 pairing_plan.clauses）" in made[1]["实施方案_甲中学与乙中学.docx"]
+
+
+def test_lists_are_numbered_under_the_number_of_their_heading():
+    """A list under 一、 is 1. 2.; under an item 3. it is （1）（2）, never 1. again."""
+    from pydantic import TypeAdapter
+
+    from docgen.documents.blocks import from_data, layout
+    from docgen.load.model.common import Blocks
+
+    body = TypeAdapter(Blocks).validate_python([
+        {"title": "工作要求", "body": [{"items": [
+            "1.高度重视。", "2.精心组织。",
+            {"title": "3.制订方案，签订协议。", "run_in": True, "body": ["结对学校要……", {"items": ["甲", "乙"]}]}]}]},
+        {"title": "保障", "body": [{"items": ["A", "B", {"items": ["x", "y"]}]}, {"items": ["唯一一项"]}]}])
+    lines = [str(x["text"]) for x in layout(from_data(body, {}))]
+    assert lines == ["一、工作要求", "1.高度重视。", "2.精心组织。", "3.制订方案，签订协议。结对学校要……", "（1）甲", "（2）乙",
+                     "二、保障", "1.A", "2.B", "（1）x", "（2）y", "唯一一项"]
+
+
+def test_a_goal_s_indicators_are_not_said_twice():
+    from docgen.documents.plan import goal_nodes
+    from docgen.load.model.programme import YearGoal
+
+    goal = YearGoal.model_validate({"year": 2023, "text": "罗山中学打造市级精品课8节，区级精品课2节。", "indicators": [
+        {"school": "罗山中学", "name": "市级精品课", "target": 8, "unit": "节", "text": "市级精品课8节"},
+        {"school": "罗山中学", "name": "骨干教师", "target": 5, "unit": "名"}]})
+    assert [str(x) for x in goal_nodes(goal)] == ["罗山中学打造市级精品课8节，区级精品课2节。", "主要指标：罗山中学骨干教师5名。"]
+
+
+def test_the_schema_takes_paragraphs_written_as_strings():
+    import json
+
+    import jsonschema
+
+    from docgen.load.schema import programme_schema
+    from docgen.load.yaml_source import read
+
+    written = json.loads(json.dumps(read(WORDING / "programme.yaml").data, default=str))
+    assert isinstance(written["body"][0], str)
+    jsonschema.validate(written, programme_schema())
+
+
+def test_a_kind_the_programme_could_not_name_is_not_held_back():
+    from docgen.load.model.programme import Programme
+
+    prog = Programme.model_validate({"title": "方案", "bureau": {"name": "某局"}, "cycle": {"start": "2022-09-01"},
+                                     "documents": ["agreement"]})
+    assert prog.wants("agreement") and not prog.wants("teacher_letter") and prog.wants("case_study")

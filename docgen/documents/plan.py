@@ -84,10 +84,13 @@ def _mine(ind, school: School | None) -> bool:
 
 
 def goal_nodes(goal: YearGoal) -> list[Node]:
-    """A year's goal as the programme words it, then its indicators."""
+    """A year's goal as the programme words it, then those of its indicators the goal's own
+    words do not already state."""
     out: list[Node] = [data(goal, "text")]
-    if goal.indicators:
-        out.append(say("主要指标：{}。", join([indicator_text(i) for i in goal.indicators], "；")))
+    listed = [indicator_text(i) for i in goal.indicators]
+    listed = [t for t in listed if str(t) not in goal.text]
+    if listed:
+        out.append(say("主要指标：{}。", join(listed, "；")))
     return out
 
 
@@ -418,6 +421,10 @@ def pairing_plan(scope: Scope) -> dict:
     if planned:
         org.append(say("月度工作计划{}。", planned))
     nodes.append(Section(lit("组织保障"), org))
+    if prog.pairing_plan and prog.pairing_plan.clauses:
+        clauses = from_data(prog.pairing_plan.clauses, programme_inserts(scope, atts))
+        gaps += blank_gaps(clauses, "programme.yaml 中 pairing_plan.clauses")
+        nodes += clauses
     if not pairing.signed_on:
         gaps.append(gap("落款日期", pairing_file(pairing), "signed_on"))
     plan = {"title_lines": split_title(cat(names, doc_title(prog, DocumentKind.pairing_plan, "结对帮扶工作实施方案")),
