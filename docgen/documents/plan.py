@@ -214,7 +214,7 @@ def _composed(scope: Scope, atts: list[dict]) -> list[Node]:
     principles = [data(prog, "principles", i) for i in range(len(prog.principles))]
     if len(principles) > 1:
         nodes.append(Section(lit("工作原则"), [Items(principles)]))
-    period = say("帮扶周期为{}年", data(cyc, "years", text=cn_num(cyc.years)))
+    period = say("帮扶周期为{}年", data(cyc, "years"))
     if not prog.cycle_in_documents:
         period = ""  # the programme states no cycle: none is printed
     elif cyc.agreed_by_pairs:
@@ -404,7 +404,7 @@ def pairing_plan(scope: Scope) -> dict:
         arrangement.append(say("帮扶期限自{}起至{}止，为期{}年。", term["start_text"], term["end_text"], term["years"]))
         if term["open"]:
             gaps.append(gap("帮扶起止日期", pairing_file(pairing), "cycle"))
-    nodes.append(Section(lit("结对安排"), arrangement))
+    nodes.append(Section(lit("结对双方"), arrangement))
     content: list[Node] = [Section(data(a, "title"), [data(a, "paragraphs", i) for i in range(len(a.paragraphs))])
                            for a in prog.content_areas]
     duties = duties_of(prog)
