@@ -25,7 +25,7 @@ from docx.oxml.ns import qn
 from .activities.rollup import rollup
 from .documents.jobs import Job, plan_jobs
 from .documents.kinds import built_kinds, kind
-from .documents.prose import PACKAGE, FromCode, Origin
+from .documents.prose import FromCode, Origin, shown_path
 from .documents.scope import Scope
 from .errors import UsageError, display_path
 from .load import Loaded, load_all
@@ -101,12 +101,7 @@ def places(docx: bytes) -> list[tuple[str, str]]:
 def _default(job: Job) -> FromCode:
     """The origin of the plain strings of a context: the function that made it."""
     fn = job.kind.context
-    path = Path(inspect.getsourcefile(fn) or fn.__module__)
-    try:
-        shown = path.resolve().relative_to(PACKAGE).as_posix()
-    except ValueError:
-        shown = path.name
-    return FromCode(shown, inspect.getsourcelines(fn)[1])
+    return FromCode(shown_path(inspect.getsourcefile(fn) or fn.__module__), inspect.getsourcelines(fn)[1])
 
 
 def trace(job: Job, renderer: Renderer, on_disk: bytes | None = None) -> list[Line]:
