@@ -22,9 +22,11 @@ from pathlib import Path
 from docx import Document
 from docx.oxml.ns import qn
 
+from .activities.rollup import rollup
 from .documents.jobs import Job, plan_jobs
-from .documents.kinds import built_kinds
-from .documents.prose import PACKAGE, FromCode, Origin
+from .documents.kinds import built_kinds, kind
+from .documents.prose import FromCode, Origin, shown_path
+from .documents.scope import Scope
 from .errors import UsageError, display_path
 from .load import Loaded, load_all
 from .load.origins import FromData
@@ -99,12 +101,7 @@ def places(docx: bytes) -> list[tuple[str, str]]:
 def _default(job: Job) -> FromCode:
     """The origin of the plain strings of a context: the function that made it."""
     fn = job.kind.context
-    path = Path(inspect.getsourcefile(fn) or fn.__module__)
-    try:
-        shown = path.resolve().relative_to(PACKAGE).as_posix()
-    except ValueError:
-        shown = path.name
-    return FromCode(shown, inspect.getsourcelines(fn)[1])
+    return FromCode(shown_path(inspect.getsourcefile(fn) or fn.__module__), inspect.getsourcelines(fn)[1])
 
 
 def trace(job: Job, renderer: Renderer, on_disk: bytes | None = None) -> list[Line]:
@@ -166,10 +163,20 @@ def find_job(document: Path, data: Path) -> tuple[Loaded, Job]:
             if job is None and "bundles" in target.parts:  # a bundle's copy of a Word file
                 job = next((j for j in jobs if j.path.name == target.name
                             and (j.scope.pairing is None or j.scope.pairing.id == target.parent.name)), None)
+            if job is None and target.parent.name == "report":  # the bureau's roll-up of a year
+                job = _report_job(loaded, target)
             if job is not None:
                 return loaded, job
     raise UsageError(f"找不到生成 {display_path(document)} 的数据：请在 -d 后给出它的方案目录（或其上级目录），"
                      "并确认文件在 docgen 的输出目录中、文件名没有改过")
+
+
+def _report_job(loaded: Loaded, target: Path) -> Job | None:
+    report = kind("report")
+    for year in loaded.programme.cycle.cycle_years:
+        if target.stem == f"考核汇总_{year.label}":
+            return Job(report, Scope(loaded, rollup=rollup(loaded, year.key)), report.template, target)
+    return None
 
 
 def explain(document: Path, data: Path, template_dir: Path | None = None) -> list[str]:

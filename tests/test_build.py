@@ -119,8 +119,7 @@ def test_page_numbers_odd_right_even_left(built):
 
 def test_agreement_leaves_its_dates_to_the_pair(built):
     path = built / "yichun-2022" / "wanzai" / "协议书_万载中学—万载县株潭中学.docx"
-    doc = Document(str(path))
-    text = all_text(doc)
+    text = all_text(Document(str(path)))
     assert "甲方（支援学校）：万载中学" in text and "乙方（受援学校）：万载县株潭中学" in text
     assert "甲方（盖章）：" in text and "负责人（签字）：" in text
     # seed 000: three years, the dates agreed by each pair and written in its agreement

@@ -229,6 +229,8 @@ def test_a_seal_outside_the_folder_stops_every_bundle_carrying_it(small_copy, tm
     outside.mkdir()
     _png(outside / "outside-seal.png")
     edit(small_copy / "programme.yaml", "seals/sample-bureau.png", "../outside/outside-seal.png")
+    with (small_copy / "programme.yaml").open("a", encoding="utf-8") as f:  # the bureau confirms every agreement
+        f.write("agreement: {confirmed_by_bureaus: true}\ncounty_bureaus: {高台县: 高台县教育局}\n")
     opened = []
     real = Image.open
     monkeypatch.setattr(Image, "open", lambda path, *a, **k: opened.append(Path(path)) or real(path, *a, **k))

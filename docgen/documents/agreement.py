@@ -12,17 +12,17 @@ and the bureaus' confirmation where the programme requires it.
 from __future__ import annotations
 
 from ..load.model.common import Party, SupporterKind
-from ..load.model.programme import Programme
+from ..load.model.programme import DocumentKind, Programme
 from ..text import BLANK_DATE, cn_count, ordinal
 from . import signatures
 from .blocks import Items, Node, Section, from_data, layout
-from ..load.model.programme import DocumentKind
 from .plan import blank_gaps, doc_title, exchange_lines, gap, indicators_for, pairing_file, people_lines, programme_inserts
 from .prose import cat, data, join, lit, say
 from .scope import Scope
 from .signers import agreement_signers
 from .typography import split_title
 from .wording import (
+    BLANK,
     basis_sentence,
     duty,
     full_name,
@@ -113,7 +113,8 @@ def agreement(scope: Scope) -> dict:
         "blocks": blocks,
         "closing_heading": lit(f"{ordinal(closing_no)}附则"),
         "copies": lit(cn_count(2 + len(bureaus))),
-        "filing": say("，报{}备案{}", join(bureaus), "各一份" if len(bureaus) > 1 else "一份") if bureaus else "",
+        "filing": say("，{}{}", join([b if str(b).strip() else BLANK for b in bureaus]),
+                      "各存一份" if len(bureaus) > 1 else "存一份") if bureaus else "",
         # 生效 on signing is form; it is not said where the term begins before the signing
         "effective": "" if start and signed and start < signed else (
             lit("本协议自双方负责人签字、乙方加盖公章之日起生效。") if team else lit("本协议自双方负责人签字并加盖公章之日起生效。")),

@@ -26,6 +26,15 @@ def _numbers(level: int, n: int) -> str:
     return [f"{cn_num(n)}、", f"（{cn_num(n)}）", f"{n}.", f"（{n}）"][min(level, 4) - 1]
 
 
+STYLES = [re.compile(r"^\s*第?[一二三四五六七八九十百]+[、是]"), re.compile(r"^\s*[（(][一二三四五六七八九十百]+[）)]"),
+          re.compile(r"^\s*\d+[.．、]"), re.compile(r"^\s*[（(]\d+[）)]")]
+
+
+def number_style(title: str, default: int) -> int:
+    """Which of 一、 （一） 1. （1） a title is numbered in (1 to 4), or ``default``."""
+    return next((k for k, pattern in enumerate(STYLES, 1) if pattern.match(title)), default)
+
+
 @dataclass
 class Section:
     """A heading and what is under it."""
@@ -127,11 +136,13 @@ NO_HEADS = {"supporter": "", "recipient": "", "mentor": "", "mentee": ""}
 """The column headings a table may take from the programme's words; none for a line of text."""
 
 
-def layout(nodes: list[Node], level: int = 1) -> list[dict]:
+def layout(nodes: list[Node], level: int = 1, style: int = 0) -> list[dict]:
     """The lines a template prints: {style, lead, text} or a table {style: "table", kind, rows …}.
 
     Styles: h1 (黑体, 一、), h2 (楷体, （一）), p (正文; a heading of level 3 and below is set as
-    正文), and for a heading run into its paragraph lead1 / lead2 (the lead in 黑体 / 楷体)."""
+    正文), and for a heading run into its paragraph lead1 / lead2 (the lead in 黑体 / 楷体).
+    ``style``: how the enclosing heading is numbered (1 一、 … 4 （1）); a list under it is
+    numbered one step further, and never above 1. (a list under 一、 is 1. 2.)."""
     out: list[dict] = []
     n = 0
     auto = [x for x in nodes if isinstance(x, Section) and has_text(x.body) and x.numbered
@@ -148,13 +159,13 @@ def layout(nodes: list[Node], level: int = 1) -> list[dict]:
                 out.append({**line("table", ""), "kind": node.kind, "rows": node.rows, "heads": {**NO_HEADS, **node.heads},
                             "paragraphs": node.paragraphs})
         elif isinstance(node, Items):
-            out += _items(node, level)
+            out += _items(node, max(3, style + 1))
         elif has_text(node.body):
             own = bool(NUMBERED.match(node.title)) or not node.numbered or alone
             if node.numbered:  # a section numbered by the text itself counts for those after it
                 n += 1
             heading = node.title if own else cat(_numbers(level, n), node.title)
-            body = layout(node.body, level + 1)
+            body = layout(node.body, level + 1, number_style(str(heading), level))
             first = body[0] if body else None
             if node.run_in and first is not None and first["style"] == "p" and not first["lead"]:
                 lead = heading if str(heading)[-1:] in ENDS else cat(heading, "。")
@@ -171,16 +182,19 @@ def layout(nodes: list[Node], level: int = 1) -> list[dict]:
 
 
 def _items(node: Items, level: int) -> list[dict]:
-    """A list: numbered 1. 2. … (（1）… inside a list item), unless it has one item or its items
-    carry their own numbers."""
+    """A list numbered in style ``level`` (3: 1. 2. …, 4: （1）（2）…), a list inside it one step
+    further, unless it has one item or its items carry their own numbers."""
     items = [i for i in node.items if has_text([i])]
     number = node.numbered and len(items) > 1 and not any(isinstance(i, str) and NUMBERED.match(i) for i in items)
     out: list[dict] = []
+    last = level  # the numbering of the item before: a list after "3.…" is numbered under it
     for k, item in enumerate(items, 1):
         if isinstance(item, str):
             out.append(line("p", cat(f"{k}." if level < 4 else f"（{k}）", item) if number else item))
+            if NUMBERED.match(item):
+                last = number_style(str(item), level)
         elif isinstance(item, Items):
-            out += _items(item, 4)
+            out += _items(item, min(4, max(level, last) + 1))
         else:
-            out += layout([item], max(level, 3))
+            out += layout([item], max(level, 3), level)
     return out

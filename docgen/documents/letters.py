@@ -26,7 +26,7 @@ from .wording import (
     layer_commitments,
     mentee_word,
     mentor_word,
-    person,
+    school_names,
     sign_date,
     term_context,
 )
@@ -92,7 +92,7 @@ def _letter(scope: Scope, layer: Layer, title: str, parties: list[str], purpose:
     blocks, gaps = _body(scope, layer, focus, a_label, b_label)
     doc = "协议" if str(title).endswith("协议") else "责任书"
     intro = say("{}，为明确{}，签订本{}。", basis_sentence(scope.programme), purpose, doc)
-    return {"title_lines": split_title(title), "parties": parties, "intro": intro, "blocks": blocks,
+    return {"title_lines": split_title(title, keep=school_names(pairing)), "parties": parties, "intro": intro, "blocks": blocks,
             "closing_heading": lit(f"{ordinal(sum(1 for b in blocks if b['style'] == 'h1') + 1)}其他"),
             "doc": lit(doc), **_closing(scope, doc),
             "signature": signatures.parties(letter_signers(scope), ["", ""], [cat("甲方（签字）："), cat("乙方（签字）：")],

@@ -84,10 +84,13 @@ def _mine(ind, school: School | None) -> bool:
 
 
 def goal_nodes(goal: YearGoal) -> list[Node]:
-    """A year's goal as the programme words it, then its indicators."""
+    """A year's goal as the programme words it, then those of its indicators the goal's own
+    words do not already state."""
     out: list[Node] = [data(goal, "text")]
-    if goal.indicators:
-        out.append(say("主要指标：{}。", join([indicator_text(i) for i in goal.indicators], "；")))
+    listed = [indicator_text(i) for i in goal.indicators]
+    listed = [t for t in listed if str(t) not in goal.text]
+    if listed:
+        out.append(say("主要指标：{}。", join(listed, "；")))
     return out
 
 
@@ -120,8 +123,10 @@ def step_nodes(prog: Programme) -> list[Node]:
     out: list[Node] = []
     for step in prog.steps:
         when = ""
-        if step.start and step.end:
-            when = say("（{}—{}）", data(step, "start"), data(step, "end"))
+        if step.start and step.end:  # the year is written once: （2020年3月24日—3月30日）
+            end = data(step, "end", text=f"{step.end.month}月{step.end.day}日") if step.end.year == step.start.year \
+                else data(step, "end")
+            when = say("（{}—{}）", data(step, "start"), end)
         elif step.end:
             when = say("（{}前）", data(step, "end"))
         out.append(Section(cat(data(step, "title"), when), [data(step, "text")] if step.text else []))
@@ -209,7 +214,7 @@ def _composed(scope: Scope, atts: list[dict]) -> list[Node]:
     principles = [data(prog, "principles", i) for i in range(len(prog.principles))]
     if len(principles) > 1:
         nodes.append(Section(lit("工作原则"), [Items(principles)]))
-    period = say("帮扶周期为{}年", data(cyc, "years", text=cn_num(cyc.years)))
+    period = say("帮扶周期为{}年", data(cyc, "years"))
     if not prog.cycle_in_documents:
         period = ""  # the programme states no cycle: none is printed
     elif cyc.agreed_by_pairs:
@@ -292,7 +297,7 @@ def exchange_lines(pairing: Pairing, only: str | None = None) -> list[str]:
         host = full_name(recipient) if recipient else recipients_text(pairing)
         own = data(pairing.supporter, "name")
         sender, host = (own, host) if s.sent_by == Party.supporter else (host, own)
-        verb = "挂职" if s.sent_by == Party.supporter else "跟岗"
+        verb = "担任" if s.sent_by == Party.supporter else "跟岗"  # 挂职 or 出任 is the programme's word to write
         out.append(say("{}选派{}到{}{}{}，自{}起至{}止，{}。", sender, person(s.person), host, verb, data(s, "post"),
                        data(s, "start"), data(s, "end"), duration(s.start, s.end)))
     for p in pairing.placements:
@@ -351,7 +356,6 @@ def draft_verb(prog: Programme) -> str:
 
 def pairing_plan(scope: Scope) -> dict:
     prog, pairing = scope.programme, scope.pairing
-    cyc = pairing.cycle
     sup = pairing.supporter
     word = supporter_word(pairing, prog)
     names = pairing_names(pairing)
@@ -400,7 +404,7 @@ def pairing_plan(scope: Scope) -> dict:
         arrangement.append(say("帮扶期限自{}起至{}止，为期{}年。", term["start_text"], term["end_text"], term["years"]))
         if term["open"]:
             gaps.append(gap("帮扶起止日期", pairing_file(pairing), "cycle"))
-    nodes.append(Section(lit("结对安排"), arrangement))
+    nodes.append(Section(lit("结对双方"), arrangement))
     content: list[Node] = [Section(data(a, "title"), [data(a, "paragraphs", i) for i in range(len(a.paragraphs))])
                            for a in prog.content_areas]
     duties = duties_of(prog)
@@ -417,6 +421,10 @@ def pairing_plan(scope: Scope) -> dict:
     if planned:
         org.append(say("月度工作计划{}。", planned))
     nodes.append(Section(lit("组织保障"), org))
+    if prog.pairing_plan and prog.pairing_plan.clauses:
+        clauses = from_data(prog.pairing_plan.clauses, programme_inserts(scope, atts))
+        gaps += blank_gaps(clauses, "programme.yaml 中 pairing_plan.clauses")
+        nodes += clauses
     if not pairing.signed_on:
         gaps.append(gap("落款日期", pairing_file(pairing), "signed_on"))
     plan = {"title_lines": split_title(cat(names, doc_title(prog, DocumentKind.pairing_plan, "结对帮扶工作实施方案")),

@@ -15,6 +15,7 @@ context; text in no context value is the template's.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import string
 import sys
 from dataclasses import dataclass
@@ -43,15 +44,20 @@ class FromCode:
 Origin = FromData | FromCode
 
 
+@functools.lru_cache(maxsize=None)
+def shown_path(filename: str) -> str:
+    """A module's file as explain names it: docgen/documents/agreement.py."""
+    path = Path(filename)
+    try:
+        return path.resolve().relative_to(PACKAGE).as_posix()
+    except ValueError:
+        return path.name
+
+
 def caller(depth: int = 2) -> FromCode:
     """The line of code that called the function that calls this one."""
     frame = sys._getframe(depth)
-    path = Path(frame.f_code.co_filename)
-    try:
-        shown = path.resolve().relative_to(PACKAGE).as_posix()
-    except ValueError:
-        shown = path.name
-    return FromCode(shown, frame.f_lineno)
+    return FromCode(shown_path(frame.f_code.co_filename), frame.f_lineno)
 
 
 class Phrase(str):

@@ -10,11 +10,11 @@ from __future__ import annotations
 from ..load.model.common import SUPPORTER_NAMES, Activity, Layer, SupporterKind, Terms
 from ..load.model.pairing import Pair, Pairing, School
 from ..load.model.programme import Commitment, Indicator, Programme
-from ..text import BLANK_DATE, cn_num, number
+from ..text import BLANK_DATE, number
 from .prose import cat, data, join, lit, say
 
-BLANK = "\u3000" * 6
-"""A blank to write a name in by hand."""
+BLANK = "＿" * 6
+"""A line to write a name in by hand, in running text."""
 
 
 def person(p) -> str:
@@ -154,7 +154,7 @@ def term_context(pairing: Pairing, prog: Programme | None = None) -> dict:
     """The pairing's term. Where the programme leaves the dates to each pair and this pair has
     not written its own, the dates are left as a form to fill in when signing (``open``)."""
     cycle = pairing.cycle
-    years = data(cycle, "years", text=cn_num(cycle.years))
+    years = data(cycle, "years")  # in Arabic numerals, as counts are (3年, as seed 000 writes it)
     if prog is not None and prog.cycle.agreed_by_pairs and cycle is prog.cycle:
         return {"start": None, "end": None, "open": True, "years": years, "school_years": [],
                 "start_text": BLANK_DATE, "end_text": BLANK_DATE}

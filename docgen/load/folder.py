@@ -18,10 +18,10 @@ from . import checks
 from .activity_files import activity_files, check_log, pairing_and_year, unknown_pairing
 from .inside import inside, link_problem, linked_out
 from .messages import translate
-from .origins import attach
 from .model.activity import ActivityLog
 from .model.pairing import Pairing
 from .model.programme import Programme
+from .origins import attach
 from .stray import unread_files, unread_pairing_ids
 from .yaml_source import Source, format_loc, read
 

@@ -38,8 +38,24 @@ class _Undefined(jinja2.StrictUndefined):
         raise jinja2.UndefinedError(f"变量中没有“{self._undefined_name}”这一项（请检查模板中的拼写）")
 
 
+class _CompilingOnce(LimitedEnvironment):
+    """Compiles each template source once: docxtpl hands the same XML of a template part to
+    ``from_string`` for every document made from it, and compiling is most of rendering."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
 def make_env() -> LimitedEnvironment:
-    env = LimitedEnvironment(undefined=_Undefined, autoescape=True, keep_trailing_newline=True)
+    env = _CompilingOnce(undefined=_Undefined, autoescape=True, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env
 

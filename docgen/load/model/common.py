@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
@@ -258,9 +258,9 @@ class Block(Strict):
     """段落文字（可直接写成一个字符串）"""
     title: OptText = ""
     """小标题（与 body 一起构成一节）"""
-    body: list[Annotated["Block", BeforeValidator(_block)]] = []
+    body: list[Annotated["Block", BeforeValidator(_block, json_schema_input_type=Union[str, "Block"])]] = []
     """本节的段落、小节、列表，按顺序"""
-    items: list[Annotated["Block", BeforeValidator(_block)]] = []
+    items: list[Annotated["Block", BeforeValidator(_block, json_schema_input_type=Union[str, "Block"])]] = []
     """编号列表的各项（每项一段，也可再含小节）"""
     blank: OptText = ""
     """待填写的栏目, e.g. 阶段性目标：文书中印出“阶段性目标：”和留待手写的空白，报送材料列为待填写"""
@@ -294,5 +294,5 @@ class Block(Strict):
         return self
 
 
-Blocks = list[Annotated[Block, BeforeValidator(_block)]]
+Blocks = list[Annotated[Block, BeforeValidator(_block, json_schema_input_type=Union[str, Block])]]
 """A plan's text: paragraphs, sections, lists and inserts, in order."""

@@ -334,6 +334,13 @@ class AgreementTerms(Strict):
     """每份协议书都写的条款（方案对协议的要求，用方案的话），按顺序；不写则没有"""
 
 
+class PlanTerms(Strict):
+    """What the programme says every pairing's own plan holds."""
+
+    clauses: Blocks = []
+    """每个结对的实施方案都写的内容（方案的原话，可含待填写的栏目 blank），印在结对实施方案的最后；不写则没有"""
+
+
 class LayerTerms(Strict):
     """What the programme says of one layer of pairing (seed 004's 四层联动)."""
 
@@ -367,6 +374,8 @@ class Programme(Strict):
     teacher_letter、summary；不写则按数据生成全部"""
     agreement: AgreementTerms | None = None
     """方案对协议书的要求"""
+    pairing_plan: PlanTerms | None = None
+    """方案对各结对实施方案（帮扶方案、发展规划）的要求"""
     titles: dict[DocumentKind, Text] = {}
     """结对文书在本方案中的名称, e.g. pairing_plan: 帮扶方案、teacher_letter: 师徒带教协议；
     结对实施方案和协议书的标题为“学校名称+名称”"""
@@ -418,8 +427,10 @@ class Programme(Strict):
     """其他单位的公章图片：单位全称 → 图片路径"""
 
     def wants(self, kind: str) -> bool:
-        """Whether the programme asks its pairings for documents of ``kind``."""
-        return self.documents is None or kind in {d.value for d in self.documents}
+        """Whether the programme asks its pairings for documents of ``kind`` (a kind it cannot
+        name, one declared after it was written, is not held back)."""
+        known = {d.value for d in DocumentKind}
+        return self.documents is None or kind not in known or kind in {d.value for d in self.documents}
 
     @property
     def issuing_notice(self) -> Notice | None:
