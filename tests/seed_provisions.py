@@ -269,7 +269,7 @@ CHANGSHA = Seed("changsha-huaihua-2015", frozenset({PLAN, AGREEMENT}), [
          "绩效考核", "评先评优", "先进单位"),
     must("002-M3 协议的三不变与校领导", AGREEMENT, "三不变", "校领导", "组织机构"),
     must("002-M1 协议写明的项目", AGREEMENT, "时间", "项目", "具体实施办法", "阶段性目标"),
-    must("002-W2 协议的期限", AGREEMENT, BLANK_DATE, "三年"),
+    must("002-W2 协议的期限", AGREEMENT, BLANK_DATE, "re:(3|三)年"),
     *never("002-W1", ALL, "每学年"),
     *never("002-W2", ALL, "2015年9月1日", "2018年8月31日"),
     *never("002-W3", ALL, "挂职校长助理"),
