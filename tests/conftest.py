@@ -165,10 +165,24 @@ def example_bundles(tmp_path_factory, converters, examples):
     return _bundle_once(tmp_path_factory, converters, str(examples))
 
 
+def signed(root: Path, day: str = "2020-03-28") -> Path:
+    """A programme's copy with every pairing's signing date written in, as a school does before it
+    seals (the examples leave the date open, as their seeds do)."""
+    for path in (root / "pairings").glob("*.yaml"):
+        text = path.read_text("utf-8")
+        assert "\nsigned_on:" not in text and "\nsupporter:" in text, path
+        path.write_text(text.replace("\nsupporter:", f"\nsigned_on: {day}\nsupporter:", 1), "utf-8")
+    return root
+
+
 @pytest.fixture(scope="session")
-def gaotai_bundles(example_bundles):
-    """The bundles of data/gaotai-2020: (bundles folder, what the command printed)."""
-    out, stdout = example_bundles
+def gaotai_bundles(tmp_path_factory, converters):
+    """The bundles of data/gaotai-2020 once its schools have dated what they sign (see ``signed``):
+    (bundles folder, what the command printed). Letters and summaries are sealed; each pairing plan
+    keeps the fields its seed leaves to every pair (年度重点帮扶目标, 计划表) and is not."""
+    root = tmp_path_factory.mktemp("signed") / "gaotai-2020"
+    shutil.copytree(DATA / "gaotai-2020", root)
+    out, stdout = _bundle_once(tmp_path_factory, converters, str(signed(root)))
     return out / "gaotai-2020" / "bundles", stdout
 
 

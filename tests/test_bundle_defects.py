@@ -14,7 +14,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from docgen.preflight.check import pages_of
-from tests.conftest import needs_libreoffice
+from tests.conftest import needs_libreoffice, signed
 from tests.helpers import all_text, run
 
 
@@ -41,7 +41,10 @@ def test_the_summary_chart_survives_composition(gaotai_bundles):
 @needs_libreoffice
 def test_names_wrapping_in_their_cell_are_still_sealed(example_copy, tmp_path):
     """A name that wraps (南华镇中心小学及各校区) used to get no seal at all."""
-    folder = example_copy("gaotai-2020")
+    folder = signed(example_copy("gaotai-2020"))
+    programme = folder / "programme.yaml"  # agreements (seed 001 has none) give the name a cell of its own
+    programme.write_text(programme.read_text("utf-8").replace("documents: [pairing_plan,", "documents: [pairing_plan, agreement,"),
+                         "utf-8")
     path = folder / "pairings" / "chengguan.yaml"  # its 负责人 named, the agreement is complete and sealed
     path.write_text(path.read_text("utf-8").replace("    campuses: 及各校区\n", "    campuses: 及各校区\n"
                                                     "    lead: {name: 某某某, position: 校长}\n", 1), "utf-8")
@@ -56,7 +59,7 @@ def test_names_wrapping_in_their_cell_are_still_sealed(example_copy, tmp_path):
 @needs_libreoffice
 def test_a_draft_is_never_sealed(example_copy, tmp_path):
     """A summary with text still to write is bundled unsealed, named, and the run fails (7)."""
-    folder = example_copy("gaotai-2020")
+    folder = signed(example_copy("gaotai-2020"))  # dated, so that only what is unfinished stays unsealed
     path = folder / "pairings" / "sanzhong.yaml"
     path.write_text(re.sub(r"\nsummaries:.*", "\n", path.read_text("utf-8"), flags=re.S), "utf-8")
     out = tmp_path / "out"
@@ -107,7 +110,8 @@ def test_seals_have_their_own_row_clear_of_handwriting(built, kind):
     """A seal used to cover 甲方（签字）：, where a person signs by hand: the names a seal
     presses stand in a row of their own, as tall as a seal, below any line to sign on."""
     pattern = {"agreement": "协议书_*.docx", "management_letter": "管理帮扶责任书_*.docx", "plan": "实施方案_*与*.docx"}[kind]
-    path = next((built / "gaotai-2020" / "chengguan").glob(pattern))
+    folder = built / ("yichun-2022/wanzai" if kind == "agreement" else "gaotai-2020/chengguan")  # 001 has no agreements
+    path = next(folder.glob(pattern))
     doc = Document(str(path))
     names = [p for p in doc.element.body.iter(qn("w:p"))
              if (s := p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")) is not None and s.get(qn("w:val")) == "SignName"]
