@@ -277,6 +277,7 @@ CHANGSHA = Seed("changsha-huaihua-2015", frozenset({PLAN, AGREEMENT}), [
     *never("002-W5", ALL, "(一)增强责任感和使命感"),
     *never("002-S1", AGREEMENT, "在长沙城区学前教育"),
     *never("002-S4", ALL, "四十九对"),
+    *never("002 无附件", PLAN_002, "附件"),  # the seed attaches nothing (not even a name list)
 ])
 
 
@@ -413,6 +414,7 @@ SICHUAN = Seed("sichuan-2025", frozenset({PLAN, PPLAN, TEACHERS, SUMMARY, REPORT
     *never("004-S2", ALL, "不少于累计7天", "(不少于1万字)不少于1次"),
     *never("004-S3", ALL, "中小学1所"),
     *never("004-S4", ALL, "保障措施"),
+    *never("004 无附件", PLAN_004, "附件"),  # the seed attaches nothing
 ])
 
 SEEDS = [YICHUN, GAOTAI, CHANGSHA, HONGSIBU, SICHUAN]
