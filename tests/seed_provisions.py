@@ -206,7 +206,7 @@ GAOTAI = Seed("gaotai-2020", frozenset({PLAN, PPLAN, MANAGERS, TEACHERS, SUMMARY
     must("001-M11 各对的计划表", PPLAN, "计划表", "月份", "责任人", "完成时限"),
     duty("001 附件4.5", (COUNTY, PPLAN, TEACHERS), "每学期", "10次", "教育教学交流"),
     *never("001-I1", ALL, "90分及以上", "优秀", "良好", "不合格", "等次"),
-    *never("001-W1", ALL, "2021年2月28日", "帮扶周期的第一年"),
+    *never("001-W1", ALL, "2021年2月28日", "帮扶周期的第一年", "2020年3月1日"),  # the year's start is ours, not the seed's
     *never("001-W2", ALL, "每学年"),
     *never("001-I2", SUMMARY, "自评"),
     *never("001-I3", ALL, "协议"),
