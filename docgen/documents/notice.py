@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..text import BLANK_DATE, center_over
 from . import attachments
 from .plan import programme_plan_body
-from .prose import data, join, say
+from .prose import cat, data, join, say
 from .scope import Scope
 from .typography import issuer_mark, split_title
 
@@ -50,8 +50,10 @@ def notice(scope: Scope) -> dict:
         gaps.append(f"印发机关（{where} printed_by）")
     if not n.printed_on:
         gaps.append(f"印发日期（{where} printed_on）")
+    mark = data(prog.bureau, "issuer_mark") if prog.bureau.issuer_mark else cat(data(prog.bureau, "name"), "文件")
     return {
-        "issuer_mark": issuer_mark(prog.bureau.mark),
+        "issuer_mark": issuer_mark(mark),
+        "sources": [mark],  # what the red mark (a RichText) is made of, for docgen explain
         "doc_no": data(n, "doc_no"),
         "title_lines": split_title(data(n, "title")),
         "addressee_line": say("{}：", join([data(n, "addressees", i) for i in range(len(n.addressees))], "，")),
