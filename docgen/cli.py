@@ -587,6 +587,27 @@ def templates_check(directory: Path | None) -> None:
     click.echo(f"已检查 {len(files)} 个模板，没有发现问题。")
 
 
+# --------------------------------------------------------------------- explain
+
+@cli.command("explain", context_settings=CONTEXT,
+             help="逐段、逐个表格单元格列出 docgen 生成的 Word 文件中每段文字的来源：数据文件的哪一行、"
+                  "程序写的哪一句，或模板的固定文字。")
+@click.argument("documents", metavar="DOCX...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-d", "--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
+              help="生成这些文件的方案目录或其上级目录")
+@click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
+              help="生成时用的模板目录（默认为内置模板）")
+@click.help_option("-h", "--help", help="显示本帮助并退出")
+def explain_command(documents: tuple[Path, ...], data_dir: Path, template_dir: Path | None) -> None:
+    from .explain import explain
+
+    for n, document in enumerate(documents):
+        if n:
+            click.echo("")
+        for line in explain(document, data_dir, template_dir):
+            click.echo(line)
+
+
 def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=argv, prog_name="docgen", standalone_mode=False)

@@ -50,7 +50,7 @@ def item(card, no):
 
 def test_example_counts_and_rubric():
     counts, card = scorecard(DATA / "gaotai-2020", "sanzhong")
-    assert len(counts.records) == 26 and len(counts.late) == 1 and len(counts.unfiled) == 1
+    assert len(counts.records) == 25 and len(counts.late) == 1 and len(counts.unfiled) == 1
     assert len(counts.no_evidence) == 1
     delivery = [c for c in counts.checks if c.commitment.id == "lesson_delivery"]
     assert [(c.period, c.needs[0][2]) for c in delivery] == [("2020年春季学期", 1), ("2020年秋季学期", 1)]
@@ -66,7 +66,7 @@ def test_an_unscored_manual_item_leaves_the_summary_unfinished(gaotai, tmp_path)
     loaded = load_programme(gaotai)
     scope = next(s for s in scopes(Per.year, loaded) if s.pairing.id == "sanzhong")
     assert "考核细则第10项“加分项”的评分（activities/2020/sanzhong.yaml 中 scores）" in summary(scope)["gaps"]
-    assert card.grade == "不合格"
+    assert not card.grade  # the rubric of seed 001 sets no grade bands
 
 
 def test_more_deliveries_raise_count_and_points(gaotai):
@@ -110,7 +110,7 @@ def test_summary_and_chart_follow_the_records(gaotai, tmp_path):
     text = all_text(doc)
     # the summary is dated 2020-12-19: it counts what was done by then, and says so
     assert "截至2020年12月19日，本年度共记录帮扶活动24次，计入考核21次" in text and "合计44分" in text
-    assert "落款日期之后的2次活动不在本总结统计之内" in text
+    assert "落款日期之后的1次活动不在本总结统计之内" in text
 
 
 def test_roll_up_rows_match_the_records(tmp_path):
@@ -129,7 +129,7 @@ def test_roll_up_rows_match_the_records(tmp_path):
     assert fill.endswith("FFC7CE")
     annex = Document(str(tmp_path / "gaotai-2020" / "report" / "考核汇总_2020年度.docx"))
     cells = [[c.text for c in r.cells] for r in annex.tables[0].rows]
-    assert cells[1][1] == "城关初中" and cells[1][6] == "91.5"
+    assert cells[1][1] == "城关初中" and cells[1][6] == "91"  # the whole year, to 31 December
 
 
 @pytest.mark.parametrize("change, field, words", [
