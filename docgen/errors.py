@@ -69,12 +69,15 @@ class InputError(DocgenError):
 
     exit_code = 2
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], preface: str = ""):
         self.problems = sorted(set(problems))
+        self.preface = preface
+        """A line said before the problems (e.g. that the files of these data were not made)."""
         super().__init__(f"输入数据有 {len(self.problems)} 处错误")
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems] + [f"共 {len(self.problems)} 处错误，请修改后重试。"]
+        return ([self.preface] if self.preface else []) + [str(p) for p in self.problems] + \
+            [f"共 {len(self.problems)} 处错误，请修改后重试。"]
 
 
 class SourceError(InputError):
@@ -115,6 +118,19 @@ class TemplateError(DocgenError):
         self.message = message
         self.where = where
         super().__init__(f"模板 {template}{('（' + where + '）') if where else ''}：{message}")
+
+
+class TemplateCheckFailed(DocgenError):
+    """``docgen templates check`` found problems in templates: one line each."""
+
+    exit_code = 3
+
+    def __init__(self, findings: list[str]):
+        self.findings = findings
+        super().__init__(f"{len(findings)} 处问题，请在 Word 中修改模板后重新检查。")
+
+    def lines(self) -> list[str]:
+        return [*self.findings, str(self)]
 
 
 class RenderError(DocgenError):
