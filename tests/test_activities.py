@@ -123,8 +123,8 @@ def test_summary_and_chart_follow_the_records(gaotai, tmp_path):
     doc = Document(str(path))
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "周期")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
-    assert ["2020年春季学期", "送课指导", "≥3次", "1次", "未完成"] in rows
-    assert ["2020年秋季学期", "送课指导", "≥3次", "1次", "进行中"] in rows  # the term runs to 31 December
+    assert ["2020年春季学期", "到被帮扶学校送课指导", "≥3次", "1次", "未完成"] in rows
+    assert ["2020年秋季学期", "到被帮扶学校送课指导", "≥3次", "1次", "进行中"] in rows  # the term runs to 31 December
     assert any(n.startswith("word/media/") and n.endswith(".png") for n in zipfile.ZipFile(path).namelist())
     assert not [t for t in doc.tables if t.rows[0].cells[0].text == "序号"]  # the seed has no self-assessment
     text = all_text(doc)

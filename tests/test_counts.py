@@ -119,10 +119,10 @@ def test_sichuan_tallies_count_the_weeks_met_not_the_runs_missed():
     pairing = loaded.pairing("chengqu-erzhong")
     ctx = summary(Scope(loaded, pairing=pairing, year=pairing.cycle.cycle_years[0]))
     rows = rows_of(ctx)
-    assert rows[("每周", "师徒交流（听课）（孔某某—曹某某）")]["done"].startswith("44周中36周达到；未达到：2025年12月29日—2026年2月22日（8周）")
-    assert rows[("每周", "管理指导（校长研讨）")]["done"].startswith("44周中34周达到")
-    assert rows[("每周", "师徒交流（听课）（严某某—华某某）")]["done"].startswith("44周中32周达到")
-    assert rows[("每月", "师徒交流（工作室）（孔某某—曹某某）")]["done"].startswith("10个月中8个月达到")
+    assert rows[("每周", "听徒弟的课并评课指导（孔某某—曹某某）")]["done"].startswith("44周中36周达到；未达到：2025年12月29日—2026年2月22日（8周）")
+    assert rows[("每周", "校长工作研讨")]["done"].startswith("44周中34周达到")
+    assert rows[("每周", "听徒弟的课并评课指导（严某某—华某某）")]["done"].startswith("44周中32周达到")
+    assert rows[("每月", "参与师傅的名师工作室活动（孔某某—曹某某）")]["done"].startswith("10个月中8个月达到")
     text = "".join(ctx["facts"])
     assert "43周" not in text and "41周" not in text and "39周" not in text and "9个月达到；未达到：2026年1月—2月" not in text
     for row in ctx["commitment_rows"]:  # every tally the text states is the table's
@@ -236,9 +236,9 @@ def test_each_year_is_a_calendar_year_across_school_years(meiling):
     write_log(meiling, "2026", records)
     write_log(meiling, "2027", [])
     first = rows_of(context(meiling, as_of=dt.date(2027, 8, 31)))
-    award = ("2027年", "师徒交流（获奖）（林志远—周晓）")
+    award = ("2027年", "帮助徒弟获奖（林志远—周晓）")
     assert first[award]["state"] == "完成"  # open in the first school year, and already met
-    assert ("2027年", "师徒交流（获奖）（王丽—刘小芳）") not in first  # that pair began in March: 2027 is not owed
+    assert ("2027年", "帮助徒弟获奖（王丽—刘小芳）") not in first  # that pair began in March: 2027 is not owed
     assert not any(k[0] == "2026年" for k in first)  # 2026 is not wholly inside the cycle
     second = rows_of(context(meiling, year="2027", as_of=dt.date(2028, 1, 5)))
     assert second[award]["state"] == "完成"  # counted in the year it ends, with last school year's record
@@ -252,9 +252,9 @@ def test_each_year_is_a_calendar_year_across_school_years(meiling):
 def test_a_teacher_who_leaves_keeps_her_records_and_the_new_pair_counts_from_its_start(meiling):
     ctx = context(meiling, as_of=dt.date(2027, 8, 31))
     rows = rows_of(ctx)
-    old = rows[("每周", "师徒交流（听课）（陈美玲—刘小芳）")]
-    new = rows[("每周", "师徒交流（听课）（王丽—刘小芳）")]
-    full = rows[("每周", "师徒交流（听课）（林志远—周晓）")]
+    old = rows[("每周", "听徒弟的课（陈美玲—刘小芳）")]
+    new = rows[("每周", "听徒弟的课（王丽—刘小芳）")]
+    full = rows[("每周", "听徒弟的课（林志远—周晓）")]
     assert old["met"] and new["met"] and full["met"]  # weekly while each ran; nothing owed outside
     assert old["due"] == 27 and new["due"] == 23 and full["due"] == 51  # 7 Sep–14 Mar, 22 Mar–29 Aug, the year
     overview = "".join(ctx["overview"])

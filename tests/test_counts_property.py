@@ -20,7 +20,6 @@ from docgen.documents.scope import Scope
 from docgen.documents.summary import summary
 from docgen.load import Loaded, load_programme
 from docgen.load.model.activity import ActivityLog
-from docgen.load.model.common import ACTIVITY_NAMES, Activity
 from docgen.load.model.pairing import Pairing
 from docgen.load.model.programme import Programme
 from tests.helpers import DATA
@@ -140,7 +139,7 @@ def naive_checks(prog: dict, pairing: dict, records: list[dict], cycle: tuple, w
                                                  and runs_on(pair, r["date"])):
                         continue
                     done += 1
-                name = ACTIVITY_NAMES[Activity(c["activity"])] + (f"（{c['tag']}）" if c.get("tag") else "")
+                name = c["what"]  # the programme's own name for the duty
                 if pair is not None:
                     name += f"（{pair['mentor']['name']}—{pair['mentee']['name']}）"
                 state = "完成" if done >= c["times"] else ("进行中" if b > as_of else "未完成")

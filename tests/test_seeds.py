@@ -314,7 +314,7 @@ def test_a_month_with_no_records_is_due_and_every_month_is_checked():
     january = [c for c in monthly if c.period == "2026年1月"]
     assert january and not any(c.met for c in january)
     rows = commitment_rows(counts.checks)
-    assert any(r["missed"] and "2026年1月" in r["missed"][0] for r in rows if r["item"].startswith("师徒交流（反思）"))
+    assert any(r["missed"] and "2026年1月" in r["missed"][0] for r in rows if r["item"].startswith("共同完成教学反思"))
 
 
 def test_periods_are_every_week_month_and_quarter_that_ended():

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from ..load import Loaded
 from ..load.model.activity import ActivityLog, Record
-from ..load.model.common import ACTIVITY_NAMES, Activity, Layer, Party, Period
+from ..load.model.common import Activity, Layer, Party, Period
 from ..load.model.cycle import Cycle, CycleYear, Term, YearBasis
 from ..load.model.pairing import Dated, GroupPair, ManagerPair, Pairing, TeacherPair
 from ..load.model.programme import Commitment, Indicator, Programme
@@ -255,7 +255,9 @@ def pair_name(pair) -> str:
 
 
 def commitment_name(c: Commitment) -> str:
-    return ACTIVITY_NAMES[c.activity] + (f"（{c.tag}）" if c.tag else "")
+    """A commitment as the programme names it (its ``what``: 学科教学成果展示课), never a label
+    made from docgen's activity types."""
+    return c.what
 
 
 # ------------------------------------------------------------------ records

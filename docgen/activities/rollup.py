@@ -143,7 +143,8 @@ def to_xlsx(data: Rollup) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "考核汇总"
-    header = ["名次", "结对标识", "支援学校", "受援学校", "统计截至", "活动记录", "计入考核", "迟报或未报备", "缺少证明材料",
+    terms = data.loaded.programme.terms
+    header = ["名次", "结对标识", terms.supporter, terms.recipient, "统计截至", "活动记录", "计入考核", "迟报或未报备", "缺少证明材料",
               "证明材料待补"]
     header += [f"{name}（完成/应完成）" for _, name in data.commitments]
     header += (["得分", "待评定项"] if data.scored else []) + (["等次"] if data.graded else []) + ["未完成的承诺"]
@@ -173,7 +174,7 @@ def to_xlsx(data: Rollup) -> bytes:
     if data.as_of_note:
         ws.append([data.as_of_note + "；统计截止日期时尚未结束的学期、学年不计为未完成。"])
     detail = wb.create_sheet("承诺明细")
-    detail.append(["结对标识", "支援学校", "周期", "承诺事项", "要求", "完成", "情况"])
+    detail.append(["结对标识", terms.supporter, "周期", "承诺事项", "要求", "完成", "情况"])
     for pairing in data.loaded.pairings:
         for c in data.checks.get(pairing.id, []):
             detail.append([pairing.id, pairing.supporter.name, c.period, c.subject, c.required_text(), c.done_text(),

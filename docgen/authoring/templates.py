@@ -578,7 +578,8 @@ def report() -> Builder:
     b.blank()
     title(b)
     b.blank()
-    counts = [("名次", 5, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 17, "<{{ r.recipients }}"),
+    counts = [("名次", 5, "{{ r.rank }}"), ("{{ heads.supporter }}", 14, "{{ r.supporter }}"),
+              ("{{ heads.recipient }}", 17, "<{{ r.recipients }}"),
               ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}")]
     score, grade, note = ("得分", 9, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")
     b.tag("if graded")  # a score column only for a rubric, a grade column only for stated bands

@@ -31,5 +31,7 @@ def report(scope: Scope) -> dict:
     notes.append("红色加粗的结对未完成承诺事项或没有活动记录。")
     if data.as_of_note:
         notes.append(data.as_of_note + "。")
+    terms = data.loaded.programme.terms
     return {"title_lines": split_title(data.title.rsplit("（", 1)[0]) + [f"（{data.label}）"], "rows": rows,
+            "heads": {"supporter": terms.supporter, "recipient": terms.recipient},
             "scored": data.scored, "graded": data.graded, "notes": notes}

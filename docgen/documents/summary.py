@@ -26,7 +26,15 @@ from . import signatures
 from .scope import Scope
 from .signers import pairing_signers
 from .typography import KAI, Picture, split_title
-from .wording import basis_sentence, pairing_names, recipients_text, rubric_item, school_names
+from .wording import (
+    basis_sentence,
+    pairing_names,
+    recipient_word,
+    recipients_text,
+    rubric_item,
+    school_names,
+    supporter_word,
+)
 
 
 def _chart(counts: YearCounts | None) -> Picture | None:
@@ -180,7 +188,8 @@ def summary(scope: Scope) -> dict:
     if len(pairing.cycle.cycle_years) > 1 and scope.term is None:
         people.append(f"本年度是帮扶周期的第{cn_num(year.index)}年。")
     crew = headcount(pairing, counts, first, last)
-    people.append(f"结对双方为支援学校{pairing.supporter.name}和受援学校{recipients_text(pairing)}"
+    people.append(f"结对双方为{supporter_word(pairing, prog)}{pairing.supporter.name}和{recipient_word(prog)}"
+                  f"{recipients_text(pairing)}"
                   + (f"，{crew}" if crew else "") + "。")
     overview.append("".join(people))
     card = score(prog, counts, log) if counts and prog.rubric and prog.rubric.self_assessment else None
