@@ -327,24 +327,28 @@ LEAD = 24
 """The longest lead sentence of an item that is set as its heading."""
 
 
-def numbered_items(items: list[str]) -> list:
+def numbered_items(items: list[str]) -> list[dict]:
     """Items of a section: one stands alone; several are numbered （一）（二）… with the number
-    and the item's lead sentence in 楷体 (GB/T 9704 7.3.3: second-level headings)."""
+    and the item's lead sentence in 楷体 (GB/T 9704 7.3.3: second-level headings). An item that
+    is its lead sentence alone reads as a heading, so it keeps with what follows (``keep``):
+    never last on a page."""
     if len(items) < 2:
-        return [RichText(item) for item in items]
+        return [{"text": RichText(item), "keep": False} for item in items]
     out = []
     for n, item in enumerate(items, 1):
         lead, dot, rest = item.partition("。")
         rich = RichText()
-        if dot and rest and display_width(lead) <= LEAD:
+        keep = False
+        if dot and rest.strip() and display_width(lead) <= LEAD:
             rich.add(f"{paren_ordinal(n)}{lead}。", font=KAI)
             rich.add(rest)
         elif display_width(item) <= LEAD:
             rich.add(f"{paren_ordinal(n)}{item}", font=KAI)
+            keep = True
         else:
             rich.add(paren_ordinal(n), font=KAI)
             rich.add(item)
-        out.append(rich)
+        out.append({"text": rich, "keep": keep})
     return out
 
 
