@@ -7,6 +7,7 @@ happened comes back as an ``Outcome``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 import time
@@ -276,7 +277,7 @@ def _reason(error: Exception) -> str:
 def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
                      years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
                      shard: Shard | None = None, keep: Callable = lambda job, context: context,
-                     listener: Listener = Listener()) -> Outcome:
+                     listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None) -> Outcome:
     """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
     under ``out``; a file whose recipe is in the build record and unchanged is left as it is
     (unless ``force``), and those of pairings that are gone are removed. ``outcome.documents``
@@ -288,7 +289,7 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
     if template_dir is not None and not Path(template_dir).is_dir():
         raise UsageError(f"找不到模板目录 {display_path(template_dir)}：请检查 -t 后的路径")
     outcome = Outcome(_load(path, pairings, listener))
-    selection = Selection(frozenset(pairings) or None, frozenset(years) or None)
+    selection = Selection(frozenset(pairings) or None, frozenset(years) or None, as_of, term)
     renderer = Renderer(template_dir or TEMPLATE_DIR)
     started = time.perf_counter()
     for loaded in outcome.loaded:
@@ -304,7 +305,7 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
         outcome.books[loaded.id] = record, recipes
         todo = []
         for job in jobs:
-            recipe = recipes.docx(_source(job), job.template)
+            recipe = recipes.docx(_source(job), job.template, job.kind.depends(job.scope))
             if record.unchanged(job.path, recipe):
                 outcome.unchanged.append(job)
             else:
@@ -312,7 +313,7 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
         done, failures = _render(todo, renderer, record, listener, keep)
         outcome.documents += done
         outcome.failures += failures
-        complete = set() if kinds or pairings or years else {"docx"}
+        complete = set() if kinds or pairings or years or term else {"docx"}
         outcome.removed += record.remove_stale({j.path for j in jobs}, {p.id for p in loaded.pairings}, complete)
         record.save()
         listener.rendered(loaded, out / loaded.id, len(done))
@@ -325,10 +326,12 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
 def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
           years: tuple[str, ...] = (), template_dir: Path | None = None, pdf: bool = False,
           jobs: int | None = None, timeout: float = 120, force: bool = False, shard: Shard | None = None,
-          listener: Listener = Listener()) -> Outcome:
-    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each."""
+          listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None) -> Outcome:
+    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each; summaries count to
+    ``as_of`` (default: each one's own date, else today), or report on one ``term``."""
     outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
-                               force=force, shard=shard, keep=_heading, listener=listener)  # memory flat in N
+                               force=force, shard=shard, keep=_heading, listener=listener, as_of=as_of,
+                               term=term)  # memory flat in N
     if pdf:
         _convert_documents(outcome, jobs, timeout, listener)
     return outcome
@@ -400,7 +403,7 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
 
 def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
            options: Options = Options(), jobs: int | None = None, timeout: float = 120, force: bool = False,
-           shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
+           shard: Shard | None = None, listener: Listener = Listener(), as_of: dt.date | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
     that is not already made from the same documents, seals and options."""
     if options.sign_cert is not None:
@@ -408,7 +411,7 @@ def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_di
 
         load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
     outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
-                               keep=part_of, listener=listener)  # only what a bundle needs: memory flat in N
+                               keep=part_of, listener=listener, as_of=as_of)  # only what a bundle needs: memory flat in N
     specs, recipes, planned = [], {}, {}
     for loaded in outcome.loaded:
         if loaded.buildable:
@@ -478,26 +481,35 @@ def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str]
 # ------------------------------------------------------------------ report
 
 def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: Path | None = None,
-           force: bool = False, listener: Listener = Listener()) -> Outcome:
-    """``docgen report``: the bureau's roll-up of each year with records, as .xlsx and .docx
-    (left as they are when made before from the same data)."""
+           force: bool = False, listener: Listener = Listener(), as_of: dt.date | None = None,
+           term: str | None = None) -> Outcome:
+    """``docgen report``: the bureau's roll-up of each year with records (or of one ``term``), as
+    .xlsx and .docx, counted to ``as_of`` (default: as each pairing's summary counts);
+    left as they are when made before from the same data."""
     check_output(out)
     outcome = Outcome(validate(path, listener))
     renderer = Renderer(template_dir or TEMPLATE_DIR)
     for loaded in outcome.loaded:
-        keys = {y.key for y in loaded.programme.cycle.cycle_years}
-        chosen = list(years) or years_with_records(loaded)
+        cycle_years = loaded.programme.cycle.cycle_years
+        keys = {y.key for y in cycle_years}
+        if term is not None:
+            chosen = [y.key for y in cycle_years if any(t.key == term for t in y.terms)]
+            if not chosen:
+                terms = "、".join(t.short_label for y in cycle_years for t in y.terms)
+                raise UsageError(f"{loaded.id}：帮扶周期中没有这个学期（可选：{terms}）")
+        else:
+            chosen = list(years) or years_with_records(loaded)
         bad = [y for y in chosen if y not in keys]
         if bad:
             raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
         record, recipes = Record(out / loaded.id, force=force), Recipes(loaded, template_dir or TEMPLATE_DIR)
         listener.began("report", len(chosen))
         for year in chosen:
-            data = rollup(loaded, year)
+            data = rollup(loaded, year, as_of, term)
             folder = out / loaded.id / "report"
-            stem = f"考核汇总_{data.year.label}"
+            stem = f"考核汇总_{data.label}"
             xlsx, docx = folder / f"{stem}.xlsx", folder / f"{stem}.docx"
-            recipe = recipes.report(year)
+            recipe = recipes.report(year, data.as_of_note)
             if record.unchanged(docx, recipe):
                 outcome.unchanged_outputs += 1
             else:

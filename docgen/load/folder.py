@@ -6,6 +6,7 @@ with the problems, and the caller decides (``validate`` fails, ``build`` builds 
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InputError, Problem, SourceError, UsageError, display_path
 from ..text import outside_gb2312
 from . import checks
-from .activity_files import activity_files, check_log, pairing_and_year, unknown_pairing
+from .activity_files import activity_files, check_log, future_records, pairing_and_year, unknown_pairing
 from .inside import inside, link_problem, linked_out
 from .messages import translate
 from .model.activity import ActivityLog
@@ -298,6 +299,7 @@ def _load_activities(loaded: Loaded, root: Path) -> None:
             _reject(loaded, pairing_id)
             continue
         loaded.activities[(pairing_id, year)] = log
+        loaded.warnings += future_records(log, src, dt.date.today())
 
 
 def load_all(path: Path) -> list[Loaded]:
