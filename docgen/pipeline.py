@@ -114,6 +114,18 @@ def open_pool(jobs: int | None, timeout: float) -> Iterator[Pool]:
         yield pool
 
 
+@contextlib.contextmanager
+def _converters(jobs: int | None, timeout: float, warm: Pool | None) -> Iterator[Pool]:
+    """``warm`` when a caller keeps converters alive across runs (the workspace), left open;
+    else the converters of this run."""
+    if warm is not None:
+        warm.timeout = timeout
+        yield warm
+    else:
+        with open_pool(jobs, timeout) as pool:
+            yield pool
+
+
 # ------------------------------------------------------------------ output
 
 def check_output(out: Path) -> None:
@@ -325,12 +337,13 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
 def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
           years: tuple[str, ...] = (), template_dir: Path | None = None, pdf: bool = False,
           jobs: int | None = None, timeout: float = 120, force: bool = False, shard: Shard | None = None,
-          listener: Listener = Listener()) -> Outcome:
-    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each."""
+          listener: Listener = Listener(), pool: Pool | None = None) -> Outcome:
+    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each (converted by
+    ``pool`` when given: warm converters the caller keeps)."""
     outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
                                force=force, shard=shard, keep=_heading, listener=listener)  # memory flat in N
     if pdf:
-        _convert_documents(outcome, jobs, timeout, listener)
+        _convert_documents(outcome, jobs, timeout, listener, pool)
     return outcome
 
 
@@ -353,7 +366,8 @@ def _pdf_todo(outcome: Outcome) -> list[tuple[Job, str | None, str]]:
     return todo
 
 
-def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener) -> None:
+def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener,
+                       warm: Pool | None = None) -> None:
     """A PDF beside each Word file whose PDF is not already made from the same recipe, each
     checked by the preflight while the converters work on the next."""
     todo = _pdf_todo(outcome)
@@ -375,7 +389,7 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
             checked[i] = (found, time.perf_counter() - began)
         listener.advanced("pdf", display_path(result.dst), result.ok)
 
-    with open_pool(jobs, timeout) as pool:
+    with _converters(jobs, timeout, warm) as pool:
         docs = [job.path for job, _, _ in todo]
         results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
     for (job, _, recipe), result in zip(todo, results):
@@ -400,9 +414,10 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
 
 def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
            options: Options = Options(), jobs: int | None = None, timeout: float = 120, force: bool = False,
-           shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
+           shard: Shard | None = None, listener: Listener = Listener(), pool: Pool | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
-    that is not already made from the same documents, seals and options."""
+    that is not already made from the same documents, seals and options (converted by
+    ``pool`` when given: warm converters the caller keeps)."""
     if options.sign_cert is not None:
         from .bundle.sign import load_signer
 
@@ -419,8 +434,9 @@ def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_di
     specs = _without_bad_seals(specs, outcome.failures)
     if specs:
         renderer = Renderer(template_dir or TEMPLATE_DIR)
-        with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
-            outcome.bundles, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings, listener)
+        with _converters(jobs, timeout, pool) as converters, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
+            outcome.bundles, failures = make_all(specs, renderer, converters, options, Path(work), outcome.timings,
+                                                 listener)
         outcome.failures += failures
     _record_bundles(outcome, specs, recipes, planned, complete=not pairings)
     return outcome
