@@ -23,11 +23,11 @@ from ..load.messages import translate
 from ..load.model.activity import ActivityLog, Record
 from ..load.model.common import ACTIVITY_NAMES
 from ..load.model.pairing import Pairing
-from ..load.pairlist.files import dump, round_trip_yaml
+from ..load.pairlist.files import round_trip_yaml
 from ..load.yaml_source import parse
 from .forms import Schema, form_name
 from .workspace import EVIDENCE_DIR, Conflict, Workspace
-from .yamledit import _fresh, digest, merge
+from .yamledit import _fresh, digest, dump_like, merge
 
 
 @lru_cache(maxsize=1)
@@ -68,6 +68,13 @@ class ActivityFile:
     @property
     def version(self) -> str:
         return digest(self.raw)
+
+    def _text(self) -> str:
+        raw = self.raw
+        return raw.decode("utf-8-sig") if raw else ""
+
+    def _dump(self, doc: CommentedMap) -> str:
+        return dump_like(doc, self._text())
 
     def _doc(self) -> CommentedMap:
         raw = self.raw
@@ -139,7 +146,7 @@ class ActivityFile:
         else:
             index = _index(number, len(seq))
             seq[index] = merge(seq[index], values)
-        text = dump(doc)
+        text = self._dump(doc)
         problems = self.check(text)
         if problems:
             return [_for_record(p, index) for p in problems]
@@ -154,7 +161,7 @@ class ActivityFile:
         if not seq and not doc.get("scores"):
             self.workspace.remove(self.path, expected=version)
         else:
-            self.workspace.write(self.path, dump(doc).encode("utf-8"), expected=version)
+            self.workspace.write(self.path, self._dump(doc).encode("utf-8"), expected=version)
         self.workspace.forget(self.loaded.id)
 
     def apply(self, plan: ImportPlan) -> None:
@@ -220,6 +227,6 @@ def import_preview(activity: ActivityFile, sheet: Path) -> ImportPlan:
         existing.add(key)
     for values in plan.added:
         doc["records"].append(_fresh(values))
-    plan.text = dump(doc)
+    plan.text = activity._dump(doc)
     plan.problems = activity.check(plan.text) if plan.added else []
     return plan

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import logging
 from pathlib import Path
-from typing import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -77,13 +76,14 @@ def _error_page(request: Request, status: int, title: str, message: str) -> HTML
 
 
 def create_app(data_dir: Path, out_dir: Path, *, converters: int | None = None, timeout: float = 120,
-               pool_factory: Callable[..., Pool] = Pool, warm: bool = True) -> FastAPI:
+               pool: Pool | None = None, warm: bool = True) -> FastAPI:
     """The workspace over ``data_dir`` writing outputs to ``out_dir``. ``warm`` starts the
-    converters at start-up so the first bundle does not wait for LibreOffice."""
+    converters at start-up so the first bundle does not wait for LibreOffice; ``pool``
+    lends converters someone else keeps (the tests' session pool)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     state = State(data_dir)
     workspace = Workspace(data_dir, out_dir)
-    runner = Runner(workspace, state, converters=converters, timeout=timeout, pool_factory=pool_factory)
+    runner = Runner(workspace, state, converters=converters, timeout=timeout, pool=pool)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):

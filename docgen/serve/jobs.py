@@ -100,11 +100,12 @@ class Runner:
     """The worker thread, its queue and the warm converters."""
 
     def __init__(self, workspace: Workspace, state: State, *, converters: int | None = None, timeout: float = 120,
-                 pool_factory: Callable[..., Pool] = Pool):
+                 pool: Pool | None = None):
         self.workspace, self.state = workspace, state
         self.converters, self.timeout = converters, timeout
-        self.pool_factory = pool_factory
-        self.pool: Pool | None = None
+        self.pool: Pool | None = pool
+        self.own_pool = pool is None
+        """Whether the converters are this runner's to close (a test lends its own)."""
         self.queue: queue.Queue[int | None] = queue.Queue()
         self.live: dict[int, Live] = {}
         self._cancel: set[int] = set()
@@ -124,7 +125,7 @@ class Runner:
         if self.started:
             self.queue.put(None)
             self.thread.join(timeout=60)
-        if self.pool is not None:
+        if self.pool is not None and self.own_pool:
             self.pool.close()
             self.pool = None
 
@@ -147,7 +148,7 @@ class Runner:
     def warm_pool(self) -> Pool:
         """The converters, started once and kept for every later job."""
         if self.pool is None:
-            self.pool = self.pool_factory(jobs=self.converters, timeout=self.timeout)
+            self.pool = Pool(jobs=self.converters, timeout=self.timeout)
         for converter in self.pool.converters:
             if converter.proc is None or converter.proc.poll() is not None:
                 converter.start(self.timeout)

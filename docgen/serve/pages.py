@@ -290,8 +290,9 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
                      text=raw.decode("utf-8", errors="replace"), problems=found, version=digest(raw))
     fields = PAIRING_SCHEMA.form(data)
     unplaced = place_errors(fields, problems)
+    records = [p for p in loaded.problems if Path(p.file).name == path.name and Path(p.file).parent.parent.name == "activities"]
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
-                 version=digest(raw), path=path, saved=saved, problems=problems,
+                 version=digest(raw), path=path, saved=saved, problems=problems, records=records,
                  valid=loaded.pairing(pairing_id) is not None)
 
 

@@ -42,11 +42,12 @@ MAX_NAME_BYTES = 120
 
 def safe_filename(name: str, default: str = "文件") -> str:
     """The last part of an uploaded file's name (never a folder), without control or reserved
-    characters and leading dots, at most ``MAX_NAME_BYTES`` bytes (a long name keeps its
+    characters, white space and leading dots, at most ``MAX_NAME_BYTES`` bytes (a long name keeps its
     extension and ends in a digest of the whole, so two long names stay apart)."""
     name = unicodedata.normalize("NFC", name or "")
     name = re.split(r"[/\\]", name)[-1]
     name = _RESERVED.sub("_", _CONTROL.sub("", name)).strip().lstrip(".").strip()
+    name = re.sub(r"\s+", "_", name)  # a data value drops the space between two hanzi: the path would not match
     if not name or set(name) <= {"_", "."}:
         name = default
     stem, dot, suffix = name.rpartition(".")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
+import re
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -105,3 +107,15 @@ def edited_text(current: str | None, data: dict) -> str:
     if not isinstance(doc, CommentedMap):
         return dump(_fresh(data))
     return dump(merge(doc, data))
+
+
+def dump_like(doc: Any, original: str) -> str:
+    """``doc`` written in the layout of ``original``: a file whose list items start at their
+    key's column (``- date:`` under ``records:``, as PyYAML writes) keeps that layout."""
+    if not re.search(r"^- ", original, re.M):
+        return dump(doc)
+    yaml = round_trip_yaml()
+    yaml.indent(mapping=2, sequence=2, offset=0)
+    out = io.StringIO()
+    yaml.dump(doc, out)
+    return out.getvalue()
