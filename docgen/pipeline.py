@@ -225,8 +225,11 @@ def _warn(loaded: list[Loaded], listener: Listener) -> None:
             listener.warned(warning)
 
 
-def _load(path: Path, pairings: tuple[str, ...], listener: Listener) -> list[Loaded]:
-    everything = load_all(path)
+def _load(path: Path, pairings: tuple[str, ...], listener: Listener, loaded: list[Loaded] | None = None
+          ) -> list[Loaded]:
+    """Every programme under ``path`` (or ``loaded``: programmes a caller keeps loaded and
+    knows to be current, as the workspace does), checked for the pairings asked for."""
+    everything = loaded if loaded is not None else load_all(path)
     _warn(everything, listener)
     if pairings:
         known = {p.id for item in everything for p in item.pairings}
@@ -288,7 +291,7 @@ def _reason(error: Exception) -> str:
 def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
                      years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
                      shard: Shard | None = None, keep: Callable = lambda job, context: context,
-                     listener: Listener = Listener()) -> Outcome:
+                     listener: Listener = Listener(), loaded: list[Loaded] | None = None) -> Outcome:
     """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
     under ``out``; a file whose recipe is in the build record and unchanged is left as it is
     (unless ``force``), and those of pairings that are gone are removed. ``outcome.documents``
@@ -299,7 +302,7 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
     check_output(out)
     if template_dir is not None and not Path(template_dir).is_dir():
         raise UsageError(f"找不到模板目录 {display_path(template_dir)}：请检查 -t 后的路径")
-    outcome = Outcome(_load(path, pairings, listener))
+    outcome = Outcome(_load(path, pairings, listener, loaded))
     selection = Selection(frozenset(pairings) or None, frozenset(years) or None)
     renderer = Renderer(template_dir or TEMPLATE_DIR)
     started = time.perf_counter()
@@ -414,16 +417,17 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
 
 def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
            options: Options = Options(), jobs: int | None = None, timeout: float = 120, force: bool = False,
-           shard: Shard | None = None, listener: Listener = Listener(), pool: Pool | None = None) -> Outcome:
+           shard: Shard | None = None, listener: Listener = Listener(), pool: Pool | None = None,
+           loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
     that is not already made from the same documents, seals and options (converted by
-    ``pool`` when given: warm converters the caller keeps)."""
+    ``pool`` when given: warm converters the caller keeps; ``loaded``: see ``_load``)."""
     if options.sign_cert is not None:
         from .bundle.sign import load_signer
 
         load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
     outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
-                               keep=part_of, listener=listener)  # only what a bundle needs: memory flat in N
+                               keep=part_of, listener=listener, loaded=loaded)  # only what a bundle needs: memory flat in N
     specs, recipes, planned = [], {}, {}
     for loaded in outcome.loaded:
         if loaded.buildable:

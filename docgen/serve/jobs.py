@@ -26,7 +26,7 @@ from .workspace import Workspace
 BUNDLE, BUNDLE_ALL, REPORT = "bundle", "bundle_all", "report"
 LOCK_NAME = ".docgen-lock"
 STAGE_NAMES = {"render": "生成 Word 文件", "pdf": "转换 PDF", "convert": "转换 PDF", "assemble": "合并盖章",
-               "report": "考核汇总", "wait": "等待其他生成任务结束"}
+               "report": "考核汇总", "wait": "等待命令行中的生成结束（同一输出目录）"}
 
 
 class Cancelled(BaseException):
@@ -207,8 +207,9 @@ class Runner:
             outcome = pipeline.report(root, out, listener=listener)
             return _summary(outcome, f"考核汇总：{len(outcome.reports)} 个年度")
         pairings = (pairing,) if pairing else ()
+        loaded = [self.workspace.loaded(root.name)]  # kept loaded by the workspace: no second reading
         outcome = pipeline.bundle(root, out, pairings=pairings, jobs=self.converters, timeout=self.timeout,
-                                  listener=listener, pool=self.warm_pool())
+                                  listener=listener, pool=self.warm_pool(), loaded=loaded)
         return _summary(outcome, f"报送材料：新生成 {len(outcome.bundles)} 个，未变跳过 {outcome.unchanged_outputs} 个")
 
 

@@ -85,7 +85,8 @@ def _col(n: int) -> str:
 def _located(problem: Problem) -> dict:
     """A problem of a spreadsheet as the page lists it: where (sheet, cell), what, why."""
     cell = f"{_col(problem.column)}{problem.line}" if problem.line and problem.column else ""
-    return {"file": problem.file, "row": problem.line, "column": problem.column, "cell": cell,
+    where = problem.file.rsplit("/", 1)[-1]  # the clerk's file name (and sheet), not where it was kept
+    return {"file": where, "row": problem.line, "column": problem.column, "cell": cell,
             "field": problem.field, "message": problem.message}
 
 
@@ -109,8 +110,8 @@ SORTS = {"county": lambda r: (r.county, r.supporter), "school": lambda r: (r.sup
          "status": lambda r: (STATUS_ORDER[r.status], r.county, r.supporter), "no": None}
 
 
-def _rows(ws: Workspace, pid: str, q: str, sort: str):
-    rows = ws.rows(pid)
+def _rows(ws: Workspace, pid: str, q: str, sort: str, rows=None):
+    rows = ws.rows(pid) if rows is None else rows
     if q:
         needle = q.strip().casefold()
         rows = [r for r in rows if needle in f"{r.id} {r.county} {r.supporter} {r.recipients} {r.status}".casefold()]
@@ -124,9 +125,10 @@ def _rows(ws: Workspace, pid: str, q: str, sort: str):
 def programme(request: Request, pid: str, q: str = "", sort: str = "no"):
     ws = _ws(request)
     loaded = ws.loaded(pid)
-    rows = _rows(ws, pid, q, sort)
+    everything = ws.rows(pid)
+    rows = _rows(ws, pid, q, sort, everything)
     counts = {s: 0 for s in (BROKEN, PENDING, MADE, SEALED)}
-    for row in ws.rows(pid):
+    for row in everything:
         counts[row.status] += 1
     own = [p for p in loaded.problems if Path(p.file).name == "programme.yaml"]
     jobs = request.app.state.state.jobs(pid, limit=5)
@@ -270,18 +272,12 @@ def _media(name: str) -> str:
 PAIRING_SCHEMA = Schema(pairing_schema())
 
 
-def _pairing_context(ws: Workspace, pid: str, pairing_id: str):
-    path = ws.pairing_path(pid, pairing_id)
-    raw = path.read_bytes()
-    loaded = ws.loaded(pid)
-    problems = [p for p in loaded.problems if p.file == display_path(path)]
-    return path, raw, loaded, problems
-
-
 @router.get("/p/{pid}/pairing/{pairing_id}", response_class=HTMLResponse)
 def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
     ws = _ws(request)
-    path, raw, loaded, problems = _pairing_context(ws, pid, pairing_id)
+    path = ws.pairing_path(pid, pairing_id)
+    raw = path.read_bytes()
+    problems, records = ws.file_problems(pid, path)
     try:
         data = read(path).data
     except DocgenError as error:
@@ -290,10 +286,10 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
                      text=raw.decode("utf-8", errors="replace"), problems=found, version=digest(raw))
     fields = PAIRING_SCHEMA.form(data)
     unplaced = place_errors(fields, problems)
-    records = [p for p in loaded.problems if Path(p.file).name == path.name and Path(p.file).parent.parent.name == "activities"]
+    request.state.heading = _heading(data)
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
                  version=digest(raw), path=path, saved=saved, problems=problems, records=records,
-                 valid=loaded.pairing(pairing_id) is not None)
+                 valid=not problems and not records)
 
 
 @router.get("/p/{pid}/pairing/{pairing_id}/item", response_class=HTMLResponse)
@@ -305,13 +301,17 @@ def pairing_item(request: Request, pid: str, pairing_id: str, list: str, index: 
     return _page(request, "_item.html", item_field=item, base=base)
 
 
-def _check_pairing(ws: Workspace, pid: str, path: Path, text: str) -> tuple[list[Problem], list[Problem]]:
-    from ..load.pairlist.files import check
+def _heading(data) -> str:
+    """高台三中 → 黑泉镇中心小学、…, from a pairing file's data as it is."""
+    if not isinstance(data, dict) or not isinstance(data.get("supporter"), dict):
+        return ""
+    names = [str(r.get("name", "")) for r in data.get("recipients") or [] if isinstance(r, dict)]
+    return f"{data['supporter'].get('name', '')} → {'、'.join(n for n in names if n)}"
 
-    loaded = ws.loaded(pid)
-    if loaded.programme is None:
-        return [Problem(display_path(path), 0, 0, "", "方案文件 programme.yaml 有错误，请先修正")], []
-    return check(path, text, loaded.programme, loaded.root)
+
+def _check_pairing(ws: Workspace, pid: str, path: Path, text: str) -> tuple[list[Problem], list[Problem]]:
+    """The problems the file would have with ``text`` (what ``docgen validate`` says of it)."""
+    return ws.file_problems(pid, path, text)
 
 
 @router.post("/p/{pid}/pairing/{pairing_id}", response_class=HTMLResponse)
@@ -650,7 +650,7 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score")
         raise UsageError("方案文件 programme.yaml 有错误，无法汇总")
     years = years_with_records(loaded)
     chosen = year if year in years else (years[-1] if years else "")
-    data = rollup(loaded, chosen) if chosen else None
+    data = ws.derived(pid, f"rollup-{chosen}", lambda current: rollup(current, chosen)) if chosen else None
     rows = list(data.rows) if data else []
     keys = {"score": lambda r: -r.score, "school": lambda r: r.supporter, "records": lambda r: -r.records,
             "late": lambda r: -r.late}
@@ -661,7 +661,8 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score")
     files += [p.with_suffix(".xlsx") for p in files]
     files = [p for p in files if p.is_file() and chosen and data and data.year.label in p.name]
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.kind == REPORT]
-    return _page(request, "report.html", programme_id=pid, years=years, year=chosen, data=data, rows=rows, sort=sort,
+    labels = {y.key: y.label for y in loaded.programme.cycle.cycle_years}
+    return _page(request, "report.html", programme_id=pid, years=years, year=chosen, labels=labels, data=data, rows=rows, sort=sort,
                  files=sorted(files), job=jobs[0] if jobs else None, loaded=loaded)
 
 

@@ -15,11 +15,17 @@ from pathlib import Path
 from typing import Iterator
 
 from ..documents.jobs import safe_name
-from ..errors import Problem, UsageError, display_path
+from ..errors import Problem, SourceError, UsageError, display_path
 from ..incremental.record import PREFIX as RECORD_PREFIX
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
-from ..load.activity_files import ACTIVITIES_DIR
+from ..load.activity_files import ACTIVITIES_DIR, activity_files, check_log
+from ..load.checks import pairing as check_pairing
+from ..load.folder import adopt, validate_source
+from ..load.model.activity import ActivityLog
 from ..load.model.common import ID_RE
+from ..load.model.pairing import Pairing
+from ..load.model.programme import Programme
+from ..load.yaml_source import parse, read
 from ..outputs import write_atomic
 from .yamledit import digest
 
@@ -103,6 +109,8 @@ class Workspace:
         self._file_locks: dict[Path, threading.Lock] = defaultdict(threading.Lock)
         self._guard = threading.Lock()
         self._manifests: dict[Path, tuple[tuple, dict]] = {}
+        self._derived: dict[tuple[str, str], tuple[Loaded, object]] = {}
+        self._programmes: dict[str, tuple[tuple, object]] = {}
         self.on_write = None
         """Called as ``on_write(path, before, after)`` after every write (the audit log's hook)."""
 
@@ -137,20 +145,75 @@ class Workspace:
     def forget(self, programme: str) -> None:
         self._loaded.pop(programme, None)
 
+    def derived(self, programme: str, name: str, compute):
+        """``compute(loaded)`` of the programme as loaded now, computed once per load (the
+        roll-up of a year, the pairing list)."""
+        loaded = self.loaded(programme)
+        key = (programme, name)
+        cached = self._derived.get(key)
+        if cached is not None and cached[0] is loaded:
+            return cached[1]
+        value = compute(loaded)
+        self._derived[key] = (loaded, value)
+        return value
+
+    def programme_model(self, programme: str):
+        """The programme file's model alone (None if it has problems), read again only when it changed."""
+        path = self.root(programme) / PROGRAMME_FILE
+        mark = _scan_one(path)
+        cached = self._programmes.get(programme)
+        if cached is not None and cached[0] == mark:
+            return cached[1]
+        try:
+            model = validate_source(read(path), Programme)
+        except SourceError:
+            model = None
+        self._programmes[programme] = (mark, model)
+        return model
+
     # ---------------------------------------------------------------- files
 
     def pairing_path(self, programme: str, pairing_id: str) -> Path:
         """The file of a pairing, valid or not: never a path a request made up."""
-        loaded = self.loaded(programme)
+        root = self.root(programme)
+        if ID_RE.match(pairing_id):
+            for suffix in (".yaml", ".yml"):
+                path = root / PAIRINGS_DIR / f"{pairing_id}{suffix}"
+                if path.is_file():
+                    return path
+        loaded = self.loaded(programme)  # a file whose ``id:`` is not its name
         if pairing_id in loaded.pairing_paths:
             return loaded.pairing_paths[pairing_id]
-        if not ID_RE.match(pairing_id):
-            raise NotFound(f"没有结对“{pairing_id}”")
-        for suffix in (".yaml", ".yml"):
-            path = loaded.root / PAIRINGS_DIR / f"{pairing_id}{suffix}"
-            if path.is_file():
-                return path
         raise NotFound(f"没有结对“{pairing_id}”")
+
+    def file_problems(self, programme: str, path: Path, text: str | None = None) -> tuple[list[Problem], list[Problem]]:
+        """What ``docgen validate`` says of one pairing file (``text``: as it would be), and of
+        its activity records, without loading the whole programme (a page after a save)."""
+        root = self.root(programme)
+        model = self.programme_model(programme)
+        if model is None:
+            return [Problem(display_path(root / PROGRAMME_FILE), 0, 0, "", "方案文件 programme.yaml 有错误，请先修正")], []
+        try:
+            src = parse(path, text) if text is not None else read(path)
+            pairing = validate_source(src, Pairing)
+        except SourceError as exc:
+            return exc.problems, []
+        if pairing.id is None:
+            pairing.id = path.stem
+        adopt(pairing, model)
+        own = check_pairing(pairing, src, model, root)
+        records: list[Problem] = []
+        for log_path in activity_files(root) if not own else []:
+            if log_path.stem != pairing.id:
+                continue
+            try:
+                log_src = read(log_path)
+                log = validate_source(log_src, ActivityLog)
+            except SourceError as exc:
+                records += exc.problems
+                continue
+            records += check_log(log, log_src, model, pairing, log_path.parent.name, root)
+        return own, records
 
     def activity_path(self, programme: str, pairing_id: str, year: str) -> Path:
         loaded = self.loaded(programme)
@@ -232,8 +295,11 @@ class Workspace:
         """The bundle of a pairing (None: the bureau's), read from its manifest only when the zip changed."""
         record = self.record(programme) if record is None else record
         name = safe_name(pairing_id) if pairing_id is not None else None
-        entry = next((e for k, e in record.items() if e.get("stage") == "bundle" and e.get("source") == pairing_id
-                      and (name is None or k == f"bundles/{name}.zip")), None)
+        if name is not None:
+            entry = record.get(f"bundles/{name}.zip")
+            entry = entry if entry and entry.get("stage") == "bundle" else None
+        else:
+            entry = next((e for e in record.values() if e.get("stage") == "bundle" and e.get("source") is None), None)
         if entry is None:
             return BundleState(self.out / programme / "bundles" / f"{name or 'bureau'}.zip", "none")
         zip_path = self.out / programme / entry["paths"][0]
@@ -349,6 +415,14 @@ def signature(root: Path) -> tuple:
             if year.is_dir():
                 marks += _scan(Path(year.path))
     return tuple(marks)
+
+
+def _scan_one(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), 0, 0)
+    return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
 def _scan(folder: Path) -> list[tuple]:
