@@ -29,38 +29,18 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.scale import _children, _rss  # noqa: E402
 from docgen.authoring.specimen import write_specimen  # noqa: E402
 from docgen.convert import default_jobs  # noqa: E402
+from tests.serve_helpers import body as _body  # noqa: E402
 from tests.serve_helpers import form_with, replace  # noqa: E402
 
 SEAL = ROOT / "data" / "gaotai-2020" / "seals" / "sample-school.png"
-PAGE = os.sysconf("SC_PAGE_SIZE")
-
-
-def _rss(pid: int) -> int:
-    try:
-        with open(f"/proc/{pid}/statm") as handle:
-            return int(handle.read().split()[1]) * PAGE
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-def _children(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry))
-            except (OSError, IndexError, ValueError):
-                continue
-    return out + [g for c in out for g in _children(c)]
 
 
 class Client:
@@ -223,13 +203,6 @@ def measure(pairings: int, requests: int, jobs: int, build_all: bool, work: Path
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
-
-
-def _body(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for name, value in fields:
-        out.setdefault(name, []).append(value)
-    return out
 
 
 def _submit(client: Client, url: str) -> int:

@@ -11,7 +11,6 @@ import textwrap
 import time
 import urllib.request
 import zipfile
-from pathlib import Path
 
 from fastapi.testclient import TestClient
 

@@ -14,7 +14,8 @@ from pathlib import Path
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..activities.importer import _row_problems, parse as parse_sheet
+from ..activities.importer import _row_problems
+from ..activities.importer import parse as parse_sheet
 from ..errors import DocgenError, Problem, SourceError, display_path
 from ..load import Loaded
 from ..load.activity_files import check_log
@@ -26,7 +27,7 @@ from ..load.model.pairing import Pairing
 from ..load.pairlist.files import round_trip_yaml
 from ..load.yaml_source import parse
 from .forms import Schema, form_name
-from .workspace import EVIDENCE_DIR, Conflict, Workspace
+from .workspace import EVIDENCE_DIR, Workspace
 from .yamledit import _fresh, digest, dump_like, merge
 
 

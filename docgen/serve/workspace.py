@@ -19,12 +19,12 @@ from ..errors import Problem, SourceError, UsageError, display_path
 from ..incremental.record import PREFIX as RECORD_PREFIX
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
 from ..load.activity_files import ACTIVITIES_DIR, activity_files, check_log
-from ..load.checks import pairing as check_pairing
 from ..load.folder import adopt, validate_source
 from ..load.model.activity import ActivityLog
 from ..load.model.common import ID_RE
 from ..load.model.pairing import Pairing
 from ..load.model.programme import Programme
+from ..load.pairlist.files import check
 from ..load.yaml_source import parse, read
 from ..outputs import write_atomic
 from .yamledit import digest
@@ -193,17 +193,15 @@ class Workspace:
         model = self.programme_model(programme)
         if model is None:
             return [Problem(display_path(root / PROGRAMME_FILE), 0, 0, "", "方案文件 programme.yaml 有错误，请先修正")], []
-        try:
-            src = parse(path, text) if text is not None else read(path)
-            pairing = validate_source(src, Pairing)
-        except SourceError as exc:
-            return exc.problems, []
-        if pairing.id is None:
-            pairing.id = path.stem
+        text = path.read_bytes().decode("utf-8-sig", errors="replace") if text is None else text
+        own, _ = check(path, text, model, root)
+        if own:
+            return own, []
+        pairing = validate_source(parse(path, text), Pairing)
+        pairing.id = pairing.id or path.stem
         adopt(pairing, model)
-        own = check_pairing(pairing, src, model, root)
         records: list[Problem] = []
-        for log_path in activity_files(root) if not own else []:
+        for log_path in activity_files(root):
             if log_path.stem != pairing.id:
                 continue
             try:
