@@ -468,3 +468,16 @@ def test_a_pairing_bundle_with_progress_previews_and_downloads(client):
     everything = client.get(f"/p/{PROG}/download-all.zip")
     assert everything.status_code == 200
     assert any(n.endswith(".zip") for n in zipfile.ZipFile(io.BytesIO(everything.content)).namelist())
+
+
+def test_a_long_list_is_paged_and_searched(tmp_path):
+    from docgen.authoring.specimen import write_specimen
+
+    write_specimen(tmp_path / "data" / "specimen", 130, 1)
+    with TestClient(create_app(tmp_path / "data", tmp_path / "out", warm=False)) as client:
+        first = client.get("/p/specimen").text
+        assert "共 130 个，第 1/2 页" in first and first.count('class="status-') == 100
+        second = client.get("/p/specimen/rows?page=2").text
+        assert second.count('class="status-') == 30
+        found = client.get("/p/specimen/rows?q=p129").text
+        assert found.count('class="status-') == 1

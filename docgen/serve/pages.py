@@ -106,6 +106,9 @@ def programmes(request: Request):
     return _page(request, "programmes.html", programmes=items, data_dir=display_path(ws.data))
 
 
+PAGE_ROWS = 100
+"""Pairings listed per page (a bureau's 1 000 are searched, or paged through)."""
+
 SORTS = {"county": lambda r: (r.county, r.supporter), "school": lambda r: (r.supporter, r.county),
          "status": lambda r: (STATUS_ORDER[r.status], r.county, r.supporter), "no": None}
 
@@ -121,24 +124,31 @@ def _rows(ws: Workspace, pid: str, q: str, sort: str, rows=None):
     return rows
 
 
+def _paged(rows: list, page: int) -> tuple[list, dict]:
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    page = min(max(page, 1), pages)
+    return rows[(page - 1) * PAGE_ROWS: page * PAGE_ROWS], {"page": page, "pages": pages, "total": len(rows)}
+
+
 @router.get("/p/{pid}", response_class=HTMLResponse)
-def programme(request: Request, pid: str, q: str = "", sort: str = "no"):
+def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: int = 1):
     ws = _ws(request)
     loaded = ws.loaded(pid)
     everything = ws.rows(pid)
-    rows = _rows(ws, pid, q, sort, everything)
+    rows, pager = _paged(_rows(ws, pid, q, sort, everything), page)
     counts = {s: 0 for s in (BROKEN, PENDING, MADE, SEALED)}
     for row in everything:
         counts[row.status] += 1
     own = [p for p in loaded.problems if Path(p.file).name == "programme.yaml"]
     jobs = request.app.state.state.jobs(pid, limit=5)
-    return _page(request, "programme.html", programme_id=pid, loaded=loaded, rows=rows, q=q, sort=sort,
+    return _page(request, "programme.html", programme_id=pid, loaded=loaded, rows=rows, q=q, sort=sort, pager=pager,
                  counts=counts, own_problems=own, jobs=jobs, bureau=ws.bundle(pid, None))
 
 
 @router.get("/p/{pid}/rows", response_class=HTMLResponse)
-def programme_rows(request: Request, pid: str, q: str = "", sort: str = "no"):
-    return _page(request, "_rows.html", programme_id=pid, rows=_rows(_ws(request), pid, q, sort))
+def programme_rows(request: Request, pid: str, q: str = "", sort: str = "no", page: int = 1):
+    rows, pager = _paged(_rows(_ws(request), pid, q, sort), page)
+    return _page(request, "_rows.html", programme_id=pid, rows=rows, q=q, sort=sort, pager=pager)
 
 
 # ------------------------------------------------------------------ pair list
@@ -643,7 +653,7 @@ async def activity_confirm(request: Request, pid: str, pairing_id: str, year: st
 
 
 @router.get("/p/{pid}/report", response_class=HTMLResponse)
-def report_page(request: Request, pid: str, year: str = "", sort: str = "score"):
+def report_page(request: Request, pid: str, year: str = "", sort: str = "score", page: int = 1):
     ws = _ws(request)
     loaded = ws.loaded(pid)
     if loaded.programme is None:
@@ -656,13 +666,16 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score")
             "late": lambda r: -r.late}
     if sort in keys:
         rows.sort(key=keys[sort])
+    ranks = {r.pairing_id: n for n, r in enumerate(data.rows, 1)} if data else {}  # the roll-up's own order
+    rows, pager = _paged(rows, page)
     record = ws.record(pid)
     files = [ws.out / pid / k for k, e in record.items() if e.get("stage") == "report"]
     files += [p.with_suffix(".xlsx") for p in files]
     files = [p for p in files if p.is_file() and chosen and data and data.year.label in p.name]
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.kind == REPORT]
     labels = {y.key: y.label for y in loaded.programme.cycle.cycle_years}
-    return _page(request, "report.html", programme_id=pid, years=years, year=chosen, labels=labels, data=data, rows=rows, sort=sort,
+    return _page(request, "report.html", programme_id=pid, years=years, year=chosen, labels=labels, pager=pager,
+                 ranks=ranks, data=data, rows=rows, sort=sort,
                  files=sorted(files), job=jobs[0] if jobs else None, loaded=loaded)
 
 
