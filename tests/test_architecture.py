@@ -19,7 +19,7 @@ STAGES = {
     "convert": 5,
     "preflight": 6,
     "bundle": 7, "incremental": 7,
-    "pipeline": 8,
+    "pipeline": 8, "explain": 8,
     "authoring": 9,
     "serve": 10,
     "cli": 11, "__main__": 11, "progress": 11,

@@ -11,6 +11,7 @@ from docxtpl import RichText
 
 from .. import geometry
 from ..text import display_width, glued_words
+from .prose import lines_of
 
 OPENING = "《“‘（(〔【"
 CLOSING = "》”’）)〕】，。、；：！？"
@@ -56,13 +57,13 @@ def split_title(text: str, limit: int = 18, keep: tuple[str, ...] = ()) -> list[
     width = display_width(text)
     if width <= limit:
         return [text]
-    units = _units(text, keep, limit)
+    units = _units(str(text), keep, limit)
     widths = [display_width(u) for u in units]
     for lines in range(math.ceil(width / limit), len(units) + 1):
         best = _balanced(widths, lines, limit)
         if best is not None:
             cuts = [0, *best, len(units)]
-            return ["".join(units[a:b]) for a, b in zip(cuts, cuts[1:])]
+            return lines_of(text, ["".join(units[a:b]) for a, b in zip(cuts, cuts[1:])])
     return [text]
 
 

@@ -6,25 +6,21 @@ and checked by the loader's own rules before it is written.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..activities.importer import _row_problems
-from ..activities.importer import parse as parse_sheet
+from ..activities import merge as sheet_merge
 from ..errors import DocgenError, Problem, SourceError, display_path
 from ..load import Loaded
 from ..load.activity_files import check_log
 from ..load.folder import validate_source
-from ..load.messages import translate
 from ..load.model.activity import ActivityLog, Record
 from ..load.model.common import ACTIVITY_NAMES
 from ..load.model.pairing import Pairing
-from ..load.pairlist.files import round_trip_yaml
+from ..load.roundtrip import round_trip_yaml
 from ..load.yaml_source import parse
 from .forms import Schema, form_name
 from .workspace import EVIDENCE_DIR, Workspace
@@ -41,15 +37,19 @@ def record_schema() -> Schema:
 
 @dataclass
 class ImportPlan:
-    """A school's sheet against the year's file: the rows it adds, those already there, and
-    every problem (by sheet row and column). Nothing is written before ``apply``."""
+    """A school's sheet against the year's file (``activities.merge.preview``): the rows it
+    adds, those it changes field by field, those already there, and every problem (by sheet
+    and cell). Nothing is written before ``ActivityFile.apply``."""
 
     source: str
     added: list[dict] = field(default_factory=list)
+    changed: list[dict] = field(default_factory=list)
     known: list[dict] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     text: str = ""
     base: str = ""
+    writes: bool = False
 
 
 @dataclass
@@ -74,7 +74,7 @@ class ActivityFile:
         raw = self.raw
         return raw.decode("utf-8-sig") if raw else ""
 
-    def _dump(self, doc: CommentedMap) -> str:
+    def _dump(self, doc: CommentedMap) -> str:  # (in the file's own layout)
         return dump_like(doc, self._text())
 
     def _doc(self) -> CommentedMap:
@@ -167,7 +167,7 @@ class ActivityFile:
 
     def apply(self, plan: ImportPlan) -> None:
         """Write what ``import_preview`` planned, unless the file changed since."""
-        if plan.added:
+        if plan.writes:
             self.workspace.write(self.path, plan.text.encode("utf-8"), expected=plan.base)
         self.workspace.forget(self.loaded.id)
 
@@ -191,43 +191,26 @@ def _for_record(problem: Problem, index: int) -> Problem:
     return problem
 
 
-def _as_yaml(record: Record) -> dict:
-    values = record.model_dump(mode="json", exclude_defaults=True)
-    for key in ("date", "filed_on"):
-        if key in values:
-            values[key] = dt.date.fromisoformat(values[key])
-    return values
+def _shown(outcome) -> dict:
+    r = outcome.record
+    return {"date": r.date, "type": ACTIVITY_NAMES[r.type] + (f"（{r.tag}）" if r.tag else ""),
+            "description": r.description, "evidence": r.evidence, "filed_on": r.filed_on, "row": outcome.row.label(),
+            "changes": [f"{c.column}：{c.old or '（空）'} → {c.new or '（空）'}" for c in outcome.changes]}
 
 
 def import_preview(activity: ActivityFile, sheet: Path) -> ImportPlan:
-    """What importing a school's sheet into the year's file would do: the same reading and
-    checks as ``docgen import activities``; rows already in the file (same date, type and
-    content) are recognised, not added twice; nothing is written."""
-    plan = ImportPlan(display_path(sheet), base=activity.version)
+    """What importing a school's sheet into the year's file would do, by the same reading,
+    checks and merging as ``docgen import activities`` (rows already in the file recognised,
+    changed ones shown field by field, hand-entered scores kept); nothing is written."""
+    plan = ImportPlan(display_path(sheet))
     try:
-        data, src, problems = parse_sheet(sheet)
+        found = sheet_merge.preview(sheet, activity.loaded, activity.pairing.id, activity.year)
     except DocgenError as error:
         plan.problems = list(getattr(error, "problems", [])) or [Problem(sheet.name, 0, 0, "", str(error))]
         return plan
-    try:
-        log = ActivityLog.model_validate(data)
-    except ValidationError as exc:
-        plan.problems = problems + _row_problems(translate(exc, src, ActivityLog))
-        return plan
-    problems += _row_problems(check_log(log, src, activity.loaded.programme, activity.pairing, activity.year,
-                                        activity.loaded.root))
-    if problems:
-        plan.problems = problems
-        return plan
-    doc = activity._doc()
-    existing = {(str(r.get("date")), str(r.get("type")), str(r.get("description"))) for r in doc["records"]}
-    for record in log.records:
-        values = _as_yaml(record)
-        key = (str(record.date), record.type.value, record.description)
-        (plan.known if key in existing else plan.added).append(values)
-        existing.add(key)
-    for values in plan.added:
-        doc["records"].append(_fresh(values))
-    plan.text = activity._dump(doc)
-    plan.problems = activity.check(plan.text) if plan.added else []
+    plan.added = [_shown(o) for o in found.having(sheet_merge.NEW)]
+    plan.changed = [_shown(o) for o in found.having(sheet_merge.CHANGED)]
+    plan.known = [_shown(o) for o in found.having(sheet_merge.SAME) + found.having(sheet_merge.REPEATED)]
+    plan.warnings = found.warnings
+    plan.text, plan.base, plan.writes = found.text, digest(found.base), found.writes
     return plan

@@ -84,8 +84,8 @@ def _col(n: int) -> str:
 
 def _located(problem: Problem) -> dict:
     """A problem of a spreadsheet as the page lists it: where (sheet, cell), what, why."""
-    cell = f"{_col(problem.column)}{problem.line}" if problem.line and problem.column else ""
-    where = problem.file.rsplit("/", 1)[-1]  # the clerk's file name (and sheet), not where it was kept
+    cell = problem.place or (f"{_col(problem.column)}{problem.line}" if problem.line and problem.column else "")
+    where = problem.file.rsplit("/", 1)[-1]  # the clerk's file name, not where the upload was kept
     return {"file": where, "row": problem.line, "column": problem.column, "cell": cell,
             "field": problem.field, "message": problem.message}
 

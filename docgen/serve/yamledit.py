@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import re
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import LiteralScalarString
 
-from ..load.pairlist.files import dump, round_trip_yaml
+from ..load.roundtrip import dump, guess_layout, round_trip_yaml
 from .forms import ORIGIN
 
 
@@ -109,13 +107,8 @@ def edited_text(current: str | None, data: dict) -> str:
     return dump(merge(doc, data))
 
 
+
 def dump_like(doc: Any, original: str) -> str:
-    """``doc`` written in the layout of ``original``: a file whose list items start at their
-    key's column (``- date:`` under ``records:``, as PyYAML writes) keeps that layout."""
-    if not re.search(r"^- ", original, re.M):
-        return dump(doc)
-    yaml = round_trip_yaml()
-    yaml.indent(mapping=2, sequence=2, offset=0)
-    out = io.StringIO()
-    yaml.dump(doc, out)
-    return out.getvalue()
+    """``doc`` written in the layout of ``original`` (a file PyYAML wrote keeps ``- date:``
+    under ``records:``): only what changed changes."""
+    return dump(doc, guess_layout(original)) if original.strip() else dump(doc)
