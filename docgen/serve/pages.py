@@ -422,7 +422,9 @@ def bureau_documents(request: Request, pid: str):
 def pairing_generate(request: Request, pid: str, pairing_id: str):
     ws = _ws(request)
     ws.pairing_path(pid, pairing_id)
-    job = request.app.state.runner.submit(pid, BUNDLE, pairing_id, f"生成 {pairing_id} 的报送材料")
+    pairing = ws.loaded(pid).pairing(pairing_id)
+    name = f"{pairing.supporter.name}（{pairing_id}）" if pairing else pairing_id
+    job = request.app.state.runner.submit(pid, BUNDLE, pairing_id, f"生成 {name} 的报送材料")
     return RedirectResponse(f"/jobs/{job}", status_code=303)
 
 

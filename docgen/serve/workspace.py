@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
 from collections import defaultdict
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,6 +36,10 @@ EVIDENCE_DIR = "evidence"
 # Pairing states, in the order the list sorts them.
 BROKEN, PENDING, MADE, SEALED = "数据有误", "待确认", "已生成", "已盖章"
 STATUS_ORDER = {BROKEN: 0, PENDING: 1, MADE: 2, SEALED: 3}
+
+
+ROWS_FRESH = 5.0
+"""Seconds the pairing list's states are reused while nothing docgen knows of changed."""
 
 
 class NotFound(UsageError):
@@ -111,6 +116,7 @@ class Workspace:
         self._manifests: dict[Path, tuple[tuple, dict]] = {}
         self._derived: dict[tuple[str, str], tuple[Loaded, object]] = {}
         self._programmes: dict[str, tuple[tuple, object]] = {}
+        self._rows: dict[str, tuple[tuple, float, list[PairingRow]]] = {}
         self.on_write = None
         """Called as ``on_write(path, before, after)`` after every write (the audit log's hook)."""
 
@@ -138,6 +144,9 @@ class Workspace:
             cached = self._loaded.get(programme)
             if cached is not None and cached[0] == mark:
                 return cached[1]
+            self._loaded.pop(programme, None)  # the old one goes before the new one is read
+            for key in [k for k in self._derived if k[0] == programme]:
+                del self._derived[key]
             loaded = load_programme(root)
             self._loaded[programme] = (mark, loaded)
             return loaded
@@ -333,8 +342,21 @@ class Workspace:
         return data
 
     def rows(self, programme: str) -> list[PairingRow]:
-        """Every pairing of the programme (valid or not) with its state, for the list."""
+        """Every pairing of the programme (valid or not) with its state, for the list: made
+        again when the programme is loaded again or a build record changes, and at the latest
+        after ``ROWS_FRESH`` seconds (an output replaced by hand)."""
         loaded = self.loaded(programme)
+        folder = self.out / programme
+        mark = (id(loaded), tuple(_scan_one(p) for p in sorted(folder.glob(f"{RECORD_PREFIX}*.json")))
+                if folder.is_dir() else ())
+        cached = self._rows.get(programme)
+        if cached is not None and cached[0] == mark and time.monotonic() - cached[1] < ROWS_FRESH:
+            return cached[2]
+        rows = self._make_rows(programme, loaded)
+        self._rows[programme] = (mark, time.monotonic(), rows)
+        return rows
+
+    def _make_rows(self, programme: str, loaded: Loaded) -> list[PairingRow]:
         record = self.record(programme)
         problems_by_file: dict[str, list[Problem]] = defaultdict(list)
         for problem in loaded.problems:
