@@ -482,3 +482,16 @@ def test_a_long_list_is_paged_and_searched(tmp_path):
         assert second.count('class="status-') == 30
         found = client.get("/p/specimen/rows?q=p129").text
         assert found.count('class="status-') == 1
+
+
+def test_preflight_findings_are_placed_beside_the_page_of_the_bundle_they_concern():
+    from docgen.serve.pages import _findings_by_page
+    from docgen.serve.workspace import BundleState
+
+    bundle = BundleState(Path("x.zip"), "made", documents=[{"title": "协议书", "first_page": 8}],
+                         preflight=[{"document": "协议书", "failed": [{"rule": "孤立标题", "page": 2, "detail": "“四、”在页末"}],
+                                     "warnings": [{"rule": "字体", "page": 0, "detail": "全文"}]},
+                                    {"document": "封面和目录", "failed": [], "warnings": []}])
+    found = _findings_by_page(bundle)
+    assert [f["rule"] for f in found[9]] == ["孤立标题"]  # page 2 of a document that starts on page 8
+    assert [f["rule"] for f in found[8]] == ["字体"]  # a finding about the whole document: its first page

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
+import time
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -107,8 +109,13 @@ def create_app(data_dir: Path, out_dir: Path, *, converters: int | None = None, 
 def recover(workspace: Workspace, state: State) -> None:
     """After a start following a kill: temporary files of an interrupted save removed, jobs
     that were running shown as failed with the reason, and their programmes' output folders
-    cleared of what an interrupted run leaves (partial files, out-of-date documents)."""
+    cleared of what an interrupted run leaves (partial files, out-of-date documents); uploads
+    previewed but never confirmed are removed after a day."""
     workspace.leftovers()
+    uploads = state.folder / "uploads"
+    for old in uploads.iterdir() if uploads.is_dir() else []:  # previews never confirmed, a day later
+        if time.time() - old.stat().st_mtime > 86400:
+            shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     for job in state.interrupted():
         with contextlib.suppress(Exception):
             remove_stale(workspace.loaded(job.programme), workspace.out)

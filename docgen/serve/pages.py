@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import io
 import json
 import secrets
 import shutil
@@ -17,6 +16,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
 
 from ..activities.rollup import rollup, years_with_records
 from ..errors import DocgenError, PairListError, Problem, UsageError, display_path
@@ -24,10 +24,9 @@ from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
 from .activity_records import ActivityFile, import_preview, record_schema
-from .forms import ORIGIN, Field, Schema, place_errors, unflatten
+from .forms import Schema, place_errors, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
-from .state import DONE, STATUS_NAMES
 from .uploads import check_evidence, check_sheet, safe_filename
 from .workspace import BROKEN, MADE, PENDING, SEALED, STATUS_ORDER, Conflict, NotFound, Workspace
 from .yamledit import Unreadable, digest, edited_text
@@ -304,7 +303,7 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
 
 @router.get("/p/{pid}/pairing/{pairing_id}/item", response_class=HTMLResponse)
 def pairing_item(request: Request, pid: str, pairing_id: str, list: str, index: int):
-    item = PAIRING_SCHEMA.blank_item(list, index)
+    item = PAIRING_SCHEMA.blank_item(list, abs(index))
     if item is None:
         raise NotFound("没有这一列表")
     base = f"/p/{quote(pid)}/pairing/{quote(pairing_id)}"
@@ -437,19 +436,23 @@ def programme_generate(request: Request, pid: str):
 
 @router.get("/p/{pid}/download-all.zip")
 def download_all(request: Request, pid: str):
-    """Every bundle's zip of the programme (the bureau's too) in one zip."""
+    """Every bundle's zip of the programme (the bureau's too) in one zip, put together on disk
+    (a thousand bundles would not fit in memory) and removed once sent."""
     ws = _ws(request)
     ws.root(pid)
     zips = sorted((ws.out / pid / "bundles").glob("*.zip")) if (ws.out / pid / "bundles").is_dir() else []
     if not zips:
         raise NotFound("还没有生成报送材料：请先点“生成全部”")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+    handle = tempfile.NamedTemporaryFile(prefix="all-", suffix=".zip", dir=_uploads(request), delete=False)
+    with handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
         for path in zips:
             info = zipfile.ZipInfo(path.name, date_time=dt.datetime.fromtimestamp(path.stat().st_mtime).timetuple()[:6])
             info.flag_bits |= 0x800
-            archive.writestr(info, path.read_bytes())
-    return _download(buffer.getvalue(), f"报送材料_{pid}.zip")
+            with path.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
+                shutil.copyfileobj(source, target, 1 << 20)
+    name = f"报送材料_{pid}.zip"
+    return FileResponse(handle.name, media_type=_media(name), headers={"Content-Disposition": _disposition(name)},
+                        background=BackgroundTask(Path(handle.name).unlink, missing_ok=True))
 
 
 @router.get("/files/{pid}/{rel:path}")
@@ -687,5 +690,3 @@ def report_generate(request: Request, pid: str):
     job = request.app.state.runner.submit(pid, REPORT, None, "生成考核汇总（.xlsx 和 Word 附件）")
     return RedirectResponse(f"/jobs/{job}", status_code=303)
 
-
-__all__ = ["DONE", "ORIGIN", "STATUS_NAMES", "Field", "access", "router"]

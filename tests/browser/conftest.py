@@ -23,8 +23,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """Chromium for one module's tests: Playwright's event loop stops with it (a loop left
+    running in the main thread would break later asyncio.run calls, as pyHanko's)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"找不到 {CHROMIUM}：浏览器测试需要 Debian 的 chromium，请运行 bash scripts/setup.sh"
                     "（apt-get install chromium chromium-driver）", pytrace=False)
