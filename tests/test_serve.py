@@ -84,6 +84,8 @@ def test_export_gives_the_pair_list_as_xlsx(client):
 
 @pytest.mark.parametrize("url", ["/p/nowhere", f"/p/{PROG}/pairing/nobody", f"/p/{PROG}/pairing/..%2F..%2Fprogramme",
                                  f"/p/{PROG}/pairing/sanzhong/activities/1999/record/0", "/jobs/999999",
+                                 "/jobs/999999/progress", "/jobs/999999/events", f"/preview/{PROG}/_bureau/1.png",
+                                 f"/p/{PROG}/pairing/nobody/documents", f"/p/{PROG}/pairing/nobody/activities",
                                  f"/files/{PROG}/../../etc/passwd", f"/files/{PROG}/%2E%2E/%2E%2E/programme.yaml",
                                  f"/preview/{PROG}/sanzhong/1.png", f"/p/{PROG}/pairing/sanzhong/activities/2020/record/999",
                                  "/no/such/page", f"/p/{PROG}/download-all.zip"])
@@ -92,6 +94,14 @@ def test_what_is_not_there_is_a_chinese_404(client, url):
     assert response.status_code == 404
     assert "找不到" in response.text or "没有" in response.text
     assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("url", ["/jobs/999999/cancel", f"/p/{PROG}/pairing/nobody/generate", "/p/nowhere/generate",
+                                 "/p/nowhere/report/generate", f"/p/{PROG}/import/nosuchtoken/confirm"])
+def test_posting_to_what_is_not_there_is_a_chinese_404(client, url):
+    response = client.post(url)
+    assert response.status_code == 404 and "Traceback" not in response.text
+    assert client.app.state.state.jobs() == []  # no job was queued
 
 
 def test_a_wrong_method_is_a_chinese_page(client):
@@ -495,3 +505,18 @@ def test_preflight_findings_are_placed_beside_the_page_of_the_bundle_they_concer
     found = _findings_by_page(bundle)
     assert [f["rule"] for f in found[9]] == ["孤立标题"]  # page 2 of a document that starts on page 8
     assert [f["rule"] for f in found[8]] == ["字体"]  # a finding about the whole document: its first page
+
+
+@needs_libreoffice
+def test_generate_all_makes_every_bundle_and_one_download_holds_them(client):
+    response = client.post(f"/p/{PROG}/generate", follow_redirects=False)
+    job = int(response.headers["location"].rsplit("/", 1)[1])
+    again = client.post(f"/p/{PROG}/generate", follow_redirects=False)
+    assert again.headers["location"].endswith(f"/jobs/{job}")  # asked twice, done once
+    assert wait_for_job(client, job) == "done", client.app.state.state.job(job).message
+    assert "已完成" in client.get(f"/jobs/{job}/progress").text
+    everything = client.get(f"/p/{PROG}/download-all.zip")
+    names = zipfile.ZipFile(io.BytesIO(everything.content)).namelist()
+    assert sorted(names) == ["bureau.zip", "guoqing.zip", "sanzhong.zip"]
+    page = client.get(f"/p/{PROG}").text
+    assert "待确认 0" in page  # every pairing's bundle is made from its current data
