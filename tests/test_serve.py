@@ -520,3 +520,27 @@ def test_generate_all_makes_every_bundle_and_one_download_holds_them(client):
     assert sorted(names) == ["bureau.zip", "guoqing.zip", "sanzhong.zip"]
     page = client.get(f"/p/{PROG}").text
     assert "待确认 0" in page  # every pairing's bundle is made from its current data
+
+
+def test_every_change_to_the_data_folder_goes_through_the_one_write_function(client, data_dir, tmp_path):
+    """What issue 21's audit log will hang on: ``Workspace.write`` sees every file the
+    workspace changes in the data folder, before and after."""
+    seen: dict[str, bytes | None] = {}
+    client.app.state.workspace.on_write = lambda path, before, after: seen.__setitem__(
+        Path(path).relative_to(data_dir / PROG).as_posix(), after)
+    before = tree(data_dir / PROG)
+    form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    client.post(form["action"], data=body(replace(form["fields"], "county", "临泽县")))
+    sheet = pair_list_xlsx(tmp_path / "名单.xlsx", [["临泽县", "高台三中", "黑泉镇中心小学及各校区", None],
+                                                  ["高台县", "新华小学", "明德小学", None]])
+    preview = client.post(f"/p/{PROG}/import", files={"file": ("名单.xlsx", sheet.read_bytes())})
+    confirm = form_with(preview.text, "/confirm")
+    client.post(confirm["action"], data=body(confirm["fields"]))
+    form = form_with(client.get(f"{BASE}/record/new").text, "/record/new")
+    fields = replace(replace(replace(form["fields"], "date", "2020-11-05"), "description", "讲座"), "type", "lecture")
+    client.post(form["action"], data=body(fields), files=[("evidence_files", ("签到.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64))])
+    after = tree(data_dir / PROG)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    assert changed == set(seen)
+    assert {"pairings/sanzhong.yaml", "pairings/新华小学.yaml", "activities/2020/sanzhong.yaml",
+            "evidence/sanzhong/签到.png"} <= changed
