@@ -195,7 +195,7 @@ def test_errors_are_next_to_their_fields_and_nothing_is_written(client, data_dir
     html = response.text
     assert "尚未保存" in html
     assert "必填" in near(html, "supporter.name") or "不能为空" in near(html, "supporter.name")
-    assert "日期" in near(html, "signed_on")
+    assert "“2020-02-30”不是存在的日期" in near(html, "signed_on")
     assert path.read_bytes() == before
     again = form_with(html, "/pairing/sanzhong")  # the clerk's typing is kept in the form
     assert ("signed_on", "2020-02-30") in again["fields"]
@@ -544,3 +544,14 @@ def test_every_change_to_the_data_folder_goes_through_the_one_write_function(cli
     assert changed == set(seen)
     assert {"pairings/sanzhong.yaml", "pairings/新华小学.yaml", "activities/2020/sanzhong.yaml",
             "evidence/sanzhong/签到.png"} <= changed
+
+
+def test_dates_typed_as_clerks_type_them():
+    schema = Schema(pairing_schema())
+    data = unflatten(schema, [("county", "高台县"), ("signed_on", "2020/3/6"), ("confirmed_on", "2020.3.16"),
+                              ("cycle.start", "2020-3-1")])
+    import datetime as dt
+
+    assert data["signed_on"] == dt.date(2020, 3, 6) and data["confirmed_on"] == dt.date(2020, 3, 16)
+    assert data["cycle"]["start"] == dt.date(2020, 3, 1)
+    assert unflatten(schema, [("signed_on", "2020-02-30")])["signed_on"] == "2020-02-30"  # left for the model to refuse

@@ -308,10 +308,10 @@ def _typed(schema: Schema, node: dict, raw: Any) -> Any:
         number = float(text)
         return int(number) if number.is_integer() else number
     if target.get("format") == "date":
-        try:
-            return dt.date.fromisoformat(text)
-        except ValueError:
-            return text  # the model says what is wrong, next to the field
+        typed = re.sub(r"[/.]", "-", text)
+        if _DATE_LIKE.fullmatch(typed) and _exists(typed):  # 2022-9-1, 2022/9/1 and 2022.9.1 too
+            return dt.date(*(int(part) for part in typed.split("-")))
+        return text  # the model says what is wrong, next to the field
     return raw.replace("\r\n", "\n").strip()
 
 
@@ -339,3 +339,29 @@ def place_errors(fields: list[Field], problems: list[Problem]) -> list[Problem]:
         else:
             unplaced.append(problem)
     return unplaced
+
+
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def impossible_dates(problems: list[Problem], submitted: list[tuple[str, str]]) -> list[Problem]:
+    """A date typed in the form's own format that does not exist (2020-02-30) is told so, not
+    asked to be written "like 2022-09-01" (which it is)."""
+    typed = dict(submitted)
+    out = []
+    for problem in problems:
+        value = re.sub(r"[/.]", "-", typed.get(form_name(problem.field), "").strip())
+        if _DATE_LIKE.fullmatch(value) and not _exists(value):
+            problem = Problem(problem.file, problem.line, problem.column, problem.field,
+                              f"“{value}”不是存在的日期，请检查月份和日期（如 2 月没有 30 日）")
+        out.append(problem)
+    return out
+
+
+def _exists(value: str) -> bool:
+    year, month, day = (int(part) for part in value.split("-"))
+    try:
+        dt.date(year, month, day)
+        return True
+    except ValueError:
+        return False

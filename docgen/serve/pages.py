@@ -24,7 +24,7 @@ from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
 from .activity_records import ActivityFile, import_preview, record_schema
-from .forms import Schema, place_errors, unflatten
+from .forms import Schema, impossible_dates, place_errors, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import check_evidence, check_sheet, safe_filename
@@ -337,6 +337,7 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
     except (Unreadable, UnicodeDecodeError):
         raise UsageError("文件已被改成无法读取的内容，请刷新页面") from None
     problems, _ = _check_pairing(ws, pid, path, text)
+    problems = impossible_dates(problems, entries)
     fields = PAIRING_SCHEMA.form(data, submitted=True)
     if problems:
         unplaced = place_errors(fields, problems)
@@ -597,6 +598,7 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
                      message="您打开表单后，这个年度的活动记录已被其他人修改，未保存。您填写的内容见下方，请返回记录列表重新打开后再填。",
                      detail=json.dumps(values, ensure_ascii=False, default=str, indent=1))
     if problems:
+        problems = impossible_dates(problems, entries)
         fields = record_schema().form(values, submitted=True)
         unplaced = place_errors(fields, problems)
         return _page(request, "record.html", status=422, programme_id=pid, pairing_id=pairing_id, year=year,
