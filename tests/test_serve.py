@@ -555,3 +555,27 @@ def test_dates_typed_as_clerks_type_them():
     assert data["signed_on"] == dt.date(2020, 3, 6) and data["confirmed_on"] == dt.date(2020, 3, 16)
     assert data["cycle"]["start"] == dt.date(2020, 3, 1)
     assert unflatten(schema, [("signed_on", "2020-02-30")])["signed_on"] == "2020-02-30"  # left for the model to refuse
+
+
+def test_a_running_job_stops_at_the_next_item_when_cancelled(client, monkeypatch):
+    from docgen.serve import jobs
+
+    reached = []
+
+    def slow_report(root, out, *, listener, **kwargs):
+        listener.began("report", 50)
+        for i in range(50):
+            reached.append(i)
+            threading.Event().wait(0.1)
+            listener.advanced("report", f"第{i}个", True)
+        raise AssertionError("the job ran to its end")
+
+    monkeypatch.setattr(jobs.pipeline, "report", slow_report)
+    job = client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+    while client.app.state.state.job(int(job)).status != "running" or not reached:
+        threading.Event().wait(0.05)
+    assert "进行中" in client.get(f"/jobs/{job}/progress").text
+    client.post(f"/jobs/{job}/cancel")
+    assert wait_for_job(client, int(job), 30) == "cancelled"
+    assert len(reached) < 50
+    assert "已取消" in client.get(f"/jobs/{job}").text
