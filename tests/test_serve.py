@@ -579,3 +579,16 @@ def test_a_running_job_stops_at_the_next_item_when_cancelled(client, monkeypatch
     assert wait_for_job(client, int(job), 30) == "cancelled"
     assert len(reached) < 50
     assert "已取消" in client.get(f"/jobs/{job}").text
+
+
+def test_a_programme_file_broken_by_hand_is_located_and_nothing_is_generated(client, data_dir):
+    path = data_dir / PROG / "programme.yaml"
+    path.write_text(path.read_text("utf-8").replace("title:", "title：", 1), encoding="utf-8")
+    assert client.get("/").status_code == 200
+    page = client.get(f"/p/{PROG}")
+    assert page.status_code == 200
+    assert "方案文件有错误" in page.text and "中文冒号" in page.text and "第 " in page.text
+    assert client.get(f"/p/{PROG}/pairing/sanzhong").status_code == 200  # still readable, says why it cannot be checked
+    job = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+    assert wait_for_job(client, job) == "failed"
+    assert "programme.yaml" in client.get(f"/jobs/{job}").text
