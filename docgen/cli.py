@@ -698,6 +698,21 @@ def templates_check(directory: Path | None) -> None:
     click.echo(f"已检查 {len(files)} 个模板，没有发现问题。")
 
 
+# --------------------------------------------------------------------- serve
+
+@cli.command(help="启动浏览器工作台：在浏览器中导入名单、填写结对和活动记录、生成并下载报送材料。"
+                  "DATA_DIR 默认 data/；数据仍保存在其中的 YAML 文件里。")
+@click.argument("directory", metavar="[DATA_DIR]", default="data", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只允许本机访问）")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="端口")
+@output_option
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="常驻的 LibreOffice 进程数（默认等于 CPU 核数）")
+def serve(directory: Path, host: str, port: int, output: Path, jobs: int | None) -> None:
+    from .serve import run
+
+    run(directory, output, host, port, jobs, say=click.echo)
+
+
 # --------------------------------------------------------------------- explain
 
 @cli.command("explain",

@@ -115,6 +115,18 @@ def open_pool(jobs: int | None, timeout: float) -> Iterator[Pool]:
         yield pool
 
 
+@contextlib.contextmanager
+def _converters(jobs: int | None, timeout: float, warm: Pool | None) -> Iterator[Pool]:
+    """``warm`` when a caller keeps converters alive across runs (the workspace), left open;
+    else the converters of this run."""
+    if warm is not None:
+        warm.timeout = timeout
+        yield warm
+    else:
+        with open_pool(jobs, timeout) as pool:
+            yield pool
+
+
 # ------------------------------------------------------------------ output
 
 def check_output(out: Path) -> None:
@@ -214,8 +226,11 @@ def _warn(loaded: list[Loaded], listener: Listener) -> None:
             listener.warned(warning)
 
 
-def _load(path: Path, pairings: tuple[str, ...], listener: Listener) -> list[Loaded]:
-    everything = load_all(path)
+def _load(path: Path, pairings: tuple[str, ...], listener: Listener, loaded: list[Loaded] | None = None
+          ) -> list[Loaded]:
+    """Every programme under ``path`` (or ``loaded``: programmes a caller keeps loaded and
+    knows to be current, as the workspace does), checked for the pairings asked for."""
+    everything = loaded if loaded is not None else load_all(path)
     _warn(everything, listener)
     if pairings:
         known = {p.id for item in everything for p in item.pairings}
@@ -277,7 +292,8 @@ def _reason(error: Exception) -> str:
 def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
                      years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
                      shard: Shard | None = None, keep: Callable = lambda job, context: context,
-                     listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None) -> Outcome:
+                     listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None,
+                     loaded: list[Loaded] | None = None) -> Outcome:
     """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
     under ``out``; a file whose recipe is in the build record and unchanged is left as it is
     (unless ``force``), and those of pairings that are gone are removed. ``outcome.documents``
@@ -288,7 +304,7 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
     check_output(out)
     if template_dir is not None and not Path(template_dir).is_dir():
         raise UsageError(f"找不到模板目录 {display_path(template_dir)}：请检查 -t 后的路径")
-    outcome = Outcome(_load(path, pairings, listener))
+    outcome = Outcome(_load(path, pairings, listener, loaded))
     selection = Selection(frozenset(pairings) or None, frozenset(years) or None, as_of, term)
     renderer = Renderer(template_dir or TEMPLATE_DIR)
     started = time.perf_counter()
@@ -326,14 +342,16 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
 def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
           years: tuple[str, ...] = (), template_dir: Path | None = None, pdf: bool = False,
           jobs: int | None = None, timeout: float = 120, force: bool = False, shard: Shard | None = None,
-          listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None) -> Outcome:
-    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each; summaries count to
-    ``as_of`` (default: each one's own date, else today), or report on one ``term``."""
+          listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None,
+          pool: Pool | None = None) -> Outcome:
+    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each (converted by
+    ``pool`` when given: warm converters the caller keeps); summaries count to ``as_of``
+    (default: each one's own date, else today), or report on one ``term``."""
     outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
                                force=force, shard=shard, keep=_heading, listener=listener, as_of=as_of,
                                term=term)  # memory flat in N
     if pdf:
-        _convert_documents(outcome, jobs, timeout, listener)
+        _convert_documents(outcome, jobs, timeout, listener, pool)
     return outcome
 
 
@@ -356,7 +374,8 @@ def _pdf_todo(outcome: Outcome) -> list[tuple[Job, str | None, str]]:
     return todo
 
 
-def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener) -> None:
+def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener,
+                       warm: Pool | None = None) -> None:
     """A PDF beside each Word file whose PDF is not already made from the same recipe, each
     checked by the preflight while the converters work on the next."""
     todo = _pdf_todo(outcome)
@@ -378,7 +397,7 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
             checked[i] = (found, time.perf_counter() - began)
         listener.advanced("pdf", display_path(result.dst), result.ok)
 
-    with open_pool(jobs, timeout) as pool:
+    with _converters(jobs, timeout, warm) as pool:
         docs = [job.path for job, _, _ in todo]
         results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
     for (job, _, recipe), result in zip(todo, results):
@@ -403,15 +422,18 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
 
 def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
            options: Options = Options(), jobs: int | None = None, timeout: float = 120, force: bool = False,
-           shard: Shard | None = None, listener: Listener = Listener(), as_of: dt.date | None = None) -> Outcome:
+           shard: Shard | None = None, listener: Listener = Listener(), as_of: dt.date | None = None,
+           pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
-    that is not already made from the same documents, seals and options."""
+    that is not already made from the same documents, seals and options (converted by
+    ``pool`` when given: warm converters the caller keeps; ``loaded``: see ``_load``)."""
     if options.sign_cert is not None:
         from .bundle.sign import load_signer
 
         load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
     outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
-                               keep=part_of, listener=listener, as_of=as_of)  # only what a bundle needs: memory flat in N
+                               keep=part_of, listener=listener, as_of=as_of,
+                               loaded=loaded)  # only what a bundle needs: memory flat in N
     specs, recipes, planned = [], {}, {}
     for loaded in outcome.loaded:
         if loaded.buildable:
@@ -422,8 +444,9 @@ def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_di
     specs = _without_bad_seals(specs, outcome.failures)
     if specs:
         renderer = Renderer(template_dir or TEMPLATE_DIR)
-        with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
-            outcome.bundles, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings, listener)
+        with _converters(jobs, timeout, pool) as converters, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
+            outcome.bundles, failures = make_all(specs, renderer, converters, options, Path(work), outcome.timings,
+                                                 listener)
         outcome.failures += failures
     _record_bundles(outcome, specs, recipes, planned, complete=not pairings)
     return outcome

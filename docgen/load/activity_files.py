@@ -23,7 +23,7 @@ def activity_files(root: Path) -> list[Path]:
     if not folder.is_dir() or not inside(root, folder):
         return []
     years = [y for y in sorted(folder.iterdir()) if y.is_dir() and inside(root, y)]
-    return sorted(p for y in years for p in [*y.glob("*.yaml"), *y.glob("*.yml")])
+    return sorted(p for y in years for p in [*y.glob("*.yaml"), *y.glob("*.yml")] if not p.name.startswith("."))
 
 
 def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, year_key: str,

@@ -187,7 +187,8 @@ def pairing_files(root: Path) -> list[Path]:
     folder = root / PAIRINGS_DIR
     if not folder.is_dir() or not inside(root, folder):
         return []
-    return sorted([*folder.glob("*.yaml"), *folder.glob("*.yml")])
+    # (not hidden files: a temporary file a killed writer left, ``.tmp-….yaml``, is no pairing)
+    return sorted(p for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")] if not p.name.startswith("."))
 
 
 def load_programme(root: Path) -> Loaded:
