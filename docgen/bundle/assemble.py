@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import io
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -13,9 +12,10 @@ from pypdf import PdfReader, PdfWriter
 
 from .. import __version__, geometry
 from ..outputs import build_time, pdf_date
+from ..preflight.anchors import read_marks
 from ..preflight.page import Page, read
 from .plan import Part, Spec
-from .seals import Anchor, SealImage, draw, place, printed
+from .seals import SealImage, draw, place, printed
 
 
 @dataclass
@@ -46,29 +46,16 @@ def locate_parts(spec: Spec, body: PdfReader) -> str:
     """Set each part's first page and page count from the bookmarks compose() placed.
 
     Returns an empty string, or what is wrong."""
-    starts: dict[int, int] = {}
-    attachments: dict[int, dict[int, int]] = {}
-    names: dict[tuple[int, int], tuple] = {}
-    dates: dict[tuple[int, int], float] = {}
-    for name, dest in body.named_destinations.items():
-        name = str(name).lstrip("/")
-        page = body.get_destination_page_number(dest)
-        if m := re.fullmatch(r"docgenpart(\d+)att(\d+)", name):
-            attachments.setdefault(int(m.group(1)), {})[int(m.group(2))] = page
-        elif m := re.fullmatch(r"docgenpart(\d+)", name):
-            starts[int(m.group(1))] = page
-        elif m := re.fullmatch(r"docgensign(\d+)k(\d+)w(\d+)", name):
-            names[int(m.group(1)), int(m.group(2))] = (page, float(dest.left), float(dest.top), int(m.group(3)) / 20)
-        elif m := re.fullmatch(r"docgendate(\d+)k(\d+)", name):
-            dates[int(m.group(1)), int(m.group(2))] = float(dest.top)
+    marks = read_marks(body)
+    starts = marks.starts
     if sorted(starts) != list(range(1, len(spec.parts) + 1)):
         return f"转换后的 PDF 中只找到 {len(starts)} 个文件起点（应为 {len(spec.parts)} 个）"
     total = len(body.pages)
     for i, part in enumerate(spec.parts, 1):
         part.first = starts[i]
         part.pages = (starts[i + 1] if i < len(spec.parts) else total) - starts[i]
-        part.attachment_pages = [page for _, page in sorted(attachments.get(i, {}).items())]
-        part.anchors = {k: Anchor(*where, date_top=dates.get((i, k))) for (n, k), where in names.items() if n == i}
+        part.attachment_pages = [page for _, page in sorted(marks.attachments.get(i, {}).items())]
+        part.anchors = marks.signers.get(i, {})
         if part.pages <= 0:
             return f"{part.title} 在转换后的 PDF 中没有页面"
     return ""

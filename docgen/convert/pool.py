@@ -25,6 +25,7 @@ from typing import Callable
 from ..errors import ConverterMissing, display_path
 from ..outputs import normalise_pdf, write_atomic
 from .fonts import converter_env
+from .marks import marked_copy
 
 WORKER = Path(__file__).resolve().parent / "uno_worker.py"
 MAX_TASKS = 100
@@ -204,14 +205,17 @@ class Pool:
             t.join()
         self._tmp.cleanup()
 
-    def _one(self, converter: Converter, src: Path, dst: Path) -> Result:
+    def _one(self, converter: Converter, src: Path, dst: Path, family: str | None = None) -> Result:
+        """Convert ``src`` to ``dst``; with a ``family``, a copy of it carrying docgen's
+        bookmarks (``marks``), so that the PDF says where its signers sign."""
         result = Result(src, dst, ok=False)
         for attempt in range(1 + self.retries):
             result.attempts = attempt + 1
             tmp = converter.outbox / "converting.pdf"  # never in out/: only a finished PDF goes there
             tmp.unlink(missing_ok=True)
             try:
-                answer = converter.convert(src.resolve(), tmp.resolve(), self.timeout)
+                source = src.resolve() if family is None else marked_copy(src, converter.outbox / "marked.docx", family)
+                answer = converter.convert(source, tmp.resolve(), self.timeout)
                 if answer.get("ok") and _is_pdf(tmp):
                     write_atomic(dst, normalise_pdf(tmp.read_bytes()))
                     result.ok, result.error = True, ""
@@ -245,10 +249,12 @@ class Pool:
         return plan
 
     def convert_all(self, pairs: list[tuple[Path, Path]],
-                    then: Callable[[int, Result], None] | None = None) -> list[Result]:
+                    then: Callable[[int, Result], None] | None = None,
+                    families: list[str] | None = None) -> list[Result]:
         """Convert every (docx, pdf) pair; results come back in the order given. ``then(i,
         result)`` runs in the converter's thread after each conversion, while LibreOffice is
-        busy with the others (the preflight of ``build --pdf``)."""
+        busy with the others (the preflight of ``build --pdf``). With ``families`` (each
+        document's), each PDF carries docgen's bookmarks (``marks``)."""
         results: list[Result | None] = [None] * len(pairs)
         stop = threading.Event()
 
@@ -259,7 +265,7 @@ class Pool:
                 src, dst = pairs[i]
                 try:
                     Path(dst).parent.mkdir(parents=True, exist_ok=True)
-                    results[i] = self._one(converter, Path(src), Path(dst))
+                    results[i] = self._one(converter, Path(src), Path(dst), families[i] if families else None)
                     if then is not None:
                         then(i, results[i])
                 except Exception as exc:  # noqa: BLE001 - e.g. the disk full, or an interrupt tearing down

@@ -41,7 +41,7 @@ def connect(pipe, proc, deadline):
     raise RuntimeError("could not connect to soffice: %s" % last)
 
 
-def convert(desktop, src, dst):
+def convert(desktop, src, dst, pdfa=False):
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
                                        (prop("Hidden", True), prop("ReadOnly", True)))
     if doc is None:
@@ -50,7 +50,7 @@ def convert(desktop, src, dst):
         filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (
             prop("UseTaggedPDF", False), prop("ExportBookmarks", True), prop("EmbedStandardFonts", True),
             prop("ExportFormFields", False), prop("ReduceImageResolution", False),
-            prop("ExportBookmarksToPDFDestination", True)))
+            prop("ExportBookmarksToPDFDestination", True)) + ((prop("SelectPdfVersion", 2),) if pdfa else ()))
         doc.storeToURL(uno.systemPathToFileUrl(dst),
                        (prop("FilterName", "writer_pdf_Export"), prop("FilterData", filter_data)))
     finally:
@@ -79,7 +79,7 @@ def main():
         request = json.loads(line)
         started = time.monotonic()
         try:
-            convert(desktop, request["src"], request["dst"])
+            convert(desktop, request["src"], request["dst"], request.get("pdfa", False))
             answer = {"ok": True, "seconds": round(time.monotonic() - started, 3)}
         except Exception as exc:
             answer = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}

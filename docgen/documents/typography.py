@@ -6,6 +6,7 @@ import functools
 import math
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from docxtpl import RichText
 
@@ -47,18 +48,20 @@ def _units(text: str, keep: tuple[str, ...], limit: float) -> list[str]:
     return units
 
 
-def split_title(text: str, limit: int = 18, keep: tuple[str, ...] = ()) -> list[str]:
+def split_title(text: str, limit: float = 18, keep: tuple[str, ...] = (),
+                width: Callable[[str], float] = display_width) -> list[str]:
     """A long title in balanced lines, broken only between words, never inside a name of
     ``keep`` or a quoted phrase (GB/T 9704 7.3.1: 回行时词意完整，排列对称，长短适宜，梯形或菱形).
+    ``width`` measures text in characters (a signer's name is measured glyph by glyph).
 
     18 rather than the nominal 20 characters a line: the bold title face sets digits wider
     than half a character, so a 20-character title with a year in it does not fit."""
-    width = display_width(text)
-    if width <= limit:
+    total = width(text)
+    if total <= limit:
         return [text]
     units = _units(text, keep, limit)
-    widths = [display_width(u) for u in units]
-    for lines in range(math.ceil(width / limit), len(units) + 1):
+    widths = [width(u) for u in units]
+    for lines in range(math.ceil(total / limit), len(units) + 1):
         best = _balanced(widths, lines, limit)
         if best is not None:
             cuts = [0, *best, len(units)]

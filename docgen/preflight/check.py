@@ -13,8 +13,9 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
+from .anchors import name_area, read_marks
 from .page import Page, read
-from .rules import RULES, Document, Finding, Seal, Signature
+from .rules import RULES, Document, Finding, Seal, Signature, printed_name
 
 
 @dataclass
@@ -44,6 +45,21 @@ def pages_of(pdf: bytes | Path) -> list[Page]:
     reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
     fonts: dict = {}
     return [read(page, fonts) for page in reader.pages]
+
+
+def document_of(pdf: bytes | Path, title: str, family: str = "") -> Document:
+    """A PDF of one document (``build --pdf``), with where its signers sign as its bookmarks
+    say (``convert.marks``), and its family as the PDF names it unless ``family`` is given."""
+    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
+    fonts: dict = {}
+    pages = [read(page, fonts) for page in reader.pages]
+    marks = read_marks(reader)
+    signatures = []
+    for _, anchor in sorted(marks.signers.get(1, {}).items()):
+        if 0 <= anchor.page < len(pages):
+            box, _ = name_area(lambda page=pages[anchor.page]: page, anchor)
+            signatures.append(Signature(printed_name(pages[anchor.page], box), anchor.page, box))
+    return Document(title, pages, family or (marks.kinds[0] if marks.kinds else ""), signatures=signatures)
 
 
 def check(documents: list[Document]) -> list[Result]:
@@ -106,10 +122,9 @@ def _placed(entry: dict, *keys: str) -> bool:
 
 def check_file(path: Path) -> list[Result]:
     """Check one PDF; a bundle's PDF is checked document by document with its manifest."""
-    pages = pages_of(path)
     manifest_path = path.parent / "manifest.json"
     if manifest_path.is_file():
         manifest = json.loads(manifest_path.read_text("utf-8"))
         if manifest.get("pdf", {}).get("path") == path.name:
-            return check(documents_from_manifest(pages, manifest))
-    return check([Document(path.stem, pages)])
+            return check(documents_from_manifest(pages_of(path), manifest))
+    return check([document_of(path, path.stem)])

@@ -82,6 +82,8 @@ class Document:
     signatures: list[Signature] = field(default_factory=list)
     padding: set[int] = field(default_factory=set)
     """Blank pages added on purpose (double-sided printing)."""
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    """What the rules work out once per document (its signature cells, …)."""
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,78 @@ def _circles_meet(a, b) -> bool:
 
 def _glyph_box(g: Glyph) -> tuple[float, float, float, float]:
     return g.x, g.y - 0.15 * g.size, g.x + g.width, g.y + 0.85 * g.size
+
+
+def printed_name(page: Page, box) -> str:
+    """The text printed in a signer's name box, as read (its lines joined)."""
+    return _reading_order([g for g in page.glyphs if g.char.strip() and _inside(box, g.x + g.width / 2, g.y)])
+
+
+def _column(page: Page, x0: float, x1: float) -> list[list[Glyph]]:
+    """The text lines of a column of the page, top to bottom: on each line of the page, the
+    runs of glyphs (set without a gap of three ems) that reach between ``x0`` and ``x1`` (a
+    signature cell's name or date, apart from its neighbours', however wide)."""
+    out = []
+    for line in page.lines():
+        runs: list[list[Glyph]] = []
+        for g in line:
+            if runs and g.x - (runs[-1][-1].x + runs[-1][-1].width) < 3 * g.size:
+                runs[-1].append(g)
+            else:
+                runs.append([g])
+        mine = [g for run in runs if any(x0 <= g.x + g.width / 2 <= x1 for g in run) for g in run]
+        if mine:
+            out.append(mine)
+    return out
+
+
+FULL_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+BLANK_DATE = re.compile(r"年\s*月\s*日")
+PARTIAL_DATE = re.compile(r"(\d{4})?\s*年(\s*\d{0,2}\s*月)?\s*$")
+DATE_REST = re.compile(r"^\s*\d{0,2}\s*[月日]")
+
+
+@dataclass(frozen=True)
+class SignedCell:
+    """What a signer's cell shows: its name's lines, and its date as printed."""
+
+    signature: Signature
+    name_lines: list[list[Glyph]]
+    date: str
+    """The date as printed ('' when the cell has none): 2022年11月8日, or 年　月　日 to fill in."""
+    date_lines: int
+    """The lines the date takes: 1, or 2 when it was split."""
+    date_glyphs: list[list[Glyph]]
+    """Those lines (in the cell's column)."""
+
+
+def signed_cells(doc: Document) -> list[SignedCell]:
+    """Every signature of ``doc`` read on its page: the name's lines inside its box, and the
+    date in the lines just below it, in the same column."""
+    if "cells" in doc.memo:
+        return doc.memo["cells"]
+    out = []
+    for sig in doc.signatures:
+        if not 0 <= sig.page < len(doc.pages):
+            continue
+        x0, y0, x1, y1 = sig.box
+        lines = _column(doc.pages[sig.page], x0 - 3, x1 + 3)
+        names = [line for line in lines if y0 < line[0].y < y1]
+        below = [line for line in lines if line[0].y <= y0 and y0 - line[0].y < 1.6 * LINE]
+        date, found = "", []
+        if below:
+            first = _text(below[0]).replace("\u3000", " ").strip()
+            if "日" in first and (FULL_DATE.search(first) or BLANK_DATE.search(first)):
+                date, found = first, [below[0]]
+            elif PARTIAL_DATE.search(first) and "年" in first:
+                rest = [line for line in lines if below[0][0].y - 1.6 * LINE < line[0].y < below[0][0].y - 4]
+                if rest and DATE_REST.match(_text(rest[0])):
+                    date, found = first + " " + _text(rest[0]).strip(), [below[0], rest[0]]
+                else:
+                    date, found = first, [below[0]]
+        out.append(SignedCell(sig, names, date, len(found), found))
+    doc.memo["cells"] = out
+    return out
 
 
 # -------------------------------------------------------------------- rules
@@ -499,6 +573,50 @@ def seals(doc: Document) -> list[Finding]:
         for line in content_lines(page):
             if "签字" in _text(line) and any(_circle_hits(seal.box, *_glyph_box(g)) for g in line):
                 out.append(Finding("印章", k, f"{seal.party}的印章压在签字处“{_text(line)[:10]}”上"))
+    return out + _seals_and_body(doc)
+
+
+LABEL = re.compile(r"（盖章）|（签字）|签字：|盖章：|确认：")
+"""Lines of a signature area between the body and the seals (甲方（盖章）：, 负责人（签字）：)."""
+
+
+def _signature_lines(doc: Document, page: int) -> set[float]:
+    """The baselines of the page's lines that print signers' names and dates."""
+    out: set[float] = set()
+    for cell in signed_cells(doc):
+        if cell.signature.page == page:
+            out.update(round(line[0].y, 1) for line in cell.name_lines + cell.date_glyphs)
+    return out
+
+
+def _seals_and_body(doc: Document) -> list[Finding]:
+    """No seal covers body text, and the first row's seals stand within one line below the
+    body or 附件说明 (GB/T 9704 7.3.5.1: 印章顶端应当上距正文（或附件说明）一行之内)."""
+    out = []
+    by_page: dict[int, list[Seal]] = {}
+    for seal in doc.seals:
+        by_page.setdefault(seal.page, []).append(seal)
+    for index, seals_here in by_page.items():
+        page, k = doc.pages[index], index + 1
+        signing = _signature_lines(doc, index)
+        lines = [line for line in content_lines(page) if not any(abs(line[0].y - y) < 2 for y in signing)]
+        first_row = max(s.box[3] for s in seals_here)
+        for seal in seals_here:
+            top = seal.box[3]
+            covered = [line for line in lines if not LABEL.search(_text(line))
+                       and any(_circle_hits(seal.box, *_glyph_box(g)) for g in line)]
+            for line in covered:
+                out.append(Finding("印章", k, f"{seal.party}的印章压住正文“{_text(line)[:12]}”"))
+            if covered or top < first_row - 2:
+                continue
+            above = [line for line in content_lines(page) if min(g.y - 0.15 * g.size for g in line) > top - 1]
+            if not above:
+                continue
+            nearest = min(above, key=lambda line: min(g.y - 0.15 * g.size for g in line))
+            gap = min(g.y - 0.15 * g.size for g in nearest) - top
+            body = nearest in lines and not LABEL.search(_text(nearest))  # not a row of seals above this one
+            if body and gap > LINE + 2:
+                out.append(Finding("印章", k, f"{seal.party}的印章顶端距正文 {gap / LINE:.1f} 行（应在一行之内）"))
     return out
 
 
@@ -515,9 +633,52 @@ def drafts(doc: Document) -> list[Finding]:
     return out
 
 
+def signer_names(doc: Document) -> list[Finding]:
+    """A signer's name stands on one or two lines of its cell, at 三号 unless it needs more
+    than two lines at that size (GB/T 9704 7.3.5.1: 署名 set so that each seal presses its own
+    unit's name; 5.2.2: 三号)."""
+    out = []
+    for cell in signed_cells(doc):
+        k, party = cell.signature.page + 1, cell.signature.party
+        if len(cell.name_lines) >= 3:
+            out.append(Finding("署名", k, f"“{party}”的署名排成了 {len(cell.name_lines)} 行（最多两行）"))
+            continue
+        glyphs = [g for line in cell.name_lines for g in line]
+        size = min((g.size for g in glyphs), default=16.0)
+        if glyphs and size < 15.9:
+            at_full = sum(g.width for g in glyphs) * 16 / size
+            if at_full <= 1.85 * (cell.signature.box[2] - cell.signature.box[0]):
+                out.append(Finding("署名", k, f"“{party}”的署名缩小为 {size:g} 磅，而三号字两行即可排下"))
+    return out
+
+
+def signing_dates(doc: Document) -> list[Finding]:
+    """A date is never split across lines, and where the parties of one page date their
+    signatures each has its date; one filled-in date under the last party is the 成文日期 of a
+    joint document (GB/T 9704 7.3.5.1: 最后一个印章端正、居中下压发文机关署名和成文日期)."""
+    out = []
+    cells = signed_cells(doc)
+    for cell in cells:
+        if cell.date_lines > 1:
+            out.append(Finding("成文日期", cell.signature.page + 1,
+                               f"“{cell.signature.party}”的日期“{cell.date}”被分在两行"))
+    pages: dict[int, list[SignedCell]] = {}
+    for cell in cells:
+        pages.setdefault(cell.signature.page, []).append(cell)
+    for page, group in pages.items():
+        dated = [c for c in group if c.date]
+        if not dated or len(dated) == len(group):
+            continue
+        shared = len(dated) == 1 and dated[0] is group[-1] and FULL_DATE.search(dated[0].date) is not None
+        if not shared:
+            missing = "、".join(f"“{c.signature.party}”" for c in group if not c.date)
+            out.append(Finding("成文日期", page + 1, f"{missing}没有日期，而同页其他签署单位有日期"))
+    return out
+
+
 RULES: list[tuple[str, Callable[[Document], list[Finding]]]] = [
     ("纸张", paper), ("版心", type_area), ("正文", body_text), ("页码", page_numbers), ("标题", headings),
     ("标题断行", title_breaks), ("版头", red_head), ("版记", colophon), ("字体", fonts), ("空白页", blank_pages),
     ("签署页", signature_pages), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
-    ("印章", seals), ("草稿", drafts),
+    ("印章", seals), ("署名", signer_names), ("成文日期", signing_dates), ("草稿", drafts),
 ]
