@@ -537,6 +537,7 @@ def report() -> Builder:
     b.table([("名次", 5, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 17, "<{{ r.recipients }}"),
              ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}"),
              ("得分", 7, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")], "for r in rows")
+    b.doc.tables[-1].autofit = True  # widths from content when rendered (render.columns), and in Word
     b.loop("for para in notes", "{{ para }}")
     return b
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import functools
 import io
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
 from .. import __version__, geometry
+from ..convert.archive import archival
 from ..outputs import build_time, pdf_date
 from ..preflight.anchors import read_marks
 from ..preflight.page import Page, read
@@ -24,6 +26,8 @@ class Options:
     seal_mm: float = 42.0
     sign_cert: Path | None = None
     sign_password: str | None = None
+    archive: bool = True
+    """PDF/A-2b bundles (``convert.archive``); off only to measure what it costs (bench/run.py)."""
 
 
 @dataclass
@@ -40,6 +44,8 @@ class Assembled:
     """Where every signer's name is printed (sealed or not), for the preflight."""
     layout: list[dict] = field(default_factory=list)
     """Per document: its first page in the merged PDF and its pages (padding included)."""
+    archive_seconds: float = 0.0
+    """Making the merged PDF a PDF/A again (metadata, OutputIntent)."""
 
 
 def locate_parts(spec: Spec, body: PdfReader) -> str:
@@ -140,7 +146,8 @@ def _in_rows(placed: list[tuple]) -> list[tuple]:
 
 
 def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> Assembled:
-    """Cover and body merged, stamped, labelled and bookmarked into one PDF."""
+    """Cover and body merged, stamped, labelled and bookmarked into one PDF/A-2b (not yet
+    signed: the bundle is validated, then signed, by ``make``)."""
     when = build_time()
     writer = PdfWriter()
     result = Assembled(b"", 0)
@@ -178,8 +185,9 @@ def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> A
     writer.write(buffer)
     result.pages = len(writer.pages)
     result.pdf = buffer.getvalue()
-    if options.sign_cert:
-        from .sign import sign_pdf
-
-        result.pdf = sign_pdf(result.pdf, options.sign_cert, options.sign_password)
+    if options.archive:
+        started = time.perf_counter()
+        result.pdf = archival(result.pdf, body_pdf.read_bytes(), title=spec.title, producer=f"docgen {__version__}",
+                              when=when)
+        result.archive_seconds = time.perf_counter() - started
     return result

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ConverterMissing, display_path
-from ..outputs import normalise_pdf, write_atomic
+from ..outputs import write_atomic
+from .archive import finish
 from .fonts import converter_env
 from .marks import marked_copy
 
@@ -119,7 +120,7 @@ class Converter:
             raise RuntimeError("converter exited")
         return json.loads(line)
 
-    def convert(self, src: Path, dst: Path, timeout: float) -> dict:
+    def convert(self, src: Path, dst: Path, timeout: float, pdfa: bool = True) -> dict:
         if self.proc is not None and self.tasks >= MAX_TASKS:
             self.close()  # recycled: memory stays flat however long the batch
         if self.proc is None or self.proc.poll() is not None:
@@ -127,7 +128,7 @@ class Converter:
             self.tasks = 0
         self.tasks += 1
         assert self.proc and self.proc.stdin
-        self.proc.stdin.write(json.dumps({"src": str(src), "dst": str(dst)}) + "\n")
+        self.proc.stdin.write(json.dumps({"src": str(src), "dst": str(dst), "pdfa": pdfa}) + "\n")
         self.proc.stdin.flush()
         return self._read(timeout)
 
@@ -179,8 +180,10 @@ def default_jobs() -> int:
 class Pool:
     """A pool of converters; ``convert_all`` never hangs and accounts for every file."""
 
-    def __init__(self, jobs: int | None = None, timeout: float = 120.0, retries: int = 1):
+    def __init__(self, jobs: int | None = None, timeout: float = 120.0, retries: int = 1, pdfa: bool = True):
         self.jobs = jobs or default_jobs()
+        self.pdfa = pdfa
+        """PDF/A-2b output (``archive``); off only to measure what it costs (bench/run.py)."""
         self.timeout = timeout
         self.retries = retries
         self.soffice = find_soffice()
@@ -215,9 +218,9 @@ class Pool:
             tmp.unlink(missing_ok=True)
             try:
                 source = src.resolve() if family is None else marked_copy(src, converter.outbox / "marked.docx", family)
-                answer = converter.convert(source, tmp.resolve(), self.timeout)
+                answer = converter.convert(source, tmp.resolve(), self.timeout, self.pdfa)
                 if answer.get("ok") and _is_pdf(tmp):
-                    write_atomic(dst, normalise_pdf(tmp.read_bytes()))
+                    write_atomic(dst, finish(tmp.read_bytes()))
                     result.ok, result.error = True, ""
                     break
                 result.error = answer.get("error") or "LibreOffice 没有写出 PDF"

@@ -5,7 +5,7 @@ docgen: LibreOffice's Python bindings only import in the system interpreter). It
 its own ``soffice`` with a private profile, connects to it over a named pipe, then reads
 one JSON request per line on stdin and answers one JSON line on stdout:
 
-    {"src": "/abs/in.docx", "dst": "/abs/out.pdf"}  ->  {"ok": true, "seconds": 0.21}
+    {"src": "/abs/in.docx", "dst": "/abs/out.pdf", "pdfa": true}  ->  {"ok": true, "seconds": 0.21}
                                                      ->  {"ok": false, "error": "..."}
 """
 import json
@@ -42,6 +42,8 @@ def connect(pipe, proc, deadline):
 
 
 def convert(desktop, src, dst, pdfa=False):
+    """``src`` exported to ``dst``; with ``pdfa``, as PDF/A-2b (fonts embedded, an sRGB
+    OutputIntent, XMP metadata; LibreOffice then also tags the PDF)."""
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
                                        (prop("Hidden", True), prop("ReadOnly", True)))
     if doc is None:

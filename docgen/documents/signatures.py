@@ -19,7 +19,6 @@ the data gives stands once, under the last party, whose seal presses name and da
 """
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from docxtpl import RichText
@@ -27,7 +26,7 @@ from docxtpl import RichText
 from .. import geometry
 from ..text import BLANK_DATE
 from .signers import Signer
-from .typography import split_title
+from .typography import em_width, split_title
 
 SIZE = 32
 """三号, in half-points."""
@@ -43,23 +42,6 @@ CELL_MARGINS = 10.8
 MAX_ROWS = 3
 """Rows of seals a joint block may take: each is five lines (a seal's height and a reserve
 line), so three rows leave room on the page for the body text the block stays with."""
-
-
-def _em(ch: str) -> float:
-    """The width of a character in ems, as the converter's 仿宋 sets it: Chinese characters and
-    Chinese punctuation (“” included) a full em, Latin capitals and signs about three
-    quarters, other Latin letters and digits about half."""
-    if unicodedata.east_asian_width(ch) in "WFA" and not ch.isascii():
-        return 1.0
-    if ch.isdigit() or ch in " '.,:;!|il":
-        return 0.5
-    if ch.isupper() or ch in "&<>@%#=+~W_\"?/\\":
-        return 0.8
-    return 0.6
-
-
-def em_width(text: str) -> float:
-    return sum(_em(ch) for ch in text)
 
 
 def cell_width(columns: int) -> float:

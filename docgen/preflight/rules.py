@@ -26,7 +26,8 @@ CHAR = geometry.CHAR / 20
 FANG = ("FandolFang", "FangSong", "STFangsong", "FZFangSong")
 KAI = ("FandolKai", "KaiTi", "STKaiti", "FZKai")
 HEI = ("FandolHei", "SimHei", "STHeiti", "FZHei")
-TITLE = ("FandolSong-Bold", "FZXiaoBiaoSong", "FZXBS")
+TITLE = ("FandolSong-Bold", "NotoSerifCJKsc-Bold", "FZXiaoBiaoSong", "FZXBS")
+"""小标宋 and its substitutes: FandolSong Bold, and Noto Serif CJK SC Bold for the characters it lacks."""
 SONG = ("FandolSong", "SimSun", "NSimSun", "STSong")
 FALLBACK = ("ARPLUMing", "ARPLUKai", "UMing", "UKai", "WenQuanYi")
 """Faces of wide coverage that stand in for a character the official faces lack."""
@@ -271,13 +272,23 @@ def body_text(doc: Document) -> list[Finding]:
         if sizes - {16.0}:
             out.append(Finding("正文字号", k, f"正文字号为 {'、'.join(f'{s:g}' for s in sorted(sizes))} 磅（应为三号 16 磅）"))
         ys = [line[0].y for line in body if abs(line[0].size - 16) < 0.2 and len(line) > 12]
-        for upper, lower in zip(ys, ys[1:]):
-            gap = upper - lower
-            steps = round(gap / LINE)
-            if 1 <= steps <= 2 and abs(gap - steps * LINE) > 0.8:
+        gaps = [upper - lower for upper, lower in zip(ys, ys[1:])]
+        signing = any(s.page == k - 1 for s in doc.signatures) or any(s.page == k - 1 for s in doc.seals)
+        pitch = LINE if not signing else _pitch([g for g in gaps if g < 1.5 * LINE]) or LINE
+        for gap in gaps:
+            steps = round(gap / pitch)
+            if 1 <= steps <= 2 and abs(gap - steps * pitch) > 0.8:
                 out.append(Finding("行距", k, f"正文行距 {gap:.2f} 磅（应为 28.95 磅的整数倍）"))
                 break
     return out
+
+
+def _pitch(gaps: list[float]) -> float | None:
+    """The one line pitch of a page whose lines were brought closer to keep its signature area
+    with it (7.3.5.5, down to 26 pt), or None."""
+    if gaps and max(gaps) - min(gaps) < 0.8 and TIGHTEST - 0.2 <= sum(gaps) / len(gaps) <= LINE:
+        return sum(gaps) / len(gaps)
+    return None
 
 
 def _body_start(x: float) -> bool:
@@ -310,7 +321,8 @@ def page_numbers(doc: Document) -> list[Finding]:
 
 
 def headings(doc: Document) -> list[Finding]:
-    """Titles in 小标宋 二号; 一、 in 黑体, （一） in 楷体 (7.3.1, 7.3.3)."""
+    """Titles and the red mark in 小标宋, every character of them as heavy as the rest; 一、 in
+    黑体, （一） in 楷体 (7.2.4, 7.3.1, 7.3.3)."""
     out = []
     for k, page in enumerate(doc.pages, 1):
         for line in content_lines(page):
@@ -318,6 +330,11 @@ def headings(doc: Document) -> list[Finding]:
             font = _main_font(line)
             if first.size > 20 and not _family(font, TITLE) and not _family(font, FALLBACK):
                 out.append(Finding("标题字体", k, f"标题“{text[:12]}”用的是 {font}（应为小标宋）"))
+            elif first.size > 20 and _family(font, TITLE):
+                thin = [g for g in line if _family(g.font, FALLBACK)]
+                if thin:
+                    out.append(Finding("标题字体", k, f"标题“{text[:12]}”中的“{''.join(dict.fromkeys(g.char for g in thin))}”"
+                                                   f"用的是细体 {thin[0].font}（应与标题一样用粗宋体）"))
             elif HEADING_1.match(text) and abs(first.size - 16) < 0.2 and first.x < TYPE_LEFT + 3 * CHAR \
                     and not _family(first.font, HEI) and _family(first.font, FANG) and len(text) < 20:
                 out.append(Finding("层次标题字体", k, f"一级标题“{text[:12]}”应为黑体"))
@@ -460,6 +477,44 @@ def signature_pages(doc: Document) -> list[Finding]:
         if not body:
             out.append(Finding("签署页", k, "本页只有签署和印章，没有正文"))
     return out
+
+
+TIGHTEST = 26.0
+"""The closest line pitch (points) the first page may be tightened to (render.fit: 7.3.5.5)."""
+
+
+def signature_moved(doc: Document) -> list[Finding]:
+    """A signature area is not moved off the first page when tightening its lines (down to
+    26 pt) would have kept it there (GB/T 9704 7.3.5.5: 调整行距、字距 first; the block
+    moves, with body text, only when that is not enough)."""
+    places = {s.page for s in doc.signatures} | {s.page for s in doc.seals}
+    if min(places, default=0) != 1 or len(doc.pages) < 2:
+        return []
+    first, second = doc.pages[0], doc.pages[1]
+    above, here = content_lines(first), content_lines(second)
+    if not above or not here:
+        return []
+    bottom = max(first.top(line[0].y) for line in above) + 0.22 * LINE
+    red = [first.top(r.y0) for r in first.rules if r.color[:3] == (1.0, 0.0, 0.0) and r.x1 - r.x0 > 300]
+    start = max(red) if red else TYPE_TOP
+    cells = [c for c in signed_cells(doc) if c.signature.page == 1]
+    ends = [line[0].y for c in cells for line in c.name_lines + c.date_glyphs]
+    if not ends:
+        return []
+    lowest = min(ends)
+    after = [line for line in here if line[0].y < lowest - 2]
+    if after and re.fullmatch(r"（.*）", _text(after[0])) and lowest - after[0][0].y < 1.6 * LINE:
+        lowest = after[0][0].y  # the 附注 goes with the signatures
+    moved = second.top(lowest) + 0.22 * LINE - TYPE_TOP
+    wide = [r for r in second.rules if r.x1 - r.x0 > 400 and second.top(r.y0) > second.top(lowest)]
+    if wide:  # the 版记 at the foot of the page would come back too
+        moved += TYPE_BOTTOM - min(second.top(r.y0) for r in wide) + LINE / 2
+    slots = (bottom - start) / LINE + moved / LINE
+    room = TYPE_BOTTOM - bottom + slots * (LINE - TIGHTEST)
+    if room >= moved + LINE / 2:
+        return [Finding("签署移页", 2, f"签署区移到了第2页，而第1页下方尚有 {(TYPE_BOTTOM - bottom) / LINE:.1f} 行空白："
+                                      "应先按 GB/T 9704 7.3.5.5 调整行距，使其与正文留在第1页")]
+    return []
 
 
 def stranded(doc: Document) -> list[Finding]:
@@ -679,6 +734,6 @@ def signing_dates(doc: Document) -> list[Finding]:
 RULES: list[tuple[str, Callable[[Document], list[Finding]]]] = [
     ("纸张", paper), ("版心", type_area), ("正文", body_text), ("页码", page_numbers), ("标题", headings),
     ("标题断行", title_breaks), ("版头", red_head), ("版记", colophon), ("字体", fonts), ("空白页", blank_pages),
-    ("签署页", signature_pages), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
+    ("签署页", signature_pages), ("签署移页", signature_moved), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
     ("印章", seals), ("署名", signer_names), ("成文日期", signing_dates), ("草稿", drafts),
 ]
