@@ -3,8 +3,9 @@
 LibreOffice exports PDF/A-2b (``SelectPdfVersion=2``): fonts embedded, an sRGB OutputIntent,
 XMP metadata declaring part 2, level B. What varies between runs is then made fixed:
 the dates in the document information, in the XMP metadata and in the colour profile come
-from ``SOURCE_DATE_EPOCH`` (or the fixed date), LibreOffice's /DocChecksum goes, and the
-/ID is computed from the content (qpdf's deterministic id). A bundle merged from such PDFs gets
+from ``SOURCE_DATE_EPOCH`` (or the fixed date), the objects are renumbered in a fixed order,
+LibreOffice's /ID and /DocChecksum go, and the /ID is computed from the content (qpdf's
+deterministic id). A bundle merged from such PDFs gets
 the OutputIntent and the metadata back (``archival``): pypdf, which merges and stamps,
 writes neither.
 """
@@ -88,20 +89,37 @@ def _fixed_profiles(pdf: pikepdf.Pdf, when: dt.datetime) -> None:
             profile.write(bytes(data))
 
 
+def _canonical(pdf: pikepdf.Pdf) -> pikepdf.Pdf:
+    """``pdf`` copied object by object into a new PDF, in the order they are reached from its
+    pages and then its catalogue (dictionary keys in sorted order): objects then get the
+    same numbers however the writer ordered them (LibreOffice writes the fonts of a tagged
+    PDF in an order that varies from run to run), and no /ID or /DocChecksum of the run that
+    wrote it is kept (qpdf computes the whole /ID from the content)."""
+    out = pikepdf.new()
+    out.pages.extend(pdf.pages)
+    for key, value in sorted(pdf.Root.items()):
+        if key not in ("/Pages", "/Type"):
+            out.Root[key] = _copied(out, value)
+    info = pdf.trailer.get("/Info")
+    if info is not None:
+        out.trailer.Info = _copied(out, info)
+    return out
+
+
 def finish(data: bytes, when: dt.datetime | None = None) -> bytes:
-    """A PDF from LibreOffice with fixed dates, without /DocChecksum and /OpenAction, with an
-    /ID from its content: the same bytes whenever and wherever the same document is converted."""
+    """A PDF from LibreOffice with fixed dates, without /DocChecksum and /OpenAction, its
+    objects in a fixed order, with an /ID from its content: the same bytes whenever and
+    wherever the same document is converted."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        if "/DocChecksum" in pdf.trailer:
-            del pdf.trailer["/DocChecksum"]
         if "/OpenAction" in pdf.Root:  # 'open at page 1', which the validator does not accept as PDF/A
             del pdf.Root["/OpenAction"]
-        when = when or build_time()
-        _fixed_profiles(pdf, when)
-        _metadata(pdf, when)
-        out = io.BytesIO()
-        pdf.save(out, **SAVE)
-        return out.getvalue()
+        with _canonical(pdf) as copy:
+            when = when or build_time()
+            _fixed_profiles(copy, when)
+            _metadata(copy, when)
+            out = io.BytesIO()
+            copy.save(out, **SAVE)
+            return out.getvalue()
 
 
 def archival(data: bytes, intent_from: bytes, *, title: str, producer: str, when: dt.datetime | None = None) -> bytes:
@@ -112,11 +130,10 @@ def archival(data: bytes, intent_from: bytes, *, title: str, producer: str, when
         intents = source.Root.get("/OutputIntents")
         if intents is not None:
             pdf.Root.OutputIntents = _copied(pdf, intents)
-        if "/DocChecksum" in pdf.trailer:
-            del pdf.trailer["/DocChecksum"]
-        when = when or build_time()
-        _fixed_profiles(pdf, when)
-        _metadata(pdf, when, title=title, producer=producer, declare=True)
-        out = io.BytesIO()
-        pdf.save(out, **SAVE)
-        return out.getvalue()
+        with _canonical(pdf) as copy:
+            when = when or build_time()
+            _fixed_profiles(copy, when)
+            _metadata(copy, when, title=title, producer=producer, declare=True)
+            out = io.BytesIO()
+            copy.save(out, **SAVE)
+            return out.getvalue()

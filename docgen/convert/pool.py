@@ -82,6 +82,8 @@ class Converter:
         self.soffice_pid: int | None = None
         self.generation = 0
         self.tasks = 0
+        self.pdfa = True
+        """Export PDF/A-2b (the pool's setting)."""
         self._killing = threading.Lock()
 
     @property
@@ -120,7 +122,7 @@ class Converter:
             raise RuntimeError("converter exited")
         return json.loads(line)
 
-    def convert(self, src: Path, dst: Path, timeout: float, pdfa: bool = True) -> dict:
+    def convert(self, src: Path, dst: Path, timeout: float) -> dict:
         if self.proc is not None and self.tasks >= MAX_TASKS:
             self.close()  # recycled: memory stays flat however long the batch
         if self.proc is None or self.proc.poll() is not None:
@@ -128,7 +130,7 @@ class Converter:
             self.tasks = 0
         self.tasks += 1
         assert self.proc and self.proc.stdin
-        self.proc.stdin.write(json.dumps({"src": str(src), "dst": str(dst), "pdfa": pdfa}) + "\n")
+        self.proc.stdin.write(json.dumps({"src": str(src), "dst": str(dst), "pdfa": self.pdfa}) + "\n")
         self.proc.stdin.flush()
         return self._read(timeout)
 
@@ -218,7 +220,8 @@ class Pool:
             tmp.unlink(missing_ok=True)
             try:
                 source = src.resolve() if family is None else marked_copy(src, converter.outbox / "marked.docx", family)
-                answer = converter.convert(source, tmp.resolve(), self.timeout, self.pdfa)
+                converter.pdfa = self.pdfa
+                answer = converter.convert(source, tmp.resolve(), self.timeout)
                 if answer.get("ok") and _is_pdf(tmp):
                     write_atomic(dst, finish(tmp.read_bytes()))
                     result.ok, result.error = True, ""

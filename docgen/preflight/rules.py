@@ -502,10 +502,7 @@ def signature_moved(doc: Document) -> list[Finding]:
     if not ends:
         return []
     lowest = min(ends)
-    after = [line for line in here if line[0].y < lowest - 2]
-    if after and re.fullmatch(r"（.*）", _text(after[0])) and lowest - after[0][0].y < 1.6 * LINE:
-        lowest = after[0][0].y  # the 附注 goes with the signatures
-    moved = second.top(lowest) + 0.22 * LINE - TYPE_TOP
+    moved = second.top(lowest) + 0.22 * LINE + LINE - TYPE_TOP  # and the line below the date: 附注, or kept free
     wide = [r for r in second.rules if r.x1 - r.x0 > 400 and second.top(r.y0) > second.top(lowest)]
     if wide:  # the 版记 at the foot of the page would come back too
         moved += TYPE_BOTTOM - min(second.top(r.y0) for r in wide) + LINE / 2
@@ -518,7 +515,8 @@ def signature_moved(doc: Document) -> list[Finding]:
 
 
 def stranded(doc: Document) -> list[Finding]:
-    """No heading, caption or 附件 label last on a page (it belongs with what follows)."""
+    """No heading, caption or 附件 label last on a page (it belongs with what follows); an item
+    of a numbered list that the next page continues with the next item is not a heading."""
     out = []
     for k, page in enumerate(doc.pages[:-1], 1):
         lines = content_lines(page)
@@ -528,6 +526,9 @@ def stranded(doc: Document) -> list[Finding]:
         first = lines[-1][0]
         heading = (HEADING_1.match(last) and _family(first.font, HEI)) or (HEADING_2.match(last) and _family(first.font, KAI)
                                                                          and len(last) < 28)
+        following = content_lines(doc.pages[k])
+        if heading and following and (HEADING_1.match(_text(following[0])) or HEADING_2.match(_text(following[0]))):
+            heading = False  # an item of a list (（一）…。 then （二）…): complete, nothing of it follows
         title = first.size > 20 and not _family(first.font, FANG)  # a document's or an attachment's title
         if heading or title or (CAPTION.match(last) and len(last) < 30) or re.fullmatch(r"附件\d*", last):
             out.append(Finding("孤立标题", k, f"“{last[:16]}”在页末，与下文分在两页"))
