@@ -655,7 +655,9 @@ def _seals_and_body(doc: Document) -> list[Finding]:
     for index, seals_here in by_page.items():
         page, k = doc.pages[index], index + 1
         signing = _signature_lines(doc, index)
-        lines = [line for line in content_lines(page) if not any(abs(line[0].y - y) < 2 for y in signing)]
+        named = [s.name_box for s in seals_here]
+        lines = [line for line in content_lines(page) if not any(abs(line[0].y - y) < 2 for y in signing)
+                 and not any(_inside(box, g.x + g.width / 2, g.y) for box in named for g in line)]
         first_row = max(s.box[3] for s in seals_here)
         for seal in seals_here:
             top = seal.box[3]
