@@ -366,6 +366,17 @@ def signature_table(doc, container, expr: str) -> None:
             merged.vertical_alignment = valign
 
 
+def end_cell(doc, cell) -> None:
+    """End a cell holding tables with a 1-pt paragraph (a cell ends with a paragraph): the empty
+    one python-docx puts after the last table becomes it, so no blank line of body height
+    follows a signature area (it would cost the page a line, GB/T 9704 7.3.5.5)."""
+    last = cell._tc[-1]
+    if last.tag == qn("w:p") and not "".join(t.text or "" for t in last.iter(qn("w:t"))):
+        cell.paragraphs[-1].style = style_by_id(doc, "EndMark")
+    else:
+        cell.add_paragraph("", style=style_by_id(doc, "EndMark"))
+
+
 def to_bytes(doc) -> bytes:
     buffer = io.BytesIO()
     doc.save(buffer)

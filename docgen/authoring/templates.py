@@ -171,7 +171,7 @@ class Builder:
                 self._issuer_signature(cell)
             else:
                 self._signature(cell, block)
-        cell.add_paragraph("", style=layout.style_by_id(self.doc, "EndMark"))
+        layout.end_cell(self.doc, cell)
 
     def _signature(self, container, expr: str) -> None:
         layout.signature_table(self.doc, container, expr)
