@@ -15,7 +15,6 @@ import textwrap
 import zipfile
 from pathlib import Path
 
-import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
