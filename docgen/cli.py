@@ -1,4 +1,14 @@
-"""Command line: parses arguments, calls the pipeline, prints in Chinese. Nothing else."""
+"""Command line: parses arguments, calls the pipeline, prints in Chinese. Nothing else.
+
+Every command is a plain function under ``@cli.command(help=...)`` (or a sub-group's): the
+``DocgenGroup`` gives it Chinese help, ``-h``/``--help`` and the usual width; the option
+decorators below (``output_option``, ``programme_option``, …) are shared, so an option is
+spelled and explained once. A command never exits: it returns, or raises a ``DocgenError``
+(errors.py), and ``main`` alone turns that into the message and the exit code.
+
+Folder arguments mean the same everywhere: ``DIR`` (positional) is the data folder or one
+programme folder, ``--programme`` one programme folder, ``-p``/``--pairing`` a pairing's id.
+"""
 from __future__ import annotations
 
 import json
@@ -6,24 +16,30 @@ import os
 import re
 import sys
 from pathlib import Path
+from typing import Any, Callable
 
 import click
 
 from . import __version__, pipeline
+from .documents.kinds import built_kinds
 from .errors import (
     DocgenError,
     InputError,
     PreflightFailed,
     Problem,
     RenderError,
+    TemplateCheckFailed,
     Unfinished,
     UsageError,
     display_path,
     os_reason,
 )
-from .load import PAIRINGS_DIR, Loaded, find_programmes
+from .load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes
+from .load.schema import SCHEMAS
 from .progress import Progress
 from .shards import parse_shard
+
+# ------------------------------------------------------------------ Chinese help
 
 _HEADINGS = {"Options": "选项", "Commands": "命令", "Arguments": "参数"}
 _CLICK_WORDS = [("No such option", "没有这个选项"), ("No such command", "没有这个命令"),
@@ -31,7 +47,8 @@ _CLICK_WORDS = [("No such option", "没有这个选项"), ("No such command", "�
                 ("Invalid value for", "取值无效："), ("does not exist", "不存在"),
                 ("Got unexpected extra argument", "多余的参数"), ("requires an argument", "需要一个参数"),
                 ("is not one of", "不是可选值之一"), ("Did you mean", "您是不是想写")]
-
+HELP = "显示本帮助并退出"
+SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 _EXTRA = re.compile(r"\[([^\[\]]*)\]$")
 """What click appends to an option's help: [required], [default: out; 5<=x<=3600]."""
@@ -41,27 +58,154 @@ def _zh_extra(m: re.Match) -> str:
     return "［" + m.group(1).replace("required", "必填").replace("default: ", "默认：").replace("; ", "；") + "］"
 
 
-class _Formatter(click.HelpFormatter):
-    def write_usage(self, prog, args="", prefix=None):
-        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
-        super().write_usage(prog, args, prefix="用法：")
-
-    def write_heading(self, heading):
-        self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
-
-    def write_dl(self, rows, *args, **kwargs):
-        super().write_dl([(term, _EXTRA.sub(_zh_extra, text)) for term, text in rows], *args, **kwargs)
-
-
-click.Context.formatter_class = _Formatter
-CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
-
-
 def _zh(message: str) -> str:
     for en, zh in _CLICK_WORDS:
         message = message.replace(en, zh)
     return message
 
+
+class _Formatter(click.HelpFormatter):
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        super().write_usage(prog, args, prefix="用法：")
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{_HEADINGS.get(heading, heading)}：\n")
+
+    def write_dl(self, rows: Any, *args: Any, **kwargs: Any) -> None:
+        super().write_dl([(term, _EXTRA.sub(_zh_extra, text)) for term, text in rows], *args, **kwargs)
+
+
+class _Context(click.Context):
+    """docgen's commands format their help in Chinese (other click programs in the process are untouched)."""
+
+    formatter_class = _Formatter
+
+
+class _Chinese:
+    """What every docgen command and group shares: Chinese help, ``-h``, the width."""
+
+    context_class = _Context
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["context_settings"] = {**SETTINGS, **(kwargs.get("context_settings") or {})}
+        super().__init__(*args, **kwargs)
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = HELP
+        return option
+
+
+class DocgenCommand(_Chinese, click.Command):
+    """A docgen command: declare it with ``@cli.command(help=...)`` and a function."""
+
+
+class DocgenGroup(_Chinese, click.Group):
+    """docgen's group of commands: its commands and sub-groups are docgen's too."""
+
+    command_class = DocgenCommand
+    group_class = type  # sub-groups are DocgenGroups
+
+
+class _Option(click.Option):
+    """An option with old spellings (``aliases``) that still work but are not shown in the help."""
+
+    def __init__(self, *args: Any, aliases: tuple[str, ...] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.aliases = aliases
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        shown, self.opts = self.opts, [o for o in self.opts if o not in self.aliases]
+        try:
+            return super().get_help_record(ctx)
+        finally:
+            self.opts = shown
+
+
+# ------------------------------------------------------------------ shared options
+
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
+
+
+def _stack(*decorators: Decorator) -> Decorator:
+    """Several option decorators as one (applied in the order they would be written)."""
+
+    def apply(command: Callable[..., Any]) -> Callable[..., Any]:
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return apply
+
+
+data_argument = click.argument("directory", metavar="[DIR]", default="data", type=click.Path(path_type=Path))
+"""DIR: the data folder (every programme in it) or one programme folder; data/ when left out."""
+
+output_option = click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"),
+                             show_default=True, help="输出目录")
+
+templates_option = click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
+                                help="模板目录（默认使用自带的 templates/）")
+
+converter_options = _stack(
+    click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
+                 help="并行的 LibreOffice 进程数（默认等于 CPU 核数）"),
+    click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True,
+                 help="单个文件转换超时（秒）"))
+
+incremental_options = _stack(
+    click.option("--force", is_flag=True, help="全部重新生成（默认跳过数据、模板都未改变的文件）"),
+    click.option("--shard", metavar="I/N", default=None,
+                 help="只处理第 I 个分片（共 N 个，I 从 0 起）的结对，教育局的文书在第 0 片；"
+                      "只写 N 时 I 取自环境变量 JOB_COMPLETION_INDEX 或 SLURM_ARRAY_TASK_ID"),
+    click.option("-v", "--verbose", is_flag=True, help="逐个列出生成的文件（默认在终端只显示进度条）"))
+
+
+def pairings_option(help: str) -> Decorator:
+    """``-p``/``--pairing ID``, repeatable: only these pairings."""
+    return click.option("-p", "--pairing", "pairings", multiple=True, metavar="ID", help=help)
+
+
+def years_option(help: str) -> Decorator:
+    """``-y``/``--year YEAR``, repeatable: a cycle year by its first calendar year."""
+    return click.option("-y", "--year", "years", multiple=True, metavar="YEAR", help=help)
+
+
+def programme_option(old_p: bool = False) -> Decorator:
+    """``--programme DIR``: one programme folder. ``old_p`` keeps ``-p`` working as an old
+    spelling where a command has no pairing option (``-p`` means a pairing in the help)."""
+    return click.option("--programme", *(["-p"] if old_p else []), "programme_dir", cls=_Option,
+                        aliases=("-p",) if old_p else (), type=click.Path(path_type=Path), default=None,
+                        metavar="DIR", help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
+
+
+def kind_help() -> str:
+    """The ``-k`` help, from the kinds registry: families first, then the kinds they group."""
+    kinds = built_kinds()
+    families = list(dict.fromkeys(k.family for k in kinds))
+    names = [k.name for k in kinds if k.name not in families]
+    return f"只生成某类文书，可重复：{'、'.join(families)}，或 {'、'.join(names)}"
+
+
+def programme_folder(given: Path | None, pairing: str | None = None) -> Path:
+    """The programme folder given (it must hold programme.yaml), or else the one under data/:
+    the only one, or the only one that holds ``pairing``."""
+    if given is not None:
+        if not (given / PROGRAMME_FILE).is_file():
+            raise UsageError(f"{display_path(given)} 不是方案目录（没有 {PROGRAMME_FILE}）")
+        return given
+    found = find_programmes(Path("data"))
+    holding = [p for p in found if (p / PAIRINGS_DIR / f"{pairing}.yaml").exists()] if pairing else []
+    if len(holding) == 1:
+        return holding[0]
+    if len(found) == 1:
+        return found[0]
+    raise UsageError("data/ 下有多个方案，请用 --programme 指定其中一个：" + "、".join(display_path(p) for p in found))
+
+
+# ------------------------------------------------------------------ what runs say
 
 class _Printer(pipeline.Listener):
     """Says what the pipeline tells, in Chinese: warnings on stderr, progress on stdout."""
@@ -98,125 +242,6 @@ SHOWN_REMOVED = 10
 """Removed files listed by name; the rest are counted."""
 
 
-def _incremental_options(command):
-    """``--force``, ``--shard`` and ``-v``: what build and bundle share."""
-    command = click.option("-v", "--verbose", is_flag=True, help="逐个列出生成的文件（默认在终端只显示进度条）")(command)
-    command = click.option("--shard", metavar="I/N", default=None,
-                           help="只处理第 I 个分片（共 N 个，I 从 0 起）的结对，教育局的文书在第 0 片；"
-                                "只写 N 时 I 取自环境变量 JOB_COMPLETION_INDEX 或 SLURM_ARRAY_TASK_ID")(command)
-    return click.option("--force", is_flag=True, help="全部重新生成（默认跳过数据、模板都未改变的文件）")(command)
-
-
-def _fail(error: DocgenError) -> None:
-    for line in error.lines():
-        click.echo(line, err=True)
-    sys.exit(error.exit_code)
-
-
-@click.group(context_settings=CONTEXT, help="docgen：结对帮扶文书生成工具（通知、实施方案、协议书、责任书、年度总结）。")
-@click.version_option(__version__, "-V", "--version", message="docgen %(version)s", help="显示版本并退出")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
-def cli() -> None:
-    pass
-
-
-@cli.command(context_settings=CONTEXT, help="检查方案和结对数据。DIR 可以是一个方案目录，也可以是包含多个方案的目录（默认 data/）。")
-@click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
-@click.help_option("-h", "--help", help="显示本帮助并退出")
-def validate(directory: Path) -> None:
-    for item in pipeline.validate(directory, _Printer()):
-        pairs = sum(len(p.pairs) for p in item.pairings)
-        logs = f"，活动记录 {len(item.activities)} 个文件" if item.activities else ""
-        click.echo(f"{display_path(item.root)}：{item.programme.title}，结对 {len(item.pairings)} 个，"
-                   f"支援—受援学校 {pairs} 对{logs}，数据无误。")
-
-
-@cli.command(context_settings=CONTEXT, help="输出数据文件（方案、结对、活动记录）的 JSON Schema，供编辑器自动补全和检查 YAML。")
-@click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="写入目录（生成 programme.schema.json、pairing.schema.json、activities.schema.json）；不写则输出到屏幕")
-@click.option("--kind", type=click.Choice(["programme", "pairing", "activities"]), help="只输出一种")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
-def schema(output: Path | None, kind: str | None) -> None:
-    from .load.schema import schemas
-
-    all_schemas = schemas()
-    chosen = {kind: all_schemas[kind]} if kind else all_schemas
-    if output is None:
-        body = chosen[kind] if kind else chosen
-        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
-        return
-    output.mkdir(parents=True, exist_ok=True)
-    for name, body in chosen.items():
-        path = output / f"{name}.schema.json"
-        path.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        click.echo(f"已写入 {display_path(path)}")
-
-
-@cli.group(context_settings=CONTEXT, help="新建数据文件的模板。")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
-def new() -> None:
-    pass
-
-
-@new.command("pairing", context_settings=CONTEXT, help="在方案目录的 pairings/ 下新建一个带注释的结对文件 ID.yaml。")
-@click.argument("pairing_id", metavar="ID")
-@click.option("-p", "--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
-              help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
-@click.option("--county", default="", help="县市区")
-@click.option("--supporter", default="", help="支援学校全称")
-@click.option("--recipient", "recipients", multiple=True, help="受援学校全称，可重复多次")
-@click.option("--force", is_flag=True, help="文件已存在时覆盖")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
-def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, supporter: str,
-                recipients: tuple[str, ...], force: bool) -> None:
-    from .load.model.common import ID_RE
-    from .load.skeleton import pairing_skeleton
-    from .outputs import write_atomic
-
-    if not ID_RE.match(pairing_id):
-        raise UsageError(f"结对标识“{pairing_id}”中不能有空格和 / \\ : * ? \" < > | 等字符")
-    if programme_dir is None:
-        found = find_programmes(Path("data"))
-        if len(found) != 1:
-            raise UsageError("data/ 下有多个方案，请用 --programme 指定其中一个："
-                             + "、".join(display_path(p) for p in found))
-        programme_dir = found[0]
-    elif not (programme_dir / "programme.yaml").is_file():
-        raise UsageError(f"{display_path(programme_dir)} 不是方案目录（没有 programme.yaml）")
-    target = programme_dir / PAIRINGS_DIR / f"{pairing_id}.yaml"
-    if target.exists() and not force:
-        raise UsageError(f"{display_path(target)} 已存在；如要覆盖请加 --force")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(target, pairing_skeleton(county, supporter, list(recipients)).encode("utf-8"))
-    click.echo(f"已新建 {display_path(target)}，请填写后运行 docgen validate 检查。")
-
-
-@cli.command(context_settings=CONTEXT, help="由数据生成 Word 文件（通知、实施方案、协议书、责任书、年度总结）。"
-                                             "DIR 默认 data/，输出到 out/<方案>/ 和 out/<方案>/<结对>/。")
-@click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="输出目录")
-@click.option("-k", "--kind", "kinds", multiple=True, metavar="KIND",
-              help="只生成某类文书，可重复：notice、plan、agreement、letter、summary，"
-                   "或 programme_plan、pairing_plan、management_letter、teacher_letter")
-@click.option("-p", "--pairing", "pairings", multiple=True, metavar="ID", help="只生成某个结对的文书，可重复")
-@click.option("-y", "--year", "years", multiple=True, metavar="YEAR",
-              help="年度总结的年度（周期年度的起始年份，如 2022）；不写则只生成已填写总结文字的年度")
-@click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
-              help="模板目录（默认使用自带的 templates/）")
-@click.option("--pdf", is_flag=True, help="同时在每个 Word 文件旁生成 PDF（需要 LibreOffice）")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行的 LibreOffice 进程数（默认等于 CPU 核数）")
-@click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True, help="单个文件转换超时（秒）")
-@_incremental_options
-@click.help_option("-h", "--help", help="显示本帮助并退出")
-def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
-          years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float,
-          force: bool, shard: str | None, verbose: bool) -> None:
-    outcome = pipeline.build(directory, output, kinds=kinds, pairings=pairings, years=years,
-                             template_dir=template_dir, pdf=pdf, jobs=jobs, timeout=timeout, force=force,
-                             shard=parse_shard(shard), listener=_Printer(verbose))
-    _finish(outcome, len(outcome.documents) + len(outcome.pdfs))
-
-
 def _summary(outcome: pipeline.Outcome, written: int, noun: str) -> str:
     """What a run made, left as it was, removed and failed to make, on one line."""
     unchanged = len(outcome.unchanged) + outcome.unchanged_outputs
@@ -235,17 +260,19 @@ def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") ->
     for path in outcome.removed:
         click.echo(f"已删除 {display_path(path)}（其结对已不存在）")
     if outcome.problems:
-        click.echo("以下数据有错误，相关文件未生成：", err=True)
-        _fail(InputError(outcome.problems))
+        raise InputError(outcome.problems, preface="以下数据有错误，相关文件未生成：")
     if outcome.failures:
-        _fail(RenderError(outcome.failures))
+        raise RenderError(outcome.failures)
     unfinished = [(display_path(b.spec.folder / d["word"]), d["gaps"]) for b in outcome.bundles for d in b.drafts]
-    if unfinished:  # said first; the preflight's verdict on the same PDFs follows, as build --pdf gives it
-        for line in Unfinished(unfinished).lines():
-            click.echo(line, err=True)
+    if unfinished:  # the preflight's verdict on the same PDFs too, as build --pdf gives it
+        try:
+            _preflight(outcome.preflight_findings())
+        except PreflightFailed:
+            for line in Unfinished(unfinished).lines():
+                click.echo(line, err=True)
+            raise
+        raise Unfinished(unfinished)
     _preflight(outcome.preflight_findings())
-    if unfinished:
-        sys.exit(Unfinished.exit_code)
     click.echo(f"完成：共 {written} {noun}。")
 
 
@@ -262,10 +289,10 @@ def _preflight(findings: list[tuple[str, str, int, str, str, bool]]) -> None:
         click.echo(f"提示：{file}：{document}【{rule}】{what}{more}", err=True)
     failures = [f[:5] for f in findings if not f[5]]
     if failures:
-        _fail(PreflightFailed(failures))
+        raise PreflightFailed(failures)
 
 
-def _describe(report) -> list[str]:
+def _describe(report: Any) -> list[str]:
     """A line per bundle, and per reason the parties not sealed (details in manifest.json)."""
     out = [f"{display_path(report.zip)}：{report.pages} 页，盖章 {len(report.seals)} 处"]
     by_reason: dict[str, list[str]] = {}
@@ -279,23 +306,107 @@ def _describe(report) -> list[str]:
     return out
 
 
-@cli.command(context_settings=CONTEXT, help="生成报送材料：每个结对（和教育局）一个文件夹和 .zip，内含 Word 文件、"
-                                             "合并并加盖印章的 PDF（封面、目录、书签）和 manifest.json。")
-@click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="输出目录")
-@click.option("-p", "--pairing", "pairings", multiple=True, metavar="ID", help="只生成某个结对的报送材料，可重复")
-@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="并行的 LibreOffice 进程数（默认等于 CPU 核数）")
-@click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True, help="单个文件转换超时（秒）")
+def _value(text: str) -> str:
+    return f"“{text}”" if text else "（空）"
+
+
+# ------------------------------------------------------------------ commands
+
+@click.group(cls=DocgenGroup, help="docgen：结对帮扶文书生成工具（通知、实施方案、协议书、责任书、年度总结）。")
+@click.version_option(__version__, "-V", "--version", message="docgen %(version)s", help="显示版本并退出")
+def cli() -> None:
+    pass
+
+
+@cli.command(help="检查方案和结对数据。DIR 可以是一个方案目录，也可以是包含多个方案的目录（默认 data/）。")
+@data_argument
+def validate(directory: Path) -> None:
+    for item in pipeline.validate(directory, _Printer()):
+        pairs = sum(len(p.pairs) for p in item.pairings)
+        logs = f"，活动记录 {len(item.activities)} 个文件" if item.activities else ""
+        click.echo(f"{display_path(item.root)}：{item.programme.title}，结对 {len(item.pairings)} 个，"
+                   f"支援—受援学校 {pairs} 对{logs}，数据无误。")
+
+
+@cli.command(help="输出数据文件（方案、结对、活动记录）的 JSON Schema，供编辑器自动补全和检查 YAML。")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="写入目录（生成 " + "、".join(f"{name}.schema.json" for name in SCHEMAS) + "）；不写则输出到屏幕")
+@click.option("--kind", type=click.Choice(list(SCHEMAS)), help="只输出一种")
+def schema(output: Path | None, kind: str | None) -> None:
+    chosen = {name: make() for name, make in SCHEMAS.items() if kind in (None, name)}
+    if output is None:
+        body = chosen[kind] if kind else chosen
+        click.echo(json.dumps(body, ensure_ascii=False, indent=2))
+        return
+    output.mkdir(parents=True, exist_ok=True)
+    for name, body in chosen.items():
+        path = output / f"{name}.schema.json"
+        path.write_text(json.dumps(body, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        click.echo(f"已写入 {display_path(path)}")
+
+
+@cli.group(help="新建数据文件的模板。")
+def new() -> None:
+    pass
+
+
+@new.command("pairing", help="在方案目录的 pairings/ 下新建一个带注释的结对文件 ID.yaml。")
+@click.argument("pairing_id", metavar="ID")
+@programme_option(old_p=True)
+@click.option("--county", default="", help="县市区")
+@click.option("--supporter", default="", help="支援学校全称")
+@click.option("--recipient", "recipients", multiple=True, help="受援学校全称，可重复多次")
+@click.option("--force", is_flag=True, help="文件已存在时覆盖")
+def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, supporter: str,
+                recipients: tuple[str, ...], force: bool) -> None:
+    from .load.model.common import ID_RE
+    from .load.skeleton import pairing_skeleton
+    from .outputs import write_atomic
+
+    if not ID_RE.match(pairing_id):
+        raise UsageError(f"结对标识“{pairing_id}”中不能有空格和 / \\ : * ? \" < > | 等字符")
+    target = programme_folder(programme_dir) / PAIRINGS_DIR / f"{pairing_id}.yaml"
+    if target.exists() and not force:
+        raise UsageError(f"{display_path(target)} 已存在；如要覆盖请加 --force")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_atomic(target, pairing_skeleton(county, supporter, list(recipients)).encode("utf-8"))
+    click.echo(f"已新建 {display_path(target)}，请填写后运行 docgen validate 检查。")
+
+
+@cli.command(help="由数据生成 Word 文件（通知、实施方案、协议书、责任书、年度总结）。"
+                  "DIR 默认 data/，输出到 out/<方案>/ 和 out/<方案>/<结对>/。")
+@data_argument
+@output_option
+@click.option("-k", "--kind", "kinds", multiple=True, metavar="KIND", help=kind_help())
+@pairings_option("只生成某个结对的文书，可重复")
+@years_option("年度总结的年度（周期年度的起始年份，如 2022）；不写则只生成已填写总结文字的年度")
+@templates_option
+@click.option("--pdf", is_flag=True, help="同时在每个 Word 文件旁生成 PDF（需要 LibreOffice）")
+@converter_options
+@incremental_options
+def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
+          years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float,
+          force: bool, shard: str | None, verbose: bool) -> None:
+    outcome = pipeline.build(directory, output, kinds=kinds, pairings=pairings, years=years,
+                             template_dir=template_dir, pdf=pdf, jobs=jobs, timeout=timeout, force=force,
+                             shard=parse_shard(shard), listener=_Printer(verbose))
+    _finish(outcome, len(outcome.documents) + len(outcome.pdfs))
+
+
+@cli.command(help="生成报送材料：每个结对（和教育局）一个文件夹和 .zip，内含 Word 文件、"
+                  "合并并加盖印章的 PDF（封面、目录、书签）和 manifest.json。")
+@data_argument
+@output_option
+@pairings_option("只生成某个结对的报送材料，可重复")
+@converter_options
 @click.option("--duplex", is_flag=True, help="双面打印：每个文件补足偶数页")
 @click.option("--seal-mm", type=click.FloatRange(10, 80), default=42, show_default=True, help="印章直径（毫米）")
 @click.option("--sign", "sign_cert", type=click.Path(path_type=Path), default=None,
               help="用 PKCS#12 证书（.p12/.pfx）对合并的 PDF 做 PAdES 数字签名，接收方可验证文件未被改动")
 @click.option("--sign-password", envvar="DOCGEN_SIGN_PASSWORD", default=None,
               help="证书密码（也可用环境变量 DOCGEN_SIGN_PASSWORD 提供）")
-@click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
-              help="模板目录（默认使用自带的 templates/）")
-@_incremental_options
-@click.help_option("-h", "--help", help="显示本帮助并退出")
+@templates_option
+@incremental_options
 def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int | None, timeout: float,
            duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
            template_dir: Path | None, force: bool, shard: str | None, verbose: bool) -> None:
@@ -312,16 +423,14 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
     _finish(outcome, len(outcome.bundles), "个报送包（文件夹和 .zip）")
 
 
-@cli.command(context_settings=CONTEXT, help="生成教育局的考核汇总：每个结对的活动次数、承诺完成情况、迟报和得分，"
-                                             "按得分排序，写成 .xlsx 和 Word 附件（out/<方案>/report/）。")
-@click.argument("directory", metavar="DIR", default="data", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=Path("out"), show_default=True, help="输出目录")
-@click.option("-y", "--year", "years", multiple=True, metavar="YEAR", help="年度（周期年度的起始年份）；不写则为有活动记录的每个年度")
-@click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
-              help="模板目录（默认使用自带的 templates/）")
+@cli.command(help="生成教育局的考核汇总：每个结对的活动次数、承诺完成情况、迟报和得分，"
+                  "按得分排序，写成 .xlsx 和 Word 附件（out/<方案>/report/）。")
+@data_argument
+@output_option
+@years_option("年度（周期年度的起始年份）；不写则为有活动记录的每个年度")
+@templates_option
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过数据、模板都未改变的文件）")
 @click.option("-v", "--verbose", is_flag=True, help="逐个列出写入的文件")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
 def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: Path | None, force: bool,
            verbose: bool) -> None:
     outcome = pipeline.report(directory, output, years=years, template_dir=template_dir, force=force,
@@ -332,18 +441,16 @@ def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: 
         behind = sum(1 for r in data.rows if r.behind)
         click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
     if outcome.failures:
-        _fail(RenderError(outcome.failures))
+        raise RenderError(outcome.failures)
     if not outcome.reports:
         click.echo("没有活动记录，未生成汇总（活动记录放在 activities/<年度>/<结对标识>.yaml）。")
 
 
-@cli.command("check-pdf", context_settings=CONTEXT,
-             help="按 GB/T 9704 检查 PDF：纸张和版心、正文字号和行距、页码、标题和层次标题字体、版头和版记、字体、"
-                  "空白页、只有签署的页、本可调整行距留在前页的签署区、页末孤立的标题、跨页只剩一行的表格、图和图题、"
-                  "印章位置和图片、署名行数和字号、成文日期、已盖章文件中的草稿；并校验是否为 PDF/A-2b 归档格式。"
-                  "报送包的 PDF 按其 manifest.json 逐个文件检查。")
+@cli.command("check-pdf", help="按 GB/T 9704 检查 PDF：纸张和版心、正文字号和行距、页码、标题和层次标题字体、版头和版记、字体、"
+                               "空白页、只有签署的页、本可调整行距留在前页的签署区、页末孤立的标题、跨页只剩一行的表格、图和图题、"
+                               "印章位置和图片、署名行数和字号、成文日期、已盖章文件中的草稿；并校验是否为 PDF/A-2b 归档格式。"
+                               "报送包的 PDF 按其 manifest.json 逐个文件检查。")
 @click.argument("paths", metavar="文件或目录...", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.help_option("-h", "--help", help="显示本帮助并退出")
 def check_pdf(paths: tuple[Path, ...]) -> None:
     from .preflight.check import WHOLE_FILE, check_file
 
@@ -366,69 +473,71 @@ def check_pdf(paths: tuple[Path, ...]) -> None:
     click.echo(f"已检查 {len(files)} 个 PDF（{documents} 个文件），全部符合 GB/T 9704，且为 PDF/A-2b 归档格式。")
 
 
-@cli.group("import", context_settings=CONTEXT, help="从表格导入数据。")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
+@cli.group("import", help="从表格导入数据。")
 def import_() -> None:
     pass
 
 
-@import_.command("activities", context_settings=CONTEXT,
+@import_.command("activities",
                  help="把学校的活动记录表（.xlsx 或 .csv；列：日期、类型、学科、人次、参与人员、内容、证明材料、报备日期）"
-                      "导入为 activities/<年度>/<结对标识>.yaml。")
-@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+                      "导入为 activities/<年度>/<结对标识>.yaml。表头上方可以有标题行。再次导入（如春季学期的记录）时合并："
+                      "新记录加入，已有的记录按日期、类型等认出，不重复；改动逐项列出；人工评分（scores）、注释和表中没有的内容都保留。")
+@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-p", "--pairing", "pairing_id", required=True, metavar="ID", help="结对标识（pairings/ 下的文件名）")
-@click.option("--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
-              help="方案目录；data/ 下只有一个方案时可省略")
+@programme_option()
 @click.option("-y", "--year", default=None, metavar="YEAR", help="年度（周期年度的起始年份）；不写则按表中日期判断")
-@click.option("--force", is_flag=True, help="已有该年度的记录文件时覆盖")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
-def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, force: bool) -> None:
-    from .activities.importer import import_activities as run_import
+@click.option("-n", "--dry-run", is_flag=True, help="只显示将要新增和修改的记录，不写文件")
+@click.option("--force", is_flag=True, hidden=True)
+def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, dry_run: bool,
+                      force: bool) -> None:
+    from .activities.merge import import_activities as run_import
     from .load import load_programme
 
-    if programme_dir is None:
-        found = find_programmes(Path("data"))
-        candidates = [p for p in found if (p / PAIRINGS_DIR / f"{pairing_id}.yaml").exists()]
-        if len(candidates) != 1:
-            raise UsageError("请用 --programme 指定方案目录：" + "、".join(display_path(p) for p in found))
-        programme_dir = candidates[0]
-    loaded = load_programme(programme_dir)
-    if loaded.programme is None or loaded.pairing(pairing_id) is None and loaded.problems:
-        raise InputError(loaded.problems)
-    target, n = run_import(file, loaded, pairing_id, year, force)
-    click.echo(f"已导入 {n} 条记录到 {display_path(target)}。")
+    if force:
+        click.echo("提示：--force 已不需要：再次导入时会合并记录，不会覆盖已有的文件。", err=True)
+    plan = run_import(file, load_programme(programme_folder(programme_dir, pairing_id)), pairing_id, year,
+                      dry_run=dry_run)
+    for warning in plan.warnings:
+        click.echo(str(warning), err=True)
+    for name in plan.skipped_sheets:
+        click.echo(f"工作表“{name}”中没有找到日期、类型、内容等列，已跳过。")
+    target = display_path(plan.target)
+    click.echo(f"{display_path(file)}：{len(plan.outcomes)} 条记录，对应 {target}。")
+    for outcome in plan.having("new"):
+        click.echo(f"新增 {outcome.describe()}（{outcome.row.label()}）")
+    for outcome in plan.having("changed"):
+        click.echo(f"修改 {outcome.describe()}（{outcome.row.label()}）：")
+        for change in outcome.changes:
+            click.echo(f"  {change.column}：{_value(change.old)} → {_value(change.new)}")
+    same = plan.having("same")
+    if same:
+        click.echo(f"未变 {len(same)} 条（文件中已有，内容相同）。")
+    if plan.kept and plan.base is not None:
+        click.echo(f"文件中另有 {len(plan.kept)} 条记录不在表中：已保留，未删除。")
+    new, changed = len(plan.having("new")), len(plan.having("changed"))
+    if not plan.written:
+        click.echo(f"试运行：将新增 {new} 条、修改 {changed} 条记录，没有写入任何文件。")
+    elif new or changed:
+        kept = "；原有的人工评分（scores）、注释和表中没有的内容都已保留" if plan.base is not None else ""
+        click.echo(f"完成：新增 {new} 条、修改 {changed} 条记录，已写入 {target}{kept}。")
+    else:
+        click.echo(f"完成：{target} 已包含表中的全部记录，没有需要修改的内容。")
 
 
-def _programme_dir(programme_dir: Path | None) -> Path:
-    """The programme folder given, or the only one under data/."""
-    if programme_dir is not None:
-        return programme_dir
-    found = find_programmes(Path("data"))
-    if len(found) != 1:
-        raise UsageError("data/ 下有多个方案，请用 -p 指定其中一个：" + "、".join(display_path(p) for p in found))
-    return found[0]
-
-
-def _value(text: str) -> str:
-    return f"“{text}”" if text else "（空）"
-
-
-@import_.command("pairings", context_settings=CONTEXT,
+@import_.command("pairings",
                  help="把教育局的结对名单（.xlsx 或 .csv，UTF-8 或 GBK）导入为 pairings/ 下的结对文件，每个支援学校的结对一个文件。"
                       "列：县市区、支援学校（帮扶学校）、受援学校（被帮扶学校），可选备注、负责人。合并单元格或空白格表示同上；"
                       "一格可写多所学校（换行或用空格、顿号隔开）；负责人先写支援学校的，再依次写受援学校的。"
                       "再次导入时按学校名称找到原有文件，只更新表中的内容，手工补充的师徒结对、计划、注释等保留不变。")
 @click.argument("file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-p", "--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
-              help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
+@programme_option(old_p=True)
 @click.option("--county", default="", help="表中没有县市区列（或开头几行没写县市区）时，这些结对的县市区，如 高台县")
 @click.option("-n", "--dry-run", is_flag=True, help="只显示将要新增和修改的内容，不写文件")
 @click.option("-v", "--verbose", is_flag=True, help="逐个列出检查过的结对文件")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
 def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run: bool, verbose: bool) -> None:
     from .load.pairlist import import_pairings as run_import
 
-    report = run_import(file, _programme_dir(programme_dir), county=county, dry_run=dry_run,
+    report = run_import(file, programme_folder(programme_dir), county=county, dry_run=dry_run,
                         progress=_Printer(verbose))
     for warning in report.warnings:
         click.echo(str(warning), err=True)
@@ -453,6 +562,8 @@ def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run
     for stale in report.stale:
         click.echo(f"表中没有 {display_path(stale.path)}（{stale.describe()}）：已保留，未删除；如该结对已撤销，请手工删除此文件。")
     new, changed = len(report.having("new")), len(report.having("changed"))
+    if report.warnings:
+        click.echo(f"请核对：有 {len(report.warnings)} 条提醒（见上，每条写明工作表和单元格）；如需改正，改好表格后再导入一次即可。")
     if not report.written:
         click.echo(f"试运行：将新增 {new} 个、修改 {changed} 个结对文件，没有写入任何文件。")
     elif new or changed:
@@ -461,37 +572,81 @@ def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run
         click.echo("完成：结对文件已与名单一致，没有需要修改的内容。")
 
 
-@cli.group("export", context_settings=CONTEXT, help="把数据导出为表格。")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
+@cli.group("export", help="把数据导出为表格。")
 def export() -> None:
     pass
 
 
-@export.command("pairings", context_settings=CONTEXT,
-                help="把方案的结对名单导出为 .xlsx（或 .csv）：县市区、支援学校、受援学校、负责人、备注，"
-                     "每对支援—受援学校一行，同一结对相同的内容合并单元格。修改后可用 docgen import pairings 导回。")
-@click.option("-p", "--programme", "programme_dir", type=click.Path(path_type=Path), default=None,
-              help="方案目录（含 programme.yaml）；data/ 下只有一个方案时可省略")
+@export.command("pairings", help="把方案的结对名单导出为 .xlsx（或 .csv）：县市区、支援学校、受援学校、负责人、备注，"
+                                 "每对支援—受援学校一行，同一结对相同的内容合并单元格。修改后可用 docgen import pairings 导回。")
+@programme_option(old_p=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="写入的文件（.xlsx 或 .csv）")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
 def export_pairings(programme_dir: Path | None, output: Path) -> None:
     from .load.pairlist import export_pairings as run_export
 
-    target, pairings, rows = run_export(_programme_dir(programme_dir), output)
+    target, pairings, rows = run_export(programme_folder(programme_dir), output)
     click.echo(f"已写入 {display_path(target)}：{pairings} 个结对，支援—受援学校 {rows} 对。")
 
 
-@cli.group(context_settings=CONTEXT, help="模板相关命令。")
-@click.help_option("-h", "--help", help="显示本帮助并退出")
+@export.command("activities-template",
+                help="生成发给学校填写的空白活动记录表（.xlsx）：列名与 docgen import activities 读取的完全一致，"
+                     "类型、组织方（给定结对时还有受援学校和师徒姓名）为下拉列表，日期限在帮扶周期内。填好后可直接导入。")
+@click.option("--programme", "programme_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="方案目录：类型列表加入方案承诺中的细分（如“观摩学习（教师）”），日期限在周期内；不写则生成通用的表")
+@click.option("-p", "--pairing", "pairing_id", default=None, metavar="ID", help="为某个结对生成：受援学校和师徒姓名可从列表选择")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="写入的文件（.xlsx），如 活动记录表.xlsx")
+def export_activities_template(programme_dir: Path | None, pairing_id: str | None, output: Path) -> None:
+    from .activities.merge import find_pairing
+    from .activities.sheet_template import template
+    from .load import load_programme
+    from .outputs import write_atomic
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"活动记录表只能导出为 .xlsx 文件，而不是 {output.suffix or '无扩展名的文件'}")
+    loaded = pairing = None
+    if programme_dir is not None or pairing_id is not None:
+        loaded = load_programme(programme_folder(programme_dir, pairing_id))
+        if loaded.programme is None:
+            raise InputError(loaded.problems)
+        pairing = find_pairing(loaded, pairing_id) if pairing_id else None
+    write_atomic(output, template(loaded, pairing))
+    who = f"（{pairing.supporter.name}结对）" if pairing else ""
+    click.echo(f"已写入 {display_path(output)}{who}：列名与 docgen import activities 读取的一致，发给学校填写后可直接导入。")
+
+
+@cli.group(help="公章图片相关命令。")
+def seal() -> None:
+    pass
+
+
+@seal.command("prepare",
+              help="把盖在白纸上的公章扫描件或照片（JPG、PNG 等）做成报送包盖章用的透明背景 PNG：保留红色印迹，"
+                   "去掉白色（包括略灰、有纹理的纸张）和黑色文字，裁到印章大小并做成正方形，旁边另存一张预览图。"
+                   "图片上的印迹大多不是红色时拒绝并说明原因。")
+@click.argument("scan", metavar="扫描件", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="保存为（.png），如 data/方案/seals/县教育局公章.png；不写则保存在扫描件旁边，文件名加“_透明”")
+def seal_prepare(scan: Path, output: Path | None) -> None:
+    from .load.seal_prepare import prepare_file
+
+    target = output or scan.with_name(f"{scan.stem}_透明.png")
+    prepared, preview = prepare_file(scan, target)
+    side = prepared.image.width
+    click.echo(f"已生成透明背景的公章图片 {display_path(target)}（{side}×{side} 像素，红色印迹占图中印迹的 {prepared.red_share:.0%}）。")
+    click.echo(f"预览：{display_path(preview)}（左：扫描件；中：透明背景；右：盖在文字上的效果）。请打开预览，确认印迹完整、"
+               "没有多余的污点。")
+    click.echo(f"在数据中引用它（路径相对于方案目录），如：seal: seals/{target.name}")
+
+
+@cli.group(help="模板相关命令。")
 def templates() -> None:
     pass
 
 
-@templates.command("check", context_settings=CONTEXT,
-                   help="检查模板：标签能否解析（包括被 Word 拆开的标签），用到的每个变量在对应文书的数据中是否存在。")
-@click.argument("directory", metavar="DIR", required=False, type=click.Path(path_type=Path))
-@click.help_option("-h", "--help", help="显示本帮助并退出")
+@templates.command("check", help="检查模板：标签能否解析（包括被 Word 拆开的标签），用到的每个变量在对应文书的数据中是否存在。")
+@click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
 def templates_check(directory: Path | None) -> None:
     from .authoring.check import check_dir
     from .render import TEMPLATE_DIR
@@ -502,43 +657,71 @@ def templates_check(directory: Path | None) -> None:
     files, findings = check_dir(folder)
     if not files:
         raise UsageError(f"{display_path(folder)} 中没有 .docx 模板")
-    for finding in findings:
-        click.echo(str(finding), err=True)
     if findings:
-        click.echo(f"{len(findings)} 处问题，请在 Word 中修改模板后重新检查。", err=True)
-        sys.exit(3)
+        raise TemplateCheckFailed([str(finding) for finding in findings])
     click.echo(f"已检查 {len(files)} 个模板，没有发现问题。")
 
 
-def main(argv: list[str] | None = None) -> None:
+# --------------------------------------------------------------------- explain
+
+@cli.command("explain",
+             help="逐段、逐个表格单元格列出 docgen 生成的 Word 文件中每段文字的来源：数据文件的哪一行、"
+                  "程序写的哪一句，或模板的固定文字。")
+@click.argument("documents", metavar="DOCX...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-d", "--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
+              help="生成这些文件的方案目录或其上级目录")
+@click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
+              help="生成时用的模板目录（默认为内置模板）")
+def explain_command(documents: tuple[Path, ...], data_dir: Path, template_dir: Path | None) -> None:
+    from .explain import explain
+
+    for n, document in enumerate(documents):
+        if n:
+            click.echo("")
+        for line in explain(document, data_dir, template_dir):
+            click.echo(line)
+
+
+# ------------------------------------------------------------------ the only exit
+
+def _exit_code(argv: list[str] | None) -> int:
+    """Run the command line; what a user reads of a failure, and the exit code."""
     try:
-        cli.main(args=argv, prog_name="docgen", standalone_mode=False)
+        code = cli.main(args=argv, prog_name="docgen", standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except DocgenError as error:
-        _fail(error)
+        for line in error.lines():
+            click.echo(line, err=True)
+        return error.exit_code
     except click.exceptions.Abort as abort:
         click.echo("已中断。" if isinstance(abort.__cause__, KeyboardInterrupt) else "已取消。", err=True)
-        sys.exit(130)
+        return 130
     except click.exceptions.UsageError as error:
         if error.ctx is not None:
             click.echo(error.ctx.get_usage(), err=True)
         click.echo(f"错误：{_zh(error.format_message())}", err=True)
-        sys.exit(2)
+        return 2
     except click.exceptions.ClickException as error:
         click.echo(f"错误：{_zh(error.format_message())}", err=True)
-        sys.exit(error.exit_code)
+        return error.exit_code
     except KeyboardInterrupt:
         click.echo("已中断。", err=True)
-        sys.exit(130)
+        return 130
     except OSError as error:  # a disk error outside any one document (each document's own is its failure)
         where = f"{display_path(error.filename)}：" if error.filename else ""
         click.echo(f"错误：{where}{os_reason(error)}", err=True)
-        sys.exit(1)
+        return 1
     except Exception as error:  # noqa: BLE001 - the last resort: a fault of docgen, said without a traceback
         if os.environ.get("DOCGEN_DEBUG"):
             raise
         click.echo(f"docgen 内部错误（{type(error).__name__}: {error}）。已写出的文件都是完整的；请设置环境变量 "
                    "DOCGEN_DEBUG=1 后重新运行，把显示的信息报告给维护者。", err=True)
-        sys.exit(1)
+        return 1
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``docgen``: the one place the process exits."""
+    sys.exit(_exit_code(argv))
 
 
 if __name__ == "__main__":

@@ -26,16 +26,22 @@ INSTALL_HINT = "apt-get install -y libreoffice-writer-nogui python3-uno"
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one input file, printed as ``file:line:col  field  message``."""
+    """One thing wrong in one input file, printed as ``file:line:col  field  message``; in a
+    spreadsheet as ``file 工作表“Sheet1”D7  field  message``, the way Excel names the cell."""
 
     file: str
     line: int
     column: int
     field: str
     message: str
+    place: str = ""
+    """In a spreadsheet, the sheet and cell (工作表“Sheet1”D7); line and column are its row and column."""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        if self.place:
+            where = f"{self.file} {self.place}"
+        else:
+            where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = self.field or "-"
         return f"{where}  {field}  {self.message}"
 
@@ -63,12 +69,15 @@ class InputError(DocgenError):
 
     exit_code = 2
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], preface: str = ""):
         self.problems = sorted(set(problems))
+        self.preface = preface
+        """A line said before the problems (e.g. that the files of these data were not made)."""
         super().__init__(f"输入数据有 {len(self.problems)} 处错误")
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems] + [f"共 {len(self.problems)} 处错误，请修改后重试。"]
+        return ([self.preface] if self.preface else []) + [str(p) for p in self.problems] + \
+            [f"共 {len(self.problems)} 处错误，请修改后重试。"]
 
 
 class SourceError(InputError):
@@ -109,6 +118,19 @@ class TemplateError(DocgenError):
         self.message = message
         self.where = where
         super().__init__(f"模板 {template}{('（' + where + '）') if where else ''}：{message}")
+
+
+class TemplateCheckFailed(DocgenError):
+    """``docgen templates check`` found problems in templates: one line each."""
+
+    exit_code = 3
+
+    def __init__(self, findings: list[str]):
+        self.findings = findings
+        super().__init__(f"{len(findings)} 处问题，请在 Word 中修改模板后重新检查。")
+
+    def lines(self) -> list[str]:
+        return [*self.findings, str(self)]
 
 
 class RenderError(DocgenError):

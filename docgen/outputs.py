@@ -96,3 +96,35 @@ def set_core_properties(props, *, title: str, when: dt.datetime) -> None:
     props.author = props.last_modified_by = "docgen"
     props.created = props.modified = props.last_printed = when
     props.revision = 1
+
+
+# ------------------------------------------------------------------ spreadsheet cells
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes Excel, WPS or LibreOffice read a cell typed into a .csv as a formula (OWASP, CSV
+injection): such text is written with a leading apostrophe, Excel's own mark for "text"."""
+
+
+def csv_cell(value: object) -> str:
+    """A value as a .csv cell that no spreadsheet program runs as a formula.
+
+    Text starting with a formula character gets a leading apostrophe; so does text that starts
+    with an apostrophe already, so that ``csv_cell_back`` gives every value back unchanged."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS + ("'",)) else text
+
+
+def csv_cell_back(text: str) -> str:
+    """The value ``csv_cell`` wrote: one leading apostrophe before a formula character or
+    another apostrophe is docgen's (or Excel's) text mark, not part of the value."""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS + ("'",)) else text
+
+
+def text_cells(workbook) -> None:
+    """Store every text cell of an openpyxl workbook as text: openpyxl reads a value that
+    starts with "=" as a formula, and a school named ``=HYPERLINK(...)`` would be a live link."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type != "s":
+                    cell.data_type = "s"

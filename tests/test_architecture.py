@@ -19,7 +19,7 @@ STAGES = {
     "convert": 5,
     "preflight": 6,
     "bundle": 7, "incremental": 7,
-    "pipeline": 8,
+    "pipeline": 8, "explain": 8,
     "authoring": 9,
     "cli": 10, "__main__": 10, "progress": 10,
 }

@@ -199,6 +199,23 @@ def test_a_character_drawn_blank_or_in_an_unmapped_face_is_found():
     assert _found(Document("协议书", [_page(japanese, *BODY[2:])]), "字体")
 
 
+def test_a_row_rule_that_stops_at_a_merged_group_cell_still_parts_two_rows():
+    """A rubric's 项目 cell spans two rows: the rule between them starts at the second column."""
+    from docgen.preflight.page import Rule
+
+    def ruled(tops, x0=TYPE_LEFT, x1=TYPE_LEFT + 440):
+        return [Rule(x0, 841.89 - t, x1, 841.89 - t + 0.5, (0, 0, 0)) for t in tops]
+
+    first = _page(*BODY[:1])
+    first.rules = ruled([160, 400, 640, 760])  # three rows, the table goes on
+    split = _page(number=2)
+    split.rules = ruled([100, 500]) + ruled([300], x0=TYPE_LEFT + 60)  # two rows under one merged cell
+    assert not _found(Document("方案", [first, split]), "表格跨页")
+    alone = _page(number=2)
+    alone.rules = ruled([100, 500])
+    assert [f.page for f in _found(Document("方案", [first, alone]), "表格跨页")] == [2]
+
+
 def test_a_heading_last_on_a_page_is_found():
     heading = _glyphs("三、工作要求", TYPE_LEFT + 32, 130 + 28.95 * 21, font="FandolHei-Regular")
     doc = Document("方案", [_page(*BODY, heading), _page(*BODY, number=2)])

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from ..load import Loaded
 from ..load.model.common import ACTIVITY_NAMES
 from ..load.model.cycle import CycleYear
-from ..outputs import build_time, normalise_docx
+from ..outputs import build_time, normalise_docx, text_cells
 from ..text import join
 from .counting import YearCounts, count
 from .scoring import Scorecard, score
@@ -133,6 +133,7 @@ def to_xlsx(data: Rollup) -> bytes:
     when = build_time()
     wb.properties.creator = "docgen"
     wb.properties.created = wb.properties.modified = when
+    text_cells(wb)  # a school named =HYPERLINK(...) stays text
     buffer = io.BytesIO()
     wb.save(buffer)
     return normalise_docx(buffer.getvalue(), when)

@@ -13,6 +13,7 @@ from docxtpl import RichText
 
 from .. import geometry
 from ..text import display_width, glued_words
+from .prose import lines_of
 
 OPENING = "《“‘（(〔【"
 CLOSING = "》”’）)〕】，。、；：！？"
@@ -85,13 +86,13 @@ def split_title(text: str, limit: float = 18, keep: tuple[str, ...] = (),
     total = width(text)
     if total <= limit:
         return [text]
-    units = _units(text, keep, limit)
+    units = _units(str(text), keep, limit)
     widths = [width(u) for u in units]
     for lines in range(math.ceil(total / limit), len(units) + 1):
         best = _balanced(widths, lines, limit)
         if best is not None:
             cuts = [0, *best, len(units)]
-            return ["".join(units[a:b]) for a, b in zip(cuts, cuts[1:])]
+            return lines_of(text, ["".join(units[a:b]) for a, b in zip(cuts, cuts[1:])])
     return [text]
 
 

@@ -21,6 +21,7 @@ from .messages import translate
 from .model.activity import ActivityLog
 from .model.pairing import Pairing
 from .model.programme import Programme
+from .origins import attach
 from .stray import unread_files, unread_pairing_ids
 from .yaml_source import Source, format_loc, read
 
@@ -118,6 +119,7 @@ def validate_source(src: Source, model: type[BaseModel], extra: dict | None = No
         raise SourceError(src.problems + found) from None
     if src.problems:
         raise SourceError(src.problems)
+    attach(result, src)
     return result
 
 

@@ -1,7 +1,7 @@
 """JSON Schema of the two input files, for editors (VS Code YAML extension and the like)."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 from .model.pairing import Pairing
 from .model.programme import Programme
@@ -34,5 +34,10 @@ def activity_schema() -> dict[str, Any]:
     return _schema(ActivityLog, "活动记录（activities/<年度>/<结对标识>.yaml）", "一个结对一个年度的帮扶活动记录和人工评分")
 
 
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "programme": programme_schema, "pairing": pairing_schema, "activities": activity_schema}
+"""Each data file's schema by the name ``docgen schema --kind`` takes."""
+
+
 def schemas() -> dict[str, dict[str, Any]]:
-    return {"programme": programme_schema(), "pairing": pairing_schema(), "activities": activity_schema()}
+    return {name: make() for name, make in SCHEMAS.items()}

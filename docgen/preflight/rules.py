@@ -553,7 +553,16 @@ def _tables(page: Page) -> list[tuple[float, float, list[float]]]:
             merged[-1] = (min(a[0], t[0]), max(a[1], t[1]), sorted(set(a[2]) | set(t[2])))
         else:
             merged.append(t)
-    return [t for t in merged if len(t[2]) >= 2]
+    # a rule that stops short at a merged group cell (项目 of a rubric, 方面 of a task list) still
+    # parts two rows of the table around it
+    inner = []
+    for i, (x0, x1, ys) in enumerate(merged):
+        around = next((t for j, t in enumerate(merged) if j != i and t[0] - 8 <= x0 and x1 <= t[1] + 8
+                       and t[2][0] < ys[0] and ys[-1] < t[2][-1]), None)
+        if around is not None:
+            around[2][:] = sorted(set(around[2]) | set(ys))
+            inner.append(i)
+    return [t for i, t in enumerate(merged) if i not in inner and len(t[2]) >= 2]
 
 
 def table_rows(doc: Document) -> list[Finding]:

@@ -11,6 +11,7 @@ from pydantic import BeforeValidator, Field, StringConstraints
 from .common import (
     ID_PATTERN,
     Activity,
+    Blocks,
     LeadingGroup,
     Month,
     Name,
@@ -194,8 +195,11 @@ class Pairing(Strict):
     confirmed_on: dt.date | None = None
     """主管教育行政部门确认协议的日期；填写后报送材料中的协议书才加盖主管部门印章"""
     key_target: OptText = ""
-    """年度重点帮扶目标"""
+    """年度重点帮扶目标（方案要求各结对自定重点目标时写）"""
     goals: list[Text] = []
+    """本结对的目标（结对实施方案和协议书的“帮扶目标”）"""
+    agreement: Blocks = []
+    """本结对协议中双方商定的内容（项目、具体实施办法、阶段性目标等），按顺序印入协议书"""
     leader_pairs: list[ManagerPair] = []
     """校级领导结对（校长与校长、分管副校长与分管副校长）"""
     middle_manager_pairs: list[ManagerPair] = []

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from .common import (
     Activity,
+    Blocks,
     Contact,
     DocNo,
     Layer,
@@ -21,6 +22,7 @@ from .common import (
     Section,
     Slug,
     Strict,
+    Terms,
     Text,
 )
 
@@ -100,6 +102,9 @@ class Indicator(Strict):
     """只计 tag 相同的活动记录"""
     metric: Annotated[str, Field(pattern=r"^(times|person_times|people|subjects|days)$")] = "times"
     """按什么计数：times 次数、person_times 人次、people 人数、subjects 学科数、days 天数"""
+    text: OptText = ""
+    """方案原文的说法, e.g. 学生高职分类招考上线率达80%以上；写了就照此印出（数字须与 target 一致），
+    不写则印作“学校+指标+比较词+数值+单位”（比较符号不进正文）"""
 
 
 class YearGoal(Strict):
@@ -150,6 +155,9 @@ class Commitment(Strict):
     layer: Layer | None = None
     """属于哪一层结对：leaders 校级领导、managers 中层干部、groups 学科教研组、teachers 师徒；
     写了就列入该层每一份责任书，并按每一对分别计数"""
+    text: OptText = ""
+    """这项职责在方案中的原话, e.g. 支援学校每学期为受援学校送课指导不少于3个学科、5人次。
+    文书只印这句话（上面的字段只用于计数）；其中的数字和周期须与字段一致。不写则这项只计数、不写进文书"""
 
 
 class RubricItem(Strict):
@@ -244,6 +252,19 @@ class AttachmentContent(str, Enum):
     text = "text"
 
 
+class FormRow(Strict):
+    """A row a form attachment prints filled in (seed 001's 计划表: 三月 年度帮扶特色目标任务 …)."""
+
+    month: OptText = ""
+    """月份栏, e.g. 三月"""
+    content: OptText = ""
+    """内容栏"""
+    work: OptText = ""
+    """开展的具体工作栏"""
+    owner: OptText = ""
+    deadline: OptText = ""
+
+
 class Attachment(Strict):
     """附件 of a notice or plan."""
 
@@ -251,6 +272,8 @@ class Attachment(Strict):
     content: AttachmentContent
     paragraphs: list[Text] = []
     """content 为 text 时的正文段落；为 monthly_plan_form 时的备注"""
+    rows: list[FormRow] = []
+    """content 为 monthly_plan_form 时表中预先填好的行（方案原表中的），其余各月留空"""
 
 
 class Notice(Strict):
@@ -259,8 +282,8 @@ class Notice(Strict):
     id: Slug
     doc_no: DocNo
     """发文字号, e.g. 宜教体字〔2022〕38号"""
-    date: dt.date
-    """成文日期"""
+    date: dt.date | None = None
+    """成文日期；不写则文中留出“　　年　　月　　日”待填，报送材料列为待填写"""
     title: Text
     """标题, e.g. 关于印发《……》的通知"""
     addressees: list[Text] = Field(min_length=1)
@@ -281,13 +304,54 @@ class Notice(Strict):
     cc: list[Text] = []
     """抄送机关"""
     printed_by: OptText = ""
-    """印发机关；默认为发文机关办公室"""
+    """版记中的印发机关, e.g. 宜春市教育体育局办公室；不写则留空待填"""
     printed_on: dt.date | None = None
-    """印发日期；默认同成文日期"""
+    """印发日期；不写则留出日期待填"""
     per_county: bool = False
     """按县市区分别发文（每个县市区一份，附件只列本地结对）"""
     signer: OptText = ""
     """发文机关署名；默认为发文机关全称"""
+
+
+class DocumentKind(str, Enum):
+    """The documents a programme asks each pairing for."""
+
+    pairing_plan = "pairing_plan"
+    agreement = "agreement"
+    leader_letter = "leader_letter"
+    management_letter = "management_letter"
+    group_letter = "group_letter"
+    teacher_letter = "teacher_letter"
+    summary = "summary"
+
+
+class AgreementTerms(Strict):
+    """What the programme says every agreement between a supporter and a recipient holds."""
+
+    confirmed_by_bureaus: bool = False
+    """协议须经双方主管教育行政部门确认与备案：协议书加确认栏，份数含报备的份数"""
+    clauses: Blocks = []
+    """每份协议书都写的条款（方案对协议的要求，用方案的话），按顺序；不写则没有"""
+
+
+class PlanTerms(Strict):
+    """What the programme says every pairing's own plan holds."""
+
+    clauses: Blocks = []
+    """每个结对的实施方案都写的内容（方案的原话，可含待填写的栏目 blank），印在结对实施方案的最后；不写则没有"""
+
+
+class LayerTerms(Strict):
+    """What the programme says of one layer of pairing (seed 004's 四层联动)."""
+
+    name: OptText = ""
+    """这一层在方案中的名称, e.g. 骨干教师结对带教"""
+    letter_title: OptText = ""
+    """这一层每对签的文书的名称, e.g. 师徒带教协议；不写则用“××结对帮扶责任书”"""
+    text: Blocks = []
+    """方案对这一层的说明（印入这一层的文书）"""
+    assessment: OptText = ""
+    """这一层的考核办法（原话）；不写则文书中没有考核条款"""
 
 
 class Programme(Strict):
@@ -296,6 +360,29 @@ class Programme(Strict):
     title: Text
     """方案标题, e.g. 宜春市县域普通高中结对帮扶工作方案"""
     bureau: Bureau
+    issuer: OptText = ""
+    """方案的制定或印发机关（结对文书的依据句写作“根据××《方案》”）；由通知印发时为通知的发文机关；
+    方案没有写明的不写，依据句就只写方案名称"""
+    terms: Terms = Terms()
+    """方案对各方的称呼, e.g. supporter: 帮扶学校、recipient: 被帮扶学校"""
+    body: Blocks = []
+    """方案全文（按方案原有的章节、编号和顺序）：段落、小节、列表，以及插入 docgen 按数据写出的部分
+    （insert: pair_list、commitments、measures……）。写了 body，教育局实施方案和印发它的通知就按 body 印出全文；
+    不写则按下面各字段组成"""
+    documents: list[DocumentKind] | None = None
+    """方案要求每个结对形成的文书：pairing_plan、agreement、leader_letter、management_letter、group_letter、
+    teacher_letter、summary；不写则按数据生成全部"""
+    agreement: AgreementTerms | None = None
+    """方案对协议书的要求"""
+    pairing_plan: PlanTerms | None = None
+    """方案对各结对实施方案（帮扶方案、发展规划）的要求"""
+    titles: dict[DocumentKind, Text] = {}
+    """结对文书在本方案中的名称, e.g. pairing_plan: 帮扶方案、teacher_letter: 师徒带教协议；
+    结对实施方案和协议书的标题为“学校名称+名称”"""
+    cycle_in_documents: bool = True
+    """方案写明了帮扶周期；false 表示方案没有写明（cycle 只用于年度计数），文书中不写帮扶期限"""
+    layers: dict[Layer, LayerTerms] = {}
+    """各层结对的名称、文书名称、说明和考核办法（leaders、managers、groups、teachers）"""
     cycle: Cycle
     stage: OptText = ""
     """学段, e.g. 普通高中"""
@@ -338,6 +425,12 @@ class Programme(Strict):
     """县市区 → 该地教育行政部门全称，用于协议书的主管部门确认"""
     seals: dict[str, Path_] = {}
     """其他单位的公章图片：单位全称 → 图片路径"""
+
+    def wants(self, kind: str) -> bool:
+        """Whether the programme asks its pairings for documents of ``kind`` (a kind it cannot
+        name, one declared after it was written, is not held back)."""
+        known = {d.value for d in DocumentKind}
+        return self.documents is None or kind not in known or kind in {d.value for d in self.documents}
 
     @property
     def issuing_notice(self) -> Notice | None:
