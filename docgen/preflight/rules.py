@@ -566,7 +566,8 @@ def _tables(page: Page) -> list[tuple[float, float, list[float]]]:
 
 
 def table_rows(doc: Document) -> list[Finding]:
-    """No page holds a single row of a table that goes on across the page break."""
+    """No page holds a single row of a table that goes on across the page break, unless the
+    row and its neighbour could not share a page at all."""
     out = []
     for k in range(1, len(doc.pages)):
         before, after = _tables(doc.pages[k - 1]), _tables(doc.pages[k])
@@ -582,11 +583,22 @@ def table_rows(doc: Document) -> list[Finding]:
         # a repeated header row reads the same as the first row of the part before the break
         header = _row_text(doc.pages[k], starting, 0)
         head = 1 if header and header == _row_text(doc.pages[k - 1], ending, 0) else 0
-        if len(starting[2]) - 1 - head == 1:
-            out.append(Finding("表格跨页", k + 1, "表格跨页后本页只剩一行"))
-        if len(ending[2]) - 1 - head == 1:
-            out.append(Finding("表格跨页", k, "表格在本页末只有一行，其余在下一页"))
+        rows_after, rows_before = starting[2][head:], ending[2]
+        if len(rows_after) == 2:  # one row after the break
+            lone, previous = rows_after[1] - rows_after[0], rows_before[-1] - rows_before[-2]
+            out.append(_one_row(k + 1, "表格跨页后本页只剩一行", previous + lone > TYPE_BOTTOM - rows_after[0] + 1))
+        if len(rows_before) - 1 - head == 1:  # one row before it
+            lone, following = rows_before[-1] - rows_before[-2], rows_after[1] - rows_after[0] if len(rows_after) > 1 else 0
+            out.append(_one_row(k, "表格在本页末只有一行，其余在下一页", lone + following > TYPE_BOTTOM - rows_before[-2] + 1))
     return out
+
+
+def _one_row(page: int, what: str, unavoidable: bool) -> Finding:
+    """A page holding one row of a table; only a warning when the row and its neighbour are
+    together taller than the page can hold (rows never split: nothing else could be done)."""
+    if unavoidable:
+        return Finding("表格跨页", page, what + "（相邻两行合计高于一页，无法同页）", warning=True)
+    return Finding("表格跨页", page, what)
 
 
 def _row_text(page: Page, table, row: int) -> str:
