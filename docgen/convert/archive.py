@@ -45,24 +45,20 @@ def _metadata(pdf: pikepdf.Pdf, when: dt.datetime, *, title: str | None = None, 
         info["/Title"] = title
     if producer is not None:
         info["/Producer"] = producer
-    logging.disable(logging.WARNING)  # pikepdf's XMP parser warns about dates before 1990 on stderr
-    try:
-        with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
-            if declare:
-                meta["pdfaid:part"] = "2"
-                meta["pdfaid:conformance"] = "B"
-            meta["xmp:CreateDate"] = _iso(when)
-            meta["xmp:ModifyDate"] = _iso(when)
-            meta["xmp:MetadataDate"] = _iso(when)
-            if title is not None:
-                meta["dc:title"] = title
-            if producer is not None:
-                meta["pdf:Producer"] = producer
-            creator = str(info.get("/Creator", ""))
-            if creator:
-                meta["xmp:CreatorTool"] = creator
-    finally:
-        logging.disable(logging.NOTSET)
+    with pdf.open_metadata(set_pikepdf_as_editor=False, update_docinfo=False) as meta:
+        if declare:
+            meta["pdfaid:part"] = "2"
+            meta["pdfaid:conformance"] = "B"
+        meta["xmp:CreateDate"] = _iso(when)
+        meta["xmp:ModifyDate"] = _iso(when)
+        meta["xmp:MetadataDate"] = _iso(when)
+        if title is not None:
+            meta["dc:title"] = title
+        if producer is not None:
+            meta["pdf:Producer"] = producer
+        creator = str(info.get("/Creator", ""))
+        if creator:
+            meta["xmp:CreatorTool"] = creator
 
 
 def _copied(pdf: pikepdf.Pdf, value):
