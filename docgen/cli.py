@@ -301,14 +301,21 @@ def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") ->
     if outcome.failures:
         raise RenderError(outcome.failures)
     unfinished = [(display_path(b.spec.folder / d["word"]), d["gaps"]) for b in outcome.bundles for d in b.drafts]
-    if unfinished:
+    if unfinished:  # the preflight's verdict on the same PDFs too, as build --pdf gives it
+        try:
+            _preflight(outcome.preflight_findings())
+        except PreflightFailed:
+            for line in Unfinished(unfinished).lines():
+                click.echo(line, err=True)
+            raise
         raise Unfinished(unfinished)
     _preflight(outcome.preflight_findings())
     click.echo(f"完成：共 {written} {noun}。")
 
 
 def _preflight(findings: list[tuple[str, str, int, str, str, bool]]) -> None:
-    """Warnings are summed up, one line per file and rule; failures end the command (exit 8)."""
+    """Warnings are summed up, one line per file and rule; failures end the command (exit 8),
+    drafts or not: every command gives the same verdict on the same document."""
     warned: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for file, document, _, rule, what, warning in findings:
         if warning:
@@ -484,11 +491,12 @@ def report(directory: Path, output: Path, years: tuple[str, ...], as_of: dt.date
 
 
 @cli.command("check-pdf", help="按 GB/T 9704 检查 PDF：纸张和版心、正文字号和行距、页码、标题和层次标题字体、版头和版记、字体、"
-                               "空白页、只有签署的页、页末孤立的标题、跨页只剩一行的表格、图和图题、印章位置和图片、已盖章文件中的草稿。"
+                               "空白页、只有签署的页、本可调整行距留在前页的签署区、页末孤立的标题、跨页只剩一行的表格、图和图题、"
+                               "印章位置和图片、署名行数和字号、成文日期、已盖章文件中的草稿；并校验是否为 PDF/A-2b 归档格式。"
                                "报送包的 PDF 按其 manifest.json 逐个文件检查。")
 @click.argument("paths", metavar="文件或目录...", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check_pdf(paths: tuple[Path, ...]) -> None:
-    from .preflight.check import check_file
+    from .preflight.check import WHOLE_FILE, check_file
 
     files = []
     for path in paths:
@@ -503,10 +511,10 @@ def check_pdf(paths: tuple[Path, ...]) -> None:
     findings, documents = [], 0
     for file in files:
         for result in check_file(file):
-            documents += 1
+            documents += result.document != WHOLE_FILE
             findings += [(display_path(file), result.document, f.page, f.rule, f.detail, f.warning) for f in result.findings]
     _preflight(findings)
-    click.echo(f"已检查 {len(files)} 个 PDF（{documents} 个文件），全部符合。")
+    click.echo(f"已检查 {len(files)} 个 PDF（{documents} 个文件），全部符合 GB/T 9704，且为 PDF/A-2b 归档格式。")
 
 
 @cli.group("import", help="从表格导入数据。")

@@ -29,8 +29,8 @@ from .load import Loaded, load_all, load_strict
 from .load.checks import reserved_id
 from .load.model.common import ID_RE
 from .outputs import write_atomic
-from .preflight.check import Result, check, pages_of
-from .preflight.rules import Document, Finding
+from .preflight.check import Result, check_document
+from .preflight.rules import Finding
 from .render import TEMPLATE_DIR, Renderer
 from .shards import Shard
 
@@ -391,7 +391,7 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
             job, heading, _ = todo[i]
             title = heading if heading is not None else _heading(job, job.kind.context(job.scope))
             try:
-                found = check([Document(title, pages_of(result.dst), job.kind.family)])
+                found = check_document(result.dst, title, job.kind.family)
             except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash
                 found = [Result(title, [Finding("读取", 0, f"无法读取 PDF（{exc}）")])]
             checked[i] = (found, time.perf_counter() - began)
@@ -399,7 +399,8 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
 
     with _converters(jobs, timeout, warm) as pool:
         docs = [job.path for job, _, _ in todo]
-        results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
+        results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight,
+                                   families=[job.kind.family for job, _, _ in todo])
     for (job, _, recipe), result in zip(todo, results):
         record = outcome.books[job.scope.loaded.id][0]
         if not result.ok:

@@ -50,6 +50,14 @@ if [ ! -f "$fandol/FandolSong-Bold.ttf" ]; then
     rm -rf "$tmp"
     fc-cache -f >/dev/null
 fi
+# The heavy 宋体 for the rare characters of titles and the red 发文机关标志 (Noto Serif CJK SC Bold,
+# TrueType, cut to the CJK ideographs), in a folder only docgen's converter reads.
+title=/usr/local/share/docgen-fonts/title
+if [ ! -f "$title/NotoSerifCJKsc-Bold.ttf" ]; then
+    echo "== 准备标题用粗宋体（生僻字）到 $title（约三分钟）"
+    .venv/bin/python scripts/make_ttf_fonts.py --title "$title"
+    FONTCONFIG_FILE="$PWD/docgen/convert/fonts/fonts.conf" fc-cache "$title" >/dev/null
+fi
 # The converter's fall-backs for rare characters, without the ones they draw blank.
 fallback=/usr/local/share/fonts/docgen-fallback
 if [ ! -f "$fallback/WenQuanYiZenHei.ttf" ]; then

@@ -26,11 +26,7 @@ from ..render import TEMPLATE_DIR
 from ..text import display_width
 from . import layout, ooxml
 
-SEALED_ROW = 4 * LINE
-"""The row a seal lies on, 4 lines (116 pt). A 42 mm seal (119 pt, 4.1 lines) over a name of
-up to three lines (set single-spaced, in smaller type when long) and its date keeps its upper
-edge in this row, clear of the handwriting row above, and reaches at most 0.71 line into the
-one-line reserve row below."""
+SEALED_ROW = layout.SEALED_ROW
 
 
 CELL_MARGINS = 170
@@ -181,52 +177,10 @@ class Builder:
                 self._issuer_signature(cell)
             else:
                 self._signature(cell, block)
-        cell.add_paragraph("", style=layout.style_by_id(self.doc, "EndMark"))
+        layout.end_cell(self.doc, cell)
 
     def _signature(self, container, expr: str) -> None:
-        """The signature block of ``expr``: for each row of signers, a label row and a
-        handwriting row when it has them, the sealed row (names and date at its foot, as tall
-        as a seal) and a reserve row for the seal's lower edge.
-
-        The grid has six columns, so that a row holds two parties (three columns each) or
-        three joint signers (two each): at most three seals to a row (GB/T 9704 7.3.5.1)."""
-        sixth = TEXT_W // 6
-        top, bottom = WD_CELL_VERTICAL_ALIGNMENT.TOP, WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-        table = container.add_table(rows=14, cols=6)
-        _widths(table, [sixth] * 5 + [TEXT_W - 5 * sixth])
-        ooxml.set_table_borders(table, none=True)
-        cell = "{{ row.cells[%d].%s }}"
-        name = "{{r row.cells[%d].name }}\n" + cell
-        layout_rows = [  # (cells, style, height, alignment, texts)
-            (1, "SignLabel", None, top, ["{%tr for row in " + expr + ".rows %}"]),
-            (1, "SignLabel", None, top, ["{%tr if row.labels %}"]),
-            (2, "SignLabel", LINE, top, [cell % (0, "label"), cell % (1, "label")]),
-            (1, "SignLabel", None, top, ["{%tr endif %}"]),
-            (1, "SignLabel", None, top, ["{%tr if row.sign_lines %}"]),
-            (2, "SignLabel", LINE, top, [cell % (0, "sign_line"), cell % (1, "sign_line")]),
-            (1, "SignLabel", None, top, ["{%tr endif %}"]),
-            (1, "SignLabel", None, top, ["{%tr if row.cells|length == 3 %}"]),
-            (3, "SignName", SEALED_ROW, bottom, [name % (k, k, "date") for k in range(3)]),
-            (1, "SignLabel", None, top, ["{%tr else %}"]),
-            (2, "SignName", SEALED_ROW, bottom, [name % (k, k, "date") for k in range(2)]),
-            (1, "SignLabel", None, top, ["{%tr endif %}"]),
-            (1, "SignLabel", LINE, top, [""]),
-            (1, "SignLabel", None, top, ["{%tr endfor %}"]),
-        ]
-        for row, (cells, style, height, valign, texts) in zip(table.rows, layout_rows):
-            span = 6 // cells
-            merged = [row.cells[k * span].merge(row.cells[k * span + span - 1]) if span > 1 else row.cells[k]
-                      for k in range(cells)]
-            if height:
-                row.height = Twips(height)
-                row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-                ooxml.cant_split(row)
-            for c, text in zip(merged, texts):
-                lines = text.split("\n")
-                self._cell(c, lines[0], style if lines[0] else "SignLabel")
-                for line in lines[1:]:
-                    c.add_paragraph(line, style=layout.style_by_id(self.doc, "SignedOn"))
-                c.vertical_alignment = valign
+        layout.signature_table(self.doc, container, expr)
 
     def _issuer_signature(self, container) -> None:
         """A single issuing organ (GB/T 9704 7.3.5.1): 署名 centred over 成文日期, which stands
@@ -590,10 +544,13 @@ def report() -> Builder:
     score, grade, note = ("得分", 9, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")
     b.tag("if graded")  # a score column only for a rubric, a grade column only for stated bands
     b.table(counts + [score, grade, note], "for r in rows")
+    b.doc.tables[-1].autofit = True  # widths from content when rendered (render.columns), and in Word
     b.tag("elif scored")
     b.table(counts + [score, note], "for r in rows")
+    b.doc.tables[-1].autofit = True
     b.tag("else")
     b.table(counts[1:] + [note], "for r in rows")
+    b.doc.tables[-1].autofit = True
     b.tag("endif")
     b.loop("for para in notes", "{{ para }}")
     return b

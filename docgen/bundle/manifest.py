@@ -12,7 +12,8 @@ import time
 
 from .. import __version__
 from ..outputs import build_time, deterministic_zip, write_atomic
-from ..preflight.check import Result, check, documents_from_manifest, pages_of
+from ..preflight.archive import RULE, Archive
+from ..preflight.check import WHOLE_FILE, Result, check, documents_from_manifest, pages_of
 from .assemble import Assembled
 from .plan import Spec
 
@@ -41,9 +42,11 @@ def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, sign
     }
 
 
-def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> tuple[list[Result], float]:
+def write_bundle(spec: Spec, result: Assembled, signed: bool = False,
+                 archive: Archive | None = None) -> tuple[list[Result], float]:
     """The bundle's folder, replaced whole, and its zip; the preflight's results of its PDF,
-    which the manifest records too, and the seconds the preflight took."""
+    which the manifest records too with the PDF/A verdict (``archive``), and the seconds the
+    preflight took. A PDF/A failure is reported as a result of its own (the whole file)."""
     folder = spec.folder
     if folder.exists():
         shutil.rmtree(folder)
@@ -58,6 +61,10 @@ def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> tuple[l
     results = check(documents_from_manifest(pages_of(result.pdf), record))
     seconds = time.perf_counter() - started
     record["preflight"] = [r.as_dict() for r in results]
+    if archive is not None:
+        record["pdfa"] = archive.as_dict()
+        if not archive.passed:
+            results.append(Result(WHOLE_FILE, archive.findings(), {RULE}))
     body = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     write_atomic(folder / "manifest.json", body)
     files.append(("manifest.json", body))

@@ -19,7 +19,7 @@ from jinja2.utils import missing
 from ..documents.typography import Picture
 from ..errors import TemplateError
 from ..outputs import build_time, normalise_docx, set_core_properties
-from . import keeps
+from . import columns, fit, keeps
 from .filters import FILTERS
 from .limits import LimitedEnvironment, time_limit
 from .markers import marked
@@ -141,6 +141,8 @@ class Renderer:
             line = template_line(exc)
             raise TemplateError(template, explain(exc), _where(tpl, line)) from None
         keeps.apply(tpl.docx)
+        columns.fit_columns(tpl.docx)
+        fit.fit_first_page(tpl.docx)
         when = build_time()
         set_core_properties(tpl.docx.core_properties, title=title, when=when)
         buffer = io.BytesIO()
