@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from docgen.serve.access import RULES, app_routes, unruled
 from docgen.serve.app import create_app
 from docgen.serve.cookies import SESSION_COOKIE
-from tests.serve_helpers import PASSWORD, activity_xlsx, add_county, body, form_with, login, replace, token_of, tree
+from tests.serve_helpers import PASSWORD, activity_xlsx, add_county, body, form_with, login, replace, signing, token_of, tree
 
 PROG = "gaotai"
 DATA_WORDS = ("高台三中", "国庆小学", "王永奇", "宣化镇中心小学")
@@ -42,25 +42,11 @@ def anonymous(app):
         yield c
 
 
-def client_of(app, name: str) -> TestClient:
-    c = TestClient(app, raise_server_exceptions=False)
-    c.__enter__()
-    assert login(c, name).status_code == 303
-    return c
-
-
 @pytest.fixture
 def as_(app):
     """``as_(name)``: a client signed in as that account (closed after the test)."""
-    made = []
-
-    def make(name: str) -> TestClient:
-        made.append(client_of(app, name))
-        return made[-1]
-
-    yield make
-    for c in made:
-        c.__exit__(None, None, None)
+    with signing(app) as make:
+        yield make
 
 
 SAMPLE = {"pid": PROG, "pairing_id": "guoqing", "owner": "guoqing", "year": "2020", "number": "0",

@@ -18,7 +18,7 @@ from docgen.serve.audit import PENDING, Audit
 from docgen.serve.state import State
 from docgen.serve.workspace import Workspace
 from docgen.serve.yamledit import digest
-from tests.serve_helpers import add_county, body, form_with, login, replace, tree
+from tests.serve_helpers import add_county, body, form_with, replace, signing, tree
 
 PROG = "gaotai"
 
@@ -36,18 +36,8 @@ def app(county, tmp_path, converters):
 
 @pytest.fixture
 def signed(app):
-    clients = []
-
-    def make(name: str) -> TestClient:
-        c = TestClient(app, raise_server_exceptions=False)
-        c.__enter__()
-        assert login(c, name).status_code == 303
-        clients.append(c)
-        return c
-
-    yield make
-    for c in clients:
-        c.__exit__(None, None, None)
+    with signing(app) as make:
+        yield make
 
 
 def _save_field(client, url_end: str, name: str, value: str):

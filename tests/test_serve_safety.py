@@ -30,9 +30,9 @@ from tests.serve_helpers import (
     add_county,
     body,
     form_with,
-    login,
     pair_list_xlsx,
     replace,
+    signing,
     token_of,
     tree,
     wait_for_job,
@@ -59,18 +59,8 @@ def app(county, tmp_path, converters):
 
 @pytest.fixture
 def signed(app):
-    clients = []
-
-    def make(name: str) -> TestClient:
-        c = TestClient(app, raise_server_exceptions=False)
-        c.__enter__()
-        assert login(c, name).status_code == 303
-        clients.append(c)
-        return c
-
-    yield make
-    for c in clients:
-        c.__exit__(None, None, None)
+    with signing(app) as make:
+        yield make
 
 
 def inert(html: str, where: str) -> None:
