@@ -19,16 +19,25 @@ It also tells the audit log who is writing (``audit.actor``).
 from __future__ import annotations
 
 import contextvars
+import os
+import threading
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 from fastapi import Request
+from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException
 
 from ..documents.jobs import safe_name
 from ..errors import DocgenError, UsageError
+from ..load import PAIRINGS_DIR
+from ..load.inside import inside
+from ..load.model.common import Name
 from ..load.yaml_source import read
 from .cookies import CSRF_FIELD, CSRF_HEADER, Visit
+
+_SCHOOL_NAME = TypeAdapter(Name)
+"""A school's name as the model reads it (white space and width as the loader leaves them)."""
 
 MAX_FIELDS = 20000
 MAX_FILES = 20
@@ -226,38 +235,64 @@ def _refusal(visitor: Visitor) -> str:
 
 
 def school_pairings(request: Request, programme: str, school: str) -> set[str]:
-    """Identifiers of the programme's pairings whose supporter or a recipient is ``school``
-    (valid ones from the loaded models, the others from their file as written)."""
-    ws = request.app.state.workspace
-    index = ws.derived(programme, "parties", _parties)
-    return index.get(school, set())
+    """Identifiers (and file names) of the programme's pairings whose supporter or a recipient
+    is ``school``, read from the pairing files as written (valid or not): each file parsed
+    once per version, so the check costs no loading of the whole programme after a save."""
+    root = request.app.state.workspace.root(programme)
+    own = set()
+    for path, (names, ids) in _parties(root).items():
+        if school in names:
+            own.update(ids)
+    return own
 
 
-def _parties(loaded) -> dict[str, set[str]]:
-    out: dict[str, set[str]] = {}
-    for pairing in loaded.pairings:
-        for name in {pairing.supporter.name, *(r.name for r in pairing.recipients)}:
-            out.setdefault(name, set()).add(pairing.id)
-    known = set(loaded.pairing_paths.values())
-    folder = loaded.root / "pairings"
-    for path in sorted(folder.glob("*.y*ml")) if folder.is_dir() else []:
-        if path in known or path.name.startswith("."):
+_party_cache: dict[Path, tuple[tuple[int, int], tuple[frozenset[str], frozenset[str]]]] = {}
+_party_lock = threading.Lock()
+
+
+def _parties(root: Path) -> dict[Path, tuple[frozenset[str], frozenset[str]]]:
+    """Each pairing file of the programme -> (its school names, its id and file name)."""
+    folder = root / PAIRINGS_DIR
+    out = {}
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return out
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.name.startswith(".") or path.suffix not in (".yaml", ".yml") or not inside(root, path):
             continue
         try:
-            data = read(path).data
-        except DocgenError:
+            stat = entry.stat()
+        except OSError:
             continue
-        if not isinstance(data, dict):
-            continue
-        names = []
-        if isinstance(data.get("supporter"), dict):
-            names.append(str(data["supporter"].get("name", "")))
-        names += [str(r.get("name", "")) for r in data.get("recipients") or [] if isinstance(r, dict)]
-        for name in names:
-            if name:
-                out.setdefault(name, set()).add(str(data.get("id") or path.stem))
-                out[name].add(path.stem)
+        version = (stat.st_size, stat.st_mtime_ns)
+        with _party_lock:
+            cached = _party_cache.get(path)
+        if cached is None or cached[0] != version:
+            cached = (version, _names_in(path))
+            with _party_lock:
+                _party_cache[path] = cached
+        out[path] = cached[1]
     return out
+
+
+def _names_in(path: Path) -> tuple[frozenset[str], frozenset[str]]:
+    try:
+        data = read(path).data
+    except DocgenError:
+        return frozenset(), frozenset()
+    if not isinstance(data, dict):
+        return frozenset(), frozenset()
+    schools = [data.get("supporter")] + list(data.get("recipients") or [])
+    names = set()
+    for school in schools:
+        if isinstance(school, dict) and school.get("name") is not None:
+            try:
+                names.add(_SCHOOL_NAME.validate_python(school["name"]))
+            except ValueError:
+                continue
+    return frozenset(names), frozenset({str(data.get("id") or path.stem), path.stem})
 
 
 def school_programmes(request: Request, school: str) -> list[str]:
