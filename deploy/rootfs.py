@@ -99,6 +99,7 @@ class Rootfs:
 
     def trust(self, bundle: Path) -> None:
         """Builds reach their registries through a TLS proxy: its CA bundle, for pip and apt's https."""
+        (self.root / "etc" / "ssl").mkdir(parents=True, exist_ok=True)
         shutil.copy(bundle, self.root / "etc" / "ssl" / "build-ca.crt")
         self.env.update({"PIP_CERT": "/etc/ssl/build-ca.crt", "SSL_CERT_FILE": "/etc/ssl/build-ca.crt",
                          "REQUESTS_CA_BUNDLE": "/etc/ssl/build-ca.crt"})
