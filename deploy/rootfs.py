@@ -84,6 +84,9 @@ class Rootfs:
             subprocess.run(command, check=True)
             self.mounted.append(where)
         shutil.copy("/etc/resolv.conf", self.root / "etc" / "resolv.conf")  # apt and pip reach their registries
+        hosts = self.root / "etc" / "hosts"  # what a container runtime writes at every start
+        if not hosts.exists():
+            hosts.write_text("127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n", encoding="utf-8")
 
     def unmount(self) -> None:
         for where in reversed(self.mounted):
@@ -188,8 +191,9 @@ def verify(fs: Rootfs, tests: bool, pytest_args: list[str]) -> None:
     fs.run(docgen + ["bundle", "/opt/docgen/data", "-o", "/out/examples"], ok=(0, 7))
     fs.run(docgen + ["report", "/opt/docgen/data", "-o", "/out/examples"])
     fs.run(["sh", "-c", "ls /out/examples/*/bundles/*.zip | wc -l; du -sh /out/examples"])
-    if tests:
-        fs.workdir = "/opt/docgen"
+    if tests:  # as the image's user, in a copy it may write into (tests make files beside the code)
+        fs.run(["cp", "-a", "/opt/docgen/.", "/work/docgen"])
+        fs.workdir = "/work/docgen"
         fs.run(["/opt/docgen/.venv/bin/python", "-m", "pytest", "-p", "no:cacheprovider", *pytest_args])
 
 
