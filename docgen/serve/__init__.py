@@ -13,9 +13,8 @@ def run(data_dir: Path, out_dir: Path, host: str, port: int, converters: int | N
     import uvicorn
 
     from ..errors import UsageError, display_path
-    from .app import create_app
-
     from .accounts import Accounts
+    from .app import create_app
     from .state import State
 
     _few_arenas()

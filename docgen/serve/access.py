@@ -234,6 +234,12 @@ def _refusal(visitor: Visitor) -> str:
 # ------------------------------------------------------------------ what a school reaches
 
 
+def school_files(request: Request, programme: str, school: str) -> list[Path]:
+    """The pairing files of the programme that name ``school`` as supporter or recipient."""
+    root = request.app.state.workspace.root(programme)
+    return [path for path, (names, _) in _parties(root).items() if school in names]
+
+
 def school_pairings(request: Request, programme: str, school: str) -> set[str]:
     """Identifiers (and file names) of the programme's pairings whose supporter or a recipient
     is ``school``, read from the pairing files as written (valid or not): each file parsed

@@ -23,7 +23,16 @@ from ..errors import DocgenError, PairListError, Problem, UsageError, display_pa
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
-from .access import SCHOOL, Forbidden, access, read_form, school_pairings, school_programmes, visitor_of
+from .access import (
+    SCHOOL,
+    Forbidden,
+    access,
+    read_form,
+    school_files,
+    school_pairings,
+    school_programmes,
+    visitor_of,
+)
 from .activity_records import ActivityFile, import_preview, record_schema
 from .forms import Schema, impossible_dates, place_errors, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
@@ -85,14 +94,17 @@ def programmes(request: Request):
     last = request.app.state.state.last_jobs()
     visitor = visitor_of(request)
     items = []
-    for pid in ws.roots() if visitor.role != SCHOOL else school_programmes(request, visitor.school):
+    if visitor.role == SCHOOL:  # its own pairings only, counted from their files: no loading of the whole list
+        for pid in school_programmes(request, visitor.school):
+            model = ws.programme_model(pid)
+            items.append({"id": pid, "title": model.title if model else pid, "problems": 0, "last": last.get(pid),
+                          "pairings": len(school_files(request, pid, visitor.school))})
+        return _page(request, "programmes.html", programmes=items, data_dir=display_path(ws.data))
+    for pid in ws.roots():
         loaded = ws.loaded(pid)
         title = loaded.programme.title if loaded.programme else pid
-        count = len(loaded.pairings) + len(set(loaded.rejected))
-        if visitor.role == SCHOOL:
-            count = len(_visible(request, pid, ws.rows(pid)))
-        items.append({"id": pid, "title": title, "pairings": count,
-                      "problems": len(loaded.problems) if visitor.role != SCHOOL else 0, "last": last.get(pid)})
+        items.append({"id": pid, "title": title, "pairings": len(loaded.pairings) + len(set(loaded.rejected)),
+                      "problems": len(loaded.problems), "last": last.get(pid)})
     return _page(request, "programmes.html", programmes=items, data_dir=display_path(ws.data))
 
 
