@@ -60,7 +60,7 @@ def main() -> None:
         root = write_specimen(work / "specimen", args.pairings, 2, SEAL)
         built = pipeline.build(root, work / "pdf", pdf=True, jobs=args.jobs)
         assert not built.failures and not built.problems, built.failures or built.problems
-        docs = [job.path for job, _ in built.documents]
+        docs = [d.job.path for d in built.documents]
         flat = work / "flat"
         flat.mkdir()
         for i, doc in enumerate(docs):  # one folder, unique names, for the naive loop

@@ -21,6 +21,7 @@ from typing import Any, Callable
 import click
 
 from . import __version__, pipeline
+from .bundle import BundleReport
 from .documents.kinds import built_kinds
 from .errors import (
     DocgenError,
@@ -37,6 +38,7 @@ from .errors import (
 from .load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes
 from .load.schema import SCHEMAS
 from .progress import Progress
+from .records import Finding
 from .shards import parse_shard
 
 # ------------------------------------------------------------------ Chinese help
@@ -249,7 +251,7 @@ def _summary(outcome: pipeline.Outcome, written: int, noun: str) -> str:
     if outcome.removed:
         parts.append(f"删除来源已不存在的 {len(outcome.removed)} 个")
     if outcome.failures:
-        parts.append(f"失败 {len(outcome.failures)} 个（{'、'.join(f for f, _ in outcome.failures[:3])}"
+        parts.append(f"失败 {len(outcome.failures)} 个（{'、'.join(f.file for f in outcome.failures[:3])}"
                      + ("等" if len(outcome.failures) > 3 else "") + "）")
     return "汇总：" + "，".join(parts) + "。"
 
@@ -263,38 +265,37 @@ def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") ->
         raise InputError(outcome.problems, preface="以下数据有错误，相关文件未生成：")
     if outcome.failures:
         raise RenderError(outcome.failures)
-    unfinished = [(display_path(b.spec.folder / d["word"]), d["gaps"]) for b in outcome.bundles for d in b.drafts]
+    unfinished = [(display_path(b.spec.folder / d.word), d.gaps) for b in outcome.bundles for d in b.drafts]
     if unfinished:
         raise Unfinished(unfinished)
     _preflight(outcome.preflight_findings())
     click.echo(f"完成：共 {written} {noun}。")
 
 
-def _preflight(findings: list[tuple[str, str, int, str, str, bool]]) -> None:
+def _preflight(findings: list[Finding]) -> None:
     """Warnings are summed up, one line per file and rule; failures end the command (exit 8)."""
-    warned: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for file, document, _, rule, what, warning in findings:
-        if warning:
-            warned.setdefault((file, rule), []).append((document, what))
+    warned: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.warning:
+            warned.setdefault((finding.file, finding.rule), []).append(finding)
     for (file, rule), items in warned.items():
-        document, what = items[0]
         more = f"（另有 {len(items) - 1} 个文件同样）" if len(items) > 1 else ""
-        click.echo(f"提示：{file}：{document}【{rule}】{what}{more}", err=True)
-    failures = [f[:5] for f in findings if not f[5]]
+        click.echo(f"提示：{file}：{items[0].document}【{rule}】{items[0].detail}{more}", err=True)
+    failures = [f for f in findings if not f.warning]
     if failures:
         raise PreflightFailed(failures)
 
 
-def _describe(report: Any) -> list[str]:
+def _describe(report: BundleReport) -> list[str]:
     """A line per bundle, and per reason the parties not sealed (details in manifest.json)."""
     out = [f"{display_path(report.zip)}：{report.pages} 页，盖章 {len(report.seals)} 处"]
     by_reason: dict[str, list[str]] = {}
     for miss in report.missing:
-        parties = by_reason.setdefault(miss["reason"], [])
-        if miss["party"] not in parties:
-            parties.append(miss["party"])
+        parties = by_reason.setdefault(miss.reason, [])
+        if miss.party not in parties:
+            parties.append(miss.party)
     for reason, parties in by_reason.items():
-        count = sum(1 for m in report.missing if m["reason"] == reason)
+        count = sum(1 for m in report.missing if m.reason == reason)
         out.append(f"  未盖章 {count} 处（{reason}）：{'、'.join(parties)}")
     return out
 
@@ -428,9 +429,10 @@ def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: 
            verbose: bool) -> None:
     outcome = pipeline.report(directory, output, years=years, template_dir=template_dir, force=force,
                               listener=_Printer(verbose))
-    for data, paths in outcome.reports:
-        for path in paths:
+    for written in outcome.reports:
+        for path in written.paths:
             click.echo(f"已写入 {display_path(path)}")
+        data = written.rollup
         behind = sum(1 for r in data.rows if r.behind)
         click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
     if outcome.failures:
@@ -456,11 +458,12 @@ def check_pdf(paths: tuple[Path, ...]) -> None:
             raise UsageError(f"找不到 {display_path(path)}")
     if not files:
         raise UsageError("没有找到 PDF 文件")
-    findings, documents = [], 0
+    findings: list[Finding] = []
+    documents = 0
     for file in files:
         for result in check_file(file):
             documents += 1
-            findings += [(display_path(file), result.document, f.page, f.rule, f.detail, f.warning) for f in result.findings]
+            findings += result.located(display_path(file))
     _preflight(findings)
     click.echo(f"已检查 {len(files)} 个 PDF（{documents} 个文件），全部符合。")
 

@@ -12,24 +12,25 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Iterator
 
 from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
 from .bundle import BundleReport, Options, Spec, Timings, make_all, plan
-from .bundle.plan import bundle_folder, bundled, part_of
+from .bundle.plan import bundle_folder, bundled
 from .convert import Pool
-from .documents.jobs import Job, plan_jobs, safe_name
+from .documents.jobs import Job, Rendered, plan_jobs, rendered, safe_name
 from .documents.kinds import choices, kind, select
 from .documents.scope import Scope, Selection
 from .errors import DocgenError, OutputError, Problem, UsageError, display_path, os_reason
-from .incremental import Recipes, Record
+from .incremental import Book, Recipes, Record
 from .incremental.record import PREFIX as RECORD_PREFIX
 from .load import Loaded, load_all, load_strict
 from .load.checks import reserved_id
 from .load.model.common import ID_RE
 from .outputs import write_atomic
 from .preflight.check import Result, check, pages_of
-from .preflight.rules import Document, Finding
+from .preflight.rules import Document
+from .records import Failure, Finding
 from .render import TEMPLATE_DIR, Renderer
 from .shards import Shard
 
@@ -65,42 +66,45 @@ STAGES = ("render", "pdf", "convert", "assemble", "report")
 """Stages with progress: Word files, their PDFs, bundles converted, bundles written, roll-ups."""
 
 
+@dataclass(frozen=True)
+class RollupFiles:
+    """One year's roll-up, and the files it was written to (.xlsx, .docx)."""
+
+    rollup: Rollup
+    paths: list[Path]
+
+
 @dataclass
 class Outcome:
-    """What a run made, and what went wrong: input problems and (file, reason) failures."""
+    """What a run made, and what went wrong: input problems and failures."""
 
     loaded: list[Loaded]
-    documents: list[tuple[Job, Any]] = field(default_factory=list)
-    """Each Word file made, with what was kept of its context: all of it (``render_documents``),
-    its heading (``build``), the ``Part`` a bundle needs (``bundle``)."""
+    documents: list[Rendered] = field(default_factory=list)
+    """Each Word file made, with what the later stages need of its context."""
     pdfs: list[Path] = field(default_factory=list)
     bundles: list[BundleReport] = field(default_factory=list)
-    reports: list[tuple[Rollup, list[Path]]] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    reports: list[RollupFiles] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
     render_seconds: float = 0.0
     convert_seconds: float = 0.0
     preflight_seconds: float = 0.0
     """Of ``build --pdf``: checking the PDFs, summed (done beside the conversions, in their threads)."""
     timings: Timings = field(default_factory=Timings)
     """The bundle stage's parts."""
-    preflight: list[tuple[Path, Result]] = field(default_factory=list)
-    """The preflight's results, per PDF and document."""
+    preflight: list[Finding] = field(default_factory=list)
+    """What the preflight found on the PDFs of ``build --pdf``, each naming its file and document."""
     unchanged: list[Job] = field(default_factory=list)
     """Word files left as they were: made before from the same recipe."""
     unchanged_outputs: int = 0
     """PDFs and bundles left as they were."""
     removed: list[Path] = field(default_factory=list)
     """Outputs of sources that are gone (a deleted pairing), removed."""
-    books: dict[str, tuple[Record, Recipes]] = field(default_factory=dict, repr=False)
+    books: dict[str, Book] = field(default_factory=dict, repr=False)
     """Each programme's build record and recipes, by programme id, for the later stages."""
 
-    def preflight_findings(self) -> list[tuple[str, str, int, str, str, bool]]:
-        """Every finding as (file, document, page, rule, what, warning), bundles included."""
-        out = [(display_path(path), r.document, f.page, f.rule, f.detail, f.warning)
-               for path, r in self.preflight for f in r.findings]
-        out += [(display_path(b.pdf), r.document, f.page, f.rule, f.detail, f.warning)
-                for b in self.bundles for r in b.preflight for f in r.findings]
-        return out
+    def preflight_findings(self) -> list[Finding]:
+        """Every finding of the preflight, bundles included."""
+        return self.preflight + [f for b in self.bundles for r in b.preflight for f in r.located(display_path(b.pdf))]
 
     @property
     def problems(self) -> list[Problem]:
@@ -185,14 +189,14 @@ def _remove(places: list[Path]) -> list[Path]:
     return gone
 
 
-def _without_bad_seals(specs: list, failures: list[tuple[str, str]]) -> list:
+def _without_bad_seals(specs: list[Spec], failures: list[Failure]) -> list[Spec]:
     """The bundles to make: not those that would carry a seal image with problems (they fail,
     and their earlier versions go)."""
     keep = []
     for spec in specs:
         if any(s.seal in spec.loaded.bad_seals for part in spec.parts for s in part.signers):
             _remove([spec.folder, spec.zip_path])
-            failures.append((display_path(spec.folder), "未生成：要加盖的公章图片有错误（见数据错误），改正后重新生成"))
+            failures.append(Failure(display_path(spec.folder), "未生成：要加盖的公章图片有错误（见数据错误），改正后重新生成"))
         else:
             keep.append(spec)
     return keep
@@ -226,30 +230,25 @@ def _load(path: Path, pairings: tuple[str, ...], listener: Listener) -> list[Loa
 
 # ------------------------------------------------------------ documents, render
 
-def _source(job: Job) -> str | None:
-    """The pairing a document belongs to; None for the bureau's documents."""
-    return job.scope.pairing.id if job.scope.pairing is not None else None
-
-
-def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, listener: Listener, keep: Callable
-            ) -> tuple[list[tuple[Job, Any]], list[tuple[str, str]]]:
-    """Render and write every (job, recipe) atomically; a failure removes that file and spares the rest.
-    Of each context only ``keep(job, context)`` is kept."""
-    done, failures = [], []
+def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, listener: Listener
+            ) -> tuple[list[Rendered], list[Failure]]:
+    """Render and write every (job, recipe) atomically; a failure removes that file and spares the rest."""
+    done: list[Rendered] = []
+    failures: list[Failure] = []
     listener.began("render", len(jobs))
     for job, recipe in jobs:
         try:
             context = job.kind.context(job.scope)
             _write_document(job.path, renderer.render(job.template, context, title=job.path.stem))
-            record.made(job.path, recipe, _source(job), "docx")
-            done.append((job, keep(job, context)))
+            record.made(job.path, recipe, job.pairing_id, "docx")
+            done.append(rendered(job, context))
             ok = True
         except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
             with contextlib.suppress(OSError):
                 job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
                 job.path.with_suffix(".pdf").unlink(missing_ok=True)
             record.failed(job.path)
-            failures.append((display_path(job.path), _reason(error)))
+            failures.append(Failure(display_path(job.path), _reason(error)))
             ok = False
         listener.advanced("render", display_path(job.path), ok)
     return done, failures
@@ -275,12 +274,11 @@ def _reason(error: Exception) -> str:
 
 def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
                      years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
-                     shard: Shard | None = None, keep: Callable = lambda job, context: context,
-                     listener: Listener = Listener()) -> Outcome:
+                     shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
     """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
     under ``out``; a file whose recipe is in the build record and unchanged is left as it is
     (unless ``force``), and those of pairings that are gone are removed. ``outcome.documents``
-    holds ``keep(job, context)`` of each document made (all of the context by default)."""
+    holds what is kept of each document made (``Rendered``)."""
     unknown = [k for k in kinds if k not in choices()]
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
@@ -298,18 +296,18 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
         if not loaded.buildable:
             listener.skipped(loaded)
             continue
-        jobs = [j for j in plan_jobs(loaded, select(kinds), out, selection) if shard is None or shard.owns(_source(j))]
+        jobs = [j for j in plan_jobs(loaded, select(kinds), out, selection) if shard is None or shard.owns(j.pairing_id)]
         record = Record(out / loaded.id, shard.pair if shard else None, force)
         recipes = Recipes(loaded, template_dir or TEMPLATE_DIR)
-        outcome.books[loaded.id] = record, recipes
+        outcome.books[loaded.id] = Book(record, recipes)
         todo = []
         for job in jobs:
-            recipe = recipes.docx(_source(job), job.template)
+            recipe = recipes.docx(job.pairing_id, job.template)
             if record.unchanged(job.path, recipe):
                 outcome.unchanged.append(job)
             else:
                 todo.append((job, recipe))
-        done, failures = _render(todo, renderer, record, listener, keep)
+        done, failures = _render(todo, renderer, record, listener)
         outcome.documents += done
         outcome.failures += failures
         complete = set() if kinds or pairings or years else {"docx"}
@@ -328,28 +326,33 @@ def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple
           listener: Listener = Listener()) -> Outcome:
     """``docgen build``: the Word files, and with ``pdf`` a PDF beside each."""
     outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
-                               force=force, shard=shard, keep=_heading, listener=listener)  # memory flat in N
+                               force=force, shard=shard, listener=listener)
     if pdf:
         _convert_documents(outcome, jobs, timeout, listener)
     return outcome
 
 
-def _heading(job: Job, context: dict) -> str:
-    """A document's title, all ``build`` keeps of its context (for the preflight of its PDF)."""
-    return job.kind.heading(job.scope, context)
+@dataclass(frozen=True)
+class _PdfJob:
+    """A PDF to make beside a Word file: the document (``heading`` None when it was not
+    rendered in this run: worked out in the converter's thread) and the PDF's recipe."""
+
+    job: Job
+    heading: str | None
+    recipe: str
 
 
-def _pdf_todo(outcome: Outcome) -> list[tuple[Job, str | None, str]]:
-    """(job, heading if rendered, recipe) of every PDF to make; the others are counted unchanged."""
+def _pdf_todo(outcome: Outcome) -> list[_PdfJob]:
+    """Every PDF to make; the others are counted unchanged."""
     todo = []
-    documents = [(j, h) for j, h in outcome.documents] + [(j, None) for j in outcome.unchanged]
+    documents = [(d.job, d.heading) for d in outcome.documents] + [(j, None) for j in outcome.unchanged]
     for job, heading in documents:
-        record, recipes = outcome.books[job.scope.loaded.id]
-        recipe = recipes.pdf(record.now[record.key(job.path)]["recipe"])
-        if record.unchanged(job.path.with_suffix(".pdf"), recipe):
+        book = outcome.books[job.scope.loaded.id]
+        recipe = book.recipes.pdf(book.recipe_of(job.path))
+        if book.record.unchanged(job.path.with_suffix(".pdf"), recipe):
             outcome.unchanged_outputs += 1
         else:
-            todo.append((job, heading, recipe))
+            todo.append(_PdfJob(job, heading, recipe))
     return todo
 
 
@@ -366,8 +369,8 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
     def preflight(i: int, result) -> None:  # in the converter's thread, while LibreOffice works on
         if result.ok:
             began = time.perf_counter()
-            job, heading, _ = todo[i]
-            title = heading if heading is not None else _heading(job, job.kind.context(job.scope))
+            job, heading = todo[i].job, todo[i].heading
+            title = heading if heading is not None else job.kind.heading(job.scope, job.kind.context(job.scope))
             try:
                 found = check([Document(title, pages_of(result.dst), job.kind.family)])
             except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash
@@ -376,22 +379,22 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
         listener.advanced("pdf", display_path(result.dst), result.ok)
 
     with open_pool(jobs, timeout) as pool:
-        docs = [job.path for job, _, _ in todo]
+        docs = [item.job.path for item in todo]
         results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
-    for (job, _, recipe), result in zip(todo, results):
-        record = outcome.books[job.scope.loaded.id][0]
+    for item, result in zip(todo, results):
+        record = outcome.books[item.job.scope.loaded.id].record
         if not result.ok:
             result.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
             record.failed(result.dst)
-            outcome.failures.append((display_path(result.src), result.error))
+            outcome.failures.append(Failure(display_path(result.src), result.error))
             continue
-        record.made(result.dst, recipe, _source(job), "pdf")
+        record.made(result.dst, item.recipe, item.job.pairing_id, "pdf")
         outcome.pdfs.append(result.dst)
     for i, (found, seconds) in sorted(checked.items()):
-        outcome.preflight += [(results[i].dst, r) for r in found]
+        outcome.preflight += [f for r in found for f in r.located(display_path(results[i].dst))]
         outcome.preflight_seconds += seconds
-    for record, _ in outcome.books.values():
-        record.save()
+    for book in outcome.books.values():
+        book.record.save()
     outcome.convert_seconds = time.perf_counter() - started
     listener.converted(len(outcome.pdfs))
 
@@ -408,7 +411,7 @@ def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_di
 
         load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
     outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
-                               keep=part_of, listener=listener)  # only what a bundle needs: memory flat in N
+                               listener=listener)
     specs, recipes, planned = [], {}, {}
     for loaded in outcome.loaded:
         if loaded.buildable:
@@ -430,27 +433,26 @@ def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Optio
                      ) -> tuple[list[tuple[Spec, str]], set[Path]]:
     """(spec, recipe) of each bundle of ``loaded`` to make, and the zips of all its bundles:
     a bundle made before from the same documents, seals and options is left as it is."""
-    record, recipes = outcome.books[loaded.id]
-    parts = {job.path: part for job, part in outcome.documents}
+    book = outcome.books[loaded.id]
+    made = {d.job.path: d for d in outcome.documents}
     groups: dict[str | None, list[Job]] = {}
-    for job in [j for j, _ in outcome.documents] + outcome.unchanged:
+    for job in [d.job for d in outcome.documents] + outcome.unchanged:
         if job.scope.loaded is loaded and bundled(job):
-            groups.setdefault(_source(job), []).append(job)
+            groups.setdefault(job.pairing_id, []).append(job)
     todo, planned = [], set()
-    option_key = (options.duplex, options.seal_mm, recipes.file_hash(options.sign_cert))
+    option_key = (options.duplex, options.seal_mm, book.recipes.file_hash(options.sign_cert))
     for pairing_id, group in groups.items():
         group.sort(key=lambda j: str(j.path))
         zip_path = bundle_folder(loaded, pairing_id, out).with_suffix(".zip")
         planned.add(zip_path)
         seals = {s.seal for j in group for s in j.kind.signers(j.scope) if s.seal}
-        recipe = recipes.bundle([record.now[record.key(j.path)]["recipe"] for j in group], seals,
-                                COVER.template, option_key)
-        if record.unchanged(zip_path, recipe):
+        recipe = book.recipes.bundle([book.recipe_of(j.path) for j in group], seals, COVER.template, option_key)
+        if book.record.unchanged(zip_path, recipe):
             outcome.unchanged_outputs += 1
             continue
-        done = [(j, parts[j.path] if j.path in parts else part_of(j, j.kind.context(j.scope))) for j in group]
+        done = [made.get(j.path) or rendered(j, j.kind.context(j.scope)) for j in group]
         for spec in plan(loaded, done, out):
-            spec.inputs = recipes.input_hashes(spec.pairing)
+            spec.inputs = book.recipes.input_hashes(spec.pairing)
             todo.append((spec, recipe))
     return todo, planned
 
@@ -461,15 +463,15 @@ def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str]
     the bundles of pairings that are gone are removed."""
     written = set()
     for made in outcome.bundles:
-        record = outcome.books[made.spec.loaded.id][0]
+        record = outcome.books[made.spec.loaded.id].record
         record.made(made.zip, recipes[made.spec.uid], made.spec.pairing, "bundle", (made.spec.folder,))
         written.add(made.spec.uid)
     for spec in specs:
         if spec.uid not in written:
-            outcome.books[spec.loaded.id][0].failed(spec.zip_path)
+            outcome.books[spec.loaded.id].record.failed(spec.zip_path)
     for loaded in outcome.loaded:
         if loaded.id in planned:
-            record = outcome.books[loaded.id][0]
+            record = outcome.books[loaded.id].record
             alive = {p.id for p in loaded.pairings}
             outcome.removed += record.remove_stale(planned[loaded.id], alive, {"bundle"} if complete else set())
             record.save()
@@ -506,11 +508,11 @@ def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: 
                     write_atomic(docx, renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)),
                                                        title=stem))
                 except (OSError, DocgenError) as error:  # this year's report fails; the other years are written
-                    outcome.failures.append((display_path(folder / stem), _reason(error)))
+                    outcome.failures.append(Failure(display_path(folder / stem), _reason(error)))
                     listener.advanced("report", display_path(docx), False)
                     continue
                 record.made(docx, recipe, None, "report", (xlsx,))
-            outcome.reports.append((data, [xlsx, docx]))
+            outcome.reports.append(RollupFiles(data, [xlsx, docx]))
             listener.advanced("report", display_path(docx), True)
         record.save()
     return outcome

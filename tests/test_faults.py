@@ -124,9 +124,9 @@ def test_long_school_names_fit_every_file_system(small_copy, tmp_path):
     assert not outcome.failures and not outcome.problems
     [loaded] = outcome.loaded
     specs = plan(loaded, outcome.documents, out)
-    names = [job.path.name for job, _ in outcome.documents] + [job.path.parent.name for job, _ in outcome.documents]
+    names = [d.job.path.name for d in outcome.documents] + [d.job.path.parent.name for d in outcome.documents]
     names += [n for spec in specs for n in (spec.folder.name, spec.pdf_name, spec.zip_path.name)]
-    assert len(outcome.documents) == 3 and len({job.path for job, _ in outcome.documents}) == 3
+    assert len(outcome.documents) == 3 and len({d.job.path for d in outcome.documents}) == 3
     assert len({spec.zip_path for spec in specs}) == len(specs) == 2
     assert max(len(n.encode()) for n in names) <= 200
 

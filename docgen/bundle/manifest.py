@@ -6,39 +6,28 @@ where each seal went or why a party was not sealed.
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 import time
 
 from .. import __version__
 from ..outputs import build_time, deterministic_zip, write_atomic
 from ..preflight.check import Result, check, documents_from_manifest, pages_of
+from ..records import FileEntry, Manifest
 from .assemble import Assembled
 from .plan import Spec
 
 NOTE = "PDF 上的印章为图片叠加，仅供打印和预览，不是 GB/T 38540 规定的电子印章。"
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, signed: bool) -> dict:
-    documents = [{"title": p.title, "family": p.family, "word": p.docx.name, **where}
-                 for p, where in zip(spec.parts, result.layout)]
-    return {
-        "tool": "docgen", "version": __version__, "created": build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "programme": spec.loaded.id, "bundle": spec.key, "title": spec.title,
-        "inputs": spec.inputs or spec.loaded.input_hashes(),
-        "files": [{"path": name, "sha256": _sha(data), "size": len(data)} for name, data in sorted(files)],
-        "pdf": {"path": spec.pdf_name, "pages": result.pages, "documents": documents},
-        "signatures": result.signatures,
-        "seals": result.seals,
-        "seals_missing": result.missing,
-        "unfinished": result.drafts,
-        "signed": signed,
-        "note": NOTE,
-    }
+def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, signed: bool) -> Manifest:
+    return Manifest(
+        version=__version__, created=build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        programme=spec.loaded.id, bundle=spec.key, title=spec.title,
+        inputs=spec.inputs or spec.loaded.input_hashes(),
+        files=[FileEntry(name, hashlib.sha256(data).hexdigest(), len(data)) for name, data in sorted(files)],
+        pdf_path=spec.pdf_name, pdf_pages=result.pages, documents=result.layout,
+        signatures=result.signatures, seals=result.seals, seals_missing=result.missing, unfinished=result.drafts,
+        signed=signed, note=NOTE)
 
 
 def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> tuple[list[Result], float]:
@@ -57,8 +46,8 @@ def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> tuple[l
     started = time.perf_counter()
     results = check(documents_from_manifest(pages_of(result.pdf), record))
     seconds = time.perf_counter() - started
-    record["preflight"] = [r.as_dict() for r in results]
-    body = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    record.preflight = [r.verdict() for r in results]
+    body = record.to_json()
     write_atomic(folder / "manifest.json", body)
     files.append(("manifest.json", body))
     prefix = folder.name + "/"

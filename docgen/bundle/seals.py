@@ -30,18 +30,7 @@ from pypdf.generic import (
 
 from ..geometry import LINE_PT, MM_PT, TYPE_LEFT, TYPE_RIGHT
 from ..preflight.page import Page
-
-
-@dataclass
-class Box:
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def as_list(self) -> list[float]:
-        return [round(v, 2) for v in (self.x0, self.y0, self.x1, self.y1)]
+from ..records import Box
 
 
 @dataclass(frozen=True)
@@ -67,7 +56,7 @@ def centred(anchor: Anchor) -> bool:
     return 0 < anchor.width < TYPE_RIGHT - TYPE_LEFT - 1
 
 
-def printed(page: Callable[[], Page], index: int, anchor: Anchor) -> tuple[Box, Box | None]:
+def printed(page: Callable[[], Page], anchor: Anchor) -> tuple[Box, Box | None]:
     """The box of the printed name in the anchor's cell, and of name and date together.
 
     The cell follows from the table, which spans the type area in cells of equal width: a
@@ -80,34 +69,34 @@ def printed(page: Callable[[], Page], index: int, anchor: Anchor) -> tuple[Box, 
     left = TYPE_LEFT + column * anchor.width
     if centred(anchor):
         x0, x1 = left + CELL_MARGIN, left + anchor.width - CELL_MARGIN
-        return Box(index, x0, name_floor, x1, anchor.top), Box(index, x0, bottom, x1, anchor.top)
+        return Box(x0, name_floor, x1, anchor.top), Box(x0, bottom, x1, anchor.top)
     band = [g for g in page().glyphs if g.char.strip() and bottom < g.y <= anchor.top
             and left - 2 <= g.x <= left + anchor.width + 2]
 
     def box(glyphs) -> Box | None:
         if not glyphs:
             return None
-        return Box(index, min(g.x for g in glyphs), min(g.y - 0.15 * g.size for g in glyphs),
+        return Box(min(g.x for g in glyphs), min(g.y - 0.15 * g.size for g in glyphs),
                    max(g.x + g.width for g in glyphs), max(g.y + 0.85 * g.size for g in glyphs))
 
-    name = box([g for g in band if g.y > name_floor]) or Box(index, left, name_floor, left + anchor.width, anchor.top)
+    name = box([g for g in band if g.y > name_floor]) or Box(left, name_floor, left + anchor.width, anchor.top)
     return name, box(band)
 
 
-def place(page: Callable[[], Page], index: int, anchor: Anchor, seal: "SealImage", size_mm: float) -> tuple[Box, Box]:
+def place(page: Callable[[], Page], anchor: Anchor, seal: SealImage, size_mm: float) -> tuple[Box, Box]:
     """The printed name's box and the seal's box for one signer.
 
     The seal is centred across the name (居中下压署名, GB/T 9704 7.3.5.1) and, up and down, on
     the name and its date line, a little above their middle so that both sit below its
     centre; it is kept inside the type area."""
-    name, _ = printed(page, index, anchor)
+    name, _ = printed(page, anchor)
     bottom = (anchor.date_top if anchor.date_top is not None else anchor.top - LINE_PT) - LINE_PT
     cx = (name.x0 + name.x1) / 2
     cy = (anchor.top + bottom) / 2 + SEAL_RISE
     width = size_mm * MM_PT
     height = width * seal.height_px / seal.width_px
     cx = min(max(cx, TYPE_LEFT + width / 2), TYPE_RIGHT - width / 2)
-    return name, Box(index, cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+    return name, Box(cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
 
 
 SEAL_RISE = 0.35 * LINE_PT

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..load import Loaded
 from .kinds import Kind
@@ -44,6 +45,31 @@ class Job:
     @property
     def label(self) -> str:
         return f"{self.kind.label}（{self.path.name}）"
+
+    @property
+    def pairing_id(self) -> str | None:
+        """The pairing the document belongs to; None for the bureau's documents."""
+        return self.scope.pairing.id if self.scope.pairing is not None else None
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A document written, with what the later stages need of its context (the context
+    itself is let go: memory stays flat in the number of pairings)."""
+
+    job: Job
+    heading: str
+    """Its real title: a bundle's contents and bookmarks, the preflight of its PDF."""
+    attachments: list[str] = field(default_factory=list)
+    """Each 附件's label and title, for the bundle's bookmarks."""
+    gaps: list[str] = field(default_factory=list)
+    """What it still lacks (draft text, blanks): a document with gaps is not sealed."""
+
+
+def rendered(job: Job, context: dict[str, Any]) -> Rendered:
+    """What is kept of a document rendered from ``context``."""
+    attachments = [f"{a['label']}　{''.join(a['title_lines'])}" for a in context.get("attachments", [])]
+    return Rendered(job, job.kind.heading(job.scope, context), attachments, list(context.get("gaps", [])))
 
 
 def plan_jobs(loaded: Loaded, kinds: list[Kind], out_dir: Path, selection: Selection = Selection()) -> list[Job]:

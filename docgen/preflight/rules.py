@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import geometry
+from ..records import Box, Finding
 from ..text import breaks_word, display_width
 from .page import Glyph, Page
 
@@ -53,9 +54,8 @@ class Seal:
 
     party: str
     page: int
-    box: tuple[float, float, float, float]
-    """x0, y0, x1, y1 in PDF points (from the bottom)."""
-    name_box: tuple[float, float, float, float]
+    box: Box
+    name_box: Box
     digest: str
     """The image's content digest: its resource name on the page is /DocgenSeal<digest>."""
 
@@ -66,7 +66,7 @@ class Signature:
 
     party: str
     page: int
-    box: tuple[float, float, float, float]
+    box: Box
 
 
 @dataclass
@@ -82,15 +82,6 @@ class Document:
     signatures: list[Signature] = field(default_factory=list)
     padding: set[int] = field(default_factory=set)
     """Blank pages added on purpose (double-sided printing)."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    page: int
-    """1-based page of the document, 0 for the whole document."""
-    detail: str
-    warning: bool = False
 
 
 # ------------------------------------------------------------------ helpers
