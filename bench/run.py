@@ -26,6 +26,7 @@ from docgen import pipeline
 from docgen.authoring.specimen import write_specimen
 from docgen.convert import default_jobs, find_soffice
 from docgen.convert.fonts import converter_env
+from docgen.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 SEAL = ROOT / "data" / "gaotai-2020" / "seals" / "sample-school.png"
@@ -58,7 +59,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="docgen-bench-"))
     try:
         root = write_specimen(work / "specimen", args.pairings, 2, SEAL)
-        built = pipeline.build(root, work / "pdf", pdf=True, jobs=args.jobs)
+        built = pipeline.build(root, work / "pdf", Options(pdf=True, jobs=args.jobs))
         assert not built.failures and not built.problems, built.failures or built.problems
         docs = [d.job.path for d in built.documents]
         flat = work / "flat"
@@ -78,7 +79,7 @@ def main() -> None:
         print(f"  preflight of the PDFs: {built.preflight_seconds:7.2f} s  (done while LibreOffice converts; "
               "included in the pool's time)")
 
-        bundled = pipeline.bundle(root, work / "bundles", jobs=args.jobs)
+        bundled = pipeline.bundle(root, work / "bundles", Options(jobs=args.jobs))
         assert not bundled.failures, bundled.failures
         t = bundled.timings
         seals = sum(len(r.seals) for r in bundled.bundles)

@@ -37,6 +37,7 @@ from .errors import (
 )
 from .load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes
 from .load.schema import SCHEMAS
+from .options import DEFAULTS, BundleOptions, Options
 from .progress import Progress
 from .records import Finding
 from .shards import parse_shard
@@ -149,12 +150,12 @@ output_option = click.option("-o", "--output", type=click.Path(path_type=Path), 
                              show_default=True, help="输出目录")
 
 templates_option = click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
-                                help="模板目录（默认使用自带的 templates/）")
+                                help="模板目录（默认使用自带的模板）")
 
 converter_options = _stack(
     click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
                  help="并行的 LibreOffice 进程数（默认等于 CPU 核数）"),
-    click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True,
+    click.option("--timeout", type=click.FloatRange(5, 3600), default=DEFAULTS.timeout, show_default=True,
                  help="单个文件转换超时（秒）"))
 
 incremental_options = _stack(
@@ -381,9 +382,9 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
 def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
           years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float,
           force: bool, shard: str | None, verbose: bool) -> None:
-    outcome = pipeline.build(directory, output, kinds=kinds, pairings=pairings, years=years,
-                             template_dir=template_dir, pdf=pdf, jobs=jobs, timeout=timeout, force=force,
-                             shard=parse_shard(shard), listener=_Printer(verbose))
+    options = Options(kinds=kinds, pairings=pairings, years=years, templates=template_dir or DEFAULTS.templates,
+                      pdf=pdf, jobs=jobs, timeout=timeout, force=force, shard=parse_shard(shard))
+    outcome = pipeline.build(directory, output, options, _Printer(verbose))
     _finish(outcome, len(outcome.documents) + len(outcome.pdfs))
 
 
@@ -394,7 +395,8 @@ def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple
 @pairings_option("只生成某个结对的报送材料，可重复")
 @converter_options
 @click.option("--duplex", is_flag=True, help="双面打印：每个文件补足偶数页")
-@click.option("--seal-mm", type=click.FloatRange(10, 80), default=42, show_default=True, help="印章直径（毫米）")
+@click.option("--seal-mm", type=click.FloatRange(10, 80), default=DEFAULTS.bundle.seal_mm, show_default=True,
+              help="印章直径（毫米）")
 @click.option("--sign", "sign_cert", type=click.Path(path_type=Path), default=None,
               help="用 PKCS#12 证书（.p12/.pfx）对合并的 PDF 做 PAdES 数字签名，接收方可验证文件未被改动")
 @click.option("--sign-password", envvar="DOCGEN_SIGN_PASSWORD", default=None,
@@ -404,10 +406,11 @@ def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple
 def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int | None, timeout: float,
            duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
            template_dir: Path | None, force: bool, shard: str | None, verbose: bool) -> None:
-    options = pipeline.Options(duplex, seal_mm, sign_cert, sign_password)
+    options = Options(pairings=pairings, templates=template_dir or DEFAULTS.templates, jobs=jobs, timeout=timeout,
+                      force=force, shard=parse_shard(shard),
+                      bundle=BundleOptions(duplex=duplex, seal_mm=seal_mm, sign_cert=sign_cert, sign_password=sign_password))
     printer = _Printer(verbose)
-    outcome = pipeline.bundle(directory, output, pairings=pairings, template_dir=template_dir, options=options,
-                              jobs=jobs, timeout=timeout, force=force, shard=parse_shard(shard), listener=printer)
+    outcome = pipeline.bundle(directory, output, options, printer)
     for report in outcome.bundles:
         lines = _describe(report)
         if verbose or not printer.progress.terminal or len(lines) > 1:  # on a terminal: only the unsealed
@@ -427,8 +430,8 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
 @click.option("-v", "--verbose", is_flag=True, help="逐个列出写入的文件")
 def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: Path | None, force: bool,
            verbose: bool) -> None:
-    outcome = pipeline.report(directory, output, years=years, template_dir=template_dir, force=force,
-                              listener=_Printer(verbose))
+    options = Options(years=years, templates=template_dir or DEFAULTS.templates, force=force)
+    outcome = pipeline.report(directory, output, options, _Printer(verbose))
     for written in outcome.reports:
         for path in written.paths:
             click.echo(f"已写入 {display_path(path)}")
@@ -564,9 +567,8 @@ def templates() -> None:
 @click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
 def templates_check(directory: Path | None) -> None:
     from .authoring.check import check_dir
-    from .render import TEMPLATE_DIR
 
-    folder = directory or TEMPLATE_DIR
+    folder = directory or DEFAULTS.templates
     if not folder.is_dir():
         raise UsageError(f"找不到模板目录 {display_path(folder)}")
     files, findings = check_dir(folder)

@@ -10,12 +10,12 @@ import contextlib
 import os
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Iterator
 
 from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
-from .bundle import BundleReport, Options, Spec, Timings, make_all, plan
+from .bundle import BundleReport, Spec, Timings, make_all, plan
 from .bundle.plan import bundle_folder, bundled
 from .convert import Pool
 from .documents.jobs import Job, Rendered, plan_jobs, rendered, safe_name
@@ -27,12 +27,12 @@ from .incremental.record import PREFIX as RECORD_PREFIX
 from .load import Loaded, load_all, load_strict
 from .load.checks import reserved_id
 from .load.model.common import ID_RE
+from .options import DEFAULTS, BundleOptions, Options
 from .outputs import write_atomic
 from .preflight.check import Result, check, pages_of
 from .preflight.rules import Document
 from .records import Failure, Finding
-from .render import TEMPLATE_DIR, Renderer
-from .shards import Shard
+from .render import Renderer
 
 COVER, REPORT = kind("cover"), kind("report")
 
@@ -272,22 +272,20 @@ def _reason(error: Exception) -> str:
     return f"docgen 内部错误（{type(error).__name__}: {error}），其余文件不受影响；请把此信息报告给维护者"
 
 
-def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
-                     years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
-                     shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
-    """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
+def render_documents(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener()) -> Outcome:
+    """load -> documents -> render: every Word file asked for (of the shard's pairings), written
     under ``out``; a file whose recipe is in the build record and unchanged is left as it is
-    (unless ``force``), and those of pairings that are gone are removed. ``outcome.documents``
-    holds what is kept of each document made (``Rendered``)."""
-    unknown = [k for k in kinds if k not in choices()]
+    (unless ``options.force``), and those of pairings that are gone are removed.
+    ``outcome.documents`` holds what is kept of each document made (``Rendered``)."""
+    unknown = [k for k in options.kinds if k not in choices()]
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
     check_output(out)
-    if template_dir is not None and not Path(template_dir).is_dir():
-        raise UsageError(f"找不到模板目录 {display_path(template_dir)}：请检查 -t 后的路径")
-    outcome = Outcome(_load(path, pairings, listener))
-    selection = Selection(frozenset(pairings) or None, frozenset(years) or None)
-    renderer = Renderer(template_dir or TEMPLATE_DIR)
+    _check_templates(options)
+    outcome = Outcome(_load(path, options.pairings, listener))
+    selection = Selection(frozenset(options.pairings) or None, frozenset(options.years) or None)
+    renderer = Renderer(options.templates)
+    shard = options.shard
     started = time.perf_counter()
     for loaded in outcome.loaded:
         gone = remove_stale(loaded, out)
@@ -296,9 +294,10 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
         if not loaded.buildable:
             listener.skipped(loaded)
             continue
-        jobs = [j for j in plan_jobs(loaded, select(kinds), out, selection) if shard is None or shard.owns(j.pairing_id)]
-        record = Record(out / loaded.id, shard.pair if shard else None, force)
-        recipes = Recipes(loaded, template_dir or TEMPLATE_DIR)
+        jobs = [j for j in plan_jobs(loaded, select(options.kinds), out, selection)
+                if shard is None or shard.owns(j.pairing_id)]
+        record = Record(out / loaded.id, shard.pair if shard else None, options.force)
+        recipes = Recipes(loaded, options.templates)
         outcome.books[loaded.id] = Book(record, recipes)
         todo = []
         for job in jobs:
@@ -310,7 +309,7 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
         done, failures = _render(todo, renderer, record, listener)
         outcome.documents += done
         outcome.failures += failures
-        complete = set() if kinds or pairings or years else {"docx"}
+        complete = set() if options.selective else {"docx"}
         outcome.removed += record.remove_stale({j.path for j in jobs}, {p.id for p in loaded.pairings}, complete)
         record.save()
         listener.rendered(loaded, out / loaded.id, len(done))
@@ -320,16 +319,30 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
 
 # ----------------------------------------------------------------- convert
 
-def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
-          years: tuple[str, ...] = (), template_dir: Path | None = None, pdf: bool = False,
-          jobs: int | None = None, timeout: float = 120, force: bool = False, shard: Shard | None = None,
-          listener: Listener = Listener()) -> Outcome:
-    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each."""
-    outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
-                               force=force, shard=shard, listener=listener)
-    if pdf:
-        _convert_documents(outcome, jobs, timeout, listener)
+def _check_templates(options: Options) -> None:
+    if not Path(options.templates).is_dir():
+        raise UsageError(f"找不到模板目录 {display_path(options.templates)}：请检查 -t 后的路径")
+
+
+def build(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+          pool: Pool | None = None) -> Outcome:
+    """``docgen build``: the Word files, and with ``options.pdf`` a PDF beside each
+    (converted by ``pool`` when given: warm converters the caller keeps)."""
+    outcome = render_documents(path, out, options, listener)
+    if options.pdf:
+        _convert_documents(outcome, options, listener, pool)
     return outcome
+
+
+@contextlib.contextmanager
+def _converters(options: Options, warm: Pool | None) -> Iterator[Pool]:
+    """``warm`` when the caller keeps converters alive across runs (left open), else this run's."""
+    if warm is not None:
+        warm.timeout = options.timeout
+        yield warm
+    else:
+        with open_pool(options.jobs, options.timeout) as pool:
+            yield pool
 
 
 @dataclass(frozen=True)
@@ -356,7 +369,7 @@ def _pdf_todo(outcome: Outcome) -> list[_PdfJob]:
     return todo
 
 
-def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener) -> None:
+def _convert_documents(outcome: Outcome, options: Options, listener: Listener, warm: Pool | None) -> None:
     """A PDF beside each Word file whose PDF is not already made from the same recipe, each
     checked by the preflight while the converters work on the next."""
     todo = _pdf_todo(outcome)
@@ -378,7 +391,7 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
             checked[i] = (found, time.perf_counter() - began)
         listener.advanced("pdf", display_path(result.dst), result.ok)
 
-    with open_pool(jobs, timeout) as pool:
+    with _converters(options, warm) as pool:
         docs = [item.job.path for item in todo]
         results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
     for item, result in zip(todo, results):
@@ -401,35 +414,37 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
 
 # ------------------------------------------------------------------ bundle
 
-def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
-           options: Options = Options(), jobs: int | None = None, timeout: float = 120, force: bool = False,
-           shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
+def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+           pool: Pool | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
-    that is not already made from the same documents, seals and options."""
-    if options.sign_cert is not None:
+    that is not already made from the same documents, seals and options (converted by
+    ``pool`` when given: warm converters the caller keeps)."""
+    if options.bundle.sign_cert is not None:
         from .bundle.sign import load_signer
 
-        load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
-    outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
-                               listener=listener)
+        # a wrong password fails now, before any work
+        load_signer(options.bundle.sign_cert, options.bundle.sign_password)
+    options = replace(options, kinds=(), years=())  # a bundle holds every kind, and the summaries written
+    outcome = render_documents(path, out, options, listener)
     specs, recipes, planned = [], {}, {}
     for loaded in outcome.loaded:
         if loaded.buildable:
-            todo, planned[loaded.id] = _bundles_to_make(loaded, outcome, out, options)
+            todo, planned[loaded.id] = _bundles_to_make(loaded, outcome, out, options.bundle)
             for spec, recipe in todo:
                 specs.append(spec)
                 recipes[spec.uid] = recipe
     specs = _without_bad_seals(specs, outcome.failures)
     if specs:
-        renderer = Renderer(template_dir or TEMPLATE_DIR)
-        with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
-            outcome.bundles, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings, listener)
+        renderer = Renderer(options.templates)
+        with _converters(options, pool) as converters, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
+            outcome.bundles, failures = make_all(specs, renderer, converters, options.bundle, Path(work),
+                                                 outcome.timings, listener)
         outcome.failures += failures
-    _record_bundles(outcome, specs, recipes, planned, complete=not pairings)
+    _record_bundles(outcome, specs, recipes, planned, complete=not options.pairings)
     return outcome
 
 
-def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Options
+def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: BundleOptions
                      ) -> tuple[list[tuple[Spec, str]], set[Path]]:
     """(spec, recipe) of each bundle of ``loaded`` to make, and the zips of all its bundles:
     a bundle made before from the same documents, seals and options is left as it is."""
@@ -440,13 +455,11 @@ def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Optio
         if job.scope.loaded is loaded and bundled(job):
             groups.setdefault(job.pairing_id, []).append(job)
     todo, planned = [], set()
-    option_key = (options.duplex, options.seal_mm, book.recipes.file_hash(options.sign_cert))
     for pairing_id, group in groups.items():
         group.sort(key=lambda j: str(j.path))
         zip_path = bundle_folder(loaded, pairing_id, out).with_suffix(".zip")
         planned.add(zip_path)
-        seals = {s.seal for j in group for s in j.kind.signers(j.scope) if s.seal}
-        recipe = book.recipes.bundle([book.recipe_of(j.path) for j in group], seals, COVER.template, option_key)
+        recipe = bundle_recipe(book, group, options)
         if book.record.unchanged(zip_path, recipe):
             outcome.unchanged_outputs += 1
             continue
@@ -455,6 +468,14 @@ def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Optio
             spec.inputs = book.recipes.input_hashes(spec.pairing)
             todo.append((spec, recipe))
     return todo, planned
+
+
+def bundle_recipe(book: Book, documents: list[Job], options: BundleOptions) -> str:
+    """What a bundle of ``documents`` is made from: their recipes, the seal images it stamps,
+    its cover's template and every field of ``options`` (``BundleOptions.key``)."""
+    seals = {s.seal for j in documents for s in j.kind.signers(j.scope) if s.seal}
+    return book.recipes.bundle([book.recipe_of(j.path) for j in documents], seals, COVER.template,
+                               options.key(book.recipes.file_hash))
 
 
 def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str], planned: dict[str, set[Path]],
@@ -479,20 +500,19 @@ def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str]
 
 # ------------------------------------------------------------------ report
 
-def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: Path | None = None,
-           force: bool = False, listener: Listener = Listener()) -> Outcome:
+def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener()) -> Outcome:
     """``docgen report``: the bureau's roll-up of each year with records, as .xlsx and .docx
     (left as they are when made before from the same data)."""
     check_output(out)
     outcome = Outcome(validate(path, listener))
-    renderer = Renderer(template_dir or TEMPLATE_DIR)
+    renderer = Renderer(options.templates)
     for loaded in outcome.loaded:
         keys = {y.key for y in loaded.programme.cycle.cycle_years}
-        chosen = list(years) or years_with_records(loaded)
+        chosen = list(options.years) or years_with_records(loaded)
         bad = [y for y in chosen if y not in keys]
         if bad:
             raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
-        record, recipes = Record(out / loaded.id, force=force), Recipes(loaded, template_dir or TEMPLATE_DIR)
+        record, recipes = Record(out / loaded.id, force=options.force), Recipes(loaded, options.templates)
         listener.began("report", len(chosen))
         for year in chosen:
             data = rollup(loaded, year)

@@ -18,7 +18,7 @@ STAGES = {
     "render": 4,
     "convert": 5,
     "preflight": 6,
-    "bundle": 7, "incremental": 7,
+    "bundle": 7, "incremental": 7, "options": 7,
     "pipeline": 8,
     "authoring": 9,
     "cli": 10, "__main__": 10, "progress": 10,

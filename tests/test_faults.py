@@ -19,6 +19,7 @@ from docgen.errors import SourceError
 from docgen.incremental.record import PREFIX as RECORD_PREFIX
 from docgen.load import load_programme
 from docgen.load.pairlist.sheet import decode_csv
+from docgen.options import Options
 from docgen.render import limits
 from tests.conftest import needs_libreoffice
 from tests.helpers import PROBLEM_LINE, ROOT, run
@@ -120,7 +121,7 @@ def test_long_school_names_fit_every_file_system(small_copy, tmp_path):
     long_id = "甘肃省张掖市高台县" * 8 + "国庆"  # a 222-byte file name: as long as a pairing id gets
     (small_copy / "pairings/guoqing.yaml").rename(small_copy / f"pairings/{long_id}.yaml")
     out = tmp_path / "out"
-    outcome = pipeline.render_documents(small_copy, out, kinds=("agreement",))
+    outcome = pipeline.render_documents(small_copy, out, Options(kinds=("agreement",)))
     assert not outcome.failures and not outcome.problems
     [loaded] = outcome.loaded
     specs = plan(loaded, outcome.documents, out)

@@ -12,19 +12,12 @@ from pathlib import Path
 from pypdf import PdfReader, PdfWriter
 
 from .. import __version__, geometry
+from ..options import BundleOptions
 from ..outputs import build_time, pdf_date
 from ..preflight.page import Page, read
 from ..records import Box, Draft, PlacedDocument, PrintedName, SealMissing, SealPlaced
 from .plan import Part, Spec
 from .seals import Anchor, SealImage, draw, place, printed
-
-
-@dataclass
-class Options:
-    duplex: bool = False
-    seal_mm: float = 42.0
-    sign_cert: Path | None = None
-    sign_password: str | None = None
 
 
 @dataclass
@@ -102,7 +95,7 @@ class _Stamp:
 class _Stamper:
     """Stamps seals into one bundle's writer; each seal image is added to the PDF once."""
 
-    def __init__(self, writer: PdfWriter, options: Options, result: Assembled):
+    def __init__(self, writer: PdfWriter, options: BundleOptions, result: Assembled):
         self.writer = writer
         self.options = options
         self.result = result
@@ -167,7 +160,7 @@ def _in_rows(placed: list[_Stamp]) -> list[_Stamp]:
     return placed
 
 
-def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> Assembled:
+def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: BundleOptions) -> Assembled:
     """Cover and body merged, stamped, labelled and bookmarked into one PDF."""
     when = build_time()
     writer = PdfWriter()

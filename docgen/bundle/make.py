@@ -17,10 +17,11 @@ from ..convert import Pool
 from ..documents.kinds import kind
 from ..documents.scope import Scope
 from ..errors import display_path, os_reason
+from ..options import BundleOptions
 from ..preflight.check import Result
 from ..records import Draft, Failure, SealMissing, SealPlaced
 from ..render import Renderer
-from .assemble import Options, assemble, locate_parts
+from .assemble import assemble, locate_parts
 from .compose import compose
 from .manifest import write_bundle
 from .plan import Spec, cover_facts, guess_front_pages
@@ -132,7 +133,7 @@ def _assemble_index(i: int) -> tuple[BundleReport | None, float, str]:
     return _assemble_one(_WORK[i])
 
 
-def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: int, timings: Timings,
+def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: BundleOptions, jobs: int, timings: Timings,
                  progress=None) -> tuple[list[BundleReport], list[Failure]]:
     """Assemble and write every bundle, in ``jobs`` forked workers when there are several.
     Workers inherit the tasks and send back only what the report needs."""
@@ -171,7 +172,7 @@ def _collect(work: list, results, timings: Timings, progress) -> tuple[list[Bund
     return reports, failures
 
 
-def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options, workdir: Path,
+def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
              timings: Timings | None = None, progress=None) -> tuple[list[BundleReport], list[Failure]]:
     """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures.
     ``progress`` (the pipeline's listener) hears of each body converted and bundle written."""
