@@ -38,8 +38,9 @@ from .errors import (
 from .load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes
 from .load.schema import SCHEMAS
 from .options import DEFAULTS, BundleOptions, Options
+from .output_tree import EARLIER, STALE
 from .progress import Progress
-from .records import Finding
+from .records import Finding, KeptEdit, Moved
 from .shards import parse_shard
 
 # ------------------------------------------------------------------ Chinese help
@@ -234,23 +235,43 @@ class _Printer(pipeline.Listener):
     def converted(self, count: int) -> None:
         click.echo(f"已转换 PDF {count} 个。")
 
-    def removed(self, loaded: Loaded, paths: list[Path]) -> None:
-        shown = [display_path(p) for p in paths[:SHOWN_REMOVED]]
-        more = f"等 {len(paths)} 个" if len(paths) > SHOWN_REMOVED else ""
-        click.echo(f"已删除上次生成的 {len(paths)} 个文件（对应的数据现在有错误，旧文件已过期；改正数据后重新生成）："
-                   f"{'、'.join(shown)}{more}", err=True)
+    def moved(self, loaded: Loaded, moves: list[Moved]) -> None:
+        shown = [display_path(m.source) for m in moves[:SHOWN_MOVED]]
+        more = f"等 {len(moves)} 个" if len(moves) > SHOWN_MOVED else ""
+        earlier = moves[0].target.parent.parent.name == EARLIER
+        click.echo(f"{moves[0].reason}：已将 {len(moves)} 个{'文件或文件夹' if earlier else '文件'}移到 "
+                   f"{display_path(_aside_folder(moves[0].target))}（没有删除{'' if earlier else '，其中的 说明.txt 记有原因'}）："
+                   f"{'、'.join(shown)}{more}", err=not earlier)
+
+    def kept(self, loaded: Loaded, edit: KeptEdit) -> None:
+        click.echo(f"{display_path(edit.path)} 在生成后被手工修改过：已保留为同一文件夹中的“{edit.kept.name}”，"
+                   f"并按数据重新生成了“{edit.path.name}”（要让改动以后也生效，请把它写进数据或模板）。", err=True)
+
+    def waiting(self, folder: Path) -> None:
+        click.echo(f"另一个 docgen 正在生成 {display_path(folder)} 中的文件，等它完成后继续……", err=True)
 
 
-SHOWN_REMOVED = 10
-"""Removed files listed by name; the rest are counted."""
+SHOWN_MOVED = 10
+"""Moved files listed by name; the rest are counted."""
+
+
+def _aside_folder(target: Path) -> Path:
+    """The dated folder (过期/<date> or bundles/以前的版本/<date>) a moved output went into."""
+    for folder in target.parents:
+        if folder.parent.name in (STALE, EARLIER):
+            return folder
+    return target.parent
 
 
 def _summary(outcome: pipeline.Outcome, written: int, noun: str) -> str:
     """What a run made, left as it was, removed and failed to make, on one line."""
     unchanged = len(outcome.unchanged) + outcome.unchanged_outputs
     parts = [f"新生成 {written} {noun}", f"未变跳过 {unchanged} 个"]
-    if outcome.removed:
-        parts.append(f"删除来源已不存在的 {len(outcome.removed)} 个")
+    stale = [m for m in outcome.moved if STALE in m.target.parts]
+    if stale:
+        parts.append(f"过期移走 {len(stale)} 个（没有删除）")
+    if outcome.kept:
+        parts.append(f"保留手工修改过的 {len(outcome.kept)} 个")
     if outcome.failures:
         parts.append(f"失败 {len(outcome.failures)} 个（{'、'.join(f.file for f in outcome.failures[:3])}"
                      + ("等" if len(outcome.failures) > 3 else "") + "）")
@@ -260,8 +281,6 @@ def _summary(outcome: pipeline.Outcome, written: int, noun: str) -> str:
 def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") -> None:
     """The summary; input problems (exit 2), then failed files (exit 4), else the count of what was made."""
     click.echo(_summary(outcome, written, noun))
-    for path in outcome.removed:
-        click.echo(f"已删除 {display_path(path)}（其结对已不存在）")
     if outcome.problems:
         raise InputError(outcome.problems, preface="以下数据有错误，相关文件未生成：")
     if outcome.failures:

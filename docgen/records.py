@@ -1,5 +1,6 @@
 """The typed records that cross packages: where a thing is on a page (``Box``), what went
-wrong with one output (``Failure``), what the preflight found (``Finding``, ``Verdict``) and
+wrong with one output (``Failure``), an output moved aside or a user's edit kept (``Moved``,
+``KeptEdit``), what the preflight found (``Finding``, ``Verdict``) and
 what a bundle holds (``Manifest`` and its entries).
 
 The writer and every reader use the same types: the bundle stage fills a ``Manifest`` and
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, NamedTuple
 
 
@@ -42,6 +44,23 @@ class Failure:
     file: str
     """The output as the user sees its path (``display_path``)."""
     reason: str
+
+
+@dataclass(frozen=True)
+class Moved:
+    """An output moved out of the way, never deleted: from where, to where, and why (Chinese)."""
+
+    source: Path
+    target: Path
+    reason: str
+
+
+@dataclass(frozen=True)
+class KeptEdit:
+    """A file a user changed after docgen made it, kept under ``kept`` beside the new one."""
+
+    path: Path
+    kept: Path
 
 
 @dataclass(frozen=True)

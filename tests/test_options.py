@@ -12,8 +12,10 @@ from docgen.bundle.plan import bundled
 from docgen.documents.jobs import plan_jobs
 from docgen.documents.kinds import select
 from docgen.incremental import Book, Recipes, Record
+from docgen.incremental.cleaner import Cleaner
 from docgen.load import load_programme
 from docgen.options import DEFAULTS, NOT_IN_KEY, BundleOptions, Options
+from docgen.output_tree import OutputTree
 from tests.helpers import DATA
 
 CHANGED = {"duplex": True, "seal_mm": 40.0, "sign_cert": "cert.p12"}
@@ -27,7 +29,7 @@ def book_and_jobs(tmp_path):
     record = Record(tmp_path / loaded.id)
     for job in jobs:
         record.made(job.path, "recipe of " + job.path.name, job.pairing_id, "docx")
-    return Book(record, Recipes(loaded, DEFAULTS.templates)), jobs
+    return Book(record, Recipes(loaded, DEFAULTS.templates), Cleaner(OutputTree(tmp_path), loaded.id)), jobs
 
 
 def test_every_bundle_option_changes_the_bundle_recipe(book_and_jobs, tmp_path):

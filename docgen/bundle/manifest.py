@@ -6,11 +6,14 @@ where each seal went or why a party was not sealed.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from .. import __version__
-from ..outputs import build_time, deterministic_zip, write_atomic
+from ..outputs import UMASK, build_time, deterministic_zip, write_atomic
 from ..preflight.check import Result, check, documents_from_manifest, pages_of
 from ..records import FileEntry, Manifest
 from .assemble import Assembled
@@ -31,25 +34,33 @@ def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, sign
 
 
 def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> tuple[list[Result], float]:
-    """The bundle's folder, replaced whole, and its zip; the preflight's results of its PDF,
-    which the manifest records too, and the seconds the preflight took."""
+    """The bundle's folder and its zip; the preflight's results of its PDF, which the manifest
+    records too, and the seconds the preflight took. The folder is written under a
+    temporary name and renamed when complete; an earlier folder in its place is the
+    pipeline's to set aside first (it is never written over: the bundle then fails)."""
     folder = spec.folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    files: list[tuple[str, bytes]] = [(spec.pdf_name, result.pdf)]
-    for part in spec.parts:
-        files.append((part.docx.name, part.docx.read_bytes()))
-    for name, data in files:
-        write_atomic(folder / name, data)
-    record = manifest(spec, files, result, signed)
-    started = time.perf_counter()
-    results = check(documents_from_manifest(pages_of(result.pdf), record))
-    seconds = time.perf_counter() - started
-    record.preflight = [r.verdict() for r in results]
-    body = record.to_json()
-    write_atomic(folder / "manifest.json", body)
-    files.append(("manifest.json", body))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        files: list[tuple[str, bytes]] = [(spec.pdf_name, result.pdf)]
+        for part in spec.parts:
+            files.append((part.docx.name, part.docx.read_bytes()))
+        for name, data in files:
+            write_atomic(work / name, data)
+        record = manifest(spec, files, result, signed)
+        started = time.perf_counter()
+        results = check(documents_from_manifest(pages_of(result.pdf), record))
+        seconds = time.perf_counter() - started
+        record.preflight = [r.verdict() for r in results]
+        body = record.to_json()
+        write_atomic(work / "manifest.json", body)
+        files.append(("manifest.json", body))
+        os.chmod(work, 0o777 & ~UMASK)  # mkdtemp makes 0700; give the folder the usual mode
+        os.rename(work, folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     prefix = folder.name + "/"
     write_atomic(spec.zip_path, deterministic_zip([(prefix + n, d) for n, d in files]))
     return results, seconds
+

@@ -10,11 +10,12 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..documents.jobs import Job, Rendered, safe_name
+from ..documents.jobs import Job, Rendered
 from ..documents.scope import CoverFacts
 from ..documents.signers import Signer
 from ..documents.wording import school_names, short_names
 from ..load import Loaded
+from ..output_tree import OutputTree, safe_name
 from ..text import cn_count, display_width, join
 from .seals import Anchor
 
@@ -77,7 +78,7 @@ def part_of(document: Rendered) -> Part:
 
 def bundle_folder(loaded: Loaded, pairing_id: str | None, out_dir: Path) -> Path:
     """Where the bundle of a pairing (None: the bureau's) is written; its zip is beside it."""
-    return out_dir / loaded.id / "bundles" / (safe_name(pairing_id) if pairing_id is not None else "bureau")
+    return OutputTree(out_dir).bundle(loaded.id, pairing_id)
 
 
 def bundled(job: Job) -> bool:

@@ -5,34 +5,14 @@ Paths are Chinese file names that name the schools, made safe for every file sys
 """
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..load import Loaded
+from ..output_tree import OutputTree
 from .kinds import Kind
 from .scope import Scope, Selection, scopes
-
-_RESERVED = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
-MAX_BYTES = 180
-"""A file name's stem in UTF-8 bytes: file systems allow 255 bytes, and a stem leaves room
-for a suffix (_2, .docx, .pdf) and for the hidden temporary name it is first written to."""
-
-
-def safe_name(name: str) -> str:
-    """A file name with no path separators or reserved characters, at most ``MAX_BYTES``
-    long: a longer one is cut at a character and ends in a digest of the whole, so that two
-    long names that start alike stay apart."""
-    name = _RESERVED.sub("_", name).strip().strip(".")
-    if len(name.encode("utf-8")) > MAX_BYTES:
-        digest = hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
-        cut = name
-        while len(cut.encode("utf-8")) > MAX_BYTES - len(digest) - 4:
-            cut = cut[:-1]
-        name = f"{cut}…{digest}"
-    return name or "未命名"
 
 
 @dataclass
@@ -73,24 +53,22 @@ def rendered(job: Job, context: dict[str, Any]) -> Rendered:
 
 
 def plan_jobs(loaded: Loaded, kinds: list[Kind], out_dir: Path, selection: Selection = Selection()) -> list[Job]:
-    """All jobs for one programme, with unique output paths.
+    """All jobs for one programme, with unique output paths (``OutputTree`` places them).
 
     The bureau's documents are left out when only some pairings are asked for."""
+    tree = OutputTree(out_dir)
     jobs: list[Job] = []
     taken: set[Path] = set()
     for kind in kinds:
         if kind.per.bureau_level and selection.pairing_ids:
             continue
         for scope in scopes(kind.per, loaded, selection):
-            folder = out_dir / loaded.id
-            if scope.pairing is not None:
-                folder = folder / safe_name(scope.pairing.id)
-            stem = safe_name(kind.filename(scope))
-            path = folder / f"{stem}.docx"
-            n = 2
+            pairing_id = scope.pairing.id if scope.pairing is not None else None
+            n = 1
+            path = tree.document(loaded.id, pairing_id, kind.filename(scope))
             while path in taken:
-                path = folder / f"{stem}_{n}.docx"
                 n += 1
+                path = tree.document(loaded.id, pairing_id, kind.filename(scope), n)
             taken.add(path)
             jobs.append(Job(kind, scope, kind.template_for(scope), path))
     return jobs
