@@ -11,6 +11,7 @@ programme folder, ``--programme`` one programme folder, ``-p``/``--pairing`` a p
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -36,6 +37,7 @@ from .errors import (
     os_reason,
 )
 from .load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes
+from .load.model.cycle import Term
 from .load.schema import SCHEMAS
 from .options import DEFAULTS, BundleOptions, Options
 from .output_tree import EARLIER, STALE
@@ -177,6 +179,41 @@ def years_option(help: str) -> Decorator:
     return click.option("-y", "--year", "years", multiple=True, metavar="YEAR", help=help)
 
 
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """--as-of 2026-12-31 (also 2026/12/31, 2026年12月31日) → a date, or a Chinese usage error."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", value)
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        pass
+    raise click.BadParameter(f"“{value}”不是日期，请写成 2026-12-31 的形式")
+
+
+def _term(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--term 2026春 / 2025秋 → the term's key, or a Chinese usage error."""
+    if value is None:
+        return None
+    term = Term.parse(value)
+    if term is None:
+        raise click.BadParameter(f"“{value}”不是学期，请写成 2025秋 或 2026春（年份为学期开始的年份）")
+    return term.key
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", metavar="DATE", callback=_as_of, default=None,
+    help="统计截至哪一天（如 2026-12-31）：只计到这一天已经结束的周、月、学期和学年，未结束的不算未完成；"
+         "不写则按年度总结的落款日期，没有落款的按今天")
+
+
+def term_option(help: str) -> Decorator:
+    """``--term 2026春``: one term instead of whole years."""
+    return click.option("--term", metavar="TERM", callback=_term, default=None,
+                        help="只统计一个学期，如 2025秋、2026春（年份为学期开始的年份）" + help)
+
+
 def programme_option(old_p: bool = False) -> Decorator:
     """``--programme DIR``: one programme folder. ``old_p`` keeps ``-p`` working as an old
     spelling where a command has no pairing option (``-p`` means a pairing in the help)."""
@@ -216,6 +253,7 @@ class _Printer(pipeline.Listener):
 
     def __init__(self, verbose: bool = False):
         self.progress = Progress(verbose)
+        self.waited: set[Path] = set()
 
     def began(self, stage: str, total: int) -> None:
         self.progress.began(stage, total)
@@ -248,7 +286,9 @@ class _Printer(pipeline.Listener):
                    f"并按数据重新生成了“{edit.path.name}”（要让改动以后也生效，请把它写进数据或模板）。", err=True)
 
     def waiting(self, folder: Path) -> None:
-        click.echo(f"另一个 docgen 正在生成 {display_path(folder)} 中的文件，等它完成后继续……", err=True)
+        if folder not in self.waited:
+            self.waited.add(folder)
+            click.echo(f"另一个 docgen 正在生成 {display_path(folder)} 中的文件，等它完成后继续……", err=True)
 
 
 SHOWN_MOVED = 10
@@ -286,14 +326,21 @@ def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") ->
     if outcome.failures:
         raise RenderError(outcome.failures)
     unfinished = [(display_path(b.spec.folder / d.word), d.gaps) for b in outcome.bundles for d in b.drafts]
-    if unfinished:
+    if unfinished:  # the preflight's verdict on the same PDFs too, as build --pdf gives it
+        try:
+            _preflight(outcome.preflight_findings())
+        except PreflightFailed:
+            for line in Unfinished(unfinished).lines():
+                click.echo(line, err=True)
+            raise
         raise Unfinished(unfinished)
     _preflight(outcome.preflight_findings())
     click.echo(f"完成：共 {written} {noun}。")
 
 
 def _preflight(findings: list[Finding]) -> None:
-    """Warnings are summed up, one line per file and rule; failures end the command (exit 8)."""
+    """Warnings are summed up, one line per file and rule; failures end the command (exit 8),
+    drafts or not: every command gives the same verdict on the same document."""
     warned: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
         if finding.warning:
@@ -394,15 +441,18 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
 @click.option("-k", "--kind", "kinds", multiple=True, metavar="KIND", help=kind_help())
 @pairings_option("只生成某个结对的文书，可重复")
 @years_option("年度总结的年度（周期年度的起始年份，如 2022）；不写则只生成已填写总结文字的年度")
+@as_of_option
+@term_option("，生成学期工作总结")
 @templates_option
 @click.option("--pdf", is_flag=True, help="同时在每个 Word 文件旁生成 PDF（需要 LibreOffice）")
 @converter_options
 @incremental_options
 def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
-          years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float,
-          force: bool, shard: str | None, verbose: bool) -> None:
-    options = Options(kinds=kinds, pairings=pairings, years=years, templates=template_dir or DEFAULTS.templates,
-                      pdf=pdf, jobs=jobs, timeout=timeout, force=force, shard=parse_shard(shard))
+          years: tuple[str, ...], as_of: dt.date | None, term: str | None, template_dir: Path | None, pdf: bool,
+          jobs: int | None, timeout: float, force: bool, shard: str | None, verbose: bool) -> None:
+    options = Options(kinds=kinds, pairings=pairings, years=years, as_of=as_of, term=term,
+                      templates=template_dir or DEFAULTS.templates, pdf=pdf, jobs=jobs, timeout=timeout, force=force,
+                      shard=parse_shard(shard))
     outcome = pipeline.build(directory, output, options, _Printer(verbose))
     _finish(outcome, len(outcome.documents) + len(outcome.pdfs))
 
@@ -412,6 +462,7 @@ def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple
 @data_argument
 @output_option
 @pairings_option("只生成某个结对的报送材料，可重复")
+@as_of_option
 @converter_options
 @click.option("--duplex", is_flag=True, help="双面打印：每个文件补足偶数页")
 @click.option("--seal-mm", type=click.FloatRange(10, 80), default=DEFAULTS.bundle.seal_mm, show_default=True,
@@ -422,11 +473,11 @@ def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple
               help="证书密码（也可用环境变量 DOCGEN_SIGN_PASSWORD 提供）")
 @templates_option
 @incremental_options
-def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int | None, timeout: float,
-           duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
+def bundle(directory: Path, output: Path, pairings: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
+           timeout: float, duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
            template_dir: Path | None, force: bool, shard: str | None, verbose: bool) -> None:
-    options = Options(pairings=pairings, templates=template_dir or DEFAULTS.templates, jobs=jobs, timeout=timeout,
-                      force=force, shard=parse_shard(shard),
+    options = Options(pairings=pairings, as_of=as_of, templates=template_dir or DEFAULTS.templates, jobs=jobs,
+                      timeout=timeout, force=force, shard=parse_shard(shard),
                       bundle=BundleOptions(duplex=duplex, seal_mm=seal_mm, sign_cert=sign_cert, sign_password=sign_password))
     printer = _Printer(verbose)
     outcome = pipeline.bundle(directory, output, options, printer)
@@ -439,24 +490,27 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
     _finish(outcome, len(outcome.bundles), "个报送包（文件夹和 .zip）")
 
 
-@cli.command(help="生成教育局的考核汇总：每个结对的活动次数、承诺完成情况、迟报和得分，"
-                  "按得分排序，写成 .xlsx 和 Word 附件（out/<方案>/report/）。")
+@cli.command(help="生成教育局的考核汇总：每个结对的活动次数、承诺完成情况、迟报，方案有考核细则时还有得分，"
+                  "写成 .xlsx 和 Word 附件（out/<方案>/report/）。")
 @data_argument
 @output_option
 @years_option("年度（周期年度的起始年份）；不写则为有活动记录的每个年度")
+@as_of_option
+@term_option("")
 @templates_option
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过数据、模板都未改变的文件）")
 @click.option("-v", "--verbose", is_flag=True, help="逐个列出写入的文件")
-def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: Path | None, force: bool,
-           verbose: bool) -> None:
-    options = Options(years=years, templates=template_dir or DEFAULTS.templates, force=force)
+def report(directory: Path, output: Path, years: tuple[str, ...], as_of: dt.date | None, term: str | None,
+           template_dir: Path | None, force: bool, verbose: bool) -> None:
+    options = Options(years=years, as_of=as_of, term=term, templates=template_dir or DEFAULTS.templates, force=force)
     outcome = pipeline.report(directory, output, options, _Printer(verbose))
     for written in outcome.reports:
         for path in written.paths:
             click.echo(f"已写入 {display_path(path)}")
         data = written.rollup
         behind = sum(1 for r in data.rows if r.behind)
-        click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
+        click.echo(f"  {data.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录"
+                   + (f"（{data.as_of_note}）" if data.as_of_note else "") + "。")
     if outcome.failures:
         raise RenderError(outcome.failures)
     if not outcome.reports:
@@ -464,11 +518,12 @@ def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: 
 
 
 @cli.command("check-pdf", help="按 GB/T 9704 检查 PDF：纸张和版心、正文字号和行距、页码、标题和层次标题字体、版头和版记、字体、"
-                               "空白页、只有签署的页、页末孤立的标题、跨页只剩一行的表格、图和图题、印章位置和图片、已盖章文件中的草稿。"
+                               "空白页、只有签署的页、本可调整行距留在前页的签署区、页末孤立的标题、跨页只剩一行的表格、图和图题、"
+                               "印章位置和图片、署名行数和字号、成文日期、已盖章文件中的草稿；并校验是否为 PDF/A-2b 归档格式。"
                                "报送包的 PDF 按其 manifest.json 逐个文件检查。")
 @click.argument("paths", metavar="文件或目录...", nargs=-1, required=True, type=click.Path(path_type=Path))
 def check_pdf(paths: tuple[Path, ...]) -> None:
-    from .preflight.check import check_file
+    from .preflight.check import WHOLE_FILE, check_file
 
     files = []
     for path in paths:
@@ -484,10 +539,10 @@ def check_pdf(paths: tuple[Path, ...]) -> None:
     documents = 0
     for file in files:
         for result in check_file(file):
-            documents += 1
+            documents += result.document != WHOLE_FILE
             findings += result.located(display_path(file))
     _preflight(findings)
-    click.echo(f"已检查 {len(files)} 个 PDF（{documents} 个文件），全部符合。")
+    click.echo(f"已检查 {len(files)} 个 PDF（{documents} 个文件），全部符合 GB/T 9704，且为 PDF/A-2b 归档格式。")
 
 
 @cli.group("import", help="从表格导入数据。")
@@ -497,21 +552,48 @@ def import_() -> None:
 
 @import_.command("activities",
                  help="把学校的活动记录表（.xlsx 或 .csv；列：日期、类型、学科、人次、参与人员、内容、证明材料、报备日期）"
-                      "导入为 activities/<年度>/<结对标识>.yaml。")
-@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+                      "导入为 activities/<年度>/<结对标识>.yaml。表头上方可以有标题行。再次导入（如春季学期的记录）时合并："
+                      "新记录加入，已有的记录按日期、类型等认出，不重复；改动逐项列出；人工评分（scores）、注释和表中没有的内容都保留。")
+@click.argument("file", metavar="FILE", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-p", "--pairing", "pairing_id", required=True, metavar="ID", help="结对标识（pairings/ 下的文件名）")
 @programme_option()
 @click.option("-y", "--year", default=None, metavar="YEAR", help="年度（周期年度的起始年份）；不写则按表中日期判断")
-@click.option("--force", is_flag=True, help="已有该年度的记录文件时覆盖")
-def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, force: bool) -> None:
-    from .activities.importer import import_activities as run_import
+@click.option("-n", "--dry-run", is_flag=True, help="只显示将要新增和修改的记录，不写文件")
+@click.option("--force", is_flag=True, hidden=True)
+def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, year: str | None, dry_run: bool,
+                      force: bool) -> None:
+    from .activities.merge import import_activities as run_import
     from .load import load_programme
 
-    loaded = load_programme(programme_folder(programme_dir, pairing_id))
-    if loaded.programme is None or loaded.pairing(pairing_id) is None and loaded.problems:
-        raise InputError(loaded.problems)
-    target, n = run_import(file, loaded, pairing_id, year, force)
-    click.echo(f"已导入 {n} 条记录到 {display_path(target)}。")
+    if force:
+        click.echo("提示：--force 已不需要：再次导入时会合并记录，不会覆盖已有的文件。", err=True)
+    plan = run_import(file, load_programme(programme_folder(programme_dir, pairing_id)), pairing_id, year,
+                      dry_run=dry_run)
+    for warning in plan.warnings:
+        click.echo(str(warning), err=True)
+    for name in plan.skipped_sheets:
+        click.echo(f"工作表“{name}”中没有找到日期、类型、内容等列，已跳过。")
+    target = display_path(plan.target)
+    click.echo(f"{display_path(file)}：{len(plan.outcomes)} 条记录，对应 {target}。")
+    for outcome in plan.having("new"):
+        click.echo(f"新增 {outcome.describe()}（{outcome.row.label()}）")
+    for outcome in plan.having("changed"):
+        click.echo(f"修改 {outcome.describe()}（{outcome.row.label()}）：")
+        for change in outcome.changes:
+            click.echo(f"  {change.column}：{_value(change.old)} → {_value(change.new)}")
+    same = plan.having("same")
+    if same:
+        click.echo(f"未变 {len(same)} 条（文件中已有，内容相同）。")
+    if plan.kept and plan.base is not None:
+        click.echo(f"文件中另有 {len(plan.kept)} 条记录不在表中：已保留，未删除。")
+    new, changed = len(plan.having("new")), len(plan.having("changed"))
+    if not plan.written:
+        click.echo(f"试运行：将新增 {new} 条、修改 {changed} 条记录，没有写入任何文件。")
+    elif new or changed:
+        kept = "；原有的人工评分（scores）、注释和表中没有的内容都已保留" if plan.base is not None else ""
+        click.echo(f"完成：新增 {new} 条、修改 {changed} 条记录，已写入 {target}{kept}。")
+    else:
+        click.echo(f"完成：{target} 已包含表中的全部记录，没有需要修改的内容。")
 
 
 @import_.command("pairings",
@@ -552,6 +634,8 @@ def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run
     for stale in report.stale:
         click.echo(f"表中没有 {display_path(stale.path)}（{stale.describe()}）：已保留，未删除；如该结对已撤销，请手工删除此文件。")
     new, changed = len(report.having("new")), len(report.having("changed"))
+    if report.warnings:
+        click.echo(f"请核对：有 {len(report.warnings)} 条提醒（见上，每条写明工作表和单元格）；如需改正，改好表格后再导入一次即可。")
     if not report.written:
         click.echo(f"试运行：将新增 {new} 个、修改 {changed} 个结对文件，没有写入任何文件。")
     elif new or changed:
@@ -577,6 +661,57 @@ def export_pairings(programme_dir: Path | None, output: Path) -> None:
     click.echo(f"已写入 {display_path(target)}：{pairings} 个结对，支援—受援学校 {rows} 对。")
 
 
+@export.command("activities-template",
+                help="生成发给学校填写的空白活动记录表（.xlsx）：列名与 docgen import activities 读取的完全一致，"
+                     "类型、组织方（给定结对时还有受援学校和师徒姓名）为下拉列表，日期限在帮扶周期内。填好后可直接导入。")
+@click.option("--programme", "programme_dir", type=click.Path(path_type=Path), default=None, metavar="DIR",
+              help="方案目录：类型列表加入方案承诺中的细分（如“观摩学习（教师）”），日期限在周期内；不写则生成通用的表")
+@click.option("-p", "--pairing", "pairing_id", default=None, metavar="ID", help="为某个结对生成：受援学校和师徒姓名可从列表选择")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="写入的文件（.xlsx），如 活动记录表.xlsx")
+def export_activities_template(programme_dir: Path | None, pairing_id: str | None, output: Path) -> None:
+    from .activities.merge import find_pairing
+    from .activities.sheet_template import template
+    from .load import load_programme
+    from .outputs import write_atomic
+
+    if output.suffix.lower() != ".xlsx":
+        raise UsageError(f"活动记录表只能导出为 .xlsx 文件，而不是 {output.suffix or '无扩展名的文件'}")
+    loaded = pairing = None
+    if programme_dir is not None or pairing_id is not None:
+        loaded = load_programme(programme_folder(programme_dir, pairing_id))
+        if loaded.programme is None:
+            raise InputError(loaded.problems)
+        pairing = find_pairing(loaded, pairing_id) if pairing_id else None
+    write_atomic(output, template(loaded, pairing))
+    who = f"（{pairing.supporter.name}结对）" if pairing else ""
+    click.echo(f"已写入 {display_path(output)}{who}：列名与 docgen import activities 读取的一致，发给学校填写后可直接导入。")
+
+
+@cli.group(help="公章图片相关命令。")
+def seal() -> None:
+    pass
+
+
+@seal.command("prepare",
+              help="把盖在白纸上的公章扫描件或照片（JPG、PNG 等）做成报送包盖章用的透明背景 PNG：保留红色印迹，"
+                   "去掉白色（包括略灰、有纹理的纸张）和黑色文字，裁到印章大小并做成正方形，旁边另存一张预览图。"
+                   "图片上的印迹大多不是红色时拒绝并说明原因。")
+@click.argument("scan", metavar="扫描件", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="保存为（.png），如 data/方案/seals/县教育局公章.png；不写则保存在扫描件旁边，文件名加“_透明”")
+def seal_prepare(scan: Path, output: Path | None) -> None:
+    from .load.seal_prepare import prepare_file
+
+    target = output or scan.with_name(f"{scan.stem}_透明.png")
+    prepared, preview = prepare_file(scan, target)
+    side = prepared.image.width
+    click.echo(f"已生成透明背景的公章图片 {display_path(target)}（{side}×{side} 像素，红色印迹占图中印迹的 {prepared.red_share:.0%}）。")
+    click.echo(f"预览：{display_path(preview)}（左：扫描件；中：透明背景；右：盖在文字上的效果）。请打开预览，确认印迹完整、"
+               "没有多余的污点。")
+    click.echo(f"在数据中引用它（路径相对于方案目录），如：seal: seals/{target.name}")
+
+
 @cli.group(help="模板相关命令。")
 def templates() -> None:
     pass
@@ -596,6 +731,41 @@ def templates_check(directory: Path | None) -> None:
     if findings:
         raise TemplateCheckFailed([str(finding) for finding in findings])
     click.echo(f"已检查 {len(files)} 个模板，没有发现问题。")
+
+
+# --------------------------------------------------------------------- serve
+
+@cli.command(help="启动浏览器工作台：在浏览器中导入名单、填写结对和活动记录、生成并下载报送材料。"
+                  "DATA_DIR 默认 data/；数据仍保存在其中的 YAML 文件里。")
+@click.argument("directory", metavar="[DATA_DIR]", default="data", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只允许本机访问）")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="端口")
+@output_option
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="常驻的 LibreOffice 进程数（默认等于 CPU 核数）")
+def serve(directory: Path, host: str, port: int, output: Path, jobs: int | None) -> None:
+    from .serve import run
+
+    run(directory, output, host, port, jobs, say=click.echo)
+
+
+# --------------------------------------------------------------------- explain
+
+@cli.command("explain",
+             help="逐段、逐个表格单元格列出 docgen 生成的 Word 文件中每段文字的来源：数据文件的哪一行、"
+                  "程序写的哪一句，或模板的固定文字。")
+@click.argument("documents", metavar="DOCX...", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("-d", "--data", "data_dir", type=click.Path(path_type=Path), default=Path("data"), show_default=True,
+              help="生成这些文件的方案目录或其上级目录")
+@click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
+              help="生成时用的模板目录（默认为内置模板）")
+def explain_command(documents: tuple[Path, ...], data_dir: Path, template_dir: Path | None) -> None:
+    from .explain import explain
+
+    for n, document in enumerate(documents):
+        if n:
+            click.echo("")
+        for line in explain(document, data_dir, template_dir):
+            click.echo(line)
 
 
 # ------------------------------------------------------------------ the only exit

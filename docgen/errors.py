@@ -28,16 +28,22 @@ INSTALL_HINT = "apt-get install -y libreoffice-writer-nogui python3-uno"
 
 @dataclass(frozen=True, order=True)
 class Problem:
-    """One thing wrong in one input file, printed as ``file:line:col  field  message``."""
+    """One thing wrong in one input file, printed as ``file:line:col  field  message``; in a
+    spreadsheet as ``file 工作表“Sheet1”D7  field  message``, the way Excel names the cell."""
 
     file: str
     line: int
     column: int
     field: str
     message: str
+    place: str = ""
+    """In a spreadsheet, the sheet and cell (工作表“Sheet1”D7); line and column are its row and column."""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        if self.place:
+            where = f"{self.file} {self.place}"
+        else:
+            where = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
         field = self.field or "-"
         return f"{where}  {field}  {self.message}"
 

@@ -9,6 +9,7 @@ and sees the key change). A field that must stay out of the key says why in its 
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Callable
@@ -31,6 +32,8 @@ class BundleOptions:
     """Each document padded to an even number of pages, for double-sided printing."""
     seal_mm: float = 42.0
     """The seals' diameter in millimetres (GB/T 9704: the real seal's size)."""
+    archive: bool = True
+    """PDF/A-2b bundles (``convert.archive``); off only to measure what it costs (bench/run.py)."""
     sign_cert: Path | None = field(default=None, metadata={BY_CONTENT: True})
     """A PKCS#12 certificate to sign the merged PDF with (PAdES)."""
     sign_password: str | None = field(default=None, repr=False, metadata={
@@ -57,6 +60,11 @@ class Options:
     """Only these pairings (``-p``); all when empty, the bureau's documents then included."""
     years: tuple[str, ...] = ()
     """Summaries (and roll-ups) of these cycle years; else the years the data asks for."""
+    as_of: dt.date | None = None
+    """Summaries and roll-ups count what was due by this day (``--as-of``; None: each
+    summary's own date, else today). A summary's recipe holds the day it counts to."""
+    term: str | None = None
+    """One term to report on (``--term``, a ``Term.key`` such as 2025-autumn) instead of whole years."""
     templates: Path = TEMPLATE_DIR
     """The template folder: docgen's own, or a bureau's (``-t``)."""
     pdf: bool = False
@@ -74,7 +82,7 @@ class Options:
     @property
     def selective(self) -> bool:
         """Whether only some documents are asked for (then nothing else is cleaned up)."""
-        return bool(self.kinds or self.pairings or self.years)
+        return bool(self.kinds or self.pairings or self.years or self.term)
 
 
 DEFAULTS = Options()

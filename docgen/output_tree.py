@@ -24,6 +24,7 @@ import hashlib
 import os
 import re
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -41,6 +42,8 @@ EDITED = "手工修改"
 """In the name of a Word file a user edited after docgen made it, kept beside the new one."""
 OUTPUT_SUFFIXES = (".docx", ".pdf", ".zip", ".json", ".xlsx")
 """What docgen writes into out/; the cleaner touches nothing else."""
+WAIT_POLL = 1.0
+"""Seconds between two tries of a lock another run holds."""
 BOOKKEEPING = ".docgen-build"
 """Build records (``.docgen-build.json``) and locks (``.docgen-build.lock``): not outputs."""
 
@@ -173,7 +176,8 @@ class OutputTree:
         """Hold the lock of each programme's folder (in a fixed order: two runs never wait on
         each other). A run without shards holds it alone; the shards of one batch share it,
         each holding its own shard's lock alone. ``waiting(folder)`` is told when another run
-        holds a lock, before this one waits for it."""
+        holds a lock, and again about every second while this one waits (it may raise to give
+        up waiting: a cancelled job of the workspace)."""
         with contextlib.ExitStack() as stack:
             for programme_id in sorted(set(programme_ids)):
                 folder = self.programme(programme_id)
@@ -192,11 +196,13 @@ def _flock(path: Path, mode: int, folder: Path, waiting: Callable[[Path], None])
     """One advisory lock on ``path`` (the file stays: removing it would race with a waiter)."""
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
-        try:
-            fcntl.flock(fd, mode | fcntl.LOCK_NB)
-        except BlockingIOError:
-            waiting(folder)
-            fcntl.flock(fd, mode)
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waiting(folder)
+                time.sleep(WAIT_POLL)
         yield
     finally:
         os.close(fd)  # releases the lock

@@ -1,13 +1,12 @@
 """How outputs are written: atomically, and with the same bytes for the same input.
 
-Every file docgen writes goes through ``write_atomic``; .docx, .xlsx, PDF and zip files are
+Every file docgen writes goes through ``write_atomic``; .docx, .xlsx and zip files are
 normalised so that timestamps come from ``SOURCE_DATE_EPOCH`` (or a fixed date) and nothing
-else that varies between runs stays in them.
+else that varies between runs stays in them (PDFs: ``convert.archive``).
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
 import re
@@ -51,36 +50,8 @@ def normalise_docx(data: bytes, when: dt.datetime | None = None) -> bytes:
     return out.getvalue()
 
 
-_PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\(D:(\d{14})([^)]*)\)")
-_PDF_IDS = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]{32}>\s*<[0-9A-Fa-f]{32}>\s*\]|/DocChecksum\s*/[0-9A-Fa-f]{32}")
-
-
 def pdf_date(when: dt.datetime) -> str:
     return when.strftime("D:%Y%m%d%H%M%S") + "Z"
-
-
-def normalise_pdf(data: bytes, when: dt.datetime | None = None) -> bytes:
-    """Pin the dates LibreOffice writes into a PDF, keeping every byte offset in place.
-
-    The converter runs with TZ=UTC, so its dates look like ``D:20261123103841Z'``; the
-    replacement has exactly the same length, so the cross-reference table stays valid.
-    """
-    stamp = (when or build_time()).strftime("%Y%m%d%H%M%S").encode()
-
-    def fix(m: re.Match) -> bytes:
-        return b"/" + m.group(1) + b"(D:" + stamp + m.group(3) + b")"
-
-    data = _PDF_DATE.sub(fix, data)
-    # The trailer's /ID and /DocChecksum change on every run: replace them, at the same
-    # length, with a digest of everything else in the file.
-    blanked = _PDF_IDS.sub(lambda m: b"0" * len(m.group(0)), data)
-    digest = hashlib.md5(blanked).hexdigest().upper().encode()
-
-    def same_length(m: re.Match) -> bytes:
-        text = m.group(0)
-        return re.sub(rb"[0-9A-Fa-f]{32}", lambda _: digest, text)
-
-    return _PDF_IDS.sub(same_length, data)
 
 
 def deterministic_zip(path_to_data: list[tuple[str, bytes]], when: dt.datetime | None = None) -> bytes:
@@ -125,3 +96,35 @@ def set_core_properties(props, *, title: str, when: dt.datetime) -> None:
     props.author = props.last_modified_by = "docgen"
     props.created = props.modified = props.last_printed = when
     props.revision = 1
+
+
+# ------------------------------------------------------------------ spreadsheet cells
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""What makes Excel, WPS or LibreOffice read a cell typed into a .csv as a formula (OWASP, CSV
+injection): such text is written with a leading apostrophe, Excel's own mark for "text"."""
+
+
+def csv_cell(value: object) -> str:
+    """A value as a .csv cell that no spreadsheet program runs as a formula.
+
+    Text starting with a formula character gets a leading apostrophe; so does text that starts
+    with an apostrophe already, so that ``csv_cell_back`` gives every value back unchanged."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS + ("'",)) else text
+
+
+def csv_cell_back(text: str) -> str:
+    """The value ``csv_cell`` wrote: one leading apostrophe before a formula character or
+    another apostrophe is docgen's (or Excel's) text mark, not part of the value."""
+    return text[1:] if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_STARTS + ("'",)) else text
+
+
+def text_cells(workbook) -> None:
+    """Store every text cell of an openpyxl workbook as text: openpyxl reads a value that
+    starts with "=" as a formula, and a school named ``=HYPERLINK(...)`` would be a live link."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and cell.data_type != "s":
+                    cell.data_type = "s"

@@ -32,8 +32,7 @@ from .load import Loaded, find_programmes, load_all, load_strict
 from .options import DEFAULTS, BundleOptions, Options
 from .output_tree import OutputTree
 from .outputs import write_atomic
-from .preflight.check import Result, check, pages_of
-from .preflight.rules import Document
+from .preflight.check import Result, check_document
 from .records import Failure, Finding, KeptEdit, Moved
 from .render import Renderer
 
@@ -63,7 +62,8 @@ class Listener:
         """A file a user changed after docgen made it, kept beside the new one."""
 
     def waiting(self, folder: Path) -> None:
-        """Another run holds the lock of ``folder``: this one waits for it to finish."""
+        """Another run holds the lock of ``folder``: this one waits for it to finish (told
+        again about every second while it waits; raising gives up)."""
 
     def began(self, stage: str, total: int) -> None:
         """A stage of ``total`` items starts: render, convert, assemble, report (see ``STAGES``)."""
@@ -158,6 +158,17 @@ def _set_aside(loaded: Loaded, cleaner: Cleaner, outcome: Outcome, listener: Lis
         outcome.moved_aside(loaded, moves, listener)
 
 
+def tidy(loaded: Loaded, out: Path, listener: Listener = Listener()) -> Outcome:
+    """A programme's output folder as a run leaves it before it makes anything: temporary
+    files of an interrupted run removed, the outputs of parts with errors moved aside (the
+    workspace calls it after a restart that followed a kill)."""
+    tree = OutputTree(out)
+    outcome = Outcome([loaded])
+    with tree.locked([loaded.id], waiting=listener.waiting):
+        _set_aside(loaded, Cleaner(tree, loaded.id), outcome, listener)
+    return outcome
+
+
 def _without_bad_seals(specs: list[Spec], outcome: Outcome, listener: Listener) -> list[Spec]:
     """The bundles to make: not those that would carry a seal image with problems (they fail,
     and their earlier versions are moved aside)."""
@@ -189,8 +200,11 @@ def _warn(loaded: list[Loaded], listener: Listener) -> None:
             listener.warned(warning)
 
 
-def _load(path: Path, pairings: tuple[str, ...], listener: Listener) -> list[Loaded]:
-    everything = load_all(path)
+def _load(path: Path, pairings: tuple[str, ...], listener: Listener, loaded: list[Loaded] | None = None
+          ) -> list[Loaded]:
+    """Every programme under ``path`` (or ``loaded``: programmes a caller keeps loaded and
+    knows to be current, as the workspace does), checked for the pairings asked for."""
+    everything = loaded if loaded is not None else load_all(path)
     _warn(everything, listener)
     if pairings:
         known = {p.id for item in everything for p in item.pairings}
@@ -261,23 +275,26 @@ def _reason(error: Exception) -> str:
     return f"docgen 内部错误（{type(error).__name__}: {error}），其余文件不受影响；请把此信息报告给维护者"
 
 
-def render_documents(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener()) -> Outcome:
+def render_documents(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+                     loaded: list[Loaded] | None = None) -> Outcome:
     """load -> documents -> render, with the programme folders locked (see ``_render_documents``)."""
     with _locked(path, out, options, listener) as tree:
-        return _render_documents(path, tree, options, listener)
+        return _render_documents(path, tree, options, listener, loaded)
 
 
-def _render_documents(path: Path, tree: OutputTree, options: Options, listener: Listener) -> Outcome:
+def _render_documents(path: Path, tree: OutputTree, options: Options, listener: Listener,
+                      loaded_before: list[Loaded] | None = None) -> Outcome:
     """Every Word file asked for (of the shard's pairings), written under ``tree``; a file
     whose recipe is in the build record and unchanged is left as it is (unless
     ``options.force``), and those no longer made are moved aside. ``outcome.documents``
-    holds what is kept of each document made (``Rendered``)."""
+    holds what is kept of each document made (``Rendered``); ``loaded_before``: see ``_load``."""
     unknown = [k for k in options.kinds if k not in choices()]
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
     _check_templates(options)
-    outcome = Outcome(_load(path, options.pairings, listener))
-    selection = Selection(frozenset(options.pairings) or None, frozenset(options.years) or None)
+    outcome = Outcome(_load(path, options.pairings, listener, loaded_before))
+    selection = Selection(frozenset(options.pairings) or None, frozenset(options.years) or None, options.as_of,
+                          options.term)
     renderer = Renderer(options.templates)
     shard = options.shard
     started = time.perf_counter()
@@ -293,7 +310,7 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         book = outcome.books[loaded.id] = Book(record, Recipes(loaded, options.templates), cleaner)
         todo = []
         for job in jobs:
-            recipe = book.recipes.docx(job.pairing_id, job.template)
+            recipe = book.recipes.docx(job.pairing_id, job.template, job.kind.depends(job.scope))
             if record.unchanged(job.path, recipe):
                 outcome.unchanged.append(job)
             else:
@@ -341,11 +358,13 @@ def _check_templates(options: Options) -> None:
 
 
 def build(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
-          pool: Pool | None = None) -> Outcome:
+          pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen build``: the Word files, and with ``options.pdf`` a PDF beside each
-    (converted by ``pool`` when given: warm converters the caller keeps)."""
+    (converted by ``pool`` when given: warm converters the caller keeps; ``loaded``: see
+    ``_load``); summaries count to ``options.as_of`` (default: each one's own date, else
+    today), or report on one ``options.term``."""
     with _locked(path, out, options, listener) as tree:
-        outcome = _render_documents(path, tree, options, listener)
+        outcome = _render_documents(path, tree, options, listener, loaded)
         if options.pdf:
             _convert_documents(outcome, options, listener, pool)
     return outcome
@@ -402,7 +421,7 @@ def _convert_documents(outcome: Outcome, options: Options, listener: Listener, w
             job, heading = todo[i].job, todo[i].heading
             title = heading if heading is not None else job.kind.heading(job.scope, job.kind.context(job.scope))
             try:
-                found = check([Document(title, pages_of(result.dst), job.kind.family)])
+                found = check_document(result.dst, title, job.kind.family)
             except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash
                 found = [Result(title, [Finding("读取", 0, f"无法读取 PDF（{exc}）")])]
             checked[i] = (found, time.perf_counter() - began)
@@ -412,7 +431,8 @@ def _convert_documents(outcome: Outcome, options: Options, listener: Listener, w
         _keep_edited(item.job.path.with_suffix(".pdf"), outcome.books[item.job.scope.loaded.id], outcome, listener)
     with _converters(options, warm) as pool:
         docs = [item.job.path for item in todo]
-        results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight)
+        results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight,
+                                   families=[item.job.kind.family for item in todo])
     for item, result in zip(todo, results):
         book = outcome.books[item.job.scope.loaded.id]
         if not result.ok:  # no out-of-date PDF looking valid beside a new .docx
@@ -435,18 +455,18 @@ def _convert_documents(outcome: Outcome, options: Options, listener: Listener, w
 # ------------------------------------------------------------------ bundle
 
 def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
-           pool: Pool | None = None) -> Outcome:
+           pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
     that is not already made from the same documents, seals and options (converted by
-    ``pool`` when given: warm converters the caller keeps)."""
+    ``pool`` when given: warm converters the caller keeps; ``loaded``: see ``_load``)."""
     if options.bundle.sign_cert is not None:
         from .bundle.sign import load_signer
 
         # a wrong password fails now, before any work
         load_signer(options.bundle.sign_cert, options.bundle.sign_password)
-    options = replace(options, kinds=(), years=())  # a bundle holds every kind, and the summaries written
+    options = replace(options, kinds=(), years=(), term=None)  # a bundle holds every kind, and the summaries written
     with _locked(path, out, options, listener) as tree:
-        outcome = _render_documents(path, tree, options, listener)
+        outcome = _render_documents(path, tree, options, listener, loaded)
         specs, recipes, planned = [], {}, {}
         for loaded in outcome.loaded:
             if loaded.buildable:
@@ -545,8 +565,10 @@ def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str]
 # ------------------------------------------------------------------ report
 
 def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener()) -> Outcome:
-    """``docgen report``: the bureau's roll-up of each year with records, as .xlsx and .docx
-    (left as they are when made before from the same data; kept beside when a user edited them)."""
+    """``docgen report``: the bureau's roll-up of each year with records (or of one
+    ``options.term``), as .xlsx and .docx, counted to ``options.as_of`` (default: as each
+    pairing's summary counts); left as they are when made before from the same data, kept
+    beside when a user edited them."""
     with _locked(path, out, options, listener) as tree:
         outcome = Outcome(validate(path, listener))
         renderer = Renderer(options.templates)
@@ -557,8 +579,15 @@ def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
 
 def _report_programme(loaded: Loaded, tree: OutputTree, options: Options, renderer: Renderer, outcome: Outcome,
                       listener: Listener) -> None:
-    keys = {y.key for y in loaded.programme.cycle.cycle_years}
-    chosen = list(options.years) or years_with_records(loaded)
+    cycle_years = loaded.programme.cycle.cycle_years
+    keys = {y.key for y in cycle_years}
+    if options.term is not None:
+        chosen = [y.key for y in cycle_years if any(t.key == options.term for t in y.terms)]
+        if not chosen:
+            terms = "、".join(t.short_label for y in cycle_years for t in y.terms)
+            raise UsageError(f"{loaded.id}：帮扶周期中没有这个学期（可选：{terms}）")
+    else:
+        chosen = list(options.years) or years_with_records(loaded)
     bad = [y for y in chosen if y not in keys]
     if bad:
         raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
@@ -566,10 +595,10 @@ def _report_programme(loaded: Loaded, tree: OutputTree, options: Options, render
                 Cleaner(tree, loaded.id))
     listener.began("report", len(chosen))
     for year in chosen:
-        data = rollup(loaded, year)
-        stem = f"考核汇总_{data.year.label}"
+        data = rollup(loaded, year, options.as_of, options.term)
+        stem = f"考核汇总_{data.label}"
         xlsx, docx = tree.report(loaded.id, stem, ".xlsx"), tree.report(loaded.id, stem, ".docx")
-        recipe = book.recipes.report(year)
+        recipe = book.recipes.report(year, data.as_of_note)
         if book.record.unchanged(docx, recipe):
             outcome.unchanged_outputs += 1
         else:

@@ -109,6 +109,39 @@ class Verdict:
         return cls(data["document"], list(data.get("passed", [])), findings("failed", False), findings("warnings", True))
 
 
+PDFA_RULE = "PDF/A-2b"
+"""The rule a PDF/A finding is reported under."""
+
+
+@dataclass
+class Archive:
+    """The PDF/A-2b validator's verdict on one PDF (``preflight.archive.validate``): passed,
+    why not, and when it was checked."""
+
+    passed: bool
+    reasons: list[str] = field(default_factory=list)
+    checked: str = "written"
+    """'written' (the file as it is), 'before signing' (the file before its signature was added)."""
+
+    SHOWN = 5
+    """Reasons listed per file (the manifest keeps them all)."""
+
+    def findings(self) -> list[Finding]:
+        if self.passed:
+            return []
+        shown = [Finding(PDFA_RULE, 0, f"不符合 PDF/A-2b（归档格式）：{r}") for r in self.reasons[:self.SHOWN]]
+        if len(self.reasons) > self.SHOWN:
+            shown.append(Finding(PDFA_RULE, 0, f"另有 {len(self.reasons) - self.SHOWN} 处不符合 PDF/A-2b"))
+        return shown or [Finding(PDFA_RULE, 0, "不符合 PDF/A-2b（归档格式）")]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"flavour": PDFA_RULE, "passed": self.passed, "checked": self.checked, "reasons": list(self.reasons)}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Archive:
+        return cls(bool(data.get("passed")), list(data.get("reasons", [])), data.get("checked", "written"))
+
+
 # ------------------------------------------------------------------ the manifest
 
 @dataclass(frozen=True)
@@ -262,6 +295,8 @@ class Manifest:
     note: str = ""
     preflight: list[Verdict] | None = None
     """None until the preflight has run (it reads the manifest to know the documents)."""
+    pdfa: Archive | None = None
+    """The PDF/A-2b verdict on the merged PDF (None when not made as PDF/A)."""
     tool: str = "docgen"
 
     def to_dict(self) -> dict[str, Any]:
@@ -280,6 +315,8 @@ class Manifest:
         }
         if self.preflight is not None:
             out["preflight"] = [v.to_json() for v in self.preflight]
+        if self.pdfa is not None:
+            out["pdfa"] = self.pdfa.to_json()
         return out
 
     def to_json(self) -> bytes:
@@ -302,4 +339,5 @@ class Manifest:
             unfinished=[Draft.from_json(d) for d in data.get("unfinished", [])],
             signed=bool(data.get("signed", False)), note=data.get("note", ""),
             preflight=[Verdict.from_json(v) for v in data["preflight"]] if "preflight" in data else None,
+            pdfa=Archive.from_json(data["pdfa"]) if isinstance(data.get("pdfa"), dict) else None,
             tool=data.get("tool", "docgen"))

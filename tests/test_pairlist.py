@@ -18,7 +18,7 @@ from docgen.load import load_programme
 from docgen.load.pairlist.files import dump, round_trip_yaml
 from docgen.load.pairlist.groups import split_names, split_schools
 from docgen.load.yaml_source import read
-from tests.helpers import DATA, PROBLEM_LINE, run
+from tests.helpers import DATA, PROBLEM_LINE, SHEET_LINE, run
 
 # Seed 000, 附件 宜春市县域普通高中结对帮扶学校名单, as printed: a blank cell repeats the one above.
 SEED_000 = """\
@@ -197,10 +197,19 @@ def test_splitting_cells():
 # ------------------------------------------------------------------ re-import
 
 
+HAND_PAIRS = """\
+teacher_pairs:   # 2023 年春季调整
+  - mentor: {name: 葛某某, subject: 物理}
+    mentee: {name: 奚某某, subject: 物理}
+    recipient_school: %s
+"""
+"""Teacher pairs a school wrote by hand into a pairing file (the example data names none)."""
+
+
 def test_reimport_updates_only_what_the_sheet_owns(tmp_path, example_copy):
     root = example_copy("yichun-2022")
     wanzai = root / "pairings" / "wanzai.yaml"
-    hand = wanzai.read_text("utf-8").replace("teacher_pairs:\n", "teacher_pairs:   # 2023 年春季调整\n")
+    hand = wanzai.read_text("utf-8") + HAND_PAIRS % "万载县株潭中学"
     wanzai.write_text(hand + "summaries:\n  - year: 2022\n    overview: 手写的总结\n", encoding="utf-8")
     before_data = read(wanzai).data
     before = snapshot(root)
@@ -214,7 +223,7 @@ def test_reimport_updates_only_what_the_sheet_owns(tmp_path, example_copy):
     changed = [name for name in after if after[name] != before[name]]
     assert sorted(changed) == ["fengcheng.yaml", "shizhi.yaml", "wanzai.yaml"]
     text = wanzai.read_text("utf-8")
-    assert text.startswith("# 万载中学—万载县第二中学、万载县株潭中学（人名为虚构的示例占位）\n")
+    assert text.startswith("# 万载中学—万载县第二中学、万载县株潭中学（")  # the comment is kept
     assert "teacher_pairs:   # 2023 年春季调整\n" in text
     data = read(wanzai).data  # as docgen reads it (PyYAML alone would read the key no as false)
     assert data["remark"] == "县域内结对帮扶"
@@ -225,13 +234,16 @@ def test_reimport_updates_only_what_the_sheet_owns(tmp_path, example_copy):
     assert "备注：（空） → “县域内结对帮扶”" in result.stdout
     assert "备注：“市直学校帮扶市直学校” → “市直学校之间结对帮扶”" in result.stdout
     shizhi = read(root / "pairings" / "shizhi.yaml").data
-    assert shizhi["teacher_pairs"] == read(DATA / "yichun-2022" / "pairings" / "shizhi.yaml").data["teacher_pairs"]
+    before_shizhi = read(DATA / "yichun-2022" / "pairings" / "shizhi.yaml").data
+    assert {k: v for k, v in shizhi.items() if k != "remark"} == {k: v for k, v in before_shizhi.items() if k != "remark"}
     assert "新增受援学校：丰城市第四中学" in result.stdout and "删除受援学校：丰城四中（名单中已没有）" in result.stdout
     valid(root)
 
 
 def test_reimport_adds_a_recipient_and_reports_what_left_the_sheet(tmp_path, example_copy):
     root = example_copy("yichun-2022")
+    shanggao = root / "pairings" / "shanggao.yaml"
+    shanggao.write_text(shanggao.read_text("utf-8") + HAND_PAIRS.replace("    recipient_school: %s\n", ""), "utf-8")
     rows = seed_000_rows()
     rows[10][2] = "上高中学\n上高县第二中学"         # 上高二中 now helps two schools
     del rows[-1]                                      # 宜春中学—宜春实验中学 left the list
@@ -242,12 +254,14 @@ def test_reimport_adds_a_recipient_and_reports_what_left_the_sheet(tmp_path, exa
     assert [r["name"] for r in data["recipients"]] == ["上高中学", "上高县第二中学"]
     assert data["recipients"][0]["lead"] == {"name": "沈某某", "position": "校长"}
     # the hand-written pairs were for the only recipient; now that there are two, they say so
-    assert {p["recipient_school"] for p in data["teacher_pairs"] + data["middle_manager_pairs"]} == {"上高中学"}
+    assert {p["recipient_school"] for p in data["teacher_pairs"]} == {"上高中学"}
     valid(root)
 
 
 def test_reimport_refuses_to_drop_a_school_that_teacher_pairs_name(tmp_path, example_copy):
     root = example_copy("yichun-2022")
+    wanzai = root / "pairings" / "wanzai.yaml"
+    wanzai.write_text(wanzai.read_text("utf-8") + HAND_PAIRS % "万载县株潭中学", "utf-8")
     before = snapshot(root)
     rows = [r for r in seed_000_rows() if r[2] != "万载县株潭中学"]
     rows.append(["市直", "宜春一中", "宜春实验中学", None])  # a good row: would be a new file
@@ -279,15 +293,16 @@ def test_bad_rows_are_located_and_nothing_is_written(tmp_path, example_copy):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     found = {}
     for line in result.stderr.splitlines():
-        m = PROBLEM_LINE.match(line)
+        m = SHEET_LINE.match(line)
         if m:
-            assert m["file"].endswith("名单.xlsx[名单]"), line  # the list is not on the first sheet
-            found[(int(m["line"]), int(m["col"]))] = (m["field"], m["msg"])
-    assert found[(3, 3)][0] == "支援学校" and "上面也没有" in found[(3, 3)][1]
-    assert found[(4, 4)] == ("被帮扶学校", "受援学校为空")
-    assert found[(5, 4)][0] == "被帮扶学校" and "与支援学校相同" in found[(5, 4)][1]
-    assert found[(6, 5)][0] == "负责人" and "许某某" in found[(6, 5)][1]
-    assert found[(8, 6)][0] == "备注" and "备注不一致" in found[(8, 6)][1]
+            assert m["file"].endswith("名单.xlsx") and m["sheet"] == "名单", line  # the list is not on the first sheet
+            found[m["cell"]] = (m["field"], m["msg"])
+    assert found["C3"][0] == "支援学校" and "上面也没有" in found["C3"][1]
+    assert found["D4"][0] == "被帮扶学校" and found["D4"][1].startswith("受援学校为空：请填写受援学校的全称")
+    assert "请先删除这一行" in found["D4"][1]
+    assert found["D5"][0] == "被帮扶学校" and "与支援学校相同" in found["D5"][1]
+    assert found["E6"][0] == "负责人" and "许某某" in found["E6"][1]
+    assert found["F8"][0] == "备注" and "备注不一致" in found["F8"][1]
     assert len(found) == 5, found
     assert "共 5 处错误" in result.stderr and "没有写入任何文件" in result.stderr
     assert snapshot(root) == before
@@ -298,8 +313,8 @@ def test_unknown_column_suggests_the_right_one(tmp_path, make_programme):
     rows = [["县市区", "支援学校", "受援学效", "备注"], ["测试县", "甲中学", "乙中学", None]]
     result = run("import", "pairings", write_xlsx(tmp_path / "名单.xlsx", rows), "-p", root)
     assert result.returncode == 2
-    found = [PROBLEM_LINE.match(line) for line in result.stderr.splitlines() if "名单.xlsx:" in line]
-    assert [(m["line"], m["col"], m["field"]) for m in found] == [("1", "1", "受援学校"), ("1", "3", "受援学效")]
+    found = [SHEET_LINE.match(line) for line in result.stderr.splitlines() if "名单.xlsx " in line]
+    assert [(m["sheet"], m["cell"], m["field"]) for m in found] == [("名单", "A1", "受援学校"), ("名单", "C1", "受援学效")]
     assert "缺少列“受援学校”" in found[0]["msg"] and "您是不是想写“受援学校”" in found[1]["msg"]
     assert snapshot(root) == {}
 

@@ -107,7 +107,8 @@ def test_joint_seals_stand_at_most_three_to_a_row_and_never_touch(hard_bundles):
     rows: dict[float, list] = {}
     for box in boxes:
         rows.setdefault(box[1], []).append(box)  # seals of one row stand on one line
-    assert sorted(len(r) for r in rows.values()) == [3, 3]
+    # six names of 30 to 40 characters: two to a row, each on two lines of a half-width cell
+    assert sorted(len(r) for r in rows.values()) == [2, 2, 2]
     for row in rows.values():
         row.sort()
         for left, right in zip(row, row[1:]):
@@ -196,6 +197,23 @@ def test_a_character_drawn_blank_or_in_an_unmapped_face_is_found():
     assert [f.detail[:3] for f in _found(Document("封面", [_page(*BODY, hole)]), "缺字")] == ["“䶮”"]
     japanese = _glyphs("结对帮扶", 150, 130, size=22, font="NotoSerifCJKjp-Bold")
     assert _found(Document("协议书", [_page(japanese, *BODY[2:])]), "字体")
+
+
+def test_a_row_rule_that_stops_at_a_merged_group_cell_still_parts_two_rows():
+    """A rubric's 项目 cell spans two rows: the rule between them starts at the second column."""
+    from docgen.preflight.page import Rule
+
+    def ruled(tops, x0=TYPE_LEFT, x1=TYPE_LEFT + 440):
+        return [Rule(x0, 841.89 - t, x1, 841.89 - t + 0.5, (0, 0, 0)) for t in tops]
+
+    first = _page(*BODY[:1])
+    first.rules = ruled([160, 400, 640, 760])  # three rows, the table goes on
+    split = _page(number=2)
+    split.rules = ruled([100, 500]) + ruled([300], x0=TYPE_LEFT + 60)  # two rows under one merged cell
+    assert not _found(Document("方案", [first, split]), "表格跨页")
+    alone = _page(number=2)
+    alone.rules = ruled([100, 500])
+    assert [f.page for f in _found(Document("方案", [first, alone]), "表格跨页")] == [2]
 
 
 def test_a_heading_last_on_a_page_is_found():

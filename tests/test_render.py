@@ -47,19 +47,19 @@ def test_per_county_notice_is_a_batch(make_programme, tmp_path):
 def test_missing_variable_names_template_and_variable_and_spares_the_rest(tmp_path):
     templates = tmp_path / "tpl"
     shutil.copytree(ROOT / "templates", templates)
-    doc = Document(str(templates / "agreement.docx"))
+    doc = Document(str(templates / "management_letter.docx"))
     doc.add_paragraph("{{ a.nmae }}")
-    doc.save(str(templates / "agreement.docx"))
+    doc.save(str(templates / "management_letter.docx"))
     out = tmp_path / "out"
     out.mkdir()
-    stale = out / "gaotai-2020" / "sanzhong" / "协议书_高台三中—黑泉镇中心小学.docx"
+    stale = out / "gaotai-2020" / "sanzhong" / "管理帮扶责任书_魏某某—陶某某.docx"
     stale.parent.mkdir(parents=True)
     stale.write_bytes(b"old")
     result = run("build", "data/gaotai-2020", "-o", str(out), "-p", "sanzhong", "-t", str(templates))
     assert result.returncode == 4
-    assert "agreement.docx" in result.stderr and "nmae" in result.stderr
+    assert "management_letter.docx" in result.stderr and "nmae" in result.stderr
     assert "Traceback" not in result.stderr
-    assert not stale.exists()  # no out-of-date or half-written agreement
+    assert not stale.exists()  # no out-of-date or half-written letter
     folder = out / "gaotai-2020" / "sanzhong"
     assert list(folder.glob("实施方案_*.docx")) and list(folder.glob("教师结对帮扶责任书_*.docx"))
     assert not list(folder.glob(".tmp-*"))
@@ -99,7 +99,8 @@ policy_basis:
     agreement = out / "prog" / "p1" / "协议书_甲中学—一百二十中.docx"
     assert agreement.exists()
     text = all_text(Document(str(agreement)))
-    assert "根据测试县教育局《" in text
+    assert "根据《测试县结对帮扶工作方案》的要求" in text  # the plan names no issuer: none is put in
+    assert "测试县教育局" not in text
     assert "考核办法" not in text and "捆绑考核" not in text  # no rubric, no assessment: none is invented
 
 

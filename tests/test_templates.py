@@ -40,32 +40,32 @@ def _append_runs(path, pieces: list[str]):
 
 def test_tag_split_across_runs_is_understood(tmp_path):
     path = _copy(tmp_path)
-    _append_runs(path, ["{{ men", "tor.na", "me }}"])
+    _append_runs(path, ["{{ clos", "ing_hea", "ding }}"])
     assert check_template(path) == []
 
 
 def test_misspelled_variable_is_named_with_a_suggestion(tmp_path):
     path = _copy(tmp_path)
-    _append_runs(path, ["{{ mentor.nmae }}"])
+    _append_runs(path, ["{{ signature.rwos }}"])
     findings = check_template(path)
     assert len(findings) == 1
-    assert "mentor.nmae" in findings[0].message and "name" in findings[0].message
+    assert "signature.rwos" in findings[0].message and "rows" in findings[0].message
 
 
 def test_loop_variables_are_checked_against_their_items(tmp_path):
     path = _copy(tmp_path, "plan.docx")
     doc = Document(str(path))
-    doc.add_paragraph("{%p for s in plan.sections %}")
-    doc.add_paragraph("{{ s.titel }}")
+    doc.add_paragraph("{%p for s in plan.blocks %}")
+    doc.add_paragraph("{{ s.styel }}")
     doc.add_paragraph("{%p endfor %}")
     doc.save(str(path))
     findings = check_template(path)
-    assert findings and "plan.sections[].titel" in findings[0].message and "title" in findings[0].message
+    assert findings and "plan.blocks[].styel" in findings[0].message and "style" in findings[0].message
 
 
 def test_broken_tag_is_reported(tmp_path):
     path = _copy(tmp_path)
-    _append_runs(path, ["{{ mentor.name }"])
+    _append_runs(path, ["{{ closing_heading }"])
     findings = check_template(path)
     assert findings and "语法" in findings[0].message
 

@@ -1,64 +1,116 @@
-"""``docgen import activities``: a school's activity spreadsheet (.xlsx or .csv) to YAML.
+"""``docgen import activities``: a school's activity spreadsheet (.xlsx or .csv) as records.
 
 Columns are Chinese, as schools keep them: 日期, 类型, 学科, 人次, 参与人员, 内容, 证明材料,
-报备日期, and optionally 组织方, 受援学校, 帮扶教师, 受援教师, 天数. Every bad cell is reported
-as ``file:第N行  列名  说明``; nothing is written unless the whole sheet is valid.
+报备日期, and optionally 组织方, 受援学校, 帮扶教师, 受援教师, 天数. A title row may sit above
+the header (as in the pair list; the same code finds it), every sheet with such a header is
+read, and every bad cell is reported as ``file 工作表“Sheet1”B4  列名  说明``.
+
+This module reads the sheet (``read_activity_sheet``) and checks its records against the
+pairing (``sheet_records``); ``merge`` puts them into the pairing's activity file.
 """
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import difflib
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
 from pydantic import ValidationError
 
-from ..errors import InputError, Problem, UsageError, display_path
-from ..load.activity_files import ACTIVITIES_DIR, check_log
+from ..errors import InputError, Problem, UsageError
+from ..load.activity_files import check_log
 from ..load.messages import suggest, translate
-from ..load.model.activity import ActivityLog
+from ..load.model.activity import ActivityLog, Record
 from ..load.model.common import ACTIVITY_NAMES, Activity, Party
-from ..load.pairlist.sheet import decode_csv
-from ..load.yaml_source import Source
-from ..outputs import write_atomic
+from ..load.model.pairing import Pairing
+from ..load.model.programme import Programme
+from ..load.spreadsheet import Sheet, clean_header, find_header, first_row, is_blank, own_cells, read_sheets
+from ..load.yaml_source import Loc, Source
 
 REQUIRED = ["日期", "类型", "内容"]
 OPTIONAL = ["学科", "人次", "参与人员", "证明材料", "报备日期", "组织方", "受援学校", "帮扶教师", "受援教师", "天数"]
+COLUMNS = REQUIRED[:2] + OPTIONAL[:2] + OPTIONAL[2:3] + REQUIRED[2:] + OPTIONAL[3:]
+"""Every column, in the order of the blank template."""
 FIELD = {"日期": "date", "类型": "type", "内容": "description", "学科": "subjects", "人次": "person_times",
          "参与人员": "people", "证明材料": "evidence", "报备日期": "filed_on", "组织方": "by", "受援学校": "school",
          "帮扶教师": "mentor", "受援教师": "mentee", "天数": "days"}
 COLUMN = {v: k for k, v in FIELD.items()}
+COLUMN["tag"] = "类型"
+LIST_FIELDS = ("subjects", "people", "evidence")
 
 # Chinese names of activity types, with the synonyms of the glossary.
 TYPE_NAMES = {name: kind for kind, name in ACTIVITY_NAMES.items()}
-TYPE_NAMES.update({"送课": Activity.lesson_delivery, "送教": Activity.lesson_delivery, "示范课": Activity.lesson_delivery,
-                   "观摩": Activity.observation_visit, "联合教研": Activity.joint_research,
-                   "同课异构": Activity.joint_research, "教研": Activity.joint_research, "讲座": Activity.lecture,
-                   "捐赠": Activity.donation, "例会": Activity.joint_meeting, "挂职": Activity.secondment,
-                   "跟岗": Activity.secondment, "支教": Activity.placement, "顶岗": Activity.placement,
-                   "师徒结对": Activity.mentor_exchange, "教师结对": Activity.mentor_exchange})
+SYNONYMS = {"送课": Activity.lesson_delivery, "送教": Activity.lesson_delivery, "送教下乡": Activity.lesson_delivery,
+            "送课下乡": Activity.lesson_delivery, "示范课": Activity.lesson_delivery,
+            "观摩": Activity.observation_visit, "联合教研": Activity.joint_research,
+            "同课异构": Activity.joint_research, "教研": Activity.joint_research, "讲座": Activity.lecture,
+            "捐赠": Activity.donation, "例会": Activity.joint_meeting, "挂职": Activity.secondment,
+            "跟岗": Activity.secondment, "支教": Activity.placement, "顶岗": Activity.placement,
+            "师徒结对": Activity.mentor_exchange, "教师结对": Activity.mentor_exchange}
+TYPE_NAMES.update(SYNONYMS)
 PARTIES = {"支援学校": Party.supporter, "帮扶学校": Party.supporter, "受援学校": Party.recipient,
            "被帮扶学校": Party.recipient, "双方": Party.both}
 _SPLIT = re.compile(r"[、,，;；\n]+")
 _DATE = re.compile(r"^\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*$")
 
 
-def read_rows(path: Path) -> list[list[object]]:
-    """The cells of the first sheet (xlsx) or of the file (csv, UTF-8 or GBK)."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
+def type_hint(text: str) -> str:
+    """Why a 类型 cell is not a type: the suggestion is always one of the names listed beside it."""
+    name = re.sub(r"[（(].*$", "", text).strip()
+    near = difflib.get_close_matches(name, list(TYPE_NAMES), n=1, cutoff=0.5)
+    guess = f"，您是不是想写“{ACTIVITY_NAMES[TYPE_NAMES[near[0]]]}”？" if near else ""
+    return (f"“{text}”不是可识别的活动类型{guess}（可用：{'、'.join(ACTIVITY_NAMES.values())}；"
+            "需要细分时在后面加括号，如“观摩学习（教师）”）")
 
-        try:
-            sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        except Exception as exc:
-            raise UsageError(f"无法打开 Excel 文件 {display_path(path)}：{exc}") from None
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    if path.suffix.lower() == ".csv":
-        text = decode_csv(path, path.read_bytes())
-        return [list(row) for row in csv.reader(io.StringIO(text))]
-    raise UsageError(f"只能导入 .xlsx 或 .csv 文件，而不是 {path.suffix or '无扩展名的文件'}")
+
+@dataclass
+class SheetSource(Source):
+    """A ``Source`` whose places are cells: a problem with a record names its sheet and cell."""
+
+    places: dict[Loc, tuple[Sheet, int, int, str]] = field(default_factory=dict)
+
+    def problem(self, loc: Loc, message: str, *, key: bool = False) -> Problem:
+        loc = tuple(loc)
+        while loc and loc not in self.places:
+            loc = loc[:-1]
+        sheet, row, col, title = self.places[loc]
+        return sheet.problem(row, col, title, message.replace("应为日期，写成 2022-09-01 的形式", "应为日期，如 2020-04-15 或 2020/4/15"))
+
+
+@dataclass
+class SheetRow:
+    """Where one record of the sheet was typed."""
+
+    sheet: Sheet
+    row: int
+    columns: dict[str, int]
+    """Model field -> column of the sheet."""
+    named: bool = False
+    """Whether the file has several sheets of records, so that a row names its sheet."""
+
+    @property
+    def place(self) -> str:
+        return self.sheet.place(self.row, 1)
+
+    def label(self) -> str:
+        """第 5 行 (and the sheet when the file has several: 工作表“春季”第 5 行)."""
+        return (f"工作表“{self.sheet.name}”" if self.named else "") + f"第 {self.row} 行"
+
+
+@dataclass
+class ActivitySheet:
+    """A school's sheet, read: one raw record (the model's fields) per row that holds anything."""
+
+    path: Path
+    rows: list[SheetRow]
+    records: list[dict]
+    src: SheetSource
+    carried: frozenset[str]
+    """The model fields the sheet has columns for (type and tag always): the only ones an import
+    may change; whatever else a record holds was written by hand and is kept."""
+    problems: list[Problem] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
 
 
 def _date(value):
@@ -75,7 +127,13 @@ def _date(value):
         return str(value)
 
 
-def _cell(column: str, value, problems: list, where) -> object:
+def _number(value):
+    if isinstance(value, float) and value.is_integer():
+        return int(value)  # 1.0 from Excel is 1 day, written as 1
+    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value).strip()
+
+
+def _cell(column: str, value, where) -> object:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if column in ("日期", "报备日期"):
@@ -83,16 +141,16 @@ def _cell(column: str, value, problems: list, where) -> object:
     if column in ("学科", "参与人员", "证明材料"):
         return [v.strip() for v in _SPLIT.split(str(value)) if v.strip()]
     if column in ("人次", "天数"):
-        return value if isinstance(value, (int, float)) else str(value).strip()
+        return _number(value)
     if column == "组织方":
         party = PARTIES.get(str(value).strip())
         if party is None:
-            problems.append(where(f"“{value}”不是可选的组织方（可选：{'、'.join(PARTIES)}）"))
+            where(f"“{value}”不是可选的组织方（可选：{'、'.join(PARTIES)}）")
         return party.value if party else None
     return str(value).strip()
 
 
-def _type(value, problems: list, where) -> tuple[str | None, str]:
+def _type(value, where) -> tuple[str | None, str]:
     text = str(value or "").strip()
     m = re.match(r"^(.*?)[（(](.*?)[）)]$", text)
     name, tag = (m.group(1).strip(), m.group(2).strip()) if m else (text, "")
@@ -100,103 +158,123 @@ def _type(value, problems: list, where) -> tuple[str | None, str]:
     if kind is None and name in {a.value for a in Activity}:
         kind = Activity(name)
     if kind is None:
-        problems.append(where(f"“{text}”不是可识别的活动类型{suggest(name, list(TYPE_NAMES))}"
-                              f"（可用：{'、'.join(ACTIVITY_NAMES.values())}）"))
+        where(type_hint(text))
         return None, tag
     return kind.value, tag
 
 
-def parse(path: Path) -> tuple[dict, Source, list[Problem]]:
-    """Rows -> {'records': [...]} plus a Source that maps each field to its row and column."""
-    name = display_path(path)
-    rows = [r for r in read_rows(path) if any(c not in (None, "") for c in r)]
-    if not rows:
-        raise InputError([Problem(name, 1, 1, "", "表格是空的")])
-    header = [str(c).strip() if c is not None else "" for c in rows[0]]
-    problems: list[Problem] = []
+def column_of(text: str) -> str | None:
+    title = clean_header(text)
+    return title if title in FIELD else None
+
+
+def _header(sheet: Sheet) -> list[Problem]:
+    """Map the header row's columns; every unknown or missing column is a problem."""
+    problems = []
     known = REQUIRED + OPTIONAL
-    for col, title in enumerate(header, 1):
-        if title and title not in known:
-            problems.append(Problem(name, 1, col, title, f"无法识别的列“{title}”{suggest(title, known)}"
-                                                         f"（可用的列：{'、'.join(known)}）"))
+    for col, cell in own_cells(sheet.cells(sheet.header_row), sheet.header_row):
+        title = clean_header(cell.text)
+        if not title:
+            continue
+        if title not in FIELD:
+            problems.append(sheet.problem(sheet.header_row, col, title, f"无法识别的列“{title}”{suggest(title, known)}"
+                                                                        f"（可用的列：{'、'.join(known)}）"))
+        elif FIELD[title] in sheet.columns:
+            problems.append(sheet.problem(sheet.header_row, col, title,
+                                          f"列“{title}”与第 {sheet.columns[FIELD[title]]} 列重复，请删除其中一列"))
+        else:
+            sheet.columns[FIELD[title]] = col
+            sheet.titles[FIELD[title]] = title
     for title in REQUIRED:
-        if title not in header:
-            problems.append(Problem(name, 1, 1, title, f"缺少列“{title}”：第一行应为列名，至少包括{'、'.join(REQUIRED)}"
-                                                       f"（可选：{'、'.join(OPTIONAL)}）"))
+        if FIELD[title] not in sheet.columns:
+            problems.append(sheet.problem(sheet.header_row, 1, title,
+                                          f"缺少列“{title}”：表头（列名）应至少包括{'、'.join(REQUIRED)}（可选：{'、'.join(OPTIONAL)}）；"
+                                          "表头上方可以有标题行"))
+    return problems
+
+
+def read_activity_sheet(path: Path) -> ActivitySheet:
+    """Every sheet of the file with an activity header, as raw records; bad cells are problems."""
+    path = Path(path)
+    sheets = read_sheets(path)
+    listed = [s for s in sheets if find_header(s, column_of, lambda keys: len(keys) >= 2 and "日期" in keys)]
+    if not listed:  # no header anywhere: the first row that holds anything is taken for it
+        filled = [s for s in sheets if first_row(s) is not None]
+        if not filled:
+            raise InputError([sheets[0].problem(1, 1, "", "表格是空的")])
+        listed = [filled[0]]
+        listed[0].header_row = first_row(filled[0])[0]
+    problems = [p for s in listed for p in _header(s)]
     if problems:
         raise InputError(problems)
-    src = Source(path=path, data=None)
-    records = []
-    for r, row in enumerate(rows[1:], 2):
-        record: dict = {}
-        i = len(records)
-        src.values[("records", i)] = (r, 1)
-        for col, title in enumerate(header, 1):
-            if not title:
+    skipped = [s.name for s in sheets if s not in listed and first_row(s) is not None and "说明" not in s.name
+               and not s.hidden]
+    src = SheetSource(path=path, data=None)
+    src.places[()] = (listed[0], listed[0].header_row, 1, "")
+    out = ActivitySheet(path, [], [], src, frozenset({"type", "tag"}) | {f for s in listed for f in s.columns},
+                        skipped_sheets=skipped)
+    for sheet in listed:
+        for r, cells in sheet.rows:
+            if r <= sheet.header_row or is_blank(cells):
                 continue
-            value = row[col - 1] if col - 1 < len(row) else None
-
-            def where(message, _col=col, _title=title, _r=r):
-                return Problem(name, _r, _col, _title, message)
-
-            src.values[("records", i, FIELD[title])] = (r, col)
-            src.keys[("records", i, FIELD[title])] = (r, col)
-            if title == "类型":
-                kind, tag = _type(value, problems, where)
-                # a placeholder keeps the row checkable; its error is already recorded
-                record["type"] = kind or Activity.lesson_delivery.value
-                if tag:
-                    record["tag"] = tag
-                continue
-            cell = _cell(title, value, problems, where)
-            if cell is not None:
-                record[FIELD[title]] = cell
-        records.append(record)
-    return {"records": records}, src, problems
-
-
-def _row_problems(problems: list[Problem]) -> list[Problem]:
-    """Model errors name fields (records[3].date); in a sheet they are row and column."""
-    out = []
-    for p in problems:
-        field = re.sub(r"\[\d+\]$", "", p.field.rsplit(".", 1)[-1]) if p.field else ""
-        out.append(Problem(p.file, p.line, p.column, COLUMN.get(field, field), p.message.replace("应为日期，写成 2022-09-01 的形式",
-                                                                                                      "应为日期，如 2020-04-15 或 2020/4/15")))
+            out.records.append(_record(sheet, r, cells, len(out.records), src, out.problems))
+            out.rows.append(SheetRow(sheet, r, dict(sheet.columns), len(listed) > 1))
+    src.data = {"records": out.records}
     return out
 
 
-def import_activities(path: Path, loaded, pairing_id: str, year: str | None, force: bool) -> tuple[Path, int]:
-    """Validate the sheet against the pairing and write activities/<year>/<pairing>.yaml."""
-    pairing = loaded.pairing(pairing_id)
-    if pairing is None:
-        known = [p.id for p in loaded.pairings]
-        raise UsageError(f"找不到结对“{pairing_id}”{suggest(pairing_id, known)}（结对标识即 pairings/ 下的文件名）")
-    data, src, problems = parse(path)
+def _record(sheet: Sheet, r: int, cells, i: int, src: SheetSource, problems: list[Problem]) -> dict:
+    record: dict = {}
+    src.places[("records", i)] = (sheet, r, 1, "")
+    for name, col in sheet.columns.items():
+        title = sheet.titles[name]
+        cell = cells[col - 1] if col - 1 < len(cells) else None
+        value = cell.value if cell is not None else None
+
+        def where(message, _col=col, _title=title):
+            problems.append(sheet.problem(r, _col, _title, message))
+
+        src.places[("records", i, name)] = (sheet, r, col, title)
+        if name == "type":
+            src.places[("records", i, "tag")] = (sheet, r, col, title)
+            kind, tag = _type(value, where)
+            record["type"] = kind or Activity.lesson_delivery.value  # a placeholder keeps the row checkable
+            if tag:
+                record["tag"] = tag
+            continue
+        converted = _cell(title, value, where)
+        if converted is not None:
+            record[name] = converted
+    return record
+
+
+def sheet_records(sheet: ActivitySheet, programme: Programme, pairing: Pairing, year: str | None,
+                  root: Path) -> tuple[list[Record], str]:
+    """The sheet's records, validated and checked against the pairing, and the cycle year they
+    belong to (``year`` if given, else the one their dates fall in). Raises ``InputError`` with
+    every problem, each at its cell."""
+    problems = list(sheet.problems)
     try:
-        log = ActivityLog.model_validate(data)
+        log = ActivityLog.model_validate({"records": sheet.records})
     except ValidationError as exc:
-        raise InputError(problems + _row_problems(translate(exc, src, ActivityLog))) from None
-    cycle = pairing.cycle
+        raise InputError(problems + translate(exc, sheet.src, ActivityLog)) from None
     if year is None:
-        years = {y.key for r in log.records for y in cycle.cycle_years if y.contains(r.date)}
+        years = {y.key for r in log.records for y in pairing.cycle.cycle_years if y.contains(r.date)}
         if len(years) != 1:
-            labels = "、".join(f"{y.key}（{y.label}）" for y in cycle.cycle_years)
+            labels = "、".join(f"{y.key}（{y.label}）" for y in pairing.cycle.cycle_years)
             raise UsageError("表中的日期不属于同一个年度，请用 --year 指定要导入的年度（可选：" + labels + "）"
                              if years else "表中的日期都不在帮扶周期内（可选年度：" + labels + "）")
         year = years.pop()
-    problems += _row_problems(check_log(log, src, loaded.programme, pairing, year, loaded.root))
+    problems += check_log(log, sheet.src, programme, pairing, year, root)
     if problems:
         raise InputError(problems)
-    target = loaded.root / ACTIVITIES_DIR / year / f"{pairing.id}.yaml"
-    if target.exists() and not force:
-        raise UsageError(f"{display_path(target)} 已存在；如要覆盖请加 --force")
-    records = [r.model_dump(mode="json", exclude_defaults=True) for r in log.records]
-    for record in records:  # dates as YAML dates, not quoted strings
-        for key in ("date", "filed_on"):
-            if key in record:
-                record[key] = dt.date.fromisoformat(record[key])
-    header = (f"# {pairing.supporter.name}结对 活动记录，由 {path.name} 导入（docgen import activities）\n"
-              "# filed_on 为报备日期，evidence 为证明材料（相对于方案目录）。\n")
-    body = yaml.safe_dump({"records": records}, allow_unicode=True, sort_keys=False, width=120)
-    write_atomic(target, (header + body).encode("utf-8"))
-    return target, len(records)
+    return log.records, year
+
+
+def record_fields(record: Record) -> dict:
+    """A record as the values a file holds: the fields it sets, dates as dates."""
+    out = record.model_dump(mode="json", exclude_defaults=True)
+    for key in ("date", "filed_on"):
+        if key in out:
+            out[key] = dt.date.fromisoformat(out[key])
+    return out

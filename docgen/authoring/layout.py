@@ -15,7 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import RGBColor, Twips
 
-from ..geometry import BOTTOM, CHAR, FOOTER, HEADER, LEFT, LINE, MARK_SPACE, PAGE_H, PAGE_W, RIGHT, TOP
+from ..geometry import BOTTOM, CHAR, FOOTER, HEADER, LEFT, LINE, MARK_SPACE, PAGE_H, PAGE_W, RIGHT, TEXT_W, TOP
 from ..outputs import set_core_properties
 from . import ooxml
 
@@ -39,6 +39,9 @@ PARAGRAPH_STYLES = [
     ("Body", "公文正文", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both"}),
     ("BodyKeep", "正文（与下段同页）", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both", "keep_next": True}),
     ("BodyNoIndent", "公文顶格", FANGSONG, SZ_BODY, {"jc": "left"}),
+    # A numbered item (（一）…) of a summary: never its first line alone at the foot of a page,
+    # where it would read as a stranded heading.
+    ("BodyItem", "正文条目", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both", "widow": True}),
     ("DocTitle", "公文标题", XIAOBIAOSONG, SZ_TITLE, {"jc": "center", "snap": False}),
     ("Heading1Cn", "一级标题", HEITI, SZ_BODY, {"first_chars": 2, "outline": 0, "keep_next": True}),
     ("Heading2Cn", "二级标题", KAITI, SZ_BODY, {"first_chars": 2, "outline": 1, "keep_next": True}),
@@ -143,6 +146,8 @@ def _paragraph_style(doc, style_id: str, name: str, font: str, size: int, opts: 
         pf.page_break_before = True
     if opts.get("keep_next"):
         pf.keep_with_next = True
+    if opts.get("widow"):
+        pf.widow_control = True
     if opts.get("snap") is False:
         ooxml.set_flag(ppr, "w:snapToGrid", on=False)
     _spacing(pf, opts.get("line", LINE), opts.get("rule", "exact"))
@@ -290,6 +295,91 @@ def new_document(title: str = "", page_numbers: bool = True):
 FIXED_TIME = dt.datetime(2020, 1, 1, 0, 0, 0)
 
 
+SEALED_ROW = 4 * LINE
+"""The row a seal lies on, 4 lines (116 pt). A 42 mm seal (119 pt, 4.1 lines) over a name of
+one or two lines and its date keeps its upper edge in this row, clear of the handwriting row
+above, and reaches at most 0.71 line into the one-line reserve row below."""
+
+
+def _cells(row, count: int) -> list:
+    """The row's six grid cells merged into ``count`` equal cells."""
+    span = 6 // count
+    return [row.cells[k * span].merge(row.cells[k * span + span - 1]) if span > 1 else row.cells[k] for k in range(count)]
+
+
+def _fill(doc, cell, lines: list[str], style: str, more_style: str) -> None:
+    """``lines`` in ``cell``: the first in ``style`` (SignLabel when empty), the others in ``more_style``."""
+    para = cell.paragraphs[0]
+    para.style = style_by_id(doc, style if lines[0] else "SignLabel")
+    if lines[0]:
+        para.add_run(lines[0])
+    for line in lines[1:]:
+        cell.add_paragraph(line, style=style_by_id(doc, more_style))
+
+
+def signature_table(doc, container, expr: str) -> None:
+    """The signature block of ``expr`` (documents.signatures) in ``container``: for each row of
+    signers, a label row and a handwriting row when it has them, the sealed row (names and
+    dates at its foot, as tall as a seal) and a reserve row for the seal's lower edge.
+
+    The grid has six columns, so that a row holds one party across the type area, two
+    parties (three columns each) or three joint signers (two each): at most three seals to
+    a row (GB/T 9704 7.3.5.1). Every cell of a sealed row holds its name and a date line
+    (empty when the date stands only under the last party), so the names of a row stand on
+    one line."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE
+
+    sixth = TEXT_W // 6
+    top, bottom = WD_CELL_VERTICAL_ALIGNMENT.TOP, WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+    cell = "{{ row.cells[%d].%s }}"
+    name = ["{{r row.cells[%d].name }}", cell.replace("%s", "date")]
+    layout_rows = [  # (cells, style, height, alignment, texts per cell)
+        (1, "SignLabel", None, top, [["{%tr for row in " + expr + ".rows %}"]]),
+        (1, "SignLabel", None, top, [["{%tr if row.labels %}"]]),
+        (2, "SignLabel", LINE, top, [[cell % (0, "label")], [cell % (1, "label")]]),
+        (1, "SignLabel", None, top, [["{%tr endif %}"]]),
+        (1, "SignLabel", None, top, [["{%tr if row.sign_lines %}"]]),
+        (2, "SignLabel", LINE, top, [[cell % (0, "sign_line")], [cell % (1, "sign_line")]]),
+        (1, "SignLabel", None, top, [["{%tr endif %}"]]),
+        (1, "SignLabel", None, top, [["{%tr if row.cells|length == 3 %}"]]),
+        (3, "SignName", SEALED_ROW, bottom, [[line % k for line in name] for k in range(3)]),
+        (1, "SignLabel", None, top, [["{%tr elif row.cells|length == 1 %}"]]),
+        (1, "SignName", SEALED_ROW, bottom, [[line % 0 for line in name]]),
+        (1, "SignLabel", None, top, [["{%tr else %}"]]),
+        (2, "SignName", SEALED_ROW, bottom, [[line % k for line in name] for k in range(2)]),
+        (1, "SignLabel", None, top, [["{%tr endif %}"]]),
+        (1, "SignLabel", LINE, top, [[""]]),
+        (1, "SignLabel", None, top, [["{%tr endfor %}"]]),
+    ]
+    table = container.add_table(rows=len(layout_rows), cols=6)
+    widths = [sixth] * 5 + [TEXT_W - 5 * sixth]
+    ooxml.set_table_width(table, TEXT_W)
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Twips(width)
+    for row in table.rows:
+        for grid_cell, width in zip(row.cells, widths):
+            grid_cell.width = Twips(width)
+    ooxml.set_table_borders(table, none=True)
+    for row, (count, style, height, valign, texts) in zip(table.rows, layout_rows):
+        if height:
+            row.height = Twips(height)
+            row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
+            ooxml.cant_split(row)
+        for merged, lines in zip(_cells(row, count), texts):
+            _fill(doc, merged, lines, style, "SignedOn")
+            merged.vertical_alignment = valign
+
+
+def end_cell(doc, cell) -> None:
+    """End a cell holding tables with a 1-pt paragraph (a cell ends with a paragraph): the empty
+    one python-docx puts after the last table becomes it, so no blank line of body height
+    follows a signature area (it would cost the page a line, GB/T 9704 7.3.5.5)."""
+    last = cell._tc[-1]
+    if last.tag == qn("w:p") and not "".join(t.text or "" for t in last.iter(qn("w:t"))):
+        cell.paragraphs[-1].style = style_by_id(doc, "EndMark")
+    else:
+        cell.add_paragraph("", style=style_by_id(doc, "EndMark"))
 
 
 def to_bytes(doc) -> bytes:

@@ -26,11 +26,7 @@ from ..render import TEMPLATE_DIR
 from ..text import display_width
 from . import layout, ooxml
 
-SEALED_ROW = 4 * LINE
-"""The row a seal lies on, 4 lines (116 pt). A 42 mm seal (119 pt, 4.1 lines) over a name of
-up to three lines (set single-spaced, in smaller type when long) and its date keeps its upper
-edge in this row, clear of the handwriting row above, and reaches at most 0.71 line into the
-one-line reserve row below."""
+SEALED_ROW = layout.SEALED_ROW
 
 
 CELL_MARGINS = 170
@@ -39,8 +35,14 @@ TABLE_CHAR = 240
 """One 小四 character, the size of table text, in twips."""
 
 
+HEAD_SAMPLE = "被帮扶学校"
+"""The longest heading a context may put in a column (the programme's name for a party)."""
+
+
 def _header_width(head: str) -> int:
     """The width (twips) a header needs to stand on its lines without breaking a word."""
+    if "{{" in head:
+        return _header_width(HEAD_SAMPLE)
     return int(max(display_width(line) for line in head.split("\n")) * TABLE_CHAR) + CELL_MARGINS + 20
 
 
@@ -175,52 +177,10 @@ class Builder:
                 self._issuer_signature(cell)
             else:
                 self._signature(cell, block)
-        cell.add_paragraph("", style=layout.style_by_id(self.doc, "EndMark"))
+        layout.end_cell(self.doc, cell)
 
     def _signature(self, container, expr: str) -> None:
-        """The signature block of ``expr``: for each row of signers, a label row and a
-        handwriting row when it has them, the sealed row (names and date at its foot, as tall
-        as a seal) and a reserve row for the seal's lower edge.
-
-        The grid has six columns, so that a row holds two parties (three columns each) or
-        three joint signers (two each): at most three seals to a row (GB/T 9704 7.3.5.1)."""
-        sixth = TEXT_W // 6
-        top, bottom = WD_CELL_VERTICAL_ALIGNMENT.TOP, WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
-        table = container.add_table(rows=14, cols=6)
-        _widths(table, [sixth] * 5 + [TEXT_W - 5 * sixth])
-        ooxml.set_table_borders(table, none=True)
-        cell = "{{ row.cells[%d].%s }}"
-        name = "{{r row.cells[%d].name }}\n" + cell
-        layout_rows = [  # (cells, style, height, alignment, texts)
-            (1, "SignLabel", None, top, ["{%tr for row in " + expr + ".rows %}"]),
-            (1, "SignLabel", None, top, ["{%tr if row.labels %}"]),
-            (2, "SignLabel", LINE, top, [cell % (0, "label"), cell % (1, "label")]),
-            (1, "SignLabel", None, top, ["{%tr endif %}"]),
-            (1, "SignLabel", None, top, ["{%tr if row.sign_lines %}"]),
-            (2, "SignLabel", LINE, top, [cell % (0, "sign_line"), cell % (1, "sign_line")]),
-            (1, "SignLabel", None, top, ["{%tr endif %}"]),
-            (1, "SignLabel", None, top, ["{%tr if row.cells|length == 3 %}"]),
-            (3, "SignName", SEALED_ROW, bottom, [name % (k, k, "date") for k in range(3)]),
-            (1, "SignLabel", None, top, ["{%tr else %}"]),
-            (2, "SignName", SEALED_ROW, bottom, [name % (k, k, "date") for k in range(2)]),
-            (1, "SignLabel", None, top, ["{%tr endif %}"]),
-            (1, "SignLabel", LINE, top, [""]),
-            (1, "SignLabel", None, top, ["{%tr endfor %}"]),
-        ]
-        for row, (cells, style, height, valign, texts) in zip(table.rows, layout_rows):
-            span = 6 // cells
-            merged = [row.cells[k * span].merge(row.cells[k * span + span - 1]) if span > 1 else row.cells[k]
-                      for k in range(cells)]
-            if height:
-                row.height = Twips(height)
-                row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
-                ooxml.cant_split(row)
-            for c, text in zip(merged, texts):
-                lines = text.split("\n")
-                self._cell(c, lines[0], style if lines[0] else "SignLabel")
-                for line in lines[1:]:
-                    c.add_paragraph(line, style=layout.style_by_id(self.doc, "SignedOn"))
-                c.vertical_alignment = valign
+        layout.signature_table(self.doc, container, expr)
 
     def _issuer_signature(self, container) -> None:
         """A single issuing organ (GB/T 9704 7.3.5.1): 署名 centred over 成文日期, which stands
@@ -228,9 +188,9 @@ class Builder:
         table = container.add_table(rows=2, cols=1)
         _widths(table, [TEXT_W])
         ooxml.set_table_borders(table, none=True)
-        self._rows(table, [(["{{ signer }}\n{{ date|cn_date(blank=True) }}{{ date_pad }}"], "Signer", SEALED_ROW,
+        self._rows(table, [(["{{ signer }}\n{{ date }}{{ date_pad }}"], "Signer", SEALED_ROW,
                             WD_CELL_VERTICAL_ALIGNMENT.BOTTOM),
-                           (["{{ remark|paren }}"], "Remark", LINE, WD_CELL_VERTICAL_ALIGNMENT.TOP)])
+                           (["{{ remark }}"], "Remark", LINE, WD_CELL_VERTICAL_ALIGNMENT.TOP)])
         table.rows[0].cells[0].paragraphs[1].style = layout.style_by_id(self.doc, "SignDate")
 
     def bytes(self) -> bytes:
@@ -243,15 +203,30 @@ def title(b: Builder, expr: str = "title_lines", style: str = "DocTitle") -> Non
     b.loop(f"for line in {expr}", "{{ line }}", style)
 
 
-def sections(b: Builder, expr: str) -> None:
-    """Numbered sections: 一、 (黑体) with paragraphs and （一） (楷体) sub-sections."""
-    b.tag(f"for s in {expr}")
-    b.p("{{ loop.index|ordinal }}{{ s.title }}", "Heading1Cn")
-    b.loop("for para in s.paragraphs", "{{ para }}")
-    b.tag("for sub in s.subsections")
-    b.p("{{ loop.index|paren_ordinal }}{{ sub.title }}", "Heading2Cn")
-    b.loop("for para in sub.paragraphs", "{{ para }}")
-    b.tag("endfor")
+def lead_paragraph(b: Builder, font: str) -> None:
+    """A paragraph whose heading runs into it: the heading in ``font`` (黑体 or 楷体), then the text."""
+    para = b.doc.add_paragraph(style=layout.style_by_id(b.doc, "Body"))
+    lead = para.add_run("{{ x.lead }}")
+    ooxml.set_fonts(lead._r.get_or_add_rPr(), font)
+    para.add_run("{{ x.text }}")
+
+
+def blocks(b: Builder, expr: str) -> None:
+    """A body laid out by ``documents.blocks``: headings (一、 黑体; （一） 楷体), paragraphs,
+    paragraphs led by a run-in heading, and tables, each as its ``style`` says. The numbers
+    and words are the context's; the template sets only how each kind of line looks."""
+    b.tag(f"for x in {expr}")
+    for style, paragraph in (("h1", "Heading1Cn"), ("h2", "Heading2Cn"), ("p", "Body")):
+        b.tag(f'if x.style == "{style}"')
+        b.p("{{ x.text }}", paragraph)
+        b.tag("endif")
+    for style, font in (("lead1", layout.HEITI), ("lead2", layout.KAITI)):
+        b.tag(f'if x.style == "{style}"')
+        lead_paragraph(b, font)
+        b.tag("endif")
+    b.tag('if x.style == "table"')
+    tables(b, "x")
+    b.tag("endif")
     b.tag("endfor")
 
 
@@ -269,6 +244,55 @@ def attachment_note(b: Builder, expr: str = "attachment_lines") -> None:
     b.tag("endif")
 
 
+def tables(b: Builder, var: str) -> None:
+    """The table of ``var`` (an attachment or a body block) by its ``kind``; column headings
+    that name the parties are the programme's own words (``var.heads``)."""
+    v = var
+    b.tag(f'if {v}.kind == "pair_list"')
+    b.table([("县市区", 16, "^{{ r.county }}"), ("{{ %s.heads.supporter }}" % v, 22, "^{{ r.supporter }}"),
+             ("{{ %s.heads.recipient }}" % v, 24, "{{ r.recipient }}"), ("备注", 22, "{{ r.remark }}")],
+            f"for r in {v}.rows")
+    b.tag("endif")
+    b.tag(f'if {v}.kind == "pair_list_stage"')
+    b.table([("学段", 14, "^{{ r.stage }}"), ("{{ %s.heads.supporter }}" % v, 26, "^{{ r.supporter }}"),
+             ("{{ %s.heads.recipient }}" % v, 26, "{{ r.recipient }}"), ("备注", 18, "{{ r.remark }}")],
+            f"for r in {v}.rows")
+    b.tag("endif")
+    b.tag(f'if {v}.kind == "pair_list_leads"')
+    b.table([("{{ %s.heads.supporter }}" % v, 24, "^{{ r.supporter }}"), ("负责人", 12, "^{{ r.supporter_lead }}"),
+             ("{{ %s.heads.recipient }}" % v, 32, "{{ r.recipient }}"), ("负责人", 12, "{{ r.recipient_lead }}")],
+            f"for r in {v}.rows")
+    b.tag("endif")
+    b.tag(f'if {v}.kind == "leading_group"')
+    b.table([("职务", 12, "{{ r.role }}"), ("姓名", 12, "{{ r.name }}"), ("单位及职务", 40, "<{{ r.position }}")],
+            f"for r in {v}.rows")
+    b.loop(f"for para in {v}.paragraphs", "{{ para }}")
+    b.tag("endif")
+    b.tag(f'if {v}.kind == "monthly_plan"')
+    b.table([("月份", 9, "^{{ r.month }}"), ("内容", 14, "{{ r.content }}"), ("开展的具体工作", 36, "<{{ r.work }}"),
+             ("责任人", 13, "{{ r.owner }}"), ("完成时限", 16, "{{ r.deadline }}")], f"for r in {v}.rows")
+    b.loop(f"for para in {v}.paragraphs", "{{ para }}")
+    b.tag("endif")
+    b.tag(f'if {v}.kind == "teacher_pairs"')
+    b.table([("序号", 6, "{{ r.no }}"), ("{{ %s.heads.mentor }}" % v, 12, "{{ r.mentor }}"), ("职称", 12, "{{ r.mentor_title }}"),
+             ("{{ %s.heads.mentee }}" % v, 12, "{{ r.mentee }}"), ("职称", 12, "{{ r.mentee_title }}"),
+             ("学科", 15, "{{ r.subject }}"), ("所在学校", 21, "{{ r.school }}")], f"for r in {v}.rows")
+    b.tag("endif")
+    b.tag(f'if {v}.kind == "rubric"')
+    b.table([("项目", 8, "^{{ r.category }}"), ("考核要素", 13, "{{ r.item }}"), ("考核细则", 30, "<{{ r.criteria }}"),
+             ("查阅资料", 28, "<{{ r.evidence }}"), ("上报\n时间", 10, "{{ r.due }}"), ("得分", 7, "{{ r.score }}")],
+            f"for r in {v}.rows")
+    b.loop(f"for para in {v}.paragraphs", "{{ para }}")
+    b.tag("endif")
+    b.tag(f'if {v}.kind == "measures"')
+    b.table([("方面", 10, "^{{ r.area }}"), ("序号", 6, "{{ r.no }}"), ("任务", 38, "<{{ r.text }}"),
+             ("责任单位", 16, "{{ r.units }}"), ("完成时限", 14, "{{ r.deadline }}")], f"for r in {v}.rows")
+    b.tag("endif")
+    b.tag(f'if {v}.kind == "text"')
+    b.loop(f"for para in {v}.paragraphs", "{{ para }}")
+    b.tag("endif")
+
+
 def attachments(b: Builder, expr: str = "attachments") -> None:
     """Each attachment on a new page: 附件N (黑体, 顶格), a blank line, its title, its table."""
     b.tag(f"for a in {expr}")
@@ -276,46 +300,7 @@ def attachments(b: Builder, expr: str = "attachments") -> None:
     b.blank()
     title(b, "a.title_lines")
     b.blank()
-    b.tag('if a.kind == "pair_list"')
-    b.table([("县市区", 16, "^{{ r.county }}"), ("支援学校", 22, "^{{ r.supporter }}"),
-             ("受援学校", 24, "{{ r.recipient }}"), ("备注", 22, "{{ r.remark }}")], "for r in a.rows")
-    b.tag("endif")
-    b.tag('if a.kind == "pair_list_stage"')
-    b.table([("学段", 14, "^{{ r.stage }}"), ("支援学校", 26, "^{{ r.supporter }}"),
-             ("受援学校", 26, "{{ r.recipient }}"), ("备注", 18, "{{ r.remark }}")], "for r in a.rows")
-    b.tag("endif")
-    b.tag('if a.kind == "pair_list_leads"')
-    b.table([("支援学校", 24, "^{{ r.supporter }}"), ("负责人", 12, "^{{ r.supporter_lead }}"),
-             ("受援学校", 32, "{{ r.recipient }}"), ("负责人", 12, "{{ r.recipient_lead }}")], "for r in a.rows")
-    b.tag("endif")
-    b.tag('if a.kind == "leading_group"')
-    b.table([("职务", 12, "{{ r.role }}"), ("姓名", 12, "{{ r.name }}"), ("单位及职务", 40, "<{{ r.position }}")],
-            "for r in a.rows")
-    b.loop("for para in a.paragraphs", "{{ para }}")
-    b.tag("endif")
-    b.tag('if a.kind == "monthly_plan"')
-    b.table([("月份", 9, "^{{ r.month }}"), ("内容", 14, "{{ r.content }}"), ("开展的具体工作", 36, "<{{ r.work }}"),
-             ("责任人", 13, "{{ r.owner }}"), ("完成时限", 16, "{{ r.deadline }}")], "for r in a.rows")
-    b.loop("for para in a.paragraphs", "{{ para }}")
-    b.tag("endif")
-    b.tag('if a.kind == "teacher_pairs"')
-    b.table([("序号", 6, "{{ r.no }}"), ("帮扶教师", 12, "{{ r.mentor }}"), ("职称", 12, "{{ r.mentor_title }}"),
-             ("受援教师", 12, "{{ r.mentee }}"), ("职称", 12, "{{ r.mentee_title }}"), ("学科", 15, "{{ r.subject }}"),
-             ("所在学校", 21, "{{ r.school }}")], "for r in a.rows")
-    b.tag("endif")
-    b.tag('if a.kind == "rubric"')
-    b.table([("项目", 8, "^{{ r.category }}"), ("考核要素", 13, "{{ r.item }}"), ("考核细则", 30, "<{{ r.criteria }}"),
-             ("查阅资料", 28, "<{{ r.evidence }}"), ("上报\n时间", 10, "{{ r.due }}"), ("得分", 7, "{{ r.score }}")],
-            "for r in a.rows")
-    b.loop("for para in a.paragraphs", "{{ para }}")
-    b.tag("endif")
-    b.tag('if a.kind == "measures"')
-    b.table([("方面", 10, "^{{ r.area }}"), ("序号", 6, "{{ r.no }}"), ("任务", 38, "<{{ r.text }}"),
-             ("责任单位", 16, "{{ r.units }}"), ("完成时限", 14, "{{ r.deadline }}")], "for r in a.rows")
-    b.tag("endif")
-    b.tag('if a.kind == "text"')
-    b.loop("for para in a.paragraphs", "{{ para }}")
-    b.tag("endif")
+    tables(b, "a")
     b.tag("endfor")
 
 
@@ -328,8 +313,7 @@ def plan_body(b: Builder, expr: str, new_page: bool) -> None:
     b.tag("endif")
     b.tag("endfor")
     b.blank()
-    b.loop(f"for para in {expr}.preamble", "{{ para }}")
-    sections(b, f"{expr}.sections")
+    blocks(b, f"{expr}.blocks")
 
 
 # ------------------------------------------------------------------- templates
@@ -349,6 +333,7 @@ def notice() -> Builder:
     b.signature_area("issuer")
     b.tag("if plan")
     plan_body(b, "plan", new_page=True)
+    attachment_note(b, "plan_attachment_lines")
     b.tag("endif")
     attachments(b)
     colophon(b)
@@ -375,9 +360,9 @@ def colophon(b: Builder) -> None:
 
     b.tag("if cc")
     line("抄送：{{ cc }}。", 8, 6, above=TEXT_H - 2 * COLOPHON_LINE - 140)  # just above the 印发 line
-    line("{{ printed_by }}\t{{ printed_on|cn_date }}印发", None, 8)
+    line("{{ printed_by }}\t{{ printed_on }}印发", None, 8)
     b.tag("else")
-    line("{{ printed_by }}\t{{ printed_on|cn_date }}印发", 8, 8)
+    line("{{ printed_by }}\t{{ printed_on }}印发", 8, 8)
     b.tag("endif")
 
 
@@ -393,111 +378,70 @@ def plan() -> Builder:
     return b
 
 
+def parties(b: Builder) -> None:
+    """The parties, one line each (甲方…, 负责人…, 乙方…), then a blank line."""
+    b.loop("for line in parties", "{{ line }}", "BodyNoIndent")
+    b.blank()
+
+
 def agreement() -> Builder:
+    """The agreement's form around its body: parties, basis, the numbered sections the data
+    fills, 附则 (copies and coming into force), signatures, and the bureaus' confirmation
+    where the programme requires it."""
     b = Builder("结对帮扶协议书")
     title(b)
     b.blank()
-    b.p("甲方（{{ a.role }}）：{{ a.name }}", "BodyNoIndent")
-    b.tag("if a.lead")
-    b.p("负责人：{{ a.lead }}", "BodyNoIndent")
-    b.tag("endif")
-    b.p("乙方（受援学校）：{{ b.name }}", "BodyNoIndent")
-    b.tag("if b.lead")
-    b.p("负责人：{{ b.lead }}", "BodyNoIndent")
-    b.tag("endif")
-    b.blank()
-    b.p("{{ basis }}，经甲乙双方平等协商，就结对帮扶事宜订立本协议，共同遵守。")
-    b.p("一、帮扶期限", "Heading1Cn")
-    b.p("本协议帮扶期限自{{ term.start_text }}起至{{ term.end_text }}止，为期{{ term.years|cn_num }}年"
-        "{% if term.school_years %}，涵盖{{ term.school_years|join }}{% endif %}。")
-    b.p("二、帮扶目标", "Heading1Cn")
-    b.tag("if goal")
-    b.p("{{ goal }}")
-    b.tag("endif")
-    b.tag("if key_target")
-    b.p("年度重点帮扶目标：{{ key_target }}")
-    b.tag("endif")
-    b.loop("for g in yearly_goals", "{{ g }}")
-    b.p("三、帮扶内容及方式", "Heading1Cn")
-    b.tag("for line in content_lines")
-    b.tag("if line.heading")
-    b.p("{{ line.text }}", "Heading2Cn")
-    b.tag("else")
-    b.p("{{ line.text }}")
-    b.tag("endif")
-    b.tag("endfor")
-    b.p("四、甲方职责", "Heading1Cn")
-    b.loop("for d in duties_a", "{{ loop.index }}.{{ d }}")
-    b.p("五、乙方职责", "Heading1Cn")
-    b.loop("for d in duties_b", "{{ loop.index }}.{{ d }}")
-    b.p("六、工作机制", "Heading1Cn")
-    b.loop("for m in mechanisms", "{% if mechanisms|length > 1 %}{{ loop.index }}.{% endif %}{{ m }}")
-    b.p("七、考核评价", "Heading1Cn")
-    b.p("双方于每学年末开展自评，形成年度工作总结，连同过程资料报主管教育行政部门。{{ assessment }}")
-    b.p("八、协议的变更、解除与终止", "Heading1Cn")
-    b.p("本协议未尽事宜由双方协商补充，补充协议与本协议具有同等效力。因政策调整或学校撤并等原因无法继续履行的，"
-        "经双方协商一致并报主管教育行政部门同意后，可以变更或解除本协议。")
-    b.p("九、争议解决", "Heading1Cn")
-    b.p("履行本协议发生争议的，双方应友好协商；协商不成的，提请{{ dispute_bureau }}协调解决。")
-    b.p("十、附则", "Heading1Cn")
-    b.p("本协议一式{{ copies|cn_num }}份，甲乙双方各执一份，{{ filing }}。{{ effective }}")
+    parties(b)
+    b.p("{{ basis }}")
+    blocks(b, "blocks")
+    b.p("{{ closing_heading }}", "Heading1Cn")
+    b.p("本协议一式{{ copies }}份，甲乙双方各执一份{{ filing }}。{{ effective }}")
+    b.tag("if confirm")
     b.signature_area("signature", Label("主管教育行政部门确认："), "confirmations")
+    b.tag("else")
+    b.signature_area("signature")
+    b.tag("endif")
     b.p("", "EndMark")
     return b
 
 
-def letter(doc_title: str, parties: list[str], intro: str, goal: str, heads: tuple[str, str],
-           assessment: str) -> Builder:
-    """A responsibility letter (责任书): parties, goal, duties of each side, assessment, term."""
+def letter(doc_title: str) -> Builder:
+    """A responsibility letter (责任书) or a mentoring agreement: parties, the basis, the sections
+    the data fills, 份数 and coming into force, signatures."""
     b = Builder(doc_title)
     title(b)
     b.blank()
-    for party in parties:
-        b.p(party, "BodyNoIndent")
-    b.blank()
-    b.p(intro)
-    b.p("一、责任目标", "Heading1Cn")
-    b.p(goal)
-    b.p("二、责任内容", "Heading1Cn")
-    b.p(heads[0], "Heading2Cn")
-    b.loop("for d in duties_a", "{{ loop.index }}.{{ d }}")
-    b.p(heads[1], "Heading2Cn")
-    b.loop("for d in duties_b", "{{ loop.index }}.{{ d }}")
-    b.tag("if duties_both")
-    b.p("（三）双方共同责任", "Heading2Cn")
-    b.loop("for d in duties_both", "{{ loop.index }}.{{ d }}")
-    b.tag("endif")
-    b.p("三、考核与奖惩", "Heading1Cn")
-    b.p(assessment)
-    b.p("四、责任期限", "Heading1Cn")
-    b.p("自{{ term.start_text }}起至{{ term.end_text }}止。")
-    b.p("五、其他", "Heading1Cn")
-    b.p("本责任书一式{{ copies|cn_num }}份，{{ filing }}。自双方签字之日起生效，有效期至{{ term.end_text }}。")
+    parties(b)
+    b.p("{{ intro }}")
+    blocks(b, "blocks")
+    b.p("{{ closing_heading }}", "Heading1Cn")
+    b.p("本{{ doc }}一式{{ copies }}份，甲乙双方各执一份，{{ keeper }}存档一份。{{ effective }}")
     b.signature_area("signature")
     b.p("", "EndMark")
     return b
 
 
 def management_letter() -> Builder:
-    return letter(
-        "管理帮扶责任书",
-        ["甲方（{{ a.role }}）：{{ a.school }}　{{ a.person }}", "乙方（{{ b.role }}）：{{ b.school }}　{{ b.person }}"],
-        "{{ basis }}，为明确{{ purpose }}，签订本责任书。",
-        "{{ goal }}",
-        ("（一）甲方责任", "（二）乙方责任"),
-        "双方学校每学期对责任落实情况进行检查，每学年考核一次，结果记入本人年度考核和业务档案，作为评优评先、职称评聘的参考；"
-        "无正当理由不履行责任的，由所在学校督促整改。")
+    return letter("管理帮扶责任书")
 
 
 def teacher_letter() -> Builder:
-    return letter(
-        "教师结对帮扶责任书",
-        ["甲方（帮扶教师）：{{ mentor.name }}　{{ mentor.school }}　{{ mentor.detail }}",
-         "乙方（受援教师）：{{ mentee.name }}　{{ mentee.school }}　{{ mentee.detail }}"],
-        "{{ basis }}，甲乙双方结成师徒对子，签订本责任书。",
-        "通过结对帮扶，乙方在教学设计、课堂教学、作业设计和教学研究等方面明显进步，帮扶期满时能独立承担{{ subject }}教学并上好公开课。",
-        ("（一）甲方（帮扶教师）责任", "（二）乙方（受援教师）责任"),
-        "双方学校每学期检查交流记录、听课记录和课例材料，每学年考核一次，结果记入双方年度考核和业务档案，作为评优评先、职称评聘的参考。")
+    return letter("教师结对帮扶责任书")
+
+
+def flagged_table(b: Builder, rows: str) -> None:
+    b.table([("日期", 27, "{{ r.date }}"), ("类型", 14, "{{ r.type }}"), ("内容", 31, "<{{ r.description }}"),
+             ("问题", 28, "<{{ r.why }}")], f"for r in {rows}")
+
+
+def summary_annex(b: Builder, rows: str, label: str, heading: str) -> None:
+    """An annex of a summary after its signatures, on a new page: 附表N, its title (the table and
+    the closing ``endif`` follow)."""
+    b.tag(f"if {rows}")
+    b.p("{{ " + label + " }}", "AttachmentLabel")
+    b.blank()
+    b.p(heading, "DocTitle")
+    b.blank()
 
 
 def summary() -> Builder:
@@ -514,9 +458,9 @@ def summary() -> Builder:
         "Draft")
     b.tag("endif")
     b.tag("if commitment_rows")
-    b.p("表1　承诺事项完成情况", "TableCaption")
-    b.table([("周期", 14, "{{ r.period }}"), ("承诺事项", 28, "<{{ r.item }}"), ("要求", 14, "{{ r.required }}"),
-             ("完成", 32, "<{{ r.done }}"), ("情况", 8, "{{ r.status }}")], "for r in commitment_rows")
+    b.p("表1　承诺事项完成情况{{ as_of }}", "TableCaption")
+    b.table([("周期", 12, "{{ r.period }}"), ("承诺事项", 29, "<{{ r.item }}"), ("要求", 11, "{{ r.required }}"),
+             ("完成", 36, "<{{ r.done }}"), ("情况", 12, "{{ r.status }}")], "for r in commitment_rows")
     b.tag("endif")
     b.tag("if chart")
     b.p("{{ chart }}", "Figure")
@@ -524,24 +468,38 @@ def summary() -> Builder:
     b.tag("endif")
     b.tag("if flagged_rows")
     b.p("表2　迟报、未报备或缺少证明材料的活动", "TableCaption")
-    b.table([("日期", 18, "{{ r.date }}"), ("类型", 14, "{{ r.type }}"), ("内容", 40, "<{{ r.description }}"),
-             ("问题", 28, "<{{ r.why }}")], "for r in flagged_rows")
+    flagged_table(b, "flagged_rows")
     b.tag("endif")
     b.tag("for part in parts")
     b.p("{{ (loop.index + 1)|ordinal }}{{ part.title }}", "Heading1Cn")
     b.tag("if part.note")
     b.p("{{ part.note }}", "Draft")
     b.tag("endif")
-    b.loop("for para in part.paragraphs", "{{r para }}")
+    b.tag("for para in part.paragraphs")
+    b.tag("if para.keep")  # an item that is only its lead sentence stays with what follows
+    b.p("{{r para.text }}", "BodyKeep")
+    b.tag("else")
+    b.p("{{r para.text }}", "BodyItem")
+    b.tag("endif")
+    b.tag("endfor")
     b.tag("endfor")
     b.tag("if rubric_rows")
     b.p("{{ (parts|length + 2)|ordinal }}考核自评", "Heading1Cn")
-    b.p("按照考核细则逐项自评如下（依据为本年度活动记录；需人工评定的项目以评定分为准）：")
+    b.p("按照考核细则逐项自评如下（依据为活动记录的统计{{ as_of }}；方案未规定计分办法的项目待评定"
+        "{% if annex_rows %}；各承诺事项逐对的完成情况见附表{% endif %}）：")
     b.table([("序号", 7, "{{ r.no }}"), ("考核项目", 14, "{{ r.title }}"), ("分值", 9, "{{ r.points }}"),
              ("得分", 8, "{{ r.score }}"), ("依据", 62, "<{{ r.reason }}")], "for r in rubric_rows")
     b.p("{{ rubric_total }}", "BodyKeep")
     b.tag("endif")
     b.signature_area("signature")
+    summary_annex(b, "annex_rows", "annex_labels.detail", "承诺事项逐对完成情况")
+    b.table([("细则\n序号", 6, "{{ r.item }}"), ("承诺事项", 24, "<{{ r.subject }}"),
+             ("要求", 12, "{{ r.period }}{{ r.required }}"), ("完成情况", 16, "{{ r.tally }}"),
+             ("未达到的周期", 42, "<{{ r.missed }}")], "for r in annex_rows")
+    b.tag("endif")
+    summary_annex(b, "flagged_annex", "annex_labels.flagged", "迟报、未报备或缺少证明材料的活动")
+    flagged_table(b, "flagged_annex")
+    b.tag("endif")
     b.p("", "EndMark")
     return b
 
@@ -563,7 +521,7 @@ def cover() -> Builder:
     b.loop("for p in parties", "{{ p }}", "CoverText")
     b.tag("if date")
     b.blank()
-    b.p("{{ date|cn_date }}", "CoverText")
+    b.p("{{ date }}", "CoverText")
     b.tag("endif")
     b.p("目　　录", "DocTitleNewPage")
     b.blank()
@@ -580,9 +538,20 @@ def report() -> Builder:
     b.blank()
     title(b)
     b.blank()
-    b.table([("名次", 5, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 17, "<{{ r.recipients }}"),
-             ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}"),
-             ("得分", 7, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")], "for r in rows")
+    counts = [("名次", 5, "{{ r.rank }}"), ("{{ heads.supporter }}", 14, "{{ r.supporter }}"),
+              ("{{ heads.recipient }}", 17, "<{{ r.recipients }}"),
+              ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}")]
+    score, grade, note = ("得分", 9, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")
+    b.tag("if graded")  # a score column only for a rubric, a grade column only for stated bands
+    b.table(counts + [score, grade, note], "for r in rows")
+    b.doc.tables[-1].autofit = True  # widths from content when rendered (render.columns), and in Word
+    b.tag("elif scored")
+    b.table(counts + [score, note], "for r in rows")
+    b.doc.tables[-1].autofit = True
+    b.tag("else")
+    b.table(counts[1:] + [note], "for r in rows")
+    b.doc.tables[-1].autofit = True
+    b.tag("endif")
     b.loop("for para in notes", "{{ para }}")
     return b
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 
 import functools
 import io
-import re
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
 from .. import __version__, geometry
+from ..convert.archive import archival
 from ..options import BundleOptions
 from ..outputs import build_time, pdf_date
+from ..preflight.anchors import read_marks
 from ..preflight.page import Page, read
 from ..records import Box, Draft, PlacedDocument, PrintedName, SealMissing, SealPlaced
 from .plan import Part, Spec
-from .seals import Anchor, SealImage, draw, place, printed
+from .seals import SealImage, draw, place, printed
 
 
 @dataclass
@@ -34,35 +36,24 @@ class Assembled:
     """Where every signer's name is printed (sealed or not), for the preflight."""
     layout: list[PlacedDocument] = field(default_factory=list)
     """Per document: its first page in the merged PDF and its pages (padding included)."""
+    archive_seconds: float = 0.0
+    """Making the merged PDF a PDF/A again (metadata, OutputIntent)."""
 
 
 def locate_parts(spec: Spec, body: PdfReader) -> str:
     """Set each part's first page and page count from the bookmarks compose() placed.
 
     Returns an empty string, or what is wrong."""
-    starts: dict[int, int] = {}
-    attachments: dict[int, dict[int, int]] = {}
-    names: dict[tuple[int, int], tuple] = {}
-    dates: dict[tuple[int, int], float] = {}
-    for name, dest in body.named_destinations.items():
-        name = str(name).lstrip("/")
-        page = body.get_destination_page_number(dest)
-        if m := re.fullmatch(r"docgenpart(\d+)att(\d+)", name):
-            attachments.setdefault(int(m.group(1)), {})[int(m.group(2))] = page
-        elif m := re.fullmatch(r"docgenpart(\d+)", name):
-            starts[int(m.group(1))] = page
-        elif m := re.fullmatch(r"docgensign(\d+)k(\d+)w(\d+)", name):
-            names[int(m.group(1)), int(m.group(2))] = (page, float(dest.left), float(dest.top), int(m.group(3)) / 20)
-        elif m := re.fullmatch(r"docgendate(\d+)k(\d+)", name):
-            dates[int(m.group(1)), int(m.group(2))] = float(dest.top)
+    marks = read_marks(body)
+    starts = marks.starts
     if sorted(starts) != list(range(1, len(spec.parts) + 1)):
         return f"转换后的 PDF 中只找到 {len(starts)} 个文件起点（应为 {len(spec.parts)} 个）"
     total = len(body.pages)
     for i, part in enumerate(spec.parts, 1):
         part.first = starts[i]
         part.pages = (starts[i + 1] if i < len(spec.parts) else total) - starts[i]
-        part.attachment_pages = [page for _, page in sorted(attachments.get(i, {}).items())]
-        part.anchors = {k: Anchor(*where, date_top=dates.get((i, k))) for (n, k), where in names.items() if n == i}
+        part.attachment_pages = [page for _, page in sorted(marks.attachments.get(i, {}).items())]
+        part.anchors = marks.signers.get(i, {})
         if part.pages <= 0:
             return f"{part.title} 在转换后的 PDF 中没有页面"
     return ""
@@ -161,7 +152,8 @@ def _in_rows(placed: list[_Stamp]) -> list[_Stamp]:
 
 
 def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: BundleOptions) -> Assembled:
-    """Cover and body merged, stamped, labelled and bookmarked into one PDF."""
+    """Cover and body merged, stamped, labelled and bookmarked into one PDF/A-2b (not yet
+    signed: the bundle is validated, then signed, by ``make``)."""
     when = build_time()
     writer = PdfWriter()
     result = Assembled(b"", 0)
@@ -200,8 +192,9 @@ def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: BundleOptions
     writer.write(buffer)
     result.pages = len(writer.pages)
     result.pdf = buffer.getvalue()
-    if options.sign_cert:
-        from .sign import sign_pdf
-
-        result.pdf = sign_pdf(result.pdf, options.sign_cert, options.sign_password)
+    if options.archive:
+        started = time.perf_counter()
+        result.pdf = archival(result.pdf, body_pdf.read_bytes(), title=spec.title, producer=f"docgen {__version__}",
+                              when=when)
+        result.archive_seconds = time.perf_counter() - started
     return result

@@ -18,6 +18,7 @@ from ..documents.kinds import kind
 from ..documents.scope import Scope
 from ..errors import display_path, os_reason
 from ..options import BundleOptions
+from ..preflight.archive import validate
 from ..preflight.check import Result
 from ..records import Draft, Failure, SealMissing, SealPlaced
 from ..render import Renderer
@@ -61,6 +62,9 @@ class Timings:
     """Merging, stamping and writing (manifest, zip), preflight excluded."""
     preflight: float = 0.0
     """Checking the finished PDFs (summed over the workers)."""
+    archive: float = 0.0
+    """Making the merged PDFs PDF/A-2b and validating them (summed over the workers; part of
+    ``assemble``)."""
 
 
 def _convert(pool: Pool, docs: list[Path], then=None) -> list[str]:
@@ -115,21 +119,32 @@ def _start_worker(tasks: list) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
 
 
-def _assemble_one(task) -> tuple[BundleReport | None, float, str]:
-    """One bundle assembled and written: its report, the seconds its preflight took, or why not."""
+def _assemble_one(task) -> tuple[BundleReport | None, tuple[float, float], str]:
+    """One bundle assembled, validated as PDF/A-2b, signed if asked, and written: its report,
+    the seconds its preflight and its PDF/A work took, or why not."""
     spec, cover, body, options = task
     try:
         result = assemble(spec, cover, body, options)
-        checked, seconds = write_bundle(spec, result, signed=bool(options.sign_cert))
-        return BundleReport(spec, result.pages, result.seals, result.missing, result.drafts, checked), seconds, ""
+        started = time.perf_counter()
+        archive = validate(result.pdf) if options.archive else None
+        archive_seconds = result.archive_seconds + time.perf_counter() - started
+        if options.sign_cert:
+            from .sign import sign_pdf
+
+            result.pdf = sign_pdf(result.pdf, options.sign_cert, options.sign_password)
+            if archive is not None:
+                archive.checked = "before signing"
+        checked, seconds = write_bundle(spec, result, signed=bool(options.sign_cert), archive=archive)
+        report = BundleReport(spec, result.pages, result.seals, result.missing, result.drafts, checked)
+        return report, (seconds, archive_seconds), ""
     except OSError as exc:  # the disk is full, or a seal image changed since it was checked
         why = os_reason(exc) if exc.errno else f"读取文件失败（{exc}），可能在生成期间被改动，请重新运行"
-        return None, 0.0, f"写出报送包失败：{why}"
+        return None, (0.0, 0.0), f"写出报送包失败：{why}"
     except Exception as exc:  # a damaged PDF from the converter
-        return None, 0.0, f"合并 PDF 失败：{exc}"
+        return None, (0.0, 0.0), f"合并 PDF 失败：{exc}"
 
 
-def _assemble_index(i: int) -> tuple[BundleReport | None, float, str]:
+def _assemble_index(i: int) -> tuple[BundleReport | None, tuple[float, float], str]:
     return _assemble_one(_WORK[i])
 
 
@@ -160,10 +175,11 @@ def _collect(work: list, results, timings: Timings, progress) -> tuple[list[Bund
     if progress is not None:
         progress.began("assemble", len(work))
     reports, failures = [], []
-    for (spec, _, _, _), (report, seconds, why) in zip(work, results):
+    for (spec, _, _, _), (report, (seconds, archive), why) in zip(work, results):
         if progress is not None:
             progress.advanced("assemble", display_path(spec.zip_path), not why)
         timings.preflight += seconds
+        timings.archive += archive
         if why:
             failures.append(Failure(display_path(spec.folder), why))
         else:

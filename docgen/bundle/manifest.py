@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .. import __version__
 from ..outputs import UMASK, build_time, deterministic_zip, write_atomic
-from ..preflight.check import Result, check, documents_from_manifest, pages_of
-from ..records import FileEntry, Manifest
+from ..preflight.check import WHOLE_FILE, Result, check, documents_from_manifest, pages_of
+from ..records import PDFA_RULE, Archive, FileEntry, Manifest
 from .assemble import Assembled
 from .plan import Spec
 
@@ -33,10 +33,12 @@ def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, sign
         signed=signed, note=NOTE)
 
 
-def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> tuple[list[Result], float]:
+def write_bundle(spec: Spec, result: Assembled, signed: bool = False,
+                 archive: Archive | None = None) -> tuple[list[Result], float]:
     """The bundle's folder and its zip; the preflight's results of its PDF, which the manifest
-    records too, and the seconds the preflight took. The folder is written under a
-    temporary name and renamed when complete; an earlier folder in its place is the
+    records too with the PDF/A verdict (``archive``), and the seconds the preflight took. A
+    PDF/A failure is reported as a result of its own (the whole file). The folder is written
+    under a temporary name and renamed when complete; an earlier folder in its place is the
     pipeline's to set aside first (it is never written over: the bundle then fails)."""
     folder = spec.folder
     folder.parent.mkdir(parents=True, exist_ok=True)
@@ -52,6 +54,10 @@ def write_bundle(spec: Spec, result: Assembled, signed: bool = False) -> tuple[l
         results = check(documents_from_manifest(pages_of(result.pdf), record))
         seconds = time.perf_counter() - started
         record.preflight = [r.verdict() for r in results]
+        if archive is not None:
+            record.pdfa = archive
+            if not archive.passed:
+                results.append(Result(WHOLE_FILE, archive.findings(), {PDFA_RULE}))
         body = record.to_json()
         write_atomic(work / "manifest.json", body)
         files.append(("manifest.json", body))

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..documents.jobs import Job, Rendered
 from ..documents.scope import CoverFacts
 from ..documents.signers import Signer
-from ..documents.wording import school_names, short_names
+from ..documents.wording import recipient_word, school_names, short_names, supporter_word
 from ..load import Loaded
 from ..output_tree import OutputTree, safe_name
 from ..text import cn_count, display_width, join
@@ -111,8 +111,8 @@ def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
         names = f"{pairing.supporter.name}与{join([r.name for r in pairing.recipients])}"
         if display_width(names) > COVER_NAMES and len(pairing.recipients) > 1:  # the cover lists them all below
             names = f"{pairing.supporter.name}与{cn_count(len(pairing.recipients))}所受援学校"
-        specs.append(Spec(pairing.id, names, [f"支援学校：{pairing.supporter.name}"] +
-                          [f"受援学校：{r.full_name}" for r in pairing.recipients], pairing.signed_on,
+        specs.append(Spec(pairing.id, names, [f"{supporter_word(pairing, prog)}：{pairing.supporter.name}"] +
+                          [f"{recipient_word(prog)}：{r.full_name}" for r in pairing.recipients], pairing.signed_on,
                           bundle_folder(loaded, pairing.id, out_dir),
                           safe_name(f"报送材料_{short_names(pairing)}") + ".pdf",
                           parts(items), loaded, school_names(pairing), pairing.id))

@@ -29,58 +29,14 @@ from pypdf.generic import (
 )
 
 from ..geometry import LINE_PT, MM_PT, TYPE_LEFT, TYPE_RIGHT
+from ..preflight.anchors import Anchor, name_area
 from ..preflight.page import Page
 from ..records import Box
 
 
-@dataclass(frozen=True)
-class Anchor:
-    """Where a signer's name is printed, from the bookmarks of the composed document: the page,
-    the left edge and top of the name's first line, the width of its cell, and the top of the
-    date line below it (None when the cell has no date line)."""
-
-    page: int
-    left: float
-    top: float
-    width: float
-    date_top: float | None = None
-
-
-CELL_MARGIN = 5.4
-"""Word's left and right cell margin (108 twips), which the signature tables keep."""
-
-
-def centred(anchor: Anchor) -> bool:
-    """Whether the name stands centred in a cell of a signature row: every signer's but the
-    issuer's, whose cell spans the type area and whose name stands over the date, right."""
-    return 0 < anchor.width < TYPE_RIGHT - TYPE_LEFT - 1
-
-
 def printed(page: Callable[[], Page], anchor: Anchor) -> tuple[Box, Box | None]:
-    """The box of the printed name in the anchor's cell, and of name and date together.
-
-    The cell follows from the table, which spans the type area in cells of equal width: a
-    destination's left edge is where its text starts, not where its cell does. A name
-    centred in its cell lies between its own destination and its date's, across the cell;
-    the issuer's is measured on the page (``page`` reads it, only then)."""
-    bottom = (anchor.date_top if anchor.date_top is not None else anchor.top - LINE_PT) - LINE_PT
-    name_floor = anchor.date_top if anchor.date_top is not None else bottom
-    column = max(0, int((anchor.left - TYPE_LEFT + 1) // anchor.width)) if anchor.width else 0
-    left = TYPE_LEFT + column * anchor.width
-    if centred(anchor):
-        x0, x1 = left + CELL_MARGIN, left + anchor.width - CELL_MARGIN
-        return Box(x0, name_floor, x1, anchor.top), Box(x0, bottom, x1, anchor.top)
-    band = [g for g in page().glyphs if g.char.strip() and bottom < g.y <= anchor.top
-            and left - 2 <= g.x <= left + anchor.width + 2]
-
-    def box(glyphs) -> Box | None:
-        if not glyphs:
-            return None
-        return Box(min(g.x for g in glyphs), min(g.y - 0.15 * g.size for g in glyphs),
-                   max(g.x + g.width for g in glyphs), max(g.y + 0.85 * g.size for g in glyphs))
-
-    name = box([g for g in band if g.y > name_floor]) or Box(left, name_floor, left + anchor.width, anchor.top)
-    return name, box(band)
+    """The box of the printed name, and of name and date together (``preflight.anchors.name_area``)."""
+    return name_area(page, anchor)
 
 
 def place(page: Callable[[], Page], anchor: Anchor, seal: SealImage, size_mm: float) -> tuple[Box, Box]:

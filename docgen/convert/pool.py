@@ -23,8 +23,10 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ConverterMissing, display_path
-from ..outputs import normalise_pdf, write_atomic
+from ..outputs import write_atomic
+from .archive import finish
 from .fonts import converter_env
+from .marks import marked_copy
 
 WORKER = Path(__file__).resolve().parent / "uno_worker.py"
 MAX_TASKS = 100
@@ -84,6 +86,8 @@ class Converter:
         self.soffice_pid: int | None = None
         self.generation = 0
         self.tasks = 0
+        self.pdfa = True
+        """Export PDF/A-2b (the pool's setting)."""
         self._killing = threading.Lock()
 
     @property
@@ -130,7 +134,7 @@ class Converter:
             self.tasks = 0
         self.tasks += 1
         assert self.proc and self.proc.stdin
-        self.proc.stdin.write(json.dumps({"src": str(src), "dst": str(dst)}) + "\n")
+        self.proc.stdin.write(json.dumps({"src": str(src), "dst": str(dst), "pdfa": self.pdfa}) + "\n")
         self.proc.stdin.flush()
         return self._read(timeout)
 
@@ -182,8 +186,10 @@ def default_jobs() -> int:
 class Pool:
     """A pool of converters; ``convert_all`` never hangs and accounts for every file."""
 
-    def __init__(self, jobs: int | None = None, timeout: float = TIMEOUT, retries: int = 1):
+    def __init__(self, jobs: int | None = None, timeout: float = TIMEOUT, retries: int = 1, pdfa: bool = True):
         self.jobs = jobs or default_jobs()
+        self.pdfa = pdfa
+        """PDF/A-2b output (``archive``); off only to measure what it costs (bench/run.py)."""
         self.timeout = timeout
         self.retries = retries
         self.soffice = find_soffice()
@@ -208,16 +214,20 @@ class Pool:
             t.join()
         self._tmp.cleanup()
 
-    def _one(self, converter: Converter, src: Path, dst: Path) -> Result:
+    def _one(self, converter: Converter, src: Path, dst: Path, family: str | None = None) -> Result:
+        """Convert ``src`` to ``dst``; with a ``family``, a copy of it carrying docgen's
+        bookmarks (``marks``), so that the PDF says where its signers sign."""
         result = Result(src, dst, ok=False)
         for attempt in range(1 + self.retries):
             result.attempts = attempt + 1
             tmp = converter.outbox / "converting.pdf"  # never in out/: only a finished PDF goes there
             tmp.unlink(missing_ok=True)
             try:
-                answer = converter.convert(src.resolve(), tmp.resolve(), self.timeout)
+                source = src.resolve() if family is None else marked_copy(src, converter.outbox / "marked.docx", family)
+                converter.pdfa = self.pdfa
+                answer = converter.convert(source, tmp.resolve(), self.timeout)
                 if answer.get("ok") and _is_pdf(tmp):
-                    write_atomic(dst, normalise_pdf(tmp.read_bytes()))
+                    write_atomic(dst, finish(tmp.read_bytes()))
                     result.ok, result.error = True, ""
                     break
                 result.error = answer.get("error") or "LibreOffice 没有写出 PDF"
@@ -249,10 +259,12 @@ class Pool:
         return plan
 
     def convert_all(self, pairs: list[tuple[Path, Path]],
-                    then: Callable[[int, Result], None] | None = None) -> list[Result]:
+                    then: Callable[[int, Result], None] | None = None,
+                    families: list[str] | None = None) -> list[Result]:
         """Convert every (docx, pdf) pair; results come back in the order given. ``then(i,
         result)`` runs in the converter's thread after each conversion, while LibreOffice is
-        busy with the others (the preflight of ``build --pdf``)."""
+        busy with the others (the preflight of ``build --pdf``). With ``families`` (each
+        document's), each PDF carries docgen's bookmarks (``marks``)."""
         results: list[Result | None] = [None] * len(pairs)
         stop = threading.Event()
 
@@ -263,7 +275,7 @@ class Pool:
                 src, dst = pairs[i]
                 try:
                     Path(dst).parent.mkdir(parents=True, exist_ok=True)
-                    results[i] = self._one(converter, Path(src), Path(dst))
+                    results[i] = self._one(converter, Path(src), Path(dst), families[i] if families else None)
                     if then is not None:
                         then(i, results[i])
                 except Exception as exc:  # noqa: BLE001 - e.g. the disk full, or an interrupt tearing down

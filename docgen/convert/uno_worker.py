@@ -5,7 +5,7 @@ docgen: LibreOffice's Python bindings only import in the system interpreter). It
 its own ``soffice`` with a private profile, connects to it over a named pipe, then reads
 one JSON request per line on stdin and answers one JSON line on stdout:
 
-    {"src": "/abs/in.docx", "dst": "/abs/out.pdf"}  ->  {"ok": true, "seconds": 0.21}
+    {"src": "/abs/in.docx", "dst": "/abs/out.pdf", "pdfa": true}  ->  {"ok": true, "seconds": 0.21}
                                                      ->  {"ok": false, "error": "..."}
 """
 import json
@@ -41,7 +41,9 @@ def connect(pipe, proc, deadline):
     raise RuntimeError("could not connect to soffice: %s" % last)
 
 
-def convert(desktop, src, dst):
+def convert(desktop, src, dst, pdfa=False):
+    """``src`` exported to ``dst``; with ``pdfa``, as PDF/A-2b (fonts embedded, an sRGB
+    OutputIntent, XMP metadata; LibreOffice then also tags the PDF)."""
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(src), "_blank", 0,
                                        (prop("Hidden", True), prop("ReadOnly", True)))
     if doc is None:
@@ -50,7 +52,7 @@ def convert(desktop, src, dst):
         filter_data = uno.Any("[]com.sun.star.beans.PropertyValue", (
             prop("UseTaggedPDF", False), prop("ExportBookmarks", True), prop("EmbedStandardFonts", True),
             prop("ExportFormFields", False), prop("ReduceImageResolution", False),
-            prop("ExportBookmarksToPDFDestination", True)))
+            prop("ExportBookmarksToPDFDestination", True)) + ((prop("SelectPdfVersion", 2),) if pdfa else ()))
         doc.storeToURL(uno.systemPathToFileUrl(dst),
                        (prop("FilterName", "writer_pdf_Export"), prop("FilterData", filter_data)))
     finally:
@@ -79,7 +81,7 @@ def main():
         request = json.loads(line)
         started = time.monotonic()
         try:
-            convert(desktop, request["src"], request["dst"])
+            convert(desktop, request["src"], request["dst"], request.get("pdfa", False))
             answer = {"ok": True, "seconds": round(time.monotonic() - started, 3)}
         except Exception as exc:
             answer = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}

@@ -9,10 +9,12 @@ from __future__ import annotations
 from ..load.model.common import LeadingGroup
 from ..load.model.pairing import Pairing
 from ..load.model.programme import Attachment, AttachmentContent, Programme
-from ..text import cn_num, join, number
+from ..text import cn_num, number
+from .blocks import NO_HEADS
+from .prose import cat, data, join, say
 from .scope import Scope
 from .typography import split_title
-from .wording import rubric_item
+from .wording import full_name, mentee_word, mentor_word, recipient_word, rubric_item, supporter_word
 
 STAGES = ["幼儿园", "特殊教育学校", "特教", "小学", "农村中心学校", "初中", "九年一贯制学校", "九年一贯", "完全中学",
           "高中", "普通高中", "中职", "中职学校", "职业学校"]
@@ -46,10 +48,11 @@ def pair_rows(pairings: list[Pairing], county: str | None = None, kind: str = "p
         items.sort(key=lambda item: _stage_key(item[2].stage))  # stable: pairing order within a stage
     rows, last = [], {}
     for pairing, k, recipient in items:
-        row = {"county": pairing.county, "stage": recipient.stage, "supporter": pairing.supporter.name,
-               "supporter_lead": pairing.supporter.lead.name if pairing.supporter.lead else "",
-               "recipient": recipient.full_name, "recipient_lead": recipient.lead.name if recipient.lead else "",
-               "remark": pairing.remark}
+        sup = pairing.supporter
+        row = {"county": data(pairing, "county"), "stage": data(recipient, "stage"), "supporter": data(sup, "name"),
+               "supporter_lead": data(sup.lead, "name") if sup.lead else "",
+               "recipient": full_name(recipient), "recipient_lead": data(recipient.lead, "name") if recipient.lead else "",
+               "remark": data(pairing, "remark") if pairing.remark else ""}
         same_group = all(row[g] == last.get(g) for g in ("county", "stage"))
         shown = dict(row)
         for group in ("county", "stage"):
@@ -62,40 +65,69 @@ def pair_rows(pairings: list[Pairing], county: str | None = None, kind: str = "p
     return rows
 
 
+def pair_heads(prog: Programme, pairings: list[Pairing]) -> dict:
+    """The pair list's column headings in the programme's own words."""
+    return {"supporter": supporter_word(pairings, prog), "recipient": recipient_word(prog)}
+
+
 def leading_group(group: LeadingGroup, title: str) -> dict:
     return {"kind": "leading_group", "label": "", "title_lines": split_title(title),
-            "rows": [{"role": m.role, "name": m.name, "position": m.position} for m in group.members],
-            "paragraphs": ([group.office] if group.office else []) + list(group.duties)}
+            "rows": group_rows(group), "paragraphs": group_notes(group), "heads": NO_HEADS}
+
+
+def group_rows(group: LeadingGroup) -> list[dict]:
+    return [{"role": data(m, "role"), "name": data(m, "name"), "position": data(m, "position")} for m in group.members]
+
+
+def group_notes(group: LeadingGroup) -> list[str]:
+    return ([data(group, "office")] if group.office else []) + [data(group, "duties", i) for i in range(len(group.duties))]
 
 
 def rubric(prog: Programme, title: str) -> dict:
-    rub = prog.rubric
+    return {"kind": "rubric", "label": "", "title_lines": split_title(title), "rows": rubric_rows(prog),
+            "paragraphs": rubric_notes(prog), "heads": NO_HEADS}
+
+
+def rubric_rows(prog: Programme) -> list[dict]:
     rows, last = [], None
-    for it in rub.items:
-        rows.append({"category": it.category if it.category != last else "", "item": f"{it.no}.{rubric_item(it, points=True)}",
-                     "criteria": it.criteria, "evidence": "；".join(it.evidence), "due": it.due, "score": ""})
+    for i, it in enumerate(prog.rubric.items):
+        rows.append({"category": data(it, "category") if it.category != last else "",
+                     "item": cat(data(it, "no", text=f"{it.no}."), rubric_item(it, points=True)),
+                     "criteria": data(it, "criteria"),
+                     "evidence": join([data(it, "evidence", k) for k in range(len(it.evidence))], "；"),
+                     "due": data(it, "due") if it.due else "", "score": ""})
         last = it.category
-    note = [f"基本分{number(rub.total)}分" + (f"，加分项{number(rub.bonus_points)}分" if rub.bonus_points else "") + "。"
-            + "等次：" + "，".join(f"{b.name}{'（' + number(b.min) + '分及以上）' if b.min else ''}" for b in rub.bands) + "。"]
-    if rub.note:
-        note.append("备注：" + rub.note)
-    return {"kind": "rubric", "label": "", "title_lines": split_title(title), "rows": rows, "paragraphs": note}
+    return rows
 
 
-def teacher_pairs(pairing: Pairing, title: str, keep: tuple[str, ...] = ()) -> dict:
+def rubric_notes(prog: Programme) -> list[str]:
+    """The totals, the grade bands only where the data sets them, and the rubric's note."""
+    rub = prog.rubric
+    note = say("基本分{}分{}。", data(rub, "total"),
+               say("，加分项{}分", number(rub.bonus_points)) if rub.bonus_points else "")
+    if "bands" in rub.model_fields_set and rub.bands:
+        bands = [cat(data(b, "name"), say("（{}分及以上）", data(b, "min")) if b.min else "") for b in rub.bands]
+        note = cat(note, say("等次：{}。", join(bands, "，")))
+    return [note] + ([say("备注：{}", data(rub, "note"))] if rub.note else [])
+
+
+def teacher_pairs(pairing: Pairing, title: str, keep: tuple[str, ...] = (), prog: Programme | None = None) -> dict:
     rows = []
     for i, tp in enumerate(pairing.teacher_pairs, 1):
         school = pairing.recipient(tp.recipient_school)
-        subjects = list(dict.fromkeys(s for s in (tp.mentor.subject, tp.mentee.subject) if s))
-        rows.append({"no": i, "mentor": tp.mentor.name, "mentor_title": tp.mentor.title, "mentee": tp.mentee.name,
-                     "mentee_title": tp.mentee.title, "subject": "／".join(subjects),  # one subject when they share it
-                     "school": school.name if school else ""})
+        subjects = [data(t, "subject") for t in (tp.mentor, tp.mentee) if t.subject]
+        if len(subjects) == 2 and subjects[0] == subjects[1]:
+            subjects = subjects[:1]  # one subject when they share it
+        rows.append({"no": i, "mentor": data(tp.mentor, "name"), "mentor_title": data(tp.mentor, "title"),
+                     "mentee": data(tp.mentee, "name"), "mentee_title": data(tp.mentee, "title"),
+                     "subject": join(subjects, "／"), "school": data(school, "name") if school else ""})
     return {"kind": "teacher_pairs", "label": "", "title_lines": split_title(title, keep=keep), "rows": rows,
-            "paragraphs": []}
+            "paragraphs": [], "heads": {**NO_HEADS, "mentor": mentor_word(prog), "mentee": mentee_word(prog)}}
 
 
-def _table(kind: str, title: str, rows: list[dict]) -> dict:
-    return {"kind": kind, "label": "", "title_lines": split_title(title), "rows": rows, "paragraphs": []}
+def _table(kind: str, title: str, rows: list[dict], heads: dict | None = None) -> dict:
+    return {"kind": kind, "label": "", "title_lines": split_title(title), "rows": rows, "paragraphs": [],
+            "heads": {**NO_HEADS, **(heads or {})}}
 
 
 def programme_attachments(scope: Scope, wanted: list[Attachment]) -> list[dict]:
@@ -103,33 +135,52 @@ def programme_attachments(scope: Scope, wanted: list[Attachment]) -> list[dict]:
     prog = scope.programme
     out = []
     for att in wanted:
+        title = data(att, "title")
         if att.content == AttachmentContent.pair_list:
-            title = att.title + (f"（{scope.county}）" if scope.county else "")
+            title = cat(title, f"（{scope.county}）" if scope.county else "")
             kind = pair_list_kind(scope.loaded.pairings)
-            out.append(_table(kind, title, pair_rows(scope.loaded.pairings, scope.county, kind)))
+            out.append(_table(kind, title, pair_rows(scope.loaded.pairings, scope.county, kind),
+                              pair_heads(prog, scope.loaded.pairings)))
         elif att.content == AttachmentContent.leading_group:
-            out.append(leading_group(prog.leading_group, att.title))
+            out.append(leading_group(prog.leading_group, title))
         elif att.content == AttachmentContent.rubric:
-            out.append(rubric(prog, att.title))
+            out.append(rubric(prog, title))
         elif att.content == AttachmentContent.measures:
-            out.append(_table("measures", att.title, measure_rows(prog)))
+            out.append(_table("measures", title, measure_rows(prog)))
         elif att.content == AttachmentContent.monthly_plan_form:
-            form = _table("monthly_plan", att.title, [{"month": f"{cn_num(m)}月", "content": "", "work": "",
-                                                       "owner": "", "deadline": ""} for m in (3, 4, 5, 6, 9, 10, 11, 12)])
-            form["paragraphs"] = [f"备注：{p}" if k == 0 else p for k, p in enumerate(att.paragraphs)]
+            form = _table("monthly_plan", title, form_rows(att))
+            form["paragraphs"] = form_notes(att)
             out.append(form)
         else:
-            out.append({"kind": "text", "label": "", "title_lines": split_title(att.title), "rows": [],
-                        "paragraphs": list(att.paragraphs)})
+            out.append({"kind": "text", "label": "", "title_lines": split_title(title), "rows": [], "heads": NO_HEADS,
+                        "paragraphs": [data(att, "paragraphs", k) for k in range(len(att.paragraphs))]})
     return numbered(out)
+
+
+FORM_MONTHS = (3, 4, 5, 6, 9, 10, 11, 12)
+"""The months of a plan form whose rows the data does not list (the months of a school year's terms)."""
+
+
+def form_rows(att: Attachment) -> list[dict]:
+    """The rows of a plan form: those the data lists (some filled in, as the programme's own
+    form has them), else one blank row per month of the terms."""
+    if att.rows:
+        return [{key: data(row, key) if getattr(row, key) else "" for key in ("month", "content", "work", "owner", "deadline")}
+                for row in att.rows]
+    return [{"month": f"{cn_num(m)}月", "content": "", "work": "", "owner": "", "deadline": ""} for m in FORM_MONTHS]
+
+
+def form_notes(att: Attachment) -> list[str]:
+    return [cat("备注：" if k == 0 else "", data(att, "paragraphs", k)) for k in range(len(att.paragraphs))]
 
 
 def measure_rows(prog: Programme) -> list[dict]:
     """The task list: every measure, numbered through, its area written once per group."""
     rows, last = [], None
     for i, m in enumerate(prog.measures, 1):
-        rows.append({"area": m.area if m.area != last else "", "no": i, "text": m.text, "units": join(m.units),
-                     "deadline": m.deadline})
+        rows.append({"area": data(m, "area") if m.area != last else "", "no": i, "text": data(m, "text"),
+                     "units": join([data(m, "units", k) for k in range(len(m.units))]),
+                     "deadline": data(m, "deadline") if m.deadline else ""})
         last = m.area
     return rows
 
@@ -150,9 +201,9 @@ def numbered(items: list[dict]) -> list[dict]:
 
 def attachment_lines(items: list[dict]) -> list[str]:
     """附件说明: 附件：1.××, then 2.××… (GB/T 9704 7.3.4)."""
-    titles = ["".join(a["title_lines"]) for a in items]
+    titles = [cat(*a["title_lines"]) for a in items]
     if not titles:
         return []
     if len(titles) == 1:
-        return [f"附件：{titles[0]}"]
-    return [f"附件：1.{titles[0]}"] + [f"{i}.{t}" for i, t in enumerate(titles[1:], 2)]
+        return [cat("附件：", titles[0])]
+    return [cat("附件：1.", titles[0])] + [cat(f"{i}.", t) for i, t in enumerate(titles[1:], 2)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from docxtpl import RichText
 
+from ..text import cn_date
 from .scope import Scope
 from .typography import split_title
 
@@ -26,6 +27,6 @@ def cover(scope: Scope) -> dict:
         "subtitle_lines": split_title(facts.title, 18, keep=facts.names),
         "parties": parties,
         "spacious": len(parties) <= SPACIOUS,
-        "date": facts.date,
+        "date": cn_date(facts.date),
         "entries": entries,
     }

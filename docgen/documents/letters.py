@@ -1,156 +1,176 @@
 """责任书: one letter per pair of each layer of pairing (seed 004) — school leaders, middle
 managers, subject teaching-research groups, and mentor and mentee teachers.
 
-A layer's letter lists every duty the programme gives that layer, each with its own period
-(每周, 每月, 每学期 …). A programme that gives the managers' layer no duties of its own keeps
-the management letter's duties drawn from its guidance and visit commitments.
+A layer's letter lists the duties the programme gives that layer, in the programme's words,
+on the side that carries them (甲方, 乙方, or both), and the programme's text and assessment
+for that layer. A layer the programme gives nothing has no duty and no assessment section:
+a heading never stands alone, and no duty, period or sanction is put in by docgen. The
+parties are the persons (or groups) who sign, each named with the school they belong to.
 """
 from __future__ import annotations
 
-from ..load.model.common import Activity, Layer, Party, SupporterKind
+from ..load.model.common import Layer, Party
 from ..load.model.pairing import GroupPair, ManagerPair
-from ..text import join, number
+from ..load.model.programme import DocumentKind, Programme
+from ..text import BLANK_DATE, ordinal
 from . import signatures
+from .blocks import Items, Node, Section, from_data, layout
+from .plan import blank_gaps, gap, layer_title, pairing_file, programme_inserts
+from .prose import cat, data, lit, say
 from .scope import Scope
 from .signers import letter_signers
 from .typography import split_title
 from .wording import (
-    PERIOD_NAMES,
     basis_sentence,
-    commitment_for,
-    duties,
+    duty,
     layer_commitments,
-    person,
+    mentee_word,
+    mentor_word,
     school_names,
     sign_date,
-    supporter_word,
     term_context,
 )
 
-VISIT = {SupporterKind.school: "到甲方学校观摩学习", SupporterKind.team: "参加甲方团队组织的观摩学习",
-         SupporterKind.institution: "到甲方单位观摩学习"}
-"""Where the recipient's people go to learn, by what the supporter is."""
+LAYER_LETTERS = {Layer.leaders: ("校级领导结对帮扶责任书", "双方校级领导在结对帮扶中的责任"),
+                 Layer.managers: ("管理帮扶责任书", "双方中层干部在管理帮扶中的责任"),
+                 Layer.groups: ("学科教研组结对帮扶责任书", "双方学科教研组在联合教研中的责任"),
+                 Layer.teachers: ("教师结对帮扶责任书", "师徒双方的责任")}
+"""Each layer's letter: its default title and what it makes clear."""
 
 
-def _letter_base(scope: Scope) -> dict:
-    """What every letter shares: basis, term, copies, and the signature block (the persons sign
-    by hand, their schools seal)."""
+KINDS = {Layer.leaders: DocumentKind.leader_letter, Layer.managers: DocumentKind.management_letter,
+         Layer.groups: DocumentKind.group_letter, Layer.teachers: DocumentKind.teacher_letter}
+
+
+def letter_title(prog: Programme, layer: Layer) -> str:
+    return layer_title(prog, layer.value, KINDS[layer], LAYER_LETTERS[layer][0])
+
+
+def _duties(prog: Programme, layer: Layer, party: Party) -> list[str]:
+    return [duty(c) for c in layer_commitments(prog, layer) if c.by == party and duty(c)]
+
+
+def _dates(scope: Scope) -> tuple[dict, str, bool]:
+    """The letter's term, its signing date as printed, and whether it is dated. A pair that
+    starts after the agreement is signed has its own start and signing date, never the
+    agreement's (a letter is not backdated)."""
     pairing = scope.pairing
-    return {"basis": basis_sentence(scope.programme) + f"和{pairing.supporter.name}与受援学校签订的结对帮扶协议",
-            "term": term_context(pairing, scope.programme), "copies": 3,
-            "filing": f"甲乙双方各执一份，{supporter_word(pairing)}存档一份",
-            "signature": signatures.parties(letter_signers(scope), ["", ""], ["甲方（签字）：", "乙方（签字）："],
-                                            sign_date(pairing))}
+    pair = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
+    term = term_context(pairing, scope.programme)
+    start, signed = pairing.letter_dates(pair) if pair is not None else (None, pairing.signed_on)
+    if start is not None:
+        term = {**term, "start": start, "start_text": data(pair, "start")}
+    if pair is not None and pair.signed_on:
+        return term, data(pair, "signed_on"), True
+    return term, sign_date(pairing) if signed else BLANK_DATE, signed is not None
 
 
-def _goal(scope: Scope, focus: str, default: str) -> str:
-    target = scope.pairing.key_target
-    if target:
-        return f"围绕年度重点帮扶目标（{target.rstrip('。')}），提升乙方在{focus or default}方面的水平。"
-    return f"提升乙方在{focus or default}方面的规范化水平。"
-
-
-def _managers_own(scope: Scope, focus: str) -> tuple[list[str], list[str]]:
-    """The managers' duties of a programme that gives that layer none of its own: drawn from
-    its management-guidance and observation-visit commitments, each with its own period."""
+def _body(scope: Scope, layer: Layer, focus: str, a_label: str, b_label: str) -> tuple[list[dict], list[str]]:
+    """The letter's sections and what it leaves to fill in."""
     prog, pairing = scope.programme, scope.pairing
-    guide = commitment_for(prog, Activity.management_guidance)
-    visits = (PERIOD_NAMES[guide.per] if guide else "每学期") + "到乙方学校实地指导"
-    if guide and guide.times:
-        visits += f"不少于{guide.times}次" + (f"、累计不少于{number(guide.days)}天" if guide.days else "")
-    duties_a = [visits + "，了解管理现状，对乙方各类计划、方案提出书面意见。",
-                f"围绕{focus or '学校管理'}，帮助乙方健全制度、规范流程，指导乙方开展相关工作。",
-                "通过电话、网络等方式保持经常联系，及时解答乙方提出的管理问题。"]
-    observe = commitment_for(prog, Activity.observation_visit)
-    visit = (PERIOD_NAMES[observe.per] if observe else "每学期") + VISIT[pairing.supporter.kind]
-    duties_b = [visit + (f"累计不少于{number(observe.days)}天" if observe and observe.days else "")
-                + "，参加行政会、教研会等活动，学习管理经验。",
-                "结合本校实际制定改进措施并抓好落实，每学期形成一份管理改进小结。",
-                "每次活动结束后及时整理记录和图片，按要求报送备案。"]
-    return duties_a, duties_b
+    terms = prog.layers.get(layer)
+    nodes: list[Node] = []
+    if terms and terms.text:
+        nodes.append(Section(lit("工作要求"), from_data(terms.text, programme_inserts(scope, []))))
+    if focus:
+        nodes.append(Section(lit("帮扶重点"), [focus if str(focus)[-1:] in "。；！？" else cat(focus, "。")]))
+    nodes.append(Section(lit("责任内容"), [
+        Section(say("{}责任", a_label), [Items(_duties(prog, layer, Party.supporter))]),
+        Section(say("{}责任", b_label), [Items(_duties(prog, layer, Party.recipient))]),
+        Section(lit("双方共同责任"), [Items(_duties(prog, layer, Party.both))])]))
+    if terms and terms.assessment:
+        nodes.append(Section(lit("考核"), [data(terms, "assessment")]))
+    term, _, dated = _dates(scope)
+    gaps = blank_gaps(nodes, f"programme.yaml 中 layers.{layer.value}.text")
+    if prog.cycle_in_documents:
+        nodes.append(Section(lit("责任期限"), [say("自{}起至{}止。", term["start_text"], term["end_text"])]))
+        if term["open"]:
+            gaps.append(gap("责任起止日期", pairing_file(pairing), "cycle"))
+    if not dated:
+        gaps.append(gap("签订日期", pairing_file(pairing), "signed_on"))
+    return layout(nodes), gaps
 
 
-LAYER_LETTERS = {Layer.leaders: ("校级领导结对帮扶责任书", "双方校级领导在结对帮扶中的责任", "学校发展规划和内部管理"),
-                 Layer.managers: ("管理帮扶责任书", "双方中层干部在管理帮扶中的责任", "学校管理"),
-                 Layer.groups: ("学科教研组结对帮扶责任书", "双方学科教研组在联合教研中的责任", "学科教学和教研")}
-"""Each two-party layer's letter: its title, what it makes clear, and its default focus."""
-
-
-def _pair_letter(scope: Scope, layer: Layer, a_person: str, b_person: str, focus: str, recipient_school: str) -> dict:
+def _closing(scope: Scope, doc: str) -> dict:
+    """份数 and 生效: form. Coming into force on signing is not said where the term starts before
+    the signing (the term section states it)."""
     pairing = scope.pairing
-    recipient = pairing.recipient(recipient_school)
-    title, purpose, default = LAYER_LETTERS[layer]
-    own = layer_commitments(scope.programme, layer)
-    shared: list[str] = []
-    if own:
-        duties_a, duties_b, shared = _split(own)
-    elif layer == Layer.managers:
-        duties_a, duties_b = _managers_own(scope, focus)
-    else:
-        duties_a, duties_b = [], []
-    return {**_letter_base(scope),
-            "title_lines": split_title(f"{pairing.supporter.name}与{recipient.name}{title}", keep=school_names(pairing)),
-            "purpose": purpose,
-            "a": {"role": supporter_word(pairing), "school": pairing.supporter.name, "person": a_person},
-            "b": {"role": "受援学校", "school": recipient.name, "person": b_person},
-            "goal": _goal(scope, focus, default), "duties_a": duties_a, "duties_b": duties_b, "duties_both": shared}
+    term, _, _ = _dates(scope)
+    pair = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
+    signed = pairing.letter_dates(pair)[1] if pair is not None else pairing.signed_on
+    start = term["start"] if scope.programme.cycle_in_documents else None
+    effective = "" if start and signed and start < signed else lit(f"本{doc}自双方签字之日起生效。")
+    return {"copies": lit("三"), "keeper": data(pairing.supporter, "name"), "effective": effective}
 
 
-def _split(own) -> tuple[list[str], list[str], list[str]]:
-    """Each side's own duties, and the duties both sides share (listed once, not twice)."""
-    return (duties([c for c in own if c.by == Party.supporter], Party.supporter),
-            duties([c for c in own if c.by == Party.recipient], Party.recipient),
-            duties([c for c in own if c.by == Party.both], Party.both))
+def _letter(scope: Scope, layer: Layer, title: str, parties: list[str], purpose: str, focus: str,
+            a_label: str, b_label: str) -> dict:
+    pairing = scope.pairing
+    blocks, gaps = _body(scope, layer, focus, a_label, b_label)
+    doc = "协议" if str(title).endswith("协议") else "责任书"
+    intro = say("{}，为明确{}，签订本{}。", basis_sentence(scope.programme), purpose, doc)
+    return {"title_lines": split_title(title, keep=school_names(pairing)), "parties": parties, "intro": intro, "blocks": blocks,
+            "closing_heading": lit(f"{ordinal(sum(1 for b in blocks if b['style'] == 'h1') + 1)}其他"),
+            "doc": lit(doc), **_closing(scope, doc),
+            "signature": signatures.parties(letter_signers(scope), ["", ""], [cat("甲方（签字）："), cat("乙方（签字）：")],
+                                            _dates(scope)[1]),
+            "gaps": gaps}
 
 
-def _people(pair: ManagerPair) -> tuple[str, str]:
-    return person(pair.supporter), person(pair.recipient)
+def _member(p, school) -> str:
+    """章某某（万载中学教务处主任）: a person named with the school they belong to."""
+    post = data(p, "position") if getattr(p, "position", "") else ""
+    return say("{}（{}{}）", data(p, "name"), data(school, "name"), post)
+
+
+def _pair_letter(scope: Scope, layer: Layer, item: ManagerPair, focus: str) -> dict:
+    pairing = scope.pairing
+    recipient = pairing.recipient(item.recipient_school)
+    title = say("{}与{}{}", data(pairing.supporter, "name"), data(recipient, "name"), letter_title(scope.programme, layer))
+    parties = [say("甲方：{}", _member(item.supporter, pairing.supporter)),
+               say("乙方：{}", _member(item.recipient, recipient))]
+    return _letter(scope, layer, title, parties, lit(LAYER_LETTERS[layer][1]), focus, lit("甲方"), lit("乙方"))
 
 
 def leader_letter(scope: Scope) -> dict:
     lp = scope.leader_pair
-    return _pair_letter(scope, Layer.leaders, *_people(lp), lp.focus, lp.recipient_school)
+    return _pair_letter(scope, Layer.leaders, lp, data(lp, "focus") if lp.focus else "")
 
 
 def management_letter(scope: Scope) -> dict:
     mp = scope.manager_pair
-    return _pair_letter(scope, Layer.managers, *_people(mp), mp.focus, mp.recipient_school)
+    return _pair_letter(scope, Layer.managers, mp, data(mp, "focus") if mp.focus else "")
 
 
-def _group(gp: GroupPair, side: str) -> str:
+def _group(gp: GroupPair, side: str, school) -> str:
+    named = gp.supporter_group if side == "supporter" else gp.recipient_group
+    group = data(gp, f"{side}_group") if named else cat(data(gp, "subject"), "教研组")
     lead = gp.supporter_lead if side == "supporter" else gp.recipient_lead
-    return gp.group(side) + (f"（组长{lead.name}）" if lead else "")
+    return cat(data(school, "name"), group, say("（组长{}）", data(lead, "name")) if lead else "")
 
 
 def group_letter(scope: Scope) -> dict:
-    gp = scope.group_pair
-    return _pair_letter(scope, Layer.groups, _group(gp, "supporter"), _group(gp, "recipient"),
-                        gp.focus or f"{gp.subject}教学和教研", gp.recipient_school)
+    gp, pairing = scope.group_pair, scope.pairing
+    recipient = pairing.recipient(gp.recipient_school)
+    title = say("{}与{}{}", data(pairing.supporter, "name"), data(recipient, "name"),
+                letter_title(scope.programme, Layer.groups))
+    parties = [say("甲方：{}", _group(gp, "supporter", pairing.supporter)),
+               say("乙方：{}", _group(gp, "recipient", recipient))]
+    return _letter(scope, Layer.groups, title, parties, lit(LAYER_LETTERS[Layer.groups][1]),
+                   data(gp, "focus") if gp.focus else "", lit("甲方"), lit("乙方"))
 
 
 def teacher_letter(scope: Scope) -> dict:
-    pairing, tp = scope.pairing, scope.teacher_pair
+    prog, pairing, tp = scope.programme, scope.pairing, scope.teacher_pair
     recipient = pairing.recipient(tp.recipient_school)
-    own = layer_commitments(scope.programme, Layer.teachers)
-    shared: list[str] = []
-    if any(c.layer == Layer.teachers for c in own):
-        duties_a, duties_b, shared = _split(own)
-    else:
-        exchanges = [c for c in own if c.times]
-        meet = [f"{PERIOD_NAMES[c.per]}与乙方开展教育教学交流不少于{c.times}次" for c in exchanges]
-        duties_a = [(join(meet, "；") or "定期与乙方开展教育教学交流") + "（实地指导或线上交流均可），保留交流记录和图片。",
-                    "听乙方的课并逐节评课，指导乙方备课、作业设计和批改。",
-                    "每学期指导乙方上好一节成功课例，并帮助其完成课例稿。"]
-        duties_b = ["虚心接受指导，按时提交教学设计和教学反思。",
-                    "主动听甲方的课，学习课堂组织和教学方法。",
-                    "每学期在甲方指导下上好一节成功课例，撰写一篇帮扶心得。"]
 
-    def detail(t) -> str:
-        return join([t.subject, t.title, t.position], "　")
+    def detail(t, school) -> str:
+        parts = [data(t, f) for f in ("subject", "title", "position") if getattr(t, f)]
+        return cat(data(t, "name"), "　", data(school, "name"), *[cat("　", p) for p in parts])
 
-    subject = tp.mentee.subject or tp.mentor.subject or "本学科"
-    return {**_letter_base(scope),
-            "title_lines": split_title("教师结对帮扶责任书"),
-            "mentor": {"name": tp.mentor.name, "school": pairing.supporter.name, "detail": detail(tp.mentor)},
-            "mentee": {"name": tp.mentee.name, "school": recipient.name, "detail": detail(tp.mentee)},
-            "subject": subject, "duties_a": duties_a, "duties_b": duties_b, "duties_both": shared}
+    parties = [say("甲方（{}）：{}", mentor_word(prog), detail(tp.mentor, pairing.supporter)),
+               say("乙方（{}）：{}", mentee_word(prog), detail(tp.mentee, recipient))]
+    return _letter(scope, Layer.teachers, letter_title(prog, Layer.teachers), parties,
+                   lit(LAYER_LETTERS[Layer.teachers][1]), "",
+                   say("甲方（{}）", mentor_word(prog)), say("乙方（{}）", mentee_word(prog)))
+

@@ -1,46 +1,73 @@
-"""通知: the bureau's red-header notice, with the plan it issues and its attachments."""
+"""通知: the bureau's red-header notice, with the plan it issues and its attachments.
+
+A notice that issues a plan carries that plan whole (the programme's ``body`` when it has one),
+and the plan's attachments follow the plan: their 附件说明 stands after the plan's text, not in
+the notice's. Dates the data leaves open (成文日期, 印发日期) and a printing office it does not
+name are printed as forms to fill in, and listed as such.
+"""
 from __future__ import annotations
 
-from ..text import center_over, cn_date
+from ..text import BLANK_DATE, center_over
 from . import attachments
 from .plan import programme_plan_body
+from .prose import cat, data, join, say
 from .scope import Scope
 from .typography import issuer_mark, split_title
+
+BLANK_ORGAN = "\u3000" * 8
+"""Room to write the printing office by hand."""
 
 
 def notice(scope: Scope) -> dict:
     prog, n = scope.programme, scope.notice
-    contact = n.contact or prog.bureau.contact
-    body = list(n.body)
+    where = f"programme.yaml 中 notices（{n.id}）"
+    gaps = []
+    contact_of = n if n.contact else prog.bureau
+    contact = contact_of.contact
+    body = [data(n, "body", i) for i in range(len(n.body))]
     if contact:
-        parts = [f"联系人：{contact.name}"]
+        parts = [say("联系人：{}", data(contact, "name"))]
         if contact.phone:
-            parts.append(f"电话：{contact.phone}")
+            parts.append(say("电话：{}", data(contact, "phone")))
         if contact.email:
-            parts.append(f"邮箱：{contact.email}")
-        body.append("；".join(parts) + "。")
+            parts.append(say("邮箱：{}", data(contact, "email")))
+        body.append(say("{}。", join(parts, "；")))
     plan = None
     if n.issues_plan:
         plan, atts = programme_plan_body(scope, n.attachments)
     else:
         atts = attachments.programme_attachments(scope, n.attachments)
+    lines = attachments.attachment_lines(atts)
     # 署名 centred over 成文日期 (GB/T 9704 7.3.5): pad the shorter of the two right-aligned lines
-    date_text = cn_date(n.date)
-    signer, padded_date = center_over(n.signer or prog.bureau.name, date_text)
+    if n.date:
+        date_text = data(n, "date")
+    else:
+        date_text = BLANK_DATE
+        gaps.append(f"成文日期（{where} date）")
+    signer = data(n, "signer") if n.signer else data(prog.bureau, "name")
+    signer_line, padded_date = center_over(signer, date_text)
+    if not n.printed_by:
+        gaps.append(f"印发机关（{where} printed_by）")
+    if not n.printed_on:
+        gaps.append(f"印发日期（{where} printed_on）")
+    mark = data(prog.bureau, "issuer_mark") if prog.bureau.issuer_mark else cat(data(prog.bureau, "name"), "文件")
     return {
-        "issuer_mark": issuer_mark(prog.bureau.mark),
-        "doc_no": n.doc_no,
-        "title_lines": split_title(n.title),
-        "addressee_line": "，".join(n.addressees) + "：",
+        "issuer_mark": issuer_mark(mark),
+        "sources": [mark],  # what the red mark (a RichText) is made of, for docgen explain
+        "doc_no": data(n, "doc_no"),
+        "title_lines": split_title(data(n, "title")),
+        "addressee_line": say("{}：", join([data(n, "addressees", i) for i in range(len(n.addressees))], "，")),
         "body": body,
-        "attachment_lines": attachments.attachment_lines(atts),
-        "signer": signer,
-        "date": n.date,
+        "attachment_lines": [] if plan else lines,
+        "plan_attachment_lines": lines if plan else [],
+        "signer": signer_line,
+        "date": date_text,
         "date_pad": padded_date[len(date_text):],
-        "remark": n.remark,
+        "remark": say("（{}）", data(n, "remark", text=n.remark.strip().strip("（）()"))) if n.remark else "",
         "plan": plan,
         "attachments": atts,
-        "cc": "，".join(n.cc),
-        "printed_by": n.printed_by or f"{prog.bureau.name}办公室",
-        "printed_on": n.printed_on or n.date,
+        "cc": join([data(n, "cc", i) for i in range(len(n.cc))], "，"),
+        "printed_by": data(n, "printed_by") if n.printed_by else BLANK_ORGAN,
+        "printed_on": data(n, "printed_on") if n.printed_on else BLANK_DATE,
+        "gaps": gaps,
     }

@@ -1,23 +1,35 @@
-"""实施方案: the bureau's programme plan and each pairing's own plan."""
+"""实施方案: the bureau's programme plan and each pairing's own plan.
+
+The programme plan prints the bureau's own text (``Programme.body``) in its order, with the
+parts docgen writes from the data placed where the text puts them; a programme without a
+``body`` is composed from its fields, each section only where the data has something for it.
+Neither plan states a duty, a period or a count in docgen's words: duties are printed as the
+data words them (``Commitment.text``).
+"""
 from __future__ import annotations
 
-from ..load.model.common import Party
-from ..load.model.cycle import Term
+import re
+
+from ..load.model.common import Block, Insert, Party, SupporterKind
 from ..load.model.pairing import Pairing, School
-from ..load.model.programme import Attachment, AttachmentContent, Indicator, Programme, YearGoal
-from ..text import cn_count, cn_date, cn_num, display_width, join, number
+from ..load.model.programme import Attachment, AttachmentContent, DocumentKind, Programme, YearGoal
+from ..text import BLANK_DATE, cn_num, display_width
 from . import attachments, signatures
+from .blocks import NO_HEADS, Inserts, Items, Node, Section, Table, blanks, from_data, layout
+from .prose import cat, data, join, lit, say
 from .scope import Scope
 from .signers import pairing_signers
 from .typography import split_title
 from .wording import (
     basis_sentence,
-    commitment_text,
+    duty,
+    full_name,
+    indicator_text,
     pairing_names,
     person,
     policy_sentence,
+    recipient_word,
     recipients_text,
-    report_rule,
     school_names,
     supporter_word,
     term_context,
@@ -28,28 +40,26 @@ ANNEX_NAMES = 36
 plan's own title is where they are named."""
 
 
-def _section(title: str, paragraphs: list[str] | None = None, subsections: list[dict] | None = None) -> dict:
-    """A numbered section; a lone subsection is not a list (no （一） without a （二）): its
-    paragraphs become the section's own."""
-    paragraphs = [p for p in (paragraphs or []) if p]
-    subsections = subsections or []
-    if len(subsections) == 1:
-        paragraphs += [p for p in subsections[0]["paragraphs"] if p]
-        subsections = []
-    return {"title": title, "paragraphs": paragraphs, "subsections": subsections}
+def gap(what: str, file: str, field: str) -> str:
+    """A field the data leaves open, as the bundle lists it: 签订日期（pairings/x.yaml 中 signed_on）."""
+    return f"{what}（{file} 中 {field}）"
 
 
-def _steps(prog: Programme) -> list[dict]:
-    subs = []
-    for step in prog.steps:
-        when = ""
-        if step.start and step.end:
-            when = f"（{cn_date(step.start)}—{cn_date(step.end)}）"
-        elif step.end:
-            when = f"（{cn_date(step.end)}前）"
-        subs.append({"title": step.title + when, "paragraphs": [step.text] if step.text else []})
-    return subs
+def pairing_file(pairing: Pairing) -> str:
+    return f"pairings/{pairing.id}.yaml"
 
+
+def blank_gaps(nodes: list[Node], where: str) -> list[str]:
+    """The lines a bureau's text leaves to fill in, as fields to fill."""
+    return [f"“{label}”（{where}）" for label in blanks(nodes)]
+
+
+def doc_title(prog: Programme, kind: DocumentKind, default: str) -> str:
+    """What the programme calls a pairing's document (帮扶方案, 师徒带教协议), or ``default``."""
+    return data(prog, "titles", kind) if kind in prog.titles else lit(default)
+
+
+# ------------------------------------------------------------------ the parts
 
 def _own_attachments(prog: Programme) -> list[Attachment]:
     """What the programme plan attaches when no notice says: pair list, group, tasks, rubric."""
@@ -68,25 +78,63 @@ def _own_attachments(prog: Programme) -> list[Attachment]:
     return wanted
 
 
-def indicator_text(ind: Indicator) -> str:
-    """罗山中学市级精品课8节; 职业技术学校高职分类招考上线率≥80% — as the seed writes it."""
-    return f"{ind.school}{ind.name}{ind.comparator}{number(ind.target)}{ind.unit}"
+def _mine(ind, school: School | None) -> bool:
+    return school is None or not ind.school or ind.school in (school.name, school.short_name) \
+        or school.name.endswith(ind.school)
 
 
-def goal_paragraphs(goal: YearGoal, school: School | None = None) -> list[str]:
-    """A year's goal and its indicators; for one school, only the indicators that apply to it."""
-    mine = [i for i in goal.indicators if school is None or not i.school
-            or i.school in (school.name, school.short_name) or school.name.endswith(i.school)]
-    return [goal.text] + ([f"主要指标：{'；'.join(indicator_text(i) for i in mine)}。"] if mine else [])
+def goal_nodes(goal: YearGoal) -> list[Node]:
+    """A year's goal as the programme words it, then those of its indicators the goal's own
+    words do not already state."""
+    out: list[Node] = [data(goal, "text")]
+    listed = [indicator_text(i) for i in goal.indicators]
+    listed = [t for t in listed if str(t) not in goal.text]
+    if listed:
+        out.append(say("主要指标：{}。", join(listed, "；")))
+    return out
 
 
-def measure_sections(prog: Programme) -> list[dict]:
-    """帮扶措施: the measures grouped by area, numbered through, each with its 责任单位 and 完成时限."""
+def indicators_for(prog: Programme, schools: list[School]) -> list[str]:
+    """{year}年目标：罗山中学市级精品课8节；… — only the indicators of these schools (a goal's
+    text is the programme's, not theirs)."""
+    out = []
+    for goal in prog.goals.yearly if prog.goals else []:
+        mine = [i for i in goal.indicators if any(_mine(i, s) for s in schools)]
+        if mine:
+            out.append(say("{}年目标：{}。", data(goal, "year"), join([indicator_text(i) for i in mine], "；")))
+    return out
+
+
+def measure_nodes(prog: Programme) -> list[Node]:
+    """帮扶措施: grouped by area, numbered through, each with its 责任单位 and 完成时限."""
     groups: dict[str, list[str]] = {}
+    areas: dict[str, str] = {}
     for n, m in enumerate(prog.measures, 1):
-        tail = join([f"责任单位：{join(m.units)}" if m.units else "", f"完成时限：{m.deadline}" if m.deadline else ""], "；")
-        groups.setdefault(m.area, []).append(f"{n}.{m.text}" + (f"（{tail}）" if tail else ""))
-    return [{"title": area, "paragraphs": paras} for area, paras in groups.items()]
+        tail = join([say("责任单位：{}", join([data(m, "units", k) for k in range(len(m.units))])) if m.units else "",
+                     say("完成时限：{}", data(m, "deadline")) if m.deadline else ""], "；")
+        groups.setdefault(m.area, []).append(cat(f"{n}.", data(m, "text"), say("（{}）", tail) if tail else ""))
+        areas.setdefault(m.area, data(m, "area") if m.area else "")
+    if len(groups) == 1 and "" in groups:
+        return [Items(groups[""])]
+    return [Section(areas[area], [Items(items)]) if area else Items(items) for area, items in groups.items()]
+
+
+def step_nodes(prog: Programme) -> list[Node]:
+    out: list[Node] = []
+    for step in prog.steps:
+        when = ""
+        if step.start and step.end:  # the year is written once: （2020年3月24日—3月30日）
+            end = data(step, "end", text=f"{step.end.month}月{step.end.day}日") if step.end.year == step.start.year \
+                else data(step, "end")
+            when = say("（{}—{}）", data(step, "start"), end)
+        elif step.end:
+            when = say("（{}前）", data(step, "end"))
+        out.append(Section(cat(data(step, "title"), when), [data(step, "text")] if step.text else []))
+    return out
+
+
+def duties_of(prog: Programme, ids: list[str] | None = None) -> list[str]:
+    return [duty(c) for c in prog.commitments if duty(c) and (not ids or c.id in ids)]
 
 
 def stage_counts(pairings: list[Pairing]) -> str:
@@ -94,87 +142,141 @@ def stage_counts(pairings: list[Pairing]) -> str:
     recipients = [r for p in pairings for r in p.recipients]
     if not recipients or any(not r.stage for r in recipients):
         return ""
-    counts: dict[str, int] = {}
+    counts: dict[str, tuple[int, str]] = {}
     for r in sorted(recipients, key=lambda r: attachments.STAGES.index(r.stage) if r.stage in attachments.STAGES else 99):
-        counts[r.stage] = counts.get(r.stage, 0) + 1
-    return "、".join(f"{stage}{n}所" for stage, n in counts.items()) if len(counts) > 1 else ""
+        n, shown = counts.get(r.stage, (0, data(r, "stage")))
+        counts[r.stage] = (n + 1, shown)
+    return join([cat(shown, f"{n}所") for n, shown in counts.values()]) if len(counts) > 1 else ""
+
+
+def pair_count(prog: Programme, pairings: list[Pairing], listed: str) -> str:
+    """共确定结对15对，涉及支援学校12所、受援学校15所，名单见附件: counted from the pair list, in the
+    programme's words, in Arabic numerals; a programme of mostly one-to-many pairings (seed 001's
+    “一对多”) counts its 帮扶对子."""
+    word = supporter_word(pairings, prog)
+    unit = "所" if all(p.supporter.kind == SupporterKind.school for p in pairings) else "个"
+    n_pairs = sum(len(p.recipients) for p in pairings)
+    supporters = len({p.supporter.name for p in pairings})
+    recipients = len({r.full_name for p in pairings for r in p.recipients})
+    if sum(len(p.recipients) > 1 for p in pairings) * 2 <= len(pairings):  # mostly one to one: count the pairs
+        text = say("共确定结对{}对", n_pairs)
+        if supporters != n_pairs or recipients != n_pairs:
+            text = say("{}，涉及{}{}{}、{}{}所", text, word, supporters, unit, recipient_word(prog), recipients)
+    else:
+        text = say("共确定帮扶对子{}个，涉及{}{}{}、{}{}所", len(pairings), word, supporters, unit,
+                   recipient_word(prog), recipients)
+    stages = stage_counts(pairings)
+    if stages:
+        text = say("{}（{}：{}）", text, recipient_word(prog), stages)
+    return say("{}{}。", text, say("，名单{}", listed) if listed else "")
+
+
+def programme_inserts(scope: Scope, atts: list[dict]) -> Inserts:
+    prog, pairings = scope.programme, scope.loaded.pairings
+
+    def pair_list(block: Block) -> list[Node]:
+        kind = attachments.pair_list_kind(pairings)
+        return [Table(kind, attachments.pair_rows(pairings, scope.county, kind), attachments.pair_heads(prog, pairings))]
+
+    def group(block: Block) -> list[Node]:
+        lg = prog.leading_group
+        return [Table("leading_group", attachments.group_rows(lg), paragraphs=attachments.group_notes(lg))] if lg else []
+
+    return {
+        Insert.pair_list: pair_list,
+        Insert.pair_count: lambda b: [pair_count(prog, pairings, attachments.reference(atts, "pair_list"))],
+        Insert.commitments: lambda b: [Items(duties_of(prog, b.ids))],
+        Insert.measures: lambda b: measure_nodes(prog),
+        Insert.measures_table: lambda b: [Table("measures", attachments.measure_rows(prog))],
+        Insert.leading_group: group,
+        Insert.rubric: lambda b: [Table("rubric", attachments.rubric_rows(prog), paragraphs=attachments.rubric_notes(prog))]
+        if prog.rubric else [],
+        Insert.steps: lambda b: step_nodes(prog),
+        Insert.yearly_goals: lambda b: [Section(say("{}年目标", data(g, "year")), goal_nodes(g))
+                                        for g in (prog.goals.yearly if prog.goals else [])],
+    }
+
+
+def _composed(scope: Scope, atts: list[dict]) -> list[Node]:
+    """The plan of a programme without a ``body``: its fields in the usual order, each section
+    only where the data has something for it."""
+    prog = scope.programme
+    pairings = scope.loaded.pairings
+    cyc = prog.cycle
+    nodes: list[Node] = []
+    opening = data(prog, "preamble") if prog.preamble else policy_sentence(prog)
+    if opening:
+        nodes.append(opening)
+    nodes.append(Section(lit("指导思想"), [data(prog, "guiding_idea", i) for i in range(len(prog.guiding_idea))]))
+    if prog.goals:
+        yearly = [Section(say("{}年目标", data(g, "year")), goal_nodes(g)) for g in prog.goals.yearly]
+        nodes.append(Section(lit("工作目标"), ([data(prog.goals, "overall")] if prog.goals.overall else []) + yearly))
+    principles = [data(prog, "principles", i) for i in range(len(prog.principles))]
+    if len(principles) > 1:
+        nodes.append(Section(lit("工作原则"), [Items(principles)]))
+    period = say("帮扶周期为{}年", data(cyc, "years"))
+    if not prog.cycle_in_documents:
+        period = ""  # the programme states no cycle: none is printed
+    elif cyc.agreed_by_pairs:
+        period = say("{}，具体起止时间由结对双方商定。", period)
+    else:
+        period = say("{}，自{}起至{}止。", period, data(cyc, "start"), data(cyc, "end"))
+    arrangement = (principles if len(principles) == 1 else []) + [data(prog, "arrangement", i)
+                                                                   for i in range(len(prog.arrangement))]
+    count = pair_count(prog, pairings, attachments.reference(atts, "pair_list"))
+    nodes.append(Section(lit("结对安排"), arrangement + [cat(period, count)]))
+    content: list[Node] = [Section(data(a, "title"), [data(a, "paragraphs", i) for i in range(len(a.paragraphs))])
+                           for a in prog.content_areas]
+    duties = duties_of(prog)
+    if duties:
+        content.append(Section(lit("具体要求"), [Items(duties)]))
+    nodes.append(Section(lit("帮扶内容"), content))
+    if prog.measures:
+        tasks = attachments.reference(atts, "measures")
+        nodes.append(Section(lit("帮扶措施"), ([say("各项措施的责任单位和完成时限汇总为任务清单，{}。", tasks)] if tasks else [])
+                             + measure_nodes(prog)))
+    nodes.append(Section(lit("实施步骤"), step_nodes(prog)))
+    safeguards: list[Node] = [Section(data(s, "title"), [data(s, "paragraphs", i) for i in range(len(s.paragraphs))])
+                              for s in prog.safeguards]
+    lg = prog.leading_group
+    if lg:
+        lead = next((m for m in lg.members if m.role.startswith("组长")), None)
+        text = say("成立{}", data(lg, "name") if lg.name else "结对帮扶工作领导小组")
+        if lead:
+            text = say("{}，由{}任组长", text, person(lead))
+        members = attachments.reference(atts, "leading_group")
+        text = cat(text, say("，成员名单{}。", members) if members else "。", data(lg, "office") if lg.office else "")
+        safeguards.insert(0, Section(lit("组织领导"), [text]))
+    if prog.assessment:
+        safeguards.append(Section(lit("考核激励"), [data(prog.assessment, "text")] + (
+            [data(prog.assessment, "baseline")] if prog.assessment.baseline else [])))
+    nodes.append(Section(data(prog, "safeguards_title") if "safeguards_title" in prog.model_fields_set
+                         else lit(prog.safeguards_title or "保障措施"), safeguards))
+    nodes.append(Section(lit("预期成效"), [data(prog, "expected_outcomes", i) for i in range(len(prog.expected_outcomes))]))
+    return nodes
 
 
 def programme_plan_body(scope: Scope, wanted: list[Attachment] | None = None) -> tuple[dict, list[dict]]:
-    """The plan's title and sections, and its attachments (the notice's, or the plan's own)."""
+    """The plan's title and text, and its attachments (the notice's, or the plan's own)."""
     prog = scope.programme
-    cyc = prog.cycle
-    pairings = scope.loaded.pairings
-    word = supporter_word(pairings)
     if wanted is None:
         wanted = prog.attachments or _own_attachments(prog)
     atts = attachments.programme_attachments(scope, wanted)
-    preamble = prog.preamble or policy_sentence(prog)
-    secs = []
-    if prog.guiding_idea:
-        secs.append(_section("指导思想", prog.guiding_idea))
-    if prog.goals:
-        yearly = [{"title": f"{g.year}年目标", "paragraphs": goal_paragraphs(g)} for g in prog.goals.yearly]
-        secs.append(_section("工作目标", [prog.goals.overall], yearly))  # an empty overall is dropped
-    if len(prog.principles) > 1:
-        secs.append(_section("工作原则", numbered_paragraphs(prog.principles)))
-    n_pairs = sum(len(p.recipients) for p in pairings)
-    listed = attachments.reference(atts, "pair_list")
-    unit = "所" if word == "支援学校" else "个"
-    supporters = len({p.supporter.name for p in pairings})
-    recipients = len({r.full_name for p in pairings for r in p.recipients})
-    count = f"本轮共确定结对{cn_count(n_pairs)}对"
-    if supporters != n_pairs or recipients != n_pairs:
-        count += f"，涉及{word}{cn_count(supporters)}{unit}、受援学校{cn_count(recipients)}所"
-    stages = stage_counts(pairings)
-    count += (f"，受援学校中{stages}" if stages else "") + (f"，名单{listed}" if listed else "") + "。"
-    if cyc.agreed_by_pairs:
-        period = (f"帮扶周期为{cn_num(cyc.years)}年，具体起止时间由结对双方商定，报当地教育行政部门备案，"
-                  f"并在协议中注明；各地于{Term.of(cyc.start).short_label}内启动。")
+    if prog.body:
+        nodes = from_data(prog.body, programme_inserts(scope, atts))
     else:
-        period = f"帮扶周期为{cn_num(cyc.years)}年，自{cn_date(cyc.start)}起至{cn_date(cyc.end)}止。"
-    arrangement = (prog.principles if len(prog.principles) == 1 else []) + list(prog.arrangement) + [period + count]
-    secs.append(_section("结对安排", arrangement))
-    content = [{"title": a.title, "paragraphs": a.paragraphs} for a in prog.content_areas]
-    if prog.commitments:
-        content.append({"title": "量化要求", "paragraphs": [commitment_text(c, supporter=word) for c in prog.commitments]
-                        + [r for r in [report_rule(prog)] if r]})
-    if content:
-        secs.append(_section("帮扶内容", [], content))
-    if prog.measures:
-        tasks = attachments.reference(atts, "measures")
-        secs.append(_section("帮扶措施", [f"各项措施的责任单位和完成时限汇总为任务清单，{tasks}。"] if tasks else [],
-                             measure_sections(prog)))
-    if prog.steps:
-        secs.append(_section("实施步骤", [], _steps(prog)))
-    safeguards = [{"title": s.title, "paragraphs": s.paragraphs} for s in prog.safeguards]
-    if prog.leading_group:
-        lead = next((m for m in prog.leading_group.members if m.role.startswith("组长")), None)
-        text = f"成立{prog.leading_group.name or '结对帮扶工作领导小组'}"
-        if lead:
-            text += f"，由{lead.name}（{lead.position}）任组长"
-        members = attachments.reference(atts, "leading_group")
-        text += (f"，成员名单{members}。" if members else "。") + (prog.leading_group.office or "")
-        safeguards.insert(0, {"title": "组织领导", "paragraphs": [text]})
-    if prog.assessment:
-        safeguards.append({"title": "考核激励", "paragraphs": [
-            join([prog.assessment.text, f"考核基准：{prog.assessment.baseline}。" if prog.assessment.baseline else ""], "")]})
-    if safeguards:
-        secs.append(_section(prog.safeguards_title or "保障措施", [], safeguards))
-    if prog.expected_outcomes:
-        secs.append(_section("预期成效", prog.expected_outcomes))
-    return {"title_lines": split_title(prog.title), "preamble": [preamble] if preamble else [], "sections": secs}, atts
-
-
-def numbered_paragraphs(items: list[str]) -> list[str]:
-    return [f"{n}.{item}" for n, item in enumerate(items, 1)]
+        nodes = _composed(scope, atts)
+    return {"title_lines": split_title(data(prog, "title")), "blocks": layout(nodes),
+            "gaps": blank_gaps(nodes, "programme.yaml 中 body")}, atts
 
 
 def programme_plan(scope: Scope) -> dict:
     plan, atts = programme_plan_body(scope)
     return {"plan": plan, "attachments": atts, "attachment_lines": attachments.attachment_lines(atts),
-            "signature": None}
+            "signature": None, "gaps": plan["gaps"]}
 
+
+# ------------------------------------------------------------------ a pairing's plan
 
 def duration(start, end) -> str:
     """为期一学年, 为期六个月: how long a placement lasts, in whole years or months."""
@@ -184,100 +286,154 @@ def duration(start, end) -> str:
     return f"为期{cn_num(max(months, 1))}个月" if months else f"为期{(end - start).days + 1}天"
 
 
-def exchange_lines(pairing: Pairing) -> list[str]:
-    """Who goes to which school, as what, from when to when (挂职, 支教, 顶岗学习)."""
+def exchange_lines(pairing: Pairing, only: str | None = None) -> list[str]:
+    """Who goes to which school, as what, from when to when (挂职, 支教, 顶岗学习), as the
+    pairing file records it; ``only``: those of one recipient."""
     out = []
     for s in pairing.secondments:
+        if only is not None and s.recipient_school and s.recipient_school != only:
+            continue
         recipient = pairing.recipient(s.recipient_school)
-        host = recipient.full_name if recipient else recipients_text(pairing)
-        sender, host = (pairing.supporter.name, host) if s.sent_by == Party.supporter else (host, pairing.supporter.name)
-        verb = "挂职" if s.sent_by == Party.supporter else "跟岗"
-        out.append(f"{sender}选派{person(s.person)}到{host}{verb}{s.post}，自{cn_date(s.start)}起至{cn_date(s.end)}止，"
-                   f"{duration(s.start, s.end)}。")
+        host = full_name(recipient) if recipient else recipients_text(pairing)
+        own = data(pairing.supporter, "name")
+        sender, host = (own, host) if s.sent_by == Party.supporter else (host, own)
+        verb = "担任" if s.sent_by == Party.supporter else "跟岗"  # 挂职 or 出任 is the programme's word to write
+        out.append(say("{}选派{}到{}{}{}，自{}起至{}止，{}。", sender, person(s.person), host, verb, data(s, "post"),
+                       data(s, "start"), data(s, "end"), duration(s.start, s.end)))
     for p in pairing.placements:
+        if only is not None and p.recipient_school and p.recipient_school != only:
+            continue
         recipient = pairing.recipient(p.recipient_school)
-        host = recipient.full_name if recipient else recipients_text(pairing)
-        teacher = p.teacher.name + (f"（{p.teacher.subject}）" if p.teacher.subject else "")
-        if p.kind.value == "teaching":
-            line = f"{pairing.supporter.name}选派{teacher}到{host}支教"
-        else:
-            line = f"{host}选派{teacher}到{pairing.supporter.name}顶岗学习"
-        out.append(f"{line}，自{cn_date(p.start)}起至{cn_date(p.end)}止，{duration(p.start, p.end)}。")
+        host = full_name(recipient) if recipient else recipients_text(pairing)
+        teacher = cat(data(p.teacher, "name"), say("（{}）", data(p.teacher, "subject")) if p.teacher.subject else "")
+        own = data(pairing.supporter, "name")
+        line = (say("{}选派{}到{}支教", own, teacher, host) if p.kind.value == "teaching"
+                else say("{}选派{}到{}顶岗学习", host, teacher, own))
+        out.append(say("{}，自{}起至{}止，{}。", line, data(p, "start"), data(p, "end"), duration(p.start, p.end)))
     return out
 
 
-LAYER_LINES = (("leader_pairs", "校级领导结对{n}对，签订校级领导结对帮扶责任书"),
-               ("middle_manager_pairs", "中层干部结对{n}对，签订管理帮扶责任书"),
-               ("group_pairs", "学科教研组结对{n}对，签订学科教研组结对帮扶责任书"),
-               ("teacher_pairs", "教师结成师徒对子{n}对，签订教师结对帮扶责任书"))
+LAYERS = (("leader_pairs", "leaders", "校级领导", DocumentKind.leader_letter, "校级领导结对帮扶责任书"),
+          ("middle_manager_pairs", "managers", "中层干部", DocumentKind.management_letter, "管理帮扶责任书"),
+          ("group_pairs", "groups", "学科教研组", DocumentKind.group_letter, "学科教研组结对帮扶责任书"),
+          ("teacher_pairs", "teachers", "师徒", DocumentKind.teacher_letter, "教师结对帮扶责任书"))
+"""Each layer of pairing: the pairing's field, the layer, its name, its letter's kind and title."""
+
+
+def layer_title(prog: Programme, layer: str, kind: DocumentKind, default: str) -> str:
+    """The name of a layer's document: the programme's (``titles``, or the layer's
+    ``letter_title``), else ``default``."""
+    terms = prog.layers.get(layer)
+    if kind in prog.titles:
+        return data(prog, "titles", kind)
+    return data(terms, "letter_title") if terms and terms.letter_title else lit(default)
+
+
+def people_lines(prog: Programme, pairing: Pairing, teacher_list: str = "", only: str | None = None,
+                 as_signed: bool = False) -> list[str]:
+    """双方结成中层干部对子2对（签订管理帮扶责任书）, from the pairing's own lists; the letter is
+    named only when the programme asks for it. ``as_signed``: the pairs running on the day the
+    agreement is signed (a pair added or ended later never changes a signed agreement)."""
+    out = []
+    for field, layer, noun, kind, title in LAYERS:
+        pairs = pairing.people_pairs_on(field, pairing.signed_on) if as_signed else getattr(pairing, field)
+        items = [x for x in pairs if only is None or not x.recipient_school or x.recipient_school == only]
+        if not items:
+            continue
+        terms = prog.layers.get(layer)
+        if terms and terms.name:
+            line = say("{}：双方结对{}对", data(terms, "name"), len(items))
+        else:
+            line = say("双方{}结对{}对", noun, len(items))
+        if prog.wants(kind.value):
+            line = say("{}，签订{}", line, layer_title(prog, layer, kind, title))
+        out.append(cat(line, say("，名单{}", teacher_list) if field == "teacher_pairs" and teacher_list else "", "。"))
+    return out
+
+
+def draft_verb(prog: Programme) -> str:
+    """制定 or 制订: the verb the programme's own text uses for drawing up a plan."""
+    text = prog.preamble + "".join(b.text for b in prog.body)
+    return "制订" if re.search(r"制订(本|实施|工作)?方案", text) else "制定"
 
 
 def pairing_plan(scope: Scope) -> dict:
     prog, pairing = scope.programme, scope.pairing
-    cyc = pairing.cycle
     sup = pairing.supporter
-    word = supporter_word(pairing)
+    word = supporter_word(pairing, prog)
     names = pairing_names(pairing)
     annex = names if display_width(names) <= ANNEX_NAMES else ""  # the plan's own title names them all
     atts = []
+    gaps: list[str] = []
     for school in [sup, *pairing.recipients]:
         if school.leading_group:
-            atts.append(attachments.leading_group(school.leading_group, f"{school.name}结对帮扶工作领导小组"))
+            atts.append(attachments.leading_group(school.leading_group, say("{}结对帮扶工作领导小组", data(school, "name"))))
     if pairing.monthly_plan:
         rows = []
         for month in pairing.monthly_plan:
             for k, it in enumerate(month.items):
-                rows.append({"month": f"{cn_num(month.number)}月" if k == 0 else "", "content": it.content,
-                             "work": it.work, "owner": it.owner, "deadline": cn_date(it.deadline)})
-        atts.append({"kind": "monthly_plan", "label": "",
-                     "title_lines": split_title(f"{annex}结对帮扶工作计划表", keep=school_names(pairing)),
+                rows.append({"month": data(month, "month", text=f"{cn_num(month.number)}月") if k == 0 else "",
+                             "content": data(it, "content"), "work": data(it, "work") if it.work else "",
+                             "owner": data(it, "owner") if it.owner else "",
+                             "deadline": data(it, "deadline") if it.deadline else ""})
+        atts.append({"kind": "monthly_plan", "label": "", "heads": NO_HEADS,
+                     "title_lines": split_title(cat(annex, "结对帮扶工作计划表"), keep=school_names(pairing)),
                      "rows": rows, "paragraphs": []})
+    form = next((a for a in prog.attachments if a.content == AttachmentContent.monthly_plan_form), None)
+    if form is not None and not pairing.monthly_plan:  # the programme's form, for the pair to fill in
+        atts.append({"kind": "monthly_plan", "label": "", "heads": NO_HEADS,
+                     "title_lines": split_title(cat(annex, "结对帮扶工作计划表"), keep=school_names(pairing)),
+                     "rows": attachments.form_rows(form), "paragraphs": attachments.form_notes(form)})
+        gaps.append(gap("结对帮扶工作计划表", pairing_file(pairing), "monthly_plan"))
     if pairing.teacher_pairs:
-        atts.append(attachments.teacher_pairs(pairing, f"{annex}教师结对安排表", keep=school_names(pairing)))
+        atts.append(attachments.teacher_pairs(pairing, cat(annex, "教师结对安排表"), keep=school_names(pairing), prog=prog))
     atts = attachments.numbered(atts)
 
-    secs = [_section("指导思想", [f"{basis_sentence(prog)}，{sup.name}与{recipients_text(pairing)}结成帮扶对子，"
-                                  "制定本方案。"])]
-    goal_paras = [prog.goals.overall] if prog.goals and prog.goals.overall else []
+    verb = "结对帮扶" if sup.kind == SupporterKind.school else "开展结对帮扶"
+    nodes: list[Node] = [say("{}，{}与{}{}，{}本方案。", basis_sentence(prog), data(sup, "name"), recipients_text(pairing),
+                             verb, draft_verb(prog))]
+    goals: list[Node] = [data(pairing, "goals", i) for i in range(len(pairing.goals))]
     if pairing.key_target:
-        goal_paras.append(f"年度重点帮扶目标：{pairing.key_target}")
-    goal_paras += list(pairing.goals)
-    if goal_paras:
-        secs.append(_section("工作目标", goal_paras))
+        goals.append(say("重点帮扶目标：{}", data(pairing, "key_target")))
+    goals += indicators_for(prog, pairing.recipients)
+    nodes.append(Section(lit("工作目标"), goals))
 
-    def who(role: str, school) -> str:  # a lead only where the data names one
-        return f"{role}：{school.full_name}" + (f"，负责人{person(school.lead)}" if school.lead else "") + "。"
+    def who(role: str, school: School) -> str:  # a lead only where the data names one
+        return cat(role, "：", full_name(school), say("，负责人{}", person(school.lead)) if school.lead else "", "。")
 
-    leads = [who(word, sup)] + [who("受援学校", r) for r in pairing.recipients]
+    arrangement = [who(word, sup)] + [who(recipient_word(prog), r) for r in pairing.recipients]
     term = term_context(pairing, prog)
-    leads.append(f"帮扶期限自{term['start_text']}起至{term['end_text']}止，为期{cn_num(cyc.years)}年。"
-                 if term["start"] else f"帮扶期限为{cn_num(cyc.years)}年，具体起止时间以双方签订的协议为准。")
-    secs.append(_section("结对安排", leads))
-    duties = [commitment_text(c, supporter=word) for c in prog.commitments]
-    subs = [{"title": a.title, "paragraphs": a.paragraphs} for a in prog.content_areas]
+    if prog.cycle_in_documents:
+        arrangement.append(say("帮扶期限自{}起至{}止，为期{}年。", term["start_text"], term["end_text"], term["years"]))
+        if term["open"]:
+            gaps.append(gap("帮扶起止日期", pairing_file(pairing), "cycle"))
+    nodes.append(Section(lit("结对双方"), arrangement))
+    content: list[Node] = [Section(data(a, "title"), [data(a, "paragraphs", i) for i in range(len(a.paragraphs))])
+                           for a in prog.content_areas]
+    duties = duties_of(prog)
     if duties:
-        subs.append({"title": "量化要求", "paragraphs": duties + [r for r in [report_rule(prog)] if r]})
-    people = []
-    for field, line in LAYER_LINES:
-        n = len(getattr(pairing, field))
-        if n:
-            listed = attachments.reference(atts, "teacher_pairs") if field == "teacher_pairs" else ""
-            people.append("双方" + line.format(n=cn_count(n)) + (f"，名单{listed}" if listed else "") + "。")
-    people += exchange_lines(pairing)
-    if people:
-        subs.append({"title": "人员结对与交流", "paragraphs": people})
-    secs.append(_section("帮扶内容", [], subs))
+        content.append(Section(lit("具体要求"), [Items(duties)]))
+    people = people_lines(prog, pairing, attachments.reference(atts, "teacher_pairs")) + exchange_lines(pairing)
+    content.append(Section(lit("人员结对与交流"), people))
+    nodes.append(Section(lit("帮扶内容"), content))
     org = []
     group = attachments.reference(atts, "leading_group")
     if group:
-        org.append(f"双方成立结对帮扶工作领导小组，成员名单{group}。")
+        org.append(say("双方成立结对帮扶工作领导小组，成员名单{}。", group))
     planned = attachments.reference(atts, "monthly_plan")
     if planned:
-        org.append(f"双方按月度工作计划表（{planned}）开展帮扶活动，每项活动明确责任人和完成时限。")
-    org += [r for r in [report_rule(prog)] if r]
-    if org:
-        secs.append(_section("组织保障", org))
-    plan = {"title_lines": split_title(f"{names}结对帮扶工作实施方案", keep=school_names(pairing)), "preamble": [],
-            "sections": secs}
+        org.append(say("月度工作计划{}。", planned))
+    nodes.append(Section(lit("组织保障"), org))
+    if prog.pairing_plan and prog.pairing_plan.clauses:
+        clauses = from_data(prog.pairing_plan.clauses, programme_inserts(scope, atts))
+        gaps += blank_gaps(clauses, "programme.yaml 中 pairing_plan.clauses")
+        nodes += clauses
+    if not pairing.signed_on:
+        gaps.append(gap("落款日期", pairing_file(pairing), "signed_on"))
+    plan = {"title_lines": split_title(cat(names, doc_title(prog, DocumentKind.pairing_plan, "结对帮扶工作实施方案")),
+                                      keep=school_names(pairing)),
+            "blocks": layout(nodes)}
     return {"plan": plan, "attachments": atts, "attachment_lines": attachments.attachment_lines(atts),
-            "signature": signatures.joint(pairing_signers(scope), cn_date(pairing.signed_on, blank=True))}
+            "signature": signatures.joint(pairing_signers(scope), data(pairing, "signed_on") if pairing.signed_on
+                                          else BLANK_DATE),
+            "gaps": gaps}

@@ -11,7 +11,7 @@ from pathlib import Path
 from ..load.model.common import SupporterKind
 from ..load.model.pairing import School
 from .scope import Scope
-from .wording import pair_bureaus, supporter_word
+from .wording import pair_bureaus, recipient_word, supporter_word
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ def _school(scope: Scope, school: School, role: str, printed: str | None = None)
 
 def _bureau(scope: Scope, name: str) -> Signer:
     prog = scope.programme
+    if not name.strip():  # a body the data does not name: its name is written by hand, it is not sealed
+        return Signer(name, "教育行政部门", None, pending="数据中没有写明主管教育行政部门")
     seal = prog.seals.get(name) or (prog.bureau.seal if name == prog.bureau.name else None)
     return Signer(name, "教育行政部门", _seal(scope, seal))
 
@@ -46,15 +48,18 @@ def notice_signers(scope: Scope) -> list[Signer]:
 
 
 def pairing_signers(scope: Scope) -> list[Signer]:
-    p = scope.pairing
-    return [_school(scope, p.supporter, supporter_word(p))] + [_school(scope, r, "受援学校") for r in p.recipients]
+    p, prog = scope.pairing, scope.programme
+    return [_school(scope, p.supporter, supporter_word(p, prog))] + [_school(scope, r, recipient_word(prog))
+                                                                     for r in p.recipients]
 
 
 def agreement_signers(scope: Scope) -> list[Signer]:
-    pair = scope.pair
-    out = [_school(scope, pair.supporter, f"甲方（{supporter_word(scope.pairing)}）"),
-           _school(scope, pair.recipient, "乙方（受援学校）", pair.recipient.full_name)]
-    bureaus = [_bureau(scope, name) for name in pair_bureaus(pair, scope.programme)]
+    pair, prog = scope.pair, scope.programme
+    out = [_school(scope, pair.supporter, f"甲方（{supporter_word(scope.pairing, prog)}）"),
+           _school(scope, pair.recipient, f"乙方（{recipient_word(prog)}）", pair.recipient.full_name)]
+    if not (prog.agreement and prog.agreement.confirmed_by_bureaus):
+        return out  # the programme asks for no confirmation by the bureaus
+    bureaus = [_bureau(scope, name) for name in pair_bureaus(pair, prog)]
     if scope.pairing.confirmed_on is None:
         why = f"主管部门尚未确认（pairings/{scope.pairing.id}.yaml 未填 confirmed_on）"
         bureaus = [Signer(b.name, b.role, b.seal, pending=why) for b in bureaus]
@@ -65,7 +70,9 @@ def letter_signers(scope: Scope) -> list[Signer]:
     pairing = scope.pairing
     item = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
     recipient = pairing.recipient(item.recipient_school)
-    return [_school(scope, pairing.supporter, supporter_word(pairing)), _school(scope, recipient, "受援学校")]
+    prog = scope.programme
+    return [_school(scope, pairing.supporter, supporter_word(pairing, prog)),
+            _school(scope, recipient, recipient_word(prog))]
 
 
 def no_signers(scope: Scope) -> list[Signer]:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import functools
 import math
 import re
+import unicodedata
 from dataclasses import dataclass
+from typing import Callable
 
 from docxtpl import RichText
 
 from .. import geometry
 from ..text import display_width, glued_words
+from .prose import lines_of
 
 OPENING = "《“‘（(〔【"
 CLOSING = "》”’）)〕】，。、；：！？"
@@ -47,22 +50,49 @@ def _units(text: str, keep: tuple[str, ...], limit: float) -> list[str]:
     return units
 
 
-def split_title(text: str, limit: int = 18, keep: tuple[str, ...] = ()) -> list[str]:
+_ASCII_EM = (
+    0.333, 0.278, 0.5, 0.833, 0.5, 0.833, 0.781, 0.278, 0.389, 0.389, 0.5, 0.778, 0.278, 0.333, 0.278, 0.5,
+    0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.278, 0.278, 0.778, 0.778, 0.778, 0.472,
+    0.778, 0.739, 0.703, 0.722, 0.758, 0.675, 0.647, 0.782, 0.739, 0.35, 0.508, 0.767, 0.619, 0.906, 0.739, 0.778,
+    0.675, 0.778, 0.731, 0.556, 0.722, 0.739, 0.739, 1.017, 0.739, 0.739, 0.611, 0.278, 0.5, 0.278, 0.611, 0.778,
+    0.5, 0.489, 0.561, 0.444, 0.561, 0.444, 0.306, 0.5, 0.561, 0.283, 0.311, 0.533, 0.283, 0.839, 0.561, 0.5,
+    0.561, 0.533, 0.392, 0.394, 0.389, 0.561, 0.533, 0.728, 0.533, 0.533, 0.446, 0.5, 0.278, 0.5, 0.611)
+"""Advance widths (ems) of the printable ASCII characters in the converter's 仿宋 (FandolFang)."""
+
+
+def _em(ch: str) -> float:
+    """The width of a character in ems as the converter's 仿宋 sets it: Chinese characters and
+    Chinese punctuation (“” and — included) a full em, ASCII as the face sets it."""
+    if " " <= ch <= "~":
+        return _ASCII_EM[ord(ch) - 32]
+    if unicodedata.east_asian_width(ch) in "WFA":
+        return 1.0
+    return 0.6
+
+
+def em_width(text: str) -> float:
+    """The width of ``text`` in ems of the converter's 仿宋 (see ``_em``)."""
+    return sum(_em(ch) for ch in text)
+
+
+def split_title(text: str, limit: float = 18, keep: tuple[str, ...] = (),
+                width: Callable[[str], float] = display_width) -> list[str]:
     """A long title in balanced lines, broken only between words, never inside a name of
     ``keep`` or a quoted phrase (GB/T 9704 7.3.1: 回行时词意完整，排列对称，长短适宜，梯形或菱形).
+    ``width`` measures text in characters (a signer's name is measured glyph by glyph).
 
     18 rather than the nominal 20 characters a line: the bold title face sets digits wider
     than half a character, so a 20-character title with a year in it does not fit."""
-    width = display_width(text)
-    if width <= limit:
+    total = width(text)
+    if total <= limit:
         return [text]
-    units = _units(text, keep, limit)
-    widths = [display_width(u) for u in units]
-    for lines in range(math.ceil(width / limit), len(units) + 1):
+    units = _units(str(text), keep, limit)
+    widths = [width(u) for u in units]
+    for lines in range(math.ceil(total / limit), len(units) + 1):
         best = _balanced(widths, lines, limit)
         if best is not None:
             cuts = [0, *best, len(units)]
-            return ["".join(units[a:b]) for a, b in zip(cuts, cuts[1:])]
+            return lines_of(text, ["".join(units[a:b]) for a, b in zip(cuts, cuts[1:])])
     return [text]
 
 

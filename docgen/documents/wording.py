@@ -1,42 +1,85 @@
-"""Sentences and names derived from the data, each written in one place.
+"""Names and sentences derived from the data, each written in one place.
 
 Every document family builds its text from these, so the same fact reads the same way in
-the plan, the agreement, the letters and the summary.
+the plan, the agreement, the letters and the summary. They return ``Phrase``s: the data
+values keep their file and line (``docgen explain``). None of them states a duty, a period or
+a count: those are printed only as the data words them (``duty``).
 """
 from __future__ import annotations
 
-from ..load.model.common import PERIOD_NAMES, SUPPORTER_NAMES, Activity, Layer, Party, SupporterKind
+from ..load.model.common import SUPPORTER_NAMES, Activity, Layer, SupporterKind, Terms
 from ..load.model.pairing import Pair, Pairing, School
-from ..load.model.programme import Commitment, Programme
-from ..text import BLANK_DATE, cn_count, cn_date, cn_num, join, number
+from ..load.model.programme import Commitment, Indicator, Programme
+from ..text import BLANK_DATE, number
+from .prose import cat, data, join, lit, say
+
+BLANK = "＿" * 6
+"""A line to write a name in by hand, in running text."""
 
 
 def person(p) -> str:
     """张某某（校长）, or the name alone when no post is given."""
     if p is None:
         return ""
-    return f"{p.name}（{p.position}）" if getattr(p, "position", "") else p.name
+    return say("{}（{}）", data(p, "name"), data(p, "position")) if getattr(p, "position", "") else data(p, "name")
 
 
-def supporter_word(pairings: list[Pairing] | Pairing) -> str:
-    """What the supporter is called: 支援学校, 帮扶团队 or 支援单位; 支援方 when a programme's
-    supporters are of several kinds."""
+def terms(prog: Programme | None) -> Terms:
+    return prog.terms if prog is not None else Terms()
+
+
+def _term(prog: Programme | None, field: str) -> str:
+    """What the programme calls a party: its own word when it gives one, else the glossary's."""
+    return data(prog.terms if prog is not None else Terms(), field)
+
+
+def supporter_word(pairings: list[Pairing] | Pairing, prog: Programme | None = None) -> str:
+    """What the supporter is called: the programme's word for a school (支援学校, 帮扶学校),
+    帮扶团队 for a team, 支援单位 for an institution; 支援方 when supporters are of several kinds."""
     if isinstance(pairings, Pairing):
         pairings = [pairings]
     kinds = {p.supporter.kind for p in pairings} or {SupporterKind.school}
-    return SUPPORTER_NAMES[kinds.pop()] if len(kinds) == 1 else "支援方"
+    if len(kinds) > 1:
+        return lit("支援方")
+    kind = kinds.pop()
+    return _term(prog, "supporter") if kind == SupporterKind.school else lit(SUPPORTER_NAMES[kind])
 
 
-def party_word(party: Party, supporter: str = "支援学校") -> str:
-    return {Party.supporter: supporter, Party.recipient: "受援学校", Party.both: "结对双方"}[party]
+def recipient_word(prog: Programme | None) -> str:
+    return _term(prog, "recipient")
+
+
+def mentor_word(prog: Programme | None) -> str:
+    return _term(prog, "mentor")
+
+
+def mentee_word(prog: Programme | None) -> str:
+    return _term(prog, "mentee")
+
+
+def issuer(prog: Programme) -> str:
+    """Who issued the plan, as the data says: the notice that issues it, or ``issuer``; "" when
+    the plan names none (no bureau is put in its place)."""
+    notice = prog.issuing_notice
+    if notice is not None:
+        return data(notice, "signer") if notice.signer else data(prog.bureau, "name")
+    return data(prog, "issuer") if prog.issuer else ""
+
+
+def basis_sentence(prog: Programme) -> str:
+    """根据宜春市教育体育局《…工作方案》（宜教体字〔2022〕38号）的要求 — the issuer only where known."""
+    notice = prog.issuing_notice
+    number = say("（{}）", data(notice, "doc_no")) if notice else ""
+    return say("根据{}《{}》{}的要求", issuer(prog), data(prog, "title"), number)
 
 
 def policy_sentence(prog: Programme) -> str:
     """根据《…》（…号）、《…》等文件精神，结合实际，制定本方案。 — or "" without a policy basis."""
     if not prog.policy_basis:
         return ""
-    refs = [f"{d.issuer}《{d.title}》" + (f"（{d.doc_no}）" if d.doc_no else "") for d in prog.policy_basis]
-    return f"根据{'、'.join(refs)}{'等文件' if len(refs) > 1 else ''}精神，结合实际，制定本方案。"
+    refs = [say("{}《{}》{}", data(d, "issuer"), data(d, "title"), say("（{}）", data(d, "doc_no")) if d.doc_no else "")
+            for d in prog.policy_basis]
+    return say("根据{}{}精神，结合实际，制定本方案。", join(refs), "等文件" if len(refs) > 1 else "")
 
 
 def short(school: School) -> str:
@@ -44,8 +87,13 @@ def short(school: School) -> str:
     return school.short_name or school.name
 
 
+def full_name(school: School) -> str:
+    """万载县第二中学, 南华镇中心小学及各校区."""
+    return cat(data(school, "name"), data(school, "campuses") if school.campuses else "")
+
+
 def recipients_text(pairing: Pairing) -> str:
-    return join([r.full_name for r in pairing.recipients])
+    return join([full_name(r) for r in pairing.recipients])
 
 
 def school_names(pairing: Pairing) -> tuple[str, ...]:
@@ -55,78 +103,86 @@ def school_names(pairing: Pairing) -> tuple[str, ...]:
 
 def pairing_names(pairing: Pairing) -> str:
     """万载中学与万载县第二中学、万载县株潭中学."""
-    return f"{pairing.supporter.name}与{recipients_text(pairing)}"
+    return say("{}与{}", data(pairing.supporter, "name"), recipients_text(pairing))
 
 
 def short_names(pairing: Pairing) -> str:
     """A pairing as file names name it: 示范一中与受援1校、受援2校 (short names where given)."""
-    return f"{short(pairing.supporter)}与{join([short(r) for r in pairing.recipients])}"
+    return f"{short(pairing.supporter)}与{'、'.join(short(r) for r in pairing.recipients)}"
 
 
 def bureau_of(school: School, pairing: Pairing, prog: Programme) -> str:
-    """The school's own education bureau: given, or by county, or the programme's."""
+    """The school's own education bureau, as the data names it (the school's, or its county's
+    in ``county_bureaus``); "" when the data names none (it is not guessed)."""
     if school.bureau:
-        return school.bureau
+        return data(school, "bureau")
     county = school.county or pairing.county
-    return prog.county_bureaus.get(county, prog.bureau.name)
+    if county in prog.county_bureaus:
+        return data(prog, "county_bureaus", county)
+    return ""
+
+
+BLANK_ORGAN = "\u3000" * 8
+"""Room to write the name of a body by hand."""
 
 
 def pair_bureaus(pair: Pair, prog: Programme) -> list[str]:
-    """The bureaus that confirm an agreement: the supporter's, then the recipient's if another."""
+    """The bureaus that confirm an agreement: the supporter's, then the recipient's if another;
+    one the data does not name is a blank to fill in (one per county)."""
     out: list[str] = []
+    keys: list[str] = []
     for school in (pair.supporter, pair.recipient):
         name = bureau_of(school, pair.pairing, prog)
-        if name not in out:
-            out.append(name)
+        key = name or f"?{school.county or pair.pairing.county}"
+        if key not in keys:
+            keys.append(key)
+            out.append(name or BLANK_ORGAN)
     return out
 
 
 def sign_date(pairing: Pairing) -> str:
     """The agreement's date, or a form to date by hand."""
-    return cn_date(pairing.signed_on) if pairing.signed_on else BLANK_DATE
+    return data(pairing, "signed_on") if pairing.signed_on else BLANK_DATE
+
+
+def lead_line(school: School) -> str:
+    """负责人：张某某（校长）, or a blank to write the name in."""
+    return say("负责人：{}", person(school.lead) if school.lead else BLANK)
 
 
 def term_context(pairing: Pairing, prog: Programme | None = None) -> dict:
     """The pairing's term. Where the programme leaves the dates to each pair and this pair has
-    not written its own, the dates are left as a form to fill in when signing."""
+    not written its own, the dates are left as a form to fill in when signing (``open``)."""
     cycle = pairing.cycle
+    years = data(cycle, "years")  # in Arabic numerals, as counts are (3年, as seed 000 writes it)
     if prog is not None and prog.cycle.agreed_by_pairs and cycle is prog.cycle:
-        return {"start": None, "end": None, "years": cycle.years, "school_years": [],
+        return {"start": None, "end": None, "open": True, "years": years, "school_years": [],
                 "start_text": BLANK_DATE, "end_text": BLANK_DATE}
-    return {"start": cycle.start, "end": cycle.end, "years": cycle.years,
-            "school_years": [y.label for y in cycle.cycle_years],
-            "start_text": cn_date(cycle.start), "end_text": cn_date(cycle.end)}
+    return {"start": cycle.start, "end": cycle.end, "open": False, "years": years,
+            "school_years": [data(cycle, "start", text=y.label) for y in cycle.cycle_years],
+            "start_text": data(cycle, "start"), "end_text": data(cycle, "end")}
 
 
-def basis_sentence(prog: Programme) -> str:
-    """根据宜春市教育体育局《…工作方案》（宜教体字〔2022〕38号）的要求."""
-    notice = prog.issuing_notice
-    ref = f"《{prog.title}》"
-    if notice:
-        ref += f"（{notice.doc_no}）"
-    return f"根据{prog.bureau.name}{ref}的要求"
+def duty(c: Commitment) -> str:
+    """A duty as the plan words it, or "" when the data gives no words for it (then it is
+    counted, never printed)."""
+    return data(c, "text") if c.text else ""
 
 
-def commitment_text(c: Commitment, *, with_party: bool = True, supporter: str = "支援学校") -> str:
-    """支援学校每学期为受援学校送课指导不少于3个学科、5人次。 (``supporter``: what the
-    supporting side is called, e.g. 帮扶团队)"""
-    numbers = []
-    if c.times:
-        numbers.append(f"{c.times}次")
-    if c.subjects:
-        numbers.append(f"{c.subjects}个学科")
-    if c.people:
-        numbers.append(f"{c.people}人")
-    if c.person_times:
-        numbers.append(f"{c.person_times}人次")
-    if c.days:
-        numbers.append(f"累计{number(c.days)}天")
-    text = (party_word(c.by, supporter) if with_party else "") + PERIOD_NAMES[c.per] + c.what
-    if numbers:
-        text += "不少于" + "、".join(numbers)
-    if c.tenure_years:
-        text += f"，每人时间不少于{cn_num(c.tenure_years)}学年"
-    return text + "。"
+COMPARE_WORDS = {"≥": "不少于", ">": "超过", "≤": "不超过", "<": "低于", "": ""}
+"""How a comparison reads in running text; 公文 prose does not print ≥ or >."""
+
+
+def indicator_text(ind: Indicator) -> str:
+    """罗山中学市级精品课8节; 学生高职分类招考上线率达80%以上 — the plan's own words when given."""
+    if ind.text:
+        return data(ind, "text")
+    word = COMPARE_WORDS.get(ind.comparator, "")
+    if ind.comparator == "≥" and ind.unit == "%":
+        word = "不低于"
+    return cat(data(ind, "school") if ind.school else "", data(ind, "name"),
+               data(ind, "comparator", text=word) if word else "",
+               data(ind, "target"), data(ind, "unit") if ind.unit else "")
 
 
 def commitment_for(prog: Programme, activity: Activity) -> Commitment | None:
@@ -135,25 +191,13 @@ def commitment_for(prog: Programme, activity: Activity) -> Commitment | None:
 
 
 def layer_commitments(prog: Programme, layer: Layer) -> list[Commitment]:
-    """The duties of one layer of pairing, in the programme's order; for the teachers' layer,
-    mentor exchanges not given a layer count too."""
-    return [c for c in prog.commitments if c.layer == layer
-            or (layer == Layer.teachers and c.layer is None and c.activity == Activity.mentor_exchange)]
-
-
-def duties(commitments: list[Commitment], side: Party) -> list[str]:
-    """The duties of one side, each with its own period: 每周听乙方的课并评课不少于1次。"""
-    return [commitment_text(c, with_party=False) for c in commitments if c.by in (side, Party.both)]
-
-
-def report_rule(prog: Programme) -> str:
-    if prog.report_within_days:
-        return f"每次帮扶活动结束后{cn_count(prog.report_within_days)}日内，由组织方将活动方案、记录和图片等资料报主管教育行政部门备案。"
-    return ""  # the programme sets no filing rule: none is printed
+    """The duties of one layer of pairing, in the programme's order."""
+    return [c for c in prog.commitments if c.layer == layer]
 
 
 def rubric_item(item, points: bool = False) -> str:
     """A rubric item's name, marked as a bonus unless its name already says so: 加分项（5分）,
     特色工作（加分项，5分）, or without points 特色工作（加分项）."""
-    marks = (["加分项"] if item.bonus and "加分" not in item.title else []) + ([f"{number(item.points)}分"] if points else [])
-    return item.title + (f"（{'，'.join(marks)}）" if marks else "")
+    marks = (["加分项"] if item.bonus and "加分" not in item.title else []) + (
+        [data(item, "points", text=f"{number(item.points)}分")] if points else [])
+    return cat(data(item, "title"), say("（{}）", join(marks, "，")) if marks else "")

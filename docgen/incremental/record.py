@@ -61,6 +61,26 @@ def sha256_of(path: Path) -> str:
 
 
 @dataclass(frozen=True)
+class Recorded:
+    """One output as the build records of its folder hold it, and as it stands now."""
+
+    key: str
+    """Its path relative to the programme's output folder."""
+    path: Path
+    source: str | None
+    """The pairing it belongs to; None for the bureau's."""
+    stage: str
+    """docx, pdf, bundle or report."""
+    kind: str | None
+    paths: list[Path]
+    """Every path it wrote (a bundle: its zip and its folder)."""
+    made_at: float
+    """When its main file was written (seconds since the epoch); 0 when unknown."""
+    state: str
+    """made (still as written), changed (someone edited or replaced it), missing."""
+
+
+@dataclass(frozen=True)
 class Stale:
     """An output the record holds and this run does not make: its paths and why (Chinese)."""
 
@@ -136,6 +156,20 @@ class Record:
                  "paths": [self.key(p) for p in written], "files": files}
         self.now[self.key(path)] = entry
         self._by_file.update(dict.fromkeys(files, entry))
+
+    def recorded(self) -> dict[str, Recorded]:
+        """Every output the records of this folder hold (of every shard), by key, with its
+        state now (size and time trusted; the bytes read only when they differ)."""
+        out = {}
+        for outputs in [*reversed(self.others), self.own, self.now]:
+            for key, entry in outputs.items():
+                written = entry["files"].get(key)
+                path = self.folder / key
+                state = "missing" if not path.exists() else "made" if self._same_file(entry, key) else "changed"
+                out[key] = Recorded(key, path, entry.get("source"), entry.get("stage", ""), entry.get("kind"),
+                                    [self.folder / p for p in entry["paths"]], written[1] / 1e9 if written else 0.0,
+                                    state)
+        return out
 
     def failed(self, path: Path) -> None:
         self.now.pop(self.key(path), None)

@@ -8,7 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import Problem
-from .images import seal_problem
+from .agreeing import commitment_problems, indicator_problem
+from .images import prepare_hint, seal_problem
 from .messages import suggest
 from .model.common import ID_RE
 from .model.pairing import Pairing
@@ -27,7 +28,7 @@ def programme_file(root: Path, value: str, what: str, *, png: bool = False) -> s
     except ValueError:
         return f"{what}“{value}”不在方案目录内：只能引用方案目录下的文件"
     if png and path.suffix.lower() != ".png":
-        return f"{what}“{value}”应为 PNG 文件（透明背景）"
+        return f"{what}“{value}”应为透明背景的 PNG 文件：扫描件或照片{prepare_hint(path)}"
     if not path.is_file():
         slash = "；路径中的文件夹请用“/”分隔，不用“\\”" if "\\" in value else ""
         return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）{slash}"
@@ -58,12 +59,12 @@ def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
             out.append(src.problem(loc + ("doc_no",),
                                    f"文号“{notice.doc_no}”与发文机关代字“{code}”不一致（应以“{code}〔”开头）"))
         year = int(notice.doc_no.split("〔")[1][:4])
-        if year != notice.date.year:
+        if notice.date and year != notice.date.year:
             out.append(src.problem(loc + ("doc_no",),
                                    f"文号年份 {year} 与成文日期 {notice.date} 的年份不一致"))
-        if notice.deadline and notice.deadline < notice.date:
+        if notice.date and notice.deadline and notice.deadline < notice.date:
             out.append(src.problem(loc + ("deadline",), f"报送截止日期 {notice.deadline} 早于成文日期 {notice.date}"))
-        if notice.printed_on and notice.printed_on < notice.date:
+        if notice.date and notice.printed_on and notice.printed_on < notice.date:
             out.append(src.problem(loc + ("printed_on",), f"印发日期 {notice.printed_on} 早于成文日期 {notice.date}"))
         if not (notice.contact or prog.bureau.contact):
             out.append(src.problem(loc, "通知需要联系人：请在通知或 bureau.contact 中填写"))
@@ -76,6 +77,13 @@ def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
                 out.append(src.problem(loc + ("attachments", j, "content"), "附件是考核细则，但方案中没有 rubric"))
             if att.content == AC.measures and not prog.measures:
                 out.append(src.problem(loc + ("attachments", j, "content"), "附件是任务清单，但方案中没有 measures"))
+    for i, commitment in enumerate(prog.commitments):
+        out += [src.problem(("commitments", i, field), why) for field, why in commitment_problems(commitment)]
+    for i, goal in enumerate(prog.goals.yearly if prog.goals else []):
+        for j, indicator in enumerate(goal.indicators):
+            why = indicator_problem(indicator)
+            if why:
+                out.append(src.problem(("goals", "yearly", i, "indicators", j, "text"), why))
     for i, step in enumerate(prog.steps):
         if step.start and step.end and step.end < step.start:
             out.append(src.problem(("steps", i, "end"), f"结束日期 {step.end} 早于开始日期 {step.start}"))
@@ -160,6 +168,14 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
             if item.end <= item.start:
                 out.append(src.problem((key, i, "end"), f"结束日期 {item.end} 不晚于开始日期 {item.start}"))
     cycle = pair.cycle
+    for key, items in refs[:4]:  # pairs of people or groups: their own dates, inside the cycle
+        for i, item in enumerate(items):
+            if item.start and item.end and item.end < item.start:
+                out.append(src.problem((key, i, "end"), f"结束日期 {item.end} 早于开始日期 {item.start}"))
+            for name in ("start", "end"):
+                day = getattr(item, name)
+                if day and not cycle.start <= day <= cycle.end:
+                    out.append(src.problem((key, i, name), f"日期 {day} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"))
     months = [m.month for m in pair.monthly_plan]
     out += _dup(months, src, lambda i: ("monthly_plan", i, "month"), "月份")
     for i, month in enumerate(pair.monthly_plan):

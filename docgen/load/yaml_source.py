@@ -12,13 +12,14 @@ import errno
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem, SourceError, display_path
+from .yaml_syntax import syntax_message, tab_problems
 
 _STANDARD_TAGS = {"tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
@@ -28,22 +29,6 @@ Loc = tuple[str | int, ...]
 # DEL and the C1 range that sneak in when text is pasted from other programs.
 _BAD_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 
-_YAML_MESSAGES = [
-    ("found character '\\t' that cannot start any token", "不能用 Tab 键缩进，请改用空格"),
-    ("found a tab character", "不能用 Tab 键缩进，请改用空格"),
-    ("mapping values are not allowed here", "此处不能出现冒号：值里含有英文冒号时请给整个值加引号，或检查上一行的缩进"),
-    ("could not find expected ':'", "缺少英文冒号“:”，或引号没有成对"),
-    ("did not find expected key", "缩进不一致：同一层的键必须左对齐"),
-    ("did not find expected '-' indicator", "列表项缩进不一致：同一列表的“- ”必须左对齐"),
-    ("found unexpected end of stream", "文件意外结束：引号或括号没有闭合"),
-    ("found unknown escape character", "双引号内有无法识别的转义符“\\”，请改用单引号或删除反斜杠"),
-    ("expected a single document", "一个文件只能有一个 YAML 文档（请删除多余的“---”）"),
-    ("but found another document", "一个文件只能有一个 YAML 文档（请删除多余的“---”）"),
-    ("found undefined alias", "不支持 YAML 别名（*名称），请直接写出内容"),
-    ("expected ',' or ']'", "方括号列表没有正确闭合"),
-    ("expected ',' or '}'", "花括号映射没有正确闭合"),
-    ("while scanning a quoted scalar", "引号没有成对"),
-]
 
 
 class _AliasFound(Exception):
@@ -280,8 +265,13 @@ def parse(path: Path, text: str) -> Source:
     if bad and _MARKED.search(text):  # cannot mark them: report them where they are
         raise SourceError([Problem(name, *_line_col_of_offset(text, offset), "", bad_char_message(ch))
                            for offset, ch in bad])
-    loader = _Loader(_BAD_CHARS.sub(lambda m: chr(_MARK + ord(m.group())), text))
-    fast = None if bad or not _shallow(text) else _compose_fast(text)
+    # PyYAML's own reader (used when libyaml's cannot be) rejects a tab at the end of a line,
+    # which libyaml accepts: the same file must read the same, so such tabs become spaces
+    # (same length: every line and column stays where it is)
+    marked = _TRAILING_TABS.sub(lambda m: " " * len(m.group()), _BAD_CHARS.sub(lambda m: chr(_MARK + ord(m.group())), text))
+    loader = _Loader(marked)
+    use_c = yaml.__with_libyaml__ and not bad and _shallow(text)
+    fast = _compose_fast(text) if use_c else None
     try:
         node = fast if fast is not None else loader.get_single_node()
     except _AliasFound as exc:
@@ -290,15 +280,8 @@ def parse(path: Path, text: str) -> Source:
     except _TooDeep as exc:
         raise SourceError([Problem(name, exc.mark.line + 1, exc.mark.column + 1, "",
                                    f"嵌套超过 {MAX_DEPTH} 层（多半是多余的“[”或“{{”），请检查括号是否成对")]) from None
-    except yaml.MarkedYAMLError as exc:
-        slips = typing_slips(text, name)  # the parser's own message would point elsewhere
-        if slips:
-            raise SourceError(slips) from None
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise SourceError([Problem(name, line, col, "", _yaml_message(exc))]) from None
     except yaml.YAMLError as exc:
-        raise SourceError([Problem(name, 1, 1, "", f"YAML 格式错误：{exc}")]) from None
+        raise SourceError(_syntax_problems(text, marked, name, exc, use_c)) from None
     finally:
         loader.dispose()
     if node is None:
@@ -309,6 +292,7 @@ def parse(path: Path, text: str) -> Source:
     return src
 
 
+_TRAILING_TABS = re.compile(r"[ \t]*\t[ \t]*$", re.MULTILINE)
 _MARK = 0xF0000
 """Bad characters are parsed as these private-use ones (U+F0000 plus the character), which
 YAML accepts, so that the value holding one is found and its field named."""
@@ -343,12 +327,40 @@ def typing_slips(text: str, name: str) -> list[Problem]:
     return out
 
 
-def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
-    text = " ".join(filter(None, [exc.context, exc.problem]))
-    for needle, message in _YAML_MESSAGES:
-        if needle in text:
-            return message
-    return f"YAML 格式错误（{exc.problem or exc.context}）"
+def _compose_with(loader_class: type) -> Callable[[str], None]:
+    def compose(text: str) -> None:
+        loader = loader_class(text)
+        try:
+            loader.get_single_node()
+        except (_AliasFound, _TooDeep):
+            pass  # not a syntax error: reported by the reading that follows
+        finally:
+            loader.dispose()
+
+    return compose
+
+
+def _syntax_problems(text: str, marked: str, name: str, exc: yaml.YAMLError, use_c: bool) -> list[Problem]:
+    """What the clerk reads about a file that does not parse: the typing slips of a Chinese
+    input method, else every rejected tab, else the one error, in Chinese at its line.
+
+    The parser that decides is the one whose error is told: libyaml's when it read the file
+    (it accepts a tab at the end of a line, which PyYAML's reader does not)."""
+    slips = typing_slips(text, name)  # the parser's own message would point elsewhere
+    if slips:
+        return slips
+    compose = _compose_with(_FastLoader if use_c else _Loader)
+    tabs = tab_problems(text if use_c else marked, name, compose)
+    if tabs:
+        return tabs
+    if use_c:
+        try:
+            compose(text)
+        except yaml.YAMLError as c_exc:
+            exc = c_exc
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    return [Problem(name, line, col, "", syntax_message(exc, text))]
 
 
 def _pos(node: Node) -> tuple[int, int]:

@@ -13,8 +13,13 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from ..records import Finding, Manifest, PlacedDocument, Verdict
+from .anchors import name_area, read_marks
+from .archive import RULE, Archive, is_signed, validate
 from .page import Page, read
-from .rules import RULES, Document, Seal, Signature
+from .rules import RULES, Document, Seal, Signature, printed_name
+
+WHOLE_FILE = "（整个 PDF 文件）"
+"""The document a finding on the whole file (PDF/A) is reported under."""
 
 
 @dataclass
@@ -48,6 +53,21 @@ def pages_of(pdf: bytes | Path) -> list[Page]:
     reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
     fonts: dict = {}
     return [read(page, fonts) for page in reader.pages]
+
+
+def document_of(pdf: bytes | Path, title: str, family: str = "") -> Document:
+    """A PDF of one document (``build --pdf``), with where its signers sign as its bookmarks
+    say (``convert.marks``), and its family as the PDF names it unless ``family`` is given."""
+    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
+    fonts: dict = {}
+    pages = [read(page, fonts) for page in reader.pages]
+    marks = read_marks(reader)
+    signatures = []
+    for _, anchor in sorted(marks.signers.get(1, {}).items()):
+        if 0 <= anchor.page < len(pages):
+            box, _ = name_area(lambda page=pages[anchor.page]: page, anchor)
+            signatures.append(Signature(printed_name(pages[anchor.page], box), anchor.page, box))
+    return Document(title, pages, family or (marks.kinds[0] if marks.kinds else ""), signatures=signatures)
 
 
 def check(documents: list[Document]) -> list[Result]:
@@ -98,12 +118,29 @@ def _first_pages(parts: list[PlacedDocument], total: int) -> list[int]:
     return out
 
 
+def _whole_file(archive: Archive) -> list[Result]:
+    """The PDF/A verdict as a result of its own, when it fails."""
+    return [] if archive.passed else [Result(WHOLE_FILE, archive.findings(), {RULE})]
+
+
+def check_document(path: Path, title: str, family: str = "") -> list[Result]:
+    """Check a PDF of one document (``build --pdf``): the GB/T 9704 rules, and PDF/A-2b."""
+    return check([document_of(path, title, family)]) + _whole_file(validate(path))
+
+
 def check_file(path: Path) -> list[Result]:
-    """Check one PDF; a bundle's PDF is checked document by document with its manifest."""
-    pages = pages_of(path)
+    """Check one PDF: the GB/T 9704 rules, a bundle's PDF document by document with its
+    manifest, and PDF/A-2b (for a signed bundle, the verdict its manifest recorded before
+    signing: the validator cannot judge a signed file)."""
     manifest_path = path.parent / "manifest.json"
     if manifest_path.is_file():
         manifest = Manifest.from_json(manifest_path.read_bytes())
         if manifest.pdf_path == path.name:
-            return check(documents_from_manifest(pages, manifest))
-    return check([Document(path.stem, pages)])
+            results = check(documents_from_manifest(pages_of(path), manifest))
+            if manifest.signed and manifest.pdfa is not None:
+                return results + _whole_file(manifest.pdfa)
+            return results + _whole_file(validate(path))
+    if is_signed(path):
+        return check([document_of(path, path.stem)]) + [
+            Result(WHOLE_FILE, [Finding(RULE, 0, "文件已数字签名，无法校验 PDF/A-2b（请检查签名前的文件）", warning=True)])]
+    return check_document(path, path.stem)

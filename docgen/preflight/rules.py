@@ -27,7 +27,8 @@ CHAR = geometry.CHAR / 20
 FANG = ("FandolFang", "FangSong", "STFangsong", "FZFangSong")
 KAI = ("FandolKai", "KaiTi", "STKaiti", "FZKai")
 HEI = ("FandolHei", "SimHei", "STHeiti", "FZHei")
-TITLE = ("FandolSong-Bold", "FZXiaoBiaoSong", "FZXBS")
+TITLE = ("FandolSong-Bold", "NotoSerifCJKsc-Bold", "FZXiaoBiaoSong", "FZXBS")
+"""小标宋 and its substitutes: FandolSong Bold, and Noto Serif CJK SC Bold for the characters it lacks."""
 SONG = ("FandolSong", "SimSun", "NSimSun", "STSong")
 FALLBACK = ("ARPLUMing", "ARPLUKai", "UMing", "UKai", "WenQuanYi")
 """Faces of wide coverage that stand in for a character the official faces lack."""
@@ -82,6 +83,8 @@ class Document:
     signatures: list[Signature] = field(default_factory=list)
     padding: set[int] = field(default_factory=set)
     """Blank pages added on purpose (double-sided printing)."""
+    memo: dict = field(default_factory=dict, repr=False, compare=False)
+    """What the rules work out once per document (its signature cells, …)."""
 
 
 # ------------------------------------------------------------------ helpers
@@ -152,6 +155,78 @@ def _glyph_box(g: Glyph) -> tuple[float, float, float, float]:
     return g.x, g.y - 0.15 * g.size, g.x + g.width, g.y + 0.85 * g.size
 
 
+def printed_name(page: Page, box) -> str:
+    """The text printed in a signer's name box, as read (its lines joined)."""
+    return _reading_order([g for g in page.glyphs if g.char.strip() and _inside(box, g.x + g.width / 2, g.y)])
+
+
+def _column(page: Page, x0: float, x1: float) -> list[list[Glyph]]:
+    """The text lines of a column of the page, top to bottom: on each line of the page, the
+    runs of glyphs (set without a gap of three ems) that reach between ``x0`` and ``x1`` (a
+    signature cell's name or date, apart from its neighbours', however wide)."""
+    out = []
+    for line in page.lines():
+        runs: list[list[Glyph]] = []
+        for g in line:
+            if runs and g.x - (runs[-1][-1].x + runs[-1][-1].width) < 3 * g.size:
+                runs[-1].append(g)
+            else:
+                runs.append([g])
+        mine = [g for run in runs if any(x0 <= g.x + g.width / 2 <= x1 for g in run) for g in run]
+        if mine:
+            out.append(mine)
+    return out
+
+
+FULL_DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日")
+BLANK_DATE = re.compile(r"年\s*月\s*日")
+PARTIAL_DATE = re.compile(r"(\d{4})?\s*年(\s*\d{0,2}\s*月)?\s*$")
+DATE_REST = re.compile(r"^\s*\d{0,2}\s*[月日]")
+
+
+@dataclass(frozen=True)
+class SignedCell:
+    """What a signer's cell shows: its name's lines, and its date as printed."""
+
+    signature: Signature
+    name_lines: list[list[Glyph]]
+    date: str
+    """The date as printed ('' when the cell has none): 2022年11月8日, or 年　月　日 to fill in."""
+    date_lines: int
+    """The lines the date takes: 1, or 2 when it was split."""
+    date_glyphs: list[list[Glyph]]
+    """Those lines (in the cell's column)."""
+
+
+def signed_cells(doc: Document) -> list[SignedCell]:
+    """Every signature of ``doc`` read on its page: the name's lines inside its box, and the
+    date in the lines just below it, in the same column."""
+    if "cells" in doc.memo:
+        return doc.memo["cells"]
+    out = []
+    for sig in doc.signatures:
+        if not 0 <= sig.page < len(doc.pages):
+            continue
+        x0, y0, x1, y1 = sig.box
+        lines = _column(doc.pages[sig.page], x0 - 3, x1 + 3)
+        names = [line for line in lines if y0 < line[0].y < y1]
+        below = [line for line in lines if line[0].y <= y0 and y0 - line[0].y < 1.6 * LINE]
+        date, found = "", []
+        if below:
+            first = _text(below[0]).replace("\u3000", " ").strip()
+            if "日" in first and (FULL_DATE.search(first) or BLANK_DATE.search(first)):
+                date, found = first, [below[0]]
+            elif PARTIAL_DATE.search(first) and "年" in first:
+                rest = [line for line in lines if below[0][0].y - 1.6 * LINE < line[0].y < below[0][0].y - 4]
+                if rest and DATE_REST.match(_text(rest[0])):
+                    date, found = first + " " + _text(rest[0]).strip(), [below[0], rest[0]]
+                else:
+                    date, found = first, [below[0]]
+        out.append(SignedCell(sig, names, date, len(found), found))
+    doc.memo["cells"] = out
+    return out
+
+
 # -------------------------------------------------------------------- rules
 
 def paper(doc: Document) -> list[Finding]:
@@ -188,13 +263,23 @@ def body_text(doc: Document) -> list[Finding]:
         if sizes - {16.0}:
             out.append(Finding("正文字号", k, f"正文字号为 {'、'.join(f'{s:g}' for s in sorted(sizes))} 磅（应为三号 16 磅）"))
         ys = [line[0].y for line in body if abs(line[0].size - 16) < 0.2 and len(line) > 12]
-        for upper, lower in zip(ys, ys[1:]):
-            gap = upper - lower
-            steps = round(gap / LINE)
-            if 1 <= steps <= 2 and abs(gap - steps * LINE) > 0.8:
+        gaps = [upper - lower for upper, lower in zip(ys, ys[1:])]
+        signing = any(s.page == k - 1 for s in doc.signatures) or any(s.page == k - 1 for s in doc.seals)
+        pitch = LINE if not signing else _pitch([g for g in gaps if g < 1.5 * LINE]) or LINE
+        for gap in gaps:
+            steps = round(gap / pitch)
+            if 1 <= steps <= 2 and abs(gap - steps * pitch) > 0.8:
                 out.append(Finding("行距", k, f"正文行距 {gap:.2f} 磅（应为 28.95 磅的整数倍）"))
                 break
     return out
+
+
+def _pitch(gaps: list[float]) -> float | None:
+    """The one line pitch of a page whose lines were brought closer to keep its signature area
+    with it (7.3.5.5, down to 26 pt), or None."""
+    if gaps and max(gaps) - min(gaps) < 0.8 and TIGHTEST - 0.2 <= sum(gaps) / len(gaps) <= LINE:
+        return sum(gaps) / len(gaps)
+    return None
 
 
 def _body_start(x: float) -> bool:
@@ -227,7 +312,8 @@ def page_numbers(doc: Document) -> list[Finding]:
 
 
 def headings(doc: Document) -> list[Finding]:
-    """Titles in 小标宋 二号; 一、 in 黑体, （一） in 楷体 (7.3.1, 7.3.3)."""
+    """Titles and the red mark in 小标宋, every character of them as heavy as the rest; 一、 in
+    黑体, （一） in 楷体 (7.2.4, 7.3.1, 7.3.3)."""
     out = []
     for k, page in enumerate(doc.pages, 1):
         for line in content_lines(page):
@@ -235,6 +321,11 @@ def headings(doc: Document) -> list[Finding]:
             font = _main_font(line)
             if first.size > 20 and not _family(font, TITLE) and not _family(font, FALLBACK):
                 out.append(Finding("标题字体", k, f"标题“{text[:12]}”用的是 {font}（应为小标宋）"))
+            elif first.size > 20 and _family(font, TITLE):
+                thin = [g for g in line if _family(g.font, FALLBACK)]
+                if thin:
+                    out.append(Finding("标题字体", k, f"标题“{text[:12]}”中的“{''.join(dict.fromkeys(g.char for g in thin))}”"
+                                                   f"用的是细体 {thin[0].font}（应与标题一样用粗宋体）"))
             elif HEADING_1.match(text) and abs(first.size - 16) < 0.2 and first.x < TYPE_LEFT + 3 * CHAR \
                     and not _family(first.font, HEI) and _family(first.font, FANG) and len(text) < 20:
                 out.append(Finding("层次标题字体", k, f"一级标题“{text[:12]}”应为黑体"))
@@ -379,8 +470,44 @@ def signature_pages(doc: Document) -> list[Finding]:
     return out
 
 
+TIGHTEST = 26.0
+"""The closest line pitch (points) the first page may be tightened to (render.fit: 7.3.5.5)."""
+
+
+def signature_moved(doc: Document) -> list[Finding]:
+    """A signature area is not moved off the first page when tightening its lines (down to
+    26 pt) would have kept it there (GB/T 9704 7.3.5.5: 调整行距、字距 first; the block
+    moves, with body text, only when that is not enough)."""
+    places = {s.page for s in doc.signatures} | {s.page for s in doc.seals}
+    if min(places, default=0) != 1 or len(doc.pages) < 2:
+        return []
+    first, second = doc.pages[0], doc.pages[1]
+    above, here = content_lines(first), content_lines(second)
+    if not above or not here:
+        return []
+    bottom = max(first.top(line[0].y) for line in above) + 0.22 * LINE
+    red = [first.top(r.y0) for r in first.rules if r.color[:3] == (1.0, 0.0, 0.0) and r.x1 - r.x0 > 300]
+    start = max(red) if red else TYPE_TOP
+    cells = [c for c in signed_cells(doc) if c.signature.page == 1]
+    ends = [line[0].y for c in cells for line in c.name_lines + c.date_glyphs]
+    if not ends:
+        return []
+    lowest = min(ends)
+    moved = second.top(lowest) + 0.22 * LINE + LINE - TYPE_TOP  # and the line below the date: 附注, or kept free
+    wide = [r for r in second.rules if r.x1 - r.x0 > 400 and second.top(r.y0) > second.top(lowest)]
+    if wide:  # the 版记 at the foot of the page would come back too
+        moved += TYPE_BOTTOM - min(second.top(r.y0) for r in wide) + LINE / 2
+    slots = (bottom - start) / LINE + moved / LINE
+    room = TYPE_BOTTOM - bottom + slots * (LINE - TIGHTEST)
+    if room >= moved + LINE / 2:
+        return [Finding("签署移页", 2, f"签署区移到了第2页，而第1页下方尚有 {(TYPE_BOTTOM - bottom) / LINE:.1f} 行空白："
+                                      "应先按 GB/T 9704 7.3.5.5 调整行距，使其与正文留在第1页")]
+    return []
+
+
 def stranded(doc: Document) -> list[Finding]:
-    """No heading, caption or 附件 label last on a page (it belongs with what follows)."""
+    """No heading, caption or 附件 label last on a page (it belongs with what follows); an item
+    of a numbered list that the next page continues with the next item is not a heading."""
     out = []
     for k, page in enumerate(doc.pages[:-1], 1):
         lines = content_lines(page)
@@ -390,6 +517,9 @@ def stranded(doc: Document) -> list[Finding]:
         first = lines[-1][0]
         heading = (HEADING_1.match(last) and _family(first.font, HEI)) or (HEADING_2.match(last) and _family(first.font, KAI)
                                                                          and len(last) < 28)
+        following = content_lines(doc.pages[k])
+        if heading and following and (HEADING_1.match(_text(following[0])) or HEADING_2.match(_text(following[0]))):
+            heading = False  # an item of a list (（一）…。 then （二）…): complete, nothing of it follows
         title = first.size > 20 and not _family(first.font, FANG)  # a document's or an attachment's title
         if heading or title or (CAPTION.match(last) and len(last) < 30) or re.fullmatch(r"附件\d*", last):
             out.append(Finding("孤立标题", k, f"“{last[:16]}”在页末，与下文分在两页"))
@@ -414,11 +544,21 @@ def _tables(page: Page) -> list[tuple[float, float, list[float]]]:
             merged[-1] = (min(a[0], t[0]), max(a[1], t[1]), sorted(set(a[2]) | set(t[2])))
         else:
             merged.append(t)
-    return [t for t in merged if len(t[2]) >= 2]
+    # a rule that stops short at a merged group cell (项目 of a rubric, 方面 of a task list) still
+    # parts two rows of the table around it
+    inner = []
+    for i, (x0, x1, ys) in enumerate(merged):
+        around = next((t for j, t in enumerate(merged) if j != i and t[0] - 8 <= x0 and x1 <= t[1] + 8
+                       and t[2][0] < ys[0] and ys[-1] < t[2][-1]), None)
+        if around is not None:
+            around[2][:] = sorted(set(around[2]) | set(ys))
+            inner.append(i)
+    return [t for i, t in enumerate(merged) if i not in inner and len(t[2]) >= 2]
 
 
 def table_rows(doc: Document) -> list[Finding]:
-    """No page holds a single row of a table that goes on across the page break."""
+    """No page holds a single row of a table that goes on across the page break, unless the
+    row and its neighbour could not share a page at all."""
     out = []
     for k in range(1, len(doc.pages)):
         before, after = _tables(doc.pages[k - 1]), _tables(doc.pages[k])
@@ -434,11 +574,22 @@ def table_rows(doc: Document) -> list[Finding]:
         # a repeated header row reads the same as the first row of the part before the break
         header = _row_text(doc.pages[k], starting, 0)
         head = 1 if header and header == _row_text(doc.pages[k - 1], ending, 0) else 0
-        if len(starting[2]) - 1 - head == 1:
-            out.append(Finding("表格跨页", k + 1, "表格跨页后本页只剩一行"))
-        if len(ending[2]) - 1 - head == 1:
-            out.append(Finding("表格跨页", k, "表格在本页末只有一行，其余在下一页"))
+        rows_after, rows_before = starting[2][head:], ending[2]
+        if len(rows_after) == 2:  # one row after the break
+            lone, previous = rows_after[1] - rows_after[0], rows_before[-1] - rows_before[-2]
+            out.append(_one_row(k + 1, "表格跨页后本页只剩一行", previous + lone > TYPE_BOTTOM - rows_after[0] + 1))
+        if len(rows_before) - 1 - head == 1:  # one row before it
+            lone, following = rows_before[-1] - rows_before[-2], rows_after[1] - rows_after[0] if len(rows_after) > 1 else 0
+            out.append(_one_row(k, "表格在本页末只有一行，其余在下一页", lone + following > TYPE_BOTTOM - rows_before[-2] + 1))
     return out
+
+
+def _one_row(page: int, what: str, unavoidable: bool) -> Finding:
+    """A page holding one row of a table; only a warning when the row and its neighbour are
+    together taller than the page can hold (rows never split: nothing else could be done)."""
+    if unavoidable:
+        return Finding("表格跨页", page, what + "（相邻两行合计高于一页，无法同页）", warning=True)
+    return Finding("表格跨页", page, what)
 
 
 def _row_text(page: Page, table, row: int) -> str:
@@ -490,6 +641,52 @@ def seals(doc: Document) -> list[Finding]:
         for line in content_lines(page):
             if "签字" in _text(line) and any(_circle_hits(seal.box, *_glyph_box(g)) for g in line):
                 out.append(Finding("印章", k, f"{seal.party}的印章压在签字处“{_text(line)[:10]}”上"))
+    return out + _seals_and_body(doc)
+
+
+LABEL = re.compile(r"（盖章）|（签字）|签字：|盖章：|确认：")
+"""Lines of a signature area between the body and the seals (甲方（盖章）：, 负责人（签字）：)."""
+
+
+def _signature_lines(doc: Document, page: int) -> set[float]:
+    """The baselines of the page's lines that print signers' names and dates."""
+    out: set[float] = set()
+    for cell in signed_cells(doc):
+        if cell.signature.page == page:
+            out.update(round(line[0].y, 1) for line in cell.name_lines + cell.date_glyphs)
+    return out
+
+
+def _seals_and_body(doc: Document) -> list[Finding]:
+    """No seal covers body text, and the first row's seals stand within one line below the
+    body or 附件说明 (GB/T 9704 7.3.5.1: 印章顶端应当上距正文（或附件说明）一行之内)."""
+    out = []
+    by_page: dict[int, list[Seal]] = {}
+    for seal in doc.seals:
+        by_page.setdefault(seal.page, []).append(seal)
+    for index, seals_here in by_page.items():
+        page, k = doc.pages[index], index + 1
+        signing = _signature_lines(doc, index)
+        named = [s.name_box for s in seals_here]
+        lines = [line for line in content_lines(page) if not any(abs(line[0].y - y) < 2 for y in signing)
+                 and not any(_inside(box, g.x + g.width / 2, g.y) for box in named for g in line)]
+        first_row = max(s.box[3] for s in seals_here)
+        for seal in seals_here:
+            top = seal.box[3]
+            covered = [line for line in lines if not LABEL.search(_text(line))
+                       and any(_circle_hits(seal.box, *_glyph_box(g)) for g in line)]
+            for line in covered:
+                out.append(Finding("印章", k, f"{seal.party}的印章压住正文“{_text(line)[:12]}”"))
+            if covered or top < first_row - 2:
+                continue
+            above = [line for line in content_lines(page) if min(g.y - 0.15 * g.size for g in line) > top - 1]
+            if not above:
+                continue
+            nearest = min(above, key=lambda line: min(g.y - 0.15 * g.size for g in line))
+            gap = min(g.y - 0.15 * g.size for g in nearest) - top
+            body = nearest in lines and not LABEL.search(_text(nearest))  # not a row of seals above this one
+            if body and gap > LINE + 2:
+                out.append(Finding("印章", k, f"{seal.party}的印章顶端距正文 {gap / LINE:.1f} 行（应在一行之内）"))
     return out
 
 
@@ -506,9 +703,52 @@ def drafts(doc: Document) -> list[Finding]:
     return out
 
 
+def signer_names(doc: Document) -> list[Finding]:
+    """A signer's name stands on one or two lines of its cell, at 三号 unless it needs more
+    than two lines at that size (GB/T 9704 7.3.5.1: 署名 set so that each seal presses its own
+    unit's name; 5.2.2: 三号)."""
+    out = []
+    for cell in signed_cells(doc):
+        k, party = cell.signature.page + 1, cell.signature.party
+        if len(cell.name_lines) >= 3:
+            out.append(Finding("署名", k, f"“{party}”的署名排成了 {len(cell.name_lines)} 行（最多两行）"))
+            continue
+        glyphs = [g for line in cell.name_lines for g in line]
+        size = min((g.size for g in glyphs), default=16.0)
+        if glyphs and size < 15.9:
+            at_full = sum(g.width for g in glyphs) * 16 / size
+            if at_full <= 1.85 * (cell.signature.box[2] - cell.signature.box[0]):
+                out.append(Finding("署名", k, f"“{party}”的署名缩小为 {size:g} 磅，而三号字两行即可排下"))
+    return out
+
+
+def signing_dates(doc: Document) -> list[Finding]:
+    """A date is never split across lines, and where the parties of one page date their
+    signatures each has its date; one filled-in date under the last party is the 成文日期 of a
+    joint document (GB/T 9704 7.3.5.1: 最后一个印章端正、居中下压发文机关署名和成文日期)."""
+    out = []
+    cells = signed_cells(doc)
+    for cell in cells:
+        if cell.date_lines > 1:
+            out.append(Finding("成文日期", cell.signature.page + 1,
+                               f"“{cell.signature.party}”的日期“{cell.date}”被分在两行"))
+    pages: dict[int, list[SignedCell]] = {}
+    for cell in cells:
+        pages.setdefault(cell.signature.page, []).append(cell)
+    for page, group in pages.items():
+        dated = [c for c in group if c.date]
+        if not dated or len(dated) == len(group):
+            continue
+        shared = len(dated) == 1 and dated[0] is group[-1] and FULL_DATE.search(dated[0].date) is not None
+        if not shared:
+            missing = "、".join(f"“{c.signature.party}”" for c in group if not c.date)
+            out.append(Finding("成文日期", page + 1, f"{missing}没有日期，而同页其他签署单位有日期"))
+    return out
+
+
 RULES: list[tuple[str, Callable[[Document], list[Finding]]]] = [
     ("纸张", paper), ("版心", type_area), ("正文", body_text), ("页码", page_numbers), ("标题", headings),
     ("标题断行", title_breaks), ("版头", red_head), ("版记", colophon), ("字体", fonts), ("空白页", blank_pages),
-    ("签署页", signature_pages), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
-    ("印章", seals), ("草稿", drafts),
+    ("签署页", signature_pages), ("签署移页", signature_moved), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
+    ("印章", seals), ("署名", signer_names), ("成文日期", signing_dates), ("草稿", drafts),
 ]

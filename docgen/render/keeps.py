@@ -6,8 +6,8 @@ depend on what the loops produced.
   marked keep-with-next, which LibreOffice and Word honour into a following table, so the
   signatures share a page with body text (GB/T 9704 7.3.5.5).
 - Tables: a table's header rows and first row stay with the row after them, and its last
-  two rows stay together (a short table stays whole), so no page holds a single row of a
-  table; rows never split.
+  four rows stand in two pairs (a short table stays whole), so no page holds a single row
+  of a table, even when its last rows are tall; rows never split.
 - Groups: a cell in the style TableGroup that is empty continues the vertical merge of the
   group cell above it (县市区 and 支援学校 of a pair list, 月份 of a plan table, 项目 of a rubric),
   or, for a value taller than its group's first row, the group's inner rules are left out.
@@ -80,8 +80,8 @@ def keep_rows_together(body) -> None:
         data = [r for r in rows if r not in header]
         if len(data) <= 4:
             keep = rows[:-1]
-        else:
-            keep = header + [data[0], data[-2]]
+        else:  # the last four rows in two pairs: a tall pair at the end never leaves one row alone before it
+            keep = header + [data[0], data[-4], data[-2]] if len(data) > 5 else header + [data[0], data[-2]]
         for row in keep:
             _keep_row(row)
 

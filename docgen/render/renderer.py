@@ -19,9 +19,10 @@ from jinja2.utils import missing
 from ..documents.typography import Picture
 from ..errors import TemplateError
 from ..outputs import build_time, normalise_docx, set_core_properties
-from . import keeps
+from . import columns, fit, keeps
 from .filters import FILTERS
 from .limits import LimitedEnvironment, time_limit
+from .markers import marked
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 
@@ -37,8 +38,24 @@ class _Undefined(jinja2.StrictUndefined):
         raise jinja2.UndefinedError(f"变量中没有“{self._undefined_name}”这一项（请检查模板中的拼写）")
 
 
+class _CompilingOnce(LimitedEnvironment):
+    """Compiles each template source once: docxtpl hands the same XML of a template part to
+    ``from_string`` for every document made from it, and compiling is most of rendering."""
+
+    def __init__(self, **options):
+        super().__init__(**options)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        if source not in self._compiled:
+            self._compiled[source] = super().from_string(source)
+        return self._compiled[source]
+
+
 def make_env() -> LimitedEnvironment:
-    env = LimitedEnvironment(undefined=_Undefined, autoescape=True, keep_trailing_newline=True)
+    env = _CompilingOnce(undefined=_Undefined, autoescape=True, keep_trailing_newline=True)
     env.filters.update(FILTERS)
     return env
 
@@ -124,8 +141,22 @@ class Renderer:
             line = template_line(exc)
             raise TemplateError(template, explain(exc), _where(tpl, line)) from None
         keeps.apply(tpl.docx)
+        columns.fit_columns(tpl.docx)
+        fit.fit_first_page(tpl.docx)
         when = build_time()
         set_core_properties(tpl.docx.core_properties, title=title, when=when)
         buffer = io.BytesIO()
         tpl.save(buffer)
         return normalise_docx(buffer.getvalue(), when)
+
+    def render_traced(self, template: str, context: dict, default, *, title: str = "") -> tuple[bytes, list]:
+        """The document with each run of its text between origin markers (``markers``), and the
+        origins the markers number; ``default`` is the origin of plain strings (the code that
+        made the context). For ``docgen explain`` only: the file is never written. A template
+        that puts a number through a filter (a clerk's edit: ``{{ n|cn_num }}``) gets it bare."""
+        try:
+            marked_context, origins = marked(context, default)
+            return self.render(template, marked_context, title=title), origins
+        except TemplateError:
+            marked_context, origins = marked(context, default, numbers=False)
+            return self.render(template, marked_context, title=title), origins

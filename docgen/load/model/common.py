@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, Any
+from typing import Annotated, Any, Union
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
 _CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 
@@ -63,10 +63,15 @@ Path_ = Annotated[str, BeforeValidator(_text), StringConstraints(min_length=1)]
 
 
 class Strict(BaseModel):
-    """Base of every model: unknown keys are errors."""
+    """Base of every model: unknown keys are errors.
+
+    ``_origin`` is where the model was read from (``load.origins``): the file, the model's
+    place in it and the line and column of every value, so that a document can say which
+    line of which file each of its sentences comes from (``docgen explain``)."""
 
     model_config = ConfigDict(extra="forbid",
                               str_strip_whitespace=True, use_attribute_docstrings=True)
+    _origin: Any = PrivateAttr(default=None)
 
 
 class Party(str, Enum):
@@ -85,6 +90,8 @@ class Period(str, Enum):
     quarter = "quarter"
     term = "term"
     school_year = "school_year"
+    year = "year"
+    """每年: a calendar year (January to December), not a school year."""
     cycle = "cycle"
 
 
@@ -138,7 +145,7 @@ ACTIVITY_NAMES = {
 
 PARTY_NAMES = {Party.supporter: "支援学校", Party.recipient: "受援学校", Party.both: "结对双方"}
 PERIOD_NAMES = {Period.week: "每周", Period.month: "每月", Period.quarter: "每季度", Period.term: "每学期",
-                Period.school_year: "每学年", Period.cycle: "在帮扶期内"}
+                Period.school_year: "每学年", Period.year: "每年", Period.cycle: "在帮扶期内"}
 LAYER_NAMES = {Layer.leaders: "校级领导", Layer.managers: "中层干部", Layer.groups: "学科教研组", Layer.teachers: "师徒"}
 SUPPORTER_NAMES = {SupporterKind.school: "支援学校", SupporterKind.team: "帮扶团队", SupporterKind.institution: "支援单位"}
 
@@ -196,3 +203,98 @@ class Section(Strict):
 
     title: Text
     paragraphs: list[Text] = []
+
+
+class Terms(Strict):
+    """What the programme calls the parties (its own words: 帮扶学校/被帮扶学校 in seed 001);
+    every document names them so."""
+
+    supporter: Text = "支援学校"
+    """支援方（学校）的称呼, e.g. 帮扶学校；支援方是帮扶团队时称“帮扶团队”"""
+    recipient: Text = "受援学校"
+    """受援方的称呼, e.g. 被帮扶学校"""
+    mentor: Text = "帮扶教师"
+    """师傅的称呼, e.g. 帮扶教师、师傅"""
+    mentee: Text = "受援教师"
+    """徒弟的称呼, e.g. 被帮扶教师、徒弟"""
+
+
+class Insert(str, Enum):
+    """A part docgen writes from the structured data, placed where the plan's text puts it."""
+
+    pair_list = "pair_list"
+    """结对名单（表格）"""
+    pair_count = "pair_count"
+    """结对数量一句（共确定结对N对……）"""
+    commitments = "commitments"
+    """承诺事项（每项按 text 原文）"""
+    measures = "measures"
+    """帮扶措施：按方面分组、连续编号，写明责任单位和完成时限"""
+    measures_table = "measures_table"
+    """任务清单（表格）"""
+    leading_group = "leading_group"
+    """领导小组成员（表格）及办公室"""
+    rubric = "rubric"
+    """考核细则（表格）"""
+    steps = "steps"
+    """实施步骤（每步一个小标题，带日期）"""
+    yearly_goals = "yearly_goals"
+    """分年度目标及指标"""
+
+
+def _block(value: Any) -> Any:
+    """A paragraph may be written as a plain string."""
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return {"text": value}
+    return value
+
+
+class Block(Strict):
+    """One part of a plan's text, in order: a paragraph (a plain string), a section (title
+    and body), a numbered list (items) or a part docgen writes from the data (insert).
+
+    A section's title or a list item that begins with its own number (一、 （一） 1. （1）)
+    is printed as written; otherwise docgen numbers it by its level."""
+
+    text: OptText = ""
+    """段落文字（可直接写成一个字符串）"""
+    title: OptText = ""
+    """小标题（与 body 一起构成一节）"""
+    body: list[Annotated["Block", BeforeValidator(_block, json_schema_input_type=Union[str, "Block"])]] = []
+    """本节的段落、小节、列表，按顺序"""
+    items: list[Annotated["Block", BeforeValidator(_block, json_schema_input_type=Union[str, "Block"])]] = []
+    """编号列表的各项（每项一段，也可再含小节）"""
+    blank: OptText = ""
+    """待填写的栏目, e.g. 阶段性目标：文书中印出“阶段性目标：”和留待手写的空白，报送材料列为待填写"""
+    insert: Insert | None = None
+    """在此处插入 docgen 按数据写出的部分：pair_list、pair_count、commitments、measures、measures_table、
+    leading_group、rubric、steps、yearly_goals"""
+    ids: list[Text] = []
+    """insert 为 commitments 时只插入这些标识的承诺事项；不写则全部"""
+    run_in: bool = False
+    """小标题与本节第一段连排（如“（一）组织领导。成立……”）"""
+    numbered: bool = True
+    """标题或列表项不带编号时由 docgen 编号；false 则不编号"""
+
+    @property
+    def kind(self) -> str:
+        if self.blank:
+            return "blank"
+        return "insert" if self.insert else "section" if self.title else "list" if self.items else "text"
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> "Block":
+        kinds = [k for k, v in (("text", self.text), ("title", self.title), ("items", self.items),
+                                ("insert", self.insert), ("blank", self.blank)) if v]
+        if not kinds:
+            raise ValueError("应写段落文字，或 title（小节）、items（列表）、insert（插入部分）、blank（待填写栏目）之一")
+        if len(kinds) > 1:
+            raise ValueError(f"一项只能是段落、小节、列表、插入部分或待填写栏目之一，这里同时写了 {'、'.join(kinds)}"
+                             "（小节的段落请写在 body 下）")
+        if self.body and not self.title:
+            raise ValueError("body 只能用于小节：请同时写 title")
+        return self
+
+
+Blocks = list[Annotated[Block, BeforeValidator(_block, json_schema_input_type=Union[str, Block])]]
+"""A plan's text: paragraphs, sections, lists and inserts, in order."""

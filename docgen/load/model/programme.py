@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from .common import (
     Activity,
+    Blocks,
     Contact,
     DocNo,
     Layer,
@@ -21,6 +22,7 @@ from .common import (
     Section,
     Slug,
     Strict,
+    Terms,
     Text,
 )
 
@@ -100,6 +102,9 @@ class Indicator(Strict):
     """只计 tag 相同的活动记录"""
     metric: Annotated[str, Field(pattern=r"^(times|person_times|people|subjects|days)$")] = "times"
     """按什么计数：times 次数、person_times 人次、people 人数、subjects 学科数、days 天数"""
+    text: OptText = ""
+    """方案原文的说法, e.g. 学生高职分类招考上线率达80%以上；写了就照此印出（数字须与 target 一致），
+    不写则印作“学校+指标+比较词+数值+单位”（比较符号不进正文）"""
 
 
 class YearGoal(Strict):
@@ -127,8 +132,12 @@ class Commitment(Strict):
     activity: Activity
     by: Party
     """承担方: supporter / recipient / both"""
-    per: Period
-    """计数周期: month / term / school_year / cycle"""
+    per: Period | None = None
+    """计数周期：week 每周、month 每月、quarter 每季度、term 每学期、school_year 每学年、year 每年（自然年，
+    1月至12月）、cycle 在帮扶期内。方案没有写周期的（如“定期”）不写：这项只列出、不计数，也不算未完成"""
+    exact: bool = False
+    """下面的次数、人数等是方案写的确数（“每周1次”“1次”），不是下限（“不少于1次”“至少1次”）：
+    达到这个数即完成，文书和总结中不写“不少于”“≥”"""
     what: Text
     """事项的中文说明, e.g. 为受援学校送课指导"""
     times: int | None = Field(default=None, ge=1)
@@ -150,6 +159,20 @@ class Commitment(Strict):
     layer: Layer | None = None
     """属于哪一层结对：leaders 校级领导、managers 中层干部、groups 学科教研组、teachers 师徒；
     写了就列入该层每一份责任书，并按每一对分别计数"""
+    text: OptText = ""
+    """这项职责在方案中的原话, e.g. 支援学校每学期为受援学校送课指导不少于3个学科、5人次。
+    文书只印这句话（上面的字段只用于计数）；其中的数字和周期须与字段一致。不写则这项只计数、不写进文书"""
+
+
+class ScoreRule(str, Enum):
+    """How a rubric item is scored from the records, as the programme states it."""
+
+    all_or_nothing = "all_or_nothing"
+    """每个计分期内，本项的承诺全部完成得该期分值，否则不得分"""
+    proportional = "proportional"
+    """每个计分期内，按本项各承诺的完成比例（完成数÷要求数，最多为1）的平均值给分，保留一位小数"""
+    any_record = "any_record"
+    """每个计分期内，有一次计入考核的本类活动即得该期分值"""
 
 
 class RubricItem(Strict):
@@ -170,11 +193,15 @@ class RubricItem(Strict):
     bonus: bool = False
     """加分项（不计入基本分）"""
     activity: Activity | None = None
-    """按哪类活动记录计分；不写则需人工评分"""
+    """本项对照哪类活动记录（总结和汇总表中列出这类活动的次数）"""
     per_term: bool = False
-    """分值按学期均摊"""
+    """分值按学期均摊（方案写明“分学期计分”时）"""
     commitments: list[Slug] = []
-    """本项考核的承诺事项标识"""
+    """本项考核的承诺事项标识（总结和汇总表中列出它们的完成情况）"""
+    rule: ScoreRule | None = None
+    """方案写明的自动计分办法：all_or_nothing 本项承诺在计分期内全部完成得满分、否则不得分；
+    proportional 按完成比例得分；any_record 计分期内有一次计入考核的活动即得分。
+    不写则由教育局（或方案指定的人）评定：汇总表和总结中显示“待评”，只列出完成情况，不替人打分"""
 
 
 class Band(Strict):
@@ -192,8 +219,10 @@ class Rubric(Strict):
     """基本分满分（不含加分项）"""
     items: list[RubricItem] = Field(min_length=1)
     note: OptText = ""
-    bands: list[Band] = [Band(name="优秀", min=90), Band(name="良好", min=80),
-                         Band(name="合格", min=60), Band(name="不合格", min=0)]
+    bands: list[Band] = []
+    """等次及各等次的最低分（方案写明时才写）；不写则不评等次"""
+    self_assessment: bool = False
+    """方案要求学校在年度工作总结中按考核细则自评：总结加“考核自评”一节；不写则总结只列完成情况，考核由教育局进行"""
 
     @property
     def base_points(self) -> float:
@@ -244,6 +273,19 @@ class AttachmentContent(str, Enum):
     text = "text"
 
 
+class FormRow(Strict):
+    """A row a form attachment prints filled in (seed 001's 计划表: 三月 年度帮扶特色目标任务 …)."""
+
+    month: OptText = ""
+    """月份栏, e.g. 三月"""
+    content: OptText = ""
+    """内容栏"""
+    work: OptText = ""
+    """开展的具体工作栏"""
+    owner: OptText = ""
+    deadline: OptText = ""
+
+
 class Attachment(Strict):
     """附件 of a notice or plan."""
 
@@ -251,6 +293,8 @@ class Attachment(Strict):
     content: AttachmentContent
     paragraphs: list[Text] = []
     """content 为 text 时的正文段落；为 monthly_plan_form 时的备注"""
+    rows: list[FormRow] = []
+    """content 为 monthly_plan_form 时表中预先填好的行（方案原表中的），其余各月留空"""
 
 
 class Notice(Strict):
@@ -259,8 +303,8 @@ class Notice(Strict):
     id: Slug
     doc_no: DocNo
     """发文字号, e.g. 宜教体字〔2022〕38号"""
-    date: dt.date
-    """成文日期"""
+    date: dt.date | None = None
+    """成文日期；不写则文中留出“　　年　　月　　日”待填，报送材料列为待填写"""
     title: Text
     """标题, e.g. 关于印发《……》的通知"""
     addressees: list[Text] = Field(min_length=1)
@@ -281,13 +325,54 @@ class Notice(Strict):
     cc: list[Text] = []
     """抄送机关"""
     printed_by: OptText = ""
-    """印发机关；默认为发文机关办公室"""
+    """版记中的印发机关, e.g. 宜春市教育体育局办公室；不写则留空待填"""
     printed_on: dt.date | None = None
-    """印发日期；默认同成文日期"""
+    """印发日期；不写则留出日期待填"""
     per_county: bool = False
     """按县市区分别发文（每个县市区一份，附件只列本地结对）"""
     signer: OptText = ""
     """发文机关署名；默认为发文机关全称"""
+
+
+class DocumentKind(str, Enum):
+    """The documents a programme asks each pairing for."""
+
+    pairing_plan = "pairing_plan"
+    agreement = "agreement"
+    leader_letter = "leader_letter"
+    management_letter = "management_letter"
+    group_letter = "group_letter"
+    teacher_letter = "teacher_letter"
+    summary = "summary"
+
+
+class AgreementTerms(Strict):
+    """What the programme says every agreement between a supporter and a recipient holds."""
+
+    confirmed_by_bureaus: bool = False
+    """协议须经双方主管教育行政部门确认与备案：协议书加确认栏，份数含报备的份数"""
+    clauses: Blocks = []
+    """每份协议书都写的条款（方案对协议的要求，用方案的话），按顺序；不写则没有"""
+
+
+class PlanTerms(Strict):
+    """What the programme says every pairing's own plan holds."""
+
+    clauses: Blocks = []
+    """每个结对的实施方案都写的内容（方案的原话，可含待填写的栏目 blank），印在结对实施方案的最后；不写则没有"""
+
+
+class LayerTerms(Strict):
+    """What the programme says of one layer of pairing (seed 004's 四层联动)."""
+
+    name: OptText = ""
+    """这一层在方案中的名称, e.g. 骨干教师结对带教"""
+    letter_title: OptText = ""
+    """这一层每对签的文书的名称, e.g. 师徒带教协议；不写则用“××结对帮扶责任书”"""
+    text: Blocks = []
+    """方案对这一层的说明（印入这一层的文书）"""
+    assessment: OptText = ""
+    """这一层的考核办法（原话）；不写则文书中没有考核条款"""
 
 
 class Programme(Strict):
@@ -296,6 +381,29 @@ class Programme(Strict):
     title: Text
     """方案标题, e.g. 宜春市县域普通高中结对帮扶工作方案"""
     bureau: Bureau
+    issuer: OptText = ""
+    """方案的制定或印发机关（结对文书的依据句写作“根据××《方案》”）；由通知印发时为通知的发文机关；
+    方案没有写明的不写，依据句就只写方案名称"""
+    terms: Terms = Terms()
+    """方案对各方的称呼, e.g. supporter: 帮扶学校、recipient: 被帮扶学校"""
+    body: Blocks = []
+    """方案全文（按方案原有的章节、编号和顺序）：段落、小节、列表，以及插入 docgen 按数据写出的部分
+    （insert: pair_list、commitments、measures……）。写了 body，教育局实施方案和印发它的通知就按 body 印出全文；
+    不写则按下面各字段组成"""
+    documents: list[DocumentKind] | None = None
+    """方案要求每个结对形成的文书：pairing_plan、agreement、leader_letter、management_letter、group_letter、
+    teacher_letter、summary；不写则按数据生成全部"""
+    agreement: AgreementTerms | None = None
+    """方案对协议书的要求"""
+    pairing_plan: PlanTerms | None = None
+    """方案对各结对实施方案（帮扶方案、发展规划）的要求"""
+    titles: dict[DocumentKind, Text] = {}
+    """结对文书在本方案中的名称, e.g. pairing_plan: 帮扶方案、teacher_letter: 师徒带教协议；
+    结对实施方案和协议书的标题为“学校名称+名称”"""
+    cycle_in_documents: bool = True
+    """方案写明了帮扶周期；false 表示方案没有写明（cycle 只用于年度计数），文书中不写帮扶期限"""
+    layers: dict[Layer, LayerTerms] = {}
+    """各层结对的名称、文书名称、说明和考核办法（leaders、managers、groups、teachers）"""
     cycle: Cycle
     stage: OptText = ""
     """学段, e.g. 普通高中"""
@@ -319,6 +427,8 @@ class Programme(Strict):
     """活动报备时限（天）"""
     count_late_records: bool = False
     """迟报或未报备的活动是否计入完成数（高台细则：未及时上报的视为没有开展，不计入）"""
+    count_pending_evidence: bool = False
+    """证明材料只写了文字说明（如“照片3张”）、文件待补的活动是否计入完成数；不写则补齐文件后才计入"""
     steps: list[Step] = []
     safeguards: list[Section] = []
     """保障措施 / 工作要求"""
@@ -338,6 +448,12 @@ class Programme(Strict):
     """县市区 → 该地教育行政部门全称，用于协议书的主管部门确认"""
     seals: dict[str, Path_] = {}
     """其他单位的公章图片：单位全称 → 图片路径"""
+
+    def wants(self, kind: str) -> bool:
+        """Whether the programme asks its pairings for documents of ``kind`` (a kind it cannot
+        name, one declared after it was written, is not held back)."""
+        known = {d.value for d in DocumentKind}
+        return self.documents is None or kind not in known or kind in {d.value for d in self.documents}
 
     @property
     def issuing_notice(self) -> Notice | None:

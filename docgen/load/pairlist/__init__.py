@@ -19,6 +19,7 @@ from ..yaml_source import read
 from .export import export_pairings
 from .files import Existing, Result, check, create, match, new_ids, read_existing, update
 from .groups import SheetPairing, read_pairings
+from .names import near_name_warnings
 from .sheet import find_header, first_row, read_header, read_sheets, unknown_first_row
 
 
@@ -52,8 +53,9 @@ def programme_of(root: Path) -> Programme:
         raise PairListError(exc.problems, f"请先修正 {PROGRAMME_FILE} 再导入。") from None
 
 
-def read_list(path: Path, county: str = "") -> tuple[list[SheetPairing], list[str]]:
-    """The pairings a pair-list file holds, and the names of sheets that hold no list."""
+def read_list(path: Path, county: str = "") -> tuple[list[SheetPairing], list[str], list[Problem]]:
+    """The pairings a pair-list file holds, the names of sheets that hold no list, and warnings
+    about cells read in a way a clerk should check."""
     sheets = read_sheets(path)
     listed = [s for s in sheets if find_header(s)]
     if not listed:
@@ -63,13 +65,13 @@ def read_list(path: Path, county: str = "") -> tuple[list[SheetPairing], list[st
     problems = [p for s in listed for p in read_header(s, bool(county.strip()))]
     if problems:
         raise PairListError(problems)
-    pairings, problems = read_pairings(listed, county)
+    pairings, problems, warnings = read_pairings(listed, county)
     if problems:
         raise PairListError(problems)
     if not pairings:
         first = listed[0]
-        raise PairListError([Problem(first.label, first.header_row, 1, "", "表头下面没有结对：请在列名下面一行起填写")])
-    return pairings, skipped
+        raise PairListError([first.problem(first.header_row, 1, "", "表头下面没有结对：请在列名下面一行起填写")])
+    return pairings, skipped, warnings
 
 
 def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool = False,
@@ -79,11 +81,11 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
     of each pairing checked."""
     path, root = Path(path), Path(root)
     programme = programme_of(root)
-    sheet, skipped = read_list(path, county)
+    sheet, skipped, warnings = read_list(path, county)
     existing, problems = read_existing(pairing_files(root))
     if problems:
         raise PairListError(problems, f"{PAIRINGS_DIR}/ 下已有的结对文件有错误，请先修正（docgen validate 可列出全部错误）后再导入。")
-    report = ImportReport(path, root, skipped_sheets=skipped)
+    report = ImportReport(path, root, skipped_sheets=skipped, warnings=warnings)
     matched = match(sheet, existing)
     ids = new_ids(sheet, matched, existing)
     for sp in sheet:
@@ -110,6 +112,8 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
         raise PairListError(problems, "导入后的结对文件会有以上错误（行号按导入后的内容），请修改表格或结对文件后重试。")
     held = {id(e) for e in matched.values()}
     report.stale = [e for e in existing if id(e) not in held]
+    staying = {s.name: display_path(e.path) for e in report.stale for s in (e.pairing.supporter, *e.pairing.recipients)}
+    report.warnings += near_name_warnings(sheet, staying)
     if not dry_run:
         for result in report.results:
             if result.status != "same":

@@ -13,7 +13,7 @@ import io
 from pathlib import Path
 
 from ...errors import PairListError, UsageError, display_path
-from ...outputs import build_time, normalise_docx, write_atomic
+from ...outputs import build_time, csv_cell, normalise_docx, text_cells, write_atomic
 from ..folder import load_programme
 from ..model.pairing import Pairing
 
@@ -71,13 +71,15 @@ def _xlsx(title: str, pairings: list[Pairing]) -> bytes:
     wb.properties.title = title
     wb.properties.creator = wb.properties.lastModifiedBy = "docgen"
     wb.properties.created = wb.properties.modified = when
+    text_cells(wb)
     buffer = io.BytesIO()
     wb.save(buffer)
     return normalise_docx(buffer.getvalue(), when)
 
 
 def _csv(pairings: list[Pairing]) -> bytes:
-    """UTF-8 with the byte-order mark, so that Excel opens it as Chinese; blanks mean "same as above"."""
+    """UTF-8 with the byte-order mark, so that Excel opens it as Chinese; blanks mean "same as above";
+    text that a spreadsheet would run as a formula is marked as text (``csv_cell``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(HEADER)
@@ -85,9 +87,9 @@ def _csv(pairings: list[Pairing]) -> bytes:
     for pairing in pairings:
         for k, recipient in enumerate(pairing.recipients):
             first = k == 0
-            writer.writerow([pairing.county if pairing.county != last_county else "",
-                             pairing.supporter.full_name if first else "", recipient.full_name,
-                             leads_text(pairing) if first else "", pairing.remark if first else ""])
+            writer.writerow([csv_cell(v) for v in (pairing.county if pairing.county != last_county else "",
+                                                   pairing.supporter.full_name if first else "", recipient.full_name,
+                                                   leads_text(pairing) if first else "", pairing.remark if first else "")])
             last_county = pairing.county
     return out.getvalue().encode("utf-8-sig")
 

@@ -11,13 +11,11 @@ county sharing a recipient (the supporter was renamed).
 """
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
@@ -27,31 +25,17 @@ from ..folder import adopt, rare_characters, validate_source
 from ..model.common import ID_RE
 from ..model.pairing import Pairing, School
 from ..model.programme import Programme
+from ..roundtrip import dump, put, round_trip_yaml
 from ..yaml_source import Source, parse, read
+from ..yaml_syntax import syntax_message
 from .groups import SheetPairing, SheetSchool
+from .names import near_names
 
 PAIRING_KEYS = list(Pairing.model_fields)
 SCHOOL_KEYS = list(School.model_fields)
 REFERENCES = {"middle_manager_pairs": "中层干部结对", "teacher_pairs": "师徒结对", "secondments": "挂职跟岗",
               "placements": "支教顶岗"}
 _ID_BAD = re.compile(r'[\s/\\:*?"<>|]+')
-
-
-def round_trip_yaml() -> YAML:
-    """The round-trip parser, set up to write the layout of the project's pairing files
-    (sequences indented under their key, long lines kept): an untouched file dumps to the
-    same bytes."""
-    yaml = YAML(typ="rt")
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 4096
-    yaml.preserve_quotes = True
-    return yaml
-
-
-def dump(doc) -> str:
-    out = io.StringIO()
-    round_trip_yaml().dump(doc, out)
-    return out.getvalue()
 
 
 @dataclass
@@ -117,7 +101,7 @@ def read_existing(paths: list[Path]) -> tuple[list[Existing], list[Problem]]:
         except MarkedYAMLError as exc:
             mark = exc.problem_mark or exc.context_mark
             problems.append(Problem(src.name, mark.line + 1 if mark else 1, mark.column + 1 if mark else 1, "",
-                                    f"YAML 格式无法解析（{exc.problem or exc.context}）"))
+                                    syntax_message(exc, text)))
             continue
         out.append(Existing(path, pairing.id or path.stem, pairing, src, doc, text))
     return out, problems
@@ -178,19 +162,6 @@ def new_ids(sheet: list[SheetPairing], matched: dict[int, Existing], existing: l
 # ------------------------------------------------------------------ editing a file
 
 
-def _put(mapping: CommentedMap, key: str, value, order: list[str]) -> None:
-    """Set ``key``; a new key goes where the model lists it, after the keys before it."""
-    if key in mapping:
-        mapping[key] = value
-        return
-    before = set(order[:order.index(key)]) if key in order else set(order)
-    position = 0
-    for i, existing in enumerate(mapping):
-        if existing in before:
-            position = i + 1
-    mapping.insert(position, key, value)
-
-
 def _text(value) -> str:
     return "" if value is None else str(value)
 
@@ -203,7 +174,7 @@ def _set(mapping: CommentedMap, key: str, value, order: list[str], what: str, ch
     if drop_empty and value in ("", None):
         del mapping[key]
     else:
-        _put(mapping, key, value, order)
+        put(mapping, key, value, order)
     changes.append(Change(what, _text(old), _text(value)))
 
 
@@ -217,7 +188,7 @@ def _set_lead(school: CommentedMap, name: str | None, what: str, changes: list[C
     else:
         new = CommentedMap()
         new["name"] = name
-        _put(school, "lead", new, SCHOOL_KEYS)
+        put(school, "lead", new, SCHOOL_KEYS)
         changes.append(Change(what, "", name))
 
 
@@ -240,20 +211,38 @@ def _new_school(entry: SheetSchool, leads: bool) -> CommentedMap:
     return school
 
 
-def _recipients(doc: CommentedMap, sp: SheetPairing, changes: list[Change]) -> list[str]:
-    """Recipients in the sheet's order, each keeping what was written by hand; the names removed."""
+def _recipients(doc: CommentedMap, sp: SheetPairing, changes: list[Change]) -> tuple[list[str], dict[str, str]]:
+    """Recipients in the sheet's order, each keeping what was written by hand; the names
+    removed, and the names corrected: a school whose name differs from one of the file's in a
+    single same-sounding character (龙谭镇初级中学 -> 龙潭镇初级中学) is that school, renamed."""
     seq: CommentedSeq = doc["recipients"]
     used: set[int] = set()
-    target = []
-    for entry in sp.recipients:
+    found: dict[int, int] = {}
+    for k, entry in enumerate(sp.recipients):
         index = next((i for i, m in enumerate(seq) if i not in used and _text(m.get("name")) == entry.name), None)
+        if index is not None:
+            used.add(index)
+            found[k] = index
+    renamed: dict[str, str] = {}
+    for k, entry in enumerate(sp.recipients):
+        if k in found:
+            continue
+        index = next((i for i, m in enumerate(seq) if i not in used and near_names([_text(m.get("name")), entry.name])), None)
+        if index is not None:
+            used.add(index)
+            found[k] = index
+            renamed[_text(seq[index].get("name"))] = entry.name
+    target = []
+    for k, entry in enumerate(sp.recipients):
+        index = found.get(k)
         if index is None:
             target.append(_new_school(entry, sp.has_leads))
             changes.append(Change("受援学校", "", entry.full_name, "add"))
             continue
-        used.add(index)
         target.append(seq[index])
-        _school_fields(seq[index], entry, "受援学校", sp.has_leads, changes)
+        label = "受援学校" if _text(seq[index].get("name")) == entry.name else \
+            "受援学校名称（只差一个读音相同的字，按同一所学校改名：该校手工填写的内容和对应的结对都保留）"
+        _school_fields(seq[index], entry, label, sp.has_leads, changes)
     removed = [_text(m.get("name")) for i, m in enumerate(seq) if i not in used]
     for name in removed:
         changes.append(Change("受援学校", name, "", "remove"))
@@ -269,12 +258,14 @@ def _recipients(doc: CommentedMap, sp: SheetPairing, changes: list[Change]) -> l
             continue
         current = next((i for i, m in enumerate(seq) if m is item), None)
         seq.insert(position, seq.pop(current) if current is not None else item)
-    return removed
+    return removed, renamed
 
 
-def _references(existing: Existing, sp: SheetPairing, removed: list[str], changes: list[Change]) -> list[Problem]:
-    """Hand-written entries that name a recipient: a removed school is a problem; with a
-    second recipient added, entries of the former only one get its name written in."""
+def _references(existing: Existing, sp: SheetPairing, removed: list[str], renamed: dict[str, str],
+                changes: list[Change]) -> list[Problem]:
+    """Hand-written entries that name a recipient: a removed school is a problem; a renamed
+    one is renamed there too; with a second recipient added, entries of the former only one
+    get its name written in."""
     problems = []
     old_names = [r.name for r in existing.pairing.recipients]
     new_names = [r.name for r in sp.recipients]
@@ -282,13 +273,16 @@ def _references(existing: Existing, sp: SheetPairing, removed: list[str], change
         items = existing.doc.get(key) or []
         for i, item in enumerate(items):
             ref = _text(item.get("recipient_school")) if isinstance(item, dict) else ""
-            if ref and ref in removed:
+            if ref and ref in renamed:
+                item["recipient_school"] = renamed[ref]
+                changes.append(Change(f"{label}第 {i + 1} 项对应的受援学校（recipient_school）", ref, renamed[ref]))
+            elif ref and ref in removed:
                 problems.append(existing.src.problem((key, i, "recipient_school"),
                                                      f"表中已没有受援学校“{ref}”，但这项{label}仍对应它：请先修改或删除这一项，"
                                                      "或在表中保留该校"))
             elif not ref and len(old_names) == 1 and len(new_names) > 1 and isinstance(item, dict):
                 if old_names[0] in new_names:
-                    _put(item, "recipient_school", old_names[0], list(item) + ["recipient_school"])
+                    put(item, "recipient_school", old_names[0], list(item) + ["recipient_school"])
                     changes.append(Change(f"{label}第 {i + 1} 项对应的受援学校（recipient_school）", "", old_names[0]))
     return problems
 
@@ -302,9 +296,20 @@ def update(existing: Existing, sp: SheetPairing) -> tuple[str, list[Change], lis
     if sp.remark is not None:
         _set(doc, "remark", sp.remark, PAIRING_KEYS, "备注", changes, drop_empty=True)
     _school_fields(doc["supporter"], sp.supporter, "支援学校", sp.has_leads, changes)
-    removed = _recipients(doc, sp, changes)
-    problems = _references(existing, sp, removed, changes)
-    return (dump(doc) if changes else existing.text), changes, problems
+    removed, renamed = _recipients(doc, sp, changes)
+    problems = _references(existing, sp, removed, renamed, changes)
+    if not changes:
+        return existing.text, changes, problems
+    text = dump(doc)
+    # the heading comment docgen wrote names the schools: it follows the sheet too
+    old = f"# {existing.pairing.supporter.full_name}—{'、'.join(r.full_name for r in existing.pairing.recipients)}（由 "
+    if text.startswith(old):
+        text = f"# {_describe(sp)}（由 " + text[len(old):]
+    return text, changes, problems
+
+
+def _describe(sp: SheetPairing) -> str:
+    return f"{sp.supporter.full_name}—{'、'.join(r.full_name for r in sp.recipients)}"
 
 
 def create(sp: SheetPairing, source_name: str) -> str:
@@ -320,7 +325,7 @@ def create(sp: SheetPairing, source_name: str) -> str:
         recipients.append(_new_school(entry, sp.has_leads))
     doc["recipients"] = recipients
     doc.yaml_set_start_comment(
-        f"{sp.supporter.full_name}—{'、'.join(r.full_name for r in sp.recipients)}（由 {source_name} 导入）\n"
+        f"{_describe(sp)}（由 {source_name} 导入）\n"
         "负责人职务（lead 下的 position）、协议签订日期（signed_on）、中层干部结对（middle_manager_pairs）、\n"
         "师徒结对（teacher_pairs）、月度计划（monthly_plan）等请在下面补充；再次导入名单时这些内容会保留。")
     return dump(doc)

@@ -4,8 +4,11 @@ How a bureau's sheet says that rows belong together:
 
 - a merged cell, or a blank 县市区 / 支援学校 cell, means "same as above";
 - rows with the same 县市区 and 支援学校 are one pairing (one supporter, several recipients);
-- a cell may hold several schools, one per line or separated by runs of spaces or 、
-  (seed 001: "南华初中\\n南华镇中心小学及各校区\\n明水小学", "照中小学    霞光小学");
+- a cell may hold several schools, one per line or separated by 、 (or ，；), or by spaces
+  between two complete school names (seed 001: "南华初中\\n南华镇中心小学及各校区\\n明水小学",
+  "照中小学    霞光小学"); spaces inside one name (石门乡  田坪教学点, a typing slip) join
+  it, with a warning; a piece that does not look like a school (石门乡) is a warning too, and
+  separators inside brackets or quotes do not split;
 - 南华镇中心小学及各校区 is the school 南华镇中心小学 with its campuses 及各校区;
 - a 负责人 cell lists the supporter's lead first, then the recipients' leads in order;
   "—" (or 无) keeps the place of a school without one.
@@ -19,11 +22,13 @@ from dataclasses import dataclass, field
 
 from ...errors import Problem
 from ..yaml_source import bad_char_message, bad_characters
-from .sheet import COUNTY, LEAD, RECIPIENT, REMARK, SUPPORTER, Cell, Sheet
+from .sheet import COUNTY, LEAD, RECIPIENT, REMARK, SUPPORTER, Cell, Sheet, title
 
 _LIST_SEPARATORS = re.compile(r"[、，,;；]+")
+_SEPARATOR_CHARS = "、，,;；"
+_OPENING, _CLOSING = "（(［[【《“\"'‘", "）)］]】》”\"'’"
 _CAMPUSES = re.compile(r"^(?P<name>.+?)(?P<campuses>及.*(?:校区|教学点|分校))$")
-_SCHOOL_END = ("学", "校", "中", "园", "所", "点", "部", "院")
+_SCHOOL_END = ("学", "校", "中", "小", "园", "所", "点", "部", "院")
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _NOTE = re.compile(r"^(注|备注|说明|填表人|制表人|制表|审核人)\s*[:：]")
 _PAREN = re.compile(r"[（(][^）)]*[）)]")
@@ -41,7 +46,7 @@ class Where:
     key: str
 
     def problem(self, message: str) -> Problem:
-        return self.sheet.problem(self.row, self.col, self.key, message)
+        return self.sheet.problem(self.row, self.col, title(self.sheet, self.key), message)
 
 
 @dataclass
@@ -85,24 +90,51 @@ def _cjk_join(left: str, right: str) -> str:
 
 
 def _looks_like_school(text: str) -> bool:
-    return len(text) >= 3 and text.endswith(_SCHOOL_END)
+    return len(text) >= 3 and text.rstrip("）)").endswith(_SCHOOL_END)
 
 
-def split_schools(text: str) -> list[tuple[str, str]]:
-    """A school cell -> [(name, campuses)]: lines, 、 and runs of spaces separate schools; one
-    space separates only two complete school names (照中小学 霞光小学), else it is a typo."""
+def _split_outside_brackets(line: str) -> list[str]:
+    """Split at 、，,;； except inside brackets or quotes: 某校（含甲校区、乙校区） is one school,
+    and so is a name like =HYPERLINK("a","b") that docgen itself exported."""
+    parts, current, depth = [], "", 0
+    for ch in line:
+        if ch in _OPENING and not (ch in _CLOSING and depth):
+            depth += 1
+        elif ch in _CLOSING and depth:
+            depth -= 1
+        if ch in _SEPARATOR_CHARS and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    parts.append(current)
+    return parts
+
+
+def read_school_cell(text: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """A school cell -> ([(name, campuses)], notes): lines and 、 separate schools; spaces
+    separate two complete school names only (照中小学 霞光小学, 正远小学    西八里小学), never a
+    name from a piece that is not one (石门乡  田坪教学点 is one school, however many spaces).
+
+    The notes say what a clerk should check: spaces read as part of one name, and a piece
+    that does not look like a school (石门乡、田坪教学点 gives 石门乡)."""
+    notes: list[str] = []
     pieces: list[str] = []
     for line in text.split("\n"):
-        for part in _LIST_SEPARATORS.split(line):
+        for part in _split_outside_brackets(line):
             tokens = re.split(r"(\s+)", part.strip())
             current = tokens[0]
             for sep, word in zip(tokens[1::2], tokens[2::2]):
-                wide = len(sep) >= 2 or "\t" in sep or "\u3000" in sep
-                if wide or (_looks_like_school(current) and _looks_like_school(word)):
+                if _looks_like_school(current) and _looks_like_school(word):
                     pieces.append(current)
                     current = word
-                else:
-                    current = _cjk_join(current, word)
+                    continue
+                wide = len(sep) >= 2 or "\t" in sep or "\u3000" in sep
+                if wide and not word.startswith("及"):
+                    joined = _cjk_join(current, word)
+                    notes.append(f"“{current}{sep}{word}”中间有 {len(sep)} 个空白，因两边不都像完整的校名，已读作一所学校"
+                                 f"“{joined}”；如果是两所学校，请用顿号“、”或换行隔开")
+                current = _cjk_join(current, word)
             pieces.append(current)
     merged: list[str] = []
     for piece in (p.strip() for p in pieces):
@@ -116,7 +148,17 @@ def split_schools(text: str) -> list[tuple[str, str]]:
     for piece in merged:
         m = _CAMPUSES.match(piece)
         out.append((m.group("name"), m.group("campuses")) if m else (piece, ""))
-    return out
+    if len(out) > 1:
+        for name, _ in out:
+            if not _looks_like_school(name):
+                notes.append(f"这一格分出了 {len(out)} 所学校，其中“{name}”不像完整的学校名称（{len(name)} 个字，"
+                             f"不以学、校、园等结尾）：请核对是否把一所学校拆成了两所（{'、'.join(n + c for n, c in out)}）")
+    return out, notes
+
+
+def split_schools(text: str) -> list[tuple[str, str]]:
+    """A school cell -> [(name, campuses)] (see ``read_school_cell``)."""
+    return read_school_cell(text)[0]
 
 
 def split_names(text: str) -> list[str | None]:
@@ -172,11 +214,13 @@ def _school(name: str, campuses: str, where: Where, problems: list[Problem]) -> 
     return SheetSchool(name, campuses, where)
 
 
-def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPairing], list[Problem]]:
-    """The pairings of every sheet (header already read), in the order the sheet lists them.
+def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPairing], list[Problem], list[Problem]]:
+    """The pairings of every sheet (header already read), in the order the sheet lists them;
+    the problems that stop the import; and warnings (cells read in a way a clerk should check).
 
     ``county`` is the county of rows that give none (and of sheets without a 县市区 column)."""
     problems: list[Problem] = []
+    warnings: list[Problem] = []
     by_key: dict[tuple[str, str], SheetPairing] = {}
     default = _county(county) or None
     for sheet in sheets:
@@ -197,7 +241,8 @@ def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPair
                 problems.append(found[1].problem("县市区为空，上面也没有可沿用的县市区"))
                 row_ok = False
             cell, where = _cell(sheet, cells, r, SUPPORTER)
-            named = split_schools(cell.text)
+            named, notes = read_school_cell(cell.text)
+            warnings += [where.problem(note) for note in notes if (cell.row, cell.col) == (r, where.col)]
             if len(named) > 1:
                 problems.append(where.problem(f"一行只能有一所支援学校，这里有 {len(named)} 所（{'、'.join(n + c for n, c in named)}）；"
                                               "一所支援学校帮扶多所学校时，把受援学校写在同一格或下面几行"))
@@ -211,9 +256,11 @@ def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPair
             cell, rwhere = _cell(sheet, cells, r, RECIPIENT)
             recipients: list[SheetSchool] = []
             if (cell.row, cell.col) == (r, rwhere.col):
-                named = split_schools(cell.text)
+                named, notes = read_school_cell(cell.text)
+                warnings += [rwhere.problem(note) for note in notes]
                 if not named:
-                    problems.append(rwhere.problem("受援学校为空"))
+                    problems.append(rwhere.problem("受援学校为空：请填写受援学校的全称；受援学校还没有确定的，请先删除这一行"
+                                                   "（或把这一行移到表格之外），确定后再导入"))
                     row_ok = False
                 for name, campuses in named:
                     school = _school(name, campuses, rwhere, problems)
@@ -240,7 +287,7 @@ def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPair
     pairings = list(by_key.values())
     for pairing in pairings:
         _finish(pairing, problems)
-    return pairings, problems
+    return pairings, problems, warnings
 
 
 def _finish(pairing: SheetPairing, problems: list[Problem]) -> None:

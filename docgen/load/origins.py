@@ -1,0 +1,71 @@
+"""Where each value of a model was read: the file, its line and column, and the field.
+
+``attach`` runs once per file after validation: it gives every model read from that file an
+``_origin`` (the file, the model's place in it, and the file's map of positions). ``where``
+then answers, for any field (or item of a list field) of any model, the line it was written
+on. A value that is not in the file (a default, or worked out from others) has no position:
+``where`` says so, and ``docgen explain`` calls it a default, never a line of the data.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from .model.common import Block
+from .yaml_source import Loc, Source, format_loc
+
+
+@dataclass(frozen=True)
+class Origin:
+    """A model's place in its file."""
+
+    path: Path
+    loc: Loc
+    values: dict[Loc, tuple[int, int]]
+    """The file's positions, shared by every model read from it."""
+
+
+@dataclass(frozen=True)
+class FromData:
+    """A value written in a data file, at a line and column."""
+
+    path: Path
+    line: int
+    col: int
+    field: str
+    """Where in the file, as a user writes it: commitments[3].text."""
+
+
+def attach(model: Any, src: Source, loc: Loc = ()) -> None:
+    """Give ``model`` and every model inside it its place in ``src``."""
+    if isinstance(model, BaseModel):
+        if model._origin is not None:  # a model shared with another file (a pairing's adopted cycle)
+            return
+        model._origin = Origin(src.path, loc, src.values)
+        for name in type(model).model_fields:
+            attach(getattr(model, name), src, loc + (name,))
+    elif isinstance(model, list):
+        for i, item in enumerate(model):
+            attach(item, src, loc + (i,))
+    elif isinstance(model, dict):
+        for key, item in model.items():
+            attach(item, src, loc + (key.value if hasattr(key, "value") else key,))
+
+
+def where(model: BaseModel, field: str, index: int | str | None = None) -> FromData | None:
+    """The position of ``model.field`` (or of its item ``index``) in its file, or None when
+    the model was not read from a file or the value is not written there (a default)."""
+    origin = getattr(model, "_origin", None)
+    if origin is None:
+        return None
+    loc = origin.loc + (field,) + (() if index is None else (index,))
+    at = origin.values.get(loc)
+    if at is None and index is None:  # a block written as a plain string: the string is its text
+        at = origin.values.get(origin.loc) if field == "text" and isinstance(model, Block) else None
+    if at is None:
+        return None
+    return FromData(origin.path, at[0], at[1], format_loc(loc))
+

@@ -1,0 +1,282 @@
+"""GB/T 9704 7.3.5.5 on a document's first page: when the signature area would not fit below
+the body, the line pitch is first tightened, within limits, so that it does (公文排版后所剩空白处
+不能容下印章、成文日期时，可以采取调整行距、字距的措施解决); only when that is not enough does the
+area move to the next page, with the last body paragraph (``keeps``).
+
+Where a page breaks is known only once the converter has laid it out, so the first page is
+measured here the way the converter sets it: paragraphs of fixed line pitch, lines of 三号
+characters 15.75 pt apart (28 to the type width), Latin words unbroken, closing
+punctuation allowed to hang, table rows of fixed height. This is done only for a document
+whose signature area follows nothing but paragraphs from the top of its first page (a
+notice); the tightening applies to what follows the 发文字号 (the 版头 keeps its prescribed
+places) and to the signature area itself, in the Word file as in the PDF.
+"""
+from __future__ import annotations
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from ..documents.typography import em_width
+from ..geometry import LINE, TEXT_H, TEXT_W
+
+TIGHTEST = 520
+"""26 pt: the closest the lines of a page are set (24.5 lines to the type area instead of 22);
+[实务] the limit this tool allows itself, the standard naming none."""
+SAFETY = 120
+"""Twips of the type area left unused by the estimate, for what it cannot foresee."""
+HANGING = "，。、；：！？）》”’"
+NO_LINE_END = "（《“‘〔【"
+SIGNATURE_STYLES = {"SignName", "Signer"}
+
+
+class _Styles:
+    """The paragraph styles of a document: line pitch, rule, size and indents, by style id."""
+
+    def __init__(self, document):
+        self.by_id: dict[str, dict] = {}
+        for style in document.styles.element.findall(qn("w:style")):
+            self.by_id[style.get(qn("w:styleId"))] = _props(style)
+
+    def of(self, paragraph) -> dict:
+        found = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+        props = dict(self.by_id.get(found.get(qn("w:val")) if found is not None else "Normal", {}))
+        props.update({k: v for k, v in _props(paragraph).items() if v is not None})
+        sizes = [int(sz.get(qn("w:val"))) for sz in paragraph.iter(qn("w:sz"))
+                 if sz.getparent().getparent().tag == qn("w:r")]
+        if sizes:
+            props["size"] = max(sizes)
+        return props
+
+
+def _int(element, attr: str) -> int | None:
+    if element is None or element.get(qn(attr)) is None:
+        return None
+    try:
+        return int(element.get(qn(attr)))
+    except ValueError:
+        return None
+
+
+def _props(element) -> dict:
+    ppr, rpr = element.find(qn("w:pPr")), element.find(qn("w:rPr"))
+    spacing = ppr.find(qn("w:spacing")) if ppr is not None else None
+    ind = ppr.find(qn("w:ind")) if ppr is not None else None
+    borders = [ppr.find(f"{qn('w:pBdr')}/{qn(f'w:{edge}')}") for edge in ("top", "bottom")] if ppr is not None else []
+    borders = [b for b in borders if b is not None]
+    page_break = ppr.find(qn("w:pageBreakBefore")) if ppr is not None else None
+    size = rpr.find(qn("w:sz")) if rpr is not None else None
+    tracking = rpr.find(qn("w:spacing")) if rpr is not None else None
+    return {"line": _int(spacing, "w:line"), "rule": spacing.get(qn("w:lineRule")) if spacing is not None else None,
+            "left": _int(ind, "w:left"), "right": _int(ind, "w:right"), "first": _int(ind, "w:firstLine"),
+            "hanging": _int(ind, "w:hanging"),
+            "border": sum((_int(b, "w:space") or 0) * 20 + (_int(b, "w:sz") or 0) * 20 // 8 for b in borders) or None,
+            "page_break": (page_break.get(qn("w:val")) not in ("0", "false")) if page_break is not None else None,
+            "size": _int(size, "w:val"), "tracking": _int(tracking, "w:val")}
+
+
+def _text(paragraph) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+
+
+def line_count(text: str, width: int, first: int, size: int, tracking: int) -> int:
+    """Lines ``text`` takes in ``width`` twips (the first line ``first`` twips narrower), at
+    ``size`` half-points with ``tracking`` twips between characters."""
+    if not text:
+        return 1
+    em = size * 10
+    lines, used, room = 1, 0.0, width - first
+    pieces: list[str] = []
+    for ch in text:  # Latin words stay whole
+        if ch.isascii() and not ch.isspace() and pieces and pieces[-1][-1:].isascii() and pieces[-1][-1:].strip():
+            pieces[-1] += ch
+        else:
+            pieces.append(ch)
+    for k, piece in enumerate(pieces):
+        w = em_width(piece) * em + tracking * len(piece)
+        if k and used and _spaced(pieces[k - 1], piece):
+            w += AUTOSPACE * em
+        if used + w > room + 1 and not (piece in HANGING and used <= room + 1):  # closing marks may hang
+            lines, used, room = lines + 1, 0.0, width
+            if k and pieces[k - 1] in NO_LINE_END:
+                used += em_width(pieces[k - 1]) * em  # an opening mark goes down with what follows it
+        used += w
+    return lines
+
+
+AUTOSPACE = 0.2
+"""The space (in ems) the converter puts between a Chinese character and a Latin word or a
+number (w:autoSpaceDE, w:autoSpaceDN), measured on its PDFs."""
+
+
+def _spaced(before: str, after: str) -> bool:
+    def han(piece: str) -> bool:
+        return len(piece) == 1 and ("\u3400" <= piece <= "\u9fff" or "\uf900" <= piece <= "\ufaff")
+
+    def latin(piece: str) -> bool:
+        return piece.isascii() and any(c.isalnum() for c in piece)
+
+    return (han(before) and latin(after)) or (latin(before) and han(after))
+
+
+def _paragraph_height(paragraph, styles: _Styles) -> tuple[int, int]:
+    """(twips the paragraph takes, of which in lines of the body pitch)."""
+    p = styles.of(paragraph)
+    line, size = p.get("line") or LINE, p.get("size") or 32
+    if p.get("rule") not in (None, "exact"):
+        line = int(size * 10 * 1.3)
+    width = TEXT_W - (p.get("left") or 0) - (p.get("right") or 0)
+    first = (p.get("first") or 0) - (p.get("hanging") or 0)
+    count = line_count(_text(paragraph), width, first, size, p.get("tracking") or 0)
+    border = p.get("border") or 0
+    return count * line + border, (count if line == LINE else 0)
+
+
+def _row_height(row, styles: _Styles) -> tuple[int, int]:
+    height = row.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
+    if height is not None and height.get(qn("w:hRule")) == "exact":
+        twips = int(height.get(qn("w:val")))
+        return twips, twips // LINE if twips % LINE == 0 else 0
+    best = (0, 0)
+    for cell in row.findall(qn("w:tc")):
+        found = _block_height(list(cell), styles)
+        best = max(best, found)
+    return best
+
+
+def _block_height(elements, styles: _Styles) -> tuple[int, int]:
+    total, lines = 0, 0
+    for element in elements:
+        if element.tag == qn("w:p"):
+            t, n = _paragraph_height(element, styles)
+        elif element.tag == qn("w:tbl"):
+            t, n = 0, 0
+            for row in element.findall(qn("w:tr")):
+                rt, rn = _row_height(row, styles)
+                t, n = t + rt, n + rn
+        else:
+            continue
+        total, lines = total + t, lines + n
+    return total, lines
+
+
+def _is_signature_area(table) -> bool:
+    return any(p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}") is not None
+               and p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) in SIGNATURE_STYLES
+               for p in table.iter(qn("w:p")))
+
+
+def _breaks_page(paragraph, styles: _Styles) -> bool:
+    return (bool(styles.of(paragraph).get("page_break"))
+            or any(br.get(qn("w:type")) == "page" for br in paragraph.iter(qn("w:br")))
+            or paragraph.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+
+
+def _frame_top(paragraph, styles: _Styles) -> int | None:
+    """Where a paragraph framed on the type area (the 版记) begins, from the type area's top."""
+    frame = paragraph.find(f"{qn('w:pPr')}/{qn('w:framePr')}")
+    if frame is None:
+        return None
+    if frame.get(qn("w:y")) is not None:
+        return int(frame.get(qn("w:y")))
+    return TEXT_H - _paragraph_height(paragraph, styles)[0]
+
+
+def _set_pitch(paragraph, pitch: int) -> None:
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        paragraph.insert(0, ppr)
+    spacing = ppr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        later = [ppr.find(qn(t)) for t in ("w:ind", "w:contextualSpacing", "w:jc", "w:outlineLvl", "w:rPr")]
+        later = [e for e in later if e is not None]
+        if later:
+            later[0].addprevious(spacing)
+        else:
+            ppr.append(spacing)
+    spacing.set(qn("w:line"), str(pitch))
+    spacing.set(qn("w:lineRule"), "exact")
+    snap = ppr.find(qn("w:snapToGrid"))
+    if snap is None:
+        snap = OxmlElement("w:snapToGrid")
+        style = ppr.find(qn("w:pStyle"))
+        anchor = ppr.find(qn("w:keepNext"))
+        (anchor if anchor is not None else style).addnext(snap) if (anchor is not None or style is not None) \
+            else ppr.insert(0, snap)
+    snap.set(qn("w:val"), "0")
+
+
+def _tighten(elements, styles: _Styles, pitch: int) -> None:
+    for element in elements:
+        if element.tag == qn("w:p"):
+            p = styles.of(element)
+            if (p.get("line") or LINE) == LINE and p.get("rule") in (None, "exact"):
+                _set_pitch(element, pitch)
+        elif element.tag == qn("w:tbl"):
+            for row in element.iter(qn("w:tr")):
+                height = row.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
+                if height is not None and int(height.get(qn("w:val"))) % LINE == 0:
+                    height.set(qn("w:val"), str(int(height.get(qn("w:val"))) // LINE * pitch))
+            for paragraph in element.iter(qn("w:p")):
+                p = styles.of(paragraph)
+                if (p.get("line") or LINE) == LINE and p.get("rule") in (None, "exact"):
+                    _set_pitch(paragraph, pitch)
+
+
+def first_page_pitch(document) -> int | None:
+    """The line pitch (twips) at which the first page holds its signature area, when 579
+    does not and a pitch of at least ``TIGHTEST`` does; None otherwise (it fits, it cannot
+    be made to fit, or the page is not one this estimate can follow)."""
+    styles = _Styles(document)
+    body = list(document.element.body)
+    before = []
+    for element in body:
+        if element.tag == qn("w:tbl"):
+            if not _is_signature_area(element):
+                return None
+            area = element
+            break
+        if element.tag == qn("w:p"):
+            if _breaks_page(element, styles):
+                return None
+            before.append(element)
+    else:
+        return None
+    room = TEXT_H - SAFETY
+    after = []  # what follows on the same page: the 版记 of a notice without attachments takes its foot
+    for element in body[body.index(area) + 1:]:
+        if element.tag == qn("w:p") and _breaks_page(element, styles):
+            break
+        top = _frame_top(element, styles) if element.tag == qn("w:p") else None
+        if top is not None:
+            room = min(room, top - SAFETY)
+        elif element.tag in (qn("w:p"), qn("w:tbl")):
+            after.append(element)
+    head = max((i for i, p in enumerate(before) if _style_id(p) == "DocNo"), default=-1)
+    fixed_total, _ = _block_height(before[:head + 1] + after, styles)
+    loose_total, loose_lines = _block_height(before[head + 1:] + [area], styles)
+    if fixed_total + loose_total <= room or not loose_lines:
+        return None
+    other = loose_total - loose_lines * LINE
+    pitch = (room - fixed_total - other) // loose_lines
+    return int(pitch) if pitch >= TIGHTEST else None
+
+
+def _style_id(paragraph) -> str:
+    found = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
+    return found.get(qn("w:val")) if found is not None else ""
+
+
+def fit_first_page(document) -> int | None:
+    """Tighten the first page so that its signature area stays on it (``first_page_pitch``);
+    the pitch set, or None."""
+    pitch = first_page_pitch(document)
+    if pitch is None:
+        return None
+    styles = _Styles(document)
+    body = list(document.element.body)
+    head = max((i for i, e in enumerate(body) if e.tag == qn("w:p") and _style_id(e) == "DocNo"), default=-1)
+    area = next(i for i, e in enumerate(body) if e.tag == qn("w:tbl") and _is_signature_area(e))
+    _tighten(body[head + 1:area + 1], styles, pitch)
+    return pitch

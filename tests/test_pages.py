@@ -1,0 +1,163 @@
+"""Issue 19 §3: smaller things seen on the pages, each measured on what docgen makes.
+
+- a notice whose signature area fits on its first page once the lines are brought closer
+  (GB/T 9704 7.3.5.5) keeps it there;
+- rare characters of a title and of the red 发文机关标志 are as heavy as the rest;
+- the roll-up's Word annex takes its column widths from its content;
+- build --pdf, bundle and check-pdf give the same verdict on the same document, drafts
+  included.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import textwrap
+import zipfile
+from pathlib import Path
+
+from docx import Document
+from docx.oxml.ns import qn
+
+from docgen.geometry import TEXT_W
+from docgen.preflight.check import check_document, pages_of
+from docgen.text import display_width, glued_words
+from tests.conftest import needs_libreoffice
+from tests.helpers import DATA, run
+
+NOTICE = """\
+title: 测试县结对帮扶工作方案
+bureau:
+  name: {bureau}
+  doc_code: 测教字
+  contact: {{name: 张某某, phone: "1234567"}}
+cycle:
+  start: 2022-09-01
+notices:
+  - id: issue-plan
+    doc_no: 测教字〔2022〕5号
+    date: 2022-10-10
+    title: {title}
+    addressees: [各乡镇中心学校, 县直各学校]
+    body:
+      - 为推动城乡义务教育优质均衡发展，决定开展结对帮扶工作。{more}
+    remark: 此件主动公开
+"""
+
+
+def _programme(root: Path, bureau: str = "测试县教育局", title: str = "关于开展城乡学校结对帮扶工作的通知",
+               more: str = "") -> Path:
+    (root / "pairings").mkdir(parents=True)
+    (root / "programme.yaml").write_text(NOTICE.format(bureau=bureau, title=title, more=more), "utf-8")
+    (root / "pairings" / "p1.yaml").write_text(textwrap.dedent("""\
+        county: 测试县
+        supporter:
+          name: 甲中学
+          lead: {name: 王某某, position: 校长}
+        recipients:
+          - name: 乙中学
+        """), "utf-8")
+    return root
+
+
+@needs_libreoffice
+def test_a_notice_tightens_its_first_page_rather_than_moving_its_signature(tmp_path):
+    """With two lines of body, the head, the signature area, its 附注 and the 版记 run over
+    page 1 by less than a line: the lines are brought closer (down to 26 pt) and it all
+    stays on one page, as GB/T 9704 7.3.5.5 asks before anything is moved."""
+    root = _programme(tmp_path / "notice", more="\n      - 请各学校结合实际认真组织实施。")
+    result = run("build", root, "-o", tmp_path / "out", "-k", "notice", "--pdf")
+    assert result.returncode == 0, result.stderr
+    pdf = next((tmp_path / "out").rglob("通知_*.pdf"))
+    pages = pages_of(pdf)
+    assert len(pages) == 1
+    text = ["".join(g.char for g in line) for line in pages[0].lines()]
+    assert "测试县教育局" in text and "2022年10月10日" in text and "（此件主动公开）" in text
+    body = [line[0].y for line in pages[0].lines() if abs(line[0].size - 16) < 0.1]
+    gaps = {round(a - b, 1) for a, b in zip(body, body[1:]) if a - b < 40}
+    assert gaps and all(26 <= g < 28.9 for g in gaps), gaps  # closer than 28.95, not below 26
+    assert [f for r in check_document(pdf, "通知", "notice") for f in r.findings if not f.warning] == []
+
+
+RARE_MARK, RARE_TITLE = "堃城县教育局", "关于开展喆溪乡与珺城镇学校结对帮扶工作的通知"
+
+
+@needs_libreoffice
+def test_rare_characters_of_the_mark_and_the_title_are_as_heavy_as_the_rest(tmp_path):
+    """喆 堃 珺 are not in the Fandol 宋体: in the red mark and the title they come from Noto
+    Serif CJK SC Bold, never from the thin 明体 (AR PL UMing)."""
+    root = _programme(tmp_path / "rare", bureau=RARE_MARK, title=RARE_TITLE)
+    result = run("build", root, "-o", tmp_path / "out", "-k", "notice", "--pdf")
+    assert result.returncode == 0, result.stderr
+    pdf = next((tmp_path / "out").rglob("通知_*.pdf"))
+    heavy = ("FandolSong-Bold", "NotoSerifCJKsc-Bold")
+    large = [g for g in pages_of(pdf)[0].glyphs if g.size > 20 and g.char.strip()]
+    rare = [g for g in large if g.char in "喆堃珺"]
+    assert sorted(g.char for g in rare) == sorted("堃喆珺")
+    assert all(g.font.endswith(heavy) for g in large), {(g.char, g.font) for g in large if not g.font.endswith(heavy)}
+    assert [f for r in check_document(pdf, "通知", "notice") for f in r.findings if not f.warning] == []
+
+
+def test_the_roll_up_annex_has_column_widths_from_its_content(tmp_path):
+    """The annex's 备注 column was 12.8 mm (3 pairings, 5 pages): now every column holds its
+    longest word, a short value on one line, and the notes get the room the numbers do not
+    need, the table as wide as the type area."""
+    result = run("report", DATA / "gaotai-2020", "-o", tmp_path)
+    assert result.returncode == 0, result.stderr
+    docx = next(tmp_path.rglob("考核汇总_*.docx"))
+    table = Document(str(docx)).tables[0]
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert sum(grid) == TEXT_W
+    header = [c.text for c in table.rows[0].cells]
+    assert header[-1] == "备注" and grid[-1] >= 1417  # 25 mm at least
+    for row in table.rows[1:]:
+        for width, cell in zip(grid, row.cells):
+            text = cell.text.strip()
+            if not text:
+                continue
+            longest = text if display_width(text) <= 4 else max(glued_words(text), key=display_width)
+            assert width - 170 >= display_width(longest) * 240 - 1, (text, width)
+
+
+@needs_libreoffice
+def test_every_command_gives_the_same_verdict_on_a_draft(tmp_path):
+    """A draft summary set in the wrong size (a bureau's template, its body text changed from
+    三号 to 小三 in Word): build
+    --pdf, bundle and check-pdf all report it, the same way (bundle used to say only that the
+    summary was a draft)."""
+    folder = tmp_path / "gaotai"
+    shutil.copytree(DATA / "gaotai-2020", folder)
+    path = folder / "pairings" / "sanzhong.yaml"
+    path.write_text(re.sub(r"\nsummaries:.*", "\n", path.read_text("utf-8"), flags=re.S), "utf-8")
+    templates = tmp_path / "templates"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "templates", templates)
+    _resize_body(templates / "summary.docx", 30)
+    built = run("build", folder, "-o", tmp_path / "built", "-p", "sanzhong", "-k", "summary", "-y", "2020", "--pdf",
+                "-t", templates)
+    bundled = run("bundle", folder, "-o", tmp_path / "bundled", "-p", "sanzhong", "-t", templates)
+    checked = run("check-pdf", tmp_path / "bundled" / "gaotai" / "bundles" / "sanzhong")
+    assert built.returncode == bundled.returncode == checked.returncode == 8
+    assert "仍有草稿或待填写的内容" in bundled.stderr  # the draft is said too
+
+    def summary_findings(stderr: str) -> set[str]:
+        return {m.group(1) for m in re.finditer(r"结对帮扶工作总结 (第[\d、]+页【[^】]+】.*)", stderr)}
+
+    assert summary_findings(built.stderr)
+    assert summary_findings(built.stderr) == summary_findings(bundled.stderr) == summary_findings(checked.stderr)
+    assert any("正文字号" in f for f in summary_findings(built.stderr))
+
+
+def _resize_body(template: Path, half_points: int) -> None:
+    """The template with its body paragraphs ({{ para }}) set at ``half_points``, as a clerk
+    does it in Word: on the text, not in the style."""
+    data = {}
+    with zipfile.ZipFile(template) as zf:
+        for name in zf.namelist():
+            data[name] = zf.read(name)
+    body = data["word/document.xml"].decode()
+    body, count = re.subn(r"<w:r>(<w:t[^>]*>\{\{ para \}\}</w:t>)",
+                          rf'<w:r><w:rPr><w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>\1', body)
+    assert count, "no {{ para }} in the template"
+    data["word/document.xml"] = body.encode()
+    with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, part in data.items():
+            zf.writestr(name, part)
