@@ -11,6 +11,7 @@ programme folder, ``--programme`` one programme folder, ``-p``/``--pairing`` a p
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -35,6 +36,7 @@ from .errors import (
     os_reason,
 )
 from .load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes
+from .load.model.cycle import Term
 from .load.schema import SCHEMAS
 from .progress import Progress
 from .shards import parse_shard
@@ -171,6 +173,41 @@ def pairings_option(help: str) -> Decorator:
 def years_option(help: str) -> Decorator:
     """``-y``/``--year YEAR``, repeatable: a cycle year by its first calendar year."""
     return click.option("-y", "--year", "years", multiple=True, metavar="YEAR", help=help)
+
+
+def _as_of(ctx: click.Context, param: click.Parameter, value: str | None) -> dt.date | None:
+    """--as-of 2026-12-31 (also 2026/12/31, 2026年12月31日) → a date, or a Chinese usage error."""
+    if value is None:
+        return None
+    m = re.fullmatch(r"\s*(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?\s*", value)
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        pass
+    raise click.BadParameter(f"“{value}”不是日期，请写成 2026-12-31 的形式")
+
+
+def _term(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """--term 2026春 / 2025秋 → the term's key, or a Chinese usage error."""
+    if value is None:
+        return None
+    term = Term.parse(value)
+    if term is None:
+        raise click.BadParameter(f"“{value}”不是学期，请写成 2025秋 或 2026春（年份为学期开始的年份）")
+    return term.key
+
+
+as_of_option = click.option(
+    "--as-of", "as_of", metavar="DATE", callback=_as_of, default=None,
+    help="统计截至哪一天（如 2026-12-31）：只计到这一天已经结束的周、月、学期和学年，未结束的不算未完成；"
+         "不写则按年度总结的落款日期，没有落款的按今天")
+
+
+def term_option(help: str) -> Decorator:
+    """``--term 2026春``: one term instead of whole years."""
+    return click.option("--term", metavar="TERM", callback=_term, default=None,
+                        help="只统计一个学期，如 2025秋、2026春（年份为学期开始的年份）" + help)
 
 
 def programme_option(old_p: bool = False) -> Decorator:
@@ -380,16 +417,18 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
 @click.option("-k", "--kind", "kinds", multiple=True, metavar="KIND", help=kind_help())
 @pairings_option("只生成某个结对的文书，可重复")
 @years_option("年度总结的年度（周期年度的起始年份，如 2022）；不写则只生成已填写总结文字的年度")
+@as_of_option
+@term_option("，生成学期工作总结")
 @templates_option
 @click.option("--pdf", is_flag=True, help="同时在每个 Word 文件旁生成 PDF（需要 LibreOffice）")
 @converter_options
 @incremental_options
 def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
-          years: tuple[str, ...], template_dir: Path | None, pdf: bool, jobs: int | None, timeout: float,
-          force: bool, shard: str | None, verbose: bool) -> None:
+          years: tuple[str, ...], as_of: dt.date | None, term: str | None, template_dir: Path | None, pdf: bool,
+          jobs: int | None, timeout: float, force: bool, shard: str | None, verbose: bool) -> None:
     outcome = pipeline.build(directory, output, kinds=kinds, pairings=pairings, years=years,
                              template_dir=template_dir, pdf=pdf, jobs=jobs, timeout=timeout, force=force,
-                             shard=parse_shard(shard), listener=_Printer(verbose))
+                             shard=parse_shard(shard), listener=_Printer(verbose), as_of=as_of, term=term)
     _finish(outcome, len(outcome.documents) + len(outcome.pdfs))
 
 
@@ -398,6 +437,7 @@ def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple
 @data_argument
 @output_option
 @pairings_option("只生成某个结对的报送材料，可重复")
+@as_of_option
 @converter_options
 @click.option("--duplex", is_flag=True, help="双面打印：每个文件补足偶数页")
 @click.option("--seal-mm", type=click.FloatRange(10, 80), default=42, show_default=True, help="印章直径（毫米）")
@@ -407,13 +447,14 @@ def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple
               help="证书密码（也可用环境变量 DOCGEN_SIGN_PASSWORD 提供）")
 @templates_option
 @incremental_options
-def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int | None, timeout: float,
-           duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
+def bundle(directory: Path, output: Path, pairings: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
+           timeout: float, duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
            template_dir: Path | None, force: bool, shard: str | None, verbose: bool) -> None:
     options = pipeline.Options(duplex, seal_mm, sign_cert, sign_password)
     printer = _Printer(verbose)
     outcome = pipeline.bundle(directory, output, pairings=pairings, template_dir=template_dir, options=options,
-                              jobs=jobs, timeout=timeout, force=force, shard=parse_shard(shard), listener=printer)
+                              jobs=jobs, timeout=timeout, force=force, shard=parse_shard(shard), listener=printer,
+                              as_of=as_of)
     for report in outcome.bundles:
         lines = _describe(report)
         if verbose or not printer.progress.terminal or len(lines) > 1:  # on a terminal: only the unsealed
@@ -423,23 +464,26 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], jobs: int |
     _finish(outcome, len(outcome.bundles), "个报送包（文件夹和 .zip）")
 
 
-@cli.command(help="生成教育局的考核汇总：每个结对的活动次数、承诺完成情况、迟报和得分，"
-                  "按得分排序，写成 .xlsx 和 Word 附件（out/<方案>/report/）。")
+@cli.command(help="生成教育局的考核汇总：每个结对的活动次数、承诺完成情况、迟报，方案有考核细则时还有得分，"
+                  "写成 .xlsx 和 Word 附件（out/<方案>/report/）。")
 @data_argument
 @output_option
 @years_option("年度（周期年度的起始年份）；不写则为有活动记录的每个年度")
+@as_of_option
+@term_option("")
 @templates_option
 @click.option("--force", is_flag=True, help="全部重新生成（默认跳过数据、模板都未改变的文件）")
 @click.option("-v", "--verbose", is_flag=True, help="逐个列出写入的文件")
-def report(directory: Path, output: Path, years: tuple[str, ...], template_dir: Path | None, force: bool,
-           verbose: bool) -> None:
+def report(directory: Path, output: Path, years: tuple[str, ...], as_of: dt.date | None, term: str | None,
+           template_dir: Path | None, force: bool, verbose: bool) -> None:
     outcome = pipeline.report(directory, output, years=years, template_dir=template_dir, force=force,
-                              listener=_Printer(verbose))
+                              listener=_Printer(verbose), as_of=as_of, term=term)
     for data, paths in outcome.reports:
         for path in paths:
             click.echo(f"已写入 {display_path(path)}")
         behind = sum(1 for r in data.rows if r.behind)
-        click.echo(f"  {data.year.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录。")
+        click.echo(f"  {data.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录"
+                   + (f"（{data.as_of_note}）" if data.as_of_note else "") + "。")
     if outcome.failures:
         raise RenderError(outcome.failures)
     if not outcome.reports:
@@ -660,6 +704,21 @@ def templates_check(directory: Path | None) -> None:
     if findings:
         raise TemplateCheckFailed([str(finding) for finding in findings])
     click.echo(f"已检查 {len(files)} 个模板，没有发现问题。")
+
+
+# --------------------------------------------------------------------- serve
+
+@cli.command(help="启动浏览器工作台：在浏览器中导入名单、填写结对和活动记录、生成并下载报送材料。"
+                  "DATA_DIR 默认 data/；数据仍保存在其中的 YAML 文件里。")
+@click.argument("directory", metavar="[DATA_DIR]", default="data", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址（默认只允许本机访问）")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="端口")
+@output_option
+@click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None, help="常驻的 LibreOffice 进程数（默认等于 CPU 核数）")
+def serve(directory: Path, host: str, port: int, output: Path, jobs: int | None) -> None:
+    from .serve import run
+
+    run(directory, output, host, port, jobs, say=click.echo)
 
 
 # --------------------------------------------------------------------- explain

@@ -7,6 +7,7 @@ happened comes back as an ``Outcome``.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import tempfile
 import time
@@ -114,6 +115,18 @@ def open_pool(jobs: int | None, timeout: float) -> Iterator[Pool]:
         yield pool
 
 
+@contextlib.contextmanager
+def _converters(jobs: int | None, timeout: float, warm: Pool | None) -> Iterator[Pool]:
+    """``warm`` when a caller keeps converters alive across runs (the workspace), left open;
+    else the converters of this run."""
+    if warm is not None:
+        warm.timeout = timeout
+        yield warm
+    else:
+        with open_pool(jobs, timeout) as pool:
+            yield pool
+
+
 # ------------------------------------------------------------------ output
 
 def check_output(out: Path) -> None:
@@ -213,8 +226,11 @@ def _warn(loaded: list[Loaded], listener: Listener) -> None:
             listener.warned(warning)
 
 
-def _load(path: Path, pairings: tuple[str, ...], listener: Listener) -> list[Loaded]:
-    everything = load_all(path)
+def _load(path: Path, pairings: tuple[str, ...], listener: Listener, loaded: list[Loaded] | None = None
+          ) -> list[Loaded]:
+    """Every programme under ``path`` (or ``loaded``: programmes a caller keeps loaded and
+    knows to be current, as the workspace does), checked for the pairings asked for."""
+    everything = loaded if loaded is not None else load_all(path)
     _warn(everything, listener)
     if pairings:
         known = {p.id for item in everything for p in item.pairings}
@@ -276,7 +292,8 @@ def _reason(error: Exception) -> str:
 def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
                      years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
                      shard: Shard | None = None, keep: Callable = lambda job, context: context,
-                     listener: Listener = Listener()) -> Outcome:
+                     listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None,
+                     loaded: list[Loaded] | None = None) -> Outcome:
     """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
     under ``out``; a file whose recipe is in the build record and unchanged is left as it is
     (unless ``force``), and those of pairings that are gone are removed. ``outcome.documents``
@@ -287,8 +304,8 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
     check_output(out)
     if template_dir is not None and not Path(template_dir).is_dir():
         raise UsageError(f"找不到模板目录 {display_path(template_dir)}：请检查 -t 后的路径")
-    outcome = Outcome(_load(path, pairings, listener))
-    selection = Selection(frozenset(pairings) or None, frozenset(years) or None)
+    outcome = Outcome(_load(path, pairings, listener, loaded))
+    selection = Selection(frozenset(pairings) or None, frozenset(years) or None, as_of, term)
     renderer = Renderer(template_dir or TEMPLATE_DIR)
     started = time.perf_counter()
     for loaded in outcome.loaded:
@@ -304,7 +321,7 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
         outcome.books[loaded.id] = record, recipes
         todo = []
         for job in jobs:
-            recipe = recipes.docx(_source(job), job.template)
+            recipe = recipes.docx(_source(job), job.template, job.kind.depends(job.scope))
             if record.unchanged(job.path, recipe):
                 outcome.unchanged.append(job)
             else:
@@ -312,7 +329,7 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
         done, failures = _render(todo, renderer, record, listener, keep)
         outcome.documents += done
         outcome.failures += failures
-        complete = set() if kinds or pairings or years else {"docx"}
+        complete = set() if kinds or pairings or years or term else {"docx"}
         outcome.removed += record.remove_stale({j.path for j in jobs}, {p.id for p in loaded.pairings}, complete)
         record.save()
         listener.rendered(loaded, out / loaded.id, len(done))
@@ -325,12 +342,16 @@ def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pair
 def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
           years: tuple[str, ...] = (), template_dir: Path | None = None, pdf: bool = False,
           jobs: int | None = None, timeout: float = 120, force: bool = False, shard: Shard | None = None,
-          listener: Listener = Listener()) -> Outcome:
-    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each."""
+          listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None,
+          pool: Pool | None = None) -> Outcome:
+    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each (converted by
+    ``pool`` when given: warm converters the caller keeps); summaries count to ``as_of``
+    (default: each one's own date, else today), or report on one ``term``."""
     outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
-                               force=force, shard=shard, keep=_heading, listener=listener)  # memory flat in N
+                               force=force, shard=shard, keep=_heading, listener=listener, as_of=as_of,
+                               term=term)  # memory flat in N
     if pdf:
-        _convert_documents(outcome, jobs, timeout, listener)
+        _convert_documents(outcome, jobs, timeout, listener, pool)
     return outcome
 
 
@@ -353,7 +374,8 @@ def _pdf_todo(outcome: Outcome) -> list[tuple[Job, str | None, str]]:
     return todo
 
 
-def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener) -> None:
+def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener,
+                       warm: Pool | None = None) -> None:
     """A PDF beside each Word file whose PDF is not already made from the same recipe, each
     checked by the preflight while the converters work on the next."""
     todo = _pdf_todo(outcome)
@@ -375,7 +397,7 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
             checked[i] = (found, time.perf_counter() - began)
         listener.advanced("pdf", display_path(result.dst), result.ok)
 
-    with open_pool(jobs, timeout) as pool:
+    with _converters(jobs, timeout, warm) as pool:
         docs = [job.path for job, _, _ in todo]
         results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight,
                                    families=[job.kind.family for job, _, _ in todo])
@@ -401,15 +423,18 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
 
 def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
            options: Options = Options(), jobs: int | None = None, timeout: float = 120, force: bool = False,
-           shard: Shard | None = None, listener: Listener = Listener()) -> Outcome:
+           shard: Shard | None = None, listener: Listener = Listener(), as_of: dt.date | None = None,
+           pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
-    that is not already made from the same documents, seals and options."""
+    that is not already made from the same documents, seals and options (converted by
+    ``pool`` when given: warm converters the caller keeps; ``loaded``: see ``_load``)."""
     if options.sign_cert is not None:
         from .bundle.sign import load_signer
 
         load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
     outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
-                               keep=part_of, listener=listener)  # only what a bundle needs: memory flat in N
+                               keep=part_of, listener=listener, as_of=as_of,
+                               loaded=loaded)  # only what a bundle needs: memory flat in N
     specs, recipes, planned = [], {}, {}
     for loaded in outcome.loaded:
         if loaded.buildable:
@@ -420,8 +445,9 @@ def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_di
     specs = _without_bad_seals(specs, outcome.failures)
     if specs:
         renderer = Renderer(template_dir or TEMPLATE_DIR)
-        with open_pool(jobs, timeout) as pool, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
-            outcome.bundles, failures = make_all(specs, renderer, pool, options, Path(work), outcome.timings, listener)
+        with _converters(jobs, timeout, pool) as converters, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
+            outcome.bundles, failures = make_all(specs, renderer, converters, options, Path(work), outcome.timings,
+                                                 listener)
         outcome.failures += failures
     _record_bundles(outcome, specs, recipes, planned, complete=not pairings)
     return outcome
@@ -479,26 +505,35 @@ def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str]
 # ------------------------------------------------------------------ report
 
 def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: Path | None = None,
-           force: bool = False, listener: Listener = Listener()) -> Outcome:
-    """``docgen report``: the bureau's roll-up of each year with records, as .xlsx and .docx
-    (left as they are when made before from the same data)."""
+           force: bool = False, listener: Listener = Listener(), as_of: dt.date | None = None,
+           term: str | None = None) -> Outcome:
+    """``docgen report``: the bureau's roll-up of each year with records (or of one ``term``), as
+    .xlsx and .docx, counted to ``as_of`` (default: as each pairing's summary counts);
+    left as they are when made before from the same data."""
     check_output(out)
     outcome = Outcome(validate(path, listener))
     renderer = Renderer(template_dir or TEMPLATE_DIR)
     for loaded in outcome.loaded:
-        keys = {y.key for y in loaded.programme.cycle.cycle_years}
-        chosen = list(years) or years_with_records(loaded)
+        cycle_years = loaded.programme.cycle.cycle_years
+        keys = {y.key for y in cycle_years}
+        if term is not None:
+            chosen = [y.key for y in cycle_years if any(t.key == term for t in y.terms)]
+            if not chosen:
+                terms = "、".join(t.short_label for y in cycle_years for t in y.terms)
+                raise UsageError(f"{loaded.id}：帮扶周期中没有这个学期（可选：{terms}）")
+        else:
+            chosen = list(years) or years_with_records(loaded)
         bad = [y for y in chosen if y not in keys]
         if bad:
             raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
         record, recipes = Record(out / loaded.id, force=force), Recipes(loaded, template_dir or TEMPLATE_DIR)
         listener.began("report", len(chosen))
         for year in chosen:
-            data = rollup(loaded, year)
+            data = rollup(loaded, year, as_of, term)
             folder = out / loaded.id / "report"
-            stem = f"考核汇总_{data.year.label}"
+            stem = f"考核汇总_{data.label}"
             xlsx, docx = folder / f"{stem}.xlsx", folder / f"{stem}.docx"
-            recipe = recipes.report(year)
+            recipe = recipes.report(year, data.as_of_note)
             if record.unchanged(docx, recipe):
                 outcome.unchanged_outputs += 1
             else:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what docgen needs on a fresh Debian machine (run as root): system packages
-# through apt (LibreOffice for PDF, its Python bindings, CJK fonts), Python packages into
+# through apt (LibreOffice for PDF, its Python bindings, CJK fonts, poppler, chromium for the
+# workspace's browser tests), Python packages into
 # ./.venv, and the Fandol fonts as TrueType. Safe to run again; it skips what is already there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +17,9 @@ need fonts-arphic-ukai          #   for rare characters in names (喆 堃 珺 �
 need fonts-wqy-zenhei           # TrueType 黑体, the last fall-back (all of GBK and CJK Ext A)
 need fonts-noto-cjk             # for the chart and the sample seals (not seen by the converter)
 need fontconfig
+need poppler-utils              # pdftoppm/pdftotext: page images and text of PDFs in tests and by hand
+need chromium                   # the browser the workspace's end-to-end tests drive (tests/browser)
+need chromium-driver            #   and its WebDriver, for a Selenium fall-back
 
 if ((${#apt_packages[@]})); then
     echo "== 安装系统软件包：${apt_packages[*]}"

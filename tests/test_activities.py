@@ -10,7 +10,7 @@ import yaml
 from docx import Document
 from openpyxl import Workbook, load_workbook
 
-from docgen.activities.counting import count
+from docgen.activities.counting import as_of_for, count
 from docgen.activities.scoring import score
 from docgen.documents.scope import Per, scopes
 from docgen.documents.summary import summary
@@ -36,11 +36,11 @@ def edit_log(root: Path, pairing: str, change) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
-def scorecard(root: Path, pairing: str):
+def scorecard(root: Path, pairing: str, as_of=None):
     loaded = load_programme(root)
     assert loaded.problems == [], loaded.problems
     year = loaded.programme.cycle.cycle_years[0]
-    counts = count(loaded.programme, loaded.pairing(pairing), year, loaded.activity_log(pairing, "2020"))
+    counts = count(loaded.programme, loaded.pairing(pairing), year, loaded.activity_log(pairing, "2020"), as_of)
     return counts, score(loaded.programme, counts, loaded.activity_log(pairing, "2020"))
 
 
@@ -48,28 +48,46 @@ def item(card, no):
     return next(s for s in card.items if s.item.no == no)
 
 
-def test_example_counts_and_rubric():
+def with_rule(root: Path, rule: str, *nos: int) -> None:
+    """The programme states how items ``nos`` are scored, and asks for a self-assessment (edited
+    as text: PyYAML would read the rubric's ``no:`` keys as booleans)."""
+    path = root / "programme.yaml"
+    text = path.read_text("utf-8").replace("rubric:\n", "rubric:\n  self_assessment: true\n", 1)
+    for n in nos:
+        text = text.replace(f"    - no: {n}\n", f"    - no: {n}\n      rule: {rule}\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_example_counts_and_the_rubric_left_to_the_bureau():
+    """gaotai's rubric states no way of scoring from records: its items are for the bureau (待评),
+    with the counts they are about as facts; the hand-entered scores are kept."""
     counts, card = scorecard(DATA / "gaotai-2020", "sanzhong")
     assert len(counts.records) == 25 and len(counts.late) == 1 and len(counts.unfiled) == 1
     assert len(counts.no_evidence) == 1
     delivery = [c for c in counts.checks if c.commitment.id == "lesson_delivery"]
     assert [(c.period, c.needs[0][2]) for c in delivery] == [("2020年春季学期", 1), ("2020年秋季学期", 1)]
-    assert item(card, 7).score == 5.0 and "送课指导1次（要求≥3次）" in item(card, 7).reason
-    assert item(card, 10).score == 0.0 and item(card, 10).reason == "人工评分：本年度没有报送加分材料"
+    assert item(card, 7).pending and item(card, 7).score is None
+    assert "2个学期中0个学期达到" in item(card, 7).reason and "未达到：2020年春季学期、2020年秋季学期" in item(card, 7).reason
+    assert item(card, 10).score == 0.0 and "本年度没有报送加分材料" in item(card, 10).reason
+    assert card.grade == "" and not card.complete
 
 
-def test_an_unscored_manual_item_leaves_the_summary_unfinished(gaotai, tmp_path):
+def test_an_unscored_item_is_a_gap_where_the_programme_asks_for_a_self_assessment(gaotai):
     """A rubric item only a person can score, not scored yet, is a gap: never 待评 under a seal."""
+    with_rule(gaotai, "all_or_nothing", 3, 4, 5, 6, 7, 8)
     edit_log(gaotai, "sanzhong", lambda log: log.update(scores=[s for s in log["scores"] if s["item"] != 10]))
     counts, card = scorecard(gaotai, "sanzhong")
-    assert item(card, 10).pending and "尚未评分" in item(card, 10).reason
+    assert item(card, 10).pending
     loaded = load_programme(gaotai)
     scope = next(s for s in scopes(Per.year, loaded) if s.pairing.id == "sanzhong")
     assert "考核细则第10项“加分项”的评分（activities/2020/sanzhong.yaml 中 scores）" in summary(scope)["gaps"]
-    assert not card.grade  # the rubric of seed 001 sets no grade bands
+    assert card.grade == ""  # no bands stated, and an item still pending
 
 
-def test_more_deliveries_raise_count_and_points(gaotai):
+@pytest.mark.parametrize("rule, before_points, after_points", [("all_or_nothing", 0.0, 7.5),
+                                                                ("proportional", 2.5 + 2.5, 7.5 + 2.5)])
+def test_more_deliveries_raise_count_and_points_by_the_stated_rule(gaotai, rule, before_points, after_points):
+    with_rule(gaotai, rule, 7)
     _, before = scorecard(gaotai, "sanzhong")
 
     def add(data):
@@ -81,11 +99,13 @@ def test_more_deliveries_raise_count_and_points(gaotai):
     counts, after = scorecard(gaotai, "sanzhong")
     spring = next(c for c in counts.checks if c.commitment.id == "lesson_delivery" and c.period == "2020年春季学期")
     assert spring.needs[0][2] == 3 and spring.met
-    assert item(after, 7).score == item(before, 7).score + 5.0  # 7.5 for the term instead of 2.5
-    assert after.total == before.total + 5.0
+    assert (item(before, 7).score, item(after, 7).score) == (before_points, after_points)
+    assert after.total == before.total + after_points - before_points
 
 
 def test_late_filing_is_listed_and_not_counted(gaotai):
+    with_rule(gaotai, "all_or_nothing", 8)
+
     def late(data):
         record = next(r for r in data["records"] if r["type"] == "donation")
         record["filed_on"] = "2020-12-20"
@@ -103,14 +123,15 @@ def test_summary_and_chart_follow_the_records(gaotai, tmp_path):
     doc = Document(str(path))
     table = next(t for t in doc.tables if t.rows[0].cells[0].text == "周期")
     rows = [[c.text for c in r.cells] for r in table.rows[1:]]
-    assert ["2020年春季学期", "送课指导", "≥3次", "1次", "未完成"] in rows
+    assert ["2020年春季学期", "到被帮扶学校送课指导", "≥3次", "1次", "未完成"] in rows
+    assert ["2020年秋季学期", "到被帮扶学校送课指导", "≥3次", "1次", "进行中"] in rows  # the term runs to 31 December
     assert any(n.startswith("word/media/") and n.endswith(".png") for n in zipfile.ZipFile(path).namelist())
-    rubric = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号")
-    assert [c.text for c in rubric.rows[7].cells][:4] == ["7", "送课指导", "15", "5"]
+    assert not [t for t in doc.tables if t.rows[0].cells[0].text == "序号"]  # the seed has no self-assessment
     text = all_text(doc)
     # the summary is dated 2020-12-19: it counts what was done by then, and says so
-    assert "截至2020年12月19日，本年度共记录帮扶活动24次，计入考核21次" in text and "合计44分" in text
-    assert "落款日期之后的1次活动不在本总结统计之内" in text
+    assert "截至2020年12月19日，本年度共记录帮扶活动24次，计入考核21次" in text
+    assert "2020年12月19日以后的1次活动记录未计入本总结" in text
+    assert "自评" not in text and "等次" not in text and "合格" not in text
 
 
 def test_roll_up_rows_match_the_records(tmp_path):
@@ -118,18 +139,23 @@ def test_roll_up_rows_match_the_records(tmp_path):
     assert result.returncode == 0, result.stderr
     sheet = load_workbook(tmp_path / "gaotai-2020" / "report" / "考核汇总_2020年度.xlsx")["考核汇总"]
     header = [c.value for c in sheet[2]]
+    assert "等次" not in header and "得分" in header  # a rubric, but no bands
     rows = [dict(zip(header, [c.value for c in r])) for r in sheet.iter_rows(min_row=3, max_row=8)]
-    assert [r["结对标识"] for r in rows][:3] == ["chengguan", "erzhong", "sanzhong"]  # sorted by score
-    assert [r["得分"] for r in rows] == sorted((r["得分"] for r in rows), reverse=True)
+    assert [r["名次"] for r in rows] == [None] * 6  # items wait for the bureau: no ranking by half a score
+    loaded = load_programme(DATA / "gaotai-2020")
     for row in rows[:3]:
-        counts, card = scorecard(DATA / "gaotai-2020", row["结对标识"])
+        pairing = loaded.pairing(row["结对标识"])
+        counts, card = scorecard(DATA / "gaotai-2020", row["结对标识"], as_of_for(pairing, counts_year(loaded), None))
         assert row["活动记录"] == len(counts.records) and row["得分"] == card.total
         assert row["迟报或未报备"] == len(counts.late) + len(counts.unfiled)
-    fill = sheet.cell(row=5, column=1).fill.fgColor.rgb  # sanzhong is behind: highlighted
-    assert fill.endswith("FFC7CE")
+        assert row["待评定项"] == len(card.pending)
     annex = Document(str(tmp_path / "gaotai-2020" / "report" / "考核汇总_2020年度.docx"))
-    cells = [[c.text for c in r.cells] for r in annex.tables[0].rows]
-    assert cells[1][1] == "城关初中" and cells[1][6] == "91"  # the whole year, to 31 December
+    head = [c.text for c in annex.tables[0].rows[0].cells]
+    assert "得分" in head and "等次" not in head
+
+
+def counts_year(loaded):
+    return loaded.programme.cycle.cycle_years[0]
 
 
 @pytest.mark.parametrize("change, field, words", [

@@ -21,7 +21,8 @@ STAGES = {
     "bundle": 7, "incremental": 7,
     "pipeline": 8, "explain": 8,
     "authoring": 9,
-    "cli": 10, "__main__": 10, "progress": 10,
+    "serve": 10,
+    "cli": 11, "__main__": 11, "progress": 11,
 }
 
 
@@ -119,13 +120,23 @@ def test_no_import_cycle():
     assert cycles == [], cycles
 
 
-def test_the_pipeline_never_reaches_template_building():
+def _reached(start: str) -> set[str]:
     edges = graph()
-    seen, todo = set(), ["docgen.pipeline"]
+    seen, todo = set(), [start]
     while todo:
         node = todo.pop()
         if node in seen:
             continue
         seen.add(node)
         todo += edges.get(node, ())
-    assert not [m for m in seen if m.startswith("docgen.authoring")]
+    return seen
+
+
+def test_the_workspace_calls_the_pipeline_and_never_template_building():
+    reached = _reached("docgen.serve.app") | _reached("docgen.serve.pages")
+    assert "docgen.pipeline" in reached
+    assert not [m for m in reached if m.startswith("docgen.authoring")]
+
+
+def test_the_pipeline_never_reaches_template_building():
+    assert not [m for m in _reached("docgen.pipeline") if m.startswith("docgen.authoring")]

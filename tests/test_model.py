@@ -15,11 +15,28 @@ def test_cycle_from_september_is_three_school_years():
     assert cycle.terms[1].label == "2022—2023学年第二学期"
 
 
-def test_cycle_from_spring_counts_years_not_school_years():
+def test_cycle_from_spring_counts_calendar_years():
+    """A 年度 programme starting in spring runs to 31 December: no twelve-month year invented."""
     cycle = Cycle(start=dt.date(2020, 3, 1))
-    assert cycle.end == dt.date(2023, 2, 28)
-    assert [y.label for y in cycle.cycle_years] == ["2020年度", "2021年度", "2022年度"]
-    assert [t.short_label for t in cycle.cycle_years[0].terms] == ["2020年春季学期", "2020年秋季学期"]
+    assert cycle.end == dt.date(2022, 12, 31)
+    assert [(y.label, y.start, y.end) for y in cycle.cycle_years] == [
+        ("2020年度", dt.date(2020, 3, 1), dt.date(2020, 12, 31)), ("2021年度", dt.date(2021, 1, 1), dt.date(2021, 12, 31)),
+        ("2022年度", dt.date(2022, 1, 1), dt.date(2022, 12, 31))]
+    assert [(t.short_label, a, b) for t, a, b in cycle.cycle_years[0].term_spans] == [
+        ("2020年春季学期", dt.date(2020, 3, 1), dt.date(2020, 8, 31)),
+        ("2020年秋季学期", dt.date(2020, 9, 1), dt.date(2020, 12, 31))]
+
+
+def test_one_calendar_year_ends_when_the_data_says():
+    assert Cycle(start=dt.date(2020, 3, 1), years=1).end == dt.date(2020, 12, 31)  # seed 001: 2020年度
+    stated = Cycle(start=dt.date(2020, 3, 1), years=1, end=dt.date(2020, 12, 20))
+    assert [(y.start, y.end) for y in stated.cycle_years] == [(dt.date(2020, 3, 1), dt.date(2020, 12, 20))]
+    assert Cycle(start=dt.date(2020, 3, 1), years=1, basis="school").end == dt.date(2020, 8, 31)
+
+
+def test_term_as_written():
+    assert Term.parse("2026春") == Term(2025, "spring") and Term.parse("2025秋") == Term(2025, "autumn")
+    assert Term.parse("2026年春季学期") == Term(2025, "spring") and Term.parse("春") is None
 
 
 def test_term_of_date():
@@ -29,8 +46,8 @@ def test_term_of_date():
 
 
 def test_leap_day_start():
-    cycle = Cycle(start=dt.date(2024, 2, 29), years=1)
-    assert cycle.end == dt.date(2025, 2, 27)
+    assert Cycle(start=dt.date(2024, 2, 29), years=1).end == dt.date(2024, 12, 31)
+    assert Cycle(start=dt.date(2024, 2, 29), years=2, basis="school").end == dt.date(2025, 8, 31)
 
 
 def test_explicit_end_wins():

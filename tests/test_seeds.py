@@ -14,11 +14,11 @@ from docx import Document
 from docx.table import Table
 
 from docgen import pipeline
-from docgen.activities.counting import count, spans
+from docgen.activities.counting import count, periods
 from docgen.documents.summary import commitment_rows
 from docgen.load import load_programme
 from docgen.load.model.common import Period
-from docgen.load.model.cycle import CycleYear
+from docgen.load.model.cycle import Cycle
 from tests.helpers import DATA, PROBLEM_LINE, all_text, run
 from tests.seed_provisions import COMMON, SEEDS, Row, Seed
 
@@ -314,16 +314,21 @@ def test_a_month_with_no_records_is_due_and_every_month_is_checked():
     january = [c for c in monthly if c.period == "2026年1月"]
     assert january and not any(c.met for c in january)
     rows = commitment_rows(counts.checks)
-    assert any(r["missed"] and "2026年1月" in r["missed"][0] for r in rows if r["item"].startswith("师徒交流（反思）"))
+    assert any(r["missed"] and "2026年1月" in r["missed"][0] for r in rows if r["item"].startswith("共同完成教学反思"))
 
 
 def test_periods_are_every_week_month_and_quarter_that_ended():
-    year = CycleYear(1, dt.date(2025, 9, 1), dt.date(2026, 8, 31))
-    assert len(spans(Period.month, year, year.end)) == 12
-    assert len(spans(Period.quarter, year, year.end)) == 4
-    weeks = spans(Period.week, year, year.end)
-    assert weeks[0][2] == dt.date(2025, 9, 1) and all((b[2] - a[2]).days == 7 for a, b in zip(weeks, weeks[1:]))
-    assert spans(Period.month, year, dt.date(2025, 12, 15))[-1][0] == "2025年11月"  # December not yet due
+    cycle = Cycle(start=dt.date(2025, 9, 1))
+    year = cycle.cycle_years[0]
+    assert len(periods(Period.month, cycle, year.start, year.end)) == 12
+    assert len(periods(Period.quarter, cycle, year.start, year.end)) == 4
+    weeks = periods(Period.week, cycle, year.start, year.end)
+    assert weeks[0].start == dt.date(2025, 9, 1) and all((b.start - a.start).days == 7 for a, b in zip(weeks, weeks[1:]))
+    log = load_programme(DATA / "sichuan-2025")
+    pairing = log.pairing("chengqu-shiyan")
+    december = count(log.programme, pairing, year, log.activity_log("chengqu-shiyan", "2025"), dt.date(2025, 12, 15))
+    assert {c.period for c in december.checks if c.commitment.per == Period.month} == {
+        "2025年9月", "2025年10月", "2025年11月"}  # December not yet due
 
 
 # ------------------------------------------------------------ seed 001: the county's annexes

@@ -1,9 +1,16 @@
-"""Counting what was done against what was promised, per term and per year.
+"""Counting what was done against what was promised, period by period, as of a date.
 
 A record counts toward a commitment when its type (and tag) match, its organiser is the
-committed side, it was filed within the allowed days (unless the programme says late
-records count) and it has evidence. Late, unfiled and evidence-less records are listed,
-never silently accepted or dropped.
+committed side, it was filed within the allowed days and its evidence is in (unless the
+programme says late records, or records whose evidence is only described, count too). Late,
+unfiled, evidence-less and future records are listed, never silently accepted or dropped.
+
+A commitment is checked in each of its periods (week, month, quarter, term, school year,
+calendar year, cycle) that lies wholly inside the cycle — and, for a pair of people, wholly
+inside the time the pair ran. A period is shown in the cycle year it ends in; one that has
+not ended by the as-of date is *open*: done if already met, otherwise still in progress,
+never missed. Periods that have not begun are not shown. A commitment with no period
+(the plan says 定期) is listed, never counted as missed.
 """
 from __future__ import annotations
 
@@ -11,50 +18,78 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..load import Loaded
 from ..load.model.activity import ActivityLog, Record
-from ..load.model.common import ACTIVITY_NAMES, Activity, Layer, Party, Period
-from ..load.model.cycle import CycleYear, Term
-from ..load.model.pairing import GroupPair, ManagerPair, Pairing, TeacherPair
-from ..load.model.programme import Commitment, Programme
-from ..text import cn_month
+from ..load.model.common import Activity, Layer, Party, Period
+from ..load.model.cycle import Cycle, CycleYear, Term, YearBasis
+from ..load.model.pairing import Dated, GroupPair, ManagerPair, Pairing, TeacherPair
+from ..load.model.programme import Commitment, Indicator, Programme
+from ..text import cn_date, cn_month
 
 METRIC_NAMES = {"times": "次", "subjects": "个学科", "person_times": "人次", "people": "人", "days": "天"}
+SHORT_PERIODS = (Period.week, Period.month, Period.quarter)
+UNIT = {Period.week: "周", Period.month: "个月", Period.quarter: "个季度"}
+
+
+@dataclass
+class Span:
+    """One period a commitment is due in: its name and days, and its term if it is one."""
+
+    label: str
+    start: dt.date
+    end: dt.date
+    term: Term | None = None
 
 
 @dataclass
 class Check:
-    """One commitment in one period (or for one teacher pair in one period)."""
+    """One commitment in one period (for one pair of a layer, or for the pairing as a whole)."""
 
     commitment: Commitment
-    period: str
-    """学期或学年的名称"""
-    term: Term | None
+    span: Span
     subject: str
     """What is counted, in Chinese: 送课指导, or 师徒交流（葛某某—奚某某）."""
     needs: list[tuple[str, float, float]]
     """(metric, required, done)"""
-    records: list[int] = field(default_factory=list)
-    span: tuple[dt.date, dt.date] | None = None
-    """The days the period covers."""
+    records: list[Record] = field(default_factory=list)
+    pair: Dated | None = None
+    open: bool = False
+    """The period has not ended by the as-of date."""
+
+    @property
+    def period(self) -> str:
+        return self.span.label
+
+    @property
+    def term(self) -> Term | None:
+        return self.span.term
 
     @property
     def folds(self) -> bool:
         """Checked week by week, month by month or quarter by quarter: shown as one line per
-        commitment (periods met of periods due) rather than a line per period."""
+        commitment and pair (periods met of periods due) rather than a line per period."""
         return self.commitment.per in SHORT_PERIODS
 
     @property
     def ratio(self) -> float:
-        if not self.needs:
-            return 1.0
         return min(min(1.0, done / need) for _, need, done in self.needs)
 
     @property
     def met(self) -> bool:
         return all(done >= need for _, need, done in self.needs)
 
+    @property
+    def missed(self) -> bool:
+        """Not met in a period that has ended."""
+        return not self.met and not self.open
+
+    @property
+    def state(self) -> str:
+        return "完成" if self.met else ("进行中" if self.open else "未完成")
+
     def required_text(self) -> str:
-        return "、".join(f"≥{need:g}{METRIC_NAMES[m]}" for m, need, _ in self.needs)
+        sign = "" if self.commitment.exact else "≥"
+        return "、".join(f"{sign}{need:g}{METRIC_NAMES[m]}" for m, need, _ in self.needs)
 
     def done_text(self) -> str:
         return "、".join(f"{done:g}{METRIC_NAMES[m]}" for m, _, done in self.needs)
@@ -69,14 +104,26 @@ class Flagged:
 
 @dataclass
 class YearCounts:
+    """A pairing's year (or one term of it) counted as of a date."""
+
     pairing: Pairing
     year: CycleYear
+    as_of: dt.date
+    window: Span
+    """The days reported on: the cycle year, or one term of it."""
     records: list[Record]
+    """The records of the window up to the as-of date."""
     counted: list[int]
     late: list[Flagged]
     unfiled: list[Flagged]
     no_evidence: list[Flagged]
+    pending_evidence: list[Flagged]
+    """Records whose evidence is described in words, its files still to come."""
+    later: list[Record]
+    """Records of the window dated after the as-of date: not counted here."""
     checks: list[Check]
+    unperiodic: list[Commitment] = field(default_factory=list)
+    """Commitments the plan gives no period (定期): listed, not counted."""
 
     @property
     def by_type(self) -> Counter:
@@ -89,12 +136,22 @@ class YearCounts:
         return out
 
     @property
+    def flagged(self) -> list[Flagged]:
+        return sorted([*self.late, *self.unfiled, *self.no_evidence, *self.pending_evidence],
+                      key=lambda f: (f.record.date, f.index))
+
+    @property
     def unmet(self) -> list[Check]:
-        return [c for c in self.checks if not c.met]
+        """Checks missed: not met in a period that has ended."""
+        return [c for c in self.checks if c.missed]
+
+    @property
+    def whole_year(self) -> bool:
+        """Counted to the end of the year (or term) reported on."""
+        return self.as_of >= self.window.end
 
 
-SHORT_PERIODS = (Period.week, Period.month, Period.quarter)
-
+# ------------------------------------------------------------------ periods
 
 def _months(start: dt.date, n: int) -> dt.date:
     """The first day of the month ``n`` months after ``start``'s month."""
@@ -107,37 +164,65 @@ def _tail(start: dt.date, end: dt.date) -> str:
     return cn_month(end) if end.year != start.year else (f"{end.month}月" if end.month != start.month else "")
 
 
-def spans(per: Period, year: CycleYear, until: dt.date) -> list[tuple[str, Term | None, dt.date, dt.date]]:
-    """The periods of ``year`` a commitment made ``per`` them is due in, up to ``until``: every
-    week (Monday to Sunday), month or quarter (three months from the year's start) that has
-    ended by then — whether or not anything was recorded in it; each term; the whole year."""
-    out = []
+def _basis_start(day: dt.date, basis: YearBasis) -> dt.date:
+    """The 1 January or 1 September on or before ``day``: where months, quarters and years of
+    that basis are counted from."""
+    if basis == YearBasis.calendar:
+        return dt.date(day.year, 1, 1)
+    return dt.date(day.year if day.month >= 9 else day.year - 1, 9, 1)
+
+
+def periods(per: Period, cycle: Cycle, first: dt.date, last: dt.date) -> list[Span]:
+    """Every period of kind ``per`` that lies wholly inside the cycle and overlaps the days
+    ``first``–``last``: weeks Monday to Sunday, months, quarters of three months from the
+    start of the (school or calendar) year, terms, school years, calendar years, the cycle."""
+    lo, hi = cycle.start, cycle.end
+    out: list[Span] = []
     if per == Period.week:
-        day = year.start + dt.timedelta(days=(7 - year.start.weekday()) % 7)
-        while day + dt.timedelta(days=6) <= until:
+        day = lo + dt.timedelta(days=(7 - lo.weekday()) % 7)
+        day = max(day, first - dt.timedelta(days=first.weekday()))
+        while day <= last:
             end = day + dt.timedelta(days=6)
-            out.append((f"{cn_month(day)}{day.day}日—{_tail(day, end)}{end.day}日", None, day, end))
+            out.append(Span(f"{cn_month(day)}{day.day}日—{_tail(day, end)}{end.day}日", day, end))
             day += dt.timedelta(days=7)
     elif per in (Period.month, Period.quarter):
         step = 1 if per == Period.month else 3
-        first = year.start.replace(day=1)
+        anchor = _basis_start(first, cycle.basis)
         k = 0
         while True:
-            start, nxt = _months(first, k), _months(first, k + step)
-            end = nxt - dt.timedelta(days=1)
-            if end > until:
+            start, end = _months(anchor, k), _months(anchor, k + step) - dt.timedelta(days=1)
+            if start > last:
                 break
             label = cn_month(start) if step == 1 else f"{cn_month(start)}—{_tail(start, end)}"
-            out.append((label, None, max(start, year.start), end))
+            out.append(Span(label, start, end))
             k += step
     elif per == Period.term:
-        out = [(t.short_label, t, max(t.start, year.start), min(t.end, year.end)) for t in year.terms]
-    else:
-        out = [(year.label, None, year.start, year.end)]
-    return out
+        for year in cycle.cycle_years:
+            out += [Span(t.short_label, a, b, t) for t, a, b in year.term_spans
+                    if (a, b) == _whole_term(t, year)]
+    elif per in (Period.school_year, Period.year):
+        basis = YearBasis.school if per == Period.school_year else YearBasis.calendar
+        start = _basis_start(first, basis)
+        while start <= last:
+            end = dt.date(start.year + 1, 8, 31) if basis == YearBasis.school else dt.date(start.year, 12, 31)
+            label = f"{start.year}—{start.year + 1}学年" if basis == YearBasis.school else f"{start.year}年"
+            out.append(Span(label, start, end))
+            start = end + dt.timedelta(days=1)
+    elif per == Period.cycle:
+        out.append(Span("帮扶周期内", lo, hi))
+    return [s for s in out if lo <= s.start and s.end <= hi and s.start <= last and s.end >= first]
 
 
-def _pairs(c: Commitment, pairing: Pairing) -> list:
+def _whole_term(term: Term, year: CycleYear) -> tuple[dt.date, dt.date]:
+    """A term's days as the year's basis cuts them (a calendar year's autumn ends 31 December)."""
+    if year.is_school_year or term.season == "spring":
+        return term.start, term.end
+    return term.start, dt.date(term.start.year, 12, 31)
+
+
+# ------------------------------------------------------------------ pairs
+
+def pairs_of(c: Commitment, pairing: Pairing) -> list:
     """The pairs of a layer a commitment is counted for, one by one (none: the pairing as a whole)."""
     if c.layer == Layer.teachers or (c.layer is None and c.activity == Activity.mentor_exchange):
         return list(pairing.teacher_pairs)
@@ -145,9 +230,11 @@ def _pairs(c: Commitment, pairing: Pairing) -> list:
             Layer.groups: pairing.group_pairs}.get(c.layer, [])
 
 
-def _of_pair(pair, r: Record) -> bool:
+def of_pair(pair, r: Record) -> bool:
     """Whether a record belongs to one pair of a layer: by mentor and mentee, by the people
-    it names, or by a teaching-research group's subject."""
+    it names, or by a teaching-research group's subject — on a day the pair ran."""
+    if not pair.runs_on(r.date):
+        return False
     if isinstance(pair, TeacherPair):
         return r.mentor == pair.mentor.name and (not r.mentee or r.mentee == pair.mentee.name)
     if isinstance(pair, ManagerPair):
@@ -159,7 +246,7 @@ def _of_pair(pair, r: Record) -> bool:
     return True
 
 
-def _pair_name(pair) -> str:
+def pair_name(pair) -> str:
     if isinstance(pair, TeacherPair):
         return f"{pair.mentor.name}—{pair.mentee.name}"
     if isinstance(pair, GroupPair):
@@ -167,33 +254,21 @@ def _pair_name(pair) -> str:
     return f"{pair.supporter.name}—{pair.recipient.name}"
 
 
-def indicator_progress(prog: Programme, counts: "YearCounts") -> list[tuple]:
-    """The indicators of the goals set for a year this cycle year touches that name the records
-    counting toward them: (year, indicator, done). Only records that count are counted."""
-    years = {counts.year.start.year, counts.year.end.year}
-    out = []
-    for goal in (prog.goals.yearly if prog.goals else []):
-        if goal.year not in years:
-            continue
-        for ind in goal.indicators:
-            if ind.activity is None:
-                continue
-            records = [counts.records[i] for i in counts.counted if counts.records[i].type == ind.activity
-                       and (not ind.tag or counts.records[i].tag == ind.tag)]
-            probe = Commitment(id="indicator", activity=ind.activity, by=Party.both, per=Period.cycle, what=ind.name,
-                               **{ind.metric: 1})
-            done = next(d for m, _, d in _measure(probe, records) if m == ind.metric)
-            out.append((goal.year, ind, done))
-    return out
+def commitment_name(c: Commitment) -> str:
+    """A commitment as the programme names it (its ``what``: 学科教学成果展示课), never a label
+    made from docgen's activity types."""
+    return c.what
 
 
-def _matches(c: Commitment, r: Record) -> bool:
+# ------------------------------------------------------------------ records
+
+def matches(c: Commitment, r: Record) -> bool:
     if r.type != c.activity or (c.tag and r.tag != c.tag):
         return False
     return c.by == Party.both or r.organiser in (c.by, Party.both)
 
 
-def _measure(c: Commitment, records: list[Record]) -> list[tuple[str, float, float]]:
+def measure(c: Commitment, records: list[Record]) -> list[tuple[str, float, float]]:
     needs = []
     if c.times:
         needs.append(("times", c.times, len(records)))
@@ -211,36 +286,126 @@ def _measure(c: Commitment, records: list[Record]) -> list[tuple[str, float, flo
     return needs
 
 
+def record_flags(prog: Programme, r: Record) -> tuple[bool, list[tuple[str, str]]]:
+    """Whether a record counts, and why it is listed: (kind, reason) with kind one of
+    late, unfiled, no_evidence, pending_evidence."""
+    flags, ok = [], True
+    limit = prog.report_within_days
+    if r.filed_on is None:
+        flags.append(("unfiled", "未报备"))
+        ok = ok and prog.count_late_records
+    elif limit is not None and (r.filed_on - r.date).days > limit:
+        flags.append(("late", f"活动后第{(r.filed_on - r.date).days}天报备（应在{limit}日内）"))
+        ok = ok and prog.count_late_records
+    if not r.evidence:
+        flags.append(("no_evidence", "缺少证明材料"))
+        ok = False
+    elif r.evidence_described:
+        flags.append(("pending_evidence", f"证明材料待补（{'、'.join(r.evidence_described)}）"))
+        ok = ok and prog.count_pending_evidence
+    return ok, flags
+
+
 def count(prog: Programme, pairing: Pairing, year: CycleYear, log: ActivityLog | None,
-          until: dt.date | None = None) -> YearCounts:
-    """What was done in ``year`` against each commitment; periods that end after ``until`` (the
-    day a summary is signed) are not yet due."""
-    records = list(log.records) if log else []
-    late, unfiled, no_evidence, counted = [], [], [], []
+          as_of: dt.date | None = None, term: Term | None = None,
+          others: list[ActivityLog] | tuple = ()) -> YearCounts:
+    """What was done in ``year`` (or in one ``term`` of it) against each commitment, as of
+    ``as_of`` (default: the end of the year). ``others`` are the pairing's records of its other
+    cycle years, for periods that reach across years (每年 in a school-year programme, the cycle)."""
+    window = Span(year.label, year.start, year.end)
+    if term is not None:
+        a, b = next((a, b) for t, a, b in year.term_spans if t == term)
+        window = Span(term.short_label, a, b, term)
+    as_of = as_of or window.end
+    everything = list(log.records) if log else []
+    mine = [r for r in everything if window.start <= r.date <= window.end]
+    records = [r for r in mine if r.date <= as_of]
+    later = [r for r in mine if r.date > as_of]
+    late, unfiled, no_evidence, pending, counted = [], [], [], [], []
+    lists = {"late": late, "unfiled": unfiled, "no_evidence": no_evidence, "pending_evidence": pending}
     for i, r in enumerate(records):
-        limit = prog.report_within_days
-        ok = True
-        if r.filed_on is None:
-            unfiled.append(Flagged(i, r, "未报备"))
-            ok = prog.count_late_records
-        elif limit is not None and (r.filed_on - r.date).days > limit:
-            late.append(Flagged(i, r, f"活动后第 {(r.filed_on - r.date).days} 天报备（应在 {limit} 日内）"))
-            ok = prog.count_late_records
-        if not r.evidence:
-            no_evidence.append(Flagged(i, r, "缺少证明材料"))
-            ok = False
+        ok, flags = record_flags(prog, r)
+        for kind, why in flags:
+            lists[kind].append(Flagged(i, r, why))
         if ok:
             counted.append(i)
+    pool = [r for r in everything + [r for other in others for r in other.records]
+            if r.date <= as_of and record_flags(prog, r)[0]]
     checks: list[Check] = []
-    last = min(year.end, until) if until else year.end
+    unperiodic = []
     for c in prog.commitments:
-        mine = [i for i in counted if _matches(c, records[i])]
-        name = ACTIVITY_NAMES[c.activity] + (f"（{c.tag}）" if c.tag else "")
-        pairs = _pairs(c, pairing) or [None]
-        for label, term, start, end in spans(c.per, year, last):
-            ids = [i for i in mine if start <= records[i].date <= end]
+        if c.per is None:
+            unperiodic.append(c)
+            continue
+        rs = [r for r in pool if matches(c, r)]
+        pairs = pairs_of(c, pairing) or [None]
+        for span in periods(c.per, pairing.cycle, window.start, min(window.end, as_of)):
+            if not _shown_in(c.per, span, window, as_of):
+                continue
+            ids = [r for r in rs if span.start <= r.date <= span.end]
             for pair in pairs:
-                own = [i for i in ids if pair is None or _of_pair(pair, records[i])]
-                subject = name + (f"（{_pair_name(pair)}）" if pair is not None else "")
-                checks.append(Check(c, label, term, subject, _measure(c, [records[i] for i in own]), own, (start, end)))
-    return YearCounts(pairing, year, records, counted, late, unfiled, no_evidence, checks)
+                if pair is not None and not pair.runs_through(span.start, span.end):
+                    continue
+                own = [r for r in ids if pair is None or of_pair(pair, r)]
+                subject = commitment_name(c) + (f"（{pair_name(pair)}）" if pair is not None else "")
+                checks.append(Check(c, span, subject, measure(c, own), own, pair, open=span.end > as_of))
+    return YearCounts(pairing, year, as_of, window, records, counted, late, unfiled, no_evidence, pending, later,
+                      checks, unperiodic)
+
+
+def _shown_in(per: Period, span: Span, window: Span, as_of: dt.date) -> bool:
+    """A period is reported in the window it ends in; a long one (term, year, cycle) still open
+    at the as-of date is reported, as in progress, in the window the as-of date falls in. A
+    week, month or quarter is reported only once it has ended."""
+    if per in SHORT_PERIODS:
+        return window.start <= span.end <= min(window.end, as_of)
+    if window.start <= span.end <= window.end:
+        return True
+    return span.end > as_of and window.start <= as_of <= window.end
+
+
+def as_of_for(pairing: Pairing, year: CycleYear, given: dt.date | None, today: dt.date | None = None) -> dt.date:
+    """The day a pairing's year is counted to: the date asked for, else the day its summary is
+    signed, else today."""
+    if given is not None:
+        return given
+    text = next((s for s in pairing.summaries if str(s.year) == year.key), None)
+    return text.date if text and text.date else (today or dt.date.today())
+
+
+def count_pairing(loaded: Loaded, pairing: Pairing, year: CycleYear, as_of: dt.date,
+                  term: Term | None = None) -> YearCounts:
+    """``count`` with the pairing's records of every cycle year (the summary and the roll-up
+    both count through here, so they cannot disagree)."""
+    others = [log for (pid, key), log in sorted(loaded.activities.items()) if pid == pairing.id and key != year.key]
+    return count(loaded.programme, pairing, year, loaded.activity_log(pairing.id, year.key), as_of, term, others)
+
+
+# ------------------------------------------------------------------ indicators
+
+def indicator_progress(prog: Programme, counts: YearCounts) -> tuple[list[tuple[int, Indicator, float]],
+                                                                     list[tuple[int, Indicator]]]:
+    """The indicators of the goals set for a year this cycle year touches: those with a
+    counting rule (``activity``) with what the counted records give — (year, indicator, done) —
+    and those no record can check — (year, indicator)."""
+    years = {counts.year.start.year, counts.year.end.year}
+    checked, unchecked = [], []
+    for goal in (prog.goals.yearly if prog.goals else []):
+        if goal.year not in years:
+            continue
+        for ind in goal.indicators:
+            if ind.activity is None:
+                unchecked.append((goal.year, ind))
+                continue
+            records = [counts.records[i] for i in counts.counted if counts.records[i].type == ind.activity
+                       and (not ind.tag or counts.records[i].tag == ind.tag)]
+            probe = Commitment(id="indicator", activity=ind.activity, by=Party.both, per=Period.cycle, what=ind.name,
+                               **{ind.metric: 1})
+            done = next(d for m, _, d in measure(probe, records) if m == ind.metric)
+            checked.append((goal.year, ind, done))
+    return checked, unchecked
+
+
+def as_of_words(counts: YearCounts) -> str:
+    """截至2026年7月10日 — or nothing when the whole year (or term) is counted."""
+    return "" if counts.whole_year else f"截至{cn_date(counts.as_of)}"

@@ -203,7 +203,7 @@ def _position(dates: list[dt.date], day: dt.date) -> int:
 
 def _header(pairing_name: str, source: Path) -> str:
     return (f"{pairing_name}结对 活动记录，由 {source.name} 导入（docgen import activities）\n"
-            "filed_on 为报备日期，evidence 为证明材料（相对于方案目录）。再次导入时只增改表中的内容，"
+            "filed_on 为报备日期，evidence 为证明材料：文件路径（相对于方案目录），或文件待补时的文字说明（如“照片3张”）。再次导入时只增改表中的内容，"
             "scores（人工评分）、注释和表中没有的字段都会保留。")
 
 

@@ -39,6 +39,9 @@ PARAGRAPH_STYLES = [
     ("Body", "公文正文", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both"}),
     ("BodyKeep", "正文（与下段同页）", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both", "keep_next": True}),
     ("BodyNoIndent", "公文顶格", FANGSONG, SZ_BODY, {"jc": "left"}),
+    # A numbered item (（一）…) of a summary: never its first line alone at the foot of a page,
+    # where it would read as a stranded heading.
+    ("BodyItem", "正文条目", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both", "widow": True}),
     ("DocTitle", "公文标题", XIAOBIAOSONG, SZ_TITLE, {"jc": "center", "snap": False}),
     ("Heading1Cn", "一级标题", HEITI, SZ_BODY, {"first_chars": 2, "outline": 0, "keep_next": True}),
     ("Heading2Cn", "二级标题", KAITI, SZ_BODY, {"first_chars": 2, "outline": 1, "keep_next": True}),
@@ -143,6 +146,8 @@ def _paragraph_style(doc, style_id: str, name: str, font: str, size: int, opts: 
         pf.page_break_before = True
     if opts.get("keep_next"):
         pf.keep_with_next = True
+    if opts.get("widow"):
+        pf.widow_control = True
     if opts.get("snap") is False:
         ooxml.set_flag(ppr, "w:snapToGrid", on=False)
     _spacing(pf, opts.get("line", LINE), opts.get("rule", "exact"))

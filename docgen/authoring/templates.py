@@ -429,6 +429,21 @@ def teacher_letter() -> Builder:
     return letter("教师结对帮扶责任书")
 
 
+def flagged_table(b: Builder, rows: str) -> None:
+    b.table([("日期", 27, "{{ r.date }}"), ("类型", 14, "{{ r.type }}"), ("内容", 31, "<{{ r.description }}"),
+             ("问题", 28, "<{{ r.why }}")], f"for r in {rows}")
+
+
+def summary_annex(b: Builder, rows: str, label: str, heading: str) -> None:
+    """An annex of a summary after its signatures, on a new page: 附表N, its title (the table and
+    the closing ``endif`` follow)."""
+    b.tag(f"if {rows}")
+    b.p("{{ " + label + " }}", "AttachmentLabel")
+    b.blank()
+    b.p(heading, "DocTitle")
+    b.blank()
+
+
 def summary() -> Builder:
     b = Builder("年度工作总结")
     title(b)
@@ -443,9 +458,9 @@ def summary() -> Builder:
         "Draft")
     b.tag("endif")
     b.tag("if commitment_rows")
-    b.p("表1　承诺事项完成情况", "TableCaption")
-    b.table([("周期", 14, "{{ r.period }}"), ("承诺事项", 28, "<{{ r.item }}"), ("要求", 14, "{{ r.required }}"),
-             ("完成", 32, "<{{ r.done }}"), ("情况", 8, "{{ r.status }}")], "for r in commitment_rows")
+    b.p("表1　承诺事项完成情况{{ as_of }}", "TableCaption")
+    b.table([("周期", 12, "{{ r.period }}"), ("承诺事项", 29, "<{{ r.item }}"), ("要求", 11, "{{ r.required }}"),
+             ("完成", 36, "<{{ r.done }}"), ("情况", 12, "{{ r.status }}")], "for r in commitment_rows")
     b.tag("endif")
     b.tag("if chart")
     b.p("{{ chart }}", "Figure")
@@ -453,24 +468,38 @@ def summary() -> Builder:
     b.tag("endif")
     b.tag("if flagged_rows")
     b.p("表2　迟报、未报备或缺少证明材料的活动", "TableCaption")
-    b.table([("日期", 18, "{{ r.date }}"), ("类型", 14, "{{ r.type }}"), ("内容", 40, "<{{ r.description }}"),
-             ("问题", 28, "<{{ r.why }}")], "for r in flagged_rows")
+    flagged_table(b, "flagged_rows")
     b.tag("endif")
     b.tag("for part in parts")
     b.p("{{ (loop.index + 1)|ordinal }}{{ part.title }}", "Heading1Cn")
     b.tag("if part.note")
     b.p("{{ part.note }}", "Draft")
     b.tag("endif")
-    b.loop("for para in part.paragraphs", "{{r para }}")
+    b.tag("for para in part.paragraphs")
+    b.tag("if para.keep")  # an item that is only its lead sentence stays with what follows
+    b.p("{{r para.text }}", "BodyKeep")
+    b.tag("else")
+    b.p("{{r para.text }}", "BodyItem")
+    b.tag("endif")
+    b.tag("endfor")
     b.tag("endfor")
     b.tag("if rubric_rows")
     b.p("{{ (parts|length + 2)|ordinal }}考核自评", "Heading1Cn")
-    b.p("按照考核细则逐项自评如下（依据为本年度活动记录；需人工评定的项目以评定分为准）：")
+    b.p("按照考核细则逐项自评如下（依据为活动记录的统计{{ as_of }}；方案未规定计分办法的项目待评定"
+        "{% if annex_rows %}；各承诺事项逐对的完成情况见附表{% endif %}）：")
     b.table([("序号", 7, "{{ r.no }}"), ("考核项目", 14, "{{ r.title }}"), ("分值", 9, "{{ r.points }}"),
              ("得分", 8, "{{ r.score }}"), ("依据", 62, "<{{ r.reason }}")], "for r in rubric_rows")
     b.p("{{ rubric_total }}", "BodyKeep")
     b.tag("endif")
     b.signature_area("signature")
+    summary_annex(b, "annex_rows", "annex_labels.detail", "承诺事项逐对完成情况")
+    b.table([("细则\n序号", 6, "{{ r.item }}"), ("承诺事项", 24, "<{{ r.subject }}"),
+             ("要求", 12, "{{ r.period }}{{ r.required }}"), ("完成情况", 16, "{{ r.tally }}"),
+             ("未达到的周期", 42, "<{{ r.missed }}")], "for r in annex_rows")
+    b.tag("endif")
+    summary_annex(b, "flagged_annex", "annex_labels.flagged", "迟报、未报备或缺少证明材料的活动")
+    flagged_table(b, "flagged_annex")
+    b.tag("endif")
     b.p("", "EndMark")
     return b
 
@@ -509,10 +538,20 @@ def report() -> Builder:
     b.blank()
     title(b)
     b.blank()
-    b.table([("名次", 5, "{{ r.rank }}"), ("支援学校", 14, "{{ r.supporter }}"), ("受援学校", 17, "<{{ r.recipients }}"),
-             ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}"),
-             ("得分", 7, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")], "for r in rows")
+    counts = [("名次", 5, "{{ r.rank }}"), ("{{ heads.supporter }}", 14, "{{ r.supporter }}"),
+              ("{{ heads.recipient }}", 17, "<{{ r.recipients }}"),
+              ("活动记录", 9, "{{ r.records }}"), ("承诺完成", 9, "{{ r.completion }}"), ("迟报/缺材料", 9, "{{ r.flagged }}")]
+    score, grade, note = ("得分", 9, "{{r r.score }}"), ("等次", 6, "{{ r.grade }}"), ("备注", 24, "<{{ r.note }}")
+    b.tag("if graded")  # a score column only for a rubric, a grade column only for stated bands
+    b.table(counts + [score, grade, note], "for r in rows")
     b.doc.tables[-1].autofit = True  # widths from content when rendered (render.columns), and in Word
+    b.tag("elif scored")
+    b.table(counts + [score, note], "for r in rows")
+    b.doc.tables[-1].autofit = True
+    b.tag("else")
+    b.table(counts[1:] + [note], "for r in rows")
+    b.doc.tables[-1].autofit = True
+    b.tag("endif")
     b.loop("for para in notes", "{{ para }}")
     return b
 

@@ -80,7 +80,7 @@ def agreement(scope: Scope) -> dict:
     nodes.append(Section(lit("甲方职责"), [Items(school_duties(prog, Party.supporter))]))
     nodes.append(Section(lit("乙方职责"), [Items(school_duties(prog, Party.recipient))]))
     nodes.append(Section(lit("双方共同职责"), [Items(school_duties(prog, Party.both))]))
-    people = people_lines(prog, pairing, only=b.name) + exchange_lines(pairing, only=b.name)
+    people = people_lines(prog, pairing, only=b.name, as_signed=True) + exchange_lines(pairing, only=b.name)
     nodes.append(Section(lit("人员结对与交流"), people))
     if prog.assessment:
         nodes.append(Section(lit("考核评价"), [data(prog.assessment, "text")]))

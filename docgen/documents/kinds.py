@@ -40,6 +40,9 @@ class Kind:
     notice that issues it already carries it)."""
     heading: Callable[[Scope, dict], str] = lambda scope, context: "".join(context["title_lines"])
     """The document's title in a bundle's contents and bookmarks: its real title."""
+    depends: Callable[[Scope], str] = lambda scope: ""
+    """What a document is made from besides the data files, its template and docgen (a summary:
+    the day it counts to), for its recipe."""
 
     def template_for(self, scope: Scope) -> str:
         """The template of one document: a notice may name its own."""
@@ -84,7 +87,8 @@ KINDS: list[Kind] = [
          letter_signers, bundle_place=6,
          heading=lambda s, c: f"{''.join(c['title_lines'])}（{s.teacher_pair.mentor.name}—{s.teacher_pair.mentee.name}）"),
     Kind("summary", "summary", "年度工作总结", "summary.docx", Per.year, summary.summary,
-         lambda s: f"年度工作总结_{s.year.label}", pairing_signers, bundle_place=7),
+         lambda s: f"学期工作总结_{s.term.short_label}" if s.term else f"年度工作总结_{s.year.label}", pairing_signers,
+         bundle_place=7, depends=summary.counted_to),
     Kind("cover", "bundle", "封面和目录", "cover.docx", Per.bundle, cover.cover, lambda s: "封面和目录"),
     Kind("report", "report", "考核汇总表", "report.docx", Per.rollup, report.report, lambda s: "考核汇总表"),
 ]

@@ -12,7 +12,7 @@ from __future__ import annotations
 from ..load.model.common import Layer, Party
 from ..load.model.pairing import GroupPair, ManagerPair
 from ..load.model.programme import DocumentKind, Programme
-from ..text import ordinal
+from ..text import BLANK_DATE, ordinal
 from . import signatures
 from .blocks import Items, Node, Section, from_data, layout
 from .plan import blank_gaps, gap, layer_title, pairing_file, programme_inserts
@@ -50,6 +50,21 @@ def _duties(prog: Programme, layer: Layer, party: Party) -> list[str]:
     return [duty(c) for c in layer_commitments(prog, layer) if c.by == party and duty(c)]
 
 
+def _dates(scope: Scope) -> tuple[dict, str, bool]:
+    """The letter's term, its signing date as printed, and whether it is dated. A pair that
+    starts after the agreement is signed has its own start and signing date, never the
+    agreement's (a letter is not backdated)."""
+    pairing = scope.pairing
+    pair = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
+    term = term_context(pairing, scope.programme)
+    start, signed = pairing.letter_dates(pair) if pair is not None else (None, pairing.signed_on)
+    if start is not None:
+        term = {**term, "start": start, "start_text": data(pair, "start")}
+    if pair is not None and pair.signed_on:
+        return term, data(pair, "signed_on"), True
+    return term, sign_date(pairing) if signed else BLANK_DATE, signed is not None
+
+
 def _body(scope: Scope, layer: Layer, focus: str, a_label: str, b_label: str) -> tuple[list[dict], list[str]]:
     """The letter's sections and what it leaves to fill in."""
     prog, pairing = scope.programme, scope.pairing
@@ -65,13 +80,13 @@ def _body(scope: Scope, layer: Layer, focus: str, a_label: str, b_label: str) ->
         Section(lit("双方共同责任"), [Items(_duties(prog, layer, Party.both))])]))
     if terms and terms.assessment:
         nodes.append(Section(lit("考核"), [data(terms, "assessment")]))
-    term = term_context(pairing, prog)
+    term, _, dated = _dates(scope)
     gaps = blank_gaps(nodes, f"programme.yaml 中 layers.{layer.value}.text")
     if prog.cycle_in_documents:
         nodes.append(Section(lit("责任期限"), [say("自{}起至{}止。", term["start_text"], term["end_text"])]))
         if term["open"]:
             gaps.append(gap("责任起止日期", pairing_file(pairing), "cycle"))
-    if not pairing.signed_on:
+    if not dated:
         gaps.append(gap("签订日期", pairing_file(pairing), "signed_on"))
     return layout(nodes), gaps
 
@@ -80,8 +95,10 @@ def _closing(scope: Scope, doc: str) -> dict:
     """份数 and 生效: form. Coming into force on signing is not said where the term starts before
     the signing (the term section states it)."""
     pairing = scope.pairing
-    term = term_context(pairing, scope.programme)
-    start, signed = (term["start"] if scope.programme.cycle_in_documents else None), pairing.signed_on
+    term, _, _ = _dates(scope)
+    pair = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
+    signed = pairing.letter_dates(pair)[1] if pair is not None else pairing.signed_on
+    start = term["start"] if scope.programme.cycle_in_documents else None
     effective = "" if start and signed and start < signed else lit(f"本{doc}自双方签字之日起生效。")
     return {"copies": lit("三"), "keeper": data(pairing.supporter, "name"), "effective": effective}
 
@@ -96,7 +113,7 @@ def _letter(scope: Scope, layer: Layer, title: str, parties: list[str], purpose:
             "closing_heading": lit(f"{ordinal(sum(1 for b in blocks if b['style'] == 'h1') + 1)}其他"),
             "doc": lit(doc), **_closing(scope, doc),
             "signature": signatures.parties(letter_signers(scope), ["", ""], [cat("甲方（签字）："), cat("乙方（签字）：")],
-                                            sign_date(pairing)),
+                                            _dates(scope)[1]),
             "gaps": gaps}
 
 

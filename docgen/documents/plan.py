@@ -329,12 +329,15 @@ def layer_title(prog: Programme, layer: str, kind: DocumentKind, default: str) -
     return data(terms, "letter_title") if terms and terms.letter_title else lit(default)
 
 
-def people_lines(prog: Programme, pairing: Pairing, teacher_list: str = "", only: str | None = None) -> list[str]:
+def people_lines(prog: Programme, pairing: Pairing, teacher_list: str = "", only: str | None = None,
+                 as_signed: bool = False) -> list[str]:
     """双方结成中层干部对子2对（签订管理帮扶责任书）, from the pairing's own lists; the letter is
-    named only when the programme asks for it."""
+    named only when the programme asks for it. ``as_signed``: the pairs running on the day the
+    agreement is signed (a pair added or ended later never changes a signed agreement)."""
     out = []
     for field, layer, noun, kind, title in LAYERS:
-        items = [x for x in getattr(pairing, field) if only is None or not x.recipient_school or x.recipient_school == only]
+        pairs = pairing.people_pairs_on(field, pairing.signed_on) if as_signed else getattr(pairing, field)
+        items = [x for x in pairs if only is None or not x.recipient_school or x.recipient_school == only]
         if not items:
             continue
         terms = prog.layers.get(layer)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from ..load import Loaded
-from ..load.model.cycle import CycleYear
+from ..load.model.cycle import CycleYear, Term
 from ..load.model.pairing import GroupPair, ManagerPair, Pair, Pairing, TeacherPair
 from ..load.model.programme import Notice, Programme
 
@@ -70,6 +70,10 @@ class Selection:
 
     pairing_ids: frozenset[str] | None = None
     years: frozenset[str] | None = None
+    as_of: dt.date | None = None
+    """Summaries count what was due by this day (None: each summary's own date, else today)."""
+    term: str | None = None
+    """One term to report on (``Term.key``, e.g. 2025-autumn) instead of whole years."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ class Scope:
     county: str | None = None
     """The county a per-county notice is addressed to."""
     year: CycleYear | None = None
+    as_of: dt.date | None = None
+    """The day a summary counts to, when asked for (``--as-of``)."""
+    term: Term | None = None
+    """The one term of ``year`` a summary reports on (``--term``)."""
     cover: CoverFacts | None = None
     """The facts of a bundle's cover and contents (Per.bundle)."""
     rollup: Rollup | None = None
@@ -156,8 +164,12 @@ def _years(base: Scope, pairings: list[Pairing], selection: Selection) -> list[S
         written = ({str(s.year) for s in pairing.summaries}
                    | {y for pid, y in base.loaded.activities if pid == pairing.id})
         for year in pairing.cycle.cycle_years:
-            if year.key in (selection.years or written):
-                out.append(replace(base, pairing=pairing, year=year))
+            term = next((t for t in year.terms if t.key == selection.term), None)
+            if selection.term is not None:
+                if term is not None:
+                    out.append(replace(base, pairing=pairing, year=year, term=term, as_of=selection.as_of))
+            elif year.key in (selection.years or written):
+                out.append(replace(base, pairing=pairing, year=year, as_of=selection.as_of))
     return out
 
 

@@ -87,8 +87,10 @@ class Recipes:
         root = self.loaded.root
         return {p.relative_to(root).as_posix(): self._hash(p) for p in self.inputs(pairing_id)}
 
-    def docx(self, pairing_id: str | None, template: str) -> str:
-        return digest("docx", self.input_hashes(pairing_id), self._hash(self.template_dir / template), self.common)
+    def docx(self, pairing_id: str | None, template: str, depends: str = "") -> str:
+        """``depends``: what else the document is made from (the day a summary counts to)."""
+        return digest("docx", self.input_hashes(pairing_id), self._hash(self.template_dir / template), self.common,
+                      *([depends] if depends else []))
 
     def pdf(self, docx_recipe: str) -> str:
         return digest("pdf", docx_recipe, converter_fingerprint())
@@ -97,6 +99,8 @@ class Recipes:
         return digest("bundle", docx_recipes, sorted(self._hash(s) for s in seals),
                       self._hash(self.template_dir / cover_template), converter_fingerprint(), options, self.common)
 
-    def report(self, year: str) -> str:
+    def report(self, year: str, counted_to: str = "") -> str:
+        """``counted_to``: the days the roll-up counts to (it changes with today's date where a
+        pairing's summary has none)."""
         return digest("report", year, self.input_hashes(None), self._hash(self.template_dir / "report.docx"),
-                      self.common)
+                      self.common, *([counted_to] if counted_to else []))

@@ -1,13 +1,14 @@
 """Loading activity records: activities/<year>/<pairing>.yaml, checked against the pairing."""
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from ..errors import Problem
 from .checks import programme_file
 from .inside import inside
 from .messages import suggest
-from .model.activity import ActivityLog
+from .model.activity import ActivityLog, is_file_ref
 from .model.common import Activity
 from .model.pairing import Pairing
 from .model.programme import Programme
@@ -22,7 +23,7 @@ def activity_files(root: Path) -> list[Path]:
     if not folder.is_dir() or not inside(root, folder):
         return []
     years = [y for y in sorted(folder.iterdir()) if y.is_dir() and inside(root, y)]
-    return sorted(p for y in years for p in [*y.glob("*.yaml"), *y.glob("*.yml")])
+    return sorted(p for y in years for p in [*y.glob("*.yaml"), *y.glob("*.yml")] if not p.name.startswith("."))
 
 
 def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, year_key: str,
@@ -34,7 +35,7 @@ def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, 
         labels = "、".join(f"{k}（{y.label}）" for k, y in years.items())
         return [src.problem((), f"目录名 {year_key} 不是帮扶周期中的年度，应为：{labels}")]
     recipients = [r.name for r in pairing.recipients]
-    pairs = {(tp.mentor.name, tp.mentee.name) for tp in pairing.teacher_pairs}
+    pairs = {(tp.mentor.name, tp.mentee.name): tp for tp in pairing.teacher_pairs}
     mentors = {m for m, _ in pairs}
     for i, record in enumerate(log.records):
         loc = ("records", i)
@@ -54,7 +55,15 @@ def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, 
                                                            f"{suggest(record.mentor, sorted(mentors))}"))
             elif record.mentee and (record.mentor, record.mentee) not in pairs:
                 out.append(src.problem(loc + ("mentee",), f"{record.mentor}—{record.mentee} 不是本结对的师徒对子"))
+            else:
+                ran = [tp for (m, _), tp in pairs.items() if m == record.mentor
+                       and (not record.mentee or tp.mentee.name == record.mentee)]
+                if ran and not any(tp.runs_on(record.date) for tp in ran):
+                    out.append(src.problem(loc + ("date",), f"{record.date} 时{record.mentor}的师徒结对"
+                                                            f"{_dates(ran)}，这天不在结对期间内"))
         for j, value in enumerate(record.evidence):
+            if not is_file_ref(value):
+                continue  # evidence described in words: the record is listed as 证明材料待补
             why = programme_file(root, value, "证明材料")
             if why:
                 out.append(src.problem(loc + ("evidence", j), why))
@@ -63,11 +72,26 @@ def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, 
         item = items.get(score.item)
         if item is None:
             out.append(src.problem(("scores", i, "item"), f"考核细则中没有第 {score.item} 项"))
-        elif item.commitments or item.activity:
-            out.append(src.problem(("scores", i, "item"), f"第 {score.item} 项（{item.title}）按活动记录自动计分，不能手工给分"))
+        elif item.rule is not None:
+            out.append(src.problem(("scores", i, "item"), f"第 {score.item} 项（{item.title}）按方案规定的办法由活动记录计分，"
+                                                            "不能手工给分"))
         elif score.points > item.points:
             out.append(src.problem(("scores", i, "points"), f"{score.points:g} 分超过该项满分 {item.points:g} 分"))
     return out
+
+
+def _dates(pairs) -> str:
+    """自2026年3月16日起 / 至2026年3月15日止 of each pair, for a message."""
+    out = []
+    for p in pairs:
+        out.append((f"自{p.start}起" if p.start else "") + (f"至{p.end}止" if p.end else ""))
+    return "、".join(out)
+
+
+def future_records(log: ActivityLog, src: Source, today: dt.date) -> list[Problem]:
+    """Warnings for records dated after today: a typing slip, or a plan written as a record."""
+    return [src.problem(("records", i, "date"), f"活动日期 {r.date} 晚于今天（{today}），请核对：尚未开展的活动不应写成活动记录")
+            for i, r in enumerate(log.records) if r.date > today]
 
 
 def pairing_and_year(path: Path) -> tuple[str, str]:

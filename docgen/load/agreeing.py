@@ -75,7 +75,7 @@ def commitment_problems(commitment) -> list[tuple[str, str]]:
     if not text:
         return []
     out = []
-    why = period_problem(text, commitment.per.value)
+    why = period_problem(text, commitment.per.value if commitment.per else "")  # 定期: no period word at all
     if why:
         out.append(("text", why))
     written = numbers_in(text)

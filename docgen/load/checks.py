@@ -168,6 +168,14 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
             if item.end <= item.start:
                 out.append(src.problem((key, i, "end"), f"结束日期 {item.end} 不晚于开始日期 {item.start}"))
     cycle = pair.cycle
+    for key, items in refs[:4]:  # pairs of people or groups: their own dates, inside the cycle
+        for i, item in enumerate(items):
+            if item.start and item.end and item.end < item.start:
+                out.append(src.problem((key, i, "end"), f"结束日期 {item.end} 早于开始日期 {item.start}"))
+            for name in ("start", "end"):
+                day = getattr(item, name)
+                if day and not cycle.start <= day <= cycle.end:
+                    out.append(src.problem((key, i, name), f"日期 {day} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"))
     months = [m.month for m in pair.monthly_plan]
     out += _dup(months, src, lambda i: ("monthly_plan", i, "month"), "月份")
     for i, month in enumerate(pair.monthly_plan):

@@ -3,6 +3,7 @@ line and field, and never breaks the bundle stage: it must open, be a PNG, have 
 transparent background and a size a seal can be printed at."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
 MIN_PIXELS = 100
@@ -21,7 +22,19 @@ def prepare_hint(path: Path) -> str:
 
 
 def seal_problem(path: Path, what: str, value: str) -> str:
-    """Why the seal image at ``path`` cannot be stamped, or "" when it can."""
+    """Why the seal image at ``path`` cannot be stamped, or "" when it can. An image is
+    decoded once per version (size and modification time): a bureau's hundreds of pairings
+    name the same few seals."""
+    try:
+        stat = path.stat()
+        version = (stat.st_size, stat.st_mtime_ns)
+    except OSError:
+        version = None
+    return _seal_problem(Path(path).resolve(), version, what, value)
+
+
+@functools.lru_cache(maxsize=256)
+def _seal_problem(path: Path, version: tuple[int, int] | None, what: str, value: str) -> str:
     from PIL import Image
 
     try:

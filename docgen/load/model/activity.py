@@ -7,6 +7,7 @@ was filed with the bureau; the annual summary and the rubric score are counted f
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from pydantic import Field
 
@@ -19,6 +20,15 @@ DEFAULT_BY = {
     Activity.joint_meeting: Party.both,
     Activity.mentor_exchange: Party.both,
 }
+
+
+_FILE = re.compile(r"[/\\]|\.[A-Za-z0-9]{1,5}$")
+
+
+def is_file_ref(evidence: str) -> bool:
+    """Whether an evidence entry names a file (a path, or a name with an extension such as
+    签到表.jpg) rather than describing evidence in words (照片3张)."""
+    return bool(_FILE.search(evidence.strip()))
 
 
 class Record(Strict):
@@ -49,9 +59,19 @@ class Record(Strict):
     description: Text
     """活动内容"""
     evidence: list[Path_] = []
-    """证明材料（照片、签到表、听课记录等），相对于方案目录"""
+    """证明材料：文件路径（相对于方案目录，如 evidence/城南小学/签到表.jpg）；文件还没有收齐时可先写文字说明
+    （如“照片3张”“签到表”），记录标为“证明材料待补”，补齐后把说明换成文件路径"""
     filed_on: dt.date | None = None
     """报备日期；没有报备则不写"""
+
+    @property
+    def evidence_files(self) -> list[str]:
+        return [e for e in self.evidence if is_file_ref(e)]
+
+    @property
+    def evidence_described(self) -> list[str]:
+        """Evidence named in words (照片3张), its file still to be attached."""
+        return [e for e in self.evidence if not is_file_ref(e)]
 
     @property
     def organiser(self) -> Party:

@@ -90,6 +90,8 @@ class Period(str, Enum):
     quarter = "quarter"
     term = "term"
     school_year = "school_year"
+    year = "year"
+    """每年: a calendar year (January to December), not a school year."""
     cycle = "cycle"
 
 
@@ -143,7 +145,7 @@ ACTIVITY_NAMES = {
 
 PARTY_NAMES = {Party.supporter: "支援学校", Party.recipient: "受援学校", Party.both: "结对双方"}
 PERIOD_NAMES = {Period.week: "每周", Period.month: "每月", Period.quarter: "每季度", Period.term: "每学期",
-                Period.school_year: "每学年", Period.cycle: "在帮扶期内"}
+                Period.school_year: "每学年", Period.year: "每年", Period.cycle: "在帮扶期内"}
 LAYER_NAMES = {Layer.leaders: "校级领导", Layer.managers: "中层干部", Layer.groups: "学科教研组", Layer.teachers: "师徒"}
 SUPPORTER_NAMES = {SupporterKind.school: "支援学校", SupporterKind.team: "帮扶团队", SupporterKind.institution: "支援单位"}
 

@@ -57,7 +57,29 @@ class School(Strict):
         return f"{self.name}{self.campuses}"
 
 
-class ManagerPair(Strict):
+class Dated(Strict):
+    """When a pair of people (or groups) inside a pairing ran: a pair may start after the
+    pairing and end before it (a teacher leaves, another takes over). Its records count for
+    the days it ran; periods of a duty are owed only while it runs."""
+
+    start: dt.date | None = None
+    """结对开始日期；不写则与结对（帮扶周期）同时开始"""
+    end: dt.date | None = None
+    """结对结束日期（调离、退休等）；不写则到帮扶周期结束。此前的活动记录仍有效"""
+    reason: OptText = ""
+    """开始或结束的原因, e.g. 原帮扶教师调离，由王丽接替"""
+    signed_on: dt.date | None = None
+    """本对责任书的签订日期；不写则用协议签订日期（本对晚于协议开始的，留空待填）"""
+
+    def runs_on(self, day: dt.date) -> bool:
+        return (self.start is None or self.start <= day) and (self.end is None or day <= self.end)
+
+    def runs_through(self, first: dt.date, last: dt.date) -> bool:
+        """Whether the pair ran for every day from ``first`` to ``last`` (a period it owes)."""
+        return (self.start is None or self.start <= first) and (self.end is None or last <= self.end)
+
+
+class ManagerPair(Dated):
     """Two middle managers who sign a management responsibility letter."""
 
     supporter: Person
@@ -70,7 +92,7 @@ class ManagerPair(Strict):
     """帮扶重点"""
 
 
-class GroupPair(Strict):
+class GroupPair(Dated):
     """Two subject teaching-research groups (学科教研组) paired with each other."""
 
     subject: Text
@@ -91,7 +113,7 @@ class GroupPair(Strict):
         return named or f"{self.subject}教研组"
 
 
-class TeacherPair(Strict):
+class TeacherPair(Dated):
     """A mentor of the supporter and a mentee of a recipient."""
 
     mentor: Teacher
@@ -221,6 +243,22 @@ class Pairing(Strict):
     @property
     def pairs(self) -> list["Pair"]:
         return [Pair(self, r) for r in self.recipients]
+
+    def people_pairs_on(self, field: str, day: dt.date | None) -> list:
+        """The pairs of a layer (``teacher_pairs`` …) that ran on ``day``; with no day, those
+        that have not ended. What a document signed on ``day`` counts, so that a pair added
+        later never changes its words."""
+        pairs = getattr(self, field)
+        if day is None:
+            return [p for p in pairs if p.end is None]
+        return [p for p in pairs if p.runs_on(day)]
+
+    def letter_dates(self, pair: Dated) -> tuple[dt.date | None, dt.date | None]:
+        """A pair's letter: the day its term starts (None: the cycle's) and the day it is signed.
+        A pair that starts after the agreement is signed has its own dates, never the agreement's."""
+        if pair.start is None or (self.signed_on is not None and pair.start <= self.signed_on):
+            return pair.start, pair.signed_on or self.signed_on
+        return pair.start, pair.signed_on
 
 
 @dataclass(frozen=True)

@@ -132,8 +132,12 @@ class Commitment(Strict):
     activity: Activity
     by: Party
     """承担方: supporter / recipient / both"""
-    per: Period
-    """计数周期: month / term / school_year / cycle"""
+    per: Period | None = None
+    """计数周期：week 每周、month 每月、quarter 每季度、term 每学期、school_year 每学年、year 每年（自然年，
+    1月至12月）、cycle 在帮扶期内。方案没有写周期的（如“定期”）不写：这项只列出、不计数，也不算未完成"""
+    exact: bool = False
+    """下面的次数、人数等是方案写的确数（“每周1次”“1次”），不是下限（“不少于1次”“至少1次”）：
+    达到这个数即完成，文书和总结中不写“不少于”“≥”"""
     what: Text
     """事项的中文说明, e.g. 为受援学校送课指导"""
     times: int | None = Field(default=None, ge=1)
@@ -160,6 +164,17 @@ class Commitment(Strict):
     文书只印这句话（上面的字段只用于计数）；其中的数字和周期须与字段一致。不写则这项只计数、不写进文书"""
 
 
+class ScoreRule(str, Enum):
+    """How a rubric item is scored from the records, as the programme states it."""
+
+    all_or_nothing = "all_or_nothing"
+    """每个计分期内，本项的承诺全部完成得该期分值，否则不得分"""
+    proportional = "proportional"
+    """每个计分期内，按本项各承诺的完成比例（完成数÷要求数，最多为1）的平均值给分，保留一位小数"""
+    any_record = "any_record"
+    """每个计分期内，有一次计入考核的本类活动即得该期分值"""
+
+
 class RubricItem(Strict):
     """One line of the assessment rubric (考核细则)."""
 
@@ -178,11 +193,15 @@ class RubricItem(Strict):
     bonus: bool = False
     """加分项（不计入基本分）"""
     activity: Activity | None = None
-    """按哪类活动记录计分；不写则需人工评分"""
+    """本项对照哪类活动记录（总结和汇总表中列出这类活动的次数）"""
     per_term: bool = False
-    """分值按学期均摊"""
+    """分值按学期均摊（方案写明“分学期计分”时）"""
     commitments: list[Slug] = []
-    """本项考核的承诺事项标识"""
+    """本项考核的承诺事项标识（总结和汇总表中列出它们的完成情况）"""
+    rule: ScoreRule | None = None
+    """方案写明的自动计分办法：all_or_nothing 本项承诺在计分期内全部完成得满分、否则不得分；
+    proportional 按完成比例得分；any_record 计分期内有一次计入考核的活动即得分。
+    不写则由教育局（或方案指定的人）评定：汇总表和总结中显示“待评”，只列出完成情况，不替人打分"""
 
 
 class Band(Strict):
@@ -200,8 +219,10 @@ class Rubric(Strict):
     """基本分满分（不含加分项）"""
     items: list[RubricItem] = Field(min_length=1)
     note: OptText = ""
-    bands: list[Band] = [Band(name="优秀", min=90), Band(name="良好", min=80),
-                         Band(name="合格", min=60), Band(name="不合格", min=0)]
+    bands: list[Band] = []
+    """等次及各等次的最低分（方案写明时才写）；不写则不评等次"""
+    self_assessment: bool = False
+    """方案要求学校在年度工作总结中按考核细则自评：总结加“考核自评”一节；不写则总结只列完成情况，考核由教育局进行"""
 
     @property
     def base_points(self) -> float:
@@ -406,6 +427,8 @@ class Programme(Strict):
     """活动报备时限（天）"""
     count_late_records: bool = False
     """迟报或未报备的活动是否计入完成数（高台细则：未及时上报的视为没有开展，不计入）"""
+    count_pending_evidence: bool = False
+    """证明材料只写了文字说明（如“照片3张”）、文件待补的活动是否计入完成数；不写则补齐文件后才计入"""
     steps: list[Step] = []
     safeguards: list[Section] = []
     """保障措施 / 工作要求"""

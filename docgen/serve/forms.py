@@ -1,0 +1,367 @@
+"""Forms generated from the data models' JSON Schema, and what a submitted form means.
+
+The form of a pairing (or of an activity record) is the model's ``model_json_schema()``
+walked field by field: text, dates, numbers, choices, yes/no, nested objects and lists of
+objects (added and removed in place). The help under each field is the schema's
+description (the models' Chinese field docs), so a field added to a model appears in the
+form with its help, no page changed. Labels are the glossary's words where this module
+knows the field, else the description's first phrase.
+
+A submitted form comes back as flat names (``teacher_pairs.3.mentor.name``); ``unflatten``
+turns it into the nested data the YAML file holds, typed as the schema says (a date as a
+date, a number as a number), blanks dropped. Validation is not done here: the same loader
+and checks as ``docgen validate`` do it, and ``place_errors`` puts each problem next to its
+field.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import Problem
+from ..load.model.common import ACTIVITY_NAMES, LAYER_NAMES, PARTY_NAMES, PERIOD_NAMES, SUPPORTER_NAMES
+
+LABELS = {
+    "id": "结对标识", "no": "序号", "county": "县市区", "remark": "备注", "supporter": "支援学校",
+    "recipients": "受援学校", "cycle": "本结对的起止日期", "signed_on": "协议签订日期", "confirmed_on": "主管部门确认日期",
+    "key_target": "年度重点帮扶目标", "goals": "帮扶目标", "leader_pairs": "校级领导结对",
+    "middle_manager_pairs": "中层干部结对", "group_pairs": "学科教研组结对", "teacher_pairs": "师徒结对",
+    "secondments": "挂职跟岗", "placements": "支教顶岗", "monthly_plan": "月度计划", "summaries": "年度总结文字",
+    "name": "名称", "kind": "类别", "short_name": "简称", "bureau": "主管教育行政部门", "stage": "学段",
+    "campuses": "校区说明", "lead": "负责人", "leading_group": "领导小组", "seal": "公章图片",
+    "position": "职务", "phone": "电话", "email": "邮箱", "subject": "学科", "title": "职称", "mentor": "师傅（帮扶教师）",
+    "mentee": "徒弟（受援教师）", "recipient_school": "对应的受援学校", "focus": "帮扶重点",
+    "supporter_group": "支援方教研组", "recipient_group": "受援方教研组", "supporter_lead": "支援方教研组长",
+    "recipient_lead": "受援方教研组长", "recipient": "受援方", "person": "人员", "sent_by": "派出方", "post": "职务或岗位",
+    "teacher": "教师", "start": "开始日期", "end": "结束日期", "years": "年数", "agreed_by_pairs": "起止时间由结对双方商定",
+    "month": "月份", "items": "事项", "content": "内容", "activity": "活动类型", "work": "具体工作", "owner": "责任人",
+    "deadline": "完成时限", "year": "年度", "overview": "概述", "achievements": "主要做法与成效", "problems": "存在问题",
+    "next_steps": "下一步打算", "date": "日期", "members": "成员", "office": "办公室", "duties": "职责", "role": "职位",
+    "type": "活动类型", "tag": "细分", "by": "组织方", "school": "受援学校", "subjects": "学科", "people": "参与人员",
+    "person_times": "人次", "days": "天数", "description": "活动内容", "evidence": "证明材料", "filed_on": "报备日期",
+    "paragraphs": "段落",
+}
+"""Chinese labels of the fields a clerk meets (GLOSSARY.md's words); a field not here is
+labelled by the first phrase of its description."""
+
+CHOICES: dict[str, dict[str, str]] = {
+    "Activity": {k.value: v for k, v in ACTIVITY_NAMES.items()},
+    "Party": {k.value: v for k, v in PARTY_NAMES.items()},
+    "Period": {k.value: v for k, v in PERIOD_NAMES.items()},
+    "Layer": {k.value: v for k, v in LAYER_NAMES.items()},
+    "SupporterKind": {k.value: v for k, v in SUPPORTER_NAMES.items()},
+    "PlacementKind": {"teaching": "支教（到受援学校任教）", "training": "跟岗、顶岗学习（到支援学校学习）"},
+}
+"""Chinese names of enumerated values, by the enum's name in the schema."""
+
+
+@dataclass
+class Field:
+    """One field of a form, ready to draw: a leaf input, an object (``children``) or a list
+    of objects (``items``, and a blank ``template`` to add one)."""
+
+    name: str
+    """Flat form name, e.g. ``teacher_pairs.0.mentor.name``."""
+    key: str
+    label: str
+    help: str
+    widget: str
+    """text, textarea, lines, date, month, integer, number, select, checkbox, object, list"""
+    required: bool = False
+    value: Any = None
+    options: list[tuple[str, str]] = field(default_factory=list)
+    children: list["Field"] = field(default_factory=list)
+    items: list["Field"] = field(default_factory=list)
+    template: "Field | None" = None
+    errors: list[str] = field(default_factory=list)
+    origin: int | None = None
+    """For an item of a list: its index in the file when the form was drawn (comments stay with it)."""
+
+    @property
+    def text(self) -> str:
+        """The value as an input shows it."""
+        if self.value is None:
+            return ""
+        if self.widget == "lines":
+            return "\n".join(str(v) for v in self.value) if isinstance(self.value, list) else str(self.value)
+        if isinstance(self.value, dt.date):
+            return self.value.isoformat()
+        if isinstance(self.value, float) and self.value.is_integer():
+            return str(int(self.value))
+        return str(self.value)
+
+    def walk(self):
+        yield self
+        for child in self.children + self.items:
+            yield from child.walk()
+
+
+LONG_TEXT = {"description", "overview", "focus", "work", "office", "key_target", "remark", "content"}
+"""Text fields drawn as a box of several lines."""
+
+
+class Schema:
+    """A JSON Schema with its ``$defs``, walked into ``Field``s."""
+
+    def __init__(self, schema: dict):
+        self.schema = schema
+        self.defs = schema.get("$defs", {})
+        self.marked = False
+        """Drawing a submitted form again: list items say where they came from (``ORIGIN``)."""
+
+    def resolve(self, node: dict) -> tuple[dict, str]:
+        """The node behind a ``$ref`` (and its name), else the node itself."""
+        ref = node.get("$ref")
+        if ref:
+            name = ref.rsplit("/", 1)[-1]
+            return self.defs[name], name
+        return node, ""
+
+    def unwrap(self, node: dict) -> tuple[dict, str, bool]:
+        """(schema, enum name, optional) of a field: ``X | None`` is X, optional."""
+        optional = False
+        if "anyOf" in node:
+            real = [n for n in node["anyOf"] if n.get("type") != "null"]
+            optional = len(real) < len(node["anyOf"])
+            node = {**real[0], **{k: v for k, v in node.items() if k not in ("anyOf",)}} if real else node
+        if "allOf" in node and len(node["allOf"]) == 1:
+            node = {**node["allOf"][0], **{k: v for k, v in node.items() if k != "allOf"}}
+        target, name = self.resolve(node)
+        if target is not node:
+            target = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return target, name, optional
+
+    def fields(self, node: dict, prefix: str, data: Any) -> list[Field]:
+        node, _ = self.resolve(node)
+        required = set(node.get("required", []))
+        data = data if isinstance(data, dict) else {}
+        return [self.field(key, sub, f"{prefix}{key}", data.get(key), key in required)
+                for key, sub in node.get("properties", {}).items()]
+
+    def field(self, key: str, node: dict, name: str, value: Any, required: bool) -> Field:
+        description = node.get("description", "")
+        target, enum_name, optional = self.unwrap(node)
+        description = description or target.get("description", "")
+        label = LABELS.get(key) or _first_phrase(description) or key
+        shown = description.replace(", e.g. ", "，例如 ").replace("e.g. ", "例如 ")
+        out = Field(name, key, label, shown, "text", required=required and not optional, value=value)
+        kind = target.get("type")
+        if "enum" in target:
+            out.widget = "select"
+            names = CHOICES.get(enum_name, {})
+            out.options = [(v, names.get(v, v)) for v in target["enum"]]
+        elif kind == "object" or "properties" in target:
+            out.widget = "object"
+            out.children = self.fields(target, f"{name}.", value)
+        elif kind == "array":
+            item, _, _ = self.unwrap(target.get("items", {}))
+            if item.get("type") == "object" or "properties" in item:
+                out.widget = "list"
+                values = value if isinstance(value, list) else []
+                out.items = [self.item(target["items"], f"{name}.{i}", v, self._origin(v, i)) for i, v in enumerate(values)]
+                out.template = self.item(target["items"], f"{name}.__i__", {}, None)
+            else:
+                out.widget = "lines"
+        elif kind == "boolean":
+            out.widget = "checkbox"
+        elif kind == "integer":
+            out.widget = "integer"
+        elif kind == "number":
+            out.widget = "number"
+        elif target.get("format") == "date":
+            out.widget = "date"
+        elif target.get("pattern", "").startswith("^\\d{4}-(0[1-9]"):
+            out.widget = "month"
+        elif key in LONG_TEXT or (isinstance(value, str) and len(value) > 60):
+            out.widget = "textarea"
+        return out
+
+    def _origin(self, value: Any, index: int) -> int | None:
+        if not self.marked:
+            return index
+        origin = value.get(ORIGIN) if isinstance(value, dict) else None
+        return origin if isinstance(origin, int) else None
+
+    def item(self, node: dict, name: str, value: Any, origin: int | None) -> Field:
+        target, _, _ = self.unwrap(node)
+        out = Field(name, name.rsplit(".", 1)[-1], "", "", "object", value=value, origin=origin)
+        out.children = self.fields(target, f"{name}.", value)
+        return out
+
+    def form(self, data: Any, *, submitted: bool = False) -> list[Field]:
+        """The fields of the form holding ``data``: read from the file, or (``submitted``) as a
+        clerk sent it, its list items marked with where they came from."""
+        drawer = Schema(self.schema)
+        drawer.marked = submitted
+        return drawer.fields(self.schema, "", data)
+
+    def blank_item(self, list_name: str, index: int) -> Field | None:
+        """A new, empty item of the list called ``list_name`` (e.g. ``teacher_pairs``), numbered ``index``."""
+        node = self.schema
+        parts = [p for p in list_name.split(".") if p]
+        for part in parts:
+            target, _, _ = self.unwrap(node)
+            if part.isdigit():
+                if target.get("type") != "array":
+                    return None
+                node = target.get("items", {})
+                continue
+            props = target.get("properties", {})
+            if part not in props:
+                return None
+            node = props[part]
+        target, _, _ = self.unwrap(node)
+        if target.get("type") != "array":
+            return None
+        return self.item(target["items"], f"{list_name}.{index}", {}, None)
+
+
+def _first_phrase(description: str) -> str:
+    phrase = re.split(r"[，,；;（(：:。]| e\.g\.", description, maxsplit=1)[0].strip()
+    return phrase if 0 < len(phrase) <= 16 else ""
+
+
+# ------------------------------------------------------------------ reading a submitted form
+
+ORIGIN = "_from"
+"""Hidden input of a list item: its index in the file when the form was drawn."""
+
+
+def unflatten(schema: Schema, form: list[tuple[str, str]]) -> dict:
+    """The nested data a form means, typed by the schema, blanks dropped. Each item of a list
+    of objects carries ``ORIGIN``: its index in the file when the form was drawn (absent for
+    an added item), for ``yamledit.merge`` to keep its comments with it."""
+    tree: dict = {}
+    for name, value in form:
+        parts = name.split(".")
+        if not parts or any(not p for p in parts) or "__i__" in parts:
+            continue
+        node = tree
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+            if not isinstance(node, dict):
+                break
+        else:
+            if parts[-1] in node and isinstance(node[parts[-1]], list):
+                node[parts[-1]].append(value)
+            elif parts[-1] in node:
+                node[parts[-1]] = [node[parts[-1]], value]
+            else:
+                node[parts[-1]] = value
+    data = _typed(schema, schema.schema, tree)
+    return data if isinstance(data, dict) else {}
+
+
+def without_origins(data: Any) -> Any:
+    """``data`` less the ``ORIGIN`` marks of its list items."""
+    if isinstance(data, dict):
+        return {k: without_origins(v) for k, v in data.items() if k != ORIGIN}
+    if isinstance(data, list):
+        return [without_origins(v) for v in data]
+    return data
+
+
+def _typed(schema: Schema, node: dict, raw: Any) -> Any:
+    target, _, _ = schema.unwrap(node)
+    kind = target.get("type")
+    if kind == "object" or "properties" in target:
+        if not isinstance(raw, dict):
+            return None
+        out = {}
+        for key, sub in target.get("properties", {}).items():
+            if key in raw:
+                value = _typed(schema, sub, raw[key])
+                if value not in (None, "", [], {}):
+                    out[key] = value
+        return out or None
+    if kind == "array":
+        item, _, _ = schema.unwrap(target.get("items", {}))
+        if item.get("type") == "object" or "properties" in item:
+            if not isinstance(raw, dict):
+                return None
+            out = []
+            for index in sorted((k for k in raw if k.isdigit()), key=int):
+                entry = raw[index]
+                value = _typed(schema, target["items"], entry)
+                if value:
+                    origin = entry.get(ORIGIN) if isinstance(entry, dict) else None
+                    if isinstance(origin, str) and origin.isdigit():
+                        value[ORIGIN] = int(origin)
+                    out.append(value)
+            return out
+        text = raw if isinstance(raw, str) else "\n".join(raw) if isinstance(raw, list) else ""
+        return [line.strip() for line in text.splitlines() if line.strip()]
+    if isinstance(raw, list):
+        raw = raw[-1]
+    if not isinstance(raw, str):
+        return None
+    text = raw.strip()
+    if kind == "boolean":
+        return text in ("on", "true", "1") or None
+    if text == "":
+        return None
+    if kind == "integer" and re.fullmatch(r"[-+]?\d+", text):
+        return int(text)
+    if kind == "number" and re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
+        number = float(text)
+        return int(number) if number.is_integer() else number
+    if target.get("format") == "date":
+        typed = re.sub(r"[/.]", "-", text)
+        if _DATE_LIKE.fullmatch(typed) and _exists(typed):  # 2022-9-1, 2022/9/1 and 2022.9.1 too
+            return dt.date(*(int(part) for part in typed.split("-")))
+        return text  # the model says what is wrong, next to the field
+    return raw.replace("\r\n", "\n").strip()
+
+
+# ------------------------------------------------------------------ errors next to their fields
+
+_INDEX = re.compile(r"\[(\d+)\]")
+
+
+def form_name(problem_field: str) -> str:
+    """``recipients[1].name`` (a problem's field) -> ``recipients.1.name`` (a form name)."""
+    return _INDEX.sub(r".\1", problem_field)
+
+
+def place_errors(fields: list[Field], problems: list[Problem]) -> list[Problem]:
+    """Put each problem on the field it names (or the nearest enclosing one); returns those
+    that name no field of the form, to show above it."""
+    by_name = {f.name: f for top in fields for f in top.walk()}
+    unplaced = []
+    for problem in problems:
+        name = form_name(problem.field) if problem.field else ""
+        while name and name not in by_name:
+            name = name.rpartition(".")[0]
+        if name:
+            by_name[name].errors.append(problem.message)
+        else:
+            unplaced.append(problem)
+    return unplaced
+
+
+_DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
+
+
+def impossible_dates(problems: list[Problem], submitted: list[tuple[str, str]]) -> list[Problem]:
+    """A date typed in the form's own format that does not exist (2020-02-30) is told so, not
+    asked to be written "like 2022-09-01" (which it is)."""
+    typed = dict(submitted)
+    out = []
+    for problem in problems:
+        value = re.sub(r"[/.]", "-", typed.get(form_name(problem.field), "").strip())
+        if _DATE_LIKE.fullmatch(value) and not _exists(value):
+            problem = Problem(problem.file, problem.line, problem.column, problem.field,
+                              f"“{value}”不是存在的日期，请检查月份和日期（如 2 月没有 30 日）")
+        out.append(problem)
+    return out
+
+
+def _exists(value: str) -> bool:
+    year, month, day = (int(part) for part in value.split("-"))
+    try:
+        dt.date(year, month, day)
+        return True
+    except ValueError:
+        return False

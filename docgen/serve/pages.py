@@ -1,0 +1,694 @@
+"""The workspace's pages. Every route depends on ``access``: today the one person at this
+computer may do everything; accounts and roles (issue 21) will be checked there, in one place.
+Data files are only written through ``Workspace.write`` (see ``workspace.py``)."""
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import secrets
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
+from starlette.background import BackgroundTask
+
+from ..activities.rollup import rollup, years_with_records
+from ..errors import DocgenError, PairListError, Problem, UsageError, display_path
+from ..load.pairlist import export_pairings, import_pairings
+from ..load.schema import pairing_schema
+from ..load.yaml_source import read
+from .activity_records import ActivityFile, import_preview, record_schema
+from .forms import Schema, impossible_dates, place_errors, unflatten
+from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
+from .previews import page_image
+from .uploads import check_evidence, check_sheet, safe_filename
+from .workspace import BROKEN, MADE, PENDING, SEALED, STATUS_ORDER, Conflict, NotFound, Workspace
+from .yamledit import Unreadable, digest, edited_text
+
+MAX_FIELDS = 20000
+MAX_FILES = 20
+
+
+@dataclass(frozen=True)
+class Visitor:
+    """Who is asking. Today: the person at this computer, allowed everything."""
+
+    name: str = "本机用户"
+    role: str = "bureau"
+
+
+def access(request: Request) -> Visitor:
+    """The one gate every page passes: it will read the session and check the role (issue 21)."""
+    visitor = Visitor()
+    request.state.visitor = visitor
+    return visitor
+
+
+router = APIRouter(dependencies=[Depends(access)])
+
+
+def _ws(request: Request) -> Workspace:
+    return request.app.state.workspace
+
+
+def _page(request: Request, name: str, status: int = 200, **context) -> HTMLResponse:
+    context.setdefault("programme_id", None)
+    return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
+
+
+async def _form(request: Request):
+    """The submitted form, within the limits of a clerk's form (fields, files, field size)."""
+    try:
+        return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=1024 * 1024)
+    except DocgenError:
+        raise
+    except Exception:  # malformed multipart, too many parts
+        raise UsageError("提交的表单无法读取（格式不对或内容过多），请刷新页面后重新提交") from None
+
+
+def _col(n: int) -> str:
+    """Column number -> Excel letters (1 -> A, 27 -> AA)."""
+    out = ""
+    while n > 0:
+        n, rest = divmod(n - 1, 26)
+        out = chr(65 + rest) + out
+    return out
+
+
+def _located(problem: Problem) -> dict:
+    """A problem of a spreadsheet as the page lists it: where (sheet, cell), what, why."""
+    cell = problem.place or (f"{_col(problem.column)}{problem.line}" if problem.line and problem.column else "")
+    where = problem.file.rsplit("/", 1)[-1]  # the clerk's file name, not where the upload was kept
+    return {"file": where, "row": problem.line, "column": problem.column, "cell": cell,
+            "field": problem.field, "message": problem.message}
+
+
+# ------------------------------------------------------------------ programmes
+
+
+@router.get("/", response_class=HTMLResponse)
+def programmes(request: Request):
+    ws = _ws(request)
+    last = request.app.state.state.last_jobs()
+    items = []
+    for pid in ws.roots():
+        loaded = ws.loaded(pid)
+        title = loaded.programme.title if loaded.programme else pid
+        items.append({"id": pid, "title": title, "pairings": len(loaded.pairings) + len(set(loaded.rejected)),
+                      "problems": len(loaded.problems), "last": last.get(pid)})
+    return _page(request, "programmes.html", programmes=items, data_dir=display_path(ws.data))
+
+
+PAGE_ROWS = 100
+"""Pairings listed per page (a bureau's 1 000 are searched, or paged through)."""
+
+SORTS = {"county": lambda r: (r.county, r.supporter), "school": lambda r: (r.supporter, r.county),
+         "status": lambda r: (STATUS_ORDER[r.status], r.county, r.supporter), "no": None}
+
+
+def _rows(ws: Workspace, pid: str, q: str, sort: str, rows=None):
+    rows = ws.rows(pid) if rows is None else rows
+    if q:
+        needle = q.strip().casefold()
+        rows = [r for r in rows if needle in f"{r.id} {r.county} {r.supporter} {r.recipients} {r.status}".casefold()]
+    key = SORTS.get(sort)
+    if key is not None:
+        rows = sorted(rows, key=key)
+    return rows
+
+
+def _paged(rows: list, page: int) -> tuple[list, dict]:
+    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    page = min(max(page, 1), pages)
+    return rows[(page - 1) * PAGE_ROWS: page * PAGE_ROWS], {"page": page, "pages": pages, "total": len(rows)}
+
+
+@router.get("/p/{pid}", response_class=HTMLResponse)
+def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: int = 1):
+    ws = _ws(request)
+    loaded = ws.loaded(pid)
+    everything = ws.rows(pid)
+    rows, pager = _paged(_rows(ws, pid, q, sort, everything), page)
+    counts = {s: 0 for s in (BROKEN, PENDING, MADE, SEALED)}
+    for row in everything:
+        counts[row.status] += 1
+    own = [p for p in loaded.problems if Path(p.file).name == "programme.yaml"]
+    jobs = request.app.state.state.jobs(pid, limit=5)
+    return _page(request, "programme.html", programme_id=pid, loaded=loaded, rows=rows, q=q, sort=sort, pager=pager,
+                 counts=counts, own_problems=own, jobs=jobs, bureau=ws.bundle(pid, None))
+
+
+@router.get("/p/{pid}/rows", response_class=HTMLResponse)
+def programme_rows(request: Request, pid: str, q: str = "", sort: str = "no", page: int = 1):
+    rows, pager = _paged(_rows(_ws(request), pid, q, sort), page)
+    return _page(request, "_rows.html", programme_id=pid, rows=rows, q=q, sort=sort, pager=pager)
+
+
+# ------------------------------------------------------------------ pair list
+
+
+def _uploads(request: Request) -> Path:
+    folder = request.app.state.state.folder / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+async def _one_file(request: Request, form, name: str) -> tuple[str, bytes]:
+    upload = form.get(name)
+    if upload is None or isinstance(upload, str) or not upload.filename:
+        raise UsageError("请先选择要上传的文件")
+    return upload.filename, await upload.read()
+
+
+def _stash(request: Request, filename: str, data: bytes, suffix: str) -> str:
+    """Keep an upload until the clerk confirms it; returns its token."""
+    token = secrets.token_hex(8)
+    folder = _uploads(request) / token
+    folder.mkdir()
+    (folder / f"upload{suffix}").write_bytes(data)
+    (folder / "name.txt").write_text(safe_filename(filename), encoding="utf-8")
+    return token
+
+
+def _stashed(request: Request, token: str) -> tuple[Path, str]:
+    if not token.isalnum():
+        raise NotFound("找不到上传的文件，请重新上传")
+    folder = _uploads(request) / token
+    found = sorted(folder.glob("upload.*")) if folder.is_dir() else []
+    if not found:
+        raise NotFound("上传的文件已过期，请重新上传")
+    return found[0], (folder / "name.txt").read_text(encoding="utf-8")
+
+
+def _named_copy(path: Path, name: str, work: Path) -> Path:
+    """The stashed upload under the clerk's own file name, so that messages name it."""
+    target = work / (Path(name).stem + path.suffix)
+    shutil.copyfile(path, target)
+    return target
+
+
+@router.get("/p/{pid}/import", response_class=HTMLResponse)
+def import_form(request: Request, pid: str):
+    _ws(request).loaded(pid)
+    return _page(request, "import.html", programme_id=pid)
+
+
+@router.post("/p/{pid}/import", response_class=HTMLResponse)
+async def import_upload(request: Request, pid: str):
+    ws = _ws(request)
+    root = ws.root(pid)
+    form = await _form(request)
+    filename, data = await _one_file(request, form, "file")
+    county = str(form.get("county") or "")
+    try:
+        suffix = check_sheet(filename, data)
+    except UsageError as error:
+        return _page(request, "import.html", status=400, programme_id=pid, error=str(error), county=county)
+    token = _stash(request, filename, data, suffix)
+    return _import_preview(request, pid, root, token, county)
+
+
+def _import_preview(request: Request, pid: str, root: Path, token: str, county: str) -> HTMLResponse:
+    path, name = _stashed(request, token)
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            report = import_pairings(_named_copy(path, name, Path(work)), root, county=county, dry_run=True)
+        except PairListError as error:
+            return _page(request, "import.html", status=422, programme_id=pid, county=county, filename=name,
+                         problems=[_located(p) for p in error.problems], advice=error.advice)
+        except UsageError as error:
+            return _page(request, "import.html", status=400, programme_id=pid, county=county, error=str(error))
+    return _page(request, "import_preview.html", programme_id=pid, report=report, token=token, county=county,
+                 filename=name, root=root)
+
+
+@router.post("/p/{pid}/import/{token}/confirm", response_class=HTMLResponse)
+async def import_confirm(request: Request, pid: str, token: str):
+    ws = _ws(request)
+    root = ws.root(pid)
+    form = await _form(request)
+    county = str(form.get("county") or "")
+    path, name = _stashed(request, token)
+    with tempfile.TemporaryDirectory() as work:
+        try:
+            report = import_pairings(_named_copy(path, name, Path(work)), root, county=county, dry_run=True)
+        except (PairListError, UsageError):
+            return _import_preview(request, pid, root, token, county)
+    for result in report.results:
+        if result.status != "same":
+            ws.write(result.path, result.text.encode("utf-8"))
+    ws.forget(pid)
+    shutil.rmtree(_uploads(request) / token, ignore_errors=True)
+    new, changed = len(report.having("new")), len(report.having("changed"))
+    return _page(request, "import_done.html", programme_id=pid, new=new, changed=changed, report=report)
+
+
+@router.get("/p/{pid}/export.xlsx")
+def export_list(request: Request, pid: str):
+    ws = _ws(request)
+    root = ws.root(pid)
+    with tempfile.TemporaryDirectory() as work:
+        target = Path(work) / "结对名单.xlsx"
+        export_pairings(root, target)
+        data = target.read_bytes()
+    return _download(data, f"结对名单_{pid}.xlsx")
+
+
+def _download(data: bytes, name: str) -> Response:
+    return Response(data, media_type=_media(name), headers={"Content-Disposition": _disposition(name)})
+
+
+def _disposition(name: str) -> str:
+    ascii_name = "".join(ch if ch.isascii() and ch.isalnum() or ch in "._-" else "_" for ch in name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+def _media(name: str) -> str:
+    return {".pdf": "application/pdf", ".zip": "application/zip", ".png": "image/png", ".json": "application/json",
+            ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}.get(
+        Path(name).suffix.lower(), "application/octet-stream")
+
+
+# ------------------------------------------------------------------ a pairing's form
+
+PAIRING_SCHEMA = Schema(pairing_schema())
+
+
+@router.get("/p/{pid}/pairing/{pairing_id}", response_class=HTMLResponse)
+def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
+    ws = _ws(request)
+    path = ws.pairing_path(pid, pairing_id)
+    raw = path.read_bytes()
+    problems, records = ws.file_problems(pid, path)
+    try:
+        data = read(path).data
+    except DocgenError as error:
+        found = getattr(error, "problems", problems)
+        return _page(request, "broken.html", status=200, programme_id=pid, pairing_id=pairing_id, path=path,
+                     text=raw.decode("utf-8", errors="replace"), problems=found, version=digest(raw))
+    fields = PAIRING_SCHEMA.form(data)
+    unplaced = place_errors(fields, problems)
+    request.state.heading = _heading(data)
+    return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
+                 version=digest(raw), path=path, saved=saved, problems=problems, records=records,
+                 valid=not problems and not records)
+
+
+@router.get("/p/{pid}/pairing/{pairing_id}/item", response_class=HTMLResponse)
+def pairing_item(request: Request, pid: str, pairing_id: str, list: str, index: int):
+    item = PAIRING_SCHEMA.blank_item(list, abs(index))
+    if item is None:
+        raise NotFound("没有这一列表")
+    base = f"/p/{quote(pid)}/pairing/{quote(pairing_id)}"
+    return _page(request, "_item.html", item_field=item, base=base)
+
+
+def _heading(data) -> str:
+    """高台三中 → 黑泉镇中心小学、…, from a pairing file's data as it is."""
+    if not isinstance(data, dict) or not isinstance(data.get("supporter"), dict):
+        return ""
+    names = [str(r.get("name", "")) for r in data.get("recipients") or [] if isinstance(r, dict)]
+    return f"{data['supporter'].get('name', '')} → {'、'.join(n for n in names if n)}"
+
+
+def _check_pairing(ws: Workspace, pid: str, path: Path, text: str) -> tuple[list[Problem], list[Problem]]:
+    """The problems the file would have with ``text`` (what ``docgen validate`` says of it)."""
+    return ws.file_problems(pid, path, text)
+
+
+@router.post("/p/{pid}/pairing/{pairing_id}", response_class=HTMLResponse)
+async def pairing_save(request: Request, pid: str, pairing_id: str):
+    ws = _ws(request)
+    path = ws.pairing_path(pid, pairing_id)
+    form = await _form(request)
+    version = str(form.get("_version") or "")
+    entries = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and not k.startswith("_")]
+    data = unflatten(PAIRING_SCHEMA, entries)
+    current = path.read_bytes()
+    try:
+        text = edited_text(current.decode("utf-8-sig"), data)
+    except (Unreadable, UnicodeDecodeError):
+        raise UsageError("文件已被改成无法读取的内容，请刷新页面") from None
+    problems, _ = _check_pairing(ws, pid, path, text)
+    problems = impossible_dates(problems, entries)
+    fields = PAIRING_SCHEMA.form(data, submitted=True)
+    if problems:
+        unplaced = place_errors(fields, problems)
+        return _page(request, "pairing.html", status=422, programme_id=pid, pairing_id=pairing_id, fields=fields,
+                     unplaced=unplaced, version=version, path=path, saved=0, problems=problems, valid=True,
+                     failed=len(problems))
+    return _write_pairing(request, pid, pairing_id, path, text, version)
+
+
+def _write_pairing(request: Request, pid: str, pairing_id: str, path: Path, text: str, version: str) -> Response:
+    """Write the pairing file if it is still the one the form was drawn from; else keep the
+    clerk's version and show both (nothing is lost)."""
+    ws = _ws(request)
+    try:
+        ws.write(path, text.encode("utf-8"), expected=version)
+    except Conflict as conflict:
+        number = request.app.state.state.keep_unsaved(str(path), text)
+        theirs = (conflict.current or b"").decode("utf-8", errors="replace")
+        return _page(request, "conflict.html", status=409, programme_id=pid, pairing_id=pairing_id, mine=text,
+                     theirs=theirs, version=digest(conflict.current), number=number, path=path)
+    ws.forget(pid)
+    return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}?saved=1", status_code=303)
+
+
+@router.post("/p/{pid}/pairing/{pairing_id}/text", response_class=HTMLResponse)
+async def pairing_text(request: Request, pid: str, pairing_id: str):
+    """Save the file's text as typed (to mend a file broken by hand, or to keep one's own
+    version after a conflict), when it reads and validates."""
+    ws = _ws(request)
+    path = ws.pairing_path(pid, pairing_id)
+    form = await _form(request)
+    text = str(form.get("text") or "").replace("\r\n", "\n")
+    version = str(form.get("_version") or "")
+    problems, _ = _check_pairing(ws, pid, path, text)
+    if problems:
+        return _page(request, "broken.html", status=422, programme_id=pid, pairing_id=pairing_id, path=path, text=text,
+                     problems=problems, version=version)
+    return _write_pairing(request, pid, pairing_id, path, text, version)
+
+
+# ------------------------------------------------------------------ documents and bundles
+
+
+def _findings_by_page(bundle) -> dict[int, list[dict]]:
+    """Preflight findings of a bundle by page of its PDF (the cover and contents first)."""
+    starts = {d["title"]: d.get("first_page", 1) for d in bundle.documents}
+    out: dict[int, list[dict]] = {}
+    for result in bundle.preflight:
+        first = starts.get(result.get("document"), 1)
+        for kind, entries in (("failed", result.get("failed", [])), ("warning", result.get("warnings", []))):
+            for f in entries:
+                page = first + max(f.get("page", 1), 1) - 1
+                out.setdefault(page, []).append({**f, "kind": kind, "document": result.get("document")})
+    return out
+
+
+def _documents_page(request: Request, pid: str, pairing_id: str | None):
+    ws = _ws(request)
+    loaded = ws.loaded(pid)
+    if pairing_id is not None:
+        ws.pairing_path(pid, pairing_id)
+    bundle = ws.bundle(pid, pairing_id)
+    outputs = ws.outputs(pid, pairing_id)
+    jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.pairing == pairing_id and j.kind != REPORT]
+    rejected = pairing_id is not None and loaded.pairing(pairing_id) is None
+    return _page(request, "documents.html", programme_id=pid, pairing_id=pairing_id, bundle=bundle, outputs=outputs,
+                 findings=_findings_by_page(bundle), job=jobs[0] if jobs else None, rejected=rejected,
+                 out=ws.out / pid, loaded=loaded)
+
+
+@router.get("/p/{pid}/pairing/{pairing_id}/documents", response_class=HTMLResponse)
+def pairing_documents(request: Request, pid: str, pairing_id: str):
+    return _documents_page(request, pid, pairing_id)
+
+
+@router.get("/p/{pid}/bureau", response_class=HTMLResponse)
+def bureau_documents(request: Request, pid: str):
+    return _documents_page(request, pid, None)
+
+
+@router.post("/p/{pid}/pairing/{pairing_id}/generate")
+def pairing_generate(request: Request, pid: str, pairing_id: str):
+    ws = _ws(request)
+    ws.pairing_path(pid, pairing_id)
+    pairing = ws.loaded(pid).pairing(pairing_id)
+    name = f"{pairing.supporter.name}（{pairing_id}）" if pairing else pairing_id
+    job = request.app.state.runner.submit(pid, BUNDLE, pairing_id, f"生成 {name} 的报送材料")
+    return RedirectResponse(f"/jobs/{job}", status_code=303)
+
+
+@router.post("/p/{pid}/generate")
+def programme_generate(request: Request, pid: str):
+    _ws(request).root(pid)
+    job = request.app.state.runner.submit(pid, BUNDLE_ALL, None, "生成全部报送材料")
+    return RedirectResponse(f"/jobs/{job}", status_code=303)
+
+
+@router.get("/p/{pid}/download-all.zip")
+def download_all(request: Request, pid: str):
+    """Every bundle's zip of the programme (the bureau's too) in one zip, put together on disk
+    (a thousand bundles would not fit in memory) and removed once sent."""
+    ws = _ws(request)
+    ws.root(pid)
+    zips = sorted((ws.out / pid / "bundles").glob("*.zip")) if (ws.out / pid / "bundles").is_dir() else []
+    if not zips:
+        raise NotFound("还没有生成报送材料：请先点“生成全部”")
+    handle = tempfile.NamedTemporaryFile(prefix="all-", suffix=".zip", dir=_uploads(request), delete=False)
+    with handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+        for path in zips:
+            info = zipfile.ZipInfo(path.name, date_time=dt.datetime.fromtimestamp(path.stat().st_mtime).timetuple()[:6])
+            info.flag_bits |= 0x800
+            with path.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
+                shutil.copyfileobj(source, target, 1 << 20)
+    name = f"报送材料_{pid}.zip"
+    return FileResponse(handle.name, media_type=_media(name), headers={"Content-Disposition": _disposition(name)},
+                        background=BackgroundTask(Path(handle.name).unlink, missing_ok=True))
+
+
+@router.get("/files/{pid}/{rel:path}")
+def output_file(request: Request, pid: str, rel: str):
+    """A file docgen wrote under out/<programme>/: only docgen's kinds, never outside it."""
+    ws = _ws(request)
+    ws.root(pid)
+    base = (ws.out / pid).resolve()
+    target = (base / rel).resolve()
+    if base not in target.parents or target.suffix.lower() not in (".docx", ".pdf", ".zip", ".xlsx") \
+            or not target.is_file():
+        raise NotFound("没有这个文件")
+    return FileResponse(target, media_type=_media(target.name), headers={"Content-Disposition": _disposition(target.name)})
+
+
+@router.get("/preview/{pid}/{owner}/{page}.png")
+def preview(request: Request, pid: str, owner: str, page: int, size: str = "small"):
+    """A page of a bundle's PDF as a picture (``owner``: a pairing, or ``_bureau``)."""
+    ws = _ws(request)
+    pairing_id = None if owner == "_bureau" else owner
+    if pairing_id is not None:
+        ws.pairing_path(pid, pairing_id)
+    bundle = ws.bundle(pid, pairing_id)
+    if bundle.pdf is None or not bundle.pdf.is_file() or not 1 <= page <= max(bundle.pages, 1):
+        raise NotFound("没有这一页")
+    png = page_image(request.app.state.state.folder / "previews", bundle.pdf, page, 1.4 if size == "large" else 0.5)
+    return Response(png, media_type="image/png", headers={"Cache-Control": "no-cache"})
+
+
+# ------------------------------------------------------------------ jobs
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse)
+def job_page(request: Request, job_id: int):
+    job = request.app.state.state.job(job_id)
+    if job is None:
+        raise NotFound("没有这个任务")
+    return _page(request, "job.html", programme_id=job.programme, job=job, live=request.app.state.runner.live.get(job_id),
+                 stages=STAGE_NAMES)
+
+
+@router.get("/jobs/{job_id}/progress", response_class=HTMLResponse)
+def job_progress(request: Request, job_id: int):
+    job = request.app.state.state.job(job_id)
+    if job is None:
+        raise NotFound("没有这个任务")
+    return _page(request, "_progress.html", job=job, live=request.app.state.runner.live.get(job_id), stages=STAGE_NAMES)
+
+
+@router.get("/jobs/{job_id}/events")
+async def job_events(request: Request, job_id: int):
+    """Server-sent events: the progress fragment each time it changes, until the job ends."""
+    state, runner = request.app.state.state, request.app.state.runner
+    if state.job(job_id) is None:
+        raise NotFound("没有这个任务")
+    templates = request.app.state.templates
+
+    async def events():
+        last = None
+        for _ in range(3600 * 4):
+            job = state.job(job_id)
+            live = runner.live.get(job_id)
+            html = templates.get_template("_progress.html").render(job=job, live=live, stages=STAGE_NAMES)
+            if html != last:
+                last = html
+                data = "\n".join(f"data: {line}" for line in html.splitlines())
+                yield f"event: progress\n{data}\n\n"
+            if not job.active:
+                yield "event: finished\ndata: done\n\n"
+                return
+            if await request.is_disconnected():
+                return
+            await asyncio.sleep(0.25)
+
+    return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+@router.post("/jobs/{job_id}/cancel")
+def job_cancel(request: Request, job_id: int):
+    job = request.app.state.state.job(job_id)
+    if job is None:
+        raise NotFound("没有这个任务")
+    if job.active:
+        request.app.state.runner.cancel(job_id)
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
+
+
+# ------------------------------------------------------------------ activity records
+
+
+def _activity(request: Request, pid: str, pairing_id: str, year: str) -> ActivityFile:
+    ws = _ws(request)
+    loaded = ws.loaded(pid)
+    pairing = loaded.pairing(pairing_id)
+    if pairing is None:
+        ws.pairing_path(pid, pairing_id)
+        raise UsageError("这个结对的数据有错误，请先在结对页面改正，再记录活动")
+    return ActivityFile(ws, loaded, pairing, ws.activity_path(pid, pairing_id, year), year)
+
+
+@router.get("/p/{pid}/pairing/{pairing_id}/activities", response_class=HTMLResponse)
+def activities(request: Request, pid: str, pairing_id: str, year: str = "", saved: str = ""):
+    ws = _ws(request)
+    loaded = ws.loaded(pid)
+    pairing = loaded.pairing(pairing_id)
+    if pairing is None:
+        ws.pairing_path(pid, pairing_id)
+        return _page(request, "error.html", status=409, programme_id=pid, title="数据有误",
+                     message="这个结对的数据有错误（或其活动记录有错误），请先在结对页面改正。")
+    years = pairing.cycle.cycle_years
+    chosen = year or next((y.key for y in years if (pairing.id, y.key) in loaded.activities), years[0].key)
+    record_file = _activity(request, pid, pairing_id, chosen)
+    return _page(request, "activities.html", programme_id=pid, pairing_id=pairing_id, years=years, year=chosen,
+                 file=record_file, saved=saved)
+
+
+@router.get("/p/{pid}/pairing/{pairing_id}/activities/{year}/record/{number}", response_class=HTMLResponse)
+def record_form(request: Request, pid: str, pairing_id: str, year: str, number: str):
+    record_file = _activity(request, pid, pairing_id, year)
+    values = record_file.record(number)
+    fields = record_schema().form(values)
+    return _page(request, "record.html", programme_id=pid, pairing_id=pairing_id, year=year, number=number,
+                 fields=fields, version=record_file.version, unplaced=[])
+
+
+@router.post("/p/{pid}/pairing/{pairing_id}/activities/{year}/record/{number}", response_class=HTMLResponse)
+async def record_save(request: Request, pid: str, pairing_id: str, year: str, number: str):
+    record_file = _activity(request, pid, pairing_id, year)
+    form = await _form(request)
+    version = str(form.get("_version") or "")
+    uploads = [u for u in form.getlist("evidence_files") if not isinstance(u, str) and u.filename]
+    stored = []
+    for upload in uploads:
+        data = await upload.read()
+        stored.append((check_evidence(upload.filename, data), data))
+    entries = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and not k.startswith("_")]
+    values = unflatten(record_schema(), entries)
+    try:
+        problems = record_file.save(number, values, stored, version)
+    except Conflict:
+        return _page(request, "error.html", status=409, programme_id=pid, title="记录已被修改",
+                     message="您打开表单后，这个年度的活动记录已被其他人修改，未保存。您填写的内容见下方，请返回记录列表重新打开后再填。",
+                     detail=json.dumps(values, ensure_ascii=False, default=str, indent=1))
+    if problems:
+        problems = impossible_dates(problems, entries)
+        fields = record_schema().form(values, submitted=True)
+        unplaced = place_errors(fields, problems)
+        return _page(request, "record.html", status=422, programme_id=pid, pairing_id=pairing_id, year=year,
+                     number=number, fields=fields, version=version, unplaced=unplaced)
+    return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}/activities?year={year}&saved=1",
+                            status_code=303)
+
+
+@router.post("/p/{pid}/pairing/{pairing_id}/activities/{year}/record/{number}/delete")
+async def record_delete(request: Request, pid: str, pairing_id: str, year: str, number: int):
+    record_file = _activity(request, pid, pairing_id, year)
+    form = await _form(request)
+    try:
+        record_file.delete(number, str(form.get("_version") or ""))
+    except Conflict:
+        return _page(request, "error.html", status=409, programme_id=pid, title="记录已被修改",
+                     message="这个年度的活动记录刚被其他人修改，未删除；请返回记录列表重新操作。")
+    return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}/activities?year={year}&saved=deleted",
+                            status_code=303)
+
+
+@router.post("/p/{pid}/pairing/{pairing_id}/activities/{year}/upload", response_class=HTMLResponse)
+async def activity_upload(request: Request, pid: str, pairing_id: str, year: str):
+    record_file = _activity(request, pid, pairing_id, year)
+    form = await _form(request)
+    filename, data = await _one_file(request, form, "file")
+    suffix = check_sheet(filename, data)
+    token = _stash(request, filename, data, suffix)
+    return _activity_preview(request, pid, pairing_id, year, record_file, token)
+
+
+def _activity_preview(request, pid, pairing_id, year, record_file: ActivityFile, token: str) -> HTMLResponse:
+    path, name = _stashed(request, token)
+    with tempfile.TemporaryDirectory() as work:
+        plan = import_preview(record_file, _named_copy(path, name, Path(work)))
+    status = 422 if plan.problems else 200
+    return _page(request, "activity_preview.html", status=status, programme_id=pid, pairing_id=pairing_id,
+                 year=year, plan=plan, token=token, filename=name, problems=[_located(p) for p in plan.problems])
+
+
+@router.post("/p/{pid}/pairing/{pairing_id}/activities/{year}/upload/{token}/confirm", response_class=HTMLResponse)
+async def activity_confirm(request: Request, pid: str, pairing_id: str, year: str, token: str):
+    record_file = _activity(request, pid, pairing_id, year)
+    path, name = _stashed(request, token)
+    with tempfile.TemporaryDirectory() as work:
+        plan = import_preview(record_file, _named_copy(path, name, Path(work)))
+    if plan.problems:
+        return _activity_preview(request, pid, pairing_id, year, record_file, token)
+    try:
+        record_file.apply(plan)
+    except Conflict:
+        return _activity_preview(request, pid, pairing_id, year, _activity(request, pid, pairing_id, year), token)
+    shutil.rmtree(_uploads(request) / token, ignore_errors=True)
+    return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}/activities?year={year}&saved=imported",
+                            status_code=303)
+
+
+# ------------------------------------------------------------------ roll-up
+
+
+@router.get("/p/{pid}/report", response_class=HTMLResponse)
+def report_page(request: Request, pid: str, year: str = "", sort: str = "score", page: int = 1):
+    ws = _ws(request)
+    loaded = ws.loaded(pid)
+    if loaded.programme is None:
+        raise UsageError("方案文件 programme.yaml 有错误，无法汇总")
+    years = years_with_records(loaded)
+    chosen = year if year in years else (years[-1] if years else "")
+    data = ws.derived(pid, f"rollup-{chosen}", lambda current: rollup(current, chosen)) if chosen else None
+    rows = list(data.rows) if data else []
+    keys = {"score": lambda r: -r.score, "school": lambda r: r.supporter, "records": lambda r: -r.records,
+            "late": lambda r: -r.late}
+    if sort in keys:
+        rows.sort(key=keys[sort])
+    ranks = {r.pairing_id: n for n, r in enumerate(data.rows, 1)} if data else {}  # the roll-up's own order
+    rows, pager = _paged(rows, page)
+    record = ws.record(pid)
+    files = [ws.out / pid / k for k, e in record.items() if e.get("stage") == "report"]
+    files += [p.with_suffix(".xlsx") for p in files]
+    files = [p for p in files if p.is_file() and chosen and data and data.year.label in p.name]
+    jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.kind == REPORT]
+    labels = {y.key: y.label for y in loaded.programme.cycle.cycle_years}
+    return _page(request, "report.html", programme_id=pid, years=years, year=chosen, labels=labels, pager=pager,
+                 ranks=ranks, data=data, rows=rows, sort=sort,
+                 files=sorted(files), job=jobs[0] if jobs else None, loaded=loaded)
+
+
+@router.post("/p/{pid}/report/generate")
+def report_generate(request: Request, pid: str):
+    _ws(request).root(pid)
+    job = request.app.state.runner.submit(pid, REPORT, None, "生成考核汇总（.xlsx 和 Word 附件）")
+    return RedirectResponse(f"/jobs/{job}", status_code=303)
+

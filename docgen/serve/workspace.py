@@ -1,0 +1,471 @@
+"""The data folder as the workspace sees it: its programmes loaded once and loaded again only
+when a file changed (size and modification time), the one function every write goes through,
+and what each pairing's documents and bundle are (from the build record, trusting size and
+modification time, never reading every output).
+"""
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from collections import defaultdict
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+from ..documents.jobs import safe_name
+from ..errors import Problem, SourceError, UsageError, display_path
+from ..incremental.record import PREFIX as RECORD_PREFIX
+from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
+from ..load.activity_files import ACTIVITIES_DIR, activity_files, check_log
+from ..load.folder import adopt, validate_source
+from ..load.model.activity import ActivityLog
+from ..load.model.common import ID_RE
+from ..load.model.pairing import Pairing
+from ..load.model.programme import Programme
+from ..load.pairlist.files import check
+from ..load.yaml_source import parse, read
+from ..outputs import write_atomic
+from .yamledit import digest
+
+SEALS_DIR = "seals"
+EVIDENCE_DIR = "evidence"
+
+# Pairing states, in the order the list sorts them.
+BROKEN, PENDING, MADE, SEALED = "数据有误", "待确认", "已生成", "已盖章"
+STATUS_ORDER = {BROKEN: 0, PENDING: 1, MADE: 2, SEALED: 3}
+
+
+ROWS_FRESH = 5.0
+"""Seconds the pairing list's states are reused while nothing docgen knows of changed."""
+
+
+class NotFound(UsageError):
+    """A page names a programme, pairing or file that is not there."""
+
+
+class Conflict(Exception):
+    """The file changed since the form was drawn: nothing was written."""
+
+    def __init__(self, current: bytes | None):
+        self.current = current
+        super().__init__("changed")
+
+
+@dataclass
+class Output:
+    """One output of the build record, as a page shows it."""
+
+    path: Path
+    stage: str
+    state: str
+    """made, changed (someone edited or replaced it), missing"""
+
+    @property
+    def state_name(self) -> str:
+        return {"made": "已生成", "changed": "已改动（与生成时不同）", "missing": "文件已不在"}[self.state]
+
+
+@dataclass
+class BundleState:
+    """A pairing's (or the bureau's) bundle: where it is and what its manifest says."""
+
+    zip: Path
+    state: str
+    """made, changed, missing, none"""
+    pages: int = 0
+    pdf: Path | None = None
+    seals: int = 0
+    missing: list[dict] = field(default_factory=list)
+    unfinished: list[dict] = field(default_factory=list)
+    documents: list[dict] = field(default_factory=list)
+    preflight: list[dict] = field(default_factory=list)
+    made_at: float = 0.0
+
+    @property
+    def sealed(self) -> bool:
+        return self.state == "made" and not self.missing and not self.unfinished
+
+
+@dataclass
+class PairingRow:
+    """One line of a programme's pairing list."""
+
+    id: str
+    county: str
+    supporter: str
+    recipients: str
+    status: str
+    reason: str
+    path: Path | None
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Workspace:
+    """The data folder, its outputs and the locks that keep two writers apart."""
+
+    def __init__(self, data_dir: Path, out_dir: Path):
+        self.data = Path(data_dir).resolve()
+        self.out = Path(out_dir).resolve()
+        self._loaded: dict[str, tuple[tuple, Loaded]] = {}
+        self._load_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._file_locks: dict[Path, threading.Lock] = defaultdict(threading.Lock)
+        self._guard = threading.Lock()
+        self._manifests: dict[Path, tuple[tuple, dict]] = {}
+        self._derived: dict[tuple[str, str], tuple[Loaded, object]] = {}
+        self._programmes: dict[str, tuple[tuple, object]] = {}
+        self._rows: dict[str, tuple[tuple, float, list[PairingRow]]] = {}
+        self.on_write = None
+        """Called as ``on_write(path, before, after)`` after every write (the audit log's hook)."""
+
+    # ---------------------------------------------------------------- programmes
+
+    def roots(self) -> dict[str, Path]:
+        """Programme folders by id (their folder name)."""
+        try:
+            return {p.name: p for p in find_programmes(self.data)}
+        except UsageError:
+            return {}
+
+    def root(self, programme: str) -> Path:
+        roots = self.roots()
+        if programme not in roots:
+            raise NotFound(f"没有方案“{programme}”")
+        return roots[programme]
+
+    def loaded(self, programme: str) -> Loaded:
+        """The programme as ``docgen validate`` reads it, loaded again only when one of its
+        files changed."""
+        root = self.root(programme)
+        with self._load_locks[programme]:
+            mark = signature(root)
+            cached = self._loaded.get(programme)
+            if cached is not None and cached[0] == mark:
+                return cached[1]
+            self._loaded.pop(programme, None)  # the old one goes before the new one is read
+            for key in [k for k in self._derived if k[0] == programme]:
+                del self._derived[key]
+            loaded = load_programme(root)
+            self._loaded[programme] = (mark, loaded)
+            return loaded
+
+    def forget(self, programme: str) -> None:
+        self._loaded.pop(programme, None)
+
+    def derived(self, programme: str, name: str, compute):
+        """``compute(loaded)`` of the programme as loaded now, computed once per load (the
+        roll-up of a year, the pairing list)."""
+        loaded = self.loaded(programme)
+        key = (programme, name)
+        cached = self._derived.get(key)
+        if cached is not None and cached[0] is loaded:
+            return cached[1]
+        value = compute(loaded)
+        self._derived[key] = (loaded, value)
+        return value
+
+    def programme_model(self, programme: str):
+        """The programme file's model alone (None if it has problems), read again only when it changed."""
+        path = self.root(programme) / PROGRAMME_FILE
+        mark = _scan_one(path)
+        cached = self._programmes.get(programme)
+        if cached is not None and cached[0] == mark:
+            return cached[1]
+        try:
+            model = validate_source(read(path), Programme)
+        except SourceError:
+            model = None
+        self._programmes[programme] = (mark, model)
+        return model
+
+    # ---------------------------------------------------------------- files
+
+    def pairing_path(self, programme: str, pairing_id: str) -> Path:
+        """The file of a pairing, valid or not: never a path a request made up."""
+        root = self.root(programme)
+        if ID_RE.match(pairing_id):
+            for suffix in (".yaml", ".yml"):
+                path = root / PAIRINGS_DIR / f"{pairing_id}{suffix}"
+                if path.is_file():
+                    return path
+        loaded = self.loaded(programme)  # a file whose ``id:`` is not its name
+        if pairing_id in loaded.pairing_paths:
+            return loaded.pairing_paths[pairing_id]
+        raise NotFound(f"没有结对“{pairing_id}”")
+
+    def file_problems(self, programme: str, path: Path, text: str | None = None) -> tuple[list[Problem], list[Problem]]:
+        """What ``docgen validate`` says of one pairing file (``text``: as it would be), and of
+        its activity records, without loading the whole programme (a page after a save)."""
+        root = self.root(programme)
+        model = self.programme_model(programme)
+        if model is None:
+            return [Problem(display_path(root / PROGRAMME_FILE), 0, 0, "", "方案文件 programme.yaml 有错误，请先修正")], []
+        text = path.read_bytes().decode("utf-8-sig", errors="replace") if text is None else text
+        own, _ = check(path, text, model, root)
+        if own:
+            return own, []
+        pairing = validate_source(parse(path, text), Pairing)
+        pairing.id = pairing.id or path.stem
+        adopt(pairing, model)
+        records: list[Problem] = []
+        for log_path in activity_files(root):
+            if log_path.stem != pairing.id:
+                continue
+            try:
+                log_src = read(log_path)
+                log = validate_source(log_src, ActivityLog)
+            except SourceError as exc:
+                records += exc.problems
+                continue
+            records += check_log(log, log_src, model, pairing, log_path.parent.name, root)
+        return own, records
+
+    def activity_path(self, programme: str, pairing_id: str, year: str) -> Path:
+        loaded = self.loaded(programme)
+        if loaded.programme is None or year not in {y.key for y in loaded.programme.cycle.cycle_years}:
+            raise NotFound(f"没有年度“{year}”")
+        return loaded.root / ACTIVITIES_DIR / year / f"{pairing_id}.yaml"
+
+    @contextmanager
+    def locked(self, path: Path) -> Iterator[None]:
+        """One writer of ``path`` at a time in this server."""
+        with self._guard:
+            lock = self._file_locks[Path(path)]
+        with lock:
+            yield
+
+    def write(self, path: Path, data: bytes, *, expected: str | None = None) -> None:
+        """Every write of a data file goes through here: atomically, only if the file is still
+        the one the clerk saw (``expected``: its digest; None: no check), and told to
+        ``on_write`` (the audit log, later)."""
+        self._change(path, data, expected)
+
+    def remove(self, path: Path, *, expected: str | None = None) -> None:
+        """Delete a data file (an activity record file emptied), under the same rules as ``write``."""
+        self._change(path, None, expected)
+
+    def _change(self, path: Path, data: bytes | None, expected: str | None) -> None:
+        path = Path(path)
+        if not _within(self.data, path):
+            raise NotFound("不能修改数据目录以外的文件")
+        with self.locked(path):
+            before = path.read_bytes() if path.exists() else None
+            if expected is not None and digest(before) != expected:
+                raise Conflict(before)
+            if data is None:
+                path.unlink(missing_ok=True)
+            else:
+                write_atomic(path, data)
+        if self.on_write is not None:
+            self.on_write(path, before, data)
+
+    def leftovers(self) -> list[Path]:
+        """Temporary files a killed writer left in the data folder (``.tmp-*``): removed."""
+        gone = []
+        for folder, _, names in os.walk(self.data):
+            if Path(folder).name == ".docgen" or "/.docgen" in folder:
+                continue
+            for name in names:
+                if name.startswith(".tmp-"):
+                    target = Path(folder) / name
+                    target.unlink(missing_ok=True)
+                    gone.append(target)
+        return gone
+
+    # ---------------------------------------------------------------- outputs
+
+    def record(self, programme: str) -> dict[str, dict]:
+        """Every output the build records of the programme hold, by path under its output folder."""
+        folder = self.out / programme
+        outputs: dict[str, dict] = {}
+        for path in sorted(folder.glob(f"{RECORD_PREFIX}*.json")) if folder.is_dir() else []:
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                outputs.update(data.get("outputs", {}))
+            except (OSError, ValueError, AttributeError):
+                continue
+        return outputs
+
+    def outputs(self, programme: str, pairing_id: str | None) -> list[Output]:
+        """The Word files of a pairing (None: the bureau's), with whether each is still as made."""
+        out = []
+        for key, entry in self.record(programme).items():
+            if entry.get("source") != pairing_id or entry.get("stage") not in ("docx", "pdf", "report"):
+                continue
+            path = self.out / programme / key
+            out.append(Output(path, entry.get("stage", ""), _state(path, entry)))
+        return sorted(out, key=lambda o: o.path.name)
+
+    def bundle(self, programme: str, pairing_id: str | None, record: dict[str, dict] | None = None) -> BundleState:
+        """The bundle of a pairing (None: the bureau's), read from its manifest only when the zip changed."""
+        record = self.record(programme) if record is None else record
+        name = safe_name(pairing_id) if pairing_id is not None else None
+        if name is not None:
+            entry = record.get(f"bundles/{name}.zip")
+            entry = entry if entry and entry.get("stage") == "bundle" else None
+        else:
+            entry = next((e for e in record.values() if e.get("stage") == "bundle" and e.get("source") is None), None)
+        if entry is None:
+            return BundleState(self.out / programme / "bundles" / f"{name or 'bureau'}.zip", "none")
+        zip_path = self.out / programme / entry["paths"][0]
+        state = BundleState(zip_path, _state(zip_path, entry))
+        folder = zip_path.with_suffix("")
+        manifest = self._manifest(folder / "manifest.json")
+        if manifest:
+            state.pages = manifest.get("pdf", {}).get("pages", 0)
+            state.pdf = folder / manifest.get("pdf", {}).get("path", "")
+            state.seals = len(manifest.get("seals", []))
+            state.missing = manifest.get("seals_missing", [])
+            state.unfinished = manifest.get("unfinished", [])
+            state.documents = manifest.get("pdf", {}).get("documents", [])
+            state.preflight = manifest.get("preflight", [])
+        stamp = entry.get("stamp")
+        state.made_at = stamp[1] / 1e9 if stamp else 0.0
+        return state
+
+    def _manifest(self, path: Path) -> dict:
+        try:
+            stat = path.stat()
+        except OSError:
+            return {}
+        mark = (stat.st_size, stat.st_mtime_ns)
+        cached = self._manifests.get(path)
+        if cached and cached[0] == mark:
+            return cached[1]
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            data = {}
+        self._manifests[path] = (mark, data)
+        return data
+
+    def rows(self, programme: str) -> list[PairingRow]:
+        """Every pairing of the programme (valid or not) with its state, for the list: made
+        again when the programme is loaded again or a build record changes, and at the latest
+        after ``ROWS_FRESH`` seconds (an output replaced by hand)."""
+        loaded = self.loaded(programme)
+        folder = self.out / programme
+        mark = (id(loaded), tuple(_scan_one(p) for p in sorted(folder.glob(f"{RECORD_PREFIX}*.json")))
+                if folder.is_dir() else ())
+        cached = self._rows.get(programme)
+        if cached is not None and cached[0] == mark and time.monotonic() - cached[1] < ROWS_FRESH:
+            return cached[2]
+        rows = self._make_rows(programme, loaded)
+        self._rows[programme] = (mark, time.monotonic(), rows)
+        return rows
+
+    def _make_rows(self, programme: str, loaded: Loaded) -> list[PairingRow]:
+        record = self.record(programme)
+        problems_by_file: dict[str, list[Problem]] = defaultdict(list)
+        for problem in loaded.problems:
+            problems_by_file[problem.file].append(problem)
+        rows = []
+        for pairing in loaded.pairings:
+            path = loaded.pairing_paths.get(pairing.id)
+            bundle = self.bundle(programme, pairing.id, record)
+            status, reason = _pairing_status(pairing, path, bundle)
+            rows.append(PairingRow(pairing.id, pairing.county, pairing.supporter.name,
+                                   "、".join(r.full_name for r in pairing.recipients), status, reason, path,
+                                   problems_by_file.get(display_path(path), []) if path else []))
+        valid = {p.id for p in loaded.pairings}
+        for path in _pairing_files(loaded.root):
+            if path.stem in valid or any(path == p for p in loaded.pairing_paths.values()):
+                continue
+            found = problems_by_file.get(display_path(path), [])
+            rows.append(PairingRow(path.stem, "", path.stem, "", BROKEN,
+                                   found[0].message if found else "活动记录或其他文件有错误", path, found))
+        # a pairing whose activity records are broken is rejected, its own file being valid
+        for row in rows:
+            if row.status != BROKEN and row.id in loaded.rejected:
+                row.status, row.reason = BROKEN, "活动记录有错误"
+        return rows
+
+
+def _pairing_status(pairing, path: Path | None, bundle: BundleState) -> tuple[str, str]:
+    if bundle.state in ("none", "missing"):
+        return PENDING, "报送材料尚未生成"
+    changed_since = path is not None and _mtime(path) > bundle.made_at
+    if changed_since:
+        return PENDING, "数据已修改，需重新生成"
+    if bundle.state == "changed":
+        return PENDING, "报送材料与生成时不同，需重新生成"
+    if bundle.sealed:
+        return SEALED, ""
+    reasons = []
+    if bundle.unfinished:
+        reasons.append(f"{len(bundle.unfinished)} 份文件待填写")
+    if bundle.missing:
+        reasons.append(f"未盖章 {len(bundle.missing)} 处")
+    return MADE, "，".join(reasons)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def _state(path: Path, entry: dict) -> str:
+    try:
+        stat = path.stat()
+    except OSError:
+        return "missing"
+    return "made" if entry.get("stamp") == [stat.st_size, stat.st_mtime_ns] else "changed"
+
+
+def _pairing_files(root: Path) -> list[Path]:
+    folder = root / PAIRINGS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and not p.name.startswith("."))
+
+
+def signature(root: Path) -> tuple:
+    """Size and modification time of every file the loader reads (and the seals it checks):
+    the same signature, the same programme."""
+    marks = []
+    for folder in (root, root / PAIRINGS_DIR, root / SEALS_DIR, root / ACTIVITIES_DIR):
+        marks += _scan(folder)
+    activities = root / ACTIVITIES_DIR
+    if activities.is_dir():
+        for year in sorted(os.scandir(activities), key=lambda e: e.name):
+            if year.is_dir():
+                marks += _scan(Path(year.path))
+    return tuple(marks)
+
+
+def _scan_one(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), 0, 0)
+    return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def _scan(folder: Path) -> list[tuple]:
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return []
+    out = []
+    for entry in entries:
+        try:
+            stat = entry.stat()
+        except OSError:
+            continue
+        out.append((entry.path, stat.st_size, stat.st_mtime_ns))
+    return out
+
+
+def _within(root: Path, path: Path) -> bool:
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(root))
+        return True
+    except ValueError:
+        return False
+
+
+__all__ = ["BROKEN", "MADE", "PENDING", "PROGRAMME_FILE", "SEALED", "Conflict", "NotFound", "Workspace"]

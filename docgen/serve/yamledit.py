@@ -1,0 +1,114 @@
+"""A form's data written into a YAML file the way ``import pairings`` edits one: the file is
+read with the round-trip parser, only the values that changed are replaced, and comments,
+key order, quoting and layout stay as the clerk (or a developer's editor) left them."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.scalarstring import LiteralScalarString
+
+from ..load.roundtrip import dump, guess_layout, round_trip_yaml
+from .forms import ORIGIN
+
+
+def digest(data: bytes | None) -> str:
+    """What a form remembers of the file it was drawn from (empty: no file yet)."""
+    return hashlib.sha256(data).hexdigest() if data is not None else ""
+
+
+def _fresh(value: Any) -> Any:
+    """Plain data as round-trip nodes; text of several lines as a literal block (``|``)."""
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for key, item in value.items():
+            if key != ORIGIN:
+                out[key] = _fresh(item)
+        return out
+    if isinstance(value, list):
+        return CommentedSeq(_fresh(v) for v in value)
+    if isinstance(value, str) and "\n" in value:
+        return LiteralScalarString(value)
+    return value
+
+
+def _same_scalar(old: Any, new: Any) -> bool:
+    if isinstance(old, (dict, list)) or isinstance(new, (dict, list)):
+        return False
+    if isinstance(old, bool) or isinstance(new, bool):
+        return type(old) is type(new) and old == new
+    if isinstance(old, dt.date) and isinstance(new, dt.date):
+        return old == new
+    return old == new and type(old) is not dt.date and str(old) == str(new)
+
+
+def merge(old: Any, new: Any) -> Any:
+    """``new`` (plain data from a form) written over ``old`` (round-trip nodes), keeping every
+    node whose value is unchanged, and the comments of every item that is kept."""
+    if isinstance(new, dict) and isinstance(old, CommentedMap):
+        for key in [k for k in old if k not in new]:
+            del old[key]
+        order = [k for k in new if k != ORIGIN]
+        for key in order:
+            if key in old:
+                old[key] = merge(old[key], new[key])
+            else:
+                before = set(order[:order.index(key)])
+                position = max((i + 1 for i, k in enumerate(old) if k in before), default=0)
+                old.insert(position, key, _fresh(new[key]))
+        return old
+    if isinstance(new, list) and isinstance(old, CommentedSeq):
+        if all(not isinstance(v, dict) for v in new):
+            if len(old) == len(new) and all(_same_scalar(a, b) for a, b in zip(old, new)):
+                return old
+            return _fresh(new)
+        kept = list(old)
+        items = []
+        for position, value in enumerate(new):
+            origin = value.get(ORIGIN) if isinstance(value, dict) else None
+            if origin is None and all(isinstance(v, dict) and ORIGIN not in v for v in new) and position < len(kept):
+                origin = position  # a list drawn without marks: item by item
+            if origin is not None and 0 <= origin < len(kept) and isinstance(kept[origin], CommentedMap):
+                items.append(merge(kept[origin], value))
+                kept[origin] = None  # each item of the file is taken once
+            else:
+                items.append(_fresh(value))
+        for i in reversed(range(len(old))):  # reorder in place: comments stay with their items
+            if all(old[i] is not item for item in items):
+                del old[i]
+        for position, item in enumerate(items):
+            current = next((i for i, m in enumerate(old) if m is item), None)
+            if current == position:
+                continue
+            old.insert(position, old.pop(current) if current is not None else item)
+        return old
+    if _same_scalar(old, new):
+        return old
+    return _fresh(new)
+
+
+class Unreadable(Exception):
+    """The file on disk cannot be parsed by the round-trip reader."""
+
+
+def edited_text(current: str | None, data: dict) -> str:
+    """The file's text with ``data`` written over it (a new file when ``current`` is None)."""
+    if current is None or not current.strip():
+        return dump(_fresh(data))
+    try:
+        doc = round_trip_yaml().load(current)
+    except YAMLError as exc:
+        raise Unreadable(str(exc)) from None
+    if not isinstance(doc, CommentedMap):
+        return dump(_fresh(data))
+    return dump(merge(doc, data))
+
+
+
+def dump_like(doc: Any, original: str) -> str:
+    """``doc`` written in the layout of ``original`` (a file PyYAML wrote keeps ``- date:``
+    under ``records:``): only what changed changes."""
+    return dump(doc, guess_layout(original)) if original.strip() else dump(doc)

@@ -1,0 +1,594 @@
+"""The workspace over HTTP (FastAPI's TestClient): every page, saving a pairing through its
+form, the pair-list import with its preview, activity records, and the errors a clerk can
+meet, each in Chinese in the page with nothing half-written."""
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+import zipfile
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from docgen.load import load_programme
+from docgen.load.schema import pairing_schema
+from docgen.load.yaml_source import read
+from docgen.serve.app import create_app
+from docgen.serve.forms import Schema, unflatten
+from docgen.serve.yamledit import edited_text
+from tests.conftest import needs_libreoffice
+from tests.helpers import DATA
+from tests.serve_helpers import activity_xlsx, body, form_with, near, pair_list_xlsx, replace, wait_for_job
+
+PROG = "gaotai"
+
+
+@pytest.fixture
+def data_dir(small_copy) -> Path:
+    """A data folder holding one programme: gaotai-2020 cut to sanzhong and guoqing."""
+    return small_copy.parent
+
+
+@pytest.fixture
+def client(data_dir, tmp_path, converters):
+    app = create_app(data_dir, tmp_path / "out", pool=converters, warm=False)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        yield c
+
+
+def pairing_file(data_dir: Path, pid: str = "sanzhong") -> Path:
+    return data_dir / PROG / "pairings" / f"{pid}.yaml"
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with its digest: to show nothing was written."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".docgen" not in p.parts}
+
+
+# ------------------------------------------------------------------ pages
+
+PAGES = ["/", f"/p/{PROG}", f"/p/{PROG}/rows?q=三中&sort=status", f"/p/{PROG}/import", f"/p/{PROG}/pairing/sanzhong",
+         f"/p/{PROG}/pairing/sanzhong/item?list=teacher_pairs&index=1001",
+         f"/p/{PROG}/pairing/sanzhong/item?list=monthly_plan.0.items&index=1002",
+         f"/p/{PROG}/pairing/sanzhong/documents", f"/p/{PROG}/bureau", f"/p/{PROG}/pairing/sanzhong/activities",
+         f"/p/{PROG}/pairing/sanzhong/activities?year=2020", f"/p/{PROG}/pairing/sanzhong/activities/2020/record/0",
+         f"/p/{PROG}/pairing/sanzhong/activities/2020/record/new", f"/p/{PROG}/report",
+         f"/p/{PROG}/report?year=2020&sort=late"]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_page_answers_in_chinese(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.text[:500]
+    assert "text/html" in response.headers["content-type"]
+    assert "Traceback" not in response.text
+
+
+def test_programme_page_lists_pairings_with_status_and_actions(client):
+    html = client.get(f"/p/{PROG}").text
+    for word in ("高台三中", "国庆小学", "待确认", "导入结对名单", "导出结对名单", "生成全部", "下载全部报送材料", "考核汇总"):
+        assert word in html
+    only = client.get(f"/p/{PROG}/rows?q=国庆").text
+    assert "国庆小学" in only and "高台三中" not in only
+
+
+def test_export_gives_the_pair_list_as_xlsx(client):
+    response = client.get(f"/p/{PROG}/export.xlsx")
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")
+    assert "filename*=UTF-8''" in response.headers["content-disposition"]
+
+
+@pytest.mark.parametrize("url", ["/p/nowhere", f"/p/{PROG}/pairing/nobody", f"/p/{PROG}/pairing/..%2F..%2Fprogramme",
+                                 f"/p/{PROG}/pairing/sanzhong/activities/1999/record/0", "/jobs/999999",
+                                 "/jobs/999999/progress", "/jobs/999999/events", f"/preview/{PROG}/_bureau/1.png",
+                                 f"/p/{PROG}/pairing/nobody/documents", f"/p/{PROG}/pairing/nobody/activities",
+                                 f"/files/{PROG}/../../etc/passwd", f"/files/{PROG}/%2E%2E/%2E%2E/programme.yaml",
+                                 f"/preview/{PROG}/sanzhong/1.png", f"/p/{PROG}/pairing/sanzhong/activities/2020/record/999",
+                                 "/no/such/page", f"/p/{PROG}/download-all.zip"])
+def test_what_is_not_there_is_a_chinese_404(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "找不到" in response.text or "没有" in response.text
+    assert "Traceback" not in response.text
+
+
+@pytest.mark.parametrize("url", ["/jobs/999999/cancel", f"/p/{PROG}/pairing/nobody/generate", "/p/nowhere/generate",
+                                 "/p/nowhere/report/generate", f"/p/{PROG}/import/nosuchtoken/confirm"])
+def test_posting_to_what_is_not_there_is_a_chinese_404(client, url):
+    response = client.post(url)
+    assert response.status_code == 404 and "Traceback" not in response.text
+    assert client.app.state.state.jobs() == []  # no job was queued
+
+
+def test_a_wrong_method_is_a_chinese_page(client):
+    response = client.get(f"/p/{PROG}/generate")
+    assert response.status_code == 405
+    assert "操作方式不对" in response.text
+
+
+def test_a_fault_of_docgen_is_a_chinese_page_without_traceback(client, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(client.app.state.workspace, "rows", broken)
+    response = client.get(f"/p/{PROG}")
+    assert response.status_code == 500
+    assert "内部错误" in response.text and "Traceback" not in response.text and "boom" not in response.text
+
+
+# ------------------------------------------------------------------ the pairing form
+
+
+def test_every_pairing_file_goes_through_its_form_unchanged():
+    """The form drawn from each file of data/, submitted as it is, writes the same bytes."""
+    schema = Schema(pairing_schema())
+    for path in sorted(DATA.glob("*/pairings/*.yaml")):
+        text = path.read_text("utf-8-sig")
+        fields = schema.form(read(path).data)
+        submitted = []
+        stack = list(fields)
+        while stack:
+            f = stack.pop(0)
+            if f.widget == "object":
+                stack[:0] = f.children
+            elif f.widget == "list":
+                for item in f.items:
+                    submitted.append((f"{item.name}._from", str(item.origin)))
+                    stack[:0] = item.children
+            elif f.widget == "checkbox":
+                submitted += [(f.name, "on")] if f.value else []
+            else:
+                submitted.append((f.name, f.text))
+        assert edited_text(text, unflatten(schema, submitted)) == text, path
+
+
+def test_every_field_of_the_model_is_in_the_form(client):
+    html = client.get(f"/p/{PROG}/pairing/sanzhong").text
+    for key in pairing_schema()["properties"]:
+        assert f'name="{key}' in html or f'data-name="{key}"' in html, key
+    assert "徒弟所在的受援学校" in html  # help from the model's field docs
+
+
+def test_editing_a_teacher_pair_keeps_comments_and_everything_else(client, data_dir):
+    path = pairing_file(data_dir)
+    before = path.read_text("utf-8")
+    form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    fields = replace(form["fields"], "teacher_pairs.0.mentee.name", "冯某某")
+    response = client.post(form["action"], data=body(fields), follow_redirects=False)
+    assert response.status_code == 303, response.text
+    after = path.read_text("utf-8")
+    assert [ln for ln in after.splitlines() if ln not in before.splitlines()] == [
+        "    mentee: {name: 冯某某, subject: 数学, title: 二级教师}"]
+    assert after.splitlines()[0] == before.splitlines()[0]  # the comment on top
+    assert "已保存" in client.get(response.headers["location"]).text
+    assert load_programme(data_dir / PROG).ok is False  # the activity records still name the old mentee…
+    assert "戚某某" in client.get(f"/p/{PROG}/pairing/sanzhong").text  # …and the page says so
+
+
+def test_adding_and_removing_list_items(client, data_dir):
+    path = pairing_file(data_dir)
+    form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    fields = form["fields"] + [("teacher_pairs.1001.mentor.name", "韩某某"), ("teacher_pairs.1001.mentee.name", "秦某某"),
+                               ("teacher_pairs.1001.mentor.subject", "语文")]
+    assert client.post(form["action"], data=body(fields), follow_redirects=False).status_code == 303
+    data = read(path).data
+    assert [p["mentor"]["name"] for p in data["teacher_pairs"]] == ["姜某某", "韩某某"]
+    form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    kept = [(n, v) for n, v in form["fields"] if not n.startswith("middle_manager_pairs.0.")]
+    assert client.post(form["action"], data=body(kept), follow_redirects=False).status_code == 303
+    assert "middle_manager_pairs" not in read(path).data
+
+
+def test_errors_are_next_to_their_fields_and_nothing_is_written(client, data_dir):
+    path = pairing_file(data_dir)
+    before = path.read_bytes()
+    form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    fields = replace(form["fields"], "supporter.name", "")
+    fields = replace(fields, "signed_on", "2020-02-30")
+    fields = replace(fields, "teacher_pairs.0.recipient_school", "不存在的学校")
+    response = client.post(form["action"], data=body(fields))
+    assert response.status_code == 422
+    html = response.text
+    assert "尚未保存" in html
+    assert "必填" in near(html, "supporter.name") or "不能为空" in near(html, "supporter.name")
+    assert "“2020-02-30”不是存在的日期" in near(html, "signed_on")
+    assert path.read_bytes() == before
+    again = form_with(html, "/pairing/sanzhong")  # the clerk's typing is kept in the form
+    assert ("signed_on", "2020-02-30") in again["fields"]
+    fields = replace(replace(again["fields"], "supporter.name", "高台三中"), "signed_on", "2020-03-06")
+    response = client.post(form["action"], data=body(fields))  # now the checks across files speak
+    assert response.status_code == 422
+    assert "不存在的学校" in near(response.text, "teacher_pairs.0.recipient_school")
+    assert path.read_bytes() == before
+
+
+def test_a_file_changed_since_the_form_was_opened_is_never_overwritten(client, data_dir):
+    path = pairing_file(data_dir)
+    form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    theirs = path.read_text("utf-8") + "# 另一位老师改的：补充了说明\n"
+    path.write_text(theirs, encoding="utf-8")
+    response = client.post(form["action"], data=body(replace(form["fields"], "county", "临泽县")))
+    assert response.status_code == 409
+    assert path.read_text("utf-8") == theirs
+    assert "另一位老师改的" in response.text and "county: 临泽县" in response.text  # both versions shown
+    kept = client.app.state.state.unsaved(1)
+    assert kept is not None and "临泽县" in kept[1]
+    mine = form_with(response.text, "/pairing/sanzhong/text")  # keeping one's own version, knowingly
+    assert client.post(mine["action"], data=body(mine["fields"]), follow_redirects=False).status_code == 303
+    assert "county: 临泽县" in path.read_text("utf-8")
+
+
+def test_two_saves_of_the_same_pairing_at_once(client, data_dir):
+    path = pairing_file(data_dir)
+    form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    results = {}
+
+    def save(county):
+        results[county] = client.post(form["action"], data=body(replace(form["fields"], "county", county)),
+                                      follow_redirects=False).status_code
+
+    threads = [threading.Thread(target=save, args=(c,)) for c in ("甲县", "乙县")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results.values()) == [303, 409]
+    winner = next(c for c, s in results.items() if s == 303)
+    assert f"county: {winner}" in path.read_text("utf-8")
+    assert read(path).data["county"] == winner
+
+
+def test_a_file_broken_by_hand_is_shown_and_the_rest_still_served(client, data_dir):
+    path = pairing_file(data_dir)
+    path.write_text(path.read_text("utf-8").replace("county: 高台县", "county 高台县\n  bad: [", 1), encoding="utf-8")
+    page = client.get(f"/p/{PROG}")
+    assert page.status_code == 200
+    assert "数据有误" in page.text and "国庆小学" in page.text
+    broken = client.get(f"/p/{PROG}/pairing/sanzhong")
+    assert broken.status_code == 200 and "无法读取" in broken.text and "第 " in broken.text
+    assert client.get(f"/p/{PROG}/pairing/guoqing").status_code == 200
+    form = form_with(broken.text, "/pairing/sanzhong/text")
+    still_bad = client.post(form["action"], data=body(form["fields"]))
+    assert still_bad.status_code == 422
+    fixed = replace(form["fields"], "text", dict(form["fields"])["text"].replace("county 高台县\n  bad: [", "county: 高台县"))
+    assert client.post(form["action"], data=body(fixed), follow_redirects=False).status_code == 303
+    assert load_programme(data_dir / PROG).pairing("sanzhong") is not None
+
+
+# ------------------------------------------------------------------ pair list
+
+
+def test_pair_list_import_with_one_wrong_row_then_fixed(client, data_dir, tmp_path):
+    before = tree(data_dir / PROG)
+    sheet = pair_list_xlsx(tmp_path / "名单.xlsx", [["高台县", "高台三中", "黑泉镇中心小学及各校区", "王多权\n王大军"],
+                                                  ["高台县", "新华小学", None, None],
+                                                  ["高台县", "城南小学", "白沙小学", None]])
+    response = client.post(f"/p/{PROG}/import", files={"file": ("名单.xlsx", sheet.read_bytes())})
+    assert response.status_code == 422
+    assert "B4" not in response.text and "C4" in response.text  # the empty cell, named as Excel does
+    assert "没有写入任何文件" in response.text
+    assert tree(data_dir / PROG) == before
+    sheet = pair_list_xlsx(tmp_path / "名单.xlsx", [["高台县", "高台三中", "黑泉镇中心小学及各校区", "王多权\n王大军"],
+                                                  ["高台县", "新华小学", "明德小学", None],
+                                                  ["高台县", "城南小学", "白沙小学", None]])
+    preview = client.post(f"/p/{PROG}/import", data={"county": ""}, files={"file": ("名单.xlsx", sheet.read_bytes())})
+    assert preview.status_code == 200, preview.text
+    assert "新华小学" in preview.text and "新增 2 个结对" in preview.text and "尚未写入" in preview.text
+    assert tree(data_dir / PROG) == before  # a preview writes nothing
+    confirm = form_with(preview.text, "/confirm")
+    done = client.post(confirm["action"], data=body(confirm["fields"]))
+    assert done.status_code == 200 and "新增 2 个" in done.text
+    loaded = load_programme(data_dir / PROG)
+    assert {p.supporter.name for p in loaded.pairings} >= {"高台三中", "新华小学", "城南小学", "国庆小学"}
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("名单.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "不是 Excel 文件"),
+    ("名单.xls", b"\xd0\xcf\x11\xe0" + b"0" * 100, "另存为”.xlsx"),
+    ("名单.docx", b"hello", "只能上传 .xlsx 或 .csv"),
+    ("名单.csv", b"\x00\x01\x02" * 50, "不是文本表格"),
+    ("空.xlsx", b"", "是空文件"),
+])
+def test_a_file_that_is_not_a_spreadsheet(client, data_dir, name, data, words):
+    before = tree(data_dir / PROG)
+    response = client.post(f"/p/{PROG}/import", files={"file": (name, data)})
+    assert response.status_code == 400
+    assert words in response.text
+    assert tree(data_dir / PROG) == before
+
+
+def _bomb() -> bytes:
+    """An .xlsx whose shared strings unpack to 200 MB from a few hundred kB."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        with archive.open("xl/sharedStrings.xml", "w", force_zip64=True) as handle:
+            chunk = b"<si><t>" + b"A" * 1_000_000 + b"</t></si>"
+            for _ in range(200):
+                handle.write(chunk)
+    return buffer.getvalue()
+
+
+def test_a_spreadsheet_bomb_is_refused_before_it_is_opened(client, data_dir):
+    bomb = _bomb()
+    assert len(bomb) < 2_000_000
+    response = client.post(f"/p/{PROG}/import", files={"file": ("名单.xlsx", bomb)})
+    assert response.status_code == 400
+    assert "压缩炸弹" in response.text
+
+
+def test_an_upload_over_the_limit_is_refused_in_chinese(client, data_dir):
+    before = tree(data_dir / PROG)
+    big = b"0" * (21 * 1024 * 1024)
+    response = client.post(f"/p/{PROG}/import", files={"file": ("名单.csv", big)})
+    assert response.status_code == 413
+    assert "太大" in response.text
+    assert tree(data_dir / PROG) == before
+
+
+def test_a_malformed_form_is_refused_in_chinese(client):
+    response = client.post(f"/p/{PROG}/import", content=b"--x\r\nbroken", headers={
+        "content-type": "multipart/form-data; boundary=x"})
+    assert response.status_code in (400, 422)
+    assert "Traceback" not in response.text and ("无法读取" in response.text or "请先选择" in response.text)
+
+
+# ------------------------------------------------------------------ activity records
+
+BASE = f"/p/{PROG}/pairing/sanzhong/activities/2020"
+
+
+def test_adding_changing_and_deleting_one_record_keeps_the_scores(client, data_dir):
+    path = data_dir / PROG / "activities" / "2020" / "sanzhong.yaml"
+    count, scores = len(read(path).data["records"]), read(path).data["scores"]
+    form = form_with(client.get(f"{BASE}/record/new").text, "/record/new")
+    fields = replace(form["fields"], "date", "2020-11-05")
+    fields = replace(fields, "type", "lecture")
+    fields = replace(fields, "description", "数学组专题讲座")
+    fields = replace(fields, "people", "姜某某\n魏某某")
+    response = client.post(form["action"], data=body(fields), files=[("evidence_files", ("../../讲座 签到表\x07.JPG",
+                                                                                  b"\xff\xd8\xff\xe0" + b"1" * 64))],
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    data = read(path).data
+    assert len(data["records"]) == count + 1 and data["scores"] == scores
+    added = data["records"][-1]
+    assert added["people"] == ["姜某某", "魏某某"]
+    [stored] = added["evidence"]
+    assert stored.startswith("evidence/sanzhong/讲座_签到表") and stored.endswith(".jpg") and "\x07" not in stored
+    assert (data_dir / PROG / stored).is_file()
+    number = count
+    form = form_with(client.get(f"{BASE}/record/{number}").text, f"/record/{number}")
+    bad = client.post(form["action"], data=body(replace(form["fields"], "date", "2021-05-01")))
+    assert bad.status_code == 422 and "不在" in near(bad.text, "date")
+    good = client.post(form["action"], data=body(replace(form["fields"], "description", "数学组专题讲座（修改）")),
+                       follow_redirects=False)
+    assert good.status_code == 303
+    assert read(path).data["records"][number]["description"] == "数学组专题讲座（修改）"
+    page = client.get(f"/p/{PROG}/pairing/sanzhong/activities?year=2020").text
+    delete = form_with(page, f"/record/{number}/delete")
+    assert client.post(delete["action"], data=body(delete["fields"]), follow_redirects=False).status_code == 303
+    data = read(path).data
+    assert len(data["records"]) == count and data["scores"] == scores
+
+
+@pytest.mark.parametrize("name, content", [("病毒.exe", b"MZ\x90\x00" + b"0" * 64), ("照片.jpg", b"GIF89a" + b"0" * 64)])
+def test_evidence_must_be_a_photo_or_a_pdf(client, data_dir, name, content):
+    before = tree(data_dir / PROG)
+    form = form_with(client.get(f"{BASE}/record/new").text, "/record/new")
+    fields = replace(replace(form["fields"], "date", "2020-11-05"), "description", "讲座")
+    response = client.post(form["action"], data=body(replace(fields, "type", "lecture")),
+                           files=[("evidence_files", (name, content))])
+    assert response.status_code == 400 and "只能上传 JPG、PNG 图片或 PDF" in response.text
+    assert tree(data_dir / PROG) == before
+
+
+@pytest.mark.parametrize("name", ["../../../etc/x.png", "a/b/c.png", "..\\..\\x.png", "bad\x00\x1fname.png",
+                                  "长" * 300 + ".png", "...png", "/"])
+def test_uploaded_names_stay_inside_the_evidence_folder(client, data_dir, name):
+    form = form_with(client.get(f"{BASE}/record/new").text, "/record/new")
+    fields = replace(replace(replace(form["fields"], "date", "2020-11-05"), "description", "讲座"), "type", "lecture")
+    response = client.post(form["action"], data=body(fields), files=[("evidence_files", (name, b"\x89PNG\r\n\x1a\n" + b"0" * 64))],
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    stored = [p for p in (data_dir / PROG / "evidence" / "sanzhong").iterdir() if p.suffix == ".png"]
+    assert len(stored) == 1
+    assert len(stored[0].name.encode("utf-8")) <= 120
+    assert not any(ch in stored[0].name for ch in "/\\\x00\x1f") and not stored[0].name.startswith(".")
+    assert not (data_dir / "etc").exists() and not (data_dir.parent / "etc").exists()
+
+
+def test_an_activity_sheet_is_previewed_then_imported(client, data_dir, tmp_path):
+    path = data_dir / PROG / "activities" / "2020" / "sanzhong.yaml"
+    before, scores = path.read_bytes(), read(path).data["scores"]
+    evidence = "evidence/sanzhong/2020-04-22_管理指导.txt"
+    rows = [["2020-11-20", "专题讲座", "数学专题讲座", "姜某某", 12, evidence, "2020-11-21"],
+            ["2020-11-25", "文艺汇演", "送课", "姜某某", 3, evidence, "2020-11-26"]]
+    sheet = activity_xlsx(tmp_path / "记录.xlsx", rows)
+    bad = client.post(f"{BASE}/upload", files={"file": ("记录.xlsx", sheet.read_bytes())})
+    assert bad.status_code == 422 and "B3" in bad.text and "没有写入" in bad.text
+    assert path.read_bytes() == before
+    rows[1][1] = "送课指导"
+    sheet = activity_xlsx(tmp_path / "记录.xlsx", rows)
+    preview = client.post(f"{BASE}/upload", files={"file": ("记录.xlsx", sheet.read_bytes())})
+    assert preview.status_code == 200 and "将新增 2 条记录" in preview.text
+    assert path.read_bytes() == before
+    confirm = form_with(preview.text, "/confirm")
+    assert client.post(confirm["action"], data=body(confirm["fields"]), follow_redirects=False).status_code == 303
+    data = read(path).data
+    descriptions = [r["description"] for r in data["records"]]
+    assert "数学专题讲座" in descriptions and "送课" in descriptions and data["scores"] == scores
+    again = client.post(f"{BASE}/upload", files={"file": ("记录.xlsx", sheet.read_bytes())})
+    assert "将新增 0 条记录" in again.text and "2 条已有" in again.text
+
+
+# ------------------------------------------------------------------ jobs
+
+
+def test_a_waiting_job_can_be_cancelled(client):
+    runner = client.app.state.runner
+    gate = threading.Event()
+    runner.queue.put(-1)  # hold the worker: -1 is no job, it just waits on the gate
+    original = runner._run
+    runner._run = lambda job_id: gate.wait(10) if job_id == -1 else original(job_id)
+    job = runner.submit(PROG, "report", None, "生成考核汇总")
+    page = client.get(f"/jobs/{job}").text
+    assert "排队等候" in page
+    assert client.post(f"/jobs/{job}/cancel", follow_redirects=False).status_code == 303
+    gate.set()
+    assert wait_for_job(client, job) == "cancelled"
+    assert "已取消" in client.get(f"/jobs/{job}").text
+
+
+def test_the_roll_up_is_made_as_a_job_and_downloaded(client):
+    page = client.get(f"/p/{PROG}/report?year=2020").text
+    assert "考核汇总表" in page and "高台三中" in page
+    response = client.post(f"/p/{PROG}/report/generate", follow_redirects=False)
+    job = int(response.headers["location"].rsplit("/", 1)[1])
+    assert wait_for_job(client, job) == "done"
+    page = client.get(f"/p/{PROG}/report?year=2020").text
+    links = [part.split('"')[0] for part in page.split('href="')[1:] if part.startswith(f"/files/{PROG}/report")]
+    assert len(links) == 2
+    for link in links:
+        got = client.get(link)
+        assert got.status_code == 200 and got.content.startswith(b"PK")
+
+
+@needs_libreoffice
+def test_a_pairing_bundle_with_progress_previews_and_downloads(client):
+    response = client.post(f"/p/{PROG}/pairing/sanzhong/generate", follow_redirects=False)
+    job = int(response.headers["location"].rsplit("/", 1)[1])
+    with client.stream("GET", f"/jobs/{job}/events") as events:
+        text = "".join(events.iter_text())
+    assert "event: progress" in text and "event: finished" in text
+    assert client.app.state.state.job(job).status == "done"
+    page = client.get(f"/p/{PROG}/pairing/sanzhong/documents").text
+    assert "已生成" in page and "未盖章的单位" in page and "待填写：" in page and "signed_on" in page
+    png = client.get(f"/preview/{PROG}/sanzhong/1.png")
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    zips = [part.split('"')[0] for part in page.split('href="')[1:] if part.split('"')[0].endswith(".zip")]
+    got = client.get(zips[0])
+    assert got.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
+        assert any(n.endswith(".pdf") for n in archive.namelist())
+    everything = client.get(f"/p/{PROG}/download-all.zip")
+    assert everything.status_code == 200
+    assert any(n.endswith(".zip") for n in zipfile.ZipFile(io.BytesIO(everything.content)).namelist())
+
+
+def test_a_long_list_is_paged_and_searched(tmp_path):
+    from docgen.authoring.specimen import write_specimen
+
+    write_specimen(tmp_path / "data" / "specimen", 130, 1)
+    with TestClient(create_app(tmp_path / "data", tmp_path / "out", warm=False)) as client:
+        first = client.get("/p/specimen").text
+        assert "共 130 个，第 1/2 页" in first and first.count('class="status-') == 100
+        second = client.get("/p/specimen/rows?page=2").text
+        assert second.count('class="status-') == 30
+        found = client.get("/p/specimen/rows?q=p129").text
+        assert found.count('class="status-') == 1
+
+
+def test_preflight_findings_are_placed_beside_the_page_of_the_bundle_they_concern():
+    from docgen.serve.pages import _findings_by_page
+    from docgen.serve.workspace import BundleState
+
+    bundle = BundleState(Path("x.zip"), "made", documents=[{"title": "协议书", "first_page": 8}],
+                         preflight=[{"document": "协议书", "failed": [{"rule": "孤立标题", "page": 2, "detail": "“四、”在页末"}],
+                                     "warnings": [{"rule": "字体", "page": 0, "detail": "全文"}]},
+                                    {"document": "封面和目录", "failed": [], "warnings": []}])
+    found = _findings_by_page(bundle)
+    assert [f["rule"] for f in found[9]] == ["孤立标题"]  # page 2 of a document that starts on page 8
+    assert [f["rule"] for f in found[8]] == ["字体"]  # a finding about the whole document: its first page
+
+
+@needs_libreoffice
+def test_generate_all_makes_every_bundle_and_one_download_holds_them(client):
+    response = client.post(f"/p/{PROG}/generate", follow_redirects=False)
+    job = int(response.headers["location"].rsplit("/", 1)[1])
+    again = client.post(f"/p/{PROG}/generate", follow_redirects=False)
+    assert again.headers["location"].endswith(f"/jobs/{job}")  # asked twice, done once
+    assert wait_for_job(client, job) == "done", client.app.state.state.job(job).message
+    assert "已完成" in client.get(f"/jobs/{job}/progress").text
+    everything = client.get(f"/p/{PROG}/download-all.zip")
+    names = zipfile.ZipFile(io.BytesIO(everything.content)).namelist()
+    assert sorted(names) == ["bureau.zip", "guoqing.zip", "sanzhong.zip"]
+    page = client.get(f"/p/{PROG}").text
+    assert "待确认 0" in page  # every pairing's bundle is made from its current data
+
+
+def test_every_change_to_the_data_folder_goes_through_the_one_write_function(client, data_dir, tmp_path):
+    """What issue 21's audit log will hang on: ``Workspace.write`` sees every file the
+    workspace changes in the data folder, before and after."""
+    seen: dict[str, bytes | None] = {}
+    client.app.state.workspace.on_write = lambda path, before, after: seen.__setitem__(
+        Path(path).relative_to(data_dir / PROG).as_posix(), after)
+    before = tree(data_dir / PROG)
+    form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    client.post(form["action"], data=body(replace(form["fields"], "county", "临泽县")))
+    sheet = pair_list_xlsx(tmp_path / "名单.xlsx", [["临泽县", "高台三中", "黑泉镇中心小学及各校区", None],
+                                                  ["高台县", "新华小学", "明德小学", None]])
+    preview = client.post(f"/p/{PROG}/import", files={"file": ("名单.xlsx", sheet.read_bytes())})
+    confirm = form_with(preview.text, "/confirm")
+    client.post(confirm["action"], data=body(confirm["fields"]))
+    form = form_with(client.get(f"{BASE}/record/new").text, "/record/new")
+    fields = replace(replace(replace(form["fields"], "date", "2020-11-05"), "description", "讲座"), "type", "lecture")
+    client.post(form["action"], data=body(fields), files=[("evidence_files", ("签到.png", b"\x89PNG\r\n\x1a\n" + b"0" * 64))])
+    after = tree(data_dir / PROG)
+    changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
+    assert changed == set(seen)
+    assert {"pairings/sanzhong.yaml", "pairings/新华小学.yaml", "activities/2020/sanzhong.yaml",
+            "evidence/sanzhong/签到.png"} <= changed
+
+
+def test_dates_typed_as_clerks_type_them():
+    schema = Schema(pairing_schema())
+    data = unflatten(schema, [("county", "高台县"), ("signed_on", "2020/3/6"), ("confirmed_on", "2020.3.16"),
+                              ("cycle.start", "2020-3-1")])
+    import datetime as dt
+
+    assert data["signed_on"] == dt.date(2020, 3, 6) and data["confirmed_on"] == dt.date(2020, 3, 16)
+    assert data["cycle"]["start"] == dt.date(2020, 3, 1)
+    assert unflatten(schema, [("signed_on", "2020-02-30")])["signed_on"] == "2020-02-30"  # left for the model to refuse
+
+
+def test_a_running_job_stops_at_the_next_item_when_cancelled(client, monkeypatch):
+    from docgen.serve import jobs
+
+    reached = []
+
+    def slow_report(root, out, *, listener, **kwargs):
+        listener.began("report", 50)
+        for i in range(50):
+            reached.append(i)
+            threading.Event().wait(0.1)
+            listener.advanced("report", f"第{i}个", True)
+        raise AssertionError("the job ran to its end")
+
+    monkeypatch.setattr(jobs.pipeline, "report", slow_report)
+    job = client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+    while client.app.state.state.job(int(job)).status != "running" or not reached:
+        threading.Event().wait(0.05)
+    assert "进行中" in client.get(f"/jobs/{job}/progress").text
+    client.post(f"/jobs/{job}/cancel")
+    assert wait_for_job(client, int(job), 30) == "cancelled"
+    assert len(reached) < 50
+    assert "已取消" in client.get(f"/jobs/{job}").text
+
+
+def test_a_programme_file_broken_by_hand_is_located_and_nothing_is_generated(client, data_dir):
+    path = data_dir / PROG / "programme.yaml"
+    path.write_text(path.read_text("utf-8").replace("title:", "title：", 1), encoding="utf-8")
+    assert client.get("/").status_code == 200
+    page = client.get(f"/p/{PROG}")
+    assert page.status_code == 200
+    assert "方案文件有错误" in page.text and "中文冒号" in page.text and "第 " in page.text
+    assert client.get(f"/p/{PROG}/pairing/sanzhong").status_code == 200  # still readable, says why it cannot be checked
+    job = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+    assert wait_for_job(client, job) == "failed"
+    assert "programme.yaml" in client.get(f"/jobs/{job}").text

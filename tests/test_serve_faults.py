@@ -1,0 +1,98 @@
+"""The workspace killed in the middle of a save or a build: after a restart no YAML is
+half-written, no temporary or partial output stays, and the job says it failed and why."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+import zipfile
+
+from fastapi.testclient import TestClient
+
+from docgen.load import load_programme
+from docgen.serve.app import create_app
+from docgen.serve.state import FAILED, INTERRUPTED, State
+from tests.conftest import needs_libreoffice
+from tests.helpers import ROOT
+
+PROG = "gaotai"
+
+
+def test_killed_in_the_middle_of_a_save(small_copy):
+    data = small_copy.parent
+    path = small_copy / "pairings" / "sanzhong.yaml"
+    before = path.read_bytes()
+    script = textwrap.dedent(f"""
+        import os, signal
+        from pathlib import Path
+        from docgen.serve.workspace import Workspace
+        os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)  # dies between writing and renaming
+        Workspace(Path({str(data)!r}), Path({str(data / "out")!r})).write(Path({str(path)!r}), b"county: \\u534a")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True)
+    assert done.returncode == -signal.SIGKILL
+    assert path.read_bytes() == before  # the file is whole: the old version
+    left = list(path.parent.glob(".tmp-*"))
+    assert left, "the kill left its temporary file, as a real one would"
+    assert load_programme(small_copy).pairing("sanzhong") is not None  # the loader does not take it for a pairing
+    with TestClient(create_app(data, data / "out", warm=False)) as client:
+        assert client.get(f"/p/{PROG}").status_code == 200
+    assert not list(path.parent.glob(".tmp-*"))  # removed at start
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return response.read().decode("utf-8")
+
+
+@needs_libreoffice
+def test_killed_in_the_middle_of_a_build(small_copy, tmp_path):
+    data, out = small_copy.parent, tmp_path / "out"
+    port = _free_port()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    server = subprocess.Popen([sys.executable, "-m", "docgen", "serve", str(data), "-o", str(out), "--port", str(port),
+                               "-j", "1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              start_new_session=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                _get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                assert time.monotonic() < deadline, server.stdout.read1().decode()
+                time.sleep(0.3)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/p/{PROG}/generate", method="POST")
+        urllib.request.urlopen(request, timeout=10)
+        state = State(data)
+        deadline = time.monotonic() + 120
+        while not (state.job(1) and state.job(1).status == "running" and state.job(1).stage in ("convert", "assemble")):
+            assert time.monotonic() < deadline, "the build did not reach the conversion"
+            time.sleep(0.05)
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)  # the server and its converters, as a power cut would
+        server.wait(timeout=30)
+    with TestClient(create_app(data, out, warm=False)) as client:
+        job = client.app.state.state.job(1)
+        assert job.status == FAILED and job.message == INTERRUPTED
+        assert "服务在任务进行中停止" in client.get("/jobs/1").text
+    leftovers = [p for p in out.rglob("*") if p.name.startswith((".tmp-", ".~lock.")) or p.name.endswith(".tmp")]
+    assert leftovers == []
+    for path in out.rglob("*.zip"):
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+    for path in out.rglob("*.docx"):
+        with zipfile.ZipFile(path) as archive:
+            assert archive.testzip() is None
+    assert load_programme(small_copy).ok  # the data folder validates
