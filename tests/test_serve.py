@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -495,13 +496,14 @@ def test_a_long_list_is_paged_and_searched(tmp_path):
 
 
 def test_preflight_findings_are_placed_beside_the_page_of_the_bundle_they_concern():
+    from docgen.records import Finding, PlacedDocument, Verdict
     from docgen.serve.pages import _findings_by_page
     from docgen.serve.workspace import BundleState
 
-    bundle = BundleState(Path("x.zip"), "made", documents=[{"title": "协议书", "first_page": 8}],
-                         preflight=[{"document": "协议书", "failed": [{"rule": "孤立标题", "page": 2, "detail": "“四、”在页末"}],
-                                     "warnings": [{"rule": "字体", "page": 0, "detail": "全文"}]},
-                                    {"document": "封面和目录", "failed": [], "warnings": []}])
+    bundle = BundleState(Path("x.zip"), "made", documents=[PlacedDocument("协议书", "agreement", "a.docx", 8, 3, 3)],
+                         preflight=[Verdict("协议书", [], [Finding("孤立标题", 2, "“四、”在页末")],
+                                            [Finding("字体", 0, "全文", warning=True)]),
+                                    Verdict("封面和目录", [])])
     found = _findings_by_page(bundle)
     assert [f["rule"] for f in found[9]] == ["孤立标题"]  # page 2 of a document that starts on page 8
     assert [f["rule"] for f in found[8]] == ["字体"]  # a finding about the whole document: its first page
@@ -562,7 +564,7 @@ def test_a_running_job_stops_at_the_next_item_when_cancelled(client, monkeypatch
 
     reached = []
 
-    def slow_report(root, out, *, listener, **kwargs):
+    def slow_report(root, out, options, *, listener):
         listener.began("report", 50)
         for i in range(50):
             reached.append(i)
@@ -579,6 +581,30 @@ def test_a_running_job_stops_at_the_next_item_when_cancelled(client, monkeypatch
     assert wait_for_job(client, int(job), 30) == "cancelled"
     assert len(reached) < 50
     assert "已取消" in client.get(f"/jobs/{job}").text
+
+
+def test_a_job_waits_for_a_command_line_run_on_the_same_programme(client, tmp_path):
+    """The workspace and the command line take the same lock (the pipeline's, per programme
+    folder): a job waits, says so, and runs when the other run ends; a wait can be cancelled."""
+    from docgen.output_tree import OutputTree
+
+    tree = OutputTree(tmp_path / "out")
+
+    def held_while(job: int, then) -> None:
+        with tree.locked([PROG]):  # as a `docgen build` in a terminal holds it
+            deadline = time.monotonic() + 60
+            while client.app.state.state.job(job).stage != "wait":
+                assert time.monotonic() < deadline, "the job did not wait for the lock"
+                threading.Event().wait(0.05)
+            assert "等待命令行中的生成结束" in client.get(f"/jobs/{job}/progress").text
+            then()
+
+    first = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+    held_while(first, lambda: None)
+    assert wait_for_job(client, first) == "done"  # ran once the lock was free
+    second = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+    held_while(second, lambda: client.post(f"/jobs/{second}/cancel"))
+    assert wait_for_job(client, second, 30) == "cancelled"
 
 
 def test_a_programme_file_broken_by_hand_is_located_and_nothing_is_generated(client, data_dir):

@@ -21,10 +21,10 @@ BLANK_DATE = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
 def made(tmp_path_factory):
     """Every document of the programme: {file name: text}, and each one's fields to fill."""
     out = tmp_path_factory.mktemp("wording")
-    outcome = pipeline.render_documents(WORDING, out, keep=lambda job, context: list(context.get("gaps", [])))
+    outcome = pipeline.render_documents(WORDING, out)
     assert not outcome.failures and not outcome.problems
-    texts = {job.path.name: all_text(Document(str(job.path))) for job, _ in outcome.documents}
-    gaps = {job.path.name: gaps for job, gaps in outcome.documents}
+    texts = {d.job.path.name: all_text(Document(str(d.job.path))) for d in outcome.documents}
+    gaps = {d.job.path.name: d.gaps for d in outcome.documents}
     return texts, gaps
 
 

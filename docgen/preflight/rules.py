@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import geometry
+from ..records import Box, Finding
 from ..text import breaks_word, display_width
 from .page import Glyph, Page
 
@@ -54,9 +55,8 @@ class Seal:
 
     party: str
     page: int
-    box: tuple[float, float, float, float]
-    """x0, y0, x1, y1 in PDF points (from the bottom)."""
-    name_box: tuple[float, float, float, float]
+    box: Box
+    name_box: Box
     digest: str
     """The image's content digest: its resource name on the page is /DocgenSeal<digest>."""
 
@@ -67,7 +67,7 @@ class Signature:
 
     party: str
     page: int
-    box: tuple[float, float, float, float]
+    box: Box
 
 
 @dataclass
@@ -85,15 +85,6 @@ class Document:
     """Blank pages added on purpose (double-sided printing)."""
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     """What the rules work out once per document (its signature cells, …)."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    page: int
-    """1-based page of the document, 0 for the whole document."""
-    detail: str
-    warning: bool = False
 
 
 # ------------------------------------------------------------------ helpers

@@ -383,14 +383,14 @@ async def pairing_text(request: Request, pid: str, pairing_id: str):
 
 def _findings_by_page(bundle) -> dict[int, list[dict]]:
     """Preflight findings of a bundle by page of its PDF (the cover and contents first)."""
-    starts = {d["title"]: d.get("first_page", 1) for d in bundle.documents}
+    starts = {d.title: d.first_page or 1 for d in bundle.documents}
     out: dict[int, list[dict]] = {}
     for result in bundle.preflight:
-        first = starts.get(result.get("document"), 1)
-        for kind, entries in (("failed", result.get("failed", [])), ("warning", result.get("warnings", []))):
+        first = starts.get(result.document, 1)
+        for kind, entries in (("failed", result.failed), ("warning", result.warnings)):
             for f in entries:
-                page = first + max(f.get("page", 1), 1) - 1
-                out.setdefault(page, []).append({**f, "kind": kind, "document": result.get("document")})
+                page = first + max(f.page, 1) - 1
+                out.setdefault(page, []).append({**f.to_json(), "kind": kind, "document": result.document})
     return out
 
 
@@ -676,7 +676,7 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score",
     ranks = {r.pairing_id: n for n, r in enumerate(data.rows, 1)} if data else {}  # the roll-up's own order
     rows, pager = _paged(rows, page)
     record = ws.record(pid)
-    files = [ws.out / pid / k for k, e in record.items() if e.get("stage") == "report"]
+    files = [r.path for r in record.values() if r.stage == "report"]
     files += [p.with_suffix(".xlsx") for p in files]
     files = [p for p in files if p.is_file() and chosen and data and data.year.label in p.name]
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.kind == REPORT]
