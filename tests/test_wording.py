@@ -241,3 +241,26 @@ def test_a_kind_the_programme_could_not_name_is_not_held_back():
     prog = Programme.model_validate({"title": "方案", "bureau": {"name": "某局"}, "cycle": {"start": "2022-09-01"},
                                      "documents": ["agreement"]})
     assert prog.wants("agreement") and not prog.wants("teacher_letter") and prog.wants("case_study")
+
+
+def _plan_text(root, out) -> str:
+    assert run("build", root, "-o", out, "-k", "programme_plan").returncode == 0
+    return all_text(Document(str(next((out / root.name).glob("实施方案_*.docx")))))
+
+
+@pytest.mark.parametrize("written", ["", "attachments: []\n"])
+def test_attachments_written_empty_mean_none(tmp_path, written):
+    """F15: ``attachments: []`` says the plan attaches nothing; not writing it lets docgen attach
+    what has data (the pair list)."""
+    from tests.helpers import MINI_PAIRING, MINI_PROGRAMME
+
+    root = tmp_path / "prog"
+    (root / "pairings").mkdir(parents=True)
+    programme = MINI_PROGRAMME[:MINI_PROGRAMME.index("notices:")]  # a plan no notice issues
+    (root / "programme.yaml").write_text(programme + written, "utf-8")
+    (root / "pairings" / "p1.yaml").write_text(MINI_PAIRING, "utf-8")
+    text = _plan_text(root, tmp_path / "out")
+    if written:
+        assert "附件" not in text and "名单" not in text
+    else:
+        assert "附件：测试县结对帮扶学校名单" in text and "乙中学" in text

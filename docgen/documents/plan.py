@@ -259,8 +259,8 @@ def _composed(scope: Scope, atts: list[dict]) -> list[Node]:
 def programme_plan_body(scope: Scope, wanted: list[Attachment] | None = None) -> tuple[dict, list[dict]]:
     """The plan's title and text, and its attachments (the notice's, or the plan's own)."""
     prog = scope.programme
-    if wanted is None:
-        wanted = prog.attachments or _own_attachments(prog)
+    if wanted is None:  # ``attachments: []`` written means none; not written, what has data
+        wanted = prog.attachments if "attachments" in prog.model_fields_set else _own_attachments(prog)
     atts = attachments.programme_attachments(scope, wanted)
     if prog.body:
         nodes = from_data(prog.body, programme_inserts(scope, atts))

@@ -442,7 +442,7 @@ class Programme(Strict):
     leading_group: LeadingGroup | None = None
     rubric: Rubric | None = None
     attachments: list[Attachment] = []
-    """方案的附件（方案不随通知印发时）；不写则附上有数据的结对名单、领导小组名单、任务清单和考核细则"""
+    """方案的附件（方案不随通知印发时）；写 [] 表示没有附件；不写则附上有数据的结对名单、领导小组名单、任务清单和考核细则"""
     notices: list[Notice] = []
     county_bureaus: dict[str, Text] = {}
     """县市区 → 该地教育行政部门全称，用于协议书的主管部门确认"""
