@@ -15,7 +15,7 @@ from ..load.model.pairing import Pairing, School
 from ..load.model.programme import Attachment, AttachmentContent, DocumentKind, Programme, YearGoal
 from ..text import BLANK_DATE, cn_num, display_width
 from . import attachments, signatures
-from .blocks import NO_HEADS, Inserts, Items, Node, Section, Table, blanks, from_data, layout
+from .blocks import NO_HEADS, Fills, Inserts, Items, Node, Section, Table, blanks, from_data, layout
 from .prose import cat, data, join, lit, say
 from .scope import Scope
 from .signers import pairing_signers
@@ -49,9 +49,15 @@ def pairing_file(pairing: Pairing) -> str:
     return f"pairings/{pairing.id}.yaml"
 
 
+def fills(pairing: Pairing) -> Fills:
+    """What the pairing writes into the blanks of the programme's clauses."""
+    return Fills(pairing.blanks, pairing_file(pairing))
+
+
 def blank_gaps(nodes: list[Node], where: str) -> list[str]:
-    """The lines a bureau's text leaves to fill in, as fields to fill."""
-    return [f"“{label}”（{where}）" for label in blanks(nodes)]
+    """The lines a bureau's text leaves to fill in, as fields to fill: where the data would
+    fill each (a pairing's file and field), else the text that holds it (``where``)."""
+    return [f"“{blank.label}”（{blank.where or where}）" for blank in blanks(nodes)]
 
 
 def doc_title(prog: Programme, kind: DocumentKind, default: str) -> str:
@@ -425,7 +431,7 @@ def pairing_plan(scope: Scope) -> dict:
         org.append(say("月度工作计划{}。", planned))
     nodes.append(Section(lit("组织保障"), org))
     if prog.pairing_plan and prog.pairing_plan.clauses:
-        clauses = from_data(prog.pairing_plan.clauses, programme_inserts(scope, atts))
+        clauses = from_data(prog.pairing_plan.clauses, programme_inserts(scope, atts), fills(pairing))
         gaps += blank_gaps(clauses, "programme.yaml 中 pairing_plan.clauses")
         nodes += clauses
     if not pairing.signed_on:
