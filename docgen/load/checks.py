@@ -11,7 +11,7 @@ from ..errors import Problem
 from .agreeing import commitment_problems, indicator_problem
 from .images import prepare_hint, seal_problem
 from .messages import suggest
-from .model.common import ID_RE, Block, blanks_in
+from .model.common import ID_RE, blanks_in
 from .model.pairing import Pairing
 from .model.programme import AttachmentContent as AC
 from .model.programme import Programme
@@ -126,16 +126,9 @@ def pairing_seals(pair: Pairing) -> list[tuple[tuple, str]]:
     return [(loc + ("seal",), school.seal) for loc, school in schools if school.seal]
 
 
-def pairing_blanks(prog: Programme) -> list[Block]:
-    """The blanks of the programme's text that each pairing fills for itself: those of the
-    agreement's clauses and of every pairing plan's clauses."""
-    return blanks_in(prog.agreement.clauses if prog.agreement else []) + \
-        blanks_in(prog.pairing_plan.clauses if prog.pairing_plan else [])
-
-
 def fill_problems(pair: Pairing, src: Source, prog: Programme) -> list[Problem]:
     """A pairing fills only blanks the programme leaves it, named by their key (or label)."""
-    keys = list(dict.fromkeys(b.fill_key for b in pairing_blanks(prog)))
+    keys = list(dict.fromkeys(b.fill_key for b in prog.pairing_blanks))
     out = []
     for key in pair.blanks:
         if key in keys:
@@ -144,7 +137,7 @@ def fill_problems(pair: Pairing, src: Source, prog: Programme) -> list[Problem]:
             why = "方案的协议书条款和结对实施方案中没有留给结对填写的栏目（blank），这里无处可填"
         else:
             listed = "、".join(f"{k}（{b.blank}）" if b.key else k for k, b in
-                              {b.fill_key: b for b in pairing_blanks(prog)}.items())
+                              {b.fill_key: b for b in prog.pairing_blanks}.items())
             why = f"方案中没有标识为“{key}”的待填写栏目{suggest(key, keys)}（可填写：{listed}）"
         out.append(src.problem(("blanks", key), why, key=True))
     return out

@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from .common import (
     Activity,
+    Block,
     Blocks,
     Contact,
     DocNo,
@@ -24,6 +25,7 @@ from .common import (
     Strict,
     Terms,
     Text,
+    blanks_in,
 )
 
 COMPARATORS = {"≥": "≥", ">=": "≥", "不少于": "≥", "不低于": "≥", "以上": "≥", "达到": "≥",
@@ -454,6 +456,13 @@ class Programme(Strict):
         name, one declared after it was written, is not held back)."""
         known = {d.value for d in DocumentKind}
         return self.documents is None or kind not in known or kind in {d.value for d in self.documents}
+
+    @property
+    def pairing_blanks(self) -> list[Block]:
+        """The blanks of the programme's text that each pairing fills for itself (``Pairing.blanks``):
+        those of the agreement's clauses and of the pairing plans' clauses."""
+        return blanks_in(self.agreement.clauses if self.agreement else []) + \
+            blanks_in(self.pairing_plan.clauses if self.pairing_plan else [])
 
     @property
     def issuing_notice(self) -> Notice | None:
