@@ -155,8 +155,8 @@ def stage_counts(pairings: list[Pairing]) -> str:
     return join([cat(shown, f"{n}所") for n, shown in counts.values()]) if len(counts) > 1 else ""
 
 
-def pair_count(prog: Programme, pairings: list[Pairing], listed: str) -> str:
-    """共确定结对15对，涉及支援学校12所、受援学校15所，名单见附件: counted from the pair list, in the
+def pairs_said(prog: Programme, pairings: list[Pairing]) -> str:
+    """结对15对，涉及支援学校12所、受援学校15所: the pairs counted from the pair list, in the
     programme's words, in Arabic numerals; a programme of mostly one-to-many pairings (seed 001's
     “一对多”) counts its 帮扶对子."""
     word = supporter_word(pairings, prog)
@@ -165,12 +165,17 @@ def pair_count(prog: Programme, pairings: list[Pairing], listed: str) -> str:
     supporters = len({p.supporter.name for p in pairings})
     recipients = len({r.full_name for p in pairings for r in p.recipients})
     if sum(len(p.recipients) > 1 for p in pairings) * 2 <= len(pairings):  # mostly one to one: count the pairs
-        text = say("共确定结对{}对", n_pairs)
+        text = say("结对{}对", n_pairs)
         if supporters != n_pairs or recipients != n_pairs:
             text = say("{}，涉及{}{}{}、{}{}所", text, word, supporters, unit, recipient_word(prog), recipients)
-    else:
-        text = say("共确定帮扶对子{}个，涉及{}{}{}、{}{}所", len(pairings), word, supporters, unit,
-                   recipient_word(prog), recipients)
+        return text
+    return say("帮扶对子{}个，涉及{}{}{}、{}{}所", len(pairings), word, supporters, unit, recipient_word(prog), recipients)
+
+
+def pair_count(prog: Programme, pairings: list[Pairing], listed: str) -> str:
+    """共确定结对15对，涉及支援学校12所、受援学校15所，名单见附件 (``pairs_said``), with the recipients
+    by stage where every one has a stage."""
+    text = say("共确定{}", pairs_said(prog, pairings))
     stages = stage_counts(pairings)
     if stages:
         text = say("{}（{}：{}）", text, recipient_word(prog), stages)
