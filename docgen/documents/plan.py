@@ -16,7 +16,7 @@ from ..load.model.programme import Attachment, AttachmentContent, DocumentKind, 
 from ..text import BLANK_DATE, cn_num, display_width
 from . import attachments, signatures
 from .blocks import NO_HEADS, Fills, Inserts, Items, Node, Section, Table, blanks, from_data, layout
-from .prose import cat, data, join, lit, say
+from .prose import cat, data, join, lit, piece, say
 from .scope import Scope
 from .signers import pairing_signers
 from .typography import split_title
@@ -101,14 +101,36 @@ def goal_nodes(goal: YearGoal) -> list[Node]:
 
 
 def indicators_for(prog: Programme, schools: list[School]) -> list[str]:
-    """{year}年目标：罗山中学市级精品课8节；… — only the indicators of these schools (a goal's
-    text is the programme's, not theirs)."""
+    """{year}年目标：罗山中学打造市级精品课8节，区级精品课2节；职业技术学校…；… — only the
+    indicators of these schools (a goal's text is the programme's, not theirs), grouped by the
+    school each belongs to and led by its name, so that an indicator written as a fragment of
+    the goal's sentence (区级精品课2节) is never read as another school's; those of no school
+    come last."""
     out = []
     for goal in prog.goals.yearly if prog.goals else []:
-        mine = [i for i in goal.indicators if any(_mine(i, s) for s in schools)]
-        if mine:
-            out.append(say("{}年目标：{}。", data(goal, "year"), join([indicator_text(i) for i in mine], "；")))
+        groups: dict[str, list] = {}
+        for ind in goal.indicators:
+            if any(_mine(ind, s) for s in schools):
+                groups.setdefault(ind.school, []).append(ind)
+        parts = [_school_indicators(school, inds) for school, inds in sorted(groups.items(), key=lambda g: not g[0])]
+        if parts:
+            out.append(say("{}年目标：{}。", data(goal, "year"), join(parts, "；")))
     return out
+
+
+def _school_indicators(school: str, inds: list) -> str:
+    """One school's indicators: its name once, at the head (a text that starts with it keeps it,
+    the others lose it), then each indicator as the programme words it."""
+    texts = []
+    for k, ind in enumerate(inds):
+        text = indicator_text(ind)
+        named = bool(school) and str(text).startswith(school)
+        if k == 0 and school and not named:
+            text = cat(data(ind, "school"), text)
+        elif k > 0 and named:
+            text = piece(text, len(school), len(text))
+        texts.append(text)
+    return join(texts, "，")
 
 
 def measure_nodes(prog: Programme) -> list[Node]:

@@ -7,14 +7,15 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
-_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])|(?<=\d)\s+(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\s+(?=\d)")
 
 
 def _text(value: Any) -> Any:
     """Accept numbers where text is meant (phone numbers, years), but not lists or booleans.
 
-    White space between two Chinese characters is dropped: YAML's folded style (``>``)
-    joins lines with a space, which is right for English and wrong for Chinese.
+    White space between two Chinese characters, or between a Han character and a digit, is
+    dropped: YAML's folded style (``>``) joins lines with a space, which is right for English and
+    wrong for Chinese (2022 年 is printed 2022年).
     """
     if isinstance(value, bool):
         return value
