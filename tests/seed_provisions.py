@@ -213,6 +213,8 @@ GAOTAI = Seed("gaotai-2020", frozenset({PLAN, PPLAN, MANAGERS, TEACHERS, SUMMARY
     *never("001-I4", ALL, "书面意见", "评优评先"),
     *never("001-I5", ALL, "2020年3月6日"),
     *never("001-I6", ALL, "围绕薄弱学科质量提升，帮助被帮扶学校建立集体备课和听评课制度"),
+    # each pair of managers sets its own focus; the seed gives none, the examples used to give every pair the same one
+    *never("001-I6 帮扶重点", MANAGERS, "帮扶重点"),
     *never("001-I7", SUMMARY, "教学常规联合检查制度", "汇报课", "教师观摩学习和资源支持没有开展",
            "为霞光小学学生捐赠学习用品"),
     *never("001-I8", ALL, "0936-6621234"),
