@@ -131,6 +131,15 @@ def test_every_pairing_file_goes_through_its_form_unchanged():
         assert edited_text(text, unflatten(schema, as_submitted(schema.form(read(path).data)))) == text, path
 
 
+def test_an_agreement_written_in_sections_goes_through_its_form_unchanged():
+    """A pairing's agreement written as a section (title and body) was saved back as one string
+    holding the section's Python repr: what the form cannot edit is carried through unchanged."""
+    schema = Schema(pairing_schema())
+    for path in sorted((DATA.parent / "tests" / "programmes").glob("*/pairings/*.yaml")):
+        text = path.read_text("utf-8-sig")
+        assert edited_text(text, unflatten(schema, as_submitted(schema.form(read(path).data)))) == text, path
+
+
 def as_submitted(fields) -> list[tuple[str, str]]:
     """What a browser sends for a form drawn with ``fields``, nothing changed."""
     submitted = []

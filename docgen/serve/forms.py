@@ -69,7 +69,8 @@ class Field:
     label: str
     help: str
     widget: str
-    """text, textarea, lines, date, month, integer, number, select, checkbox, object, list"""
+    """text, textarea, lines, date, month, integer, number, select, checkbox, object, list, or kept
+    (a value the form cannot edit — text with sections or lists — carried through unchanged)"""
     required: bool = False
     value: Any = None
     options: list[tuple[str, str]] = field(default_factory=list)
@@ -171,6 +172,9 @@ class Schema:
                 values = value if isinstance(value, list) else []
                 out.items = [self.item(target["items"], f"{name}.{i}", v, self._origin(v, i)) for i, v in enumerate(values)]
                 out.template = self.item(target["items"], f"{name}.__i__", {}, None)
+            elif isinstance(value, list) and not all(isinstance(v, (str, int, float)) for v in value):
+                out.widget = "kept"  # paragraphs with sections or lists in them (Blocks): carried through unchanged
+                out.help = "内容含小节或列表，请直接在数据文件中修改"
             else:
                 out.widget = "lines"
         elif kind == "boolean":
@@ -348,6 +352,8 @@ def _typed(schema: Schema, node: dict, raw: Any) -> Any:
                     out.append(value)
             return out
         text = raw if isinstance(raw, str) else "\n".join(raw) if isinstance(raw, list) else ""
+        if text.startswith(KEPT):
+            return json.loads(text[len(KEPT):])
         return [line.strip() for line in text.splitlines() if line.strip()]
     if isinstance(raw, list):
         raw = raw[-1]
