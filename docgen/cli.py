@@ -382,11 +382,13 @@ def cli() -> None:
 @cli.command(help="检查方案和结对数据。DIR 可以是一个方案目录，也可以是包含多个方案的目录（默认 data/）。")
 @data_argument
 def validate(directory: Path) -> None:
+    from .documents.plan import pairs_said
+
     for item in pipeline.validate(directory, _Printer()):
-        pairs = sum(len(p.pairs) for p in item.pairings)
+        pairs = f"（{pairs_said(item.programme, item.pairings)}）" if item.pairings else ""  # the plan's words
         logs = f"，活动记录 {len(item.activities)} 个文件" if item.activities else ""
-        click.echo(f"{display_path(item.root)}：{item.programme.title}，结对 {len(item.pairings)} 个，"
-                   f"支援—受援学校 {pairs} 对{logs}，数据无误。")
+        click.echo(f"{display_path(item.root)}：{item.programme.title}，结对文件 {len(item.pairings)} 个{pairs}"
+                   f"{logs}，数据无误。")
 
 
 @cli.command(help="输出数据文件（方案、结对、活动记录）的 JSON Schema，供编辑器自动补全和检查 YAML。")

@@ -25,7 +25,8 @@ def manifests(root):
 
 
 def merged(folder):
-    return next(folder.glob("报送材料_*.pdf"))
+    """The bundle's merged PDF, as its manifest names it."""
+    return folder / json.loads((folder / "manifest.json").read_text("utf-8"))["pdf"]["path"]
 
 
 # ------------------------------------------------------------- every bundle passes

@@ -129,22 +129,35 @@ def test_every_pairing_file_goes_through_its_form_unchanged():
     schema = Schema(pairing_schema())
     for path in sorted(DATA.glob("*/pairings/*.yaml")):
         text = path.read_text("utf-8-sig")
-        fields = schema.form(read(path).data)
-        submitted = []
-        stack = list(fields)
-        while stack:
-            f = stack.pop(0)
-            if f.widget == "object":
-                stack[:0] = f.children
-            elif f.widget == "list":
-                for item in f.items:
-                    submitted.append((f"{item.name}._from", str(item.origin)))
-                    stack[:0] = item.children
-            elif f.widget == "checkbox":
-                submitted += [(f.name, "on")] if f.value else []
-            else:
-                submitted.append((f.name, f.text))
-        assert edited_text(text, unflatten(schema, submitted)) == text, path
+        assert edited_text(text, unflatten(schema, as_submitted(schema.form(read(path).data)))) == text, path
+
+
+def test_an_agreement_written_in_sections_goes_through_its_form_unchanged():
+    """A pairing's agreement written as a section (title and body) was saved back as one string
+    holding the section's Python repr: what the form cannot edit is carried through unchanged."""
+    schema = Schema(pairing_schema())
+    for path in sorted((DATA.parent / "tests" / "programmes").glob("*/pairings/*.yaml")):
+        text = path.read_text("utf-8-sig")
+        assert edited_text(text, unflatten(schema, as_submitted(schema.form(read(path).data)))) == text, path
+
+
+def as_submitted(fields) -> list[tuple[str, str]]:
+    """What a browser sends for a form drawn with ``fields``, nothing changed."""
+    submitted = []
+    stack = list(fields)
+    while stack:
+        f = stack.pop(0)
+        if f.widget == "object":
+            stack[:0] = f.children
+        elif f.widget == "list":
+            for item in f.items:
+                submitted.append((f"{item.name}._from", str(item.origin)))
+                stack[:0] = item.children
+        elif f.widget == "checkbox":
+            submitted += [(f.name, "on")] if f.value else []
+        else:
+            submitted.append((f.name, f.text))
+    return submitted
 
 
 def test_every_field_of_the_model_is_in_the_form(client):
@@ -618,3 +631,34 @@ def test_a_programme_file_broken_by_hand_is_located_and_nothing_is_generated(cli
     job = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
     assert wait_for_job(client, job) == "failed"
     assert "programme.yaml" in client.get(f"/jobs/{job}").text
+
+
+def test_a_blank_the_programme_leaves_is_filled_in_the_form(client, data_dir):
+    """F12 in the browser: the pairing form offers each blank the programme leaves to the pair,
+    by its label; what the clerk writes goes under ``blanks`` and nothing else changes."""
+    path = pairing_file(data_dir)
+    before = path.read_text("utf-8")
+    html = client.get(f"/p/{PROG}/pairing/sanzhong").text
+    assert "双方学校主要负责人确定的年度重点帮扶目标及达成措施" in html
+    form = form_with(html, "/pairing/sanzhong")
+    fields = replace(form["fields"], "blanks.annual_focus", "黑泉镇中心小学数学集体备课制度化。\n每月一次联合教研。")
+    response = client.post(form["action"], data=body(fields), follow_redirects=False)
+    assert response.status_code == 303, response.text
+    after = path.read_text("utf-8")
+    assert read(path).data["blanks"] == {"annual_focus": ["黑泉镇中心小学数学集体备课制度化。", "每月一次联合教研。"]}
+    assert [ln for ln in before.splitlines() if ln not in after.splitlines()] == []
+
+
+def test_what_a_pairing_wrote_into_blanks_goes_through_its_form_unchanged(tmp_path):
+    """Text, lines and blocks under ``blanks`` (the last not editable in the form) are kept as written."""
+    text = (DATA / "gaotai-2020" / "pairings" / "sanzhong.yaml").read_text("utf-8") + (
+        "blanks:\n  annual_focus: 一段话。\n  other:\n    - 第一段。\n    - 第二段。\n"
+        "  third:\n    - title: 小节\n      body: [正文。]\n")
+    path = tmp_path / "sanzhong.yaml"
+    path.write_text(text, "utf-8")
+    schema = Schema(pairing_schema())
+    fields = schema.form(read(path).data, slots={"blanks": {"annual_focus": "年度重点帮扶目标", "unused": "未填"}})
+    blanks = next(f for f in fields if f.key == "blanks")
+    assert [(c.label, c.widget) for c in blanks.children] == [
+        ("年度重点帮扶目标", "textarea"), ("未填", "textarea"), ("other", "textarea"), ("third", "kept")]
+    assert edited_text(text, unflatten(schema, as_submitted(fields))) == text

@@ -13,7 +13,7 @@ from pathlib import Path
 from ..documents.jobs import Job, Rendered
 from ..documents.scope import CoverFacts
 from ..documents.signers import Signer
-from ..documents.wording import recipient_word, school_names, short_names, supporter_word
+from ..documents.wording import issuer, recipient_word, school_names, short_names, supporter_word
 from ..load import Loaded
 from ..output_tree import OutputTree, safe_name
 from ..text import cn_count, display_width, join
@@ -59,6 +59,9 @@ class Spec:
     """The pairing whose bundle this is; None for the bureau's."""
     inputs: dict[str, str] = field(default_factory=dict)
     """The data files it is made from and their SHA-256, for the manifest."""
+    heading: str = "结对帮扶报送材料"
+    """What the bundle is, the cover's title: a pairing's material to submit, or the bureau's own
+    documents (``BUREAU_HEADING``)."""
 
     @property
     def uid(self) -> str:
@@ -118,10 +121,16 @@ def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
                           parts(items), loaded, school_names(pairing), pairing.id))
     if bureau:
         notice = prog.issuing_notice
-        specs.append(Spec("bureau", f"{prog.title}", [prog.bureau.name], notice.date if notice else None,
-                          bundle_folder(loaded, None, out_dir), safe_name(f"报送材料_{prog.bureau.name}") + ".pdf",
-                          parts(bureau), loaded, (prog.bureau.name,)))
+        by = str(issuer(prog))  # who issued the plan, only where the data says (never bureau.name in its place)
+        specs.append(Spec("bureau", f"{prog.title}", [by] if by else [], notice.date if notice else None,
+                          bundle_folder(loaded, None, out_dir), safe_name(f"工作文件_{by or prog.title}") + ".pdf",
+                          parts(bureau), loaded, (by,) if by else (), heading=BUREAU_HEADING))
     return specs
+
+
+BUREAU_HEADING = "结对帮扶工作文件"
+"""The cover's title of the bureau's bundle: the programme's own documents (its notice, its
+plan), which the bureau issues rather than submits."""
 
 
 COVER_NAMES = 54
@@ -143,4 +152,4 @@ def cover_facts(spec: Spec, front_pages: int, duplex: bool) -> CoverFacts:
     for i, part in enumerate(spec.parts, 1):
         entries.append({"no": i, "title": part.title, "pages": part.pages, "start": page})
         page += _pad(part.pages, duplex)
-    return CoverFacts(spec.title, spec.parties, spec.date, entries, spec.names)
+    return CoverFacts(spec.title, spec.parties, spec.date, entries, spec.names, spec.heading)

@@ -293,7 +293,7 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
         found = getattr(error, "problems", problems)
         return _page(request, "broken.html", status=200, programme_id=pid, pairing_id=pairing_id, path=path,
                      text=raw.decode("utf-8", errors="replace"), problems=found, version=digest(raw))
-    fields = PAIRING_SCHEMA.form(data)
+    fields = PAIRING_SCHEMA.form(data, slots=_slots(ws, pid))
     unplaced = place_errors(fields, problems)
     request.state.heading = _heading(data)
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
@@ -308,6 +308,12 @@ def pairing_item(request: Request, pid: str, pairing_id: str, list: str, index: 
         raise NotFound("没有这一列表")
     base = f"/p/{quote(pid)}/pairing/{quote(pairing_id)}"
     return _page(request, "_item.html", item_field=item, base=base)
+
+
+def _slots(ws: Workspace, pid: str) -> dict[str, dict[str, str]]:
+    """The blanks the programme leaves each pairing to fill, offered in the form by their labels."""
+    prog = ws.programme_model(pid)
+    return {"blanks": {b.fill_key: b.blank for b in prog.pairing_blanks}} if prog is not None else {}
 
 
 def _heading(data) -> str:
@@ -338,7 +344,7 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
         raise UsageError("文件已被改成无法读取的内容，请刷新页面") from None
     problems, _ = _check_pairing(ws, pid, path, text)
     problems = impossible_dates(problems, entries)
-    fields = PAIRING_SCHEMA.form(data, submitted=True)
+    fields = PAIRING_SCHEMA.form(data, submitted=True, slots=_slots(ws, pid))
     if problems:
         unplaced = place_errors(fields, problems)
         return _page(request, "pairing.html", status=422, programme_id=pid, pairing_id=pairing_id, fields=fields,
