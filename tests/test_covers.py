@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from docgen.bundle.plan import Part, bundled, cover_facts, plan
+from docgen.bundle.plan import bundled, cover_facts, plan
 from docgen.documents.cover import cover
-from docgen.documents.jobs import plan_jobs
+from docgen.documents.jobs import Rendered, plan_jobs
 from docgen.documents.kinds import built_kinds
 from docgen.documents.scope import Scope
 from docgen.load import load_programme
@@ -20,8 +20,7 @@ from tests.helpers import DATA
 def _covers(programme: str, tmp_path: Path) -> dict[str, tuple]:
     """Each bundle of an example programme: (its PDF's name, what its cover says)."""
     loaded = load_programme(DATA / programme)
-    done = [(job, Part(job.path.stem, job.path, [], [])) for job in plan_jobs(loaded, built_kinds(), tmp_path)
-            if bundled(job)]
+    done = [Rendered(job, job.path.stem) for job in plan_jobs(loaded, built_kinds(), tmp_path) if bundled(job)]
     out = {}
     for spec in plan(loaded, done, tmp_path):
         said = cover(Scope(loaded, cover=cover_facts(spec, 2, False)))
