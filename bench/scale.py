@@ -26,6 +26,7 @@ from pathlib import Path
 from docgen import pipeline
 from docgen.authoring.specimen import write_specimen
 from docgen.convert import default_jobs
+from docgen.options import Options
 
 ROOT = Path(__file__).resolve().parent.parent
 SEAL = ROOT / "data" / "gaotai-2020" / "seals" / "sample-school.png"
@@ -118,11 +119,11 @@ def measure(pairings: int, jobs: int, bundle: bool, work: Path) -> None:
           f"{len(after.documents)} made")
     if bundle:
         with PeakRss() as children:
-            first, bundled = timed(pipeline.bundle, root, out, jobs=jobs)
+            first, bundled = timed(pipeline.bundle, root, out, Options(jobs=jobs))
         pages = sum(r.pages for r in bundled.bundles)
         print(f"bundle                 : {first:8.2f} s  {first / full:6.2f} x full; {len(bundled.bundles)} bundles, "
               f"{pages} pages, {pages / first:.1f} pages/s")
-        rerun, again = timed(pipeline.bundle, root, out, jobs=jobs)
+        rerun, again = timed(pipeline.bundle, root, out, Options(jobs=jobs))
         print(f"bundle re-run          : {rerun:8.2f} s  {100 * rerun / full:6.2f} % of full; "
               f"{len(again.bundles)} made, {again.unchanged_outputs} unchanged")
         for name, peak in sorted(children.peak.items(), key=lambda kv: -kv[1])[:3]:

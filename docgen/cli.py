@@ -22,6 +22,7 @@ from typing import Any, Callable
 import click
 
 from . import __version__, pipeline
+from .bundle import BundleReport
 from .documents.kinds import built_kinds
 from .errors import (
     DocgenError,
@@ -38,7 +39,10 @@ from .errors import (
 from .load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes
 from .load.model.cycle import Term
 from .load.schema import SCHEMAS
+from .options import DEFAULTS, BundleOptions, Options
+from .output_tree import EARLIER, STALE
 from .progress import Progress
+from .records import Finding, KeptEdit, Moved
 from .shards import parse_shard
 
 # ------------------------------------------------------------------ Chinese help
@@ -149,12 +153,12 @@ output_option = click.option("-o", "--output", type=click.Path(path_type=Path), 
                              show_default=True, help="输出目录")
 
 templates_option = click.option("-t", "--templates", "template_dir", type=click.Path(path_type=Path), default=None,
-                                help="模板目录（默认使用自带的 templates/）")
+                                help="模板目录（默认使用自带的模板）")
 
 converter_options = _stack(
     click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
                  help="并行的 LibreOffice 进程数（默认等于 CPU 核数）"),
-    click.option("--timeout", type=click.FloatRange(5, 3600), default=120, show_default=True,
+    click.option("--timeout", type=click.FloatRange(5, 3600), default=DEFAULTS.timeout, show_default=True,
                  help="单个文件转换超时（秒）"))
 
 incremental_options = _stack(
@@ -249,6 +253,7 @@ class _Printer(pipeline.Listener):
 
     def __init__(self, verbose: bool = False):
         self.progress = Progress(verbose)
+        self.waited: set[Path] = set()
 
     def began(self, stage: str, total: int) -> None:
         self.progress.began(stage, total)
@@ -268,25 +273,47 @@ class _Printer(pipeline.Listener):
     def converted(self, count: int) -> None:
         click.echo(f"已转换 PDF {count} 个。")
 
-    def removed(self, loaded: Loaded, paths: list[Path]) -> None:
-        shown = [display_path(p) for p in paths[:SHOWN_REMOVED]]
-        more = f"等 {len(paths)} 个" if len(paths) > SHOWN_REMOVED else ""
-        click.echo(f"已删除上次生成的 {len(paths)} 个文件（对应的数据现在有错误，旧文件已过期；改正数据后重新生成）："
-                   f"{'、'.join(shown)}{more}", err=True)
+    def moved(self, loaded: Loaded, moves: list[Moved]) -> None:
+        shown = [display_path(m.source) for m in moves[:SHOWN_MOVED]]
+        more = f"等 {len(moves)} 个" if len(moves) > SHOWN_MOVED else ""
+        earlier = moves[0].target.parent.parent.name == EARLIER
+        click.echo(f"{moves[0].reason}：已将 {len(moves)} 个{'文件或文件夹' if earlier else '文件'}移到 "
+                   f"{display_path(_aside_folder(moves[0].target))}（没有删除{'' if earlier else '，其中的 说明.txt 记有原因'}）："
+                   f"{'、'.join(shown)}{more}", err=not earlier)
+
+    def kept(self, loaded: Loaded, edit: KeptEdit) -> None:
+        click.echo(f"{display_path(edit.path)} 在生成后被手工修改过：已保留为同一文件夹中的“{edit.kept.name}”，"
+                   f"并按数据重新生成了“{edit.path.name}”（要让改动以后也生效，请把它写进数据或模板）。", err=True)
+
+    def waiting(self, folder: Path) -> None:
+        if folder not in self.waited:
+            self.waited.add(folder)
+            click.echo(f"另一个 docgen 正在生成 {display_path(folder)} 中的文件，等它完成后继续……", err=True)
 
 
-SHOWN_REMOVED = 10
-"""Removed files listed by name; the rest are counted."""
+SHOWN_MOVED = 10
+"""Moved files listed by name; the rest are counted."""
+
+
+def _aside_folder(target: Path) -> Path:
+    """The dated folder (过期/<date> or bundles/以前的版本/<date>) a moved output went into."""
+    for folder in target.parents:
+        if folder.parent.name in (STALE, EARLIER):
+            return folder
+    return target.parent
 
 
 def _summary(outcome: pipeline.Outcome, written: int, noun: str) -> str:
     """What a run made, left as it was, removed and failed to make, on one line."""
     unchanged = len(outcome.unchanged) + outcome.unchanged_outputs
     parts = [f"新生成 {written} {noun}", f"未变跳过 {unchanged} 个"]
-    if outcome.removed:
-        parts.append(f"删除来源已不存在的 {len(outcome.removed)} 个")
+    stale = [m for m in outcome.moved if STALE in m.target.parts]
+    if stale:
+        parts.append(f"过期移走 {len(stale)} 个（没有删除）")
+    if outcome.kept:
+        parts.append(f"保留手工修改过的 {len(outcome.kept)} 个")
     if outcome.failures:
-        parts.append(f"失败 {len(outcome.failures)} 个（{'、'.join(f for f, _ in outcome.failures[:3])}"
+        parts.append(f"失败 {len(outcome.failures)} 个（{'、'.join(f.file for f in outcome.failures[:3])}"
                      + ("等" if len(outcome.failures) > 3 else "") + "）")
     return "汇总：" + "，".join(parts) + "。"
 
@@ -294,13 +321,11 @@ def _summary(outcome: pipeline.Outcome, written: int, noun: str) -> str:
 def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") -> None:
     """The summary; input problems (exit 2), then failed files (exit 4), else the count of what was made."""
     click.echo(_summary(outcome, written, noun))
-    for path in outcome.removed:
-        click.echo(f"已删除 {display_path(path)}（其结对已不存在）")
     if outcome.problems:
         raise InputError(outcome.problems, preface="以下数据有错误，相关文件未生成：")
     if outcome.failures:
         raise RenderError(outcome.failures)
-    unfinished = [(display_path(b.spec.folder / d["word"]), d["gaps"]) for b in outcome.bundles for d in b.drafts]
+    unfinished = [(display_path(b.spec.folder / d.word), d.gaps) for b in outcome.bundles for d in b.drafts]
     if unfinished:  # the preflight's verdict on the same PDFs too, as build --pdf gives it
         try:
             _preflight(outcome.preflight_findings())
@@ -313,32 +338,31 @@ def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") ->
     click.echo(f"完成：共 {written} {noun}。")
 
 
-def _preflight(findings: list[tuple[str, str, int, str, str, bool]]) -> None:
+def _preflight(findings: list[Finding]) -> None:
     """Warnings are summed up, one line per file and rule; failures end the command (exit 8),
     drafts or not: every command gives the same verdict on the same document."""
-    warned: dict[tuple[str, str], list[tuple[str, str]]] = {}
-    for file, document, _, rule, what, warning in findings:
-        if warning:
-            warned.setdefault((file, rule), []).append((document, what))
+    warned: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        if finding.warning:
+            warned.setdefault((finding.file, finding.rule), []).append(finding)
     for (file, rule), items in warned.items():
-        document, what = items[0]
         more = f"（另有 {len(items) - 1} 个文件同样）" if len(items) > 1 else ""
-        click.echo(f"提示：{file}：{document}【{rule}】{what}{more}", err=True)
-    failures = [f[:5] for f in findings if not f[5]]
+        click.echo(f"提示：{file}：{items[0].document}【{rule}】{items[0].detail}{more}", err=True)
+    failures = [f for f in findings if not f.warning]
     if failures:
         raise PreflightFailed(failures)
 
 
-def _describe(report: Any) -> list[str]:
+def _describe(report: BundleReport) -> list[str]:
     """A line per bundle, and per reason the parties not sealed (details in manifest.json)."""
     out = [f"{display_path(report.zip)}：{report.pages} 页，盖章 {len(report.seals)} 处"]
     by_reason: dict[str, list[str]] = {}
     for miss in report.missing:
-        parties = by_reason.setdefault(miss["reason"], [])
-        if miss["party"] not in parties:
-            parties.append(miss["party"])
+        parties = by_reason.setdefault(miss.reason, [])
+        if miss.party not in parties:
+            parties.append(miss.party)
     for reason, parties in by_reason.items():
-        count = sum(1 for m in report.missing if m["reason"] == reason)
+        count = sum(1 for m in report.missing if m.reason == reason)
         out.append(f"  未盖章 {count} 处（{reason}）：{'、'.join(parties)}")
     return out
 
@@ -358,11 +382,13 @@ def cli() -> None:
 @cli.command(help="检查方案和结对数据。DIR 可以是一个方案目录，也可以是包含多个方案的目录（默认 data/）。")
 @data_argument
 def validate(directory: Path) -> None:
+    from .documents.plan import pairs_said
+
     for item in pipeline.validate(directory, _Printer()):
-        pairs = sum(len(p.pairs) for p in item.pairings)
+        pairs = f"（{pairs_said(item.programme, item.pairings)}）" if item.pairings else ""  # the plan's words
         logs = f"，活动记录 {len(item.activities)} 个文件" if item.activities else ""
-        click.echo(f"{display_path(item.root)}：{item.programme.title}，结对 {len(item.pairings)} 个，"
-                   f"支援—受援学校 {pairs} 对{logs}，数据无误。")
+        click.echo(f"{display_path(item.root)}：{item.programme.title}，结对文件 {len(item.pairings)} 个{pairs}"
+                   f"{logs}，数据无误。")
 
 
 @cli.command(help="输出数据文件（方案、结对、活动记录）的 JSON Schema，供编辑器自动补全和检查 YAML。")
@@ -426,9 +452,10 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
 def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple[str, ...],
           years: tuple[str, ...], as_of: dt.date | None, term: str | None, template_dir: Path | None, pdf: bool,
           jobs: int | None, timeout: float, force: bool, shard: str | None, verbose: bool) -> None:
-    outcome = pipeline.build(directory, output, kinds=kinds, pairings=pairings, years=years,
-                             template_dir=template_dir, pdf=pdf, jobs=jobs, timeout=timeout, force=force,
-                             shard=parse_shard(shard), listener=_Printer(verbose), as_of=as_of, term=term)
+    options = Options(kinds=kinds, pairings=pairings, years=years, as_of=as_of, term=term,
+                      templates=template_dir or DEFAULTS.templates, pdf=pdf, jobs=jobs, timeout=timeout, force=force,
+                      shard=parse_shard(shard))
+    outcome = pipeline.build(directory, output, options, _Printer(verbose))
     _finish(outcome, len(outcome.documents) + len(outcome.pdfs))
 
 
@@ -440,7 +467,8 @@ def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple
 @as_of_option
 @converter_options
 @click.option("--duplex", is_flag=True, help="双面打印：每个文件补足偶数页")
-@click.option("--seal-mm", type=click.FloatRange(10, 80), default=42, show_default=True, help="印章直径（毫米）")
+@click.option("--seal-mm", type=click.FloatRange(10, 80), default=DEFAULTS.bundle.seal_mm, show_default=True,
+              help="印章直径（毫米）")
 @click.option("--sign", "sign_cert", type=click.Path(path_type=Path), default=None,
               help="用 PKCS#12 证书（.p12/.pfx）对合并的 PDF 做 PAdES 数字签名，接收方可验证文件未被改动")
 @click.option("--sign-password", envvar="DOCGEN_SIGN_PASSWORD", default=None,
@@ -450,11 +478,11 @@ def build(directory: Path, output: Path, kinds: tuple[str, ...], pairings: tuple
 def bundle(directory: Path, output: Path, pairings: tuple[str, ...], as_of: dt.date | None, jobs: int | None,
            timeout: float, duplex: bool, seal_mm: float, sign_cert: Path | None, sign_password: str | None,
            template_dir: Path | None, force: bool, shard: str | None, verbose: bool) -> None:
-    options = pipeline.Options(duplex, seal_mm, sign_cert, sign_password)
+    options = Options(pairings=pairings, as_of=as_of, templates=template_dir or DEFAULTS.templates, jobs=jobs,
+                      timeout=timeout, force=force, shard=parse_shard(shard),
+                      bundle=BundleOptions(duplex=duplex, seal_mm=seal_mm, sign_cert=sign_cert, sign_password=sign_password))
     printer = _Printer(verbose)
-    outcome = pipeline.bundle(directory, output, pairings=pairings, template_dir=template_dir, options=options,
-                              jobs=jobs, timeout=timeout, force=force, shard=parse_shard(shard), listener=printer,
-                              as_of=as_of)
+    outcome = pipeline.bundle(directory, output, options, printer)
     for report in outcome.bundles:
         lines = _describe(report)
         if verbose or not printer.progress.terminal or len(lines) > 1:  # on a terminal: only the unsealed
@@ -476,11 +504,12 @@ def bundle(directory: Path, output: Path, pairings: tuple[str, ...], as_of: dt.d
 @click.option("-v", "--verbose", is_flag=True, help="逐个列出写入的文件")
 def report(directory: Path, output: Path, years: tuple[str, ...], as_of: dt.date | None, term: str | None,
            template_dir: Path | None, force: bool, verbose: bool) -> None:
-    outcome = pipeline.report(directory, output, years=years, template_dir=template_dir, force=force,
-                              listener=_Printer(verbose), as_of=as_of, term=term)
-    for data, paths in outcome.reports:
-        for path in paths:
+    options = Options(years=years, as_of=as_of, term=term, templates=template_dir or DEFAULTS.templates, force=force)
+    outcome = pipeline.report(directory, output, options, _Printer(verbose))
+    for written in outcome.reports:
+        for path in written.paths:
             click.echo(f"已写入 {display_path(path)}")
+        data = written.rollup
         behind = sum(1 for r in data.rows if r.behind)
         click.echo(f"  {data.label}：{len(data.rows)} 个结对，{behind} 个未完成承诺或没有活动记录"
                    + (f"（{data.as_of_note}）" if data.as_of_note else "") + "。")
@@ -508,11 +537,12 @@ def check_pdf(paths: tuple[Path, ...]) -> None:
             raise UsageError(f"找不到 {display_path(path)}")
     if not files:
         raise UsageError("没有找到 PDF 文件")
-    findings, documents = [], 0
+    findings: list[Finding] = []
+    documents = 0
     for file in files:
         for result in check_file(file):
             documents += result.document != WHOLE_FILE
-            findings += [(display_path(file), result.document, f.page, f.rule, f.detail, f.warning) for f in result.findings]
+            findings += result.located(display_path(file))
     _preflight(findings)
     click.echo(f"已检查 {len(files)} 个 PDF（{documents} 个文件），全部符合 GB/T 9704，且为 PDF/A-2b 归档格式。")
 
@@ -693,9 +723,8 @@ def templates() -> None:
 @click.argument("directory", metavar="[DIR]", required=False, type=click.Path(path_type=Path))
 def templates_check(directory: Path | None) -> None:
     from .authoring.check import check_dir
-    from .render import TEMPLATE_DIR
 
-    folder = directory or TEMPLATE_DIR
+    folder = directory or DEFAULTS.templates
     if not folder.is_dir():
         raise UsageError(f"找不到模板目录 {display_path(folder)}")
     files, findings = check_dir(folder)

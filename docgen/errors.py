@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .records import Failure, Finding
+
 INSTALL_HINT = "apt-get install -y libreoffice-writer-nogui python3-uno"
 
 
@@ -139,13 +141,13 @@ class RenderError(DocgenError):
     exit_code = 4
     what = "文档生成失败"
 
-    def __init__(self, failures: list[tuple[str, str]]):
+    def __init__(self, failures: list[Failure]):
         self.failures = failures
         super().__init__(f"{len(failures)} 个{self.what}")
 
     def lines(self) -> list[str]:
         out = [f"以下 {len(self.failures)} 个{self.what}（其余已正常写出）："]
-        out += [f"  {name}：{why}" for name, why in self.failures]
+        out += [f"  {f.file}：{f.reason}" for f in self.failures]
         return out
 
 
@@ -168,13 +170,13 @@ class Unfinished(DocgenError):
 
 
 class PreflightFailed(DocgenError):
-    """PDFs that break GB/T 9704 rules, measured on the PDF: (file, document, page, rule, what)."""
+    """PDFs that break GB/T 9704 rules, measured on the PDF (each finding names its file and document)."""
 
     exit_code = 8
     SHOWN = 60
     """Lines listed; the rest are counted (a bundle's manifest.json holds them all)."""
 
-    def __init__(self, findings: list[tuple[str, str, int, str, str]]):
+    def __init__(self, findings: list[Finding]):
         self.findings = findings
         super().__init__(f"{len(findings)} 处不符合 GB/T 9704")
 
@@ -187,11 +189,11 @@ class PreflightFailed(DocgenError):
         return out
 
 
-def finding_lines(findings: list[tuple[str, str, int, str, str]]) -> list[str]:
+def finding_lines(findings: list[Finding]) -> list[str]:
     """Findings one line per file, document, rule and detail, with the pages they are on."""
     pages: dict[tuple[str, str, str, str], list[int]] = {}
-    for file, document, page, rule, what in findings:
-        pages.setdefault((file, document, rule, what), []).append(page)
+    for f in findings:
+        pages.setdefault((f.file, f.document, f.rule, f.detail), []).append(f.page)
     out, last = [], None
     for (file, document, rule, what), on in pages.items():
         if file != last:

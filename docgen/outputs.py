@@ -71,8 +71,8 @@ def deterministic_zip(path_to_data: list[tuple[str, bytes]], when: dt.datetime |
             target.writestr(entry, body, compresslevel=6)
     return out.getvalue()
 
-_UMASK = os.umask(0)
-os.umask(_UMASK)
+UMASK = os.umask(0)
+os.umask(UMASK)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -83,7 +83,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; give the file the usual mode
+        os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,38 +1,40 @@
 """The whole job, top to bottom: load -> documents -> render -> convert -> bundle.
 
-The command line, the benchmark and the tests all call these functions. They never print:
-what a user should hear goes to a ``Listener`` (the CLI's prints it in Chinese) and what
-happened comes back as an ``Outcome``.
+The command line, the benchmark, the tests and the workspace all call these functions, each
+with an ``Options`` built once. They never print: what a user should hear goes to a
+``Listener`` (the CLI's prints it in Chinese) and what happened comes back as an
+``Outcome``. Each run holds the lock of every programme folder it writes (``OutputTree``),
+and nothing of a user's is ever deleted: out-of-date outputs are moved aside and edited
+ones kept (``incremental.cleaner``).
 """
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
-import os
+import hashlib
 import tempfile
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator
 
 from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
-from .bundle import BundleReport, Options, Spec, Timings, make_all, plan
-from .bundle.plan import bundle_folder, bundled, part_of
+from .bundle import BundleReport, Spec, Timings, make_all, plan
+from .bundle.plan import bundled
 from .convert import Pool
-from .documents.jobs import Job, plan_jobs, safe_name
+from .documents.jobs import Job, Rendered, plan_jobs, rendered
 from .documents.kinds import choices, kind, select
-from .documents.scope import Scope, Selection
-from .errors import DocgenError, OutputError, Problem, UsageError, display_path, os_reason
-from .incremental import Recipes, Record
-from .incremental.record import PREFIX as RECORD_PREFIX
-from .load import Loaded, load_all, load_strict
-from .load.checks import reserved_id
-from .load.model.common import ID_RE
+from .documents.scope import Per, Scope, Selection
+from .errors import DocgenError, Problem, UsageError, display_path, os_reason
+from .incremental import Book, Recipes, Record
+from .incremental.cleaner import Cleaner
+from .incremental.record import Entry
+from .load import Loaded, find_programmes, load_all, load_strict
+from .options import DEFAULTS, BundleOptions, Options
+from .output_tree import OutputTree
 from .outputs import write_atomic
 from .preflight.check import Result, check_document
-from .preflight.rules import Finding
-from .render import TEMPLATE_DIR, Renderer
-from .shards import Shard
+from .records import Failure, Finding, KeptEdit, Moved
+from .render import Renderer
 
 COVER, REPORT = kind("cover"), kind("report")
 
@@ -52,8 +54,16 @@ class Listener:
     def converted(self, count: int) -> None:
         """PDFs made beside the Word files."""
 
-    def removed(self, loaded: Loaded, paths: list[Path]) -> None:
-        """Files of an earlier run removed: their pairing (or programme) now has problems."""
+    def moved(self, loaded: Loaded, moves: list[Moved]) -> None:
+        """Outputs moved aside (never deleted), all for one reason: out of date, or the
+        earlier versions of bundles made again."""
+
+    def kept(self, loaded: Loaded, edit: KeptEdit) -> None:
+        """A file a user changed after docgen made it, kept beside the new one."""
+
+    def waiting(self, folder: Path) -> None:
+        """Another run holds the lock of ``folder``: this one waits for it to finish (told
+        again about every second while it waits; raising gives up)."""
 
     def began(self, stage: str, total: int) -> None:
         """A stage of ``total`` items starts: render, convert, assemble, report (see ``STAGES``)."""
@@ -66,42 +76,53 @@ STAGES = ("render", "pdf", "convert", "assemble", "report")
 """Stages with progress: Word files, their PDFs, bundles converted, bundles written, roll-ups."""
 
 
+@dataclass(frozen=True)
+class RollupFiles:
+    """One year's roll-up, and the files it was written to (.xlsx, .docx)."""
+
+    rollup: Rollup
+    paths: list[Path]
+
+
 @dataclass
 class Outcome:
-    """What a run made, and what went wrong: input problems and (file, reason) failures."""
+    """What a run made, and what went wrong: input problems and failures."""
 
     loaded: list[Loaded]
-    documents: list[tuple[Job, Any]] = field(default_factory=list)
-    """Each Word file made, with what was kept of its context: all of it (``render_documents``),
-    its heading (``build``), the ``Part`` a bundle needs (``bundle``)."""
+    documents: list[Rendered] = field(default_factory=list)
+    """Each Word file made, with what the later stages need of its context."""
     pdfs: list[Path] = field(default_factory=list)
     bundles: list[BundleReport] = field(default_factory=list)
-    reports: list[tuple[Rollup, list[Path]]] = field(default_factory=list)
-    failures: list[tuple[str, str]] = field(default_factory=list)
+    reports: list[RollupFiles] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
     render_seconds: float = 0.0
     convert_seconds: float = 0.0
     preflight_seconds: float = 0.0
     """Of ``build --pdf``: checking the PDFs, summed (done beside the conversions, in their threads)."""
     timings: Timings = field(default_factory=Timings)
     """The bundle stage's parts."""
-    preflight: list[tuple[Path, Result]] = field(default_factory=list)
-    """The preflight's results, per PDF and document."""
+    preflight: list[Finding] = field(default_factory=list)
+    """What the preflight found on the PDFs of ``build --pdf``, each naming its file and document."""
     unchanged: list[Job] = field(default_factory=list)
     """Word files left as they were: made before from the same recipe."""
     unchanged_outputs: int = 0
     """PDFs and bundles left as they were."""
-    removed: list[Path] = field(default_factory=list)
-    """Outputs of sources that are gone (a deleted pairing), removed."""
-    books: dict[str, tuple[Record, Recipes]] = field(default_factory=dict, repr=False)
-    """Each programme's build record and recipes, by programme id, for the later stages."""
+    moved: list[Moved] = field(default_factory=list)
+    """Outputs moved aside: out of date (into 过期/), earlier versions of bundles made again."""
+    kept: list[KeptEdit] = field(default_factory=list)
+    """Files users changed after docgen made them, kept beside the new ones."""
+    books: dict[str, Book] = field(default_factory=dict, repr=False)
+    """Each programme's build record, recipes and cleaner, by programme id, for the later stages."""
 
-    def preflight_findings(self) -> list[tuple[str, str, int, str, str, bool]]:
-        """Every finding as (file, document, page, rule, what, warning), bundles included."""
-        out = [(display_path(path), r.document, f.page, f.rule, f.detail, f.warning)
-               for path, r in self.preflight for f in r.findings]
-        out += [(display_path(b.pdf), r.document, f.page, f.rule, f.detail, f.warning)
-                for b in self.bundles for r in b.preflight for f in r.findings]
-        return out
+    def moved_aside(self, loaded: Loaded, moves: list[Moved], listener: Listener) -> None:
+        """Moves of one reason: kept in the outcome and told."""
+        if moves:
+            self.moved += moves
+            listener.moved(loaded, moves)
+
+    def preflight_findings(self) -> list[Finding]:
+        """Every finding of the preflight, bundles included."""
+        return self.preflight + [f for b in self.bundles for r in b.preflight for f in r.located(display_path(b.pdf))]
 
     @property
     def problems(self) -> list[Problem]:
@@ -115,97 +136,50 @@ def open_pool(jobs: int | None, timeout: float) -> Iterator[Pool]:
         yield pool
 
 
-@contextlib.contextmanager
-def _converters(jobs: int | None, timeout: float, warm: Pool | None) -> Iterator[Pool]:
-    """``warm`` when a caller keeps converters alive across runs (the workspace), left open;
-    else the converters of this run."""
-    if warm is not None:
-        warm.timeout = timeout
-        yield warm
-    else:
-        with open_pool(jobs, timeout) as pool:
-            yield pool
-
-
 # ------------------------------------------------------------------ output
 
-def check_output(out: Path) -> None:
-    """``OutputError`` unless ``out`` is (or can be made) a folder docgen can write in; run
-    before any work starts."""
-    out = Path(out)
-    for folder in (out, *out.parents):
-        if folder.exists() and not folder.is_dir():
-            raise OutputError(f"输出路径 {display_path(folder)} 是一个文件，不是文件夹：请删除或改名它，或用 -o 指定另一个输出目录")
-        if folder.exists():
-            break
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fd, probe = tempfile.mkstemp(prefix=".tmp-", dir=out)
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as exc:
-        raise OutputError(f"无法写入输出目录 {display_path(out)}：{os_reason(exc)}") from None
+@contextlib.contextmanager
+def _locked(path: Path, out: Path, options: Options, listener: Listener) -> Iterator[OutputTree]:
+    """The output folder, checked before any work, with the lock of each programme folder
+    this run writes held (another run's wait is told to ``listener``)."""
+    tree = OutputTree(out)
+    tree.check_writable()
+    ids = [p.name for p in find_programmes(path)]
+    with tree.locked(ids, options.shard.pair if options.shard else None, listener.waiting):
+        yield tree
 
 
-OUTPUT_SUFFIXES = (".docx", ".pdf", ".zip", ".json", ".xlsx")
-"""What docgen writes into out/; stale-file removal touches nothing else."""
+def _set_aside(loaded: Loaded, cleaner: Cleaner, outcome: Outcome, listener: Listener) -> None:
+    """Before anything is made: temporary files an interrupted run left are removed, and the
+    outputs of the parts of ``loaded`` that now have errors are moved aside (so that no
+    out-of-date document is left looking valid, and nothing is lost)."""
+    cleaner.remove_leftovers()
+    for reason, moves in cleaner.set_aside_errors(loaded).items():
+        outcome.moved_aside(loaded, moves, listener)
 
 
-def _leftover(name: str) -> bool:
-    """A temporary file of an interrupted run: docgen's own, or one LibreOffice left."""
-    return name.startswith((".tmp-", ".~lock.")) or (name.startswith("lu") and name.endswith(".tmp"))
+def tidy(loaded: Loaded, out: Path, listener: Listener = Listener()) -> Outcome:
+    """A programme's output folder as a run leaves it before it makes anything: temporary
+    files of an interrupted run removed, the outputs of parts with errors moved aside (the
+    workspace calls it after a restart that followed a kill)."""
+    tree = OutputTree(out)
+    outcome = Outcome([loaded])
+    with tree.locked([loaded.id], waiting=listener.waiting):
+        _set_aside(loaded, Cleaner(tree, loaded.id), outcome, listener)
+    return outcome
 
 
-def _files(place: Path) -> list[Path]:
-    """The files at or under ``place``, not following symbolic links."""
-    if place.is_symlink() or not place.exists():
-        return []
-    if place.is_file():
-        return [place]
-    return sorted(Path(d) / f for d, _, names in os.walk(place) for f in names)
-
-
-def remove_stale(loaded: Loaded, out: Path) -> list[Path]:
-    """Remove what an earlier run wrote for the parts of ``loaded`` that now have problems (so
-    that no out-of-date document is left looking valid): a rejected pairing's folder and
-    bundle, or everything of a programme whose own file is broken. Only docgen's kinds of
-    files are removed, symbolic links are never followed, and emptied folders go too.
-    Temporary files an interrupted run left anywhere in the programme's output go as well
-    (they are not returned: they were never documents)."""
-    base = out / loaded.id
-    places = [base] if not loaded.buildable else []
-    for pairing_id in loaded.rejected if loaded.buildable else []:
-        if loaded.pairing(pairing_id) is None and ID_RE.match(pairing_id) and not reserved_id(pairing_id):
-            # (not a second file claiming a valid pairing's id, nor a name of docgen's own folders)
-            places += [base / safe_name(pairing_id), base / "bundles" / safe_name(pairing_id),
-                       base / "bundles" / (safe_name(pairing_id) + ".zip")]
-    for file in _files(base):
-        if _leftover(file.name):
-            file.unlink(missing_ok=True)
-    return _remove(places)
-
-
-def _remove(places: list[Path]) -> list[Path]:
-    """Remove docgen's files at or under ``places``, and the folders that leaves empty."""
-    gone = [f for place in places for f in _files(place)
-            if not f.is_symlink() and f.suffix in OUTPUT_SUFFIXES and not f.name.startswith(RECORD_PREFIX)]
-    for file in gone:
-        file.unlink(missing_ok=True)
-    for place in places:
-        for folder, _, _ in sorted(os.walk(place), reverse=True) if place.is_dir() and not place.is_symlink() else []:
-            with contextlib.suppress(OSError):
-                Path(folder).rmdir()  # only when empty
-    return gone
-
-
-def _without_bad_seals(specs: list, failures: list[tuple[str, str]]) -> list:
+def _without_bad_seals(specs: list[Spec], outcome: Outcome, listener: Listener) -> list[Spec]:
     """The bundles to make: not those that would carry a seal image with problems (they fail,
-    and their earlier versions go)."""
+    and their earlier versions are moved aside)."""
     keep = []
     for spec in specs:
         if any(s.seal in spec.loaded.bad_seals for part in spec.parts for s in part.signers):
-            _remove([spec.folder, spec.zip_path])
-            failures.append((display_path(spec.folder), "未生成：要加盖的公章图片有错误（见数据错误），改正后重新生成"))
+            book = outcome.books[spec.loaded.id]
+            moves = book.cleaner.move_aside([spec.folder, spec.zip_path], "要加盖的公章图片有错误（见数据错误）：改正后重新生成")
+            book.record.forget_paths([m.source for m in moves])
+            outcome.moved_aside(spec.loaded, moves, listener)
+            outcome.failures.append(Failure(display_path(spec.folder), "未生成：要加盖的公章图片有错误（见数据错误），改正后重新生成"))
         else:
             keep.append(spec)
     return keep
@@ -242,41 +216,53 @@ def _load(path: Path, pairings: tuple[str, ...], listener: Listener, loaded: lis
 
 # ------------------------------------------------------------ documents, render
 
-def _source(job: Job) -> str | None:
-    """The pairing a document belongs to; None for the bureau's documents."""
-    return job.scope.pairing.id if job.scope.pairing is not None else None
-
-
-def _render(jobs: list[tuple[Job, str]], renderer: Renderer, record: Record, listener: Listener, keep: Callable
-            ) -> tuple[list[tuple[Job, Any]], list[tuple[str, str]]]:
-    """Render and write every (job, recipe) atomically; a failure removes that file and spares the rest.
-    Of each context only ``keep(job, context)`` is kept."""
-    done, failures = [], []
+def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome: Outcome,
+            listener: Listener) -> list[Rendered]:
+    """Render and write every (job, recipe) atomically; a failure moves that file's earlier
+    version aside and spares the rest. A file a user edited is kept before it is written over."""
+    done: list[Rendered] = []
+    loaded = book.recipes.loaded
     listener.began("render", len(jobs))
     for job, recipe in jobs:
         try:
             context = job.kind.context(job.scope)
-            _write_document(job.path, renderer.render(job.template, context, title=job.path.stem))
-            record.made(job.path, recipe, _source(job), "docx")
-            done.append((job, keep(job, context)))
+            data = renderer.render(job.template, context, title=job.path.stem)
+            _keep_edited(job.path, book, outcome, listener, data)
+            outcome.moved_aside(loaded, _write_document(job.path, data, book), listener)
+            book.record.made(job.path, recipe, job.pairing_id, "docx", kind=job.kind.name,
+                             digests={job.path: hashlib.sha256(data).hexdigest()})
+            done.append(rendered(job, context))
             ok = True
         except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
-            with contextlib.suppress(OSError):
-                job.path.unlink(missing_ok=True)  # never leave an out-of-date copy behind
-                job.path.with_suffix(".pdf").unlink(missing_ok=True)
-            record.failed(job.path)
-            failures.append((display_path(job.path), _reason(error)))
+            outcome.failures.append(Failure(display_path(job.path), _reason(error)))
+            with contextlib.suppress(OSError):  # never leave an out-of-date copy looking valid
+                _keep_edited(job.path, book, outcome, listener)
+                moves = book.cleaner.move_aside([job.path, job.path.with_suffix(".pdf")],
+                                                "本次重新生成失败（原因见命令的输出），这是以前生成的版本")
+                outcome.moved_aside(loaded, moves, listener)
+            book.record.forget_paths([job.path, job.path.with_suffix(".pdf")])
             ok = False
         listener.advanced("render", display_path(job.path), ok)
-    return done, failures
+    return done
 
 
-def _write_document(path: Path, data: bytes) -> None:
-    """Write a Word file; a PDF beside it made from different content is out of date and goes."""
+def _keep_edited(path: Path, book: Book, outcome: Outcome, listener: Listener, new: bytes | None = None) -> None:
+    kept = book.cleaner.keep_edited(path, book.record, new)
+    if kept is not None:
+        outcome.kept.append(kept)
+        listener.kept(book.recipes.loaded, kept)
+
+
+def _write_document(path: Path, data: bytes, book: Book) -> list[Moved]:
+    """Write a Word file; a PDF beside it made from other content is out of date and is moved
+    aside (what was moved)."""
     pdf = path.with_suffix(".pdf")
+    moved = []
     if pdf.exists() and not (path.is_file() and path.read_bytes() == data):
-        pdf.unlink()
+        moved = book.cleaner.move_aside([pdf], "对应的 Word 文件已按新的数据重新生成，这份 PDF 是旧内容")
+        book.record.forget_paths([pdf])
     write_atomic(path, data)
+    return moved
 
 
 def _reason(error: Exception) -> str:
@@ -289,93 +275,137 @@ def _reason(error: Exception) -> str:
     return f"docgen 内部错误（{type(error).__name__}: {error}），其余文件不受影响；请把此信息报告给维护者"
 
 
-def render_documents(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
-                     years: tuple[str, ...] = (), template_dir: Path | None = None, force: bool = False,
-                     shard: Shard | None = None, keep: Callable = lambda job, context: context,
-                     listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None,
+def render_documents(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
                      loaded: list[Loaded] | None = None) -> Outcome:
-    """load -> documents -> render: every Word file asked for (of ``shard``'s pairings), written
-    under ``out``; a file whose recipe is in the build record and unchanged is left as it is
-    (unless ``force``), and those of pairings that are gone are removed. ``outcome.documents``
-    holds ``keep(job, context)`` of each document made (all of the context by default)."""
-    unknown = [k for k in kinds if k not in choices()]
+    """load -> documents -> render, with the programme folders locked (see ``_render_documents``)."""
+    with _locked(path, out, options, listener) as tree:
+        return _render_documents(path, tree, options, listener, loaded)
+
+
+def _render_documents(path: Path, tree: OutputTree, options: Options, listener: Listener,
+                      loaded_before: list[Loaded] | None = None) -> Outcome:
+    """Every Word file asked for (of the shard's pairings), written under ``tree``; a file
+    whose recipe is in the build record and unchanged is left as it is (unless
+    ``options.force``), and those no longer made are moved aside. ``outcome.documents``
+    holds what is kept of each document made (``Rendered``); ``loaded_before``: see ``_load``."""
+    unknown = [k for k in options.kinds if k not in choices()]
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
-    check_output(out)
-    if template_dir is not None and not Path(template_dir).is_dir():
-        raise UsageError(f"找不到模板目录 {display_path(template_dir)}：请检查 -t 后的路径")
-    outcome = Outcome(_load(path, pairings, listener, loaded))
-    selection = Selection(frozenset(pairings) or None, frozenset(years) or None, as_of, term)
-    renderer = Renderer(template_dir or TEMPLATE_DIR)
+    _check_templates(options)
+    outcome = Outcome(_load(path, options.pairings, listener, loaded_before))
+    selection = Selection(frozenset(options.pairings) or None, frozenset(options.years) or None, options.as_of,
+                          options.term)
+    renderer = Renderer(options.templates)
+    shard = options.shard
     started = time.perf_counter()
     for loaded in outcome.loaded:
-        gone = remove_stale(loaded, out)
-        if gone:
-            listener.removed(loaded, gone)
+        cleaner = Cleaner(tree, loaded.id)
+        _set_aside(loaded, cleaner, outcome, listener)
         if not loaded.buildable:
             listener.skipped(loaded)
             continue
-        jobs = [j for j in plan_jobs(loaded, select(kinds), out, selection) if shard is None or shard.owns(_source(j))]
-        record = Record(out / loaded.id, shard.pair if shard else None, force)
-        recipes = Recipes(loaded, template_dir or TEMPLATE_DIR)
-        outcome.books[loaded.id] = record, recipes
+        jobs = [j for j in plan_jobs(loaded, select(options.kinds), tree.out, selection)
+                if shard is None or shard.owns(j.pairing_id)]
+        record = Record(tree.programme(loaded.id), shard.pair if shard else None, options.force)
+        book = outcome.books[loaded.id] = Book(record, Recipes(loaded, options.templates), cleaner)
         todo = []
         for job in jobs:
-            recipe = recipes.docx(_source(job), job.template, job.kind.depends(job.scope))
+            recipe = book.recipes.docx(job.pairing_id, job.template, job.kind.depends(job.scope))
             if record.unchanged(job.path, recipe):
                 outcome.unchanged.append(job)
             else:
                 todo.append((job, recipe))
-        done, failures = _render(todo, renderer, record, listener, keep)
+        done = _render(todo, renderer, book, outcome, listener)
         outcome.documents += done
-        outcome.failures += failures
-        complete = set() if kinds or pairings or years or term else {"docx"}
-        outcome.removed += record.remove_stale({j.path for j in jobs}, {p.id for p in loaded.pairings}, complete)
+        planned = {j.path for j in jobs} | {j.path.with_suffix(".pdf") for j in jobs}
+        _move_stale(book, planned, loaded, _documents_in_scope(options), outcome, listener)
         record.save()
-        listener.rendered(loaded, out / loaded.id, len(done))
+        listener.rendered(loaded, tree.programme(loaded.id), len(done))
     outcome.render_seconds = time.perf_counter() - started
     return outcome
 
 
+def _documents_in_scope(options: Options) -> Callable[[Entry], bool]:
+    """Which recorded Word files (and their PDFs) a run that does not make them again makes
+    out of date: those of the kinds and pairings it makes, except summaries, which are made
+    for the years asked for (``-y``) and stay until their pairing goes."""
+    names = {k.name for k in select(options.kinds)}
+
+    def in_scope(entry: Entry) -> bool:
+        name = entry.get("kind")
+        return (entry.get("stage") in ("docx", "pdf") and name in names and kind(name).per is not Per.year
+                and (not options.pairings or entry.get("source") in options.pairings))
+
+    return in_scope
+
+
+def _move_stale(book: Book, planned: set[Path], loaded: Loaded, in_scope: Callable[[Entry], bool],
+                outcome: Outcome, listener: Listener) -> None:
+    """What the record holds and this run no longer makes, moved aside with why."""
+    by_reason: dict[str, list[Moved]] = {}
+    for stale in book.record.stale(planned, {p.id for p in loaded.pairings}, in_scope):
+        by_reason.setdefault(stale.reason, []).extend(book.cleaner.move_aside(stale.paths, stale.reason))
+        book.record.forget(stale.key)
+    for moves in by_reason.values():
+        outcome.moved_aside(loaded, moves, listener)
+
+
 # ----------------------------------------------------------------- convert
 
-def build(path: Path, out: Path, *, kinds: tuple[str, ...] = (), pairings: tuple[str, ...] = (),
-          years: tuple[str, ...] = (), template_dir: Path | None = None, pdf: bool = False,
-          jobs: int | None = None, timeout: float = 120, force: bool = False, shard: Shard | None = None,
-          listener: Listener = Listener(), as_of: dt.date | None = None, term: str | None = None,
-          pool: Pool | None = None) -> Outcome:
-    """``docgen build``: the Word files, and with ``pdf`` a PDF beside each (converted by
-    ``pool`` when given: warm converters the caller keeps); summaries count to ``as_of``
-    (default: each one's own date, else today), or report on one ``term``."""
-    outcome = render_documents(path, out, kinds=kinds, pairings=pairings, years=years, template_dir=template_dir,
-                               force=force, shard=shard, keep=_heading, listener=listener, as_of=as_of,
-                               term=term)  # memory flat in N
-    if pdf:
-        _convert_documents(outcome, jobs, timeout, listener, pool)
+def _check_templates(options: Options) -> None:
+    if not Path(options.templates).is_dir():
+        raise UsageError(f"找不到模板目录 {display_path(options.templates)}：请检查 -t 后的路径")
+
+
+def build(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+          pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
+    """``docgen build``: the Word files, and with ``options.pdf`` a PDF beside each
+    (converted by ``pool`` when given: warm converters the caller keeps; ``loaded``: see
+    ``_load``); summaries count to ``options.as_of`` (default: each one's own date, else
+    today), or report on one ``options.term``."""
+    with _locked(path, out, options, listener) as tree:
+        outcome = _render_documents(path, tree, options, listener, loaded)
+        if options.pdf:
+            _convert_documents(outcome, options, listener, pool)
     return outcome
 
 
-def _heading(job: Job, context: dict) -> str:
-    """A document's title, all ``build`` keeps of its context (for the preflight of its PDF)."""
-    return job.kind.heading(job.scope, context)
+@contextlib.contextmanager
+def _converters(options: Options, warm: Pool | None) -> Iterator[Pool]:
+    """``warm`` when the caller keeps converters alive across runs (left open), else this run's."""
+    if warm is not None:
+        warm.timeout = options.timeout
+        yield warm
+    else:
+        with open_pool(options.jobs, options.timeout) as pool:
+            yield pool
 
 
-def _pdf_todo(outcome: Outcome) -> list[tuple[Job, str | None, str]]:
-    """(job, heading if rendered, recipe) of every PDF to make; the others are counted unchanged."""
+@dataclass(frozen=True)
+class _PdfJob:
+    """A PDF to make beside a Word file: the document (``heading`` None when it was not
+    rendered in this run: worked out in the converter's thread) and the PDF's recipe."""
+
+    job: Job
+    heading: str | None
+    recipe: str
+
+
+def _pdf_todo(outcome: Outcome) -> list[_PdfJob]:
+    """Every PDF to make; the others are counted unchanged."""
     todo = []
-    documents = [(j, h) for j, h in outcome.documents] + [(j, None) for j in outcome.unchanged]
+    documents = [(d.job, d.heading) for d in outcome.documents] + [(j, None) for j in outcome.unchanged]
     for job, heading in documents:
-        record, recipes = outcome.books[job.scope.loaded.id]
-        recipe = recipes.pdf(record.now[record.key(job.path)]["recipe"])
-        if record.unchanged(job.path.with_suffix(".pdf"), recipe):
+        book = outcome.books[job.scope.loaded.id]
+        recipe = book.recipes.pdf(book.recipe_of(job.path))
+        if book.record.unchanged(job.path.with_suffix(".pdf"), recipe):
             outcome.unchanged_outputs += 1
         else:
-            todo.append((job, heading, recipe))
+            todo.append(_PdfJob(job, heading, recipe))
     return todo
 
 
-def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, listener: Listener,
-                       warm: Pool | None = None) -> None:
+def _convert_documents(outcome: Outcome, options: Options, listener: Listener, warm: Pool | None) -> None:
     """A PDF beside each Word file whose PDF is not already made from the same recipe, each
     checked by the preflight while the converters work on the next."""
     todo = _pdf_todo(outcome)
@@ -388,8 +418,8 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
     def preflight(i: int, result) -> None:  # in the converter's thread, while LibreOffice works on
         if result.ok:
             began = time.perf_counter()
-            job, heading, _ = todo[i]
-            title = heading if heading is not None else _heading(job, job.kind.context(job.scope))
+            job, heading = todo[i].job, todo[i].heading
+            title = heading if heading is not None else job.kind.heading(job.scope, job.kind.context(job.scope))
             try:
                 found = check_document(result.dst, title, job.kind.family)
             except Exception as exc:  # a PDF the reader cannot follow is reported, not a crash
@@ -397,156 +427,193 @@ def _convert_documents(outcome: Outcome, jobs: int | None, timeout: float, liste
             checked[i] = (found, time.perf_counter() - began)
         listener.advanced("pdf", display_path(result.dst), result.ok)
 
-    with _converters(jobs, timeout, warm) as pool:
-        docs = [job.path for job, _, _ in todo]
+    for item in todo:
+        _keep_edited(item.job.path.with_suffix(".pdf"), outcome.books[item.job.scope.loaded.id], outcome, listener)
+    with _converters(options, warm) as pool:
+        docs = [item.job.path for item in todo]
         results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight,
-                                   families=[job.kind.family for job, _, _ in todo])
-    for (job, _, recipe), result in zip(todo, results):
-        record = outcome.books[job.scope.loaded.id][0]
-        if not result.ok:
-            result.dst.unlink(missing_ok=True)  # no out-of-date PDF beside a new .docx
-            record.failed(result.dst)
-            outcome.failures.append((display_path(result.src), result.error))
+                                   families=[item.job.kind.family for item in todo])
+    for item, result in zip(todo, results):
+        book = outcome.books[item.job.scope.loaded.id]
+        if not result.ok:  # no out-of-date PDF looking valid beside a new .docx
+            moves = book.cleaner.move_aside([result.dst], "本次转换失败（原因见命令的输出），这是以前转换的版本")
+            outcome.moved_aside(item.job.scope.loaded, moves, listener)
+            book.record.failed(result.dst)
+            outcome.failures.append(Failure(display_path(result.src), result.error))
             continue
-        record.made(result.dst, recipe, _source(job), "pdf")
+        book.record.made(result.dst, item.recipe, item.job.pairing_id, "pdf", kind=item.job.kind.name)
         outcome.pdfs.append(result.dst)
     for i, (found, seconds) in sorted(checked.items()):
-        outcome.preflight += [(results[i].dst, r) for r in found]
+        outcome.preflight += [f for r in found for f in r.located(display_path(results[i].dst))]
         outcome.preflight_seconds += seconds
-    for record, _ in outcome.books.values():
-        record.save()
+    for book in outcome.books.values():
+        book.record.save()
     outcome.convert_seconds = time.perf_counter() - started
     listener.converted(len(outcome.pdfs))
 
 
 # ------------------------------------------------------------------ bundle
 
-def bundle(path: Path, out: Path, *, pairings: tuple[str, ...] = (), template_dir: Path | None = None,
-           options: Options = Options(), jobs: int | None = None, timeout: float = 120, force: bool = False,
-           shard: Shard | None = None, listener: Listener = Listener(), as_of: dt.date | None = None,
+def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
            pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
     that is not already made from the same documents, seals and options (converted by
     ``pool`` when given: warm converters the caller keeps; ``loaded``: see ``_load``)."""
-    if options.sign_cert is not None:
+    if options.bundle.sign_cert is not None:
         from .bundle.sign import load_signer
 
-        load_signer(options.sign_cert, options.sign_password)  # a wrong password fails now, before any work
-    outcome = render_documents(path, out, pairings=pairings, template_dir=template_dir, force=force, shard=shard,
-                               keep=part_of, listener=listener, as_of=as_of,
-                               loaded=loaded)  # only what a bundle needs: memory flat in N
-    specs, recipes, planned = [], {}, {}
-    for loaded in outcome.loaded:
-        if loaded.buildable:
-            todo, planned[loaded.id] = _bundles_to_make(loaded, outcome, out, options)
-            for spec, recipe in todo:
-                specs.append(spec)
-                recipes[spec.uid] = recipe
-    specs = _without_bad_seals(specs, outcome.failures)
-    if specs:
-        renderer = Renderer(template_dir or TEMPLATE_DIR)
-        with _converters(jobs, timeout, pool) as converters, tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
-            outcome.bundles, failures = make_all(specs, renderer, converters, options, Path(work), outcome.timings,
-                                                 listener)
-        outcome.failures += failures
-    _record_bundles(outcome, specs, recipes, planned, complete=not pairings)
+        # a wrong password fails now, before any work
+        load_signer(options.bundle.sign_cert, options.bundle.sign_password)
+    options = replace(options, kinds=(), years=(), term=None)  # a bundle holds every kind, and the summaries written
+    with _locked(path, out, options, listener) as tree:
+        outcome = _render_documents(path, tree, options, listener, loaded)
+        specs, recipes, planned = [], {}, {}
+        for loaded in outcome.loaded:
+            if loaded.buildable:
+                todo, planned[loaded.id] = _bundles_to_make(loaded, outcome, out, options.bundle)
+                for spec, recipe in todo:
+                    specs.append(spec)
+                    recipes[spec.uid] = recipe
+        specs = _without_bad_seals(specs, outcome, listener)
+        earlier = {spec.uid: outcome.books[spec.loaded.id].cleaner.set_aside_bundle(spec.folder, spec.zip_path)
+                   for spec in specs}
+        if specs:
+            renderer = Renderer(options.templates)
+            with _converters(options, pool) as converters, \
+                    tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
+                outcome.bundles, failures = make_all(specs, renderer, converters, options.bundle, Path(work),
+                                                     outcome.timings, listener)
+            outcome.failures += failures
+        _keep_earlier(outcome, specs, earlier, listener)
+        _record_bundles(outcome, specs, recipes, planned, options, listener)
     return outcome
 
 
-def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Options
+def _keep_earlier(outcome: Outcome, specs: list[Spec], earlier: dict[str, list[Moved]], listener: Listener) -> None:
+    """The earlier versions of the bundles made again stay in 以前的版本/, unless the new one
+    is the same to the byte; a bundle that failed keeps its earlier version there too."""
+    made = {b.spec.uid for b in outcome.bundles}
+    by_programme: dict[str, list[Moved]] = {}
+    for spec in specs:
+        moves = earlier.get(spec.uid, [])
+        if spec.uid in made:
+            moves = Cleaner.drop_if_same(moves, spec.zip_path)
+        else:
+            moves = [replace(m, reason="报送包本次重新生成失败，这是以前生成的版本") for m in moves]
+        by_programme.setdefault(spec.loaded.id, []).extend(moves)
+    for loaded in outcome.loaded:
+        moves = by_programme.get(loaded.id, [])
+        for reason in dict.fromkeys(m.reason for m in moves):
+            outcome.moved_aside(loaded, [m for m in moves if m.reason == reason], listener)
+
+
+def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: BundleOptions
                      ) -> tuple[list[tuple[Spec, str]], set[Path]]:
     """(spec, recipe) of each bundle of ``loaded`` to make, and the zips of all its bundles:
     a bundle made before from the same documents, seals and options is left as it is."""
-    record, recipes = outcome.books[loaded.id]
-    parts = {job.path: part for job, part in outcome.documents}
+    book = outcome.books[loaded.id]
+    made = {d.job.path: d for d in outcome.documents}
     groups: dict[str | None, list[Job]] = {}
-    for job in [j for j, _ in outcome.documents] + outcome.unchanged:
+    for job in [d.job for d in outcome.documents] + outcome.unchanged:
         if job.scope.loaded is loaded and bundled(job):
-            groups.setdefault(_source(job), []).append(job)
+            groups.setdefault(job.pairing_id, []).append(job)
     todo, planned = [], set()
-    option_key = (options.duplex, options.seal_mm, recipes.file_hash(options.sign_cert))
     for pairing_id, group in groups.items():
         group.sort(key=lambda j: str(j.path))
-        zip_path = bundle_folder(loaded, pairing_id, out).with_suffix(".zip")
+        zip_path = OutputTree(out).bundle_zip(loaded.id, pairing_id)
         planned.add(zip_path)
-        seals = {s.seal for j in group for s in j.kind.signers(j.scope) if s.seal}
-        recipe = recipes.bundle([record.now[record.key(j.path)]["recipe"] for j in group], seals,
-                                COVER.template, option_key)
-        if record.unchanged(zip_path, recipe):
+        recipe = bundle_recipe(book, group, options)
+        if book.record.unchanged(zip_path, recipe):
             outcome.unchanged_outputs += 1
             continue
-        done = [(j, parts[j.path] if j.path in parts else part_of(j, j.kind.context(j.scope))) for j in group]
+        done = [made.get(j.path) or rendered(j, j.kind.context(j.scope)) for j in group]
         for spec in plan(loaded, done, out):
-            spec.inputs = recipes.input_hashes(spec.pairing)
+            spec.inputs = book.recipes.input_hashes(spec.pairing)
             todo.append((spec, recipe))
     return todo, planned
 
 
+def bundle_recipe(book: Book, documents: list[Job], options: BundleOptions) -> str:
+    """What a bundle of ``documents`` is made from: their recipes, the seal images it stamps,
+    its cover's template and every field of ``options`` (``BundleOptions.key``)."""
+    seals = {s.seal for j in documents for s in j.kind.signers(j.scope) if s.seal}
+    return book.recipes.bundle([book.recipe_of(j.path) for j in documents], seals, COVER.template,
+                               options.key(book.recipes.file_hash))
+
+
 def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str], planned: dict[str, set[Path]],
-                    complete: bool) -> None:
+                    options: Options, listener: Listener) -> None:
     """Each bundle written goes into its programme's record; a failed one comes out of it;
-    the bundles of pairings that are gone are removed."""
+    the bundles of pairings that are gone (and, when all are made, of those no longer made)
+    are moved aside."""
     written = set()
     for made in outcome.bundles:
-        record = outcome.books[made.spec.loaded.id][0]
+        record = outcome.books[made.spec.loaded.id].record
         record.made(made.zip, recipes[made.spec.uid], made.spec.pairing, "bundle", (made.spec.folder,))
         written.add(made.spec.uid)
     for spec in specs:
         if spec.uid not in written:
-            outcome.books[spec.loaded.id][0].failed(spec.zip_path)
+            outcome.books[spec.loaded.id].record.failed(spec.zip_path)
     for loaded in outcome.loaded:
         if loaded.id in planned:
-            record = outcome.books[loaded.id][0]
-            alive = {p.id for p in loaded.pairings}
-            outcome.removed += record.remove_stale(planned[loaded.id], alive, {"bundle"} if complete else set())
-            record.save()
+            book = outcome.books[loaded.id]
+            _move_stale(book, planned[loaded.id], loaded,
+                        lambda entry: entry.get("stage") == "bundle" and not options.pairings, outcome, listener)
+            book.record.save()
 
 
 # ------------------------------------------------------------------ report
 
-def report(path: Path, out: Path, *, years: tuple[str, ...] = (), template_dir: Path | None = None,
-           force: bool = False, listener: Listener = Listener(), as_of: dt.date | None = None,
-           term: str | None = None) -> Outcome:
-    """``docgen report``: the bureau's roll-up of each year with records (or of one ``term``), as
-    .xlsx and .docx, counted to ``as_of`` (default: as each pairing's summary counts);
-    left as they are when made before from the same data."""
-    check_output(out)
-    outcome = Outcome(validate(path, listener))
-    renderer = Renderer(template_dir or TEMPLATE_DIR)
-    for loaded in outcome.loaded:
-        cycle_years = loaded.programme.cycle.cycle_years
-        keys = {y.key for y in cycle_years}
-        if term is not None:
-            chosen = [y.key for y in cycle_years if any(t.key == term for t in y.terms)]
-            if not chosen:
-                terms = "、".join(t.short_label for y in cycle_years for t in y.terms)
-                raise UsageError(f"{loaded.id}：帮扶周期中没有这个学期（可选：{terms}）")
-        else:
-            chosen = list(years) or years_with_records(loaded)
-        bad = [y for y in chosen if y not in keys]
-        if bad:
-            raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
-        record, recipes = Record(out / loaded.id, force=force), Recipes(loaded, template_dir or TEMPLATE_DIR)
-        listener.began("report", len(chosen))
-        for year in chosen:
-            data = rollup(loaded, year, as_of, term)
-            folder = out / loaded.id / "report"
-            stem = f"考核汇总_{data.label}"
-            xlsx, docx = folder / f"{stem}.xlsx", folder / f"{stem}.docx"
-            recipe = recipes.report(year, data.as_of_note)
-            if record.unchanged(docx, recipe):
-                outcome.unchanged_outputs += 1
-            else:
-                try:
-                    write_atomic(xlsx, to_xlsx(data))
-                    write_atomic(docx, renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)),
-                                                       title=stem))
-                except (OSError, DocgenError) as error:  # this year's report fails; the other years are written
-                    outcome.failures.append((display_path(folder / stem), _reason(error)))
-                    listener.advanced("report", display_path(docx), False)
-                    continue
-                record.made(docx, recipe, None, "report", (xlsx,))
-            outcome.reports.append((data, [xlsx, docx]))
-            listener.advanced("report", display_path(docx), True)
-        record.save()
+def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener()) -> Outcome:
+    """``docgen report``: the bureau's roll-up of each year with records (or of one
+    ``options.term``), as .xlsx and .docx, counted to ``options.as_of`` (default: as each
+    pairing's summary counts); left as they are when made before from the same data, kept
+    beside when a user edited them."""
+    with _locked(path, out, options, listener) as tree:
+        outcome = Outcome(validate(path, listener))
+        renderer = Renderer(options.templates)
+        for loaded in outcome.loaded:
+            _report_programme(loaded, tree, options, renderer, outcome, listener)
     return outcome
+
+
+def _report_programme(loaded: Loaded, tree: OutputTree, options: Options, renderer: Renderer, outcome: Outcome,
+                      listener: Listener) -> None:
+    cycle_years = loaded.programme.cycle.cycle_years
+    keys = {y.key for y in cycle_years}
+    if options.term is not None:
+        chosen = [y.key for y in cycle_years if any(t.key == options.term for t in y.terms)]
+        if not chosen:
+            terms = "、".join(t.short_label for y in cycle_years for t in y.terms)
+            raise UsageError(f"{loaded.id}：帮扶周期中没有这个学期（可选：{terms}）")
+    else:
+        chosen = list(options.years) or years_with_records(loaded)
+    bad = [y for y in chosen if y not in keys]
+    if bad:
+        raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
+    book = Book(Record(tree.programme(loaded.id), force=options.force), Recipes(loaded, options.templates),
+                Cleaner(tree, loaded.id))
+    listener.began("report", len(chosen))
+    for year in chosen:
+        data = rollup(loaded, year, options.as_of, options.term)
+        stem = f"考核汇总_{data.label}"
+        xlsx, docx = tree.report(loaded.id, stem, ".xlsx"), tree.report(loaded.id, stem, ".docx")
+        recipe = book.recipes.report(year, data.as_of_note)
+        if book.record.unchanged(docx, recipe):
+            outcome.unchanged_outputs += 1
+        else:
+            try:
+                files = {xlsx: to_xlsx(data),
+                         docx: renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)), title=stem)}
+                for target, body in files.items():
+                    _keep_edited(target, book, outcome, listener, body)
+                    write_atomic(target, body)
+            except (OSError, DocgenError) as error:  # this year's report fails; the other years are written
+                outcome.failures.append(Failure(display_path(docx.with_suffix("")), _reason(error)))
+                listener.advanced("report", display_path(docx), False)
+                continue
+            book.record.made(docx, recipe, None, "report", (xlsx,), kind=REPORT.name,
+                             digests={p: hashlib.sha256(b).hexdigest() for p, b in files.items()})
+        outcome.reports.append(RollupFiles(data, [xlsx, docx]))
+        listener.advanced("report", display_path(docx), True)
+    book.record.save()

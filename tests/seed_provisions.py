@@ -213,6 +213,8 @@ GAOTAI = Seed("gaotai-2020", frozenset({PLAN, PPLAN, MANAGERS, TEACHERS, SUMMARY
     *never("001-I4", ALL, "书面意见", "评优评先"),
     *never("001-I5", ALL, "2020年3月6日"),
     *never("001-I6", ALL, "围绕薄弱学科质量提升，帮助被帮扶学校建立集体备课和听评课制度"),
+    # each pair of managers sets its own focus; the seed gives none, the examples used to give every pair the same one
+    *never("001-I6 帮扶重点", MANAGERS, "帮扶重点"),
     *never("001-I7", SUMMARY, "教学常规联合检查制度", "汇报课", "教师观摩学习和资源支持没有开展",
            "为霞光小学学生捐赠学习用品"),
     *never("001-I8", ALL, "0936-6621234"),
@@ -317,6 +319,7 @@ HONGSIBU = Seed("hongsibu-2023", frozenset({PLAN, PPLAN}), [
     duty("003-W2 措施14", PLAN_003, "每月", "一个科目一个课时", "红寺堡中学骨干教师", "罗山中学青年教师"),
     duty("003 措施15 徒弟", PLAN_003, "每名", "帮扶人才", "3名", "徒弟"),
     duty("003-W4 措施15 微课题", PLAN_003, "每个", "帮扶团队", "每年", "一项", "微课题"),
+    duty("003-W4 团队的微课题", PPLAN, "帮扶团队", "每年", "一项", "微课题"),  # the team's own duty, in its plan
     duty("003 措施16", PLAN_003, "每季度", "一次", "专题教育论坛"),
     duty("003-W3 措施18", PLAN_003, "每年", "帮扶学校校长", "实地指导1次"),
     must("003 任务清单", PLAN_003, "任务清单", "责任单位", "完成时限", "编办", "发改局", "住建交通局", "自然资源局",

@@ -11,14 +11,14 @@ PACKAGE = ROOT / "docgen"
 
 # Stage of each top-level module or package, in pipeline order.
 STAGES = {
-    "__init__": 0, "errors": 0, "geometry": 0, "text": 0, "outputs": 0, "shards": 0,
+    "__init__": 0, "errors": 0, "geometry": 0, "text": 0, "outputs": 0, "shards": 0, "records": 0, "output_tree": 0,
     "load": 1,
     "activities": 2,
     "documents": 3,
     "render": 4,
     "convert": 5,
     "preflight": 6,
-    "bundle": 7, "incremental": 7,
+    "bundle": 7, "incremental": 7, "options": 7,
     "pipeline": 8, "explain": 8,
     "authoring": 9,
     "serve": 10,

@@ -29,7 +29,8 @@ def manifest(folder):
 
 
 def merged(folder):
-    return next(folder.glob("报送材料_*.pdf"))
+    """The bundle's merged PDF, as its manifest names it."""
+    return folder / json.loads((folder / "manifest.json").read_text("utf-8"))["pdf"]["path"]
 
 
 def test_one_bundle_per_pairing_and_one_for_the_bureau(bundles):

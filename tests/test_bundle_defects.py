@@ -23,7 +23,8 @@ def _manifest(folder):
 
 
 def _pdf(folder):
-    return next(folder.glob("报送材料_*.pdf"))
+    """The bundle's merged PDF, as its manifest names it."""
+    return folder / json.loads((folder / "manifest.json").read_text("utf-8"))["pdf"]["path"]
 
 
 @needs_libreoffice

@@ -13,8 +13,14 @@ from tests.helpers import DATA, MINI_PAIRING, run
 def test_validate_examples_exit_zero():
     result = run("validate", "data")
     assert result.returncode == 0, result.stderr
-    assert "支援—受援学校 15 对" in result.stdout
-    assert "结对 6 个" in result.stdout
+    lines = dict(line.split("：", 1) for line in result.stdout.splitlines())
+    # the pairs counted in each programme's own words, as its plan counts them (帮扶对子 for 一对多)
+    assert lines["data/yichun-2022"] == ("宜春市县域普通高中结对帮扶工作方案，结对文件 14 个"
+                                         "（结对15对，涉及支援学校12所、受援学校15所），数据无误。")
+    assert lines["data/gaotai-2020"].endswith("结对文件 6 个（帮扶对子6个，涉及帮扶学校6所、被帮扶学校14所），"
+                                              "活动记录 3 个文件，数据无误。")
+    assert "（帮扶对子1个，涉及帮扶团队1个、受援学校2所）" in lines["data/hongsibu-2023"]
+    assert "支援—受援" not in result.stdout
 
 
 def test_validate_bad_input_exit_two_without_traceback(make_programme):

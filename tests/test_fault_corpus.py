@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from docgen.incremental.record import PREFIX as RECORD_PREFIX
+from docgen.output_tree import STALE
 from tests.faults.cases import CASES, Case, Ctx
 from tests.helpers import PROBLEM_LINE, run
 
@@ -68,12 +69,32 @@ def _owner(relative: str) -> str:
 LEFTOVER = (".tmp-", ".~lock.")
 
 
+def victims_of(case: Case) -> set[str]:
+    return set(case.victim.split("|")) if case.victim not in ("", "*") else set()
+
+
+def _moved_aside(after: dict[str, str]) -> dict[str, str]:
+    """Files the cleaner moved into <programme>/过期/<date>/, by their path before, and out of ``after``."""
+    moved = {}
+    for relative in [r for r in after if r.split("/")[1:2] == [STALE]]:
+        parts = relative.split("/")
+        digest = after.pop(relative)
+        if parts[-1] != "说明.txt":
+            moved["/".join([parts[0], *parts[3:]])] = digest
+    return moved
+
+
 def _check_outputs(case: Case, out: Path, before: dict[str, str]) -> None:
     after = _digests(out)
-    victims = set(case.victim.split("|")) if case.victim not in ("", "*") else set()
+    moved = _moved_aside(after)
+    for relative, digest in moved.items():  # nothing is deleted: what went out of date is moved aside, whole
+        assert before.get(relative) == digest, f"moved aside, yet not an earlier output: {relative}"
+        assert case.victim == "*" or _owner(relative) in victims_of(case), f"moved aside, yet not out of date: {relative}"
+    victims = victims_of(case)
     for relative, digest in before.items():
         if case.victim == "*":
             assert relative not in after, f"stale: {relative}"
+            assert relative in moved, f"stale, yet not moved aside: {relative}"
         elif _owner(relative) not in victims:
             assert after.get(relative) == digest, f"lost or changed: {relative}"
     for relative in after:

@@ -19,6 +19,8 @@ from docgen.errors import SourceError
 from docgen.incremental.record import PREFIX as RECORD_PREFIX
 from docgen.load import load_programme
 from docgen.load.spreadsheet import decode_csv
+from docgen.options import Options
+from docgen.output_tree import STALE
 from docgen.render import limits
 from tests.conftest import needs_libreoffice
 from tests.helpers import PROBLEM_LINE, ROOT, run
@@ -43,9 +45,16 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def outputs(out: Path) -> set[str]:
-    """The files a run left in ``out``, its build record (bookkeeping, not an output) aside."""
+    """The files a run left in ``out``, its build record and lock (bookkeeping, not outputs)
+    aside, and those moved aside into 过期/."""
     return {p.relative_to(out).as_posix() for p in out.rglob("*")
-            if p.is_file() and not p.name.startswith(RECORD_PREFIX)}
+            if p.is_file() and not p.name.startswith(RECORD_PREFIX) and STALE not in p.relative_to(out).parts}
+
+
+def moved_aside(out: Path) -> set[str]:
+    """The files moved aside into a programme's 过期/<date>/, by their path before."""
+    return {f"{p.relative_to(out).parts[0]}/{Path(*p.relative_to(out).parts[3:]).as_posix()}"
+            for p in out.glob(f"*/{STALE}/*/**/*") if p.is_file() and p.name != "说明.txt"}
 
 
 # ----------------------------------------------------------- 1. seal images
@@ -120,13 +129,13 @@ def test_long_school_names_fit_every_file_system(small_copy, tmp_path):
     long_id = "甘肃省张掖市高台县" * 8 + "国庆"  # a 222-byte file name: as long as a pairing id gets
     (small_copy / "pairings/guoqing.yaml").rename(small_copy / f"pairings/{long_id}.yaml")
     out = tmp_path / "out"
-    outcome = pipeline.render_documents(small_copy, out, kinds=("agreement",))
+    outcome = pipeline.render_documents(small_copy, out, Options(kinds=("agreement",)))
     assert not outcome.failures and not outcome.problems
     [loaded] = outcome.loaded
     specs = plan(loaded, outcome.documents, out)
-    names = [job.path.name for job, _ in outcome.documents] + [job.path.parent.name for job, _ in outcome.documents]
+    names = [d.job.path.name for d in outcome.documents] + [d.job.path.parent.name for d in outcome.documents]
     names += [n for spec in specs for n in (spec.folder.name, spec.pdf_name, spec.zip_path.name)]
-    assert len(outcome.documents) == 3 and len({job.path for job, _ in outcome.documents}) == 3
+    assert len(outcome.documents) == 3 and len({d.job.path for d in outcome.documents}) == 3
     assert len({spec.zip_path for spec in specs}) == len(specs) == 2
     assert max(len(n.encode()) for n in names) <= 200
 
@@ -161,7 +170,7 @@ def test_a_fault_of_docgen_itself_is_said_without_a_traceback(small_copy, tmp_pa
     def broken(*args, **kwargs):
         raise ValueError("a bug")
 
-    monkeypatch.setattr(pipeline, "render_documents", broken)
+    monkeypatch.setattr(pipeline, "_render_documents", broken)
     monkeypatch.delenv("DOCGEN_DEBUG", raising=False)
     result = run("build", small_copy, "-o", tmp_path / "out")
     assert result.returncode == 1 and "Traceback" not in result.stderr
@@ -255,10 +264,10 @@ def test_an_invalid_pairing_leaves_no_old_documents(small_copy, tmp_path):
     assert any(p.startswith("gaotai/guoqing/") for p in before)
     edit(small_copy / "pairings/guoqing.yaml", "county: 高台县\n", "")
     result = run("build", small_copy, "-o", out, "-k", "pairing_plan")
-    assert result.returncode == 2 and "已删除上次生成的 1 个文件" in result.stderr
-    assert "guoqing" in result.stderr.split("已删除")[1]
+    assert result.returncode == 2 and "结对“guoqing”的数据有错误：改正后重新生成：已将 1 个文件移到" in result.stderr
     assert outputs(out) == {p for p in before if not p.startswith("gaotai/guoqing/")}
     assert not (out / "gaotai" / "guoqing").exists()
+    assert moved_aside(out) == {p for p in before if p.startswith("gaotai/guoqing/")}  # moved, not deleted
 
 
 def test_a_pdf_of_other_content_does_not_stay_beside_a_new_word_file(small_copy, tmp_path):
@@ -272,6 +281,7 @@ def test_a_pdf_of_other_content_does_not_stay_beside_a_new_word_file(small_copy,
     edit(small_copy / "pairings/guoqing.yaml", "name: 吴斌", "name: 吴某某")
     assert run("build", small_copy, "-o", out, "-k", "pairing_plan").returncode == 0
     assert [p.exists() for p in pdfs] == [False, True]  # guoqing's changed, sanzhong's did not
+    assert moved_aside(out) == {pdfs[0].relative_to(out).as_posix()}  # moved aside, not deleted
 
 
 def test_a_broken_programme_leaves_no_old_documents(small_copy, tmp_path):
@@ -279,9 +289,11 @@ def test_a_broken_programme_leaves_no_old_documents(small_copy, tmp_path):
     assert run("build", small_copy, "-o", out, "-k", "pairing_plan").returncode == 0
     (out / "gaotai" / "note.txt").write_text("the user's own file")
     edit(small_copy / "programme.yaml", "title: 高台县", "titel: 高台县")
+    before = outputs(out) - {"gaotai/note.txt"}
     result = run("build", small_copy, "-o", out, "-k", "pairing_plan")
-    assert result.returncode == 2 and "已删除上次生成的 2 个文件" in result.stderr
-    assert outputs(out) == {"gaotai/note.txt"}  # only docgen's own files are removed
+    assert result.returncode == 2 and "方案文件（programme.yaml）有错误：改正后重新生成：已将 2 个文件移到" in result.stderr
+    assert outputs(out) == {"gaotai/note.txt"}  # only docgen's own files are moved
+    assert moved_aside(out) == before  # and none is deleted
 
 
 # ------------------------------------------------------------ 9, 14. converters

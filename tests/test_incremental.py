@@ -12,14 +12,16 @@ import pytest
 
 from docgen.authoring.specimen import write_specimen
 from docgen.errors import UsageError
+from docgen.output_tree import STALE
 from docgen.shards import Shard, parse_shard
 from tests.helpers import ROOT, run
 
 
 def files(out: Path) -> dict[str, bytes]:
-    """Every output under ``out`` by path, build records left out (they hold file times)."""
+    """Every output under ``out`` by path, build records and locks left out (they hold file
+    times), and so are the outputs moved aside into 过期/."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith(".docgen-build")}
+            if p.is_file() and not p.name.startswith(".docgen-build") and STALE not in p.relative_to(out).parts}
 
 
 def summary(stdout: str) -> str:
@@ -58,14 +60,22 @@ def test_rerun_skips_everything_and_an_edit_remakes_only_its_pairing(specimen, t
     assert files(out) == files(scratch)
 
 
-def test_deleted_pairing_is_removed_force_and_a_broken_record(specimen, tmp_path):
+def test_deleted_pairing_is_moved_aside_force_and_a_broken_record(specimen, tmp_path):
     out = tmp_path / "out"
     assert run("build", specimen, "-o", out).returncode == 0
+    before = {n: body for n, body in files(out).items() if n.startswith("demo/p002/")}
     (specimen / "pairings" / "p002.yaml").unlink()
     (specimen / "activities" / "2022" / "p002.yaml").unlink()
     result = run("build", specimen, "-o", out)
     assert result.returncode == 0, result.stderr
-    assert not (out / "demo" / "p002").exists() and "删除来源已不存在的" in summary(result.stdout)
+    assert not (out / "demo" / "p002").exists()
+    # its files, and the notice to its county (甲县 has no other pairing), moved aside, not deleted
+    assert f"过期移走 {len(before) + 1} 个" in summary(result.stdout)
+    assert f"结对“p002”已从数据中删除（pairings/ 下已没有它的文件）：已将 {len(before)} 个文件移到" in result.stderr
+    assert "数据中已没有这份文件" in result.stderr and "通知_示教字〔2022〕10号_甲县.docx" in result.stderr
+    [day] = (out / "demo" / STALE).iterdir()
+    moved = {f"demo/{p.relative_to(day).as_posix()}": p.read_bytes() for p in day.rglob("*.docx")}
+    assert {n: b for n, b in moved.items() if n.startswith("demo/p002/")} == before
     scratch = tmp_path / "scratch"
     assert run("build", specimen, "-o", scratch).returncode == 0
     assert files(out) == files(scratch)
@@ -101,7 +111,7 @@ def test_three_shards_side_by_side_make_what_one_run_makes(tmp_path):
     outputs = [p.communicate(timeout=300) for p in procs]
     assert all(p.returncode == 0 for p in procs), outputs
     assert files(shared) == files(one)
-    records = sorted(p.name for p in (shared / "demo").glob(".docgen-build*"))
+    records = sorted(p.name for p in (shared / "demo").glob(".docgen-build*.json"))
     assert records == [".docgen-build.0of3.json", ".docgen-build.1of3.json", ".docgen-build.2of3.json"]
     # every shard made something, and a run over the whole folder then finds nothing to do
     assert all("新生成 0 " not in out for out, _ in outputs), outputs
@@ -112,8 +122,8 @@ def test_three_shards_side_by_side_make_what_one_run_makes(tmp_path):
     (specimen / "pairings" / f"{victim}.yaml").unlink()
     (specimen / "activities" / "2022" / f"{victim}.yaml").unlink()
     assert run("build", specimen, "-o", shared, "--shard", "0/3", *kinds).returncode == 0
-    assert not (shared / "demo" / victim).exists()
-    assert len([p for p in (shared / "demo").iterdir() if p.is_dir()]) == 7
+    assert not (shared / "demo" / victim).exists() and (shared / "demo" / STALE).is_dir()
+    assert len([p for p in (shared / "demo").iterdir() if p.is_dir() and p.name != STALE]) == 7
 
 
 def test_shards_split_the_pairings_and_the_bureau_goes_to_shard_0():

@@ -52,3 +52,14 @@ def test_leap_day_start():
 
 def test_explicit_end_wins():
     assert Cycle(start=dt.date(2022, 9, 1), end=dt.date(2025, 7, 31)).end == dt.date(2025, 7, 31)
+
+
+def test_a_line_folded_between_a_number_and_a_character_leaves_no_space():
+    """YAML's folded style joins lines with a space: "…2022\\n年秋季…" printed "2022 年秋季" in the
+    yichun plan. Chinese takes no space beside a number; Latin words keep theirs."""
+    import yaml
+
+    from docgen.load.model.common import Section
+
+    written = yaml.safe_load("title: 帮扶周期\nparagraphs:\n  - >-\n    并写入双方的合作协议。2022\n    年秋季学期内启动，Word 版报送。\n")
+    assert Section.model_validate(written).paragraphs == ["并写入双方的合作协议。2022年秋季学期内启动，Word 版报送。"]

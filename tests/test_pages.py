@@ -161,3 +161,16 @@ def _resize_body(template: Path, half_points: int) -> None:
     with zipfile.ZipFile(template, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, part in data.items():
             zf.writestr(name, part)
+
+
+def test_the_first_page_estimate_breaks_lines_as_the_converter_does():
+    """The estimate behind the first-page remedy breaks the 宜春 notice's paragraph where
+    LibreOffice does (measured on its PDF: 26 + 28 + 27 characters, then “版）。” alone:
+    Latin words stay whole, a number or a Latin word gets a little space on each side)."""
+    from docgen.geometry import TEXT_W
+    from docgen.render.fit import line_count
+
+    text = ("现将《宜春市县域普通高中结对帮扶工作方案》印发给你们，请认真贯彻落实。各地开展县域普通高中结对帮扶工作的情况，"
+            "请于11月30日前报送市教体局（Word版和加盖公章的PDF版）。")
+    assert line_count(text, TEXT_W, 640, 32, -5) == 4
+    assert line_count("联系人：聂爱武；电话：3998129；邮箱：ycjjk@163.com。", TEXT_W, 640, 32, -5) == 1

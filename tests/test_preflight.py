@@ -25,13 +25,14 @@ def manifests(root):
 
 
 def merged(folder):
-    return next(folder.glob("报送材料_*.pdf"))
+    """The bundle's merged PDF, as its manifest names it."""
+    return folder / json.loads((folder / "manifest.json").read_text("utf-8"))["pdf"]["path"]
 
 
 # ------------------------------------------------------------- every bundle passes
 
 @needs_libreoffice
-def test_every_example_bundle_passes_every_rule(example_bundles, examples):
+def test_every_example_bundle_passes_every_rule_and_is_pdfa(example_bundles, examples):
     root, _ = example_bundles
     found = manifests(root)
     programmes = [p.parent for p in examples.glob("*/programme.yaml")]
@@ -40,6 +41,7 @@ def test_every_example_bundle_passes_every_rule(example_bundles, examples):
         assert len(m["preflight"]) == 1 + len(m["pdf"]["documents"]), name  # the cover, then each document
         for result in m["preflight"]:
             assert result["failed"] == [] and result["passed"] == RULE_NAMES, (name, result)
+        assert m["pdfa"] == {"flavour": "PDF/A-2b", "passed": True, "checked": "written", "reasons": []}, name
 
 
 @needs_libreoffice

@@ -88,12 +88,12 @@ def seed_documents(examples, tmp_path_factory) -> dict[str, dict[str, list[Read]
     built = pipeline.build(examples, out)
     assert not built.failures and not built.problems, (built.failures, built.problems)
     found: dict[str, dict[str, list[Read]]] = {s.programme: {} for s in SEEDS}
-    for job, _ in built.documents:
+    for job in [d.job for d in built.documents]:
         found[job.scope.loaded.id].setdefault(job.kind.name, []).append(read(job.path))
     reported = pipeline.report(examples, out)
-    for rollup, paths in reported.reports:
-        programme = next(p for p in found if (out / p) in paths[1].parents)
-        found[programme].setdefault("report", []).extend(read(p) for p in paths if p.suffix == ".docx")
+    for written in reported.reports:
+        programme = next(p for p in found if (out / p) in written.paths[1].parents)
+        found[programme].setdefault("report", []).extend(read(p) for p in written.paths if p.suffix == ".docx")
     return found
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import threading
+import time
 import zipfile
 from pathlib import Path
 
@@ -121,22 +122,35 @@ def test_every_pairing_file_goes_through_its_form_unchanged():
     schema = Schema(pairing_schema())
     for path in sorted(DATA.glob("*/pairings/*.yaml")):
         text = path.read_text("utf-8-sig")
-        fields = schema.form(read(path).data)
-        submitted = []
-        stack = list(fields)
-        while stack:
-            f = stack.pop(0)
-            if f.widget == "object":
-                stack[:0] = f.children
-            elif f.widget == "list":
-                for item in f.items:
-                    submitted.append((f"{item.name}._from", str(item.origin)))
-                    stack[:0] = item.children
-            elif f.widget == "checkbox":
-                submitted += [(f.name, "on")] if f.value else []
-            else:
-                submitted.append((f.name, f.text))
-        assert edited_text(text, unflatten(schema, submitted)) == text, path
+        assert edited_text(text, unflatten(schema, as_submitted(schema.form(read(path).data)))) == text, path
+
+
+def test_an_agreement_written_in_sections_goes_through_its_form_unchanged():
+    """A pairing's agreement written as a section (title and body) was saved back as one string
+    holding the section's Python repr: what the form cannot edit is carried through unchanged."""
+    schema = Schema(pairing_schema())
+    for path in sorted((DATA.parent / "tests" / "programmes").glob("*/pairings/*.yaml")):
+        text = path.read_text("utf-8-sig")
+        assert edited_text(text, unflatten(schema, as_submitted(schema.form(read(path).data)))) == text, path
+
+
+def as_submitted(fields) -> list[tuple[str, str]]:
+    """What a browser sends for a form drawn with ``fields``, nothing changed."""
+    submitted = []
+    stack = list(fields)
+    while stack:
+        f = stack.pop(0)
+        if f.widget == "object":
+            stack[:0] = f.children
+        elif f.widget == "list":
+            for item in f.items:
+                submitted.append((f"{item.name}._from", str(item.origin)))
+                stack[:0] = item.children
+        elif f.widget == "checkbox":
+            submitted += [(f.name, "on")] if f.value else []
+        else:
+            submitted.append((f.name, f.text))
+    return submitted
 
 
 def test_every_field_of_the_model_is_in_the_form(client):
@@ -488,13 +502,14 @@ def test_a_long_list_is_paged_and_searched(tmp_path):
 
 
 def test_preflight_findings_are_placed_beside_the_page_of_the_bundle_they_concern():
+    from docgen.records import Finding, PlacedDocument, Verdict
     from docgen.serve.pages import _findings_by_page
     from docgen.serve.workspace import BundleState
 
-    bundle = BundleState(Path("x.zip"), "made", documents=[{"title": "协议书", "first_page": 8}],
-                         preflight=[{"document": "协议书", "failed": [{"rule": "孤立标题", "page": 2, "detail": "“四、”在页末"}],
-                                     "warnings": [{"rule": "字体", "page": 0, "detail": "全文"}]},
-                                    {"document": "封面和目录", "failed": [], "warnings": []}])
+    bundle = BundleState(Path("x.zip"), "made", documents=[PlacedDocument("协议书", "agreement", "a.docx", 8, 3, 3)],
+                         preflight=[Verdict("协议书", [], [Finding("孤立标题", 2, "“四、”在页末")],
+                                            [Finding("字体", 0, "全文", warning=True)]),
+                                    Verdict("封面和目录", [])])
     found = _findings_by_page(bundle)
     assert [f["rule"] for f in found[9]] == ["孤立标题"]  # page 2 of a document that starts on page 8
     assert [f["rule"] for f in found[8]] == ["字体"]  # a finding about the whole document: its first page
@@ -555,7 +570,7 @@ def test_a_running_job_stops_at_the_next_item_when_cancelled(client, monkeypatch
 
     reached = []
 
-    def slow_report(root, out, *, listener, **kwargs):
+    def slow_report(root, out, options, *, listener):
         listener.began("report", 50)
         for i in range(50):
             reached.append(i)
@@ -574,6 +589,30 @@ def test_a_running_job_stops_at_the_next_item_when_cancelled(client, monkeypatch
     assert "已取消" in client.get(f"/jobs/{job}").text
 
 
+def test_a_job_waits_for_a_command_line_run_on_the_same_programme(client, tmp_path):
+    """The workspace and the command line take the same lock (the pipeline's, per programme
+    folder): a job waits, says so, and runs when the other run ends; a wait can be cancelled."""
+    from docgen.output_tree import OutputTree
+
+    tree = OutputTree(tmp_path / "out")
+
+    def held_while(job: int, then) -> None:
+        with tree.locked([PROG]):  # as a `docgen build` in a terminal holds it
+            deadline = time.monotonic() + 60
+            while client.app.state.state.job(job).stage != "wait":
+                assert time.monotonic() < deadline, "the job did not wait for the lock"
+                threading.Event().wait(0.05)
+            assert "等待命令行中的生成结束" in client.get(f"/jobs/{job}/progress").text
+            then()
+
+    first = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+    held_while(first, lambda: None)
+    assert wait_for_job(client, first) == "done"  # ran once the lock was free
+    second = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
+    held_while(second, lambda: client.post(f"/jobs/{second}/cancel"))
+    assert wait_for_job(client, second, 30) == "cancelled"
+
+
 def test_a_programme_file_broken_by_hand_is_located_and_nothing_is_generated(client, data_dir):
     path = data_dir / PROG / "programme.yaml"
     path.write_text(path.read_text("utf-8").replace("title:", "title：", 1), encoding="utf-8")
@@ -585,3 +624,34 @@ def test_a_programme_file_broken_by_hand_is_located_and_nothing_is_generated(cli
     job = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
     assert wait_for_job(client, job) == "failed"
     assert "programme.yaml" in client.get(f"/jobs/{job}").text
+
+
+def test_a_blank_the_programme_leaves_is_filled_in_the_form(client, data_dir):
+    """F12 in the browser: the pairing form offers each blank the programme leaves to the pair,
+    by its label; what the clerk writes goes under ``blanks`` and nothing else changes."""
+    path = pairing_file(data_dir)
+    before = path.read_text("utf-8")
+    html = client.get(f"/p/{PROG}/pairing/sanzhong").text
+    assert "双方学校主要负责人确定的年度重点帮扶目标及达成措施" in html
+    form = form_with(html, "/pairing/sanzhong")
+    fields = replace(form["fields"], "blanks.annual_focus", "黑泉镇中心小学数学集体备课制度化。\n每月一次联合教研。")
+    response = client.post(form["action"], data=body(fields), follow_redirects=False)
+    assert response.status_code == 303, response.text
+    after = path.read_text("utf-8")
+    assert read(path).data["blanks"] == {"annual_focus": ["黑泉镇中心小学数学集体备课制度化。", "每月一次联合教研。"]}
+    assert [ln for ln in before.splitlines() if ln not in after.splitlines()] == []
+
+
+def test_what_a_pairing_wrote_into_blanks_goes_through_its_form_unchanged(tmp_path):
+    """Text, lines and blocks under ``blanks`` (the last not editable in the form) are kept as written."""
+    text = (DATA / "gaotai-2020" / "pairings" / "sanzhong.yaml").read_text("utf-8") + (
+        "blanks:\n  annual_focus: 一段话。\n  other:\n    - 第一段。\n    - 第二段。\n"
+        "  third:\n    - title: 小节\n      body: [正文。]\n")
+    path = tmp_path / "sanzhong.yaml"
+    path.write_text(text, "utf-8")
+    schema = Schema(pairing_schema())
+    fields = schema.form(read(path).data, slots={"blanks": {"annual_focus": "年度重点帮扶目标", "unused": "未填"}})
+    blanks = next(f for f in fields if f.key == "blanks")
+    assert [(c.label, c.widget) for c in blanks.children] == [
+        ("年度重点帮扶目标", "textarea"), ("未填", "textarea"), ("other", "textarea"), ("third", "kept")]
+    assert edited_text(text, unflatten(schema, as_submitted(fields))) == text

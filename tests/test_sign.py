@@ -77,3 +77,34 @@ def test_wrong_password_is_explained(certificate, tmp_path):
     result = run("bundle", "data/gaotai-2020", "-o", tmp_path, "-p", "sanzhong", "--sign", p12, "--sign-password", "wrong")
     assert result.returncode == 6 and "密码错误" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "gaotai-2020").exists()  # failed before doing any work
+
+
+def test_a_signed_bundle_keeps_its_pdfa_claim(certificate, tmp_path):
+    """The bundle is validated as PDF/A-2b before it is signed (the manifest says so); the
+    signature is an incremental update, so the bytes before it are that validated file; the
+    stamp on the cover is drawn in an embedded TrueType font, and nothing the signature adds
+    breaks PDF/A (the validator only says it cannot judge the signature form)."""
+    import io
+
+    import pikepdf
+    import pikepdf.pdfa
+
+    p12, _ = certificate
+    out = tmp_path / "out"
+    result = run("bundle", "data/gaotai-2020", "-o", out, "-p", "sanzhong", "--sign", p12,
+                 env={"DOCGEN_SIGN_PASSWORD": "secret"})
+    assert result.returncode in (0, 7), result.stderr
+    folder = out / "gaotai-2020" / "bundles" / "sanzhong"
+    manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
+    assert manifest["pdfa"] == {"flavour": "PDF/A-2b", "passed": True, "checked": "before signing", "reasons": []}
+    data = next(folder.glob("报送材料_*.pdf")).read_bytes()
+    unsigned = data[:data.index(b"%%EOF") + 5]
+    assert pikepdf.pdfa.validate_written(io.BytesIO(unsigned), "2b").passed
+    signed = pikepdf.pdfa.validate_written(io.BytesIO(data), "2b")
+    assert [f for f in signed.findings if f.kind == "violation"] == []
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        widget = next(a for a in pdf.pages[0].get("/Annots", []) if a.get("/FT") == "/Sig")
+        fonts = widget.AP.N.Resources.Font
+        for font in fonts.values():
+            descriptor = (font.DescendantFonts[0] if "/DescendantFonts" in font else font).FontDescriptor
+            assert "/FontFile2" in descriptor, font.BaseFont  # an embedded TrueType program

@@ -21,10 +21,10 @@ BLANK_DATE = "\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日"
 def made(tmp_path_factory):
     """Every document of the programme: {file name: text}, and each one's fields to fill."""
     out = tmp_path_factory.mktemp("wording")
-    outcome = pipeline.render_documents(WORDING, out, keep=lambda job, context: list(context.get("gaps", [])))
+    outcome = pipeline.render_documents(WORDING, out)
     assert not outcome.failures and not outcome.problems
-    texts = {job.path.name: all_text(Document(str(job.path))) for job, _ in outcome.documents}
-    gaps = {job.path.name: gaps for job, gaps in outcome.documents}
+    texts = {d.job.path.name: all_text(Document(str(d.job.path))) for d in outcome.documents}
+    gaps = {d.job.path.name: d.gaps for d in outcome.documents}
     return texts, gaps
 
 
@@ -95,15 +95,49 @@ def test_what_the_data_leaves_open_is_a_blank_form_and_a_field_to_fill(made):
     assert "乙方（被帮扶学校）：乙中学\n负责人：＿＿＿＿＿＿\n" in agreement  # a line to write the name in
     assert "阶段性目标：＿" in agreement
     assert gaps["协议书_甲中学—乙中学.docx"] == [
-        "乙方负责人（pairings/p1.yaml 中 recipients[0].lead）", "“阶段性目标”（programme.yaml 中 agreement.clauses）",
+        "乙方负责人（pairings/p1.yaml 中 recipients[0].lead）", "“阶段性目标”（pairings/p1.yaml 中 blanks.stage_goals）",
         "确认协议的主管教育行政部门名称（programme.yaml 中 county_bureaus，或 pairings/p1.yaml 中学校的 bureau）",
         "签订日期（pairings/p1.yaml 中 signed_on）", "主管部门确认日期（pairings/p1.yaml 中 confirmed_on）"]
     # the bureau of 乙县 is named nowhere in the data: a blank, not the programme's bureau
     confirmation = agreement[agreement.index("主管教育行政部门确认："):]
     assert "甲县教育局" in confirmation and "测试县教育局" not in confirmation
     assert "本协议一式四份，甲乙双方各执一份，甲县教育局、＿＿＿＿＿＿各存一份。" in agreement
-    # a pair that wrote everything has only the programme's own blank to fill
-    assert gaps["协议书_丙中学—丁小学.docx"] == ["“阶段性目标”（programme.yaml 中 agreement.clauses）"]
+    # a pair that wrote everything, the programme's blank too, has nothing left to fill: it is sealed
+    assert gaps["协议书_丙中学—丁小学.docx"] == []
+
+
+def test_a_pairing_fills_the_programme_s_blanks_in_place(made):
+    """F12: what a pairing writes under ``blanks`` is printed where the programme's clause leaves
+    the line, after its label, and the line is no longer a field to fill."""
+    filled = text(made, "协议书_丙中学")
+    assert "阶段性目标：第一学年建立两校数学集体备课制度，第二学年丁小学数学平均分提高5分。\n" in filled
+    assert "＿" not in filled
+    open_one = text(made, "协议书_甲中学")
+    assert "阶段性目标：＿" in open_one and "集体备课" not in open_one  # p1 wrote nothing: still open
+
+
+def test_a_fill_for_a_blank_the_programme_does_not_have_is_refused(tmp_path):
+    root = tmp_path / "prog"
+    shutil.copytree(WORDING, root)
+    path = root / "pairings" / "p2.yaml"
+    path.write_text(path.read_text("utf-8").replace("  stage_goals:", "  stage_goal:"), "utf-8")
+    result = run("validate", root)
+    assert result.returncode == 2
+    line = 1 + path.read_text("utf-8").split("\n").index(next(x for x in path.read_text("utf-8").split("\n")
+                                                               if x.startswith("  stage_goal:")))
+    assert (f"pairings/p2.yaml:{line}:3  blanks.stage_goal  方案中没有标识为“stage_goal”的待填写栏目，"
+            "您是不是想写“stage_goals”？（可填写：stage_goals（阶段性目标）、年度目标）") in result.stderr
+
+
+def test_two_blanks_may_not_share_a_key(tmp_path):
+    root = tmp_path / "prog"
+    shutil.copytree(WORDING, root)
+    path = root / "programme.yaml"
+    path.write_text(path.read_text("utf-8").replace("        - blank: 年度目标", "        - {blank: 年度目标, key: stage_goals}"),
+                    "utf-8")
+    result = run("validate", root)
+    assert result.returncode == 2
+    assert "pairing_plan.clauses[0].body[0].key  待填写栏目“年度目标”与“阶段性目标”用了同一个标识“stage_goals”" in result.stderr
 
 
 def test_one_bureau_confirms_an_agreement_within_its_county(made):
@@ -134,7 +168,7 @@ def test_the_programme_s_own_words_and_titles(made):
     pairing_plan = text(made, "实施方案_甲中学")
     assert "骨干教师结对带教：双方结对1对，签订师徒带教协议，名单见附件。" in pairing_plan
     agreement = text(made, "协议书_甲中学")
-    assert "乙中学上线率不低于80%；乙中学教师在全区获奖人数超过3人次" in agreement  # no ≥ in running text
+    assert "乙中学上线率不低于80%，教师在全区获奖人数超过3人次" in agreement  # no ≥ in running text
     assert not re.search("[≥≤><]", agreement)
 
 
@@ -192,7 +226,8 @@ def test_every_pairing_plan_carries_the_programme_s_clauses(made):
     """A programme may say what each pair's own plan holds, with lines left to fill in."""
     plan = text(made, "实施方案_甲中学")
     assert "帮扶举措\n年度目标：＿" in plan and "方案报领导小组办公室备案。" in plan
-    assert "“年度目标”（programme.yaml 中 pairing_plan.clauses）" in made[1]["实施方案_甲中学与乙中学.docx"]
+    # a blank without a key is filled by its label
+    assert "“年度目标”（pairings/p1.yaml 中 blanks.年度目标）" in made[1]["实施方案_甲中学与乙中学.docx"]
 
 
 def test_lists_are_numbered_under_the_number_of_their_heading():
@@ -241,3 +276,48 @@ def test_a_kind_the_programme_could_not_name_is_not_held_back():
     prog = Programme.model_validate({"title": "方案", "bureau": {"name": "某局"}, "cycle": {"start": "2022-09-01"},
                                      "documents": ["agreement"]})
     assert prog.wants("agreement") and not prog.wants("teacher_letter") and prog.wants("case_study")
+
+
+def _plan_text(root, out) -> str:
+    assert run("build", root, "-o", out, "-k", "programme_plan").returncode == 0
+    return all_text(Document(str(next((out / root.name).glob("实施方案_*.docx")))))
+
+
+@pytest.mark.parametrize("written", ["", "attachments: []\n"])
+def test_attachments_written_empty_mean_none(tmp_path, written):
+    """F15: ``attachments: []`` says the plan attaches nothing; not writing it lets docgen attach
+    what has data (the pair list)."""
+    from tests.helpers import MINI_PAIRING, MINI_PROGRAMME
+
+    root = tmp_path / "prog"
+    (root / "pairings").mkdir(parents=True)
+    programme = MINI_PROGRAMME[:MINI_PROGRAMME.index("notices:")]  # a plan no notice issues
+    (root / "programme.yaml").write_text(programme + written, "utf-8")
+    (root / "pairings" / "p1.yaml").write_text(MINI_PAIRING, "utf-8")
+    text = _plan_text(root, tmp_path / "out")
+    if written:
+        assert "附件" not in text and "名单" not in text
+    else:
+        assert "附件：测试县结对帮扶学校名单" in text and "乙中学" in text
+
+
+def test_each_indicator_is_read_as_its_own_school_s():
+    """A pairing of two schools listed 罗山中学打造市级精品课8节；…；校企合作课程开发1节: the vocational
+    school's indicator, written as a fragment of the goal's sentence, read as 罗山中学's."""
+    from docgen.documents.plan import indicators_for
+    from docgen.load.model.pairing import School
+    from docgen.load.model.programme import Programme
+
+    prog = Programme.model_validate({"title": "方案", "bureau": {"name": "某局"}, "cycle": {"start": "2023-01-01"},
+                                     "goals": {"yearly": [{"year": 2023, "text": "目标。", "indicators": [
+                                         {"school": "罗山中学", "name": "精品课", "target": 8, "unit": "节",
+                                          "text": "罗山中学打造市级精品课8节"},
+                                         {"school": "职业技术学校", "name": "课程开发", "target": 1, "unit": "节",
+                                          "text": "校企合作课程开发1节"},
+                                         {"school": "罗山中学", "name": "区级精品课", "target": 2, "unit": "节",
+                                          "text": "区级精品课2节"},
+                                         {"name": "工作室", "target": 1, "unit": "个", "text": "建成1个名校长工作室"}]}]}})
+    both = [School(name="红寺堡区罗山中学", short_name="罗山中学"), School(name="红寺堡区职业技术学校", short_name="职业技术学校")]
+    assert [str(x) for x in indicators_for(prog, both)] == [
+        "2023年目标：罗山中学打造市级精品课8节，区级精品课2节；职业技术学校校企合作课程开发1节；建成1个名校长工作室。"]
+    assert [str(x) for x in indicators_for(prog, both[1:])] == ["2023年目标：职业技术学校校企合作课程开发1节；建成1个名校长工作室。"]

@@ -13,21 +13,13 @@ from pypdf import PdfReader, PdfWriter
 
 from .. import __version__, geometry
 from ..convert.archive import archival
+from ..options import BundleOptions
 from ..outputs import build_time, pdf_date
 from ..preflight.anchors import read_marks
 from ..preflight.page import Page, read
+from ..records import Box, Draft, PlacedDocument, PrintedName, SealMissing, SealPlaced
 from .plan import Part, Spec
 from .seals import SealImage, draw, place, printed
-
-
-@dataclass
-class Options:
-    duplex: bool = False
-    seal_mm: float = 42.0
-    sign_cert: Path | None = None
-    sign_password: str | None = None
-    archive: bool = True
-    """PDF/A-2b bundles (``convert.archive``); off only to measure what it costs (bench/run.py)."""
 
 
 @dataclass
@@ -36,13 +28,13 @@ class Assembled:
 
     pdf: bytes
     pages: int
-    seals: list[dict] = field(default_factory=list)
-    missing: list[dict] = field(default_factory=list)
-    drafts: list[dict] = field(default_factory=list)
+    seals: list[SealPlaced] = field(default_factory=list)
+    missing: list[SealMissing] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
     """Documents left unsealed because they still hold drafts or blanks, with what to fill in."""
-    signatures: list[dict] = field(default_factory=list)
+    signatures: list[PrintedName] = field(default_factory=list)
     """Where every signer's name is printed (sealed or not), for the preflight."""
-    layout: list[dict] = field(default_factory=list)
+    layout: list[PlacedDocument] = field(default_factory=list)
     """Per document: its first page in the merged PDF and its pages (padding included)."""
     archive_seconds: float = 0.0
     """Making the merged PDF a PDF/A again (metadata, OutputIntent)."""
@@ -81,10 +73,20 @@ class PageText:
         return self._pages[index]
 
 
+@dataclass
+class _Stamp:
+    """A seal about to be drawn: on which page of the merged PDF, and where."""
+
+    signer: SealPlaced
+    target: int
+    """0-based page of the merged PDF."""
+    seal: SealImage
+
+
 class _Stamper:
     """Stamps seals into one bundle's writer; each seal image is added to the PDF once."""
 
-    def __init__(self, writer: PdfWriter, options: Options, result: Assembled):
+    def __init__(self, writer: PdfWriter, options: BundleOptions, result: Assembled):
         self.writer = writer
         self.options = options
         self.result = result
@@ -92,60 +94,64 @@ class _Stamper:
 
     def stamp(self, part: Part, start: int, text: PageText) -> None:
         if part.gaps:
-            self.result.drafts.append({"document": part.title, "word": part.docx.name, "gaps": part.gaps})
+            self.result.drafts.append(Draft(part.title, part.docx.name, part.gaps))
         placed = []
         for n, signer in enumerate(part.signers):
-            entry = {"document": part.title, "party": signer.name, "role": signer.role}
+
+            def missing(reason: str, signer=signer) -> SealMissing:
+                return SealMissing(part.title, signer.name, signer.role, reason)
+
             anchor = part.anchors.get(n + 1)
             target = start + anchor.page - part.first if anchor else None
-            if anchor is not None:
-                name_box, _ = printed(functools.partial(text.page, anchor.page), target, anchor)
-                self.result.signatures.append({**entry, "page": target + 1, "name_box": name_box.as_list()})
+            if anchor is not None and target is not None:
+                name_box, _ = printed(functools.partial(text.page, anchor.page), anchor)
+                self.result.signatures.append(PrintedName(part.title, signer.name, signer.role, target + 1, name_box))
             if part.gaps:
-                self.result.missing.append({**entry, "reason": "文件有草稿或待填写内容"})
+                self.result.missing.append(missing("文件有草稿或待填写内容"))
                 continue
             if signer.seal is None:
-                self.result.missing.append({**entry, "reason": signer.pending or "未提供公章图片"})
+                self.result.missing.append(missing(signer.pending or "未提供公章图片"))
                 continue
             if signer.pending:
-                self.result.missing.append({**entry, "reason": signer.pending})
+                self.result.missing.append(missing(signer.pending))
                 continue
-            if anchor is None:
-                self.result.missing.append({**entry, "reason": "未找到签署位置"})
+            if anchor is None or target is None:
+                self.result.missing.append(missing("未找到签署位置"))
                 continue
             seal = self._images.get(signer.seal)
             if seal is None:
                 seal = self._images[signer.seal] = SealImage.load(signer.seal, self.writer)
-            name_box, box = place(functools.partial(text.page, anchor.page), target, anchor, seal, self.options.seal_mm)
-            placed.append((entry, target, seal, name_box, box, signer.seal.name))
-        for entry, target, seal, name_box, box, image in _in_rows(placed):
-            draw(self.writer, self.writer.pages[target], seal, box)
-            self.result.seals.append({**entry, "image": image, "image_digest": seal.name.removeprefix("/DocgenSeal"),
-                                      "page": target + 1, "name_box": name_box.as_list(), "seal_box": box.as_list()})
+            name_box, box = place(functools.partial(text.page, anchor.page), anchor, seal, self.options.seal_mm)
+            entry = SealPlaced(part.title, signer.name, signer.role, signer.seal.name,
+                               seal.name.removeprefix("/DocgenSeal"), target + 1, name_box, box)
+            placed.append(_Stamp(entry, target, seal))
+        for stamp in _in_rows(placed):
+            draw(self.writer, self.writer.pages[stamp.target], stamp.seal, stamp.signer.seal_box)
+            self.result.seals.append(stamp.signer)
 
 
-def _in_rows(placed: list[tuple]) -> list[tuple]:
+def _in_rows(placed: list[_Stamp]) -> list[_Stamp]:
     """Seals side by side on one page stand on one line: names of two and three lines would
     otherwise set them a few points apart (GB/T 9704 7.3.5.1: 排列整齐)."""
-    rows: list[list[int]] = []
-    for i, (_, target, _, _, box, _) in enumerate(placed):
-        row = next((r for r in rows if placed[r[0]][1] == target
-                    and abs((placed[r[0]][4].y0 + placed[r[0]][4].y1) - (box.y0 + box.y1)) / 2 < (box.y1 - box.y0) / 4), None)
+    rows: list[list[_Stamp]] = []
+    for stamp in placed:
+        box = stamp.signer.seal_box
+        row = next((r for r in rows if r[0].target == stamp.target
+                    and abs(r[0].signer.seal_box.middle_y - box.middle_y) < (box.y1 - box.y0) / 4), None)
         if row is None:
-            rows.append([i])
+            rows.append([stamp])
         else:
-            row.append(i)
-    out = list(placed)
+            row.append(stamp)
     for row in rows:
-        shift = [(placed[i][4].y0 + placed[i][4].y1) / 2 for i in row]
-        centre = sum(shift) / len(shift)
-        for i, cy in zip(row, shift):
-            entry, target, seal, name_box, box, image = placed[i]
-            out[i] = (entry, target, seal, name_box, replace(box, y0=box.y0 + centre - cy, y1=box.y1 + centre - cy), image)
-    return out
+        centre = sum(s.signer.seal_box.middle_y for s in row) / len(row)
+        for stamp in row:
+            old = stamp.signer.seal_box
+            cy = old.middle_y
+            stamp.signer = replace(stamp.signer, seal_box=Box(old.x0, old.y0 + centre - cy, old.x1, old.y1 + centre - cy))
+    return placed
 
 
-def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> Assembled:
+def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: BundleOptions) -> Assembled:
     """Cover and body merged, stamped, labelled and bookmarked into one PDF/A-2b (not yet
     signed: the bundle is validated, then signed, by ``make``)."""
     when = build_time()
@@ -176,7 +182,8 @@ def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: Options) -> A
         if options.duplex and part.pages % 2:
             writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
             writer.set_page_label(end + 1, end + 1, style="/D", prefix=f"{index}-", start=part.pages + 1)
-        result.layout.append({"first_page": start + 1, "pages": len(writer.pages) - start, "printed_pages": part.pages})
+        result.layout.append(PlacedDocument(part.title, part.family, part.docx.name, start + 1, len(writer.pages) - start,
+                                            part.pages))
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": spec.title, "/Producer": f"docgen {__version__}", "/Creator": "docgen",
                          "/CreationDate": pdf_date(when), "/ModDate": pdf_date(when)})

@@ -17,9 +17,12 @@ from ..convert import Pool
 from ..documents.kinds import kind
 from ..documents.scope import Scope
 from ..errors import display_path, os_reason
+from ..options import BundleOptions
 from ..preflight.archive import validate
+from ..preflight.check import Result
+from ..records import Draft, Failure, SealMissing, SealPlaced
 from ..render import Renderer
-from .assemble import Options, assemble, locate_parts
+from .assemble import assemble, locate_parts
 from .compose import compose
 from .manifest import write_bundle
 from .plan import Spec, cover_facts, guess_front_pages
@@ -34,11 +37,11 @@ class BundleReport:
 
     spec: Spec
     pages: int
-    seals: list[dict] = field(default_factory=list)
-    missing: list[dict] = field(default_factory=list)
-    drafts: list[dict] = field(default_factory=list)
-    preflight: list = field(default_factory=list)
-    """The preflight's results, one per document (preflight.check.Result)."""
+    seals: list[SealPlaced] = field(default_factory=list)
+    missing: list[SealMissing] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
+    preflight: list[Result] = field(default_factory=list)
+    """The preflight's results, one per document."""
 
     @property
     def pdf(self) -> Path:
@@ -71,7 +74,7 @@ def _convert(pool: Pool, docs: list[Path], then=None) -> list[str]:
 
 
 def _covers(specs: list[Spec], bodies: dict[str, Path], renderer: Renderer, pool: Pool, duplex: bool,
-            failures: list[tuple[str, str]]) -> dict[str, Path]:
+            failures: list[Failure]) -> dict[str, Path]:
     """Each bundle's converted cover; a cover is made again if its contents ran to more pages."""
     front = {spec.uid: guess_front_pages(spec) for spec in specs}
     covers: dict[str, Path] = {}
@@ -88,7 +91,7 @@ def _covers(specs: list[Spec], bodies: dict[str, Path], renderer: Renderer, pool
         again = []
         for spec, doc, why in zip(todo, docs, _convert(pool, docs)):
             if why:
-                failures.append((display_path(spec.folder), f"封面转换失败：{why}"))
+                failures.append(Failure(display_path(spec.folder), f"封面转换失败：{why}"))
                 continue
             pages = len(PdfReader(doc.with_suffix(".pdf")).pages)
             if pages != front[spec.uid]:
@@ -145,8 +148,8 @@ def _assemble_index(i: int) -> tuple[BundleReport | None, tuple[float, float], s
     return _assemble_one(_WORK[i])
 
 
-def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: int, timings: Timings,
-                 progress=None) -> tuple[list[BundleReport], list[tuple[str, str]]]:
+def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: BundleOptions, jobs: int, timings: Timings,
+                 progress=None) -> tuple[list[BundleReport], list[Failure]]:
     """Assemble and write every bundle, in ``jobs`` forked workers when there are several.
     Workers inherit the tasks and send back only what the report needs."""
     work = [(spec, cover, body, options) for spec, cover, body in tasks]
@@ -167,7 +170,7 @@ def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: Options, jobs: i
     return _collect(work, map(_assemble_one, work), timings, progress)
 
 
-def _collect(work: list, results, timings: Timings, progress) -> tuple[list[BundleReport], list[tuple[str, str]]]:
+def _collect(work: list, results, timings: Timings, progress) -> tuple[list[BundleReport], list[Failure]]:
     """The reports and failures of the assembled bundles, told to ``progress`` as each comes in."""
     if progress is not None:
         progress.began("assemble", len(work))
@@ -178,19 +181,19 @@ def _collect(work: list, results, timings: Timings, progress) -> tuple[list[Bund
         timings.preflight += seconds
         timings.archive += archive
         if why:
-            failures.append((display_path(spec.folder), why))
+            failures.append(Failure(display_path(spec.folder), why))
         else:
             report.spec = spec  # the parent's spec, not the worker's copy
             reports.append(report)
     return reports, failures
 
 
-def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options, workdir: Path,
-             timings: Timings | None = None, progress=None) -> tuple[list[BundleReport], list[tuple[str, str]]]:
+def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
+             timings: Timings | None = None, progress=None) -> tuple[list[BundleReport], list[Failure]]:
     """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures.
     ``progress`` (the pipeline's listener) hears of each body converted and bundle written."""
     timings = timings or Timings()
-    failures: list[tuple[str, str]] = []
+    failures: list[Failure] = []
     started = time.perf_counter()
     bodies: dict[str, Path] = {}
     for spec in specs:
@@ -200,7 +203,7 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options
             (folder / "正文.docx").write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in spec.parts]))
             bodies[spec.uid] = folder / "正文.docx"
         except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
-            failures.append((display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
+            failures.append(Failure(display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
     specs = [spec for spec in specs if spec.uid in bodies]
     timings.compose = time.perf_counter() - started
     started = time.perf_counter()
@@ -214,11 +217,11 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Options
 
     for spec, why in zip(specs, _convert(pool, [bodies[s.uid] for s in specs], told)):
         if why:
-            failures.append((display_path(spec.folder), f"转换 PDF 失败：{why}"))
+            failures.append(Failure(display_path(spec.folder), f"转换 PDF 失败：{why}"))
             continue
         problem = locate_parts(spec, PdfReader(bodies[spec.uid].with_suffix(".pdf")))
         if problem:
-            failures.append((display_path(spec.folder), problem))
+            failures.append(Failure(display_path(spec.folder), problem))
         else:
             ready.append(spec)
     covers = _covers(ready, bodies, renderer, pool, options.duplex, failures)

@@ -6,68 +6,67 @@ where each seal went or why a party was not sealed.
 from __future__ import annotations
 
 import hashlib
-import json
+import os
 import shutil
+import tempfile
 import time
+from pathlib import Path
 
 from .. import __version__
-from ..outputs import build_time, deterministic_zip, write_atomic
-from ..preflight.archive import RULE, Archive
+from ..outputs import UMASK, build_time, deterministic_zip, write_atomic
 from ..preflight.check import WHOLE_FILE, Result, check, documents_from_manifest, pages_of
+from ..records import PDFA_RULE, Archive, FileEntry, Manifest
 from .assemble import Assembled
 from .plan import Spec
 
 NOTE = "PDF 上的印章为图片叠加，仅供打印和预览，不是 GB/T 38540 规定的电子印章。"
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, signed: bool) -> dict:
-    documents = [{"title": p.title, "family": p.family, "word": p.docx.name, **where}
-                 for p, where in zip(spec.parts, result.layout)]
-    return {
-        "tool": "docgen", "version": __version__, "created": build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "programme": spec.loaded.id, "bundle": spec.key, "title": spec.title,
-        "inputs": spec.inputs or spec.loaded.input_hashes(),
-        "files": [{"path": name, "sha256": _sha(data), "size": len(data)} for name, data in sorted(files)],
-        "pdf": {"path": spec.pdf_name, "pages": result.pages, "documents": documents},
-        "signatures": result.signatures,
-        "seals": result.seals,
-        "seals_missing": result.missing,
-        "unfinished": result.drafts,
-        "signed": signed,
-        "note": NOTE,
-    }
+def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, signed: bool) -> Manifest:
+    return Manifest(
+        version=__version__, created=build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        programme=spec.loaded.id, bundle=spec.key, title=spec.title,
+        inputs=spec.inputs or spec.loaded.input_hashes(),
+        files=[FileEntry(name, hashlib.sha256(data).hexdigest(), len(data)) for name, data in sorted(files)],
+        pdf_path=spec.pdf_name, pdf_pages=result.pages, documents=result.layout,
+        signatures=result.signatures, seals=result.seals, seals_missing=result.missing, unfinished=result.drafts,
+        signed=signed, note=NOTE)
 
 
 def write_bundle(spec: Spec, result: Assembled, signed: bool = False,
                  archive: Archive | None = None) -> tuple[list[Result], float]:
-    """The bundle's folder, replaced whole, and its zip; the preflight's results of its PDF,
-    which the manifest records too with the PDF/A verdict (``archive``), and the seconds the
-    preflight took. A PDF/A failure is reported as a result of its own (the whole file)."""
+    """The bundle's folder and its zip; the preflight's results of its PDF, which the manifest
+    records too with the PDF/A verdict (``archive``), and the seconds the preflight took. A
+    PDF/A failure is reported as a result of its own (the whole file). The folder is written
+    under a temporary name and renamed when complete; an earlier folder in its place is the
+    pipeline's to set aside first (it is never written over: the bundle then fails)."""
     folder = spec.folder
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    files: list[tuple[str, bytes]] = [(spec.pdf_name, result.pdf)]
-    for part in spec.parts:
-        files.append((part.docx.name, part.docx.read_bytes()))
-    for name, data in files:
-        write_atomic(folder / name, data)
-    record = manifest(spec, files, result, signed)
-    started = time.perf_counter()
-    results = check(documents_from_manifest(pages_of(result.pdf), record))
-    seconds = time.perf_counter() - started
-    record["preflight"] = [r.as_dict() for r in results]
-    if archive is not None:
-        record["pdfa"] = archive.as_dict()
-        if not archive.passed:
-            results.append(Result(WHOLE_FILE, archive.findings(), {RULE}))
-    body = (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    write_atomic(folder / "manifest.json", body)
-    files.append(("manifest.json", body))
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder.parent))
+    try:
+        files: list[tuple[str, bytes]] = [(spec.pdf_name, result.pdf)]
+        for part in spec.parts:
+            files.append((part.docx.name, part.docx.read_bytes()))
+        for name, data in files:
+            write_atomic(work / name, data)
+        record = manifest(spec, files, result, signed)
+        started = time.perf_counter()
+        results = check(documents_from_manifest(pages_of(result.pdf), record))
+        seconds = time.perf_counter() - started
+        record.preflight = [r.verdict() for r in results]
+        if archive is not None:
+            record.pdfa = archive
+            if not archive.passed:
+                results.append(Result(WHOLE_FILE, archive.findings(), {PDFA_RULE}))
+        body = record.to_json()
+        write_atomic(work / "manifest.json", body)
+        files.append(("manifest.json", body))
+        os.chmod(work, 0o777 & ~UMASK)  # mkdtemp makes 0700; give the folder the usual mode
+        os.rename(work, folder)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)
+        raise
     prefix = folder.name + "/"
     write_atomic(spec.zip_path, deterministic_zip([(prefix + n, d) for n, d in files]))
     return results, seconds
+

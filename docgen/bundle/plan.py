@@ -10,11 +10,12 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..documents.jobs import Job, safe_name
+from ..documents.jobs import Job, Rendered
 from ..documents.scope import CoverFacts
 from ..documents.signers import Signer
-from ..documents.wording import recipient_word, school_names, short_names, supporter_word
+from ..documents.wording import issuer, recipient_word, school_names, short_names, supporter_word
 from ..load import Loaded
+from ..output_tree import OutputTree, safe_name
 from ..text import cn_count, display_width, join
 from .seals import Anchor
 
@@ -58,6 +59,9 @@ class Spec:
     """The pairing whose bundle this is; None for the bureau's."""
     inputs: dict[str, str] = field(default_factory=dict)
     """The data files it is made from and their SHA-256, for the manifest."""
+    heading: str = "结对帮扶报送材料"
+    """What the bundle is, the cover's title: a pairing's material to submit, or the bureau's own
+    documents (``BUREAU_HEADING``)."""
 
     @property
     def uid(self) -> str:
@@ -68,16 +72,16 @@ class Spec:
         return self.folder.with_suffix(".zip")
 
 
-def part_of(job: Job, context: dict) -> Part:
-    """What a bundle needs of a rendered document (a small record; the context can then go)."""
-    atts = [f"{a['label']}　{''.join(a['title_lines'])}" for a in context.get("attachments", [])]
-    return Part(job.kind.heading(job.scope, context), job.path, job.kind.signers(job.scope), atts,
-                gaps=list(context.get("gaps", [])), family=job.kind.family)
+def part_of(document: Rendered) -> Part:
+    """A rendered document as a part of its bundle."""
+    job = document.job
+    return Part(document.heading, job.path, job.kind.signers(job.scope), list(document.attachments),
+                gaps=list(document.gaps), family=job.kind.family)
 
 
 def bundle_folder(loaded: Loaded, pairing_id: str | None, out_dir: Path) -> Path:
     """Where the bundle of a pairing (None: the bureau's) is written; its zip is beside it."""
-    return out_dir / loaded.id / "bundles" / (safe_name(pairing_id) if pairing_id is not None else "bureau")
+    return OutputTree(out_dir).bundle(loaded.id, pairing_id)
 
 
 def bundled(job: Job) -> bool:
@@ -85,25 +89,28 @@ def bundled(job: Job) -> bool:
     return job.kind.bundle_place is not None and job.kind.in_bundle(job.scope)
 
 
-def plan(loaded: Loaded, done: list[tuple[Job, Part]], out_dir: Path) -> list[Spec]:
+def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
     """One bundle per pairing that has documents, plus one for the bureau (``done``: each
-    document made, with its ``part_of``)."""
+    document of the programme, rendered)."""
     prog = loaded.programme
     specs: list[Spec] = []
-    by_pairing: dict[str, list[tuple[Job, Part]]] = {}
-    bureau: list[tuple[Job, Part]] = []
-    for job, part in done:
-        if not bundled(job):
+    by_pairing: dict[str, list[Rendered]] = {}
+    bureau: list[Rendered] = []
+    for document in done:
+        if not bundled(document.job):
             continue
-        if job.scope.pairing is not None:
-            by_pairing.setdefault(job.scope.pairing.id, []).append((job, part))
+        if document.job.pairing_id is not None:
+            by_pairing.setdefault(document.job.pairing_id, []).append(document)
         else:
-            bureau.append((job, part))
+            bureau.append(document)
+
+    def parts(documents: list[Rendered]) -> list[Part]:
+        return [part_of(d) for d in sorted(documents, key=lambda d: d.job.kind.bundle_place or 0)]
+
     for pairing in loaded.pairings:
         items = by_pairing.get(pairing.id)
         if not items:
             continue
-        items.sort(key=lambda jc: jc[0].kind.bundle_place)
         names = f"{pairing.supporter.name}与{join([r.name for r in pairing.recipients])}"
         if display_width(names) > COVER_NAMES and len(pairing.recipients) > 1:  # the cover lists them all below
             names = f"{pairing.supporter.name}与{cn_count(len(pairing.recipients))}所受援学校"
@@ -111,14 +118,19 @@ def plan(loaded: Loaded, done: list[tuple[Job, Part]], out_dir: Path) -> list[Sp
                           [f"{recipient_word(prog)}：{r.full_name}" for r in pairing.recipients], pairing.signed_on,
                           bundle_folder(loaded, pairing.id, out_dir),
                           safe_name(f"报送材料_{short_names(pairing)}") + ".pdf",
-                          [p for _, p in items], loaded, school_names(pairing), pairing.id))
+                          parts(items), loaded, school_names(pairing), pairing.id))
     if bureau:
-        bureau.sort(key=lambda jc: jc[0].kind.bundle_place)
         notice = prog.issuing_notice
-        specs.append(Spec("bureau", f"{prog.title}", [prog.bureau.name], notice.date if notice else None,
-                          bundle_folder(loaded, None, out_dir), safe_name(f"报送材料_{prog.bureau.name}") + ".pdf",
-                          [p for _, p in bureau], loaded, (prog.bureau.name,)))
+        by = str(issuer(prog))  # who issued the plan, only where the data says (never bureau.name in its place)
+        specs.append(Spec("bureau", f"{prog.title}", [by] if by else [], notice.date if notice else None,
+                          bundle_folder(loaded, None, out_dir), safe_name(f"工作文件_{by or prog.title}") + ".pdf",
+                          parts(bureau), loaded, (by,) if by else (), heading=BUREAU_HEADING))
     return specs
+
+
+BUREAU_HEADING = "结对帮扶工作文件"
+"""The cover's title of the bureau's bundle: the programme's own documents (its notice, its
+plan), which the bureau issues rather than submits."""
 
 
 COVER_NAMES = 54
@@ -140,4 +152,4 @@ def cover_facts(spec: Spec, front_pages: int, duplex: bool) -> CoverFacts:
     for i, part in enumerate(spec.parts, 1):
         entries.append({"no": i, "title": part.title, "pages": part.pages, "start": page})
         page += _pad(part.pages, duplex)
-    return CoverFacts(spec.title, spec.parties, spec.date, entries, spec.names)
+    return CoverFacts(spec.title, spec.parties, spec.date, entries, spec.names, spec.heading)

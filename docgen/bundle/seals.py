@@ -31,41 +31,28 @@ from pypdf.generic import (
 from ..geometry import LINE_PT, MM_PT, TYPE_LEFT, TYPE_RIGHT
 from ..preflight.anchors import Anchor, name_area
 from ..preflight.page import Page
+from ..records import Box
 
 
-@dataclass
-class Box:
-    page: int
-    x0: float
-    y0: float
-    x1: float
-    y1: float
-
-    def as_list(self) -> list[float]:
-        return [round(v, 2) for v in (self.x0, self.y0, self.x1, self.y1)]
+def printed(page: Callable[[], Page], anchor: Anchor) -> tuple[Box, Box | None]:
+    """The box of the printed name, and of name and date together (``preflight.anchors.name_area``)."""
+    return name_area(page, anchor)
 
 
-def printed(page: Callable[[], Page], index: int, anchor: Anchor) -> tuple[Box, Box | None]:
-    """The box of the printed name on page ``index`` of the bundle, and of name and date
-    together (``preflight.anchors.name_area``)."""
-    name, both = name_area(page, anchor)
-    return Box(index, *name), Box(index, *both) if both is not None else None
-
-
-def place(page: Callable[[], Page], index: int, anchor: Anchor, seal: "SealImage", size_mm: float) -> tuple[Box, Box]:
+def place(page: Callable[[], Page], anchor: Anchor, seal: SealImage, size_mm: float) -> tuple[Box, Box]:
     """The printed name's box and the seal's box for one signer.
 
     The seal is centred across the name (居中下压署名, GB/T 9704 7.3.5.1) and, up and down, on
     the name and its date line, a little above their middle so that both sit below its
     centre; it is kept inside the type area."""
-    name, _ = printed(page, index, anchor)
+    name, _ = printed(page, anchor)
     bottom = (anchor.date_top if anchor.date_top is not None else anchor.top - LINE_PT) - LINE_PT
     cx = (name.x0 + name.x1) / 2
     cy = (anchor.top + bottom) / 2 + SEAL_RISE
     width = size_mm * MM_PT
     height = width * seal.height_px / seal.width_px
     cx = min(max(cx, TYPE_LEFT + width / 2), TYPE_RIGHT - width / 2)
-    return name, Box(index, cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+    return name, Box(cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
 
 
 SEAL_RISE = 0.35 * LINE_PT

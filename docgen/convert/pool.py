@@ -71,6 +71,10 @@ class _NotStarted(_Hung):
     """The converter did not say it was ready within the timeout."""
 
 
+TIMEOUT = 120.0
+"""Seconds one conversion may take by default."""
+
+
 class Converter:
     """One worker process with its soffice; started lazily, replaced when it fails."""
 
@@ -94,7 +98,7 @@ class Converter:
         folder.mkdir(exist_ok=True)
         return folder
 
-    def start(self, timeout: float = 120) -> None:
+    def start(self, timeout: float = TIMEOUT) -> None:
         """Start the worker and its soffice; ``_NotStarted`` if it is not ready in ``timeout`` seconds."""
         self.generation += 1
         profile = self.workdir / f"profile-{self.index}-{self.generation}"
@@ -182,7 +186,7 @@ def default_jobs() -> int:
 class Pool:
     """A pool of converters; ``convert_all`` never hangs and accounts for every file."""
 
-    def __init__(self, jobs: int | None = None, timeout: float = 120.0, retries: int = 1, pdfa: bool = True):
+    def __init__(self, jobs: int | None = None, timeout: float = TIMEOUT, retries: int = 1, pdfa: bool = True):
         self.jobs = jobs or default_jobs()
         self.pdfa = pdfa
         """PDF/A-2b output (``archive``); off only to measure what it costs (bench/run.py)."""

@@ -16,7 +16,17 @@ from ..load.model.programme import DocumentKind, Programme
 from ..text import BLANK_DATE, cn_count, ordinal
 from . import signatures
 from .blocks import Items, Node, Section, from_data, layout
-from .plan import blank_gaps, doc_title, exchange_lines, gap, indicators_for, pairing_file, people_lines, programme_inserts
+from .plan import (
+    blank_gaps,
+    doc_title,
+    exchange_lines,
+    fills,
+    gap,
+    indicators_for,
+    pairing_file,
+    people_lines,
+    programme_inserts,
+)
 from .prose import cat, data, join, lit, say
 from .scope import Scope
 from .signers import agreement_signers
@@ -86,7 +96,7 @@ def agreement(scope: Scope) -> dict:
         nodes.append(Section(lit("考核评价"), [data(prog.assessment, "text")]))
     inserts = programme_inserts(scope, [])
     if terms and terms.clauses:
-        clauses = from_data(terms.clauses, inserts)
+        clauses = from_data(terms.clauses, inserts, fills(pairing))
         gaps += blank_gaps(clauses, "programme.yaml 中 agreement.clauses")
         nodes += clauses
     if pairing.agreement:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Union
+from typing import Callable, Mapping, Union
 
 from ..load.model.common import Block, Insert
 from ..text import cn_num
@@ -71,6 +71,21 @@ class Blank:
     """A line left for the school to fill in by hand (阶段性目标：＿＿＿), listed as a field to fill."""
 
     label: str
+    where: str = ""
+    """Where the data would fill it (pairings/x.yaml 中 blanks.stage_goals); "" when only the
+    text that holds it can."""
+
+
+@dataclass(frozen=True)
+class Fills:
+    """What one pairing writes into the blanks of the programme's text (``Pairing.blanks``)."""
+
+    values: Mapping[str, list[Block]]
+    file: str
+    """The pairing's file, as the fields to fill name it: pairings/x.yaml."""
+
+    def where(self, key: str) -> str:
+        return f"{self.file} 中 blanks.{key}"
 
 
 BLANK_LINE = "＿" * 14
@@ -81,32 +96,44 @@ Inserts = dict[Insert, Callable[[Block], list[Node]]]
 """What docgen writes for each insert of a bureau's text."""
 
 
-def from_data(blocks: list[Block], inserts: Inserts) -> list[Node]:
+def from_data(blocks: list[Block], inserts: Inserts, fills: Fills | None = None) -> list[Node]:
     """A bureau's text as nodes, its inserts written from the data (an insert with nothing to
-    write is left out)."""
+    write is left out), its blanks filled where ``fills`` (a pairing's) has what goes in them."""
     out: list[Node] = []
     for block in blocks:
         kind = block.kind
         if kind == "text":
             out.append(data(block, "text"))
         elif kind == "section":
-            out.append(Section(data(block, "title"), from_data(block.body, inserts), block.run_in, block.numbered))
+            out.append(Section(data(block, "title"), from_data(block.body, inserts, fills), block.run_in, block.numbered))
         elif kind == "list":
-            out.append(Items(from_data(block.items, inserts), block.numbered))
+            out.append(Items(from_data(block.items, inserts, fills), block.numbered))
         elif kind == "blank":
-            out.append(Blank(data(block, "blank")))
+            out += _blank(block, inserts, fills)
         else:
             make = inserts.get(block.insert)
             out += make(block) if make else []
     return out
 
 
-def blanks(nodes: list[Node]) -> list[str]:
-    """The labels of the lines left to fill in, in order."""
-    out: list[str] = []
+def _blank(block: Block, inserts: Inserts, fills: Fills | None) -> list[Node]:
+    """A blank as the form to fill in, or, where the pairing filled it, its label and what the
+    pairing wrote (阶段性目标：第一学年……), the first paragraph run into the label."""
+    label, key = data(block, "blank"), block.fill_key
+    if fills is None or key not in fills.values:
+        return [Blank(label, fills.where(key) if fills is not None else "")]
+    filled = from_data(fills.values[key], inserts)
+    if filled and isinstance(filled[0], str):
+        return [cat(label, "：", filled[0]), *filled[1:]]
+    return [cat(label, "："), *filled]
+
+
+def blanks(nodes: list[Node]) -> list[Blank]:
+    """The lines left to fill in, in order."""
+    out: list[Blank] = []
     for node in nodes:
         if isinstance(node, Blank):
-            out.append(str(node.label))
+            out.append(node)
         elif isinstance(node, Section):
             out += blanks(node.body)
         elif isinstance(node, Items):

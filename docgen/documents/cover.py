@@ -23,7 +23,7 @@ def cover(scope: Scope) -> dict:
     entries = [{**e, "title": RichText("\n".join(split_title(e["title"], CONTENTS_LINE, keep=facts.names)))}
                for e in facts.entries]
     return {
-        "title_lines": ["结对帮扶报送材料"],
+        "title_lines": [facts.heading],
         "subtitle_lines": split_title(facts.title, 18, keep=facts.names),
         "parties": parties,
         "spacious": len(parties) <= SPACIOUS,

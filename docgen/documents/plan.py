@@ -15,8 +15,8 @@ from ..load.model.pairing import Pairing, School
 from ..load.model.programme import Attachment, AttachmentContent, DocumentKind, Programme, YearGoal
 from ..text import BLANK_DATE, cn_num, display_width
 from . import attachments, signatures
-from .blocks import NO_HEADS, Inserts, Items, Node, Section, Table, blanks, from_data, layout
-from .prose import cat, data, join, lit, say
+from .blocks import NO_HEADS, Fills, Inserts, Items, Node, Section, Table, blanks, from_data, layout
+from .prose import cat, data, join, lit, piece, say
 from .scope import Scope
 from .signers import pairing_signers
 from .typography import split_title
@@ -49,9 +49,15 @@ def pairing_file(pairing: Pairing) -> str:
     return f"pairings/{pairing.id}.yaml"
 
 
+def fills(pairing: Pairing) -> Fills:
+    """What the pairing writes into the blanks of the programme's clauses."""
+    return Fills(pairing.blanks, pairing_file(pairing))
+
+
 def blank_gaps(nodes: list[Node], where: str) -> list[str]:
-    """The lines a bureau's text leaves to fill in, as fields to fill."""
-    return [f"“{label}”（{where}）" for label in blanks(nodes)]
+    """The lines a bureau's text leaves to fill in, as fields to fill: where the data would
+    fill each (a pairing's file and field), else the text that holds it (``where``)."""
+    return [f"“{blank.label}”（{blank.where or where}）" for blank in blanks(nodes)]
 
 
 def doc_title(prog: Programme, kind: DocumentKind, default: str) -> str:
@@ -95,14 +101,36 @@ def goal_nodes(goal: YearGoal) -> list[Node]:
 
 
 def indicators_for(prog: Programme, schools: list[School]) -> list[str]:
-    """{year}年目标：罗山中学市级精品课8节；… — only the indicators of these schools (a goal's
-    text is the programme's, not theirs)."""
+    """{year}年目标：罗山中学打造市级精品课8节，区级精品课2节；职业技术学校…；… — only the
+    indicators of these schools (a goal's text is the programme's, not theirs), grouped by the
+    school each belongs to and led by its name, so that an indicator written as a fragment of
+    the goal's sentence (区级精品课2节) is never read as another school's; those of no school
+    come last."""
     out = []
     for goal in prog.goals.yearly if prog.goals else []:
-        mine = [i for i in goal.indicators if any(_mine(i, s) for s in schools)]
-        if mine:
-            out.append(say("{}年目标：{}。", data(goal, "year"), join([indicator_text(i) for i in mine], "；")))
+        groups: dict[str, list] = {}
+        for ind in goal.indicators:
+            if any(_mine(ind, s) for s in schools):
+                groups.setdefault(ind.school, []).append(ind)
+        parts = [_school_indicators(school, inds) for school, inds in sorted(groups.items(), key=lambda g: not g[0])]
+        if parts:
+            out.append(say("{}年目标：{}。", data(goal, "year"), join(parts, "；")))
     return out
+
+
+def _school_indicators(school: str, inds: list) -> str:
+    """One school's indicators: its name once, at the head (a text that starts with it keeps it,
+    the others lose it), then each indicator as the programme words it."""
+    texts = []
+    for k, ind in enumerate(inds):
+        text = indicator_text(ind)
+        named = bool(school) and str(text).startswith(school)
+        if k == 0 and school and not named:
+            text = cat(data(ind, "school"), text)
+        elif k > 0 and named:
+            text = piece(text, len(school), len(text))
+        texts.append(text)
+    return join(texts, "，")
 
 
 def measure_nodes(prog: Programme) -> list[Node]:
@@ -149,8 +177,8 @@ def stage_counts(pairings: list[Pairing]) -> str:
     return join([cat(shown, f"{n}所") for n, shown in counts.values()]) if len(counts) > 1 else ""
 
 
-def pair_count(prog: Programme, pairings: list[Pairing], listed: str) -> str:
-    """共确定结对15对，涉及支援学校12所、受援学校15所，名单见附件: counted from the pair list, in the
+def pairs_said(prog: Programme, pairings: list[Pairing]) -> str:
+    """结对15对，涉及支援学校12所、受援学校15所: the pairs counted from the pair list, in the
     programme's words, in Arabic numerals; a programme of mostly one-to-many pairings (seed 001's
     “一对多”) counts its 帮扶对子."""
     word = supporter_word(pairings, prog)
@@ -159,12 +187,17 @@ def pair_count(prog: Programme, pairings: list[Pairing], listed: str) -> str:
     supporters = len({p.supporter.name for p in pairings})
     recipients = len({r.full_name for p in pairings for r in p.recipients})
     if sum(len(p.recipients) > 1 for p in pairings) * 2 <= len(pairings):  # mostly one to one: count the pairs
-        text = say("共确定结对{}对", n_pairs)
+        text = say("结对{}对", n_pairs)
         if supporters != n_pairs or recipients != n_pairs:
             text = say("{}，涉及{}{}{}、{}{}所", text, word, supporters, unit, recipient_word(prog), recipients)
-    else:
-        text = say("共确定帮扶对子{}个，涉及{}{}{}、{}{}所", len(pairings), word, supporters, unit,
-                   recipient_word(prog), recipients)
+        return text
+    return say("帮扶对子{}个，涉及{}{}{}、{}{}所", len(pairings), word, supporters, unit, recipient_word(prog), recipients)
+
+
+def pair_count(prog: Programme, pairings: list[Pairing], listed: str) -> str:
+    """共确定结对15对，涉及支援学校12所、受援学校15所，名单见附件 (``pairs_said``), with the recipients
+    by stage where every one has a stage."""
+    text = say("共确定{}", pairs_said(prog, pairings))
     stages = stage_counts(pairings)
     if stages:
         text = say("{}（{}：{}）", text, recipient_word(prog), stages)
@@ -259,8 +292,8 @@ def _composed(scope: Scope, atts: list[dict]) -> list[Node]:
 def programme_plan_body(scope: Scope, wanted: list[Attachment] | None = None) -> tuple[dict, list[dict]]:
     """The plan's title and text, and its attachments (the notice's, or the plan's own)."""
     prog = scope.programme
-    if wanted is None:
-        wanted = prog.attachments or _own_attachments(prog)
+    if wanted is None:  # ``attachments: []`` written means none; not written, what has data
+        wanted = prog.attachments if "attachments" in prog.model_fields_set else _own_attachments(prog)
     atts = attachments.programme_attachments(scope, wanted)
     if prog.body:
         nodes = from_data(prog.body, programme_inserts(scope, atts))
@@ -425,7 +458,7 @@ def pairing_plan(scope: Scope) -> dict:
         org.append(say("月度工作计划{}。", planned))
     nodes.append(Section(lit("组织保障"), org))
     if prog.pairing_plan and prog.pairing_plan.clauses:
-        clauses = from_data(prog.pairing_plan.clauses, programme_inserts(scope, atts))
+        clauses = from_data(prog.pairing_plan.clauses, programme_inserts(scope, atts), fills(pairing))
         gaps += blank_gaps(clauses, "programme.yaml 中 pairing_plan.clauses")
         nodes += clauses
     if not pairing.signed_on:

@@ -62,6 +62,8 @@ class CoverFacts:
     """One per document: no, title, pages, start."""
     names: tuple[str, ...] = ()
     """Names a line of the cover or the contents must not break inside."""
+    heading: str = "结对帮扶报送材料"
+    """The cover's title: what the bundle is."""
 
 
 @dataclass(frozen=True)

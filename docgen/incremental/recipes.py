@@ -95,7 +95,7 @@ class Recipes:
     def pdf(self, docx_recipe: str) -> str:
         return digest("pdf", docx_recipe, converter_fingerprint())
 
-    def bundle(self, docx_recipes: list[str], seals: list[Path], cover_template: str, options: tuple) -> str:
+    def bundle(self, docx_recipes: list[str], seals: set[Path], cover_template: str, options: dict[str, object]) -> str:
         return digest("bundle", docx_recipes, sorted(self._hash(s) for s in seals),
                       self._hash(self.template_dir / cover_template), converter_fingerprint(), options, self.common)
 

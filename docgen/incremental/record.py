@@ -1,46 +1,92 @@
 """The build record: one small JSON file per programme (per shard) in its output folder.
 
 For every output it holds the recipe it was made from, the pairing it belongs to, its
-stage (docx, pdf, bundle, report), the paths it wrote and the size and modification time
-of its main file. A later run skips an output whose recipe is unchanged and whose file is
-still the one written; it removes what it recorded and no longer makes (a deleted
-pairing's files and bundle). The file is written atomically; a missing, unreadable or
-foreign record just means everything is made.
+stage (docx, pdf, bundle, report) and kind, the paths it wrote, and of each file written
+its size, modification time and SHA-256. A later run skips an output whose recipe is
+unchanged and whose files are still the ones written: size and time are trusted, and a file
+is hashed only when they differ (a copy or a ``touch``: same bytes, still unchanged). A
+file whose bytes differ was changed by someone after docgen made it (``edited``): the
+cleaner keeps it before anything is written over it. What the record holds and a run no
+longer makes is handed to the cleaner (``stale``), which moves it aside. The file is
+written atomically; a missing, unreadable or foreign record just means everything is made.
 
 A shard writes its own record (``.docgen-build.2of3.json``); all of them are read, so
 any run can skip what another wrote into the same folder.
 """
 from __future__ import annotations
 
+import hashlib
 import json
-import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable
 
 from ..outputs import write_atomic
 
-FORMAT = 1
+FORMAT = 2
 PREFIX = ".docgen-build"
+
+Entry = dict[str, Any]
+"""One output in the record file: recipe, source, stage, kind, paths, files."""
 
 
 def record_name(shard: tuple[int, int] | None = None) -> str:
     return f"{PREFIX}.json" if shard is None else f"{PREFIX}.{shard[0]}of{shard[1]}.json"
 
 
-def _read(path: Path) -> dict[str, dict]:
+def _read(path: Path) -> dict[str, Entry]:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         outputs = data["outputs"] if data.get("format") == FORMAT else {}
-        return {k: v for k, v in outputs.items() if isinstance(v, dict) and "recipe" in v and "paths" in v}
+        return {k: v for k, v in outputs.items()
+                if isinstance(v, dict) and "recipe" in v and "paths" in v and isinstance(v.get("files"), dict)}
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return {}
 
 
-def _stamp(path: Path) -> list[int] | None:
+def _stat(path: Path) -> list[int] | None:
     try:
         stat = path.stat()
     except OSError:
         return None
     return [stat.st_size, stat.st_mtime_ns]
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """One output as the build records of its folder hold it, and as it stands now."""
+
+    key: str
+    """Its path relative to the programme's output folder."""
+    path: Path
+    source: str | None
+    """The pairing it belongs to; None for the bureau's."""
+    stage: str
+    """docx, pdf, bundle or report."""
+    kind: str | None
+    paths: list[Path]
+    """Every path it wrote (a bundle: its zip and its folder)."""
+    made_at: float
+    """When its main file was written (seconds since the epoch); 0 when unknown."""
+    state: str
+    """made (still as written), changed (someone edited or replaced it), missing."""
+
+
+@dataclass(frozen=True)
+class Stale:
+    """An output the record holds and this run does not make: its paths and why (Chinese)."""
+
+    key: str
+    paths: list[Path]
+    reason: str
 
 
 class Record:
@@ -55,62 +101,114 @@ class Record:
         self.others = [_read(p) for p in paths if p != self.path]
         """The records of other shards (or of runs without shards) in the same folder."""
         self.known = [] if force else [self.own] + self.others
+        self._by_file: dict[str, Entry] = {}
+        """The entry that wrote each file (as its main file or beside it), by the file's key."""
+        for outputs in [*reversed(self.others), self.own]:
+            for entry in outputs.values():
+                self._by_file.update(dict.fromkeys(entry["files"], entry))
 
     def key(self, path: Path) -> str:
         return Path(path).relative_to(self.folder).as_posix()
 
+    def _same_file(self, entry: Entry, key: str) -> bool:
+        """Whether the file is still the one written: same size and time, or, when those
+        differ, the same bytes (the entry then takes the new time)."""
+        written = entry.get("files", {}).get(key)
+        current = _stat(self.folder / key)
+        if not written or current is None:
+            return False
+        if written[:2] == current:
+            return True
+        if written[0] != current[0] or sha256_of(self.folder / key) != written[2]:
+            return False
+        written[:2] = current
+        return True
+
     def unchanged(self, path: Path, recipe: str) -> bool:
-        """Whether ``path`` was made from ``recipe`` and is still the file then written."""
+        """Whether ``path`` was made from ``recipe`` and its files are still those then written."""
         key = self.key(path)
         for outputs in self.known:
             entry = outputs.get(key)
-            if entry and entry["recipe"] == recipe and entry.get("stamp") == _stamp(Path(path)) \
-                    and all((self.folder / p).exists() for p in entry["paths"]):
+            if entry and entry["recipe"] == recipe and all((self.folder / p).exists() for p in entry["paths"]) \
+                    and all(self._same_file(entry, k) for k in entry["files"]):
                 self.now[key] = entry
                 return True
         return False
 
-    def made(self, path: Path, recipe: str, source: str | None, stage: str, also: tuple[Path, ...] = ()) -> None:
-        """``path`` (and the ``also`` paths written with it) made from ``recipe``."""
-        paths = [self.key(path)] + [self.key(p) for p in also]
-        self.now[self.key(path)] = {"recipe": recipe, "source": source, "stage": stage, "paths": paths,
-                                    "stamp": _stamp(Path(path))}
+    def edited(self, path: Path) -> bool:
+        """Whether ``path`` is a file docgen wrote and someone changed since (other bytes)."""
+        key = self.key(path)
+        entry = self._by_file.get(key)
+        return entry is not None and Path(path).is_file() and not self._same_file(entry, key)
+
+    def made(self, path: Path, recipe: str, source: str | None, stage: str, also: tuple[Path, ...] = (),
+             kind: str | None = None, digests: dict[Path, str] | None = None) -> None:
+        """``path`` (and the ``also`` paths written with it) made from ``recipe``; ``digests``
+        gives the SHA-256 of files whose bytes the caller had in hand (the rest are read)."""
+        written = [Path(path), *map(Path, also)]
+        files = {}
+        for target in written:
+            stat = _stat(target)
+            if stat is not None and target.is_file():
+                digest = (digests or {}).get(target) or sha256_of(target)
+                files[self.key(target)] = [*stat, digest]
+        entry = {"recipe": recipe, "source": source, "stage": stage, "kind": kind,
+                 "paths": [self.key(p) for p in written], "files": files}
+        self.now[self.key(path)] = entry
+        self._by_file.update(dict.fromkeys(files, entry))
+
+    def recorded(self) -> dict[str, Recorded]:
+        """Every output the records of this folder hold (of every shard), by key, with its
+        state now (size and time trusted; the bytes read only when they differ)."""
+        out = {}
+        for outputs in [*reversed(self.others), self.own, self.now]:
+            for key, entry in outputs.items():
+                written = entry["files"].get(key)
+                path = self.folder / key
+                state = "missing" if not path.exists() else "made" if self._same_file(entry, key) else "changed"
+                out[key] = Recorded(key, path, entry.get("source"), entry.get("stage", ""), entry.get("kind"),
+                                    [self.folder / p for p in entry["paths"]], written[1] / 1e9 if written else 0.0,
+                                    state)
+        return out
 
     def failed(self, path: Path) -> None:
         self.now.pop(self.key(path), None)
 
-    def remove_stale(self, planned: set[Path], alive: set[str], complete: set[str]) -> list[Path]:
-        """Remove what this record holds and the run did not make: outputs of a pairing no
-        longer in ``alive``, and, of a ``complete`` stage (one run without a selection),
-        every output not ``planned``. Returns the paths removed."""
+    def stale(self, planned: set[Path], alive: set[str], in_scope: Callable[[Entry], bool]) -> list[Stale]:
+        """What this record holds and the run did not make, each with why: outputs of a
+        pairing no longer in ``alive`` (of any shard's record), and outputs ``in_scope`` of
+        this run (the kinds, pairings and stage it makes) that it no longer plans."""
         keep = {self.key(p) for p in planned}
-        removed = []
+        out: dict[str, Stale] = {}
         for outputs in [self.own] + self.others:  # a pairing deleted after a run with other shards too
-            for key, entry in list(outputs.items()):
-                if key in keep:
+            for key, entry in outputs.items():
+                if key in keep or key in out:
                     continue
-                gone = entry.get("source") is not None and entry["source"] not in alive
-                if gone or (outputs is self.own and entry.get("stage") in complete):
-                    removed += self._remove(entry["paths"])
-                    self.now.pop(key, None)
-        return removed
+                paths = [self.folder / p for p in entry["paths"]]
+                if entry.get("source") is not None and entry["source"] not in alive:
+                    out[key] = Stale(key, paths, f"结对“{entry['source']}”已从数据中删除（pairings/ 下已没有它的文件）")
+                elif outputs is self.own and in_scope(entry):
+                    out[key] = Stale(key, paths, "数据中已没有这份文件（例如学校或人员的名称改了、人员删除了），"
+                                                 "docgen 不再生成它")
+        return list(out.values())
 
-    def _remove(self, paths: list[str]) -> list[Path]:
-        removed = []
-        for rel in paths:
-            target = self.folder / rel
-            if target.is_dir():
-                shutil.rmtree(target, ignore_errors=True)
-            elif target.exists():
-                target.unlink()
-            else:
-                continue
-            removed.append(target)
-            parent = target.parent
-            while parent != self.folder and parent.is_dir() and not any(parent.iterdir()):
-                parent.rmdir()
-                parent = parent.parent
-        return removed
+    def forget(self, key: str) -> None:
+        """An output moved aside: it is no longer in this folder."""
+        self.now.pop(key, None)
+
+    def forget_paths(self, paths: list[Path]) -> None:
+        """Outputs moved aside by path (main file or any file written with it)."""
+        gone = {self.key(p) for p in paths if self._inside(p)}
+        for key, entry in list(self.now.items()):
+            if gone & ({key} | set(entry.get("paths", []))):
+                self.now.pop(key)
+
+    def _inside(self, path: Path) -> bool:
+        try:
+            Path(path).relative_to(self.folder)
+            return True
+        except ValueError:
+            return False
 
     def save(self) -> None:
         if self.now or self.path.exists():

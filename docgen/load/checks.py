@@ -11,7 +11,7 @@ from ..errors import Problem
 from .agreeing import commitment_problems, indicator_problem
 from .images import prepare_hint, seal_problem
 from .messages import suggest
-from .model.common import ID_RE
+from .model.common import ID_RE, blanks_in
 from .model.pairing import Pairing
 from .model.programme import AttachmentContent as AC
 from .model.programme import Programme
@@ -84,6 +84,7 @@ def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
             why = indicator_problem(indicator)
             if why:
                 out.append(src.problem(("goals", "yearly", i, "indicators", j, "text"), why))
+    out += blank_keys(prog, src)
     for i, step in enumerate(prog.steps):
         if step.start and step.end and step.end < step.start:
             out.append(src.problem(("steps", i, "end"), f"结束日期 {step.end} 早于开始日期 {step.start}"))
@@ -123,6 +124,36 @@ def programme_seals(prog: Programme) -> list[tuple[tuple, str]]:
 def pairing_seals(pair: Pairing) -> list[tuple[tuple, str]]:
     schools = [(("supporter",), pair.supporter)] + [(("recipients", i), r) for i, r in enumerate(pair.recipients)]
     return [(loc + ("seal",), school.seal) for loc, school in schools if school.seal]
+
+
+def fill_problems(pair: Pairing, src: Source, prog: Programme) -> list[Problem]:
+    """A pairing fills only blanks the programme leaves it, named by their key (or label)."""
+    keys = list(dict.fromkeys(b.fill_key for b in prog.pairing_blanks))
+    out = []
+    for key in pair.blanks:
+        if key in keys:
+            continue
+        if not keys:
+            why = "方案的协议书条款和结对实施方案中没有留给结对填写的栏目（blank），这里无处可填"
+        else:
+            listed = "、".join(f"{k}（{b.blank}）" if b.key else k for k, b in
+                              {b.fill_key: b for b in prog.pairing_blanks}.items())
+            why = f"方案中没有标识为“{key}”的待填写栏目{suggest(key, keys)}（可填写：{listed}）"
+        out.append(src.problem(("blanks", key), why, key=True))
+    return out
+
+
+def blank_keys(prog: Programme, src: Source) -> list[Problem]:
+    """One key names one blank: a key given to two different blanks would fill both."""
+    out, seen = [], {}
+    for where, blocks in (("agreement", prog.agreement), ("pairing_plan", prog.pairing_plan)):
+        for block in blanks_in(blocks.clauses if blocks else []):
+            first = seen.setdefault(block.fill_key, block)
+            if first.blank != block.blank:
+                at = block._origin.loc + ("key" if block.key else "blank",) if block._origin else (where, "clauses")
+                out.append(src.problem(at, f"待填写栏目“{block.blank}”与“{first.blank}”用了同一个标识"
+                                       f"“{block.fill_key}”：请给它另起一个 key"))
+    return out
 
 
 OUTPUT_FOLDERS = {"bundles", "report"}
@@ -176,6 +207,7 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
                 day = getattr(item, name)
                 if day and not cycle.start <= day <= cycle.end:
                     out.append(src.problem((key, i, name), f"日期 {day} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"))
+    out += fill_problems(pair, src, prog)
     months = [m.month for m in pair.monthly_plan]
     out += _dup(months, src, lambda i: ("monthly_plan", i, "month"), "月份")
     for i, month in enumerate(pair.monthly_plan):

@@ -14,6 +14,7 @@ from typing import Callable
 from pypdf import PdfReader
 
 from ..geometry import LINE_PT, TYPE_LEFT, TYPE_RIGHT
+from ..records import Box
 from .page import Page
 
 CELL_MARGIN = 5.4
@@ -77,10 +78,7 @@ def centred(anchor: Anchor) -> bool:
     return 0 < anchor.width < TYPE_RIGHT - TYPE_LEFT - 1
 
 
-Box4 = tuple[float, float, float, float]
-
-
-def name_area(page: Callable[[], Page], anchor: Anchor) -> tuple[Box4, Box4 | None]:
+def name_area(page: Callable[[], Page], anchor: Anchor) -> tuple[Box, Box | None]:
     """The box of the printed name in the anchor's cell, and of name and date together.
 
     The cell follows from the table, which spans the type area in cells of equal width: a
@@ -94,16 +92,16 @@ def name_area(page: Callable[[], Page], anchor: Anchor) -> tuple[Box4, Box4 | No
     left = TYPE_LEFT + column * anchor.width
     if centred(anchor):
         x0, x1 = left + CELL_MARGIN, left + anchor.width - CELL_MARGIN
-        return (x0, name_floor, x1, anchor.top), (x0, bottom, x1, anchor.top)
+        return Box(x0, name_floor, x1, anchor.top), Box(x0, bottom, x1, anchor.top)
     width = anchor.width or TYPE_RIGHT - TYPE_LEFT
     band = [g for g in page().glyphs if g.char.strip() and bottom < g.y <= anchor.top
             and left - 2 <= g.x <= left + width + 2]
 
-    def box(glyphs) -> Box4 | None:
+    def box(glyphs) -> Box | None:
         if not glyphs:
             return None
-        return (min(g.x for g in glyphs), min(g.y - 0.15 * g.size for g in glyphs),
+        return Box(min(g.x for g in glyphs), min(g.y - 0.15 * g.size for g in glyphs),
                 max(g.x + g.width for g in glyphs), max(g.y + 0.85 * g.size for g in glyphs))
 
-    name = box([g for g in band if g.y > name_floor]) or (left, name_floor, left + width, anchor.top)
+    name = box([g for g in band if g.y > name_floor]) or Box(left, name_floor, left + width, anchor.top)
     return name, box(band)

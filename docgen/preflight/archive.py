@@ -9,41 +9,19 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from .rules import Finding
+from ..records import PDFA_RULE, Archive
+
+__all__ = ["FLAVOUR", "RULE", "Archive", "is_signed", "validate"]
 
 FLAVOUR = "2b"
-RULE = "PDF/A-2b"
-SHOWN = 5
-"""Reasons listed per file (the manifest keeps them all)."""
+RULE = PDFA_RULE
 
 logging.getLogger("pikepdf").addHandler(logging.NullHandler())
 # The validator reads the embedded fonts with fontTools, which warns on stderr about the old
 # timestamps LibreOffice gives its font subsets: not the user's concern.
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
-
-
-@dataclass
-class Archive:
-    """The validator's verdict on one PDF: passed, why not, and when it was checked."""
-
-    passed: bool
-    reasons: list[str] = field(default_factory=list)
-    checked: str = "written"
-    """'written' (the file as it is), 'before signing' (the file before its signature was added)."""
-
-    def findings(self) -> list[Finding]:
-        if self.passed:
-            return []
-        shown = [Finding(RULE, 0, f"不符合 PDF/A-2b（归档格式）：{r}") for r in self.reasons[:SHOWN]]
-        if len(self.reasons) > SHOWN:
-            shown.append(Finding(RULE, 0, f"另有 {len(self.reasons) - SHOWN} 处不符合 PDF/A-2b"))
-        return shown or [Finding(RULE, 0, "不符合 PDF/A-2b（归档格式）")]
-
-    def as_dict(self) -> dict:
-        return {"flavour": RULE, "passed": self.passed, "checked": self.checked, "reasons": self.reasons}
 
 
 def validate(pdf: bytes | Path, checked: str = "written") -> Archive:

@@ -7,16 +7,16 @@ parties sign and which seal image each received.
 from __future__ import annotations
 
 import io
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader
 
+from ..records import Finding, Manifest, PlacedDocument, Verdict
 from .anchors import name_area, read_marks
 from .archive import RULE, Archive, is_signed, validate
 from .page import Page, read
-from .rules import RULES, Document, Finding, Seal, Signature, printed_name
+from .rules import RULES, Document, Seal, Signature, printed_name
 
 WHOLE_FILE = "（整个 PDF 文件）"
 """The document a finding on the whole file (PDF/A) is reported under."""
@@ -39,10 +39,14 @@ class Result:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.warning]
 
-    def as_dict(self) -> dict:
-        return {"document": self.document, "passed": [name for name, _ in RULES if name not in self.failed_rules],
-                "failed": [{"rule": f.rule, "page": f.page, "detail": f.detail} for f in self.failures],
-                "warnings": [{"rule": f.rule, "page": f.page, "detail": f.detail} for f in self.warnings]}
+    def verdict(self) -> Verdict:
+        """What the manifest records of it."""
+        return Verdict(self.document, [name for name, _ in RULES if name not in self.failed_rules],
+                       self.failures, self.warnings)
+
+    def located(self, file: str) -> list[Finding]:
+        """Its findings, each naming ``file`` and this document."""
+        return [f.at(file, self.document) for f in self.findings]
 
 
 def pages_of(pdf: bytes | Path) -> list[Page]:
@@ -79,49 +83,39 @@ def check(documents: list[Document]) -> list[Result]:
     return results
 
 
-def documents_from_manifest(pages: list[Page], manifest: dict) -> list[Document]:
+def documents_from_manifest(pages: list[Page], manifest: Manifest) -> list[Document]:
     """A bundle's documents, as its manifest describes them."""
     out = []
-    parts = manifest.get("pdf", {}).get("documents", [])
-    seals = manifest.get("seals", [])
-    signatures = manifest.get("signatures", [])
+    parts = manifest.documents
     starts = _first_pages(parts, len(pages))
     first_part = min(starts, default=len(pages) + 1)
     if first_part > 1:
         out.append(Document("封面和目录", pages[:first_part - 1], "bundle", page_numbers=False))
     for part, first_page in zip(parts, starts):
         start = first_page - 1
-        span = pages[start:start + part["pages"]]
-        padding = {k for k in range(len(span)) if k >= part.get("printed_pages", part["pages"])}
-
-        def local(page: int) -> int:
-            return page - 1 - start
-
-        def mine(entry: dict, *keys: str) -> bool:  # two documents may share a title (per-county notices)
-            return entry.get("document") == part["title"] and _placed(entry, *keys) and 0 <= local(entry["page"]) < len(span)
+        span = pages[start:start + part.pages]
+        padding = {k for k in range(len(span)) if k >= part.printed_pages}
+        # an entry is this part's by its title and its page (two documents may share a title:
+        # per-county notices)
         out.append(Document(
-            part["title"], span, part.get("family", ""), padding=padding,
-            seals=[Seal(s["party"], local(s["page"]), tuple(s["seal_box"]), tuple(s["name_box"]), s.get("image_digest", ""))
-                   for s in seals if mine(s, "seal_box", "name_box")],
-            signatures=[Signature(s["party"], local(s["page"]), tuple(s["name_box"]))
-                        for s in signatures if mine(s, "name_box")]))
+            part.title, span, part.family, padding=padding,
+            seals=[Seal(s.party, s.page - 1 - start, s.seal_box, s.name_box, s.image_digest)
+                   for s in manifest.seals if s.document == part.title and 0 <= s.page - 1 - start < len(span)],
+            signatures=[Signature(s.party, s.page - 1 - start, s.name_box)
+                        for s in manifest.signatures if s.document == part.title and 0 <= s.page - 1 - start < len(span)]))
     return out
 
 
-def _first_pages(parts: list[dict], total: int) -> list[int]:
+def _first_pages(parts: list[PlacedDocument], total: int) -> list[int]:
     """Where each part starts; a manifest written before parts recorded it has the parts last."""
-    if all("first_page" in p for p in parts):
-        return [p["first_page"] for p in parts]
-    start = total - sum(p.get("pages", 0) for p in parts) + 1
+    if all(p.first_page is not None for p in parts):
+        return [p.first_page for p in parts if p.first_page is not None]
+    start = total - sum(p.pages for p in parts) + 1
     out = []
     for part in parts:
         out.append(max(start, 1))
-        start += part.get("pages", 0)
+        start += part.pages
     return out
-
-
-def _placed(entry: dict, *keys: str) -> bool:
-    return "page" in entry and "party" in entry and all(k in entry for k in keys)
 
 
 def _whole_file(archive: Archive) -> list[Result]:
@@ -140,12 +134,11 @@ def check_file(path: Path) -> list[Result]:
     signing: the validator cannot judge a signed file)."""
     manifest_path = path.parent / "manifest.json"
     if manifest_path.is_file():
-        manifest = json.loads(manifest_path.read_text("utf-8"))
-        if manifest.get("pdf", {}).get("path") == path.name:
+        manifest = Manifest.from_json(manifest_path.read_bytes())
+        if manifest.pdf_path == path.name:
             results = check(documents_from_manifest(pages_of(path), manifest))
-            recorded = manifest.get("pdfa")
-            if manifest.get("signed") and recorded:
-                return results + _whole_file(Archive(recorded["passed"], recorded.get("reasons", []), recorded["checked"]))
+            if manifest.signed and manifest.pdfa is not None:
+                return results + _whole_file(manifest.pdfa)
             return results + _whole_file(validate(path))
     if is_signed(path):
         return check([document_of(path, path.stem)]) + [

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from .. import geometry
+from ..records import Box, Finding
 from ..text import breaks_word, display_width
 from .page import Glyph, Page
 
@@ -54,9 +55,8 @@ class Seal:
 
     party: str
     page: int
-    box: tuple[float, float, float, float]
-    """x0, y0, x1, y1 in PDF points (from the bottom)."""
-    name_box: tuple[float, float, float, float]
+    box: Box
+    name_box: Box
     digest: str
     """The image's content digest: its resource name on the page is /DocgenSeal<digest>."""
 
@@ -67,7 +67,7 @@ class Signature:
 
     party: str
     page: int
-    box: tuple[float, float, float, float]
+    box: Box
 
 
 @dataclass
@@ -85,15 +85,6 @@ class Document:
     """Blank pages added on purpose (double-sided printing)."""
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     """What the rules work out once per document (its signature cells, …)."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    rule: str
-    page: int
-    """1-based page of the document, 0 for the whole document."""
-    detail: str
-    warning: bool = False
 
 
 # ------------------------------------------------------------------ helpers
@@ -274,7 +265,7 @@ def body_text(doc: Document) -> list[Finding]:
         ys = [line[0].y for line in body if abs(line[0].size - 16) < 0.2 and len(line) > 12]
         gaps = [upper - lower for upper, lower in zip(ys, ys[1:])]
         signing = any(s.page == k - 1 for s in doc.signatures) or any(s.page == k - 1 for s in doc.seals)
-        pitch = LINE if not signing else _pitch([g for g in gaps if g < 1.5 * LINE]) or LINE
+        pitch = LINE if not (signing or k == 1) else _pitch([g for g in gaps if g < 1.5 * LINE]) or LINE
         for gap in gaps:
             steps = round(gap / pitch)
             if 1 <= steps <= 2 and abs(gap - steps * pitch) > 0.8:
@@ -285,7 +276,8 @@ def body_text(doc: Document) -> list[Finding]:
 
 def _pitch(gaps: list[float]) -> float | None:
     """The one line pitch of a page whose lines were brought closer to keep its signature area
-    with it (7.3.5.5, down to 26 pt), or None."""
+    with it (7.3.5.5, down to 26 pt: a page with signatures, or the first page, where the
+    remedy is tried), or None."""
     if gaps and max(gaps) - min(gaps) < 0.8 and TIGHTEST - 0.2 <= sum(gaps) / len(gaps) <= LINE:
         return sum(gaps) / len(gaps)
     return None

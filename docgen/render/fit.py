@@ -3,6 +3,10 @@ the body, the line pitch is first tightened, within limits, so that it does (公
 不能容下印章、成文日期时，可以采取调整行距、字距的措施解决); only when that is not enough does the
 area move to the next page, with the last body paragraph (``keeps``).
 
+Only the lines are brought closer: setting characters closer (the standard's other means)
+gains a line only where a line would hold a 29th character, which the converter's own
+measures leave too uncertain to promise.
+
 Where a page breaks is known only once the converter has laid it out, so the first page is
 measured here the way the converter sets it: paragraphs of fixed line pitch, lines of 三号
 characters 15.75 pt apart (28 to the type width), Latin words unbroken, closing
@@ -12,6 +16,8 @@ notice); the tightening applies to what follows the 发文字号 (the 版头 kee
 places) and to the signature area itself, in the Word file as in the PDF.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -93,8 +99,8 @@ def line_count(text: str, width: int, first: int, size: int, tracking: int) -> i
             pieces.append(ch)
     for k, piece in enumerate(pieces):
         w = em_width(piece) * em + tracking * len(piece)
-        if k and used and _spaced(pieces[k - 1], piece):
-            w += AUTOSPACE * em
+        if k and used:
+            w += _spaced(pieces[k - 1], piece) * em
         if used + w > room + 1 and not (piece in HANGING and used <= room + 1):  # closing marks may hang
             lines, used, room = lines + 1, 0.0, width
             if k and pieces[k - 1] in NO_LINE_END:
@@ -103,19 +109,23 @@ def line_count(text: str, width: int, first: int, size: int, tracking: int) -> i
     return lines
 
 
-AUTOSPACE = 0.2
-"""The space (in ems) the converter puts between a Chinese character and a Latin word or a
-number (w:autoSpaceDE, w:autoSpaceDN), measured on its PDFs."""
+AUTOSPACE = {"digits": 0.2, "latin": 0.35}
+"""The space (in ems) the converter puts between a Chinese character and a number, or a
+Latin word (w:autoSpaceDN, w:autoSpaceDE), measured on its PDFs."""
 
 
-def _spaced(before: str, after: str) -> bool:
+def _spaced(before: str, after: str) -> float:
+    """The autospace between two pieces of a line, in ems."""
     def han(piece: str) -> bool:
         return len(piece) == 1 and ("\u3400" <= piece <= "\u9fff" or "\uf900" <= piece <= "\ufaff")
 
-    def latin(piece: str) -> bool:
-        return piece.isascii() and any(c.isalnum() for c in piece)
+    def kind(piece: str) -> str:
+        if not (piece.isascii() and any(c.isalnum() for c in piece)):
+            return ""
+        return "latin" if any(c.isalpha() for c in piece) else "digits"
 
-    return (han(before) and latin(after)) or (latin(before) and han(after))
+    latin = kind(after) if han(before) else kind(before) if han(after) else ""
+    return AUTOSPACE.get(latin, 0.0)
 
 
 def _paragraph_height(paragraph, styles: _Styles) -> tuple[int, int]:
@@ -182,28 +192,16 @@ def _frame_top(paragraph, styles: _Styles) -> int | None:
 
 
 def _set_pitch(paragraph, pitch: int) -> None:
-    ppr = paragraph.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        paragraph.insert(0, ppr)
-    spacing = ppr.find(qn("w:spacing"))
-    if spacing is None:
-        spacing = OxmlElement("w:spacing")
-        later = [ppr.find(qn(t)) for t in ("w:ind", "w:contextualSpacing", "w:jc", "w:outlineLvl", "w:rPr")]
-        later = [e for e in later if e is not None]
-        if later:
-            later[0].addprevious(spacing)
-        else:
-            ppr.append(spacing)
+    """The paragraph's lines ``pitch`` twips apart, exactly, off the document grid (in the
+    order the schema gives a paragraph's properties: snapToGrid, then spacing)."""
+    ppr = paragraph.get_or_add_pPr()
+    spacing = ppr.get_or_add_spacing()
     spacing.set(qn("w:line"), str(pitch))
     spacing.set(qn("w:lineRule"), "exact")
     snap = ppr.find(qn("w:snapToGrid"))
     if snap is None:
         snap = OxmlElement("w:snapToGrid")
-        style = ppr.find(qn("w:pStyle"))
-        anchor = ppr.find(qn("w:keepNext"))
-        (anchor if anchor is not None else style).addnext(snap) if (anchor is not None or style is not None) \
-            else ppr.insert(0, snap)
+        spacing.addprevious(snap)
     snap.set(qn("w:val"), "0")
 
 
@@ -224,10 +222,17 @@ def _tighten(elements, styles: _Styles, pitch: int) -> None:
                     _set_pitch(paragraph, pitch)
 
 
-def first_page_pitch(document) -> int | None:
-    """The line pitch (twips) at which the first page holds its signature area, when 579
-    does not and a pitch of at least ``TIGHTEST`` does; None otherwise (it fits, it cannot
-    be made to fit, or the page is not one this estimate can follow)."""
+@dataclass(frozen=True)
+class Fit:
+    """How the first page is brought together: its line pitch (twips)."""
+
+    pitch: int
+
+
+def plan_first_page(document) -> Fit | None:
+    """The line pitch at which the first page holds its signature area, when it does not as it
+    is and a pitch of at least ``TIGHTEST`` does; None otherwise (it fits, it cannot be made
+    to fit, or the page is not one this estimate can follow)."""
     styles = _Styles(document)
     body = list(document.element.body)
     before = []
@@ -255,12 +260,13 @@ def first_page_pitch(document) -> int | None:
             after.append(element)
     head = max((i for i, p in enumerate(before) if _style_id(p) == "DocNo"), default=-1)
     fixed_total, _ = _block_height(before[:head + 1] + after, styles)
-    loose_total, loose_lines = _block_height(before[head + 1:] + [area], styles)
+    loose = before[head + 1:]
+    loose_total, loose_lines = _block_height(loose + [area], styles)
     if fixed_total + loose_total <= room or not loose_lines:
         return None
     other = loose_total - loose_lines * LINE
     pitch = (room - fixed_total - other) // loose_lines
-    return int(pitch) if pitch >= TIGHTEST else None
+    return Fit(int(pitch)) if pitch >= TIGHTEST else None
 
 
 def _style_id(paragraph) -> str:
@@ -268,15 +274,15 @@ def _style_id(paragraph) -> str:
     return found.get(qn("w:val")) if found is not None else ""
 
 
-def fit_first_page(document) -> int | None:
-    """Tighten the first page so that its signature area stays on it (``first_page_pitch``);
-    the pitch set, or None."""
-    pitch = first_page_pitch(document)
-    if pitch is None:
+def fit_first_page(document) -> Fit | None:
+    """Bring the first page together so that its signature area stays on it
+    (``plan_first_page``); what was done, or None."""
+    fit = plan_first_page(document)
+    if fit is None:
         return None
     styles = _Styles(document)
     body = list(document.element.body)
     head = max((i for i, e in enumerate(body) if e.tag == qn("w:p") and _style_id(e) == "DocNo"), default=-1)
     area = next(i for i, e in enumerate(body) if e.tag == qn("w:tbl") and _is_signature_area(e))
-    _tighten(body[head + 1:area + 1], styles, pitch)
-    return pitch
+    _tighten(body[head + 1:area + 1], styles, fit.pitch)
+    return fit

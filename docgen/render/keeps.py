@@ -5,9 +5,12 @@ depend on what the loops produced.
   the last paragraph of body text before it (and the 附件说明 and blank lines between) is
   marked keep-with-next, which LibreOffice and Word honour into a following table, so the
   signatures share a page with body text (GB/T 9704 7.3.5.5).
-- Tables: a table's header rows and first row stay with the row after them, and its last
-  four rows stand in two pairs (a short table stays whole), so no page holds a single row
-  of a table, even when its last rows are tall; rows never split.
+- Tables: rows never split, and the rows of a table are cut into runs of two or three that
+  stay together (each row of a run but its last keeps with the next; the header rows keep
+  with the first run); a short table stays whole. Every page a table reaches then holds a
+  whole run, so no page holds a single row of it. The runs are chosen from each row's height
+  as estimated from its text, so that no run is taller than a page where that can be helped:
+  a tall row goes with a short neighbour rather than with another tall row.
 - Groups: a cell in the style TableGroup that is empty continues the vertical merge of the
   group cell above it (县市区 and 支援学校 of a pair list, 月份 of a plan table, 项目 of a rubric),
   or, for a value taller than its group's first row, the group's inner rules are left out.
@@ -17,6 +20,7 @@ from __future__ import annotations
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
+from ..geometry import TEXT_H
 from ..text import display_width
 
 SIGNATURE_STYLES = {"SignName", "Signer"}
@@ -71,19 +75,60 @@ def _keep_row(row) -> None:
 
 
 def keep_rows_together(body) -> None:
-    """No table leaves a single row on a page."""
+    """No table leaves a single row on a page: its rows stand in runs of two or three."""
     for table in body.iter(qn("w:tbl")):
         if _is_signature_area(table) or table.getparent().tag == qn("w:tc"):
             continue
         rows = table.findall(qn("w:tr"))
         header = [r for r in rows if r.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None]
         data = [r for r in rows if r not in header]
-        if len(data) <= 4:
+        heights = [_row_height(r) for r in data]
+        room = TEXT_H - sum(_row_height(r) for r in header)
+        if len(data) <= 4 and sum(heights) <= room:  # a short table stays whole
             keep = rows[:-1]
-        else:  # the last four rows in two pairs: a tall pair at the end never leaves one row alone before it
-            keep = header + [data[0], data[-4], data[-2]] if len(data) > 5 else header + [data[0], data[-2]]
+        else:
+            keep, at = list(header), 0
+            for size in runs(heights, room):
+                keep += data[at:at + size - 1]
+                at += size
         for row in keep:
             _keep_row(row)
+
+
+def runs(heights: list[int], room: int) -> list[int]:
+    """The sizes of the runs a table's rows stand in, in order: two or three rows each (one
+    only for a table of one row), as few of them taller than ``room`` as can be, then as many
+    runs (the fewer rows kept together, the less room a page leaves empty)."""
+    n = len(heights)
+    if n < 2:
+        return [n] if n else []
+    best: dict[int, tuple[tuple[int, int], list[int]]] = {n: ((0, 0), [])}
+    for i in range(n - 2, -1, -1):
+        options = []
+        for size in (2, 3):
+            if i + size in best:
+                (over, threes), sizes = best[i + size]
+                cost = (over + (sum(heights[i:i + size]) > room), threes + (size == 3))
+                options.append((cost, [size, *sizes]))
+        if options:
+            best[i] = min(options, key=lambda option: option[0])
+    return best[0][1]
+
+
+ROW_PADDING = 60
+"""Twips a table row takes beyond its lines of text (its rules)."""
+
+
+def _row_height(row) -> int:
+    """About how tall a row is set (rows of tables are set at 20 pt a line): its tallest cell,
+    leaving out a group cell merged down over the rows below (its text spreads over them)."""
+    lines = [_lines(cell) for cell in row.findall(qn("w:tc")) if not _merged_down(cell)]
+    return max(lines, default=1) * TABLE_LINE + ROW_PADDING
+
+
+def _merged_down(cell) -> bool:
+    merge = cell.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+    return merge is not None
 
 
 def _set_vmerge(cell, value: str | None) -> None:
@@ -130,6 +175,8 @@ def merge_groups(body) -> None:
 
 TABLE_CHAR = 240
 """A character of table text (小四), in twips."""
+TABLE_LINE = 400
+"""The line pitch of table text (20 pt exact: the TableText styles of authoring/layout.py)."""
 
 
 def _lines(cell, fill: float = 1.0) -> int:

@@ -28,7 +28,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from ..convert import Pool
 from ..errors import DocgenError
 from ..load import find_programmes
-from ..pipeline import remove_stale
+from ..pipeline import tidy
 from .access import NeedLogin, NoAccounts, actor, unruled
 from .accounts import Accounts
 from .audit import Audit
@@ -174,7 +174,7 @@ def recover(workspace: Workspace, state: State) -> None:
             shutil.rmtree(old, ignore_errors=True) if old.is_dir() else old.unlink(missing_ok=True)
     for job in state.interrupted():
         with contextlib.suppress(Exception):
-            remove_stale(workspace.loaded(job.programme), workspace.out)
+            tidy(workspace.loaded(job.programme), workspace.out)
 
 
 def _handlers(app: FastAPI) -> None:

@@ -16,6 +16,7 @@ field.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -41,7 +42,7 @@ LABELS = {
     "next_steps": "下一步打算", "date": "日期", "members": "成员", "office": "办公室", "duties": "职责", "role": "职位",
     "type": "活动类型", "tag": "细分", "by": "组织方", "school": "受援学校", "subjects": "学科", "people": "参与人员",
     "person_times": "人次", "days": "天数", "description": "活动内容", "evidence": "证明材料", "filed_on": "报备日期",
-    "paragraphs": "段落",
+    "paragraphs": "段落", "blanks": "方案留给本结对填写的栏目",
 }
 """Chinese labels of the fields a clerk meets (GLOSSARY.md's words); a field not here is
 labelled by the first phrase of its description."""
@@ -68,7 +69,8 @@ class Field:
     label: str
     help: str
     widget: str
-    """text, textarea, lines, date, month, integer, number, select, checkbox, object, list"""
+    """text, textarea, lines, date, month, integer, number, select, checkbox, object, list, or kept
+    (a value the form cannot edit — text with sections or lists — carried through unchanged)"""
     required: bool = False
     value: Any = None
     options: list[tuple[str, str]] = field(default_factory=list)
@@ -84,7 +86,9 @@ class Field:
         """The value as an input shows it."""
         if self.value is None:
             return ""
-        if self.widget == "lines":
+        if self.widget == "kept":
+            return KEPT + json.dumps(self.value, ensure_ascii=False)
+        if self.widget in ("lines", "textarea") and isinstance(self.value, list):
             return "\n".join(str(v) for v in self.value) if isinstance(self.value, list) else str(self.value)
         if isinstance(self.value, dt.date):
             return self.value.isoformat()
@@ -110,6 +114,9 @@ class Schema:
         self.defs = schema.get("$defs", {})
         self.marked = False
         """Drawing a submitted form again: list items say where they came from (``ORIGIN``)."""
+        self.slots: dict[str, dict[str, str]] = {}
+        """For a field that maps keys to text (``blanks``): the keys to offer even when the file
+        has none yet, with their labels (the blanks the programme leaves to each pairing)."""
 
     def resolve(self, node: dict) -> tuple[dict, str]:
         """The node behind a ``$ref`` (and its name), else the node itself."""
@@ -152,6 +159,9 @@ class Schema:
             out.widget = "select"
             names = CHOICES.get(enum_name, {})
             out.options = [(v, names.get(v, v)) for v in target["enum"]]
+        elif _is_map(target):
+            out.widget = "object"
+            out.children = self.slot_fields(name, value)
         elif kind == "object" or "properties" in target:
             out.widget = "object"
             out.children = self.fields(target, f"{name}.", value)
@@ -162,6 +172,9 @@ class Schema:
                 values = value if isinstance(value, list) else []
                 out.items = [self.item(target["items"], f"{name}.{i}", v, self._origin(v, i)) for i, v in enumerate(values)]
                 out.template = self.item(target["items"], f"{name}.__i__", {}, None)
+            elif isinstance(value, list) and not all(isinstance(v, (str, int, float)) for v in value):
+                out.widget = "kept"  # paragraphs with sections or lists in them (Blocks): carried through unchanged
+                out.help = "内容含小节或列表，请直接在数据文件中修改"
             else:
                 out.widget = "lines"
         elif kind == "boolean":
@@ -178,6 +191,24 @@ class Schema:
             out.widget = "textarea"
         return out
 
+    def slot_fields(self, name: str, value: Any) -> list[Field]:
+        """A map of text (``blanks``): one box per key offered or written. Text and lines of
+        text are edited in the box (one line, one paragraph); what holds sections or lists is
+        carried through the form unchanged (``kept``), to be edited in the file."""
+        value = value if isinstance(value, dict) else {}
+        offered = self.slots.get(name, {})
+        out = []
+        for key in [*offered, *(k for k in value if k not in offered)]:
+            written = value.get(key)
+            plain = written is None or isinstance(written, str) or (
+                isinstance(written, list) and all(isinstance(v, str) for v in written))
+            label = offered.get(key) or str(key)
+            help = f"标识 {key}" if label != key else ""
+            if not plain:
+                help = "内容含小节或列表，请直接在数据文件中修改"
+            out.append(Field(f"{name}.{key}", str(key), label, help, "textarea" if plain else "kept", value=written))
+        return out
+
     def _origin(self, value: Any, index: int) -> int | None:
         if not self.marked:
             return index
@@ -190,11 +221,13 @@ class Schema:
         out.children = self.fields(target, f"{name}.", value)
         return out
 
-    def form(self, data: Any, *, submitted: bool = False) -> list[Field]:
+    def form(self, data: Any, *, submitted: bool = False, slots: dict[str, dict[str, str]] | None = None) -> list[Field]:
         """The fields of the form holding ``data``: read from the file, or (``submitted``) as a
-        clerk sent it, its list items marked with where they came from."""
+        clerk sent it, its list items marked with where they came from; ``slots``: the keys
+        each map field offers (``Schema.slots``)."""
         drawer = Schema(self.schema)
         drawer.marked = submitted
+        drawer.slots = slots or {}
         return drawer.fields(self.schema, "", data)
 
     def blank_item(self, list_name: str, index: int) -> Field | None:
@@ -263,9 +296,36 @@ def without_origins(data: Any) -> Any:
     return data
 
 
+def _is_map(target: dict) -> bool:
+    """An object of free keys (``dict[str, …]``), not of named fields."""
+    return target.get("type") == "object" and "properties" not in target and isinstance(
+        target.get("additionalProperties"), dict)
+
+
+def _slot(raw: Any) -> Any:
+    """What a box of a map of text means: one paragraph, several (one per line), or what the
+    form carried through unchanged; None when left empty."""
+    if isinstance(raw, list):
+        raw = raw[-1]
+    if not isinstance(raw, str):
+        return None
+    if raw.startswith(KEPT):
+        return json.loads(raw[len(KEPT):])
+    lines = [line.strip() for line in raw.replace("\r\n", "\n").split("\n") if line.strip()]
+    return (lines[0] if len(lines) == 1 else lines) or None
+
+
+KEPT = "\u2063json:"
+"""The start of a value the form carries through unchanged (an invisible separator, then JSON)."""
+
+
 def _typed(schema: Schema, node: dict, raw: Any) -> Any:
     target, _, _ = schema.unwrap(node)
     kind = target.get("type")
+    if _is_map(target):
+        if not isinstance(raw, dict):
+            return None
+        return {key: value for key, value in ((k, _slot(v)) for k, v in raw.items()) if value is not None} or None
     if kind == "object" or "properties" in target:
         if not isinstance(raw, dict):
             return None
@@ -292,6 +352,8 @@ def _typed(schema: Schema, node: dict, raw: Any) -> Any:
                     out.append(value)
             return out
         text = raw if isinstance(raw, str) else "\n".join(raw) if isinstance(raw, list) else ""
+        if text.startswith(KEPT):
+            return json.loads(text[len(KEPT):])
         return [line.strip() for line in text.splitlines() if line.strip()]
     if isinstance(raw, list):
         raw = raw[-1]

@@ -4,58 +4,32 @@ thread of the server, with one pool of warm LibreOffice converters kept alive ac
 A job is a row of the state file: waiting, running (stage, done/total), then done, failed
 or cancelled, with what it made. Jobs run one after another: two programmes' jobs would
 fight over the same two cores and the same converters. An output folder a command-line run
-is writing is waited for (``output_lock``), never written at the same time.
+is writing is waited for (the pipeline holds each programme folder's lock), never written at
+the same time; a cancelled job stops waiting.
 """
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import queue
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
 
 from .. import pipeline
 from ..convert import Pool
 from ..errors import DocgenError, display_path
+from ..options import Options
 from .state import CANCELLED, DONE, FAILED, RUNNING, State
 from .workspace import Workspace
 
 BUNDLE, BUNDLE_ALL, REPORT = "bundle", "bundle_all", "report"
-LOCK_NAME = ".docgen-lock"
 STAGE_NAMES = {"render": "生成 Word 文件", "pdf": "转换 PDF", "convert": "转换 PDF", "assemble": "合并盖章",
                "report": "考核汇总", "wait": "等待命令行中的生成结束（同一输出目录）"}
 
 
 class Cancelled(BaseException):
     """The clerk cancelled the job (raised in the worker thread at the next item)."""
-
-
-@contextlib.contextmanager
-def output_lock(folder: Path, waiting: Callable[[], None], cancelled: Callable[[], bool]) -> Iterator[None]:
-    """Hold ``folder/.docgen-lock`` (an advisory lock any docgen process can take) while a
-    job writes into it; ``waiting()`` is told once if another holds it, and the wait ends
-    early when the job is cancelled."""
-    folder.mkdir(parents=True, exist_ok=True)
-    handle = open(folder / LOCK_NAME, "a+")
-    try:
-        told = False
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if not told:
-                    waiting()
-                    told = True
-                if cancelled():
-                    raise Cancelled() from None
-                time.sleep(0.5)
-        yield
-    finally:
-        handle.close()
 
 
 @dataclass
@@ -84,6 +58,11 @@ class _Listener(pipeline.Listener):
     def began(self, stage: str, total: int) -> None:
         self.live.stage, self.live.done, self.live.total = stage, 0, total
         self.runner.state.update_job(self.job_id, stage=stage, done=0, total=total)
+        self._check()
+
+    def waiting(self, folder: Path) -> None:  # a command-line run writes into the same folder
+        if self.live.stage != "wait":
+            self.began("wait", 0)
         self._check()
 
     def advanced(self, stage: str, item: str, ok: bool) -> None:
@@ -178,13 +157,7 @@ class Runner:
         listener = _Listener(self, job_id)
         try:
             root = self.workspace.root(job.programme)
-            folder = self.workspace.out / job.programme
-
-            def waiting() -> None:
-                listener.began("wait", 0)
-
-            with output_lock(folder, waiting, lambda: self.cancelling(job_id)):
-                result = self._do(job.kind, root, job.pairing, listener)
+            result = self._do(job.kind, root, job.pairing, listener)
             status = FAILED if result.get("failed") else DONE
             self.state.update_job(job_id, status=status, result=result, message=result.get("message", ""),
                                   finished=time.time(), stage="")
@@ -203,22 +176,21 @@ class Runner:
 
     def _do(self, kind: str, root: Path, pairing: str | None, listener: _Listener) -> dict:
         out = self.workspace.out
+        options = Options(pairings=(pairing,) if pairing else (), jobs=self.converters, timeout=self.timeout)
         if kind == REPORT:
-            outcome = pipeline.report(root, out, listener=listener)
+            outcome = pipeline.report(root, out, Options(), listener=listener)
             return _summary(outcome, f"考核汇总：{len(outcome.reports)} 个年度")
-        pairings = (pairing,) if pairing else ()
         loaded = [self.workspace.loaded(root.name)]  # kept loaded by the workspace: no second reading
-        outcome = pipeline.bundle(root, out, pairings=pairings, jobs=self.converters, timeout=self.timeout,
-                                  listener=listener, pool=self.warm_pool(), loaded=loaded)
+        outcome = pipeline.bundle(root, out, options, listener=listener, pool=self.warm_pool(), loaded=loaded)
         return _summary(outcome, f"报送材料：新生成 {len(outcome.bundles)} 个，未变跳过 {outcome.unchanged_outputs} 个")
 
 
 def _summary(outcome: pipeline.Outcome, headline: str) -> dict:
     """What a finished job shows: a headline, failures, data problems and the bundles made."""
     problems = [str(p) for p in outcome.problems]
-    failures = [f"{name}：{why}" for name, why in outcome.failures]
-    preflight = [f"{file}：{doc} 第{page}页【{rule}】{what}" for file, doc, page, rule, what, warning
-                 in outcome.preflight_findings() if not warning]
+    failures = [f"{f.file}：{f.reason}" for f in outcome.failures]
+    preflight = [f"{f.file}：{f.document} 第{f.page}页【{f.rule}】{f.detail}" for f in outcome.preflight_findings()
+                 if not f.warning]
     bundles = [{"zip": display_path(b.zip), "pages": b.pages, "seals": len(b.seals), "missing": len(b.missing),
                 "unfinished": len(b.drafts)} for b in outcome.bundles]
     lines = [headline]

@@ -296,7 +296,7 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
         found = getattr(error, "problems", problems)
         return _page(request, "broken.html", status=200, programme_id=pid, pairing_id=pairing_id, path=path,
                      text=raw.decode("utf-8", errors="replace"), problems=found, version=digest(raw))
-    fields = PAIRING_SCHEMA.form(data)
+    fields = PAIRING_SCHEMA.form(data, slots=_slots(ws, pid))
     unplaced = place_errors(fields, problems)
     request.state.heading = _heading(data)
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
@@ -319,6 +319,12 @@ def pairing_item(request: Request, pid: str, pairing_id: str, list: str, index: 
         raise NotFound("没有这一列表")
     base = f"/p/{quote(pid)}/pairing/{quote(pairing_id)}"
     return _page(request, "_item.html", item_field=item, base=base)
+
+
+def _slots(ws: Workspace, pid: str) -> dict[str, dict[str, str]]:
+    """The blanks the programme leaves each pairing to fill, offered in the form by their labels."""
+    prog = ws.programme_model(pid)
+    return {"blanks": {b.fill_key: b.blank for b in prog.pairing_blanks}} if prog is not None else {}
 
 
 def _heading(data) -> str:
@@ -358,7 +364,7 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
         raise UsageError("文件已被改成无法读取的内容，请刷新页面") from None
     problems, _ = _check_pairing(ws, pid, path, text)
     problems = impossible_dates(problems, entries)
-    fields = PAIRING_SCHEMA.form(data, submitted=True)
+    fields = PAIRING_SCHEMA.form(data, submitted=True, slots=_slots(ws, pid))
     if problems:
         unplaced = place_errors(fields, problems)
         return _page(request, "pairing.html", status=422, programme_id=pid, pairing_id=pairing_id, fields=fields,
@@ -403,14 +409,14 @@ async def pairing_text(request: Request, pid: str, pairing_id: str):
 
 def _findings_by_page(bundle) -> dict[int, list[dict]]:
     """Preflight findings of a bundle by page of its PDF (the cover and contents first)."""
-    starts = {d["title"]: d.get("first_page", 1) for d in bundle.documents}
+    starts = {d.title: d.first_page or 1 for d in bundle.documents}
     out: dict[int, list[dict]] = {}
     for result in bundle.preflight:
-        first = starts.get(result.get("document"), 1)
-        for kind, entries in (("failed", result.get("failed", [])), ("warning", result.get("warnings", []))):
+        first = starts.get(result.document, 1)
+        for kind, entries in (("failed", result.failed), ("warning", result.warnings)):
             for f in entries:
-                page = first + max(f.get("page", 1), 1) - 1
-                out.setdefault(page, []).append({**f, "kind": kind, "document": result.get("document")})
+                page = first + max(f.page, 1) - 1
+                out.setdefault(page, []).append({**f.to_json(), "kind": kind, "document": result.document})
     return out
 
 
@@ -696,7 +702,7 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score",
     ranks = {r.pairing_id: n for n, r in enumerate(data.rows, 1)} if data else {}  # the roll-up's own order
     rows, pager = _paged(rows, page)
     record = ws.record(pid)
-    files = [ws.out / pid / k for k, e in record.items() if e.get("stage") == "report"]
+    files = [r.path for r in record.values() if r.stage == "report"]
     files += [p.with_suffix(".xlsx") for p in files]
     files = [p for p in files if p.is_file() and chosen and data and data.year.label in p.name]
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.kind == REPORT]

@@ -5,7 +5,6 @@ modification time, never reading every output).
 """
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
@@ -15,9 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
-from ..documents.jobs import safe_name
 from ..errors import Problem, SourceError, UsageError, display_path
 from ..incremental.record import PREFIX as RECORD_PREFIX
+from ..incremental.record import Record, Recorded
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
 from ..load.activity_files import ACTIVITIES_DIR, activity_files, check_log
 from ..load.folder import adopt, validate_source
@@ -28,7 +27,9 @@ from ..load.model.pairing import Pairing
 from ..load.model.programme import Programme
 from ..load.pairlist.files import check
 from ..load.yaml_source import parse, read
+from ..output_tree import OutputTree
 from ..outputs import write_atomic
+from ..records import Draft, Manifest, PlacedDocument, SealMissing, Verdict
 from .yamledit import digest
 
 SEALS_DIR = "seals"
@@ -79,10 +80,10 @@ class BundleState:
     pages: int = 0
     pdf: Path | None = None
     seals: int = 0
-    missing: list[dict] = field(default_factory=list)
-    unfinished: list[dict] = field(default_factory=list)
-    documents: list[dict] = field(default_factory=list)
-    preflight: list[dict] = field(default_factory=list)
+    missing: list[SealMissing] = field(default_factory=list)
+    unfinished: list[Draft] = field(default_factory=list)
+    documents: list[PlacedDocument] = field(default_factory=list)
+    preflight: list[Verdict] = field(default_factory=list)
     made_at: float = 0.0
 
     @property
@@ -114,7 +115,7 @@ class Workspace:
         self._load_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._file_locks: dict[Path, threading.Lock] = defaultdict(threading.Lock)
         self._guard = threading.Lock()
-        self._manifests: dict[Path, tuple[tuple, dict]] = {}
+        self._manifests: dict[Path, tuple[tuple, Manifest | None]] = {}
         self._derived: dict[tuple[str, str], tuple[Loaded, object]] = {}
         self._programmes: dict[str, tuple[tuple, object]] = {}
         self._rows: dict[str, tuple[tuple, float, list[PairingRow]]] = {}
@@ -291,70 +292,51 @@ class Workspace:
 
     # ---------------------------------------------------------------- outputs
 
-    def record(self, programme: str) -> dict[str, dict]:
+    def record(self, programme: str) -> dict[str, Recorded]:
         """Every output the build records of the programme hold, by path under its output folder."""
-        folder = self.out / programme
-        outputs: dict[str, dict] = {}
-        for path in sorted(folder.glob(f"{RECORD_PREFIX}*.json")) if folder.is_dir() else []:
-            try:
-                data = json.loads(path.read_text(encoding="utf-8"))
-                outputs.update(data.get("outputs", {}))
-            except (OSError, ValueError, AttributeError):
-                continue
-        return outputs
+        return Record(self.out / programme).recorded()
 
     def outputs(self, programme: str, pairing_id: str | None) -> list[Output]:
         """The Word files of a pairing (None: the bureau's), with whether each is still as made."""
-        out = []
-        for key, entry in self.record(programme).items():
-            if entry.get("source") != pairing_id or entry.get("stage") not in ("docx", "pdf", "report"):
-                continue
-            path = self.out / programme / key
-            out.append(Output(path, entry.get("stage", ""), _state(path, entry)))
+        out = [Output(r.path, r.stage, r.state) for r in self.record(programme).values()
+               if r.source == pairing_id and r.stage in ("docx", "pdf", "report")]
         return sorted(out, key=lambda o: o.path.name)
 
-    def bundle(self, programme: str, pairing_id: str | None, record: dict[str, dict] | None = None) -> BundleState:
+    def bundle(self, programme: str, pairing_id: str | None, record: dict[str, Recorded] | None = None) -> BundleState:
         """The bundle of a pairing (None: the bureau's), read from its manifest only when the zip changed."""
         record = self.record(programme) if record is None else record
-        name = safe_name(pairing_id) if pairing_id is not None else None
-        if name is not None:
-            entry = record.get(f"bundles/{name}.zip")
-            entry = entry if entry and entry.get("stage") == "bundle" else None
-        else:
-            entry = next((e for e in record.values() if e.get("stage") == "bundle" and e.get("source") is None), None)
-        if entry is None:
-            return BundleState(self.out / programme / "bundles" / f"{name or 'bureau'}.zip", "none")
-        zip_path = self.out / programme / entry["paths"][0]
-        state = BundleState(zip_path, _state(zip_path, entry))
+        zip_path = OutputTree(self.out).bundle_zip(programme, pairing_id)
+        entry = record.get(zip_path.relative_to(self.out / programme).as_posix())
+        if entry is None or entry.stage != "bundle":
+            return BundleState(zip_path, "none")
+        state = BundleState(zip_path, entry.state, made_at=entry.made_at)
         folder = zip_path.with_suffix("")
         manifest = self._manifest(folder / "manifest.json")
-        if manifest:
-            state.pages = manifest.get("pdf", {}).get("pages", 0)
-            state.pdf = folder / manifest.get("pdf", {}).get("path", "")
-            state.seals = len(manifest.get("seals", []))
-            state.missing = manifest.get("seals_missing", [])
-            state.unfinished = manifest.get("unfinished", [])
-            state.documents = manifest.get("pdf", {}).get("documents", [])
-            state.preflight = manifest.get("preflight", [])
-        stamp = entry.get("stamp")
-        state.made_at = stamp[1] / 1e9 if stamp else 0.0
+        if manifest is not None:
+            state.pages = manifest.pdf_pages
+            state.pdf = folder / manifest.pdf_path
+            state.seals = len(manifest.seals)
+            state.missing = manifest.seals_missing
+            state.unfinished = manifest.unfinished
+            state.documents = manifest.documents
+            state.preflight = manifest.preflight or []
         return state
 
-    def _manifest(self, path: Path) -> dict:
+    def _manifest(self, path: Path) -> Manifest | None:
         try:
             stat = path.stat()
         except OSError:
-            return {}
+            return None
         mark = (stat.st_size, stat.st_mtime_ns)
         cached = self._manifests.get(path)
         if cached and cached[0] == mark:
             return cached[1]
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            data = {}
-        self._manifests[path] = (mark, data)
-        return data
+            manifest: Manifest | None = Manifest.from_json(path.read_bytes())
+        except (OSError, ValueError, KeyError, TypeError):
+            manifest = None
+        self._manifests[path] = (mark, manifest)
+        return manifest
 
     def rows(self, programme: str) -> list[PairingRow]:
         """Every pairing of the programme (valid or not) with its state, for the list: made
@@ -421,14 +403,6 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _state(path: Path, entry: dict) -> str:
-    try:
-        stat = path.stat()
-    except OSError:
-        return "missing"
-    return "made" if entry.get("stamp") == [stat.st_size, stat.st_mtime_ns] else "changed"
 
 
 def _pairing_files(root: Path) -> list[Path]:

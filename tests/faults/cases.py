@@ -108,14 +108,15 @@ def seal(image: Callable[[Path], None]) -> Callable[[Ctx], None]:
 
 
 def failing_write(error: int) -> Callable[[Ctx], None]:
-    """Writing guoqing's documents fails with ``error`` once the temporary file is written."""
+    """Writing guoqing's documents fails with ``error`` once the temporary file is written
+    (moving a file aside, a rename on the same disk, still works)."""
     def mutate(ctx: Ctx) -> None:
         from docgen import outputs
 
         real = os.replace
 
-        def replace(src, dst, *a, **k):
-            if "guoqing" in str(dst):
+        def replace(src, dst, *a, **k):  # the rename of a written temporary file into place
+            if "guoqing" in str(dst) and Path(src).name.startswith(".tmp-"):
                 raise OSError(error, os.strerror(error))
             return real(src, dst, *a, **k)
 

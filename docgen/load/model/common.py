@@ -7,14 +7,15 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
-_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
+_CJK_GAP = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])|(?<=\d)\s+(?=[\u3400-\u9fff])|(?<=[\u3400-\u9fff])\s+(?=\d)")
 
 
 def _text(value: Any) -> Any:
     """Accept numbers where text is meant (phone numbers, years), but not lists or booleans.
 
-    White space between two Chinese characters is dropped: YAML's folded style (``>``)
-    joins lines with a space, which is right for English and wrong for Chinese.
+    White space between two Chinese characters, or between a Han character and a digit, is
+    dropped: YAML's folded style (``>``) joins lines with a space, which is right for English and
+    wrong for Chinese (2022 年 is printed 2022年).
     """
     if isinstance(value, bool):
         return value
@@ -266,6 +267,9 @@ class Block(Strict):
     """编号列表的各项（每项一段，也可再含小节）"""
     blank: OptText = ""
     """待填写的栏目, e.g. 阶段性目标：文书中印出“阶段性目标：”和留待手写的空白，报送材料列为待填写"""
+    key: Slug | None = None
+    """待填写栏目的标识, e.g. stage_goals：协议书条款和结对实施方案中的栏目，各结对在结对文件的
+    blanks 下按这个标识填写（不写则用栏目名称）；改动栏目名称时标识不变，已填写的内容仍然有效"""
     insert: Insert | None = None
     """在此处插入 docgen 按数据写出的部分：pair_list、pair_count、commitments、measures、measures_table、
     leading_group、rubric、steps、yearly_goals"""
@@ -275,6 +279,11 @@ class Block(Strict):
     """小标题与本节第一段连排（如“（一）组织领导。成立……”）"""
     numbered: bool = True
     """标题或列表项不带编号时由 docgen 编号；false 则不编号"""
+
+    @property
+    def fill_key(self) -> str:
+        """What a pairing file writes under ``blanks`` to fill this blank: its key, or its label."""
+        return self.key or self.blank
 
     @property
     def kind(self) -> str:
@@ -293,8 +302,20 @@ class Block(Strict):
                              "（小节的段落请写在 body 下）")
         if self.body and not self.title:
             raise ValueError("body 只能用于小节：请同时写 title")
+        if self.key and not self.blank:
+            raise ValueError("key 是待填写栏目的标识，只能与 blank 一起写")
         return self
 
 
 Blocks = list[Annotated[Block, BeforeValidator(_block, json_schema_input_type=Union[str, Block])]]
 """A plan's text: paragraphs, sections, lists and inserts, in order."""
+
+
+def blanks_in(blocks: list[Block]) -> list[Block]:
+    """The blanks of a text, in order, inside its sections and lists too."""
+    out: list[Block] = []
+    for block in blocks:
+        if block.blank:
+            out.append(block)
+        out += blanks_in(block.body) + blanks_in(block.items)
+    return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Union
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
@@ -28,6 +28,11 @@ from .common import (
 from .cycle import Cycle
 
 PairingId = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=ID_PATTERN)]
+
+
+def _one_or_more(value: object) -> object:
+    """What fills a blank may be written as one paragraph (a plain string)."""
+    return [value] if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
 
 
 class School(Strict):
@@ -222,6 +227,9 @@ class Pairing(Strict):
     """本结对的目标（结对实施方案和协议书的“帮扶目标”）"""
     agreement: Blocks = []
     """本结对协议中双方商定的内容（项目、具体实施办法、阶段性目标等），按顺序印入协议书"""
+    blanks: dict[Text, Annotated[Blocks, BeforeValidator(_one_or_more, json_schema_input_type=Union[str, Blocks])]] = {}
+    """方案的协议书条款和结对实施方案中留给各结对填写的栏目：栏目标识（key，没有标识的写栏目名称）→
+    本结对填写的内容（一段文字，或几段、列表）, e.g. stage_goals: 第一学年……；填写后印在栏目处，不再列为待填写"""
     leader_pairs: list[ManagerPair] = []
     """校级领导结对（校长与校长、分管副校长与分管副校长）"""
     middle_manager_pairs: list[ManagerPair] = []

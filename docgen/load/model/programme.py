@@ -9,6 +9,7 @@ from pydantic import BeforeValidator, Field, WithJsonSchema
 
 from .common import (
     Activity,
+    Block,
     Blocks,
     Contact,
     DocNo,
@@ -24,6 +25,7 @@ from .common import (
     Strict,
     Terms,
     Text,
+    blanks_in,
 )
 
 COMPARATORS = {"≥": "≥", ">=": "≥", "不少于": "≥", "不低于": "≥", "以上": "≥", "达到": "≥",
@@ -442,7 +444,7 @@ class Programme(Strict):
     leading_group: LeadingGroup | None = None
     rubric: Rubric | None = None
     attachments: list[Attachment] = []
-    """方案的附件（方案不随通知印发时）；不写则附上有数据的结对名单、领导小组名单、任务清单和考核细则"""
+    """方案的附件（方案不随通知印发时）；写 [] 表示没有附件；不写则附上有数据的结对名单、领导小组名单、任务清单和考核细则"""
     notices: list[Notice] = []
     county_bureaus: dict[str, Text] = {}
     """县市区 → 该地教育行政部门全称，用于协议书的主管部门确认"""
@@ -454,6 +456,13 @@ class Programme(Strict):
         name, one declared after it was written, is not held back)."""
         known = {d.value for d in DocumentKind}
         return self.documents is None or kind not in known or kind in {d.value for d in self.documents}
+
+    @property
+    def pairing_blanks(self) -> list[Block]:
+        """The blanks of the programme's text that each pairing fills for itself (``Pairing.blanks``):
+        those of the agreement's clauses and of the pairing plans' clauses."""
+        return blanks_in(self.agreement.clauses if self.agreement else []) + \
+            blanks_in(self.pairing_plan.clauses if self.pairing_plan else [])
 
     @property
     def issuing_notice(self) -> Notice | None:
