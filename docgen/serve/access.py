@@ -28,7 +28,7 @@ from fastapi import Request
 from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException
 
-from ..documents.jobs import safe_name
+from ..output_tree import safe_name
 from ..errors import DocgenError, UsageError
 from ..load import PAIRINGS_DIR
 from ..load.inside import inside
