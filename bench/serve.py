@@ -44,15 +44,22 @@ SEAL = ROOT / "data" / "gaotai-2020" / "seals" / "sample-school.png"
 
 
 class Client:
-    """One keep-alive HTTP connection to the server."""
+    """One keep-alive HTTP connection to the server, with the browser's cookies; every POST
+    carries the form token (CSRF) of the last page read, as the pages' forms do."""
 
     def __init__(self, port: int):
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        self.cookies: dict[str, str] = {}
+        self.token = ""
 
     def request(self, method: str, url: str, body: dict[str, list[str]] | None = None) -> tuple[int, str, dict]:
+        if body is not None:
+            body = {**body, "_csrf": [self.token]}
         data = urlencode(body or {}, doseq=True).encode() if body is not None else None
         headers = {"Content-Type": "application/x-www-form-urlencoded"} if body is not None else {}
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         try:
             self.conn.request(method, url, body=data, headers=headers)
             response = self.conn.getresponse()
@@ -62,6 +69,15 @@ class Client:
             self.conn.request(method, url, body=data, headers=headers)
             response = self.conn.getresponse()
         text = response.read().decode("utf-8", errors="replace")
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie":
+                key, _, rest = value.partition("=")
+                self.cookies[key] = rest.split(";", 1)[0]
+                if "Max-Age=0" in value:
+                    self.cookies.pop(key, None)
+        found = re.search(r'<meta name="csrf-token" content="([^"]+)"', text)
+        if found:
+            self.token = found.group(1)
         return response.status, text, dict(response.getheaders())
 
     def timed(self, method: str, url: str, body=None) -> tuple[float, int, str, dict]:

@@ -750,6 +750,127 @@ def serve(directory: Path, host: str, port: int, output: Path, jobs: int | None)
     run(directory, output, host, port, jobs, say=click.echo)
 
 
+# --------------------------------------------------------------------- accounts
+
+data_option = click.option("-d", "--data", "data_dir", type=click.Path(path_type=Path, file_okay=False), default=Path("data"),
+                           show_default=True, help="工作台的数据目录（账号保存在其中的 .docgen/ 里）")
+
+
+def _accounts(data_dir: Path):
+    from .serve.accounts import Accounts
+    from .serve.state import State
+
+    if not data_dir.is_dir():
+        raise UsageError(f"找不到数据目录 {display_path(data_dir)}：请用 -d 给出 docgen serve 使用的数据目录")
+    return Accounts(State(data_dir))
+
+
+def _new_password(name: str) -> str:
+    """The password, asked twice without showing it (at a terminal) or read from the first
+    line of standard input (a script); never an argument (it would stay in the shell's history)."""
+    if not sys.stdin.isatty():
+        line = sys.stdin.readline()
+        if not line.strip():
+            raise UsageError("标准输入中没有密码：请在终端中运行（会提示输入），或把密码作为标准输入的第一行")
+        return line.rstrip("\r\n")
+    first = click.prompt(f"为账号“{name}”设置密码", hide_input=True, prompt_suffix="：")
+    second = click.prompt("再输入一次", hide_input=True, prompt_suffix="：")
+    if first != second:
+        raise UsageError("两次输入的密码不一致，账号未改动")
+    return first
+
+
+def _school_known(data_dir: Path, school: str) -> None:
+    """A school account's school must be a party of some pairing of the data folder."""
+    import difflib
+
+    from .load import load_programme
+
+    names = set()
+    try:
+        roots = find_programmes(data_dir)
+    except UsageError:
+        roots = []
+    for root in roots:
+        for pairing in load_programme(root).pairings:
+            names.update([pairing.supporter.name, *(r.name for r in pairing.recipients)])
+    if school not in names:
+        near = difflib.get_close_matches(school, sorted(names), n=3, cutoff=0.5)
+        hint = f"；是不是：{'、'.join(near)}" if near else ""
+        raise UsageError(f"数据目录中没有哪个结对的支援学校或受援学校叫“{school}”{hint}（学校账号只能看到本校参与的结对，"
+                         "请写与结对数据一致的学校全称）")
+
+
+@cli.group(help="工作台的账号：教育局（bureau）、学校（school）、只读（viewer）。账号保存在数据目录的 .docgen/ 中，"
+                "密码只保存不可逆的 Argon2 摘要。")
+def user() -> None:
+    pass
+
+
+@user.command("add", help="添加账号 NAME。密码在终端中输入两次（不显示），或从标准输入的第一行读取；不能写在命令行上。")
+@click.argument("name", metavar="NAME")
+@click.option("--role", type=click.Choice(["bureau", "school", "viewer"]), required=True,
+              help="bureau 教育局：全部权限；school 学校：只看和填写本校参与的结对；viewer 只读")
+@click.option("--school", default="", metavar="学校名", help="学校账号所属学校的全称（与结对数据中的名称一致）")
+@data_option
+def user_add(name: str, role: str, school: str, data_dir: Path) -> None:
+    from .serve.accounts import ROLE_HELP, check_name
+
+    accounts = _accounts(data_dir)
+    name = check_name(name)
+    if accounts.get(name) is not None:
+        raise UsageError(f"账号“{name}”已存在：改密码请用 docgen user passwd {name}")
+    school = school.strip()
+    if role == "school" and not school:
+        raise UsageError("学校账号要用 --school 写明学校全称（与结对数据中的学校名称一致）")
+    if role != "school" and school:
+        raise UsageError("只有学校账号（--role school）需要 --school")
+    if school:
+        _school_known(data_dir, school)
+    account = accounts.add(name, role, school, _new_password(name))
+    where = f"（{account.school}）" if account.school else ""
+    click.echo(f"已添加{account.role_name}账号“{account.name}”{where}：{ROLE_HELP[account.role]}。")
+
+
+@user.command("list", help="列出全部账号：角色、学校、上次登录、是否被锁定。")
+@data_option
+def user_list(data_dir: Path) -> None:
+    import time
+
+    accounts = _accounts(data_dir)
+    found = accounts.all()
+    if not found:
+        click.echo("还没有账号。添加第一个：docgen user add 名称 --role bureau")
+        return
+    for account in found:
+        last = time.strftime("%Y-%m-%d %H:%M", time.localtime(account.last_login)) if account.last_login else "从未登录"
+        until = accounts.locked_until(account.name)
+        lock = f"，已锁定至 {time.strftime('%H:%M', time.localtime(until))}" if until else ""
+        school = f"  {account.school}" if account.school else ""
+        click.echo(f"{account.name}  {account.role_name}{school}  上次登录：{last}{lock}")
+
+
+@user.command("passwd", help="为账号 NAME 设置新密码（同时解除锁定，并让该账号已登录的浏览器全部退出）。")
+@click.argument("name", metavar="NAME")
+@data_option
+def user_passwd(name: str, data_dir: Path) -> None:
+    accounts = _accounts(data_dir)
+    if accounts.get(name) is None:
+        raise UsageError(f"没有账号“{name}”（docgen user list 列出全部账号）")
+    accounts.set_password(name, _new_password(name))
+    click.echo(f"已为账号“{name}”设置新密码；它已登录的浏览器都已退出。")
+
+
+@user.command("remove", help="删除账号 NAME（它已登录的浏览器立即退出；修改记录中它的名字保留）。")
+@click.argument("name", metavar="NAME")
+@data_option
+def user_remove(name: str, data_dir: Path) -> None:
+    accounts = _accounts(data_dir)
+    accounts.remove(name)
+    left = accounts.count()
+    click.echo(f"已删除账号“{name}”。" + ("" if left else "已没有任何账号：工作台只能在本机地址上（一人使用）启动。"))
+
+
 # --------------------------------------------------------------------- explain
 
 @cli.command("explain",

@@ -20,6 +20,7 @@ need fontconfig
 need poppler-utils              # pdftoppm/pdftotext: page images and text of PDFs in tests and by hand
 need chromium                   # the browser the workspace's end-to-end tests drive (tests/browser)
 need chromium-driver            #   and its WebDriver, for a Selenium fall-back
+need libatomic1                 # Playwright's bundled node needs it (absent from a slim Debian image)
 
 if ((${#apt_packages[@]})); then
     echo "== 安装系统软件包：${apt_packages[*]}"

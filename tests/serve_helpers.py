@@ -2,6 +2,8 @@
 form read out of a page the way a browser would submit it."""
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import re
 import time
 from html.parser import HTMLParser
@@ -21,9 +23,15 @@ class _Forms(HTMLParser):
         self._select: str | None = None
         self._selected: str | None = None
         self._first_option: str | None = None
+        self._fieldsets: list[bool] = []
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
+        if tag == "fieldset":
+            self._fieldsets.append("disabled" in a)
+            return
+        if any(self._fieldsets) and tag in ("input", "textarea", "select"):
+            return  # a browser sends nothing of a disabled fieldset
         if tag == "form":
             self._form = {"action": a.get("action", ""), "method": a.get("method", "get"), "fields": []}
             self.forms.append(self._form)
@@ -48,6 +56,8 @@ class _Forms(HTMLParser):
             self._text[1].append(data)
 
     def handle_endtag(self, tag):
+        if tag == "fieldset" and self._fieldsets:
+            self._fieldsets.pop()
         if tag == "textarea" and self._text is not None and self._form is not None:
             name, parts = self._text
             text = "".join(parts)
@@ -59,6 +69,12 @@ class _Forms(HTMLParser):
             self._select = None
         elif tag == "form":
             self._form = None
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under ``folder`` with its digest: to show nothing was written."""
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".docgen" not in p.parts}
 
 
 def forms_of(html: str) -> list[dict]:
@@ -125,3 +141,99 @@ def body(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
     for name, value in fields:
         out.setdefault(name, []).append(value)
     return out
+
+
+def with_token(client):
+    """The client sends the form token (CSRF) of its visit with every request, as the pages'
+    forms and htmx do: read once from a page's ``<meta name="csrf-token">``."""
+    html = client.get("/").text
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert found, "the page carries no form token"
+    client.headers["X-CSRF-Token"] = found.group(1)
+    return client
+
+
+class Browser:
+    """A running server spoken to as a browser would (urllib with a cookie jar): each POST
+    carries the form token of the last page read."""
+
+    def __init__(self, base: str):
+        import http.cookiejar
+        import urllib.request
+
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+        self.token = ""
+
+    def get(self, path: str, timeout: float = 10) -> str:
+        with self.opener.open(self.base + path, timeout=timeout) as response:
+            html = response.read().decode("utf-8")
+        found = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+        if found:
+            self.token = found.group(1)
+        return html
+
+    def post(self, path: str, fields: dict[str, str] | None = None, timeout: float = 10) -> str:
+        import urllib.parse
+        import urllib.request
+
+        if not self.token:
+            self.get("/")
+        data = urllib.parse.urlencode({**(fields or {}), "_csrf": self.token}).encode()
+        request = urllib.request.Request(self.base + path, data=data, method="POST")
+        with self.opener.open(request, timeout=timeout) as response:
+            return response.read().decode("utf-8")
+
+
+PASSWORD = "pass-word-2026"
+"""The password of every test account."""
+
+COUNTY = {"局": ("bureau", ""), "三中": ("school", "高台三中"), "国庆": ("school", "国庆小学"), "看": ("viewer", "")}
+"""A county's accounts over the small programme: the bureau, the school of pairing sanzhong,
+the school of pairing guoqing, and a viewer."""
+
+
+def add_county(data_dir: Path) -> None:
+    from docgen.serve.accounts import Accounts
+    from docgen.serve.state import State
+
+    accounts = Accounts(State(data_dir))
+    for name, (role, school) in COUNTY.items():
+        accounts.add(name, role, school, PASSWORD)
+
+
+def token_of(html: str) -> str:
+    found = re.search(r'<meta name="csrf-token" content="([^"]+)"', html)
+    assert found, "the page carries no form token"
+    return found.group(1)
+
+
+def login(client, name: str, password: str = PASSWORD):
+    """Sign ``client`` in as ``name`` through the login form; returns the response."""
+    token = token_of(client.get("/login").text)
+    response = client.post("/login", data={"name": name, "password": password, "_csrf": token, "next": "/"},
+                           follow_redirects=False)
+    if response.status_code == 303:
+        client.headers["X-CSRF-Token"] = token_of(client.get("/").text)
+    return response
+
+
+@contextlib.contextmanager
+def signing(app):
+    """``make(name)``: a test client of ``app`` signed in as account ``name``; all closed at the end."""
+    from fastapi.testclient import TestClient
+
+    clients = []
+
+    def make(name: str):
+        c = TestClient(app, raise_server_exceptions=False)
+        c.__enter__()
+        assert login(c, name).status_code == 303
+        clients.append(c)
+        return c
+
+    try:
+        yield make
+    finally:
+        for c in clients:
+            c.__exit__(None, None, None)

@@ -3,7 +3,6 @@ form, the pair-list import with its preview, activity records, and the errors a 
 meet, each in Chinese in the page with nothing half-written."""
 from __future__ import annotations
 
-import hashlib
 import io
 import threading
 import time
@@ -21,7 +20,7 @@ from docgen.serve.forms import Schema, unflatten
 from docgen.serve.yamledit import edited_text
 from tests.conftest import needs_libreoffice
 from tests.helpers import DATA
-from tests.serve_helpers import activity_xlsx, body, form_with, near, pair_list_xlsx, replace, wait_for_job
+from tests.serve_helpers import activity_xlsx, body, form_with, near, pair_list_xlsx, replace, tree, wait_for_job, with_token
 
 PROG = "gaotai"
 
@@ -36,17 +35,11 @@ def data_dir(small_copy) -> Path:
 def client(data_dir, tmp_path, converters):
     app = create_app(data_dir, tmp_path / "out", pool=converters, warm=False)
     with TestClient(app, raise_server_exceptions=False) as c:
-        yield c
+        yield with_token(c)
 
 
 def pairing_file(data_dir: Path, pid: str = "sanzhong") -> Path:
     return data_dir / PROG / "pairings" / f"{pid}.yaml"
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` with its digest: to show nothing was written."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".docgen" not in p.parts}
 
 
 # ------------------------------------------------------------------ pages

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import textwrap
 import time
-import urllib.request
 import zipfile
 
 from fastapi.testclient import TestClient
@@ -19,6 +18,7 @@ from docgen.serve.app import create_app
 from docgen.serve.state import FAILED, INTERRUPTED, State
 from tests.conftest import needs_libreoffice
 from tests.helpers import ROOT
+from tests.serve_helpers import Browser
 
 PROG = "gaotai"
 
@@ -51,11 +51,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _get(url: str) -> str:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.read().decode("utf-8")
-
-
 @needs_libreoffice
 def test_killed_in_the_middle_of_a_build(small_copy, tmp_path):
     data, out = small_copy.parent, tmp_path / "out"
@@ -66,15 +61,15 @@ def test_killed_in_the_middle_of_a_build(small_copy, tmp_path):
                               start_new_session=True)
     try:
         deadline = time.monotonic() + 60
+        browser = Browser(f"http://127.0.0.1:{port}")
         while True:
             try:
-                _get(f"http://127.0.0.1:{port}/")
+                browser.get("/")
                 break
             except OSError:
                 assert time.monotonic() < deadline, server.stdout.read1().decode()
                 time.sleep(0.3)
-        request = urllib.request.Request(f"http://127.0.0.1:{port}/p/{PROG}/generate", method="POST")
-        urllib.request.urlopen(request, timeout=10)
+        browser.post(f"/p/{PROG}/generate")
         state = State(data)
         deadline = time.monotonic() + 120
         while not (state.job(1) and state.job(1).status == "running" and state.job(1).stage in ("convert", "assemble")):

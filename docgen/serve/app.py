@@ -3,29 +3,36 @@
 ``create_app`` wires the pieces: the state file, the workspace (data folder and outputs),
 the job runner with its warm converters, the pages (``pages.py``), the static files, and
 the error pages (every error a Chinese page in the site's frame, never a traceback).
-Every route goes through ``access`` (``pages.py``), the one place that will check a session
-and a role; every write of a data file through ``Workspace.write``, the one place that will
-record an audit entry.
+Every route goes through ``access`` (``access.py``), the one place that checks the session,
+the form token and the role; every write of a data file through ``Workspace.write``, which
+journals it in the audit log (``audit.py``).
 """
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..convert import Pool
 from ..errors import DocgenError
 from ..load import find_programmes
 from ..pipeline import tidy
+from .access import NeedLogin, NoAccounts, actor, unruled
+from .accounts import Accounts
+from .audit import Audit
+from .cookies import SessionLayer, secret_key
 from .jobs import Runner
 from .state import State
 from .uploads import MAX_UPLOAD, BadUpload, TooLarge
@@ -35,12 +42,25 @@ HERE = Path(__file__).resolve().parent
 log = logging.getLogger("docgen.serve")
 
 
-class BodyLimit:
-    """Refuses a request body over ``limit`` bytes before it is read whole: by its
-    Content-Length at once, or while it streams in."""
+BODY_SECONDS = 120.0
+"""The longest a request's body may take to arrive: 20 MB in two minutes is a slow line's
+pace; a client dribbling bytes to hold a worker is cut off."""
 
-    def __init__(self, app, limit: int = MAX_UPLOAD):
-        self.app, self.limit = app, limit
+
+class SlowBody(BadUpload):
+    """The request's body did not arrive in time."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"上传太慢，{seconds:g} 秒内没有传完，已中断：请检查网络后重新上传")
+
+
+class BodyLimit:
+    """Refuses a request body over ``limit`` bytes before it is read whole (by its
+    Content-Length at once, or while it streams in), or one that takes longer than
+    ``seconds`` to arrive."""
+
+    def __init__(self, app, limit: int = MAX_UPLOAD, seconds: float = BODY_SECONDS):
+        self.app, self.limit, self.seconds = app, limit, seconds
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -49,10 +69,16 @@ class BodyLimit:
         if length is not None and length.isdigit() and int(length) > self.limit:
             return await _too_large(scope, receive, send, self.limit)
         seen = 0
+        deadline = None
 
         async def counted():
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, deadline
+            loop = asyncio.get_running_loop()
+            deadline = deadline or loop.time() + self.seconds
+            try:
+                message = await asyncio.wait_for(receive(), max(0.01, deadline - loop.time()))
+            except asyncio.TimeoutError:
+                raise SlowBody(self.seconds) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
@@ -72,23 +98,41 @@ async def _too_large(scope, receive, send, limit: int) -> None:
 TEMPLATES = Jinja2Templates(directory=str(HERE / "templates"))
 
 
+def csrf_field(request: Request) -> Markup:
+    """The hidden input carrying the form token (CSRF) of the page's visit."""
+    visit = getattr(request.state, "visit", None)
+    return Markup(f'<input type="hidden" name="_csrf" value="{escape(visit.csrf)}">') if visit is not None else Markup("")
+
+
+TEMPLATES.env.globals["csrf_field"] = csrf_field
+
+
 def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
     return TEMPLATES.TemplateResponse(request, "error.html", {"title": title, "message": message, "status": status},
                                       status_code=status)
 
 
 def create_app(data_dir: Path, out_dir: Path, *, converters: int | None = None, timeout: float = 120,
-               pool: Pool | None = None, warm: bool = True) -> FastAPI:
+               pool: Pool | None = None, warm: bool = True, open_without_accounts: bool = True,
+               body_seconds: float = BODY_SECONDS) -> FastAPI:
     """The workspace over ``data_dir`` writing outputs to ``out_dir``. ``warm`` starts the
     converters at start-up so the first bundle does not wait for LibreOffice; ``pool``
-    lends converters someone else keeps (the tests' session pool)."""
+    lends converters someone else keeps (the tests' session pool). With no account in the
+    data folder, ``open_without_accounts`` (a server on this computer only) lets the person at
+    this computer do everything; otherwise nothing is served until an account exists.
+    ``body_seconds``: the longest a request's body may take to arrive (slow clients)."""
     data_dir, out_dir = Path(data_dir), Path(out_dir)
     state = State(data_dir)
     workspace = Workspace(data_dir, out_dir)
+    accounts = Accounts(state)
+    audit = Audit(state, workspace.data)
+    workspace.journal = audit
+    workspace.who = _who
     runner = Runner(workspace, state, converters=converters, timeout=timeout, pool=pool)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
+        audit.recover()
         recover(workspace, state)
         runner.start(warm=warm)
         yield
@@ -96,14 +140,26 @@ def create_app(data_dir: Path, out_dir: Path, *, converters: int | None = None, 
 
     app = FastAPI(title="docgen 工作台", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None)
     app.state.workspace, app.state.state, app.state.runner = workspace, state, runner
+    app.state.accounts, app.state.audit, app.state.open = accounts, audit, open_without_accounts
     app.state.templates = TEMPLATES
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    from .admin_pages import router as admin_router
     from .pages import router
 
     app.include_router(router)
+    app.include_router(admin_router)
     _handlers(app)
-    app.add_middleware(BodyLimit)
+    missing = unruled(app.routes)
+    if missing:
+        raise RuntimeError(f"routes without an access rule: {missing}")
+    app.add_middleware(SessionLayer, accounts=accounts, key=secret_key(state.folder))
+    app.add_middleware(BodyLimit, seconds=body_seconds)
     return app
+
+
+def _who() -> tuple[str, str]:
+    visitor = actor.get()
+    return (visitor.name, visitor.role) if visitor is not None else ("", "")
 
 
 def recover(workspace: Workspace, state: State) -> None:
@@ -122,6 +178,27 @@ def recover(workspace: Workspace, state: State) -> None:
 
 
 def _handlers(app: FastAPI) -> None:
+    @app.exception_handler(NeedLogin)
+    async def need_login(request: Request, exc: NeedLogin):
+        if request.method in ("GET", "HEAD") and "HX-Request" not in request.headers:
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+        response = _error_page(request, 401, "请先登录", "登录已过期或尚未登录：请刷新页面，登录后再操作。")
+        response.headers["HX-Redirect"] = "/login"
+        return response
+
+    @app.exception_handler(NoAccounts)
+    async def no_accounts(request: Request, exc: NoAccounts):
+        return _error_page(request, 503, "尚未设置账号",
+                           "工作台面向网络提供服务，但还没有任何账号，因此拒绝一切访问。请在服务器上用 "
+                           "docgen user add 名称 --role bureau 添加教育局管理员账号。")
+
+    @app.exception_handler(SlowBody)
+    async def slow_body(request: Request, exc: SlowBody):
+        response = _error_page(request, 408, "上传超时", str(exc))
+        response.headers["Connection"] = "close"
+        return response
+
     @app.exception_handler(NotFound)
     async def not_found(request: Request, exc: NotFound):
         return _error_page(request, 404, "找不到", str(exc))
@@ -140,9 +217,10 @@ def _handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        words = {404: ("找不到", "没有这个页面，请从首页重新进入。"), 405: ("操作方式不对", "这个地址不能这样访问，请从页面上的按钮操作。")}
+        words = {404: ("找不到", "没有这个页面，请从首页重新进入。"), 405: ("操作方式不对", "这个地址不能这样访问，请从页面上的按钮操作。"),
+                 403: ("没有权限", "您的账号不能查看或修改这项内容。")}
         title, message = words.get(exc.status_code, ("出错了", f"请求无法完成（{exc.status_code}）。"))
-        if exc.status_code not in words and isinstance(exc.detail, str) and _chinese(exc.detail):
+        if isinstance(exc.detail, str) and _chinese(exc.detail) and (exc.status_code not in words or exc.status_code == 403):
             message = exc.detail
         return _error_page(request, exc.status_code, title, message)
 

@@ -1,6 +1,7 @@
-"""The workspace's pages. Every route depends on ``access``: today the one person at this
-computer may do everything; accounts and roles (issue 21) will be checked there, in one place.
-Data files are only written through ``Workspace.write`` (see ``workspace.py``)."""
+"""The workspace's pages. Every route depends on ``access`` (``access.py``): the session, the
+form token and the role are checked there, in one place, before a route runs; a school's
+account sees only its own pairings in the lists. Data files are only written through
+``Workspace.write`` (see ``workspace.py``), which the audit log journals."""
 from __future__ import annotations
 
 import asyncio
@@ -10,7 +11,6 @@ import secrets
 import shutil
 import tempfile
 import zipfile
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -23,34 +23,28 @@ from ..errors import DocgenError, PairListError, Problem, UsageError, display_pa
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
+from .access import (
+    SCHOOL,
+    Forbidden,
+    access,
+    read_form,
+    school_files,
+    school_pairings,
+    school_programmes,
+    visitor_of,
+)
 from .activity_records import ActivityFile, import_preview, record_schema
 from .forms import Schema, impossible_dates, place_errors, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import check_evidence, check_sheet, safe_filename
 from .workspace import BROKEN, MADE, PENDING, SEALED, STATUS_ORDER, Conflict, NotFound, Workspace
-from .yamledit import Unreadable, digest, edited_text
-
-MAX_FIELDS = 20000
-MAX_FILES = 20
-
-
-@dataclass(frozen=True)
-class Visitor:
-    """Who is asking. Today: the person at this computer, allowed everything."""
-
-    name: str = "本机用户"
-    role: str = "bureau"
-
-
-def access(request: Request) -> Visitor:
-    """The one gate every page passes: it will read the session and check the role (issue 21)."""
-    visitor = Visitor()
-    request.state.visitor = visitor
-    return visitor
-
+from .yamledit import Unreadable, digest, edited_section, edited_text
 
 router = APIRouter(dependencies=[Depends(access)])
+
+SCHOOL_FIELDS = {"summaries"}
+"""What a school's account may write in its pairing's file: its summary sections."""
 
 
 def _ws(request: Request) -> Workspace:
@@ -62,14 +56,16 @@ def _page(request: Request, name: str, status: int = 200, **context) -> HTMLResp
     return request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
 
 
-async def _form(request: Request):
-    """The submitted form, within the limits of a clerk's form (fields, files, field size)."""
-    try:
-        return await request.form(max_files=MAX_FILES, max_fields=MAX_FIELDS, max_part_size=1024 * 1024)
-    except DocgenError:
-        raise
-    except Exception:  # malformed multipart, too many parts
-        raise UsageError("提交的表单无法读取（格式不对或内容过多），请刷新页面后重新提交") from None
+_form = read_form
+
+
+def _visible(request: Request, pid: str, rows: list) -> list:
+    """The rows of the pairing list this visitor may see: a school's own, everyone else's all."""
+    visitor = visitor_of(request)
+    if visitor.role != SCHOOL:
+        return rows
+    own = school_pairings(request, pid, visitor.school)
+    return [r for r in rows if r.id in own]
 
 
 def _col(n: int) -> str:
@@ -96,7 +92,14 @@ def _located(problem: Problem) -> dict:
 def programmes(request: Request):
     ws = _ws(request)
     last = request.app.state.state.last_jobs()
+    visitor = visitor_of(request)
     items = []
+    if visitor.role == SCHOOL:  # its own pairings only, counted from their files: no loading of the whole list
+        for pid in school_programmes(request, visitor.school):
+            model = ws.programme_model(pid)
+            items.append({"id": pid, "title": model.title if model else pid, "problems": 0, "last": last.get(pid),
+                          "pairings": len(school_files(request, pid, visitor.school))})
+        return _page(request, "programmes.html", programmes=items, data_dir=display_path(ws.data))
     for pid in ws.roots():
         loaded = ws.loaded(pid)
         title = loaded.programme.title if loaded.programme else pid
@@ -112,8 +115,7 @@ SORTS = {"county": lambda r: (r.county, r.supporter), "school": lambda r: (r.sup
          "status": lambda r: (STATUS_ORDER[r.status], r.county, r.supporter), "no": None}
 
 
-def _rows(ws: Workspace, pid: str, q: str, sort: str, rows=None):
-    rows = ws.rows(pid) if rows is None else rows
+def _rows(ws: Workspace, pid: str, q: str, sort: str, rows):
     if q:
         needle = q.strip().casefold()
         rows = [r for r in rows if needle in f"{r.id} {r.county} {r.supporter} {r.recipients} {r.status}".casefold()]
@@ -133,7 +135,7 @@ def _paged(rows: list, page: int) -> tuple[list, dict]:
 def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: int = 1):
     ws = _ws(request)
     loaded = ws.loaded(pid)
-    everything = ws.rows(pid)
+    everything = _visible(request, pid, ws.rows(pid))
     rows, pager = _paged(_rows(ws, pid, q, sort, everything), page)
     counts = {s: 0 for s in (BROKEN, PENDING, MADE, SEALED)}
     for row in everything:
@@ -146,7 +148,8 @@ def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: i
 
 @router.get("/p/{pid}/rows", response_class=HTMLResponse)
 def programme_rows(request: Request, pid: str, q: str = "", sort: str = "no", page: int = 1):
-    rows, pager = _paged(_rows(_ws(request), pid, q, sort), page)
+    ws = _ws(request)
+    rows, pager = _paged(_rows(ws, pid, q, sort, _visible(request, pid, ws.rows(pid))), page)
     return _page(request, "_rows.html", programme_id=pid, rows=rows, q=q, sort=sort, pager=pager)
 
 
@@ -298,7 +301,15 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
     request.state.heading = _heading(data)
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
                  version=digest(raw), path=path, saved=saved, problems=problems, records=records,
-                 valid=not problems and not records)
+                 valid=not problems and not records, editable=_editable(request))
+
+
+def _editable(request: Request) -> set[str] | None:
+    """The fields of a pairing's form this visitor may change (None: all; empty: none)."""
+    visitor = visitor_of(request)
+    if visitor.role == SCHOOL:
+        return SCHOOL_FIELDS
+    return None if visitor.may("pairing_save") else set()
 
 
 @router.get("/p/{pid}/pairing/{pairing_id}/item", response_class=HTMLResponse)
@@ -336,11 +347,20 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
     form = await _form(request)
     version = str(form.get("_version") or "")
     entries = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and not k.startswith("_")]
+    editable = _editable(request)
+    if editable is not None:
+        outside = sorted({k.split(".")[0] for k, _ in entries} - editable)
+        if outside:
+            raise Forbidden("学校账号只能填写本结对的年度总结文字；结对的其他内容由教育局维护，未做任何修改。")
     data = unflatten(PAIRING_SCHEMA, entries)
     current = path.read_bytes()
     try:
-        text = edited_text(current.decode("utf-8-sig"), data)
-    except (Unreadable, UnicodeDecodeError):
+        if editable is None:
+            text = edited_text(current.decode("utf-8-sig"), data)
+        else:
+            text = edited_section(current.decode("utf-8-sig"), "summaries", data.get("summaries"))
+            data = {**(read(path).data or {}), "summaries": data.get("summaries", [])}
+    except (Unreadable, UnicodeDecodeError, DocgenError):
         raise UsageError("文件已被改成无法读取的内容，请刷新页面") from None
     problems, _ = _check_pairing(ws, pid, path, text)
     problems = impossible_dates(problems, entries)
@@ -349,7 +369,7 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
         unplaced = place_errors(fields, problems)
         return _page(request, "pairing.html", status=422, programme_id=pid, pairing_id=pairing_id, fields=fields,
                      unplaced=unplaced, version=version, path=path, saved=0, problems=problems, valid=True,
-                     failed=len(problems))
+                     failed=len(problems), editable=editable)
     return _write_pairing(request, pid, pairing_id, path, text, version)
 
 

@@ -1,7 +1,8 @@
 """What the workspace keeps that is not programme data: jobs and their progress, and a copy
 of every form a clerk could not save (a file changed under it). One SQLite file,
 ``DATA_DIR/.docgen/workspace.sqlite3``, created on first start; the loader never reads a
-hidden folder. Accounts and the audit log (later) get their own tables here.
+hidden folder. Accounts, sessions and the audit log keep their own tables here
+(``accounts.py``, ``audit.py``), through ``connect``.
 
 Every connection is short-lived and in autocommit-with-transactions mode, so the worker
 threads and the request threads never share one; WAL lets pages read while a job writes.
@@ -95,6 +96,10 @@ class State:
         self._lock = threading.Lock()
         with self._connect() as db:
             db.executescript(SCHEMA)
+
+    def connect(self):
+        """A short-lived connection (a context manager), for the tables of other modules."""
+        return self._connect()
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:

@@ -20,6 +20,7 @@ from ..incremental.record import Record, Recorded
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
 from ..load.activity_files import ACTIVITIES_DIR, activity_files, check_log
 from ..load.folder import adopt, validate_source
+from ..load.inside import inside
 from ..load.model.activity import ActivityLog
 from ..load.model.common import ID_RE
 from ..load.model.pairing import Pairing
@@ -119,7 +120,11 @@ class Workspace:
         self._programmes: dict[str, tuple[tuple, object]] = {}
         self._rows: dict[str, tuple[tuple, float, list[PairingRow]]] = {}
         self.on_write = None
-        """Called as ``on_write(path, before, after)`` after every write (the audit log's hook)."""
+        """Called as ``on_write(path, before, after)`` after every write."""
+        self.journal = None
+        """The audit log (``audit.Audit``): told of each change before and after it is made."""
+        self.who = lambda: ("", "")
+        """(account, role) of whoever is writing, for the audit log."""
 
     # ---------------------------------------------------------------- programmes
 
@@ -189,7 +194,7 @@ class Workspace:
         if ID_RE.match(pairing_id):
             for suffix in (".yaml", ".yml"):
                 path = root / PAIRINGS_DIR / f"{pairing_id}{suffix}"
-                if path.is_file():
+                if path.is_file() and inside(root, path):
                     return path
         loaded = self.loaded(programme)  # a file whose ``id:`` is not its name
         if pairing_id in loaded.pairing_paths:
@@ -237,28 +242,38 @@ class Workspace:
         with lock:
             yield
 
-    def write(self, path: Path, data: bytes, *, expected: str | None = None) -> None:
+    def write(self, path: Path, data: bytes, *, expected: str | None = None, action: str = "",
+              restored_from: int | None = None) -> None:
         """Every write of a data file goes through here: atomically, only if the file is still
-        the one the clerk saw (``expected``: its digest; None: no check), and told to
-        ``on_write`` (the audit log, later)."""
-        self._change(path, data, expected)
+        the one the clerk saw (``expected``: its digest; None: no check), journalled in the
+        audit log (who, the diff) around the replace, and told to ``on_write``."""
+        self._change(path, data, expected, action, restored_from)
 
     def remove(self, path: Path, *, expected: str | None = None) -> None:
         """Delete a data file (an activity record file emptied), under the same rules as ``write``."""
         self._change(path, None, expected)
 
-    def _change(self, path: Path, data: bytes | None, expected: str | None) -> None:
+    def _change(self, path: Path, data: bytes | None, expected: str | None, action: str = "",
+                restored_from: int | None = None) -> None:
         path = Path(path)
-        if not _within(self.data, path):
+        if not _within(self.data, path) or (path.is_symlink() and data is not None):
             raise NotFound("不能修改数据目录以外的文件")
         with self.locked(path):
             before = path.read_bytes() if path.exists() else None
             if expected is not None and digest(before) != expected:
                 raise Conflict(before)
-            if data is None:
-                path.unlink(missing_ok=True)
-            else:
-                write_atomic(path, data)
+            entry = self.journal.begin(path, before, data, self.who(), action, restored_from) if self.journal else None
+            try:
+                if data is None:
+                    path.unlink(missing_ok=True)
+                else:
+                    write_atomic(path, data)
+            except BaseException:
+                if entry is not None:
+                    self.journal.void(entry)
+                raise
+            if entry is not None:
+                self.journal.commit(entry)
         if self.on_write is not None:
             self.on_write(path, before, data)
 

@@ -112,3 +112,21 @@ def dump_like(doc: Any, original: str) -> str:
     """``doc`` written in the layout of ``original`` (a file PyYAML wrote keeps ``- date:``
     under ``records:``): only what changed changes."""
     return dump(doc, guess_layout(original)) if original.strip() else dump(doc)
+
+
+def edited_section(current: str, key: str, value: Any) -> str:
+    """The file's text with only its ``key`` replaced by ``value`` (removed when empty): every
+    other line stays as it is (a school writes its summary sections, nothing else)."""
+    try:
+        doc = round_trip_yaml().load(current)
+    except YAMLError as exc:
+        raise Unreadable(str(exc)) from None
+    if not isinstance(doc, CommentedMap):
+        raise Unreadable("not a mapping")
+    if value in (None, [], {}):
+        doc.pop(key, None)
+    elif key in doc:
+        doc[key] = merge(doc[key], value)
+    else:
+        doc[key] = _fresh(value)
+    return dump(doc)

@@ -10,5 +10,10 @@ document.addEventListener("DOMContentLoaded", function () {
     ];
   }
 });
+// Every request htmx makes carries the page's form token (CSRF), as every form does.
+document.addEventListener("htmx:configRequest", function (event) {
+  var meta = document.querySelector('meta[name="csrf-token"]');
+  if (meta) { event.detail.headers["X-CSRF-Token"] = meta.content; }
+});
 var docgenIndex = 1000;
 function nextIndex() { docgenIndex += 1; return docgenIndex; }

@@ -1,0 +1,199 @@
+"""The audit log (issue 21): every change the workspace makes — who, when, which file, the
+diff — in the state file, shown to the bureau per pairing; a pairing file put back to an
+earlier version (itself audited); a killed write settled at the next start. And the seal
+images: only the bureau uploads or replaces one, and the page says whose each is."""
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageDraw
+
+from docgen.load.images import seal_problem
+from docgen.serve.app import create_app
+from docgen.serve.audit import PENDING, Audit
+from docgen.serve.state import State
+from docgen.serve.workspace import Workspace
+from docgen.serve.yamledit import digest
+from tests.serve_helpers import add_county, body, form_with, replace, signing, tree
+
+PROG = "gaotai"
+
+
+@pytest.fixture
+def county(small_copy) -> Path:
+    add_county(small_copy.parent)
+    return small_copy.parent
+
+
+@pytest.fixture
+def app(county, tmp_path, converters):
+    return create_app(county, tmp_path / "out", pool=converters, warm=False)
+
+
+@pytest.fixture
+def signed(app):
+    with signing(app) as make:
+        yield make
+
+
+def _save_field(client, url_end: str, name: str, value: str):
+    page = client.get(f"/p/{PROG}/pairing/sanzhong").text
+    form = form_with(page, url_end)
+    return client.post(form["action"], data=body(replace(form["fields"], name, value)), follow_redirects=False)
+
+
+def test_every_write_is_in_the_log_with_who_when_which_file_and_the_diff(signed, county):
+    bureau, school = signed("局"), signed("三中")
+    path = county / PROG / "pairings" / "sanzhong.yaml"
+    original = path.read_bytes()
+    assert _save_field(bureau, "/pairing/sanzhong", "remark", "县中帮扶（局改）").status_code == 303
+    assert _save_field(school, "/pairing/sanzhong", "summaries.0.overview", "三中写的总结。").status_code == 303
+    record = school.get(f"/p/{PROG}/pairing/sanzhong/activities/2020/record/new").text
+    form = form_with(record, "/record/new")
+    fields = [(n, v) for n, v in form["fields"]] + [("date", "2020-11-02"), ("type", "lecture"),
+                                                    ("description", "送课一次（三中记录）"), ("person_times", "3")]
+    assert school.post(form["action"], data=body(fields), follow_redirects=False).status_code == 303
+    entries = bureau.app.state.audit.entries(PROG, "sanzhong")
+    assert [(e.account, e.role, e.action) for e in entries] == [
+        ("三中", "school", "write"), ("", "", "baseline"), ("三中", "school", "write"), ("局", "bureau", "write"),
+        ("", "", "baseline")]
+    activity, _, summary, remark, baseline = entries
+    assert activity.path == f"{PROG}/activities/2020/sanzhong.yaml"
+    assert re.search(r"^\+.*description: 送课一次（三中记录）", activity.diff, re.M)
+    assert summary.path == remark.path == f"{PROG}/pairings/sanzhong.yaml"
+    assert re.search(r"^\+.*三中写的总结。", summary.diff, re.M) and re.search(r"^-.*overview", summary.diff, re.M)
+    assert re.search(r"^\+.*县中帮扶（局改）", remark.diff, re.M)
+    assert remark.diff.startswith(f"--- a/{PROG}/pairings/sanzhong.yaml\n+++ b/{PROG}/pairings/sanzhong.yaml\n")
+    assert baseline.after == digest(original)  # the file as it was before the workspace first wrote it
+    assert bureau.app.state.audit.disagreements() == []
+    page = bureau.get(f"/p/{PROG}/pairing/sanzhong/history").text
+    for words in ("三中写的总结。", "县中帮扶（局改）", "三中（学校）", "局（教育局）", "起始版本", "恢复到这一版本"):
+        assert words in page, words
+    assert "activities/2020/sanzhong.yaml" in bureau.get(f"/p/{PROG}/audit").text
+    assert school.get(f"/p/{PROG}/pairing/sanzhong/history").status_code == 403
+
+
+def test_a_pairing_file_is_put_back_and_that_is_audited_too(signed, county):
+    bureau = signed("局")
+    path = county / PROG / "pairings" / "sanzhong.yaml"
+    original = path.read_bytes()
+    _save_field(bureau, "/pairing/sanzhong", "remark", "第一次改")
+    _save_field(bureau, "/pairing/sanzhong", "remark", "第二次改")
+    path.write_bytes(path.read_bytes().replace("第二次改".encode(), "编辑器里改的".encode()))  # by hand, outside
+    audit = bureau.app.state.audit
+    baseline = audit.entries(PROG, "sanzhong")[-1]
+    page = bureau.get(f"/p/{PROG}/pairing/sanzhong/history").text
+    form = form_with(page, f"/history/{baseline.id}/restore")
+    response = bureau.post(form["action"], data=body(form["fields"]), follow_redirects=False)
+    assert response.status_code == 303
+    assert path.read_bytes() == original
+    entries = audit.entries(PROG, "sanzhong")
+    assert entries[0].action == "restore" and entries[0].restored_from == baseline.id and entries[0].account == "局"
+    assert entries[1].action == "outside" and "编辑器里改的" in entries[1].diff  # the hand edit is kept, restorable
+    assert audit.content(entries[1].id).decode("utf-8").count("编辑器里改的") == 1
+    again = bureau.post(form["action"], data=body(form["fields"]), follow_redirects=False)
+    assert again.status_code == 409 and path.read_bytes() == original  # a stale page never overwrites
+    assert audit.disagreements() == []
+
+
+def test_a_write_killed_between_journal_and_replace_is_settled_at_start(small_copy, tmp_path):
+    data = small_copy.parent
+    state = State(data)
+    audit = Audit(state, data)
+    path = small_copy / "pairings" / "sanzhong.yaml"
+    before = path.read_bytes()
+    done = audit.begin(path, before, before + b"# a\n", ("局", "bureau"))
+    path.write_bytes(before + b"# a\n")  # the replace happened, the commit did not
+    lost = audit.begin(path, before + b"# a\n", before + b"# b\n", ("局", "bureau"))  # killed before the replace
+    with state.connect() as db:
+        assert db.execute("SELECT COUNT(*) FROM audit WHERE state=?", (PENDING,)).fetchone()[0] == 2
+    with TestClient(create_app(data, tmp_path / "out", warm=False)):
+        pass
+    assert audit.entry(done) is not None and audit.entry(lost) is None
+    assert audit.disagreements() == []
+
+
+def test_a_failed_write_leaves_no_entry(small_copy, tmp_path, monkeypatch):
+    data = small_copy.parent
+    workspace = Workspace(data, tmp_path / "out")
+    workspace.journal = Audit(State(data), workspace.data)
+    path = small_copy / "pairings" / "sanzhong.yaml"
+    monkeypatch.setattr("docgen.serve.workspace.write_atomic", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
+    with pytest.raises(OSError):
+        workspace.write(path, b"county: x\n")
+    assert [e.action for e in workspace.journal.entries(PROG)] == ["baseline"]
+
+
+# ------------------------------------------------------------------ seals
+
+
+def _scan(tmp_path: Path) -> bytes:
+    """A seal pressed on white paper and scanned: a red ring and star on white, as JPEG."""
+    img = Image.new("RGB", (400, 400), (250, 250, 247))
+    draw = ImageDraw.Draw(img)
+    draw.ellipse((40, 40, 360, 360), outline=(200, 20, 30), width=18)
+    draw.regular_polygon((200, 200, 70), 5, fill=(205, 25, 35))
+    out = io.BytesIO()
+    img.save(out, format="JPEG", quality=92)
+    return out.getvalue()
+
+
+def test_the_seal_page_says_whose_each_seal_is(signed):
+    page = signed("局").get(f"/p/{PROG}/seals").text
+    bureau_row = page[page.index("seals/sample-bureau.png"):page.index("seals/sample-school.png")]
+    assert "高台县教育局（发文机关）" in bureau_row
+    school_row = page[page.index("seals/sample-school.png"):]
+    assert "高台三中（支援方）" in school_row
+
+
+def test_only_the_bureau_uploads_a_seal_and_a_scan_becomes_a_transparent_png(signed, county, tmp_path):
+    scan = _scan(tmp_path)
+    seals = county / PROG / "seals"
+    before = tree(county)
+    for name in ("三中", "看"):
+        client = signed(name)
+        response = client.post(f"/p/{PROG}/seals", data={"name": "县教育局公章"}, files={"file": ("章.jpg", scan)},
+                               follow_redirects=False)
+        assert response.status_code == 403
+        replaced = client.post(f"/p/{PROG}/seals", data={"replace": "sample-school.png"},
+                               files={"file": ("章.jpg", scan)}, follow_redirects=False)
+        assert replaced.status_code == 403
+    assert tree(county) == before
+    bureau = signed("局")
+    response = bureau.post(f"/p/{PROG}/seals", data={"name": "县教育局公章"}, files={"file": ("章.jpg", scan)},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text[:400]
+    made = seals / "县教育局公章.png"
+    assert seal_problem(made, "公章图片", "x") == ""
+    with Image.open(made) as img:
+        assert img.mode == "RGBA" and img.getpixel((0, 0))[3] == 0  # the paper is gone
+    old = (seals / "sample-school.png").read_bytes()
+    response = bureau.post(f"/p/{PROG}/seals", data={"replace": "sample-school.png"}, files={"file": ("章.jpg", scan)},
+                           follow_redirects=False)
+    assert response.status_code == 303 and (seals / "sample-school.png").read_bytes() != old
+    entries = bureau.app.state.audit.entries(PROG)
+    assert [e.path.rsplit("/", 1)[-1] for e in entries[:3]] == ["sample-school.png", "sample-school.png", "县教育局公章.png"]
+    assert entries[1].action == "baseline" and bureau.app.state.audit.content(entries[1].id) == old  # the old seal is kept
+
+
+@pytest.mark.parametrize("name, data, words", [
+    ("章.png", b"<html>not an image</html>", "只能是 PNG 或 JPG"),
+    ("章.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "不能做成公章图片"),
+])
+def test_a_seal_that_is_not_one_is_refused_in_chinese(signed, county, name, data, words):
+    before = tree(county)
+    response = signed("局").post(f"/p/{PROG}/seals", data={"name": "坏章"}, files={"file": (name, data)})
+    assert response.status_code == 400 and words in response.text
+    assert tree(county) == before
+
+
+def test_a_blank_scan_is_not_made_into_a_seal(signed, county):
+    blank = io.BytesIO()
+    Image.new("RGB", (300, 300), (255, 255, 255)).save(blank, format="PNG")
+    response = signed("局").post(f"/p/{PROG}/seals", data={"name": "白纸"}, files={"file": ("白纸.png", blank.getvalue())})
+    assert response.status_code == 400 and "不能做成公章图片" in response.text
+    assert not (county / PROG / "seals" / "白纸.png").exists()
