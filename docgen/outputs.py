@@ -1,8 +1,11 @@
 """How outputs are written: atomically, and with the same bytes for the same input.
 
 Every file docgen writes goes through ``write_atomic``; .docx, .xlsx and zip files are
-normalised so that timestamps come from ``SOURCE_DATE_EPOCH`` (or a fixed date) and nothing
-else that varies between runs stays in them (PDFs: ``convert.archive``).
+normalised so that timestamps come from ``build_time`` and nothing else that varies between
+runs stays in them (PDFs: ``convert.archive``). That time is ``SOURCE_DATE_EPOCH`` when it is
+set, else a day the data states (the document's own date, or the latest day its sources say
+something was done: ``documents.dates``), never the clock's: the same data gives the same
+bytes, and a clerk reading a file's properties sees a day of the programme.
 """
 from __future__ import annotations
 
@@ -14,14 +17,39 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-DEFAULT_EPOCH = 1577836800  # 2020-01-01T00:00:00Z, used when SOURCE_DATE_EPOCH is not set
+NO_DATA_EPOCH = 1577836800
+"""2020-01-01T00:00:00Z: the time of a file made from no data at all (the blank activity
+sheet without a programme); every output of a programme has a day of its data instead."""
+ZIP_EPOCH = 315532800
+"""1980-01-01: the earliest time a zip entry can hold."""
 
 
-def build_time() -> dt.datetime:
-    """The timestamp written into outputs: ``SOURCE_DATE_EPOCH`` if set, else a fixed date."""
+def source_date_epoch() -> int | None:
+    """``SOURCE_DATE_EPOCH`` when set to a number of seconds, else None."""
     raw = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    epoch = int(raw) if raw.isdigit() else DEFAULT_EPOCH
-    return dt.datetime.fromtimestamp(max(epoch, 315532800), tz=dt.timezone.utc).replace(tzinfo=None)
+    return int(raw) if raw.isdigit() else None
+
+
+def build_time(day: dt.date | None = None) -> dt.datetime:
+    """The time written into an output (naive, UTC): ``SOURCE_DATE_EPOCH`` if set, else the
+    start of ``day`` (a day its data states), else ``NO_DATA_EPOCH``."""
+    epoch = source_date_epoch()
+    if epoch is None and day is not None:
+        epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+    if epoch is None:
+        epoch = NO_DATA_EPOCH
+    return dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH), tz=dt.timezone.utc).replace(tzinfo=None)
+
+
+def docx_created(docx_file: Path | bytes) -> dt.datetime | None:
+    """The creation time in a .docx's core properties (what ``normalise_docx`` pinned), or None."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(docx_file) if isinstance(docx_file, bytes) else docx_file) as docx:
+            core = docx.read("docProps/core.xml")
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None
+    m = re.search(rb"<dcterms:created[^>]*>(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)", core)
+    return dt.datetime(*map(int, m.groups())) if m else None
 
 
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")

@@ -21,6 +21,7 @@ from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
 from .bundle import BundleReport, Spec, Timings, make_all, plan
 from .bundle.plan import bundled
 from .convert import Pool
+from .documents.dates import Dates
 from .documents.jobs import Job, Rendered, plan_jobs, rendered
 from .documents.kinds import choices, kind, select
 from .documents.scope import Per, Scope, Selection
@@ -31,7 +32,7 @@ from .incremental.record import Entry
 from .load import Loaded, find_programmes, load_all, load_strict
 from .options import DEFAULTS, BundleOptions, Options
 from .output_tree import OutputTree
-from .outputs import write_atomic
+from .outputs import build_time, write_atomic
 from .preflight.check import Result, check_document
 from .records import Failure, Finding, KeptEdit, Moved
 from .render import Renderer
@@ -226,7 +227,7 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
     for job, recipe in jobs:
         try:
             context = job.kind.context(job.scope)
-            data = renderer.render(job.template, context, title=job.path.stem)
+            data = renderer.render(job.template, context, title=job.path.stem, when=build_time(job.day))
             _keep_edited(job.path, book, outcome, listener, data)
             outcome.moved_aside(loaded, _write_document(job.path, data, book), listener)
             book.record.made(job.path, recipe, job.pairing_id, "docx", kind=job.kind.name,
@@ -593,6 +594,7 @@ def _report_programme(loaded: Loaded, tree: OutputTree, options: Options, render
         raise UsageError(f"{loaded.id}：{'、'.join(bad)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(keys))}）")
     book = Book(Record(tree.programme(loaded.id), force=options.force), Recipes(loaded, options.templates),
                 Cleaner(tree, loaded.id))
+    dates = Dates(loaded)
     listener.began("report", len(chosen))
     for year in chosen:
         data = rollup(loaded, year, options.as_of, options.term)
@@ -603,8 +605,10 @@ def _report_programme(loaded: Loaded, tree: OutputTree, options: Options, render
             outcome.unchanged_outputs += 1
         else:
             try:
-                files = {xlsx: to_xlsx(data),
-                         docx: renderer.render(REPORT.template, REPORT.context(Scope(loaded, rollup=data)), title=stem)}
+                scope = Scope(loaded, rollup=data)
+                when = build_time(dates.day(REPORT, scope))
+                files = {xlsx: to_xlsx(data, when),
+                         docx: renderer.render(REPORT.template, REPORT.context(scope), title=stem, when=when)}
                 for target, body in files.items():
                     _keep_edited(target, book, outcome, listener, body)
                     write_atomic(target, body)

@@ -135,7 +135,9 @@ def rollup(loaded: Loaded, year_key: str, as_of: dt.date | None = None, term_key
     return data
 
 
-def to_xlsx(data: Rollup) -> bytes:
+def to_xlsx(data: Rollup, when: dt.datetime | None = None) -> bytes:
+    """The roll-up as a workbook, its properties and zip entries dated ``when`` (the roll-up's
+    day: ``documents.dates``; the time with no data's day when not given)."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -182,7 +184,7 @@ def to_xlsx(data: Rollup) -> bytes:
             if c.missed:
                 for cell in detail[detail.max_row]:
                     cell.fill = behind_fill
-    when = build_time()
+    when = when or build_time()
     wb.properties.creator = "docgen"
     wb.properties.created = wb.properties.modified = when
     text_cells(wb)  # a school named =HYPERLINK(...) stays text

@@ -12,6 +12,7 @@ import io
 from ..load import Loaded
 from ..load.model.common import ACTIVITY_NAMES
 from ..load.model.pairing import Pairing
+from ..load.stated import latest_stated
 from ..outputs import build_time, normalise_docx, text_cells
 from .importer import COLUMNS, PARTIES, REQUIRED
 
@@ -121,7 +122,10 @@ def template(loaded: Loaded | None = None, pairing: Pairing | None = None) -> by
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 90
     text_cells(wb)
-    when = build_time()
+    day = None  # without a programme there is no day to date it by (outputs.NO_DATA_EPOCH)
+    if loaded is not None and loaded.programme is not None:
+        day = latest_stated([loaded.programme, *([pairing] if pairing else loaded.pairings)]) or loaded.programme.cycle.start
+    when = build_time(day)
     wb.properties.title = "帮扶活动记录表"
     wb.properties.creator = wb.properties.lastModifiedBy = "docgen"
     wb.properties.created = wb.properties.modified = when

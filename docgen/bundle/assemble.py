@@ -154,7 +154,7 @@ def _in_rows(placed: list[_Stamp]) -> list[_Stamp]:
 def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: BundleOptions) -> Assembled:
     """Cover and body merged, stamped, labelled and bookmarked into one PDF/A-2b (not yet
     signed: the bundle is validated, then signed, by ``make``)."""
-    when = build_time()
+    when = build_time(spec.made_on)
     writer = PdfWriter()
     result = Assembled(b"", 0)
     stamper = _Stamper(writer, options, result)

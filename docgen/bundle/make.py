@@ -18,6 +18,7 @@ from ..documents.kinds import kind
 from ..documents.scope import Scope
 from ..errors import display_path, os_reason
 from ..options import BundleOptions
+from ..outputs import build_time
 from ..preflight.archive import validate
 from ..preflight.check import Result
 from ..records import Draft, Failure, SealMissing, SealPlaced
@@ -86,7 +87,7 @@ def _covers(specs: list[Spec], bodies: dict[str, Path], renderer: Renderer, pool
         for spec in todo:
             path = bodies[spec.uid].parent / "封面和目录.docx"
             scope_context = COVER.context(_cover_scope(spec, front[spec.uid], duplex))
-            path.write_bytes(renderer.render(COVER.template, scope_context))
+            path.write_bytes(renderer.render(COVER.template, scope_context, when=build_time(spec.made_on)))
             docs.append(path)
         again = []
         for spec, doc, why in zip(todo, docs, _convert(pool, docs)):

@@ -24,7 +24,7 @@ NOTE = "PDF 上的印章为图片叠加，仅供打印和预览，不是 GB/T 38
 
 def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, signed: bool) -> Manifest:
     return Manifest(
-        version=__version__, created=build_time().strftime("%Y-%m-%dT%H:%M:%SZ"),
+        version=__version__, created=build_time(spec.made_on).strftime("%Y-%m-%dT%H:%M:%SZ"),
         programme=spec.loaded.id, bundle=spec.key, title=spec.title,
         inputs=spec.inputs or spec.loaded.input_hashes(),
         files=[FileEntry(name, hashlib.sha256(data).hexdigest(), len(data)) for name, data in sorted(files)],
@@ -67,6 +67,6 @@ def write_bundle(spec: Spec, result: Assembled, signed: bool = False,
         shutil.rmtree(work, ignore_errors=True)
         raise
     prefix = folder.name + "/"
-    write_atomic(spec.zip_path, deterministic_zip([(prefix + n, d) for n, d in files]))
+    write_atomic(spec.zip_path, deterministic_zip([(prefix + n, d) for n, d in files], build_time(spec.made_on)))
     return results, seconds
 

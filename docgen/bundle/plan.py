@@ -39,6 +39,8 @@ class Part:
     """What the document still lacks (draft text, blanks); a part with gaps is not sealed."""
     family: str = ""
     """The document family of its kind (notice, plan, agreement, letter, summary)."""
+    day: dt.date | None = None
+    """The day its metadata is dated (``documents.dates``)."""
 
 
 @dataclass
@@ -64,6 +66,11 @@ class Spec:
     documents (``BUREAU_HEADING``)."""
 
     @property
+    def made_on(self) -> dt.date | None:
+        """The day the bundle's files are dated: the latest of its documents'."""
+        return max((p.day for p in self.parts if p.day is not None), default=None)
+
+    @property
     def uid(self) -> str:
         return f"{self.loaded.id}/{self.key}"
 
@@ -76,7 +83,7 @@ def part_of(document: Rendered) -> Part:
     """A rendered document as a part of its bundle."""
     job = document.job
     return Part(document.heading, job.path, job.kind.signers(job.scope), list(document.attachments),
-                gaps=list(document.gaps), family=job.kind.family)
+                gaps=list(document.gaps), family=job.kind.family, day=job.day)
 
 
 def bundle_folder(loaded: Loaded, pairing_id: str | None, out_dir: Path) -> Path:

@@ -2,8 +2,8 @@
 
 LibreOffice exports PDF/A-2b (``SelectPdfVersion=2``): fonts embedded, an sRGB OutputIntent,
 XMP metadata declaring part 2, level B. What varies between runs is then made fixed:
-the dates in the document information, in the XMP metadata and in the colour profile come
-from ``SOURCE_DATE_EPOCH`` (or the fixed date), the objects are renumbered in a fixed order,
+the dates in the document information, in the XMP metadata and in the colour profile are
+the Word file's (``outputs.docx_created``: a day of its data, or ``SOURCE_DATE_EPOCH``), the objects are renumbered in a fixed order,
 LibreOffice's /ID and /DocChecksum go, and the /ID is computed from the content (qpdf's
 deterministic id). A bundle merged from such PDFs gets
 the OutputIntent and the metadata back (``archival``): pypdf, which merges and stamps,

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from ..errors import ConverterMissing, display_path
-from ..outputs import write_atomic
+from ..outputs import docx_created, write_atomic
 from .archive import finish
 from .fonts import converter_env
 from .marks import marked_copy
@@ -227,7 +227,7 @@ class Pool:
                 converter.pdfa = self.pdfa
                 answer = converter.convert(source, tmp.resolve(), self.timeout)
                 if answer.get("ok") and _is_pdf(tmp):
-                    write_atomic(dst, finish(tmp.read_bytes()))
+                    write_atomic(dst, finish(tmp.read_bytes(), docx_created(src)))
                     result.ok, result.error = True, ""
                     break
                 result.error = answer.get("error") or "LibreOffice 没有写出 PDF"

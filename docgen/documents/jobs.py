@@ -5,12 +5,14 @@ Paths are Chinese file names that name the schools, made safe for every file sys
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..load import Loaded
 from ..output_tree import OutputTree
+from .dates import Dates
 from .kinds import Kind
 from .scope import Scope, Selection, scopes
 
@@ -21,6 +23,8 @@ class Job:
     scope: Scope
     template: str
     path: Path
+    day: dt.date | None = None
+    """The day its metadata is dated (``documents.dates``; None: no data gives one)."""
 
     @property
     def label(self) -> str:
@@ -57,6 +61,7 @@ def plan_jobs(loaded: Loaded, kinds: list[Kind], out_dir: Path, selection: Selec
 
     The bureau's documents are left out when only some pairings are asked for."""
     tree = OutputTree(out_dir)
+    dates = Dates(loaded)
     jobs: list[Job] = []
     taken: set[Path] = set()
     for kind in kinds:
@@ -72,5 +77,5 @@ def plan_jobs(loaded: Loaded, kinds: list[Kind], out_dir: Path, selection: Selec
                 n += 1
                 path = tree.document(loaded.id, pairing_id, kind.filename(scope), n)
             taken.add(path)
-            jobs.append(Job(kind, scope, kind.template_for(scope), path))
+            jobs.append(Job(kind, scope, kind.template_for(scope), path, dates.day(kind, scope)))
     return jobs

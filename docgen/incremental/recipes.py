@@ -1,8 +1,8 @@
 """What each output is made from, as one digest: its recipe.
 
 A Word file is made from the programme file, the files of its pairing (the pairing and its
-activity records; a bureau document: every pairing's), its template, docgen itself and the
-build time written into it. A PDF adds the converter and its fonts; a bundle adds its
+activity records; a bureau document: every pairing's), its template, docgen itself and
+``SOURCE_DATE_EPOCH`` (the time written into it when set; else a day of those data files). A PDF adds the converter and its fonts; a bundle adds its
 documents' recipes, the seal images it stamps, its cover's template and the options.
 Two runs with equal recipes make the same bytes, so an output whose recipe is recorded
 and whose file is there need not be made again.
@@ -17,7 +17,7 @@ from pathlib import Path
 from .. import __version__
 from ..load import PROGRAMME_FILE, Loaded
 from ..load.activity_files import activity_files, pairing_and_year
-from ..outputs import build_time
+from ..outputs import source_date_epoch
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -59,7 +59,7 @@ class Recipes:
         self._activities: dict[str, list[Path]] = {}
         for path in activity_files(loaded.root):
             self._activities.setdefault(pairing_and_year(path)[0], []).append(path)
-        self.common = (docgen_fingerprint(), build_time().isoformat())
+        self.common = (docgen_fingerprint(), source_date_epoch())
 
     def file_hash(self, path: Path | None) -> str:
         """The SHA-256 of a file ('-' when there is none), read once per run."""

@@ -6,6 +6,7 @@ the template, the paragraph it happened in and that paragraph's text.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -127,7 +128,9 @@ class Renderer:
             self._cache[name] = path.read_bytes()
         return self._cache[name]
 
-    def render(self, template: str, context: dict, *, title: str = "") -> bytes:
+    def render(self, template: str, context: dict, *, title: str = "", when: dt.datetime | None = None) -> bytes:
+        """The document ``template`` filled with ``context``; its properties and zip entries
+        dated ``when`` (``outputs.build_time``: the time with no data's day, when not given)."""
         try:
             tpl = DocxTemplate(io.BytesIO(self.template_bytes(template)))
             tpl.init_docx()
@@ -143,7 +146,7 @@ class Renderer:
         keeps.apply(tpl.docx)
         columns.fit_columns(tpl.docx)
         fit.fit_first_page(tpl.docx)
-        when = build_time()
+        when = when or build_time()
         set_core_properties(tpl.docx.core_properties, title=title, when=when)
         buffer = io.BytesIO()
         tpl.save(buffer)

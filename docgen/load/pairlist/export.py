@@ -9,6 +9,7 @@ The same pairings always give the same bytes.
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ...errors import PairListError, UsageError, display_path
 from ...outputs import build_time, csv_cell, normalise_docx, text_cells, write_atomic
 from ..folder import load_programme
 from ..model.pairing import Pairing
+from ..stated import latest_stated
 
 HEADER = ["县市区", "支援学校", "受援学校", "负责人", "备注"]
 WIDTHS = [16, 22, 30, 12, 26]
@@ -30,7 +32,7 @@ def leads_text(pairing: Pairing) -> str:
     return "\n".join(name or GAP for name in names)
 
 
-def _xlsx(title: str, pairings: list[Pairing]) -> bytes:
+def _xlsx(title: str, pairings: list[Pairing], when: dt.datetime) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
@@ -67,7 +69,6 @@ def _xlsx(title: str, pairings: list[Pairing]) -> bytes:
         ws.cell(1, col).font = Font(bold=True)
         ws.cell(1, col).alignment = Alignment(horizontal="center", vertical="center")
     ws.freeze_panes = "A2"
-    when = build_time()
     wb.properties.title = title
     wb.properties.creator = wb.properties.lastModifiedBy = "docgen"
     wb.properties.created = wb.properties.modified = when
@@ -106,6 +107,8 @@ def export_pairings(root: Path, target: Path) -> tuple[Path, int, int]:
     if loaded.problems:
         raise PairListError(loaded.problems, "请先修正数据（docgen validate 可列出全部错误）再导出。")
     pairings = loaded.pairings
-    data = _xlsx(loaded.programme.title, pairings) if suffix == ".xlsx" else _csv(pairings)
+    # dated by the data: the latest day it states something was done (load.stated)
+    day = latest_stated([loaded.programme, *pairings]) or loaded.programme.cycle.start
+    data = _xlsx(loaded.programme.title, pairings, build_time(day)) if suffix == ".xlsx" else _csv(pairings)
     write_atomic(target, data)
     return target, len(pairings), sum(len(p.recipients) for p in pairings)
