@@ -174,3 +174,32 @@ def test_the_first_page_estimate_breaks_lines_as_the_converter_does():
             "请于11月30日前报送市教体局（Word版和加盖公章的PDF版）。")
     assert line_count(text, TEXT_W, 640, 32, -5) == 4
     assert line_count("联系人：聂爱武；电话：3998129；邮箱：ycjjk@163.com。", TEXT_W, 640, 32, -5) == 1
+
+
+def _pdf_lines(pdf: Path) -> list[list[tuple[str, float, float]]]:
+    """Each page's lines as (text, left, right), top to bottom."""
+    out = []
+    for page in pages_of(pdf):
+        out.append([("".join(g.char for g in line), line[0].x, max(g.x + g.width for g in line))
+                    for line in page.lines()])
+    return out
+
+
+@needs_libreoffice
+def test_a_line_to_fill_in_ends_at_the_end_of_its_line(tmp_path):
+    """changsha nc-01's agreement: “一定时期内达到的阶段性目标：” and its line to write on ran
+    over its line and left “＿＿” alone on the next (and that line pushed 七、附则 and the
+    signatures to page 3, leaving page 2 half empty). Every line to fill in now ends at the
+    type area's right edge, no line holds only the stub of one, and the signatures stay on
+    page 2 with 七、附则."""
+    result = run("build", DATA / "changsha-huaihua-2015", "-o", tmp_path, "-p", "nc-01", "-k", "agreement", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = sorted(tmp_path.rglob("协议书_*.pdf"))[0]
+    pages = _pdf_lines(pdf)
+    lines = [line for page in pages for line in page]
+    fills = [line for line in lines if line[0].endswith("___")]
+    labels = ["对口支援的时间", "对口支援的内容和项目", "具体实施办法", "一定时期内达到的阶段性目标"]
+    assert [next(label for label in labels if text.startswith(label)) for text, _, _ in fills] == labels
+    assert all(abs(right - 521.6) < 4 for _, _, right in fills), fills
+    assert not [text for text, _, _ in lines if text and set(text) <= set("＿_ ")]  # no stub alone
+    assert len(pages) == 2 and any(text.startswith("七、附则") for text, _, _ in pages[1])

@@ -35,7 +35,7 @@ NO_LINE_END = "（《“‘〔【"
 SIGNATURE_STYLES = {"SignName", "Signer"}
 
 
-class _Styles:
+class Styles:
     """The paragraph styles of a document: line pitch, rule, size and indents, by style id."""
 
     def __init__(self, document):
@@ -87,8 +87,13 @@ def _text(paragraph) -> str:
 def line_count(text: str, width: int, first: int, size: int, tracking: int) -> int:
     """Lines ``text`` takes in ``width`` twips (the first line ``first`` twips narrower), at
     ``size`` half-points with ``tracking`` twips between characters."""
+    return set_lines(text, width, first, size, tracking)[0]
+
+
+def set_lines(text: str, width: int, first: int, size: int, tracking: int) -> tuple[int, float]:
+    """(lines ``text`` takes, twips left free on its last line), as ``line_count``."""
     if not text:
-        return 1
+        return 1, width - first
     em = size * 10
     lines, used, room = 1, 0.0, width - first
     pieces: list[str] = []
@@ -106,7 +111,7 @@ def line_count(text: str, width: int, first: int, size: int, tracking: int) -> i
             if k and pieces[k - 1] in NO_LINE_END:
                 used += em_width(pieces[k - 1]) * em  # an opening mark goes down with what follows it
         used += w
-    return lines
+    return lines, room - used
 
 
 AUTOSPACE = {"digits": 0.2, "latin": 0.35}
@@ -128,7 +133,7 @@ def _spaced(before: str, after: str) -> float:
     return AUTOSPACE.get(latin, 0.0)
 
 
-def _paragraph_height(paragraph, styles: _Styles) -> tuple[int, int]:
+def _paragraph_height(paragraph, styles: Styles) -> tuple[int, int]:
     """(twips the paragraph takes, of which in lines of the body pitch)."""
     p = styles.of(paragraph)
     line, size = p.get("line") or LINE, p.get("size") or 32
@@ -137,11 +142,12 @@ def _paragraph_height(paragraph, styles: _Styles) -> tuple[int, int]:
     width = TEXT_W - (p.get("left") or 0) - (p.get("right") or 0)
     first = (p.get("first") or 0) - (p.get("hanging") or 0)
     count = line_count(_text(paragraph), width, first, size, p.get("tracking") or 0)
+    count += sum(1 for br in paragraph.iter(qn("w:br")) if br.get(qn("w:type")) in (None, "textWrapping"))
     border = p.get("border") or 0
     return count * line + border, (count if line == LINE else 0)
 
 
-def _row_height(row, styles: _Styles) -> tuple[int, int]:
+def _row_height(row, styles: Styles) -> tuple[int, int]:
     height = row.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
     if height is not None and height.get(qn("w:hRule")) == "exact":
         twips = int(height.get(qn("w:val")))
@@ -153,7 +159,7 @@ def _row_height(row, styles: _Styles) -> tuple[int, int]:
     return best
 
 
-def _block_height(elements, styles: _Styles) -> tuple[int, int]:
+def _block_height(elements, styles: Styles) -> tuple[int, int]:
     total, lines = 0, 0
     for element in elements:
         if element.tag == qn("w:p"):
@@ -175,13 +181,13 @@ def _is_signature_area(table) -> bool:
                for p in table.iter(qn("w:p")))
 
 
-def _breaks_page(paragraph, styles: _Styles) -> bool:
+def _breaks_page(paragraph, styles: Styles) -> bool:
     return (bool(styles.of(paragraph).get("page_break"))
             or any(br.get(qn("w:type")) == "page" for br in paragraph.iter(qn("w:br")))
             or paragraph.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
 
 
-def _frame_top(paragraph, styles: _Styles) -> int | None:
+def _frame_top(paragraph, styles: Styles) -> int | None:
     """Where a paragraph framed on the type area (the 版记) begins, from the type area's top."""
     frame = paragraph.find(f"{qn('w:pPr')}/{qn('w:framePr')}")
     if frame is None:
@@ -205,7 +211,7 @@ def _set_pitch(paragraph, pitch: int) -> None:
     snap.set(qn("w:val"), "0")
 
 
-def _tighten(elements, styles: _Styles, pitch: int) -> None:
+def _tighten(elements, styles: Styles, pitch: int) -> None:
     for element in elements:
         if element.tag == qn("w:p"):
             p = styles.of(element)
@@ -233,7 +239,7 @@ def plan_first_page(document) -> Fit | None:
     """The line pitch at which the first page holds its signature area, when it does not as it
     is and a pitch of at least ``TIGHTEST`` does; None otherwise (it fits, it cannot be made
     to fit, or the page is not one this estimate can follow)."""
-    styles = _Styles(document)
+    styles = Styles(document)
     body = list(document.element.body)
     before = []
     for element in body:
@@ -280,7 +286,7 @@ def fit_first_page(document) -> Fit | None:
     fit = plan_first_page(document)
     if fit is None:
         return None
-    styles = _Styles(document)
+    styles = Styles(document)
     body = list(document.element.body)
     head = max((i for i, e in enumerate(body) if e.tag == qn("w:p") and _style_id(e) == "DocNo"), default=-1)
     area = next(i for i, e in enumerate(body) if e.tag == qn("w:tbl") and _is_signature_area(e))
