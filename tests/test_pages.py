@@ -203,3 +203,27 @@ def test_a_line_to_fill_in_ends_at_the_end_of_its_line(tmp_path):
     assert all(abs(right - 521.6) < 4 for _, _, right in fills), fills
     assert not [text for text, _, _ in lines if text and set(text) <= set("＿_ ")]  # no stub alone
     assert len(pages) == 2 and any(text.startswith("七、附则") for text, _, _ in pages[1])
+
+
+@needs_libreoffice
+def test_the_yichun_notice_keeps_its_signature_on_its_first_page(tmp_path):
+    """The 宜春 notice (issue 19 §3): its first page was half empty, the contact line, 署名,
+    成文日期 and 附注 moved to page 2. Measured: the block is six lines (the contact line, the
+    seal's two lines, 署名, 日期, 附注), page 1 had 3.9 lines left under a body paragraph
+    ending in “版）。” alone; lines alone would have to come to 24.6 pt. GB/T 9704 7.3.5.5
+    adjusts 行距 and 字距: that paragraph is set 1 pt closer (its last line comes in) and the
+    lines 26.3 pt apart, and all of it stays on page 1."""
+    result = run("build", DATA / "yichun-2022", "-o", tmp_path, "-k", "notice", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = next(tmp_path.rglob("通知_*.pdf"))
+    first = pages_of(pdf)[0]
+    text = ["".join(g.char for g in line) for line in first.lines()]
+    assert "宜春市教育体育局" in [t.strip() for t in text] and "（此件主动公开）" in text
+    assert any(t.startswith("联系人：") for t in text) and any(t.endswith("版）。") and len(t) > 20 for t in text)
+    body = [line for line in first.lines() if abs(line[0].size - 16) < 0.1 and line[0].y < 400]
+    gaps = {round(a[0].y - b[0].y, 1) for a, b in zip(body, body[1:]) if a[0].y - b[0].y < 40}
+    assert gaps and all(26 <= g < 28.9 for g in gaps), gaps
+    closest = min(b.x - a.x for line in first.lines() for a, b in zip(line, line[1:])
+                  if abs(a.size - 16) < 0.1 and "\u4e00" <= a.char <= "\u9fff" and "\u4e00" <= b.char <= "\u9fff")
+    assert closest >= 14.9  # 1 pt closer at most: 15 pt from one character to the next
+    assert [f for r in check_document(pdf, "通知", "notice") for f in r.findings if not f.warning] == []
