@@ -28,7 +28,7 @@ def _text(run) -> str:
     return "".join(t.text or "" for t in run.iter(qn("w:t")))
 
 
-def _column(paragraph) -> int:
+def column_width(paragraph) -> int:
     """The width of the text column the paragraph stands in (the type area or its cell)."""
     cell = next((a for a in paragraph.iterancestors(qn("w:tc"))), None)
     if cell is None:
@@ -69,7 +69,7 @@ def fill_to_line_end(document) -> int:
         texts = last.findall(qn("w:t"))
         texts[-1].text = (texts[-1].text or "").rstrip("＿")
         p = styles.of(paragraph)
-        edge = _column(paragraph) - (p.get("right") or 0)
+        edge = column_width(paragraph) - (p.get("right") or 0)
         label = "".join(_text(r) for r in runs)
         _, free = set_lines(label, edge - (p.get("left") or 0), (p.get("first") or 0) - (p.get("hanging") or 0),
                             p.get("size") or 32, p.get("tracking") or 0)

@@ -106,26 +106,41 @@ def line_count(text: str, width: int, first: int, size: int, tracking: int) -> i
 
 def set_lines(text: str, width: int, first: int, size: int, tracking: int) -> tuple[int, float]:
     """(lines ``text`` takes, twips left free on its last line), as ``line_count``."""
+    starts, free = _layout(text, width, first, size, tracking)
+    return len(starts), free
+
+
+def line_starts(text: str, width: int, first: int, size: int, tracking: int) -> list[int]:
+    """Where in ``text`` each of its lines begins, as ``line_count`` sets them."""
+    return _layout(text, width, first, size, tracking)[0]
+
+
+def _layout(text: str, width: int, first: int, size: int, tracking: int) -> tuple[list[int], float]:
     if not text:
-        return 1, width - first
+        return [0], width - first
     em = size * 10
-    lines, used, room = 1, 0.0, width - first
+    used, room = 0.0, width - first
+    starts = [0]
     pieces: list[str] = []
-    for ch in text:  # Latin words stay whole
+    at: list[int] = []
+    for i, ch in enumerate(text):  # Latin words stay whole
         if ch.isascii() and not ch.isspace() and pieces and pieces[-1][-1:].isascii() and pieces[-1][-1:].strip():
             pieces[-1] += ch
         else:
             pieces.append(ch)
+            at.append(i)
     for k, piece in enumerate(pieces):
         w = em_width(piece) * em + tracking * len(piece)
         if k and used:
             w += _spaced(pieces[k - 1], piece) * em
         if used + w > room + 1 and not (piece in HANGING and used <= room + 1):  # closing marks may hang
-            lines, used, room = lines + 1, 0.0, width
+            used, room = 0.0, width
+            starts.append(at[k])
             if k and pieces[k - 1] in NO_LINE_END:
                 used += em_width(pieces[k - 1]) * em  # an opening mark goes down with what follows it
+                starts[-1] = at[k - 1]
         used += w
-    return lines, room - used
+    return starts, room - used
 
 
 AUTOSPACE = {"digits": 0.2, "latin": 0.35}
