@@ -206,6 +206,26 @@ def test_a_line_to_fill_in_ends_at_the_end_of_its_line(tmp_path):
 
 
 @needs_libreoffice
+def test_a_blank_date_form_in_running_text_stays_whole(tmp_path):
+    """The same agreement broke its period “自　　　　年　　月　　日起至　　　　年／月　　日止”
+    at the line's end: the second date now starts the next line whole, its year's blanks
+    before 年 (the line before stops short, not letter-spaced), and the preflight finds no
+    date split."""
+    result = run("build", DATA / "changsha-huaihua-2015", "-o", tmp_path, "-p", "nc-01", "-k", "agreement", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = sorted(tmp_path.rglob("协议书_*.pdf"))[0]
+    lines = [line for page in pages_of(pdf) for line in page.lines()]
+    at = next(k for k, line in enumerate(lines) if "".join(g.char for g in line).startswith("本协议帮扶期限自"))
+    first, second = ["".join(g.char for g in line) for line in lines[at:at + 2]]
+    assert first == "本协议帮扶期限自年月日起至" and second.startswith("年月日止")
+    assert lines[at + 1][0].x > 79.4 + 3.5 * 15.75  # four blanks of the year before 年
+    gaps = [b.x - a.x for a, b in zip(lines[at], lines[at][1:]) if "\u4e00" <= a.char <= "\u9fff"]
+    assert max(gaps[:6]) < 16.5  # 本协议帮扶期限 not spread apart
+    findings = [f for r in check_document(pdf, "协议书", "agreement") for f in r.findings]
+    assert not [f for f in findings if f.rule in ("空白日期", "填写线", "半页空白")]
+
+
+@needs_libreoffice
 def test_the_yichun_notice_keeps_its_signature_on_its_first_page(tmp_path):
     """The 宜春 notice (issue 19 §3): its first page was half empty, the contact line, 署名,
     成文日期 and 附注 moved to page 2. Measured: the block is six lines (the contact line, the
