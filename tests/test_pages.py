@@ -247,3 +247,20 @@ def test_the_yichun_notice_keeps_its_signature_on_its_first_page(tmp_path):
                   if abs(a.size - 16) < 0.1 and "\u4e00" <= a.char <= "\u9fff" and "\u4e00" <= b.char <= "\u9fff")
     assert closest >= 14.9  # 1 pt closer at most: 15 pt from one character to the next
     assert [f for r in check_document(pdf, "通知", "notice") for f in r.findings if not f.warning] == []
+
+
+@needs_libreoffice
+def test_an_attachment_note_keeps_with_the_body(tmp_path):
+    """hongsibu's plan: its last page of body was full, and “附件：…任务清单” stood alone on the
+    next page. GB/T 9704 7.3.4 sets it under the body: it now goes over with the body's last
+    paragraph (and its heading), and the preflight finds no page holding only the note."""
+    result = run("build", DATA / "hongsibu-2023", "-o", tmp_path, "-k", "plan", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = next(p for p in tmp_path.rglob("实施方案_*.pdf") if "任务清单" in "".join(
+        g.char for page in pages_of(p) for g in page.glyphs))
+    pages = _pdf_lines(pdf)
+    where = next(k for k, page in enumerate(pages) if any(text.startswith("附件：") for text, _, _ in page))
+    texts = [text for text, _, _ in pages[where]]
+    assert texts.index(next(t for t in texts if t.startswith("附件："))) >= 2  # body text above it
+    findings = [f for r in check_document(pdf, "实施方案", "plan") for f in r.findings]
+    assert not [f for f in findings if f.rule == "附件说明"]

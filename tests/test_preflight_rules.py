@@ -210,6 +210,15 @@ def test_signature_with_body(tmp_path):
     assert found(path, "签署页")
 
 
+def test_attachment_note_alone_on_a_page(tmp_path):
+    """GB/T 9704 7.3.4: the 附件说明 stands under the body (正文下空一行), never alone on a page
+    (hongsibu's plan made on main put “附件：…任务清单” alone on its page 12)."""
+    note = glyphs("附件：红寺堡区教育人才帮扶工作任务清单", TYPE_LEFT + 32, BODY_TOP)
+    assert found(write_pdf([page(*body(21)), page(note, n=2)], tmp_path / "a.pdf"), "附件说明")
+    note = glyphs("附件：红寺堡区教育人才帮扶工作任务清单", TYPE_LEFT + 32, BODY_TOP + 3 * LINE)
+    assert found(write_pdf([page(*body(19)), page(*body(2), note, n=2)], tmp_path / "b.pdf"), "附件说明") == []
+
+
 def test_signature_moved_off_the_first_page(tmp_path):
     """GB/T 9704 7.3.5.5: lines are brought closer before the signatures move to the next page
     (a notice made on main moved them, leaving 7.9 lines free on page 1)."""

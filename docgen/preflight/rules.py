@@ -471,6 +471,16 @@ def signature_pages(doc: Document) -> list[Finding]:
     return out
 
 
+def lone_notes(doc: Document) -> list[Finding]:
+    """An 附件说明 stands under the body (GB/T 9704 7.3.4: 正文下空一行): never alone on a page."""
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        lines = content_lines(page)
+        if lines and k > 1 and len(_attachment_note(lines)) == len(lines):
+            out.append(Finding("附件说明", k, f"本页只有附件说明“{_text(lines[0])[:16]}”，没有正文"))
+    return out
+
+
 TIGHTEST = 26.0
 """The closest line pitch (points) the first page may be tightened to (render.fit: 7.3.5.5)."""
 
@@ -856,7 +866,7 @@ def signing_dates(doc: Document) -> list[Finding]:
 RULES: list[tuple[str, Callable[[Document], list[Finding]]]] = [
     ("纸张", paper), ("版心", type_area), ("正文", body_text), ("页码", page_numbers), ("标题", headings),
     ("标题断行", title_breaks), ("版头", red_head), ("版记", colophon), ("字体", fonts), ("空白页", blank_pages),
-    ("签署页", signature_pages), ("签署移页", signature_moved), ("半页空白", half_empty),
+    ("签署页", signature_pages), ("附件说明", lone_notes), ("签署移页", signature_moved), ("半页空白", half_empty),
     ("填写线", fill_lines), ("空白日期", blank_dates), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
     ("印章", seals), ("署名", signer_names), ("成文日期", signing_dates), ("草稿", drafts),
 ]
