@@ -53,23 +53,28 @@ def _keep_next(paragraph) -> None:
             ppr.insert(0, keep)
 
 
+def _keep_text_before(element) -> None:
+    """The paragraphs before ``element`` keep with it, up to and with the last one of body
+    text (blank lines and an 附件说明 between go along)."""
+    before = element.getprevious()
+    while before is not None and before.tag == qn("w:p"):
+        _keep_next(before)
+        if _has_text(before) and _style(before) not in BETWEEN_STYLES:
+            break
+        before = before.getprevious()
+
+
 def keep_text_with_signatures(body) -> None:
     """Mark the body text before each signature area to stay on its page."""
     for table in body.findall(qn("w:tbl")):
-        if not any(_style(p) in SIGNATURE_STYLES for p in table.iter(qn("w:p"))):
-            continue
-        before = table.getprevious()
-        while before is not None and before.tag == qn("w:p"):
-            _keep_next(before)
-            if _has_text(before) and _style(before) not in BETWEEN_STYLES:
-                break
-            before = before.getprevious()
+        if any(_style(p) in SIGNATURE_STYLES for p in table.iter(qn("w:p"))):
+            _keep_text_before(table)
 
 
 def keep_notes_with_text(body) -> None:
     """An 附件说明 stands under the body (GB/T 9704 7.3.4, 正文下空一行), never alone at the
     top of a page: its lines keep together and the body text before it (the blank line and
-    the last paragraph, of which the converter moves at least two lines) keeps with it."""
+    the last paragraph, which the converter moves whole) keeps with it."""
     for note in body.iter(qn("w:p")):
         if _style(note) != "AttachmentNote":
             continue
@@ -78,12 +83,7 @@ def keep_notes_with_text(body) -> None:
                 _style(after.getnext()) == "AttachmentNoteMore":
             _keep_next(after)
             after = after.getnext()
-        before = note.getprevious()
-        while before is not None and before.tag == qn("w:p"):
-            _keep_next(before)
-            if _has_text(before) and _style(before) not in BETWEEN_STYLES:
-                break
-            before = before.getprevious()
+        _keep_text_before(note)
 
 
 def _is_signature_area(table) -> bool:
