@@ -264,3 +264,30 @@ def test_an_attachment_note_keeps_with_the_body(tmp_path):
     assert texts.index(next(t for t in texts if t.startswith("附件："))) >= 2  # body text above it
     findings = [f for r in check_document(pdf, "实施方案", "plan") for f in r.findings]
     assert not [f for f in findings if f.rule == "附件说明"]
+
+
+@needs_libreoffice
+def test_a_forced_move_of_the_signatures_is_measured_not_hidden(tmp_path):
+    """宜春's agreements leave page 2 more than half empty: 六、附则 (a heading and a paragraph of
+    three lines, which cannot be split) goes to page 3 with the signature area. Measured: the
+    area (甲方、乙方 with their seals' room, then 主管教育行政部门确认 with its own) is taller than
+    all the room page 2 has left, and GB/T 9704 7.3.5.5 does not let any part of it stand on a
+    page without body text; so the move is the standard's last resort, not a keep chain longer
+    than needed, and the preflight (半页空白) rightly says nothing."""
+    result = run("build", DATA / "yichun-2022", "-o", tmp_path, "-p", "yichun-shizhong", "-k", "agreement", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = next(tmp_path.rglob("协议书_*.pdf"))
+    pages = pages_of(pdf)
+    assert len(pages) == 3
+    line = 28.95
+    bottom = 742.68
+    above = [ln for ln in pages[1].lines() if pages[1].top(ln[0].y) < bottom]
+    free = bottom - max(pages[1].top(ln[0].y) for ln in above) - 0.22 * line
+    assert free > (bottom - 104.88) / 2  # more than half empty
+    third = [("".join(g.char for g in ln), pages[2].top(ln[0].y)) for ln in pages[2].lines() if pages[2].top(ln[0].y) < bottom]
+    assert third[0][0] == "六、附则"
+    area_top = next(top for text, top in third if text.startswith("甲方（盖章）"))
+    area_bottom = max(top for text, top in third) + 0.22 * line + line  # the last date and the seal's reserve row
+    assert area_bottom - area_top + 16 > free  # the signature area alone is taller than the room left
+    findings = [f for r in check_document(pdf, "协议书", "agreement") for f in r.findings]
+    assert not [f for f in findings if f.rule == "半页空白"]

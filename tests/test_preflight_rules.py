@@ -263,6 +263,9 @@ def test_a_line_to_fill_in_leaves_no_stub(tmp_path):
     label = glyphs("具体实施办法：" + "＿" * 20, TYPE_LEFT + 32, BODY_TOP)
     stub = glyphs("＿＿", TYPE_LEFT, BODY_TOP + LINE)
     assert found(write_pdf([page(label, stub)], tmp_path / "a.pdf"), "填写线")
+    name = glyphs("本协议一式四份，甲乙双方各执一份，" + "＿" * 6 + "、＿＿", TYPE_LEFT + 32, BODY_TOP)
+    rest = glyphs("＿＿＿＿各存一份。", TYPE_LEFT, BODY_TOP + LINE)
+    assert any("分在两行" in d for d in found(write_pdf([page(name, rest)], tmp_path / "b.pdf"), "填写线"))
 
 
 def test_a_blank_date_is_one_unit(tmp_path):

@@ -532,16 +532,22 @@ LOW_LINES = "＿_"
 
 def fill_lines(doc: Document) -> list[Finding]:
     """A line to write on ends at its line's end: it never runs over and leaves a stub of
-    low lines alone at the start of the next line (a form a clerk fills in by hand)."""
+    low lines alone at the start of the next line, and a line to write a name on in running
+    text is not cut in two by a line's end (a form a clerk fills in by hand)."""
     out = []
     for k, page in enumerate(doc.pages, 1):
         lines = content_lines(page)
         for above, line in zip(lines, lines[1:]):
             text = _text(line)
-            if (set(text) <= set(LOW_LINES) and _text(above)[-1:] in LOW_LINES and line[0].x < TYPE_LEFT + CHAR
+            if not (text[:1] in LOW_LINES and _text(above)[-1:] in LOW_LINES and line[0].x < TYPE_LEFT + CHAR
                     and 0 < page.top(line[0].y) - page.top(above[0].y) < 1.6 * LINE):
-                label = _text(above).rstrip(LOW_LINES)
+                continue
+            label = _text(above).rstrip(LOW_LINES)
+            if set(text) <= set(LOW_LINES):
                 out.append(Finding("填写线", k, f"“{label[-16:]}”后的填写线超出行末，下一行只剩“{text[:4]}”"))
+            else:
+                stub = text[:len(text) - len(text.lstrip(LOW_LINES))]
+                out.append(Finding("填写线", k, f"“{label[-16:]}”后的填写线被分在两行（下一行行首“{stub}”）"))
     return out
 
 

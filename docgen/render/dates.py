@@ -1,4 +1,5 @@
-"""A blank date form in running text is one unit: it never breaks across lines.
+"""A blank date form in running text is one unit: it never breaks across lines (nor does a
+line to write a name on).
 
 A date the data leaves open is printed as a form to write in (``　　　　年　　月　　日``,
 text.BLANK_DATE), also inside sentences (本协议帮扶期限自　　　　年　　月　　日起至……). Split at a
@@ -24,8 +25,9 @@ from ..geometry import CHAR
 from .blanks import column_width
 from .fit import Styles, line_starts, set_lines
 
-BLANK_FORM = re.compile("\u3000+年\u3000+月(?:\u3000+日)?")
-"""A date form to fill in: blanks, 年, blanks, 月 (and blanks, 日)."""
+BLANK_FORM = re.compile("\u3000+年\u3000+月(?:\u3000+日)?|＿{4,}")
+"""A date form to fill in (blanks, 年, blanks, 月, and blanks, 日), or a line to write a name on
+in running text (甲县教育局、＿＿＿＿＿＿各存一份): neither is cut by a line's end."""
 SIGNATURE_STYLES = {"SignName", "Signer", "SignDate", "SignedOn"}
 """Paragraphs of a signature area: their dates stand on lines of their own."""
 
