@@ -11,21 +11,26 @@ its line to write on as the whole next line.
 """
 from __future__ import annotations
 
+import re
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 from ..documents.blocks import BLANK_LINE
 from ..geometry import CHAR, TEXT_W
 from .fit import Styles, set_lines
+from .markers import MARKS, unmarked
 
 CELL_MARGIN = 108
 """Twips a table cell keeps free on each side of its text (Word's default cell margin)."""
+TRAILING = re.compile(f"＿+(?=(?:{MARKS.pattern})*$)")
+"""The run of low lines that ends a text (an origin mark may close after it)."""
 ROOM = 4 * CHAR
 """The least of a line a line to write on may be: four characters (less, and it takes the next line)."""
 
 
 def _text(run) -> str:
-    return "".join(t.text or "" for t in run.iter(qn("w:t")))
+    return unmarked("".join(t.text or "" for t in run.iter(qn("w:t"))))
 
 
 def column_width(paragraph) -> int:
@@ -67,7 +72,7 @@ def fill_to_line_end(document) -> int:
             continue
         last = runs[-1]
         texts = last.findall(qn("w:t"))
-        texts[-1].text = (texts[-1].text or "").rstrip("＿")
+        texts[-1].text = TRAILING.sub("", texts[-1].text or "")
         p = styles.of(paragraph)
         edge = column_width(paragraph) - (p.get("right") or 0)
         label = "".join(_text(r) for r in runs)

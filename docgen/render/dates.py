@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from ..geometry import CHAR
 from .blanks import column_width
 from .fit import Styles, line_starts, set_lines
+from .markers import END, MARKS
 
 BLANK_FORM = re.compile("\u3000+年\u3000+月(?:\u3000+日)?|＿{4,}")
 """A date form to fill in (blanks, 年, blanks, 月, and blanks, 日), or a line to write a name on
@@ -73,7 +74,9 @@ def keep_forms_whole(document) -> int:
     styles = Styles(document)
     made = 0
     for paragraph in document.element.body.iter(qn("w:p")):
-        text = "".join(t.text or "" for t in _texts(paragraph))
+        raw = "".join(t.text or "" for t in _texts(paragraph))
+        shown = [i for i, c in enumerate(raw) if not MARKS.match(c)]  # origin marks (explain) take no room
+        text = "".join(raw[i] for i in shown)
         if not BLANK_FORM.search(text) or _style(paragraph) in SIGNATURE_STYLES:
             continue
         if paragraph.find(f".//{qn('w:br')}") is not None or paragraph.find(f".//{qn('w:tab')}") is not None:
@@ -90,7 +93,10 @@ def keep_forms_whole(document) -> int:
                 breaks.append(form.start())
                 segment, first = form.start(), 0
         for index in reversed(breaks):
-            _break_before(paragraph, index)
+            at = shown[index]
+            while at > 0 and MARKS.match(raw[at - 1]) and raw[at - 1] != END:
+                at -= 1  # before the mark that opens the form's segment
+            _break_before(paragraph, at)
         made += len(breaks)
     if made:
         _no_spread(document)

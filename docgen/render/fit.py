@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 
 from ..documents.typography import em_width
 from ..geometry import LINE, TEXT_H, TEXT_W
+from .markers import unmarked
 
 TIGHTEST = 520
 """26 pt: the closest the lines of a page are set (24.5 lines to the type area instead of 22);
@@ -95,7 +96,7 @@ def _props(element) -> dict:
 
 
 def _text(paragraph) -> str:
-    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+    return unmarked("".join(t.text or "" for t in paragraph.iter(qn("w:t"))))
 
 
 def line_count(text: str, width: int, first: int, size: int, tracking: int) -> int:
