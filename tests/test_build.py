@@ -53,7 +53,10 @@ def test_every_document_is_clean_and_gbt9704_shaped(built):
         font, size, _ = effective_run(doc, body[0], body[0].runs[0])
         assert (font, size) == ("仿宋_GB2312", 32), path
         spacing = effective_ppr(doc, body[0], "w:spacing")
-        assert spacing.get(qn("w:line")) == "579" and spacing.get(qn("w:lineRule")) == "exact"
+        line = int(spacing.get(qn("w:line")))
+        # 28.95 pt; a notice's first page may be brought to 26 pt to keep its signatures (GB/T 9704 7.3.5.5)
+        assert (line == 579 or (path.name.startswith("通知_") and 520 <= line < 579)) and \
+            spacing.get(qn("w:lineRule")) == "exact", path
         xml = zipfile.ZipFile(path).read("word/document.xml").decode() + zipfile.ZipFile(path).read("word/styles.xml").decode()
         assert "Theme=" not in xml and "asciiTheme" not in xml, path  # no theme fonts anywhere
 
@@ -123,7 +126,9 @@ def test_agreement_leaves_its_dates_to_the_pair(built):
     assert "甲方（支援学校）：万载中学" in text and "乙方（受援学校）：万载县株潭中学" in text
     assert "甲方（盖章）：" in text and "负责人（签字）：" in text
     # seed 000: three years, the dates agreed by each pair and written in its agreement
-    assert "自\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日起至\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日止，为期3年" in text
+    # (a line break may stand before the second date: a blank date form is not cut by a line's end)
+    assert "自\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日起至\u3000\u3000\u3000\u3000年\u3000\u3000月\u3000\u3000日止，为期3年" in \
+        text.replace("起至\n", "起至")
     assert "宜教体字〔2022〕38号" in text
     assert "不少于3个学科、5人次" in text  # the commitment's numbers
     confirmation = text[text.index("主管教育行政部门确认："):]

@@ -174,3 +174,120 @@ def test_the_first_page_estimate_breaks_lines_as_the_converter_does():
             "请于11月30日前报送市教体局（Word版和加盖公章的PDF版）。")
     assert line_count(text, TEXT_W, 640, 32, -5) == 4
     assert line_count("联系人：聂爱武；电话：3998129；邮箱：ycjjk@163.com。", TEXT_W, 640, 32, -5) == 1
+
+
+def _pdf_lines(pdf: Path) -> list[list[tuple[str, float, float]]]:
+    """Each page's lines as (text, left, right), top to bottom."""
+    out = []
+    for page in pages_of(pdf):
+        out.append([("".join(g.char for g in line), line[0].x, max(g.x + g.width for g in line))
+                    for line in page.lines()])
+    return out
+
+
+@needs_libreoffice
+def test_a_line_to_fill_in_ends_at_the_end_of_its_line(tmp_path):
+    """changsha nc-01's agreement: “一定时期内达到的阶段性目标：” and its line to write on ran
+    over its line and left “＿＿” alone on the next (and that line pushed 七、附则 and the
+    signatures to page 3, leaving page 2 half empty). Every line to fill in now ends at the
+    type area's right edge, no line holds only the stub of one, and the signatures stay on
+    page 2 with 七、附则."""
+    result = run("build", DATA / "changsha-huaihua-2015", "-o", tmp_path, "-p", "nc-01", "-k", "agreement", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = sorted(tmp_path.rglob("协议书_*.pdf"))[0]
+    pages = _pdf_lines(pdf)
+    lines = [line for page in pages for line in page]
+    fills = [line for line in lines if line[0].endswith("___")]
+    labels = ["对口支援的时间", "对口支援的内容和项目", "具体实施办法", "一定时期内达到的阶段性目标"]
+    assert [next(label for label in labels if text.startswith(label)) for text, _, _ in fills] == labels
+    assert all(abs(right - 521.6) < 4 for _, _, right in fills), fills
+    assert not [text for text, _, _ in lines if text and set(text) <= set("＿_ ")]  # no stub alone
+    assert len(pages) == 2 and any(text.startswith("七、附则") for text, _, _ in pages[1])
+
+
+@needs_libreoffice
+def test_a_blank_date_form_in_running_text_stays_whole(tmp_path):
+    """The same agreement broke its period “自　　　　年　　月　　日起至　　　　年／月　　日止”
+    at the line's end: the second date now starts the next line whole, its year's blanks
+    before 年 (the line before stops short, not letter-spaced), and the preflight finds no
+    date split."""
+    result = run("build", DATA / "changsha-huaihua-2015", "-o", tmp_path, "-p", "nc-01", "-k", "agreement", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = sorted(tmp_path.rglob("协议书_*.pdf"))[0]
+    lines = [line for page in pages_of(pdf) for line in page.lines()]
+    at = next(k for k, line in enumerate(lines) if "".join(g.char for g in line).startswith("本协议帮扶期限自"))
+    first, second = ["".join(g.char for g in line) for line in lines[at:at + 2]]
+    assert first == "本协议帮扶期限自年月日起至" and second.startswith("年月日止")
+    assert lines[at + 1][0].x > 79.4 + 3.5 * 15.75  # four blanks of the year before 年
+    gaps = [b.x - a.x for a, b in zip(lines[at], lines[at][1:]) if "\u4e00" <= a.char <= "\u9fff"]
+    assert max(gaps[:6]) < 16.5  # 本协议帮扶期限 not spread apart
+    findings = [f for r in check_document(pdf, "协议书", "agreement") for f in r.findings]
+    assert not [f for f in findings if f.rule in ("空白日期", "填写线", "半页空白")]
+
+
+@needs_libreoffice
+def test_the_yichun_notice_keeps_its_signature_on_its_first_page(tmp_path):
+    """The 宜春 notice (issue 19 §3): its first page was half empty, the contact line, 署名,
+    成文日期 and 附注 moved to page 2. Measured: the block is six lines (the contact line, the
+    seal's two lines, 署名, 日期, 附注), page 1 had 3.9 lines left under a body paragraph
+    ending in “版）。” alone; lines alone would have to come to 24.6 pt. GB/T 9704 7.3.5.5
+    adjusts 行距 and 字距: that paragraph is set 1 pt closer (its last line comes in) and the
+    lines 26.3 pt apart, and all of it stays on page 1."""
+    result = run("build", DATA / "yichun-2022", "-o", tmp_path, "-k", "notice", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = next(tmp_path.rglob("通知_*.pdf"))
+    first = pages_of(pdf)[0]
+    text = ["".join(g.char for g in line) for line in first.lines()]
+    assert "宜春市教育体育局" in [t.strip() for t in text] and "（此件主动公开）" in text
+    assert any(t.startswith("联系人：") for t in text) and any(t.endswith("版）。") and len(t) > 20 for t in text)
+    body = [line for line in first.lines() if abs(line[0].size - 16) < 0.1 and line[0].y < 400]
+    gaps = {round(a[0].y - b[0].y, 1) for a, b in zip(body, body[1:]) if a[0].y - b[0].y < 40}
+    assert gaps and all(26 <= g < 28.9 for g in gaps), gaps
+    closest = min(b.x - a.x for line in first.lines() for a, b in zip(line, line[1:])
+                  if abs(a.size - 16) < 0.1 and "\u4e00" <= a.char <= "\u9fff" and "\u4e00" <= b.char <= "\u9fff")
+    assert closest >= 14.9  # 1 pt closer at most: 15 pt from one character to the next
+    assert [f for r in check_document(pdf, "通知", "notice") for f in r.findings if not f.warning] == []
+
+
+@needs_libreoffice
+def test_an_attachment_note_keeps_with_the_body(tmp_path):
+    """hongsibu's plan: its last page of body was full, and “附件：…任务清单” stood alone on the
+    next page. GB/T 9704 7.3.4 sets it under the body: it now goes over with the body's last
+    paragraph (and its heading), and the preflight finds no page holding only the note."""
+    result = run("build", DATA / "hongsibu-2023", "-o", tmp_path, "-k", "plan", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = next(p for p in tmp_path.rglob("实施方案_*.pdf") if "任务清单" in "".join(
+        g.char for page in pages_of(p) for g in page.glyphs))
+    pages = _pdf_lines(pdf)
+    where = next(k for k, page in enumerate(pages) if any(text.startswith("附件：") for text, _, _ in page))
+    texts = [text for text, _, _ in pages[where]]
+    assert texts.index(next(t for t in texts if t.startswith("附件："))) >= 2  # body text above it
+    findings = [f for r in check_document(pdf, "实施方案", "plan") for f in r.findings]
+    assert not [f for f in findings if f.rule == "附件说明"]
+
+
+@needs_libreoffice
+def test_a_forced_move_of_the_signatures_is_measured_not_hidden(tmp_path):
+    """宜春's agreements leave page 2 more than half empty: 六、附则 (a heading and a paragraph of
+    three lines, which cannot be split) goes to page 3 with the signature area. Measured: the
+    area (甲方、乙方 with their seals' room, then 主管教育行政部门确认 with its own) is taller than
+    all the room page 2 has left, and GB/T 9704 7.3.5.5 does not let any part of it stand on a
+    page without body text; so the move is the standard's last resort, not a keep chain longer
+    than needed, and the preflight (半页空白) rightly says nothing."""
+    result = run("build", DATA / "yichun-2022", "-o", tmp_path, "-p", "yichun-shizhong", "-k", "agreement", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = next(tmp_path.rglob("协议书_*.pdf"))
+    pages = pages_of(pdf)
+    assert len(pages) == 3
+    line = 28.95
+    bottom = 742.68
+    above = [ln for ln in pages[1].lines() if pages[1].top(ln[0].y) < bottom]
+    free = bottom - max(pages[1].top(ln[0].y) for ln in above) - 0.22 * line
+    assert free > (bottom - 104.88) / 2  # more than half empty
+    third = [("".join(g.char for g in ln), pages[2].top(ln[0].y)) for ln in pages[2].lines() if pages[2].top(ln[0].y) < bottom]
+    assert third[0][0] == "六、附则"
+    area_top = next(top for text, top in third if text.startswith("甲方（盖章）"))
+    area_bottom = max(top for text, top in third) + 0.22 * line + line  # the last date and the seal's reserve row
+    assert area_bottom - area_top + 16 > free  # the signature area alone is taller than the room left
+    findings = [f for r in check_document(pdf, "协议书", "agreement") for f in r.findings]
+    assert not [f for f in findings if f.rule == "半页空白"]

@@ -210,10 +210,76 @@ def test_signature_with_body(tmp_path):
     assert found(path, "签署页")
 
 
+def test_attachment_note_alone_on_a_page(tmp_path):
+    """GB/T 9704 7.3.4: the 附件说明 stands under the body (正文下空一行), never alone on a page
+    (hongsibu's plan made on main put “附件：…任务清单” alone on its page 12)."""
+    note = glyphs("附件：红寺堡区教育人才帮扶工作任务清单", TYPE_LEFT + 32, BODY_TOP)
+    assert found(write_pdf([page(*body(21)), page(note, n=2)], tmp_path / "a.pdf"), "附件说明")
+    note = glyphs("附件：红寺堡区教育人才帮扶工作任务清单", TYPE_LEFT + 32, BODY_TOP + 3 * LINE)
+    assert found(write_pdf([page(*body(19)), page(*body(2), note, n=2)], tmp_path / "b.pdf"), "附件说明") == []
+
+
 def test_signature_moved_off_the_first_page(tmp_path):
     """GB/T 9704 7.3.5.5: lines are brought closer before the signatures move to the next page
     (a notice made on main moved them, leaving 7.9 lines free on page 1)."""
     assert any("调整行距" in d for d in found(next((MAIN / "notice-moved").glob("*.pdf")), "签署移页"))
+    # the 宜春 notice made on main: 3.9 lines free under “版）。”, a paragraph's short last line
+    # that setting its characters closer takes in (调整字距), with the lines at 26 pt
+    assert any("调整行距、字距" in d for d in found(next((MAIN / "notice-runt").glob("*.pdf")), "签署移页"))
+
+
+def _paragraphs(*sizes: int, start: float = BODY_TOP) -> list[list[Glyph]]:
+    """Paragraphs of ``sizes`` lines, each first line indented two characters."""
+    out, k = [], 0
+    for size in sizes:
+        for n in range(size):
+            x = TYPE_LEFT + (32 if n == 0 else 0)
+            out.append(glyphs(TEXT[:25 if n == 0 else 27], x, start + k * LINE))
+            k += 1
+    return out
+
+
+def test_half_empty_page_before_the_signatures(tmp_path):
+    """GB/T 9704 7.3.5.5 (the signatures share their page with body text, as little as it
+    takes): the page before a signature area is not left more than half empty by a keep
+    chain longer than needed; a move the standard forces is no finding."""
+    second, signatures = _signed_page(2, _paragraphs(3, 3))  # two paragraphs moved: one was needed
+    path = bundle(tmp_path, [page(*body(8)), second], signatures=signatures)
+    assert any("过半" in d and "多 3 行" in d for d in found(path, "半页空白"))
+    heading = glyphs("六、附则", TYPE_LEFT + 32, BODY_TOP, font=HEI)
+    second, signatures = _signed_page(2, [heading, *_paragraphs(3, start=BODY_TOP + LINE)])  # forced
+    assert found(bundle(tmp_path, [page(*body(8)), second], signatures=signatures, name="forced"), "半页空白") == []
+    second, signatures = _signed_page(2, _paragraphs(3, 3))
+    full = bundle(tmp_path, [page(*body(14)), second], signatures=signatures, name="full")
+    assert found(full, "半页空白") == []
+
+
+def test_a_line_to_fill_in_leaves_no_stub(tmp_path):
+    """A form to fill in by hand (报送要求; GB/T 9704 5.2.3 lines filling the type width): its
+    line to write on ends at the line's end (changsha nc-01's agreement made on main left
+    “＿＿” alone on the line under 阶段性目标)."""
+    details = found(next((MAIN / "agreement-stub").glob("*.pdf")), "填写线")
+    assert any("阶段性目标" in d and "＿＿" in d for d in details), details
+    label = glyphs("具体实施办法：" + "＿" * 20, TYPE_LEFT + 32, BODY_TOP)
+    stub = glyphs("＿＿", TYPE_LEFT, BODY_TOP + LINE)
+    assert found(write_pdf([page(label, stub)], tmp_path / "a.pdf"), "填写线")
+    name = glyphs("本协议一式四份，甲乙双方各执一份，" + "＿" * 6 + "、＿＿", TYPE_LEFT + 32, BODY_TOP)
+    rest = glyphs("＿＿＿＿各存一份。", TYPE_LEFT, BODY_TOP + LINE)
+    assert any("分在两行" in d for d in found(write_pdf([page(name, rest)], tmp_path / "b.pdf"), "填写线"))
+
+
+def test_a_blank_date_is_one_unit(tmp_path):
+    """GB/T 9704 7.3.5.4 (年、月、日标全) for a date to fill in: a blank date form in running
+    text never breaks across lines (the same agreement split “　　　　年” / “月　　日止”)."""
+    details = found(next((MAIN / "agreement-stub").glob("*.pdf")), "空白日期")
+    assert any("月　　日止" in d for d in details), details
+    first = glyphs("本协议自", TYPE_LEFT + 32, BODY_TOP) + glyphs("年", TYPE_LEFT + 32 + 8 * 16, BODY_TOP)
+    second = glyphs("月", TYPE_LEFT, BODY_TOP + LINE) + glyphs("日起生效。", TYPE_LEFT + 3 * 16, BODY_TOP + LINE)
+    assert found(write_pdf([page(first, second)], tmp_path / "a.pdf"), "空白日期")
+    whole = glyphs("年", TYPE_LEFT + 4 * 16, BODY_TOP + LINE) + glyphs("月", TYPE_LEFT + 7 * 16, BODY_TOP + LINE) + \
+        glyphs("日起生效。", TYPE_LEFT + 10 * 16, BODY_TOP + LINE)
+    assert found(write_pdf([page(glyphs("本协议自", TYPE_LEFT + 32, BODY_TOP), whole)], tmp_path / "b.pdf"),
+                 "空白日期") == []
 
 
 def test_heading_last_on_a_page(tmp_path):

@@ -471,14 +471,30 @@ def signature_pages(doc: Document) -> list[Finding]:
     return out
 
 
+def lone_notes(doc: Document) -> list[Finding]:
+    """An 附件说明 stands under the body (GB/T 9704 7.3.4: 正文下空一行): never alone on a page."""
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        lines = content_lines(page)
+        if lines and k > 1 and len(_attachment_note(lines)) == len(lines):
+            out.append(Finding("附件说明", k, f"本页只有附件说明“{_text(lines[0])[:16]}”，没有正文"))
+    return out
+
+
 TIGHTEST = 26.0
 """The closest line pitch (points) the first page may be tightened to (render.fit: 7.3.5.5)."""
 
 
+SPARE = 6.0
+"""Points of the type area the first-page remedy leaves unused (render.fit.SAFETY): the rule
+finds what the remedy would have kept on the page."""
+
+
 def signature_moved(doc: Document) -> list[Finding]:
     """A signature area is not moved off the first page when tightening its lines (down to
-    26 pt) would have kept it there (GB/T 9704 7.3.5.5: 调整行距、字距 first; the block
-    moves, with body text, only when that is not enough)."""
+    26 pt), and setting closer the characters of a paragraph whose last line holds a few of
+    them, would have kept it there (GB/T 9704 7.3.5.5: 调整行距、字距 first; the block moves,
+    with body text, only when that is not enough)."""
     places = {s.page for s in doc.signatures} | {s.page for s in doc.seals}
     if min(places, default=0) != 1 or len(doc.pages) < 2:
         return []
@@ -487,6 +503,9 @@ def signature_moved(doc: Document) -> list[Finding]:
     if not above or not here:
         return []
     bottom = max(first.top(line[0].y) for line in above) + 0.22 * LINE
+    last = max(above, key=lambda line: first.top(line[0].y))
+    gain = LINE if len(last) <= 4 and last[0].x < TYPE_LEFT + CHAR / 2 and len(above) > 1 else 0.0
+    # a paragraph's short last line comes in when its characters are set closer (render.fit)
     red = [first.top(r.y0) for r in first.rules if r.color[:3] == (1.0, 0.0, 0.0) and r.x1 - r.x0 > 300]
     start = max(red) if red else TYPE_TOP
     cells = [c for c in signed_cells(doc) if c.signature.page == 1]
@@ -498,12 +517,115 @@ def signature_moved(doc: Document) -> list[Finding]:
     wide = [r for r in second.rules if r.x1 - r.x0 > 400 and second.top(r.y0) > second.top(lowest)]
     if wide:  # the 版记 at the foot of the page would come back too
         moved += TYPE_BOTTOM - min(second.top(r.y0) for r in wide) + LINE / 2
-    slots = (bottom - start) / LINE + moved / LINE
-    room = TYPE_BOTTOM - bottom + slots * (LINE - TIGHTEST)
-    if room >= moved + LINE / 2:
+    slots = (bottom - gain - start) / LINE + moved / LINE
+    room = TYPE_BOTTOM - bottom + gain + slots * (LINE - TIGHTEST)
+    if room >= moved + SPARE:
+        how = "调整行距、字距" if gain else "调整行距"
         return [Finding("签署移页", 2, f"签署区移到了第2页，而第1页下方尚有 {(TYPE_BOTTOM - bottom) / LINE:.1f} 行空白："
-                                      "应先按 GB/T 9704 7.3.5.5 调整行距，使其与正文留在第1页")]
+                                      f"应先按 GB/T 9704 7.3.5.5 {how}，使其与正文留在第1页")]
     return []
+
+
+LOW_LINES = "＿_"
+"""What a line to write on is drawn with: full-width low lines, or a tab's low-line leader."""
+
+
+def fill_lines(doc: Document) -> list[Finding]:
+    """A line to write on ends at its line's end: it never runs over and leaves a stub of
+    low lines alone at the start of the next line, and a line to write a name on in running
+    text is not cut in two by a line's end (a form a clerk fills in by hand)."""
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        lines = content_lines(page)
+        for above, line in zip(lines, lines[1:]):
+            text = _text(line)
+            if not (text[:1] in LOW_LINES and _text(above)[-1:] in LOW_LINES and line[0].x < TYPE_LEFT + CHAR
+                    and 0 < page.top(line[0].y) - page.top(above[0].y) < 1.6 * LINE):
+                continue
+            label = _text(above).rstrip(LOW_LINES)
+            if set(text) <= set(LOW_LINES):
+                out.append(Finding("填写线", k, f"“{label[-16:]}”后的填写线超出行末，下一行只剩“{text[:4]}”"))
+            else:
+                stub = text[:len(text) - len(text.lstrip(LOW_LINES))]
+                out.append(Finding("填写线", k, f"“{label[-16:]}”后的填写线被分在两行（下一行行首“{stub}”）"))
+    return out
+
+
+BLANK_FORM = re.compile("\u3000*年\u3000+月(?:\u3000+日)?")
+"""A blank date form as read: (blanks,) 年, blanks, 月 (blanks, 日); spaces are not drawn, so
+blanks are read from the gaps between characters."""
+
+
+def _spaced_text(line: list[Glyph], left: float) -> str:
+    """A line's text with each gap of an em or more read as that many ideographic spaces,
+    from ``left`` (the type area's edge)."""
+    out, at = [], left
+    for g in line:
+        gap = g.x - at
+        if gap > 0.75 * g.size:
+            out.append("\u3000" * round(gap / g.size))
+        out.append(g.char)
+        at = g.x + g.width
+    return "".join(out)
+
+
+def blank_dates(doc: Document) -> list[Finding]:
+    """A blank date form in running text is one unit: never its blanks at the end of one line
+    and 年　月 at the start of the next, nor 年 / 月　日 (GB/T 9704 7.3.5.4: 年、月、日标全; a
+    form to fill in that a reader can fill)."""
+    out = []
+    for k, page in enumerate(doc.pages, 1):
+        lines = content_lines(page)
+        for above, line in zip(lines, lines[1:]):
+            if not (0 < page.top(line[0].y) - page.top(above[0].y) < 1.6 * LINE and line[0].x < TYPE_LEFT + 5 * CHAR):
+                continue
+            first, second = _spaced_text(above, TYPE_LEFT), _spaced_text(line, TYPE_LEFT)
+            hung = "" if second.startswith("\u3000") else "\u3000"  # blanks at a line's end are not drawn
+            joined, cut = first + hung + second, len(first)
+            for form in BLANK_FORM.finditer(joined):
+                if form.start() < cut < form.end() or (hung and form.start() == cut and "日" in form.group()):
+                    out.append(Finding("空白日期", k, f"待填写的日期被分在两行：“{first[-8:].strip()}”/“{second[:8].strip()}”"))
+                    break
+    return out
+
+
+def half_empty(doc: Document) -> list[Finding]:
+    """A signature area does not leave the page before it more than half empty for text that
+    need not have gone with it. GB/T 9704 7.3.5.5 asks only that the signatures share their
+    page with body text: the last paragraph (its last two lines; all of it, with its heading,
+    when it has three lines or fewer and cannot be split). When more body text than that moved,
+    and it would have stood on the page before, the keep chain is longer than it needs to be.
+    A move the standard forces (a signature area taller than the room left) is not a finding."""
+    out = []
+    for place in sorted({s.page for s in doc.signatures} | {s.page for s in doc.seals}):
+        if place < 1 or place >= len(doc.pages):
+            continue
+        page, here = doc.pages[place], content_lines(doc.pages[place])
+        before = content_lines(doc.pages[place - 1])
+        if not before or not here or here[0][0].size > 17:  # a new document or part begins with its title
+            continue
+        above = doc.pages[place - 1]
+        free = TYPE_BOTTOM - (max(above.top(line[0].y) for line in before) + 0.22 * LINE)
+        if free <= (TYPE_BOTTOM - TYPE_TOP) / 2:
+            continue
+        boxes = [s.box for s in doc.signatures if s.page == place] + [s.name_box for s in doc.seals if s.page == place]
+        signed = min(page.top(b[3]) for b in boxes) - 2 * LINE  # the seal's room above the names
+        body = []
+        for line in here:
+            if page.top(line[0].y) > signed or SIGNATURE_WORDS.search(_text(line)):
+                break
+            body.append(line)
+        starts = [i for i, line in enumerate(body) if line[0].x > TYPE_LEFT + CHAR] or [0]
+        last = len(body) - starts[-1]
+        needed = last if last <= 3 else 2
+        above_it = _text(body[starts[-1] - 1]) if starts[-1] > 0 else ""
+        if needed == last and (HEADING_1.match(above_it) or HEADING_2.match(above_it)):
+            needed += 1  # a heading goes with the whole paragraph under it
+        excess = len(body) - needed
+        if excess > 0 and excess * LINE <= free - LINE / 2:
+            out.append(Finding("半页空白", place, f"第{place}页下方空着 {free / LINE:.1f} 行（过半），而随签署区移到第{place + 1}页的"
+                                                  f"正文比需要的多 {excess} 行（只需最后一段的最后两行）"))
+    return out
 
 
 def stranded(doc: Document) -> list[Finding]:
@@ -750,6 +872,7 @@ def signing_dates(doc: Document) -> list[Finding]:
 RULES: list[tuple[str, Callable[[Document], list[Finding]]]] = [
     ("纸张", paper), ("版心", type_area), ("正文", body_text), ("页码", page_numbers), ("标题", headings),
     ("标题断行", title_breaks), ("版头", red_head), ("版记", colophon), ("字体", fonts), ("空白页", blank_pages),
-    ("签署页", signature_pages), ("签署移页", signature_moved), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
+    ("签署页", signature_pages), ("附件说明", lone_notes), ("签署移页", signature_moved), ("半页空白", half_empty),
+    ("填写线", fill_lines), ("空白日期", blank_dates), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
     ("印章", seals), ("署名", signer_names), ("成文日期", signing_dates), ("草稿", drafts),
 ]

@@ -1,11 +1,14 @@
 """GB/T 9704 7.3.5.5 on a document's first page: when the signature area would not fit below
-the body, the line pitch is first tightened, within limits, so that it does (公文排版后所剩空白处
-不能容下印章、成文日期时，可以采取调整行距、字距的措施解决); only when that is not enough does the
-area move to the next page, with the last body paragraph (``keeps``).
+the body, the line and character spacing are first adjusted, within limits, so that it does
+(公文排版后所剩空白处不能容下印章、成文日期时，可以采取调整行距、字距的措施解决); only when that is
+not enough does the area move to the next page, with the last body paragraph (``keeps``).
 
-Only the lines are brought closer: setting characters closer (the standard's other means)
-gains a line only where a line would hold a 29th character, which the converter's own
-measures leave too uncertain to promise.
+Lines are brought closer first (down to ``TIGHTEST``). Where that is not enough, a paragraph
+whose last line holds only a few characters (the 宜春 notice: “版）。” alone after three full
+lines) has its characters set closer, by at most ``TRACK_LIMIT``, when that takes its last
+line in with half a character to spare: the one paragraph loses a line, not the page its
+evenness. Setting all characters closer to gain a 29th character on full lines is not done:
+the converter's own measures leave that too uncertain to promise.
 
 Where a page breaks is known only once the converter has laid it out, so the first page is
 measured here the way the converter sets it: paragraphs of fixed line pitch, lines of 三号
@@ -24,10 +27,22 @@ from docx.oxml.ns import qn
 
 from ..documents.typography import em_width
 from ..geometry import LINE, TEXT_H, TEXT_W
+from .markers import unmarked
 
 TIGHTEST = 520
 """26 pt: the closest the lines of a page are set (24.5 lines to the type area instead of 22);
 [实务] the limit this tool allows itself, the standard naming none."""
+TRACK_LIMIT = -20
+"""−1 pt: the closest a paragraph's characters are set (w:spacing, twentieths of a point;
+the templates' own is −0.25 pt), 15 pt from one 三号 character to the next, 29 to the line
+with 7 pt to spare; [实务] the limit this tool allows itself (a clerk's 紧缩 1 磅 in Word), the
+standard naming none. At −0.75 pt a 29th character misses its line by 0.05 pt in the
+converter (measured on the 宜春 notice), too close to promise."""
+TRACK_SLACK = 60
+"""Twips of each line the estimate leaves unused for closer-set characters."""
+TRACK_SPARE = 160
+"""Twips (half a character) a closer-set paragraph's last line must keep free in the estimate,
+before a closing mark that may hang."""
 SAFETY = 120
 """Twips of the type area left unused by the estimate, for what it cannot foresee."""
 HANGING = "，。、；：！？）》”’"
@@ -35,7 +50,7 @@ NO_LINE_END = "（《“‘〔【"
 SIGNATURE_STYLES = {"SignName", "Signer"}
 
 
-class _Styles:
+class Styles:
     """The paragraph styles of a document: line pitch, rule, size and indents, by style id."""
 
     def __init__(self, document):
@@ -81,32 +96,52 @@ def _props(element) -> dict:
 
 
 def _text(paragraph) -> str:
-    return "".join(t.text or "" for t in paragraph.iter(qn("w:t")))
+    return unmarked("".join(t.text or "" for t in paragraph.iter(qn("w:t"))))
 
 
 def line_count(text: str, width: int, first: int, size: int, tracking: int) -> int:
     """Lines ``text`` takes in ``width`` twips (the first line ``first`` twips narrower), at
     ``size`` half-points with ``tracking`` twips between characters."""
+    return set_lines(text, width, first, size, tracking)[0]
+
+
+def set_lines(text: str, width: int, first: int, size: int, tracking: int) -> tuple[int, float]:
+    """(lines ``text`` takes, twips left free on its last line), as ``line_count``."""
+    starts, free = _layout(text, width, first, size, tracking)
+    return len(starts), free
+
+
+def line_starts(text: str, width: int, first: int, size: int, tracking: int) -> list[int]:
+    """Where in ``text`` each of its lines begins, as ``line_count`` sets them."""
+    return _layout(text, width, first, size, tracking)[0]
+
+
+def _layout(text: str, width: int, first: int, size: int, tracking: int) -> tuple[list[int], float]:
     if not text:
-        return 1
+        return [0], width - first
     em = size * 10
-    lines, used, room = 1, 0.0, width - first
+    used, room = 0.0, width - first
+    starts = [0]
     pieces: list[str] = []
-    for ch in text:  # Latin words stay whole
+    at: list[int] = []
+    for i, ch in enumerate(text):  # Latin words stay whole
         if ch.isascii() and not ch.isspace() and pieces and pieces[-1][-1:].isascii() and pieces[-1][-1:].strip():
             pieces[-1] += ch
         else:
             pieces.append(ch)
+            at.append(i)
     for k, piece in enumerate(pieces):
         w = em_width(piece) * em + tracking * len(piece)
         if k and used:
             w += _spaced(pieces[k - 1], piece) * em
         if used + w > room + 1 and not (piece in HANGING and used <= room + 1):  # closing marks may hang
-            lines, used, room = lines + 1, 0.0, width
+            used, room = 0.0, width
+            starts.append(at[k])
             if k and pieces[k - 1] in NO_LINE_END:
                 used += em_width(pieces[k - 1]) * em  # an opening mark goes down with what follows it
+                starts[-1] = at[k - 1]
         used += w
-    return lines
+    return starts, room - used
 
 
 AUTOSPACE = {"digits": 0.2, "latin": 0.35}
@@ -128,7 +163,7 @@ def _spaced(before: str, after: str) -> float:
     return AUTOSPACE.get(latin, 0.0)
 
 
-def _paragraph_height(paragraph, styles: _Styles) -> tuple[int, int]:
+def _paragraph_height(paragraph, styles: Styles) -> tuple[int, int]:
     """(twips the paragraph takes, of which in lines of the body pitch)."""
     p = styles.of(paragraph)
     line, size = p.get("line") or LINE, p.get("size") or 32
@@ -137,11 +172,12 @@ def _paragraph_height(paragraph, styles: _Styles) -> tuple[int, int]:
     width = TEXT_W - (p.get("left") or 0) - (p.get("right") or 0)
     first = (p.get("first") or 0) - (p.get("hanging") or 0)
     count = line_count(_text(paragraph), width, first, size, p.get("tracking") or 0)
+    count += sum(1 for br in paragraph.iter(qn("w:br")) if br.get(qn("w:type")) in (None, "textWrapping"))
     border = p.get("border") or 0
     return count * line + border, (count if line == LINE else 0)
 
 
-def _row_height(row, styles: _Styles) -> tuple[int, int]:
+def _row_height(row, styles: Styles) -> tuple[int, int]:
     height = row.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
     if height is not None and height.get(qn("w:hRule")) == "exact":
         twips = int(height.get(qn("w:val")))
@@ -153,7 +189,7 @@ def _row_height(row, styles: _Styles) -> tuple[int, int]:
     return best
 
 
-def _block_height(elements, styles: _Styles) -> tuple[int, int]:
+def _block_height(elements, styles: Styles) -> tuple[int, int]:
     total, lines = 0, 0
     for element in elements:
         if element.tag == qn("w:p"):
@@ -175,13 +211,13 @@ def _is_signature_area(table) -> bool:
                for p in table.iter(qn("w:p")))
 
 
-def _breaks_page(paragraph, styles: _Styles) -> bool:
+def _breaks_page(paragraph, styles: Styles) -> bool:
     return (bool(styles.of(paragraph).get("page_break"))
             or any(br.get(qn("w:type")) == "page" for br in paragraph.iter(qn("w:br")))
             or paragraph.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
 
 
-def _frame_top(paragraph, styles: _Styles) -> int | None:
+def _frame_top(paragraph, styles: Styles) -> int | None:
     """Where a paragraph framed on the type area (the 版记) begins, from the type area's top."""
     frame = paragraph.find(f"{qn('w:pPr')}/{qn('w:framePr')}")
     if frame is None:
@@ -205,7 +241,7 @@ def _set_pitch(paragraph, pitch: int) -> None:
     snap.set(qn("w:val"), "0")
 
 
-def _tighten(elements, styles: _Styles, pitch: int) -> None:
+def _tighten(elements, styles: Styles, pitch: int) -> None:
     for element in elements:
         if element.tag == qn("w:p"):
             p = styles.of(element)
@@ -224,16 +260,35 @@ def _tighten(elements, styles: _Styles, pitch: int) -> None:
 
 @dataclass(frozen=True)
 class Fit:
-    """How the first page is brought together: its line pitch (twips)."""
+    """How the first page is brought together: its line pitch (twips) and the paragraphs
+    whose characters are set closer (their places among the body's children), how close."""
 
     pitch: int
+    closer: tuple[int, ...] = ()
+    tracking: int = 0
+
+
+def _closer(paragraph, styles: Styles, tracking: int) -> bool:
+    """Whether setting the paragraph's characters ``tracking`` apart takes in its last line,
+    with ``TRACK_SPARE`` to spare."""
+    p = styles.of(paragraph)
+    if p.get("rule") not in (None, "exact") or (p.get("size") or 32) != 32 or (p.get("tracking") or 0) <= tracking:
+        return False
+    width = TEXT_W - (p.get("left") or 0) - (p.get("right") or 0)
+    first = (p.get("first") or 0) - (p.get("hanging") or 0)
+    text = _text(paragraph)
+    now = line_count(text, width, first, 32, p.get("tracking") or 0)
+    lines, _ = set_lines(text, width - TRACK_SLACK, first, 32, tracking)
+    _, free = set_lines(text[:-1] if text[-1:] in HANGING else text, width - TRACK_SLACK, first, 32, tracking)
+    return now > 1 and lines < now and free >= TRACK_SPARE
 
 
 def plan_first_page(document) -> Fit | None:
     """The line pitch at which the first page holds its signature area, when it does not as it
-    is and a pitch of at least ``TIGHTEST`` does; None otherwise (it fits, it cannot be made
-    to fit, or the page is not one this estimate can follow)."""
-    styles = _Styles(document)
+    is and a pitch of at least ``TIGHTEST`` does, with the characters of paragraphs that
+    end in a short line set closer where the lines alone are not enough; None otherwise (it
+    fits, it cannot be made to fit, or the page is not one this estimate can follow)."""
+    styles = Styles(document)
     body = list(document.element.body)
     before = []
     for element in body:
@@ -266,7 +321,29 @@ def plan_first_page(document) -> Fit | None:
         return None
     other = loose_total - loose_lines * LINE
     pitch = (room - fixed_total - other) // loose_lines
-    return Fit(int(pitch)) if pitch >= TIGHTEST else None
+    if pitch >= TIGHTEST:
+        return Fit(int(pitch))
+    closer = [p for p in loose if _closer(p, styles, TRACK_LIMIT)]
+    if not closer:
+        return None
+    loose_lines -= len(closer)  # each loses its last line
+    pitch = (room - fixed_total - other) // loose_lines
+    if pitch < TIGHTEST:
+        return None
+    return Fit(int(pitch), tuple(body.index(p) for p in closer), TRACK_LIMIT)
+
+
+def _set_tracking(paragraph, tracking: int) -> None:
+    """Every run of the paragraph ``tracking`` twentieths of a point apart (w:rPr/w:spacing)."""
+    for run in paragraph.findall(qn("w:r")):
+        rpr = run.get_or_add_rPr()
+        spacing = rpr.find(qn("w:spacing"))
+        if spacing is None:
+            spacing = OxmlElement("w:spacing")
+            rpr.insert_element_before(spacing, "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight",
+                                      "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl",
+                                      "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+        spacing.set(qn("w:val"), str(tracking))
 
 
 def _style_id(paragraph) -> str:
@@ -280,9 +357,11 @@ def fit_first_page(document) -> Fit | None:
     fit = plan_first_page(document)
     if fit is None:
         return None
-    styles = _Styles(document)
+    styles = Styles(document)
     body = list(document.element.body)
     head = max((i for i, e in enumerate(body) if e.tag == qn("w:p") and _style_id(e) == "DocNo"), default=-1)
     area = next(i for i, e in enumerate(body) if e.tag == qn("w:tbl") and _is_signature_area(e))
+    for index in fit.closer:
+        _set_tracking(body[index], fit.tracking)
     _tighten(body[head + 1:area + 1], styles, fit.pitch)
     return fit

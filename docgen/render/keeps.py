@@ -5,6 +5,7 @@ depend on what the loops produced.
   the last paragraph of body text before it (and the 附件说明 and blank lines between) is
   marked keep-with-next, which LibreOffice and Word honour into a following table, so the
   signatures share a page with body text (GB/T 9704 7.3.5.5).
+- 附件说明: kept with the last lines of the body above it, never alone on a page.
 - Tables: rows never split, and the rows of a table are cut into runs of two or three that
   stay together (each row of a run but its last keeps with the next; the header rows keep
   with the first run); a short table stays whole. Every page a table reaches then holds a
@@ -52,17 +53,37 @@ def _keep_next(paragraph) -> None:
             ppr.insert(0, keep)
 
 
+def _keep_text_before(element) -> None:
+    """The paragraphs before ``element`` keep with it, up to and with the last one of body
+    text (blank lines and an 附件说明 between go along)."""
+    before = element.getprevious()
+    while before is not None and before.tag == qn("w:p"):
+        _keep_next(before)
+        if _has_text(before) and _style(before) not in BETWEEN_STYLES:
+            break
+        before = before.getprevious()
+
+
 def keep_text_with_signatures(body) -> None:
     """Mark the body text before each signature area to stay on its page."""
     for table in body.findall(qn("w:tbl")):
-        if not any(_style(p) in SIGNATURE_STYLES for p in table.iter(qn("w:p"))):
+        if any(_style(p) in SIGNATURE_STYLES for p in table.iter(qn("w:p"))):
+            _keep_text_before(table)
+
+
+def keep_notes_with_text(body) -> None:
+    """An 附件说明 stands under the body (GB/T 9704 7.3.4, 正文下空一行), never alone at the
+    top of a page: its lines keep together and the body text before it (the blank line and
+    the last paragraph, which the converter moves whole) keeps with it."""
+    for note in body.iter(qn("w:p")):
+        if _style(note) != "AttachmentNote":
             continue
-        before = table.getprevious()
-        while before is not None and before.tag == qn("w:p"):
-            _keep_next(before)
-            if _has_text(before) and _style(before) not in BETWEEN_STYLES:
-                break
-            before = before.getprevious()
+        after = note
+        while after.getnext() is not None and after.getnext().tag == qn("w:p") and \
+                _style(after.getnext()) == "AttachmentNoteMore":
+            _keep_next(after)
+            after = after.getnext()
+        _keep_text_before(note)
 
 
 def _is_signature_area(table) -> bool:
@@ -210,5 +231,6 @@ def _open_borders(cell, *, top: bool, bottom: bool) -> None:
 def apply(document) -> None:
     body = document.element.body
     keep_text_with_signatures(body)
+    keep_notes_with_text(body)
     merge_groups(body)
     keep_rows_together(body)

@@ -143,6 +143,16 @@ def read(text: str, origins: list[Origin]) -> list[tuple[str, Origin | None]]:
     return [(t, o) for t, o in out if t]
 
 
+MARKS = re.compile("[\ue000-\ue002\ue010-\ue019]")
+"""Every character a mark is made of."""
+
+
+def unmarked(text: str) -> str:
+    """The text without any mark character (also a paragraph's text cut anywhere): what the
+    layout passes measure, so that the marked document is laid out as the plain one."""
+    return MARKS.sub("", text)
+
+
 def strip(text: str) -> str:
     """The text as the plain document prints it."""
     return _SEGMENT.sub(lambda m: m.group(2), text)

@@ -20,7 +20,7 @@ from jinja2.utils import missing
 from ..documents.typography import Picture
 from ..errors import TemplateError
 from ..outputs import build_time, normalise_docx, set_core_properties
-from . import columns, fit, keeps
+from . import blanks, columns, dates, fit, keeps
 from .filters import FILTERS
 from .limits import LimitedEnvironment, time_limit
 from .markers import marked
@@ -143,6 +143,8 @@ class Renderer:
         except Exception as exc:  # noqa: BLE001 - whatever a template does fails this document only
             line = template_line(exc)
             raise TemplateError(template, explain(exc), _where(tpl, line)) from None
+        blanks.fill_to_line_end(tpl.docx)
+        dates.keep_forms_whole(tpl.docx)
         keeps.apply(tpl.docx)
         columns.fit_columns(tpl.docx)
         fit.fit_first_page(tpl.docx)
