@@ -9,6 +9,7 @@ from .writer import Writer
 
 
 def title(w: Writer, expr: str = "title_lines", style: str = "DocTitle") -> None:
+    """The title, one paragraph per line the context broke it into."""
     w.loop(f"for line in {expr}", "{{ line }}", style)
 
 
@@ -65,6 +66,7 @@ def attachments(w: Writer, expr: str = "attachments") -> None:
 
 
 def plan_body(w: Writer, expr: str, new_page: bool) -> None:
+    """A plan's title and body; in a notice it starts a new page."""
     w.tag(f"for line in {expr}.title_lines")
     w.tag("if loop.first")
     w.p("{{ line }}", "DocTitleNewPage" if new_page else "DocTitle")
@@ -92,6 +94,8 @@ def letter(doc_title: str) -> Writer:
     w.p("{{ intro }}")
     blocks(w, "blocks")
     w.p("{{ closing_heading }}", "Heading1Cn")
+    # the 份数 sentence is the template's (a clerk rewords it in Word); the counts, the keeper
+    # and the coming into force are the context's, from the data
     w.p("本{{ doc }}一式{{ copies }}份，甲乙双方各执一份，{{ keeper }}存档一份。{{ effective }}")
     w.signature_area("signature")
     w.p("", "EndMark")

@@ -118,7 +118,7 @@ class Writer:
         if text:
             para.add_run(text)
 
-    def _rows(self, table, rows: list[tuple[list[str], str, int | None, str]]) -> None:
+    def _rows(self, table, rows: list[tuple[list[str], str, int | None, WD_CELL_VERTICAL_ALIGNMENT]]) -> None:
         """Fill ``table``'s rows: (cell texts, style, exact height in twips or None, vertical alignment)."""
         for row, (texts, style, height, valign) in zip(table.rows, rows):
             if height:

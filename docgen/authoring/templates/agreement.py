@@ -16,6 +16,8 @@ def build() -> Writer:
     w.p("{{ basis }}")
     blocks(w, "blocks")
     w.p("{{ closing_heading }}", "Heading1Cn")
+    # 附则: the sentence is the template's, for a clerk to reword in Word; how many copies, who
+    # files one and when it comes into force depend on the data and come from the context
     w.p("本协议一式{{ copies }}份，甲乙双方各执一份{{ filing }}。{{ effective }}")
     w.tag("if confirm")
     w.signature_area("signature", Label("主管教育行政部门确认："), "confirmations")
