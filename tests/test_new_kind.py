@@ -20,6 +20,7 @@ from docgen.documents.scope import Per, Scope
 from docgen.documents.signers import pairing_signers
 from docgen.documents.typography import split_title
 from docgen.documents.wording import pairing_names
+from docgen.load.model.programme import DocumentKind
 from docgen.text import cn_date
 from tests.conftest import needs_libreoffice
 from tests.helpers import ROOT, all_text, run
@@ -112,3 +113,10 @@ def test_a_declared_template_without_a_builder_is_named(monkeypatch, tmp_path):
     with pytest.raises(LookupError, match="case_study.docx.*BUILDERS"):
         build_all(tmp_path / "templates")
     assert not (tmp_path / "templates").exists()  # nothing half-written
+
+
+def test_the_documents_a_programme_may_ask_for_are_declared_kinds():
+    """A programme's ``documents:`` names kinds by the names declared here; the data model
+    (loaded before any kind exists) spells them again, so a renamed kind must rename them too."""
+    declared_names = {k.name for k in kinds.KINDS if k.per.built and not k.per.bureau_level}
+    assert {d.value for d in DocumentKind} <= declared_names
