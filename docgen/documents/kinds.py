@@ -13,6 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
+from ..load.model.common import Layer
+from ..load.model.programme import DocumentKind
 from . import agreement, cover, dates, letters, notice, plan, report, summary
 from .scope import Per, Scope
 from .signers import Signer, agreement_signers, letter_signers, no_signers, notice_signers, pairing_signers
@@ -95,6 +97,25 @@ def _teachers(pair) -> str:
     return f"{pair.mentor.name}—{pair.mentee.name}"
 
 
+def _titled(kind: DocumentKind, default: str) -> Callable[[Scope], str]:
+    """A file name's prefix: the programme's own title of the document (``titles``), which its
+    first page shows, else ``default``; a clerk finds the file by the title it carries."""
+    return lambda scope: str(plan.doc_title(scope.programme, kind, default))
+
+
+def _letter(layer: Layer, default: str) -> Callable[[Scope], str]:
+    """A letter's file name prefix: the programme's title of the layer's letter, else ``default``."""
+    return lambda scope: str(letters.letter_title(scope.programme, layer, default))
+
+
+_pairing_plan = _titled(DocumentKind.pairing_plan, "实施方案")
+_agreement = _titled(DocumentKind.agreement, "协议书")
+_leader_letter = _letter(Layer.leaders, "校级领导责任书")
+_management_letter = _letter(Layer.managers, "管理帮扶责任书")
+_group_letter = _letter(Layer.groups, "教研组责任书")
+_teacher_letter = _letter(Layer.teachers, "教师结对帮扶责任书")
+
+
 KINDS: list[Kind] = [
     Kind(name="notice", family="notice", label="通知", template="notice.docx", per=Per.notice,
          context=notice.notice, filename=_notice_name, signers=notice_signers, bundle_place=1,
@@ -104,26 +125,26 @@ KINDS: list[Kind] = [
          in_bundle=lambda s: s.programme.issuing_notice is None, heading=_plan_title,
          dated=dates.programme_plan_date),
     Kind(name="pairing_plan", family="plan", label="结对帮扶实施方案", template="plan.docx", per=Per.pairing,
-         context=plan.pairing_plan, filename=lambda s: f"实施方案_{short_names(s.pairing)}",
+         context=plan.pairing_plan, filename=lambda s: f"{_pairing_plan(s)}_{short_names(s.pairing)}",
          signers=pairing_signers, bundle_place=1, heading=_plan_title, dated=dates.pairing_plan_date),
     Kind(name="agreement", family="agreement", label="结对帮扶协议书", template="agreement.docx", per=Per.pair,
-         context=agreement.agreement, filename=lambda s: f"协议书_{short(s.pair.supporter)}—{short(s.pair.recipient)}",
+         context=agreement.agreement, filename=lambda s: f"{_agreement(s)}_{short(s.pair.supporter)}—{short(s.pair.recipient)}",
          signers=agreement_signers, bundle_place=2, dated=dates.agreement_date),
     Kind(name="leader_letter", family="letter", label="校级领导结对帮扶责任书", template="management_letter.docx",
          per=Per.leader_pair, context=letters.leader_letter,
-         filename=lambda s: f"校级领导责任书_{_persons(s.leader_pair)}", signers=letter_signers, bundle_place=3,
+         filename=lambda s: f"{_leader_letter(s)}_{_persons(s.leader_pair)}", signers=letter_signers, bundle_place=3,
          heading=lambda s, c: f"{_title(s, c)}（{_persons(s.leader_pair)}）", dated=dates.letter_date),
     Kind(name="management_letter", family="letter", label="管理帮扶责任书", template="management_letter.docx",
          per=Per.manager_pair, context=letters.management_letter,
-         filename=lambda s: f"管理帮扶责任书_{_persons(s.manager_pair)}", signers=letter_signers, bundle_place=4,
+         filename=lambda s: f"{_management_letter(s)}_{_persons(s.manager_pair)}", signers=letter_signers, bundle_place=4,
          heading=lambda s, c: f"{_title(s, c)}（{_persons(s.manager_pair)}）", dated=dates.letter_date),
     Kind(name="group_letter", family="letter", label="学科教研组结对帮扶责任书", template="management_letter.docx",
          per=Per.group_pair, context=letters.group_letter,
-         filename=lambda s: f"教研组责任书_{_groups(s.group_pair)}", signers=letter_signers, bundle_place=5,
+         filename=lambda s: f"{_group_letter(s)}_{_groups(s.group_pair)}", signers=letter_signers, bundle_place=5,
          heading=lambda s, c: f"{_title(s, c)}（{_groups(s.group_pair)}）", dated=dates.letter_date),
     Kind(name="teacher_letter", family="letter", label="教师结对帮扶责任书", template="teacher_letter.docx",
          per=Per.teacher_pair, context=letters.teacher_letter,
-         filename=lambda s: f"教师结对帮扶责任书_{_teachers(s.teacher_pair)}", signers=letter_signers, bundle_place=6,
+         filename=lambda s: f"{_teacher_letter(s)}_{_teachers(s.teacher_pair)}", signers=letter_signers, bundle_place=6,
          heading=lambda s, c: f"{_title(s, c)}（{_teachers(s.teacher_pair)}）", dated=dates.letter_date),
     Kind(name="summary", family="summary", label="年度工作总结", template="summary.docx", per=Per.year,
          context=summary.summary,
