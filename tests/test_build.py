@@ -31,7 +31,7 @@ def test_gaotai_documents_exist(built):
     root = built / "gaotai-2020"
     assert not docs(root, "*/协议书_*.docx")  # seed 001 asks for no agreements
     assert len(docs(root, "*/实施方案_*.docx")) == 6
-    assert len(docs(root, "*/管理帮扶责任书_*.docx")) == 14
+    assert len(docs(root, "*/学校管理帮扶责任书_*.docx")) == 14  # the name the programme gives the letter
     assert len(docs(root, "*/教师结对帮扶责任书_*.docx")) == 14
     assert docs(root, "chengguan/年度工作总结_2020年度.docx")
 

@@ -1,21 +1,26 @@
-"""Adding a document kind is one declaration, one context function and one template: a kind
-added here (典型案例, one per pairing, signed by its schools) is built, bundled in its place
-and checked like the others, and is gone again when the declaration is."""
+"""Adding a document kind is one keyword row, one context function and one builder: a kind
+added here (典型案例, one per pairing, signed by its schools) gets its template from the build
+script, is built, bundled in its place and checked like the others, and is gone again when the
+row is."""
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
 import pytest
 from docx import Document
 
-from docgen.authoring.templates import Builder
+from docgen.authoring.blocks import title
+from docgen.authoring.templates import BUILDERS, build_all
+from docgen.authoring.writer import Writer
 from docgen.documents import kinds, signatures
 from docgen.documents.kinds import Kind
 from docgen.documents.scope import Per, Scope
 from docgen.documents.signers import pairing_signers
 from docgen.documents.typography import split_title
 from docgen.documents.wording import pairing_names
+from docgen.load.model.programme import DocumentKind
 from docgen.text import cn_date
 from tests.conftest import needs_libreoffice
 from tests.helpers import ROOT, all_text, run
@@ -29,28 +34,36 @@ def case_study(scope: Scope) -> dict:
             "signature": signatures.joint(pairing_signers(scope), cn_date(pairing.signed_on, blank=True))}
 
 
-CASE_STUDY = Kind("case_study", "case_study", "典型案例", "case_study.docx", Per.pairing, case_study,
-                  lambda s: f"典型案例_{pairing_names(s.pairing)}", pairing_signers, bundle_place=8)
+def case_study_template() -> Writer:
+    """The one builder."""
+    w = Writer("典型案例")
+    title(w)
+    w.blank()
+    w.loop("for para in paragraphs", "{{ para }}")
+    w.signature_area("signature")
+    return w
 
 
-@pytest.fixture
-def templates(tmp_path):
-    """The shipped templates plus the new kind's one template."""
-    folder = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", folder)
-    b = Builder("典型案例")
-    b.loop("for line in title_lines", "{{ line }}", "DocTitle")
-    b.blank()
-    b.loop("for para in paragraphs", "{{ para }}")
-    b.signature_area("signature")
-    (folder / "case_study.docx").write_bytes(b.bytes())
-    return folder
+CASE_STUDY = Kind(name="case_study", family="case_study", label="典型案例", template="case_study.docx",
+                  per=Per.pairing, context=case_study, filename=lambda s: f"典型案例_{pairing_names(s.pairing)}",
+                  signers=pairing_signers, bundle_place=8)
+"""The one keyword row."""
 
 
 @pytest.fixture
 def declared(monkeypatch):
-    """The one declaration, for this test only."""
+    """The row and its builder's entry, for this test only."""
     monkeypatch.setattr(kinds, "KINDS", [*kinds.KINDS, CASE_STUDY])
+    monkeypatch.setitem(BUILDERS, "case_study.docx", case_study_template)
+
+
+@pytest.fixture
+def templates(tmp_path, declared):
+    """The templates as the build script makes them, the new kind's included."""
+    folder = tmp_path / "templates"
+    built = build_all(folder)
+    assert "case_study.docx" in built
+    return folder
 
 
 def test_a_new_kind_is_built_checked_and_known_to_the_cli(templates, declared, tmp_path):
@@ -76,9 +89,34 @@ def test_a_new_kind_takes_its_place_in_the_bundle(templates, declared, tmp_path)
     assert any(s["document"] == titles[-1] and s["party"] == "高台三中" for s in manifest["seals"])
 
 
-def test_without_its_declaration_the_kind_is_unknown(templates):
+def test_without_its_declaration_the_kind_is_unknown(tmp_path):
+    templates = tmp_path / "templates"
+    shutil.copytree(ROOT / "templates", templates)
+    (templates / "case_study.docx").write_bytes(case_study_template().bytes())
     assert "case_study" not in kinds.choices()
     result = run("build", "-k", "case_study")
     assert result.returncode == 2 and "case_study" in result.stderr
     checked = run("templates", "check", templates)  # its template is used by no kind
     assert checked.returncode == 3 and "case_study.docx" in checked.stderr
+
+
+def test_a_kind_is_declared_by_keywords_and_never_changes():
+    with pytest.raises(TypeError):
+        Kind("case_study", "case_study", "典型案例", "case_study.docx", Per.pairing, case_study,  # type: ignore[misc]
+             lambda s: "典型案例")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        CASE_STUDY.label = "案例"  # type: ignore[misc]
+
+
+def test_a_declared_template_without_a_builder_is_named(monkeypatch, tmp_path):
+    monkeypatch.setattr(kinds, "KINDS", [*kinds.KINDS, CASE_STUDY])
+    with pytest.raises(LookupError, match="case_study.docx.*BUILDERS"):
+        build_all(tmp_path / "templates")
+    assert not (tmp_path / "templates").exists()  # nothing half-written
+
+
+def test_the_documents_a_programme_may_ask_for_are_declared_kinds():
+    """A programme's ``documents:`` names kinds by the names declared here; the data model
+    (loaded before any kind exists) spells them again, so a renamed kind must rename them too."""
+    declared_names = {k.name for k in kinds.KINDS if k.per.built and not k.per.bureau_level}
+    assert {d.value for d in DocumentKind} <= declared_names

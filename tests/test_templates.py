@@ -5,9 +5,13 @@ import shutil
 
 from docx import Document
 
-from docgen.authoring.check import check_dir, check_template
-from docgen.authoring.templates import build_all
-from tests.helpers import ROOT, run
+from docgen.authoring.check import check_dir, check_template, sample_contexts
+from docgen.authoring.specimen import specimen
+from docgen.authoring.tables import DRAWINGS
+from docgen.authoring.templates import BUILDERS, build_all, declared
+from docgen.documents import kinds
+from docgen.documents.tables import TableKind
+from tests.helpers import ROOT, all_text, run
 
 
 def test_committed_templates_are_what_the_script_builds(tmp_path):
@@ -17,6 +21,40 @@ def test_committed_templates_are_what_the_script_builds(tmp_path):
     assert built == committed
     for name in built:
         assert (tmp_path / name).read_bytes() == (ROOT / "templates" / name).read_bytes(), name
+
+
+def test_every_builder_makes_a_template_a_kind_declares():
+    assert sorted(BUILDERS) == declared()
+
+
+def test_every_kind_of_table_is_drawn_where_tables_are():
+    """The template side of the table contract: a drawing and a branch for every TableKind."""
+    assert list(DRAWINGS) == list(TableKind)
+    for name in ("notice.docx", "plan.docx"):
+        text = all_text(Document(str(ROOT / "templates" / name)))
+        for kind in TableKind:
+            assert f'.kind == "{kind.value}"' in text, (name, kind)
+
+
+def _tables(value):
+    """Every attachment and body table of a context (a dict with the table keys and a kind)."""
+    if isinstance(value, dict):
+        if {"kind", "rows", "paragraphs", "heads"} <= value.keys() and value["kind"]:
+            yield value
+        for item in value.values():
+            yield from _tables(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _tables(item)
+
+
+def test_contexts_name_their_tables_by_table_kind():
+    """The context side of the table contract: every table a context hands a template says
+    which one it is by a TableKind, never by a bare string."""
+    loaded = specimen()
+    seen = [t["kind"] for kind in kinds.KINDS for c in sample_contexts(kind, loaded) for t in _tables(c)]
+    assert all(isinstance(k, TableKind) for k in seen), sorted({k for k in seen if not isinstance(k, TableKind)})
+    assert len(set(seen)) >= 6, sorted(set(seen))  # the specimen shows most of them
 
 
 def test_shipped_templates_pass_the_check():

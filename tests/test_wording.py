@@ -53,7 +53,7 @@ def test_duties_are_the_programme_s_words_on_the_party_it_names(made):
     assert "五、双方共同职责\n结对双方每学年至少举行两次例会。" in agreement
     # a layer's duties are the persons', not the schools': in their letters, not in the agreement
     assert "师傅每周" not in agreement and "校长每周" not in agreement
-    mentoring = text(made, "教师结对帮扶责任书_赵某某")
+    mentoring = text(made, "师徒带教协议_赵某某")
     assert "（一）甲方（师傅）责任\n师傅每周至少听徒弟1节课并进行评课指导。" in mentoring
     assert "（二）乙方（徒弟）责任\n徒弟每周向师傅提交1份教学设计。" in mentoring
     # a commitment without words is counted, never printed
@@ -149,17 +149,17 @@ def test_one_bureau_confirms_an_agreement_within_its_county(made):
 
 def test_the_term_is_stated_once_and_force_is_not_dated_before_signing(made):
     """X-4: 责任期限 and then 有效期至; 自签字之日起生效 although the term began two months before."""
-    letter = text(made, "教师结对帮扶责任书_冯某某")
+    letter = text(made, "师徒带教协议_冯某某")
     assert letter.count("2025年8月31日") == 1 and "有效期" not in letter
     assert "生效" not in letter  # signed 2022-11-20, term from 2022-09-01
-    assert "本协议自双方签字之日起生效" in text(made, "教师结对帮扶责任书_赵某某")  # dates open: form only
+    assert "本协议自双方签字之日起生效" in text(made, "师徒带教协议_赵某某")  # dates open: form only
 
 
 def test_the_programme_s_own_words_and_titles(made):
     texts, _ = made
     assert "甲方（帮扶学校）：甲中学" in text(made, "协议书_甲中学")
-    assert text(made, "教师结对帮扶责任书_赵某某").startswith("师徒带教协议")
-    assert "甲方（师傅）：赵某某" in text(made, "教师结对帮扶责任书_赵某某")
+    assert text(made, "师徒带教协议_赵某某").startswith("师徒带教协议")
+    assert "甲方（师傅）：赵某某" in text(made, "师徒带教协议_赵某某")
     plan = text(made, "实施方案_测试县")
     assert "帮扶学校\n负责人\n被帮扶学校\n负责人" in plan  # the pair list's headings
     for name, body in texts.items():
@@ -207,7 +207,7 @@ def test_only_the_documents_the_programme_asks_for(tmp_path):
     out = tmp_path / "out"
     assert run("build", root, "-o", out).returncode == 0
     names = sorted(p.name.split("_")[0] for p in (out / "prog" / "p1").glob("*.docx"))
-    assert names == ["实施方案", "教师结对帮扶责任书"]
+    assert names == ["实施方案", "师徒带教协议"]  # the programme's name for the letter
     plan = all_text(Document(str(next((out / "prog" / "p1").glob("实施方案_*.docx")))))
     assert "校领导结对领航：双方结对1对。" in plan  # the letter is not asked for: not said to be signed
 

@@ -317,6 +317,17 @@ def _fill(doc, cell, lines: list[str], style: str, more_style: str) -> None:
         cell.add_paragraph(line, style=style_by_id(doc, more_style))
 
 
+def fixed_widths(table, widths: list[int]) -> None:
+    """A fixed-layout table as wide as ``widths`` (twips) add up to, each column and cell set."""
+    ooxml.set_table_width(table, sum(widths))
+    table.autofit = False
+    for column, width in zip(table.columns, widths):
+        column.width = Twips(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = Twips(width)
+
+
 def signature_table(doc, container, expr: str) -> None:
     """The signature block of ``expr`` (documents.signatures) in ``container``: for each row of
     signers, a label row and a handwriting row when it has them, the sealed row (names and
@@ -353,13 +364,7 @@ def signature_table(doc, container, expr: str) -> None:
     ]
     table = container.add_table(rows=len(layout_rows), cols=6)
     widths = [sixth] * 5 + [TEXT_W - 5 * sixth]
-    ooxml.set_table_width(table, TEXT_W)
-    table.autofit = False
-    for column, width in zip(table.columns, widths):
-        column.width = Twips(width)
-    for row in table.rows:
-        for grid_cell, width in zip(row.cells, widths):
-            grid_cell.width = Twips(width)
+    fixed_widths(table, widths)
     ooxml.set_table_borders(table, none=True)
     for row, (count, style, height, valign, texts) in zip(table.rows, layout_rows):
         if height:

@@ -1,7 +1,7 @@
 """附件: the numbered annexes of notices and plans (pair list, leading group, rubric, task
 list, monthly plan, teacher pairs, free text), and the 附件说明 that lists them.
 
-Each attachment is a dict with ``kind`` (which table the template draws), ``label``
+Each attachment is a dict with ``kind`` (which table the template draws, a ``TableKind``), ``label``
 (附件 / 附件N), ``title_lines``, ``rows`` and ``paragraphs``.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from ..text import cn_num, number
 from .blocks import NO_HEADS
 from .prose import cat, data, join, say
 from .scope import Scope
+from .tables import TableKind
 from .typography import split_title
 from .wording import full_name, mentee_word, mentor_word, recipient_word, rubric_item, supporter_word
 
@@ -25,26 +26,26 @@ def _stage_key(stage: str) -> int:
     return STAGES.index(stage) if stage in STAGES else len(STAGES)
 
 
-def pair_list_kind(pairings: list[Pairing]) -> str:
+def pair_list_kind(pairings: list[Pairing]) -> TableKind:
     """Which pair list a programme's pairings read best in: grouped by stage when every
     recipient has one and there are several; with each school's 负责人 when the schools
     name them and all pairs are in one county; else by county."""
     recipients = [r for p in pairings for r in p.recipients]
     stages = {r.stage for r in recipients}
     if recipients and "" not in stages and len(stages) > 1:
-        return "pair_list_stage"
+        return TableKind.pair_list_stage
     schools = recipients + [p.supporter for p in pairings]
     if len({p.county for p in pairings}) == 1 and any(s.lead for s in schools):
-        return "pair_list_leads"
-    return "pair_list"
+        return TableKind.pair_list_leads
+    return TableKind.pair_list
 
 
-def pair_rows(pairings: list[Pairing], county: str | None = None, kind: str = "pair_list") -> list[dict]:
+def pair_rows(pairings: list[Pairing], county: str | None = None, kind: TableKind = TableKind.pair_list) -> list[dict]:
     """The rows of a pair list; a group value (county, stage, supporter) is written on the
     first row of its group only (the template merges the cells below it)."""
     chosen = [p for p in pairings if not county or county in p.county.split("/")]
     items = [(p, k, r) for p in chosen for k, r in enumerate(p.recipients)]
-    if kind == "pair_list_stage":
+    if kind == TableKind.pair_list_stage:
         items.sort(key=lambda item: _stage_key(item[2].stage))  # stable: pairing order within a stage
     rows, last = [], {}
     for pairing, k, recipient in items:
@@ -71,7 +72,7 @@ def pair_heads(prog: Programme, pairings: list[Pairing]) -> dict:
 
 
 def leading_group(group: LeadingGroup, title: str) -> dict:
-    return {"kind": "leading_group", "label": "", "title_lines": split_title(title),
+    return {"kind": TableKind.leading_group, "label": "", "title_lines": split_title(title),
             "rows": group_rows(group), "paragraphs": group_notes(group), "heads": NO_HEADS}
 
 
@@ -84,7 +85,7 @@ def group_notes(group: LeadingGroup) -> list[str]:
 
 
 def rubric(prog: Programme, title: str) -> dict:
-    return {"kind": "rubric", "label": "", "title_lines": split_title(title), "rows": rubric_rows(prog),
+    return {"kind": TableKind.rubric, "label": "", "title_lines": split_title(title), "rows": rubric_rows(prog),
             "paragraphs": rubric_notes(prog), "heads": NO_HEADS}
 
 
@@ -121,11 +122,11 @@ def teacher_pairs(pairing: Pairing, title: str, keep: tuple[str, ...] = (), prog
         rows.append({"no": i, "mentor": data(tp.mentor, "name"), "mentor_title": data(tp.mentor, "title"),
                      "mentee": data(tp.mentee, "name"), "mentee_title": data(tp.mentee, "title"),
                      "subject": join(subjects, "／"), "school": data(school, "name") if school else ""})
-    return {"kind": "teacher_pairs", "label": "", "title_lines": split_title(title, keep=keep), "rows": rows,
+    return {"kind": TableKind.teacher_pairs, "label": "", "title_lines": split_title(title, keep=keep), "rows": rows,
             "paragraphs": [], "heads": {**NO_HEADS, "mentor": mentor_word(prog), "mentee": mentee_word(prog)}}
 
 
-def _table(kind: str, title: str, rows: list[dict], heads: dict | None = None) -> dict:
+def _table(kind: TableKind, title: str, rows: list[dict], heads: dict | None = None) -> dict:
     return {"kind": kind, "label": "", "title_lines": split_title(title), "rows": rows, "paragraphs": [],
             "heads": {**NO_HEADS, **(heads or {})}}
 
@@ -146,13 +147,13 @@ def programme_attachments(scope: Scope, wanted: list[Attachment]) -> list[dict]:
         elif att.content == AttachmentContent.rubric:
             out.append(rubric(prog, title))
         elif att.content == AttachmentContent.measures:
-            out.append(_table("measures", title, measure_rows(prog)))
+            out.append(_table(TableKind.measures, title, measure_rows(prog)))
         elif att.content == AttachmentContent.monthly_plan_form:
-            form = _table("monthly_plan", title, form_rows(att))
+            form = _table(TableKind.monthly_plan, title, form_rows(att))
             form["paragraphs"] = form_notes(att)
             out.append(form)
         else:
-            out.append({"kind": "text", "label": "", "title_lines": split_title(title), "rows": [], "heads": NO_HEADS,
+            out.append({"kind": TableKind.text, "label": "", "title_lines": split_title(title), "rows": [], "heads": NO_HEADS,
                         "paragraphs": [data(att, "paragraphs", k) for k in range(len(att.paragraphs))]})
     return numbered(out)
 
@@ -185,10 +186,11 @@ def measure_rows(prog: Programme) -> list[dict]:
     return rows
 
 
-def reference(items: list[dict], kind: str) -> str:
-    """见附件2 — how the body points at an attachment: by its number when there are several,
-    or "" when there is no such attachment."""
-    label = next((a["label"] for a in items if a["kind"] == kind or a["kind"].startswith(kind + "_")), "")
+def reference(items: list[dict], kinds: TableKind | frozenset[TableKind]) -> str:
+    """见附件2 — how the body points at an attachment of one of ``kinds``: by its number when
+    there are several, or "" when there is no such attachment."""
+    wanted = kinds if isinstance(kinds, frozenset) else {kinds}
+    label = next((a["label"] for a in items if a["kind"] in wanted), "")
     return f"见{label}" if label else ""
 
 

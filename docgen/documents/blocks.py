@@ -16,6 +16,7 @@ from typing import Callable, Mapping, Union
 from ..load.model.common import Block, Insert
 from ..text import cn_num
 from .prose import cat, data
+from .tables import TableKind
 
 NUMBERED = re.compile(r"^\s*(第?[一二三四五六七八九十百]+[、是]|[（(][一二三四五六七八九十百]+[）)]|\d+[.．、]|[（(]\d+[）)])")
 """A title or item that begins with its own number (一、 （一） 1. （1） 一是)."""
@@ -56,9 +57,9 @@ class Items:
 
 @dataclass
 class Table:
-    """A table the template draws by ``kind`` (pair_list, measures, rubric …)."""
+    """A table the template draws by its ``kind``."""
 
-    kind: str
+    kind: TableKind
     rows: list[dict]
     heads: dict = field(default_factory=dict)
     """Column headings that follow the programme's words (支援学校 or 帮扶学校)."""

@@ -1,8 +1,11 @@
 """Every document kind, declared once: template, what it is made for, file name, who signs
 it and its place in a submission bundle.
 
-Adding a kind is one ``Kind(...)`` here, one context function (a module of this package)
-and one template in templates/.
+Adding a kind is one keyword row in ``KINDS`` below, one context function (in a module of
+this package) and one template builder (``docgen/authoring/templates/``, listed in its
+``BUILDERS`` table) that makes the kind's .docx in templates/. Text a clerk should be able to
+reword in Word (份数, 附则, table headings) is the template's; text that depends on the data
+(who, what, when, how many) is the context function's.
 """
 from __future__ import annotations
 
@@ -10,14 +13,30 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Callable
 
+from ..load.model.common import Layer
+from ..load.model.programme import DocumentKind
 from . import agreement, cover, dates, letters, notice, plan, report, summary
 from .scope import Per, Scope
 from .signers import Signer, agreement_signers, letter_signers, no_signers, notice_signers, pairing_signers
 from .wording import short, short_names
 
 
-@dataclass(frozen=True)
+def _always(scope: Scope) -> bool:
+    return True
+
+
+def _title(scope: Scope, context: dict) -> str:
+    return "".join(context["title_lines"])
+
+
+def _nothing(scope: Scope) -> str:
+    return ""
+
+
+@dataclass(frozen=True, kw_only=True)
 class Kind:
+    """One document kind; declared with keywords only, and never changed once declared."""
+
     name: str
     """Identifier used on the command line, e.g. ``agreement``."""
     family: str
@@ -25,7 +44,8 @@ class Kind:
     label: str
     """Chinese name shown to users."""
     template: str
-    """File in templates/ (a notice may name another one)."""
+    """File in templates/ (a notice may name another one), made by the builder of that name
+    in ``authoring.templates.BUILDERS``."""
     per: Per
     """What one document is made for."""
     context: Callable[[Scope], dict]
@@ -36,12 +56,12 @@ class Kind:
     """Who signs (and is sealed on) the document."""
     bundle_place: int | None = None
     """Order within a submission bundle; None for kinds a bundle does not hold."""
-    in_bundle: Callable[[Scope], bool] = lambda scope: True
+    in_bundle: Callable[[Scope], bool] = _always
     """Whether a document of this kind goes into its bundle (the plan does not when the
     notice that issues it already carries it)."""
-    heading: Callable[[Scope, dict], str] = lambda scope, context: "".join(context["title_lines"])
+    heading: Callable[[Scope, dict], str] = _title
     """The document's title in a bundle's contents and bookmarks: its real title."""
-    depends: Callable[[Scope], str] = lambda scope: ""
+    depends: Callable[[Scope], str] = _nothing
     """What a document is made from besides the data files, its template and docgen (a summary:
     the day it counts to), for its recipe."""
     dated: Callable[[Scope], dt.date | None] = dates.undated
@@ -65,42 +85,75 @@ def _plan_title(scope: Scope, context: dict) -> str:
     return "".join(context["plan"]["title_lines"])
 
 
+def _notice_name(scope: Scope) -> str:
+    return f"通知_{scope.notice.doc_no}" + (f"_{scope.county}" if scope.county else "")
+
+
+def _notice_heading(scope: Scope, context: dict) -> str:
+    return f"{_title(scope, context)}（{scope.notice.doc_no}" + (f"，{scope.county}" if scope.county else "") + "）"
+
+
+def _teachers(pair) -> str:
+    return f"{pair.mentor.name}—{pair.mentee.name}"
+
+
+def _titled(kind: DocumentKind, default: str) -> Callable[[Scope], str]:
+    """A file name's prefix: the programme's own title of the document (``titles``), which its
+    first page shows, else ``default``; a clerk finds the file by the title it carries."""
+    return lambda scope: str(plan.doc_title(scope.programme, kind, default))
+
+
+def _letter(layer: Layer, default: str) -> Callable[[Scope], str]:
+    """A letter's file name prefix: the programme's title of the layer's letter, else ``default``."""
+    return lambda scope: str(letters.letter_title(scope.programme, layer, default))
+
+
+_pairing_plan = _titled(DocumentKind.pairing_plan, "实施方案")
+_agreement = _titled(DocumentKind.agreement, "协议书")
+_leader_letter = _letter(Layer.leaders, "校级领导责任书")
+_management_letter = _letter(Layer.managers, "管理帮扶责任书")
+_group_letter = _letter(Layer.groups, "教研组责任书")
+_teacher_letter = _letter(Layer.teachers, "教师结对帮扶责任书")
+
+
 KINDS: list[Kind] = [
-    Kind("notice", "notice", "通知", "notice.docx", Per.notice, notice.notice,
-         lambda s: f"通知_{s.notice.doc_no}" + (f"_{s.county}" if s.county else ""), notice_signers, bundle_place=1,
-         heading=lambda s, c: f"{''.join(c['title_lines'])}（{s.notice.doc_no}" + (f"，{s.county}" if s.county else "") + "）",
-         dated=dates.notice_date),
-    Kind("programme_plan", "plan", "实施方案", "plan.docx", Per.programme, plan.programme_plan,
-         lambda s: f"实施方案_{s.programme.title}", bundle_place=2,
-         in_bundle=lambda s: s.programme.issuing_notice is None, heading=_plan_title, dated=dates.programme_plan_date),
-    Kind("pairing_plan", "plan", "结对帮扶实施方案", "plan.docx", Per.pairing, plan.pairing_plan,
-         lambda s: f"实施方案_{short_names(s.pairing)}", pairing_signers, bundle_place=1, heading=_plan_title,
-         dated=dates.pairing_plan_date),
-    Kind("agreement", "agreement", "结对帮扶协议书", "agreement.docx", Per.pair, agreement.agreement,
-         lambda s: f"协议书_{short(s.pair.supporter)}—{short(s.pair.recipient)}", agreement_signers, bundle_place=2,
-         dated=dates.agreement_date),
-    Kind("leader_letter", "letter", "校级领导结对帮扶责任书", "management_letter.docx", Per.leader_pair,
-         letters.leader_letter, lambda s: f"校级领导责任书_{_persons(s.leader_pair)}", letter_signers, bundle_place=3,
-         heading=lambda s, c: f"{''.join(c['title_lines'])}（{_persons(s.leader_pair)}）", dated=dates.letter_date),
-    Kind("management_letter", "letter", "管理帮扶责任书", "management_letter.docx", Per.manager_pair,
-         letters.management_letter, lambda s: f"管理帮扶责任书_{_persons(s.manager_pair)}", letter_signers,
-         bundle_place=4, heading=lambda s, c: f"{''.join(c['title_lines'])}（{_persons(s.manager_pair)}）",
-         dated=dates.letter_date),
-    Kind("group_letter", "letter", "学科教研组结对帮扶责任书", "management_letter.docx", Per.group_pair,
-         letters.group_letter, lambda s: f"教研组责任书_{_groups(s.group_pair)}", letter_signers, bundle_place=5,
-         heading=lambda s, c: f"{''.join(c['title_lines'])}（{_groups(s.group_pair)}）", dated=dates.letter_date),
-    Kind("teacher_letter", "letter", "教师结对帮扶责任书", "teacher_letter.docx", Per.teacher_pair,
-         letters.teacher_letter,
-         lambda s: f"教师结对帮扶责任书_{s.teacher_pair.mentor.name}—{s.teacher_pair.mentee.name}",
-         letter_signers, bundle_place=6,
-         heading=lambda s, c: f"{''.join(c['title_lines'])}（{s.teacher_pair.mentor.name}—{s.teacher_pair.mentee.name}）",
-         dated=dates.letter_date),
-    Kind("summary", "summary", "年度工作总结", "summary.docx", Per.year, summary.summary,
-         lambda s: f"学期工作总结_{s.term.short_label}" if s.term else f"年度工作总结_{s.year.label}", pairing_signers,
-         bundle_place=7, depends=summary.counted_to, dated=dates.summary_date),
-    Kind("cover", "bundle", "封面和目录", "cover.docx", Per.bundle, cover.cover, lambda s: "封面和目录"),
-    Kind("report", "report", "考核汇总表", "report.docx", Per.rollup, report.report, lambda s: "考核汇总表",
-         dated=dates.report_date),
+    Kind(name="notice", family="notice", label="通知", template="notice.docx", per=Per.notice,
+         context=notice.notice, filename=_notice_name, signers=notice_signers, bundle_place=1,
+         heading=_notice_heading, dated=dates.notice_date),
+    Kind(name="programme_plan", family="plan", label="实施方案", template="plan.docx", per=Per.programme,
+         context=plan.programme_plan, filename=lambda s: f"实施方案_{s.programme.title}", bundle_place=2,
+         in_bundle=lambda s: s.programme.issuing_notice is None, heading=_plan_title,
+         dated=dates.programme_plan_date),
+    Kind(name="pairing_plan", family="plan", label="结对帮扶实施方案", template="plan.docx", per=Per.pairing,
+         context=plan.pairing_plan, filename=lambda s: f"{_pairing_plan(s)}_{short_names(s.pairing)}",
+         signers=pairing_signers, bundle_place=1, heading=_plan_title, dated=dates.pairing_plan_date),
+    Kind(name="agreement", family="agreement", label="结对帮扶协议书", template="agreement.docx", per=Per.pair,
+         context=agreement.agreement, filename=lambda s: f"{_agreement(s)}_{short(s.pair.supporter)}—{short(s.pair.recipient)}",
+         signers=agreement_signers, bundle_place=2, dated=dates.agreement_date),
+    Kind(name="leader_letter", family="letter", label="校级领导结对帮扶责任书", template="management_letter.docx",
+         per=Per.leader_pair, context=letters.leader_letter,
+         filename=lambda s: f"{_leader_letter(s)}_{_persons(s.leader_pair)}", signers=letter_signers, bundle_place=3,
+         heading=lambda s, c: f"{_title(s, c)}（{_persons(s.leader_pair)}）", dated=dates.letter_date),
+    Kind(name="management_letter", family="letter", label="管理帮扶责任书", template="management_letter.docx",
+         per=Per.manager_pair, context=letters.management_letter,
+         filename=lambda s: f"{_management_letter(s)}_{_persons(s.manager_pair)}", signers=letter_signers, bundle_place=4,
+         heading=lambda s, c: f"{_title(s, c)}（{_persons(s.manager_pair)}）", dated=dates.letter_date),
+    Kind(name="group_letter", family="letter", label="学科教研组结对帮扶责任书", template="management_letter.docx",
+         per=Per.group_pair, context=letters.group_letter,
+         filename=lambda s: f"{_group_letter(s)}_{_groups(s.group_pair)}", signers=letter_signers, bundle_place=5,
+         heading=lambda s, c: f"{_title(s, c)}（{_groups(s.group_pair)}）", dated=dates.letter_date),
+    Kind(name="teacher_letter", family="letter", label="教师结对帮扶责任书", template="teacher_letter.docx",
+         per=Per.teacher_pair, context=letters.teacher_letter,
+         filename=lambda s: f"{_teacher_letter(s)}_{_teachers(s.teacher_pair)}", signers=letter_signers, bundle_place=6,
+         heading=lambda s, c: f"{_title(s, c)}（{_teachers(s.teacher_pair)}）", dated=dates.letter_date),
+    Kind(name="summary", family="summary", label="年度工作总结", template="summary.docx", per=Per.year,
+         context=summary.summary,
+         filename=lambda s: f"学期工作总结_{s.term.short_label}" if s.term else f"年度工作总结_{s.year.label}",
+         signers=pairing_signers, bundle_place=7, depends=summary.counted_to, dated=dates.summary_date),
+    Kind(name="cover", family="bundle", label="封面和目录", template="cover.docx", per=Per.bundle,
+         context=cover.cover, filename=lambda s: "封面和目录"),
+    Kind(name="report", family="report", label="考核汇总表", template="report.docx", per=Per.rollup,
+         context=report.report, filename=lambda s: "考核汇总表", dated=dates.report_date),
 ]
 
 

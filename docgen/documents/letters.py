@@ -42,8 +42,10 @@ KINDS = {Layer.leaders: DocumentKind.leader_letter, Layer.managers: DocumentKind
          Layer.groups: DocumentKind.group_letter, Layer.teachers: DocumentKind.teacher_letter}
 
 
-def letter_title(prog: Programme, layer: Layer) -> str:
-    return layer_title(prog, layer.value, KINDS[layer], LAYER_LETTERS[layer][0])
+def letter_title(prog: Programme, layer: Layer, default: str | None = None) -> str:
+    """What the programme calls a layer's letter (``titles``, the layer's ``letter_title``),
+    else ``default`` (the letter's own title when none is given)."""
+    return layer_title(prog, layer.value, KINDS[layer], LAYER_LETTERS[layer][0] if default is None else default)
 
 
 def _duties(prog: Programme, layer: Layer, party: Party) -> list[str]:

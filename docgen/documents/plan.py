@@ -19,6 +19,7 @@ from .blocks import NO_HEADS, Fills, Inserts, Items, Node, Section, Table, blank
 from .prose import cat, data, join, lit, piece, say
 from .scope import Scope
 from .signers import pairing_signers
+from .tables import PAIR_LISTS, TableKind
 from .typography import split_title
 from .wording import (
     basis_sentence,
@@ -213,16 +214,16 @@ def programme_inserts(scope: Scope, atts: list[dict]) -> Inserts:
 
     def group(block: Block) -> list[Node]:
         lg = prog.leading_group
-        return [Table("leading_group", attachments.group_rows(lg), paragraphs=attachments.group_notes(lg))] if lg else []
+        return [Table(TableKind.leading_group, attachments.group_rows(lg), paragraphs=attachments.group_notes(lg))] if lg else []
 
     return {
         Insert.pair_list: pair_list,
-        Insert.pair_count: lambda b: [pair_count(prog, pairings, attachments.reference(atts, "pair_list"))],
+        Insert.pair_count: lambda b: [pair_count(prog, pairings, attachments.reference(atts, PAIR_LISTS))],
         Insert.commitments: lambda b: [Items(duties_of(prog, b.ids))],
         Insert.measures: lambda b: measure_nodes(prog),
-        Insert.measures_table: lambda b: [Table("measures", attachments.measure_rows(prog))],
+        Insert.measures_table: lambda b: [Table(TableKind.measures, attachments.measure_rows(prog))],
         Insert.leading_group: group,
-        Insert.rubric: lambda b: [Table("rubric", attachments.rubric_rows(prog), paragraphs=attachments.rubric_notes(prog))]
+        Insert.rubric: lambda b: [Table(TableKind.rubric, attachments.rubric_rows(prog), paragraphs=attachments.rubric_notes(prog))]
         if prog.rubric else [],
         Insert.steps: lambda b: step_nodes(prog),
         Insert.yearly_goals: lambda b: [Section(say("{}年目标", data(g, "year")), goal_nodes(g))
@@ -256,7 +257,7 @@ def _composed(scope: Scope, atts: list[dict]) -> list[Node]:
         period = say("{}，自{}起至{}止。", period, data(cyc, "start"), data(cyc, "end"))
     arrangement = (principles if len(principles) == 1 else []) + [data(prog, "arrangement", i)
                                                                    for i in range(len(prog.arrangement))]
-    count = pair_count(prog, pairings, attachments.reference(atts, "pair_list"))
+    count = pair_count(prog, pairings, attachments.reference(atts, PAIR_LISTS))
     nodes.append(Section(lit("结对安排"), arrangement + [cat(period, count)]))
     content: list[Node] = [Section(data(a, "title"), [data(a, "paragraphs", i) for i in range(len(a.paragraphs))])
                            for a in prog.content_areas]
@@ -265,7 +266,7 @@ def _composed(scope: Scope, atts: list[dict]) -> list[Node]:
         content.append(Section(lit("具体要求"), [Items(duties)]))
     nodes.append(Section(lit("帮扶内容"), content))
     if prog.measures:
-        tasks = attachments.reference(atts, "measures")
+        tasks = attachments.reference(atts, TableKind.measures)
         nodes.append(Section(lit("帮扶措施"), ([say("各项措施的责任单位和完成时限汇总为任务清单，{}。", tasks)] if tasks else [])
                              + measure_nodes(prog)))
     nodes.append(Section(lit("实施步骤"), step_nodes(prog)))
@@ -277,7 +278,7 @@ def _composed(scope: Scope, atts: list[dict]) -> list[Node]:
         text = say("成立{}", data(lg, "name") if lg.name else "结对帮扶工作领导小组")
         if lead:
             text = say("{}，由{}任组长", text, person(lead))
-        members = attachments.reference(atts, "leading_group")
+        members = attachments.reference(atts, TableKind.leading_group)
         text = cat(text, say("，成员名单{}。", members) if members else "。", data(lg, "office") if lg.office else "")
         safeguards.insert(0, Section(lit("组织领导"), [text]))
     if prog.assessment:
@@ -409,12 +410,12 @@ def pairing_plan(scope: Scope) -> dict:
                              "content": data(it, "content"), "work": data(it, "work") if it.work else "",
                              "owner": data(it, "owner") if it.owner else "",
                              "deadline": data(it, "deadline") if it.deadline else ""})
-        atts.append({"kind": "monthly_plan", "label": "", "heads": NO_HEADS,
+        atts.append({"kind": TableKind.monthly_plan, "label": "", "heads": NO_HEADS,
                      "title_lines": split_title(cat(annex, "结对帮扶工作计划表"), keep=school_names(pairing)),
                      "rows": rows, "paragraphs": []})
     form = next((a for a in prog.attachments if a.content == AttachmentContent.monthly_plan_form), None)
     if form is not None and not pairing.monthly_plan:  # the programme's form, for the pair to fill in
-        atts.append({"kind": "monthly_plan", "label": "", "heads": NO_HEADS,
+        atts.append({"kind": TableKind.monthly_plan, "label": "", "heads": NO_HEADS,
                      "title_lines": split_title(cat(annex, "结对帮扶工作计划表"), keep=school_names(pairing)),
                      "rows": attachments.form_rows(form), "paragraphs": attachments.form_notes(form)})
         gaps.append(gap("结对帮扶工作计划表", pairing_file(pairing), "monthly_plan"))
@@ -446,14 +447,14 @@ def pairing_plan(scope: Scope) -> dict:
     duties = duties_of(prog)
     if duties:
         content.append(Section(lit("具体要求"), [Items(duties)]))
-    people = people_lines(prog, pairing, attachments.reference(atts, "teacher_pairs")) + exchange_lines(pairing)
+    people = people_lines(prog, pairing, attachments.reference(atts, TableKind.teacher_pairs)) + exchange_lines(pairing)
     content.append(Section(lit("人员结对与交流"), people))
     nodes.append(Section(lit("帮扶内容"), content))
     org = []
-    group = attachments.reference(atts, "leading_group")
+    group = attachments.reference(atts, TableKind.leading_group)
     if group:
         org.append(say("双方成立结对帮扶工作领导小组，成员名单{}。", group))
-    planned = attachments.reference(atts, "monthly_plan")
+    planned = attachments.reference(atts, TableKind.monthly_plan)
     if planned:
         org.append(say("月度工作计划{}。", planned))
     nodes.append(Section(lit("组织保障"), org))
