@@ -148,3 +148,12 @@ def test_a_seed_programme_edited(tmp_path):
     relative = path.relative_to(root).as_posix()
     folder.write(relative, folder.text(relative) + "\nremark: 改\n")
     folder.check()
+
+
+def test_one_pairings_activity_files(folder):
+    from docgen.load.activity_files import activity_files, activity_files_of
+
+    folder.write("activities/2023/p002.yml", folder.text("activities/2022/p002.yaml"))
+    folder.write("activities/2022/p002.x.yaml", folder.text("activities/2022/p002.yaml"))
+    for pairing_id in ("p001", "p002", "p009", "../2022/p001", ".hidden"):
+        assert activity_files_of(folder.root, pairing_id) == [p for p in activity_files(folder.root) if p.stem == pairing_id]

@@ -18,7 +18,7 @@ from ..errors import Problem, SourceError, UsageError, display_path
 from ..incremental.record import PREFIX as RECORD_PREFIX
 from ..incremental.record import Record, Recorded
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
-from ..load.activity_files import ACTIVITIES_DIR, activity_files, check_log
+from ..load.activity_files import ACTIVITIES_DIR, activity_files_of, check_log
 from ..load.folder import adopt, validate_source
 from ..load.inside import inside
 from ..load.model.activity import ActivityLog
@@ -220,9 +220,7 @@ class Workspace:
         pairing.id = pairing.id or path.stem
         adopt(pairing, model)
         records: list[Problem] = []
-        for log_path in activity_files(root):
-            if log_path.stem != pairing.id:
-                continue
+        for log_path in activity_files_of(root, pairing.id):
             try:
                 log_src = read(log_path)
                 log = validate_source(log_src, ActivityLog)
