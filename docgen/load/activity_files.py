@@ -23,7 +23,8 @@ def activity_files(root: Path) -> list[Path]:
     if not folder.is_dir() or not inside(root, folder):
         return []
     years = [y for y in sorted(folder.iterdir()) if y.is_dir() and inside(root, y)]
-    return sorted(p for y in years for p in [*y.glob("*.yaml"), *y.glob("*.yml")] if not p.name.startswith("."))
+    return sorted((p for y in years for p in [*y.glob("*.yaml"), *y.glob("*.yml")] if not p.name.startswith(".")),
+                  key=lambda p: p.parts)  # (as paths sort, faster)
 
 
 def activity_files_of(root: Path, pairing_id: str) -> list[Path]:
