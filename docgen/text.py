@@ -5,7 +5,6 @@ Used by the document contexts and, as Jinja filters (``render.filters``), by tem
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 import unicodedata
 
@@ -123,10 +122,9 @@ def words(text: str) -> list[str]:
     """``text`` cut into words (jieba's dictionary, no guessing of unknown words)."""
     if not text:
         return []
-    import jieba
+    from .dictionary import tokenizer
 
-    jieba.setLogLevel(logging.WARNING)
-    return [w for w in jieba.cut(text, HMM=False) if w]
+    return [w for w in tokenizer().cut(text, HMM=False) if w]
 
 
 def glued_words(text: str) -> list[str]:
@@ -165,9 +163,9 @@ def breaks_word(before: str, after: str, names: tuple[str, ...] = ()) -> str | N
 def _compound(word: str, at: int) -> bool:
     """Whether ``word`` is two dictionary words joined at ``at`` (中学|教师), which a line may
     break between."""
-    import jieba
+    from .dictionary import tokenizer
 
-    return min(at, len(word) - at) > 1 and all(jieba.dt.FREQ.get(w) for w in (word[:at], word[at:]))
+    return min(at, len(word) - at) > 1 and all(tokenizer().FREQ.get(w) for w in (word[:at], word[at:]))
 
 
 _HAN = re.compile(r"^[\u3400-\u9fff]+$")

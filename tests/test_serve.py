@@ -176,6 +176,21 @@ def test_editing_a_teacher_pair_keeps_comments_and_everything_else(client, data_
     assert "戚某某" in client.get(f"/p/{PROG}/pairing/sanzhong").text  # …and the page says so
 
 
+def test_a_save_reads_again_only_the_saved_pairing(client, data_dir):
+    from tests.test_load_reuse import _same
+
+    workspace = client.app.state.workspace
+    before = workspace.loaded(PROG)
+    form = form_with(client.get(f"/p/{PROG}/pairing/guoqing").text, "/pairing/guoqing")
+    response = client.post(form["action"], data=body(replace(form["fields"], "key_target", "提高数学学科质量。")),
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    after = workspace.loaded(PROG)
+    assert after.pairing("guoqing").key_target == "提高数学学科质量。"
+    assert after.pairing("sanzhong") is before.pairing("sanzhong")  # not read again
+    _same(load_programme(data_dir / PROG), after)
+
+
 def test_adding_and_removing_list_items(client, data_dir):
     path = pairing_file(data_dir)
     form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")

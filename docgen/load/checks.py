@@ -5,7 +5,10 @@ order, names that refer to other names, totals that must add up, files that must
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 from pathlib import Path
+from typing import Iterator
 
 from ..errors import Problem
 from .agreeing import commitment_problems, indicator_problem
@@ -18,10 +21,34 @@ from .model.programme import Programme
 from .yaml_source import Source
 
 
+_looked_at: contextvars.ContextVar[dict | None] = contextvars.ContextVar("docgen_files_looked_at", default=None)
+
+
+@contextlib.contextmanager
+def files_looked_at_once() -> Iterator[None]:
+    """Within this block, each file a YAML value names is looked at once: a thousand pairings
+    name the same seal image, a thousand records the same evidence file (one load)."""
+    token = _looked_at.set({})
+    try:
+        yield
+    finally:
+        _looked_at.reset(token)
+
+
 def programme_file(root: Path, value: str, what: str, *, png: bool = False) -> str:
     """The problem with a file a YAML value names (a seal image, evidence), or "".
 
     Files are resolved inside the programme folder only."""
+    memo = _looked_at.get()
+    if memo is None:
+        return _programme_file(root, value, what, png)
+    key = (root, value, what, png)
+    if key not in memo:
+        memo[key] = _programme_file(root, value, what, png)
+    return memo[key]
+
+
+def _programme_file(root: Path, value: str, what: str, png: bool) -> str:
     path = (root / value).resolve()
     try:
         path.relative_to(root.resolve())

@@ -3,11 +3,20 @@
 A programme folder holds ``programme.yaml`` and ``pairings/*.yaml``. A broken pairing file
 does not stop the others from loading: ``load_programme`` returns what is valid together
 with the problems, and the caller decides (``validate`` fails, ``build`` builds the rest).
+
+Given an earlier load of the same folder (``previous``), a file unchanged since (same size,
+modification time and inode, not a link) is not read and checked again: only what changed
+is, and the whole is put together again as a full load would (identifiers that clash, the
+activity records against their pairings, seal images and evidence files looked at again).
+A changed ``programme.yaml`` reads everything again. The result is the same as a full load's
+(``tests/test_load_reuse.py`` compares them after edits, additions, deletions and breakage).
 """
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
+import stat as stat_mode
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +64,8 @@ class Loaded:
     none of their documents are made, and those of an earlier run are out of date."""
     pairing_paths: dict[str, Path] = field(default_factory=dict)
     """The file of each valid pairing, by pairing id (what its documents are made from)."""
+    reads: "Reads | None" = field(default=None, repr=False, compare=False)
+    """Each data file as read and checked on its own, for the next load to reuse."""
 
     @property
     def buildable(self) -> bool:
@@ -78,6 +89,51 @@ class Loaded:
 
     def pairing(self, pairing_id: str) -> Pairing | None:
         return next((p for p in self.pairings if p.id == pairing_id), None)
+
+
+@dataclass
+class FileRead:
+    """One data file as read and checked on its own (what no other file changes)."""
+
+    mark: tuple
+    src: Source | None
+    """The file's positions (without its data), for the problems found later; None when the
+    file could not be parsed."""
+    model: BaseModel | None
+    problems: list[Problem]
+    """Reading and validating it."""
+    warnings: list[Problem] = field(default_factory=list)
+    checked: list[Problem] = field(default_factory=list)
+    """A pairing's own checks against the programme (``checks.pairing``)."""
+    id_loc: tuple = ()
+    claimed: str = ""
+    """The identifier a pairing file means to have (``claimed_id``)."""
+
+
+@dataclass
+class Reads:
+    """The files of one load, for the next one: reused while unchanged."""
+
+    programme: FileRead | None = None
+    files: dict[Path, FileRead] = field(default_factory=dict)
+
+
+def file_mark(path: Path) -> tuple | None:
+    """Size, modification time and inode of a file that is not a link (None: a link, or not
+    there): the same mark, the same content as far as a reload is concerned. A link is
+    never reused: where it leads may have changed."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    if stat_mode.S_ISLNK(found.st_mode):
+        return None
+    return (found.st_size, found.st_mtime_ns, found.st_ino, found.st_ctime_ns)
+
+
+def _lite(src: Source | None) -> Source | None:
+    """A source without its data: the positions problems are placed with."""
+    return None if src is None else Source(src.path, None, src.values)
 
 
 def adopt(pairing: Pairing, programme: Programme) -> Pairing:
@@ -151,21 +207,27 @@ def rare_characters(src: Source) -> list[Problem]:
                                    "等字体无法显示，Word 中可能显示为方框；PDF 中将用备用字体显示，请核对")]
 
 
-def _read_model(path: Path, model: type[BaseModel], loaded: "Loaded") -> tuple[Source | None, BaseModel | None]:
-    """Read and validate one file; its problems go to ``loaded`` and the model is None (the
-    source too, when the file could not even be parsed)."""
-    loaded.inputs.append(path)
+def _read_file(path: Path, model: type[BaseModel], root: Path) -> FileRead:
+    """Read and validate one file: its model, or None with the problems (the source too is
+    None when the file could not even be parsed)."""
+    mark = file_mark(path)
     try:
-        outside_link(loaded.root, path)
+        outside_link(root, path)
         src = read(path)
     except SourceError as exc:
-        loaded.problems += exc.problems
-        return None, None
+        return FileRead(mark, None, None, exc.problems)
     try:
-        return src, validate_source(src, model)
+        return FileRead(mark, src, validate_source(src, model), [])
     except SourceError as exc:
-        loaded.problems += exc.problems
-        return src, None
+        return FileRead(mark, src, None, exc.problems)
+
+
+def _reused(previous: Reads | None, path: Path) -> FileRead | None:
+    """The earlier read of ``path`` if the file has not changed since."""
+    before = previous.files.get(path) if previous is not None else None
+    if before is None or before.mark is None or before.mark != file_mark(path):
+        return None
+    return before
 
 
 def outside_link(root: Path, path: Path) -> None:
@@ -188,47 +250,92 @@ def pairing_files(root: Path) -> list[Path]:
     if not folder.is_dir() or not inside(root, folder):
         return []
     # (not hidden files: a temporary file a killed writer left, ``.tmp-….yaml``, is no pairing)
-    return sorted(p for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")] if not p.name.startswith("."))
+    # (sorted as paths sort, by their parts: comparing Path objects is slow at a thousand files)
+    return sorted((p for p in [*folder.glob("*.yaml"), *folder.glob("*.yml")] if not p.name.startswith(".")),
+                  key=lambda p: p.parts)
 
 
-def load_programme(root: Path) -> Loaded:
-    """Load one programme folder. Never raises for bad input: problems are collected."""
+def load_programme(root: Path, previous: Loaded | None = None) -> Loaded:
+    """Load one programme folder. Never raises for bad input: problems are collected.
+
+    ``previous``: an earlier load of the same folder, whose unchanged files are reused (see
+    the module's note); the result is the same as without it."""
     root = Path(root)
-    loaded = Loaded(root=root, programme=None)
+    loaded = Loaded(root=root, programme=None, reads=Reads())
+    before = previous.reads if previous is not None and previous.root == root else None
+    with checks.files_looked_at_once():
+        _load_programme_file(loaded, root, before)
+        loaded.problems += [link_problem(folder) for folder in linked_out(root)]
+        loaded.warnings += unread_files(root)
+        loaded.rejected += unread_pairing_ids(root)  # their documents of an earlier run are out of date
+        if loaded.reads.programme is None or (before is not None and before.programme is not loaded.reads.programme):
+            before = None  # programme.yaml changed (or cannot be read): every pairing is checked against it again
+        _load_pairings(loaded, root, before)
+        if loaded.programme is not None:
+            _load_activities(loaded, root, before)
+    if loaded.programme is not None and not pairing_files(root):
+        loaded.problems.append(Problem(display_path(root / PAIRINGS_DIR), 0, 0, "",
+                                       f"没有结对文件：请在 {PAIRINGS_DIR}/ 下为每个结对建一个 .yaml 文件"
+                                       "（可用 docgen new pairing 生成）"))
+    return loaded
+
+
+def _load_programme_file(loaded: Loaded, root: Path, before: Reads | None) -> None:
     prog_path = root / PROGRAMME_FILE
     loaded.inputs.append(prog_path)
-    try:
-        outside_link(root, prog_path)
-        src = read(prog_path)
-        programme = validate_source(src, Programme)
-        loaded.warnings += rare_characters(src)
-        problems = checks.programme(programme, src, root)
-        seal_problems, loaded.bad_seals = checks.seals(checks.programme_seals(programme), src, root)
-        loaded.problems += problems + seal_problems
-        loaded.programme, loaded.programme_broken = programme, bool(problems)
-    except SourceError as exc:
-        loaded.problems += exc.problems
-    loaded.problems += [link_problem(folder) for folder in linked_out(root)]
-    loaded.warnings += unread_files(root)
-    loaded.rejected += unread_pairing_ids(root)  # their documents of an earlier run are out of date
+    reads = loaded.reads
+    kept = before.programme if before is not None else None
+    if kept is not None and (kept.mark is None or kept.mark != file_mark(prog_path)):
+        kept = None
+    if kept is None:
+        kept = _read_file(prog_path, Programme, root)
+        if kept.model is not None:
+            kept.warnings = rare_characters(kept.src)
+            kept.checked = checks.programme(kept.model, kept.src, root)
+        kept.src = _lite(kept.src)
+    reads.programme = kept
+    loaded.problems += kept.problems
+    if kept.model is None:
+        return
+    programme = kept.model
+    loaded.warnings += kept.warnings
+    seal_problems, loaded.bad_seals = checks.seals(checks.programme_seals(programme), kept.src, root)
+    loaded.problems += kept.checked + seal_problems
+    loaded.programme, loaded.programme_broken = programme, bool(kept.checked)
 
-    seen: dict[str, tuple[Pairing, Source]] = {}
-    for path in pairing_files(root):
-        src, pairing = _read_model(path, Pairing, loaded)
-        if pairing is None:
-            loaded.rejected += dict.fromkeys([claimed_id(path, src), path.stem])
-            continue
-        loaded.warnings += rare_characters(src)
+
+def _read_pairing(path: Path, root: Path, programme: Programme | None) -> FileRead:
+    """A pairing file read and checked on its own (against the programme, when there is one)."""
+    found = _read_file(path, Pairing, root)
+    pairing = found.model
+    if pairing is not None:
+        found.warnings = rare_characters(found.src)
+        found.id_loc = ("id",)
         if pairing.id is None:
             pairing.id = path.stem
-            id_loc: tuple = ()
-        else:
-            id_loc = ("id",)
-        if loaded.programme is not None:
-            adopt(pairing, loaded.programme)
-        problems = _id_clash(pairing, src, id_loc, seen, loaded)
-        if loaded.programme is not None:
-            problems += checks.pairing(pairing, src, loaded.programme, root)
+            found.id_loc = ()
+        if programme is not None:
+            adopt(pairing, programme)
+            found.checked = checks.pairing(pairing, found.src, programme, root)
+    found.claimed = claimed_id(path, found.src)
+    found.src = _lite(found.src)
+    return found
+
+
+def _load_pairings(loaded: Loaded, root: Path, before: Reads | None) -> None:
+    seen: dict[str, tuple[Pairing, Source]] = {}
+    for path in pairing_files(root):
+        found = _reused(before, path) or _read_pairing(path, root, loaded.programme)
+        loaded.reads.files[path] = found
+        loaded.inputs.append(path)
+        pairing, src = found.model, found.src
+        if pairing is None:
+            loaded.problems += found.problems
+            loaded.rejected += dict.fromkeys([found.claimed, path.stem])
+            continue
+        assert isinstance(pairing, Pairing) and src is not None
+        loaded.warnings += found.warnings
+        problems = _id_clash(pairing, src, found.id_loc, seen, loaded) + found.checked
         seal_problems, bad = checks.seals(checks.pairing_seals(pairing), src, root)
         loaded.problems += seal_problems  # only the bundles that would carry the seal are not made
         loaded.bad_seals |= bad
@@ -240,13 +347,6 @@ def load_programme(root: Path) -> Loaded:
         loaded.pairing_paths[pairing.id] = path
         loaded.pairings.append(pairing)
     loaded.pairings.sort(key=lambda p: (p.no is None, p.no or 0, p.id))
-    if loaded.programme is not None:
-        _load_activities(loaded, root)
-    if loaded.programme is not None and not pairing_files(root):
-        loaded.problems.append(Problem(display_path(root / PAIRINGS_DIR), 0, 0, "",
-                                       f"没有结对文件：请在 {PAIRINGS_DIR}/ 下为每个结对建一个 .yaml 文件"
-                                       "（可用 docgen new pairing 生成）"))
-    return loaded
 
 
 def _id_clash(pairing: Pairing, src: Source, id_loc: tuple, seen: dict[str, tuple[Pairing, Source]],
@@ -277,17 +377,25 @@ def _reject(loaded: Loaded, pairing_id: str) -> None:
     loaded.rejected.append(pairing_id)
 
 
-def _load_activities(loaded: Loaded, root: Path) -> None:
+def _load_activities(loaded: Loaded, root: Path, before: Reads | None) -> None:
     """Activity records of every valid pairing; a bad file is reported and its pairing's
     documents are not made (its summary would miss records), the others kept."""
     by_id = {p.id: p for p in loaded.pairings}
     for path in activity_files(root):
-        src, log = _read_model(path, ActivityLog, loaded)
+        found = _reused(before, path)
+        if found is None:
+            found = _read_file(path, ActivityLog, root)
+            found.src = _lite(found.src)
+        loaded.reads.files[path] = found
+        loaded.inputs.append(path)
+        loaded.problems += found.problems
+        src, log = found.src, found.model
         pairing_id, year = pairing_and_year(path)
         if log is None:
             if pairing_id in by_id:
                 _reject(loaded, pairing_id)
             continue
+        assert isinstance(log, ActivityLog) and src is not None
         pairing = by_id.get(pairing_id)
         if pairing is None and pairing_id in loaded.rejected:
             continue  # the pairing file's own problems are reported; not this file's as well

@@ -32,8 +32,9 @@ def _visible(folder: Path) -> list[Path]:
     if not inside(folder.parent if folder.name else folder, folder) and folder.is_symlink():
         return []
     try:
-        return sorted(p for p in folder.iterdir()
-                      if not p.name.startswith((".", "~$")) and p.name.lower() not in SYSTEM_FILES)
+        return sorted((p for p in folder.iterdir()
+                       if not p.name.startswith((".", "~$")) and p.name.lower() not in SYSTEM_FILES),
+                      key=lambda p: p.parts)  # (as paths sort, faster at a thousand files)
     except OSError:
         return []
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -130,14 +131,39 @@ def _aliased_or_deep(root: Node) -> bool:
     return False
 
 
+_COLUMN_BITS = 24
+
+
+def _unpack(at: int | tuple[int, int]) -> tuple[int, int]:
+    return at if isinstance(at, tuple) else (at >> _COLUMN_BITS, at & ((1 << _COLUMN_BITS) - 1))
+
+
+class Positions(dict):
+    """Place in a file -> (line, column), each stored as one int: half the memory of a tuple
+    of two, and a workspace keeps the positions of every value of every file it loaded."""
+
+    __slots__ = ()
+
+    def __setitem__(self, loc: Loc, at: tuple[int, int]) -> None:
+        line, col = at
+        super().__setitem__(loc, line << _COLUMN_BITS | col if 0 <= col < 1 << _COLUMN_BITS and line >= 0 else at)
+
+    def __getitem__(self, loc: Loc) -> tuple[int, int]:
+        return _unpack(super().__getitem__(loc))
+
+    def get(self, loc: Loc, default=None):
+        at = super().get(loc)
+        return default if at is None else _unpack(at)
+
+
 @dataclass
 class Source:
     """A YAML file read into plain data, remembering where each value came from."""
 
     path: Path
     data: Any
-    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    values: dict[Loc, tuple[int, int]] = field(default_factory=Positions)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=Positions)
     problems: list[Problem] = field(default_factory=list)
     """Problems that did not stop parsing (duplicate keys, impossible dates, bad characters)."""
     broken: set[Loc] = field(default_factory=set)
@@ -382,7 +408,7 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
                 line, col = _pos(key_node)
                 problems.append(Problem(src.name, line, col, format_loc(loc), "键必须是简单文字，不能是列表或映射"))
                 continue
-            key = key_node.value
+            key = sys.intern(key_node.value)  # the same few keys in every file, held once
             child = loc + (key,)
             if isinstance(key, str) and ("\u3000" in key or "：" in key):
                 line, col = _pos(key_node)

@@ -41,18 +41,24 @@ class _Undefined(jinja2.StrictUndefined):
 
 class _CompilingOnce(LimitedEnvironment):
     """Compiles each template source once: docxtpl hands the same XML of a template part to
-    ``from_string`` for every document made from it, and compiling is most of rendering."""
+    ``from_string`` for every document made from it, and compiling is most of rendering.
+    Once per process, not per run: every environment ``make_env`` makes is the same, and a
+    long-running process (``docgen serve``) makes one per job."""
 
-    def __init__(self, **options):
-        super().__init__(**options)
-        self._compiled: dict[str, jinja2.Template] = {}
+    _compiled: dict[str, jinja2.Template] = {}
+    _KEEP = 200
+    """Template parts kept compiled (the templates of docgen have about 40; a clerk's edits add more)."""
 
     def from_string(self, source, globals=None, template_class=None):
         if globals or template_class or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        if source not in self._compiled:
-            self._compiled[source] = super().from_string(source)
-        return self._compiled[source]
+        compiled = self._compiled.get(source)
+        if compiled is None:
+            compiled = super().from_string(source)
+            if len(self._compiled) >= self._KEEP:
+                self._compiled.pop(next(iter(self._compiled)), None)
+            self._compiled[source] = compiled
+        return compiled
 
 
 def make_env() -> LimitedEnvironment:

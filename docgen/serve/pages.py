@@ -5,6 +5,7 @@ account sees only its own pairings in the lists. Data files are only written thr
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import secrets
@@ -18,7 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
 
-from ..activities.rollup import rollup, years_with_records
+from ..activities.rollup import Rollup, rollup, years_with_records
 from ..errors import DocgenError, PairListError, Problem, UsageError, display_path
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
@@ -693,7 +694,7 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score",
         raise UsageError("方案文件 programme.yaml 有错误，无法汇总")
     years = years_with_records(loaded)
     chosen = year if year in years else (years[-1] if years else "")
-    data = ws.derived(pid, f"rollup-{chosen}", lambda current: rollup(current, chosen)) if chosen else None
+    data = ws.derived(pid, f"rollup-{chosen}", lambda current: _shown(rollup(current, chosen))) if chosen else None
     rows = list(data.rows) if data else []
     keys = {"score": lambda r: -r.score, "school": lambda r: r.supporter, "records": lambda r: -r.records,
             "late": lambda r: -r.late}
@@ -710,6 +711,13 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score",
     return _page(request, "report.html", programme_id=pid, years=years, year=chosen, labels=labels, pager=pager,
                  ranks=ranks, data=data, rows=rows, sort=sort,
                  files=sorted(files), job=jobs[0] if jobs else None, loaded=loaded)
+
+
+def _shown(data: Rollup) -> Rollup:
+    """The roll-up as the page keeps it between requests: its rows, without the checks of
+    every pairing behind them (only the spreadsheet's detail sheet reads those; 15 MB at a
+    thousand pairings)."""
+    return dataclasses.replace(data, checks={})
 
 
 @router.post("/p/{pid}/report/generate")

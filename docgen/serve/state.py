@@ -13,6 +13,7 @@ import json
 import sqlite3
 import threading
 import time
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,11 @@ class State:
         self._lock = threading.Lock()
         with self._connect() as db:
             db.executescript(SCHEMA)
+        # One connection held open for the server's life: the short-lived ones then never
+        # close the last connection to the file, which would checkpoint the WAL and sync
+        # the disk each time (16 ms of every save, more on a busy disk).
+        self._keeper = sqlite3.connect(self.path, check_same_thread=False)
+        weakref.finalize(self, self._keeper.close)
 
     def connect(self):
         """A short-lived connection (a context manager), for the tables of other modules."""

@@ -18,7 +18,7 @@ from ..errors import Problem, SourceError, UsageError, display_path
 from ..incremental.record import PREFIX as RECORD_PREFIX
 from ..incremental.record import Record, Recorded
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
-from ..load.activity_files import ACTIVITIES_DIR, activity_files, check_log
+from ..load.activity_files import ACTIVITIES_DIR, activity_files_of, check_log
 from ..load.folder import adopt, validate_source
 from ..load.inside import inside
 from ..load.model.activity import ActivityLog
@@ -143,22 +143,26 @@ class Workspace:
 
     def loaded(self, programme: str) -> Loaded:
         """The programme as ``docgen validate`` reads it, loaded again only when one of its
-        files changed."""
+        files changed, and then reading only the files that changed (the loader reuses the
+        rest of the previous load)."""
         root = self.root(programme)
         with self._load_locks[programme]:
             mark = signature(root)
             cached = self._loaded.get(programme)
             if cached is not None and cached[0] == mark:
                 return cached[1]
-            self._loaded.pop(programme, None)  # the old one goes before the new one is read
             for key in [k for k in self._derived if k[0] == programme]:
                 del self._derived[key]
-            loaded = load_programme(root)
+            loaded = load_programme(root, cached[1] if cached is not None else None)
             self._loaded[programme] = (mark, loaded)
             return loaded
 
     def forget(self, programme: str) -> None:
-        self._loaded.pop(programme, None)
+        """Load the programme again at its next use (a file was written): its unchanged files
+        are still reused, as ever."""
+        cached = self._loaded.get(programme)
+        if cached is not None:
+            self._loaded[programme] = ((), cached[1])
 
     def derived(self, programme: str, name: str, compute):
         """``compute(loaded)`` of the programme as loaded now, computed once per load (the
@@ -216,9 +220,7 @@ class Workspace:
         pairing.id = pairing.id or path.stem
         adopt(pairing, model)
         records: list[Problem] = []
-        for log_path in activity_files(root):
-            if log_path.stem != pairing.id:
-                continue
+        for log_path in activity_files_of(root, pairing.id):
             try:
                 log_src = read(log_path)
                 log = validate_source(log_src, ActivityLog)
