@@ -26,7 +26,7 @@ from ..render import Renderer
 from .assemble import assemble, locate_parts
 from .compose import compose
 from .manifest import write_bundle
-from .plan import Spec, cover_facts, guess_front_pages
+from .plan import Sheet, Spec, cover_facts, guess_front_pages
 from .seals import _decoded
 
 COVER = kind("cover")
@@ -110,22 +110,52 @@ def _cover_scope(spec: Spec, front_pages: int, duplex: bool) -> Scope:
 
 # ------------------------------------------------------------------ assembling
 
-_WORK: list = []
-"""In a forked worker: the (spec, cover, body, options) tasks it was started with."""
+@dataclass
+class _Written:
+    """What a worker sends back of one bundle it wrote: a few kilobytes, whatever its size."""
+
+    pages: int
+    seals: list[SealPlaced]
+    missing: list[SealMissing]
+    drafts: list[Draft]
+    preflight: list[Result]
+    preflight_seconds: float
+    archive_seconds: float
 
 
-def _start_worker(tasks: list) -> None:
-    global _WORK
-    _WORK = tasks
+_PRELOAD = ["docgen.bundle.make", "pikepdf.pdfa", "fontTools.ttLib"]
+"""Imported once by the fork server, so that each worker starts warm (the PDF/A validator
+alone takes half a second to import)."""
+
+
+def _workers(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
+    """Worker processes forked from a small server process, not from this one: a worker
+    forked from the pipeline would inherit (and report as its own) the memory of everything
+    the pipeline holds, which grows with the number of pairings. Each task is sent as a
+    ``Sheet`` of a few kilobytes."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
+
+
+def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
 
 
-def _assemble_one(task) -> tuple[BundleReport | None, tuple[float, float], str]:
-    """One bundle assembled, validated as PDF/A-2b, signed if asked, and written: its report,
-    the seconds its preflight and its PDF/A work took, or why not."""
-    spec, cover, body, options = task
+def _compose_one(sheet: Sheet, target: Path) -> str:
+    """A bundle's documents composed into one .docx at ``target``; or why not."""
     try:
-        result = assemble(spec, cover, body, options)
+        target.write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in sheet.parts]))
+        return ""
+    except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
+        return f"合成文件失败：{os_reason(exc)}"
+
+
+def _assemble_one(sheet: Sheet, cover: Path, body: Path, options: BundleOptions) -> tuple[_Written | None, str]:
+    """One bundle assembled, validated as PDF/A-2b, signed if asked, and written: what the
+    report needs of it, or why not."""
+    try:
+        result = assemble(sheet, cover, body, options)
         started = time.perf_counter()
         archive = validate(result.pdf) if options.archive else None
         archive_seconds = result.archive_seconds + time.perf_counter() - started
@@ -135,76 +165,81 @@ def _assemble_one(task) -> tuple[BundleReport | None, tuple[float, float], str]:
             result.pdf = sign_pdf(result.pdf, options.sign_cert, options.sign_password)
             if archive is not None:
                 archive.checked = "before signing"
-        checked, seconds = write_bundle(spec, result, signed=bool(options.sign_cert), archive=archive)
-        report = BundleReport(spec, result.pages, result.seals, result.missing, result.drafts, checked)
-        return report, (seconds, archive_seconds), ""
+        checked, seconds = write_bundle(sheet, result, signed=bool(options.sign_cert), archive=archive)
+        return _Written(result.pages, result.seals, result.missing, result.drafts, checked, seconds,
+                        archive_seconds), ""
     except OSError as exc:  # the disk is full, or a seal image changed since it was checked
         why = os_reason(exc) if exc.errno else f"读取文件失败（{exc}），可能在生成期间被改动，请重新运行"
-        return None, (0.0, 0.0), f"写出报送包失败：{why}"
+        return None, f"写出报送包失败：{why}"
     except Exception as exc:  # a damaged PDF from the converter
-        return None, (0.0, 0.0), f"合并 PDF 失败：{exc}"
+        return None, f"合并 PDF 失败：{exc}"
 
 
-def _assemble_index(i: int) -> tuple[BundleReport | None, tuple[float, float], str]:
-    return _assemble_one(_WORK[i])
-
-
-def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: BundleOptions, jobs: int, timings: Timings,
+def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: BundleOptions, workers, timings: Timings,
                  progress=None) -> tuple[list[BundleReport], list[Failure]]:
-    """Assemble and write every bundle, in ``jobs`` forked workers when there are several.
-    Workers inherit the tasks and send back only what the report needs."""
-    work = [(spec, cover, body, options) for spec, cover, body in tasks]
-    for seal in {s.seal for spec, _, _ in tasks for part in spec.parts for s in part.signers if s.seal}:
-        try:
-            _decoded(seal, seal.stat().st_mtime_ns)  # decoded once, inherited by the workers
-        except Exception:  # noqa: BLE001 - changed since it was checked: only its bundles fail, each saying why
-            pass
-    if jobs > 1 and len(work) > 1:
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
-                                                    initializer=_start_worker, initargs=(work,)) as workers:
-            try:
-                return _collect(work, workers.map(_assemble_index, range(len(work))), timings, progress)
-            except BaseException:  # Ctrl-C: the running bundles finish, the others are not started
-                workers.shutdown(wait=True, cancel_futures=True)
-                raise
-    return _collect(work, map(_assemble_one, work), timings, progress)
-
-
-def _collect(work: list, results, timings: Timings, progress) -> tuple[list[BundleReport], list[Failure]]:
-    """The reports and failures of the assembled bundles, told to ``progress`` as each comes in."""
+    """Assemble and write every bundle, in the ``workers`` when there are some."""
     if progress is not None:
-        progress.began("assemble", len(work))
+        progress.began("assemble", len(tasks))
+    sheets = [spec.sheet() for spec, _, _ in tasks]
+    if workers is None:
+        for seal in {s.seal for sheet in sheets for part in sheet.parts for s in part.signers if s.seal}:
+            try:
+                _decoded(seal, seal.stat().st_mtime_ns)
+            except Exception:  # noqa: BLE001 - changed since it was checked: only its bundles fail, each saying why
+                pass
     reports, failures = [], []
-    for (spec, _, _, _), (report, (seconds, archive), why) in zip(work, results):
+    columns = (sheets, [c for _, c, _ in tasks], [b for _, _, b in tasks], [options] * len(tasks))
+    results = workers.map(_assemble_one, *columns) if workers is not None else map(_assemble_one, *columns)
+    for (spec, _, _), (written, why) in zip(tasks, results):
         if progress is not None:
             progress.advanced("assemble", display_path(spec.zip_path), not why)
-        timings.preflight += seconds
-        timings.archive += archive
-        if why:
+        if written is None:
             failures.append(Failure(display_path(spec.folder), why))
-        else:
-            report.spec = spec  # the parent's spec, not the worker's copy
-            reports.append(report)
+            continue
+        timings.preflight += written.preflight_seconds
+        timings.archive += written.archive_seconds
+        reports.append(BundleReport(spec, written.pages, written.seals, written.missing, written.drafts,
+                                    written.preflight))
     return reports, failures
 
 
 def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
              timings: Timings | None = None, progress=None) -> tuple[list[BundleReport], list[Failure]]:
     """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures.
-    ``progress`` (the pipeline's listener) hears of each body converted and bundle written."""
+    ``progress`` (the pipeline's listener) hears of each body converted and bundle written.
+    Composing and assembling run in worker processes (as many as converters) when there
+    are several bundles."""
     timings = timings or Timings()
+    if pool.jobs > 1 and len(specs) > 1:
+        with _workers(min(pool.jobs, len(specs))) as workers:
+            try:
+                return _make_all(specs, renderer, pool, options, workdir, timings, progress, workers)
+            except BaseException:  # Ctrl-C: the running tasks finish, the others are not started
+                workers.shutdown(wait=True, cancel_futures=True)
+                raise
+    return _make_all(specs, renderer, pool, options, workdir, timings, progress, None)
+
+
+def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
+              timings: Timings, progress, workers) -> tuple[list[BundleReport], list[Failure]]:
     failures: list[Failure] = []
     started = time.perf_counter()
     bodies: dict[str, Path] = {}
+    targets: list[tuple[Spec, Path]] = []
     for spec in specs:
         folder = workdir / spec.loaded.id / spec.key
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "正文.docx").write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in spec.parts]))
-            bodies[spec.uid] = folder / "正文.docx"
+            targets.append((spec, folder / "正文.docx"))
         except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
             failures.append(Failure(display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
+    columns = ([spec.sheet() for spec, _ in targets], [target for _, target in targets])
+    composed = workers.map(_compose_one, *columns) if workers is not None else map(_compose_one, *columns)
+    for (spec, target), why in zip(targets, composed):
+        if why:
+            failures.append(Failure(display_path(spec.folder), why))
+        else:
+            bodies[spec.uid] = target
     specs = [spec for spec in specs if spec.uid in bodies]
     timings.compose = time.perf_counter() - started
     started = time.perf_counter()
@@ -229,6 +264,6 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleO
     timings.convert = time.perf_counter() - started
     started = time.perf_counter()
     tasks = [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
-    reports, failed = assemble_all(tasks, options, pool.jobs, timings, progress)
+    reports, failed = assemble_all(tasks, options, workers, timings, progress)
     timings.assemble = time.perf_counter() - started - timings.preflight / max(1, min(pool.jobs, len(tasks)))
     return reports, failures + failed
