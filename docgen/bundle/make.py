@@ -27,7 +27,6 @@ from .assemble import assemble, locate_parts
 from .compose import compose
 from .manifest import write_bundle
 from .plan import Sheet, Spec, cover_facts, guess_front_pages
-from .seals import _decoded
 
 COVER = kind("cover")
 
@@ -55,17 +54,25 @@ class BundleReport:
 
 @dataclass
 class Timings:
-    """Seconds spent in each part of the stage (for the benchmark)."""
+    """Seconds spent in each part of the stage (for the benchmark). With workers, the parts
+    overlap: the workers compose the next round and assemble the last while the converters
+    work, so ``compose + convert + assemble`` is the stage's wall time, and what the
+    workers did meanwhile is in ``work``."""
 
     compose: float = 0.0
+    """Waiting for bodies to be composed (with workers: the first round's, mostly)."""
     convert: float = 0.0
+    """Converting bodies and covers (with workers, they compose and assemble meanwhile)."""
     assemble: float = 0.0
-    """Merging, stamping and writing (manifest, zip), preflight excluded."""
+    """Waiting for bundles to be merged, stamped, checked and written, once every conversion is
+    done (with workers: the last round's, mostly)."""
+    work: float = 0.0
+    """Composing and assembling, summed over the bundles (CPU time of the workers, or of this
+    process without workers)."""
     preflight: float = 0.0
-    """Checking the finished PDFs (summed over the workers)."""
+    """Checking the finished PDFs (summed over the bundles; part of ``work``)."""
     archive: float = 0.0
-    """Making the merged PDFs PDF/A-2b and validating them (summed over the workers; part of
-    ``assemble``)."""
+    """Making the merged PDFs PDF/A-2b and validating them (summed; part of ``work``)."""
 
 
 def _convert(pool: Pool, docs: list[Path], then=None) -> list[str]:
@@ -121,6 +128,7 @@ class _Written:
     preflight: list[Result]
     preflight_seconds: float
     archive_seconds: float
+    cpu_seconds: float
 
 
 _PRELOAD = ["docgen.bundle.make", "pikepdf.pdfa", "fontTools.ttLib"]
@@ -142,18 +150,20 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
 
 
-def _compose_one(sheet: Sheet, target: Path) -> str:
-    """A bundle's documents composed into one .docx at ``target``; or why not."""
+def _compose_one(sheet: Sheet, target: Path) -> tuple[str, float]:
+    """A bundle's documents composed into one .docx at ``target``; or why not, and the time."""
+    started = time.process_time()
     try:
         target.write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in sheet.parts]))
-        return ""
+        return "", time.process_time() - started
     except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
-        return f"合成文件失败：{os_reason(exc)}"
+        return f"合成文件失败：{os_reason(exc)}", time.process_time() - started
 
 
 def _assemble_one(sheet: Sheet, cover: Path, body: Path, options: BundleOptions) -> tuple[_Written | None, str]:
     """One bundle assembled, validated as PDF/A-2b, signed if asked, and written: what the
     report needs of it, or why not."""
+    began = time.process_time()
     try:
         result = assemble(sheet, cover, body, options)
         started = time.perf_counter()
@@ -167,7 +177,7 @@ def _assemble_one(sheet: Sheet, cover: Path, body: Path, options: BundleOptions)
                 archive.checked = "before signing"
         checked, seconds = write_bundle(sheet, result, signed=bool(options.sign_cert), archive=archive)
         return _Written(result.pages, result.seals, result.missing, result.drafts, checked, seconds,
-                        archive_seconds), ""
+                        archive_seconds, time.process_time() - began), ""
     except OSError as exc:  # the disk is full, or a seal image changed since it was checked
         why = os_reason(exc) if exc.errno else f"读取文件失败（{exc}），可能在生成期间被改动，请重新运行"
         return None, f"写出报送包失败：{why}"
@@ -175,40 +185,27 @@ def _assemble_one(sheet: Sheet, cover: Path, body: Path, options: BundleOptions)
         return None, f"合并 PDF 失败：{exc}"
 
 
-def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: BundleOptions, workers, timings: Timings,
-                 progress=None) -> tuple[list[BundleReport], list[Failure]]:
-    """Assemble and write every bundle, in the ``workers`` when there are some."""
-    if progress is not None:
-        progress.began("assemble", len(tasks))
-    sheets = [spec.sheet() for spec, _, _ in tasks]
-    if workers is None:
-        for seal in {s.seal for sheet in sheets for part in sheet.parts for s in part.signers if s.seal}:
-            try:
-                _decoded(seal, seal.stat().st_mtime_ns)
-            except Exception:  # noqa: BLE001 - changed since it was checked: only its bundles fail, each saying why
-                pass
-    reports, failures = [], []
-    columns = (sheets, [c for _, c, _ in tasks], [b for _, _, b in tasks], [options] * len(tasks))
-    results = workers.map(_assemble_one, *columns) if workers is not None else map(_assemble_one, *columns)
-    for (spec, _, _), (written, why) in zip(tasks, results):
-        if progress is not None:
-            progress.advanced("assemble", display_path(spec.zip_path), not why)
-        if written is None:
-            failures.append(Failure(display_path(spec.folder), why))
-            continue
-        timings.preflight += written.preflight_seconds
-        timings.archive += written.archive_seconds
-        reports.append(BundleReport(spec, written.pages, written.seals, written.missing, written.drafts,
-                                    written.preflight))
-    return reports, failures
+def _submit(workers: concurrent.futures.ProcessPoolExecutor | None, function, *args) -> concurrent.futures.Future:
+    """``function(*args)`` in a worker, or here and now when there are none."""
+    if workers is not None:
+        return workers.submit(function, *args)
+    done: concurrent.futures.Future = concurrent.futures.Future()
+    done.set_result(function(*args))
+    return done
+
+
+ROUND = 6
+"""Bundles per converter in one round: while the converters convert a round, the workers
+compose the next one and assemble the one before (the last round's assembly, and the first
+round's composition, are all that is not done beside a conversion)."""
 
 
 def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
              timings: Timings | None = None, progress=None) -> tuple[list[BundleReport], list[Failure]]:
     """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures.
     ``progress`` (the pipeline's listener) hears of each body converted and bundle written.
-    Composing and assembling run in worker processes (as many as converters) when there
-    are several bundles."""
+    Composing and assembling run in worker processes (as many as converters) beside the
+    conversions, when there are several bundles."""
     timings = timings or Timings()
     if pool.jobs > 1 and len(specs) > 1:
         with _workers(min(pool.jobs, len(specs))) as workers:
@@ -223,8 +220,6 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleO
 def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
               timings: Timings, progress, workers) -> tuple[list[BundleReport], list[Failure]]:
     failures: list[Failure] = []
-    started = time.perf_counter()
-    bodies: dict[str, Path] = {}
     targets: list[tuple[Spec, Path]] = []
     for spec in specs:
         folder = workdir / spec.loaded.id / spec.key
@@ -233,24 +228,49 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
             targets.append((spec, folder / "正文.docx"))
         except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
             failures.append(Failure(display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
-    columns = ([spec.sheet() for spec, _ in targets], [target for _, target in targets])
-    composed = workers.map(_compose_one, *columns) if workers is not None else map(_compose_one, *columns)
-    for (spec, target), why in zip(targets, composed):
-        if why:
-            failures.append(Failure(display_path(spec.folder), why))
-        else:
-            bodies[spec.uid] = target
-    specs = [spec for spec in specs if spec.uid in bodies]
-    timings.compose = time.perf_counter() - started
-    started = time.perf_counter()
-    ready: list[Spec] = []
-    if progress is not None:
-        progress.began("convert", len(specs))
+    size = ROUND * pool.jobs
+    rounds = [targets[i:i + size] for i in range(0, len(targets), size)]
 
+    def composing(batch: list[tuple[Spec, Path]]) -> list[concurrent.futures.Future]:
+        return [_submit(workers, _compose_one, spec.sheet(), target) for spec, target in batch]
+
+    if progress is not None:
+        progress.began("convert", len(targets))
+    assembling: list[tuple[Spec, concurrent.futures.Future]] = []
+    next_round = composing(rounds[0]) if rounds else []
+    for k, batch in enumerate(rounds):
+        started = time.perf_counter()
+        bodies: dict[str, Path] = {}
+        for (spec, target), future in zip(batch, next_round):
+            why, seconds = future.result()
+            timings.work += seconds
+            if why:
+                failures.append(Failure(display_path(spec.folder), why))
+            else:
+                bodies[spec.uid] = target
+        timings.compose += time.perf_counter() - started
+        next_round = composing(rounds[k + 1]) if k + 1 < len(rounds) else []
+        started = time.perf_counter()
+        tasks = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
+                               failures, progress)
+        timings.convert += time.perf_counter() - started
+        assembling += [(spec, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
+                       for spec, cover, body in tasks]
+    started = time.perf_counter()
+    reports = _collect(assembling, timings, failures, progress)
+    timings.assemble = time.perf_counter() - started
+    return reports, failures
+
+
+def _convert_round(specs: list[Spec], bodies: dict[str, Path], renderer: Renderer, pool: Pool,
+                   options: BundleOptions, failures: list[Failure], progress) -> list[tuple[Spec, Path, Path]]:
+    """The composed bodies of ``specs`` converted and located, then their covers: (spec,
+    cover PDF, body PDF) of each bundle ready to assemble."""
     def told(i: int, result) -> None:
         if progress is not None:
             progress.advanced("convert", display_path(specs[i].folder), result.ok)
 
+    ready: list[Spec] = []
     for spec, why in zip(specs, _convert(pool, [bodies[s.uid] for s in specs], told)):
         if why:
             failures.append(Failure(display_path(spec.folder), f"转换 PDF 失败：{why}"))
@@ -261,9 +281,25 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
         else:
             ready.append(spec)
     covers = _covers(ready, bodies, renderer, pool, options.duplex, failures)
-    timings.convert = time.perf_counter() - started
-    started = time.perf_counter()
-    tasks = [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
-    reports, failed = assemble_all(tasks, options, workers, timings, progress)
-    timings.assemble = time.perf_counter() - started - timings.preflight / max(1, min(pool.jobs, len(tasks)))
-    return reports, failures + failed
+    return [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
+
+
+def _collect(assembling: list[tuple[Spec, concurrent.futures.Future]], timings: Timings, failures: list[Failure],
+             progress) -> list[BundleReport]:
+    """The reports of the bundles assembled, in order, told to ``progress`` as each comes in."""
+    if progress is not None:
+        progress.began("assemble", len(assembling))
+    reports = []
+    for spec, future in assembling:
+        written, why = future.result()
+        if progress is not None:
+            progress.advanced("assemble", display_path(spec.zip_path), not why)
+        if written is None:
+            failures.append(Failure(display_path(spec.folder), why))
+            continue
+        timings.preflight += written.preflight_seconds
+        timings.archive += written.archive_seconds
+        timings.work += written.cpu_seconds
+        reports.append(BundleReport(spec, written.pages, written.seals, written.missing, written.drafts,
+                                    written.preflight))
+    return reports
