@@ -137,8 +137,8 @@ def main() -> None:
         print(f"  compose (waited for) : {t.compose:7.2f} s  (the first round; the rest beside the conversions)")
         print(f"  convert (body+cover) : {t.convert:7.2f} s  (the workers compose and assemble meanwhile)")
         print(f"  assemble (waited for): {t.assemble:7.2f} s  (after the last conversion)")
-        print(f"  workers' CPU         : {t.work:7.2f} s  (compose, merge, stamp, PDF/A {t.archive:.2f} s, preflight "
-              f"{t.preflight:.2f} s, manifest, zip; summed)")
+        print(f"  workers' CPU         : {t.work:7.2f} s  (compose, merge, stamp, PDF/A, preflight, manifest, zip; "
+              f"summed; wall time summed: PDF/A {t.archive:.2f} s, preflight {t.preflight:.2f} s)")
         print(f"overhead / convert     : {100 * (stage - t.convert) / t.convert:6.1f} %   (stage beyond conversion; "
               "target <= 10 %)")
         print(f"bundle total vs pool   : {stage / pool_s:7.2f}  "

@@ -200,6 +200,15 @@ compose the next one and assemble the one before (the last round's assembly, and
 round's composition, are all that is not done beside a conversion)."""
 
 
+def _rounds(items: list, jobs: int) -> list[list]:
+    """``items`` in rounds: one per converter first and last (what is waited for), ``ROUND``
+    per converter between them."""
+    first, last = items[:jobs], items[jobs:][-jobs:] if len(items) > 2 * jobs else []
+    middle = items[len(first):len(items) - len(last)]
+    size = ROUND * jobs
+    return [r for r in [first, *(middle[i:i + size] for i in range(0, len(middle), size)), last] if r]
+
+
 def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
              timings: Timings | None = None, progress=None) -> tuple[list[BundleReport], list[Failure]]:
     """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures.
@@ -228,8 +237,7 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
             targets.append((spec, folder / "正文.docx"))
         except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
             failures.append(Failure(display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
-    size = ROUND * pool.jobs
-    rounds = [targets[i:i + size] for i in range(0, len(targets), size)]
+    rounds = _rounds(targets, pool.jobs)
 
     def composing(batch: list[tuple[Spec, Path]]) -> list[concurrent.futures.Future]:
         return [_submit(workers, _compose_one, spec.sheet(), target) for spec, target in batch]
