@@ -167,7 +167,7 @@ def _bundle(pairings: int, jobs: int, work: Path, results) -> None:
     print(f"bundle                 : {first:8.2f} s; {len(bundled.bundles)} bundles, {pages} pages, "
           f"{pages / first:.1f} pages/s (load {load:.1f} before, {os.getloadavg()[0]:.1f} after)")
     print(f"  load, check, plan    : {planning:8.2f} s")
-    print(f"  compose (waited for) : {t.compose:8.2f} s  (the first round; the rest beside the conversions)")
+    print(f"  compose (waited for) : {t.compose:8.2f} s  (first round, and rounds the busy workers had not composed yet)")
     print(f"  convert              : {t.convert:8.2f} s  ({pages / t.convert:.1f} pages/s; the workers compose and "
           "assemble meanwhile)")
     print(f"  assemble (waited for): {t.assemble:8.2f} s  (after the last conversion)")
