@@ -1,6 +1,7 @@
 """Benchmark of a bureau-scale batch, through the same pipeline the CLI runs.
 
-    .venv/bin/python bench/scale.py [--pairings N] [--jobs J] [--with-5n] [--no-bundle]
+    .venv/bin/python bench/scale.py [--pairings N] [--jobs J] [--with-5n] [--sizes 200,1000]
+                                    [--no-bundle] [--no-build-steps]
 
 Writes a synthetic programme of N pairings (default 200; two recipients each, a seal for
 every party) and measures, into one output folder:
@@ -8,8 +9,13 @@ every party) and measures, into one output folder:
   2. the same build again, nothing changed (target <= 3 % of 1);
   3. one pairing file edited, build again (target <= 5 % of 1);
   4. ``docgen bundle``, then 5. the same bundle again (unchanged bundles skipped);
-with the peak RSS of the main process and of every process it started (converters,
-assembling workers), sampled from /proc. ``--with-5n`` repeats all of it at 5N.
+with the peak RSS of the bundle's own process (run in a process of its own, as a user runs
+``docgen bundle`` after ``docgen build``) and of every process it started (LibreOffice, its
+UNO bridges, the assembling workers), sampled from /proc; and the parts of the bundle stage
+(planning, compose, convert, assemble, preflight, PDF/A). ``--with-5n`` measures again at
+5N, ``--sizes`` at each size given; the last table gives each figure as a ratio to the
+first size's, measured in the same run (targets: page rate within 5 %, RSS <= 250 MB and
+flat, overhead beyond conversion <= 10 %).
 """
 from __future__ import annotations
 
@@ -60,16 +66,27 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def _name(pid: int) -> str:
+def _role(pid: int) -> str:
+    """What a process started by the bundle is: LibreOffice, its UNO bridge, or a docgen
+    worker (the fork server and the assembling workers forked from it)."""
     try:
-        with open(f"/proc/{pid}/comm") as handle:
-            return handle.read().strip()
+        with open(f"/proc/{pid}/cmdline", "rb") as handle:
+            argv = handle.read().split(b"\0")
     except OSError:
         return "?"
+    line = b" ".join(argv)
+    if argv and argv[0].endswith(b"soffice.bin"):
+        return "soffice.bin"
+    if b"uno_worker" in line:
+        return "UNO bridge"
+    if b"multiprocessing" in line:
+        return "assembling worker"
+    return os.path.basename(argv[0].decode(errors="replace")) if argv else "?"
 
 
 class PeakRss:
-    """The largest RSS one descendant process reached, by process name, sampled twice a second."""
+    """The largest RSS of this process and of each kind of process it started, sampled
+    from /proc four times a second; and this process's RSS after each bundle written."""
 
     def __init__(self):
         self.peak: dict[str, int] = {}
@@ -78,10 +95,11 @@ class PeakRss:
 
     def _run(self) -> None:
         me = os.getpid()
-        while not self._stop.wait(0.5):
+        while not self._stop.wait(0.25):
+            self.peak["main"] = max(self.peak.get("main", 0), _rss(me))
             for pid in _children(me):
-                name = _name(pid)
-                self.peak[name] = max(self.peak.get(name, 0), _rss(pid))
+                role = _role(pid)
+                self.peak[role] = max(self.peak.get(role, 0), _rss(pid))
 
     def __enter__(self) -> "PeakRss":
         self._thread.start()
@@ -92,6 +110,17 @@ class PeakRss:
         self._thread.join()
 
 
+class _Written(pipeline.Listener):
+    """The main process's RSS after each bundle written: it must not grow bundle by bundle."""
+
+    def __init__(self):
+        self.rss: list[int] = []
+
+    def advanced(self, stage: str, item: str, ok: bool) -> None:
+        if stage == "assemble":
+            self.rss.append(_rss(os.getpid()))
+
+
 def timed(what, *args, **kwargs) -> tuple[float, pipeline.Outcome]:
     started = time.perf_counter()
     outcome = what(*args, **kwargs)
@@ -100,36 +129,92 @@ def timed(what, *args, **kwargs) -> tuple[float, pipeline.Outcome]:
     return seconds, outcome
 
 
-def measure(pairings: int, jobs: int, bundle: bool, work: Path) -> None:
+def _builds(pairings: int, work: Path, steps: bool, results) -> None:
+    """Steps 1-3, in a process of their own."""
     root = write_specimen(work / f"n{pairings}" / "specimen", pairings, 2, SEAL)
     out = work / f"n{pairings}" / "out"
     full, built = timed(pipeline.build, root, out)
     docs = len(built.documents)
-    del built  # what a caller keeps is not the pipeline's memory
-    print(f"\n== {pairings} pairings, {docs} documents, jobs={jobs}, {os.cpu_count()} CPUs ==")
+    del built
+    print(f"\n== {pairings} pairings, {docs} documents, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} ==")
     print(f"full build (Word)      : {full:8.2f} s  ({1000 * full / docs:.0f} ms/document)")
-    noop, again = timed(pipeline.build, root, out)
-    print(f"no-op rebuild          : {noop:8.2f} s  {100 * noop / full:6.2f} % of full (target <= 3 %); "
-          f"{len(again.documents)} made, {len(again.unchanged)} unchanged")
-    edited = root / "pairings" / "p001.yaml"
-    edited.write_text(edited.read_text(encoding="utf-8").replace("提升薄弱学科质量。", "提升数学学科质量。"),
-                      encoding="utf-8")
-    one, after = timed(pipeline.build, root, out)
-    print(f"one pairing edited     : {one:8.2f} s  {100 * one / full:6.2f} % of full (target <= 5 %); "
-          f"{len(after.documents)} made")
-    if bundle:
-        with PeakRss() as children:
-            first, bundled = timed(pipeline.bundle, root, out, Options(jobs=jobs))
-        pages = sum(r.pages for r in bundled.bundles)
-        print(f"bundle                 : {first:8.2f} s  {first / full:6.2f} x full; {len(bundled.bundles)} bundles, "
-              f"{pages} pages, {pages / first:.1f} pages/s")
-        rerun, again = timed(pipeline.bundle, root, out, Options(jobs=jobs))
-        print(f"bundle re-run          : {rerun:8.2f} s  {100 * rerun / full:6.2f} % of full; "
-              f"{len(again.bundles)} made, {again.unchanged_outputs} unchanged")
-        for name, peak in sorted(children.peak.items(), key=lambda kv: -kv[1])[:3]:
-            print(f"peak RSS of one {name:<16}: {peak / 2**20:7.1f} MB")
-    print(f"peak RSS of the main process     : "
-          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.1f} MB")
+    if steps:
+        noop, again = timed(pipeline.build, root, out)
+        print(f"no-op rebuild          : {noop:8.2f} s  {100 * noop / full:6.2f} % of full (target <= 3 %); "
+              f"{len(again.documents)} made, {len(again.unchanged)} unchanged")
+        edited = root / "pairings" / "p001.yaml"
+        edited.write_text(edited.read_text(encoding="utf-8").replace("提升薄弱学科质量。", "提升数学学科质量。"),
+                          encoding="utf-8")
+        one, after = timed(pipeline.build, root, out)
+        print(f"one pairing edited     : {one:8.2f} s  {100 * one / full:6.2f} % of full (target <= 5 %); "
+              f"{len(after.documents)} made")
+    print(f"peak RSS of the build process    : {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.1f} MB",
+          flush=True)
+    results.put({"n": pairings, "build": full, "documents": docs})
+
+
+def _bundle(pairings: int, jobs: int, work: Path, results) -> None:
+    """Steps 4-5, in a process of their own (its peak RSS is the bundle stage's)."""
+    root, out = work / f"n{pairings}" / "specimen", work / f"n{pairings}" / "out"
+    written = _Written()
+    with PeakRss() as peaks:
+        load = os.getloadavg()[0]
+        first, bundled = timed(pipeline.bundle, root, out, Options(jobs=jobs), written)
+    pages = sum(r.pages for r in bundled.bundles)
+    t = bundled.timings
+    planning = first - t.compose - t.convert - t.assemble
+    overhead = t.compose + t.assemble  # the stage's wall time beyond its conversions
+    print(f"bundle                 : {first:8.2f} s; {len(bundled.bundles)} bundles, {pages} pages, "
+          f"{pages / first:.1f} pages/s (load {load:.1f} before, {os.getloadavg()[0]:.1f} after)")
+    print(f"  load, check, plan    : {planning:8.2f} s")
+    print(f"  compose (waited for) : {t.compose:8.2f} s  (first round, and rounds the busy workers had not composed yet)")
+    print(f"  convert              : {t.convert:8.2f} s  ({pages / t.convert:.1f} pages/s; the workers compose and "
+          "assemble meanwhile)")
+    print(f"  assemble (waited for): {t.assemble:8.2f} s  (after the last conversion)")
+    print(f"  workers' CPU         : {t.work:8.2f} s  (summed; wall time summed over the bundles: PDF/A "
+          f"{t.archive:.2f} s, preflight {t.preflight:.2f} s)")
+    print(f"  overhead / convert   : {100 * overhead / t.convert:6.1f} %  (stage beyond conversion; target <= 10 %)")
+    del bundled
+    rerun, again = timed(pipeline.bundle, root, out, Options(jobs=jobs))
+    print(f"bundle re-run          : {rerun:8.2f} s; {len(again.bundles)} made, {again.unchanged_outputs} unchanged")
+    for role, peak in sorted(peaks.peak.items(), key=lambda kv: -kv[1]):
+        print(f"peak RSS {role:<24}: {peak / 2**20:7.1f} MB")
+    rss = written.rss
+    if len(rss) >= 4:
+        quarter = len(rss) // 4
+        print(f"main RSS after the first / last quarter of the bundles: {rss[quarter] / 2**20:.1f} / "
+              f"{rss[-1] / 2**20:.1f} MB")
+    results.put({"n": pairings, "seconds": first, "pages": pages, "rate": pages / first,
+                 "convert_rate": pages / t.convert, "overhead": overhead / t.convert, "work": t.work / pages, "planning": planning,
+                 "rerun": rerun, "peak": dict(peaks.peak), "load": load})
+
+
+def _in_own_process(target, *args) -> dict:
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    child = context.Process(target=target, args=(*args, results))
+    child.start()
+    found = results.get()
+    child.join()
+    return found
+
+
+def _ratios(rows: list[dict]) -> None:
+    """Each size's figures beside the first size's, as ratios (the issue's targets)."""
+    if not rows:
+        return
+    base = rows[0]
+    mb = 2**20
+    print("\n== ratios to the first size, measured in this run ==")
+    print("pairings | pages | pages/s | rate / first | convert p/s | overhead | worker CPU ms/page | main MB | "
+          "worker MB | soffice MB | load")
+    for row in rows:
+        peak = row["peak"]
+        print(f"{row['n']:8} | {row['pages']:5} | {row['rate']:7.1f} | {row['rate'] / base['rate']:12.3f} | "
+              f"{row['convert_rate']:11.1f} | {100 * row['overhead']:7.1f}% | {1000 * row['work']:18.0f} | "
+              f"{peak.get('main', 0) / mb:7.0f} | "
+              f"{peak.get('assembling worker', 0) / mb:9.0f} | {peak.get('soffice.bin', 0) / mb:10.0f} | "
+              f"{row['load']:.1f}")
 
 
 def main() -> None:
@@ -137,17 +222,22 @@ def main() -> None:
     parser.add_argument("--pairings", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--with-5n", action="store_true", help="measure again at five times the pairings")
+    parser.add_argument("--sizes", help="comma-separated numbers of pairings (instead of --pairings/--with-5n)")
     parser.add_argument("--no-bundle", action="store_true", help="only the Word builds")
+    parser.add_argument("--no-build-steps", action="store_true", help="skip the no-op and one-edit builds")
     args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else \
+        [args.pairings] + ([5 * args.pairings] if args.with_5n else [])
     work = Path(tempfile.mkdtemp(prefix="docgen-scale-"))
+    rows = []
     try:
-        for n in [args.pairings] + ([5 * args.pairings] if args.with_5n else []):
-            # each N in a process of its own, so that its peak RSS is its own
-            context = multiprocessing.get_context("spawn")
-            child = context.Process(target=measure, args=(n, args.jobs, not args.no_bundle, work))
-            child.start()
-            child.join()
+        for n in sizes:
+            # each step in a process of its own, so that its peak RSS is its own
+            _in_own_process(_builds, n, work, not args.no_build_steps)
+            if not args.no_bundle:
+                rows.append(_in_own_process(_bundle, n, args.jobs, work))
             shutil.rmtree(work / f"n{n}", ignore_errors=True)
+        _ratios(rows)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -18,7 +18,7 @@ from ..outputs import build_time, pdf_date
 from ..preflight.anchors import read_marks
 from ..preflight.page import Page, read
 from ..records import Box, Draft, PlacedDocument, PrintedName, SealMissing, SealPlaced
-from .plan import Part, Spec
+from .plan import Part, Sheet, Spec
 from .seals import SealImage, draw, place, printed
 
 
@@ -151,7 +151,7 @@ def _in_rows(placed: list[_Stamp]) -> list[_Stamp]:
     return placed
 
 
-def assemble(spec: Spec, cover_pdf: Path, body_pdf: Path, options: BundleOptions) -> Assembled:
+def assemble(spec: Sheet, cover_pdf: Path, body_pdf: Path, options: BundleOptions) -> Assembled:
     """Cover and body merged, stamped, labelled and bookmarked into one PDF/A-2b (not yet
     signed: the bundle is validated, then signed, by ``make``)."""
     when = build_time(spec.made_on)

@@ -26,8 +26,7 @@ from ..render import Renderer
 from .assemble import assemble, locate_parts
 from .compose import compose
 from .manifest import write_bundle
-from .plan import Spec, cover_facts, guess_front_pages
-from .seals import _decoded
+from .plan import Sheet, Spec, cover_facts, guess_front_pages
 
 COVER = kind("cover")
 
@@ -55,17 +54,25 @@ class BundleReport:
 
 @dataclass
 class Timings:
-    """Seconds spent in each part of the stage (for the benchmark)."""
+    """Seconds spent in each part of the stage (for the benchmark). With workers, the parts
+    overlap: the workers compose the next round and assemble the last while the converters
+    work, so ``compose + convert + assemble`` is the stage's wall time, and what the
+    workers did meanwhile is in ``work``."""
 
     compose: float = 0.0
+    """Waiting for bodies to be composed (with workers: the first round's, mostly)."""
     convert: float = 0.0
+    """Converting bodies and covers (with workers, they compose and assemble meanwhile)."""
     assemble: float = 0.0
-    """Merging, stamping and writing (manifest, zip), preflight excluded."""
+    """Waiting for bundles to be merged, stamped, checked and written, once every conversion is
+    done (with workers: the last round's, mostly)."""
+    work: float = 0.0
+    """Composing and assembling, summed over the bundles (CPU time of the workers, or of this
+    process without workers)."""
     preflight: float = 0.0
-    """Checking the finished PDFs (summed over the workers)."""
+    """Checking the finished PDFs (summed over the bundles; part of ``work``)."""
     archive: float = 0.0
-    """Making the merged PDFs PDF/A-2b and validating them (summed over the workers; part of
-    ``assemble``)."""
+    """Making the merged PDFs PDF/A-2b and validating them (summed; part of ``work``)."""
 
 
 def _convert(pool: Pool, docs: list[Path], then=None) -> list[str]:
@@ -110,22 +117,55 @@ def _cover_scope(spec: Spec, front_pages: int, duplex: bool) -> Scope:
 
 # ------------------------------------------------------------------ assembling
 
-_WORK: list = []
-"""In a forked worker: the (spec, cover, body, options) tasks it was started with."""
+@dataclass
+class _Written:
+    """What a worker sends back of one bundle it wrote: a few kilobytes, whatever its size."""
+
+    pages: int
+    seals: list[SealPlaced]
+    missing: list[SealMissing]
+    drafts: list[Draft]
+    preflight: list[Result]
+    preflight_seconds: float
+    archive_seconds: float
+    cpu_seconds: float
 
 
-def _start_worker(tasks: list) -> None:
-    global _WORK
-    _WORK = tasks
+_PRELOAD = ["docgen.bundle.make", "pikepdf.pdfa", "fontTools.ttLib"]
+"""Imported once by the fork server, so that each worker starts warm (the PDF/A validator
+alone takes half a second to import)."""
+
+
+def _workers(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
+    """Worker processes forked from a small server process, not from this one: a worker
+    forked from the pipeline would inherit (and report as its own) the memory of everything
+    the pipeline holds, which grows with the number of pairings. Each task is sent as a
+    ``Sheet`` of a few kilobytes."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
+
+
+def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
 
 
-def _assemble_one(task) -> tuple[BundleReport | None, tuple[float, float], str]:
-    """One bundle assembled, validated as PDF/A-2b, signed if asked, and written: its report,
-    the seconds its preflight and its PDF/A work took, or why not."""
-    spec, cover, body, options = task
+def _compose_one(sheet: Sheet, target: Path) -> tuple[str, float]:
+    """A bundle's documents composed into one .docx at ``target``; or why not, and the time."""
+    started = time.process_time()
     try:
-        result = assemble(spec, cover, body, options)
+        target.write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in sheet.parts]))
+        return "", time.process_time() - started
+    except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
+        return f"合成文件失败：{os_reason(exc)}", time.process_time() - started
+
+
+def _assemble_one(sheet: Sheet, cover: Path, body: Path, options: BundleOptions) -> tuple[_Written | None, str]:
+    """One bundle assembled, validated as PDF/A-2b, signed if asked, and written: what the
+    report needs of it, or why not."""
+    began = time.process_time()
+    try:
+        result = assemble(sheet, cover, body, options)
         started = time.perf_counter()
         archive = validate(result.pdf) if options.archive else None
         archive_seconds = result.archive_seconds + time.perf_counter() - started
@@ -135,87 +175,110 @@ def _assemble_one(task) -> tuple[BundleReport | None, tuple[float, float], str]:
             result.pdf = sign_pdf(result.pdf, options.sign_cert, options.sign_password)
             if archive is not None:
                 archive.checked = "before signing"
-        checked, seconds = write_bundle(spec, result, signed=bool(options.sign_cert), archive=archive)
-        report = BundleReport(spec, result.pages, result.seals, result.missing, result.drafts, checked)
-        return report, (seconds, archive_seconds), ""
+        checked, seconds = write_bundle(sheet, result, signed=bool(options.sign_cert), archive=archive)
+        return _Written(result.pages, result.seals, result.missing, result.drafts, checked, seconds,
+                        archive_seconds, time.process_time() - began), ""
     except OSError as exc:  # the disk is full, or a seal image changed since it was checked
         why = os_reason(exc) if exc.errno else f"读取文件失败（{exc}），可能在生成期间被改动，请重新运行"
-        return None, (0.0, 0.0), f"写出报送包失败：{why}"
+        return None, f"写出报送包失败：{why}"
     except Exception as exc:  # a damaged PDF from the converter
-        return None, (0.0, 0.0), f"合并 PDF 失败：{exc}"
+        return None, f"合并 PDF 失败：{exc}"
 
 
-def _assemble_index(i: int) -> tuple[BundleReport | None, tuple[float, float], str]:
-    return _assemble_one(_WORK[i])
+def _submit(workers: concurrent.futures.ProcessPoolExecutor | None, function, *args) -> concurrent.futures.Future:
+    """``function(*args)`` in a worker, or here and now when there are none."""
+    if workers is not None:
+        return workers.submit(function, *args)
+    done: concurrent.futures.Future = concurrent.futures.Future()
+    done.set_result(function(*args))
+    return done
 
 
-def assemble_all(tasks: list[tuple[Spec, Path, Path]], options: BundleOptions, jobs: int, timings: Timings,
-                 progress=None) -> tuple[list[BundleReport], list[Failure]]:
-    """Assemble and write every bundle, in ``jobs`` forked workers when there are several.
-    Workers inherit the tasks and send back only what the report needs."""
-    work = [(spec, cover, body, options) for spec, cover, body in tasks]
-    for seal in {s.seal for spec, _, _ in tasks for part in spec.parts for s in part.signers if s.seal}:
-        try:
-            _decoded(seal, seal.stat().st_mtime_ns)  # decoded once, inherited by the workers
-        except Exception:  # noqa: BLE001 - changed since it was checked: only its bundles fail, each saying why
-            pass
-    if jobs > 1 and len(work) > 1:
-        context = multiprocessing.get_context("fork")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(jobs, len(work)), mp_context=context,
-                                                    initializer=_start_worker, initargs=(work,)) as workers:
-            try:
-                return _collect(work, workers.map(_assemble_index, range(len(work))), timings, progress)
-            except BaseException:  # Ctrl-C: the running bundles finish, the others are not started
-                workers.shutdown(wait=True, cancel_futures=True)
-                raise
-    return _collect(work, map(_assemble_one, work), timings, progress)
+ROUND = 6
+"""Bundles per converter in one round: while the converters convert a round, the workers
+compose the next one and assemble the one before (the last round's assembly, and the first
+round's composition, are all that is not done beside a conversion)."""
 
 
-def _collect(work: list, results, timings: Timings, progress) -> tuple[list[BundleReport], list[Failure]]:
-    """The reports and failures of the assembled bundles, told to ``progress`` as each comes in."""
-    if progress is not None:
-        progress.began("assemble", len(work))
-    reports, failures = [], []
-    for (spec, _, _, _), (report, (seconds, archive), why) in zip(work, results):
-        if progress is not None:
-            progress.advanced("assemble", display_path(spec.zip_path), not why)
-        timings.preflight += seconds
-        timings.archive += archive
-        if why:
-            failures.append(Failure(display_path(spec.folder), why))
-        else:
-            report.spec = spec  # the parent's spec, not the worker's copy
-            reports.append(report)
-    return reports, failures
+def _rounds(items: list, jobs: int) -> list[list]:
+    """``items`` in rounds: one per converter first and last (what is waited for), ``ROUND``
+    per converter between them."""
+    first, last = items[:jobs], items[jobs:][-jobs:] if len(items) > 2 * jobs else []
+    middle = items[len(first):len(items) - len(last)]
+    size = ROUND * jobs
+    return [r for r in [first, *(middle[i:i + size] for i in range(0, len(middle), size)), last] if r]
 
 
 def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
              timings: Timings | None = None, progress=None) -> tuple[list[BundleReport], list[Failure]]:
     """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures.
-    ``progress`` (the pipeline's listener) hears of each body converted and bundle written."""
+    ``progress`` (the pipeline's listener) hears of each body converted and bundle written.
+    Composing and assembling run in worker processes (as many as converters) beside the
+    conversions, when there are several bundles."""
     timings = timings or Timings()
+    if pool.jobs > 1 and len(specs) > 1:
+        with _workers(min(pool.jobs, len(specs))) as workers:
+            try:
+                return _make_all(specs, renderer, pool, options, workdir, timings, progress, workers)
+            except BaseException:  # Ctrl-C: the running tasks finish, the others are not started
+                workers.shutdown(wait=True, cancel_futures=True)
+                raise
+    return _make_all(specs, renderer, pool, options, workdir, timings, progress, None)
+
+
+def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
+              timings: Timings, progress, workers) -> tuple[list[BundleReport], list[Failure]]:
     failures: list[Failure] = []
-    started = time.perf_counter()
-    bodies: dict[str, Path] = {}
+    targets: list[tuple[Spec, Path]] = []
     for spec in specs:
         folder = workdir / spec.loaded.id / spec.key
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            (folder / "正文.docx").write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in spec.parts]))
-            bodies[spec.uid] = folder / "正文.docx"
+            targets.append((spec, folder / "正文.docx"))
         except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
             failures.append(Failure(display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
-    specs = [spec for spec in specs if spec.uid in bodies]
-    timings.compose = time.perf_counter() - started
-    started = time.perf_counter()
-    ready: list[Spec] = []
-    if progress is not None:
-        progress.began("convert", len(specs))
+    rounds = _rounds(targets, pool.jobs)
 
+    def composing(batch: list[tuple[Spec, Path]]) -> list[concurrent.futures.Future]:
+        return [_submit(workers, _compose_one, spec.sheet(), target) for spec, target in batch]
+
+    if progress is not None:
+        progress.began("convert", len(targets))
+    assembling: list[tuple[Spec, concurrent.futures.Future]] = []
+    next_round = composing(rounds[0]) if rounds else []
+    for k, batch in enumerate(rounds):
+        started = time.perf_counter()
+        bodies: dict[str, Path] = {}
+        for (spec, target), future in zip(batch, next_round):
+            why, seconds = future.result()
+            timings.work += seconds
+            if why:
+                failures.append(Failure(display_path(spec.folder), why))
+            else:
+                bodies[spec.uid] = target
+        timings.compose += time.perf_counter() - started
+        next_round = composing(rounds[k + 1]) if k + 1 < len(rounds) else []
+        started = time.perf_counter()
+        tasks = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
+                               failures, progress)
+        timings.convert += time.perf_counter() - started
+        assembling += [(spec, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
+                       for spec, cover, body in tasks]
+    started = time.perf_counter()
+    reports = _collect(assembling, timings, failures, progress)
+    timings.assemble = time.perf_counter() - started
+    return reports, failures
+
+
+def _convert_round(specs: list[Spec], bodies: dict[str, Path], renderer: Renderer, pool: Pool,
+                   options: BundleOptions, failures: list[Failure], progress) -> list[tuple[Spec, Path, Path]]:
+    """The composed bodies of ``specs`` converted and located, then their covers: (spec,
+    cover PDF, body PDF) of each bundle ready to assemble."""
     def told(i: int, result) -> None:
         if progress is not None:
             progress.advanced("convert", display_path(specs[i].folder), result.ok)
 
+    ready: list[Spec] = []
     for spec, why in zip(specs, _convert(pool, [bodies[s.uid] for s in specs], told)):
         if why:
             failures.append(Failure(display_path(spec.folder), f"转换 PDF 失败：{why}"))
@@ -226,9 +289,25 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleO
         else:
             ready.append(spec)
     covers = _covers(ready, bodies, renderer, pool, options.duplex, failures)
-    timings.convert = time.perf_counter() - started
-    started = time.perf_counter()
-    tasks = [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
-    reports, failed = assemble_all(tasks, options, pool.jobs, timings, progress)
-    timings.assemble = time.perf_counter() - started - timings.preflight / max(1, min(pool.jobs, len(tasks)))
-    return reports, failures + failed
+    return [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
+
+
+def _collect(assembling: list[tuple[Spec, concurrent.futures.Future]], timings: Timings, failures: list[Failure],
+             progress) -> list[BundleReport]:
+    """The reports of the bundles assembled, in order, told to ``progress`` as each comes in."""
+    if progress is not None:
+        progress.began("assemble", len(assembling))
+    reports = []
+    for spec, future in assembling:
+        written, why = future.result()
+        if progress is not None:
+            progress.advanced("assemble", display_path(spec.zip_path), not why)
+        if written is None:
+            failures.append(Failure(display_path(spec.folder), why))
+            continue
+        timings.preflight += written.preflight_seconds
+        timings.archive += written.archive_seconds
+        timings.work += written.cpu_seconds
+        reports.append(BundleReport(spec, written.pages, written.seals, written.missing, written.drafts,
+                                    written.preflight))
+    return reports

@@ -17,23 +17,23 @@ from ..outputs import UMASK, build_time, deterministic_zip, write_atomic
 from ..preflight.check import WHOLE_FILE, Result, check, documents_from_manifest, pages_of
 from ..records import PDFA_RULE, Archive, FileEntry, Manifest
 from .assemble import Assembled
-from .plan import Spec
+from .plan import Sheet
 
 NOTE = "PDF 上的印章为图片叠加，仅供打印和预览，不是 GB/T 38540 规定的电子印章。"
 
 
-def manifest(spec: Spec, files: list[tuple[str, bytes]], result: Assembled, signed: bool) -> Manifest:
+def manifest(spec: Sheet, files: list[tuple[str, bytes]], result: Assembled, signed: bool) -> Manifest:
     return Manifest(
         version=__version__, created=build_time(spec.made_on).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        programme=spec.loaded.id, bundle=spec.key, title=spec.title,
-        inputs=spec.inputs or spec.loaded.input_hashes(),
+        programme=spec.programme, bundle=spec.key, title=spec.title,
+        inputs=spec.inputs,
         files=[FileEntry(name, hashlib.sha256(data).hexdigest(), len(data)) for name, data in sorted(files)],
         pdf_path=spec.pdf_name, pdf_pages=result.pages, documents=result.layout,
         signatures=result.signatures, seals=result.seals, seals_missing=result.missing, unfinished=result.drafts,
         signed=signed, note=NOTE)
 
 
-def write_bundle(spec: Spec, result: Assembled, signed: bool = False,
+def write_bundle(spec: Sheet, result: Assembled, signed: bool = False,
                  archive: Archive | None = None) -> tuple[list[Result], float]:
     """The bundle's folder and its zip; the preflight's results of its PDF, which the manifest
     records too with the PDF/A verdict (``archive``), and the seconds the preflight took. A

@@ -78,6 +78,31 @@ class Spec:
     def zip_path(self) -> Path:
         return self.folder.with_suffix(".zip")
 
+    def sheet(self) -> Sheet:
+        """What assembling and writing it needs, without the programme it came from."""
+        return Sheet(self.loaded.id, self.key, self.title, self.folder, self.pdf_name, self.parts,
+                     self.inputs or self.loaded.input_hashes(), self.made_on)
+
+
+@dataclass
+class Sheet:
+    """One bundle as its assembling worker gets it: its parts, names and inputs, but not the
+    loaded programme (a worker process receives a few kilobytes per bundle, whatever the
+    number of pairings)."""
+
+    programme: str
+    key: str
+    title: str
+    folder: Path
+    pdf_name: str
+    parts: list[Part]
+    inputs: dict[str, str]
+    made_on: dt.date | None
+
+    @property
+    def zip_path(self) -> Path:
+        return self.folder.with_suffix(".zip")
+
 
 def part_of(document: Rendered) -> Part:
     """A rendered document as a part of its bundle."""

@@ -38,8 +38,10 @@ from .wording import (
 
 
 def _chart(counts: YearCounts | None) -> Picture | None:
-    png = activities_by_month(counts) if counts else None
-    return Picture(png) if png else None
+    """The year's chart, drawn when the summary is rendered; None without records."""
+    if counts is None or not counts.records:
+        return None
+    return Picture(lambda: activities_by_month(counts))
 
 
 LAYERS = (("leader_pairs", "校级领导"), ("middle_manager_pairs", "中层干部"), ("group_pairs", "学科教研组"),

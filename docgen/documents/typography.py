@@ -141,7 +141,9 @@ KAI = "eastAsia:楷体_GB2312"
 
 @dataclass(frozen=True)
 class Picture:
-    """A PNG for a template; the renderer embeds it as an image of the document."""
+    """A PNG for a template; the renderer embeds it as an image of the document. ``draw``
+    makes it only then: a context is also built where only a document's title and gaps are
+    wanted (the bundle's planning), and a chart costs matplotlib's time and memory."""
 
-    png: bytes
+    draw: Callable[[], bytes | None]
     width_mm: float = 150

@@ -110,7 +110,8 @@ def _where(tpl: DocxTemplate, line: int | None) -> str:
 def _with_images(tpl: DocxTemplate, context):
     """Pictures in the context become images of this document (docxtpl needs the template)."""
     if isinstance(context, Picture):
-        return InlineImage(tpl, io.BytesIO(context.png), width=Mm(context.width_mm))
+        png = context.draw()
+        return InlineImage(tpl, io.BytesIO(png), width=Mm(context.width_mm)) if png else ""
     if isinstance(context, dict):
         return {k: _with_images(tpl, v) for k, v in context.items()}
     if isinstance(context, list):

@@ -1,0 +1,63 @@
+"""The bundle stage's memory does not grow with the number of pairings (issue 22): what a
+worker is sent per bundle, and what the main process builds per document to plan the
+bundles, are the same size whatever the programme's size. (Speed and RSS are measured by
+bench/scale.py, not here.)"""
+from __future__ import annotations
+
+import pickle
+import sys
+
+import pytest
+
+from docgen.authoring.specimen import write_specimen
+from docgen.bundle import plan
+from docgen.documents import summary as summary_module
+from docgen.documents.jobs import plan_jobs, rendered
+from docgen.documents.kinds import select
+from docgen.incremental import Recipes
+from docgen.load import load_programme
+from docgen.options import DEFAULTS
+from tests.helpers import DATA
+
+SEAL = DATA / "gaotai-2020" / "seals" / "sample-school.png"
+
+
+def _specs(tmp_path, pairings: int):
+    root = write_specimen(tmp_path / f"n{pairings}", pairings, 2, SEAL)
+    loaded = load_programme(root)
+    jobs = plan_jobs(loaded, select(()), tmp_path / f"out{pairings}")
+    specs = plan(loaded, [rendered(j, j.kind.context(j.scope)) for j in jobs], tmp_path / f"out{pairings}")
+    recipes = Recipes(loaded, DEFAULTS.templates)
+    for spec in specs:  # as the pipeline does: a pairing's bundle lists its own data files
+        spec.inputs = recipes.input_hashes(spec.pairing)
+    return specs
+
+
+def test_a_worker_gets_the_same_few_kilobytes_per_bundle_at_any_size(tmp_path):
+    small, large = _specs(tmp_path, 2), _specs(tmp_path, 12)
+    first_small = next(s for s in small if s.pairing == "p001")
+    first_large = next(s for s in large if s.pairing == "p001")
+    sent_small, sent_large = len(pickle.dumps(first_small.sheet())), len(pickle.dumps(first_large.sheet()))
+    assert sent_large < 20_000, sent_large
+    assert abs(sent_large - sent_small) < 200, (sent_small, sent_large)  # the same pairing: only paths differ
+    assert len(pickle.dumps(first_large)) > 5 * sent_large  # what the worker is spared: the whole programme
+
+
+def test_planning_a_bundle_draws_no_chart(tmp_path, monkeypatch):
+    drawn = []
+    monkeypatch.setattr(summary_module, "activities_by_month", lambda counts: drawn.append(counts) or b"")
+    specs = _specs(tmp_path, 2)
+    assert any(p.family == "summary" for s in specs for p in s.parts)
+    assert drawn == []  # the context holds how to draw it; only rendering the summary draws it
+    loaded = load_programme(tmp_path / "n2")
+    job = next(j for j in plan_jobs(loaded, select(("summary",)), tmp_path / "o") if j.pairing_id == "p001")
+    chart = job.kind.context(job.scope)["chart"]
+    assert chart is not None and chart.draw() == b"" and len(drawn) == 1
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the fork server is the Linux way")
+def test_workers_do_not_inherit_the_pipeline(monkeypatch):
+    from docgen.bundle import make
+
+    with make._workers(1) as workers:
+        assert workers._mp_context.get_start_method() == "forkserver"
