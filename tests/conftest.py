@@ -18,7 +18,27 @@ def has_libreoffice() -> bool:
     return any(Path(p).exists() for p in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"))
 
 
-needs_libreoffice = pytest.mark.skipif(not has_libreoffice(), reason="LibreOffice is installed by scripts/setup.sh")
+needs_libreoffice = pytest.mark.libreoffice
+"""A test that converts with LibreOffice: marked ``libreoffice`` (and so ``slow``), skipped
+where LibreOffice is not installed (see ``pytest_collection_modifyitems``)."""
+
+BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles")
+"""Session fixtures that bundle with LibreOffice: a test that uses one converts too."""
+
+
+@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests
+def pytest_collection_modifyitems(config, items):
+    """The markers follow from what a test uses: one that bundles converts with LibreOffice;
+    one that converts or drives a browser is ``slow`` (``pytest -m "not slow"`` is the inner
+    loop; ``bash scripts/test.sh`` runs everything)."""
+    missing = pytest.mark.skip(reason="LibreOffice is installed by scripts/setup.sh")
+    for item in items:
+        if any(name in getattr(item, "fixturenames", ()) for name in BUNDLING):
+            item.add_marker(pytest.mark.libreoffice)
+        if item.get_closest_marker("libreoffice") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("libreoffice") and not has_libreoffice():
+            item.add_marker(missing)
 
 
 @pytest.fixture(scope="session")
@@ -114,13 +134,11 @@ def small_copy(small_source, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built(request, tmp_path_factory, converters):
-    """Every Word file of data/, made once: those ``docgen bundle data`` wrote on its way when
-    LibreOffice is there (the same rendering as ``docgen build data``), else ``docgen build data``."""
-    if converters is not None:
-        return request.getfixturevalue("example_bundles")[0]
+def built(tmp_path_factory, examples):
+    """Every Word file of data/ (large programmes sampled), made once by ``docgen build``: no
+    LibreOffice, so a test that reads Word files does not wait for the bundles."""
     out = tmp_path_factory.mktemp("built")
-    result = run("build", request.getfixturevalue("examples"), "-o", out)
+    result = run("build", examples, "-o", out)
     assert result.returncode == 0, result.stderr
     return out
 
