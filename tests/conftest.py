@@ -22,17 +22,19 @@ needs_libreoffice = pytest.mark.libreoffice
 """A test that converts with LibreOffice: marked ``libreoffice`` (and so ``slow``), skipped
 where LibreOffice is not installed (see ``pytest_collection_modifyitems``)."""
 
-BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles")
+BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles", "built")
 """Session fixtures that bundle with LibreOffice: a test that uses one converts too."""
 
 
-@pytest.hookimpl(trylast=True)  # after tests/browser/conftest.py has marked its tests
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
 def pytest_collection_modifyitems(config, items):
     """The markers follow from what a test uses: one that bundles converts with LibreOffice;
     one that converts or drives a browser is ``slow`` (``pytest -m "not slow"`` is the inner
     loop; ``bash scripts/test.sh`` runs everything)."""
     missing = pytest.mark.skip(reason="LibreOffice is installed by scripts/setup.sh")
     for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
         if any(name in getattr(item, "fixturenames", ()) for name in BUNDLING):
             item.add_marker(pytest.mark.libreoffice)
         if item.get_closest_marker("libreoffice") or item.get_closest_marker("browser"):
@@ -134,11 +136,13 @@ def small_copy(small_source, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory, examples):
-    """Every Word file of data/ (large programmes sampled), made once by ``docgen build``: no
-    LibreOffice, so a test that reads Word files does not wait for the bundles."""
+def built(request, tmp_path_factory, converters):
+    """Every Word file of data/, made once: those ``docgen bundle data`` wrote on its way when
+    LibreOffice is there (the same rendering as ``docgen build data``), else ``docgen build data``."""
+    if converters is not None:
+        return request.getfixturevalue("example_bundles")[0]
     out = tmp_path_factory.mktemp("built")
-    result = run("build", examples, "-o", out)
+    result = run("build", request.getfixturevalue("examples"), "-o", out)
     assert result.returncode == 0, result.stderr
     return out
 

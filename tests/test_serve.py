@@ -22,6 +22,8 @@ from tests.conftest import needs_libreoffice
 from tests.helpers import DATA
 from tests.serve_helpers import activity_xlsx, body, form_with, near, pair_list_xlsx, replace, tree, wait_for_job, with_token
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 PROG = "gaotai"
 
 
