@@ -107,7 +107,9 @@ def clerk(port: int, k: int, rounds: int, deadline: float, tally: Tally, stop: t
             _timed(client, tally, "programme list", "GET", "/p/specimen")
             status, page, _ = _timed(client, tally, "pairing form", "GET", base)
             form = form_with(page, f"/pairing/{pid}")
-            marker = f"{phase}总结 c{k:02d} 第{i}次"
+            # no space between a digit and a Han character: the loader sets them together, as
+            # official documents do, and the check below compares what was saved with what is read
+            marker = f"{phase}总结 c{k:02d}号第{i}次"
             fields = replace(form["fields"], "summaries.0.overview", marker)
             status, _, _ = _timed(client, tally, "save summary", "POST", form["action"], body(fields))
             if status == 303:
@@ -115,12 +117,12 @@ def clerk(port: int, k: int, rounds: int, deadline: float, tally: Tally, stop: t
                     tally.summaries[k].append(marker)
             if i % 4 == 3 and stale is not None:  # a form drawn before the last save: refused, kept
                 _timed(client, tally, "stale save (409)", "POST", stale["action"],
-                       body(replace(stale["fields"], "summaries.0.overview", f"{phase}过期表单 c{k:02d} 第{i}次")), BY_DESIGN)
+                       body(replace(stale["fields"], "summaries.0.overview", f"{phase}过期表单 c{k:02d}号第{i}次")), BY_DESIGN)
             stale = form
             _timed(client, tally, "activity records", "GET", f"{base}/activities?year={YEAR}")
             status, page, _ = _timed(client, tally, "record form", "GET", f"{base}/activities/{YEAR}/record/new")
             form = form_with(page, "/record/new")
-            marker = f"{phase}记录 c{k:02d} 第{i}次"
+            marker = f"{phase}记录 c{k:02d}号第{i}次"
             fields = form["fields"] + [("date", "2022-11-15"), ("type", "lecture"), ("description", marker),
                                        ("person_times", "3")]
             status, _, _ = _timed(client, tally, "record activity", "POST", form["action"], body(fields))
@@ -258,7 +260,7 @@ def check(root: Path, data: Path, tally: Tally, killed: bool) -> list[str]:
     for k, markers in tally.summaries.items():
         pairing = loaded.pairing(f"p{k:03d}")
         overview = pairing.summaries[0].overview if pairing and pairing.summaries else ""
-        if markers and overview != markers[-1] and not (killed and overview.startswith(f"{markers[-1].split('总结')[0]}总结 c{k:02d} ")):
+        if markers and overview != markers[-1] and not (killed and overview.startswith(f"{markers[-1].split('总结')[0]}总结 c{k:02d}号")):
             failures.append(f"p{k:03d}'s summary is “{overview}”, the last saved was “{markers[-1]}”")
         diffs = "\n".join(e.diff for e in audit.entries("specimen", f"p{k:03d}", limit=10000))
         for marker in markers:
