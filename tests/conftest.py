@@ -18,7 +18,29 @@ def has_libreoffice() -> bool:
     return any(Path(p).exists() for p in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"))
 
 
-needs_libreoffice = pytest.mark.skipif(not has_libreoffice(), reason="LibreOffice is installed by scripts/setup.sh")
+needs_libreoffice = pytest.mark.libreoffice
+"""A test that converts with LibreOffice: marked ``libreoffice`` (and so ``slow``), skipped
+where LibreOffice is not installed (see ``pytest_collection_modifyitems``)."""
+
+BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles", "built")
+"""Session fixtures that bundle with LibreOffice: a test that uses one converts too."""
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m deselects
+def pytest_collection_modifyitems(config, items):
+    """The markers follow from what a test uses: one that bundles converts with LibreOffice;
+    one that converts or drives a browser is ``slow`` (``pytest -m "not slow"`` is the inner
+    loop; ``bash scripts/test.sh`` runs everything)."""
+    missing = pytest.mark.skip(reason="LibreOffice is installed by scripts/setup.sh")
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+        if any(name in getattr(item, "fixturenames", ()) for name in BUNDLING):
+            item.add_marker(pytest.mark.libreoffice)
+        if item.get_closest_marker("libreoffice") or item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+        if item.get_closest_marker("libreoffice") and not has_libreoffice():
+            item.add_marker(missing)
 
 
 @pytest.fixture(scope="session")

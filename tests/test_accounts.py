@@ -21,6 +21,8 @@ from docgen.serve.accounts import Accounts, Locked, Throttled
 from docgen.serve.state import State
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 
 def docgen(*args: str, input: str | None = None):
     """``docgen ARGS`` in this process with ``input`` as standard input (not a terminal)."""

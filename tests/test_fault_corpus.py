@@ -16,6 +16,8 @@ from docgen.output_tree import STALE
 from tests.faults.cases import CASES, Case, Ctx
 from tests.helpers import PROBLEM_LINE, run
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 KIND = ("-k", "pairing_plan")
 """One document per pairing keeps the corpus fast; the faults are in the input, not the kind."""
 

@@ -405,9 +405,19 @@ from docgen.convert import pool
 
 real = pool.Converter._read
 once = threading.Lock()
+seen = threading.Event()
+python_handler = signal.getsignal(signal.SIGINT)
+
+def interrupted(signum, frame):
+    seen.set()
+    python_handler(signum, frame)  # KeyboardInterrupt, as Python's own handler raises it
+
+signal.signal(signal.SIGINT, interrupted)
+
 def read(self, timeout):
     if self.soffice_pid is not None and once.acquire(blocking=False):  # a conversion under way
-        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C
+        signal.pthread_kill(threading.main_thread().ident, signal.SIGINT)  # Ctrl-C
+        seen.wait(120)  # the conversion waits until docgen has seen it: never done before the interrupt
     return real(self, timeout)
 pool.Converter._read = read
 from docgen.cli import main

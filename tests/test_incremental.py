@@ -16,6 +16,8 @@ from docgen.output_tree import STALE
 from docgen.shards import Shard, parse_shard
 from tests.helpers import ROOT, run
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 
 def files(out: Path) -> dict[str, bytes]:
     """Every output under ``out`` by path, build records and locks left out (they hold file

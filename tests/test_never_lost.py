@@ -16,6 +16,8 @@ from docgen.output_tree import EARLIER, EDITED, STALE, OutputTree
 from tests.conftest import needs_libreoffice
 from tests.helpers import all_text, run
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 
 def _edit_by_hand(path: Path, line: str) -> bytes:
     doc = Document(str(path))

@@ -23,6 +23,8 @@ from docgen.render import Renderer
 from docgen.render.markers import strip
 from tests.helpers import DATA, MINI_PAIRING, ROOT, run
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 WORDING = ROOT / "tests" / "programmes" / "wording"
 """A programme written to state duties, blanks, terms and titles (tests/test_wording.py)."""
 

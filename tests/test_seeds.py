@@ -22,6 +22,8 @@ from docgen.load.model.cycle import Cycle
 from tests.helpers import DATA, PROBLEM_LINE, all_text, run
 from tests.seed_provisions import COMMON, SEEDS, Row, Seed
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 
 def text_of(path) -> str:
     return all_text(Document(str(path)))

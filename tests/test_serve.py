@@ -22,6 +22,8 @@ from tests.conftest import needs_libreoffice
 from tests.helpers import DATA
 from tests.serve_helpers import activity_xlsx, body, form_with, near, pair_list_xlsx, replace, tree, wait_for_job, with_token
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 PROG = "gaotai"
 
 
@@ -611,20 +613,20 @@ def test_a_job_waits_for_a_command_line_run_on_the_same_programme(client, tmp_pa
 
     tree = OutputTree(tmp_path / "out")
 
-    def held_while(job: int, then) -> None:
-        with tree.locked([PROG]):  # as a `docgen build` in a terminal holds it
+    def held_while(then) -> int:
+        with tree.locked([PROG]):  # as a `docgen build` in a terminal holds it, from before the job is asked for
+            job = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
             deadline = time.monotonic() + 60
             while client.app.state.state.job(job).stage != "wait":
                 assert time.monotonic() < deadline, "the job did not wait for the lock"
                 threading.Event().wait(0.05)
             assert "等待命令行中的生成结束" in client.get(f"/jobs/{job}/progress").text
-            then()
+            then(job)
+        return job
 
-    first = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
-    held_while(first, lambda: None)
+    first = held_while(lambda job: None)
     assert wait_for_job(client, first) == "done"  # ran once the lock was free
-    second = int(client.post(f"/p/{PROG}/report/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1])
-    held_while(second, lambda: client.post(f"/jobs/{second}/cancel"))
+    second = held_while(lambda job: client.post(f"/jobs/{job}/cancel"))
     assert wait_for_job(client, second, 30) == "cancelled"
 
 

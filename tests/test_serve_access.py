@@ -18,6 +18,8 @@ from docgen.serve.app import create_app
 from docgen.serve.cookies import SESSION_COOKIE
 from tests.serve_helpers import PASSWORD, activity_xlsx, add_county, body, form_with, login, replace, signing, token_of, tree
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 PROG = "gaotai"
 DATA_WORDS = ("高台三中", "国庆小学", "王永奇", "宣化镇中心小学")
 """Names from the programme's data: never in a page served to someone not signed in."""

@@ -20,6 +20,8 @@ from docgen.serve.workspace import Workspace
 from docgen.serve.yamledit import digest
 from tests.serve_helpers import add_county, body, form_with, replace, signing, tree
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 PROG = "gaotai"
 
 

@@ -38,6 +38,8 @@ from tests.serve_helpers import (
     wait_for_job,
 )
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 PROG = "gaotai"
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
