@@ -305,7 +305,7 @@ def _aside_folder(target: Path) -> Path:
 
 def _summary(outcome: pipeline.Outcome, written: int, noun: str) -> str:
     """What a run made, left as it was, removed and failed to make, on one line."""
-    unchanged = len(outcome.unchanged) + outcome.unchanged_outputs
+    unchanged = outcome.unchanged_count
     parts = [f"新生成 {written} {noun}", f"未变跳过 {unchanged} 个"]
     stale = [m for m in outcome.moved if STALE in m.target.parts]
     if stale:

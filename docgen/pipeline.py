@@ -28,7 +28,9 @@ from .documents.scope import Per, Scope, Selection
 from .errors import DocgenError, Problem, UsageError, display_path, os_reason
 from .incremental import Book, Recipes, Record
 from .incremental.cleaner import Cleaner
+from .incremental.recipes import converter_fingerprint, docgen_fingerprint
 from .incremental.record import Entry
+from .incremental.shortcut import Programme, Runs, Seen, Shortcut, run_key
 from .load import Loaded, find_programmes, load_all, load_strict
 from .options import DEFAULTS, BundleOptions, Options
 from .output_tree import OutputTree
@@ -108,6 +110,9 @@ class Outcome:
     """Word files left as they were: made before from the same recipe."""
     unchanged_outputs: int = 0
     """PDFs and bundles left as they were."""
+    unchanged_documents: int = 0
+    """Word files left as they were by a run that found nothing changed since the same
+    command last ran (``incremental.shortcut``: it plans no document, so ``unchanged`` is empty)."""
     moved: list[Moved] = field(default_factory=list)
     """Outputs moved aside: out of date (into 过期/), earlier versions of bundles made again."""
     kept: list[KeptEdit] = field(default_factory=list)
@@ -128,6 +133,11 @@ class Outcome:
     @property
     def problems(self) -> list[Problem]:
         return [p for item in self.loaded for p in item.problems]
+
+    @property
+    def unchanged_count(self) -> int:
+        """Every output left as it was: Word files, PDFs, bundles."""
+        return len(self.unchanged) + self.unchanged_documents + self.unchanged_outputs
 
 
 @contextlib.contextmanager
@@ -184,6 +194,51 @@ def _without_bad_seals(specs: list[Spec], outcome: Outcome, listener: Listener) 
         else:
             keep.append(spec)
     return keep
+
+
+# ------------------------------------------------------------ nothing changed
+
+def _shortcut(command: str, path: Path, tree: OutputTree, options: Options) -> Shortcut:
+    """The notes of this command's earlier runs in the output folders of the programmes at
+    ``path`` (``incremental.shortcut``). The key holds every option that decides what is made
+    (not how many converters, their timeout or ``force``), docgen's code, and the converter
+    when PDFs are made."""
+    asked = {"kinds": options.kinds, "pairings": options.pairings, "years": options.years,
+             "as_of": options.as_of, "term": options.term, "templates": str(Path(options.templates).resolve()),
+             "pdf": options.pdf, "shard": options.shard.pair if options.shard else None}
+    if command == "bundle":
+        asked["bundle"] = options.bundle.key(_content_hash)
+    converter = converter_fingerprint() if command == "bundle" or options.pdf else ""
+    key = run_key(command, str(Path(path).resolve()), str(tree.out.resolve()), asked, docgen_fingerprint(),
+                  converter)
+    shard = options.shard.pair if options.shard else None
+    return Shortcut(key, [Programme(root.name, root, Runs(tree.programme(root.name), shard))
+                          for root in find_programmes(path)], options.templates)
+
+
+def _content_hash(path: Path | None) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if path is not None else "-"
+    except OSError:
+        return "-"
+
+
+def _as_before(seen: list[Seen], listener: Listener) -> Outcome:
+    """The outcome of a run that found nothing changed: every output left as it was, and
+    the warnings of the data said again."""
+    for noted in seen:
+        for warning in noted.warnings:
+            listener.warned(warning)
+    return Outcome([], unchanged_documents=seen[0].documents, unchanged_outputs=seen[0].outputs)
+
+
+def _noted(shortcut: Shortcut, outcome: Outcome) -> None:
+    """What this run saw, noted for the next run of the same command (unless it had
+    problems or failures: then the next one looks again)."""
+    shortcut.end(not outcome.problems and not outcome.failures,
+                 len(outcome.documents) + len(outcome.unchanged) + outcome.unchanged_documents,
+                 len(outcome.pdfs) + len(outcome.bundles) + outcome.unchanged_outputs,
+                 {item.id: item.warnings for item in outcome.loaded})
 
 
 # ------------------------------------------------------------------------ load
@@ -365,9 +420,15 @@ def build(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener
     ``_load``); summaries count to ``options.as_of`` (default: each one's own date, else
     today), or report on one ``options.term``."""
     with _locked(path, out, options, listener) as tree:
+        shortcut = _shortcut("build", path, tree, options)
+        seen = None if options.force else shortcut.taken()
+        if seen is not None:
+            return _as_before(seen, listener)
+        shortcut.begin()
         outcome = _render_documents(path, tree, options, listener, loaded)
         if options.pdf:
             _convert_documents(outcome, options, listener, pool)
+        _noted(shortcut, outcome)
     return outcome
 
 
@@ -467,6 +528,11 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
         load_signer(options.bundle.sign_cert, options.bundle.sign_password)
     options = replace(options, kinds=(), years=(), term=None)  # a bundle holds every kind, and the summaries written
     with _locked(path, out, options, listener) as tree:
+        shortcut = _shortcut("bundle", path, tree, options)
+        seen = None if options.force else shortcut.taken()
+        if seen is not None:
+            return _as_before(seen, listener)
+        shortcut.begin()
         outcome = _render_documents(path, tree, options, listener, loaded)
         specs, recipes, planned = [], {}, {}
         for loaded in outcome.loaded:
@@ -487,6 +553,7 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
             outcome.failures += failures
         _keep_earlier(outcome, specs, earlier, listener)
         _record_bundles(outcome, specs, recipes, planned, options, listener)
+        _noted(shortcut, outcome)
     return outcome
 
 

@@ -56,6 +56,7 @@ class Recipes:
         self.loaded = loaded
         self.template_dir = Path(template_dir)
         self._hashes: dict[Path, str] = {}
+        self._inputs: dict[str | None, dict[str, str]] = {}
         self._activities: dict[str, list[Path]] = {}
         for path in activity_files(loaded.root):
             self._activities.setdefault(pairing_and_year(path)[0], []).append(path)
@@ -83,9 +84,12 @@ class Recipes:
         return [root / PROGRAMME_FILE, *pairings, *activities]
 
     def input_hashes(self, pairing_id: str | None) -> dict[str, str]:
-        """The manifest's ``inputs``: each data file of ``inputs`` and its SHA-256."""
-        root = self.loaded.root
-        return {p.relative_to(root).as_posix(): self._hash(p) for p in self.inputs(pairing_id)}
+        """The manifest's ``inputs``: each data file of ``inputs`` and its SHA-256 (worked out
+        once per pairing and run: every document of a pairing asks)."""
+        if pairing_id not in self._inputs:
+            root = self.loaded.root
+            self._inputs[pairing_id] = {p.relative_to(root).as_posix(): self._hash(p) for p in self.inputs(pairing_id)}
+        return dict(self._inputs[pairing_id])
 
     def docx(self, pairing_id: str | None, template: str, depends: str = "") -> str:
         """``depends``: what else the document is made from (the day a summary counts to)."""
