@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import jsonschema
+import pytest
 import yaml
 
 from docgen.load.yaml_source import read
@@ -55,6 +56,7 @@ def _jsonable(value):
     return json.loads(json.dumps(value, default=str))
 
 
+@pytest.mark.slow  # validates every example against the schema
 def test_schema_is_valid_and_examples_conform(tmp_path):
     result = run("schema")
     assert result.returncode == 0

@@ -341,6 +341,7 @@ def no_chart(monkeypatch):
     monkeypatch.setattr(summary_module, "activities_by_month", lambda counts: None)
 
 
+@pytest.mark.slow  # 150 generated programmes
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                                                                    HealthCheck.function_scoped_fixture])
 @given(programmes())
