@@ -1,7 +1,7 @@
 """Benchmark of a bureau-scale batch, through the same pipeline the CLI runs.
 
     .venv/bin/python bench/scale.py [--pairings N] [--jobs J] [--with-5n] [--sizes 200,1000]
-                                    [--no-bundle] [--no-build-steps]
+                                    [--no-bundle] [--no-build-steps] [--shard I/K]
 
 Writes a synthetic programme of N pairings (default 200; two recipients each, a seal for
 every party) and measures, into one output folder:
@@ -16,6 +16,12 @@ UNO bridges, the assembling workers), sampled from /proc; and the parts of the b
 5N, ``--sizes`` at each size given; the last table gives each figure as a ratio to the
 first size's, measured in the same run (targets: page rate within 5 %, RSS <= 250 MB and
 flat, overhead beyond conversion <= 10 %).
+
+``--shard I/K`` makes only shard I of K of each programme (as ``docgen build/bundle --shard``
+does in one pod of an Indexed Job): the whole programme is loaded and checked, a 1/K of its
+pairings is built and bundled. ``--sizes 5000 --shard 1/25`` thus measures, in about the time
+of a 200-pairing run, what holding a 5,000-pairing programme costs the main process and
+whether it slows the bundles down.
 """
 from __future__ import annotations
 
@@ -33,6 +39,7 @@ from docgen import pipeline
 from docgen.authoring.specimen import write_specimen
 from docgen.convert import default_jobs
 from docgen.options import Options
+from docgen.shards import Shard, parse_shard
 
 ROOT = Path(__file__).resolve().parent.parent
 SEAL = ROOT / "data" / "gaotai-2020" / "seals" / "sample-school.png"
@@ -129,23 +136,25 @@ def timed(what, *args, **kwargs) -> tuple[float, pipeline.Outcome]:
     return seconds, outcome
 
 
-def _builds(pairings: int, work: Path, steps: bool, results) -> None:
+def _builds(pairings: int, work: Path, steps: bool, shard: Shard | None, results) -> None:
     """Steps 1-3, in a process of their own."""
     root = write_specimen(work / f"n{pairings}" / "specimen", pairings, 2, SEAL)
     out = work / f"n{pairings}" / "out"
-    full, built = timed(pipeline.build, root, out)
+    options = Options(shard=shard)
+    full, built = timed(pipeline.build, root, out, options)
     docs = len(built.documents)
     del built
-    print(f"\n== {pairings} pairings, {docs} documents, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} ==")
+    part = f" (shard {shard.index}/{shard.count})" if shard else ""
+    print(f"\n== {pairings} pairings{part}, {docs} documents, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.1f} ==")
     print(f"full build (Word)      : {full:8.2f} s  ({1000 * full / docs:.0f} ms/document)")
     if steps:
-        noop, again = timed(pipeline.build, root, out)
+        noop, again = timed(pipeline.build, root, out, options)
         print(f"no-op rebuild          : {noop:8.2f} s  {100 * noop / full:6.2f} % of full (target <= 3 %); "
               f"{len(again.documents)} made, {len(again.unchanged)} unchanged")
         edited = root / "pairings" / "p001.yaml"
         edited.write_text(edited.read_text(encoding="utf-8").replace("提升薄弱学科质量。", "提升数学学科质量。"),
                           encoding="utf-8")
-        one, after = timed(pipeline.build, root, out)
+        one, after = timed(pipeline.build, root, out, options)
         print(f"one pairing edited     : {one:8.2f} s  {100 * one / full:6.2f} % of full (target <= 5 %); "
               f"{len(after.documents)} made")
     print(f"peak RSS of the build process    : {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.1f} MB",
@@ -153,13 +162,14 @@ def _builds(pairings: int, work: Path, steps: bool, results) -> None:
     results.put({"n": pairings, "build": full, "documents": docs})
 
 
-def _bundle(pairings: int, jobs: int, work: Path, results) -> None:
+def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) -> None:
     """Steps 4-5, in a process of their own (its peak RSS is the bundle stage's)."""
     root, out = work / f"n{pairings}" / "specimen", work / f"n{pairings}" / "out"
     written = _Written()
+    options = Options(jobs=jobs, shard=shard)
     with PeakRss() as peaks:
         load = os.getloadavg()[0]
-        first, bundled = timed(pipeline.bundle, root, out, Options(jobs=jobs), written)
+        first, bundled = timed(pipeline.bundle, root, out, options, written)
     pages = sum(r.pages for r in bundled.bundles)
     t = bundled.timings
     planning = first - t.compose - t.convert - t.assemble
@@ -175,7 +185,7 @@ def _bundle(pairings: int, jobs: int, work: Path, results) -> None:
           f"{t.archive:.2f} s, preflight {t.preflight:.2f} s)")
     print(f"  overhead / convert   : {100 * overhead / t.convert:6.1f} %  (stage beyond conversion; target <= 10 %)")
     del bundled
-    rerun, again = timed(pipeline.bundle, root, out, Options(jobs=jobs))
+    rerun, again = timed(pipeline.bundle, root, out, options)
     print(f"bundle re-run          : {rerun:8.2f} s; {len(again.bundles)} made, {again.unchanged_outputs} unchanged")
     for role, peak in sorted(peaks.peak.items(), key=lambda kv: -kv[1]):
         print(f"peak RSS {role:<24}: {peak / 2**20:7.1f} MB")
@@ -225,7 +235,9 @@ def main() -> None:
     parser.add_argument("--sizes", help="comma-separated numbers of pairings (instead of --pairings/--with-5n)")
     parser.add_argument("--no-bundle", action="store_true", help="only the Word builds")
     parser.add_argument("--no-build-steps", action="store_true", help="skip the no-op and one-edit builds")
+    parser.add_argument("--shard", help="I/K: build and bundle only shard I of K of each programme")
     args = parser.parse_args()
+    shard = parse_shard(args.shard)
     sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else \
         [args.pairings] + ([5 * args.pairings] if args.with_5n else [])
     work = Path(tempfile.mkdtemp(prefix="docgen-scale-"))
@@ -233,9 +245,9 @@ def main() -> None:
     try:
         for n in sizes:
             # each step in a process of its own, so that its peak RSS is its own
-            _in_own_process(_builds, n, work, not args.no_build_steps)
+            _in_own_process(_builds, n, work, not args.no_build_steps, shard)
             if not args.no_bundle:
-                rows.append(_in_own_process(_bundle, n, args.jobs, work))
+                rows.append(_in_own_process(_bundle, n, args.jobs, work, shard))
             shutil.rmtree(work / f"n{n}", ignore_errors=True)
         _ratios(rows)
     finally:
