@@ -118,13 +118,15 @@ class PeakRss:
 
 
 class _Written(pipeline.Listener):
-    """The main process's RSS after each bundle written: it must not grow bundle by bundle."""
+    """The main process's RSS after each bundle's body converted: it must not grow bundle by
+    bundle. (Not after each bundle written: the pipeline hears of those at the end, once
+    every assembly is done, when nothing would be seen growing any more.)"""
 
     def __init__(self):
         self.rss: list[int] = []
 
     def advanced(self, stage: str, item: str, ok: bool) -> None:
-        if stage == "assemble":
+        if stage == "convert":
             self.rss.append(_rss(os.getpid()))
 
 
@@ -192,7 +194,7 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
     rss = written.rss
     if len(rss) >= 4:
         quarter = len(rss) // 4
-        print(f"main RSS after the first / last quarter of the bundles: {rss[quarter] / 2**20:.1f} / "
+        print(f"main RSS after the first / last quarter of the bodies converted: {rss[quarter] / 2**20:.1f} / "
               f"{rss[-1] / 2**20:.1f} MB")
     results.put({"n": pairings, "seconds": first, "pages": pages, "rate": pages / first,
                  "convert_rate": pages / t.convert, "overhead": overhead / t.convert, "work": t.work / pages, "planning": planning,
