@@ -167,14 +167,23 @@ def write_specimen(root: Path, pairings: int = 2, recipients: int = 2, seal_png:
         dump(root / "pairings" / f"p{i:03d}.yaml", pairing_data(i, recipients, seal))
     for i in range(1, pairings + 1):  # a year of records for every pairing: every summary can be sealed
         pairing = Pairing.model_validate(pairing_data(i, recipients, seal))
-        dump(root / "activities" / "2022" / f"p{i:03d}.yaml", activity_data(pairing))
+        dump(root / "activities" / "2022" / f"p{i:03d}.yaml", activity_data(pairing, variant=i - 1))
     (root / "evidence").mkdir(exist_ok=True)
     (root / "evidence" / "x.jpg").write_bytes(b"evidence")
     return root
 
 
-def activity_data(pairing: Pairing) -> dict:
-    """A year of records for one pairing: every kind, one late, one without evidence."""
+EXTRA_MONTHS = ("2022-09", "2022-10", "2022-11", "2022-12", "2023-01", "2023-03", "2023-04", "2023-05",
+                "2023-06", "2023-07")
+VARIANTS = 97
+"""Pairings differ in their records in this many ways (a prime above any cache's size), so
+that a benchmark's summaries are not all the same: the same counts would draw the same chart,
+which docgen draws once for the same figures, and a benchmark would measure that cache."""
+
+
+def activity_data(pairing: Pairing, variant: int = 0) -> dict:
+    """A year of records for one pairing: every kind, one late, one without evidence; a
+    ``variant`` other than 0 (mod ``VARIANTS``) adds 1-10 lessons delivered in one month."""
     tp = pairing.teacher_pairs[0]
     base = {"evidence": ["evidence/x.jpg"], "people": ["某某"]}
     records = [
@@ -185,6 +194,12 @@ def activity_data(pairing: Pairing) -> dict:
         {"date": "2023-03-15", "type": "mentor_exchange", "mentor": tp.mentor.name, "mentee": tp.mentee.name,
          "description": "师徒交流", "filed_on": "2023-03-16", **base},
     ]
+    variant %= VARIANTS
+    if variant:
+        month = EXTRA_MONTHS[variant % len(EXTRA_MONTHS)]
+        for k in range(variant // len(EXTRA_MONTHS) + 1):
+            records.append({"date": f"{month}-{k + 11:02d}", "type": "lesson_delivery", "subjects": ["语文"],
+                            "person_times": 2, "description": "送课", "filed_on": f"{month}-{k + 12:02d}", **base})
     return {"records": records, "scores": [{"item": 1, "points": 45, "note": "资料齐全"},
                                            {"item": 3, "points": 0, "note": "无加分材料"}]}
 
