@@ -35,10 +35,10 @@ def build_time(day: dt.date | None = None) -> dt.datetime:
     start of ``day`` (a day its data states), else ``NO_DATA_EPOCH``."""
     epoch = source_date_epoch()
     if epoch is None and day is not None:
-        epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+        epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
     if epoch is None:
         epoch = NO_DATA_EPOCH
-    return dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH), tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH), tz=dt.UTC).replace(tzinfo=None)
 
 
 def docx_created(docx_file: Path | bytes) -> dt.datetime | None:

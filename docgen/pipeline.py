@@ -75,6 +75,9 @@ class Listener:
         """One item of the stage is done (``ok``) or failed; ``item`` names its file."""
 
 
+SILENT = Listener()
+"""The listener a caller that passes none gets: it says nothing (one, shared: it holds no state)."""
+
 STAGES = ("render", "pdf", "convert", "assemble", "report")
 """Stages with progress: Word files, their PDFs, bundles converted, bundles written, roll-ups."""
 
@@ -165,11 +168,11 @@ def _set_aside(loaded: Loaded, cleaner: Cleaner, outcome: Outcome, listener: Lis
     outputs of the parts of ``loaded`` that now have errors are moved aside (so that no
     out-of-date document is left looking valid, and nothing is lost)."""
     cleaner.remove_leftovers()
-    for reason, moves in cleaner.set_aside_errors(loaded).items():
+    for _reason, moves in cleaner.set_aside_errors(loaded).items():
         outcome.moved_aside(loaded, moves, listener)
 
 
-def tidy(loaded: Loaded, out: Path, listener: Listener = Listener()) -> Outcome:
+def tidy(loaded: Loaded, out: Path, listener: Listener = SILENT) -> Outcome:
     """A programme's output folder as a run leaves it before it makes anything: temporary
     files of an interrupted run removed, the outputs of parts with errors moved aside (the
     workspace calls it after a restart that followed a kill)."""
@@ -243,7 +246,7 @@ def _noted(shortcut: Shortcut, outcome: Outcome) -> None:
 
 # ------------------------------------------------------------------------ load
 
-def validate(path: Path, listener: Listener = Listener()) -> list[Loaded]:
+def validate(path: Path, listener: Listener = SILENT) -> list[Loaded]:
     """Every programme under ``path``, or ``InputError`` with every problem of every file."""
     loaded = load_strict(path)
     _warn(loaded, listener)
@@ -331,7 +334,7 @@ def _reason(error: Exception) -> str:
     return f"docgen 内部错误（{type(error).__name__}: {error}），其余文件不受影响；请把此信息报告给维护者"
 
 
-def render_documents(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+def render_documents(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT,
                      loaded: list[Loaded] | None = None) -> Outcome:
     """load -> documents -> render, with the programme folders locked (see ``_render_documents``)."""
     with _locked(path, out, options, listener) as tree:
@@ -413,7 +416,7 @@ def _check_templates(options: Options) -> None:
         raise UsageError(f"找不到模板目录 {display_path(options.templates)}：请检查 -t 后的路径")
 
 
-def build(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+def build(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT,
           pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen build``: the Word files, and with ``options.pdf`` a PDF beside each
     (converted by ``pool`` when given: warm converters the caller keeps; ``loaded``: see
@@ -495,7 +498,7 @@ def _convert_documents(outcome: Outcome, options: Options, listener: Listener, w
         docs = [item.job.path for item in todo]
         results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight,
                                    families=[item.job.kind.family for item in todo])
-    for item, result in zip(todo, results):
+    for item, result in zip(todo, results, strict=True):
         book = outcome.books[item.job.scope.loaded.id]
         if not result.ok:  # no out-of-date PDF looking valid beside a new .docx
             moves = book.cleaner.move_aside([result.dst], "本次转换失败（原因见命令的输出），这是以前转换的版本")
@@ -516,7 +519,7 @@ def _convert_documents(outcome: Outcome, options: Options, listener: Listener, w
 
 # ------------------------------------------------------------------ bundle
 
-def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT,
            pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
     that is not already made from the same documents, seals and options (converted by
@@ -632,7 +635,7 @@ def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str]
 
 # ------------------------------------------------------------------ report
 
-def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener()) -> Outcome:
+def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT) -> Outcome:
     """``docgen report``: the bureau's roll-up of each year with records (or of one
     ``options.term``), as .xlsx and .docx, counted to ``options.as_of`` (default: as each
     pairing's summary counts); left as they are when made before from the same data, kept

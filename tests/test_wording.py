@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from itertools import pairwise
 
 import pytest
 from docx import Document
@@ -69,7 +70,7 @@ def test_a_letter_whose_duties_are_all_shared_has_no_empty_headings(made):
     assert "责任内容" not in management and "考核" not in management
     for body in made[0].values():
         lines = body.split("\n")
-        for a, b in zip(lines, lines[1:]):
+        for a, b in pairwise(lines):
             heading = re.fullmatch(r"[一二三四五六七八九十]+、.+|（[一二三四五六七八九十]+）.+", a)
             following = re.fullmatch(r"[一二三四五六七八九十]+、.+", b)
             assert not (heading and following and not a.endswith("。")), (a, b)

@@ -51,7 +51,7 @@ def activities_by_month(counts: YearCounts) -> bytes | None:
         values = [per_month.get(m, {}).get(kind, 0) for m in months]
         ax.bar(range(len(months)), values, bottom=bottom, color=COLOURS[k % len(COLOURS)], label=ACTIVITY_NAMES[kind],
                width=0.7)
-        bottom = [b + v for b, v in zip(bottom, values)]
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(range(len(months)))
     ax.set_xticklabels([f"{int(m[5:])}月" for m in months], fontproperties=font, fontsize=9)
     ax.set_ylabel("活动次数", fontproperties=font)

@@ -321,10 +321,10 @@ def fixed_widths(table, widths: list[int]) -> None:
     """A fixed-layout table as wide as ``widths`` (twips) add up to, each column and cell set."""
     ooxml.set_table_width(table, sum(widths))
     table.autofit = False
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=False):
         column.width = Twips(width)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=False):
             cell.width = Twips(width)
 
 
@@ -366,12 +366,12 @@ def signature_table(doc, container, expr: str) -> None:
     widths = [sixth] * 5 + [TEXT_W - 5 * sixth]
     fixed_widths(table, widths)
     ooxml.set_table_borders(table, none=True)
-    for row, (count, style, height, valign, texts) in zip(table.rows, layout_rows):
+    for row, (count, style, height, valign, texts) in zip(table.rows, layout_rows, strict=False):
         if height:
             row.height = Twips(height)
             row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
             ooxml.cant_split(row)
-        for merged, lines in zip(_cells(row, count), texts):
+        for merged, lines in zip(_cells(row, count), texts, strict=False):
             _fill(doc, merged, lines, style, "SignedOn")
             merged.vertical_alignment = valign
 

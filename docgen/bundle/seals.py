@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from pypdf import PageObject, PdfWriter
 from pypdf.generic import (
@@ -72,7 +72,7 @@ class SealImage:
     """The image's resource name on a page: from its content, so two seals never share one."""
 
     @classmethod
-    def load(cls, path: Path, writer: PdfWriter) -> "SealImage":
+    def load(cls, path: Path, writer: PdfWriter) -> SealImage:
         w, h, rgb, alpha = _decoded(Path(path), Path(path).stat().st_mtime_ns)
         mask = _image_stream(alpha, w, h, "/DeviceGray")
         image = _image_stream(rgb, w, h, "/DeviceRGB")

@@ -10,8 +10,8 @@ item, and leaves out a section with nothing in it: a heading never stands alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Union
 
 from ..load.model.common import Block, Insert
 from ..text import cn_num
@@ -41,7 +41,7 @@ class Section:
     """A heading and what is under it."""
 
     title: str
-    body: list["Node"] = field(default_factory=list)
+    body: list[Node] = field(default_factory=list)
     run_in: bool = False
     """The heading starts the first paragraph (（一）组织领导。成立……)."""
     numbered: bool = True
@@ -51,7 +51,7 @@ class Section:
 class Items:
     """A numbered list: each item a paragraph (or a tree of its own)."""
 
-    items: list["Node"]
+    items: list[Node]
     numbered: bool = True
 
 
@@ -92,7 +92,7 @@ class Fills:
 BLANK_LINE = "＿" * 14
 """The room a blank line leaves to write in."""
 
-Node = Union[str, Section, Items, Table, Blank]
+Node = str | Section | Items | Table | Blank
 Inserts = dict[Insert, Callable[[Block], list[Node]]]
 """What docgen writes for each insert of a bureau's text."""
 

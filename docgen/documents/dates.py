@@ -12,7 +12,8 @@ programme rather than a constant. A bundle is dated by the latest of its documen
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
 from ..load import Loaded
 from ..load.model.pairing import Pairing

@@ -10,8 +10,8 @@ reword in Word (份数, 附则, table headings) is the template's; text that dep
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from ..load.model.common import Layer
 from ..load.model.programme import DocumentKind

@@ -9,10 +9,11 @@ of one programme: the only place that knows how.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from ..load import Loaded
 from ..load.model.cycle import CycleYear, Term

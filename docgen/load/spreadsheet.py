@@ -13,9 +13,9 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..errors import Problem, SourceError, UsageError, display_path
 from ..outputs import csv_cell_back

@@ -11,9 +11,10 @@ import datetime as dt
 import errno
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from yaml.events import AliasEvent

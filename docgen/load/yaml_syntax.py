@@ -9,7 +9,7 @@ start of a line it is indentation; at the end it is an invisible character to de
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import yaml
 

@@ -8,8 +8,8 @@ alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from pypdf import PdfReader
 

@@ -91,7 +91,7 @@ def documents_from_manifest(pages: list[Page], manifest: Manifest) -> list[Docum
     first_part = min(starts, default=len(pages) + 1)
     if first_part > 1:
         out.append(Document("封面和目录", pages[:first_part - 1], "bundle", page_numbers=False))
-    for part, first_page in zip(parts, starts):
+    for part, first_page in zip(parts, starts, strict=False):
         start = first_page - 1
         span = pages[start:start + part.pages]
         padding = {k for k in range(len(span)) if k >= part.printed_pages}

@@ -174,10 +174,7 @@ def _empty_glyphs(data: bytes, two_bytes: bool) -> frozenset[int]:
     at = tables[b"loca"][0]
     loca = (struct.unpack_from(f">{glyphs + 1}I", data, at) if long_offsets
             else [2 * v for v in struct.unpack_from(f">{glyphs + 1}H", data, at)])
-    if two_bytes:
-        gids = {code: code for code in range(glyphs)}
-    else:
-        gids = _simple_cmap(data, tables[b"cmap"][0])
+    gids = {code: code for code in range(glyphs)} if two_bytes else _simple_cmap(data, tables[b"cmap"][0])
     return frozenset(code for code, gid in gids.items() if 0 < gid < glyphs and loca[gid] == loca[gid + 1])
 
 
@@ -198,7 +195,7 @@ def _simple_cmap(data: bytes, at: int) -> dict[int, int]:
             ranges_at = sub + 16 + 6 * segments
             ranges = struct.unpack_from(f">{segments}H", data, ranges_at)
             out = {}
-            for i, (first, last, delta, rng) in enumerate(zip(starts, ends, deltas, ranges)):
+            for i, (first, last, delta, rng) in enumerate(zip(starts, ends, deltas, ranges, strict=True)):
                 for code in range(first, min(last, 0xF0FF) + 1):
                     if rng == 0:
                         gid = (code + delta) & 0xFFFF

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from itertools import pairwise
 
 from .. import geometry
 from ..records import Box, Finding
@@ -93,7 +94,7 @@ def _text(line: list[Glyph]) -> str:
     return "".join(g.char for g in line)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _family(font: str, faces: tuple[str, ...]) -> bool:
     return any(face.lower() in font.lower() for face in faces)
 
@@ -263,7 +264,7 @@ def body_text(doc: Document) -> list[Finding]:
         if sizes - {16.0}:
             out.append(Finding("正文字号", k, f"正文字号为 {'、'.join(f'{s:g}' for s in sorted(sizes))} 磅（应为三号 16 磅）"))
         ys = [line[0].y for line in body if abs(line[0].size - 16) < 0.2 and len(line) > 12]
-        gaps = [upper - lower for upper, lower in zip(ys, ys[1:])]
+        gaps = [upper - lower for upper, lower in pairwise(ys)]
         signing = any(s.page == k - 1 for s in doc.signatures) or any(s.page == k - 1 for s in doc.seals)
         pitch = LINE if not (signing or k == 1) else _pitch([g for g in gaps if g < 1.5 * LINE]) or LINE
         for gap in gaps:
@@ -342,7 +343,7 @@ def title_breaks(doc: Document) -> list[Finding]:
     out = []
     for k, page in enumerate(doc.pages, 1):
         lines = content_lines(page)
-        for upper, lower in zip(lines, lines[1:]):
+        for upper, lower in pairwise(lines):
             if upper[0].size <= 20 or abs(upper[0].size - lower[0].size) > 0.2 \
                     or page.top(lower[0].y) - page.top(upper[0].y) > 2 * upper[0].size:
                 continue
@@ -537,7 +538,7 @@ def fill_lines(doc: Document) -> list[Finding]:
     out = []
     for k, page in enumerate(doc.pages, 1):
         lines = content_lines(page)
-        for above, line in zip(lines, lines[1:]):
+        for above, line in pairwise(lines):
             text = _text(line)
             if not (text[:1] in LOW_LINES and _text(above)[-1:] in LOW_LINES and line[0].x < TYPE_LEFT + CHAR
                     and 0 < page.top(line[0].y) - page.top(above[0].y) < 1.6 * LINE):
@@ -576,7 +577,7 @@ def blank_dates(doc: Document) -> list[Finding]:
     out = []
     for k, page in enumerate(doc.pages, 1):
         lines = content_lines(page)
-        for above, line in zip(lines, lines[1:]):
+        for above, line in pairwise(lines):
             if not (0 < page.top(line[0].y) - page.top(above[0].y) < 1.6 * LINE and line[0].x < TYPE_LEFT + 5 * CHAR):
                 continue
             first, second = _spaced_text(above, TYPE_LEFT), _spaced_text(line, TYPE_LEFT)

@@ -79,9 +79,9 @@ class LimitedEnvironment(SandboxedEnvironment):
                     raise LimitExceeded(f"“*” 将生成 {len(sized) * count} 个字符或项，超过上限 {MAX_TEXT}")
         if operator == "%" and isinstance(left, str) and _FORMAT_WIDTH.search(left):
             raise LimitExceeded("格式字符串中的宽度或精度过大")
-        if operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
-            if abs(left) > 1 and abs(left).bit_length() * right > MAX_POWER_BITS:
-                raise LimitExceeded(f"乘方 {left}**{right} 过大")
+        if (operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0
+                and abs(left) > 1 and abs(left).bit_length() * right > MAX_POWER_BITS):
+            raise LimitExceeded(f"乘方 {left}**{right} 过大")
         return super().call_binop(context, operator, left, right)
 
     def format_string(self, s: str, args, kwargs, format_func=None) -> str:

@@ -28,12 +28,12 @@ from fastapi import Request
 from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException
 
-from ..output_tree import safe_name
 from ..errors import DocgenError, UsageError
 from ..load import PAIRINGS_DIR
 from ..load.inside import inside
 from ..load.model.common import Name
 from ..load.yaml_source import read
+from ..output_tree import safe_name
 from .cookies import CSRF_FIELD, CSRF_HEADER, Visit
 
 _SCHOOL_NAME = TypeAdapter(Name)
@@ -246,7 +246,7 @@ def school_pairings(request: Request, programme: str, school: str) -> set[str]:
     once per version, so the check costs no loading of the whole programme after a save."""
     root = request.app.state.workspace.root(programme)
     own = set()
-    for path, (names, ids) in _parties(root).items():
+    for _path, (names, ids) in _parties(root).items():
         if school in names:
             own.update(ids)
     return own

@@ -74,9 +74,9 @@ class Field:
     required: bool = False
     value: Any = None
     options: list[tuple[str, str]] = field(default_factory=list)
-    children: list["Field"] = field(default_factory=list)
-    items: list["Field"] = field(default_factory=list)
-    template: "Field | None" = None
+    children: list[Field] = field(default_factory=list)
+    items: list[Field] = field(default_factory=list)
+    template: Field | None = None
     errors: list[str] = field(default_factory=list)
     origin: int | None = None
     """For an item of a list: its index in the file when the form was drawn (comments stay with it)."""

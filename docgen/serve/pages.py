@@ -471,8 +471,8 @@ def download_all(request: Request, pid: str):
     zips = sorted((ws.out / pid / "bundles").glob("*.zip")) if (ws.out / pid / "bundles").is_dir() else []
     if not zips:
         raise NotFound("还没有生成报送材料：请先点“生成全部”")
-    handle = tempfile.NamedTemporaryFile(prefix="all-", suffix=".zip", dir=_uploads(request), delete=False)
-    with handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+    with (tempfile.NamedTemporaryFile(prefix="all-", suffix=".zip", dir=_uploads(request), delete=False) as handle,
+          zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive):
         for path in zips:
             info = zipfile.ZipInfo(path.name, date_time=dt.datetime.fromtimestamp(path.stat().st_mtime).timetuple()[:6])
             info.flag_bits |= 0x800

@@ -14,10 +14,10 @@ import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 STATE_DIR = ".docgen"
 STATE_FILE = "workspace.sqlite3"

@@ -9,10 +9,10 @@ import os
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import Problem, SourceError, UsageError, display_path
 from ..incremental.record import PREFIX as RECORD_PREFIX
