@@ -208,7 +208,7 @@ def os_reason(exc: OSError) -> str:
     """Why writing or reading a file failed, in a clerk's words, with what to do."""
     import errno
 
-    reasons = {
+    reasons: dict[int | None, str] = {
         errno.ENOSPC: "磁盘空间已满，请清理磁盘后重试",
         errno.EDQUOT: "磁盘配额已用完，请清理后重试",
         errno.ENAMETOOLONG: "文件名太长，请在数据中填写较短的简称（short_name）",

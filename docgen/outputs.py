@@ -49,7 +49,10 @@ def docx_created(docx_file: Path | bytes) -> dt.datetime | None:
     except (zipfile.BadZipFile, KeyError, OSError):
         return None
     m = re.search(rb"<dcterms:created[^>]*>(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)", core)
-    return dt.datetime(*map(int, m.groups())) if m else None
+    if not m:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in m.groups())
+    return dt.datetime(year, month, day, hour, minute, second)
 
 
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")

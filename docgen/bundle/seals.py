@@ -86,8 +86,8 @@ def _decoded(path: Path, mtime_ns: int) -> tuple[int, int, bytes, bytes]:
     """A PNG as compressed RGB and alpha planes; cached, since one seal serves many bundles."""
     from PIL import Image
 
-    with Image.open(path) as img:
-        img = img.convert("RGBA")
+    with Image.open(path) as opened:
+        img = opened.convert("RGBA")
         w, h = img.size
         return w, h, zlib.compress(img.convert("RGB").tobytes(), 6), zlib.compress(img.getchannel("A").tobytes(), 6)
 

@@ -162,13 +162,15 @@ class Converter:
             proc.wait(timeout=10)
         for stream in (proc.stdin, proc.stdout):
             with contextlib.suppress(Exception):
-                stream.close()
+                if stream is not None:
+                    stream.close()
 
     def close(self) -> None:
         proc = self.proc
         if proc is None:
             return
         try:
+            assert proc.stdin is not None  # started with stdin=PIPE
             proc.stdin.close()
             proc.wait(timeout=15)
         except Exception:
@@ -272,9 +274,10 @@ class Pool:
                 src, dst = pairs[i]
                 try:
                     Path(dst).parent.mkdir(parents=True, exist_ok=True)
-                    results[i] = self._one(converter, Path(src), Path(dst), families[i] if families else None)
+                    result = self._one(converter, Path(src), Path(dst), families[i] if families else None)
+                    results[i] = result
                     if then is not None:
-                        then(i, results[i])
+                        then(i, result)
                 except Exception as exc:  # noqa: BLE001 - e.g. the disk full, or an interrupt tearing down
                     results[i] = Result(Path(src), Path(dst), False, f"转换失败（{exc}）")
 

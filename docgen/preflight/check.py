@@ -6,6 +6,7 @@ parties sign and which seal image each received.
 """
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +66,7 @@ def document_of(pdf: bytes | Path, title: str, family: str = "") -> Document:
     signatures = []
     for _, anchor in sorted(marks.signers.get(1, {}).items()):
         if 0 <= anchor.page < len(pages):
-            box, _ = name_area(lambda page=pages[anchor.page]: page, anchor)
+            box, _ = name_area(functools.partial(pages.__getitem__, anchor.page), anchor)
             signatures.append(Signature(printed_name(pages[anchor.page], box), anchor.page, box))
     return Document(title, pages, family or (marks.kinds[0] if marks.kinds else ""), signatures=signatures)
 

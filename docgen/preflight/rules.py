@@ -301,7 +301,9 @@ def page_numbers(doc: Document) -> list[Finding]:
         if line is None:
             out.append(Finding("页码", k, "没有“— n —”形式的页码"))
             continue
-        n = int(PAGE_NUMBER.match(_text(line).replace(" ", "")).group(1))
+        numbered = PAGE_NUMBER.match(_text(line).replace(" ", ""))
+        assert numbered is not None  # page_number_line found the line by this pattern
+        n = int(numbered.group(1))
         dash = page.top(line[0].y) - 0.33 * line[0].size  # the 一字线 stands about a third of an em up
         if abs(dash - (TYPE_BOTTOM + 7 * geometry.MM_PT)) > 2 * geometry.MM_PT:
             out.append(Finding("页码", k, f"页码的一字线距版心下边缘 {(dash - TYPE_BOTTOM) / geometry.MM_PT:.1f} mm（应为 7 mm）"))
@@ -658,8 +660,8 @@ def _tables(page: Page) -> list[tuple[float, float, list[float]]]:
             groups.setdefault((round(r.x0 / 4), round(r.x1 / 4)), set()).add(round(page.top(r.y0), 1))
     # a row's rules may be split at the columns: merge groups that share their rows
     tables = []
-    for (x0, x1), ys in groups.items():
-        tables.append((x0 * 4.0, x1 * 4.0, sorted(ys)))
+    for (left, right), rows in groups.items():
+        tables.append((left * 4.0, right * 4.0, sorted(rows)))
     tables.sort(key=lambda t: t[2][0])
     merged: list[tuple[float, float, list[float]]] = []
     for t in tables:

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..errors import Problem, SourceError, UsageError, display_path
 from ..incremental.record import PREFIX as RECORD_PREFIX
@@ -31,6 +32,9 @@ from ..output_tree import OutputTree
 from ..outputs import write_atomic
 from ..records import Draft, Manifest, PlacedDocument, SealMissing, Verdict
 from .yamledit import digest
+
+if TYPE_CHECKING:
+    from .audit import Audit
 
 SEALS_DIR = "seals"
 EVIDENCE_DIR = "evidence"
@@ -121,7 +125,7 @@ class Workspace:
         self._rows: dict[str, tuple[tuple, float, list[PairingRow]]] = {}
         self.on_write = None
         """Called as ``on_write(path, before, after)`` after every write."""
-        self.journal = None
+        self.journal: Audit | None = None
         """The audit log (``audit.Audit``): told of each change before and after it is made."""
         self.who = lambda: ("", "")
         """(account, role) of whoever is writing, for the audit log."""
@@ -264,18 +268,19 @@ class Workspace:
             before = path.read_bytes() if path.exists() else None
             if expected is not None and digest(before) != expected:
                 raise Conflict(before)
-            entry = self.journal.begin(path, before, data, self.who(), action, restored_from) if self.journal else None
+            journal = self.journal
+            entry = journal.begin(path, before, data, self.who(), action, restored_from) if journal else None
             try:
                 if data is None:
                     path.unlink(missing_ok=True)
                 else:
                     write_atomic(path, data)
             except BaseException:
-                if entry is not None:
-                    self.journal.void(entry)
+                if journal and entry is not None:
+                    journal.void(entry)
                 raise
-            if entry is not None:
-                self.journal.commit(entry)
+            if journal and entry is not None:
+                journal.commit(entry)
         if self.on_write is not None:
             self.on_write(path, before, data)
 
