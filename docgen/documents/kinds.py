@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from ..load.model.common import Layer
 from ..load.model.programme import DocumentKind
@@ -103,17 +104,23 @@ def _titled(kind: DocumentKind, default: str) -> Callable[[Scope], str]:
     return lambda scope: str(plan.doc_title(scope.programme, kind, default))
 
 
-def _letter(layer: Layer, default: str) -> Callable[[Scope], str]:
-    """A letter's file name prefix: the programme's title of the layer's letter, else ``default``."""
-    return lambda scope: str(letters.letter_title(scope.programme, layer, default))
+def _letter(*, name: str, label: str, template: str, per: Per, context: Callable[[Scope], dict], layer: Layer,
+            prefix: str, pair: Callable[[Scope], Any], names: Callable[[Any], str], bundle_place: int) -> Kind:
+    """The responsibility letter of one layer of pairs: filed and headed by the pair's names
+    (``names`` of the scope's ``pair``) after the programme's own title of the layer's letter, else
+    ``prefix``; signed and dated as every letter is."""
+
+    def title(scope: Scope) -> str:
+        return str(letters.letter_title(scope.programme, layer, prefix))
+
+    return Kind(name=name, family="letter", label=label, template=template, per=per, context=context,
+                filename=lambda s: f"{title(s)}_{names(pair(s))}", signers=letter_signers,
+                bundle_place=bundle_place, heading=lambda s, c: f"{_title(s, c)}（{names(pair(s))}）",
+                dated=dates.letter_date)
 
 
 _pairing_plan = _titled(DocumentKind.pairing_plan, "实施方案")
 _agreement = _titled(DocumentKind.agreement, "协议书")
-_leader_letter = _letter(Layer.leaders, "校级领导责任书")
-_management_letter = _letter(Layer.managers, "管理帮扶责任书")
-_group_letter = _letter(Layer.groups, "教研组责任书")
-_teacher_letter = _letter(Layer.teachers, "教师结对帮扶责任书")
 
 
 KINDS: list[Kind] = [
@@ -130,22 +137,18 @@ KINDS: list[Kind] = [
     Kind(name="agreement", family="agreement", label="结对帮扶协议书", template="agreement.docx", per=Per.pair,
          context=agreement.agreement, filename=lambda s: f"{_agreement(s)}_{short(s.pair.supporter)}—{short(s.pair.recipient)}",
          signers=agreement_signers, bundle_place=2, dated=dates.agreement_date),
-    Kind(name="leader_letter", family="letter", label="校级领导结对帮扶责任书", template="management_letter.docx",
-         per=Per.leader_pair, context=letters.leader_letter,
-         filename=lambda s: f"{_leader_letter(s)}_{_persons(s.leader_pair)}", signers=letter_signers, bundle_place=3,
-         heading=lambda s, c: f"{_title(s, c)}（{_persons(s.leader_pair)}）", dated=dates.letter_date),
-    Kind(name="management_letter", family="letter", label="管理帮扶责任书", template="management_letter.docx",
-         per=Per.manager_pair, context=letters.management_letter,
-         filename=lambda s: f"{_management_letter(s)}_{_persons(s.manager_pair)}", signers=letter_signers, bundle_place=4,
-         heading=lambda s, c: f"{_title(s, c)}（{_persons(s.manager_pair)}）", dated=dates.letter_date),
-    Kind(name="group_letter", family="letter", label="学科教研组结对帮扶责任书", template="management_letter.docx",
-         per=Per.group_pair, context=letters.group_letter,
-         filename=lambda s: f"{_group_letter(s)}_{_groups(s.group_pair)}", signers=letter_signers, bundle_place=5,
-         heading=lambda s, c: f"{_title(s, c)}（{_groups(s.group_pair)}）", dated=dates.letter_date),
-    Kind(name="teacher_letter", family="letter", label="教师结对帮扶责任书", template="teacher_letter.docx",
-         per=Per.teacher_pair, context=letters.teacher_letter,
-         filename=lambda s: f"{_teacher_letter(s)}_{_teachers(s.teacher_pair)}", signers=letter_signers, bundle_place=6,
-         heading=lambda s, c: f"{_title(s, c)}（{_teachers(s.teacher_pair)}）", dated=dates.letter_date),
+    _letter(name="leader_letter", label="校级领导结对帮扶责任书", template="management_letter.docx",
+            per=Per.leader_pair, context=letters.leader_letter, layer=Layer.leaders, prefix="校级领导责任书",
+            pair=lambda s: s.leader_pair, names=_persons, bundle_place=3),
+    _letter(name="management_letter", label="管理帮扶责任书", template="management_letter.docx",
+            per=Per.manager_pair, context=letters.management_letter, layer=Layer.managers, prefix="管理帮扶责任书",
+            pair=lambda s: s.manager_pair, names=_persons, bundle_place=4),
+    _letter(name="group_letter", label="学科教研组结对帮扶责任书", template="management_letter.docx",
+            per=Per.group_pair, context=letters.group_letter, layer=Layer.groups, prefix="教研组责任书",
+            pair=lambda s: s.group_pair, names=_groups, bundle_place=5),
+    _letter(name="teacher_letter", label="教师结对帮扶责任书", template="teacher_letter.docx",
+            per=Per.teacher_pair, context=letters.teacher_letter, layer=Layer.teachers, prefix="教师结对帮扶责任书",
+            pair=lambda s: s.teacher_pair, names=_teachers, bundle_place=6),
     Kind(name="summary", family="summary", label="年度工作总结", template="summary.docx", per=Per.year,
          context=summary.summary,
          filename=lambda s: f"学期工作总结_{s.term.short_label}" if s.term else f"年度工作总结_{s.year.label}",
