@@ -235,6 +235,34 @@ def _as_before(seen: list[Seen], listener: Listener) -> Outcome:
     return Outcome([], unchanged_documents=seen[0].documents, unchanged_outputs=seen[0].outputs)
 
 
+@dataclass
+class _Run:
+    """One run of build or bundle under ``_run``: its outcome, and whether it was ``repeated``
+    (the same run found noted clean: the outcome says every output is as it was, nothing to do)."""
+
+    outcome: Outcome
+    repeated: bool
+
+
+@contextlib.contextmanager
+def _run(command: str, path: Path, out: Path, options: Options, listener: Listener,
+         loaded: list[Loaded] | None) -> Iterator[_Run]:
+    """The frame of ``build`` and ``bundle``: the programme folders locked; a run noted clean
+    before is recognised (unless ``force``) and yielded as ``repeated``; otherwise the run is
+    begun, its documents rendered, and what it saw noted once the body has finished the work
+    (not when it raises)."""
+    with _locked(path, out, options, listener) as tree:
+        shortcut = _shortcut(command, path, tree, options)
+        seen = None if options.force else shortcut.taken()
+        if seen is not None:
+            yield _Run(_as_before(seen, listener), repeated=True)
+            return
+        shortcut.begin()
+        run = _Run(_render_documents(path, tree, options, listener, loaded), repeated=False)
+        yield run
+        _noted(shortcut, run.outcome)
+
+
 def _noted(shortcut: Shortcut, outcome: Outcome) -> None:
     """What this run saw, noted for the next run of the same command (unless it had
     problems or failures: then the next one looks again)."""
@@ -422,17 +450,10 @@ def build(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener
     (converted by ``pool`` when given: warm converters the caller keeps; ``loaded``: see
     ``_load``); summaries count to ``options.as_of`` (default: each one's own date, else
     today), or report on one ``options.term``."""
-    with _locked(path, out, options, listener) as tree:
-        shortcut = _shortcut("build", path, tree, options)
-        seen = None if options.force else shortcut.taken()
-        if seen is not None:
-            return _as_before(seen, listener)
-        shortcut.begin()
-        outcome = _render_documents(path, tree, options, listener, loaded)
-        if options.pdf:
-            _convert_documents(outcome, options, listener, pool)
-        _noted(shortcut, outcome)
-    return outcome
+    with _run("build", path, out, options, listener, loaded) as run:
+        if options.pdf and not run.repeated:
+            _convert_documents(run.outcome, options, listener, pool)
+    return run.outcome
 
 
 @contextlib.contextmanager
@@ -530,17 +551,14 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
         # a wrong password fails now, before any work
         load_signer(options.bundle.sign_cert, options.bundle.sign_password)
     options = replace(options, kinds=(), years=(), term=None)  # a bundle holds every kind, and the summaries written
-    with _locked(path, out, options, listener) as tree:
-        shortcut = _shortcut("bundle", path, tree, options)
-        seen = None if options.force else shortcut.taken()
-        if seen is not None:
-            return _as_before(seen, listener)
-        shortcut.begin()
-        outcome = _render_documents(path, tree, options, listener, loaded)
+    with _run("bundle", path, out, options, listener, loaded) as run:
+        if run.repeated:
+            return run.outcome
+        outcome = run.outcome
         specs, recipes, planned = [], {}, {}
-        for loaded in outcome.loaded:
-            if loaded.buildable:
-                todo, planned[loaded.id] = _bundles_to_make(loaded, outcome, out, options.bundle)
+        for one in outcome.loaded:
+            if one.buildable:
+                todo, planned[one.id] = _bundles_to_make(one, outcome, out, options.bundle)
                 for spec, recipe in todo:
                     specs.append(spec)
                     recipes[spec.uid] = recipe
@@ -556,7 +574,6 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
             outcome.failures += failures
         _keep_earlier(outcome, specs, earlier, listener)
         _record_bundles(outcome, specs, recipes, planned, options, listener)
-        _noted(shortcut, outcome)
     return outcome
 
 
