@@ -206,9 +206,10 @@ def _shortcut(command: str, path: Path, tree: OutputTree, options: Options) -> S
     ``path`` (``incremental.shortcut``). The key holds every option that decides what is made
     (not how many converters, their timeout or ``force``), docgen's code, and the converter
     when PDFs are made."""
-    asked = {"kinds": options.kinds, "pairings": options.pairings, "years": options.years,
-             "as_of": options.as_of, "term": options.term, "templates": str(Path(options.templates).resolve()),
-             "pdf": options.pdf, "shard": options.shard.pair if options.shard else None}
+    asked: dict[str, object] = {
+        "kinds": options.kinds, "pairings": options.pairings, "years": options.years, "as_of": options.as_of,
+        "term": options.term, "templates": str(Path(options.templates).resolve()), "pdf": options.pdf,
+        "shard": options.shard.pair if options.shard else None}
     if command == "bundle":
         asked["bundle"] = options.bundle.key(_content_hash)
     converter = converter_fingerprint() if command == "bundle" or options.pdf else ""
@@ -430,7 +431,8 @@ def _move_stale(book: Book, planned: set[Path], loaded: Loaded, in_scope: Callab
                 outcome: Outcome, listener: Listener) -> None:
     """What the record holds and this run no longer makes, moved aside with why."""
     by_reason: dict[str, list[Moved]] = {}
-    for stale in book.record.stale(planned, {p.id for p in loaded.pairings}, in_scope):
+    alive = {p.id for p in loaded.pairings if p.id is not None}  # (every loaded pairing has its id)
+    for stale in book.record.stale(planned, alive, in_scope):
         by_reason.setdefault(stale.reason, []).extend(book.cleaner.move_aside(stale.paths, stale.reason))
         book.record.forget(stale.key)
     for moves in by_reason.values():
@@ -667,6 +669,7 @@ def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
 
 def _report_programme(loaded: Loaded, tree: OutputTree, options: Options, renderer: Renderer, outcome: Outcome,
                       listener: Listener) -> None:
+    assert loaded.programme is not None  # validate() passed: every programme file was read
     cycle_years = loaded.programme.cycle.cycle_years
     keys = {y.key for y in cycle_years}
     if options.term is not None:

@@ -22,10 +22,13 @@ from .scope import Per, Scope
 
 
 class DatedKind(Protocol):
-    """What dating a document needs of its kind (``kinds.Kind``)."""
+    """What dating a document needs of its kind (``kinds.Kind``, frozen: read-only here too)."""
 
-    per: Per
-    dated: Callable[[Scope], dt.date | None]
+    @property
+    def per(self) -> Per: ...
+
+    @property
+    def dated(self) -> Callable[[Scope], dt.date | None]: ...
 
 
 # ------------------------------------------------------------ own dates (Kind.dated)
