@@ -249,6 +249,20 @@ def test_lists_are_numbered_under_the_number_of_their_heading():
                      "二、保障", "1.A", "2.B", "（1）x", "（2）y", "唯一一项"]
 
 
+def test_a_list_after_a_run_in_section_is_numbered_as_its_own():
+    """A run-in section (一、工作要求。…) then a list in the same body: the list is laid out (the
+    section's line style once overwrote the level the list is numbered from, and rendering failed)."""
+    from pydantic import TypeAdapter
+
+    from docgen.documents.blocks import from_data, layout
+    from docgen.load.model.common import Blocks
+
+    body = TypeAdapter(Blocks).validate_python([
+        {"title": "工作要求", "run_in": True, "body": ["按时报送。"]}, {"items": ["甲。", "乙。"]}])
+    lines = [(x["style"], str(x["lead"]), str(x["text"])) for x in layout(from_data(body, {}))]
+    assert lines == [("lead1", "一、工作要求。", "按时报送。"), ("p", "", "1.甲。"), ("p", "", "2.乙。")]
+
+
 def test_a_goal_s_indicators_are_not_said_twice():
     from docgen.documents.plan import goal_nodes
     from docgen.load.model.programme import YearGoal

@@ -112,7 +112,7 @@ def from_data(blocks: list[Block], inserts: Inserts, fills: Fills | None = None)
         elif kind == "blank":
             out += _blank(block, inserts, fills)
         else:
-            make = inserts.get(block.insert)
+            make = inserts.get(block.insert) if block.insert is not None else None
             out += make(block) if make else []
     return out
 
@@ -197,11 +197,11 @@ def layout(nodes: list[Node], level: int = 1, style: int = 0) -> list[dict]:
             first = body[0] if body else None
             if node.run_in and first is not None and first["style"] == "p" and not first["lead"]:
                 lead = heading if str(heading)[-1:] in ENDS else cat(heading, "。")
-                style = {1: "lead1", 2: "lead2"}.get(level, "p")
-                if style == "p":
+                lead_style = {1: "lead1", 2: "lead2"}.get(level, "p")
+                if lead_style == "p":
                     out.append(line("p", cat(lead, first["text"])))
                 else:
-                    out.append(line(style, first["text"], lead))
+                    out.append(line(lead_style, first["text"], lead))
                 out += body[1:]
             else:
                 out.append(line({1: "h1", 2: "h2"}.get(level, "p"), heading))
