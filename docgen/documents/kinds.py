@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from ..errors import given
 from ..load.model.common import Layer
 from ..load.model.programme import DocumentKind
 from . import agreement, cover, dates, letters, notice, plan, report, summary
@@ -87,11 +88,12 @@ def _plan_title(scope: Scope, context: dict) -> str:
 
 
 def _notice_name(scope: Scope) -> str:
-    return f"通知_{scope.notice.doc_no}" + (f"_{scope.county}" if scope.county else "")
+    return f"通知_{given(scope.notice, 'a notice').doc_no}" + (f"_{scope.county}" if scope.county else "")
 
 
 def _notice_heading(scope: Scope, context: dict) -> str:
-    return f"{_title(scope, context)}（{scope.notice.doc_no}" + (f"，{scope.county}" if scope.county else "") + "）"
+    doc_no = given(scope.notice, "a notice").doc_no
+    return f"{_title(scope, context)}（{doc_no}" + (f"，{scope.county}" if scope.county else "") + "）"
 
 
 def _teachers(pair) -> str:
@@ -123,6 +125,11 @@ _pairing_plan = _titled(DocumentKind.pairing_plan, "实施方案")
 _agreement = _titled(DocumentKind.agreement, "协议书")
 
 
+def _agreement_name(scope: Scope) -> str:
+    pair = given(scope.pair, "a pair")
+    return f"{_agreement(scope)}_{short(pair.supporter)}—{short(pair.recipient)}"
+
+
 KINDS: list[Kind] = [
     Kind(name="notice", family="notice", label="通知", template="notice.docx", per=Per.notice,
          context=notice.notice, filename=_notice_name, signers=notice_signers, bundle_place=1,
@@ -132,10 +139,10 @@ KINDS: list[Kind] = [
          in_bundle=lambda s: s.programme.issuing_notice is None, heading=_plan_title,
          dated=dates.programme_plan_date),
     Kind(name="pairing_plan", family="plan", label="结对帮扶实施方案", template="plan.docx", per=Per.pairing,
-         context=plan.pairing_plan, filename=lambda s: f"{_pairing_plan(s)}_{short_names(s.pairing)}",
+         context=plan.pairing_plan, filename=lambda s: f"{_pairing_plan(s)}_{short_names(given(s.pairing, 'a pairing'))}",
          signers=pairing_signers, bundle_place=1, heading=_plan_title, dated=dates.pairing_plan_date),
     Kind(name="agreement", family="agreement", label="结对帮扶协议书", template="agreement.docx", per=Per.pair,
-         context=agreement.agreement, filename=lambda s: f"{_agreement(s)}_{short(s.pair.supporter)}—{short(s.pair.recipient)}",
+         context=agreement.agreement, filename=_agreement_name,
          signers=agreement_signers, bundle_place=2, dated=dates.agreement_date),
     _letter(name="leader_letter", label="校级领导结对帮扶责任书", template="management_letter.docx",
             per=Per.leader_pair, context=letters.leader_letter, layer=Layer.leaders, prefix="校级领导责任书",
@@ -151,7 +158,7 @@ KINDS: list[Kind] = [
             pair=lambda s: s.teacher_pair, names=_teachers, bundle_place=6),
     Kind(name="summary", family="summary", label="年度工作总结", template="summary.docx", per=Per.year,
          context=summary.summary,
-         filename=lambda s: f"学期工作总结_{s.term.short_label}" if s.term else f"年度工作总结_{s.year.label}",
+         filename=lambda s: f"学期工作总结_{s.term.short_label}" if s.term else f"年度工作总结_{given(s.year, 'a year').label}",
          signers=pairing_signers, bundle_place=7, depends=summary.counted_to, dated=dates.summary_date),
     Kind(name="cover", family="bundle", label="封面和目录", template="cover.docx", per=Per.bundle,
          context=cover.cover, filename=lambda s: "封面和目录"),

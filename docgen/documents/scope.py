@@ -15,6 +15,7 @@ from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..errors import given
 from ..load import Loaded
 from ..load.model.cycle import CycleYear, Term
 from ..load.model.pairing import GroupPair, ManagerPair, Pair, Pairing, TeacherPair
@@ -105,7 +106,8 @@ class Scope:
 
     @property
     def programme(self) -> Programme:
-        return self.loaded.programme
+        """The programme (scopes are made only for a folder whose programme file was read)."""
+        return given(self.loaded.programme, "a programme")
 
     @property
     def root(self) -> Path:
@@ -166,7 +168,7 @@ def _years(base: Scope, pairings: list[Pairing], selection: Selection) -> list[S
     for pairing in pairings:
         written = ({str(s.year) for s in pairing.summaries}
                    | {y for pid, y in base.loaded.activities if pid == pairing.id})
-        for year in pairing.cycle.cycle_years:
+        for year in given(pairing.cycle, "a loaded pairing's cycle").cycle_years:
             term = next((t for t in year.terms if t.key == selection.term), None)
             if selection.term is not None:
                 if term is not None:

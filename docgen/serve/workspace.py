@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Problem, SourceError, UsageError, display_path
+from ..errors import Problem, SourceError, UsageError, display_path, given
 from ..incremental.record import PREFIX as RECORD_PREFIX
 from ..incremental.record import Record, Recorded
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
@@ -367,10 +367,11 @@ class Workspace:
             problems_by_file[problem.file].append(problem)
         rows = []
         for pairing in loaded.pairings:
-            path = loaded.pairing_paths.get(pairing.id)
-            bundle = self.bundle(programme, pairing.id, record)
+            pairing_id = given(pairing.id, "a loaded pairing's id")
+            path = loaded.pairing_paths.get(pairing_id)
+            bundle = self.bundle(programme, pairing_id, record)
             status, reason = _pairing_status(pairing, path, bundle)
-            rows.append(PairingRow(pairing.id, pairing.county, pairing.supporter.name,
+            rows.append(PairingRow(pairing_id, pairing.county, pairing.supporter.name,
                                    "、".join(r.full_name for r in pairing.recipients), status, reason, path,
                                    problems_by_file.get(display_path(path), []) if path else []))
         valid = {p.id for p in loaded.pairings}
