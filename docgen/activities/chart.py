@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import subprocess
+from collections import Counter
 from functools import lru_cache
 
 from ..load.model.common import ACTIVITY_NAMES, Activity
@@ -36,6 +37,7 @@ def activities_by_month(counts: YearCounts) -> bytes | None:
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     font = _cjk_font()
     months = []
@@ -44,20 +46,22 @@ def activities_by_month(counts: YearCounts) -> bytes | None:
         months.append(day.strftime("%Y-%m"))
         day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     per_month = counts.by_month()
-    types = [t for t in Activity if any(per_month.get(m, {}).get(t) for m in months)]
+    types = [t for t in Activity if any(per_month.get(m, Counter()).get(t) for m in months)]
     fig, ax = plt.subplots(figsize=(7.2, 3.4), dpi=150)
     bottom = [0] * len(months)
     for k, kind in enumerate(types):
-        values = [per_month.get(m, {}).get(kind, 0) for m in months]
+        values = [per_month.get(m, Counter()).get(kind, 0) for m in months]
         ax.bar(range(len(months)), values, bottom=bottom, color=COLOURS[k % len(COLOURS)], label=ACTIVITY_NAMES[kind],
                width=0.7)
-        bottom = [b + v for b, v in zip(bottom, values)]
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(range(len(months)))
     ax.set_xticklabels([f"{int(m[5:])}月" for m in months], fontproperties=font, fontsize=9)
     ax.set_ylabel("活动次数", fontproperties=font)
     ax.set_title(f"{counts.year.label}各月帮扶活动（按类型）", fontproperties=font, fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    locator = ax.yaxis.get_major_locator()
+    assert isinstance(locator, MaxNLocator)  # matplotlib's default, AutoLocator
+    locator.set_params(integer=True)
     ax.legend(prop=font, fontsize=8, ncol=4, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     fig.tight_layout()
     buffer = io.BytesIO()
