@@ -99,8 +99,10 @@ class State:
             db.executescript(SCHEMA)
         # One connection held open for the server's life: the short-lived ones then never
         # close the last connection to the file, which would checkpoint the WAL and sync
-        # the disk each time (16 ms of every save, more on a busy disk).
+        # the disk each time (16 ms of every save, more on a busy disk). It must read the file
+        # once: a connection that never ran a statement has not opened the log, and does not count.
         self._keeper = sqlite3.connect(self.path, check_same_thread=False)
+        self._keeper.execute("SELECT count(*) FROM sqlite_master").fetchall()
         weakref.finalize(self, self._keeper.close)
 
     def connect(self):
