@@ -300,9 +300,12 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
     fields = PAIRING_SCHEMA.form(data, slots=_slots(ws, pid))
     unplaced = place_errors(fields, problems)
     request.state.heading = _heading(data)
+    editable = _editable(request)
+    if editable is None or editable:  # its save will edit this text: read it while the clerk types
+        ws.trees.prepare(raw.decode("utf-8-sig", errors="replace"))
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
                  version=digest(raw), path=path, saved=saved, problems=problems, records=records,
-                 valid=not problems and not records, editable=_editable(request))
+                 valid=not problems and not records, editable=editable)
 
 
 def _editable(request: Request) -> set[str] | None:
@@ -357,16 +360,16 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
     current = path.read_bytes()
     try:
         if editable is None:
-            text = edited_text(current.decode("utf-8-sig"), data)
+            text = edited_text(current.decode("utf-8-sig"), data, ws.trees)
         else:
-            text = edited_section(current.decode("utf-8-sig"), "summaries", data.get("summaries"))
+            text = edited_section(current.decode("utf-8-sig"), "summaries", data.get("summaries"), ws.trees)
             data = {**(read(path).data or {}), "summaries": data.get("summaries", [])}
     except (Unreadable, UnicodeDecodeError, DocgenError):
         raise UsageError("文件已被改成无法读取的内容，请刷新页面") from None
     problems, _ = _check_pairing(ws, pid, path, text)
     problems = impossible_dates(problems, entries)
-    fields = PAIRING_SCHEMA.form(data, submitted=True, slots=_slots(ws, pid))
     if problems:
+        fields = PAIRING_SCHEMA.form(data, submitted=True, slots=_slots(ws, pid))
         unplaced = place_errors(fields, problems)
         return _page(request, "pairing.html", status=422, programme_id=pid, pairing_id=pairing_id, fields=fields,
                      unplaced=unplaced, version=version, path=path, saved=0, problems=problems, valid=True,

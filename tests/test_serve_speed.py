@@ -1,0 +1,64 @@
+"""What the workspace does for speed, and that none of it changes what it keeps or serves
+data older than the files: a text editor's change behind the server's back is always seen."""
+from __future__ import annotations
+
+from docgen.serve.state import State
+from docgen.serve.yamledit import Trees, edited_text
+
+HAND = """id: x
+# 这条说明是手写的
+remark: '旧备注'  # 保留
+county: 高台县
+subjects: [语文, 数学]
+"""
+
+
+def test_closing_a_short_connection_does_not_checkpoint_the_log(tmp_path):
+    """The state file stays open for the server's life, so closing each request's short-lived
+    connection is not closing the last one: SQLite then neither checkpoints the write-ahead
+    log nor syncs the disk (tens of ms of every save on a busy disk)."""
+    state = State(tmp_path)
+    job = state.add_job("p", "bundle", "x", "生成")
+    wal = state.path.with_name(state.path.name + "-wal")
+    assert wal.exists() and wal.stat().st_size > 0, "the log was checkpointed and removed on close"
+    assert state.job(job).label == "生成"
+    assert State(tmp_path).job(job).status == "waiting"  # and what was written is there for the next start
+
+
+def test_a_prepared_tree_is_used_only_for_the_very_text_it_was_read_from():
+    trees = Trees()
+    trees.prepare(HAND)
+    edited_by_hand = HAND.replace("高台县", "临泽县") + "# 编辑器里加的\n"
+    data = {"id": "x", "remark": "新备注", "county": "临泽县", "subjects": ["语文", "数学"]}
+    assert edited_text(edited_by_hand, data, trees) == edited_text(edited_by_hand, data)
+    assert "# 编辑器里加的" in edited_text(edited_by_hand, data, trees)
+
+
+def test_a_prepared_tree_is_handed_out_once():
+    """A save edits its tree in place: the next save of the same text reads it again."""
+    trees = Trees()
+    trees.prepare(HAND)
+    assert "- 语文" in edited_text(HAND, {"id": "x", "remark": "旧备注", "county": "高台县", "subjects": ["语文"]}, trees)
+    trees.prepare(HAND)
+    trees.prepare(HAND)  # drawn twice: still one tree, handed out once
+    same = {"id": "x", "remark": "旧备注", "county": "高台县", "subjects": ["语文", "数学"]}
+    assert edited_text(HAND, same, trees) == HAND
+    assert edited_text(HAND, same, trees) == HAND
+
+
+def test_a_prepared_tree_of_text_that_does_not_read_says_so_when_taken():
+    import pytest
+
+    from docgen.serve.yamledit import Unreadable
+
+    trees = Trees()
+    trees.prepare("id: [x\n")
+    with pytest.raises(Unreadable):
+        edited_text("id: [x\n", {"id": "x"}, trees)
+
+
+def test_only_the_newest_trees_are_kept():
+    trees = Trees(size=2)
+    for n in range(5):
+        trees.prepare(f"id: x{n}\n")
+    assert len(trees._futures) == 2
