@@ -62,3 +62,50 @@ def test_only_the_newest_trees_are_kept():
     for n in range(5):
         trees.prepare(f"id: x{n}\n")
     assert len(trees._futures) == 2
+
+
+def test_memory_is_given_back_when_the_jobs_are_idle_not_before_a_clerk_sees_the_end(tmp_path, monkeypatch):
+    """A full collection holds every thread of the server: it waits until no job is queued,
+    so the pages that show a job's end (and the next job) are not held up by it."""
+    import time
+
+    from docgen.serve import jobs
+    from docgen.serve.workspace import Workspace
+
+    state = State(tmp_path)
+    runner = jobs.Runner(Workspace(tmp_path, tmp_path / "out"), state, idle=0.05)
+    given: list[list[str]] = []
+    monkeypatch.setattr(jobs, "give_back_memory", lambda: given.append([j.status for j in state.jobs()]))
+    monkeypatch.setattr(runner.workspace, "root", lambda programme: tmp_path)
+    monkeypatch.setattr(runner, "_do", lambda kind, root, pairing, listener: {"message": "好"})
+    first = runner.submit("p", jobs.REPORT, None, "一")
+    second = runner.submit("p", jobs.BUNDLE, "x", "二")
+    runner.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not given and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        runner.stop()
+    assert state.job(first).status == state.job(second).status == "done"
+    assert given == [["done", "done"]], "memory was given back while a job was still to run"
+
+
+def test_a_chart_is_drawn_once_for_the_same_figures_and_again_when_they_change():
+    """The summary's chart, after an edit that leaves the records alone, is the same PNG,
+    not drawn again; a record more or less draws it anew."""
+    import dataclasses
+
+    from docgen.activities import chart
+    from tests.helpers import DATA
+    from tests.test_activities import scorecard
+
+    counts, _ = scorecard(DATA / "gaotai-2020", "sanzhong")
+    chart._drawn.cache_clear()
+    first = chart.activities_by_month(counts)
+    assert first is not None and first.startswith(b"\x89PNG")
+    assert chart.activities_by_month(dataclasses.replace(counts)) == first
+    assert chart._drawn.cache_info().hits == 1 and chart._drawn.cache_info().misses == 1
+    fewer = chart.activities_by_month(dataclasses.replace(counts, records=counts.records[:-1]))
+    assert fewer is not None and fewer != first
+    assert chart._drawn.cache_info().misses == 2
