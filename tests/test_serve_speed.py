@@ -109,3 +109,30 @@ def test_a_chart_is_drawn_once_for_the_same_figures_and_again_when_they_change()
     fewer = chart.activities_by_month(dataclasses.replace(counts, records=counts.records[:-1]))
     assert fewer is not None and fewer != first
     assert chart._drawn.cache_info().misses == 2
+
+
+def test_a_job_page_hears_of_a_change_at_once_and_reads_the_state_file_only_then(tmp_path, monkeypatch):
+    """The event stream looks every tick whether the job moved (in memory) and reads the
+    state file only when it did (or once a second): a page sees a job end within a tick."""
+    import threading
+    import time
+
+    from fastapi.testclient import TestClient
+
+    from docgen.serve import pages
+    from docgen.serve.app import create_app
+
+    monkeypatch.setattr(pages, "EVENTS_TICK", 0.01)
+    app = create_app(tmp_path / "data", tmp_path / "out", warm=False)  # no lifespan: no worker runs the job
+    state = app.state.state
+    job = state.add_job("p", "bundle", "x", "生成")
+    reads = []
+    real = state.job
+    monkeypatch.setattr(state, "job", lambda job_id: reads.append(job_id) or real(job_id))
+    timer = threading.Timer(0.4, lambda: state.update_job(job, status="done", finished=time.time()))
+    timer.start()
+    with TestClient(app).stream("GET", f"/jobs/{job}/events") as events:
+        text = "".join(events.iter_text())
+    timer.join()
+    assert "event: finished" in text and "已完成" in text
+    assert len(reads) <= 4, f"the state file was read {len(reads)} times in 40 ticks"

@@ -533,6 +533,12 @@ def job_progress(request: Request, job_id: int):
     return _page(request, "_progress.html", job=job, live=request.app.state.runner.live.get(job_id), stages=STAGE_NAMES)
 
 
+EVENTS_TICK = 0.05
+"""How often a page's event stream looks whether its job moved (in memory: no file read)."""
+EVENTS_REREAD = 1.0
+"""The job is read from the state file at least this often, moved or not."""
+
+
 @router.get("/jobs/{job_id}/events")
 async def job_events(request: Request, job_id: int):
     """Server-sent events: the progress fragment each time it changes, until the job ends."""
@@ -541,22 +547,31 @@ async def job_events(request: Request, job_id: int):
         raise NotFound("没有这个任务")
     templates = request.app.state.templates
 
+    def moved(live) -> tuple:
+        """What changes when the job moves: the jobs written, and its progress in memory."""
+        return state.changes, (live.stage, live.done, live.total) if live is not None else None
+
     async def events():
-        last = None
-        for _ in range(3600 * 4):
-            job = state.job(job_id)
+        last, seen, read_at = None, None, 0.0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 3600
+        while loop.time() < deadline:
             live = runner.live.get(job_id)
-            html = templates.get_template("_progress.html").render(job=job, live=live, stages=STAGE_NAMES)
-            if html != last:
-                last = html
-                data = "\n".join(f"data: {line}" for line in html.splitlines())
-                yield f"event: progress\n{data}\n\n"
-            if not job.active:
-                yield "event: finished\ndata: done\n\n"
-                return
+            now = moved(live)
+            if now != seen or loop.time() - read_at >= EVENTS_REREAD:  # the file is read only when the job moved
+                seen, read_at = now, loop.time()
+                job = state.job(job_id)
+                html = templates.get_template("_progress.html").render(job=job, live=live, stages=STAGE_NAMES)
+                if html != last:
+                    last = html
+                    data = "\n".join(f"data: {line}" for line in html.splitlines())
+                    yield f"event: progress\n{data}\n\n"
+                if not job.active:
+                    yield "event: finished\ndata: done\n\n"
+                    return
             if await request.is_disconnected():
                 return
-            await asyncio.sleep(0.25)
+            await asyncio.sleep(EVENTS_TICK)
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 
