@@ -127,7 +127,7 @@ class Trees:
                 return
             self._futures[key] = self._reader.submit(_tree, text)
             while len(self._futures) > self.size:
-                self._futures.popitem(last=False)
+                self._futures.popitem(last=False)[1].cancel()  # not read at all if not begun
 
     def take(self, text: str) -> Any:
         """The tree of ``text``: the one prepared (waited for if still being read), or read now."""
