@@ -101,7 +101,7 @@ class PeakRss:
                 role = _role(pid)
                 self.peak[role] = max(self.peak.get(role, 0), _rss(pid))
 
-    def __enter__(self) -> "PeakRss":
+    def __enter__(self) -> PeakRss:
         self._thread.start()
         return self
 

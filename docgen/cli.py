@@ -16,8 +16,9 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -91,7 +92,7 @@ class _Context(click.Context):
 class _Chinese:
     """What every docgen command and group shares: Chinese help, ``-h``, the width."""
 
-    context_class = _Context
+    context_class: type[click.Context] = _Context
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["context_settings"] = {**SETTINGS, **(kwargs.get("context_settings") or {})}
@@ -385,6 +386,7 @@ def validate(directory: Path) -> None:
     from .documents.plan import pairs_said
 
     for item in pipeline.validate(directory, _Printer()):
+        assert item.programme is not None  # validate() raises unless every programme file was read
         pairs = f"（{pairs_said(item.programme, item.pairings)}）" if item.pairings else ""  # the plan's words
         logs = f"，活动记录 {len(item.activities)} 个文件" if item.activities else ""
         click.echo(f"{display_path(item.root)}：{item.programme.title}，结对文件 {len(item.pairings)} 个{pairs}"

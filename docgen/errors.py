@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from .records import Failure, Finding
 
@@ -208,7 +209,7 @@ def os_reason(exc: OSError) -> str:
     """Why writing or reading a file failed, in a clerk's words, with what to do."""
     import errno
 
-    reasons = {
+    reasons: dict[int | None, str] = {
         errno.ENOSPC: "磁盘空间已满，请清理磁盘后重试",
         errno.EDQUOT: "磁盘配额已用完，请清理后重试",
         errno.ENAMETOOLONG: "文件名太长，请在数据中填写较短的简称（short_name）",
@@ -237,3 +238,15 @@ class SigningError(DocgenError):
     """The certificate cannot be used, or pyHanko is missing."""
 
     exit_code = 6
+
+
+T = TypeVar("T")
+
+
+def given(value: T | None, what: str) -> T:
+    """``value``, which is always there where this is called: a kind's context function (or its
+    file name) reads the item its ``Per`` gives; a loaded pairing has its id and its cycle. None
+    here is docgen's own error, never the data's (so not a ``DocgenError``)."""
+    if value is None:
+        raise LookupError(f"docgen expected {what} here")
+    return value

@@ -173,6 +173,8 @@ def find_job(document: Path, data: Path) -> tuple[Loaded, Job]:
 
 def _report_job(loaded: Loaded, target: Path) -> Job | None:
     report = kind("report")
+    if loaded.programme is None:
+        return None  # no programme file read: no roll-up either
     for year in loaded.programme.cycle.cycle_years:
         if target.stem == f"考核汇总_{year.label}":
             return Job(report, Scope(loaded, rollup=rollup(loaded, year.key)), report.template, target)

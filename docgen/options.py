@@ -10,9 +10,9 @@ and sees the key change). A field that must stay out of the key says why in its 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Callable
 
 from .convert.pool import TIMEOUT
 from .render import TEMPLATE_DIR

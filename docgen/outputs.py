@@ -35,10 +35,10 @@ def build_time(day: dt.date | None = None) -> dt.datetime:
     start of ``day`` (a day its data states), else ``NO_DATA_EPOCH``."""
     epoch = source_date_epoch()
     if epoch is None and day is not None:
-        epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp())
+        epoch = int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp())
     if epoch is None:
         epoch = NO_DATA_EPOCH
-    return dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH), tz=dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(max(epoch, ZIP_EPOCH), tz=dt.UTC).replace(tzinfo=None)
 
 
 def docx_created(docx_file: Path | bytes) -> dt.datetime | None:
@@ -49,7 +49,10 @@ def docx_created(docx_file: Path | bytes) -> dt.datetime | None:
     except (zipfile.BadZipFile, KeyError, OSError):
         return None
     m = re.search(rb"<dcterms:created[^>]*>(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)", core)
-    return dt.datetime(*map(int, m.groups())) if m else None
+    if not m:
+        return None
+    year, month, day, hour, minute, second = (int(g) for g in m.groups())
+    return dt.datetime(year, month, day, hour, minute, second)
 
 
 _CORE_DATES = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")

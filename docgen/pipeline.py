@@ -75,6 +75,9 @@ class Listener:
         """One item of the stage is done (``ok``) or failed; ``item`` names its file."""
 
 
+SILENT = Listener()
+"""The listener a caller that passes none gets: it says nothing (one, shared: it holds no state)."""
+
 STAGES = ("render", "pdf", "convert", "assemble", "report")
 """Stages with progress: Word files, their PDFs, bundles converted, bundles written, roll-ups."""
 
@@ -165,11 +168,11 @@ def _set_aside(loaded: Loaded, cleaner: Cleaner, outcome: Outcome, listener: Lis
     outputs of the parts of ``loaded`` that now have errors are moved aside (so that no
     out-of-date document is left looking valid, and nothing is lost)."""
     cleaner.remove_leftovers()
-    for reason, moves in cleaner.set_aside_errors(loaded).items():
+    for _reason, moves in cleaner.set_aside_errors(loaded).items():
         outcome.moved_aside(loaded, moves, listener)
 
 
-def tidy(loaded: Loaded, out: Path, listener: Listener = Listener()) -> Outcome:
+def tidy(loaded: Loaded, out: Path, listener: Listener = SILENT) -> Outcome:
     """A programme's output folder as a run leaves it before it makes anything: temporary
     files of an interrupted run removed, the outputs of parts with errors moved aside (the
     workspace calls it after a restart that followed a kill)."""
@@ -203,9 +206,10 @@ def _shortcut(command: str, path: Path, tree: OutputTree, options: Options) -> S
     ``path`` (``incremental.shortcut``). The key holds every option that decides what is made
     (not how many converters, their timeout or ``force``), docgen's code, and the converter
     when PDFs are made."""
-    asked = {"kinds": options.kinds, "pairings": options.pairings, "years": options.years,
-             "as_of": options.as_of, "term": options.term, "templates": str(Path(options.templates).resolve()),
-             "pdf": options.pdf, "shard": options.shard.pair if options.shard else None}
+    asked: dict[str, object] = {
+        "kinds": options.kinds, "pairings": options.pairings, "years": options.years, "as_of": options.as_of,
+        "term": options.term, "templates": str(Path(options.templates).resolve()), "pdf": options.pdf,
+        "shard": options.shard.pair if options.shard else None}
     if command == "bundle":
         asked["bundle"] = options.bundle.key(_content_hash)
     converter = converter_fingerprint() if command == "bundle" or options.pdf else ""
@@ -232,6 +236,34 @@ def _as_before(seen: list[Seen], listener: Listener) -> Outcome:
     return Outcome([], unchanged_documents=seen[0].documents, unchanged_outputs=seen[0].outputs)
 
 
+@dataclass
+class _Run:
+    """One run of build or bundle under ``_run``: its outcome, and whether it was ``repeated``
+    (the same run found noted clean: the outcome says every output is as it was, nothing to do)."""
+
+    outcome: Outcome
+    repeated: bool
+
+
+@contextlib.contextmanager
+def _run(command: str, path: Path, out: Path, options: Options, listener: Listener,
+         loaded: list[Loaded] | None) -> Iterator[_Run]:
+    """The frame of ``build`` and ``bundle``: the programme folders locked; a run noted clean
+    before is recognised (unless ``force``) and yielded as ``repeated``; otherwise the run is
+    begun, its documents rendered, and what it saw noted once the body has finished the work
+    (not when it raises)."""
+    with _locked(path, out, options, listener) as tree:
+        shortcut = _shortcut(command, path, tree, options)
+        seen = None if options.force else shortcut.taken()
+        if seen is not None:
+            yield _Run(_as_before(seen, listener), repeated=True)
+            return
+        shortcut.begin()
+        run = _Run(_render_documents(path, tree, options, listener, loaded), repeated=False)
+        yield run
+        _noted(shortcut, run.outcome)
+
+
 def _noted(shortcut: Shortcut, outcome: Outcome) -> None:
     """What this run saw, noted for the next run of the same command (unless it had
     problems or failures: then the next one looks again)."""
@@ -243,7 +275,7 @@ def _noted(shortcut: Shortcut, outcome: Outcome) -> None:
 
 # ------------------------------------------------------------------------ load
 
-def validate(path: Path, listener: Listener = Listener()) -> list[Loaded]:
+def validate(path: Path, listener: Listener = SILENT) -> list[Loaded]:
     """Every programme under ``path``, or ``InputError`` with every problem of every file."""
     loaded = load_strict(path)
     _warn(loaded, listener)
@@ -331,7 +363,7 @@ def _reason(error: Exception) -> str:
     return f"docgen 内部错误（{type(error).__name__}: {error}），其余文件不受影响；请把此信息报告给维护者"
 
 
-def render_documents(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+def render_documents(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT,
                      loaded: list[Loaded] | None = None) -> Outcome:
     """load -> documents -> render, with the programme folders locked (see ``_render_documents``)."""
     with _locked(path, out, options, listener) as tree:
@@ -399,7 +431,8 @@ def _move_stale(book: Book, planned: set[Path], loaded: Loaded, in_scope: Callab
                 outcome: Outcome, listener: Listener) -> None:
     """What the record holds and this run no longer makes, moved aside with why."""
     by_reason: dict[str, list[Moved]] = {}
-    for stale in book.record.stale(planned, {p.id for p in loaded.pairings}, in_scope):
+    alive = {p.id for p in loaded.pairings if p.id is not None}  # (every loaded pairing has its id)
+    for stale in book.record.stale(planned, alive, in_scope):
         by_reason.setdefault(stale.reason, []).extend(book.cleaner.move_aside(stale.paths, stale.reason))
         book.record.forget(stale.key)
     for moves in by_reason.values():
@@ -413,23 +446,16 @@ def _check_templates(options: Options) -> None:
         raise UsageError(f"找不到模板目录 {display_path(options.templates)}：请检查 -t 后的路径")
 
 
-def build(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+def build(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT,
           pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen build``: the Word files, and with ``options.pdf`` a PDF beside each
     (converted by ``pool`` when given: warm converters the caller keeps; ``loaded``: see
     ``_load``); summaries count to ``options.as_of`` (default: each one's own date, else
     today), or report on one ``options.term``."""
-    with _locked(path, out, options, listener) as tree:
-        shortcut = _shortcut("build", path, tree, options)
-        seen = None if options.force else shortcut.taken()
-        if seen is not None:
-            return _as_before(seen, listener)
-        shortcut.begin()
-        outcome = _render_documents(path, tree, options, listener, loaded)
-        if options.pdf:
-            _convert_documents(outcome, options, listener, pool)
-        _noted(shortcut, outcome)
-    return outcome
+    with _run("build", path, out, options, listener, loaded) as run:
+        if options.pdf and not run.repeated:
+            _convert_documents(run.outcome, options, listener, pool)
+    return run.outcome
 
 
 @contextlib.contextmanager
@@ -495,7 +521,7 @@ def _convert_documents(outcome: Outcome, options: Options, listener: Listener, w
         docs = [item.job.path for item in todo]
         results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=preflight,
                                    families=[item.job.kind.family for item in todo])
-    for item, result in zip(todo, results):
+    for item, result in zip(todo, results, strict=True):
         book = outcome.books[item.job.scope.loaded.id]
         if not result.ok:  # no out-of-date PDF looking valid beside a new .docx
             moves = book.cleaner.move_aside([result.dst], "本次转换失败（原因见命令的输出），这是以前转换的版本")
@@ -516,7 +542,7 @@ def _convert_documents(outcome: Outcome, options: Options, listener: Listener, w
 
 # ------------------------------------------------------------------ bundle
 
-def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener(),
+def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT,
            pool: Pool | None = None, loaded: list[Loaded] | None = None) -> Outcome:
     """``docgen bundle``: every document rendered, then each pairing's and the bureau's bundle
     that is not already made from the same documents, seals and options (converted by
@@ -527,17 +553,14 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
         # a wrong password fails now, before any work
         load_signer(options.bundle.sign_cert, options.bundle.sign_password)
     options = replace(options, kinds=(), years=(), term=None)  # a bundle holds every kind, and the summaries written
-    with _locked(path, out, options, listener) as tree:
-        shortcut = _shortcut("bundle", path, tree, options)
-        seen = None if options.force else shortcut.taken()
-        if seen is not None:
-            return _as_before(seen, listener)
-        shortcut.begin()
-        outcome = _render_documents(path, tree, options, listener, loaded)
+    with _run("bundle", path, out, options, listener, loaded) as run:
+        if run.repeated:
+            return run.outcome
+        outcome = run.outcome
         specs, recipes, planned = [], {}, {}
-        for loaded in outcome.loaded:
-            if loaded.buildable:
-                todo, planned[loaded.id] = _bundles_to_make(loaded, outcome, out, options.bundle)
+        for one in outcome.loaded:
+            if one.buildable:
+                todo, planned[one.id] = _bundles_to_make(one, outcome, out, options.bundle)
                 for spec, recipe in todo:
                     specs.append(spec)
                     recipes[spec.uid] = recipe
@@ -553,7 +576,6 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
             outcome.failures += failures
         _keep_earlier(outcome, specs, earlier, listener)
         _record_bundles(outcome, specs, recipes, planned, options, listener)
-        _noted(shortcut, outcome)
     return outcome
 
 
@@ -632,7 +654,7 @@ def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str]
 
 # ------------------------------------------------------------------ report
 
-def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = Listener()) -> Outcome:
+def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT) -> Outcome:
     """``docgen report``: the bureau's roll-up of each year with records (or of one
     ``options.term``), as .xlsx and .docx, counted to ``options.as_of`` (default: as each
     pairing's summary counts); left as they are when made before from the same data, kept
@@ -647,6 +669,7 @@ def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
 
 def _report_programme(loaded: Loaded, tree: OutputTree, options: Options, renderer: Renderer, outcome: Outcome,
                       listener: Listener) -> None:
+    assert loaded.programme is not None  # validate() passed: every programme file was read
     cycle_years = loaded.programme.cycle.cycle_years
     keys = {y.key for y in cycle_years}
     if options.term is not None:

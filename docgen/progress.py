@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import sys
 import time
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
 
 LABELS = {"render": "生成 Word 文件", "pdf": "转换 PDF", "convert": "转换报送材料", "assemble": "合并盖章",
           "report": "考核汇总", "import": "导入结对"}
@@ -17,7 +21,7 @@ class Progress:
     def __init__(self, verbose: bool = False, terminal: bool | None = None):
         self.verbose = verbose
         self.terminal = sys.stdout.isatty() if terminal is None else terminal
-        self.bar = None
+        self.bar: ProgressBar[int] | None = None
         self.stage, self.total, self.done, self.started, self.shown = "", 0, 0, 0.0, 0
 
     def began(self, stage: str, total: int) -> None:

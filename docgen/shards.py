@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import UsageError
@@ -35,11 +36,11 @@ class Shard:
         return self.index, self.count
 
 
-def parse_shard(text: str | None, environ: dict[str, str] | None = None) -> Shard | None:
+def parse_shard(text: str | None, environ: Mapping[str, str] | None = None) -> Shard | None:
     """``"I/N"``, or ``"N"`` with I from the job engine's variable; None for no sharding."""
     if not text:
         return None
-    environ = os.environ if environ is None else environ
+    variables: Mapping[str, str] = os.environ if environ is None else environ
     m = re.fullmatch(r"\s*(?:(\d+)\s*/\s*)?(\d+)\s*", text)
     if not m:
         raise UsageError(f"--shard 应写成 I/N（如 0/3，I 从 0 起）或 N，而不是“{text}”")
@@ -47,7 +48,7 @@ def parse_shard(text: str | None, environ: dict[str, str] | None = None) -> Shar
     if m.group(1) is not None:
         index = int(m.group(1))
     else:
-        found = next((environ[v] for v in INDEX_VARIABLES if environ.get(v, "").strip()), None)
+        found = next((variables[v] for v in INDEX_VARIABLES if variables.get(v, "").strip()), None)
         if found is None or not found.strip().isdigit():
             raise UsageError(f"--shard {count} 只写了分片总数：请写成 I/N，或在设置了 "
                              f"{' 或 '.join(INDEX_VARIABLES)} 的任务中运行")

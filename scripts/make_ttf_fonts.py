@@ -132,14 +132,14 @@ def main() -> None:
         target.mkdir(parents=True, exist_ok=True)
         todo = [(src, i, target / name) for src, i, name in FALLBACKS if not (target / name).exists()]
         with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
-            for name in pool.map(without_blanks, *zip(*todo)) if todo else []:
+            for name in pool.map(without_blanks, *zip(*todo, strict=True)) if todo else []:
                 print(f"   {name}")
         return
     source, target = Path(sys.argv[1]), Path(sys.argv[2])
     target.mkdir(parents=True, exist_ok=True)
     todo = [(source / f"{face}.otf", target / f"{face}.ttf") for face in FACES if not (target / f"{face}.ttf").exists()]
     with concurrent.futures.ProcessPoolExecutor(max_workers=2) as pool:
-        for name in pool.map(to_truetype, *zip(*todo)) if todo else []:
+        for name in pool.map(to_truetype, *zip(*todo, strict=True)) if todo else []:
             print(f"   {name}")
 
 

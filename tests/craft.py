@@ -27,7 +27,7 @@ def _program(chars: list[str], blank: set[str]) -> bytes:
     fb.setupGlyphOrder(names)
     fb.setupCharacterMap({})
     glyphs = {}
-    for name, ch in zip(names, [None, *chars]):
+    for name, ch in zip(names, [None, *chars], strict=True):
         pen = TTGlyphPen(None)
         if ch is not None and ch not in blank:
             pen.moveTo((100, 0))

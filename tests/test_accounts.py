@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from docgen.cli import cli
 from docgen.errors import UsageError
 from docgen.serve import loopback, run
-from docgen.serve.accounts import Accounts, Locked, Throttled
+from docgen.serve.accounts import AccountError, Accounts, Locked, Throttled
 from docgen.serve.state import State
 from tests.helpers import ROOT
 
@@ -52,7 +52,7 @@ def test_add_list_passwd_remove(data):
     assert accounts.check("三中办公室", "school-pass-1", "127.0.0.1").school == "高台三中"
     code, out, err = docgen("user", "passwd", "三中办公室", "-d", data, input="school-pass-2\n")
     assert code == 0, err
-    with pytest.raises(Exception):
+    with pytest.raises(AccountError, match="账号或密码不对"):  # the old password no longer opens it
         accounts.check("三中办公室", "school-pass-1", "127.0.0.1")
     assert accounts.check("三中办公室", "school-pass-2", "127.0.0.1")
     code, out, _ = docgen("user", "remove", "三中办公室", "-d", data)
@@ -131,7 +131,7 @@ def test_at_a_terminal_the_password_is_asked_twice_and_not_shown(data):
 def test_wrong_passwords_lock_the_account_for_a_while(data):
     accounts = Accounts(State(data))
     accounts.add("局", "bureau", "", "right-pass-1")
-    for n in range(4):
+    for _n in range(4):
         with pytest.raises(UsageError, match="账号或密码不对"):
             accounts.check("局", "wrong", "10.0.0.1")
     with pytest.raises(Locked, match="已被暂时锁定"):

@@ -209,7 +209,8 @@ def test_the_blank_template_has_the_importers_columns_and_imports_once_filled(ga
     cycle = load_programme(gaotai).programme.cycle.cycle_years  # dates within the cycle
     assert by_column["A"].type == "date" and by_column["A"].formula1 == "DATE({0.year},{0.month},{0.day})".format(cycle[0].start)
     # a school fills two rows, as in Excel: a date, a type from the list, the content
-    for col, value in zip("ABDFH", [dt.datetime(2020, 4, 15), "观摩学习（教师）", 8, "教师到城关初中观摩", dt.datetime(2020, 4, 16)]):
+    for col, value in zip("ABDFH", [dt.datetime(2020, 4, 15), "观摩学习（教师）", 8, "教师到城关初中观摩", dt.datetime(2020, 4, 16)],
+                          strict=True):
         ws[f"{col}4"] = value
     ws["A3"], ws["B3"], ws["F3"] = dt.datetime(2020, 3, 18), "送课指导", "送数学示范课"
     wb.save(out)

@@ -340,7 +340,7 @@ def test_evidence_described_in_words_is_accepted_listed_and_attached_later(meili
     write_log(meiling, "2026", records)
     ctx = context(meiling, as_of=dt.date(2027, 8, 31))
     assert rows_of(ctx)[("2026年秋季学期", "送课指导")]["state"] == "未完成"  # not counted until the files come
-    assert any("证明材料待补（照片3张、签到表）" == r["why"] for r in ctx["flagged_rows"])
+    assert any(r["why"] == "证明材料待补（照片3张、签到表）" for r in ctx["flagged_rows"])
     assert any("2026年11月5日送课指导的照片3张、签到表" in g for g in ctx["gaps"])
     records[-2]["evidence"] = ["evidence/x.txt"]  # the file, attached later
     write_log(meiling, "2026", records)

@@ -19,7 +19,7 @@ from docgen.outputs import NO_DATA_EPOCH
 from tests.conftest import needs_libreoffice
 from tests.helpers import MINI_PAIRING, MINI_PROGRAMME, run
 
-NO_DATA = dt.datetime.fromtimestamp(NO_DATA_EPOCH, tz=dt.timezone.utc).date()
+NO_DATA = dt.datetime.fromtimestamp(NO_DATA_EPOCH, tz=dt.UTC).date()
 
 SIGNED = MINI_PAIRING + "signed_on: 2023-03-06\nconfirmed_on: 2023-03-20\n"
 """A pairing whose agreement is signed, then confirmed by the bureau."""

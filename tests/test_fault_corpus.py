@@ -27,9 +27,9 @@ _opened: list[str] | None = None
 def _audit(event: str, args: tuple) -> None:
     """Every file and folder this process opens while a case runs (an audit hook stays for
     good, so it records only when ``_opened`` is a list)."""
-    if _opened is not None and event in ("open", "os.listdir", "os.scandir") and args:
-        if isinstance(args[0], (str, bytes, os.PathLike)):
-            _opened.append(os.path.realpath(os.fsdecode(args[0])))
+    if (_opened is not None and event in ("open", "os.listdir", "os.scandir") and args
+            and isinstance(args[0], (str, bytes, os.PathLike))):
+        _opened.append(os.path.realpath(os.fsdecode(args[0])))
 
 
 sys.addaudithook(_audit)

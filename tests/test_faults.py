@@ -210,6 +210,8 @@ def test_output_folder_not_writable(small_copy):
     ("{{ 'x' * 10**9 }}", "超过上限"),
     ("{{ 'x'|center(10**9) }}", "过滤器 center"),
     ("{{ '%0999999999d' % 1 }}", "宽度或精度过大"),
+    ("{{ '{:099999d}'.format(1) }}", "宽度或精度过大"),
+    ("{{ '{n:099999d}'.format_map({'n': 1}) }}", "宽度或精度过大"),
     ("{{ 7 ** 100000 }}", "乘方"),
     ("{{ 1 // 0 }}", "ZeroDivisionError"),
     ("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", "渲染超过"),

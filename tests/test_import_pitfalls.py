@@ -209,7 +209,7 @@ def test_type_suggestions_are_names_of_the_list_beside_them(gaotai, tmp_path):
     found = {m["cell"]: m["msg"] for m in map(SHEET_LINE.match, result.stderr.splitlines()) if m}
     assert "B3" not in found  # 送教下乡 is 送课指导 (the glossary's 送教)
     assert len(found) == len(typed) - 1, found
-    for cell, message in found.items():
+    for _cell, message in found.items():
         listed = message.split("（可用：")[1].split("；")[0].split("、")
         assert listed == list(ACTIVITY_NAMES.values())
         if "您是不是想写" in message:

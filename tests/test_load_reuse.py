@@ -35,7 +35,7 @@ def _same(fresh: Loaded, reused: Loaded) -> None:
         assert getattr(reused, f.name) == getattr(fresh, f.name), f.name
     assert _dump(reused.programme) == _dump(fresh.programme)
     assert [p.id for p in reused.pairings] == [p.id for p in fresh.pairings]
-    for a, b in zip(reused.pairings, fresh.pairings):
+    for a, b in zip(reused.pairings, fresh.pairings, strict=True):
         assert _dump(a) == _dump(b), a.id
         assert _origin(a) == _origin(b), a.id
     assert {k: _dump(v) for k, v in reused.activities.items()} == {k: _dump(v) for k, v in fresh.activities.items()}
@@ -76,7 +76,7 @@ def folder(tmp_path) -> Folder:
 def test_unchanged_files_are_reused_and_only_the_edited_one_read(folder):
     before = folder.last
     after = folder.check()
-    assert all(a is b for a, b in zip(after.pairings, before.pairings))  # nothing read again
+    assert all(a is b for a, b in zip(after.pairings, before.pairings, strict=True))  # nothing read again
     folder.write("pairings/p002.yaml", folder.text("pairings/p002.yaml").replace("提升薄弱学科质量。", "课堂教学改革。"))
     edited = folder.check()
     assert edited.pairing("p002") is not before.pairing("p002")
@@ -132,7 +132,7 @@ def test_a_changed_programme_reads_everything_again(folder):
     before, original = folder.last, folder.text("programme.yaml")
     folder.write("programme.yaml", original.replace("三年内受援学校", "两年内受援学校"))
     after = folder.check()
-    assert all(a is not b for a, b in zip(after.pairings, before.pairings))
+    assert all(a is not b for a, b in zip(after.pairings, before.pairings, strict=True))
     assert after.pairings[0].cycle is after.programme.cycle
     folder.write("programme.yaml", "title: [\n")  # broken: no pairing is checked against it
     assert folder.check().programme is None

@@ -9,6 +9,7 @@ import os
 import shutil
 import time
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -54,9 +55,23 @@ def _noted(specimen: Path, out: Path, *options: str) -> tuple[dict[str, bytes], 
     return made, sum(1 for n in made if n.endswith(".docx"))
 
 
-def test_a_noop_build_reads_nothing_and_says_what_it_left(specimen, tmp_path, looked):
+@dataclass(frozen=True)
+class Noted:
+    """The specimen built (and noted clean) in ``out``: its outputs, and how many Word files."""
+
+    out: Path
+    made: dict[str, bytes]
+    count: int
+
+
+@pytest.fixture
+def noted(specimen, tmp_path) -> Noted:
     out = tmp_path / "out"
-    made, count = _noted(specimen, out)
+    return Noted(out, *_noted(specimen, out))
+
+
+def test_a_noop_build_reads_nothing_and_says_what_it_left(specimen, noted, looked):
+    out, made, count = noted.out, noted.made, noted.count
     before = looked.count
     again = run("build", specimen, "-o", out)
     assert again.returncode == 0, again.stderr
@@ -66,9 +81,8 @@ def test_a_noop_build_reads_nothing_and_says_what_it_left(specimen, tmp_path, lo
     assert not list((out / "demo").glob(".docgen-build*.running"))
 
 
-def test_an_output_edited_by_hand_is_kept_and_made_again(specimen, tmp_path, looked):
-    out = tmp_path / "out"
-    made, _ = _noted(specimen, out)
+def test_an_output_edited_by_hand_is_kept_and_made_again(specimen, noted):
+    out, made = noted.out, noted.made
     target = next((out / "demo" / "p001").glob("协议书_*.docx"))
     body = bytearray(target.read_bytes())
     body[-30] ^= 1  # the same size: only its time and bytes tell
@@ -81,23 +95,16 @@ def test_an_output_edited_by_hand_is_kept_and_made_again(specimen, tmp_path, loo
     assert kept.read_bytes() == bytes(body)
 
 
-def test_a_deleted_output_is_made_again(specimen, tmp_path):
-    out = tmp_path / "out"
-    made, _ = _noted(specimen, out)
+def test_a_deleted_output_is_made_again(specimen, noted):
+    out, made = noted.out, noted.made
     target = next((out / "demo" / "p002").glob("*.docx"))
     target.unlink()
     assert "新生成 1 个文件" in summary(run("build", specimen, "-o", out).stdout)
     assert files(out) == made
 
 
-def _edit(path: Path) -> None:
-    path.write_text(path.read_text(encoding="utf-8").replace("提升薄弱学科质量。", "提升数学学科质量。"),
-                    encoding="utf-8")
-
-
-def test_an_edited_data_file_is_seen_even_with_its_size_and_day_unchanged(specimen, tmp_path):
-    out = tmp_path / "out"
-    made, _ = _noted(specimen, out)
+def test_an_edited_data_file_is_seen_even_with_its_size_and_day_unchanged(specimen, noted):
+    out, made = noted.out, noted.made
     pairing = specimen / "pairings" / "p002.yaml"
     stat = pairing.stat()
     text = pairing.read_text(encoding="utf-8")
@@ -109,9 +116,8 @@ def test_an_edited_data_file_is_seen_even_with_its_size_and_day_unchanged(specim
     assert result.returncode == 0 and remade and all(n.startswith("demo/p002/") or n.count("/") == 1 for n in remade)
 
 
-def test_an_added_and_a_removed_data_file_are_seen(specimen, tmp_path):
-    out = tmp_path / "out"
-    made, _ = _noted(specimen, out)
+def test_an_added_and_a_removed_data_file_are_seen(specimen, tmp_path, noted):
+    out = noted.out
     other = write_specimen(tmp_path / "three", 3)
     shutil.copy(other / "pairings" / "p003.yaml", specimen / "pairings" / "p003.yaml")
     result = run("build", specimen, "-o", out)
@@ -140,9 +146,8 @@ def test_a_touched_template_makes_a_slow_run_that_finds_nothing_to_make(specimen
 
 
 @pytest.mark.parametrize("options", [("-k", "agreement"), ("--as-of", "2023-01-10"), ("-p", "p001")])
-def test_another_option_is_another_run(specimen, tmp_path, looked, options):
-    out = tmp_path / "out"
-    _noted(specimen, out)
+def test_another_option_is_another_run(specimen, noted, looked, options):
+    out = noted.out
     before = looked.count
     assert run("build", specimen, "-o", out, *options).returncode == 0
     assert looked.count == before + 1
@@ -150,9 +155,8 @@ def test_another_option_is_another_run(specimen, tmp_path, looked, options):
     assert looked.count == before + 1  # now noted under its own options
 
 
-def test_a_new_day_is_a_slow_run(specimen, tmp_path, looked, monkeypatch):
-    out = tmp_path / "out"
-    _noted(specimen, out)
+def test_a_new_day_is_a_slow_run(specimen, noted, looked, monkeypatch):
+    out = noted.out
 
     tomorrow = dt.date.today() + dt.timedelta(days=1)
 
@@ -167,9 +171,8 @@ def test_a_new_day_is_a_slow_run(specimen, tmp_path, looked, monkeypatch):
     assert looked.count == before + 1
 
 
-def test_a_killed_run_and_a_file_newer_than_the_run_are_not_trusted(specimen, tmp_path, looked):
-    out = tmp_path / "out"
-    _noted(specimen, out)
+def test_a_killed_run_and_a_file_newer_than_the_run_are_not_trusted(specimen, noted, looked):
+    out = noted.out
     mark = out / "demo" / ".docgen-build.running"
     mark.touch()  # a run was killed: it may have left temporary files to remove
     before = looked.count
@@ -183,9 +186,8 @@ def test_a_killed_run_and_a_file_newer_than_the_run_are_not_trusted(specimen, tm
     assert looked.count == before + 3
 
 
-def test_a_run_with_problems_is_not_noted(specimen, tmp_path, looked):
-    out = tmp_path / "out"
-    _noted(specimen, out)
+def test_a_run_with_problems_is_not_noted(specimen, noted, looked):
+    out = noted.out
     broken = specimen / "pairings" / "p002.yaml"
     good = broken.read_text(encoding="utf-8")
     broken.write_text(good + "\nnot: [closed\n", encoding="utf-8")

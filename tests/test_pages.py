@@ -13,6 +13,7 @@ import re
 import shutil
 import textwrap
 import zipfile
+from itertools import pairwise
 from pathlib import Path
 
 from docx import Document
@@ -73,7 +74,7 @@ def test_a_notice_tightens_its_first_page_rather_than_moving_its_signature(tmp_p
     text = ["".join(g.char for g in line) for line in pages[0].lines()]
     assert "测试县教育局" in text and "2022年10月10日" in text and "（此件主动公开）" in text
     body = [line[0].y for line in pages[0].lines() if abs(line[0].size - 16) < 0.1]
-    gaps = {round(a - b, 1) for a, b in zip(body, body[1:]) if a - b < 40}
+    gaps = {round(a - b, 1) for a, b in pairwise(body) if a - b < 40}
     assert gaps and all(26 <= g < 28.9 for g in gaps), gaps  # closer than 28.95, not below 26
     assert [f for r in check_document(pdf, "通知", "notice") for f in r.findings if not f.warning] == []
 
@@ -110,7 +111,7 @@ def test_the_roll_up_annex_has_column_widths_from_its_content(tmp_path):
     header = [c.text for c in table.rows[0].cells]
     assert header[-1] == "备注" and grid[-1] >= 1417  # 25 mm at least
     for row in table.rows[1:]:
-        for width, cell in zip(grid, row.cells):
+        for width, cell in zip(grid, row.cells, strict=False):
             text = cell.text.strip()
             if not text:
                 continue
@@ -219,7 +220,7 @@ def test_a_blank_date_form_in_running_text_stays_whole(tmp_path):
     first, second = ["".join(g.char for g in line) for line in lines[at:at + 2]]
     assert first == "本协议帮扶期限自年月日起至" and second.startswith("年月日止")
     assert lines[at + 1][0].x > 79.4 + 3.5 * 15.75  # four blanks of the year before 年
-    gaps = [b.x - a.x for a, b in zip(lines[at], lines[at][1:]) if "\u4e00" <= a.char <= "\u9fff"]
+    gaps = [b.x - a.x for a, b in pairwise(lines[at]) if "\u4e00" <= a.char <= "\u9fff"]
     assert max(gaps[:6]) < 16.5  # 本协议帮扶期限 not spread apart
     findings = [f for r in check_document(pdf, "协议书", "agreement") for f in r.findings]
     assert not [f for f in findings if f.rule in ("空白日期", "填写线", "半页空白")]
@@ -241,9 +242,9 @@ def test_the_yichun_notice_keeps_its_signature_on_its_first_page(tmp_path):
     assert "宜春市教育体育局" in [t.strip() for t in text] and "（此件主动公开）" in text
     assert any(t.startswith("联系人：") for t in text) and any(t.endswith("版）。") and len(t) > 20 for t in text)
     body = [line for line in first.lines() if abs(line[0].size - 16) < 0.1 and line[0].y < 400]
-    gaps = {round(a[0].y - b[0].y, 1) for a, b in zip(body, body[1:]) if a[0].y - b[0].y < 40}
+    gaps = {round(a[0].y - b[0].y, 1) for a, b in pairwise(body) if a[0].y - b[0].y < 40}
     assert gaps and all(26 <= g < 28.9 for g in gaps), gaps
-    closest = min(b.x - a.x for line in first.lines() for a, b in zip(line, line[1:])
+    closest = min(b.x - a.x for line in first.lines() for a, b in pairwise(line)
                   if abs(a.size - 16) < 0.1 and "\u4e00" <= a.char <= "\u9fff" and "\u4e00" <= b.char <= "\u9fff")
     assert closest >= 14.9  # 1 pt closer at most: 15 pt from one character to the next
     assert [f for r in check_document(pdf, "通知", "notice") for f in r.findings if not f.warning] == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from itertools import pairwise
 
 import pytest
 import yaml
@@ -113,7 +114,7 @@ def test_joint_seals_stand_at_most_three_to_a_row_and_never_touch(hard_bundles):
     assert sorted(len(r) for r in rows.values()) == [2, 2, 2]
     for row in rows.values():
         row.sort()
-        for left, right in zip(row, row[1:]):
+        for left, right in pairwise(row):
             assert right[0] - left[2] > 5  # a gap between neighbours
     agreement = next(d["title"] for d in m["pdf"]["documents"] if d["title"].endswith("协议书"))
     bureaus = [s for s in m["seals"] if s["document"] == agreement and s["role"] == "教育行政部门"]

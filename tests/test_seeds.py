@@ -7,6 +7,7 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -245,7 +246,7 @@ def test_activity_records_name_people_of_the_side_that_organised_them():
     """001-I9: who a record credits belongs to the school that did it (a 送课 is the supporter's)."""
     for programme in ("gaotai-2020", "sichuan-2025"):
         loaded = load_programme(DATA / programme)
-        for (pairing_id, year), log in loaded.activities.items():
+        for (pairing_id, _year), log in loaded.activities.items():
             pairing = loaded.pairing(pairing_id)
             sides = {"supporter": {pairing.supporter.lead.name} if pairing.supporter.lead else set(),
                      "recipient": {r.lead.name for r in pairing.recipients if r.lead}}
@@ -325,7 +326,7 @@ def test_periods_are_every_week_month_and_quarter_that_ended():
     assert len(periods(Period.month, cycle, year.start, year.end)) == 12
     assert len(periods(Period.quarter, cycle, year.start, year.end)) == 4
     weeks = periods(Period.week, cycle, year.start, year.end)
-    assert weeks[0].start == dt.date(2025, 9, 1) and all((b.start - a.start).days == 7 for a, b in zip(weeks, weeks[1:]))
+    assert weeks[0].start == dt.date(2025, 9, 1) and all((b.start - a.start).days == 7 for a, b in pairwise(weeks))
     log = load_programme(DATA / "sichuan-2025")
     pairing = log.pairing("chengqu-shiyan")
     december = count(log.programme, pairing, year, log.activity_log("chengqu-shiyan", "2025"), dt.date(2025, 12, 15))

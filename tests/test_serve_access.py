@@ -316,7 +316,7 @@ def test_the_state_file_holds_no_password_and_no_session_id(app, anonymous, coun
 
 
 def test_a_locked_account_says_so_in_chinese(anonymous):
-    for n in range(4):
+    for _n in range(4):
         response = login(anonymous, "三中", "wrong-password")
         assert response.status_code == 401 and "账号或密码不对" in response.text
     response = login(anonymous, "三中", "wrong-password")

@@ -24,6 +24,7 @@ from docgen.serve.accounts import Accounts
 from docgen.serve.app import create_app
 from docgen.serve.state import State
 from docgen.serve.uploads import MAX_UPLOAD
+from docgen.serve.workspace import NotFound
 from tests.helpers import run
 from tests.serve_helpers import (
     PASSWORD,
@@ -212,7 +213,7 @@ def test_links_in_the_data_folder_lead_nowhere_outside(signed, county, app, tmp_
     assert secret.read_bytes() == before
     # a school's evidence folder that is a link out: the upload is refused, nothing written there
     workspace = app.state.workspace
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         workspace.write(county / PROG / "evidence" / "chengguan" / "x.jpg", JPEG)
     assert sorted(p.name for p in outside.iterdir()) == ["seal.png", "secret.yaml"]
 

@@ -15,6 +15,7 @@ import json
 import shutil
 import textwrap
 from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -156,10 +157,10 @@ def test_seals_in_rows_of_at_most_three_evenly_spaced_apart_and_over_their_names
     for row in rows.values():
         assert len(row) <= 3
         row.sort(key=lambda s: s["seal_box"][0])
-        for left, right in zip(row, row[1:]):
+        for left, right in pairwise(row):
             assert right["seal_box"][0] - left["seal_box"][2] > 5  # apart, never touching
         centres = [(s["seal_box"][0] + s["seal_box"][2]) / 2 for s in row]
-        steps = [b - a for a, b in zip(centres, centres[1:])]
+        steps = [b - a for a, b in pairwise(centres)]
         assert not steps or max(steps) - min(steps) < 2, steps  # evenly spaced
     for s in seals:
         name_cx = (s["name_box"][0] + s["name_box"][2]) / 2

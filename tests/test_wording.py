@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from itertools import pairwise
 
 import pytest
 from docx import Document
@@ -69,7 +70,7 @@ def test_a_letter_whose_duties_are_all_shared_has_no_empty_headings(made):
     assert "责任内容" not in management and "考核" not in management
     for body in made[0].values():
         lines = body.split("\n")
-        for a, b in zip(lines, lines[1:]):
+        for a, b in pairwise(lines):
             heading = re.fullmatch(r"[一二三四五六七八九十]+、.+|（[一二三四五六七八九十]+）.+", a)
             following = re.fullmatch(r"[一二三四五六七八九十]+、.+", b)
             assert not (heading and following and not a.endswith("。")), (a, b)
@@ -246,6 +247,20 @@ def test_lists_are_numbered_under_the_number_of_their_heading():
     lines = [str(x["text"]) for x in layout(from_data(body, {}))]
     assert lines == ["一、工作要求", "1.高度重视。", "2.精心组织。", "3.制订方案，签订协议。结对学校要……", "（1）甲", "（2）乙",
                      "二、保障", "1.A", "2.B", "（1）x", "（2）y", "唯一一项"]
+
+
+def test_a_list_after_a_run_in_section_is_numbered_as_its_own():
+    """A run-in section (一、工作要求。…) then a list in the same body: the list is laid out (the
+    section's line style once overwrote the level the list is numbered from, and rendering failed)."""
+    from pydantic import TypeAdapter
+
+    from docgen.documents.blocks import from_data, layout
+    from docgen.load.model.common import Blocks
+
+    body = TypeAdapter(Blocks).validate_python([
+        {"title": "工作要求", "run_in": True, "body": ["按时报送。"]}, {"items": ["甲。", "乙。"]}])
+    lines = [(x["style"], str(x["lead"]), str(x["text"])) for x in layout(from_data(body, {}))]
+    assert lines == [("lead1", "一、工作要求。", "按时报送。"), ("p", "", "1.甲。"), ("p", "", "2.乙。")]
 
 
 def test_a_goal_s_indicators_are_not_said_twice():

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import subprocess
+from collections import Counter
 from functools import lru_cache
 
 from ..load.model.common import ACTIVITY_NAMES, Activity
@@ -38,8 +39,8 @@ def activities_by_month(counts: YearCounts) -> bytes | None:
         months.append(day.strftime("%Y-%m"))
         day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     per_month = counts.by_month()
-    bars = tuple((kind, tuple(per_month.get(m, {}).get(kind, 0) for m in months)) for kind in Activity
-                 if any(per_month.get(m, {}).get(kind) for m in months))
+    bars = tuple((kind, tuple(per_month.get(m, Counter()).get(kind, 0) for m in months)) for kind in Activity
+                 if any(per_month.get(m, Counter()).get(kind) for m in months))
     return _drawn(counts.year.label, tuple(months), bars)
 
 
@@ -52,6 +53,7 @@ def _drawn(label: str, months: tuple[str, ...], bars: tuple[tuple[Activity, tupl
 
     matplotlib.use("Agg")
     from matplotlib import pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     font = _cjk_font()
     fig, ax = plt.subplots(figsize=(7.2, 3.4), dpi=150)
@@ -59,13 +61,15 @@ def _drawn(label: str, months: tuple[str, ...], bars: tuple[tuple[Activity, tupl
     for k, (kind, values) in enumerate(bars):
         ax.bar(range(len(months)), values, bottom=bottom, color=COLOURS[k % len(COLOURS)], label=ACTIVITY_NAMES[kind],
                width=0.7)
-        bottom = [b + v for b, v in zip(bottom, values)]
+        bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(range(len(months)))
     ax.set_xticklabels([f"{int(m[5:])}月" for m in months], fontproperties=font, fontsize=9)
     ax.set_ylabel("活动次数", fontproperties=font)
     ax.set_title(f"{label}各月帮扶活动（按类型）", fontproperties=font, fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    locator = ax.yaxis.get_major_locator()
+    assert isinstance(locator, MaxNLocator)  # matplotlib's default, AutoLocator
+    locator.set_params(integer=True)
     ax.legend(prop=font, fontsize=8, ncol=4, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12))
     fig.tight_layout()
     buffer = io.BytesIO()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from ..errors import InputError, Problem, UsageError
+from ..errors import InputError, Problem, UsageError, given
 from ..load.activity_files import check_log
 from ..load.messages import suggest, translate
 from ..load.model.activity import ActivityLog, Record
@@ -203,7 +203,7 @@ def read_activity_sheet(path: Path) -> ActivitySheet:
         if not filled:
             raise InputError([sheets[0].problem(1, 1, "", "表格是空的")])
         listed = [filled[0]]
-        listed[0].header_row = first_row(filled[0])[0]
+        listed[0].header_row = given(first_row(filled[0]), "a filled row")[0]
     problems = [p for s in listed for p in _header(s)]
     if problems:
         raise InputError(problems)
@@ -259,9 +259,10 @@ def sheet_records(sheet: ActivitySheet, programme: Programme, pairing: Pairing, 
     except ValidationError as exc:
         raise InputError(problems + translate(exc, sheet.src, ActivityLog)) from None
     if year is None:
-        years = {y.key for r in log.records for y in pairing.cycle.cycle_years if y.contains(r.date)}
+        cycle_years = given(pairing.cycle, "a loaded pairing's cycle").cycle_years
+        years = {y.key for r in log.records for y in cycle_years if y.contains(r.date)}
         if len(years) != 1:
-            labels = "、".join(f"{y.key}（{y.label}）" for y in pairing.cycle.cycle_years)
+            labels = "、".join(f"{y.key}（{y.label}）" for y in cycle_years)
             raise UsageError("表中的日期不属于同一个年度，请用 --year 指定要导入的年度（可选：" + labels + "）"
                              if years else "表中的日期都不在帮扶周期内（可选年度：" + labels + "）")
         year = years.pop()

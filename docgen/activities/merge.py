@@ -261,7 +261,7 @@ def preview(path: Path, loaded: Loaded, pairing_id: str, year: str | None = None
     matched = match(rows, existing, sheet.carried)
     held = {j for _, j, _ in matched if j is not None}
     plan.kept = [Record.model_validate(values) for j, values in enumerate(existing) if j not in held]
-    for (status, j, earlier), record, values, row in zip(matched, records, rows, sheet.rows):
+    for (status, j, earlier), record, values, row in zip(matched, records, rows, sheet.rows, strict=False):
         outcome = Outcome(status, record, row, j)
         if status == CHANGED:
             outcome.changes = _changes(values, existing[j], sheet.carried)
@@ -273,7 +273,7 @@ def preview(path: Path, loaded: Loaded, pairing_id: str, year: str | None = None
                                                                    "如果确实是两次活动，请在内容中写明区别"))
         plan.outcomes.append(outcome)
     dates = [r["date"] for r in existing]
-    for outcome, values in zip(plan.outcomes, rows):
+    for outcome, values in zip(plan.outcomes, rows, strict=False):
         if outcome.status != NEW:
             continue
         at = _position(dates, values["date"]) if base is not None else len(dates)

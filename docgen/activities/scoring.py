@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ..errors import given
 from ..load.model.activity import ActivityLog
 from ..load.model.common import ACTIVITY_NAMES, PERIOD_NAMES
 from ..load.model.programme import Programme, RubricItem, ScoreRule
@@ -113,7 +114,7 @@ def score(prog: Programme, counts: YearCounts, log: ActivityLog | None) -> Score
             for subject, group in by_pair.items():
                 f = fold(group)
                 details.append({"item": item.no, "commitment": cid, "subject": subject,
-                                "period": PERIOD_NAMES[group[0].commitment.per],
+                                "period": PERIOD_NAMES[given(group[0].commitment.per, "a counted commitment's period")],
                                 "required": group[0].required_text(), "tally": tally_text(group),
                                 "missed": short_list(f["missed"]) or "—"})
         if item.activity and not item.commitments:
@@ -125,9 +126,9 @@ def score(prog: Programme, counts: YearCounts, log: ActivityLog | None) -> Score
             reason = "；".join(x for x in (reason, RULE_WORDS[item.rule] + (f"：{how}" if how else "")) if x)
             results.append(ItemScore(item, points, reason, details=details))
         elif item.no in judged:
-            given = judged[item.no]
-            note = f"评定：{given.note}" if given.note else "评定分"
-            results.append(ItemScore(item, min(given.points, item.points), "；".join(x for x in (reason, note) if x),
+            judgement = judged[item.no]
+            note = f"评定：{judgement.note}" if judgement.note else "评定分"
+            results.append(ItemScore(item, min(judgement.points, item.points), "；".join(x for x in (reason, note) if x),
                                      judged=True, details=details))
         else:
             results.append(ItemScore(item, None, reason or "需评定", judged=True, details=details))

@@ -174,8 +174,9 @@ def check_template(path: Path) -> list[Finding]:
     findings: list[Finding] = []
     for p in paths:
         problems = [resolve(c, p) for _, c in samples]
-        if samples and all(problems):
-            findings.append(Finding(name, problems[0]))
+        missing = [problem for problem in problems if problem]
+        if samples and len(missing) == len(problems):
+            findings.append(Finding(name, missing[0]))
     if findings:
         return findings
     renderer = Renderer(path.parent)

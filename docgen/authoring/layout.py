@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -35,7 +36,7 @@ SZ_TABLE = 24  # 小四 12 pt
 TABLE_LINE = 400  # 20 pt exact in tables
 
 # (style id, Chinese name, font, half-points, paragraph settings)
-PARAGRAPH_STYLES = [
+PARAGRAPH_STYLES: list[tuple[str, str, str, int, dict[str, Any]]] = [
     ("Body", "公文正文", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both"}),
     ("BodyKeep", "正文（与下段同页）", FANGSONG, SZ_BODY, {"first_chars": 2, "jc": "both", "keep_next": True}),
     ("BodyNoIndent", "公文顶格", FANGSONG, SZ_BODY, {"jc": "left"}),
@@ -126,7 +127,7 @@ def _doc_defaults(doc) -> None:
     styles.insert(0, defaults)
 
 
-def _paragraph_style(doc, style_id: str, name: str, font: str, size: int, opts: dict):
+def _paragraph_style(doc, style_id: str, name: str, font: str, size: int, opts: dict[str, Any]):
     from docx.enum.style import WD_STYLE_TYPE
 
     style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
@@ -321,10 +322,10 @@ def fixed_widths(table, widths: list[int]) -> None:
     """A fixed-layout table as wide as ``widths`` (twips) add up to, each column and cell set."""
     ooxml.set_table_width(table, sum(widths))
     table.autofit = False
-    for column, width in zip(table.columns, widths):
+    for column, width in zip(table.columns, widths, strict=False):
         column.width = Twips(width)
     for row in table.rows:
-        for cell, width in zip(row.cells, widths):
+        for cell, width in zip(row.cells, widths, strict=False):
             cell.width = Twips(width)
 
 
@@ -366,12 +367,12 @@ def signature_table(doc, container, expr: str) -> None:
     widths = [sixth] * 5 + [TEXT_W - 5 * sixth]
     fixed_widths(table, widths)
     ooxml.set_table_borders(table, none=True)
-    for row, (count, style, height, valign, texts) in zip(table.rows, layout_rows):
+    for row, (count, style, height, valign, texts) in zip(table.rows, layout_rows, strict=False):
         if height:
             row.height = Twips(height)
             row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
             ooxml.cant_split(row)
-        for merged, lines in zip(_cells(row, count), texts):
+        for merged, lines in zip(_cells(row, count), texts, strict=False):
             _fill(doc, merged, lines, style, "SignedOn")
             merged.vertical_alignment = valign
 

@@ -148,7 +148,7 @@ def write_specimen(root: Path, pairings: int = 2, recipients: int = 2, seal_png:
 
     seal = "seals/seal.png" if seal_png else None
     data = programme_data()
-    if seal:
+    if seal and seal_png:
         data["bureau"]["seal"] = seal
         data["seals"] = {name: seal for name in data["county_bureaus"].values()}
         (root / "seals").mkdir(parents=True, exist_ok=True)

@@ -58,7 +58,7 @@ DRAWINGS: dict[TableKind, Drawing] = {
 
 
 def _heading(head: str, var: str) -> str:
-    return "{{ %s.heads.%s }}" % (var, head) if isinstance(head, Word) else head
+    return "{{ " + f"{var}.heads.{head}" + " }}" if isinstance(head, Word) else head
 
 
 def tables(w: Writer, var: str) -> None:

@@ -99,14 +99,14 @@ class Writer:
         r = 0
         if header:
             ooxml.repeat_header(table.rows[0])
-            for cell, (head, _, _) in zip(table.rows[0].cells, columns):
+            for cell, (head, _, _) in zip(table.rows[0].cells, columns, strict=False):
                 self._cell(cell, head.split("\n")[0], "TableHead")
                 for more in head.split("\n")[1:]:
                     cell.add_paragraph(more, style=layout.style_by_id(self.doc, "TableHead"))
             r = 1
         self._cell(table.rows[r].cells[0], "{%tr " + loop + " %}", "TableText")
         ooxml.cant_split(table.rows[r + 1])
-        for cell, (_, _, body) in zip(table.rows[r + 1].cells, columns):
+        for cell, (_, _, body) in zip(table.rows[r + 1].cells, columns, strict=False):
             style = {"<": "TableTextLeft", "^": "TableGroup"}.get(body[:1], "TableText")
             self._cell(cell, body.lstrip("<^"), style)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
@@ -120,12 +120,12 @@ class Writer:
 
     def _rows(self, table, rows: list[tuple[list[str], str, int | None, WD_CELL_VERTICAL_ALIGNMENT]]) -> None:
         """Fill ``table``'s rows: (cell texts, style, exact height in twips or None, vertical alignment)."""
-        for row, (texts, style, height, valign) in zip(table.rows, rows):
+        for row, (texts, style, height, valign) in zip(table.rows, rows, strict=False):
             if height:
                 row.height = Twips(height)
                 row.height_rule = WD_ROW_HEIGHT_RULE.EXACTLY
                 ooxml.cant_split(row)
-            for cell, text in zip(row.cells, texts):
+            for cell, text in zip(row.cells, texts, strict=False):
                 for k, line in enumerate(text.split("\n")):
                     if k == 0:
                         self._cell(cell, line, style if line else "SignLabel")

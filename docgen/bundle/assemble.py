@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
+from pypdf.constants import PageLabelStyle
 
 from .. import __version__, geometry
 from ..convert.archive import archival
@@ -165,7 +166,7 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdf: Path, options: BundleOption
         writer.add_page(page)
     writer.set_page_label(0, 0, prefix="封面")
     if len(cover.pages) > 1:
-        writer.set_page_label(1, len(cover.pages) - 1, style="/D", prefix="目录-", start=1)
+        writer.set_page_label(1, len(cover.pages) - 1, style=PageLabelStyle.DECIMAL, prefix="目录-", start=1)
     if options.duplex and len(cover.pages) % 2:
         writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
     for index, part in enumerate(spec.parts, 1):
@@ -173,7 +174,7 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdf: Path, options: BundleOption
         for k in range(part.first, part.first + part.pages):
             writer.add_page(body.pages[k])
         end = len(writer.pages) - 1
-        writer.set_page_label(start, end, style="/D", prefix=f"{index}-", start=1)
+        writer.set_page_label(start, end, style=PageLabelStyle.DECIMAL, prefix=f"{index}-", start=1)
         mark = writer.add_outline_item(title=part.title, page_number=start)
         for k, page_no in enumerate(part.attachment_pages):
             label = part.attachments[k] if k < len(part.attachments) else f"附件{k + 1}"
@@ -181,7 +182,7 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdf: Path, options: BundleOption
         stamper.stamp(part, start, text)
         if options.duplex and part.pages % 2:
             writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
-            writer.set_page_label(end + 1, end + 1, style="/D", prefix=f"{index}-", start=part.pages + 1)
+            writer.set_page_label(end + 1, end + 1, style=PageLabelStyle.DECIMAL, prefix=f"{index}-", start=part.pages + 1)
         result.layout.append(PlacedDocument(part.title, part.family, part.docx.name, start + 1, len(writer.pages) - start,
                                             part.pages))
     writer.page_mode = "/UseOutlines"

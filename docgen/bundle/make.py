@@ -97,7 +97,7 @@ def _covers(specs: list[Spec], bodies: dict[str, Path], renderer: Renderer, pool
             path.write_bytes(renderer.render(COVER.template, scope_context, when=build_time(spec.made_on)))
             docs.append(path)
         again = []
-        for spec, doc, why in zip(todo, docs, _convert(pool, docs)):
+        for spec, doc, why in zip(todo, docs, _convert(pool, docs), strict=False):
             if why:
                 failures.append(Failure(display_path(spec.folder), f"封面转换失败：{why}"))
                 continue
@@ -249,7 +249,7 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
     for k, batch in enumerate(rounds):
         started = time.perf_counter()
         bodies: dict[str, Path] = {}
-        for (spec, target), future in zip(batch, next_round):
+        for (spec, target), future in zip(batch, next_round, strict=False):
             why, seconds = future.result()
             timings.work += seconds
             if why:
@@ -279,7 +279,7 @@ def _convert_round(specs: list[Spec], bodies: dict[str, Path], renderer: Rendere
             progress.advanced("convert", display_path(specs[i].folder), result.ok)
 
     ready: list[Spec] = []
-    for spec, why in zip(specs, _convert(pool, [bodies[s.uid] for s in specs], told)):
+    for spec, why in zip(specs, _convert(pool, [bodies[s.uid] for s in specs], told), strict=False):
         if why:
             failures.append(Failure(display_path(spec.folder), f"转换 PDF 失败：{why}"))
             continue

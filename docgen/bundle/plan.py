@@ -14,6 +14,7 @@ from ..documents.jobs import Job, Rendered
 from ..documents.scope import CoverFacts
 from ..documents.signers import Signer
 from ..documents.wording import issuer, recipient_word, school_names, short_names, supporter_word
+from ..errors import given
 from ..load import Loaded
 from ..output_tree import OutputTree, safe_name
 from ..text import cn_count, display_width, join
@@ -124,7 +125,7 @@ def bundled(job: Job) -> bool:
 def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
     """One bundle per pairing that has documents, plus one for the bureau (``done``: each
     document of the programme, rendered)."""
-    prog = loaded.programme
+    prog = given(loaded.programme, "a programme")
     specs: list[Spec] = []
     by_pairing: dict[str, list[Rendered]] = {}
     bureau: list[Rendered] = []
@@ -140,17 +141,18 @@ def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
         return [part_of(d) for d in sorted(documents, key=lambda d: d.job.kind.bundle_place or 0)]
 
     for pairing in loaded.pairings:
-        items = by_pairing.get(pairing.id)
+        pairing_id = given(pairing.id, "a loaded pairing's id")
+        items = by_pairing.get(pairing_id)
         if not items:
             continue
         names = f"{pairing.supporter.name}与{join([r.name for r in pairing.recipients])}"
         if display_width(names) > COVER_NAMES and len(pairing.recipients) > 1:  # the cover lists them all below
             names = f"{pairing.supporter.name}与{cn_count(len(pairing.recipients))}所受援学校"
-        specs.append(Spec(pairing.id, names, [f"{supporter_word(pairing, prog)}：{pairing.supporter.name}"] +
+        specs.append(Spec(pairing_id, names, [f"{supporter_word(pairing, prog)}：{pairing.supporter.name}"] +
                           [f"{recipient_word(prog)}：{r.full_name}" for r in pairing.recipients], pairing.signed_on,
-                          bundle_folder(loaded, pairing.id, out_dir),
+                          bundle_folder(loaded, pairing_id, out_dir),
                           safe_name(f"报送材料_{short_names(pairing)}") + ".pdf",
-                          parts(items), loaded, school_names(pairing), pairing.id))
+                          parts(items), loaded, school_names(pairing), pairing_id))
     if bureau:
         notice = prog.issuing_notice
         by = str(issuer(prog))  # who issued the plan, only where the data says (never bureau.name in its place)

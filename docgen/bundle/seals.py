@@ -13,9 +13,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from pypdf import PageObject, PdfWriter
 from pypdf.generic import (
@@ -72,7 +72,7 @@ class SealImage:
     """The image's resource name on a page: from its content, so two seals never share one."""
 
     @classmethod
-    def load(cls, path: Path, writer: PdfWriter) -> "SealImage":
+    def load(cls, path: Path, writer: PdfWriter) -> SealImage:
         w, h, rgb, alpha = _decoded(Path(path), Path(path).stat().st_mtime_ns)
         mask = _image_stream(alpha, w, h, "/DeviceGray")
         image = _image_stream(rgb, w, h, "/DeviceRGB")
@@ -86,8 +86,8 @@ def _decoded(path: Path, mtime_ns: int) -> tuple[int, int, bytes, bytes]:
     """A PNG as compressed RGB and alpha planes; cached, since one seal serves many bundles."""
     from PIL import Image
 
-    with Image.open(path) as img:
-        img = img.convert("RGBA")
+    with Image.open(path) as opened:
+        img = opened.convert("RGBA")
         w, h = img.size
         return w, h, zlib.compress(img.convert("RGB").tobytes(), 6), zlib.compress(img.getchannel("A").tobytes(), 6)
 

@@ -9,6 +9,7 @@ counts only if it exists and starts with ``%PDF``.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -18,9 +19,9 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..errors import ConverterMissing, display_path
 from ..outputs import docx_created, write_atomic
@@ -157,21 +158,19 @@ class Converter:
                     break
             if sig == signal.SIGTERM:
                 time.sleep(0.3)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            pass
         for stream in (proc.stdin, proc.stdout):
-            try:
-                stream.close()
-            except Exception:
-                pass
+            with contextlib.suppress(Exception):
+                if stream is not None:
+                    stream.close()
 
     def close(self) -> None:
         proc = self.proc
         if proc is None:
             return
         try:
+            assert proc.stdin is not None  # started with stdin=PIPE
             proc.stdin.close()
             proc.wait(timeout=15)
         except Exception:
@@ -200,7 +199,7 @@ class Pool:
         self.env = {**converter_env(), "TMPDIR": str(self.workdir)}
         self.converters = [Converter(i, self.workdir, self.soffice, self.python, self.env) for i in range(self.jobs)]
 
-    def __enter__(self) -> "Pool":
+    def __enter__(self) -> Pool:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -275,14 +274,15 @@ class Pool:
                 src, dst = pairs[i]
                 try:
                     Path(dst).parent.mkdir(parents=True, exist_ok=True)
-                    results[i] = self._one(converter, Path(src), Path(dst), families[i] if families else None)
+                    result = self._one(converter, Path(src), Path(dst), families[i] if families else None)
+                    results[i] = result
                     if then is not None:
-                        then(i, results[i])
+                        then(i, result)
                 except Exception as exc:  # noqa: BLE001 - e.g. the disk full, or an interrupt tearing down
                     results[i] = Result(Path(src), Path(dst), False, f"转换失败（{exc}）")
 
         threads = [threading.Thread(target=work, args=(c, mine), daemon=True)
-                   for c, mine in zip(self.converters, self.schedule(pairs)) if mine]
+                   for c, mine in zip(self.converters, self.schedule(pairs), strict=False) if mine]
         for t in threads:
             t.start()
         try:
@@ -295,7 +295,8 @@ class Pool:
             for t in threads:
                 t.join(timeout=30)
             raise
-        return [r if r is not None else Result(Path(s), Path(d), False, "未处理") for r, (s, d) in zip(results, pairs)]
+        return [r if r is not None else Result(Path(s), Path(d), False, "未处理")
+                for r, (s, d) in zip(results, pairs, strict=True)]
 
 
 def _is_pdf(path: Path) -> bool:

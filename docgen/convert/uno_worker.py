@@ -8,6 +8,7 @@ one JSON request per line on stdin and answers one JSON line on stdout:
     {"src": "/abs/in.docx", "dst": "/abs/out.pdf", "pdfa": true}  ->  {"ok": true, "seconds": 0.21}
                                                      ->  {"ok": false, "error": "..."}
 """
+import contextlib
 import json
 import os
 import subprocess
@@ -31,14 +32,14 @@ def connect(pipe, proc, deadline):
     last = None
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError("soffice exited during start-up with status %s" % proc.returncode)
+            raise RuntimeError(f"soffice exited during start-up with status {proc.returncode}")
         try:
-            ctx = resolver.resolve("uno:pipe,name=%s;urp;StarOffice.ComponentContext" % pipe)
+            ctx = resolver.resolve(f"uno:pipe,name={pipe};urp;StarOffice.ComponentContext")
             return ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         except Exception as exc:  # NoConnectException until soffice listens
             last = exc
             time.sleep(0.1)
-    raise RuntimeError("could not connect to soffice: %s" % last)
+    raise RuntimeError(f"could not connect to soffice: {last}")
 
 
 def convert(desktop, src, dst, pdfa=False):
@@ -65,7 +66,7 @@ def main():
     proc = subprocess.Popen(
         [soffice, "--headless", "--invisible", "--nologo", "--norestore", "--nodefault", "--nolockcheck",
          "--nofirststartwizard", "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
-         "--accept=pipe,name=%s;urp;StarOffice.ComponentContext" % pipe],
+         f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     out = sys.stdout
     try:
@@ -84,7 +85,7 @@ def main():
             convert(desktop, request["src"], request["dst"], request.get("pdfa", False))
             answer = {"ok": True, "seconds": round(time.monotonic() - started, 3)}
         except Exception as exc:
-            answer = {"ok": False, "error": "%s: %s" % (type(exc).__name__, exc)}
+            answer = {"ok": False, "error": f"{type(exc).__name__}: {exc}"}
             if proc.poll() is not None or "Disposed" in answer["error"] or "RuntimeException" in answer["error"]:
                 # soffice died or the bridge broke: tell the pool, then leave so it starts a fresh one
                 answer["fatal"] = True
@@ -94,10 +95,8 @@ def main():
                 return 2
         out.write(json.dumps(answer) + "\n")
         out.flush()
-    try:
+    with contextlib.suppress(Exception):
         desktop.terminate()
-    except Exception:
-        pass
     proc.wait(timeout=10)
     return 0
 

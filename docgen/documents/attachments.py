@@ -91,7 +91,7 @@ def rubric(prog: Programme, title: str) -> dict:
 
 def rubric_rows(prog: Programme) -> list[dict]:
     rows, last = [], None
-    for i, it in enumerate(prog.rubric.items):
+    for _i, it in enumerate(prog.rubric.items):
         rows.append({"category": data(it, "category") if it.category != last else "",
                      "item": cat(data(it, "no", text=f"{it.no}."), rubric_item(it, points=True)),
                      "criteria": data(it, "criteria"),

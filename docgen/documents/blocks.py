@@ -10,8 +10,8 @@ item, and leaves out a section with nothing in it: a heading never stands alone.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Callable, Mapping, Union
 
 from ..load.model.common import Block, Insert
 from ..text import cn_num
@@ -41,7 +41,7 @@ class Section:
     """A heading and what is under it."""
 
     title: str
-    body: list["Node"] = field(default_factory=list)
+    body: list[Node] = field(default_factory=list)
     run_in: bool = False
     """The heading starts the first paragraph (（一）组织领导。成立……)."""
     numbered: bool = True
@@ -51,7 +51,7 @@ class Section:
 class Items:
     """A numbered list: each item a paragraph (or a tree of its own)."""
 
-    items: list["Node"]
+    items: list[Node]
     numbered: bool = True
 
 
@@ -92,7 +92,7 @@ class Fills:
 BLANK_LINE = "＿" * 14
 """The room a blank line leaves to write in."""
 
-Node = Union[str, Section, Items, Table, Blank]
+Node = str | Section | Items | Table | Blank
 Inserts = dict[Insert, Callable[[Block], list[Node]]]
 """What docgen writes for each insert of a bureau's text."""
 
@@ -112,7 +112,7 @@ def from_data(blocks: list[Block], inserts: Inserts, fills: Fills | None = None)
         elif kind == "blank":
             out += _blank(block, inserts, fills)
         else:
-            make = inserts.get(block.insert)
+            make = inserts.get(block.insert) if block.insert is not None else None
             out += make(block) if make else []
     return out
 
@@ -197,11 +197,11 @@ def layout(nodes: list[Node], level: int = 1, style: int = 0) -> list[dict]:
             first = body[0] if body else None
             if node.run_in and first is not None and first["style"] == "p" and not first["lead"]:
                 lead = heading if str(heading)[-1:] in ENDS else cat(heading, "。")
-                style = {1: "lead1", 2: "lead2"}.get(level, "p")
-                if style == "p":
+                lead_style = {1: "lead1", 2: "lead2"}.get(level, "p")
+                if lead_style == "p":
                     out.append(line("p", cat(lead, first["text"])))
                 else:
-                    out.append(line(style, first["text"], lead))
+                    out.append(line(lead_style, first["text"], lead))
                 out += body[1:]
             else:
                 out.append(line({1: "h1", 2: "h2"}.get(level, "p"), heading))

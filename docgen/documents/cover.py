@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from docxtpl import RichText
 
+from ..errors import given
 from ..text import cn_date
 from .scope import Scope
 from .typography import split_title
@@ -18,7 +19,7 @@ CONTENTS_LINE = 22
 def cover(scope: Scope) -> dict:
     """Lines broken where the typesetter would break them badly otherwise: between words, never
     inside a school's name (when the name fits a line)."""
-    facts = scope.cover
+    facts = given(scope.cover, "a bundle")
     parties = [line for party in facts.parties for line in split_title(party, COVER_LINE, keep=facts.names)]
     entries = [{**e, "title": RichText("\n".join(split_title(e["title"], CONTENTS_LINE, keep=facts.names)))}
                for e in facts.entries]

@@ -12,8 +12,10 @@ programme rather than a constant. A bundle is dated by the latest of its documen
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable, Protocol
+from collections.abc import Callable
+from typing import Protocol
 
+from ..errors import given
 from ..load import Loaded
 from ..load.model.pairing import Pairing
 from ..load.stated import latest_stated
@@ -21,10 +23,13 @@ from .scope import Per, Scope
 
 
 class DatedKind(Protocol):
-    """What dating a document needs of its kind (``kinds.Kind``)."""
+    """What dating a document needs of its kind (``kinds.Kind``, frozen: read-only here too)."""
 
-    per: Per
-    dated: Callable[[Scope], dt.date | None]
+    @property
+    def per(self) -> Per: ...
+
+    @property
+    def dated(self) -> Callable[[Scope], dt.date | None]: ...
 
 
 # ------------------------------------------------------------ own dates (Kind.dated)
@@ -99,9 +104,10 @@ class Dates:
         return self._programme
 
     def pairing(self, pairing: Pairing) -> dt.date | None:
-        if pairing.id not in self._pairings:
-            self._pairings[pairing.id] = latest_stated([pairing])
-        return self._pairings[pairing.id]
+        key = given(pairing.id, "a loaded pairing's id")
+        if key not in self._pairings:
+            self._pairings[key] = latest_stated([pairing])
+        return self._pairings[key]
 
     def every_pairing(self) -> dt.date | None:
         if self._every_pairing is None:
@@ -120,12 +126,12 @@ class Dates:
         if scope.pairing is not None:
             days.append(self.pairing(scope.pairing))
             if per is Per.year and scope.year is not None:
-                days.append(self.records(scope.pairing.id, scope.year.key))
+                days.append(self.records(given(scope.pairing.id, "a loaded pairing's id"), scope.year.key))
         elif per is not Per.bundle:  # the bureau's documents: every pairing's
             days.append(self.every_pairing())
             if per is Per.rollup and scope.rollup is not None:
                 year = scope.rollup.year.key
-                days += [self.records(p.id, year) for p in self.loaded.pairings]
+                days += [self.records(given(p.id, "a loaded pairing's id"), year) for p in self.loaded.pairings]
         return days
 
     def day(self, kind: DatedKind, scope: Scope) -> dt.date:
@@ -134,7 +140,8 @@ class Dates:
         own = kind.dated(scope)
         if own is not None:
             return own
-        cycle = scope.pairing.cycle if scope.pairing is not None and scope.pairing.cycle else self.loaded.programme.cycle
+        cycle = (scope.pairing.cycle if scope.pairing is not None and scope.pairing.cycle
+                 else given(self.loaded.programme, "a programme").cycle)
         pair = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
         floor = max([cycle.start] + ([pair.start] if pair is not None and pair.start else []))
         return max([d for d in self.sources(kind.per, scope) if d is not None] + [floor])

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..errors import given
 from ..load import Loaded
 from ..output_tree import OutputTree
 from .dates import Dates
@@ -67,7 +68,7 @@ def plan_jobs(loaded: Loaded, kinds: list[Kind], out_dir: Path, selection: Selec
     for kind in kinds:
         if kind.per.bureau_level and selection.pairing_ids:
             continue
-        if kind.per.built and not kind.per.bureau_level and not loaded.programme.wants(kind.name):
+        if kind.per.built and not kind.per.bureau_level and not given(loaded.programme, "a programme").wants(kind.name):
             continue  # the programme does not ask its pairings for this document
         for scope in scopes(kind.per, loaded, selection):
             pairing_id = scope.pairing.id if scope.pairing is not None else None

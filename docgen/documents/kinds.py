@@ -10,9 +10,11 @@ reword in Word (份数, 附则, table headings) is the template's; text that dep
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 
+from ..errors import given
 from ..load.model.common import Layer
 from ..load.model.programme import DocumentKind
 from . import agreement, cover, dates, letters, notice, plan, report, summary
@@ -86,11 +88,12 @@ def _plan_title(scope: Scope, context: dict) -> str:
 
 
 def _notice_name(scope: Scope) -> str:
-    return f"通知_{scope.notice.doc_no}" + (f"_{scope.county}" if scope.county else "")
+    return f"通知_{given(scope.notice, 'a notice').doc_no}" + (f"_{scope.county}" if scope.county else "")
 
 
 def _notice_heading(scope: Scope, context: dict) -> str:
-    return f"{_title(scope, context)}（{scope.notice.doc_no}" + (f"，{scope.county}" if scope.county else "") + "）"
+    doc_no = given(scope.notice, "a notice").doc_no
+    return f"{_title(scope, context)}（{doc_no}" + (f"，{scope.county}" if scope.county else "") + "）"
 
 
 def _teachers(pair) -> str:
@@ -103,17 +106,28 @@ def _titled(kind: DocumentKind, default: str) -> Callable[[Scope], str]:
     return lambda scope: str(plan.doc_title(scope.programme, kind, default))
 
 
-def _letter(layer: Layer, default: str) -> Callable[[Scope], str]:
-    """A letter's file name prefix: the programme's title of the layer's letter, else ``default``."""
-    return lambda scope: str(letters.letter_title(scope.programme, layer, default))
+def _letter(*, name: str, label: str, template: str, per: Per, context: Callable[[Scope], dict], layer: Layer,
+            prefix: str, pair: Callable[[Scope], Any], names: Callable[[Any], str], bundle_place: int) -> Kind:
+    """The responsibility letter of one layer of pairs: filed and headed by the pair's names
+    (``names`` of the scope's ``pair``) after the programme's own title of the layer's letter, else
+    ``prefix``; signed and dated as every letter is."""
+
+    def title(scope: Scope) -> str:
+        return str(letters.letter_title(scope.programme, layer, prefix))
+
+    return Kind(name=name, family="letter", label=label, template=template, per=per, context=context,
+                filename=lambda s: f"{title(s)}_{names(pair(s))}", signers=letter_signers,
+                bundle_place=bundle_place, heading=lambda s, c: f"{_title(s, c)}（{names(pair(s))}）",
+                dated=dates.letter_date)
 
 
 _pairing_plan = _titled(DocumentKind.pairing_plan, "实施方案")
 _agreement = _titled(DocumentKind.agreement, "协议书")
-_leader_letter = _letter(Layer.leaders, "校级领导责任书")
-_management_letter = _letter(Layer.managers, "管理帮扶责任书")
-_group_letter = _letter(Layer.groups, "教研组责任书")
-_teacher_letter = _letter(Layer.teachers, "教师结对帮扶责任书")
+
+
+def _agreement_name(scope: Scope) -> str:
+    pair = given(scope.pair, "a pair")
+    return f"{_agreement(scope)}_{short(pair.supporter)}—{short(pair.recipient)}"
 
 
 KINDS: list[Kind] = [
@@ -125,30 +139,26 @@ KINDS: list[Kind] = [
          in_bundle=lambda s: s.programme.issuing_notice is None, heading=_plan_title,
          dated=dates.programme_plan_date),
     Kind(name="pairing_plan", family="plan", label="结对帮扶实施方案", template="plan.docx", per=Per.pairing,
-         context=plan.pairing_plan, filename=lambda s: f"{_pairing_plan(s)}_{short_names(s.pairing)}",
+         context=plan.pairing_plan, filename=lambda s: f"{_pairing_plan(s)}_{short_names(given(s.pairing, 'a pairing'))}",
          signers=pairing_signers, bundle_place=1, heading=_plan_title, dated=dates.pairing_plan_date),
     Kind(name="agreement", family="agreement", label="结对帮扶协议书", template="agreement.docx", per=Per.pair,
-         context=agreement.agreement, filename=lambda s: f"{_agreement(s)}_{short(s.pair.supporter)}—{short(s.pair.recipient)}",
+         context=agreement.agreement, filename=_agreement_name,
          signers=agreement_signers, bundle_place=2, dated=dates.agreement_date),
-    Kind(name="leader_letter", family="letter", label="校级领导结对帮扶责任书", template="management_letter.docx",
-         per=Per.leader_pair, context=letters.leader_letter,
-         filename=lambda s: f"{_leader_letter(s)}_{_persons(s.leader_pair)}", signers=letter_signers, bundle_place=3,
-         heading=lambda s, c: f"{_title(s, c)}（{_persons(s.leader_pair)}）", dated=dates.letter_date),
-    Kind(name="management_letter", family="letter", label="管理帮扶责任书", template="management_letter.docx",
-         per=Per.manager_pair, context=letters.management_letter,
-         filename=lambda s: f"{_management_letter(s)}_{_persons(s.manager_pair)}", signers=letter_signers, bundle_place=4,
-         heading=lambda s, c: f"{_title(s, c)}（{_persons(s.manager_pair)}）", dated=dates.letter_date),
-    Kind(name="group_letter", family="letter", label="学科教研组结对帮扶责任书", template="management_letter.docx",
-         per=Per.group_pair, context=letters.group_letter,
-         filename=lambda s: f"{_group_letter(s)}_{_groups(s.group_pair)}", signers=letter_signers, bundle_place=5,
-         heading=lambda s, c: f"{_title(s, c)}（{_groups(s.group_pair)}）", dated=dates.letter_date),
-    Kind(name="teacher_letter", family="letter", label="教师结对帮扶责任书", template="teacher_letter.docx",
-         per=Per.teacher_pair, context=letters.teacher_letter,
-         filename=lambda s: f"{_teacher_letter(s)}_{_teachers(s.teacher_pair)}", signers=letter_signers, bundle_place=6,
-         heading=lambda s, c: f"{_title(s, c)}（{_teachers(s.teacher_pair)}）", dated=dates.letter_date),
+    _letter(name="leader_letter", label="校级领导结对帮扶责任书", template="management_letter.docx",
+            per=Per.leader_pair, context=letters.leader_letter, layer=Layer.leaders, prefix="校级领导责任书",
+            pair=lambda s: s.leader_pair, names=_persons, bundle_place=3),
+    _letter(name="management_letter", label="管理帮扶责任书", template="management_letter.docx",
+            per=Per.manager_pair, context=letters.management_letter, layer=Layer.managers, prefix="管理帮扶责任书",
+            pair=lambda s: s.manager_pair, names=_persons, bundle_place=4),
+    _letter(name="group_letter", label="学科教研组结对帮扶责任书", template="management_letter.docx",
+            per=Per.group_pair, context=letters.group_letter, layer=Layer.groups, prefix="教研组责任书",
+            pair=lambda s: s.group_pair, names=_groups, bundle_place=5),
+    _letter(name="teacher_letter", label="教师结对帮扶责任书", template="teacher_letter.docx",
+            per=Per.teacher_pair, context=letters.teacher_letter, layer=Layer.teachers, prefix="教师结对帮扶责任书",
+            pair=lambda s: s.teacher_pair, names=_teachers, bundle_place=6),
     Kind(name="summary", family="summary", label="年度工作总结", template="summary.docx", per=Per.year,
          context=summary.summary,
-         filename=lambda s: f"学期工作总结_{s.term.short_label}" if s.term else f"年度工作总结_{s.year.label}",
+         filename=lambda s: f"学期工作总结_{s.term.short_label}" if s.term else f"年度工作总结_{given(s.year, 'a year').label}",
          signers=pairing_signers, bundle_place=7, depends=summary.counted_to, dated=dates.summary_date),
     Kind(name="cover", family="bundle", label="封面和目录", template="cover.docx", per=Per.bundle,
          context=cover.cover, filename=lambda s: "封面和目录"),

@@ -296,10 +296,7 @@ def programme_plan_body(scope: Scope, wanted: list[Attachment] | None = None) ->
     if wanted is None:  # ``attachments: []`` written means none; not written, what has data
         wanted = prog.attachments if "attachments" in prog.model_fields_set else _own_attachments(prog)
     atts = attachments.programme_attachments(scope, wanted)
-    if prog.body:
-        nodes = from_data(prog.body, programme_inserts(scope, atts))
-    else:
-        nodes = _composed(scope, atts)
+    nodes = from_data(prog.body, programme_inserts(scope, atts)) if prog.body else _composed(scope, atts)
     return {"title_lines": split_title(data(prog, "title")), "blocks": layout(nodes),
             "gaps": blank_gaps(nodes, "programme.yaml 中 body")}, atts
 

@@ -18,10 +18,11 @@ import datetime as dt
 import functools
 import string
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -44,7 +45,7 @@ class FromCode:
 Origin = FromData | FromCode
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def shown_path(filename: str) -> str:
     """A module's file as explain names it: docgen/documents/agreement.py."""
     path = Path(filename)
@@ -65,7 +66,7 @@ class Phrase(str):
 
     segments: tuple[tuple[str, Origin], ...]
 
-    def __new__(cls, segments: Iterable[tuple[str, Origin]]) -> "Phrase":
+    def __new__(cls, segments: Iterable[tuple[str, Origin]]) -> Phrase:
         merged: list[tuple[str, Origin]] = []
         for text, origin in segments:
             if not text:
@@ -78,10 +79,10 @@ class Phrase(str):
         obj.segments = tuple(merged)
         return obj
 
-    def __add__(self, other: str) -> "Phrase":
+    def __add__(self, other: str) -> Phrase:
         return Phrase(self.segments + _segments(other, caller()))
 
-    def __radd__(self, other: str) -> "Phrase":
+    def __radd__(self, other: str) -> Phrase:
         return Phrase(_segments(other, caller()) + self.segments)
 
     def __getitem__(self, key):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from docxtpl import RichText
 
+from ..errors import given
 from ..text import number
 from .scope import Scope
 from .typography import split_title
@@ -12,7 +13,7 @@ from .typography import split_title
 
 def report(scope: Scope) -> dict:
     """What report.docx needs; rows behind their commitments are marked."""
-    data = scope.rollup
+    data = given(scope.rollup, "a roll-up")
     rows = []
     for rank, row in enumerate(data.rows, 1):
         done = sum(m for m, _ in row.completion.values())
@@ -31,7 +32,7 @@ def report(scope: Scope) -> dict:
     notes.append("红色加粗的结对未完成承诺事项或没有活动记录。")
     if data.as_of_note:
         notes.append(data.as_of_note + "。")
-    terms = data.loaded.programme.terms
+    terms = given(data.loaded.programme, "a programme").terms
     return {"title_lines": split_title(data.title.rsplit("（", 1)[0]) + [f"（{data.label}）"], "rows": rows,
             "heads": {"supporter": terms.supporter, "recipient": terms.recipient},
             "scored": data.scored, "graded": data.graded, "notes": notes}

@@ -9,11 +9,13 @@ of one programme: the only place that knows how.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
+from ..errors import given
 from ..load import Loaded
 from ..load.model.cycle import CycleYear, Term
 from ..load.model.pairing import GroupPair, ManagerPair, Pair, Pairing, TeacherPair
@@ -104,7 +106,8 @@ class Scope:
 
     @property
     def programme(self) -> Programme:
-        return self.loaded.programme
+        """The programme (scopes are made only for a folder whose programme file was read)."""
+        return given(self.loaded.programme, "a programme")
 
     @property
     def root(self) -> Path:
@@ -165,7 +168,7 @@ def _years(base: Scope, pairings: list[Pairing], selection: Selection) -> list[S
     for pairing in pairings:
         written = ({str(s.year) for s in pairing.summaries}
                    | {y for pid, y in base.loaded.activities if pid == pairing.id})
-        for year in pairing.cycle.cycle_years:
+        for year in given(pairing.cycle, "a loaded pairing's cycle").cycle_years:
             term = next((t for t in year.terms if t.key == selection.term), None)
             if selection.term is not None:
                 if term is not None:

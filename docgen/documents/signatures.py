@@ -177,17 +177,14 @@ def joint(signers: list[Signer], date: str) -> dict:
     """Joint signers (a pairing's schools) in order, at most three to a row. A date to fill
     in by hand stands under each party; a given date once, under the last (GB/T 9704
     7.3.5.1: the last seal presses its name and the 成文日期)."""
-    if date == BLANK_DATE:
-        dates = [date] * len(signers)
-    else:
-        dates = [""] * (len(signers) - 1) + [date]
+    dates = [date] * len(signers) if date == BLANK_DATE else [""] * (len(signers) - 1) + [date]
     return _block(signers, dates)
 
 
 def parties(signers: list[Signer], labels: list[str], sign_lines: list[str], date: str) -> dict:
     """Two parties side by side, each with a label, a line to sign by hand, name and date."""
     cells = [_cell(s, fit_name(s.name, cell_width(2)), label=label, sign_line=line, date=date)
-             for s, label, line in zip(signers, labels, sign_lines)]
+             for s, label, line in zip(signers, labels, sign_lines, strict=False)]
     while len(cells) < 2:
         cells.insert(0, _cell(None))
     return {"rows": [{"cells": cells, "labels": any(labels), "sign_lines": any(sign_lines)}]}

@@ -294,7 +294,7 @@ def _derived(counts: YearCounts, pairing, rows: list[dict]) -> dict[str, list[st
     """What the records say for each section the school has not written (a draft for it),
     from the same counts and rows as the tables."""
     since = as_of_words(counts)
-    noun = ("本学期" if counts.window.term else "本年度") if not since else since
+    noun = since if since else "本学期" if counts.window.term else "本年度"
     achievements = [f"{noun}开展{ACTIVITY_NAMES[k]}{n}次。" for k, n in counts.by_type.most_common()]
     if pairing.key_target:
         achievements.append(f"围绕年度重点帮扶目标“{pairing.key_target.rstrip('。')}”开展帮扶。")

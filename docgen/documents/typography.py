@@ -6,8 +6,9 @@ import functools
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from itertools import pairwise
 
 from docxtpl import RichText
 
@@ -92,7 +93,7 @@ def split_title(text: str, limit: float = 18, keep: tuple[str, ...] = (),
         best = _balanced(widths, lines, limit)
         if best is not None:
             cuts = [0, *best, len(units)]
-            return lines_of(text, ["".join(units[a:b]) for a, b in zip(cuts, cuts[1:])])
+            return lines_of(text, ["".join(units[a:b]) for a, b in pairwise(cuts)])
     return [text]
 
 
@@ -105,7 +106,7 @@ def _balanced(widths: list[float], lines: int, limit: float) -> list[int] | None
         prefix.append(prefix[-1] + w)
     mean = prefix[-1] / lines
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def best(start: int, left: int) -> tuple[float, tuple[int, ...]] | None:
         if left == 1:
             rest = prefix[n] - prefix[start]

@@ -7,6 +7,7 @@ a count: those are printed only as the data words them (``duty``).
 """
 from __future__ import annotations
 
+from ..errors import given
 from ..load.model.common import SUPPORTER_NAMES, Activity, Layer, SupporterKind, Terms
 from ..load.model.pairing import Pair, Pairing, School
 from ..load.model.programme import Commitment, Indicator, Programme
@@ -153,7 +154,7 @@ def lead_line(school: School) -> str:
 def term_context(pairing: Pairing, prog: Programme | None = None) -> dict:
     """The pairing's term. Where the programme leaves the dates to each pair and this pair has
     not written its own, the dates are left as a form to fill in when signing (``open``)."""
-    cycle = pairing.cycle
+    cycle = given(pairing.cycle, "a loaded pairing's cycle")
     years = data(cycle, "years")  # in Arabic numerals, as counts are (3年, as seed 000 writes it)
     if prog is not None and prog.cycle.agreed_by_pairs and cycle is prog.cycle:
         return {"start": None, "end": None, "open": True, "years": years, "school_years": [],

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Problem, given
 from .checks import programme_file
 from .inside import inside
 from .messages import suggest
@@ -40,7 +40,7 @@ def activity_files_of(root: Path, pairing_id: str) -> list[Path]:
 def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, year_key: str,
               root: Path) -> list[Problem]:
     out: list[Problem] = []
-    years = {y.key: y for y in pairing.cycle.cycle_years}
+    years = {y.key: y for y in given(pairing.cycle, "a loaded pairing's cycle").cycle_years}
     year = years.get(year_key)
     if year is None:
         labels = "、".join(f"{k}（{y.label}）" for k, y in years.items())

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import Problem
 from .agreeing import commitment_problems, indicator_problem
@@ -19,7 +19,6 @@ from .model.pairing import Pairing
 from .model.programme import AttachmentContent as AC
 from .model.programme import Programme
 from .yaml_source import Source
-
 
 _looked_at: contextvars.ContextVar[dict | None] = contextvars.ContextVar("docgen_files_looked_at", default=None)
 

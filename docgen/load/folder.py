@@ -64,7 +64,7 @@ class Loaded:
     none of their documents are made, and those of an earlier run are out of date."""
     pairing_paths: dict[str, Path] = field(default_factory=dict)
     """The file of each valid pairing, by pairing id (what its documents are made from)."""
-    reads: "Reads | None" = field(default=None, repr=False, compare=False)
+    reads: Reads | None = field(default=None, repr=False, compare=False)
     """Each data file as read and checked on its own, for the next load to reuse."""
 
     @property

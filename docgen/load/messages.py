@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..errors import Problem
 from .model.common import ID_PATTERN
@@ -79,7 +80,7 @@ def translate(exc: ValidationError, src: Source, root: type[BaseModel]) -> list[
     return problems
 
 
-def _one(err: dict, loc: Loc, src: Source, root: type[BaseModel]) -> Problem:
+def _one(err: ErrorDetails, loc: Loc, src: Source, root: type[BaseModel]) -> Problem:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     value = err.get("input")

@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model.common import Block
+from .model.common import Block, Strict
 from .yaml_source import Loc, Source, format_loc
 
 
@@ -41,7 +41,7 @@ class FromData:
 
 def attach(model: Any, src: Source, loc: Loc = ()) -> None:
     """Give ``model`` and every model inside it its place in ``src``."""
-    if isinstance(model, BaseModel):
+    if isinstance(model, Strict):  # every model of the data is one
         if model._origin is not None:  # a model shared with another file (a pairing's adopted cycle)
             return
         model._origin = Origin(src.path, loc, src.values)

@@ -1,7 +1,8 @@
 """JSON Schema of the two input files, for editors (VS Code YAML extension and the like)."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .model.pairing import Pairing
 from .model.programme import Programme

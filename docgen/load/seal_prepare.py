@@ -55,11 +55,11 @@ def _open(path: Path):
     from PIL import Image, ImageOps
 
     try:
-        with Image.open(path) as img:
-            img.load()
-            if max(img.size) > MAX_PIXELS * 2:
-                img.thumbnail((MAX_PIXELS * 2, MAX_PIXELS * 2))
-            img = ImageOps.exif_transpose(img)  # a phone photo taken sideways
+        with Image.open(path) as opened:
+            opened.load()
+            if max(opened.size) > MAX_PIXELS * 2:
+                opened.thumbnail((MAX_PIXELS * 2, MAX_PIXELS * 2))
+            img = ImageOps.exif_transpose(opened)  # a phone photo taken sideways
             if img.mode in ("RGBA", "LA", "PA") or "transparency" in img.info:
                 rgba = img.convert("RGBA")
                 white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
@@ -118,14 +118,15 @@ def prepare(path: Path) -> PreparedSeal:
     cx, cy = (left + right) / 2, (top + bottom) / 2
     x0, y0 = int(round(cx - side / 2)), int(round(cy - side / 2))
     core = alpha > 0.9
-    ink = tuple(int(v) for v in (np.median(a[core], axis=0) if core.any() else a[red].mean(axis=0)))
+    ink_r, ink_g, ink_b = (int(v) for v in (np.median(a[core], axis=0) if core.any() else a[red].mean(axis=0)))
+    ink = (ink_r, ink_g, ink_b)
     out = np.zeros((side, side, 4), dtype=np.uint8)
     out[..., :3] = ink
     sx0, sy0, sx1, sy1 = max(x0, 0), max(y0, 0), min(x0 + side, w), min(y0 + side, h)
     out[sy0 - y0:sy1 - y0, sx0 - x0:sx1 - x0, 3] = (alpha[sy0:sy1, sx0:sx1] * 255).round().astype(np.uint8)
     seal = Image.fromarray(out, "RGBA")
     if side > OUTPUT_MAX:
-        seal = seal.resize((OUTPUT_MAX, OUTPUT_MAX), Image.LANCZOS)
+        seal = seal.resize((OUTPUT_MAX, OUTPUT_MAX), Image.Resampling.LANCZOS)
     return PreparedSeal(seal, _preview(rgb, seal), share, ink)
 
 

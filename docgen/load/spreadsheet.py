@@ -13,9 +13,9 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..errors import Problem, SourceError, UsageError, display_path
 from ..outputs import csv_cell_back
@@ -244,7 +244,7 @@ def find_header(sheet: Sheet, key_of: Callable[[str], str | None], is_header: Ca
         if is_blank(cells):
             continue
         seen += 1
-        keys = {key_of(c.text) for _, c in own_cells(cells, r)} - {None}
+        keys = {key for _, c in own_cells(cells, r) if (key := key_of(c.text)) is not None}
         if is_header(keys):
             sheet.header_row = r
             return True

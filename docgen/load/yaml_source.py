@@ -11,9 +11,10 @@ import datetime as dt
 import errno
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 from yaml.events import AliasEvent
@@ -77,7 +78,13 @@ class _Loader(yaml.SafeLoader):
             self.depth -= 1
 
 
-class _FastLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # PyYAML built without libyaml: the same rules on the pure-Python parser
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+class _FastLoader(_SafeLoader):
     """The same rules as ``_Loader`` on libyaml's C parser: about ten times faster on a
     bureau's hundreds of files. Anything it does not read cleanly is read again by
     ``_Loader``, whose messages and positions are the ones users see."""
@@ -271,7 +278,7 @@ def read(path: Path) -> Source:
     return parse(path, decode(path, raw))
 
 
-_READ_REASONS = {
+_READ_REASONS: dict[int | None, str] = {
     errno.EACCES: "没有读取权限，请检查文件的权限，或关闭正在独占它的程序",
     errno.EPERM: "没有读取权限，请检查文件的权限，或关闭正在独占它的程序",
     errno.EISDIR: "这是一个文件夹，不是文件，请改名或移走",

@@ -9,7 +9,7 @@ start of a line it is indentation; at the end it is an invisible character to de
 from __future__ import annotations
 
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import yaml
 
@@ -167,10 +167,10 @@ def syntax_message(exc: Exception, text: str) -> str:
     do; never the parser's English."""
     if getattr(exc, "problem_mark", None) is None:
         return "文件中有无法识别的字符或写法：" + GENERIC
-    words = " ".join(filter(None, [exc.context, exc.problem]))
+    words = " ".join(filter(None, [getattr(exc, "context", None), getattr(exc, "problem", None)]))
     for needles, meaning in _RULES:
         if any(needle in words for needle in needles):
-            return meaning(exc, text) if callable(meaning) else meaning
+            return meaning(exc, text) if callable(meaning) else meaning  # type: ignore[arg-type]  # PyYAML's or ruamel's error: both have the marks a rule reads
     return GENERIC
 
 

@@ -8,8 +8,8 @@ alike.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from pypdf import PdfReader
 
@@ -50,25 +50,28 @@ class Marks:
 
 def read_marks(reader: PdfReader) -> Marks:
     marks = Marks()
-    names: dict[tuple[int, int], tuple] = {}
+    names: dict[tuple[int, int], tuple[int, float, float, float]] = {}
     dates: dict[tuple[int, int], float] = {}
     for name, dest in reader.named_destinations.items():
         name = str(name).lstrip("/")
         if not name.startswith("docgen"):
             continue
         page = reader.get_destination_page_number(dest)
+        if page is None:
+            continue  # a destination on no page of this file
         if m := re.fullmatch(r"docgenpart(\d+)att(\d+)", name):
             marks.attachments.setdefault(int(m.group(1)), {})[int(m.group(2))] = page
         elif m := re.fullmatch(r"docgenpart(\d+)", name):
             marks.starts[int(m.group(1))] = page
         elif m := re.fullmatch(r"docgensign(\d+)k(\d+)w(\d+)", name):
-            names[int(m.group(1)), int(m.group(2))] = (page, float(dest.left), float(dest.top), int(m.group(3)) / 20)
-        elif m := re.fullmatch(r"docgendate(\d+)k(\d+)", name):
+            if dest.left is not None and dest.top is not None:  # docgen's own marks are /XYZ with both
+                names[int(m.group(1)), int(m.group(2))] = (page, float(dest.left), float(dest.top), int(m.group(3)) / 20)
+        elif (m := re.fullmatch(r"docgendate(\d+)k(\d+)", name)) and dest.top is not None:
             dates[int(m.group(1)), int(m.group(2))] = float(dest.top)
         elif m := re.fullmatch(r"docgenkind([a-z_]+)", name):
             marks.kinds.append(m.group(1))
-    for (n, k), where in sorted(names.items()):
-        marks.signers.setdefault(n, {})[k] = Anchor(*where, date_top=dates.get((n, k)))
+    for (n, k), (page, left, top, width) in sorted(names.items()):
+        marks.signers.setdefault(n, {})[k] = Anchor(page, left, top, width, date_top=dates.get((n, k)))
     return marks
 
 

@@ -6,6 +6,7 @@ parties sign and which seal image each received.
 """
 from __future__ import annotations
 
+import functools
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +66,7 @@ def document_of(pdf: bytes | Path, title: str, family: str = "") -> Document:
     signatures = []
     for _, anchor in sorted(marks.signers.get(1, {}).items()):
         if 0 <= anchor.page < len(pages):
-            box, _ = name_area(lambda page=pages[anchor.page]: page, anchor)
+            box, _ = name_area(functools.partial(pages.__getitem__, anchor.page), anchor)
             signatures.append(Signature(printed_name(pages[anchor.page], box), anchor.page, box))
     return Document(title, pages, family or (marks.kinds[0] if marks.kinds else ""), signatures=signatures)
 
@@ -91,7 +92,7 @@ def documents_from_manifest(pages: list[Page], manifest: Manifest) -> list[Docum
     first_part = min(starts, default=len(pages) + 1)
     if first_part > 1:
         out.append(Document("封面和目录", pages[:first_part - 1], "bundle", page_numbers=False))
-    for part, first_page in zip(parts, starts):
+    for part, first_page in zip(parts, starts, strict=False):
         start = first_page - 1
         span = pages[start:start + part.pages]
         padding = {k for k in range(len(span)) if k >= part.printed_pages}

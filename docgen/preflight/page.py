@@ -174,10 +174,7 @@ def _empty_glyphs(data: bytes, two_bytes: bool) -> frozenset[int]:
     at = tables[b"loca"][0]
     loca = (struct.unpack_from(f">{glyphs + 1}I", data, at) if long_offsets
             else [2 * v for v in struct.unpack_from(f">{glyphs + 1}H", data, at)])
-    if two_bytes:
-        gids = {code: code for code in range(glyphs)}
-    else:
-        gids = _simple_cmap(data, tables[b"cmap"][0])
+    gids = {code: code for code in range(glyphs)} if two_bytes else _simple_cmap(data, tables[b"cmap"][0])
     return frozenset(code for code, gid in gids.items() if 0 < gid < glyphs and loca[gid] == loca[gid + 1])
 
 
@@ -198,7 +195,7 @@ def _simple_cmap(data: bytes, at: int) -> dict[int, int]:
             ranges_at = sub + 16 + 6 * segments
             ranges = struct.unpack_from(f">{segments}H", data, ranges_at)
             out = {}
-            for i, (first, last, delta, rng) in enumerate(zip(starts, ends, deltas, ranges)):
+            for i, (first, last, delta, rng) in enumerate(zip(starts, ends, deltas, ranges, strict=True)):
                 for code in range(first, min(last, 0xF0FF) + 1):
                     if rng == 0:
                         gid = (code + delta) & 0xFFFF
@@ -246,14 +243,15 @@ def _apply(m: tuple, x: float, y: float) -> tuple[float, float]:
     return x * m[0] + y * m[2] + m[4], x * m[1] + y * m[3] + m[5]
 
 
-def _color(operands: list) -> tuple[float, ...]:
+def _color(operands: list) -> tuple[float, float, float]:
     values = tuple(round(float(v), 3) for v in operands)
     if len(values) == 1:
-        return (values[0],) * 3
+        return (values[0], values[0], values[0])
     if len(values) == 4:  # CMYK
         c, m, y, k = values
         return (round((1 - c) * (1 - k), 3), round((1 - m) * (1 - k), 3), round((1 - y) * (1 - k), 3))
-    return values
+    red, green, blue = values
+    return (red, green, blue)
 
 
 def read(page: PageObject, fonts: dict | None = None) -> Page:
@@ -340,7 +338,8 @@ def read(page: PageObject, fonts: dict | None = None) -> Page:
         elif kind == "num":
             op, v = m["numop"], [float(n) for n in m["nums"].split()]
             if op == b"Tm" and len(v) >= 6:
-                tlm = tm = tuple(v[-6:])
+                a, b, c, d, e, f = v[-6:]
+                tlm = tm = (a, b, c, d, e, f)
             elif op in (b"Td", b"TD") and len(v) >= 2:
                 x, y = v[-2], v[-1]
                 if op == b"TD":
@@ -348,13 +347,15 @@ def read(page: PageObject, fonts: dict | None = None) -> Page:
                 tlm = tm = (tlm[0], tlm[1], tlm[2], tlm[3], x * tlm[0] + y * tlm[2] + tlm[4],
                             x * tlm[1] + y * tlm[3] + tlm[5])
             elif op in (b"rg", b"RG") and len(v) >= 3:
-                color = tuple(round(c, 3) for c in v[-3:])
+                red, green, blue = (round(c, 3) for c in v[-3:])
+                color = (red, green, blue)
                 if op == b"rg":
                     fill = color
                 else:
                     stroke = color
             elif op in (b"g", b"G"):
-                color = (round(v[-1], 3),) * 3
+                grey = round(v[-1], 3)
+                color = (grey, grey, grey)
                 if op == b"g":
                     fill = color
                 else:

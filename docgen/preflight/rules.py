@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
+from itertools import pairwise
 
 from .. import geometry
 from ..records import Box, Finding
@@ -93,7 +94,7 @@ def _text(line: list[Glyph]) -> str:
     return "".join(g.char for g in line)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _family(font: str, faces: tuple[str, ...]) -> bool:
     return any(face.lower() in font.lower() for face in faces)
 
@@ -263,7 +264,7 @@ def body_text(doc: Document) -> list[Finding]:
         if sizes - {16.0}:
             out.append(Finding("正文字号", k, f"正文字号为 {'、'.join(f'{s:g}' for s in sorted(sizes))} 磅（应为三号 16 磅）"))
         ys = [line[0].y for line in body if abs(line[0].size - 16) < 0.2 and len(line) > 12]
-        gaps = [upper - lower for upper, lower in zip(ys, ys[1:])]
+        gaps = [upper - lower for upper, lower in pairwise(ys)]
         signing = any(s.page == k - 1 for s in doc.signatures) or any(s.page == k - 1 for s in doc.seals)
         pitch = LINE if not (signing or k == 1) else _pitch([g for g in gaps if g < 1.5 * LINE]) or LINE
         for gap in gaps:
@@ -300,7 +301,9 @@ def page_numbers(doc: Document) -> list[Finding]:
         if line is None:
             out.append(Finding("页码", k, "没有“— n —”形式的页码"))
             continue
-        n = int(PAGE_NUMBER.match(_text(line).replace(" ", "")).group(1))
+        numbered = PAGE_NUMBER.match(_text(line).replace(" ", ""))
+        assert numbered is not None  # page_number_line found the line by this pattern
+        n = int(numbered.group(1))
         dash = page.top(line[0].y) - 0.33 * line[0].size  # the 一字线 stands about a third of an em up
         if abs(dash - (TYPE_BOTTOM + 7 * geometry.MM_PT)) > 2 * geometry.MM_PT:
             out.append(Finding("页码", k, f"页码的一字线距版心下边缘 {(dash - TYPE_BOTTOM) / geometry.MM_PT:.1f} mm（应为 7 mm）"))
@@ -342,7 +345,7 @@ def title_breaks(doc: Document) -> list[Finding]:
     out = []
     for k, page in enumerate(doc.pages, 1):
         lines = content_lines(page)
-        for upper, lower in zip(lines, lines[1:]):
+        for upper, lower in pairwise(lines):
             if upper[0].size <= 20 or abs(upper[0].size - lower[0].size) > 0.2 \
                     or page.top(lower[0].y) - page.top(upper[0].y) > 2 * upper[0].size:
                 continue
@@ -537,7 +540,7 @@ def fill_lines(doc: Document) -> list[Finding]:
     out = []
     for k, page in enumerate(doc.pages, 1):
         lines = content_lines(page)
-        for above, line in zip(lines, lines[1:]):
+        for above, line in pairwise(lines):
             text = _text(line)
             if not (text[:1] in LOW_LINES and _text(above)[-1:] in LOW_LINES and line[0].x < TYPE_LEFT + CHAR
                     and 0 < page.top(line[0].y) - page.top(above[0].y) < 1.6 * LINE):
@@ -576,7 +579,7 @@ def blank_dates(doc: Document) -> list[Finding]:
     out = []
     for k, page in enumerate(doc.pages, 1):
         lines = content_lines(page)
-        for above, line in zip(lines, lines[1:]):
+        for above, line in pairwise(lines):
             if not (0 < page.top(line[0].y) - page.top(above[0].y) < 1.6 * LINE and line[0].x < TYPE_LEFT + 5 * CHAR):
                 continue
             first, second = _spaced_text(above, TYPE_LEFT), _spaced_text(line, TYPE_LEFT)
@@ -657,8 +660,8 @@ def _tables(page: Page) -> list[tuple[float, float, list[float]]]:
             groups.setdefault((round(r.x0 / 4), round(r.x1 / 4)), set()).add(round(page.top(r.y0), 1))
     # a row's rules may be split at the columns: merge groups that share their rows
     tables = []
-    for (x0, x1), ys in groups.items():
-        tables.append((x0 * 4.0, x1 * 4.0, sorted(ys)))
+    for (left, right), rows in groups.items():
+        tables.append((left * 4.0, right * 4.0, sorted(rows)))
     tables.sort(key=lambda t: t[2][0])
     merged: list[tuple[float, float, list[float]]] = []
     for t in tables:

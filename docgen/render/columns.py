@@ -49,7 +49,7 @@ def _needs(cell, sizes: dict[str, int], header: bool = False) -> tuple[float, fl
         if not text:
             continue
         em = size * 10
-        if em_width(text) <= 4 and not header:  # a short value (不合格, 15/18) stays whole
+        if em_width(text) <= 4 and not header:  # noqa: SIM108 - a reason per branch: a short value (不合格, 15/18) stays whole
             pieces = [text]
         else:  # a longer one, or a header, breaks between words (活动/记录, 迟报/ 缺材料)
             pieces = _UNBROKEN.findall(text) + glued_words(text)
@@ -75,8 +75,8 @@ def widths_for(needs: list[list[tuple[float, float]]], total: int = TEXT_W) -> l
         out = [total * w / sum(low) for w in low]
     else:
         spare = total - sum(low)
-        more = [h - w for w, h in zip(low, high)]
-        out = [w + spare * m / sum(more) for w, m in zip(low, more)]
+        more = [h - w for w, h in zip(low, high, strict=True)]
+        out = [w + spare * m / sum(more) for w, m in zip(low, more, strict=True)]
     widths = [int(w) for w in out]
     widths[-1] = total - sum(widths[:-1])
     return widths
@@ -95,11 +95,11 @@ def fit_columns(document) -> None:
                 c.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}") is not None for r in cells for c in r):
             continue  # merged cells: left as the template has them
         heads = [row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for row in rows]
-        widths = widths_for([[_needs(c, sizes, head) for c in r] for r, head in zip(cells, heads)])
-        for col, width in zip(grid, widths):
+        widths = widths_for([[_needs(c, sizes, head) for c in r] for r, head in zip(cells, heads, strict=True)])
+        for col, width in zip(grid, widths, strict=False):
             col.set(qn("w:w"), str(width))
         for row in cells:
-            for cell, width in zip(row, widths):
+            for cell, width in zip(row, widths, strict=False):
                 tcw = cell.find(f"{qn('w:tcPr')}/{qn('w:tcW')}")
                 if tcw is not None:
                     tcw.set(qn("w:w"), str(width))

@@ -14,6 +14,7 @@ import re
 import signal
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 from jinja2.exceptions import SecurityError
@@ -79,15 +80,22 @@ class LimitedEnvironment(SandboxedEnvironment):
                     raise LimitExceeded(f"“*” 将生成 {len(sized) * count} 个字符或项，超过上限 {MAX_TEXT}")
         if operator == "%" and isinstance(left, str) and _FORMAT_WIDTH.search(left):
             raise LimitExceeded("格式字符串中的宽度或精度过大")
-        if operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0:
-            if abs(left) > 1 and abs(left).bit_length() * right > MAX_POWER_BITS:
-                raise LimitExceeded(f"乘方 {left}**{right} 过大")
+        if (operator == "**" and isinstance(left, int) and isinstance(right, int) and right > 0
+                and abs(left) > 1 and abs(left).bit_length() * right > MAX_POWER_BITS):
+            raise LimitExceeded(f"乘方 {left}**{right} 过大")
         return super().call_binop(context, operator, left, right)
 
-    def format_string(self, s: str, args, kwargs, format_func=None) -> str:
-        if _FORMAT_WIDTH.search(s):
+    def wrap_str_format(self, value: Any) -> Callable[..., str] | None:
+        """``'…'.format``/``format_map`` as the sandbox hands it to a template, refusing a huge width
+        or precision when called (as ``%`` does above)."""
+        wrapped = super().wrap_str_format(value)
+        if wrapped is None or not _FORMAT_WIDTH.search(value.__self__):
+            return wrapped
+
+        def refused(*args: Any, **kwargs: Any) -> str:
             raise LimitExceeded("格式字符串中的宽度或精度过大")
-        return super().format_string(s, args, kwargs, format_func)
+
+        return refused
 
     def _load_template(self, name, globals):  # include, import, extends
         raise LimitExceeded(f"模板中不能使用 include、import 或 extends（“{name}”）：模板不能引用其他文件")

@@ -25,7 +25,17 @@ from .filters import FILTERS
 from .limits import LimitedEnvironment, time_limit
 from .markers import marked
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+
+def _own_templates() -> Path:
+    """docgen's own templates: ``docgen/templates/`` in an installed package (the wheel's build step
+    puts them there, see setup.py), else the repository's ``templates/`` in a checkout, where the
+    authoring code writes them. A bureau's own templates come with ``-t``, never from here."""
+    package = Path(__file__).resolve().parent.parent
+    shipped = package / "templates"
+    return shipped if shipped.is_dir() else package.parent / "templates"
+
+
+TEMPLATE_DIR = _own_templates()
 
 
 class _Undefined(jinja2.StrictUndefined):

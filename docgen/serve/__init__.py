@@ -53,10 +53,9 @@ def loopback(host: str) -> bool:
 def _few_arenas() -> None:
     """At most two malloc arenas (glibc makes one per thread, and a server has many): memory
     freed after a job is reused instead of lingering in an idle thread's arena."""
+    import contextlib
     import ctypes
     import ctypes.util
 
-    try:
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to tune
         ctypes.CDLL(ctypes.util.find_library("c")).mallopt(-8, 2)  # M_ARENA_MAX
-    except (OSError, AttributeError):
-        pass

@@ -28,12 +28,12 @@ from fastapi import Request
 from pydantic import TypeAdapter
 from starlette.exceptions import HTTPException
 
-from ..output_tree import safe_name
 from ..errors import DocgenError, UsageError
 from ..load import PAIRINGS_DIR
 from ..load.inside import inside
 from ..load.model.common import Name
 from ..load.yaml_source import read
+from ..output_tree import safe_name
 from .cookies import CSRF_FIELD, CSRF_HEADER, Visit
 
 _SCHOOL_NAME = TypeAdapter(Name)
@@ -245,8 +245,8 @@ def school_pairings(request: Request, programme: str, school: str) -> set[str]:
     is ``school``, read from the pairing files as written (valid or not): each file parsed
     once per version, so the check costs no loading of the whole programme after a save."""
     root = request.app.state.workspace.root(programme)
-    own = set()
-    for path, (names, ids) in _parties(root).items():
+    own: set[str] = set()
+    for _path, (names, ids) in _parties(root).items():
         if school in names:
             own.update(ids)
     return own
@@ -259,7 +259,7 @@ _party_lock = threading.Lock()
 def _parties(root: Path) -> dict[Path, tuple[frozenset[str], frozenset[str]]]:
     """Each pairing file of the programme -> (its school names, its id and file name)."""
     folder = root / PAIRINGS_DIR
-    out = {}
+    out: dict[Path, tuple[frozenset[str], frozenset[str]]] = {}
     try:
         entries = sorted(os.scandir(folder), key=lambda e: e.name)
     except OSError:

@@ -147,6 +147,12 @@ class Accounts:
         with self.state.connect() as db:
             return int(db.execute("SELECT COUNT(*) FROM accounts").fetchone()[0])
 
+    def _existing(self, name: str) -> Account:
+        """An account this call has just written (added, or logged in)."""
+        account = self.get(name)
+        assert account is not None, name
+        return account
+
     def get(self, name: str) -> Account | None:
         with self.state.connect() as db:
             row = db.execute("SELECT name, role, school, created, last_login FROM accounts WHERE name=?",
@@ -174,7 +180,7 @@ class Accounts:
                 raise AccountError(f"账号“{name}”已存在：改密码请用 docgen user passwd {name}")
             db.execute("INSERT INTO accounts (name, role, school, hash, created) VALUES (?,?,?,?,?)",
                        (name, role, school, hashed, time.time()))
-        return self.get(name)
+        return self._existing(name)
 
     def set_password(self, name: str, password: str) -> None:
         """A new password: the account's failed logins are forgotten (it is unlocked) and its
@@ -253,7 +259,7 @@ class Accounts:
             if hasher.check_needs_rehash(stored):
                 db.execute("UPDATE accounts SET hash=? WHERE name=?", (self._hash(password), name))
             db.execute("UPDATE accounts SET last_login=? WHERE name=?", (now, name))
-        return self.get(name)
+        return self._existing(name)
 
     def _failures(self, name: str, now: float) -> list:
         with self.state.connect() as db:

@@ -13,7 +13,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from ..activities import merge as sheet_merge
-from ..errors import DocgenError, Problem, SourceError, display_path
+from ..errors import DocgenError, Problem, SourceError, display_path, given
 from ..load import Loaded
 from ..load.activity_files import check_log
 from ..load.folder import validate_source
@@ -63,6 +63,10 @@ class ActivityFile:
     year: str
 
     @property
+    def pairing_id(self) -> str:
+        return given(self.pairing.id, "a loaded pairing's id")
+
+    @property
     def raw(self) -> bytes | None:
         return self.path.read_bytes() if self.path.exists() else None
 
@@ -90,7 +94,7 @@ class ActivityFile:
 
     def records(self) -> list[dict]:
         """Each record as the table shows it (from the loaded, checked log when it loads)."""
-        log = self.loaded.activity_log(self.pairing.id, self.year)
+        log = self.loaded.activity_log(self.pairing_id, self.year)
         if log is None:
             return []
         return [{"number": i, "date": r.date, "type": ACTIVITY_NAMES[r.type] + (f"（{r.tag}）" if r.tag else ""),
@@ -99,7 +103,7 @@ class ActivityFile:
 
     @property
     def scores(self) -> int:
-        log = self.loaded.activity_log(self.pairing.id, self.year)
+        log = self.loaded.activity_log(self.pairing_id, self.year)
         return len(log.scores) if log else 0
 
     def record(self, number: str) -> dict:
@@ -116,11 +120,11 @@ class ActivityFile:
             log = validate_source(src, ActivityLog)
         except SourceError as exc:
             return exc.problems
-        return check_log(log, src, self.loaded.programme, self.pairing, self.year, self.loaded.root)
+        return check_log(log, src, given(self.loaded.programme, "a programme"), self.pairing, self.year, self.loaded.root)
 
     def _store_evidence(self, stored: list[tuple[str, bytes]]) -> list[str]:
         """Evidence files written under evidence/<pairing>/; their paths relative to the programme."""
-        folder = self.loaded.root / EVIDENCE_DIR / self.pairing.id
+        folder = self.loaded.root / EVIDENCE_DIR / self.pairing_id
         paths = []
         for name, data in stored:
             target = folder / name
@@ -204,7 +208,7 @@ def import_preview(activity: ActivityFile, sheet: Path) -> ImportPlan:
     changed ones shown field by field, hand-entered scores kept); nothing is written."""
     plan = ImportPlan(display_path(sheet))
     try:
-        found = sheet_merge.preview(sheet, activity.loaded, activity.pairing.id, activity.year)
+        found = sheet_merge.preview(sheet, activity.loaded, activity.pairing_id, activity.year)
     except DocgenError as error:
         plan.problems = list(getattr(error, "problems", [])) or [Problem(sheet.name, 0, 0, "", str(error))]
         return plan

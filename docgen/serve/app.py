@@ -77,7 +77,7 @@ class BodyLimit:
             deadline = deadline or loop.time() + self.seconds
             try:
                 message = await asyncio.wait_for(receive(), max(0.01, deadline - loop.time()))
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 raise SlowBody(self.seconds) from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))

@@ -83,6 +83,14 @@ class Entry:
         return self.has_content and self.path.endswith((".yaml", ".yml"))
 
 
+def _entry(row: tuple) -> Entry:
+    """An entry from its row (id … diff, whether its content is kept, restored_from)."""
+    (number, at, account, role, programme, pairing, path, action, before, after, diff, has_content,
+     restored_from) = row
+    return Entry(number, at, account, role, programme, pairing, path, action, before, after, diff, bool(has_content),
+                 restored_from)
+
+
 def place(data: Path, path: Path) -> tuple[str, str, str]:
     """(path relative to the data folder, programme, pairing) of a data file: the pairing of
     pairings/<id>.yaml, activities/<year>/<id>.yaml and evidence/<id>/…; "" for the others."""
@@ -203,14 +211,14 @@ class Audit:
         args.append(limit)
         with self.state.connect() as db:
             rows = db.execute(query, args).fetchall()
-        return [Entry(*tuple(r)[:11], bool(r[11]), r[12]) for r in rows]
+        return [_entry(r) for r in rows]
 
     def entry(self, number: int) -> Entry | None:
         with self.state.connect() as db:
             row = db.execute("SELECT id, at, account, role, programme, pairing, path, action, before, after, diff, "
                              "content IS NOT NULL, restored_from FROM audit WHERE id=? AND state=?",
                              (number, DONE)).fetchone()
-        return Entry(*tuple(row)[:11], bool(row[11]), row[12]) if row else None
+        return _entry(row) if row else None
 
     def content(self, number: int) -> bytes | None:
         with self.state.connect() as db:

@@ -13,6 +13,7 @@ page of another site can make the browser send the cookies, never read the token
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import hmac
 import os
@@ -122,10 +123,8 @@ class SessionLayer:
         jar = SimpleCookie()
         for name, value in scope.get("headers", []):
             if name == b"cookie":
-                try:
+                with contextlib.suppress(Exception):  # a malformed cookie header is no cookie
                     jar.load(value.decode("latin-1"))
-                except Exception:  # noqa: BLE001 - a malformed cookie header is no cookie
-                    pass
         visit = Visit(key=self.key, secure=scope.get("scheme") == "https")
         raw = unsign(self.key, jar[SESSION_COOKIE].value) if SESSION_COOKIE in jar else None
         if raw:

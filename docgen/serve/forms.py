@@ -74,9 +74,9 @@ class Field:
     required: bool = False
     value: Any = None
     options: list[tuple[str, str]] = field(default_factory=list)
-    children: list["Field"] = field(default_factory=list)
-    items: list["Field"] = field(default_factory=list)
-    template: "Field | None" = None
+    children: list[Field] = field(default_factory=list)
+    items: list[Field] = field(default_factory=list)
+    template: Field | None = None
     errors: list[str] = field(default_factory=list)
     origin: int | None = None
     """For an item of a list: its index in the file when the form was drawn (comments stay with it)."""
@@ -341,7 +341,7 @@ def _typed(schema: Schema, node: dict, raw: Any) -> Any:
         if item.get("type") == "object" or "properties" in item:
             if not isinstance(raw, dict):
                 return None
-            out = []
+            items = []
             for index in sorted((k for k in raw if k.isdigit()), key=int):
                 entry = raw[index]
                 value = _typed(schema, target["items"], entry)
@@ -349,8 +349,8 @@ def _typed(schema: Schema, node: dict, raw: Any) -> Any:
                     origin = entry.get(ORIGIN) if isinstance(entry, dict) else None
                     if isinstance(origin, str) and origin.isdigit():
                         value[ORIGIN] = int(origin)
-                    out.append(value)
-            return out
+                    items.append(value)
+            return items
         text = raw if isinstance(raw, str) else "\n".join(raw) if isinstance(raw, list) else ""
         if text.startswith(KEPT):
             return json.loads(text[len(KEPT):])

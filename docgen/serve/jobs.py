@@ -52,7 +52,7 @@ class _Listener(pipeline.Listener):
     """Tells the state file (at most a few times a second) and the in-memory progress what the
     pipeline does; raises ``Cancelled`` in the worker thread once the clerk cancels."""
 
-    def __init__(self, runner: "Runner", job_id: int):
+    def __init__(self, runner: Runner, job_id: int):
         self.runner, self.job_id = runner, job_id
         self.live = runner.live.setdefault(job_id, Live())
         self.saved = 0.0
@@ -225,7 +225,5 @@ def give_back_memory() -> None:
     import gc
 
     gc.collect()
-    try:
+    with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
-    except (OSError, AttributeError):
-        pass

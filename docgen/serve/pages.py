@@ -20,7 +20,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.background import BackgroundTask
 
 from ..activities.rollup import Rollup, rollup, years_with_records
-from ..errors import DocgenError, PairListError, Problem, UsageError, display_path
+from ..errors import DocgenError, PairListError, Problem, UsageError, display_path, given
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
@@ -474,8 +474,8 @@ def download_all(request: Request, pid: str):
     zips = sorted((ws.out / pid / "bundles").glob("*.zip")) if (ws.out / pid / "bundles").is_dir() else []
     if not zips:
         raise NotFound("还没有生成报送材料：请先点“生成全部”")
-    handle = tempfile.NamedTemporaryFile(prefix="all-", suffix=".zip", dir=_uploads(request), delete=False)
-    with handle, zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive:
+    with (tempfile.NamedTemporaryFile(prefix="all-", suffix=".zip", dir=_uploads(request), delete=False) as handle,
+          zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive):
         for path in zips:
             info = zipfile.ZipInfo(path.name, date_time=dt.datetime.fromtimestamp(path.stat().st_mtime).timetuple()[:6])
             info.flag_bits |= 0x800
@@ -608,7 +608,7 @@ def activities(request: Request, pid: str, pairing_id: str, year: str = "", save
         ws.pairing_path(pid, pairing_id)
         return _page(request, "error.html", status=409, programme_id=pid, title="数据有误",
                      message="这个结对的数据有错误（或其活动记录有错误），请先在结对页面改正。")
-    years = pairing.cycle.cycle_years
+    years = given(pairing.cycle, "a loaded pairing's cycle").cycle_years
     chosen = year or next((y.key for y in years if (pairing.id, y.key) in loaded.activities), years[0].key)
     record_file = _activity(request, pid, pairing_id, chosen)
     return _page(request, "activities.html", programme_id=pid, pairing_id=pairing_id, years=years, year=chosen,

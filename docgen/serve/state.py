@@ -14,10 +14,10 @@ import sqlite3
 import threading
 import time
 import weakref
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 STATE_DIR = ".docgen"
 STATE_FILE = "workspace.sqlite3"
@@ -138,7 +138,7 @@ class State:
             cur = db.execute("INSERT INTO jobs (programme, kind, pairing, label, status, created) VALUES (?,?,?,?,?,?)",
                              (programme, kind, pairing, label, WAITING, time.time()))
         self.changes += 1
-        return int(cur.lastrowid)
+        return _inserted(cur)
 
     def update_job(self, job_id: int, **fields) -> None:
         if "result" in fields:
@@ -179,12 +179,18 @@ class State:
         """A form that could not be written (its file changed meanwhile): kept until the clerk decides."""
         with self._connect() as db:
             cur = db.execute("INSERT INTO unsaved (path, text, created) VALUES (?,?,?)", (path, text, time.time()))
-            return int(cur.lastrowid)
+            return _inserted(cur)
 
     def unsaved(self, number: int) -> tuple[str, str] | None:
         with self._connect() as db:
             row = db.execute("SELECT path, text FROM unsaved WHERE id=?", (number,)).fetchone()
         return (row["path"], row["text"]) if row else None
+
+
+def _inserted(cursor: sqlite3.Cursor) -> int:
+    """The id of the row an INSERT through ``cursor`` just made."""
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid
 
 
 def _job(row: sqlite3.Row) -> JobRow:

@@ -9,12 +9,13 @@ import os
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING
 
-from ..errors import Problem, SourceError, UsageError, display_path
+from ..errors import Problem, SourceError, UsageError, display_path, given
 from ..incremental.record import PREFIX as RECORD_PREFIX
 from ..incremental.record import Record, Recorded
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
@@ -31,6 +32,9 @@ from ..output_tree import OutputTree
 from ..outputs import write_atomic
 from ..records import Draft, Manifest, PlacedDocument, SealMissing, Verdict
 from .yamledit import Trees, digest
+
+if TYPE_CHECKING:
+    from .audit import Audit
 
 SEALS_DIR = "seals"
 EVIDENCE_DIR = "evidence"
@@ -123,7 +127,7 @@ class Workspace:
         """Round-trip trees of the files whose forms were just drawn, for their saves."""
         self.on_write = None
         """Called as ``on_write(path, before, after)`` after every write."""
-        self.journal = None
+        self.journal: Audit | None = None
         """The audit log (``audit.Audit``): told of each change before and after it is made."""
         self.who = lambda: ("", "")
         """(account, role) of whoever is writing, for the audit log."""
@@ -270,18 +274,19 @@ class Workspace:
             before = path.read_bytes() if path.exists() else None
             if expected is not None and digest(before) != expected:
                 raise Conflict(before)
-            entry = self.journal.begin(path, before, data, self.who(), action, restored_from) if self.journal else None
+            journal = self.journal
+            entry = journal.begin(path, before, data, self.who(), action, restored_from) if journal else None
             try:
                 if data is None:
                     path.unlink(missing_ok=True)
                 else:
                     write_atomic(path, data)
             except BaseException:
-                if entry is not None:
-                    self.journal.void(entry)
+                if journal and entry is not None:
+                    journal.void(entry)
                 raise
-            if entry is not None:
-                self.journal.commit(entry)
+            if journal and entry is not None:
+                journal.commit(entry)
         if self.on_write is not None:
             self.on_write(path, before, data)
 
@@ -368,10 +373,11 @@ class Workspace:
             problems_by_file[problem.file].append(problem)
         rows = []
         for pairing in loaded.pairings:
-            path = loaded.pairing_paths.get(pairing.id)
-            bundle = self.bundle(programme, pairing.id, record)
+            pairing_id = given(pairing.id, "a loaded pairing's id")
+            path = loaded.pairing_paths.get(pairing_id)
+            bundle = self.bundle(programme, pairing_id, record)
             status, reason = _pairing_status(pairing, path, bundle)
-            rows.append(PairingRow(pairing.id, pairing.county, pairing.supporter.name,
+            rows.append(PairingRow(pairing_id, pairing.county, pairing.supporter.name,
                                    "、".join(r.full_name for r in pairing.recipients), status, reason, path,
                                    problems_by_file.get(display_path(path), []) if path else []))
         valid = {p.id for p in loaded.pairings}

@@ -65,7 +65,7 @@ def merge(old: Any, new: Any) -> Any:
         return old
     if isinstance(new, list) and isinstance(old, CommentedSeq):
         if all(not isinstance(v, dict) for v in new):
-            if len(old) == len(new) and all(_same_scalar(a, b) for a, b in zip(old, new)):
+            if len(old) == len(new) and all(_same_scalar(a, b) for a, b in zip(old, new, strict=True)):
                 return old
             return _fresh(new)
         kept = list(old)

@@ -17,8 +17,8 @@ as a value. A template never states a duty: only form.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from ...documents import kinds
 from ...render import TEMPLATE_DIR

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
-from typing import Annotated, Any, Union
+from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StringConstraints, model_validator
 
@@ -261,9 +261,9 @@ class Block(Strict):
     """段落文字（可直接写成一个字符串）"""
     title: OptText = ""
     """小标题（与 body 一起构成一节）"""
-    body: list[Annotated["Block", BeforeValidator(_block, json_schema_input_type=Union[str, "Block"])]] = []
+    body: list[Annotated[Block, BeforeValidator(_block, json_schema_input_type=str | Block)]] = []
     """本节的段落、小节、列表，按顺序"""
-    items: list[Annotated["Block", BeforeValidator(_block, json_schema_input_type=Union[str, "Block"])]] = []
+    items: list[Annotated[Block, BeforeValidator(_block, json_schema_input_type=str | Block)]] = []
     """编号列表的各项（每项一段，也可再含小节）"""
     blank: OptText = ""
     """待填写的栏目, e.g. 阶段性目标：文书中印出“阶段性目标：”和留待手写的空白，报送材料列为待填写"""
@@ -292,7 +292,7 @@ class Block(Strict):
         return "insert" if self.insert else "section" if self.title else "list" if self.items else "text"
 
     @model_validator(mode="after")
-    def _one_kind(self) -> "Block":
+    def _one_kind(self) -> Block:
         kinds = [k for k, v in (("text", self.text), ("title", self.title), ("items", self.items),
                                 ("insert", self.insert), ("blank", self.blank)) if v]
         if not kinds:
@@ -307,7 +307,7 @@ class Block(Strict):
         return self
 
 
-Blocks = list[Annotated[Block, BeforeValidator(_block, json_schema_input_type=Union[str, Block])]]
+Blocks = list[Annotated[Block, BeforeValidator(_block, json_schema_input_type=str | Block)]]
 """A plan's text: paragraphs, sections, lists and inserts, in order."""
 
 

@@ -60,7 +60,7 @@ class Term:
         return f"{self.school_year}-{self.season}"
 
     @classmethod
-    def parse(cls, text: str) -> "Term | None":
+    def parse(cls, text: str) -> Term | None:
         """A term as a user writes it: 2026春, 2025秋, 2026年春季学期, 2025-autumn (the key), or
         None if it is none of these. The year is the one the term starts in."""
         text = text.strip()
@@ -72,7 +72,7 @@ class Term:
         return cls(int(m.group(1)), m.group(2)) if m else None
 
     @classmethod
-    def of(cls, day: dt.date) -> "Term":
+    def of(cls, day: dt.date) -> Term:
         if day.month >= 9:
             return cls(day.year, "autumn")
         if day.month <= 2:
@@ -185,7 +185,7 @@ class Cycle(Strict):
         return end
 
     @model_validator(mode="after")
-    def _end(self) -> "Cycle":
+    def _end(self) -> Cycle:
         if self.basis is None:
             object.__setattr__(self, "basis", YearBasis.school if self.start.month >= 7 else YearBasis.calendar)
         if self.end is None:

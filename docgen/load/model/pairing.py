@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
-from typing import Annotated, Union
+from typing import Annotated
 
 from pydantic import BeforeValidator, Field, StringConstraints
 
@@ -227,7 +227,7 @@ class Pairing(Strict):
     """本结对的目标（结对实施方案和协议书的“帮扶目标”）"""
     agreement: Blocks = []
     """本结对协议中双方商定的内容（项目、具体实施办法、阶段性目标等），按顺序印入协议书"""
-    blanks: dict[Text, Annotated[Blocks, BeforeValidator(_one_or_more, json_schema_input_type=Union[str, Blocks])]] = {}
+    blanks: dict[Text, Annotated[Blocks, BeforeValidator(_one_or_more, json_schema_input_type=str | Blocks)]] = {}
     """方案的协议书条款和结对实施方案中留给各结对填写的栏目：栏目标识（key，没有标识的写栏目名称）→
     本结对填写的内容（一段文字，或几段、列表）, e.g. stage_goals: 第一学年……；填写后印在栏目处，不再列为待填写"""
     leader_pairs: list[ManagerPair] = []
@@ -249,7 +249,7 @@ class Pairing(Strict):
         return next((r for r in self.recipients if r.name == name), None)
 
     @property
-    def pairs(self) -> list["Pair"]:
+    def pairs(self) -> list[Pair]:
         return [Pair(self, r) for r in self.recipients]
 
     def people_pairs_on(self, field: str, day: dt.date | None) -> list:

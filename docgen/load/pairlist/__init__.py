@@ -103,8 +103,8 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
         progress.began("import", len(report.results))
     for result in report.results:
         if result.status != "same":
-            found, warnings = check(result.path, result.text, programme, root)
-            problems += found
+            stops, warnings = check(result.path, result.text, programme, root)
+            problems += stops
             report.warnings += warnings
         if progress is not None:
             progress.advanced("import", str(result.path.name), True)

@@ -183,7 +183,7 @@ def _set_lead(school: CommentedMap, name: str | None, what: str, changes: list[C
     if not name:
         return
     lead = school.get("lead")
-    if isinstance(lead, dict):
+    if isinstance(lead, CommentedMap):  # (a mapping read round-trip is one)
         _set(lead, "name", name, ["name"], what, changes)
     else:
         new = CommentedMap()
@@ -280,10 +280,10 @@ def _references(existing: Existing, sp: SheetPairing, removed: list[str], rename
                 problems.append(existing.src.problem((key, i, "recipient_school"),
                                                      f"表中已没有受援学校“{ref}”，但这项{label}仍对应它：请先修改或删除这一项，"
                                                      "或在表中保留该校"))
-            elif not ref and len(old_names) == 1 and len(new_names) > 1 and isinstance(item, dict):
-                if old_names[0] in new_names:
-                    put(item, "recipient_school", old_names[0], list(item) + ["recipient_school"])
-                    changes.append(Change(f"{label}第 {i + 1} 项对应的受援学校（recipient_school）", "", old_names[0]))
+            elif (not ref and len(old_names) == 1 and len(new_names) > 1 and isinstance(item, CommentedMap)
+                  and old_names[0] in new_names):
+                put(item, "recipient_school", old_names[0], list(item) + ["recipient_school"])
+                changes.append(Change(f"{label}第 {i + 1} 项对应的受援学校（recipient_school）", "", old_names[0]))
     return problems
 
 

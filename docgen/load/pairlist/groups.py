@@ -124,7 +124,7 @@ def read_school_cell(text: str) -> tuple[list[tuple[str, str]], list[str]]:
         for part in _split_outside_brackets(line):
             tokens = re.split(r"(\s+)", part.strip())
             current = tokens[0]
-            for sep, word in zip(tokens[1::2], tokens[2::2]):
+            for sep, word in zip(tokens[1::2], tokens[2::2], strict=False):
                 if _looks_like_school(current) and _looks_like_school(word):
                     pieces.append(current)
                     current = word
