@@ -136,3 +136,22 @@ def test_a_job_page_hears_of_a_change_at_once_and_reads_the_state_file_only_then
     timer.join()
     assert "event: finished" in text and "已完成" in text
     assert len(reads) <= 4, f"the state file was read {len(reads)} times in 40 ticks"
+
+
+def test_generating_after_an_edit_starts_the_job_without_loading_the_programme_in_the_request(small_copy,
+                                                                                              monkeypatch):
+    """The click on 生成 answers at once: the reload after an edit is the job's to do (it needs
+    it), the label is read from the pairing's own file."""
+    from fastapi.testclient import TestClient
+
+    from docgen.serve.app import create_app
+    from tests.serve_helpers import with_token
+
+    app = create_app(small_copy.parent, small_copy.parent.parent / "out", warm=False)  # no worker runs the job
+    client = with_token(TestClient(app))
+    loads = []
+    monkeypatch.setattr(app.state.workspace, "loaded", lambda programme: loads.append(programme))
+    response = client.post("/p/gaotai/pairing/sanzhong/generate", follow_redirects=False)
+    assert response.status_code == 303 and loads == []
+    job = app.state.state.job(int(response.headers["location"].rsplit("/", 1)[1]))
+    assert job.label == "生成 高台三中（sanzhong） 的报送材料"

@@ -451,9 +451,14 @@ def bureau_documents(request: Request, pid: str):
 @router.post("/p/{pid}/pairing/{pairing_id}/generate")
 def pairing_generate(request: Request, pid: str, pairing_id: str):
     ws = _ws(request)
-    ws.pairing_path(pid, pairing_id)
-    pairing = ws.loaded(pid).pairing(pairing_id)
-    name = f"{pairing.supporter.name}（{pairing_id}）" if pairing else pairing_id
+    path = ws.pairing_path(pid, pairing_id)
+    try:  # the label from the file itself: the programme is loaded again (after an edit) by the job, not here
+        data = read(path).data
+    except DocgenError:
+        data = None
+    supporter = data.get("supporter") if isinstance(data, dict) else None
+    named = supporter.get("name") if isinstance(supporter, dict) else None
+    name = f"{named}（{pairing_id}）" if isinstance(named, str) and named.strip() else pairing_id
     job = request.app.state.runner.submit(pid, BUNDLE, pairing_id, f"生成 {name} 的报送材料")
     return RedirectResponse(f"/jobs/{job}", status_code=303)
 
