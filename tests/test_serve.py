@@ -178,6 +178,25 @@ def test_editing_a_teacher_pair_keeps_comments_and_everything_else(client, data_
     assert "戚某某" in client.get(f"/p/{PROG}/pairing/sanzhong").text  # …and the page says so
 
 
+def test_an_edit_made_in_a_text_editor_behind_the_server_is_kept_by_the_next_save(client, data_dir):
+    """The form's save edits the file as it is on disk, not a tree read when a form was drawn."""
+    path = pairing_file(data_dir)
+    client.get(f"/p/{PROG}/pairing/sanzhong")  # the server reads the file for the form's save…
+    edited = path.read_text("utf-8").replace("county: 高台县", "county: 高台县  # 编辑器里加的说明", 1)
+    assert edited != path.read_text("utf-8")
+    path.write_text(edited + "# 文件末尾的说明\n", encoding="utf-8")  # …then an editor changes it
+    form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    response = client.post(form["action"], data=body(replace(form["fields"], "key_target", "提高数学学科质量。")),
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    after = path.read_text("utf-8")
+    assert "# 编辑器里加的说明" in after and "# 文件末尾的说明" in after and "提高数学学科质量。" in after
+    stale = form  # a form drawn before another edit by hand is refused, both versions shown
+    path.write_text(after.replace("提高数学学科质量。", "提高语文学科质量。"), encoding="utf-8")
+    response = client.post(stale["action"], data=body(replace(stale["fields"], "county", "临泽县")))
+    assert response.status_code == 409 and "提高语文学科质量。" in path.read_text("utf-8")
+
+
 def test_a_save_reads_again_only_the_saved_pairing(client, data_dir):
     from tests.test_load_reuse import _same
 

@@ -33,6 +33,22 @@ def activities_by_month(counts: YearCounts) -> bytes | None:
     """A PNG of the year's activities per month, stacked by type; None without records."""
     if not counts.records:
         return None
+    months = []
+    day = counts.year.start.replace(day=1)
+    while day <= counts.year.end:
+        months.append(day.strftime("%Y-%m"))
+        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    per_month = counts.by_month()
+    bars = tuple((kind, tuple(per_month.get(m, Counter()).get(kind, 0) for m in months)) for kind in Activity
+                 if any(per_month.get(m, Counter()).get(kind) for m in months))
+    return _drawn(counts.year.label, tuple(months), bars)
+
+
+@lru_cache(maxsize=64)
+def _drawn(label: str, months: tuple[str, ...], bars: tuple[tuple[Activity, tuple[int, ...]], ...]) -> bytes:
+    """The chart of these bars, drawn once for the same figures (a pairing's documents made
+    again after an edit that left its records alone, or pairings with the same counts:
+    matplotlib takes a fifth of a second a chart)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -40,24 +56,16 @@ def activities_by_month(counts: YearCounts) -> bytes | None:
     from matplotlib.ticker import MaxNLocator
 
     font = _cjk_font()
-    months = []
-    day = counts.year.start.replace(day=1)
-    while day <= counts.year.end:
-        months.append(day.strftime("%Y-%m"))
-        day = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    per_month = counts.by_month()
-    types = [t for t in Activity if any(per_month.get(m, Counter()).get(t) for m in months)]
     fig, ax = plt.subplots(figsize=(7.2, 3.4), dpi=150)
     bottom = [0] * len(months)
-    for k, kind in enumerate(types):
-        values = [per_month.get(m, Counter()).get(kind, 0) for m in months]
+    for k, (kind, values) in enumerate(bars):
         ax.bar(range(len(months)), values, bottom=bottom, color=COLOURS[k % len(COLOURS)], label=ACTIVITY_NAMES[kind],
                width=0.7)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
     ax.set_xticks(range(len(months)))
     ax.set_xticklabels([f"{int(m[5:])}月" for m in months], fontproperties=font, fontsize=9)
     ax.set_ylabel("活动次数", fontproperties=font)
-    ax.set_title(f"{counts.year.label}各月帮扶活动（按类型）", fontproperties=font, fontsize=11)
+    ax.set_title(f"{label}各月帮扶活动（按类型）", fontproperties=font, fontsize=11)
     ax.spines[["top", "right"]].set_visible(False)
     locator = ax.yaxis.get_major_locator()
     assert isinstance(locator, MaxNLocator)  # matplotlib's default, AutoLocator

@@ -28,6 +28,12 @@ STAGE_NAMES = {"render": "生成 Word 文件", "pdf": "转换 PDF", "convert": "
                "report": "考核汇总", "wait": "等待命令行中的生成结束（同一输出目录）"}
 
 
+IDLE = 2.0
+"""Seconds without a job before the memory jobs freed goes back to the system: a full
+collection holds every thread of the server (0.1 s idle at 1,000 pairings, over a second on
+a busy machine), so it waits until no clerk is waiting for a job's end."""
+
+
 class Cancelled(BaseException):
     """The clerk cancelled the job (raised in the worker thread at the next item)."""
 
@@ -79,8 +85,10 @@ class Runner:
     """The worker thread, its queue and the warm converters."""
 
     def __init__(self, workspace: Workspace, state: State, *, converters: int | None = None, timeout: float = 120,
-                 pool: Pool | None = None):
+                 pool: Pool | None = None, idle: float = IDLE):
         self.workspace, self.state = workspace, state
+        self.idle = idle
+        """Seconds without a job after which the memory the jobs freed is given back."""
         self.converters, self.timeout = converters, timeout
         self.pool: Pool | None = pool
         self.own_pool = pool is None
@@ -136,8 +144,14 @@ class Runner:
     # ------------------------------------------------------------- the worker
 
     def _work(self) -> None:
+        freed = False  # a job ended since memory was last given back
         while True:
-            job_id = self.queue.get()
+            try:
+                job_id = self.queue.get(timeout=self.idle if freed else None)
+            except queue.Empty:  # idle: now it stalls no one waiting for a job's end
+                give_back_memory()
+                freed = False
+                continue
             if job_id is None:
                 return
             if job_id == 0:
@@ -145,6 +159,7 @@ class Runner:
                     self.warm_pool()
                 continue
             self._run(job_id)
+            freed = True
 
     def _run(self, job_id: int) -> None:
         job = self.state.job(job_id)
@@ -172,7 +187,6 @@ class Runner:
         finally:
             self.live.pop(job_id, None)
             self._cancel.discard(job_id)
-            give_back_memory()
 
     def _do(self, kind: str, root: Path, pairing: str | None, listener: _Listener) -> dict:
         out = self.workspace.out
@@ -204,8 +218,8 @@ def _summary(outcome: pipeline.Outcome, headline: str) -> dict:
 
 
 def give_back_memory() -> None:
-    """What a job freed returned to the system (glibc keeps freed memory otherwise): the
-    server's RSS stays flat from one job to the next."""
+    """What jobs freed returned to the system (glibc keeps freed memory otherwise): the
+    server's RSS stays flat from one job to the next. Called when the jobs are idle."""
     import ctypes
     import ctypes.util
     import gc

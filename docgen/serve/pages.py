@@ -300,9 +300,12 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
     fields = PAIRING_SCHEMA.form(data, slots=_slots(ws, pid))
     unplaced = place_errors(fields, problems)
     request.state.heading = _heading(data)
+    editable = _editable(request)
+    if editable is None or editable:  # its save will edit this text: read it while the clerk types
+        ws.trees.prepare(raw.decode("utf-8-sig", errors="replace"))
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
                  version=digest(raw), path=path, saved=saved, problems=problems, records=records,
-                 valid=not problems and not records, editable=_editable(request))
+                 valid=not problems and not records, editable=editable)
 
 
 def _editable(request: Request) -> set[str] | None:
@@ -357,16 +360,16 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
     current = path.read_bytes()
     try:
         if editable is None:
-            text = edited_text(current.decode("utf-8-sig"), data)
+            text = edited_text(current.decode("utf-8-sig"), data, ws.trees)
         else:
-            text = edited_section(current.decode("utf-8-sig"), "summaries", data.get("summaries"))
+            text = edited_section(current.decode("utf-8-sig"), "summaries", data.get("summaries"), ws.trees)
             data = {**(read(path).data or {}), "summaries": data.get("summaries", [])}
     except (Unreadable, UnicodeDecodeError, DocgenError):
         raise UsageError("文件已被改成无法读取的内容，请刷新页面") from None
     problems, _ = _check_pairing(ws, pid, path, text)
     problems = impossible_dates(problems, entries)
-    fields = PAIRING_SCHEMA.form(data, submitted=True, slots=_slots(ws, pid))
     if problems:
+        fields = PAIRING_SCHEMA.form(data, submitted=True, slots=_slots(ws, pid))
         unplaced = place_errors(fields, problems)
         return _page(request, "pairing.html", status=422, programme_id=pid, pairing_id=pairing_id, fields=fields,
                      unplaced=unplaced, version=version, path=path, saved=0, problems=problems, valid=True,
@@ -448,9 +451,14 @@ def bureau_documents(request: Request, pid: str):
 @router.post("/p/{pid}/pairing/{pairing_id}/generate")
 def pairing_generate(request: Request, pid: str, pairing_id: str):
     ws = _ws(request)
-    ws.pairing_path(pid, pairing_id)
-    pairing = ws.loaded(pid).pairing(pairing_id)
-    name = f"{pairing.supporter.name}（{pairing_id}）" if pairing else pairing_id
+    path = ws.pairing_path(pid, pairing_id)
+    try:  # the label from the file itself: the programme is loaded again (after an edit) by the job, not here
+        data = read(path).data
+    except DocgenError:
+        data = None
+    supporter = data.get("supporter") if isinstance(data, dict) else None
+    named = supporter.get("name") if isinstance(supporter, dict) else None
+    name = f"{named}（{pairing_id}）" if isinstance(named, str) and named.strip() else pairing_id
     job = request.app.state.runner.submit(pid, BUNDLE, pairing_id, f"生成 {name} 的报送材料")
     return RedirectResponse(f"/jobs/{job}", status_code=303)
 
@@ -530,6 +538,12 @@ def job_progress(request: Request, job_id: int):
     return _page(request, "_progress.html", job=job, live=request.app.state.runner.live.get(job_id), stages=STAGE_NAMES)
 
 
+EVENTS_TICK = 0.05
+"""How often a page's event stream looks whether its job moved (in memory: no file read)."""
+EVENTS_REREAD = 1.0
+"""The job is read from the state file at least this often, moved or not."""
+
+
 @router.get("/jobs/{job_id}/events")
 async def job_events(request: Request, job_id: int):
     """Server-sent events: the progress fragment each time it changes, until the job ends."""
@@ -538,22 +552,31 @@ async def job_events(request: Request, job_id: int):
         raise NotFound("没有这个任务")
     templates = request.app.state.templates
 
+    def moved(live) -> tuple:
+        """What changes when the job moves: the jobs written, and its progress in memory."""
+        return state.changes, (live.stage, live.done, live.total) if live is not None else None
+
     async def events():
-        last = None
-        for _ in range(3600 * 4):
-            job = state.job(job_id)
+        last, seen, read_at = None, None, 0.0
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 3600
+        while loop.time() < deadline:
             live = runner.live.get(job_id)
-            html = templates.get_template("_progress.html").render(job=job, live=live, stages=STAGE_NAMES)
-            if html != last:
-                last = html
-                data = "\n".join(f"data: {line}" for line in html.splitlines())
-                yield f"event: progress\n{data}\n\n"
-            if not job.active:
-                yield "event: finished\ndata: done\n\n"
-                return
+            now = moved(live)
+            if now != seen or loop.time() - read_at >= EVENTS_REREAD:  # the file is read only when the job moved
+                seen, read_at = now, loop.time()
+                job = state.job(job_id)
+                html = templates.get_template("_progress.html").render(job=job, live=live, stages=STAGE_NAMES)
+                if html != last:
+                    last = html
+                    data = "\n".join(f"data: {line}" for line in html.splitlines())
+                    yield f"event: progress\n{data}\n\n"
+                if not job.active:
+                    yield "event: finished\ndata: done\n\n"
+                    return
             if await request.is_disconnected():
                 return
-            await asyncio.sleep(0.25)
+            await asyncio.sleep(EVENTS_TICK)
 
     return StreamingResponse(events(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
 

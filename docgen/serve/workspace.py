@@ -20,18 +20,18 @@ from ..incremental.record import PREFIX as RECORD_PREFIX
 from ..incremental.record import Record, Recorded
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
 from ..load.activity_files import ACTIVITIES_DIR, activity_files_of, check_log
+from ..load.checks import pairing as check_pairing
 from ..load.folder import adopt, validate_source
 from ..load.inside import inside
 from ..load.model.activity import ActivityLog
 from ..load.model.common import ID_RE
 from ..load.model.pairing import Pairing
 from ..load.model.programme import Programme
-from ..load.pairlist.files import check
 from ..load.yaml_source import parse, read
 from ..output_tree import OutputTree
 from ..outputs import write_atomic
 from ..records import Draft, Manifest, PlacedDocument, SealMissing, Verdict
-from .yamledit import digest
+from .yamledit import Trees, digest
 
 if TYPE_CHECKING:
     from .audit import Audit
@@ -123,6 +123,8 @@ class Workspace:
         self._derived: dict[tuple[str, str], tuple[Loaded, object]] = {}
         self._programmes: dict[str, tuple[tuple, object]] = {}
         self._rows: dict[str, tuple[tuple, float, list[PairingRow]]] = {}
+        self.trees = Trees()
+        """Round-trip trees of the files whose forms were just drawn, for their saves."""
         self.on_write = None
         """Called as ``on_write(path, before, after)`` after every write."""
         self.journal: Audit | None = None
@@ -217,12 +219,16 @@ class Workspace:
         if model is None:
             return [Problem(display_path(root / PROGRAMME_FILE), 0, 0, "", "方案文件 programme.yaml 有错误，请先修正")], []
         text = path.read_bytes().decode("utf-8-sig", errors="replace") if text is None else text
-        own, _ = check(path, text, model, root)
-        if own:
-            return own, []
-        pairing = validate_source(parse(path, text), Pairing)
+        try:  # what ``check`` does, keeping the pairing for its records: the text is parsed once
+            source = parse(path, text)
+            pairing = validate_source(source, Pairing)
+        except SourceError as exc:
+            return exc.problems, []
         pairing.id = pairing.id or path.stem
         adopt(pairing, model)
+        own = check_pairing(pairing, source, model, root)
+        if own:
+            return own, []
         records: list[Problem] = []
         for log_path in activity_files_of(root, pairing.id):
             try:

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -94,14 +97,51 @@ class Unreadable(Exception):
     """The file on disk cannot be parsed by the round-trip reader."""
 
 
-def edited_text(current: str | None, data: dict) -> str:
-    """The file's text with ``data`` written over it (a new file when ``current`` is None)."""
-    if current is None or not current.strip():
-        return dump(_fresh(data))
+def _tree(text: str) -> Any:
+    """``text`` read by the round-trip parser (comments and layout kept)."""
     try:
-        doc = round_trip_yaml().load(current)
+        return round_trip_yaml().load(text)
     except YAMLError as exc:
         raise Unreadable(str(exc)) from None
+
+
+class Trees:
+    """Round-trip trees of the files forms were drawn from, read in the background while the
+    clerk edits (the round-trip parser is pure Python: 20-40 ms a pairing file, most of a
+    save). A tree is found by the digest of the very text a save edits, so a file changed
+    since (by another clerk, an editor) is never edited from an old tree; and it is handed
+    out once, since the save changes it in place. At most ``size`` are kept."""
+
+    def __init__(self, size: int = 8):
+        self.size = size
+        self._futures: OrderedDict[str, Future] = OrderedDict()
+        self._lock = threading.Lock()
+        self._reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-yaml")
+
+    def prepare(self, text: str) -> None:
+        """Start reading ``text`` (a form of it was just drawn)."""
+        key = digest(text.encode("utf-8"))
+        with self._lock:
+            if key in self._futures:
+                self._futures.move_to_end(key)
+                return
+            self._futures[key] = self._reader.submit(_tree, text)
+            while len(self._futures) > self.size:
+                self._futures.popitem(last=False)[1].cancel()  # not read at all if not begun
+
+    def take(self, text: str) -> Any:
+        """The tree of ``text``: the one prepared (waited for if still being read), or read now."""
+        with self._lock:
+            future = self._futures.pop(digest(text.encode("utf-8")), None)
+        return future.result() if future is not None else _tree(text)
+
+
+def edited_text(current: str | None, data: dict, trees: Trees | None = None) -> str:
+    """The file's text with ``data`` written over it (a new file when ``current`` is None);
+    ``trees``: where a tree of ``current`` may already be read."""
+    if current is None or not current.strip():
+        return dump(_fresh(data))
+    doc = trees.take(current) if trees is not None else _tree(current)
     if not isinstance(doc, CommentedMap):
         return dump(_fresh(data))
     return dump(merge(doc, data))
@@ -114,13 +154,10 @@ def dump_like(doc: Any, original: str) -> str:
     return dump(doc, guess_layout(original)) if original.strip() else dump(doc)
 
 
-def edited_section(current: str, key: str, value: Any) -> str:
+def edited_section(current: str, key: str, value: Any, trees: Trees | None = None) -> str:
     """The file's text with only its ``key`` replaced by ``value`` (removed when empty): every
     other line stays as it is (a school writes its summary sections, nothing else)."""
-    try:
-        doc = round_trip_yaml().load(current)
-    except YAMLError as exc:
-        raise Unreadable(str(exc)) from None
+    doc = trees.take(current) if trees is not None else _tree(current)
     if not isinstance(doc, CommentedMap):
         raise Unreadable("not a mapping")
     if value in (None, [], {}):
