@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ..errors import given
 from ..load.model.common import PERIOD_NAMES, Period
 from ..text import display_width
 from .counting import UNIT, Check
@@ -32,7 +33,7 @@ def facts(checks: list[Check], with_missed: bool = True) -> str:
     """The facts of one commitment's checks in a line: 1次（要求≥3次）; 44周中36周达到（要求每周≥1次），
     未达到：…; over several pairs 2对共88周次中80周次达到（要求每周≥1次）."""
     c0 = checks[0]
-    per = c0.commitment.per
+    per = given(c0.commitment.per, "a counted commitment's period")
     pairs = {id(c.pair) for c in checks if c.pair is not None}
     f = fold(checks)
     if len(checks) == 1:
@@ -56,7 +57,7 @@ def tally_text(checks: list[Check]) -> str:
         c = checks[0]
         return f"{c.period}{c.done_text()}" + ("（进行中）" if c.open and not c.met else "")
     f = fold(checks)
-    unit = unit_of(checks[0].commitment.per)
+    unit = unit_of(given(checks[0].commitment.per, "a counted commitment's period"))
     return f"{f['due']}{unit}中{f['met']}{unit}达到" + (f"，{f['open']}{unit}进行中" if f["open"] else "")
 
 
@@ -135,7 +136,7 @@ def commitment_rows(checks: list[Check]) -> list[dict]:
             continue
         group = folded[row["key"]]
         f = fold(group)
-        per = group[0].commitment.per
+        per = given(group[0].commitment.per, "a counted commitment's period")
         unit = unit_of(per)
         tally = f"{f['due']}{unit}中{f['met']}{unit}达到"
         met = f["missed_count"] == 0

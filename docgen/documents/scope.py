@@ -110,6 +110,17 @@ class Scope:
         return given(self.loaded.programme, "a programme")
 
     @property
+    def people_pair(self) -> ManagerPair | GroupPair | TeacherPair | None:
+        """The pair of people (leaders, middle managers, groups or teachers) of a letter, if any."""
+        if self.leader_pair is not None:
+            return self.leader_pair
+        if self.manager_pair is not None:
+            return self.manager_pair
+        if self.group_pair is not None:
+            return self.group_pair
+        return self.teacher_pair
+
+    @property
     def root(self) -> Path:
         return self.loaded.root
 

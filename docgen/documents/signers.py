@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import given
 from ..load.model.common import SupporterKind
 from ..load.model.pairing import School
 from .scope import Scope
@@ -44,32 +45,33 @@ def _bureau(scope: Scope, name: str) -> Signer:
 
 
 def notice_signers(scope: Scope) -> list[Signer]:
-    return [_bureau(scope, scope.notice.signer or scope.programme.bureau.name)]
+    return [_bureau(scope, given(scope.notice, "a notice").signer or scope.programme.bureau.name)]
 
 
 def pairing_signers(scope: Scope) -> list[Signer]:
-    p, prog = scope.pairing, scope.programme
+    p, prog = given(scope.pairing, "a pairing"), scope.programme
     return [_school(scope, p.supporter, supporter_word(p, prog))] + [_school(scope, r, recipient_word(prog))
                                                                      for r in p.recipients]
 
 
 def agreement_signers(scope: Scope) -> list[Signer]:
-    pair, prog = scope.pair, scope.programme
-    out = [_school(scope, pair.supporter, f"甲方（{supporter_word(scope.pairing, prog)}）"),
+    pair, pairing, prog = given(scope.pair, "a pair"), given(scope.pairing, "a pairing"), scope.programme
+    out = [_school(scope, pair.supporter, f"甲方（{supporter_word(pairing, prog)}）"),
            _school(scope, pair.recipient, f"乙方（{recipient_word(prog)}）", pair.recipient.full_name)]
     if not (prog.agreement and prog.agreement.confirmed_by_bureaus):
         return out  # the programme asks for no confirmation by the bureaus
     bureaus = [_bureau(scope, name) for name in pair_bureaus(pair, prog)]
-    if scope.pairing.confirmed_on is None:
-        why = f"主管部门尚未确认（pairings/{scope.pairing.id}.yaml 未填 confirmed_on）"
+    if pairing.confirmed_on is None:
+        why = f"主管部门尚未确认（pairings/{pairing.id}.yaml 未填 confirmed_on）"
         bureaus = [Signer(b.name, b.role, b.seal, pending=why) for b in bureaus]
     return out + bureaus
 
 
 def letter_signers(scope: Scope) -> list[Signer]:
-    pairing = scope.pairing
-    item = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
-    recipient = pairing.recipient(item.recipient_school)
+    pairing = given(scope.pairing, "a pairing")
+    item = scope.people_pair
+    assert item is not None, "a letter is made for a pair of people"  # (given() would join their types)
+    recipient = given(pairing.recipient(item.recipient_school), "the pair's recipient school (checked when loaded)")
     prog = scope.programme
     return [_school(scope, pairing.supporter, supporter_word(pairing, prog)),
             _school(scope, recipient, recipient_word(prog))]

@@ -16,6 +16,7 @@ from enum import Enum
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from ...errors import given
 from ...text import school_year
 from .common import Strict
 
@@ -186,20 +187,23 @@ class Cycle(Strict):
 
     @model_validator(mode="after")
     def _end(self) -> Cycle:
-        if self.basis is None:
-            object.__setattr__(self, "basis", YearBasis.school if self.start.month >= 7 else YearBasis.calendar)
+        basis = self.basis
+        if basis is None:
+            basis = YearBasis.school if self.start.month >= 7 else YearBasis.calendar
+            object.__setattr__(self, "basis", basis)
         if self.end is None:
-            _, first_end = _year_bounds(self.start, self.basis)
+            _, first_end = _year_bounds(self.start, basis)
             object.__setattr__(self, "end", add_years(first_end, self.years - 1))
         return self
 
     @property
     def cycle_years(self) -> list[CycleYear]:
-        out = []
+        end, basis = given(self.end, "a cycle's end"), given(self.basis, "a cycle's basis")  # (set by _end)
+        out: list[CycleYear] = []
         day = self.start
-        while day <= self.end and len(out) < self.years:
-            _, year_end = _year_bounds(day, self.basis)
-            out.append(CycleYear(len(out) + 1, day, min(year_end, self.end), self.basis))
+        while day <= end and len(out) < self.years:
+            _, year_end = _year_bounds(day, basis)
+            out.append(CycleYear(len(out) + 1, day, min(year_end, end), basis))
             day = year_end + dt.timedelta(days=1)
         return out
 
