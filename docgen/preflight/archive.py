@@ -4,11 +4,18 @@ beside the GB/T 9704 rules.
 
 A signed PDF cannot be judged by the validator (its signature form is outside what it
 checks): a bundle is validated just before it is signed, and its manifest says so.
+
+The validator decodes the outline of every glyph a PDF shows, to check that the embedded
+font program really has it; that is most of its time on a bundle, and a run's bundles show
+the same few thousand glyphs again and again (each bundle embeds its own subset of the same
+fonts, with the same bytes for each glyph). ``_remember_glyphs`` keeps each outline's verdict
+by the outline's own bytes, for the rest of the process: an outline is decoded once per run.
 """
 from __future__ import annotations
 
 import io
 import logging
+import struct
 from pathlib import Path
 
 from ..records import PDFA_RULE, Archive
@@ -24,10 +31,59 @@ logging.getLogger("pikepdf").addHandler(logging.NullHandler())
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 
 
+_GLYPHS: dict[tuple[bytes, bool], bool] = {}
+"""Whether a simple TrueType outline (its bytes in the 'glyf' table) can be read, by those bytes."""
+_GLYPHS_MAX = 50_000
+"""A bound on the outlines remembered (a run's fonts show a few thousand)."""
+
+
+def _remember_glyphs() -> bool:
+    """Make the validator's glyph check (``TrueTypeProgram.has_gid``: is the glyph id in the
+    font and can its outline be read) decode each simple outline once per process. The
+    verdict of a simple outline depends on its bytes alone (and the table's ``extended``
+    flag), so it is kept by them; composite glyphs, CFF outlines and anything unusual go
+    to the validator's own check every time. Returns whether the check is wrapped (pikepdf's
+    internals are what pyproject.toml pins; if they moved, the validator runs as it is)."""
+    from pikepdf.pdfa import _fontprogram
+
+    program = getattr(_fontprogram, "TrueTypeProgram", None)
+    original = getattr(program, "has_gid", None)
+    if program is None or original is None:
+        return False
+    if getattr(original, "docgen_remembers", False):
+        return True
+
+    def has_gid(self, gid: int) -> bool:
+        try:
+            if self._cff is not None or not 0 <= gid < self._num_glyphs:
+                return original(self, gid)
+            table = self._font["glyf"]
+            data = getattr(table.glyphs.get(self._order[gid]), "data", b"")
+            extended = bool(table.extended)
+        except Exception:  # noqa: BLE001 - whatever it is, the validator's own check judges it
+            return original(self, gid)
+        if len(data) < 2 or struct.unpack_from(">h", data)[0] <= 0:  # empty, or composite
+            return original(self, gid)
+        key = (bytes(data), extended)
+        known = _GLYPHS.get(key)
+        if known is None:
+            known = original(self, gid)
+            if len(_GLYPHS) >= _GLYPHS_MAX:
+                _GLYPHS.clear()
+            _GLYPHS[key] = known
+        return known
+
+    has_gid.docgen_remembers = True  # type: ignore[attr-defined]
+    has_gid.__wrapped__ = original  # type: ignore[attr-defined]
+    program.has_gid = has_gid
+    return True
+
+
 def validate(pdf: bytes | Path, checked: str = "written") -> Archive:
     """Validate ``pdf`` as PDF/A-2b."""
     import pikepdf.pdfa
 
+    _remember_glyphs()
     source = io.BytesIO(pdf) if isinstance(pdf, bytes) else Path(pdf)
     report = pikepdf.pdfa.validate_written(source, FLAVOUR)
     reasons = [f"{f.message}（{f.where}，{f.rule}）" for f in report.findings]
