@@ -76,8 +76,10 @@ class Timings:
 
 
 def _convert(pool: Pool, docs: list[Path], then=None) -> list[str]:
-    """Convert ``docs`` to PDFs beside them; the reason for each failure, or ''."""
-    results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=then)
+    """Convert ``docs`` to PDFs beside them; the reason for each failure, or ''. The PDFs are
+    left as LibreOffice wrote them: a body or a cover is only read and merged into its
+    bundle's PDF, which ``archival`` makes canonical (fixed object order, dates and /ID)."""
+    results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=then, finished=False)
     return ["" if r.ok else r.error for r in results]
 
 

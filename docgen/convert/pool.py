@@ -214,9 +214,11 @@ class Pool:
             t.join()
         self._tmp.cleanup()
 
-    def _one(self, converter: Converter, src: Path, dst: Path, family: str | None = None) -> Result:
+    def _one(self, converter: Converter, src: Path, dst: Path, family: str | None = None,
+             finished: bool = True) -> Result:
         """Convert ``src`` to ``dst``; with a ``family``, a copy of it carrying docgen's
-        bookmarks (``marks``), so that the PDF says where its signers sign."""
+        bookmarks (``marks``), so that the PDF says where its signers sign; without
+        ``finished``, LibreOffice's PDF as it is (``archive.finish``)."""
         result = Result(src, dst, ok=False)
         for attempt in range(1 + self.retries):
             result.attempts = attempt + 1
@@ -227,7 +229,8 @@ class Pool:
                 converter.pdfa = self.pdfa
                 answer = converter.convert(source, tmp.resolve(), self.timeout)
                 if answer.get("ok") and _is_pdf(tmp):
-                    write_atomic(dst, finish(tmp.read_bytes(), docx_created(src)))
+                    data = tmp.read_bytes()
+                    write_atomic(dst, finish(data, docx_created(src)) if finished else data)
                     result.ok, result.error = True, ""
                     break
                 result.error = answer.get("error") or "LibreOffice 没有写出 PDF"
@@ -260,11 +263,13 @@ class Pool:
 
     def convert_all(self, pairs: list[tuple[Path, Path]],
                     then: Callable[[int, Result], None] | None = None,
-                    families: list[str] | None = None) -> list[Result]:
+                    families: list[str] | None = None, finished: bool = True) -> list[Result]:
         """Convert every (docx, pdf) pair; results come back in the order given. ``then(i,
         result)`` runs in the converter's thread after each conversion, while LibreOffice is
         busy with the others (the preflight of ``build --pdf``). With ``families`` (each
-        document's), each PDF carries docgen's bookmarks (``marks``)."""
+        document's), each PDF carries docgen's bookmarks (``marks``). ``finished=False``
+        leaves each PDF as LibreOffice wrote it, for a PDF that only goes into another one
+        which is made canonical itself (``archive.finish``, ``archive.archival``)."""
         results: list[Result | None] = [None] * len(pairs)
         stop = threading.Event()
 
@@ -275,7 +280,8 @@ class Pool:
                 src, dst = pairs[i]
                 try:
                     Path(dst).parent.mkdir(parents=True, exist_ok=True)
-                    results[i] = self._one(converter, Path(src), Path(dst), families[i] if families else None)
+                    results[i] = self._one(converter, Path(src), Path(dst), families[i] if families else None,
+                                           finished)
                     if then is not None:
                         then(i, results[i])
                 except Exception as exc:  # noqa: BLE001 - e.g. the disk full, or an interrupt tearing down
