@@ -10,10 +10,15 @@ font program really has it; that is most of its time on a bundle, and a run's bu
 the same few thousand glyphs again and again (each bundle embeds its own subset of the same
 fonts, with the same bytes for each glyph). ``_remember_glyphs`` keeps each outline's verdict
 by the outline's own bytes, for the rest of the process: an outline is decoded once per run.
+Likewise ``_remember_schemas`` keeps the objects that passed their role's JSON schema (a
+quarter of the rest): most objects of a bundle (font descriptors, page dictionaries, the
+OutputIntent) read the same in every bundle of a run, and an object that fails is always
+checked again, so its findings are the validator's own.
 """
 from __future__ import annotations
 
 import io
+import json
 import logging
 import struct
 from pathlib import Path
@@ -79,11 +84,52 @@ def _remember_glyphs() -> bool:
     return True
 
 
+_PASSED: set[tuple[object, str, str]] = set()
+"""(schema set, role, an object's shallow JSON) that passed the role's schema."""
+_PASSED_MAX = 50_000
+
+
+def _remember_schemas() -> bool:
+    """Make the validator's schema check of one object (``SchemaSet.check``: the object's
+    shallow JSON against its role's schema) run once per distinct object and role: a pass
+    is kept by the JSON text (sorted keys), which the verdict depends on alone; a failure is
+    not kept, so that its findings are reported each time. Returns whether the check is
+    wrapped (see ``_remember_glyphs``)."""
+    from pikepdf.pdfa import _schemas
+
+    schemas = getattr(_schemas, "SchemaSet", None)
+    original = getattr(schemas, "check", None)
+    if schemas is None or original is None:
+        return False
+    if getattr(original, "docgen_remembers", False):
+        return True
+
+    def check(self, role: str, shallow, ctx, where: str) -> bool:
+        try:
+            key = (self, role, json.dumps(shallow, sort_keys=True, allow_nan=False))
+        except (TypeError, ValueError):  # not plain JSON: the validator's own check judges it
+            return original(self, role, shallow, ctx, where)
+        if key in _PASSED:
+            return True
+        passed = original(self, role, shallow, ctx, where)
+        if passed:
+            if len(_PASSED) >= _PASSED_MAX:
+                _PASSED.clear()
+            _PASSED.add(key)
+        return passed
+
+    check.docgen_remembers = True  # type: ignore[attr-defined]
+    check.__wrapped__ = original  # type: ignore[attr-defined]
+    schemas.check = check
+    return True
+
+
 def validate(pdf: bytes | Path, checked: str = "written") -> Archive:
     """Validate ``pdf`` as PDF/A-2b."""
     import pikepdf.pdfa
 
     _remember_glyphs()
+    _remember_schemas()
     source = io.BytesIO(pdf) if isinstance(pdf, bytes) else Path(pdf)
     report = pikepdf.pdfa.validate_written(source, FLAVOUR)
     reasons = [f"{f.message}（{f.where}，{f.rule}）" for f in report.findings]

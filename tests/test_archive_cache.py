@@ -1,9 +1,11 @@
-"""The PDF/A validator remembers each glyph outline it has read (preflight/archive.py wraps
-pikepdf's glyph check): the wrapped function is still there in the pikepdf that
-pyproject.toml pins, and a PDF whose font program has broken outlines still fails, with the
-same findings as the validator's own check gives, after its good outlines were remembered."""
+"""The PDF/A validator remembers each glyph outline it has read and each object that passed
+its schema (preflight/archive.py wraps pikepdf's glyph and schema checks): the wrapped
+functions are still there in the pikepdf that pyproject.toml pins, and a defective PDF still
+fails, with the same findings as the validator's own checks give, after the good parts of
+the same PDF were remembered."""
 from __future__ import annotations
 
+import inspect
 import io
 import json
 import struct
@@ -11,7 +13,7 @@ import struct
 import pikepdf
 import pytest
 from fontTools.ttLib import TTFont
-from pikepdf.pdfa import _fontprogram
+from pikepdf.pdfa import _fontprogram, _schemas
 
 from docgen.preflight import archive
 from tests.conftest import needs_libreoffice
@@ -43,19 +45,40 @@ def broken_outlines(data: bytes) -> bytes:
         return out.getvalue()
 
 
+def with_actions(data: bytes) -> bytes:
+    """``data`` with a JavaScript action run when its first page opens (PDF/A forbids /AA)."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        action = pikepdf.Dictionary({"/S": pikepdf.Name("/JavaScript"), "/JS": pikepdf.String("app.alert(1)")})
+        pdf.pages[0].obj["/AA"] = pikepdf.Dictionary({"/O": action})
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
 def uncached(data: bytes):
-    """The validator's verdict with its own glyph check."""
-    wrapped = _fontprogram.TrueTypeProgram.has_gid
-    _fontprogram.TrueTypeProgram.has_gid = wrapped.__wrapped__
+    """The validator's verdict with its own glyph and schema checks."""
+    import pikepdf.pdfa
+
+    archive._remember_glyphs()
+    archive._remember_schemas()
+    glyphs, schemas = _fontprogram.TrueTypeProgram.has_gid, _schemas.SchemaSet.check
+    _fontprogram.TrueTypeProgram.has_gid = glyphs.__wrapped__
+    _schemas.SchemaSet.check = schemas.__wrapped__
     try:
-        return archive.validate(data)
+        report = pikepdf.pdfa.validate_written(io.BytesIO(data), archive.FLAVOUR)
+        return sorted(f"{f.message}（{f.where}，{f.rule}）" for f in report.findings)
     finally:
-        _fontprogram.TrueTypeProgram.has_gid = wrapped
+        _fontprogram.TrueTypeProgram.has_gid = glyphs
+        _schemas.SchemaSet.check = schemas
 
 
-def test_the_glyph_check_is_wrapped():
-    """pikepdf's TrueTypeProgram.has_gid, and what the wrapper reads of it, still exist."""
-    assert archive._remember_glyphs()
+def test_the_checks_are_wrapped():
+    """pikepdf's TrueTypeProgram.has_gid and SchemaSet.check, and what the wrappers read of
+    them, still exist."""
+    assert archive._remember_glyphs() and archive._remember_schemas()
+    check = _schemas.SchemaSet.check
+    assert check.docgen_remembers and callable(check.__wrapped__)
+    assert list(inspect.signature(check.__wrapped__).parameters) == ["self", "role", "shallow", "ctx", "where"]
     wrapped = _fontprogram.TrueTypeProgram.has_gid
     assert wrapped.docgen_remembers and callable(wrapped.__wrapped__)
     with pikepdf.open(FIXTURE) as pdf:
@@ -79,14 +102,27 @@ def test_broken_outlines_are_found_after_good_ones_were_remembered():
     bad = archive.validate(bad_data)
     assert any("glyphs the font program lacks" in r for r in bad.reasons)
     assert not any("glyphs the font program lacks" in r for r in good.reasons)
-    assert sorted(bad.reasons) == sorted(uncached(bad_data).reasons)
-    assert sorted(good.reasons) == sorted(uncached(data).reasons)
+    assert sorted(bad.reasons) == uncached(bad_data)
+    assert sorted(good.reasons) == uncached(data)
     again = archive.validate(bad_data)  # a broken outline is remembered as broken
     assert sorted(again.reasons) == sorted(bad.reasons)
 
 
+def test_a_forbidden_key_is_found_after_the_same_objects_passed():
+    """The first page passes its schema, then the same page with /AA fails it, every time."""
+    data = FIXTURE.read_bytes()
+    archive._PASSED.clear()
+    good = archive.validate(data)
+    assert archive._PASSED
+    bad_data = with_actions(data)
+    for _ in range(2):
+        bad = archive.validate(bad_data)
+        assert any("/AA" in r for r in bad.reasons) and not any("/AA" in r for r in good.reasons)
+        assert sorted(bad.reasons) == uncached(bad_data)
+
+
 @needs_libreoffice
-def test_an_example_bundle_fails_once_its_outlines_are_broken(example_bundles):
+def test_an_example_bundle_fails_once_broken(example_bundles):
     root, _ = example_bundles
     manifest = next(root.rglob("manifest.json"))
     pdf = manifest.parent / json.loads(manifest.read_text("utf-8"))["pdf"]["path"]
@@ -94,9 +130,13 @@ def test_an_example_bundle_fails_once_its_outlines_are_broken(example_bundles):
     assert archive.validate(data).passed
     bad = archive.validate(broken_outlines(data))
     assert not bad.passed and any("glyphs the font program lacks" in r for r in bad.reasons)
+    bad = archive.validate(with_actions(data))
+    assert not bad.passed and any("/AA" in r for r in bad.reasons)
+    assert archive.validate(data).passed
 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     yield
     archive._GLYPHS.clear()
+    archive._PASSED.clear()
