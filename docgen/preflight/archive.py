@@ -22,6 +22,7 @@ import json
 import logging
 import struct
 from pathlib import Path
+from typing import Callable
 
 from ..records import PDFA_RULE, Archive
 
@@ -36,6 +37,21 @@ logging.getLogger("pikepdf").addHandler(logging.NullHandler())
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 
 
+def _wrap(owner: object, name: str, wrapper_of: Callable[[Callable], Callable]) -> bool:
+    """``owner.name`` replaced by ``wrapper_of(owner.name)``, once; whether it is wrapped
+    (pikepdf's internals are what pyproject.toml pins; if they moved, the validator runs as it
+    is)."""
+    original = getattr(owner, name, None)
+    if original is None:
+        return False
+    if not getattr(original, "docgen_remembers", False):
+        wrapper = wrapper_of(original)
+        wrapper.docgen_remembers = True  # type: ignore[attr-defined]
+        wrapper.__wrapped__ = original  # type: ignore[attr-defined]
+        setattr(owner, name, wrapper)
+    return True
+
+
 _GLYPHS: dict[tuple[bytes, bool], bool] = {}
 """Whether a simple TrueType outline (its bytes in the 'glyf' table) can be read, by those bytes."""
 _GLYPHS_MAX = 50_000
@@ -47,41 +63,33 @@ def _remember_glyphs() -> bool:
     font and can its outline be read) decode each simple outline once per process. The
     verdict of a simple outline depends on its bytes alone (and the table's ``extended``
     flag), so it is kept by them; composite glyphs, CFF outlines and anything unusual go
-    to the validator's own check every time. Returns whether the check is wrapped (pikepdf's
-    internals are what pyproject.toml pins; if they moved, the validator runs as it is)."""
+    to the validator's own check every time. Returns whether the check is wrapped."""
     from pikepdf.pdfa import _fontprogram
 
-    program = getattr(_fontprogram, "TrueTypeProgram", None)
-    original = getattr(program, "has_gid", None)
-    if program is None or original is None:
-        return False
-    if getattr(original, "docgen_remembers", False):
-        return True
-
-    def has_gid(self, gid: int) -> bool:
-        try:
-            if self._cff is not None or not 0 <= gid < self._num_glyphs:
+    def remembering(original: Callable) -> Callable:
+        def has_gid(self, gid: int) -> bool:
+            try:
+                if self._cff is not None or not 0 <= gid < self._num_glyphs:
+                    return original(self, gid)
+                table = self._font["glyf"]
+                data = getattr(table.glyphs.get(self._order[gid]), "data", b"")
+                extended = bool(table.extended)
+            except Exception:  # noqa: BLE001 - whatever it is, the validator's own check judges it
                 return original(self, gid)
-            table = self._font["glyf"]
-            data = getattr(table.glyphs.get(self._order[gid]), "data", b"")
-            extended = bool(table.extended)
-        except Exception:  # noqa: BLE001 - whatever it is, the validator's own check judges it
-            return original(self, gid)
-        if len(data) < 2 or struct.unpack_from(">h", data)[0] <= 0:  # empty, or composite
-            return original(self, gid)
-        key = (bytes(data), extended)
-        known = _GLYPHS.get(key)
-        if known is None:
-            known = original(self, gid)
-            if len(_GLYPHS) >= _GLYPHS_MAX:
-                _GLYPHS.clear()
-            _GLYPHS[key] = known
-        return known
+            if len(data) < 2 or struct.unpack_from(">h", data)[0] <= 0:  # empty, or composite
+                return original(self, gid)
+            key = (bytes(data), extended)
+            known = _GLYPHS.get(key)
+            if known is None:
+                known = original(self, gid)
+                if len(_GLYPHS) >= _GLYPHS_MAX:
+                    _GLYPHS.clear()
+                _GLYPHS[key] = known
+            return known
 
-    has_gid.docgen_remembers = True  # type: ignore[attr-defined]
-    has_gid.__wrapped__ = original  # type: ignore[attr-defined]
-    program.has_gid = has_gid
-    return True
+        return has_gid
+
+    return _wrap(getattr(_fontprogram, "TrueTypeProgram", None), "has_gid", remembering)
 
 
 _PASSED: set[tuple[object, str, str]] = set()
@@ -94,34 +102,27 @@ def _remember_schemas() -> bool:
     shallow JSON against its role's schema) run once per distinct object and role: a pass
     is kept by the JSON text (sorted keys), which the verdict depends on alone; a failure is
     not kept, so that its findings are reported each time. Returns whether the check is
-    wrapped (see ``_remember_glyphs``)."""
+    wrapped."""
     from pikepdf.pdfa import _schemas
 
-    schemas = getattr(_schemas, "SchemaSet", None)
-    original = getattr(schemas, "check", None)
-    if schemas is None or original is None:
-        return False
-    if getattr(original, "docgen_remembers", False):
-        return True
+    def remembering(original: Callable) -> Callable:
+        def check(self, role: str, shallow, ctx, where: str) -> bool:
+            try:
+                key = (self, role, json.dumps(shallow, sort_keys=True, allow_nan=False))
+            except (TypeError, ValueError):  # not plain JSON: the validator's own check judges it
+                return original(self, role, shallow, ctx, where)
+            if key in _PASSED:
+                return True
+            passed = original(self, role, shallow, ctx, where)
+            if passed:
+                if len(_PASSED) >= _PASSED_MAX:
+                    _PASSED.clear()
+                _PASSED.add(key)
+            return passed
 
-    def check(self, role: str, shallow, ctx, where: str) -> bool:
-        try:
-            key = (self, role, json.dumps(shallow, sort_keys=True, allow_nan=False))
-        except (TypeError, ValueError):  # not plain JSON: the validator's own check judges it
-            return original(self, role, shallow, ctx, where)
-        if key in _PASSED:
-            return True
-        passed = original(self, role, shallow, ctx, where)
-        if passed:
-            if len(_PASSED) >= _PASSED_MAX:
-                _PASSED.clear()
-            _PASSED.add(key)
-        return passed
+        return check
 
-    check.docgen_remembers = True  # type: ignore[attr-defined]
-    check.__wrapped__ = original  # type: ignore[attr-defined]
-    schemas.check = check
-    return True
+    return _wrap(getattr(_schemas, "SchemaSet", None), "check", remembering)
 
 
 def validate(pdf: bytes | Path, checked: str = "written") -> Archive:
