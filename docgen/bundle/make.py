@@ -60,7 +60,8 @@ class Timings:
     workers did meanwhile is in ``work``."""
 
     compose: float = 0.0
-    """Waiting for bodies to be composed (with workers: the first round's, mostly)."""
+    """Waiting for bodies to be composed: the first round's (composed in this process while the
+    workers start) and later rounds' the busy workers had not composed yet."""
     convert: float = 0.0
     """Converting bodies and covers (with workers, they compose and assemble meanwhile)."""
     assemble: float = 0.0
@@ -69,6 +70,8 @@ class Timings:
     work: float = 0.0
     """Composing and assembling, summed over the bundles (CPU time of the workers, or of this
     process without workers)."""
+    composing: float = 0.0
+    """The composing part of ``work``."""
     preflight: float = 0.0
     """Checking the finished PDFs (summed over the bundles; part of ``work``)."""
     archive: float = 0.0
@@ -241,19 +244,24 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
             failures.append(Failure(display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
     rounds = _rounds(targets, pool.jobs)
 
-    def composing(batch: list[tuple[Spec, Path]]) -> list[concurrent.futures.Future]:
-        return [_submit(workers, _compose_one, spec.sheet(), target) for spec, target in batch]
+    def composing(batch: list[tuple[Spec, Path]], here: bool = False) -> list[concurrent.futures.Future]:
+        return [_submit(None if here else workers, _compose_one, spec.sheet(), target) for spec, target in batch]
 
     if progress is not None:
         progress.began("convert", len(targets))
     assembling: list[tuple[Spec, concurrent.futures.Future]] = []
-    next_round = composing(rounds[0]) if rounds else []
+    if workers is not None:
+        workers.submit(int)  # the fork server and its workers start now, while this process composes
+    # the first round is composed here: the workers would first have to start (a second or two of
+    # imports), and the converters wait for it
+    next_round = composing(rounds[0], here=True) if rounds else []
     for k, batch in enumerate(rounds):
         started = time.perf_counter()
         bodies: dict[str, Path] = {}
         for (spec, target), future in zip(batch, next_round):
             why, seconds = future.result()
             timings.work += seconds
+            timings.composing += seconds
             if why:
                 failures.append(Failure(display_path(spec.folder), why))
             else:
