@@ -201,7 +201,7 @@ def _submit(workers: concurrent.futures.ProcessPoolExecutor | None, function, *a
 
 ROUND = 6
 """Bundles per converter in one round: while the converters convert a round, the workers
-compose the next one and assemble the one before (the last round's assembly, and the first
+compose the next one, then assemble the one before (the last round's assembly, and the first
 round's composition, are all that is not done beside a conversion)."""
 
 
@@ -250,6 +250,7 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
     if progress is not None:
         progress.began("convert", len(targets))
     assembling: list[tuple[Spec, concurrent.futures.Future]] = []
+    held: list[tuple[Spec, Path, Path]] = []  # a round converted, to assemble once the next is composed
     if workers is not None:
         workers.submit(int)  # the fork server and its workers start now, while this process composes
     # the first round is composed here: the workers would first have to start (a second or two of
@@ -268,12 +269,16 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
                 bodies[spec.uid] = target
         timings.compose += time.perf_counter() - started
         next_round = composing(rounds[k + 1]) if k + 1 < len(rounds) else []
-        started = time.perf_counter()
-        tasks = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
-                               failures, progress)
-        timings.convert += time.perf_counter() - started
+        # the round before is assembled after the next one is composed: the converters wait for
+        # composed bodies, nothing waits for an assembled bundle until the end
         assembling += [(spec, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
-                       for spec, cover, body in tasks]
+                       for spec, cover, body in held]
+        started = time.perf_counter()
+        held = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
+                              failures, progress)
+        timings.convert += time.perf_counter() - started
+    assembling += [(spec, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
+                   for spec, cover, body in held]
     started = time.perf_counter()
     reports = _collect(assembling, timings, failures, progress)
     timings.assemble = time.perf_counter() - started
