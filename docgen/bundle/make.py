@@ -255,7 +255,9 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
         workers.submit(int)  # the fork server and its workers start now, while this process composes
     # the first round is composed here: the workers would first have to start (a second or two of
     # imports), and the converters wait for it
+    started = time.perf_counter()
     next_round = composing(rounds[0], here=True) if rounds else []
+    timings.compose += time.perf_counter() - started  # the converters wait for it too
     for k, batch in enumerate(rounds):
         started = time.perf_counter()
         bodies: dict[str, Path] = {}
