@@ -183,9 +183,12 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
     print(f"  convert              : {t.convert:8.2f} s  ({pages / t.convert:.1f} pages/s; the workers compose and "
           "assemble meanwhile)")
     print(f"  assemble (waited for): {t.assemble:8.2f} s  (after the last conversion)")
-    print(f"  workers' CPU         : {t.work:8.2f} s  (summed; wall time summed over the bundles: PDF/A "
-          f"{t.archive:.2f} s, preflight {t.preflight:.2f} s)")
-    print(f"  overhead / convert   : {100 * overhead / t.convert:6.1f} %  (stage beyond conversion; target <= 10 %)")
+    print(f"  workers' CPU         : {t.work:8.2f} s  (summed: composing {t.composing:.2f} s, assembling "
+          f"{t.work - t.composing:.2f} s; wall time summed over the bundles: PDF/A {t.archive:.2f} s, preflight "
+          f"{t.preflight:.2f} s)")
+    print(f"  overhead / convert   : {100 * overhead / t.convert:6.1f} %  (stage beyond conversion: waited for "
+          f"composed bodies {100 * t.compose / t.convert:.1f} %, for the last assemblies "
+          f"{100 * t.assemble / t.convert:.1f} %; target <= 10 %)")
     del bundled
     rerun, again = timed(pipeline.bundle, root, out, options)
     print(f"bundle re-run          : {rerun:8.2f} s; {len(again.bundles)} made, {again.unchanged_outputs} unchanged")

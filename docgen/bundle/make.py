@@ -60,7 +60,8 @@ class Timings:
     workers did meanwhile is in ``work``."""
 
     compose: float = 0.0
-    """Waiting for bodies to be composed (with workers: the first round's, mostly)."""
+    """Waiting for bodies to be composed: the first round's (composed in this process while the
+    workers start) and later rounds' the busy workers had not composed yet."""
     convert: float = 0.0
     """Converting bodies and covers (with workers, they compose and assemble meanwhile)."""
     assemble: float = 0.0
@@ -69,6 +70,8 @@ class Timings:
     work: float = 0.0
     """Composing and assembling, summed over the bundles (CPU time of the workers, or of this
     process without workers)."""
+    composing: float = 0.0
+    """The composing part of ``work``."""
     preflight: float = 0.0
     """Checking the finished PDFs (summed over the bundles; part of ``work``)."""
     archive: float = 0.0
@@ -76,8 +79,10 @@ class Timings:
 
 
 def _convert(pool: Pool, docs: list[Path], then=None) -> list[str]:
-    """Convert ``docs`` to PDFs beside them; the reason for each failure, or ''."""
-    results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=then)
+    """Convert ``docs`` to PDFs beside them; the reason for each failure, or ''. The PDFs are
+    left as LibreOffice wrote them: a body or a cover is only read and merged into its
+    bundle's PDF, which ``archival`` makes canonical (fixed object order, dates and /ID)."""
+    results = pool.convert_all([(d, d.with_suffix(".pdf")) for d in docs], then=then, finished=False)
     return ["" if r.ok else r.error for r in results]
 
 
@@ -196,7 +201,7 @@ def _submit(workers: concurrent.futures.ProcessPoolExecutor | None, function, *a
 
 ROUND = 6
 """Bundles per converter in one round: while the converters convert a round, the workers
-compose the next one and assemble the one before (the last round's assembly, and the first
+compose the next one, then assemble the one before (the last round's assembly, and the first
 round's composition, are all that is not done beside a conversion)."""
 
 
@@ -239,31 +244,43 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
             failures.append(Failure(display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
     rounds = _rounds(targets, pool.jobs)
 
-    def composing(batch: list[tuple[Spec, Path]]) -> list[concurrent.futures.Future]:
-        return [_submit(workers, _compose_one, spec.sheet(), target) for spec, target in batch]
+    def composing(batch: list[tuple[Spec, Path]], here: bool = False) -> list[concurrent.futures.Future]:
+        return [_submit(None if here else workers, _compose_one, spec.sheet(), target) for spec, target in batch]
 
     if progress is not None:
         progress.began("convert", len(targets))
     assembling: list[tuple[Spec, concurrent.futures.Future]] = []
-    next_round = composing(rounds[0]) if rounds else []
+    held: list[tuple[Spec, Path, Path]] = []  # a round converted, to assemble once the next is composed
+    if workers is not None:
+        workers.submit(int)  # the fork server and its workers start now, while this process composes
+    # the first round is composed here: the workers would first have to start (a second or two of
+    # imports), and the converters wait for it
+    started = time.perf_counter()
+    next_round = composing(rounds[0], here=True) if rounds else []
+    timings.compose += time.perf_counter() - started  # the converters wait for it too
     for k, batch in enumerate(rounds):
         started = time.perf_counter()
         bodies: dict[str, Path] = {}
         for (spec, target), future in zip(batch, next_round, strict=False):
             why, seconds = future.result()
             timings.work += seconds
+            timings.composing += seconds
             if why:
                 failures.append(Failure(display_path(spec.folder), why))
             else:
                 bodies[spec.uid] = target
         timings.compose += time.perf_counter() - started
         next_round = composing(rounds[k + 1]) if k + 1 < len(rounds) else []
-        started = time.perf_counter()
-        tasks = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
-                               failures, progress)
-        timings.convert += time.perf_counter() - started
+        # the round before is assembled after the next one is composed: the converters wait for
+        # composed bodies, nothing waits for an assembled bundle until the end
         assembling += [(spec, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
-                       for spec, cover, body in tasks]
+                       for spec, cover, body in held]
+        started = time.perf_counter()
+        held = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
+                              failures, progress)
+        timings.convert += time.perf_counter() - started
+    assembling += [(spec, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
+                   for spec, cover, body in held]
     started = time.perf_counter()
     reports = _collect(assembling, timings, failures, progress)
     timings.assemble = time.perf_counter() - started

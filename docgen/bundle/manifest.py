@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..outputs import UMASK, build_time, deterministic_zip, write_atomic
-from ..preflight.check import WHOLE_FILE, Result, check, documents_from_manifest, pages_of
+from ..preflight.check import WHOLE_FILE, Result, check, documents_from_manifest
 from ..records import PDFA_RULE, Archive, FileEntry, Manifest
 from .assemble import Assembled
 from .plan import Sheet
@@ -35,7 +35,8 @@ def manifest(spec: Sheet, files: list[tuple[str, bytes]], result: Assembled, sig
 
 def write_bundle(spec: Sheet, result: Assembled, signed: bool = False,
                  archive: Archive | None = None) -> tuple[list[Result], float]:
-    """The bundle's folder and its zip; the preflight's results of its PDF, which the manifest
+    """The bundle's folder and its zip; the preflight's results of its PDF (its pages as
+    ``result.text`` holds them), which the manifest
     records too with the PDF/A verdict (``archive``), and the seconds the preflight took. A
     PDF/A failure is reported as a result of its own (the whole file). The folder is written
     under a temporary name and renamed when complete; an earlier folder in its place is the
@@ -51,8 +52,8 @@ def write_bundle(spec: Sheet, result: Assembled, signed: bool = False,
             write_atomic(work / name, data)
         record = manifest(spec, files, result, signed)
         started = time.perf_counter()
-        results = check(documents_from_manifest(pages_of(result.pdf), record))
-        seconds = time.perf_counter() - started
+        results = check(documents_from_manifest(result.text, record))
+        seconds = time.perf_counter() - started + result.text_seconds
         record.preflight = [r.verdict() for r in results]
         if archive is not None:
             record.pdfa = archive

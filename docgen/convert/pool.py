@@ -213,9 +213,11 @@ class Pool:
             t.join()
         self._tmp.cleanup()
 
-    def _one(self, converter: Converter, src: Path, dst: Path, family: str | None = None) -> Result:
+    def _one(self, converter: Converter, src: Path, dst: Path, family: str | None = None,
+             finished: bool = True) -> Result:
         """Convert ``src`` to ``dst``; with a ``family``, a copy of it carrying docgen's
-        bookmarks (``marks``), so that the PDF says where its signers sign."""
+        bookmarks (``marks``), so that the PDF says where its signers sign; without
+        ``finished``, LibreOffice's PDF as it is (``archive.finish``)."""
         result = Result(src, dst, ok=False)
         for attempt in range(1 + self.retries):
             result.attempts = attempt + 1
@@ -226,7 +228,8 @@ class Pool:
                 converter.pdfa = self.pdfa
                 answer = converter.convert(source, tmp.resolve(), self.timeout)
                 if answer.get("ok") and _is_pdf(tmp):
-                    write_atomic(dst, finish(tmp.read_bytes(), docx_created(src)))
+                    data = tmp.read_bytes()
+                    write_atomic(dst, finish(data, docx_created(src)) if finished else data)
                     result.ok, result.error = True, ""
                     break
                 result.error = answer.get("error") or "LibreOffice 没有写出 PDF"
@@ -259,11 +262,13 @@ class Pool:
 
     def convert_all(self, pairs: list[tuple[Path, Path]],
                     then: Callable[[int, Result], None] | None = None,
-                    families: list[str] | None = None) -> list[Result]:
+                    families: list[str] | None = None, finished: bool = True) -> list[Result]:
         """Convert every (docx, pdf) pair; results come back in the order given. ``then(i,
         result)`` runs in the converter's thread after each conversion, while LibreOffice is
         busy with the others (the preflight of ``build --pdf``). With ``families`` (each
-        document's), each PDF carries docgen's bookmarks (``marks``)."""
+        document's), each PDF carries docgen's bookmarks (``marks``). ``finished=False``
+        leaves each PDF as LibreOffice wrote it, for a PDF that only goes into another one
+        which is made canonical itself (``archive.finish``, ``archive.archival``)."""
         results: list[Result | None] = [None] * len(pairs)
         stop = threading.Event()
 
@@ -274,7 +279,7 @@ class Pool:
                 src, dst = pairs[i]
                 try:
                     Path(dst).parent.mkdir(parents=True, exist_ok=True)
-                    result = self._one(converter, Path(src), Path(dst), families[i] if families else None)
+                    result = self._one(converter, Path(src), Path(dst), families[i] if families else None, finished)
                     results[i] = result
                     if then is not None:
                         then(i, result)

@@ -4,11 +4,24 @@ beside the GB/T 9704 rules.
 
 A signed PDF cannot be judged by the validator (its signature form is outside what it
 checks): a bundle is validated just before it is signed, and its manifest says so.
+
+The validator decodes the outline of every glyph a PDF shows, to check that the embedded
+font program really has it; that is most of its time on a bundle, and a run's bundles show
+the same few thousand glyphs again and again (each bundle embeds its own subset of the same
+fonts, with the same bytes for each glyph). ``_remember_glyphs`` keeps each outline's verdict
+by the outline's own bytes, for the rest of the process: an outline is decoded once per run.
+Likewise ``_remember_schemas`` keeps the objects that passed their role's JSON schema (a
+quarter of the rest): most objects of a bundle (font descriptors, page dictionaries, the
+OutputIntent) read the same in every bundle of a run, and an object that fails is always
+checked again, so its findings are the validator's own.
 """
 from __future__ import annotations
 
 import io
+import json
 import logging
+import struct
+from collections.abc import Callable
 from pathlib import Path
 
 from ..records import PDFA_RULE, Archive
@@ -24,10 +37,100 @@ logging.getLogger("pikepdf").addHandler(logging.NullHandler())
 logging.getLogger("fontTools.ttLib.tables._h_e_a_d").setLevel(logging.ERROR)
 
 
+def _wrap(owner: object, name: str, wrapper_of: Callable[[Callable], Callable]) -> bool:
+    """``owner.name`` replaced by ``wrapper_of(owner.name)``, once; whether it is wrapped
+    (pikepdf's internals are what pyproject.toml pins; if they moved, the validator runs as it
+    is)."""
+    original = getattr(owner, name, None)
+    if original is None:
+        return False
+    if not getattr(original, "docgen_remembers", False):
+        wrapper = wrapper_of(original)
+        wrapper.docgen_remembers = True  # type: ignore[attr-defined]
+        wrapper.__wrapped__ = original  # type: ignore[attr-defined]
+        setattr(owner, name, wrapper)
+    return True
+
+
+_GLYPHS: dict[tuple[bytes, bool], bool] = {}
+"""Whether a simple TrueType outline (its bytes in the 'glyf' table) can be read, by those bytes."""
+_GLYPHS_MAX = 50_000
+"""A bound on the outlines remembered (a run's fonts show a few thousand)."""
+
+
+def _remember_glyphs() -> bool:
+    """Make the validator's glyph check (``TrueTypeProgram.has_gid``: is the glyph id in the
+    font and can its outline be read) decode each simple outline once per process. The
+    verdict of a simple outline depends on its bytes alone (and the table's ``extended``
+    flag), so it is kept by them; composite glyphs, CFF outlines and anything unusual go
+    to the validator's own check every time. Returns whether the check is wrapped."""
+    from pikepdf.pdfa import _fontprogram
+
+    def remembering(original: Callable) -> Callable:
+        def has_gid(self, gid: int) -> bool:
+            try:
+                if self._cff is not None or not 0 <= gid < self._num_glyphs:
+                    return original(self, gid)
+                table = self._font["glyf"]
+                data = getattr(table.glyphs.get(self._order[gid]), "data", b"")
+                extended = bool(table.extended)
+            except Exception:  # noqa: BLE001 - whatever it is, the validator's own check judges it
+                return original(self, gid)
+            if len(data) < 2 or struct.unpack_from(">h", data)[0] <= 0:  # empty, or composite
+                return original(self, gid)
+            key = (bytes(data), extended)
+            known = _GLYPHS.get(key)
+            if known is None:
+                known = original(self, gid)
+                if len(_GLYPHS) >= _GLYPHS_MAX:
+                    _GLYPHS.clear()
+                _GLYPHS[key] = known
+            return known
+
+        return has_gid
+
+    return _wrap(getattr(_fontprogram, "TrueTypeProgram", None), "has_gid", remembering)
+
+
+_PASSED: set[tuple[object, str, str]] = set()
+"""(schema set, role, an object's shallow JSON) that passed the role's schema."""
+_PASSED_MAX = 50_000
+
+
+def _remember_schemas() -> bool:
+    """Make the validator's schema check of one object (``SchemaSet.check``: the object's
+    shallow JSON against its role's schema) run once per distinct object and role: a pass
+    is kept by the JSON text (sorted keys), which the verdict depends on alone; a failure is
+    not kept, so that its findings are reported each time. Returns whether the check is
+    wrapped."""
+    from pikepdf.pdfa import _schemas
+
+    def remembering(original: Callable) -> Callable:
+        def check(self, role: str, shallow, ctx, where: str) -> bool:
+            try:
+                key = (self, role, json.dumps(shallow, sort_keys=True, allow_nan=False))
+            except (TypeError, ValueError):  # not plain JSON: the validator's own check judges it
+                return original(self, role, shallow, ctx, where)
+            if key in _PASSED:
+                return True
+            passed = original(self, role, shallow, ctx, where)
+            if passed:
+                if len(_PASSED) >= _PASSED_MAX:
+                    _PASSED.clear()
+                _PASSED.add(key)
+            return passed
+
+        return check
+
+    return _wrap(getattr(_schemas, "SchemaSet", None), "check", remembering)
+
+
 def validate(pdf: bytes | Path, checked: str = "written") -> Archive:
     """Validate ``pdf`` as PDF/A-2b."""
     import pikepdf.pdfa
 
+    _remember_glyphs()
+    _remember_schemas()
     source = io.BytesIO(pdf) if isinstance(pdf, bytes) else Path(pdf)
     report = pikepdf.pdfa.validate_written(source, FLAVOUR)
     reasons = [f"{f.message}（{f.where}，{f.rule}）" for f in report.findings]
