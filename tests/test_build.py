@@ -5,6 +5,7 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
@@ -166,6 +167,7 @@ def test_summary_without_records_leaves_a_clear_place(tmp_path):
     assert "活动统计待补充" in text and "【待填写" in text
 
 
+@pytest.mark.slow  # two builds of a pairing: seconds
 def test_same_input_gives_same_bytes(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     assert run("build", "data/gaotai-2020", "-o", str(a), "-p", "chengguan").returncode == 0
