@@ -8,10 +8,14 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher, profiles
 
 from docgen import pipeline
 from docgen.convert import Pool
+from docgen.serve import accounts
 from tests.helpers import DATA, HARD, MINI_PAIRING, MINI_PROGRAMME, run
+
+REAL_HASHER = accounts._hasher
 
 
 def has_libreoffice() -> bool:
@@ -22,8 +26,11 @@ needs_libreoffice = pytest.mark.libreoffice
 """A test that converts with LibreOffice: marked ``libreoffice`` (and so ``slow``), skipped
 where LibreOffice is not installed (see ``pytest_collection_modifyitems``)."""
 
-BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles", "built")
+BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles")
 """Session fixtures that bundle with LibreOffice: a test that uses one converts too."""
+
+WHOLE = ("built",)
+"""Session fixtures that build whole programmes (seconds, without LibreOffice): slow."""
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m deselects
@@ -35,8 +42,11 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-        if any(name in getattr(item, "fixturenames", ()) for name in BUNDLING):
+        fixtures = getattr(item, "fixturenames", ())
+        if any(name in fixtures for name in BUNDLING):
             item.add_marker(pytest.mark.libreoffice)
+        if any(name in fixtures for name in WHOLE):
+            item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("libreoffice") or item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("libreoffice") and not has_libreoffice():
@@ -71,6 +81,21 @@ def shared_pool(converters, monkeypatch):
     first conversion on, instead of starting LibreOffice anew."""
     if converters is not None:
         monkeypatch.setattr(pipeline, "open_pool", reusing(converters))
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords(monkeypatch):
+    """Accounts hash passwords with Argon2id at the lowest cost in tests (8 KiB, one pass: 0.1 ms
+    instead of 64 MiB and 0.2 s of a core for each hash and each check): what the tests of accounts
+    assert is who may log in, when and what they are told, never how long a hash takes. The cost
+    docgen uses is checked by a test that asks for ``real_passwords``."""
+    monkeypatch.setattr(accounts, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
+
+
+@pytest.fixture
+def real_passwords(monkeypatch):
+    """Passwords hashed at docgen's own cost (RFC 9106's low-memory profile)."""
+    monkeypatch.setattr(accounts, "_hasher", REAL_HASHER)
 
 
 @pytest.fixture
@@ -136,21 +161,24 @@ def small_copy(small_source, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built(request, tmp_path_factory, converters):
-    """Every Word file of data/, made once: those ``docgen bundle data`` wrote on its way when
-    LibreOffice is there (the same rendering as ``docgen build data``), else ``docgen build data``."""
-    if converters is not None:
-        return request.getfixturevalue("example_bundles")[0]
+def built(tmp_path_factory, examples):
+    """Every Word file of data/ (large programmes sampled), made once by ``docgen build``: the
+    tests that read Word files do not wait for LibreOffice. Read it, never change it (the
+    example bundles are made over a copy of it)."""
     out = tmp_path_factory.mktemp("built")
-    result = run("build", request.getfixturevalue("examples"), "-o", out)
+    result = run("build", examples, "-o", out)
     assert result.returncode == 0, result.stderr
     return out
 
 
-def _bundle_once(tmp_path_factory, converters, source: str):
+def _bundle_once(tmp_path_factory, converters, source: str, start: Path | None = None):
+    """``docgen bundle source`` with the session's pool, into a new folder (a copy of ``start``
+    when given: Word files a build made there are found unchanged and not rendered again)."""
     if converters is None:
         pytest.skip("LibreOffice is installed by scripts/setup.sh")
     out = tmp_path_factory.mktemp("bundles")
+    if start is not None:
+        shutil.copytree(start, out, dirs_exist_ok=True)  # copy2: the build record's sizes and times hold
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipeline, "open_pool", reusing(converters))
         result = run("bundle", source, "-o", out)
@@ -181,10 +209,10 @@ def examples(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def example_bundles(tmp_path_factory, converters, examples):
-    """The bundles of every programme in data/ (large ones sampled), made once: (output
-    folder, what was printed)."""
-    return _bundle_once(tmp_path_factory, converters, str(examples))
+def example_bundles(tmp_path_factory, converters, examples, built):
+    """The bundles of every programme in data/ (large ones sampled), made once over a copy of
+    ``built``: (output folder, what was printed)."""
+    return _bundle_once(tmp_path_factory, converters, str(examples), start=built)
 
 
 def signed(root: Path, day: str = "2020-03-28") -> Path:

@@ -150,6 +150,7 @@ def test_preview_says_field_by_field_what_would_change(gaotai, tmp_path):
     assert len(plan.having("same")) == 2 and plan.having("new") == [] and not plan.written
 
 
+@pytest.mark.slow  # every activity file of data/: seconds
 def test_untouched_activity_files_dump_to_the_same_bytes():
     from docgen.load.roundtrip import dump, guess_layout, round_trip_yaml
 

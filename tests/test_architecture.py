@@ -5,6 +5,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
+
 from tests.helpers import ROOT
 
 PACKAGE = ROOT / "docgen"
@@ -132,11 +134,13 @@ def _reached(start: str) -> set[str]:
     return seen
 
 
+@pytest.mark.slow  # parses every module: seconds
 def test_the_workspace_calls_the_pipeline_and_never_template_building():
     reached = _reached("docgen.serve.app") | _reached("docgen.serve.pages")
     assert "docgen.pipeline" in reached
     assert not [m for m in reached if m.startswith("docgen.authoring")]
 
 
+@pytest.mark.slow  # parses every module: seconds
 def test_the_pipeline_never_reaches_template_building():
     assert not [m for m in _reached("docgen.pipeline") if m.startswith("docgen.authoring")]

@@ -104,6 +104,7 @@ def test_new_pairing_skeleton_guides_the_clerk(make_programme):
     assert again.returncode == 2 and "已存在" in again.stderr
 
 
+@pytest.mark.slow  # starts the installed program: seconds
 def test_the_installed_program_runs():
     """The one place a subprocess is the point: docgen starts as a program of its own."""
     import subprocess

@@ -96,17 +96,29 @@ def test_hung_converter_is_killed_and_the_file_retried(docs, tmp_path, monkeypat
         time.sleep(0.1)
 
 
-def test_crashed_converter_is_replaced(docs, tmp_path):
-    work = pairs(docs, tmp_path)  # twelve files: the crash lands in the middle of them
+def test_crashed_converter_is_replaced(docs, tmp_path, monkeypatch):
+    """LibreOffice is killed in the middle of the twelve files, once the fourth has been sent to
+    it: always inside a conversion (a kill timed from outside could fall between two, unseen)."""
+    work = pairs(docs, tmp_path)
+    real = convert.Converter._read
+    answers: list[int] = []
+
+    def crash_in_the_fourth(self, timeout):
+        if self.soffice_pid is not None:  # an answer to a conversion (not the start's hello)
+            answers.append(self.soffice_pid)
+            if len(answers) == 4:
+                group = os.getpgid(self.proc.pid)
+                pids = _soffice_pids(group)  # this pool's LibreOffice only, never another's
+                assert pids, "no LibreOffice to crash"
+                for pid in pids:
+                    os.kill(pid, signal.SIGKILL)
+        return real(self, timeout)
+
+    monkeypatch.setattr(convert.Converter, "_read", crash_in_the_fourth)
     with Pool(jobs=1, timeout=60) as pool:
         thread, box = _run_in_thread(pool, work)
-        _group_of(pool)
-        while not any(p.exists() for _, p in work):
-            time.sleep(0.02)
-        group = os.getpgid(pool.converters[0].proc.pid)
-        for pid in _soffice_pids(group):  # this pool's LibreOffice only, never another's
-            os.kill(pid, signal.SIGKILL)
         thread.join(timeout=180)
+        assert not thread.is_alive(), "the run hung"
     results = box["results"]
     assert len(results) == 12
     assert all(r.ok for r in results), [r.error for r in results]

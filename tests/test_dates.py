@@ -71,6 +71,7 @@ def test_word_files_carry_a_day_of_their_data(programme, tmp_path, monkeypatch):
     assert NO_DATA not in every and every <= {dt.date(2022, 10, 10), dt.date(2023, 3, 6), dt.date(2023, 3, 20)}
 
 
+@pytest.mark.slow  # three builds: seconds
 def test_the_same_data_gives_the_same_bytes_and_source_date_epoch_wins(programme, tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     first, second, pinned = tmp_path / "a", tmp_path / "b", tmp_path / "c"

@@ -27,6 +27,7 @@ def test_same_entries_and_total(reference):
     assert "不是词语的一串字" not in compact.FREQ and compact.FREQ.get("不是词语的一串字") is None
 
 
+@pytest.mark.slow  # cuts the whole seeds' text: seconds
 def test_same_cuts_of_the_seeds_text(reference):
     lines = [line.strip() for path in sorted(DATA.glob("*/**/*.yaml"))
              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()][:3000]

@@ -408,7 +408,7 @@ from docgen.convert import pool
 real = pool.Converter._read
 once = threading.Lock()
 seen = threading.Event()
-python_handler = signal.getsignal(signal.SIGINT)
+python_handler = signal.default_int_handler  # (not getsignal: a run started in the background inherits SIGINT ignored)
 
 def interrupted(signum, frame):
     seen.set()

@@ -25,6 +25,8 @@ from docgen.text import cn_date
 from tests.conftest import needs_libreoffice
 from tests.helpers import ROOT, all_text, run
 
+pytestmark = pytest.mark.slow  # builds every template and a whole programme: seconds
+
 
 def case_study(scope: Scope) -> dict:
     """The one context function."""

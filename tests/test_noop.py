@@ -26,6 +26,42 @@ def specimen(tmp_path) -> Path:
     return write_specimen(tmp_path / "data" / "demo", 2)
 
 
+@dataclass
+class Noted:
+    """A specimen built twice (see ``_noted``): its data folder, its output folder, the outputs
+    and how many are Word files."""
+
+    specimen: Path
+    out: Path
+    made: dict[str, bytes]
+    count: int
+
+
+@pytest.fixture(scope="session")
+def _noted_once(tmp_path_factory) -> tuple[Path, Path, dict[str, bytes], int]:
+    """The specimen built twice, once for the session: the folder its tests work in (the run's
+    note names its data and output folders, so each test gets them back at the same place)
+    and a pristine copy of it, file times and all."""
+    work = tmp_path_factory.mktemp("noted")
+    specimen = write_specimen(work / "data" / "demo", 2)
+    made, count = _noted(specimen, work / "out")
+    pristine = tmp_path_factory.mktemp("noted-pristine") / "copy"
+    shutil.copytree(work, pristine, symlinks=True)
+    return work, pristine, made, count
+
+
+@pytest.fixture
+def noted(_noted_once) -> Noted:
+    """The noted specimen as the session's two builds left it (sizes and times as they were),
+    for a test to change."""
+    work, pristine, made, count = _noted_once
+    shutil.rmtree(work)
+    shutil.copytree(pristine, work, symlinks=True)  # copy2: file times kept to the nanosecond
+    noted = Noted(work / "data" / "demo", work / "out", made, count)
+    assert files(noted.out) == made
+    return noted
+
+
 class Looked:
     """Counts the runs that looked at the data the slow way (loaded it and planned every output)."""
 
@@ -55,23 +91,8 @@ def _noted(specimen: Path, out: Path, *options: str) -> tuple[dict[str, bytes], 
     return made, sum(1 for n in made if n.endswith(".docx"))
 
 
-@dataclass(frozen=True)
-class Noted:
-    """The specimen built (and noted clean) in ``out``: its outputs, and how many Word files."""
-
-    out: Path
-    made: dict[str, bytes]
-    count: int
-
-
-@pytest.fixture
-def noted(specimen, tmp_path) -> Noted:
-    out = tmp_path / "out"
-    return Noted(out, *_noted(specimen, out))
-
-
-def test_a_noop_build_reads_nothing_and_says_what_it_left(specimen, noted, looked):
-    out, made, count = noted.out, noted.made, noted.count
+def test_a_noop_build_reads_nothing_and_says_what_it_left(noted, looked):
+    specimen, out, made, count = noted.specimen, noted.out, noted.made, noted.count
     before = looked.count
     again = run("build", specimen, "-o", out)
     assert again.returncode == 0, again.stderr
@@ -81,8 +102,8 @@ def test_a_noop_build_reads_nothing_and_says_what_it_left(specimen, noted, looke
     assert not list((out / "demo").glob(".docgen-build*.running"))
 
 
-def test_an_output_edited_by_hand_is_kept_and_made_again(specimen, noted):
-    out, made = noted.out, noted.made
+def test_an_output_edited_by_hand_is_kept_and_made_again(noted, looked):
+    specimen, out, made = noted.specimen, noted.out, noted.made
     target = next((out / "demo" / "p001").glob("协议书_*.docx"))
     body = bytearray(target.read_bytes())
     body[-30] ^= 1  # the same size: only its time and bytes tell
@@ -95,16 +116,21 @@ def test_an_output_edited_by_hand_is_kept_and_made_again(specimen, noted):
     assert kept.read_bytes() == bytes(body)
 
 
-def test_a_deleted_output_is_made_again(specimen, noted):
-    out, made = noted.out, noted.made
+def test_a_deleted_output_is_made_again(noted):
+    specimen, out, made = noted.specimen, noted.out, noted.made
     target = next((out / "demo" / "p002").glob("*.docx"))
     target.unlink()
     assert "新生成 1 个文件" in summary(run("build", specimen, "-o", out).stdout)
     assert files(out) == made
 
 
-def test_an_edited_data_file_is_seen_even_with_its_size_and_day_unchanged(specimen, noted):
-    out, made = noted.out, noted.made
+def _edit(path: Path) -> None:
+    path.write_text(path.read_text(encoding="utf-8").replace("提升薄弱学科质量。", "提升数学学科质量。"),
+                    encoding="utf-8")
+
+
+def test_an_edited_data_file_is_seen_even_with_its_size_and_day_unchanged(noted):
+    specimen, out, made = noted.specimen, noted.out, noted.made
     pairing = specimen / "pairings" / "p002.yaml"
     stat = pairing.stat()
     text = pairing.read_text(encoding="utf-8")
@@ -116,8 +142,8 @@ def test_an_edited_data_file_is_seen_even_with_its_size_and_day_unchanged(specim
     assert result.returncode == 0 and remade and all(n.startswith("demo/p002/") or n.count("/") == 1 for n in remade)
 
 
-def test_an_added_and_a_removed_data_file_are_seen(specimen, tmp_path, noted):
-    out = noted.out
+def test_an_added_and_a_removed_data_file_are_seen(noted, tmp_path):
+    specimen, out = noted.specimen, noted.out
     other = write_specimen(tmp_path / "three", 3)
     shutil.copy(other / "pairings" / "p003.yaml", specimen / "pairings" / "p003.yaml")
     result = run("build", specimen, "-o", out)
@@ -146,8 +172,8 @@ def test_a_touched_template_makes_a_slow_run_that_finds_nothing_to_make(specimen
 
 
 @pytest.mark.parametrize("options", [("-k", "agreement"), ("--as-of", "2023-01-10"), ("-p", "p001")])
-def test_another_option_is_another_run(specimen, noted, looked, options):
-    out = noted.out
+def test_another_option_is_another_run(noted, looked, options):
+    specimen, out = noted.specimen, noted.out
     before = looked.count
     assert run("build", specimen, "-o", out, *options).returncode == 0
     assert looked.count == before + 1
@@ -155,8 +181,8 @@ def test_another_option_is_another_run(specimen, noted, looked, options):
     assert looked.count == before + 1  # now noted under its own options
 
 
-def test_a_new_day_is_a_slow_run(specimen, noted, looked, monkeypatch):
-    out = noted.out
+def test_a_new_day_is_a_slow_run(noted, looked, monkeypatch):
+    specimen, out = noted.specimen, noted.out
 
     tomorrow = dt.date.today() + dt.timedelta(days=1)
 
@@ -171,8 +197,8 @@ def test_a_new_day_is_a_slow_run(specimen, noted, looked, monkeypatch):
     assert looked.count == before + 1
 
 
-def test_a_killed_run_and_a_file_newer_than_the_run_are_not_trusted(specimen, noted, looked):
-    out = noted.out
+def test_a_killed_run_and_a_file_newer_than_the_run_are_not_trusted(noted, looked):
+    specimen, out = noted.specimen, noted.out
     mark = out / "demo" / ".docgen-build.running"
     mark.touch()  # a run was killed: it may have left temporary files to remove
     before = looked.count
@@ -186,8 +212,8 @@ def test_a_killed_run_and_a_file_newer_than_the_run_are_not_trusted(specimen, no
     assert looked.count == before + 3
 
 
-def test_a_run_with_problems_is_not_noted(specimen, noted, looked):
-    out = noted.out
+def test_a_run_with_problems_is_not_noted(noted, looked):
+    specimen, out = noted.specimen, noted.out
     broken = specimen / "pairings" / "p002.yaml"
     good = broken.read_text(encoding="utf-8")
     broken.write_text(good + "\nnot: [closed\n", encoding="utf-8")

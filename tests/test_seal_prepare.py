@@ -134,6 +134,7 @@ def test_a_picture_that_is_not_a_red_seal_is_refused_in_chinese(tmp_path, kind):
     assert reason in result.stderr, result.stderr
 
 
+@pytest.mark.slow  # large images: seconds
 def test_a_seal_on_a_white_png_with_an_alpha_channel_and_a_red_ink_scan_next_to_text(tmp_path):
     """A PNG saved from 画图 (opaque white), and a scan whose corner holds a few words of print."""
     with Image.open(SAMPLE) as seal:

@@ -4,11 +4,13 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from tests.helpers import DATA, ROOT
 
 
+@pytest.mark.slow  # draws every sample seal: seconds
 def test_committed_sample_seals_are_what_the_script_draws(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "scripts" / "make_sample_seals.py"), "--out", str(tmp_path)],
                             capture_output=True, text=True)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
 from docx import Document
 
 from docgen.authoring.check import check_dir, check_template, sample_contexts
@@ -14,6 +15,7 @@ from docgen.documents.tables import TableKind
 from tests.helpers import ROOT, all_text, run
 
 
+@pytest.mark.slow  # builds every template: seconds
 def test_committed_templates_are_what_the_script_builds(tmp_path):
     build_all(tmp_path)
     built = sorted(p.name for p in tmp_path.glob("*.docx"))
@@ -57,6 +59,7 @@ def test_contexts_name_their_tables_by_table_kind():
     assert len(set(seen)) >= 6, sorted(set(seen))  # the specimen shows most of them
 
 
+@pytest.mark.slow  # checks every template: seconds
 def test_shipped_templates_pass_the_check():
     files, findings = check_dir(ROOT / "templates")
     assert len(files) == 8 and findings == []

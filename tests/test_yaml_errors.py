@@ -108,6 +108,7 @@ def _mutants(count: int):
         yield text
 
 
+@pytest.mark.slow  # 1200 mutants read: seconds, so not the inner loop
 @pytest.mark.parametrize("chunk", range(4))
 def test_no_syntax_error_reaches_the_clerk_in_english(chunk):
     """Hundreds of typing accidents in the example files: every message is Chinese."""

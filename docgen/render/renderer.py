@@ -49,6 +49,17 @@ class _Undefined(jinja2.StrictUndefined):
         raise jinja2.UndefinedError(f"变量中没有“{self._undefined_name}”这一项（请检查模板中的拼写）")
 
 
+def _kept(cache: dict, key: str, make, keep: int):
+    """``make(key)``, remembered in ``cache`` (at most ``keep`` entries, the oldest dropped first)."""
+    value = cache.get(key)
+    if value is None:
+        value = make(key)
+        if len(cache) >= keep:
+            cache.pop(next(iter(cache)), None)
+        cache[key] = value
+    return value
+
+
 class _CompilingOnce(LimitedEnvironment):
     """Compiles each template source once: docxtpl hands the same XML of a template part to
     ``from_string`` for every document made from it, and compiling is most of rendering.
@@ -62,13 +73,19 @@ class _CompilingOnce(LimitedEnvironment):
     def from_string(self, source, globals=None, template_class=None):
         if globals or template_class or not isinstance(source, str):
             return super().from_string(source, globals, template_class)
-        compiled = self._compiled.get(source)
-        if compiled is None:
-            compiled = super().from_string(source)
-            if len(self._compiled) >= self._KEEP:
-                self._compiled.pop(next(iter(self._compiled)), None)
-            self._compiled[source] = compiled
-        return compiled
+        return _kept(self._compiled, source, super().from_string, self._KEEP)
+
+
+class _Template(DocxTemplate):
+    """docxtpl's template whose XML clean-up (``patch_xml``: regular expressions over a whole
+    part, run on every render) is done once per part per process: its result depends on the
+    part's XML alone, which is the same for every document made from one template."""
+
+    _patched: dict[str, str] = {}
+    _KEEP = 200
+
+    def patch_xml(self, src_xml):
+        return _kept(self._patched, src_xml, super().patch_xml, self._KEEP)
 
 
 def make_env() -> LimitedEnvironment:
@@ -149,7 +166,7 @@ class Renderer:
         """The document ``template`` filled with ``context``; its properties and zip entries
         dated ``when`` (``outputs.build_time``: the time with no data's day, when not given)."""
         try:
-            tpl = DocxTemplate(io.BytesIO(self.template_bytes(template)))
+            tpl = _Template(io.BytesIO(self.template_bytes(template)))
             tpl.init_docx()
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise TemplateError(template, f"不是有效的 Word 文档（.docx）：{exc}；请在 Word 中“另存为”.docx 格式") from None
