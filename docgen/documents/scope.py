@@ -176,9 +176,11 @@ def _teacher_pairs(base: Scope, pairings: list[Pairing], selection: Selection) -
 def _years(base: Scope, pairings: list[Pairing], selection: Selection) -> list[Scope]:
     """Years asked for, or else the years a pairing wrote a summary for or has records of."""
     out = []
+    recorded: dict[str | None, set[str]] = {}  # each pairing's years of records, found in one pass
+    for pid, y in base.loaded.activities:
+        recorded.setdefault(pid, set()).add(y)
     for pairing in pairings:
-        written = ({str(s.year) for s in pairing.summaries}
-                   | {y for pid, y in base.loaded.activities if pid == pairing.id})
+        written = {str(s.year) for s in pairing.summaries} | recorded.get(pairing.id, set())
         for year in given(pairing.cycle, "a loaded pairing's cycle").cycle_years:
             term = next((t for t in year.terms if t.key == selection.term), None)
             if selection.term is not None:
