@@ -5,9 +5,10 @@ XMP metadata declaring part 2, level B. What varies between runs is then made fi
 the dates in the document information, in the XMP metadata and in the colour profile are
 the Word file's (``outputs.docx_created``: a day of its data, or ``SOURCE_DATE_EPOCH``), the objects are renumbered in a fixed order,
 LibreOffice's /ID and /DocChecksum go, and the /ID is computed from the content (qpdf's
-deterministic id). A bundle merged from such PDFs gets
-the OutputIntent and the metadata back (``archival``): pypdf, which merges and stamps,
-writes neither.
+deterministic id). A bundle is merged from plain PDFs (its body and cover, converted
+without LibreOffice's PDF/A export, which tags every page) and made PDF/A-2b as a whole
+(``archival``): an sRGB OutputIntent and the metadata, which pypdf, which merges and stamps,
+does not write; then it is validated like every other PDF.
 """
 from __future__ import annotations
 
@@ -118,6 +119,21 @@ def finish(data: bytes, when: dt.datetime | None = None) -> bytes:
             return out.getvalue()
 
 
+def _srgb_intent(pdf: pikepdf.Pdf) -> pikepdf.Dictionary:
+    """An sRGB OutputIntent (PDF/A's, ``/GTS_PDFA1``) for a PDF LibreOffice wrote without one:
+    the bodies and covers of bundles are converted as plain PDFs (LibreOffice's own PDF/A
+    export tags every page, which costs about 15 % of the conversion, and level B does not ask
+    for it); the profile is littleCMS's built-in sRGB, through Pillow (the same bytes every
+    time; its date is then the document's, ``_fixed_profiles``)."""
+    from PIL import ImageCms
+
+    profile = pikepdf.Stream(pdf, ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    profile.N = 3
+    return pikepdf.Dictionary(Type=pikepdf.Name.OutputIntent, S=pikepdf.Name.GTS_PDFA1,
+                              OutputConditionIdentifier="sRGB IEC61966-2.1", Info="sRGB IEC61966-2.1",
+                              DestOutputProfile=pdf.make_indirect(profile))
+
+
 def archival(data: bytes, intent_from: bytes, *, title: str, producer: str, when: dt.datetime | None = None) -> bytes:
     """A merged PDF made PDF/A-2b again: the OutputIntent of ``intent_from`` (the converted
     body it was merged from), XMP metadata declaring PDF/A-2b with the document
@@ -126,6 +142,8 @@ def archival(data: bytes, intent_from: bytes, *, title: str, producer: str, when
         intents = source.Root.get("/OutputIntents")
         if intents is not None:
             pdf.Root.OutputIntents = _copied(pdf, intents)
+        else:
+            pdf.Root.OutputIntents = pikepdf.Array([_srgb_intent(pdf)])
         with _canonical(pdf) as copy:
             when = when or build_time()
             _fixed_profiles(copy, when)

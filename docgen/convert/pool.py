@@ -217,7 +217,9 @@ class Pool:
              finished: bool = True) -> Result:
         """Convert ``src`` to ``dst``; with a ``family``, a copy of it carrying docgen's
         bookmarks (``marks``), so that the PDF says where its signers sign; without
-        ``finished``, LibreOffice's PDF as it is (``archive.finish``)."""
+        ``finished``, an intermediate PDF (a bundle's body or cover): plain, not PDF/A, and as
+        LibreOffice wrote it; the bundle it goes into is made PDF/A-2b and canonical
+        (``archive.archival``)."""
         result = Result(src, dst, ok=False)
         for attempt in range(1 + self.retries):
             result.attempts = attempt + 1
@@ -225,7 +227,7 @@ class Pool:
             tmp.unlink(missing_ok=True)
             try:
                 source = src.resolve() if family is None else marked_copy(src, converter.outbox / "marked.docx", family)
-                converter.pdfa = self.pdfa
+                converter.pdfa = self.pdfa and finished  # an intermediate is made PDF/A with its bundle
                 answer = converter.convert(source, tmp.resolve(), self.timeout)
                 if answer.get("ok") and _is_pdf(tmp):
                     data = tmp.read_bytes()
