@@ -62,17 +62,3 @@ def test_workers_do_not_inherit_the_pipeline(monkeypatch):
     with make._workers(1) as workers:
         assert workers._mp_context.get_start_method() == "forkserver"
 
-
-@pytest.mark.skipif(sys.platform != "linux", reason="the fork server is the Linux way")
-def test_a_worker_is_replaced_after_its_share_of_tasks(monkeypatch):
-    """Whatever a worker keeps from bundle to bundle stays bounded: it is replaced after
-    ``TASKS_PER_WORKER`` tasks (at 1,000 pairings a worker living through the whole stage grew
-    to twice its size at 200)."""
-    import os
-
-    from docgen.bundle import make
-
-    monkeypatch.setattr(make, "TASKS_PER_WORKER", 2)
-    with make._workers(1) as workers:
-        pids = [workers.submit(os.getpid).result() for _ in range(6)]
-    assert len(set(pids)) == 3

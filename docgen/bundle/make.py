@@ -145,20 +145,12 @@ def _workers(jobs: int) -> concurrent.futures.ProcessPoolExecutor:
     """Worker processes forked from a small server process, not from this one: a worker
     forked from the pipeline would inherit (and report as its own) the memory of everything
     the pipeline holds, which grows with the number of pairings. Each task is sent as a
-    ``Sheet`` of a few kilobytes. A worker is replaced after ``TASKS_PER_WORKER`` tasks:
-    what it keeps from bundle to bundle (the allocator's high-water mark, the PDF/A
-    validator's memory of glyphs and objects) then stays bounded however many bundles run."""
+    ``Sheet`` of a few kilobytes. (Workers are not replaced after some tasks with
+    ``max_tasks_per_child``: on Python 3.11 such a pool hung once it replaced a worker while
+    rounds of tasks were queued, at 200 bundles.)"""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
-    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker,
-                                                  max_tasks_per_child=TASKS_PER_WORKER)
-
-
-TASKS_PER_WORKER = 100
-"""Tasks (a bundle composed, a bundle assembled) before a worker is replaced: at 1,000
-pairings a worker that lived through the whole stage grew to 328 MB (163 MB at 200); a new
-one starts from the fork server in milliseconds and relearns the validator's glyphs in about
-0.4 s, under 1 % of 50 bundles' work."""
+    return concurrent.futures.ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker)
 
 
 def _start_worker() -> None:
