@@ -13,7 +13,7 @@ import datetime as dt
 import io
 from pathlib import Path
 
-from ...errors import PairListError, UsageError, display_path
+from ...errors import PairListError, UsageError, display_path, given
 from ...outputs import build_time, csv_cell, normalise_docx, text_cells, write_atomic
 from ..folder import load_programme
 from ..model.pairing import Pairing
@@ -38,7 +38,7 @@ def _xlsx(title: str, pairings: list[Pairing], when: dt.datetime) -> bytes:
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet (its active one)
     ws.title = "结对名单"
     ws.append(HEADER)
     body = Alignment(wrap_text=True, vertical="center")
@@ -107,8 +107,9 @@ def export_pairings(root: Path, target: Path) -> tuple[Path, int, int]:
     if loaded.problems:
         raise PairListError(loaded.problems, "请先修正数据（docgen validate 可列出全部错误）再导出。")
     pairings = loaded.pairings
+    programme = given(loaded.programme, "a programme")  # (read: there are no problems)
     # dated by the data: the latest day it states something was done (load.stated)
-    day = latest_stated([loaded.programme, *pairings]) or loaded.programme.cycle.start
-    data = _xlsx(loaded.programme.title, pairings, build_time(day)) if suffix == ".xlsx" else _csv(pairings)
+    day = latest_stated([programme, *pairings]) or programme.cycle.start
+    data = _xlsx(programme.title, pairings, build_time(day)) if suffix == ".xlsx" else _csv(pairings)
     write_atomic(target, data)
     return target, len(pairings), sum(len(p.recipients) for p in pairings)

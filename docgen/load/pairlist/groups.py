@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ...errors import Problem
+from ...errors import Problem, given
 from ..yaml_source import bad_char_message, bad_characters
 from .sheet import COUNTY, LEAD, RECIPIENT, REMARK, SUPPORTER, Cell, Sheet, title
 
@@ -224,7 +224,7 @@ def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPair
     by_key: dict[tuple[str, str], SheetPairing] = {}
     default = _county(county) or None
     for sheet in sheets:
-        county = default
+        row_county = default
         supporter: SheetSchool | None = None
         for r, cells in sheet.rows:
             if r <= sheet.header_row:
@@ -236,11 +236,11 @@ def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPair
             row_ok = True
             found = _cell(sheet, cells, r, COUNTY)
             if found and _county(found[0].text):
-                county = _county(found[0].text)
-            elif county is None:  # so there is a 县市区 column: without one a county must be given
-                problems.append(found[1].problem("县市区为空，上面也没有可沿用的县市区"))
+                row_county = _county(found[0].text)
+            elif row_county is None:  # so there is a 县市区 column: without one a county must be given
+                problems.append(given(found, "a 县市区 column")[1].problem("县市区为空，上面也没有可沿用的县市区"))
                 row_ok = False
-            cell, where = _cell(sheet, cells, r, SUPPORTER)
+            cell, where = given(_cell(sheet, cells, r, SUPPORTER), "a 支援学校 column (a required column)")
             named, notes = read_school_cell(cell.text)
             warnings += [where.problem(note) for note in notes if (cell.row, cell.col) == (r, where.col)]
             if len(named) > 1:
@@ -253,7 +253,7 @@ def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPair
             elif supporter is None:
                 problems.append(where.problem("支援学校为空，上面也没有可沿用的支援学校"))
                 row_ok = False
-            cell, rwhere = _cell(sheet, cells, r, RECIPIENT)
+            cell, rwhere = given(_cell(sheet, cells, r, RECIPIENT), "a 受援学校 column (a required column)")
             recipients: list[SheetSchool] = []
             if (cell.row, cell.col) == (r, rwhere.col):
                 named, notes = read_school_cell(cell.text)
@@ -265,13 +265,14 @@ def read_pairings(sheets: list[Sheet], county: str = "") -> tuple[list[SheetPair
                 for name, campuses in named:
                     school = _school(name, campuses, rwhere, problems)
                     row_ok = row_ok and school is not None
-                    recipients.append(school)
-            if not row_ok:
+                    if school is not None:  # (else the row is not ok and is left out below)
+                        recipients.append(school)
+            if not row_ok or supporter is None or row_county is None:  # (an ok row has both)
                 continue
-            key = (county, supporter.name)
+            key = (row_county, supporter.name)
             pairing = by_key.get(key)
             if pairing is None:
-                pairing = by_key[key] = SheetPairing(len(by_key) + 1, county, supporter, has_leads=LEAD in sheet.columns)
+                pairing = by_key[key] = SheetPairing(len(by_key) + 1, row_county, supporter, has_leads=LEAD in sheet.columns)
                 if REMARK in sheet.columns:
                     pairing.remark = ""
             elif supporter.campuses and not pairing.supporter.campuses:
