@@ -26,13 +26,14 @@ from pathlib import Path
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from ..errors import InputError, PairListError, Problem, SourceError, UsageError, display_path
+from ..errors import InputError, PairListError, Problem, SourceError, UsageError, display_path, given
 from ..load import Loaded
 from ..load.activity_files import ACTIVITIES_DIR, check_log
 from ..load.folder import validate_source
 from ..load.messages import suggest
 from ..load.model.activity import ActivityLog, Record
 from ..load.model.common import ACTIVITY_NAMES
+from ..load.model.pairing import Pairing
 from ..load.roundtrip import FLAT_LAYOUT, Layout, dump, guess_layout, put, round_trip_yaml
 from ..load.yaml_source import parse, read
 from ..outputs import write_atomic
@@ -153,10 +154,10 @@ def match(rows: list[dict], records: list[dict], carried: frozenset[str]) -> lis
     for i, row in enumerate(rows):  # first the rows the file already has as they are
         if out[i][0] == REPEATED:
             continue
-        j = next((j for j in by_key.get(_key(row, carried), []) if j not in used and _agrees(row, records[j], carried)), None)
-        if j is not None:
-            used.add(j)
-            out[i] = (SAME, j, None)
+        same = next((j for j in by_key.get(_key(row, carried), []) if j not in used and _agrees(row, records[j], carried)), None)
+        if same is not None:
+            used.add(same)
+            out[i] = (SAME, same, None)
     for i, row in enumerate(rows):  # then the rows whose record has other values: the closest
         if out[i][0] != NEW:
             continue
@@ -227,14 +228,14 @@ def _existing(target: Path) -> tuple[str, bytes, CommentedMap, list[dict], Layou
     return text, raw, doc, [_values(r) for r in log.records], layout
 
 
-def find_pairing(loaded: Loaded, pairing_id: str):
+def find_pairing(loaded: Loaded, pairing_id: str) -> Pairing:
     """The pairing to import into, or a message listing the pairings there are."""
     pairing = loaded.pairing(pairing_id)
     if pairing is not None:
         return pairing
     if pairing_id in loaded.rejected or loaded.programme is None:
         raise InputError(loaded.problems)
-    known = sorted(p.id for p in loaded.pairings)
+    known = sorted(given(p.id, "a loaded pairing's id") for p in loaded.pairings)
     listed = "、".join(known) if known else "（方案中还没有结对）"
     raise UsageError(f"找不到结对“{pairing_id}”{suggest(pairing_id, known)}（结对标识即 pairings/ 下的文件名，"
                      f"不含 .yaml）。{display_path(loaded.root)} 中的结对：{listed}")
@@ -244,9 +245,10 @@ def preview(path: Path, loaded: Loaded, pairing_id: str, year: str | None = None
     """What importing the sheet at ``path`` into the pairing's activity file would do. Nothing
     is written. Raises ``InputError`` (every bad cell, located) or ``UsageError``."""
     pairing = find_pairing(loaded, pairing_id)
+    pid = given(pairing.id, "a loaded pairing's id")
     sheet: ActivitySheet = read_activity_sheet(Path(path))
-    records, year = sheet_records(sheet, loaded.programme, pairing, year, loaded.root)
-    target = _target(loaded, year, pairing.id)
+    records, year = sheet_records(sheet, given(loaded.programme, "a programme"), pairing, year, loaded.root)
+    target = _target(loaded, year, pid)
     rows = [_values(r) for r in records]
     if target.exists():
         text, base, doc, existing, layout = _existing(target)
@@ -257,17 +259,19 @@ def preview(path: Path, loaded: Loaded, pairing_id: str, year: str | None = None
     if "records" not in doc or doc["records"] is None:
         put(doc, "records", CommentedSeq(), ["records"])
     seq: CommentedSeq = doc["records"]
-    plan = ActivityImport(Path(path), pairing.id, year, target, [], [], text, base, sheet.skipped_sheets)
+    plan = ActivityImport(Path(path), pid, year, target, [], [], text, base, sheet.skipped_sheets)
     matched = match(rows, existing, sheet.carried)
     held = {j for _, j, _ in matched if j is not None}
     plan.kept = [Record.model_validate(values) for j, values in enumerate(existing) if j not in held]
     for (status, j, earlier), record, values, row in zip(matched, records, rows, sheet.rows, strict=False):
         outcome = Outcome(status, record, row, j)
         if status == CHANGED:
+            j = given(j, "the record a changed row changes")
             outcome.changes = _changes(values, existing[j], sheet.carried)
             for change in outcome.changes:
                 put(seq[j], change.field, _yaml_value(change.field, values[change.field]), ORDER)
         elif status == REPEATED:
+            earlier = given(earlier, "the row a repeated row repeats")
             outcome.same_as = sheet.rows[earlier]
             plan.warnings.append(row.sheet.problem(row.row, 1, "", f"这一行与{sheet.rows[earlier].label()}完全相同，只导入一次；"
                                                                    "如果确实是两次活动，请在内容中写明区别"))
@@ -289,14 +293,14 @@ def preview(path: Path, loaded: Loaded, pairing_id: str, year: str | None = None
     return plan
 
 
-def _check(plan: ActivityImport, loaded: Loaded, pairing) -> None:
+def _check(plan: ActivityImport, loaded: Loaded, pairing: Pairing) -> None:
     """What ``docgen validate`` would say about the file about to be written."""
     try:
         src = parse(plan.target, plan.text)
         log = validate_source(src, ActivityLog)
     except SourceError as exc:
         raise PairListError(exc.problems, "导入后的活动记录文件会有以上错误（行号按导入后的内容），请修改表格或记录文件后重试。") from None
-    problems = check_log(log, src, loaded.programme, pairing, plan.year, loaded.root)
+    problems = check_log(log, src, given(loaded.programme, "a programme"), pairing, plan.year, loaded.root)
     if problems:
         raise PairListError(problems, "导入后的活动记录文件会有以上错误（行号按导入后的内容），请修改表格或记录文件后重试。")
 
