@@ -7,8 +7,11 @@ the pairing's own names; dates must be dates within the cycle. A filled copy imp
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
+from typing import Literal
 
+from ..errors import given
 from ..load import Loaded
 from ..load.model.common import ACTIVITY_NAMES
 from ..load.model.pairing import Pairing
@@ -56,7 +59,7 @@ def template(loaded: Loaded | None = None, pairing: Pairing | None = None) -> by
     from openpyxl.worksheet.datavalidation import DataValidation
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet (its active one)
     ws.title = "活动记录"
     who = pairing.supporter.name + "结对" if pairing else ""
     ws.append([f"{who}帮扶活动记录表（第一行为标题，从第 3 行起每次活动填一行）"])
@@ -93,13 +96,14 @@ def template(loaded: Loaded | None = None, pairing: Pairing | None = None) -> by
         letter = get_column_letter(col[title])
         rule.add(f"{letter}{first}:{letter}{last}")
         ws.add_data_validation(rule)
-    start = end = None
+    start: dt.date | None = None
+    end: dt.date | None = None
     if loaded is not None and loaded.programme is not None:
-        cycle = (pairing.cycle if pairing else loaded.programme.cycle).cycle_years
+        cycle = (given(pairing.cycle, "a loaded pairing's cycle") if pairing else loaded.programme.cycle).cycle_years
         start, end = cycle[0].start, cycle[-1].end
     for title in ("日期", "报备日期"):
         letter = get_column_letter(col[title])
-        if start is not None:
+        if start is not None and end is not None:
             rule = DataValidation(type="date", operator="between", formula1=f"DATE({start.year},{start.month},{start.day})",
                                   formula2=f"DATE({end.year},{end.month},{end.day})", allow_blank=True,
                                   showErrorMessage=True, errorTitle=title,
@@ -108,7 +112,8 @@ def template(loaded: Loaded | None = None, pairing: Pairing | None = None) -> by
             ws.add_data_validation(rule)
         for r in range(first, last + 1):
             ws[f"{letter}{r}"].number_format = "yyyy-mm-dd"
-    for title, kind in (("人次", "whole"), ("天数", "decimal")):
+    counts: tuple[tuple[str, Literal["whole", "decimal"]], ...] = (("人次", "whole"), ("天数", "decimal"))
+    for title, kind in counts:
         letter = get_column_letter(col[title])
         rule = DataValidation(type=kind, operator="greaterThan", formula1="0", allow_blank=True, showErrorMessage=True,
                               errorTitle=title, error=f"{title}应为大于 0 的{'整数' if kind == 'whole' else '数'}")
