@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import Problem
+from ..errors import Problem, given
 from .agreeing import commitment_problems, indicator_problem
 from .images import prepare_hint, seal_problem
 from .messages import suggest
-from .model.common import ID_RE, blanks_in
-from .model.pairing import Pairing
+from .model.common import ID_RE, Block, blanks_in
+from .model.pairing import GroupPair, ManagerPair, Pairing, Placement, Secondment, TeacherPair
 from .model.programme import AttachmentContent as AC
 from .model.programme import Programme
 from .yaml_source import Source
@@ -64,7 +64,8 @@ def _programme_file(root: Path, value: str, what: str, png: bool) -> str:
 
 
 def _dup(values: list, src: Source, loc_of, what: str) -> list[Problem]:
-    out, seen = [], {}
+    out: list[Problem] = []
+    seen: dict[object, int] = {}
     for i, value in enumerate(values):
         if value in seen:
             out.append(src.problem(loc_of(i), f"{what}“{value}”重复（第一次在第 {src.position(loc_of(seen[value]))[0]} 行）"))
@@ -171,7 +172,8 @@ def fill_problems(pair: Pairing, src: Source, prog: Programme) -> list[Problem]:
 
 def blank_keys(prog: Programme, src: Source) -> list[Problem]:
     """One key names one blank: a key given to two different blanks would fill both."""
-    out, seen = [], {}
+    out: list[Problem] = []
+    seen: dict[str, Block] = {}
     for where, blocks in (("agreement", prog.agreement), ("pairing_plan", prog.pairing_plan)):
         for block in blanks_in(blocks.clauses if blocks else []):
             first = seen.setdefault(block.fill_key, block)
@@ -202,14 +204,15 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
     out: list[Problem] = []
     if not ID_RE.match(pair.id or ""):
         out.append(src.problem((), f"结对标识（文件名）“{pair.id}”中不能有空格和 / \\ : * ? \" < > | 等字符"))
-    elif reserved_id(pair.id):
-        out.append(src.problem(("id",) if "id" in src.data else (), reserved_id(pair.id)))
+    elif reserved_id(pid := given(pair.id, "a matched pairing id")):
+        out.append(src.problem(("id",) if "id" in src.data else (), reserved_id(pid)))
     names = [r.name for r in pair.recipients]
     out += _dup(names, src, lambda i: ("recipients", i, "name"), "受援学校")
     for i, name in enumerate(names):
         if name == pair.supporter.name:
             out.append(src.problem(("recipients", i, "name"), "受援学校不能与支援学校相同"))
-    refs = [("leader_pairs", pair.leader_pairs), ("middle_manager_pairs", pair.middle_manager_pairs),
+    refs: list[tuple[str, Sequence[ManagerPair | GroupPair | TeacherPair | Secondment | Placement]]] = [
+            ("leader_pairs", pair.leader_pairs), ("middle_manager_pairs", pair.middle_manager_pairs),
             ("group_pairs", pair.group_pairs), ("teacher_pairs", pair.teacher_pairs),
             ("secondments", pair.secondments), ("placements", pair.placements)]
     for key, items in refs:
@@ -220,25 +223,28 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
                 out.append(src.problem((key, i), f"有多所受援学校，请用 recipient_school 写明对应哪一所（{'、'.join(names)}）"))
             elif ref and ref not in names:
                 out.append(src.problem(loc, f"“{ref}”不是本结对的受援学校{suggest(ref, names)}（受援学校：{'、'.join(names)}）"))
-    for key, items in (("secondments", pair.secondments), ("placements", pair.placements)):
+    stays: list[tuple[str, Sequence[Secondment | Placement]]] = [("secondments", pair.secondments),
+                                                                 ("placements", pair.placements)]
+    for key, items in stays:
         for i, item in enumerate(items):
             if item.end <= item.start:
                 out.append(src.problem((key, i, "end"), f"结束日期 {item.end} 不晚于开始日期 {item.start}"))
-    cycle = pair.cycle
+    cycle = given(pair.cycle, "a loaded pairing's cycle")
+    cycle_end = given(cycle.end, "a cycle's end")  # (set when the cycle is read)
     for key, items in refs[:4]:  # pairs of people or groups: their own dates, inside the cycle
         for i, item in enumerate(items):
             if item.start and item.end and item.end < item.start:
                 out.append(src.problem((key, i, "end"), f"结束日期 {item.end} 早于开始日期 {item.start}"))
             for name in ("start", "end"):
                 day = getattr(item, name)
-                if day and not cycle.start <= day <= cycle.end:
+                if day and not cycle.start <= day <= cycle_end:
                     out.append(src.problem((key, i, name), f"日期 {day} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"))
     out += fill_problems(pair, src, prog)
     months = [m.month for m in pair.monthly_plan]
     out += _dup(months, src, lambda i: ("monthly_plan", i, "month"), "月份")
     for i, month in enumerate(pair.monthly_plan):
         first = cycle.start.replace(day=1)
-        if not (first.strftime("%Y-%m") <= month.month <= cycle.end.strftime("%Y-%m")):
+        if not (first.strftime("%Y-%m") <= month.month <= cycle_end.strftime("%Y-%m")):
             out.append(src.problem(("monthly_plan", i, "month"),
                                    f"月份 {month.month} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"))
     keys = {y.key: y for y in cycle.cycle_years}
