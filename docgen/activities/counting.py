@@ -18,6 +18,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..errors import given
 from ..load import Loaded
 from ..load.model.activity import ActivityLog, Record
 from ..load.model.common import Activity, Layer, Party, Period
@@ -176,7 +177,7 @@ def periods(per: Period, cycle: Cycle, first: dt.date, last: dt.date) -> list[Sp
     """Every period of kind ``per`` that lies wholly inside the cycle and overlaps the days
     ``first``–``last``: weeks Monday to Sunday, months, quarters of three months from the
     start of the (school or calendar) year, terms, school years, calendar years, the cycle."""
-    lo, hi = cycle.start, cycle.end
+    lo, hi = cycle.start, given(cycle.end, "a cycle's end")  # (set when the cycle is read)
     out: list[Span] = []
     if per == Period.week:
         day = lo + dt.timedelta(days=(7 - lo.weekday()) % 7)
@@ -187,7 +188,7 @@ def periods(per: Period, cycle: Cycle, first: dt.date, last: dt.date) -> list[Sp
             day += dt.timedelta(days=7)
     elif per in (Period.month, Period.quarter):
         step = 1 if per == Period.month else 3
-        anchor = _basis_start(first, cycle.basis)
+        anchor = _basis_start(first, given(cycle.basis, "a cycle's basis"))
         k = 0
         while True:
             start, end = _months(anchor, k), _months(anchor, k + step) - dt.timedelta(days=1)
@@ -226,8 +227,9 @@ def pairs_of(c: Commitment, pairing: Pairing) -> list:
     """The pairs of a layer a commitment is counted for, one by one (none: the pairing as a whole)."""
     if c.layer == Layer.teachers or (c.layer is None and c.activity == Activity.mentor_exchange):
         return list(pairing.teacher_pairs)
-    return {Layer.leaders: pairing.leader_pairs, Layer.managers: pairing.middle_manager_pairs,
-            Layer.groups: pairing.group_pairs}.get(c.layer, [])
+    layers: dict[Layer | None, list[ManagerPair] | list[GroupPair]] = {
+        Layer.leaders: pairing.leader_pairs, Layer.managers: pairing.middle_manager_pairs, Layer.groups: pairing.group_pairs}
+    return layers.get(c.layer, [])
 
 
 def of_pair(pair, r: Record) -> bool:
@@ -269,7 +271,7 @@ def matches(c: Commitment, r: Record) -> bool:
 
 
 def measure(c: Commitment, records: list[Record]) -> list[tuple[str, float, float]]:
-    needs = []
+    needs: list[tuple[str, float, float]] = []
     if c.times:
         needs.append(("times", c.times, len(records)))
     if c.subjects:
@@ -321,7 +323,11 @@ def count(prog: Programme, pairing: Pairing, year: CycleYear, log: ActivityLog |
     mine = [r for r in everything if window.start <= r.date <= window.end]
     records = [r for r in mine if r.date <= as_of]
     later = [r for r in mine if r.date > as_of]
-    late, unfiled, no_evidence, pending, counted = [], [], [], [], []
+    late: list[Flagged] = []
+    unfiled: list[Flagged] = []
+    no_evidence: list[Flagged] = []
+    pending: list[Flagged] = []
+    counted: list[int] = []
     lists = {"late": late, "unfiled": unfiled, "no_evidence": no_evidence, "pending_evidence": pending}
     for i, r in enumerate(records):
         ok, flags = record_flags(prog, r)
@@ -339,7 +345,7 @@ def count(prog: Programme, pairing: Pairing, year: CycleYear, log: ActivityLog |
             continue
         rs = [r for r in pool if matches(c, r)]
         pairs = pairs_of(c, pairing) or [None]
-        for span in periods(c.per, pairing.cycle, window.start, min(window.end, as_of)):
+        for span in periods(c.per, given(pairing.cycle, "a loaded pairing's cycle"), window.start, min(window.end, as_of)):
             if not _shown_in(c.per, span, window, as_of):
                 continue
             ids = [r for r in rs if span.start <= r.date <= span.end]
@@ -378,7 +384,9 @@ def count_pairing(loaded: Loaded, pairing: Pairing, year: CycleYear, as_of: dt.d
     """``count`` with the pairing's records of every cycle year (the summary and the roll-up
     both count through here, so they cannot disagree)."""
     others = [log for (pid, key), log in sorted(loaded.activities.items()) if pid == pairing.id and key != year.key]
-    return count(loaded.programme, pairing, year, loaded.activity_log(pairing.id, year.key), as_of, term, others)
+    programme = given(loaded.programme, "a programme")
+    log = loaded.activity_log(given(pairing.id, "a loaded pairing's id"), year.key)
+    return count(programme, pairing, year, log, as_of, term, others)
 
 
 # ------------------------------------------------------------------ indicators
@@ -399,8 +407,8 @@ def indicator_progress(prog: Programme, counts: YearCounts) -> tuple[list[tuple[
                 continue
             records = [counts.records[i] for i in counts.counted if counts.records[i].type == ind.activity
                        and (not ind.tag or counts.records[i].tag == ind.tag)]
-            probe = Commitment(id="indicator", activity=ind.activity, by=Party.both, per=Period.cycle, what=ind.name,
-                               **{ind.metric: 1})
+            probe = Commitment.model_validate({"id": "indicator", "activity": ind.activity, "by": Party.both,
+                                               "per": Period.cycle, "what": ind.name, ind.metric: 1})
             done = next(d for m, _, d in measure(probe, records) if m == ind.metric)
             checked.append((goal.year, ind, done))
     return checked, unchecked
