@@ -7,11 +7,13 @@ import datetime as dt
 import io
 from dataclasses import dataclass, field
 
+from ..errors import given
 from ..load import Loaded
 from ..load.model.cycle import CycleYear, Term
+from ..load.model.programme import Programme
 from ..outputs import build_time, normalise_docx, text_cells
 from ..text import cn_date, join
-from .counting import YearCounts, as_of_for, commitment_name, count_pairing
+from .counting import Check, YearCounts, as_of_for, commitment_name, count_pairing
 from .scoring import Scorecard, score
 
 
@@ -58,23 +60,29 @@ class Rollup:
     """The day asked for (``--as-of``); None: each pairing as of its summary's date, else today."""
 
     @property
+    def programme(self) -> Programme:
+        """The programme (a roll-up is made only of a folder whose programme file was read)."""
+        return given(self.loaded.programme, "a programme")
+
+    @property
     def label(self) -> str:
         return self.term.short_label if self.term else self.year.label
 
     @property
     def title(self) -> str:
-        base = self.loaded.programme.title.removesuffix("实施方案").removesuffix("工作方案")
+        base = self.programme.title.removesuffix("实施方案").removesuffix("工作方案")
         return f"{base}考核汇总表（{self.label}）"
 
     @property
     def scored(self) -> bool:
         """The programme has a rubric: a score column."""
-        return self.loaded.programme.rubric is not None
+        return self.programme.rubric is not None
 
     @property
     def graded(self) -> bool:
         """The programme's rubric states grade bands: a grade column."""
-        return self.scored and bool(self.loaded.programme.rubric.bands)
+        rubric = self.programme.rubric
+        return rubric is not None and bool(rubric.bands)
 
     @property
     def ranked(self) -> bool:
@@ -100,29 +108,32 @@ def years_with_records(loaded: Loaded) -> list[str]:
 def rollup(loaded: Loaded, year_key: str, as_of: dt.date | None = None, term_key: str | None = None) -> Rollup:
     """Every pairing's counts of one cycle year (or one term of it), each counted as its summary
     is: to the day asked for, else to the day its summary is signed, else to today."""
-    prog = loaded.programme
+    prog = given(loaded.programme, "a programme")
     years = {y.key: y for y in prog.cycle.cycle_years}
     year = years[year_key]
     commitments = [(c.id, commitment_name(c)) for c in prog.commitments if c.per is not None]
-    rows, by_pairing, term = [], {}, None
+    rows: list[Row] = []
+    by_pairing: dict[str, list[Check]] = {}
+    term: Term | None = None
     for pairing in loaded.pairings:
-        own_year = next((y for y in pairing.cycle.cycle_years if y.key == year_key), None)
+        pid = given(pairing.id, "a loaded pairing's id")
+        own_year = next((y for y in given(pairing.cycle, "a loaded pairing's cycle").cycle_years if y.key == year_key), None)
         if own_year is None:
             continue  # this pairing's own cycle has no such year
         own_term = next((t for t in own_year.terms if t.key == term_key), None) if term_key else None
         if term_key and own_term is None:
             continue
         term = term or own_term
-        log = loaded.activity_log(pairing.id, year_key)
+        log = loaded.activity_log(pid, year_key)
         day = as_of_for(pairing, own_year, as_of) if own_term is None else (as_of or dt.date.today())
         counts: YearCounts = count_pairing(loaded, pairing, own_year, day, own_term)
         card: Scorecard | None = score(prog, counts, log)
-        by_pairing[pairing.id] = counts.checks
+        by_pairing[pid] = counts.checks
         completion = {}
         for cid, _ in commitments:
             checks = [c for c in counts.checks if c.commitment.id == cid]
             completion[cid] = (sum(1 for c in checks if c.met), sum(1 for c in checks if c.met or not c.open))
-        rows.append(Row(pairing.id, pairing.supporter.name, join([r.full_name for r in pairing.recipients]),
+        rows.append(Row(pid, pairing.supporter.name, join([r.full_name for r in pairing.recipients]),
                         len(counts.records), len(counts.counted), len(counts.late) + len(counts.unfiled),
                         len(counts.no_evidence), completion, card.total if card else None,
                         card.grade if card else "", len(card.pending) if card else 0, counts.as_of,
@@ -143,9 +154,9 @@ def to_xlsx(data: Rollup, when: dt.datetime | None = None) -> bytes:
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]  # a new workbook's one sheet (its active one)
     ws.title = "考核汇总"
-    terms = data.loaded.programme.terms
+    terms = data.programme.terms
     header = ["名次", "结对标识", terms.supporter, terms.recipient, "统计截至", "活动记录", "计入考核", "迟报或未报备", "缺少证明材料",
               "证明材料待补"]
     header += [f"{name}（完成/应完成）" for _, name in data.commitments]
@@ -154,7 +165,7 @@ def to_xlsx(data: Rollup, when: dt.datetime | None = None) -> bytes:
     ws.append(header)
     behind_fill = PatternFill("solid", fgColor="FFC7CE")
     for rank, row in enumerate(data.rows, 1):
-        values = [rank if data.ranked else "", row.pairing_id, row.supporter, row.recipients, cn_date(row.as_of),
+        values: list[int | float | str | None] = [rank if data.ranked else "", row.pairing_id, row.supporter, row.recipients, cn_date(row.as_of),
                   row.records, row.counted, row.late, row.no_evidence, row.pending_evidence]
         values += [f"{row.completion[cid][0]}/{row.completion[cid][1]}" for cid, _ in data.commitments]
         values += ([row.score, row.pending] if data.scored else []) + ([row.grade] if data.graded else [])
@@ -178,7 +189,7 @@ def to_xlsx(data: Rollup, when: dt.datetime | None = None) -> bytes:
     detail = wb.create_sheet("承诺明细")
     detail.append(["结对标识", terms.supporter, "周期", "承诺事项", "要求", "完成", "情况"])
     for pairing in data.loaded.pairings:
-        for c in data.checks.get(pairing.id, []):
+        for c in data.checks.get(given(pairing.id, "a loaded pairing's id"), []):
             detail.append([pairing.id, pairing.supporter.name, c.period, c.subject, c.required_text(), c.done_text(),
                            c.state])
             if c.missed:
