@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, Problem, SourceError, UsageError, display_path
+from ..errors import InputError, Problem, SourceError, UsageError, display_path, given
 from ..text import outside_gb2312
 from . import checks
 from .activity_files import activity_files, check_log, future_records, pairing_and_year, unknown_pairing
@@ -95,7 +95,8 @@ class Loaded:
 class FileRead:
     """One data file as read and checked on its own (what no other file changes)."""
 
-    mark: tuple
+    mark: tuple | None
+    """``file_mark``: None for a link, never reused."""
     src: Source | None
     """The file's positions (without its data), for the problems found later; None when the
     file could not be parsed."""
@@ -268,7 +269,8 @@ def load_programme(root: Path, previous: Loaded | None = None) -> Loaded:
         loaded.problems += [link_problem(folder) for folder in linked_out(root)]
         loaded.warnings += unread_files(root)
         loaded.rejected += unread_pairing_ids(root)  # their documents of an earlier run are out of date
-        if loaded.reads.programme is None or (before is not None and before.programme is not loaded.reads.programme):
+        reads = given(loaded.reads, "this load's reads")
+        if reads.programme is None or (before is not None and before.programme is not reads.programme):
             before = None  # programme.yaml changed (or cannot be read): every pairing is checked against it again
         _load_pairings(loaded, root, before)
         if loaded.programme is not None:
@@ -283,13 +285,13 @@ def load_programme(root: Path, previous: Loaded | None = None) -> Loaded:
 def _load_programme_file(loaded: Loaded, root: Path, before: Reads | None) -> None:
     prog_path = root / PROGRAMME_FILE
     loaded.inputs.append(prog_path)
-    reads = loaded.reads
+    reads = given(loaded.reads, "this load's reads")
     kept = before.programme if before is not None else None
     if kept is not None and (kept.mark is None or kept.mark != file_mark(prog_path)):
         kept = None
     if kept is None:
         kept = _read_file(prog_path, Programme, root)
-        if kept.model is not None:
+        if isinstance(kept.model, Programme) and kept.src is not None:  # (the model of a file read has its source)
             kept.warnings = rare_characters(kept.src)
             kept.checked = checks.programme(kept.model, kept.src, root)
         kept.src = _lite(kept.src)
@@ -298,6 +300,7 @@ def _load_programme_file(loaded: Loaded, root: Path, before: Reads | None) -> No
     if kept.model is None:
         return
     programme = kept.model
+    assert isinstance(programme, Programme) and kept.src is not None
     loaded.warnings += kept.warnings
     seal_problems, loaded.bad_seals = checks.seals(checks.programme_seals(programme), kept.src, root)
     loaded.problems += kept.checked + seal_problems
@@ -308,7 +311,7 @@ def _read_pairing(path: Path, root: Path, programme: Programme | None) -> FileRe
     """A pairing file read and checked on its own (against the programme, when there is one)."""
     found = _read_file(path, Pairing, root)
     pairing = found.model
-    if pairing is not None:
+    if isinstance(pairing, Pairing) and found.src is not None:  # (the model of a file read has its source)
         found.warnings = rare_characters(found.src)
         found.id_loc = ("id",)
         if pairing.id is None:
@@ -326,14 +329,14 @@ def _load_pairings(loaded: Loaded, root: Path, before: Reads | None) -> None:
     seen: dict[str, tuple[Pairing, Source]] = {}
     for path in pairing_files(root):
         found = _reused(before, path) or _read_pairing(path, root, loaded.programme)
-        loaded.reads.files[path] = found
+        given(loaded.reads, "this load's reads").files[path] = found
         loaded.inputs.append(path)
         pairing, src = found.model, found.src
         if pairing is None:
             loaded.problems += found.problems
             loaded.rejected += dict.fromkeys([found.claimed, path.stem])
             continue
-        assert isinstance(pairing, Pairing) and src is not None
+        assert isinstance(pairing, Pairing) and src is not None and pairing.id is not None  # (its id: see _read_pairing)
         loaded.warnings += found.warnings
         problems = _id_clash(pairing, src, found.id_loc, seen, loaded) + found.checked
         seal_problems, bad = checks.seals(checks.pairing_seals(pairing), src, root)
@@ -354,18 +357,20 @@ def _id_clash(pairing: Pairing, src: Source, id_loc: tuple, seen: dict[str, tupl
     """The problem of a pairing whose identifier another file has already taken (or takes but
     for case). The file named after the identifier keeps it: a copy that says ``id: sanzhong``
     never takes sanzhong's place, whichever is read first."""
-    if pairing.id.casefold() not in seen:
+    pairing_id = given(pairing.id, "a loaded pairing's id")
+    if pairing_id.casefold() not in seen:
         return []
-    first, first_src = seen[pairing.id.casefold()]
+    first, first_src = seen[pairing_id.casefold()]
+    first_id = given(first.id, "a loaded pairing's id")
     if first.id != pairing.id:
         return [src.problem(id_loc, f"结对标识“{pairing.id}”与 {first_src.name} 的“{first.id}”只差大小写："
                                     "Windows 和 macOS 上两者的文件夹会合在一起，请改用不同的标识")]
     message = "结对标识“{}”与 {} 重复，每个结对的标识（不写 id 时为文件名）必须唯一"
-    if src.path.stem == pairing.id and first_src.path.stem != first.id:  # the first took this file's name
-        _reject(loaded, first.id)
+    if src.path.stem == pairing_id and first_src.path.stem != first_id:  # the first took this file's name
+        _reject(loaded, first_id)
         loaded.rejected.append(first_src.path.stem)
         loaded.problems.append(first_src.problem(("id",), message.format(first.id, src.name)))
-        del seen[pairing.id.casefold()]
+        del seen[pairing_id.casefold()]
         return []
     return [src.problem(id_loc, message.format(pairing.id, first_src.name))]
 
@@ -380,13 +385,13 @@ def _reject(loaded: Loaded, pairing_id: str) -> None:
 def _load_activities(loaded: Loaded, root: Path, before: Reads | None) -> None:
     """Activity records of every valid pairing; a bad file is reported and its pairing's
     documents are not made (its summary would miss records), the others kept."""
-    by_id = {p.id: p for p in loaded.pairings}
+    by_id = {given(p.id, "a loaded pairing's id"): p for p in loaded.pairings}
     for path in activity_files(root):
         found = _reused(before, path)
         if found is None:
             found = _read_file(path, ActivityLog, root)
             found.src = _lite(found.src)
-        loaded.reads.files[path] = found
+        given(loaded.reads, "this load's reads").files[path] = found
         loaded.inputs.append(path)
         loaded.problems += found.problems
         src, log = found.src, found.model
@@ -402,7 +407,7 @@ def _load_activities(loaded: Loaded, root: Path, before: Reads | None) -> None:
         if pairing is None:
             loaded.problems.append(unknown_pairing(path, src.name, sorted(by_id)))
             continue
-        problems = check_log(log, src, loaded.programme, pairing, year, root)
+        problems = check_log(log, src, given(loaded.programme, "a programme"), pairing, year, root)
         if problems:
             loaded.problems += problems
             _reject(loaded, pairing_id)
