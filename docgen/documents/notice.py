@@ -7,6 +7,7 @@ name are printed as forms to fill in, and listed as such.
 """
 from __future__ import annotations
 
+from ..errors import given
 from ..text import BLANK_DATE, center_over
 from . import attachments
 from .plan import programme_plan_body
@@ -19,7 +20,7 @@ BLANK_ORGAN = "\u3000" * 8
 
 
 def notice(scope: Scope) -> dict:
-    prog, n = scope.programme, scope.notice
+    prog, n = scope.programme, given(scope.notice, "a notice")  # (Per.notice)
     where = f"programme.yaml 中 notices（{n.id}）"
     gaps = []
     contact_of = n if n.contact else prog.bureau
@@ -39,6 +40,7 @@ def notice(scope: Scope) -> dict:
         atts = attachments.programme_attachments(scope, n.attachments)
     lines = attachments.attachment_lines(atts)
     # 署名 centred over 成文日期 (GB/T 9704 7.3.5): pad the shorter of the two right-aligned lines
+    date_text: str
     if n.date:
         date_text = data(n, "date")
     else:
