@@ -6,6 +6,7 @@ Each attachment is a dict with ``kind`` (which table the template draws, a ``Tab
 """
 from __future__ import annotations
 
+from ..errors import given
 from ..load.model.common import LeadingGroup
 from ..load.model.pairing import Pairing
 from ..load.model.programme import Attachment, AttachmentContent, Programme
@@ -47,7 +48,8 @@ def pair_rows(pairings: list[Pairing], county: str | None = None, kind: TableKin
     items = [(p, k, r) for p in chosen for k, r in enumerate(p.recipients)]
     if kind == TableKind.pair_list_stage:
         items.sort(key=lambda item: _stage_key(item[2].stage))  # stable: pairing order within a stage
-    rows, last = [], {}
+    rows: list[dict] = []
+    last: dict[str, str] = {}
     for pairing, k, recipient in items:
         sup = pairing.supporter
         row = {"county": data(pairing, "county"), "stage": data(recipient, "stage"), "supporter": data(sup, "name"),
@@ -81,7 +83,7 @@ def group_rows(group: LeadingGroup) -> list[dict]:
 
 
 def group_notes(group: LeadingGroup) -> list[str]:
-    return ([data(group, "office")] if group.office else []) + [data(group, "duties", i) for i in range(len(group.duties))]
+    return [*([data(group, "office")] if group.office else []), *(data(group, "duties", i) for i in range(len(group.duties)))]
 
 
 def rubric(prog: Programme, title: str) -> dict:
@@ -91,7 +93,7 @@ def rubric(prog: Programme, title: str) -> dict:
 
 def rubric_rows(prog: Programme) -> list[dict]:
     rows, last = [], None
-    for _i, it in enumerate(prog.rubric.items):
+    for _i, it in enumerate(given(prog.rubric, "a rubric").items):  # (only for a programme with one: load.checks, plan inserts)
         rows.append({"category": data(it, "category") if it.category != last else "",
                      "item": cat(data(it, "no", text=f"{it.no}."), rubric_item(it, points=True)),
                      "criteria": data(it, "criteria"),
@@ -103,13 +105,13 @@ def rubric_rows(prog: Programme) -> list[dict]:
 
 def rubric_notes(prog: Programme) -> list[str]:
     """The totals, the grade bands only where the data sets them, and the rubric's note."""
-    rub = prog.rubric
+    rub = given(prog.rubric, "a rubric")  # (only for a programme with one: load.checks, plan inserts)
     note = say("基本分{}分{}。", data(rub, "total"),
                say("，加分项{}分", number(rub.bonus_points)) if rub.bonus_points else "")
     if "bands" in rub.model_fields_set and rub.bands:
         bands = [cat(data(b, "name"), say("（{}分及以上）", data(b, "min")) if b.min else "") for b in rub.bands]
         note = cat(note, say("等次：{}。", join(bands, "，")))
-    return [note] + ([say("备注：{}", data(rub, "note"))] if rub.note else [])
+    return [note, *([say("备注：{}", data(rub, "note"))] if rub.note else [])]
 
 
 def teacher_pairs(pairing: Pairing, title: str, keep: tuple[str, ...] = (), prog: Programme | None = None) -> dict:
@@ -143,7 +145,7 @@ def programme_attachments(scope: Scope, wanted: list[Attachment]) -> list[dict]:
             out.append(_table(kind, title, pair_rows(scope.loaded.pairings, scope.county, kind),
                               pair_heads(prog, scope.loaded.pairings)))
         elif att.content == AttachmentContent.leading_group:
-            out.append(leading_group(prog.leading_group, title))
+            out.append(leading_group(given(prog.leading_group, "a leading group"), title))  # (checked: load.checks)
         elif att.content == AttachmentContent.rubric:
             out.append(rubric(prog, title))
         elif att.content == AttachmentContent.measures:
@@ -208,4 +210,4 @@ def attachment_lines(items: list[dict]) -> list[str]:
         return []
     if len(titles) == 1:
         return [cat("附件：", titles[0])]
-    return [cat("附件：1.", titles[0])] + [cat(f"{i}.", t) for i, t in enumerate(titles[1:], 2)]
+    return [cat("附件：1.", titles[0]), *(cat(f"{i}.", t) for i, t in enumerate(titles[1:], 2))]
