@@ -11,6 +11,7 @@ and the bureaus' confirmation where the programme requires it.
 """
 from __future__ import annotations
 
+from ..errors import given
 from ..load.model.common import Party, SupporterKind
 from ..load.model.programme import DocumentKind, Programme
 from ..text import BLANK_DATE, cn_count, ordinal
@@ -46,7 +47,7 @@ from .wording import (
 )
 
 
-def school_duties(prog: Programme, party: Party) -> list[str]:
+def school_duties(prog: Programme, party: Party) -> list[Node]:
     """The duties the programme puts on one school (not on a layer of its people)."""
     return [duty(c) for c in prog.commitments if c.by == party and c.layer is None and duty(c)]
 
@@ -58,7 +59,8 @@ def content_nodes(prog: Programme) -> list[Node]:
 
 
 def agreement(scope: Scope) -> dict:
-    prog, pairing, pair = scope.programme, scope.pairing, scope.pair
+    prog = scope.programme
+    pairing, pair = given(scope.pairing, "a pairing (Per.pair)"), given(scope.pair, "a pair (Per.pair)")
     a, b = pair.supporter, pair.recipient
     team = a.kind == SupporterKind.team
     terms = prog.agreement
@@ -90,7 +92,7 @@ def agreement(scope: Scope) -> dict:
     nodes.append(Section(lit("甲方职责"), [Items(school_duties(prog, Party.supporter))]))
     nodes.append(Section(lit("乙方职责"), [Items(school_duties(prog, Party.recipient))]))
     nodes.append(Section(lit("双方共同职责"), [Items(school_duties(prog, Party.both))]))
-    people = people_lines(prog, pairing, only=b.name, as_signed=True) + exchange_lines(pairing, only=b.name)
+    people: list[Node] = [*people_lines(prog, pairing, only=b.name, as_signed=True), *exchange_lines(pairing, only=b.name)]
     nodes.append(Section(lit("人员结对与交流"), people))
     if prog.assessment:
         nodes.append(Section(lit("考核评价"), [data(prog.assessment, "text")]))
