@@ -19,6 +19,7 @@ from ..activities.counting import (
 )
 from ..activities.scoring import Scorecard, score
 from ..activities.tally import brief, commitment_rows, short_list
+from ..errors import given
 from ..load.model.common import ACTIVITY_NAMES, Activity
 from ..load.model.programme import Programme
 from ..text import cn_date, cn_num, display_width, join, number, paren_ordinal
@@ -88,7 +89,8 @@ def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, rows: li
     out = [first + (f"，其中{join(parts, '，')}。" if parts else "。")]
     if counts.later:
         out[0] += f"{cn_date(counts.as_of)}以后的{len(counts.later)}次活动记录未计入本总结。"
-    kept, dropped = [], []
+    kept: list[str] = []
+    dropped: list[str] = []
     for items, word, counted in ((counts.late, "迟报", prog.count_late_records),
                                  (counts.unfiled, "未报备", prog.count_late_records),
                                  (counts.no_evidence, "缺少证明材料", False),
@@ -173,21 +175,22 @@ def _unmet(row: dict) -> str:
 
 
 def _label(scope: Scope) -> str:
-    return scope.term.short_label if scope.term else scope.year.label
+    return scope.term.short_label if scope.term else given(scope.year, "a year (Per.year)").label
 
 
 def summary(scope: Scope) -> dict:
-    prog, pairing, year = scope.programme, scope.pairing, scope.year
+    prog = scope.programme
+    pairing, year = given(scope.pairing, "a pairing (Per.year)"), given(scope.year, "a year (Per.year)")
+    pairing_id, cycle = given(pairing.id, "a loaded pairing's id"), given(pairing.cycle, "a loaded pairing's cycle")
     text = next((s for s in pairing.summaries if str(s.year) == year.key), None) if scope.term is None else None
-    log = scope.loaded.activity_log(pairing.id, year.key)
+    log = scope.loaded.activity_log(pairing_id, year.key)
     label = _label(scope)
     names = pairing_names(pairing)
     counts = count_pairing(scope.loaded, pairing, year, _as_of(scope), scope.term) if log else None
-    window = counts.window if counts else None
-    first, last = (window.start, min(window.end, counts.as_of)) if counts else (year.start, year.end)
+    first, last = (counts.window.start, min(counts.window.end, counts.as_of)) if counts else (year.start, year.end)
     overview = [text.overview] if text and text.overview else []
     people = []
-    if len(pairing.cycle.cycle_years) > 1 and scope.term is None:
+    if len(cycle.cycle_years) > 1 and scope.term is None:
         people.append(f"本年度是帮扶周期的第{cn_num(year.index)}年。")
     crew = headcount(pairing, counts, first, last)
     people.append(f"结对双方为{supporter_word(pairing, prog)}{pairing.supporter.name}和{recipient_word(prog)}"
@@ -200,10 +203,10 @@ def summary(scope: Scope) -> dict:
               "behind": False, "open": False, "state": "—", "missed": []}
              for c, n in _unperiodic(counts)] if counts else []
 
-    source = f"pairings/{pairing.id}.yaml 中 summaries 的 {year.key} 年度"
+    source = f"pairings/{pairing_id}.yaml 中 summaries 的 {year.key} 年度"
     gaps: list[str] = []
     if log is None:
-        gaps.append(f"本年度活动记录（activities/{year.key}/{pairing.id}.yaml）")
+        gaps.append(f"本年度活动记录（activities/{year.key}/{pairing_id}.yaml）")
     derived = _derived(counts, pairing, rows) if counts else {}
     parts = []
     for key, title in (("achievements", "主要做法与成效"), ("problems", "存在问题"), ("next_steps", "下一步打算")):
@@ -219,10 +222,10 @@ def summary(scope: Scope) -> dict:
         gaps.append(f"落款日期（{source} date）")
     for pending in (card.pending if card else []):
         gaps.append(f"考核细则第{pending.item.no}项“{pending.item.title}”的评分"
-                    f"（activities/{year.key}/{pairing.id}.yaml 中 scores）")
+                    f"（activities/{year.key}/{pairing_id}.yaml 中 scores）")
     for f in (counts.pending_evidence if counts else []):
         gaps.append(f"证明材料：{cn_date(f.record.date)}{ACTIVITY_NAMES[f.record.type]}的"
-                    f"{'、'.join(f.record.evidence_described)}（activities/{year.key}/{pairing.id}.yaml 中该记录的 evidence，"
+                    f"{'、'.join(f.record.evidence_described)}（activities/{year.key}/{pairing_id}.yaml 中该记录的 evidence，"
                     "补齐后把文字说明换成文件路径）")
     since = as_of_words(counts) if counts else ""
     flagged, labels = _flagged(counts), _labels(card, rows, counts)
@@ -237,7 +240,7 @@ def summary(scope: Scope) -> dict:
         **flagged,
         "chart": _chart(counts),
         "rubric_rows": [{"no": s.item.no, "title": rubric_item(s.item), "points": number(s.item.points),
-                         "score": "待评" if s.pending else number(s.score), "reason": s.reason}
+                         "score": "待评" if s.score is None else number(s.score), "reason": s.reason}  # (None: pending)
                         for s in card.items] if card else [],
         "annex_rows": _annex(card, rows),
         "annex_labels": labels,
@@ -359,7 +362,7 @@ def _as_of(scope: Scope) -> dt.date:
     else today."""
     if scope.term is not None:
         return scope.as_of or dt.date.today()
-    return as_of_for(scope.pairing, scope.year, scope.as_of)
+    return as_of_for(given(scope.pairing, "a pairing (Per.year)"), given(scope.year, "a year (Per.year)"), scope.as_of)
 
 
 def counted_to(scope: Scope) -> str:
