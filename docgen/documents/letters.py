@@ -9,8 +9,11 @@ parties are the persons (or groups) who sign, each named with the school they be
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ..errors import given
 from ..load.model.common import Layer, Party
-from ..load.model.pairing import GroupPair, ManagerPair
+from ..load.model.pairing import GroupPair, ManagerPair, Pairing, School, TeacherPair
 from ..load.model.programme import DocumentKind, Programme
 from ..text import BLANK_DATE, ordinal
 from . import signatures
@@ -48,19 +51,28 @@ def letter_title(prog: Programme, layer: Layer, default: str | None = None) -> s
     return layer_title(prog, layer.value, KINDS[layer], LAYER_LETTERS[layer][0] if default is None else default)
 
 
-def _duties(prog: Programme, layer: Layer, party: Party) -> list[str]:
+def _duties(prog: Programme, layer: Layer, party: Party) -> list[Node]:
     return [duty(c) for c in layer_commitments(prog, layer) if c.by == party and duty(c)]
+
+
+def _pairing(scope: Scope) -> Pairing:
+    return given(scope.pairing, "a pairing (a letter's scope)")
+
+
+def _recipient(pairing: Pairing, item: ManagerPair | GroupPair | TeacherPair) -> School:
+    """The recipient school a pair belongs to (load.checks: each pair names one of the pairing's)."""
+    return given(pairing.recipient(item.recipient_school), "the recipient school of a pair")
 
 
 def _dates(scope: Scope) -> tuple[dict, str, bool]:
     """The letter's term, its signing date as printed, and whether it is dated. A pair that
     starts after the agreement is signed has its own start and signing date, never the
     agreement's (a letter is not backdated)."""
-    pairing = scope.pairing
+    pairing = _pairing(scope)
     pair = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
     term = term_context(pairing, scope.programme)
     start, signed = pairing.letter_dates(pair) if pair is not None else (None, pairing.signed_on)
-    if start is not None:
+    if pair is not None and start is not None:  # (start: the pair's own)
         term = {**term, "start": start, "start_text": data(pair, "start")}
     if pair is not None and pair.signed_on:
         return term, data(pair, "signed_on"), True
@@ -69,7 +81,7 @@ def _dates(scope: Scope) -> tuple[dict, str, bool]:
 
 def _body(scope: Scope, layer: Layer, focus: str, a_label: str, b_label: str) -> tuple[list[dict], list[str]]:
     """The letter's sections and what it leaves to fill in."""
-    prog, pairing = scope.programme, scope.pairing
+    prog, pairing = scope.programme, _pairing(scope)
     terms = prog.layers.get(layer)
     nodes: list[Node] = []
     if terms and terms.text:
@@ -96,7 +108,7 @@ def _body(scope: Scope, layer: Layer, focus: str, a_label: str, b_label: str) ->
 def _closing(scope: Scope, doc: str) -> dict:
     """份数 and 生效: form. Coming into force on signing is not said where the term starts before
     the signing (the term section states it)."""
-    pairing = scope.pairing
+    pairing = _pairing(scope)
     term, _, _ = _dates(scope)
     pair = scope.leader_pair or scope.manager_pair or scope.group_pair or scope.teacher_pair
     signed = pairing.letter_dates(pair)[1] if pair is not None else pairing.signed_on
@@ -105,9 +117,9 @@ def _closing(scope: Scope, doc: str) -> dict:
     return {"copies": lit("三"), "keeper": data(pairing.supporter, "name"), "effective": effective}
 
 
-def _letter(scope: Scope, layer: Layer, title: str, parties: list[str], purpose: str, focus: str,
+def _letter(scope: Scope, layer: Layer, title: str, parties: Sequence[str], purpose: str, focus: str,
             a_label: str, b_label: str) -> dict:
-    pairing = scope.pairing
+    pairing = _pairing(scope)
     blocks, gaps = _body(scope, layer, focus, a_label, b_label)
     doc = "协议" if str(title).endswith("协议") else "责任书"
     intro = say("{}，为明确{}，签订本{}。", basis_sentence(scope.programme), purpose, doc)
@@ -126,8 +138,8 @@ def _member(p, school) -> str:
 
 
 def _pair_letter(scope: Scope, layer: Layer, item: ManagerPair, focus: str) -> dict:
-    pairing = scope.pairing
-    recipient = pairing.recipient(item.recipient_school)
+    pairing = _pairing(scope)
+    recipient = _recipient(pairing, item)
     title = say("{}与{}{}", data(pairing.supporter, "name"), data(recipient, "name"), letter_title(scope.programme, layer))
     parties = [say("甲方：{}", _member(item.supporter, pairing.supporter)),
                say("乙方：{}", _member(item.recipient, recipient))]
@@ -135,12 +147,12 @@ def _pair_letter(scope: Scope, layer: Layer, item: ManagerPair, focus: str) -> d
 
 
 def leader_letter(scope: Scope) -> dict:
-    lp = scope.leader_pair
+    lp = given(scope.leader_pair, "a leader pair (Per.leader_pair)")
     return _pair_letter(scope, Layer.leaders, lp, data(lp, "focus") if lp.focus else "")
 
 
 def management_letter(scope: Scope) -> dict:
-    mp = scope.manager_pair
+    mp = given(scope.manager_pair, "a middle-manager pair (Per.manager_pair)")
     return _pair_letter(scope, Layer.managers, mp, data(mp, "focus") if mp.focus else "")
 
 
@@ -152,8 +164,8 @@ def _group(gp: GroupPair, side: str, school) -> str:
 
 
 def group_letter(scope: Scope) -> dict:
-    gp, pairing = scope.group_pair, scope.pairing
-    recipient = pairing.recipient(gp.recipient_school)
+    gp, pairing = given(scope.group_pair, "a group pair (Per.group_pair)"), _pairing(scope)
+    recipient = _recipient(pairing, gp)
     title = say("{}与{}{}", data(pairing.supporter, "name"), data(recipient, "name"),
                 letter_title(scope.programme, Layer.groups))
     parties = [say("甲方：{}", _group(gp, "supporter", pairing.supporter)),
@@ -163,8 +175,8 @@ def group_letter(scope: Scope) -> dict:
 
 
 def teacher_letter(scope: Scope) -> dict:
-    prog, pairing, tp = scope.programme, scope.pairing, scope.teacher_pair
-    recipient = pairing.recipient(tp.recipient_school)
+    prog, pairing, tp = scope.programme, _pairing(scope), given(scope.teacher_pair, "a teacher pair (Per.teacher_pair)")
+    recipient = _recipient(pairing, tp)
 
     def detail(t, school) -> str:
         parts = [data(t, f) for f in ("subject", "title", "position") if getattr(t, f)]
