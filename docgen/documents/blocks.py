@@ -10,7 +10,7 @@ item, and leaves out a section with nothing in it: a heading never stands alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from ..load.model.common import Block, Insert
@@ -41,7 +41,7 @@ class Section:
     """A heading and what is under it."""
 
     title: str
-    body: list[Node] = field(default_factory=list)
+    body: Sequence[Node] = field(default_factory=list)
     run_in: bool = False
     """The heading starts the first paragraph (（一）组织领导。成立……)."""
     numbered: bool = True
@@ -51,7 +51,7 @@ class Section:
 class Items:
     """A numbered list: each item a paragraph (or a tree of its own)."""
 
-    items: list[Node]
+    items: Sequence[Node]
     numbered: bool = True
 
 
@@ -63,7 +63,7 @@ class Table:
     rows: list[dict]
     heads: dict = field(default_factory=dict)
     """Column headings that follow the programme's words (支援学校 or 帮扶学校)."""
-    paragraphs: list[str] = field(default_factory=list)
+    paragraphs: Sequence[str] = field(default_factory=list)
     """Notes printed under the table."""
 
 
@@ -129,7 +129,7 @@ def _blank(block: Block, inserts: Inserts, fills: Fills | None) -> list[Node]:
     return [cat(label, "："), *filled]
 
 
-def blanks(nodes: list[Node]) -> list[Blank]:
+def blanks(nodes: Sequence[Node]) -> list[Blank]:
     """The lines left to fill in, in order."""
     out: list[Blank] = []
     for node in nodes:
@@ -142,7 +142,7 @@ def blanks(nodes: list[Node]) -> list[Blank]:
     return out
 
 
-def has_text(nodes: list[Node]) -> bool:
+def has_text(nodes: Sequence[Node]) -> bool:
     for node in nodes:
         if isinstance(node, Blank) or (isinstance(node, str) and node):
             return True
@@ -164,7 +164,7 @@ NO_HEADS = {"supporter": "", "recipient": "", "mentor": "", "mentee": ""}
 """The column headings a table may take from the programme's words; none for a line of text."""
 
 
-def layout(nodes: list[Node], level: int = 1, style: int = 0) -> list[dict]:
+def layout(nodes: Sequence[Node], level: int = 1, style: int = 0) -> list[dict]:
     """The lines a template prints: {style, lead, text} or a table {style: "table", kind, rows …}.
 
     Styles: h1 (黑体, 一、), h2 (楷体, （一）), p (正文; a heading of level 3 and below is set as

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ..load.model.common import Block, Insert, Party, SupporterKind
+from ..errors import given
+from ..load.model.common import Block, Insert, Layer, Party, SupporterKind
 from ..load.model.pairing import Pairing, School
 from ..load.model.programme import Attachment, AttachmentContent, DocumentKind, Programme, YearGoal
 from ..text import BLANK_DATE, cn_num, display_width
@@ -107,7 +108,7 @@ def indicators_for(prog: Programme, schools: list[School]) -> list[str]:
     school each belongs to and led by its name, so that an indicator written as a fragment of
     the goal's sentence (区级精品课2节) is never read as another school's; those of no school
     come last."""
-    out = []
+    out: list[str] = []
     for goal in prog.goals.yearly if prog.goals else []:
         groups: dict[str, list] = {}
         for ind in goal.indicators:
@@ -244,11 +245,11 @@ def _composed(scope: Scope, atts: list[dict]) -> list[Node]:
     nodes.append(Section(lit("指导思想"), [data(prog, "guiding_idea", i) for i in range(len(prog.guiding_idea))]))
     if prog.goals:
         yearly = [Section(say("{}年目标", data(g, "year")), goal_nodes(g)) for g in prog.goals.yearly]
-        nodes.append(Section(lit("工作目标"), ([data(prog.goals, "overall")] if prog.goals.overall else []) + yearly))
+        nodes.append(Section(lit("工作目标"), [*([data(prog.goals, "overall")] if prog.goals.overall else []), *yearly]))
     principles = [data(prog, "principles", i) for i in range(len(prog.principles))]
     if len(principles) > 1:
         nodes.append(Section(lit("工作原则"), [Items(principles)]))
-    period = say("帮扶周期为{}年", data(cyc, "years"))
+    period: str = say("帮扶周期为{}年", data(cyc, "years"))
     if not prog.cycle_in_documents:
         period = ""  # the programme states no cycle: none is printed
     elif cyc.agreed_by_pairs:
@@ -320,7 +321,7 @@ def duration(start, end) -> str:
 def exchange_lines(pairing: Pairing, only: str | None = None) -> list[str]:
     """Who goes to which school, as what, from when to when (挂职, 支教, 顶岗学习), as the
     pairing file records it; ``only``: those of one recipient."""
-    out = []
+    out: list[str] = []
     for s in pairing.secondments:
         if only is not None and s.recipient_school and s.recipient_school != only:
             continue
@@ -354,7 +355,7 @@ LAYERS = (("leader_pairs", "leaders", "校级领导", DocumentKind.leader_letter
 def layer_title(prog: Programme, layer: str, kind: DocumentKind, default: str) -> str:
     """The name of a layer's document: the programme's (``titles``, or the layer's
     ``letter_title``), else ``default``."""
-    terms = prog.layers.get(layer)
+    terms = prog.layers.get(Layer(layer))
     if kind in prog.titles:
         return data(prog, "titles", kind)
     return data(terms, "letter_title") if terms and terms.letter_title else lit(default)
@@ -365,13 +366,13 @@ def people_lines(prog: Programme, pairing: Pairing, teacher_list: str = "", only
     """双方结成中层干部对子2对（签订管理帮扶责任书）, from the pairing's own lists; the letter is
     named only when the programme asks for it. ``as_signed``: the pairs running on the day the
     agreement is signed (a pair added or ended later never changes a signed agreement)."""
-    out = []
+    out: list[str] = []
     for field, layer, noun, kind, title in LAYERS:
         pairs = pairing.people_pairs_on(field, pairing.signed_on) if as_signed else getattr(pairing, field)
         items = [x for x in pairs if only is None or not x.recipient_school or x.recipient_school == only]
         if not items:
             continue
-        terms = prog.layers.get(layer)
+        terms = prog.layers.get(Layer(layer))
         if terms and terms.name:
             line = say("{}：双方结对{}对", data(terms, "name"), len(items))
         else:
@@ -389,7 +390,7 @@ def draft_verb(prog: Programme) -> str:
 
 
 def pairing_plan(scope: Scope) -> dict:
-    prog, pairing = scope.programme, scope.pairing
+    prog, pairing = scope.programme, given(scope.pairing, "a pairing (Per.pairing)")
     sup = pairing.supporter
     word = supporter_word(pairing, prog)
     names = pairing_names(pairing)
