@@ -2,6 +2,14 @@
 the outputs of data/ made once and read by many tests."""
 from __future__ import annotations
 
+import sys
+
+# Compiled test modules (with pytest's assertions rewritten) and docgen's own are cached in
+# __pycache__/ (ignored by git) even where PYTHONDONTWRITEBYTECODE is set: rewriting every
+# test module's assertions anew costs about 5 s of each run, more than half the time pytest
+# takes to collect
+sys.dont_write_bytecode = False
+
 import contextlib
 import shutil
 import textwrap
