@@ -251,3 +251,19 @@ def hard_bundles(tmp_path_factory, converters):
     characters outside GB2312, fifteen teacher pairs. (output folder, what was printed)."""
     out, stdout = _bundle_once(tmp_path_factory, converters, str(HARD))
     return out / "stress" / "bundles", stdout
+
+
+STUB_WORKER = Path(__file__).resolve().parent / "stub_worker.py"
+
+
+@pytest.fixture
+def stub_converters(monkeypatch):
+    """Pools made in this test start ``tests/stub_worker.py`` instead of LibreOffice: the
+    pool's own mechanics (timeouts, kills, retries, interrupts) in milliseconds, without a
+    cold start of LibreOffice for each test. What a conversion makes is tested with the
+    session's real pool (``converters``)."""
+    from docgen.convert import pool as convert
+
+    monkeypatch.setattr(convert, "WORKER", STUB_WORKER)
+    monkeypatch.setattr(convert, "find_soffice", lambda: "stub-office")
+    monkeypatch.setattr(convert, "find_uno_python", lambda: sys.executable)
