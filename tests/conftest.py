@@ -59,6 +59,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("libreoffice") and not has_libreoffice():
             item.add_marker(missing)
+        if config.getoption("dist", "no") != "no":
+            item.add_marker(pytest.mark.xdist_group(_group(item, fixtures)))
+
+
+SHARED = {"built": "examples", "examples": "examples", "example_bundles": "examples", "gaotai_bundles": "gaotai",
+          "hard_bundles": "hard"}
+"""Session fixtures that take seconds to make, and the group of tests that shares each one."""
+
+
+def _group(item, fixtures) -> str:
+    """Where a test runs when pytest-xdist spreads the suite over processes (``--dist
+    loadgroup``): the tests of one costly session fixture together, so that it is made once
+    and not once per process; every other test with its module, whose module fixtures are then
+    made once too."""
+    for name, group in SHARED.items():
+        if name in fixtures:
+            return group
+    return item.nodeid.split("::", 1)[0]
 
 
 @pytest.fixture(scope="session")
