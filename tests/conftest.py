@@ -37,7 +37,7 @@ where LibreOffice is not installed (see ``pytest_collection_modifyitems``)."""
 BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles")
 """Session fixtures that bundle with LibreOffice: a test that uses one converts too."""
 
-WHOLE = ("built",)
+WHOLE = ("built", "built_outcome")
 """Session fixtures that build whole programmes (seconds, without LibreOffice): slow."""
 
 
@@ -63,7 +63,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(_group(item, fixtures)))
 
 
-SHARED = {"built": "examples", "examples": "examples", "example_bundles": "examples", "gaotai_bundles": "gaotai",
+SHARED = {"built": "examples", "built_outcome": "examples", "examples": "examples", "example_bundles": "examples", "gaotai_bundles": "gaotai",
           "hard_bundles": "hard"}
 """Session fixtures that take seconds to make, and the group of tests that shares each one."""
 
@@ -187,14 +187,31 @@ def small_copy(small_source, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory, examples):
+def built_outcome(tmp_path_factory, examples) -> tuple[Path, pipeline.Outcome]:
+    """Every Word file of data/ (large programmes sampled), made once by ``docgen build``, and
+    what the pipeline said it made (the outcome the command printed from)."""
+    out = tmp_path_factory.mktemp("built")
+    outcomes: list[pipeline.Outcome] = []
+    real = pipeline.build
+
+    def build(*args, **kwargs):
+        outcomes.append(real(*args, **kwargs))
+        return outcomes[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "build", build)
+        result = run("build", examples, "-o", out)
+    assert result.returncode == 0, result.stderr
+    [outcome] = outcomes
+    return out, outcome
+
+
+@pytest.fixture(scope="session")
+def built(built_outcome) -> Path:
     """Every Word file of data/ (large programmes sampled), made once by ``docgen build``: the
     tests that read Word files do not wait for LibreOffice. Read it, never change it (the
     example bundles are made over a copy of it)."""
-    out = tmp_path_factory.mktemp("built")
-    result = run("build", examples, "-o", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_outcome[0]
 
 
 def _bundle_once(tmp_path_factory, converters, source: str, start: Path | None = None):
