@@ -109,6 +109,7 @@ def _alive_in_group(group: int) -> list[int]:
     return alive
 
 
+@pytest.mark.slow  # converters started, killed (0.3 s between SIGTERM and SIGKILL) and started again
 def test_crashed_converter_is_replaced(docs, tmp_path, monkeypatch, stub_converters):
     """The converter's soffice is killed in the middle of the twelve files, once the fourth has
     been sent to it (a kill timed from outside could fall between two, unseen). The converters

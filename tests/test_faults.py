@@ -214,7 +214,8 @@ def test_output_folder_not_writable(small_copy):
     ("{{ '{n:099999d}'.format_map({'n': 1}) }}", "宽度或精度过大"),
     ("{{ 7 ** 100000 }}", "乘方"),
     ("{{ 1 // 0 }}", "ZeroDivisionError"),
-    ("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", "渲染超过"),
+    pytest.param("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", "渲染超过",
+                 marks=pytest.mark.slow),  # renders until the time limit stops it
 ])
 def test_any_template_failure_is_that_documents_located_error(small_copy, tmp_path, monkeypatch, tag, words):
     monkeypatch.setattr(limits, "RENDER_SECONDS", 0.3)
@@ -318,6 +319,7 @@ def test_converters_write_outside_out(converters, tmp_path, monkeypatch):
     assert sorted(p.name for p in out.iterdir()) == ["a.docx", "a.pdf"]
 
 
+@pytest.mark.slow  # waits out a 0.5 s start-up timeout, then the kill
 def test_timeout_covers_converter_start_up(tmp_path, stub_converters):
     stuck = tmp_path / "stuck-python"
     stuck.write_text("#!/bin/sh\nexec sleep 60\n")
