@@ -12,6 +12,7 @@ sys.dont_write_bytecode = False
 
 import contextlib
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from argon2 import PasswordHasher, profiles
 from docgen import pipeline
 from docgen.convert import Pool
 from docgen.serve import accounts
-from tests.helpers import DATA, HARD, MINI_PAIRING, MINI_PROGRAMME, run
+from tests.helpers import DATA, HARD, MINI_PAIRING, MINI_PROGRAMME, ROOT, run
 
 REAL_HASHER = accounts._hasher
 
@@ -302,3 +303,37 @@ def stub_converters(monkeypatch):
     monkeypatch.setattr(convert, "WORKER", STUB_WORKER)
     monkeypatch.setattr(convert, "find_soffice", lambda: "stub-office")
     monkeypatch.setattr(convert, "find_uno_python", lambda: sys.executable)
+
+
+MYPY = [sys.executable, "-m", "mypy", "docgen"]
+"""mypy over docgen/ as pyproject.toml configures it (its cache in .mypy_cache)."""
+_MYPY_RUN = pytest.StashKey[subprocess.Popen]()
+
+
+def pytest_collection_finish(session):
+    """When ``tests/test_habits.py::test_mypy_finds_nothing`` is among the tests, mypy starts
+    now, beside the other tests, instead of when its turn comes: without its cache (a fresh
+    checkout, CI) it takes about 10 s of a core."""
+    if any(item.name == "test_mypy_finds_nothing" for item in session.items):
+        session.config.stash[_MYPY_RUN] = subprocess.Popen(MYPY, cwd=ROOT, stdout=subprocess.PIPE,
+                                                           stderr=subprocess.STDOUT, text=True)
+
+
+def pytest_unconfigure(config):
+    """A run stopped before mypy's test (``-x``, Ctrl-C) leaves no mypy behind."""
+    process = config.stash.get(_MYPY_RUN, None)
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def mypy_says(request) -> tuple[int, str]:
+    """mypy's exit status and what it printed: from the run started with the session, else
+    from a run made now."""
+    process = request.config.stash.get(_MYPY_RUN, None)
+    if process is None:
+        done = subprocess.run(MYPY, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return done.returncode, done.stdout
+    output, _ = process.communicate()
+    return process.returncode, output

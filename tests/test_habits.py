@@ -17,8 +17,9 @@ def test_ruff_finds_nothing():
 
 
 @pytest.mark.slow
-def test_mypy_finds_nothing():
+def test_mypy_finds_nothing(mypy_says):
     """mypy over docgen/ as pyproject.toml configures it (its cache in .mypy_cache; the modules
-    not yet clean are listed there, and ignored until they are)."""
-    result = subprocess.run([sys.executable, "-m", "mypy", "docgen"], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    not yet clean are listed there, and ignored until they are). It runs beside the other tests
+    from the start of the session (``tests/conftest.py``: ``mypy_says``)."""
+    returncode, output = mypy_says
+    assert returncode == 0, output
