@@ -2,8 +2,17 @@
 the outputs of data/ made once and read by many tests."""
 from __future__ import annotations
 
+import sys
+
+# Compiled test modules (with pytest's assertions rewritten) and docgen's own are cached in
+# __pycache__/ (ignored by git) even where PYTHONDONTWRITEBYTECODE is set: rewriting every
+# test module's assertions anew costs about 5 s of each run, more than half the time pytest
+# takes to collect
+sys.dont_write_bytecode = False
+
 import contextlib
 import shutil
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -13,7 +22,7 @@ from argon2 import PasswordHasher, profiles
 from docgen import pipeline
 from docgen.convert import Pool
 from docgen.serve import accounts
-from tests.helpers import DATA, HARD, MINI_PAIRING, MINI_PROGRAMME, run
+from tests.helpers import DATA, HARD, MINI_PAIRING, MINI_PROGRAMME, ROOT, run
 
 REAL_HASHER = accounts._hasher
 
@@ -29,7 +38,7 @@ where LibreOffice is not installed (see ``pytest_collection_modifyitems``)."""
 BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles")
 """Session fixtures that bundle with LibreOffice: a test that uses one converts too."""
 
-WHOLE = ("built",)
+WHOLE = ("built", "built_outcome")
 """Session fixtures that build whole programmes (seconds, without LibreOffice): slow."""
 
 
@@ -51,6 +60,24 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("libreoffice") and not has_libreoffice():
             item.add_marker(missing)
+        if config.getoption("dist", "no") != "no":
+            item.add_marker(pytest.mark.xdist_group(_group(item, fixtures)))
+
+
+SHARED = {"built": "examples", "built_outcome": "examples", "examples": "examples", "example_bundles": "examples", "gaotai_bundles": "gaotai",
+          "hard_bundles": "hard"}
+"""Session fixtures that take seconds to make, and the group of tests that shares each one."""
+
+
+def _group(item, fixtures) -> str:
+    """Where a test runs when pytest-xdist spreads the suite over processes (``--dist
+    loadgroup``): the tests of one costly session fixture together, so that it is made once
+    and not once per process; every other test with its module, whose module fixtures are then
+    made once too."""
+    for name, group in SHARED.items():
+        if name in fixtures:
+            return group
+    return item.nodeid.split("::", 1)[0]
 
 
 @pytest.fixture(scope="session")
@@ -161,14 +188,31 @@ def small_copy(small_source, tmp_path):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory, examples):
+def built_outcome(tmp_path_factory, examples) -> tuple[Path, pipeline.Outcome]:
+    """Every Word file of data/ (large programmes sampled), made once by ``docgen build``, and
+    what the pipeline said it made (the outcome the command printed from)."""
+    out = tmp_path_factory.mktemp("built")
+    outcomes: list[pipeline.Outcome] = []
+    real = pipeline.build
+
+    def build(*args, **kwargs):
+        outcomes.append(real(*args, **kwargs))
+        return outcomes[-1]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipeline, "build", build)
+        result = run("build", examples, "-o", out)
+    assert result.returncode == 0, result.stderr
+    [outcome] = outcomes
+    return out, outcome
+
+
+@pytest.fixture(scope="session")
+def built(built_outcome) -> Path:
     """Every Word file of data/ (large programmes sampled), made once by ``docgen build``: the
     tests that read Word files do not wait for LibreOffice. Read it, never change it (the
     example bundles are made over a copy of it)."""
-    out = tmp_path_factory.mktemp("built")
-    result = run("build", examples, "-o", out)
-    assert result.returncode == 0, result.stderr
-    return out
+    return built_outcome[0]
 
 
 def _bundle_once(tmp_path_factory, converters, source: str, start: Path | None = None):
@@ -243,3 +287,53 @@ def hard_bundles(tmp_path_factory, converters):
     characters outside GB2312, fifteen teacher pairs. (output folder, what was printed)."""
     out, stdout = _bundle_once(tmp_path_factory, converters, str(HARD))
     return out / "stress" / "bundles", stdout
+
+
+STUB_WORKER = Path(__file__).resolve().parent / "stub_worker.py"
+
+
+@pytest.fixture
+def stub_converters(monkeypatch):
+    """Pools made in this test start ``tests/stub_worker.py`` instead of LibreOffice: the
+    pool's own mechanics (timeouts, kills, retries, interrupts) in milliseconds, without a
+    cold start of LibreOffice for each test. What a conversion makes is tested with the
+    session's real pool (``converters``)."""
+    from docgen.convert import pool as convert
+
+    monkeypatch.setattr(convert, "WORKER", STUB_WORKER)
+    monkeypatch.setattr(convert, "find_soffice", lambda: "stub-office")
+    monkeypatch.setattr(convert, "find_uno_python", lambda: sys.executable)
+
+
+MYPY = [sys.executable, "-m", "mypy", "docgen"]
+"""mypy over docgen/ as pyproject.toml configures it (its cache in .mypy_cache)."""
+_MYPY_RUN = pytest.StashKey[subprocess.Popen]()
+
+
+def pytest_collection_finish(session):
+    """When ``tests/test_habits.py::test_mypy_finds_nothing`` is among the tests, mypy starts
+    now, beside the other tests, instead of when its turn comes: without its cache (a fresh
+    checkout, CI) it takes about 10 s of a core."""
+    if any(item.name == "test_mypy_finds_nothing" for item in session.items):
+        session.config.stash[_MYPY_RUN] = subprocess.Popen(MYPY, cwd=ROOT, stdout=subprocess.PIPE,
+                                                           stderr=subprocess.STDOUT, text=True)
+
+
+def pytest_unconfigure(config):
+    """A run stopped before mypy's test (``-x``, Ctrl-C) leaves no mypy behind."""
+    process = config.stash.get(_MYPY_RUN, None)
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture
+def mypy_says(request) -> tuple[int, str]:
+    """mypy's exit status and what it printed: from the run started with the session, else
+    from a run made now."""
+    process = request.config.stash.get(_MYPY_RUN, None)
+    if process is None:
+        done = subprocess.run(MYPY, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return done.returncode, done.stdout
+    output, _ = process.communicate()
+    return process.returncode, output

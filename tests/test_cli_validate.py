@@ -63,17 +63,20 @@ def test_schema_is_valid_and_examples_conform(tmp_path):
     schemas = json.loads(result.stdout)
     for schema in schemas.values():
         jsonschema.Draft202012Validator.check_schema(schema)
+    # one validator per schema, checked once above (jsonschema.validate checks the schema
+    # again for every file it is given)
+    validators = {name: jsonschema.Draft202012Validator(schema) for name, schema in schemas.items()}
     for prog in DATA.glob("*/programme.yaml"):
-        jsonschema.validate(_jsonable(read(prog).data), schemas["programme"])
+        validators["programme"].validate(_jsonable(read(prog).data))
         for pairing in (prog.parent / "pairings").glob("*.yaml"):
-            jsonschema.validate(_jsonable(read(pairing).data), schemas["pairing"])
+            validators["pairing"].validate(_jsonable(read(pairing).data))
         for log in (prog.parent / "activities").glob("*/*.yaml"):
-            jsonschema.validate(_jsonable(read(log).data), schemas["activities"])
+            validators["activities"].validate(_jsonable(read(log).data))
     # and a broken file does not conform
     broken = yaml.safe_load(MINI_PAIRING)
     broken["unknown"] = 1
     try:
-        jsonschema.validate(broken, schemas["pairing"])
+        validators["pairing"].validate(broken)
     except jsonschema.ValidationError:
         pass
     else:

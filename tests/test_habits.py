@@ -17,11 +17,12 @@ def test_ruff_finds_nothing():
 
 
 @pytest.mark.slow
-def test_mypy_finds_nothing():
+def test_mypy_finds_nothing(mypy_says):
     """mypy over docgen/ as pyproject.toml configures it (its cache in .mypy_cache): every module,
-    none ignored."""
-    result = subprocess.run([sys.executable, "-m", "mypy", "docgen"], cwd=ROOT, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
+    none ignored. It runs beside the other tests from the start of the session
+    (``tests/conftest.py``: ``mypy_says``)."""
+    returncode, output = mypy_says
+    assert returncode == 0, output
 
 
 def test_mypy_leaves_no_module_out():

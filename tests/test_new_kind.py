@@ -59,13 +59,23 @@ def declared(monkeypatch):
     monkeypatch.setitem(BUILDERS, "case_study.docx", case_study_template)
 
 
-@pytest.fixture
-def templates(tmp_path, declared):
-    """The templates as the build script makes them, the new kind's included."""
-    folder = tmp_path / "templates"
-    built = build_all(folder)
+@pytest.fixture(scope="module")
+def template_folder(tmp_path_factory):
+    """The templates as the build script makes them, the new kind's included: built once for
+    the module (the tests read them, never change them)."""
+    folder = tmp_path_factory.mktemp("templates")
+    with pytest.MonkeyPatch.context() as patch:  # declared while they are built, as ``declared`` does
+        patch.setattr(kinds, "KINDS", [*kinds.KINDS, CASE_STUDY])
+        patch.setitem(BUILDERS, "case_study.docx", case_study_template)
+        built = build_all(folder)
     assert "case_study.docx" in built
     return folder
+
+
+@pytest.fixture
+def templates(template_folder, declared):
+    """The templates, the new kind's included, with the kind declared for this test."""
+    return template_folder
 
 
 def test_a_new_kind_is_built_checked_and_known_to_the_cli(templates, declared, tmp_path):

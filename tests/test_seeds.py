@@ -84,11 +84,12 @@ def read(path: Path) -> Read:
 
 
 @pytest.fixture(scope="session")
-def seed_documents(examples, tmp_path_factory) -> dict[str, dict[str, list[Read]]]:
+def seed_documents(examples, built_outcome, tmp_path_factory) -> dict[str, dict[str, list[Read]]]:
     """Every document ``docgen build`` and ``docgen report`` make of the example programmes
-    (large ones sampled), read: programme → kind → documents."""
+    (large ones sampled), read: programme → kind → documents. The build is the session's
+    (``built_outcome``); the reports are made into a folder of their own."""
     out = tmp_path_factory.mktemp("seed-documents")
-    built = pipeline.build(examples, out)
+    _, built = built_outcome
     assert not built.failures and not built.problems, (built.failures, built.problems)
     found: dict[str, dict[str, list[Read]]] = {s.programme: {} for s in SEEDS}
     for job in [d.job for d in built.documents]:

@@ -68,7 +68,7 @@ def test_killed_in_the_middle_of_a_build(small_copy, tmp_path):
                 break
             except OSError:
                 assert time.monotonic() < deadline, server.stdout.read1().decode()
-                time.sleep(0.3)
+                time.sleep(0.05)
         browser.post(f"/p/{PROG}/generate")
         state = State(data)
         deadline = time.monotonic() + 120

@@ -67,9 +67,11 @@ def programme(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def plans(programme, tmp_path_factory) -> dict[str, Path]:
-    """Each pairing's plan as ``build --pdf`` makes it (unsealed)."""
+    """The plan of each pairing the tests below read (not the sealed ones, see ``sealed``), as
+    ``build --pdf`` makes it (unsealed)."""
     out = tmp_path_factory.mktemp("plans")
-    result = run("build", programme, "-o", out, "-k", "pairing_plan", "--pdf")
+    read = [f"hand{n}" for n in (3, 4, 5, 6)] + ["wide3", "dated4", "long"]
+    result = run("build", programme, "-o", out, "-k", "pairing_plan", "--pdf", *(a for p in read for a in ("-p", p)))
     assert result.returncode == 0, result.stdout + result.stderr
     return {path.parent.name: path for path in (out / "joint").rglob("实施方案_*.pdf")}
 
