@@ -99,7 +99,7 @@ def archival(root: Path, work: Path, jobs: int, rounds: int) -> None:
             cpu[with_pdfa].append(_children_cpu() - before + made.timings.work)
             if with_pdfa:
                 archive_work.append(made.timings.archive)
-                assert all(json.loads((r.spec.folder / "manifest.json").read_text("utf-8"))["pdfa"]["passed"]
+                assert all(json.loads((r.bundle.folder / "manifest.json").read_text("utf-8"))["pdfa"]["passed"]
                            for r in made.bundles), "a bundle is not PDF/A-2b"
     best_plain, best_archived = min(plain), min(archived)
     print(f"PDF/A-2b               : bundle stage {best_plain:.2f} s without, {best_archived:.2f} s with "

@@ -326,7 +326,7 @@ def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") ->
         raise InputError(outcome.problems, preface="以下数据有错误，相关文件未生成：")
     if outcome.failures:
         raise RenderError(outcome.failures)
-    unfinished = [(display_path(b.spec.folder / d.word), d.gaps) for b in outcome.bundles for d in b.drafts]
+    unfinished = [(display_path(b.bundle.folder / d.word), d.gaps) for b in outcome.bundles for d in b.drafts]
     if unfinished:  # the preflight's verdict on the same PDFs too, as build --pdf gives it
         try:
             _preflight(outcome.preflight_findings())

@@ -19,10 +19,10 @@ from pathlib import Path
 
 from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
 from .bundle import BundleReport, Spec, Timings, make_all, plan
-from .bundle.plan import bundled
+from .bundle.plan import Bundle, bundled
 from .convert import Pool
 from .documents.dates import Dates
-from .documents.jobs import Job, Rendered, plan_jobs, rendered
+from .documents.jobs import Job, Rendered, noted, plan_jobs, rendered
 from .documents.kinds import choices, kind, select
 from .documents.scope import Per, Scope, Selection
 from .errors import DocgenError, Problem, UsageError, display_path, os_reason
@@ -230,8 +230,8 @@ def _content_hash(path: Path | None) -> str:
 def _as_before(seen: list[Seen], listener: Listener) -> Outcome:
     """The outcome of a run that found nothing changed: every output left as it was, and
     the warnings of the data said again."""
-    for noted in seen:
-        for warning in noted.warnings:
+    for earlier in seen:
+        for warning in earlier.warnings:
             listener.warned(warning)
     return Outcome([], unchanged_documents=seen[0].documents, unchanged_outputs=seen[0].outputs)
 
@@ -317,9 +317,10 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
             data = renderer.render(job.template, context, title=job.path.stem, when=build_time(job.day))
             _keep_edited(job.path, book, outcome, listener, data)
             outcome.moved_aside(loaded, _write_document(job.path, data, book), listener)
+            made = rendered(job, context)
             book.record.made(job.path, recipe, job.pairing_id, "docx", kind=job.kind.name,
-                             digests={job.path: hashlib.sha256(data).hexdigest()})
-            done.append(rendered(job, context))
+                             digests={job.path: hashlib.sha256(data).hexdigest()}, facts=made.facts())
+            done.append(made)
             ok = True
         except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
             outcome.failures.append(Failure(display_path(job.path), _reason(error)))
@@ -485,6 +486,9 @@ def _pdf_todo(outcome: Outcome) -> list[_PdfJob]:
     documents = [(d.job, d.heading) for d in outcome.documents] + [(j, None) for j in outcome.unchanged]
     for job, heading in documents:
         book = outcome.books[job.scope.loaded.id]
+        if heading is None:
+            kept = noted(job, book.record.facts(job.path))
+            heading = kept.heading if kept is not None else None
         recipe = book.recipes.pdf(book.recipe_of(job.path))
         if book.record.unchanged(job.path.with_suffix(".pdf"), recipe):
             outcome.unchanged_outputs += 1
@@ -567,6 +571,7 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
         specs = _without_bad_seals(specs, outcome, listener)
         earlier = {spec.uid: outcome.books[spec.loaded.id].cleaner.set_aside_bundle(spec.folder, spec.zip_path)
                    for spec in specs}
+        bundles = [spec.bundle for spec in specs]  # what is kept of each: make_all consumes the specs
         if specs:
             renderer = Renderer(options.templates)
             with _converters(options, pool) as converters, \
@@ -574,23 +579,23 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
                 outcome.bundles, failures = make_all(specs, renderer, converters, options.bundle, Path(work),
                                                      outcome.timings, listener)
             outcome.failures += failures
-        _keep_earlier(outcome, specs, earlier, listener)
-        _record_bundles(outcome, specs, recipes, planned, options, listener)
+        _keep_earlier(outcome, bundles, earlier, listener)
+        _record_bundles(outcome, bundles, recipes, planned, options, listener)
     return outcome
 
 
-def _keep_earlier(outcome: Outcome, specs: list[Spec], earlier: dict[str, list[Moved]], listener: Listener) -> None:
+def _keep_earlier(outcome: Outcome, bundles: list[Bundle], earlier: dict[str, list[Moved]], listener: Listener) -> None:
     """The earlier versions of the bundles made again stay in 以前的版本/, unless the new one
     is the same to the byte; a bundle that failed keeps its earlier version there too."""
-    made = {b.spec.uid for b in outcome.bundles}
+    made = {b.bundle.uid for b in outcome.bundles}
     by_programme: dict[str, list[Moved]] = {}
-    for spec in specs:
-        moves = earlier.get(spec.uid, [])
-        if spec.uid in made:
-            moves = Cleaner.drop_if_same(moves, spec.zip_path)
+    for bundle in bundles:
+        moves = earlier.get(bundle.uid, [])
+        if bundle.uid in made:
+            moves = Cleaner.drop_if_same(moves, bundle.zip_path)
         else:
             moves = [replace(m, reason="报送包本次重新生成失败，这是以前生成的版本") for m in moves]
-        by_programme.setdefault(spec.loaded.id, []).extend(moves)
+        by_programme.setdefault(bundle.programme, []).extend(moves)
     for loaded in outcome.loaded:
         moves = by_programme.get(loaded.id, [])
         for reason in dict.fromkeys(m.reason for m in moves):
@@ -616,7 +621,10 @@ def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Bundl
         if book.record.unchanged(zip_path, recipe):
             outcome.unchanged_outputs += 1
             continue
-        done = [made.get(j.path) or rendered(j, j.kind.context(j.scope)) for j in group]
+        # what was kept of each document: made in this run, else noted when it was made (its
+        # recipe is unchanged), else worked out again from its context
+        done = [made.get(j.path) or noted(j, book.record.facts(j.path)) or rendered(j, j.kind.context(j.scope))
+                for j in group]
         for spec in plan(loaded, done, out):
             spec.inputs = book.recipes.input_hashes(spec.pairing)
             todo.append((spec, recipe))
@@ -631,19 +639,19 @@ def bundle_recipe(book: Book, documents: list[Job], options: BundleOptions) -> s
                                options.key(book.recipes.file_hash))
 
 
-def _record_bundles(outcome: Outcome, specs: list[Spec], recipes: dict[str, str], planned: dict[str, set[Path]],
+def _record_bundles(outcome: Outcome, bundles: list[Bundle], recipes: dict[str, str], planned: dict[str, set[Path]],
                     options: Options, listener: Listener) -> None:
     """Each bundle written goes into its programme's record; a failed one comes out of it;
     the bundles of pairings that are gone (and, when all are made, of those no longer made)
     are moved aside."""
     written = set()
     for made in outcome.bundles:
-        record = outcome.books[made.spec.loaded.id].record
-        record.made(made.zip, recipes[made.spec.uid], made.spec.pairing, "bundle", (made.spec.folder,))
-        written.add(made.spec.uid)
-    for spec in specs:
-        if spec.uid not in written:
-            outcome.books[spec.loaded.id].record.failed(spec.zip_path)
+        record = outcome.books[made.bundle.programme].record
+        record.made(made.zip, recipes[made.bundle.uid], made.bundle.pairing, "bundle", (made.bundle.folder,))
+        written.add(made.bundle.uid)
+    for bundle in bundles:
+        if bundle.uid not in written:
+            outcome.books[bundle.programme].record.failed(bundle.zip_path)
     for loaded in outcome.loaded:
         if loaded.id in planned:
             book = outcome.books[loaded.id]

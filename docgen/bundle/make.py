@@ -26,7 +26,7 @@ from ..render import Renderer
 from .assemble import assemble, locate_parts
 from .compose import compose
 from .manifest import write_bundle
-from .plan import Sheet, Spec, cover_facts, guess_front_pages
+from .plan import Bundle, Sheet, Spec, cover_facts, guess_front_pages
 
 COVER = kind("cover")
 
@@ -35,7 +35,7 @@ COVER = kind("cover")
 class BundleReport:
     """One bundle written: where, how many pages, the seals placed and the parties not sealed."""
 
-    spec: Spec
+    bundle: Bundle
     pages: int
     seals: list[SealPlaced] = field(default_factory=list)
     missing: list[SealMissing] = field(default_factory=list)
@@ -45,11 +45,11 @@ class BundleReport:
 
     @property
     def pdf(self) -> Path:
-        return self.spec.folder / self.spec.pdf_name
+        return self.bundle.pdf
 
     @property
     def zip(self) -> Path:
-        return self.spec.zip_path
+        return self.bundle.zip_path
 
 
 @dataclass
@@ -221,7 +221,12 @@ def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleO
     """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures.
     ``progress`` (the pipeline's listener) hears of each body converted and bundle written.
     Composing and assembling run in worker processes (as many as converters) beside the
-    conversions, when there are several bundles."""
+    conversions, when there are several bundles.
+
+    ``specs`` is consumed: the list is emptied, and what each bundle needed (its parts, where
+    each signer signs) is let go once the bundle is handed to be assembled, so that this
+    process holds a round of bundles at a time, not all of them (a caller keeps ``Spec.bundle``
+    of each, which is all a report names)."""
     timings = timings or Timings()
     if pool.jobs > 1 and len(specs) > 1:
         with _workers(min(pool.jobs, len(specs))) as workers:
@@ -244,14 +249,16 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
             targets.append((spec, folder / "正文.docx"))
         except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
             failures.append(Failure(display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
-    rounds = _rounds(targets, pool.jobs)
+    specs.clear()  # from here on, each spec is held by its round only (see ``make_all``)
+    total, rounds = len(targets), _rounds(targets, pool.jobs)
+    del targets
 
     def composing(batch: list[tuple[Spec, Path]], here: bool = False) -> list[concurrent.futures.Future]:
         return [_submit(None if here else workers, _compose_one, spec.sheet(), target) for spec, target in batch]
 
     if progress is not None:
-        progress.began("convert", len(targets))
-    assembling: list[tuple[Spec, concurrent.futures.Future]] = []
+        progress.began("convert", total)
+    assembling: list[tuple[Bundle, concurrent.futures.Future]] = []
     held: list[tuple[Spec, Path, Path]] = []  # a round converted, to assemble once the next is composed
     if workers is not None:
         workers.submit(int)  # the fork server and its workers start now, while this process composes
@@ -260,7 +267,8 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
     started = time.perf_counter()
     next_round = composing(rounds[0], here=True) if rounds else []
     timings.compose += time.perf_counter() - started  # the converters wait for it too
-    for k, batch in enumerate(rounds):
+    for k in range(len(rounds)):
+        batch, rounds[k] = rounds[k], []  # let go of the round once it is made
         started = time.perf_counter()
         bodies: dict[str, Path] = {}
         for (spec, target), future in zip(batch, next_round, strict=False):
@@ -275,14 +283,15 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
         next_round = composing(rounds[k + 1]) if k + 1 < len(rounds) else []
         # the round before is assembled after the next one is composed: the converters wait for
         # composed bodies, nothing waits for an assembled bundle until the end
-        assembling += [(spec, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
+        assembling += [(spec.bundle, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
                        for spec, cover, body in held]
         started = time.perf_counter()
         held = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
                               failures, progress)
         timings.convert += time.perf_counter() - started
-    assembling += [(spec, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
+    assembling += [(spec.bundle, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
                    for spec, cover, body in held]
+    held = []
     started = time.perf_counter()
     reports = _collect(assembling, timings, failures, progress)
     timings.assemble = time.perf_counter() - started
@@ -311,22 +320,22 @@ def _convert_round(specs: list[Spec], bodies: dict[str, Path], renderer: Rendere
     return [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
 
 
-def _collect(assembling: list[tuple[Spec, concurrent.futures.Future]], timings: Timings, failures: list[Failure],
+def _collect(assembling: list[tuple[Bundle, concurrent.futures.Future]], timings: Timings, failures: list[Failure],
              progress) -> list[BundleReport]:
     """The reports of the bundles assembled, in order, told to ``progress`` as each comes in."""
     if progress is not None:
         progress.began("assemble", len(assembling))
     reports = []
-    for spec, future in assembling:
+    for bundle, future in assembling:
         written, why = future.result()
         if progress is not None:
-            progress.advanced("assemble", display_path(spec.zip_path), not why)
+            progress.advanced("assemble", display_path(bundle.zip_path), not why)
         if written is None:
-            failures.append(Failure(display_path(spec.folder), why))
+            failures.append(Failure(display_path(bundle.folder), why))
             continue
         timings.preflight += written.preflight_seconds
         timings.archive += written.archive_seconds
         timings.work += written.cpu_seconds
-        reports.append(BundleReport(spec, written.pages, written.seals, written.missing, written.drafts,
+        reports.append(BundleReport(bundle, written.pages, written.seals, written.missing, written.drafts,
                                     written.preflight))
     return reports

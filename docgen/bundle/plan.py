@@ -79,10 +79,41 @@ class Spec:
     def zip_path(self) -> Path:
         return self.folder.with_suffix(".zip")
 
+    @property
+    def bundle(self) -> Bundle:
+        """Which bundle it is and where its files go: all that is kept of it once it is made."""
+        return Bundle(self.loaded.id, self.key, self.folder, self.pdf_name, self.pairing)
+
     def sheet(self) -> Sheet:
         """What assembling and writing it needs, without the programme it came from."""
         return Sheet(self.loaded.id, self.key, self.title, self.folder, self.pdf_name, self.parts,
                      self.inputs or self.loaded.input_hashes(), self.made_on)
+
+
+@dataclass(frozen=True)
+class Bundle:
+    """One bundle once it is planned: its programme and pairing and where its files go, without
+    its parts (what the run keeps of each bundle it made or failed to make: a few hundred bytes,
+    whatever the bundle holds)."""
+
+    programme: str
+    key: str
+    folder: Path
+    pdf_name: str
+    pairing: str | None
+    """The pairing whose bundle this is; None for the bureau's."""
+
+    @property
+    def uid(self) -> str:
+        return f"{self.programme}/{self.key}"
+
+    @property
+    def zip_path(self) -> Path:
+        return self.folder.with_suffix(".zip")
+
+    @property
+    def pdf(self) -> Path:
+        return self.folder / self.pdf_name
 
 
 @dataclass

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from ..errors import given
 from ..load import Loaded
@@ -51,10 +51,31 @@ class Rendered:
     """What it still lacks (draft text, blanks): a document with gaps is not sealed."""
 
 
+    def facts(self) -> dict[str, Any]:
+        """What is kept of it as plain JSON, for the build record: a later run that finds the
+        document unchanged knows it again (``noted``) without working out its context."""
+        return {"heading": self.heading, "attachments": list(self.attachments), "gaps": list(self.gaps)}
+
+
 def rendered(job: Job, context: dict[str, Any]) -> Rendered:
     """What is kept of a document rendered from ``context``."""
     attachments = [f"{a['label']}　{''.join(a['title_lines'])}" for a in context.get("attachments", [])]
     return Rendered(job, job.kind.heading(job.scope, context), attachments, list(context.get("gaps", [])))
+
+
+def noted(job: Job, facts: dict[str, Any] | None) -> Rendered | None:
+    """What was kept of ``job``'s document when it was made (``Rendered.facts``), or None when
+    nothing usable was kept: then its context is worked out again (``rendered``)."""
+    if facts is None:
+        return None
+    heading, attachments, gaps = facts.get("heading"), facts.get("attachments"), facts.get("gaps")
+    if not isinstance(heading, str) or not _strings(attachments) or not _strings(gaps):
+        return None
+    return Rendered(job, heading, list(attachments), list(gaps))
+
+
+def _strings(value: object) -> TypeGuard[list[str]]:
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
 
 
 def plan_jobs(loaded: Loaded, kinds: list[Kind], out_dir: Path, selection: Selection = Selection()) -> list[Job]:

@@ -136,6 +136,13 @@ class Record:
                 return True
         return False
 
+    def facts(self, path: Path) -> dict[str, Any] | None:
+        """The ``facts`` noted when ``path`` was made, if this run found it unchanged (its
+        recipe, hence everything they were worked out from, is the same); else None."""
+        found = self.now.get(self.key(path))
+        facts = found.get("facts") if found is not None else None
+        return facts if isinstance(facts, dict) else None
+
     def edited(self, path: Path) -> bool:
         """Whether ``path`` is a file docgen wrote and someone changed since (other bytes)."""
         key = self.key(path)
@@ -143,9 +150,12 @@ class Record:
         return entry is not None and Path(path).is_file() and not self._same_file(entry, key)
 
     def made(self, path: Path, recipe: str, source: str | None, stage: str, also: tuple[Path, ...] = (),
-             kind: str | None = None, digests: dict[Path, str] | None = None) -> None:
+             kind: str | None = None, digests: dict[Path, str] | None = None,
+             facts: dict[str, Any] | None = None) -> None:
         """``path`` (and the ``also`` paths written with it) made from ``recipe``; ``digests``
-        gives the SHA-256 of files whose bytes the caller had in hand (the rest are read)."""
+        gives the SHA-256 of files whose bytes the caller had in hand (the rest are read);
+        ``facts``: what a later run needs to know of the output without making it again (see
+        ``facts``), as plain JSON."""
         written = [Path(path), *map(Path, also)]
         files = {}
         for target in written:
@@ -155,6 +165,8 @@ class Record:
                 files[self.key(target)] = [*stat, digest]
         entry = {"recipe": recipe, "source": source, "stage": stage, "kind": kind,
                  "paths": [self.key(p) for p in written], "files": files}
+        if facts is not None:
+            entry["facts"] = facts
         self.now[self.key(path)] = entry
         self._by_file.update(dict.fromkeys(files, entry))
 

@@ -1,0 +1,55 @@
+"""What a bundle needs of a document it did not render (its heading, attachments and gaps) is
+read from the build record, where it was noted when the document was made: a bundle of a
+large programme does not work out the context of every document again (issue 22)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from docgen import pipeline
+from docgen.documents.jobs import noted, rendered
+from docgen.incremental.record import PREFIX
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def _again(source: Path, out: Path) -> pipeline.Outcome:
+    pipeline.render_documents(source, out)
+    return pipeline.render_documents(source, out)  # nothing changed: every document unchanged
+
+
+def test_the_facts_noted_are_those_its_context_gives(tmp_path):
+    seen_attachments = seen_gaps = False
+    for name in ("gaotai-2020", "hongsibu-2023"):
+        outcome = _again(DATA / name, tmp_path / name)
+        assert outcome.unchanged and not outcome.documents
+        for job in outcome.unchanged:
+            book = outcome.books[job.scope.loaded.id]
+            kept = noted(job, book.record.facts(job.path))
+            assert kept is not None, job.path
+            assert kept == rendered(job, job.kind.context(job.scope)), job.path
+            seen_attachments |= bool(kept.attachments)
+            seen_gaps |= bool(kept.gaps)
+    assert seen_attachments and seen_gaps  # the examples exercise both lists
+
+
+def test_a_record_of_an_older_docgen_without_facts_still_serves(tmp_path):
+    source, out = DATA / "gaotai-2020", tmp_path / "out"
+    pipeline.render_documents(source, out)
+    for record in out.rglob(f"{PREFIX}*.json"):
+        data = json.loads(record.read_text(encoding="utf-8"))
+        for entry in data["outputs"].values():
+            entry.pop("facts", None)
+        record.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    outcome = pipeline.render_documents(source, out)
+    assert outcome.unchanged and not outcome.documents  # the facts are not part of the recipe
+    job = outcome.unchanged[0]
+    assert outcome.books[job.scope.loaded.id].record.facts(job.path) is None
+
+
+def test_facts_that_are_not_what_was_written_are_not_trusted(tmp_path):
+    outcome = _again(DATA / "gaotai-2020", tmp_path / "out")
+    job = outcome.unchanged[0]
+    for broken in ({}, {"heading": 3, "attachments": [], "gaps": []},
+                   {"heading": "x", "attachments": "附件1", "gaps": []}, {"heading": "x", "attachments": [], "gaps": [1]}):
+        assert noted(job, broken) is None
