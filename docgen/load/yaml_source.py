@@ -241,15 +241,14 @@ _OFFICE = {b"PK\x03\x04": "Word 或 Excel 文件（.docx/.xlsx）", b"\xd0\xcf\x
 
 def decode(path: Path, raw: bytes) -> str:
     """Bytes to text, insisting on UTF-8 and explaining how to fix the usual GBK file."""
-    name = display_path(path)
     for magic, what in _OFFICE.items():
         if raw.startswith(magic):
-            raise SourceError([Problem(name, 1, 1, "", f"这是{what}，只是扩展名改成了 .yaml：请用记事本或 VS Code 等"
+            raise SourceError([Problem(display_path(path), 1, 1, "", f"这是{what}，只是扩展名改成了 .yaml：请用记事本或 VS Code 等"
                                                        "文本编辑器编写数据文件（可用 docgen new pairing 生成模板）")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError([Problem(name, 1, 1, "", "文件是 UTF-16 编码，请用编辑器“另存为”UTF-8 编码")])
+        raise SourceError([Problem(display_path(path), 1, 1, "", "文件是 UTF-16 编码，请用编辑器“另存为”UTF-8 编码")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -261,7 +260,7 @@ def decode(path: Path, raw: bytes) -> str:
                     "请用记事本“另存为”，在“编码”中选择 UTF-8 后保存；或在 WPS/VS Code 中以 UTF-8 重新保存")
         except UnicodeDecodeError:
             hint = "文件不是 UTF-8 编码的文本，请用编辑器以 UTF-8 编码重新保存"
-        raise SourceError([Problem(name, line, col, "", hint)]) from None
+        raise SourceError([Problem(display_path(path), line, col, "", hint)]) from None
 
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -282,16 +281,15 @@ def bad_char_message(ch: str) -> str:
 def read(path: Path) -> Source:
     """Read and parse one YAML file. Raises ``SourceError`` with every problem found."""
     path = Path(path)
-    name = display_path(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise SourceError([Problem(name, 0, 0, "", f"文件有 {size / 1e6:.1f} MB，过大（数据文件不超过 "
+            raise SourceError([Problem(display_path(path), 0, 0, "", f"文件有 {size / 1e6:.1f} MB，过大（数据文件不超过 "
                                                        f"{MAX_FILE_BYTES / 1e6:g} MB）：是不是选错了文件，或粘贴了大量内容？")])
         raw = path.read_bytes()
     except OSError as exc:
         why = _READ_REASONS.get(exc.errno, f"{exc.strerror or exc}，请检查文件和磁盘")
-        raise SourceError([Problem(name, 0, 0, "", f"无法读取文件：{why}")]) from None
+        raise SourceError([Problem(display_path(path), 0, 0, "", f"无法读取文件：{why}")]) from None
     return parse(path, decode(path, raw))
 
 
