@@ -514,7 +514,8 @@ class _Unusual(Exception):
 
 
 def _resolve_scalar(value: str, implicit: tuple[bool, bool]) -> str:
-    """The tag of an untagged scalar, as ``_Loader.resolve`` gives it (no path resolvers)."""
+    """The tag of an untagged scalar, as ``_Loader.resolve`` gives it (no path resolvers, and no
+    resolver for every first character: see the assertion at the end of the module)."""
     if implicit[0]:
         table = _Loader.yaml_implicit_resolvers
         for tag, regexp in table.get(value[0] if value else "", []) + table.get(None, []):  # type: ignore[call-overload]
@@ -565,8 +566,8 @@ class _EventReader:
         tag = event.tag
         if kind is ScalarEvent:
             value = event.value
-            if tag is None or tag == "!":
-                tag = _resolve_scalar(value, event.implicit)
+            if tag is None or tag == "!":  # (text whose first character starts no other type is text)
+                tag = _resolve_scalar(value, event.implicit) if value[:1] in _Loader.yaml_implicit_resolvers else _STR
         elif tag is None or tag == "!":
             tag = _MAP if kind is MappingStartEvent else _SEQ
         if tag not in _STANDARD_TAGS:
@@ -652,3 +653,4 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(  # YAML 1.1
     r"^(?:[-+]?(?:(?:0|[1-9][0-9_]*)\.[0-9_]*|\.[0-9_]+)(?:[eE][-+][0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
 _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+assert None not in _Loader.yaml_implicit_resolvers  # (text starting with any other character is text)
