@@ -9,6 +9,8 @@ import pytest
 
 from docgen.errors import SourceError
 from docgen.load import yaml_source
+from docgen.load.folder import validate_source
+from docgen.load.model.activity import ActivityLog
 from docgen.load.yaml_source import _parse_nodes, _read_events, _Unusual, bad_characters, parse
 from tests.helpers import DATA
 
@@ -18,7 +20,8 @@ CASES = {
     "explicit tags": "a: !!int '12'\nb: !!str 12\nc: !!float 1\nd: !!bool true\ne: !!map {x: 1}\nf: !!seq [1]\n"
                      "g: !!null ''\nh: !!timestamp 2022-01-02\ni: !!str\n",
     "other tags": "a: !foo 1\nb: !bar {x: 1, y: [2]}\nc: !!python/name:os.system ''\nd: ! 12\ne: !baz [1, {z: 2}]\n",
-    "bad values": "a: 2022-02-30\nb: !!int abc\nc: !!float x\nf: !!null x\ng: 2022-13-01\n",
+    "bad values": "a: 2022-02-30\nb: !!int abc\nc: !!float x\nd: !!bool maybe\ne: !!timestamp soon\nf: !!null x\n"
+                  "g: 2022-13-01\n",
     "keys": "1: a\n2022-01-01: b\ntrue: c\n? [1, 2]\n: d\n? {x: 1}\n: e\nf：g: 1\n\"h\u3000i\": 2\nj: 3\nj: 4\nk: {j: 1, j: [5]}\n",
     "escapes": 'a: "x\\x01y"\nb: "\\u200bz"\nc: "\\ufeffw"\nd: "ok\\tfine"\ne: "\\x7f"\nf: "\U000f0001"\n',
     "nesting": "a:\n  - b: [1, [2, [3, {c: d}]]]\n    e:\n      - - f\n        - g: h\n  - {}\n  - []\nz: [[[], {}], \"\"]\n",
@@ -78,3 +81,13 @@ def test_one_pass_reads_every_data_file_as_the_nodes_do():
         assert _read(parse, text) == _read(_nodes, text), path
         assert yaml_source.yaml.__with_libyaml__
         _read_events(path, text)  # each of them the one-pass way
+
+
+@pytest.mark.parametrize("text", ["a: !!bool maybe\n", "a: !!timestamp soon\n"])
+def test_a_value_its_tag_cannot_read_is_a_problem_at_its_place(text):
+    """(PyYAML raises KeyError/AttributeError for these: a crash, before.)"""
+    with pytest.raises(SourceError) as exc:
+        validate_source(parse(Path("p.yaml"), text), ActivityLog)
+    [problem] = exc.value.problems
+    assert (problem.line, problem.column, problem.field) == (1, 4, "a")
+    assert "不能按标记“!!" in problem.message and "读取" in problem.message

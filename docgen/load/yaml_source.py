@@ -484,6 +484,13 @@ def _scalar(node: ScalarNode, loc: Loc, src: Source, loader: yaml.constructor.Sa
             problems.append(Problem(src.name, line, col, format_loc(loc), f"无法识别的值（{exc.problem}）"))
             src.broken.add(loc)
             return None
+        except (KeyError, AttributeError):  # ``!!bool maybe``, ``!!timestamp soon``: PyYAML does not say why
+            line, col = _pos(node)
+            short = node.tag.replace("tag:yaml.org,2002:", "!!")
+            problems.append(Problem(src.name, line, col, format_loc(loc),
+                                    f"“{node.value}”不能按标记“{short}”读取：请删除这个以“!”开头的标记，或改正取值"))
+            src.broken.add(loc)
+            return None
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, str):
@@ -535,7 +542,7 @@ def _read_events(path: Path, text: str) -> Source:
         get = parser.get_event
         if type(get()) is not StreamStartEvent or type(get()) is not DocumentStartEvent:
             raise _Unusual
-        reader = _EventReader(get, src, yaml.constructor.SafeConstructor())
+        reader = _EventReader(get, src, parser)  # (the loader constructs the values a resolver types)
         src.data = reader.value(get(), (), 1)
         if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
             raise _Unusual
