@@ -13,6 +13,7 @@ from pathlib import Path
 from ..errors import Problem, given
 from .agreeing import commitment_problems, indicator_problem
 from .images import prepare_hint, seal_problem
+from .inside import resolved, roots_resolved_once
 from .messages import suggest
 from .model.common import ID_RE, Block, blanks_in
 from .model.pairing import GroupPair, ManagerPair, Pairing, Placement, Secondment, TeacherPair
@@ -29,7 +30,8 @@ def files_looked_at_once() -> Iterator[None]:
     name the same seal image, a thousand records the same evidence file (one load)."""
     token = _looked_at.set({})
     try:
-        yield
+        with roots_resolved_once():
+            yield
     finally:
         _looked_at.reset(token)
 
@@ -50,7 +52,7 @@ def programme_file(root: Path, value: str, what: str, *, png: bool = False) -> s
 def _programme_file(root: Path, value: str, what: str, png: bool) -> str:
     path = (root / value).resolve()
     try:
-        path.relative_to(root.resolve())
+        path.relative_to(resolved(root))
     except ValueError:
         return f"{what}“{value}”不在方案目录内：只能引用方案目录下的文件"
     if png and path.suffix.lower() != ".png":

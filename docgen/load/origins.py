@@ -8,6 +8,7 @@ on. A value that is not in the file (a default, or worked out from others) has n
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,18 +42,34 @@ class FromData:
 
 def attach(model: Any, src: Source, loc: Loc = ()) -> None:
     """Give ``model`` and every model inside it its place in ``src``."""
+    _attach(model, src.path, src.values, loc)
+
+
+_LEAVES = (str, int, float, bool, type(None), dt.date)
+"""Values with no model inside: not walked into (most of a file's values)."""
+
+
+def _attach(model: Any, path: Path, values: dict[Loc, tuple[int, int]], loc: Loc) -> None:
+    if isinstance(model, _LEAVES):
+        return
     if isinstance(model, Strict):  # every model of the data is one
-        if model._origin is not None:  # a model shared with another file (a pairing's adopted cycle)
+        # (its private attribute read and set in place: BaseModel's own way to it costs more
+        # than the rest of this walk, for the tens of thousands of models of a bureau's files)
+        private = model.__pydantic_private__
+        if private is None:  # (pydantic gives every model with private attributes their dict)
+            private = model.__pydantic_private__ = {"_origin": None}
+        if private.get("_origin") is not None:  # a model shared with another file (a pairing's adopted cycle)
             return
-        model._origin = Origin(src.path, loc, src.values)
-        for name in type(model).model_fields:
-            attach(getattr(model, name), src, loc + (name,))
+        private["_origin"] = Origin(path, loc, values)
+        fields = model.__dict__
+        for name in type(model).__pydantic_fields__:
+            _attach(fields[name], path, values, loc + (name,))
     elif isinstance(model, list):
         for i, item in enumerate(model):
-            attach(item, src, loc + (i,))
+            _attach(item, path, values, loc + (i,))
     elif isinstance(model, dict):
         for key, item in model.items():
-            attach(item, src, loc + (key.value if hasattr(key, "value") else key,))
+            _attach(item, path, values, loc + (key.value if hasattr(key, "value") else key,))
 
 
 def where(model: BaseModel, field: str, index: int | str | None = None) -> FromData | None:

@@ -17,12 +17,26 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+    StreamStartEvent,
+)
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import Problem, SourceError, display_path
 from .yaml_syntax import syntax_message, tab_problems
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
 _STANDARD_TAGS = {"tag:yaml.org,2002:" + t for t in ("map", "seq", "str", "int", "float", "bool", "null", "timestamp")}
 
 Loc = tuple[str | int, ...]
@@ -101,6 +115,9 @@ def _shallow(text: str) -> bool:
     """Whether ``text`` surely nests less than ``C_DEPTH``: its flow brackets, plus the most
     indentation and block markers on any line, bound the depth of every node."""
     flow = text.count("[") + text.count("{")
+    # a line's indentation and markers never exceed its length: most files are decided by that
+    if flow + max(map(len, text.splitlines()), default=0) < C_DEPTH:
+        return True
     block = max((len(ln) - len(ln.lstrip(" ")) + ln.count("- ") + ln.count(": ") + ln.count("? ")
                  for ln in text.splitlines()), default=0)
     return flow + block < C_DEPTH
@@ -224,15 +241,14 @@ _OFFICE = {b"PK\x03\x04": "Word 或 Excel 文件（.docx/.xlsx）", b"\xd0\xcf\x
 
 def decode(path: Path, raw: bytes) -> str:
     """Bytes to text, insisting on UTF-8 and explaining how to fix the usual GBK file."""
-    name = display_path(path)
     for magic, what in _OFFICE.items():
         if raw.startswith(magic):
-            raise SourceError([Problem(name, 1, 1, "", f"这是{what}，只是扩展名改成了 .yaml：请用记事本或 VS Code 等"
+            raise SourceError([Problem(display_path(path), 1, 1, "", f"这是{what}，只是扩展名改成了 .yaml：请用记事本或 VS Code 等"
                                                        "文本编辑器编写数据文件（可用 docgen new pairing 生成模板）")])
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise SourceError([Problem(name, 1, 1, "", "文件是 UTF-16 编码，请用编辑器“另存为”UTF-8 编码")])
+        raise SourceError([Problem(display_path(path), 1, 1, "", "文件是 UTF-16 编码，请用编辑器“另存为”UTF-8 编码")])
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -244,7 +260,7 @@ def decode(path: Path, raw: bytes) -> str:
                     "请用记事本“另存为”，在“编码”中选择 UTF-8 后保存；或在 WPS/VS Code 中以 UTF-8 重新保存")
         except UnicodeDecodeError:
             hint = "文件不是 UTF-8 编码的文本，请用编辑器以 UTF-8 编码重新保存"
-        raise SourceError([Problem(name, line, col, "", hint)]) from None
+        raise SourceError([Problem(display_path(path), line, col, "", hint)]) from None
 
 
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]")
@@ -265,16 +281,15 @@ def bad_char_message(ch: str) -> str:
 def read(path: Path) -> Source:
     """Read and parse one YAML file. Raises ``SourceError`` with every problem found."""
     path = Path(path)
-    name = display_path(path)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise SourceError([Problem(name, 0, 0, "", f"文件有 {size / 1e6:.1f} MB，过大（数据文件不超过 "
+            raise SourceError([Problem(display_path(path), 0, 0, "", f"文件有 {size / 1e6:.1f} MB，过大（数据文件不超过 "
                                                        f"{MAX_FILE_BYTES / 1e6:g} MB）：是不是选错了文件，或粘贴了大量内容？")])
         raw = path.read_bytes()
     except OSError as exc:
         why = _READ_REASONS.get(exc.errno, f"{exc.strerror or exc}，请检查文件和磁盘")
-        raise SourceError([Problem(name, 0, 0, "", f"无法读取文件：{why}")]) from None
+        raise SourceError([Problem(display_path(path), 0, 0, "", f"无法读取文件：{why}")]) from None
     return parse(path, decode(path, raw))
 
 
@@ -291,13 +306,25 @@ _READ_REASONS: dict[int | None, str] = {
 def parse(path: Path, text: str) -> Source:
     """Parse YAML text that is (or is about to be) the file ``path``. Raises ``SourceError``."""
     path = Path(path)
-    name = display_path(path)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
+        raise SourceError([Problem(display_path(path), 1, 1, "", "文件为空，没有任何内容")])
     bad = bad_characters(text)
     if bad and _MARKED.search(text):  # cannot mark them: report them where they are
+        name = display_path(path)
         raise SourceError([Problem(name, *_line_col_of_offset(text, offset), "", bad_char_message(ch))
                            for offset, ch in bad])
+    if yaml.__with_libyaml__ and not bad and _shallow(text):
+        try:
+            return _read_events(path, text)
+        except _Unusual:
+            pass  # read as before, node by node: the same result, and the messages of a broken file
+    return _parse_nodes(path, text, bad)
+
+
+def _parse_nodes(path: Path, text: str, bad: list[tuple[int, str]]) -> Source:
+    """``parse`` through node trees: the C composer's, or PyYAML's own (which finds aliases, depth
+    and syntax errors and says where)."""
+    name = display_path(path)
     # PyYAML's own reader (used when libyaml's cannot be) rejects a tab at the end of a line,
     # which libyaml accepts: the same file must read the same, so such tabs become spaces
     # (same length: every line and column stays where it is)
@@ -435,18 +462,35 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
     if isinstance(node, SequenceNode):
         return [_build(item, loc + (i,), src, problems, loader) for i, item in enumerate(node.value)]
     assert isinstance(node, ScalarNode)
-    try:
-        value = loader.construct_object(node, deep=True)
-    except ValueError:
-        line, col = _pos(node)
-        problems.append(Problem(src.name, line, col, format_loc(loc), f"“{node.value}”不是存在的日期"))
-        src.broken.add(loc)
-        return None
-    except yaml.constructor.ConstructorError as exc:
-        line, col = _pos(node)
-        problems.append(Problem(src.name, line, col, format_loc(loc), f"无法识别的值（{exc.problem}）"))
-        src.broken.add(loc)
-        return None
+    return _scalar(node, loc, src, loader)
+
+
+def _scalar(node: ScalarNode, loc: Loc, src: Source, loader: yaml.constructor.SafeConstructor) -> Any:
+    """The value of a scalar, or None with a problem: a date that does not exist, text with a
+    character a .docx cannot hold."""
+    problems = src.problems
+    if node.tag == _STR:
+        value = node.value  # what the constructor returns for text, without the call
+    else:
+        try:
+            value = loader.construct_object(node, deep=True)
+        except ValueError:
+            line, col = _pos(node)
+            problems.append(Problem(src.name, line, col, format_loc(loc), f"“{node.value}”不是存在的日期"))
+            src.broken.add(loc)
+            return None
+        except yaml.constructor.ConstructorError as exc:
+            line, col = _pos(node)
+            problems.append(Problem(src.name, line, col, format_loc(loc), f"无法识别的值（{exc.problem}）"))
+            src.broken.add(loc)
+            return None
+        except (KeyError, AttributeError):  # ``!!bool maybe``, ``!!timestamp soon``: PyYAML does not say why
+            line, col = _pos(node)
+            short = node.tag.replace("tag:yaml.org,2002:", "!!")
+            problems.append(Problem(src.name, line, col, format_loc(loc),
+                                    f"“{node.value}”不能按标记“{short}”读取：请删除这个以“!”开头的标记，或改正取值"))
+            src.broken.add(loc)
+            return None
     if isinstance(value, dt.datetime):
         value = value.date() if value.time() == dt.time() else value
     if isinstance(value, str):
@@ -459,12 +503,154 @@ def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _
             src.broken.add(loc)
         if hits:
             at = [i for i in src.marks if node.start_mark.index <= i < node.end_mark.index]
-            line, col = _line_col_of_offset(loader.buffer, at[0]) if at else _pos(node)
+            line, col = _line_col_of_offset(getattr(loader, "buffer", ""), at[0]) if at else _pos(node)
             original = chr(ord(hits[0]) - _MARK) if marked else hits[0]
             problems.append(Problem(src.name, line, col, format_loc(loc), bad_char_message(original)))
             src.broken.add(loc)
             value = _MARKED.sub("", value)
     return value
+
+
+_SUSPECT = re.compile(f"{_BAD_CHARS.pattern}|{_MARKED.pattern}|{_INVISIBLE.pattern}")
+"""Text that ``_scalar`` has something to say about (see its checks); other text is kept as it is."""
+
+
+class _Unusual(Exception):
+    """A file the one-pass reading leaves to the node-by-node one: it does not parse, holds an
+    alias or an anchor, nests deeper than ``MAX_DEPTH``, or is not one document."""
+
+
+def _resolve_scalar(value: str, implicit: tuple[bool, bool]) -> str:
+    """The tag of an untagged scalar, as ``_Loader.resolve`` gives it (no path resolvers, and no
+    resolver for every first character: see the assertion at the end of the module)."""
+    if implicit[0]:
+        table = _Loader.yaml_implicit_resolvers
+        for tag, regexp in table.get(value[0] if value else "", []) + table.get(None, []):  # type: ignore[call-overload]
+            if regexp.match(value):
+                return tag
+    return _STR
+
+
+def _read_events(path: Path, text: str) -> Source:
+    """``parse`` of a well-formed file in one pass over libyaml's events: the data and the
+    positions of ``_build`` over the C composer's nodes, without building the nodes, resolving
+    through Python for every one of them, or walking them again for aliases and depth.
+    Raises ``_Unusual`` for anything else, and ``parse`` reads it the other way."""
+    parser = _FastLoader(text)
+    src = Source(path=path, data=None)
+    try:
+        get = parser.get_event
+        if type(get()) is not StreamStartEvent or type(get()) is not DocumentStartEvent:
+            raise _Unusual
+        reader = _EventReader(get, src, parser)  # (the loader constructs the values a resolver types)
+        src.data = reader.value(get(), (), 1)
+        if type(get()) is not DocumentEndEvent or type(get()) is not StreamEndEvent:
+            raise _Unusual
+    except yaml.YAMLError:
+        raise _Unusual from None
+    finally:
+        parser.dispose()
+    return src
+
+
+class _EventReader:
+    """Plain data and positions from a stream of events (see ``_build``, which it follows)."""
+
+    def __init__(self, get: Callable[[], Any], src: Source, constructor: yaml.constructor.SafeConstructor):
+        self.get = get
+        self.src = src
+        self.constructor = constructor
+        self.values: dict[Loc, Any] = src.values  # (a Positions: packed below as it would pack them)
+        self.keys: dict[Loc, Any] = src.keys
+
+    def value(self, event: Any, loc: Loc, depth: int) -> Any:
+        kind = type(event)
+        if kind is AliasEvent or event.anchor is not None or depth > MAX_DEPTH:
+            raise _Unusual
+        mark = event.start_mark
+        line, col = mark.line + 1, mark.column + 1
+        dict.__setitem__(self.values, loc, line << _COLUMN_BITS | col if col < 1 << _COLUMN_BITS else (line, col))
+        tag = event.tag
+        if kind is ScalarEvent:
+            value = event.value
+            if tag is None or tag == "!":  # (text whose first character starts no other type is text)
+                tag = _resolve_scalar(value, event.implicit) if value[:1] in _Loader.yaml_implicit_resolvers else _STR
+        elif tag is None or tag == "!":
+            tag = _MAP if kind is MappingStartEvent else _SEQ
+        if tag not in _STANDARD_TAGS:
+            if kind is not ScalarEvent:
+                self.skip(event, depth)
+            self.src.problems.append(Problem(self.src.name, line, col, format_loc(loc),
+                                             f"不支持 YAML 标签“{tag}”，请删除以“!”开头的标记"))
+            self.src.broken.add(loc)
+            return None
+        if kind is MappingStartEvent:
+            return self.mapping(loc, depth)
+        if kind is SequenceStartEvent:
+            get = self.get
+            out: list[Any] = []
+            item = get()
+            while type(item) is not SequenceEndEvent:
+                out.append(self.value(item, loc + (len(out),), depth + 1))
+                item = get()
+            return out
+        if tag == _STR and not _SUSPECT.search(value):
+            return value  # plain text, the most of every file
+        return _scalar(ScalarNode(tag, value, event.start_mark, event.end_mark, event.style), loc, self.src,
+                       self.constructor)
+
+    def mapping(self, loc: Loc, depth: int) -> dict[str, Any]:
+        get, src, problems = self.get, self.src, self.src.problems
+        out: dict[str, Any] = {}
+        first_seen: dict[str, int] = {}
+        key_event: Any = get()
+        mark: Any
+        while type(key_event) is not MappingEndEvent:
+            if type(key_event) is not ScalarEvent:
+                self.skip(key_event, depth + 1)
+                mark = key_event.start_mark  # (the key's, before the value is passed over)
+                problems.append(Problem(src.name, mark.line + 1, mark.column + 1, format_loc(loc), "键必须是简单文字，不能是列表或映射"))
+                self.skip(get(), depth + 1)
+                key_event = get()
+                continue
+            if key_event.anchor is not None or depth + 1 > MAX_DEPTH:
+                raise _Unusual
+            key = sys.intern(key_event.value)  # the same few keys in every file, held once
+            child = loc + (key,)
+            mark = key_event.start_mark
+            line, col = mark.line + 1, mark.column + 1
+            if "\u3000" in key or "：" in key:
+                problems.append(Problem(src.name, line, col, format_loc(loc), f"键“{key}”中有全角空格或中文冒号："
+                                        "缩进只能用半角空格，键后面用英文冒号加空格“: ”（切换到英文输入法后重新输入）"))
+                self.skip(get(), depth + 1)
+            elif key in first_seen:
+                problems.append(Problem(src.name, line, col, format_loc(child),
+                                        f"键“{key}”重复出现（第一次在第 {first_seen[key]} 行），请删除或合并其中一个"))
+                src.broken.add(child)
+                self.skip(get(), depth + 1)
+            else:
+                first_seen[key] = line
+                dict.__setitem__(self.keys, child, line << _COLUMN_BITS | col if col < 1 << _COLUMN_BITS else (line, col))
+                out[key] = self.value(get(), child, depth + 1)
+            key_event = get()
+        return out
+
+    def skip(self, event: Any, depth: int) -> None:
+        """Pass over a value that is not read (its key is a duplicate, say), still refusing an
+        alias or too deep a nesting in it, as the node-by-node reading does."""
+        level = 0
+        while True:
+            kind = type(event)
+            if kind is MappingEndEvent or kind is SequenceEndEvent:
+                level -= 1
+            else:
+                if kind is AliasEvent or event.anchor is not None or depth + level > MAX_DEPTH:
+                    raise _Unusual
+                if kind is not ScalarEvent:
+                    level += 1
+            if level == 0:
+                return
+            event = self.get()
 
 
 _Loader.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
@@ -474,3 +660,4 @@ _Loader.add_implicit_resolver("tag:yaml.org,2002:float", re.compile(  # YAML 1.1
     r"^(?:[-+]?(?:(?:0|[1-9][0-9_]*)\.[0-9_]*|\.[0-9_]+)(?:[eE][-+][0-9]+)?"
     r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"), list("-+0123456789."))
 _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+assert None not in _Loader.yaml_implicit_resolvers  # (text starting with any other character is text)
