@@ -13,13 +13,10 @@ A changed ``programme.yaml`` reads everything again. The result is the same as a
 """
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import os
 import stat as stat_mode
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -269,22 +266,6 @@ def pairing_files(root: Path) -> list[Path]:
                   key=lambda p: p.parts)
 
 
-@contextlib.contextmanager
-def _collected_after() -> Iterator[None]:
-    """No cyclic garbage collection while a programme loads, one after: a load makes hundreds of
-    thousands of objects that all stay, and each collection of the oldest generation walked
-    every one of them again (a third of loading 5,000 pairings). Reference counting still frees
-    what a load drops; the collector is left as it was found (off stays off)."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
 def load_programme(root: Path, previous: Loaded | None = None) -> Loaded:
     """Load one programme folder. Never raises for bad input: problems are collected.
 
@@ -293,7 +274,7 @@ def load_programme(root: Path, previous: Loaded | None = None) -> Loaded:
     root = Path(root)
     loaded = Loaded(root=root, programme=None, reads=Reads())
     before = previous.reads if previous is not None and previous.root == root else None
-    with checks.files_looked_at_once(), _collected_after():
+    with checks.files_looked_at_once():
         _load_programme_file(loaded, root, before)
         loaded.problems += [link_problem(folder) for folder in linked_out(root)]
         loaded.warnings += unread_files(root)
