@@ -60,8 +60,8 @@ class Timings:
     workers did meanwhile is in ``work``."""
 
     compose: float = 0.0
-    """Waiting for bodies to be composed: the first round's (composed in this process while the
-    workers start) and later rounds' the busy workers had not composed yet."""
+    """Waiting for bodies to be composed: the first round's (while the workers start; composed in
+    this process when there are none) and later rounds' the busy workers had not composed yet."""
     convert: float = 0.0
     """Converting bodies and covers (with workers, they compose and assemble meanwhile)."""
     assemble: float = 0.0
@@ -260,12 +260,12 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
         progress.began("convert", total)
     assembling: list[tuple[Bundle, concurrent.futures.Future]] = []
     held: list[tuple[Spec, Path, Path]] = []  # a round converted, to assemble once the next is composed
-    if workers is not None:
-        workers.submit(int)  # the fork server and its workers start now, while this process composes
-    # the first round is composed here: the workers would first have to start (a second or two of
-    # imports), and the converters wait for it
+    # the first round too is composed by the workers (when there are any), though the converters
+    # wait a second or so longer for it while they start: composing in this process left it about
+    # 30 MB larger at 200 pairings for the rest of the stage (the allocator keeps what lxml freed),
+    # and this process's memory is what grows with the number of pairings (issue 22)
     started = time.perf_counter()
-    next_round = composing(rounds[0], here=True) if rounds else []
+    next_round = composing(rounds[0], here=workers is None) if rounds else []
     timings.compose += time.perf_counter() - started  # the converters wait for it too
     for k in range(len(rounds)):
         batch, rounds[k] = rounds[k], []  # let go of the round once it is made
