@@ -73,11 +73,11 @@ class Spec:
 
     @property
     def uid(self) -> str:
-        return f"{self.loaded.id}/{self.key}"
+        return self.bundle.uid
 
     @property
     def zip_path(self) -> Path:
-        return self.folder.with_suffix(".zip")
+        return self.bundle.zip_path
 
     @property
     def bundle(self) -> Bundle:

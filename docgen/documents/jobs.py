@@ -50,7 +50,6 @@ class Rendered:
     gaps: list[str] = field(default_factory=list)
     """What it still lacks (draft text, blanks): a document with gaps is not sealed."""
 
-
     def facts(self) -> dict[str, Any]:
         """What is kept of it as plain JSON, for the build record: a later run that finds the
         document unchanged knows it again (``noted``) without working out its context."""
