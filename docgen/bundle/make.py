@@ -253,8 +253,8 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
     total, rounds = len(targets), _rounds(targets, pool.jobs)
     del targets
 
-    def composing(batch: list[tuple[Spec, Path]], here: bool = False) -> list[concurrent.futures.Future]:
-        return [_submit(None if here else workers, _compose_one, spec.sheet(), target) for spec, target in batch]
+    def composing(batch: list[tuple[Spec, Path]]) -> list[concurrent.futures.Future]:
+        return [_submit(workers, _compose_one, spec.sheet(), target) for spec, target in batch]
 
     if progress is not None:
         progress.began("convert", total)
@@ -265,7 +265,7 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
     # 30 MB larger at 200 pairings for the rest of the stage (the allocator keeps what lxml freed),
     # and this process's memory is what grows with the number of pairings (issue 22)
     started = time.perf_counter()
-    next_round = composing(rounds[0], here=workers is None) if rounds else []
+    next_round = composing(rounds[0]) if rounds else []
     timings.compose += time.perf_counter() - started  # the converters wait for it too
     for k in range(len(rounds)):
         batch, rounds[k] = rounds[k], []  # let go of the round once it is made
