@@ -205,7 +205,7 @@ def _summary(outcome: pipeline.Outcome, headline: str) -> dict:
     failures = [f"{f.file}：{f.reason}" for f in outcome.failures]
     preflight = [f"{f.file}：{f.document} 第{f.page}页【{f.rule}】{f.detail}" for f in outcome.preflight_findings()
                  if not f.warning]
-    bundles = [{"zip": display_path(b.zip), "pages": b.pages, "seals": len(b.seals), "missing": len(b.missing),
+    bundles = [{"zip": display_path(b.zip), "pages": b.pages, "seals": b.sealed, "missing": len(b.missing),
                 "unfinished": len(b.drafts)} for b in outcome.bundles]
     lines = [headline]
     if problems:
