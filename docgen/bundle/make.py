@@ -17,6 +17,7 @@ from ..convert import Pool
 from ..documents.kinds import kind
 from ..documents.scope import Scope
 from ..errors import display_path, os_reason
+from ..heap import give_back
 from ..options import BundleOptions
 from ..outputs import build_time
 from ..preflight.archive import validate
@@ -296,6 +297,7 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
         held = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
                               failures, progress)
         timings.convert += time.perf_counter() - started
+        give_back()  # what the round's covers and PDFs took, for the next round (or the system)
     assembling += [(spec.bundle, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
                    for spec, cover, body in held]
     held = []
