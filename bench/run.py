@@ -149,7 +149,7 @@ def main() -> None:
         bundled = pipeline.bundle(root, work / "bundles", Options(jobs=args.jobs))
         assert not bundled.failures, bundled.failures
         t = bundled.timings
-        seals = sum(len(r.seals) for r in bundled.bundles)
+        seals = sum(r.sealed for r in bundled.bundles)
         pages = sum(r.pages for r in bundled.bundles)
         stage = _stage(t, args.jobs, len(bundled.bundles))
         print(f"bundles                : {len(bundled.bundles)} bundles, {pages} pages, {seals} seals")

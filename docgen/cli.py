@@ -356,7 +356,7 @@ def _preflight(findings: list[Finding]) -> None:
 
 def _describe(report: BundleReport) -> list[str]:
     """A line per bundle, and per reason the parties not sealed (details in manifest.json)."""
-    out = [f"{display_path(report.zip)}：{report.pages} 页，盖章 {len(report.seals)} 处"]
+    out = [f"{display_path(report.zip)}：{report.pages} 页，盖章 {report.sealed} 处"]
     by_reason: dict[str, list[str]] = {}
     for miss in report.missing:
         parties = by_reason.setdefault(miss.reason, [])

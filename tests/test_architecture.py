@@ -13,7 +13,7 @@ PACKAGE = ROOT / "docgen"
 
 # Stage of each top-level module or package, in pipeline order.
 STAGES = {
-    "__init__": 0, "errors": 0, "geometry": 0, "text": 0, "dictionary": 0, "outputs": 0, "shards": 0, "records": 0, "output_tree": 0,
+    "__init__": 0, "errors": 0, "geometry": 0, "text": 0, "dictionary": 0, "outputs": 0, "shards": 0, "records": 0, "output_tree": 0, "heap": 0,
     "load": 1,
     "activities": 2,
     "documents": 3,

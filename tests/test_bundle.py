@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import zipfile
 from pathlib import Path
@@ -132,6 +133,18 @@ def test_missing_seal_is_reported(bundles):
     assert any(m["party"].startswith("黑泉镇中心小学") and m["reason"] == "未提供公章图片" for m in missing)
     assert not any(m["party"] == "高台三中" and m["reason"] != "文件有草稿或待填写内容" for m in missing)  # it has a seal
     assert "未盖章" in stdout and "黑泉镇中心小学" in stdout and "未提供公章图片" in stdout
+
+
+def test_the_summary_counts_what_the_manifests_record(bundles):
+    """The line printed per bundle counts its pages and seals as its manifest lists them (the run
+    keeps only the counts of each bundle, not every seal's place)."""
+    root, stdout = bundles
+    printed = dict(re.findall(r"([\w/.-]+)\.zip：(\d+ 页，盖章 \d+ 处)", stdout))
+    assert len(printed) == 7, stdout
+    for folder in (p for p in root.iterdir() if p.is_dir()):
+        m = manifest(folder)
+        line = next(v for k, v in printed.items() if k.endswith(f"/{folder.name}"))
+        assert line == f"{m['pdf']['pages']} 页，盖章 {len(m['seals'])} 处", folder.name
 
 
 def test_manifest_hashes_match_files_and_zip(bundles):

@@ -17,11 +17,12 @@ from ..convert import Pool
 from ..documents.kinds import kind
 from ..documents.scope import Scope
 from ..errors import display_path, os_reason
+from ..heap import give_back
 from ..options import BundleOptions
 from ..outputs import build_time
 from ..preflight.archive import validate
 from ..preflight.check import Result
-from ..records import Draft, Failure, SealMissing, SealPlaced
+from ..records import Draft, Failure, SealMissing
 from ..render import Renderer
 from .assemble import assemble, locate_parts
 from .compose import compose
@@ -33,15 +34,21 @@ COVER = kind("cover")
 
 @dataclass
 class BundleReport:
-    """One bundle written: where, how many pages, the seals placed and the parties not sealed."""
+    """One bundle written: where, how many pages, how many seals were placed, the parties not
+    sealed, what is still to fill in and what the preflight found. It is kept small (a few
+    hundred bytes for a bundle sealed and checked clean): a run holds one per bundle until it
+    ends, and a province has thousands; where each seal is and every document's verdict are
+    in the bundle's manifest.json."""
 
     bundle: Bundle
     pages: int
-    seals: list[SealPlaced] = field(default_factory=list)
+    sealed: int = 0
+    """Seals placed (each one's page and box: the manifest's ``seals``)."""
     missing: list[SealMissing] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)
     preflight: list[Result] = field(default_factory=list)
-    """The preflight's results, one per document."""
+    """The preflight's results of the documents it found something in (a failure or a
+    warning); a document checked clean is only in the manifest."""
 
     @property
     def pdf(self) -> Path:
@@ -127,10 +134,11 @@ class _Written:
     """What a worker sends back of one bundle it wrote: a few kilobytes, whatever its size."""
 
     pages: int
-    seals: list[SealPlaced]
+    sealed: int
     missing: list[SealMissing]
     drafts: list[Draft]
     preflight: list[Result]
+    """Only the results with findings (as ``BundleReport.preflight``)."""
     preflight_seconds: float
     archive_seconds: float
     cpu_seconds: float
@@ -183,8 +191,8 @@ def _assemble_one(sheet: Sheet, cover: Path, body: Path, options: BundleOptions)
             if archive is not None:
                 archive.checked = "before signing"
         checked, seconds = write_bundle(sheet, result, signed=bool(options.sign_cert), archive=archive)
-        return _Written(result.pages, result.seals, result.missing, result.drafts, checked, seconds,
-                        archive_seconds, time.process_time() - began), ""
+        return _Written(result.pages, len(result.seals), result.missing, result.drafts,
+                        [r for r in checked if r.findings], seconds, archive_seconds, time.process_time() - began), ""
     except OSError as exc:  # the disk is full, or a seal image changed since it was checked
         why = os_reason(exc) if exc.errno else f"读取文件失败（{exc}），可能在生成期间被改动，请重新运行"
         return None, f"写出报送包失败：{why}"
@@ -289,6 +297,7 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
         held = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
                               failures, progress)
         timings.convert += time.perf_counter() - started
+        give_back()  # what the round's covers and PDFs took, for the next round (or the system)
     assembling += [(spec.bundle, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
                    for spec, cover, body in held]
     held = []
@@ -336,6 +345,6 @@ def _collect(assembling: list[tuple[Bundle, concurrent.futures.Future]], timings
         timings.preflight += written.preflight_seconds
         timings.archive += written.archive_seconds
         timings.work += written.cpu_seconds
-        reports.append(BundleReport(bundle, written.pages, written.seals, written.missing, written.drafts,
+        reports.append(BundleReport(bundle, written.pages, written.sealed, written.missing, written.drafts,
                                     written.preflight))
     return reports

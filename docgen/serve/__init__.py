@@ -13,11 +13,12 @@ def run(data_dir: Path, out_dir: Path, host: str, port: int, converters: int | N
     import uvicorn
 
     from ..errors import UsageError, display_path
+    from ..heap import few_arenas
     from .accounts import Accounts
     from .app import create_app
     from .state import State
 
-    _few_arenas()
+    few_arenas()  # glibc makes an arena per thread, and a server has many
     if not Path(data_dir).is_dir():
         raise UsageError(f"找不到数据目录 {display_path(data_dir)}：请给出含有方案文件夹的目录（默认 data/）")
     local = loopback(host)
@@ -48,14 +49,3 @@ def loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
-
-
-def _few_arenas() -> None:
-    """At most two malloc arenas (glibc makes one per thread, and a server has many): memory
-    freed after a job is reused instead of lingering in an idle thread's arena."""
-    import contextlib
-    import ctypes
-    import ctypes.util
-
-    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to tune
-        ctypes.CDLL(ctypes.util.find_library("c")).mallopt(-8, 2)  # M_ARENA_MAX

@@ -10,6 +10,7 @@ the same time; a cancelled job stops waiting.
 from __future__ import annotations
 
 import contextlib
+import gc
 import queue
 import threading
 import time
@@ -19,6 +20,7 @@ from pathlib import Path
 from .. import pipeline
 from ..convert import Pool
 from ..errors import DocgenError, display_path
+from ..heap import Every, give_back
 from ..options import Options
 from .state import CANCELLED, DONE, FAILED, RUNNING, State
 from .workspace import Workspace
@@ -56,6 +58,7 @@ class _Listener(pipeline.Listener):
         self.runner, self.job_id = runner, job_id
         self.live = runner.live.setdefault(job_id, Live())
         self.saved = 0.0
+        self.give_back = Every(5.0)  # a long job (生成全部 of a thousand pairings) stays flat too
 
     def _check(self) -> None:
         if threading.current_thread() is self.runner.thread and self.runner.cancelling(self.job_id):
@@ -78,6 +81,7 @@ class _Listener(pipeline.Listener):
         if now - self.saved > 0.3 or self.live.done >= self.live.total:
             self.saved = now
             self.runner.state.update_job(self.job_id, done=self.live.done, total=self.live.total)
+        self.give_back()
         self._check()
 
 
@@ -205,7 +209,7 @@ def _summary(outcome: pipeline.Outcome, headline: str) -> dict:
     failures = [f"{f.file}：{f.reason}" for f in outcome.failures]
     preflight = [f"{f.file}：{f.document} 第{f.page}页【{f.rule}】{f.detail}" for f in outcome.preflight_findings()
                  if not f.warning]
-    bundles = [{"zip": display_path(b.zip), "pages": b.pages, "seals": len(b.seals), "missing": len(b.missing),
+    bundles = [{"zip": display_path(b.zip), "pages": b.pages, "seals": b.sealed, "missing": len(b.missing),
                 "unfinished": len(b.drafts)} for b in outcome.bundles]
     lines = [headline]
     if problems:
@@ -216,14 +220,8 @@ def _summary(outcome: pipeline.Outcome, headline: str) -> dict:
             "bundles": bundles, "failed": bool(failures)}
 
 
-
 def give_back_memory() -> None:
     """What jobs freed returned to the system (glibc keeps freed memory otherwise): the
     server's RSS stays flat from one job to the next. Called when the jobs are idle."""
-    import ctypes
-    import ctypes.util
-    import gc
-
     gc.collect()
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim(0)
+    give_back()
