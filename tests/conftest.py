@@ -93,13 +93,18 @@ def _group(item, fixtures) -> str:
     return item.nodeid.split("::", 1)[0]
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+"""This process's name when pytest-xdist runs the suite in several (``-n 2``), else None."""
+
+
 @pytest.fixture(scope="session")
 def converters():
-    """The session's converter pool (two warm LibreOffice processes), started on first use."""
+    """The session's converter pool (two warm LibreOffice processes; one in each of
+    pytest-xdist's processes, which run side by side), started on first use."""
     if not has_libreoffice():
         yield None
         return
-    pool = Pool(jobs=2, timeout=120)
+    pool = Pool(jobs=1 if WORKER else 2, timeout=120)
     yield pool
     pool.close()
 
@@ -327,7 +332,9 @@ def pytest_collection_finish(session):
     """When ``tests/test_habits.py::test_mypy_finds_nothing`` is among the tests, mypy starts
     now, beside the other tests, instead of when its turn comes: without its cache (a fresh
     checkout, CI) it takes about 10 s of a core."""
-    if any(item.name == "test_mypy_finds_nothing" for item in session.items):
+    if WORKER is None and any(item.name == "test_mypy_finds_nothing" for item in session.items):
+        # (in pytest-xdist's processes, each of which collects every test, mypy runs in its
+        # turn, in the one process that runs its test)
         session.config.stash[_MYPY_RUN] = subprocess.Popen(MYPY, cwd=ROOT, stdout=subprocess.PIPE,
                                                            stderr=subprocess.STDOUT, text=True)
 
