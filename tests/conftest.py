@@ -48,7 +48,7 @@ needs_libreoffice = pytest.mark.libreoffice
 """A test that converts with LibreOffice: marked ``libreoffice`` (and so ``slow``), skipped
 where LibreOffice is not installed (see ``pytest_collection_modifyitems``)."""
 
-BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles")
+BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles", "data_pdfs")
 """Session fixtures that bundle with LibreOffice: a test that uses one converts too."""
 
 WHOLE = ("built", "built_outcome")
@@ -73,13 +73,28 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("libreoffice") and not has_libreoffice():
             item.add_marker(missing)
-        if config.getoption("dist", "no") != "no":
-            item.add_marker(pytest.mark.xdist_group(_group(item, fixtures)))
+        if config.getoption("loadgroup", False):  # (set in pytest-xdist's processes, whose own "dist" is "no")
+            _put_in_group(item, _group(item, fixtures))
 
 
 SHARED = {"built": "examples", "built_outcome": "examples", "examples": "examples", "example_bundles": "examples", "gaotai_bundles": "gaotai",
           "hard_bundles": "hard"}
 """Session fixtures that take seconds to make, and the group of tests that shares each one."""
+
+
+def _put_in_group(item, group: str) -> None:
+    """What pytest-xdist does with an ``xdist_group`` mark: the group after an ``@`` at the end of
+    the test's id, where ``--dist loadgroup`` reads it. pytest-xdist 3.8 still writes the id
+    where pytest before 9.2 kept it (``_nodeid``); since 9.2 pytest keeps it in ``_id``, and
+    the mark alone leaves every test in a group of its own."""
+    tagged = f"{item.nodeid}@{group}"
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(tagged)
+    else:
+        item._nodeid = tagged
+    assert item.nodeid == tagged, item.nodeid
 
 
 def _group(item, fixtures) -> str:
@@ -305,6 +320,28 @@ def hard_bundles(tmp_path_factory, converters):
     characters outside GB2312, fifteen teacher pairs. (output folder, what was printed)."""
     out, stdout = _bundle_once(tmp_path_factory, converters, str(HARD))
     return out / "stress" / "bundles", stdout
+
+
+@pytest.fixture(scope="session")
+def data_pdfs(tmp_path_factory, converters):
+    """``pdfs(programme, *options)``: what ``docgen build data/<programme> --pdf *options`` made
+    (exit code and output folder), converted once for the session however many tests measure
+    the same PDFs. Read it, never change it."""
+    if converters is None:
+        pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    made: dict[tuple[str, ...], tuple[int, Path, str]] = {}
+
+    def pdfs(programme: str, *options: str) -> tuple[int, Path, str]:
+        key = (programme, *options)
+        if key not in made:
+            out = tmp_path_factory.mktemp("pdfs")
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(pipeline, "open_pool", reusing(converters))
+                result = run("build", DATA / programme, "-o", out, "--pdf", *options)
+            made[key] = result.returncode, out, result.stderr
+        return made[key]
+
+    return pdfs
 
 
 STUB_WORKER = Path(__file__).resolve().parent / "stub_worker.py"
