@@ -77,6 +77,20 @@ def pytest_collection_modifyitems(config, items):
             _put_in_group(item, _group(item, fixtures))
 
 
+def pytest_xdist_auto_num_workers(config):
+    """How many processes ``-n auto`` (pyproject.toml's addopts) spreads a run over: one per
+    core, up to four, for a run of the suite or of folders of it (``pytest``, ``pytest -m "not
+    slow"``, CI); none for a run of named test files or tests, which two processes would only
+    slow down (each imports docgen and collects before the first test). ``-n 0`` runs in this
+    process, ``-n 2`` in two, whatever is named; PYTEST_XDIST_AUTO_NUM_WORKERS decides too."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own reading of it
+    if any("::" in arg or arg.endswith(".py") for arg in config.args):
+        return 0
+    cores = len(os.sched_getaffinity(0))
+    return min(cores, 4) if cores >= 2 else 0
+
+
 SHARED = {"built": "examples", "built_outcome": "examples", "examples": "examples", "example_bundles": "examples", "gaotai_bundles": "gaotai",
           "hard_bundles": "hard"}
 """Session fixtures that take seconds to make, and the group of tests that shares each one."""
