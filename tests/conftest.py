@@ -11,6 +11,9 @@ import sys
 sys.dont_write_bytecode = False
 
 import contextlib
+import hashlib
+import os
+import re
 import shutil
 import subprocess
 import textwrap
@@ -26,6 +29,17 @@ from tests.helpers import DATA, HARD, MINI_PAIRING, MINI_PROGRAMME, ROOT, run
 
 REAL_HASHER = accounts._hasher
 
+MEMORY = Path("/dev/shm")
+"""A file system in memory, where there is one: the tests' temporary folders go there."""
+if "PYTEST_DEBUG_TEMPROOT" not in os.environ and MEMORY.is_dir() and os.access(MEMORY, os.W_OK):
+    # The suite writes and removes tens of thousands of files (programme copies, Word files,
+    # bundles), and pytest removes the folders of older runs when a run ends, whoever made
+    # them: on this disk under load that took up to 24 s of a run, in memory a fifth of a
+    # second. Each checkout has its own root, so a run only ever removes its own older runs
+    # (pytest keeps the last three; a folder a running session still uses is never removed).
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY / f"docgen-tests-{hashlib.sha256(str(ROOT).encode()).hexdigest()[:8]}")
+    Path(os.environ["PYTEST_DEBUG_TEMPROOT"]).mkdir(mode=0o700, exist_ok=True)
+
 
 def has_libreoffice() -> bool:
     return any(Path(p).exists() for p in ("/usr/bin/soffice", "/usr/lib/libreoffice/program/soffice"))
@@ -35,7 +49,7 @@ needs_libreoffice = pytest.mark.libreoffice
 """A test that converts with LibreOffice: marked ``libreoffice`` (and so ``slow``), skipped
 where LibreOffice is not installed (see ``pytest_collection_modifyitems``)."""
 
-BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles")
+BUNDLING = ("example_bundles", "gaotai_bundles", "hard_bundles", "data_pdfs")
 """Session fixtures that bundle with LibreOffice: a test that uses one converts too."""
 
 WHOLE = ("built", "built_outcome")
@@ -60,13 +74,60 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.slow)
         if item.get_closest_marker("libreoffice") and not has_libreoffice():
             item.add_marker(missing)
-        if config.getoption("dist", "no") != "no":
-            item.add_marker(pytest.mark.xdist_group(_group(item, fixtures)))
+        if config.getoption("loadgroup", False):  # (set in pytest-xdist's processes, whose own "dist" is "no")
+            _put_in_group(item, _group(item, fixtures))
+
+
+def pytest_xdist_auto_num_workers(config):
+    """How many processes ``-n auto`` (pyproject.toml's addopts) spreads a run over: one per
+    core, up to four, for a run of the suite or of folders of it (``pytest``, ``pytest -m "not
+    slow"``, CI); none for a run of named test files or tests, which two processes would only
+    slow down (each imports docgen and collects before the first test). ``-n 0`` runs in this
+    process, ``-n 2`` in two, whatever is named; PYTEST_XDIST_AUTO_NUM_WORKERS decides too."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None  # pytest-xdist's own reading of it
+    if any("::" in arg or arg.endswith(".py") for arg in config.args):
+        return 0
+    cores = len(os.sched_getaffinity(0))
+    return min(cores, 4) if cores >= 2 else 0
+
+
+WHOLLY_SLOW = re.compile(r"^pytestmark = (pytest\.mark\.slow|needs_libreoffice)\b", re.MULTILINE)
+"""A test module whose every test is slow says so in one line at its top."""
+
+
+def pytest_ignore_collect(collection_path: Path, config):
+    """In the inner loop (``-m "not slow"``, exactly) the modules whose every test is slow, and
+    the browser tests, are not even imported: every test of theirs would be deselected after
+    it was collected (a fifth of the time collecting takes)."""
+    if config.getoption("markexpr") != "not slow":
+        return None
+    if collection_path == ROOT / "tests" / "browser":
+        return True
+    if collection_path.suffix == ".py" and collection_path.name.startswith("test_") \
+            and WHOLLY_SLOW.search(collection_path.read_text("utf-8")):
+        return True
+    return None
 
 
 SHARED = {"built": "examples", "built_outcome": "examples", "examples": "examples", "example_bundles": "examples", "gaotai_bundles": "gaotai",
           "hard_bundles": "hard"}
 """Session fixtures that take seconds to make, and the group of tests that shares each one."""
+
+
+def _put_in_group(item, group: str) -> None:
+    """What pytest-xdist does with an ``xdist_group`` mark: the group after an ``@`` at the end of
+    the test's id, where ``--dist loadgroup`` reads it. pytest-xdist 3.8 still writes the id
+    where pytest before 9.2 kept it (``_nodeid``); since 9.2 pytest keeps it in ``_id``, and
+    the mark alone leaves every test in a group of its own."""
+    tagged = f"{item.nodeid}@{group}"
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(tagged)
+    else:
+        item._nodeid = tagged
+    assert item.nodeid == tagged, item.nodeid
 
 
 def _group(item, fixtures) -> str:
@@ -80,13 +141,18 @@ def _group(item, fixtures) -> str:
     return item.nodeid.split("::", 1)[0]
 
 
+WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+"""This process's name when pytest-xdist runs the suite in several (``-n 2``), else None."""
+
+
 @pytest.fixture(scope="session")
 def converters():
-    """The session's converter pool (two warm LibreOffice processes), started on first use."""
+    """The session's converter pool (two warm LibreOffice processes; one in each of
+    pytest-xdist's processes, which run side by side), started on first use."""
     if not has_libreoffice():
         yield None
         return
-    pool = Pool(jobs=2, timeout=120)
+    pool = Pool(jobs=1 if WORKER else 2, timeout=120)
     yield pool
     pool.close()
 
@@ -289,6 +355,28 @@ def hard_bundles(tmp_path_factory, converters):
     return out / "stress" / "bundles", stdout
 
 
+@pytest.fixture(scope="session")
+def data_pdfs(tmp_path_factory, converters):
+    """``pdfs(programme, *options)``: what ``docgen build data/<programme> --pdf *options`` made
+    (exit code and output folder), converted once for the session however many tests measure
+    the same PDFs. Read it, never change it."""
+    if converters is None:
+        pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    made: dict[tuple[str, ...], tuple[int, Path, str]] = {}
+
+    def pdfs(programme: str, *options: str) -> tuple[int, Path, str]:
+        key = (programme, *options)
+        if key not in made:
+            out = tmp_path_factory.mktemp("pdfs")
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(pipeline, "open_pool", reusing(converters))
+                result = run("build", DATA / programme, "-o", out, "--pdf", *options)
+            made[key] = result.returncode, out, result.stderr
+        return made[key]
+
+    return pdfs
+
+
 STUB_WORKER = Path(__file__).resolve().parent / "stub_worker.py"
 
 
@@ -314,7 +402,9 @@ def pytest_collection_finish(session):
     """When ``tests/test_habits.py::test_mypy_finds_nothing`` is among the tests, mypy starts
     now, beside the other tests, instead of when its turn comes: without its cache (a fresh
     checkout, CI) it takes about 10 s of a core."""
-    if any(item.name == "test_mypy_finds_nothing" for item in session.items):
+    if WORKER is None and any(item.name == "test_mypy_finds_nothing" for item in session.items):
+        # (in pytest-xdist's processes, each of which collects every test, mypy runs in its
+        # turn, in the one process that runs its test)
         session.config.stash[_MYPY_RUN] = subprocess.Popen(MYPY, cwd=ROOT, stdout=subprocess.PIPE,
                                                            stderr=subprocess.STDOUT, text=True)
 

@@ -9,6 +9,7 @@ nothing, as some fall-back faces do).
 """
 from __future__ import annotations
 
+import functools
 import io
 import zlib
 from pathlib import Path
@@ -22,6 +23,11 @@ from docgen.preflight.page import Page
 
 def _program(chars: list[str], blank: set[str]) -> bytes:
     """A TrueType program whose glyph k+1 draws chars[k] (a box), or nothing when blank."""
+    return _built_program(tuple(chars), frozenset(blank))
+
+
+@functools.cache  # the same faces in many crafted PDFs: each program built once
+def _built_program(chars: tuple[str, ...], blank: frozenset[str]) -> bytes:
     names = [".notdef"] + [f"g{k}" for k in range(len(chars))]
     fb = FontBuilder(1000, isTTF=True)
     fb.setupGlyphOrder(names)

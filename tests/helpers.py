@@ -2,7 +2,9 @@
 out of a .docx the way Word resolves it."""
 from __future__ import annotations
 
+import ast
 import contextlib
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -81,6 +83,14 @@ def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Run:
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         stdout, stderr = out.getvalue().decode(), err.getvalue().decode()
     return Run(code, stdout, stderr)
+
+
+@functools.cache
+def syntax_nodes(path: Path) -> tuple[ast.AST, ...]:
+    """Every node of a Python file's syntax tree (``ast.walk`` order), parsed once for the
+    session: the tests that look at every module of docgen/ (imports, exits) read the same
+    trees, and never change them."""
+    return tuple(ast.walk(ast.parse(path.read_text("utf-8"))))
 
 
 # ------------------------------------------------------------ .docx formatting

@@ -31,9 +31,9 @@ def log_path(root: Path, pairing: str) -> Path:
 
 def edit_log(root: Path, pairing: str, change) -> None:
     path = log_path(root, pairing)
-    data = yaml.safe_load(path.read_text("utf-8"))
+    data = yaml.load(path.read_text("utf-8"), Loader=yaml.CSafeLoader)  # libyaml: safe_load's result, faster
     change(data)
-    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def scorecard(root: Path, pairing: str, as_of=None):

@@ -3,11 +3,12 @@ imports in a circle, and the pipeline never reaches the template-building code."
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT
+from tests.helpers import ROOT, syntax_nodes
 
 PACKAGE = ROOT / "docgen"
 
@@ -41,7 +42,7 @@ def imports_of(path: Path) -> set[str]:
     name = module_name(path)
     package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
     found = set()
-    for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+    for node in syntax_nodes(path):
         if isinstance(node, ast.ImportFrom):
             if node.level:
                 base = package.split(".")
@@ -84,6 +85,12 @@ def stage(name: str) -> int:
 
 
 def graph() -> dict[str, set[str]]:
+    """Which docgen modules each module imports (a copy of the graph worked out once)."""
+    return {name: set(targets) for name, targets in _graph().items()}
+
+
+@functools.cache
+def _graph() -> dict[str, set[str]]:
     modules = _modules()
     out = {}
     for name, path in modules.items():

@@ -180,11 +180,12 @@ def test_bundle_is_deterministic_and_duplex_pads(tmp_path, bundles):
     assert len(reader.pages) == expected and expected % 2 == 0
 
 
-def test_notice_pdf_follows_gbt9704_positions(tmp_path):
+def test_notice_pdf_follows_gbt9704_positions(data_pdfs):
     """Measured on the PDF: the red mark 35 mm below the type area top, the red rule as wide as
     the type area, the colophon's last rule on the bottom edge of the type area."""
-    assert run("build", "data/yichun-2022", "-k", "notice", "--pdf", "-o", str(tmp_path)).returncode == 0
-    with pdfplumber.open(next(tmp_path.rglob("*.pdf"))) as pdf:
+    code, out, stderr = data_pdfs("yichun-2022", "-k", "notice")
+    assert code == 0, stderr
+    with pdfplumber.open(next(out.rglob("*.pdf"))) as pdf:
         first, last = pdf.pages[0], pdf.pages[-1]
         mark = next(w for w in first.extract_words() if w["text"] == "宜春市教育体育局文件")
         assert abs(mark["top"] - 204.1) < 8.5  # 72 mm from the paper top, ±3 mm: glyph box is not ink

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from docgen.cli import cli
 from docgen.documents.kinds import built_kinds
 from docgen.load.schema import SCHEMAS
-from tests.helpers import MINI_PAIRING, ROOT, run
+from tests.helpers import MINI_PAIRING, ROOT, run, syntax_nodes
 
 
 def _commands(group: click.Group = cli, prefix: tuple[str, ...] = ()):
@@ -78,7 +78,7 @@ def test_main_is_the_only_exit():
     for path in (ROOT / "docgen").rglob("*.py"):
         if path.name == "uno_worker.py":
             continue  # a program of its own, run by LibreOffice's Python in the converter process
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        for node in syntax_nodes(path):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "exit" \
                     and isinstance(node.func.value, ast.Name) and node.func.value.id == "sys":
                 calls.append(f"{path.relative_to(ROOT)}:{node.lineno}")

@@ -82,7 +82,7 @@ def meiling(make_programme):
     return root
 
 
-class NoAliases(yaml.SafeDumper):
+class NoAliases(yaml.CSafeDumper):  # libyaml's emitter: the same text, five times faster
     def ignore_aliases(self, data):
         return True
 

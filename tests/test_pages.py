@@ -187,15 +187,15 @@ def _pdf_lines(pdf: Path) -> list[list[tuple[str, float, float]]]:
 
 
 @needs_libreoffice
-def test_a_line_to_fill_in_ends_at_the_end_of_its_line(tmp_path):
+def test_a_line_to_fill_in_ends_at_the_end_of_its_line(data_pdfs):
     """changsha nc-01's agreement: “一定时期内达到的阶段性目标：” and its line to write on ran
     over its line and left “＿＿” alone on the next (and that line pushed 七、附则 and the
     signatures to page 3, leaving page 2 half empty). Every line to fill in now ends at the
     type area's right edge, no line holds only the stub of one, and the signatures stay on
     page 2 with 七、附则."""
-    result = run("build", DATA / "changsha-huaihua-2015", "-o", tmp_path, "-p", "nc-01", "-k", "agreement", "--pdf")
-    assert result.returncode in (0, 7), result.stderr
-    pdf = sorted(tmp_path.rglob("协议书_*.pdf"))[0]
+    code, out, stderr = data_pdfs("changsha-huaihua-2015", "-p", "nc-01", "-k", "agreement")
+    assert code in (0, 7), stderr
+    pdf = sorted(out.rglob("协议书_*.pdf"))[0]
     pages = _pdf_lines(pdf)
     lines = [line for page in pages for line in page]
     fills = [line for line in lines if line[0].endswith("___")]
@@ -207,14 +207,14 @@ def test_a_line_to_fill_in_ends_at_the_end_of_its_line(tmp_path):
 
 
 @needs_libreoffice
-def test_a_blank_date_form_in_running_text_stays_whole(tmp_path):
+def test_a_blank_date_form_in_running_text_stays_whole(data_pdfs):
     """The same agreement broke its period “自　　　　年　　月　　日起至　　　　年／月　　日止”
     at the line's end: the second date now starts the next line whole, its year's blanks
     before 年 (the line before stops short, not letter-spaced), and the preflight finds no
     date split."""
-    result = run("build", DATA / "changsha-huaihua-2015", "-o", tmp_path, "-p", "nc-01", "-k", "agreement", "--pdf")
-    assert result.returncode in (0, 7), result.stderr
-    pdf = sorted(tmp_path.rglob("协议书_*.pdf"))[0]
+    code, out, stderr = data_pdfs("changsha-huaihua-2015", "-p", "nc-01", "-k", "agreement")
+    assert code in (0, 7), stderr
+    pdf = sorted(out.rglob("协议书_*.pdf"))[0]
     lines = [line for page in pages_of(pdf) for line in page.lines()]
     at = next(k for k, line in enumerate(lines) if "".join(g.char for g in line).startswith("本协议帮扶期限自"))
     first, second = ["".join(g.char for g in line) for line in lines[at:at + 2]]
@@ -227,16 +227,16 @@ def test_a_blank_date_form_in_running_text_stays_whole(tmp_path):
 
 
 @needs_libreoffice
-def test_the_yichun_notice_keeps_its_signature_on_its_first_page(tmp_path):
+def test_the_yichun_notice_keeps_its_signature_on_its_first_page(data_pdfs):
     """The 宜春 notice (issue 19 §3): its first page was half empty, the contact line, 署名,
     成文日期 and 附注 moved to page 2. Measured: the block is six lines (the contact line, the
     seal's two lines, 署名, 日期, 附注), page 1 had 3.9 lines left under a body paragraph
     ending in “版）。” alone; lines alone would have to come to 24.6 pt. GB/T 9704 7.3.5.5
     adjusts 行距 and 字距: that paragraph is set 1 pt closer (its last line comes in) and the
     lines 26.3 pt apart, and all of it stays on page 1."""
-    result = run("build", DATA / "yichun-2022", "-o", tmp_path, "-k", "notice", "--pdf")
-    assert result.returncode in (0, 7), result.stderr
-    pdf = next(tmp_path.rglob("通知_*.pdf"))
+    code, out, stderr = data_pdfs("yichun-2022", "-k", "notice")
+    assert code in (0, 7), stderr
+    pdf = next(out.rglob("通知_*.pdf"))
     first = pages_of(pdf)[0]
     text = ["".join(g.char for g in line) for line in first.lines()]
     assert "宜春市教育体育局" in [t.strip() for t in text] and "（此件主动公开）" in text
