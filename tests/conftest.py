@@ -31,7 +31,19 @@ REAL_HASHER = accounts._hasher
 
 MEMORY = Path("/dev/shm")
 """A file system in memory, where there is one: the tests' temporary folders go there."""
-if "PYTEST_DEBUG_TEMPROOT" not in os.environ and MEMORY.is_dir() and os.access(MEMORY, os.W_OK):
+ROOM = 2 * 2**30
+"""What the memory file system must have free for the tests' folders (a run keeps up to about
+600 MB of its last three runs'): a container's /dev/shm is often only 64 MB."""
+
+
+def _roomy(folder: Path) -> bool:
+    try:
+        return folder.is_dir() and os.access(folder, os.W_OK) and shutil.disk_usage(folder).free >= ROOM
+    except OSError:
+        return False
+
+
+if "PYTEST_DEBUG_TEMPROOT" not in os.environ and _roomy(MEMORY):
     # The suite writes and removes tens of thousands of files (programme copies, Word files,
     # bundles), and pytest removes the folders of older runs when a run ends, whoever made
     # them: on this disk under load that took up to 24 s of a run, in memory a fifth of a
