@@ -4,6 +4,7 @@ meet, each in Chinese in the page with nothing half-written."""
 from __future__ import annotations
 
 import io
+import json
 import threading
 import time
 import zipfile
@@ -512,6 +513,17 @@ def test_a_pairing_bundle_with_progress_previews_and_downloads(client):
     assert client.app.state.state.job(job).status == "done"
     page = client.get(f"/p/{PROG}/pairing/sanzhong/documents").text
     assert "已生成" in page and "未盖章的单位" in page and "待填写：" in page and "signed_on" in page
+    # what the manifest's preflight says shows beside the page it concerns (the list keeps only a
+    # summary of each manifest; this page reads the whole one)
+    path = client.app.state.workspace.out / PROG / "bundles" / "sanzhong" / "manifest.json"
+    manifest = json.loads(path.read_text("utf-8"))
+    placed = manifest["pdf"]["documents"][1]
+    verdict = next(v for v in manifest["preflight"] if v["document"] == placed["title"])
+    verdict["warnings"].append({"rule": "试验提示", "page": 2, "detail": "手工加入的提示"})
+    path.write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    page = client.get(f"/p/{PROG}/pairing/sanzhong/documents").text
+    caption = page.split(f'alt="第 {placed["first_page"] + 1} 页"', 1)[1].split("</figcaption>", 1)[0]
+    assert "【试验提示】手工加入的提示" in caption
     png = client.get(f"/preview/{PROG}/sanzhong/1.png")
     assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
     zips = [part.split('"')[0] for part in page.split('href="')[1:] if part.split('"')[0].endswith(".zip")]

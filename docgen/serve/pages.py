@@ -429,7 +429,7 @@ def _documents_page(request: Request, pid: str, pairing_id: str | None):
     loaded = ws.loaded(pid)
     if pairing_id is not None:
         ws.pairing_path(pid, pairing_id)
-    bundle = ws.bundle(pid, pairing_id)
+    bundle = ws.bundle(pid, pairing_id, whole=True)
     outputs = ws.outputs(pid, pairing_id)
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.pairing == pairing_id and j.kind != REPORT]
     rejected = pairing_id is not None and loaded.pairing(pairing_id) is None

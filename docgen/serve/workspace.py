@@ -95,6 +95,19 @@ class BundleState:
         return self.state == "made" and not self.missing and not self.unfinished
 
 
+@dataclass(frozen=True)
+class _Listed:
+    """What the pairing list needs of a bundle's manifest, kept per bundle until its manifest
+    changes. A whole manifest (every seal's place, every document's verdict, the files' digests)
+    is about 75 kB in memory: kept for each bundle of the list, a thousand pairings held 75 MB."""
+
+    pages: int
+    pdf_path: str
+    seals: int
+    missing: list[SealMissing]
+    unfinished: list[Draft]
+
+
 @dataclass
 class PairingRow:
     """One line of a programme's pairing list."""
@@ -119,7 +132,7 @@ class Workspace:
         self._load_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._file_locks: dict[Path, threading.Lock] = defaultdict(threading.Lock)
         self._guard = threading.Lock()
-        self._manifests: dict[Path, tuple[tuple, Manifest | None]] = {}
+        self._manifests: dict[Path, tuple[tuple, _Listed | None]] = {}
         self._derived: dict[tuple[str, str], tuple[Loaded, object]] = {}
         self._programmes: dict[str, tuple[tuple, object]] = {}
         self._rows: dict[str, tuple[tuple, float, list[PairingRow]]] = {}
@@ -315,8 +328,11 @@ class Workspace:
                if r.source == pairing_id and r.stage in ("docx", "pdf", "report")]
         return sorted(out, key=lambda o: o.path.name)
 
-    def bundle(self, programme: str, pairing_id: str | None, record: dict[str, Recorded] | None = None) -> BundleState:
-        """The bundle of a pairing (None: the bureau's), read from its manifest only when the zip changed."""
+    def bundle(self, programme: str, pairing_id: str | None, record: dict[str, Recorded] | None = None,
+               whole: bool = False) -> BundleState:
+        """The bundle of a pairing (None: the bureau's) as its manifest says: what the list
+        shows, kept until the manifest changes; ``whole``, with each document's place and
+        verdict too, read afresh (the page of one pairing's documents)."""
         record = self.record(programme) if record is None else record
         zip_path = OutputTree(self.out).bundle_zip(programme, pairing_id)
         entry = record.get(zip_path.relative_to(self.out / programme).as_posix())
@@ -324,18 +340,23 @@ class Workspace:
             return BundleState(zip_path, "none")
         state = BundleState(zip_path, entry.state, made_at=entry.made_at)
         folder = zip_path.with_suffix("")
-        manifest = self._manifest(folder / "manifest.json")
-        if manifest is not None:
-            state.pages = manifest.pdf_pages
-            state.pdf = folder / manifest.pdf_path
-            state.seals = len(manifest.seals)
-            state.missing = manifest.seals_missing
-            state.unfinished = manifest.unfinished
-            state.documents = manifest.documents
-            state.preflight = manifest.preflight or []
+        if whole:
+            manifest = _read_manifest(folder / "manifest.json")
+            listed = _listed(manifest) if manifest is not None else None
+            if manifest is not None:
+                state.documents = manifest.documents
+                state.preflight = manifest.preflight or []
+        else:
+            listed = self._listed(folder / "manifest.json")
+        if listed is not None:
+            state.pages = listed.pages
+            state.pdf = folder / listed.pdf_path
+            state.seals = listed.seals
+            state.missing = listed.missing
+            state.unfinished = listed.unfinished
         return state
 
-    def _manifest(self, path: Path) -> Manifest | None:
+    def _listed(self, path: Path) -> _Listed | None:
         try:
             stat = path.stat()
         except OSError:
@@ -344,12 +365,10 @@ class Workspace:
         cached = self._manifests.get(path)
         if cached and cached[0] == mark:
             return cached[1]
-        try:
-            manifest: Manifest | None = Manifest.from_json(path.read_bytes())
-        except (OSError, ValueError, KeyError, TypeError):
-            manifest = None
-        self._manifests[path] = (mark, manifest)
-        return manifest
+        manifest = _read_manifest(path)
+        listed = _listed(manifest) if manifest is not None else None
+        self._manifests[path] = (mark, listed)
+        return listed
 
     def rows(self, programme: str) -> list[PairingRow]:
         """Every pairing of the programme (valid or not) with its state, for the list: made
@@ -392,6 +411,18 @@ class Workspace:
             if row.status != BROKEN and row.id in loaded.rejected:
                 row.status, row.reason = BROKEN, "活动记录有错误"
         return rows
+
+
+def _read_manifest(path: Path) -> Manifest | None:
+    try:
+        return Manifest.from_json(path.read_bytes())
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _listed(manifest: Manifest) -> _Listed:
+    return _Listed(manifest.pdf_pages, manifest.pdf_path, len(manifest.seals), manifest.seals_missing,
+                   manifest.unfinished)
 
 
 def _pairing_status(pairing, path: Path | None, bundle: BundleState) -> tuple[str, str]:
