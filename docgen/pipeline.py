@@ -72,7 +72,12 @@ class Listener:
         """A stage of ``total`` items starts: render, convert, assemble, report (see ``STAGES``)."""
 
     def advanced(self, stage: str, item: str, ok: bool) -> None:
-        """One item of the stage is done (``ok``) or failed; ``item`` names its file."""
+        """One item of the stage is done (``ok``) or failed; ``item`` names its file (told
+        from the converters' threads while they convert)."""
+
+    def between(self, stage: str) -> None:
+        """Between two rounds of the stage, told in the thread that runs the pipeline: raising
+        stops the run there, as Ctrl-C does (what is written stays; nothing half-written)."""
 
 
 SILENT = Listener()

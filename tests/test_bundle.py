@@ -207,3 +207,37 @@ def test_per_document_pdfs_are_deterministic(tmp_path):
     assert len(pdfs) >= 4  # plan, letters, summary: every kind seed 001 asks for, each preflighted (exit 0)
     for rel in pdfs:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+class _Stop(Exception):
+    pass
+
+
+def test_a_run_stopped_between_rounds_leaves_only_whole_bundles(tmp_path, converters):
+    """A listener raising between two rounds of conversions (the workspace's job cancelled
+    while 生成全部 converts) stops the run there, as Ctrl-C does: the later rounds are not
+    made, nothing is half-written, and the programme's lock is let go."""
+    from docgen import pipeline
+    from docgen.options import Options
+
+    heard = []
+
+    class Stopping(pipeline.Listener):
+        def between(self, stage):
+            heard.append(stage)
+            raise _Stop
+
+    root = tmp_path / "gaotai-2020"
+    shutil.copytree(DATA / "gaotai-2020", root)
+    out = tmp_path / "out"
+    with pytest.raises(_Stop):
+        pipeline.bundle(root, out, Options(jobs=2), Stopping(), pool=converters)
+    assert heard == ["convert"]
+    folder = out / "gaotai-2020" / "bundles"
+    zips = sorted(folder.glob("*.zip")) if folder.is_dir() else []
+    assert len(zips) < 7  # 7 bundles in all: the first round's two at most
+    for path in zips:
+        assert zipfile.ZipFile(path).testzip() is None
+    assert not [p for p in out.rglob("*") if p.name.startswith(".tmp")]
+    again = pipeline.build(root, out, Options(kinds=("notice",)))  # the lock is free again
+    assert not again.failures

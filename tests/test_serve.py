@@ -637,6 +637,31 @@ def test_a_running_job_stops_at_the_next_item_when_cancelled(client, monkeypatch
     assert "已取消" in client.get(f"/jobs/{job}").text
 
 
+def test_a_job_converting_bundles_stops_between_rounds_when_cancelled(client, monkeypatch):
+    """While bundles convert, progress is told from the converters' threads; the job stops at
+    the next round (``Listener.between``), not after the last bundle."""
+    from docgen.serve import jobs
+
+    rounds = []
+
+    def slow_bundle(root, out, options, listener, **kwargs):
+        listener.began("convert", 50)
+        for i in range(50):
+            if i:
+                listener.between("convert")
+            rounds.append(i)
+            threading.Event().wait(0.1)
+        raise AssertionError("the job ran to its end")
+
+    monkeypatch.setattr(jobs.pipeline, "bundle", slow_bundle)
+    job = client.post(f"/p/{PROG}/generate", follow_redirects=False).headers["location"].rsplit("/", 1)[1]
+    while client.app.state.state.job(int(job)).status != "running" or not rounds:
+        threading.Event().wait(0.05)
+    client.post(f"/jobs/{job}/cancel")
+    assert wait_for_job(client, int(job), 30) == "cancelled"
+    assert len(rounds) < 50
+
+
 def test_a_job_waits_for_a_command_line_run_on_the_same_programme(client, tmp_path):
     """The workspace and the command line take the same lock (the pipeline's, per programme
     folder): a job waits, says so, and runs when the other run ends; a wait can be cancelled."""

@@ -283,6 +283,8 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
     next_round = composing(rounds[0]) if rounds else []
     timings.compose += time.perf_counter() - started  # the converters wait for it too
     for k in range(len(rounds)):
+        if k and progress is not None:
+            progress.between("convert")  # e.g. the workspace's job cancelled while a round converted
         batch, rounds[k] = rounds[k], []  # let go of the round once it is made
         started = time.perf_counter()
         bodies: dict[str, Path] = {}

@@ -69,6 +69,9 @@ class _Listener(pipeline.Listener):
         self.runner.state.update_job(self.job_id, stage=stage, done=0, total=total)
         self._check()
 
+    def between(self, stage: str) -> None:  # the converters' progress is told from their threads
+        self._check()
+
     def waiting(self, folder: Path) -> None:  # a command-line run writes into the same folder
         if self.live.stage != "wait":
             self.began("wait", 0)
