@@ -132,7 +132,7 @@ class Workspace:
         self._load_locks: dict[str, threading.Lock] = defaultdict(threading.Lock)
         self._file_locks: dict[Path, threading.Lock] = defaultdict(threading.Lock)
         self._guard = threading.Lock()
-        self._manifests: dict[Path, tuple[tuple, _Listed | None]] = {}
+        self._summaries: dict[Path, tuple[tuple, _Listed | None]] = {}
         self._derived: dict[tuple[str, str], tuple[Loaded, object]] = {}
         self._programmes: dict[str, tuple[tuple, object]] = {}
         self._rows: dict[str, tuple[tuple, float, list[PairingRow]]] = {}
@@ -340,14 +340,13 @@ class Workspace:
             return BundleState(zip_path, "none")
         state = BundleState(zip_path, entry.state, made_at=entry.made_at)
         folder = zip_path.with_suffix("")
-        if whole:
-            manifest = _read_manifest(folder / "manifest.json")
-            listed = _listed(manifest) if manifest is not None else None
-            if manifest is not None:
-                state.documents = manifest.documents
-                state.preflight = manifest.preflight or []
-        else:
+        listed = None
+        if not whole:
             listed = self._listed(folder / "manifest.json")
+        elif (manifest := _read_manifest(folder / "manifest.json")) is not None:
+            listed = _listed(manifest)
+            state.documents = manifest.documents
+            state.preflight = manifest.preflight or []
         if listed is not None:
             state.pages = listed.pages
             state.pdf = folder / listed.pdf_path
@@ -362,12 +361,12 @@ class Workspace:
         except OSError:
             return None
         mark = (stat.st_size, stat.st_mtime_ns)
-        cached = self._manifests.get(path)
+        cached = self._summaries.get(path)
         if cached and cached[0] == mark:
             return cached[1]
         manifest = _read_manifest(path)
         listed = _listed(manifest) if manifest is not None else None
-        self._manifests[path] = (mark, listed)
+        self._summaries[path] = (mark, listed)
         return listed
 
     def rows(self, programme: str) -> list[PairingRow]:
