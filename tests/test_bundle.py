@@ -241,3 +241,33 @@ def test_a_run_stopped_between_rounds_leaves_only_whole_bundles(tmp_path, conver
     assert not [p for p in out.rglob("*") if p.name.startswith(".tmp")]
     again = pipeline.build(root, out, Options(kinds=("notice",)))  # the lock is free again
     assert not again.failures
+
+
+def test_the_bureaus_bundle_converted_apart_reads_as_one(tmp_path, converters):
+    """The bureau's bundle, whose documents are converted one by one and merged (they list
+    every pairing), has what a composed bundle has: each document where the manifest and the
+    contents say, its own page numbers from 1, its bookmark, and its text on its pages."""
+    from docgen import pipeline
+    from docgen.authoring.specimen import write_specimen
+    from docgen.options import Options
+
+    root = write_specimen(tmp_path / "n3", 3, 2, DATA / "gaotai-2020" / "seals" / "sample-school.png")
+    outcome = pipeline.bundle(root, tmp_path / "out", Options(jobs=2), pool=converters)
+    assert not outcome.failures
+    folder = next(b.bundle.folder for b in outcome.bundles if b.bundle.pairing is None)
+    documents = manifest(folder)["pdf"]["documents"]
+    assert len(documents) >= 3  # the notices and the plan
+    reader = PdfReader(merged(folder))
+    assert len(reader.pages) == manifest(folder)["pdf"]["pages"]
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    assert [str(item.title) for item in top] == [d["title"] for d in documents]
+    labels = reader.page_labels
+    for k, (document, item) in enumerate(zip(documents, top, strict=True), 1):
+        first = document["first_page"] - 1
+        assert reader.get_destination_page_number(item) == first
+        assert labels[first] == f"{k}-1"
+        assert labels[first + document["pages"] - 1] == f"{k}-{document['pages']}"
+        text = "".join(reader.pages[first].extract_text().split())
+        heading = document["title"].split("（")[0]  # the contents add the number and county
+        assert "".join(heading.split()) in text, (document["title"], text[:200])
+    assert documents[-1]["first_page"] - 1 + documents[-1]["printed_pages"] == len(reader.pages)

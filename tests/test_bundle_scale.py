@@ -62,3 +62,32 @@ def test_workers_do_not_inherit_the_pipeline(monkeypatch):
     with make._workers(1) as workers:
         assert workers._mp_context.get_start_method() == "forkserver"
 
+
+
+def test_the_bureaus_documents_are_marked_apart_not_composed(tmp_path):
+    """The bureau's documents list every pairing: they are converted one by one (each a
+    marked copy, numbered as its place in the bundle), never composed into one Word body
+    whose parsing and copying grows with the pairings. A pairing's bundle is composed."""
+    import zipfile
+
+    from docgen import pipeline
+    from docgen.bundle import make
+
+    specs = _specs(tmp_path, 2)
+    assert not pipeline.build(tmp_path / "n2", tmp_path / "out2").failures  # the Word files the specs name
+    bureau = next(s for s in specs if s.pairing is None)
+    pairing = next(s for s in specs if s.pairing == "p001")
+    assert bureau.apart and not pairing.apart and len(bureau.parts) >= 2
+    target = tmp_path / "work" / "正文.docx"
+    target.parent.mkdir()
+    why, _ = make._compose_one(bureau.sheet(), target)
+    assert why == ""
+    assert not target.exists()
+    copies = make._bodies(target, bureau.sheet())
+    assert [p.name for p in copies] == [f"正文{i}.docx" for i in range(1, len(bureau.parts) + 1)]
+    for index, (copy, part) in enumerate(zip(copies, bureau.parts, strict=True), 1):
+        xml = zipfile.ZipFile(copy).read("word/document.xml").decode()
+        assert f'w:name="docgenpart{index}"' in xml
+        assert not [n for n in range(1, len(bureau.parts) + 1) if n != index and f'w:name="docgenpart{n}"' in xml]
+        original = zipfile.ZipFile(part.docx).read("word/document.xml").decode()
+        assert "docgenpart" not in original  # the Word file in out/ is left as it is

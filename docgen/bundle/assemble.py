@@ -16,7 +16,7 @@ from .. import __version__, geometry
 from ..convert.archive import archival
 from ..options import BundleOptions
 from ..outputs import build_time, pdf_date
-from ..preflight.anchors import read_marks
+from ..preflight.anchors import Marks, read_marks
 from ..preflight.page import Page, read
 from ..records import Box, Draft, PlacedDocument, PrintedName, SealMissing, SealPlaced
 from .plan import Part, Sheet, Spec
@@ -45,20 +45,27 @@ class Assembled:
     """Reading the pages' text that seal placement had not read already."""
 
 
-def locate_parts(spec: Spec, body: PdfReader) -> str:
-    """Set each part's first page and page count from the bookmarks compose() placed.
+def locate_parts(spec: Spec, bodies: list[PdfReader]) -> str:
+    """Set each part's body, first page and page count from the bookmarks its documents were
+    marked with: ``bodies`` are the converted bodies, one for a bundle composed into one,
+    one per part for a bundle converted apart (``Spec.apart``).
 
     Returns an empty string, or what is wrong."""
-    marks = read_marks(body)
-    starts = marks.starts
+    starts: dict[int, tuple[int, int]] = {}  # part -> (its body, its first page there)
+    marked: dict[int, Marks] = {}  # part -> the bookmarks of its body
+    for file, body in enumerate(bodies):
+        marks = read_marks(body)
+        for i, page in marks.starts.items():
+            starts[i], marked[i] = (file, page), marks
     if sorted(starts) != list(range(1, len(spec.parts) + 1)):
         return f"转换后的 PDF 中只找到 {len(starts)} 个文件起点（应为 {len(spec.parts)} 个）"
-    total = len(body.pages)
     for i, part in enumerate(spec.parts, 1):
-        part.first = starts[i]
-        part.pages = (starts[i + 1] if i < len(spec.parts) else total) - starts[i]
-        part.attachment_pages = [page for _, page in sorted(marks.attachments.get(i, {}).items())]
-        part.anchors = marks.signers.get(i, {})
+        part.file, part.first = starts[i]
+        after = starts.get(i + 1)
+        end = after[1] if after is not None and after[0] == part.file else len(bodies[part.file].pages)
+        part.pages = end - part.first
+        part.attachment_pages = [page for _, page in sorted(marked[i].attachments.get(i, {}).items())]
+        part.anchors = marked[i].signers.get(i, {})
         if part.pages <= 0:
             return f"{part.title} 在转换后的 PDF 中没有页面"
     return ""
@@ -139,14 +146,15 @@ class _Stamper:
             self.stamped.add(stamp.target)
 
 
-def merged_text(writer: PdfWriter, body_pages: list[int | None], text: PageText, stamped: set[int]) -> list[Page]:
+def merged_text(writer: PdfWriter, body_pages: list[tuple[PageText, int] | None], stamped: set[int]) -> list[Page]:
     """What each page of the merged PDF shows, as the preflight would read it from the file
-    written: a body page as ``text`` read it (the same content stream; seal placement read
-    some already), a page with a seal stamped on it, the cover's and padding pages from the
-    merged PDF's own page. ``body_pages``: the body page each merged page is, or None."""
+    written: a body page as its body's ``PageText`` read it (the same content stream; seal
+    placement read some already), a page with a seal stamped on it, the cover's and padding
+    pages from the merged PDF's own page. ``body_pages``: the body page each merged page is
+    (its body's text, its page there), or None."""
     fonts: dict = {}
-    return [text.page(k) if k is not None and i not in stamped else read(writer.pages[i], fonts)
-            for i, k in enumerate(body_pages)]
+    return [at[0].page(at[1]) if at is not None and i not in stamped else read(writer.pages[i], fonts)
+            for i, at in enumerate(body_pages)]
 
 
 def _in_rows(placed: list[_Stamp]) -> list[_Stamp]:
@@ -170,17 +178,17 @@ def _in_rows(placed: list[_Stamp]) -> list[_Stamp]:
     return placed
 
 
-def assemble(spec: Sheet, cover_pdf: Path, body_pdf: Path, options: BundleOptions) -> Assembled:
+def assemble(spec: Sheet, cover_pdf: Path, body_pdfs: list[Path], options: BundleOptions) -> Assembled:
     """Cover and body merged, stamped, labelled and bookmarked into one PDF/A-2b (not yet
-    signed: the bundle is validated, then signed, by ``make``)."""
+    signed: the bundle is validated, then signed, by ``make``). ``body_pdfs``: the converted
+    body, or each part's when they were converted apart (``Part.file`` says which)."""
     when = build_time(spec.made_on)
     writer = PdfWriter()
     result = Assembled(b"", 0)
     stamper = _Stamper(writer, options, result)
     cover = PdfReader(cover_pdf)
-    body = PdfReader(body_pdf)
-    text = PageText(body)
-    body_pages: list[int | None] = []  # the body page each page of the merged PDF is, or None
+    texts = [PageText(PdfReader(path)) for path in body_pdfs]
+    body_pages: list[tuple[PageText, int] | None] = []  # the body page each merged page is, or None
     for page in cover.pages:
         writer.add_page(page)
     writer.set_page_label(0, 0, prefix="封面")
@@ -190,10 +198,10 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdf: Path, options: BundleOption
         writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
     body_pages += [None] * len(writer.pages)
     for index, part in enumerate(spec.parts, 1):
-        start = len(writer.pages)
+        start, text = len(writer.pages), texts[part.file]
         for k in range(part.first, part.first + part.pages):
-            writer.add_page(body.pages[k])
-            body_pages.append(k)
+            writer.add_page(text.reader.pages[k])
+            body_pages.append((text, k))
         end = len(writer.pages) - 1
         writer.set_page_label(start, end, style=PageLabelStyle.DECIMAL, prefix=f"{index}-", start=1)
         mark = writer.add_outline_item(title=part.title, page_number=start)
@@ -208,7 +216,7 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdf: Path, options: BundleOption
         result.layout.append(PlacedDocument(part.title, part.family, part.docx.name, start + 1, len(writer.pages) - start,
                                             part.pages))
     started = time.perf_counter()
-    result.text = merged_text(writer, body_pages, text, stamper.stamped)
+    result.text = merged_text(writer, body_pages, stamper.stamped)
     result.text_seconds = time.perf_counter() - started
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": spec.title, "/Producer": f"docgen {__version__}", "/Creator": "docgen",
@@ -220,7 +228,7 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdf: Path, options: BundleOption
     result.pdf = buffer.getvalue()
     if options.archive:
         started = time.perf_counter()
-        result.pdf = archival(result.pdf, body_pdf.read_bytes(), title=spec.title, producer=f"docgen {__version__}",
+        result.pdf = archival(result.pdf, body_pdfs[0].read_bytes(), title=spec.title, producer=f"docgen {__version__}",
                               when=when)
         result.archive_seconds = time.perf_counter() - started
     return result

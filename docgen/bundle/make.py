@@ -1,5 +1,6 @@
 """The bundle stage, top to bottom: each bundle's documents composed into one .docx and
-converted once (all bundles in parallel), the covers converted (again if the contents
+converted once (all bundles in parallel; the bureau's, which grows with the pairings, is
+converted document by document), the covers converted (again if the contents
 took more pages than guessed), then every bundle assembled and written in forked worker
 processes (pypdf is pure Python, so threads would not run in parallel)."""
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,6 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from ..convert import Pool
+from ..convert.marks import marked_copy
 from ..documents.kinds import kind
 from ..documents.scope import Scope
 from ..errors import display_path, os_reason
@@ -165,14 +168,25 @@ def _start_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: no worker tracebacks
 
 
+def _bodies(target: Path, sheet: Spec | Sheet) -> list[Path]:
+    """The Word files of a bundle's body: ``target``, its documents composed; or, for a bundle
+    converted apart (``Spec.apart``), a marked copy of each document beside it."""
+    if not sheet.apart:
+        return [target]
+    return [target.with_name(f"{target.stem}{i}{target.suffix}") for i in range(1, len(sheet.parts) + 1)]
+
+
 def _compose_one(sheet: Sheet, target: Path) -> tuple[str, float]:
-    """A bundle's documents composed into one .docx at ``target``; or why not, and the time.
-    What composing took is given back at once: the bureau's bundle lists every pairing (at
-    1 000 pairings its body is 8 MB of XML, composed in about 170 MB), and a worker that kept
-    that would hold it for the rest of the run."""
+    """A bundle's documents composed into one .docx at ``target`` (or each marked apart
+    beside it); or why not, and the time. What composing took is given back at once: a
+    worker that kept its peak would hold it for the rest of the run."""
     started = time.process_time()
     try:
-        target.write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in sheet.parts]))
+        if sheet.apart:
+            for index, (part, path) in enumerate(zip(sheet.parts, _bodies(target, sheet), strict=True), 1):
+                marked_copy(part.docx, path, index=index, names=[s.name for s in part.signers])
+        else:
+            target.write_bytes(compose([(p.docx, [s.name for s in p.signers]) for p in sheet.parts]))
         return "", time.process_time() - started
     except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
         return f"合成文件失败：{os_reason(exc)}", time.process_time() - started
@@ -180,7 +194,7 @@ def _compose_one(sheet: Sheet, target: Path) -> tuple[str, float]:
         give_back()
 
 
-def _assemble_one(sheet: Sheet, cover: Path, body: Path, options: BundleOptions) -> tuple[_Written | None, str]:
+def _assemble_one(sheet: Sheet, cover: Path, body: list[Path], options: BundleOptions) -> tuple[_Written | None, str]:
     """One bundle assembled, validated as PDF/A-2b, signed if asked, and written: what the
     report needs of it, or why not."""
     began = time.process_time()
@@ -274,7 +288,7 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
     if progress is not None:
         progress.began("convert", total)
     assembling: list[tuple[Bundle, concurrent.futures.Future]] = []
-    held: list[tuple[Spec, Path, Path]] = []  # a round converted, to assemble once the next is composed
+    held: list[tuple[Spec, Path, list[Path]]] = []  # a round converted, to assemble once the next is composed
     # the first round too is composed by the workers (when there are any), though the converters
     # wait a second or so longer for it while they start: composing in this process left it about
     # 30 MB larger at 200 pairings for the rest of the stage (the allocator keeps what lxml freed),
@@ -317,25 +331,42 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
 
 
 def _convert_round(specs: list[Spec], bodies: dict[str, Path], renderer: Renderer, pool: Pool,
-                   options: BundleOptions, failures: list[Failure], progress) -> list[tuple[Spec, Path, Path]]:
+                   options: BundleOptions, failures: list[Failure], progress) -> list[tuple[Spec, Path, list[Path]]]:
     """The composed bodies of ``specs`` converted and located, then their covers: (spec,
-    cover PDF, body PDF) of each bundle ready to assemble."""
-    def told(i: int, result) -> None:
-        if progress is not None:
-            progress.advanced("convert", display_path(specs[i].folder), result.ok)
+    cover PDF, body PDFs) of each bundle ready to assemble."""
+    files = [(spec, path) for spec in specs for path in _bodies(bodies[spec.uid], spec)]
+    left = {spec.uid: len(_bodies(bodies[spec.uid], spec)) for spec in specs}
+    failed: set[str] = set()
+    lock = threading.Lock()  # the converters tell from their own threads
 
-    ready: list[Spec] = []
-    for spec, why in zip(specs, _convert(pool, [bodies[s.uid] for s in specs], told), strict=False):
-        if why:
-            failures.append(Failure(display_path(spec.folder), f"转换 PDF 失败：{why}"))
+    def told(i: int, result) -> None:
+        spec = files[i][0]
+        with lock:
+            left[spec.uid] -= 1
+            if not result.ok:
+                failed.add(spec.uid)
+            if left[spec.uid]:
+                return  # a bundle converted apart is told once, when its last document is
+        if progress is not None:
+            progress.advanced("convert", display_path(spec.folder), spec.uid not in failed)
+
+    why: dict[str, str] = {}
+    for (spec, _), reason in zip(files, _convert(pool, [path for _, path in files], told), strict=True):
+        if reason:
+            why.setdefault(spec.uid, reason)
+    ready: list[tuple[Spec, list[Path]]] = []
+    for spec in specs:
+        if spec.uid in why:
+            failures.append(Failure(display_path(spec.folder), f"转换 PDF 失败：{why[spec.uid]}"))
             continue
-        problem = locate_parts(spec, PdfReader(bodies[spec.uid].with_suffix(".pdf")))
+        pdfs = [path.with_suffix(".pdf") for path in _bodies(bodies[spec.uid], spec)]
+        problem = locate_parts(spec, [PdfReader(pdf) for pdf in pdfs])
         if problem:
             failures.append(Failure(display_path(spec.folder), problem))
         else:
-            ready.append(spec)
-    covers = _covers(ready, bodies, renderer, pool, options.duplex, failures)
-    return [(spec, covers[spec.uid], bodies[spec.uid].with_suffix(".pdf")) for spec in ready if spec.uid in covers]
+            ready.append((spec, pdfs))
+    covers = _covers([spec for spec, _ in ready], bodies, renderer, pool, options.duplex, failures)
+    return [(spec, covers[spec.uid], pdfs) for spec, pdfs in ready if spec.uid in covers]
 
 
 def _collect(assembling: list[tuple[Bundle, concurrent.futures.Future]], timings: Timings, failures: list[Failure],

@@ -25,14 +25,19 @@ ENTRIES_PER_CONTENTS_PAGE = 18
 
 @dataclass
 class Part:
-    """One document in a bundle; ``first`` and ``pages`` locate it in the converted body."""
+    """One document in a bundle; ``file``, ``first`` and ``pages`` locate it in the converted
+    body."""
 
     title: str
     docx: Path
     signers: list[Signer]
     attachments: list[str]
     first: int = 0
+    """Its first page (0-based) in the converted body that holds it."""
     pages: int = 0
+    file: int = 0
+    """Which of the bundle's converted bodies holds it: 0 when its documents are composed into
+    one, the part's own (numbered from 0) when they are converted apart (``Spec.apart``)."""
     attachment_pages: list[int] = field(default_factory=list)
     anchors: dict[int, Anchor] = field(default_factory=dict)
     """Where each signer (numbered from 1, in the order of ``signers``) signs in the body."""
@@ -65,6 +70,12 @@ class Spec:
     heading: str = "结对帮扶报送材料"
     """What the bundle is, the cover's title: a pairing's material to submit, or the bureau's own
     documents (``BUREAU_HEADING``)."""
+    apart: bool = False
+    """Its documents are converted one by one and their PDFs merged, not composed into one Word
+    body first. The bureau's bundle is made so: its documents list every pairing (at 1 000
+    pairings, 442 pages whose Word bodies hold 8 MB of XML), and composing them took a worker
+    from 70 MB to 244 MB, a peak that grows with the pairings (issue 22); converted apart,
+    they also keep every converter busy rather than one."""
 
     @property
     def made_on(self) -> dt.date | None:
@@ -87,7 +98,7 @@ class Spec:
     def sheet(self) -> Sheet:
         """What assembling and writing it needs, without the programme it came from."""
         return Sheet(self.loaded.id, self.key, self.title, self.folder, self.pdf_name, self.parts,
-                     self.inputs or self.loaded.input_hashes(), self.made_on)
+                     self.inputs or self.loaded.input_hashes(), self.made_on, self.apart)
 
 
 @dataclass(frozen=True)
@@ -130,6 +141,8 @@ class Sheet:
     parts: list[Part]
     inputs: dict[str, str]
     made_on: dt.date | None
+    apart: bool = False
+    """As ``Spec.apart``."""
 
     @property
     def zip_path(self) -> Path:
@@ -189,7 +202,7 @@ def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
         by = str(issuer(prog))  # who issued the plan, only where the data says (never bureau.name in its place)
         specs.append(Spec("bureau", f"{prog.title}", [by] if by else [], notice.date if notice else None,
                           bundle_folder(loaded, None, out_dir), safe_name(f"工作文件_{by or prog.title}") + ".pdf",
-                          parts(bureau), loaded, (by,) if by else (), heading=BUREAU_HEADING))
+                          parts(bureau), loaded, (by,) if by else (), heading=BUREAU_HEADING, apart=True))
     return specs
 
 

@@ -9,8 +9,8 @@ is found again in the PDF without searching its text.
   that ``check-pdf`` runs on it the rules ``build --pdf`` ran.
 
 The bundle marks the documents it composes (with the names of their signers, in signing
-order); ``build --pdf`` converts a marked copy of each Word file, leaving the Word file as
-it is. Names are letters and digits only: LibreOffice escapes other characters.
+order), or a marked copy of each when it converts them apart (``Spec.apart``); ``build --pdf``
+converts a marked copy of each Word file, leaving the Word file as it is. Names are letters and digits only: LibreOffice escapes other characters.
 """
 from __future__ import annotations
 
@@ -91,14 +91,17 @@ def mark_document(body, index: int, names: list[str] | None = None, family: str 
             _bookmark(later, DATE.format(index, k), ids)
 
 
-def marked_copy(src: Path, dst: Path, family: str) -> Path:
-    """A copy of the Word file ``src`` at ``dst`` with docgen's bookmarks (document 1)."""
+def marked_copy(src: Path, dst: Path, family: str = "", index: int = 1, names: list[str] | None = None) -> Path:
+    """A copy of the Word file ``src`` at ``dst`` with docgen's bookmarks, as document
+    ``index`` of a bundle whose signers are ``names`` (see ``mark_document``)."""
     with zipfile.ZipFile(src) as source, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename == "word/document.xml":
                 root = etree.fromstring(data)
-                mark_document(root.find(_q("body")), 1, None, family)
+                del data  # the tree is all that is needed of it (a bureau's document is megabytes)
+                mark_document(root.find(_q("body")), index, names, family)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+                del root
             target.writestr(info, data, compresslevel=1)
     return dst
