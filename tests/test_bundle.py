@@ -251,9 +251,20 @@ def test_the_bureaus_bundle_converted_apart_reads_as_one(tmp_path, converters):
     from docgen.authoring.specimen import write_specimen
     from docgen.options import Options
 
+    assembled = []
+
+    class Heard(pipeline.Listener):
+        def advanced(self, stage, item, ok):
+            if stage == "assemble":
+                assembled.append(item)
+
     root = write_specimen(tmp_path / "n3", 3, 2, DATA / "gaotai-2020" / "seals" / "sample-school.png")
-    outcome = pipeline.bundle(root, tmp_path / "out", Options(jobs=2), pool=converters)
+    outcome = pipeline.bundle(root, tmp_path / "out", Options(jobs=2), Heard(), pool=converters)
     assert not outcome.failures
+    # the largest bundle is made in the first round: assembled beside the other conversions, not
+    # after the last one with nothing else to do
+    assert assembled[0].endswith("bureau.zip") and len(assembled) == 4
+    assert sorted(str(b.bundle.pairing) for b in outcome.bundles) == ["None", "p001", "p002", "p003"]
     folder = next(b.bundle.folder for b in outcome.bundles if b.bundle.pairing is None)
     documents = manifest(folder)["pdf"]["documents"]
     assert len(documents) >= 3  # the notices and the plan

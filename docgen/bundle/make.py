@@ -271,6 +271,11 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
               timings: Timings, progress, workers) -> tuple[list[BundleReport], list[Failure]]:
     failures: list[Failure] = []
     targets: list[tuple[Spec, Path]] = []
+    order = {spec.uid: i for i, spec in enumerate(specs)}  # the reports keep the order of ``specs``
+    # a bundle converted apart (the bureau's: the largest, growing with the pairings) goes in the
+    # first round whatever order it was planned in, so that it is assembled beside the later
+    # rounds' conversions rather than after the last one, with nothing else left to do
+    specs.sort(key=lambda spec: not spec.apart)
     for spec in specs:
         folder = workdir / spec.loaded.id / spec.key
         try:
@@ -327,6 +332,7 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
     started = time.perf_counter()
     reports = _collect(assembling, timings, failures, progress)
     timings.assemble = time.perf_counter() - started
+    reports.sort(key=lambda report: order[report.bundle.uid])
     return reports, failures
 
 
