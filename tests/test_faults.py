@@ -218,7 +218,10 @@ def test_output_folder_not_writable(small_copy):
                  marks=pytest.mark.slow),  # renders until the time limit stops it
 ])
 def test_any_template_failure_is_that_documents_located_error(small_copy, tmp_path, monkeypatch, tag, words):
-    monkeypatch.setattr(limits, "RENDER_SECONDS", 0.3)
+    if words == "渲染超过":  # the one case the time limit stops: shorter than the default, so that it
+        # stops soon, but far above a plain render's time even on a busy machine (at 0.3 s the
+        # other documents, the plans, failed too under load: a test that depended on timing)
+        monkeypatch.setattr(limits, "RENDER_SECONDS", 3.0)
     templates = tmp_path / "tpl"
     templates.mkdir()
     for name in ("agreement.docx", "plan.docx"):
