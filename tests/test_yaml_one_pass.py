@@ -91,3 +91,25 @@ def test_a_value_its_tag_cannot_read_is_a_problem_at_its_place(text):
     [problem] = exc.value.problems
     assert (problem.line, problem.column, problem.field) == (1, 4, "a")
     assert "不能按标记“!!" in problem.message and "读取" in problem.message
+
+
+def test_a_loaded_files_positions_are_kept_packed_and_answer_as_before():
+    """A loaded programme keeps the positions of every value of every file (issue 22: about
+    30 MB at 1 000 pairings as dicts): they are kept compressed, and every place a model's
+    origin asks for is where a fresh reading of the file puts it."""
+    from docgen.load import load_programme
+    from docgen.load.origins import where
+    from docgen.load.yaml_source import Packed, read
+
+    loaded = load_programme(DATA / "gaotai-2020")
+    pairing = loaded.pairings[0]
+    origin = pairing._origin
+    assert isinstance(origin.values, Packed)
+    fresh = read(origin.path).values
+    assert dict(origin.values.items()) == {loc: fresh[loc] for loc in fresh}
+    assert len(origin.values._data) < sum(len(repr(k)) for k in fresh) / 4  # compressed, not a dict kept
+    at = where(pairing, "supporter")
+    assert at is not None and (at.line, at.col) == fresh[("supporter",)]
+    for other in loaded.pairings[1:]:  # another file's positions between two asks of the first one's
+        assert where(other, "supporter") is not None
+    assert where(pairing.supporter, "name").line == fresh[("supporter", "name")][0]

@@ -134,7 +134,11 @@ def file_mark(path: Path) -> tuple | None:
 
 def _lite(src: Source | None) -> Source | None:
     """A source without its data: the positions problems are placed with."""
-    return None if src is None else Source(src.path, None, src.values)
+    if src is None:
+        return None
+    lite = Source(src.path, None, src.values)
+    lite.pack()
+    return lite
 
 
 def adopt(pairing: Pairing, programme: Programme) -> Pairing:

@@ -9,6 +9,7 @@ on. A value that is not in the file (a default, or worked out from others) has n
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,8 @@ class Origin:
 
     path: Path
     loc: Loc
-    values: dict[Loc, tuple[int, int]]
-    """The file's positions, shared by every model read from it."""
+    values: Mapping[Loc, tuple[int, int]]
+    """The file's positions, shared by every model read from it (``Packed``)."""
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,9 @@ class FromData:
 
 
 def attach(model: Any, src: Source, loc: Loc = ()) -> None:
-    """Give ``model`` and every model inside it its place in ``src``."""
+    """Give ``model`` and every model inside it its place in ``src`` (whose positions are
+    packed first: the models keep them for as long as they live)."""
+    src.pack()
     _attach(model, src.path, src.values, loc)
 
 
@@ -49,7 +52,7 @@ _LEAVES = (str, int, float, bool, type(None), dt.date)
 """Values with no model inside: not walked into (most of a file's values)."""
 
 
-def _attach(model: Any, path: Path, values: dict[Loc, tuple[int, int]], loc: Loc) -> None:
+def _attach(model: Any, path: Path, values: Mapping[Loc, tuple[int, int]], loc: Loc) -> None:
     if isinstance(model, _LEAVES):
         return
     if isinstance(model, Strict):  # every model of the data is one

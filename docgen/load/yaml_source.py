@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import errno
+import marshal
 import re
 import sys
-from collections.abc import Callable
+import threading
+import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,13 +183,78 @@ class Positions(dict):
         return default if at is None else _unpack(at)
 
 
+class Packed(Mapping):
+    """The positions of a file once it is read and checked, compressed: about 1 kB for a
+    pairing's file, which as a ``Positions`` takes 19 kB. A loaded programme keeps the
+    positions of every value of every file (for the problems found later, each phrase's
+    origin, ``docgen explain``), about 30 MB at 1 000 pairings, in proportion to the pairings
+    (issue 22). They are unpacked when asked for; the files asked for last stay unpacked."""
+
+    __slots__ = ("_data", "_count")
+
+    def __init__(self, values: dict[Loc, tuple[int, int]]):
+        raw = dict(dict.items(values))  # as ``Positions`` holds them: (line, column) in one int
+        self._data = zlib.compress(marshal.dumps(raw), 1)
+        self._count = len(raw)
+
+    def _open(self) -> Positions:
+        global _LAST
+        last = _LAST  # (one read of a global: no lock needed for it)
+        if last[0] is self:  # most lookups follow one of the same file
+            return last[1]
+        with _UNPACKED_LOCK:  # the workspace reads positions from several threads
+            found = _UNPACKED.pop(self, None)
+            if found is None:
+                found = Positions()
+                dict.update(found, marshal.loads(zlib.decompress(self._data)))
+            _UNPACKED[self] = found  # the most recently used last
+            while len(_UNPACKED) > _UNPACKED_FILES:
+                del _UNPACKED[next(iter(_UNPACKED))]
+            _LAST = (self, found)
+            return found
+
+    def __getitem__(self, loc: Loc) -> tuple[int, int]:
+        return self._open()[loc]
+
+    def get(self, loc: Loc, default=None):
+        return self._open().get(loc, default)
+
+    def __contains__(self, loc: object) -> bool:
+        return loc in self._open()
+
+    def __iter__(self):
+        return iter(self._open())
+
+    def __len__(self) -> int:
+        return self._count
+
+    # equal by content, compared packed; hashable, so that the unpacked ones are found by it
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Packed):
+            return self._data == other._data
+        return super().__eq__(other)
+
+    def __hash__(self) -> int:
+        return hash(self._data)
+
+
+_UNPACKED: dict[Packed, Positions] = {}
+_LAST: tuple[Packed | None, Positions] = (None, Positions())
+_UNPACKED_LOCK = threading.Lock()
+_UNPACKED_FILES = 32
+"""How many files' positions stay unpacked: the documents of one pairing ask for its own
+files' over and over, the bureau's documents for every pairing's once."""
+
+
 @dataclass
 class Source:
     """A YAML file read into plain data, remembering where each value came from."""
 
     path: Path
     data: Any
-    values: dict[Loc, tuple[int, int]] = field(default_factory=Positions)
+    values: Mapping[Loc, tuple[int, int]] = field(default_factory=Positions)
+    """Where each value is: a ``Positions`` while the file is read and checked, then ``Packed``
+    (``pack``)."""
     keys: dict[Loc, tuple[int, int]] = field(default_factory=Positions)
     problems: list[Problem] = field(default_factory=list)
     """Problems that did not stop parsing (duplicate keys, impossible dates, bad characters)."""
@@ -198,6 +266,11 @@ class Source:
     @property
     def name(self) -> str:
         return display_path(self.path)
+
+    def pack(self) -> None:
+        """The positions compressed, once the file is read and checked (``Packed``)."""
+        if isinstance(self.values, Positions):
+            self.values = Packed(self.values)
 
     def position(self, loc: Loc, *, key: bool = False) -> tuple[int, int]:
         """Line and column of ``loc`` or of its nearest ancestor that exists in the file."""
@@ -427,8 +500,15 @@ def _pos(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _written(src: Source) -> Positions:
+    """The positions of a file being read (packed only once it is read and checked)."""
+    values = src.values
+    assert isinstance(values, Positions), "a packed source is not read again"
+    return values
+
+
 def _build(node: Node, loc: Loc, src: Source, problems: list[Problem], loader: _Loader) -> Any:
-    src.values[loc] = _pos(node)
+    _written(src)[loc] = _pos(node)
     if node.tag not in _STANDARD_TAGS:
         line, col = _pos(node)
         problems.append(Problem(src.name, line, col, format_loc(loc), f"不支持 YAML 标签“{node.tag}”，请删除以“!”开头的标记"))
@@ -560,7 +640,7 @@ class _EventReader:
         self.get = get
         self.src = src
         self.constructor = constructor
-        self.values: dict[Loc, Any] = src.values  # (a Positions: packed below as it would pack them)
+        self.values: dict[Loc, Any] = _written(src)  # (set below packed as Positions would pack them)
         self.keys: dict[Loc, Any] = src.keys
 
     def value(self, event: Any, loc: Loc, depth: int) -> Any:
