@@ -122,8 +122,18 @@ class _Written(pipeline.Listener):
     bundle. (Not after each bundle written: the pipeline hears of those at the end, once
     every assembly is done, when nothing would be seen growing any more.)"""
 
-    def __init__(self):
+    def __init__(self, peaks: PeakRss | None = None):
         self.rss: list[int] = []
+        self.peaks = peaks
+        self.start = 0
+        """RSS when the bundles start (after loading, checking and planning)."""
+        self.peak_before = 0
+        """The peak sampled until then."""
+
+    def began(self, stage: str, total: int) -> None:
+        if stage == "convert":
+            self.start = _rss(os.getpid())
+            self.peak_before = max(self.start, self.peaks.peak.get("main", 0) if self.peaks else 0)
 
     def advanced(self, stage: str, item: str, ok: bool) -> None:
         if stage == "convert":
@@ -167,11 +177,12 @@ def _builds(pairings: int, work: Path, steps: bool, shard: Shard | None, results
 def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) -> None:
     """Steps 4-5, in a process of their own (its peak RSS is the bundle stage's)."""
     root, out = work / f"n{pairings}" / "specimen", work / f"n{pairings}" / "out"
-    written = _Written()
     options = Options(jobs=jobs, shard=shard)
     with PeakRss() as peaks:
+        written = _Written(peaks)
         load = os.getloadavg()[0]
         first, bundled = timed(pipeline.bundle, root, out, options, written)
+        during = dict(peaks.peak)  # the re-run below loads the programme again: its peak is told apart
     pages = sum(r.pages for r in bundled.bundles)
     t = bundled.timings
     planning = first - t.compose - t.convert - t.assemble
@@ -192,8 +203,10 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
     del bundled
     rerun, again = timed(pipeline.bundle, root, out, options)
     print(f"bundle re-run          : {rerun:8.2f} s; {len(again.bundles)} made, {again.unchanged_outputs} unchanged")
-    for role, peak in sorted(peaks.peak.items(), key=lambda kv: -kv[1]):
+    for role, peak in sorted(during.items(), key=lambda kv: -kv[1]):
         print(f"peak RSS {role:<24}: {peak / 2**20:7.1f} MB")
+    print(f"main RSS when the bundles start: {written.start / 2**20:.1f} MB (peak until then "
+          f"{written.peak_before / 2**20:.1f} MB); with the re-run after it: {peaks.peak.get('main', 0) / 2**20:.1f} MB")
     rss = written.rss
     if len(rss) >= 4:
         quarter = len(rss) // 4
@@ -201,7 +214,7 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
               f"{rss[-1] / 2**20:.1f} MB")
     results.put({"n": pairings, "seconds": first, "pages": pages, "rate": pages / first,
                  "convert_rate": pages / t.convert, "overhead": overhead / t.convert, "work": t.work / pages, "planning": planning,
-                 "rerun": rerun, "peak": dict(peaks.peak), "load": load})
+                 "rerun": rerun, "peak": during, "load": load})
 
 
 def _in_own_process(target, *args) -> dict:
