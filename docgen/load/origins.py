@@ -20,9 +20,10 @@ from .model.common import Block, Strict
 from .yaml_source import Loc, Source, format_loc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Origin:
-    """A model's place in its file."""
+    """A model's place in its file (every model read has one: 40 000 at 1 000 pairings, so
+    without a ``__dict__`` each)."""
 
     path: Path
     loc: Loc
