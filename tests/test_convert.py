@@ -163,3 +163,24 @@ def test_missing_libreoffice_is_explained(monkeypatch):
     with pytest.raises(ConverterMissing) as info:
         convert.find_soffice()
     assert "apt-get install" in str(info.value) and "LibreOffice" in str(info.value)
+
+
+def test_a_long_document_is_given_time_in_proportion(tmp_path):
+    """The timeout is for a document of up to about 160 pages; the bureau's notice of a
+    programme of thousands of pairings (every pairing listed) gets proportionally more, not a
+    failure after the usual two minutes (issue 22)."""
+    import zipfile
+
+    from docgen.convert.pool import TIMEOUT_BODY, allowed
+
+    def docx(name: str, body: int) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("word/document.xml", "<w:document>" + " " * body + "</w:document>")
+        return path
+
+    assert allowed(docx("usual.docx", 200_000), 120) == 120
+    assert allowed(docx("long.docx", 5 * TIMEOUT_BODY), 120) >= 5 * 120
+    assert allowed(tmp_path / "missing.docx", 120) == 120  # LibreOffice says what is wrong with it
+    (tmp_path / "notes.docx").write_text("not a Word file")
+    assert allowed(tmp_path / "notes.docx", 120) == 120

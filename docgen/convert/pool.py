@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,22 @@ class _NotStarted(_Hung):
 
 
 TIMEOUT = 120.0
+
+TIMEOUT_BODY = 2_000_000
+"""The size of the body (``word/document.xml``) the timeout is meant for: 2 MB of XML, about
+160 pages. A larger document gets proportionally more time: the bureau's documents list every
+pairing, and a notice of 5 000 pairings (about 18 MB, 1 500 pages) did not convert in 120 s on
+a busy 2-core machine, which failed the bureau's bundle (issue 22)."""
+
+
+def allowed(src: Path, timeout: float) -> float:
+    """The seconds ``src`` may take to convert: ``timeout``, longer for a long document."""
+    try:
+        with zipfile.ZipFile(src) as docx:
+            size = docx.getinfo("word/document.xml").file_size
+    except (OSError, KeyError, zipfile.BadZipFile):
+        return timeout  # LibreOffice will say what is wrong with it
+    return timeout * max(1.0, size / TIMEOUT_BODY)
 """Seconds one conversion may take by default."""
 
 
@@ -221,6 +238,7 @@ class Pool:
         LibreOffice wrote it; the bundle it goes into is made PDF/A-2b and canonical
         (``archive.archival``)."""
         result = Result(src, dst, ok=False)
+        timeout = allowed(src, self.timeout)
         for attempt in range(1 + self.retries):
             result.attempts = attempt + 1
             tmp = converter.outbox / "converting.pdf"  # never in out/: only a finished PDF goes there
@@ -228,7 +246,7 @@ class Pool:
             try:
                 source = src.resolve() if family is None else marked_copy(src, converter.outbox / "marked.docx", family)
                 converter.pdfa = self.pdfa and finished  # an intermediate is made PDF/A with its bundle
-                answer = converter.convert(source, tmp.resolve(), self.timeout)
+                answer = converter.convert(source, tmp.resolve(), timeout)
                 if answer.get("ok") and _is_pdf(tmp):
                     data = tmp.read_bytes()
                     write_atomic(dst, finish(data, docx_created(src)) if finished else data)
@@ -238,10 +256,10 @@ class Pool:
                 if answer.get("fatal") or converter.proc is None or converter.proc.poll() is not None:
                     converter.kill()  # the next attempt starts a fresh converter
             except _NotStarted:
-                result.error = f"LibreOffice 启动超过 {self.timeout:g} 秒未完成，已终止"
+                result.error = f"LibreOffice 启动超过 {timeout:g} 秒未完成，已终止"
                 converter.kill()
             except _Hung:
-                result.error = f"转换超过 {self.timeout:g} 秒未完成，已终止"
+                result.error = f"转换超过 {timeout:g} 秒未完成，已终止（可用 --timeout 加长）"
                 converter.kill()
             except Exception as exc:  # the worker died or could not start
                 result.error = f"转换进程异常退出（{exc}）"
