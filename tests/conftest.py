@@ -11,6 +11,7 @@ import sys
 sys.dont_write_bytecode = False
 
 import contextlib
+import functools
 import gc
 import hashlib
 import os
@@ -19,16 +20,19 @@ import shutil
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from argon2 import PasswordHasher, profiles
 
-from docgen import pipeline
-from docgen.convert import Pool
-from docgen.serve import accounts
 from tests.helpers import DATA, HARD, MINI_PAIRING, MINI_PROGRAMME, ROOT, run
 
-REAL_HASHER = accounts._hasher
+if TYPE_CHECKING:
+    from docgen import pipeline
+    from docgen.convert import Pool
+
+# docgen itself is imported by the fixtures that use it, not here: pytest-xdist's controller
+# process reads this file too, before it starts the processes that run the tests, and never
+# runs a test itself (importing docgen there cost 0.5 s of every run's start)
 
 MEMORY = Path("/dev/shm")
 """A file system in memory, where there is one: the tests' temporary folders go there."""
@@ -165,6 +169,8 @@ def converters():
     if not has_libreoffice():
         yield None
         return
+    from docgen.convert import Pool
+
     pool = Pool(jobs=1 if WORKER else 2, timeout=120)
     yield pool
     pool.close()
@@ -186,7 +192,17 @@ def shared_pool(converters, monkeypatch):
     """Every run of the pipeline in a test converts with the session's pool, warm from the
     first conversion on, instead of starting LibreOffice anew."""
     if converters is not None:
+        from docgen import pipeline
+
         monkeypatch.setattr(pipeline, "open_pool", reusing(converters))
+
+
+@functools.cache
+def _real_hasher():
+    """docgen's own ``accounts._hasher``, read before any test replaces it."""
+    from docgen.serve import accounts
+
+    return accounts._hasher
 
 
 @pytest.fixture(autouse=True)
@@ -195,13 +211,20 @@ def cheap_passwords(monkeypatch):
     instead of 64 MiB and 0.2 s of a core for each hash and each check): what the tests of accounts
     assert is who may log in, when and what they are told, never how long a hash takes. The cost
     docgen uses is checked by a test that asks for ``real_passwords``."""
+    from argon2 import PasswordHasher, profiles
+
+    from docgen.serve import accounts
+
+    _real_hasher()
     monkeypatch.setattr(accounts, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 @pytest.fixture
 def real_passwords(monkeypatch):
     """Passwords hashed at docgen's own cost (RFC 9106's low-memory profile)."""
-    monkeypatch.setattr(accounts, "_hasher", REAL_HASHER)
+    from docgen.serve import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", _real_hasher())
 
 
 @pytest.fixture
@@ -270,6 +293,8 @@ def small_copy(small_source, tmp_path):
 def built_outcome(tmp_path_factory, examples) -> tuple[Path, pipeline.Outcome]:
     """Every Word file of data/ (large programmes sampled), made once by ``docgen build``, and
     what the pipeline said it made (the outcome the command printed from)."""
+    from docgen import pipeline
+
     out = tmp_path_factory.mktemp("built")
     outcomes: list[pipeline.Outcome] = []
     real = pipeline.build
@@ -299,6 +324,8 @@ def _bundle_once(tmp_path_factory, converters, source: str, start: Path | None =
     when given: Word files a build made there are found unchanged and not rendered again)."""
     if converters is None:
         pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    from docgen import pipeline
+
     out = tmp_path_factory.mktemp("bundles")
     if start is not None:
         shutil.copytree(start, out, dirs_exist_ok=True)  # copy2: the build record's sizes and times hold
@@ -375,6 +402,8 @@ def data_pdfs(tmp_path_factory, converters):
     the same PDFs. Read it, never change it."""
     if converters is None:
         pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    from docgen import pipeline
+
     made: dict[tuple[str, ...], tuple[int, Path, str]] = {}
 
     def pdfs(programme: str, *options: str) -> tuple[int, Path, str]:
