@@ -454,6 +454,11 @@ def pytest_collection_finish(session):
         # turn, in the one process that runs its test)
         session.config.stash[_MYPY_RUN] = subprocess.Popen(MYPY, cwd=ROOT, stdout=subprocess.PIPE,
                                                            stderr=subprocess.STDOUT, text=True)
+    if session.config.pluginmanager.has_plugin("hypothesispytest"):
+        # hypothesis's plugin imports hypothesis when the run ends, if no test did: imported
+        # after the freeze, it would not find the referrers of the random generators it is
+        # handed (gc.get_referrers ignores frozen objects) and would warn that they are unused
+        import hypothesis  # noqa: F401
     gc.collect()
     gc.freeze()
 
