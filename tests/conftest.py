@@ -11,6 +11,8 @@ import sys
 sys.dont_write_bytecode = False
 
 import contextlib
+import functools
+import gc
 import hashlib
 import os
 import re
@@ -18,16 +20,30 @@ import shutil
 import subprocess
 import textwrap
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
-from argon2 import PasswordHasher, profiles
 
-from docgen import pipeline
-from docgen.convert import Pool
-from docgen.serve import accounts
 from tests.helpers import DATA, HARD, MINI_PAIRING, MINI_PROGRAMME, ROOT, run
 
-REAL_HASHER = accounts._hasher
+if TYPE_CHECKING:
+    from docgen import pipeline
+    from docgen.convert import Pool
+
+# docgen itself is imported by the fixtures that use it, not here: pytest-xdist's controller
+# process reads this file too, before it starts the processes that run the tests, and never
+# runs a test itself (importing docgen there cost 0.5 s of every run's start)
+
+GARBAGE_EVERY = 7000
+"""Objects allocated (and not freed) between two collections of the youngest generation of
+Python's garbage collector in the suite's processes: ten times Python's 700. A test run builds
+and reads thousands of documents (lxml, YAML, pydantic: millions of short-lived objects), and
+with Python's threshold the collector ran 2,600 times and walked every long-lived object 15
+times in a run of the inner loop (1.9 s of the collector's CPU, 1.2 s of it in those 15 full
+collections); with this one, 170 times and 3 full (1.0 s). Measured with a gc.callbacks probe,
+-n 0, two runs each: the tests' CPU 27.5/26.8 -> 26.2/25.5 s. What is garbage is still
+collected, only in larger batches; no test measures the memory of its own process."""
+gc.set_threshold(GARBAGE_EVERY, *gc.get_threshold()[1:])
 
 MEMORY = Path("/dev/shm")
 """A file system in memory, where there is one: the tests' temporary folders go there."""
@@ -164,6 +180,8 @@ def converters():
     if not has_libreoffice():
         yield None
         return
+    from docgen.convert import Pool
+
     pool = Pool(jobs=1 if WORKER else 2, timeout=120)
     yield pool
     pool.close()
@@ -185,7 +203,17 @@ def shared_pool(converters, monkeypatch):
     """Every run of the pipeline in a test converts with the session's pool, warm from the
     first conversion on, instead of starting LibreOffice anew."""
     if converters is not None:
+        from docgen import pipeline
+
         monkeypatch.setattr(pipeline, "open_pool", reusing(converters))
+
+
+@functools.cache
+def _real_hasher():
+    """docgen's own ``accounts._hasher``, read before any test replaces it."""
+    from docgen.serve import accounts
+
+    return accounts._hasher
 
 
 @pytest.fixture(autouse=True)
@@ -194,13 +222,20 @@ def cheap_passwords(monkeypatch):
     instead of 64 MiB and 0.2 s of a core for each hash and each check): what the tests of accounts
     assert is who may log in, when and what they are told, never how long a hash takes. The cost
     docgen uses is checked by a test that asks for ``real_passwords``."""
+    from argon2 import PasswordHasher, profiles
+
+    from docgen.serve import accounts
+
+    _real_hasher()
     monkeypatch.setattr(accounts, "_hasher", lambda: PasswordHasher.from_parameters(profiles.CHEAPEST))
 
 
 @pytest.fixture
 def real_passwords(monkeypatch):
     """Passwords hashed at docgen's own cost (RFC 9106's low-memory profile)."""
-    monkeypatch.setattr(accounts, "_hasher", REAL_HASHER)
+    from docgen.serve import accounts
+
+    monkeypatch.setattr(accounts, "_hasher", _real_hasher())
 
 
 @pytest.fixture
@@ -269,6 +304,8 @@ def small_copy(small_source, tmp_path):
 def built_outcome(tmp_path_factory, examples) -> tuple[Path, pipeline.Outcome]:
     """Every Word file of data/ (large programmes sampled), made once by ``docgen build``, and
     what the pipeline said it made (the outcome the command printed from)."""
+    from docgen import pipeline
+
     out = tmp_path_factory.mktemp("built")
     outcomes: list[pipeline.Outcome] = []
     real = pipeline.build
@@ -298,6 +335,8 @@ def _bundle_once(tmp_path_factory, converters, source: str, start: Path | None =
     when given: Word files a build made there are found unchanged and not rendered again)."""
     if converters is None:
         pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    from docgen import pipeline
+
     out = tmp_path_factory.mktemp("bundles")
     if start is not None:
         shutil.copytree(start, out, dirs_exist_ok=True)  # copy2: the build record's sizes and times hold
@@ -374,6 +413,8 @@ def data_pdfs(tmp_path_factory, converters):
     the same PDFs. Read it, never change it."""
     if converters is None:
         pytest.skip("LibreOffice is installed by scripts/setup.sh")
+    from docgen import pipeline
+
     made: dict[tuple[str, ...], tuple[int, Path, str]] = {}
 
     def pdfs(programme: str, *options: str) -> tuple[int, Path, str]:
@@ -413,20 +454,39 @@ _MYPY_RUN = pytest.StashKey[subprocess.Popen]()
 def pytest_collection_finish(session):
     """When ``tests/test_habits.py::test_mypy_finds_nothing`` is among the tests, mypy starts
     now, beside the other tests, instead of when its turn comes: without its cache (a fresh
-    checkout, CI) it takes about 10 s of a core."""
+    checkout, CI) it takes about 10 s of a core.
+
+    And what collecting made and left alive (the modules imported, the tests and their marks:
+    about 180,000 objects, all kept to the end of the run) is frozen once the garbage is
+    collected (``gc.freeze``): the full collections Python makes while the tests run no longer
+    walk them all again (measured: 0.5 s of the collector's time in each process)."""
     if WORKER is None and any(item.name == "test_mypy_finds_nothing" for item in session.items):
         # (in pytest-xdist's processes, each of which collects every test, mypy runs in its
         # turn, in the one process that runs its test)
         session.config.stash[_MYPY_RUN] = subprocess.Popen(MYPY, cwd=ROOT, stdout=subprocess.PIPE,
                                                            stderr=subprocess.STDOUT, text=True)
+    if session.config.pluginmanager.has_plugin("hypothesispytest"):
+        # hypothesis's plugin imports hypothesis when the run ends, if no test did: imported
+        # after the freeze, it would not find the referrers of the random generators it is
+        # handed (gc.get_referrers ignores frozen objects) and would warn that they are unused
+        import hypothesis  # noqa: F401
+    gc.collect()
+    gc.freeze()
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own last collection of garbage (unraisableexception)
 def pytest_unconfigure(config):
-    """A run stopped before mypy's test (``-x``, Ctrl-C) leaves no mypy behind."""
+    """A run stopped before mypy's test (``-x``, Ctrl-C) leaves no mypy behind. And what is still
+    alive once the run is over is frozen (``gc.freeze``): pytest has just collected the garbage
+    and reported what its finalizers raised, and a process of the suite holds about 750,000
+    objects by then, which each later full collection walks again (pytest's cleanup, then
+    several while Python shuts down): 1.2-1.5 s of every process's exit, which pytest-xdist's
+    controller waits for before it ends."""
     process = config.stash.get(_MYPY_RUN, None)
     if process is not None and process.poll() is None:
         process.kill()
         process.wait()
+    gc.freeze()
 
 
 @pytest.fixture

@@ -14,8 +14,6 @@ from click.testing import CliRunner
 from docx.oxml.ns import qn
 from docx.table import Table
 
-from docgen.cli import main
-
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 HARD = ROOT / "tests" / "programmes" / "stress"
@@ -75,6 +73,8 @@ def _cwd(path: Path):
 
 def run(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> Run:
     """``docgen ARGS`` in this process, as a user runs it: exit code, stdout and stderr."""
+    from docgen.cli import main  # (here: pytest-xdist's controller process reads this file, and runs no test)
+
     with _cwd(cwd), CliRunner().isolation(env=env) as (out, err, _):
         try:
             main([str(a) for a in args])

@@ -131,6 +131,12 @@ def test_different_schools_are_not_near_names():
     assert (near.part, near.other_part) == ("龙潭镇", "龙谭镇")
 
 
+def test_names_that_differ_in_a_digit_or_a_letter_are_not_near_names():
+    from docgen.load.pairlist.names import near_names
+
+    assert near_names(["城关1小", "城关2小", "A区实验小学", "B区实验小学", "城关一小"]) == []
+
+
 # ------------------------------------------------------------------ where, in a clerk's words
 
 

@@ -38,15 +38,17 @@ def test_the_facts_noted_are_those_its_context_gives(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def gaotai_rendered(tmp_path_factory) -> tuple[Path, pipeline.Outcome]:
-    """data/gaotai-2020's Word files rendered once for this module: (output folder, outcome).
-    Read it; a test that changes it works on a copy."""
+def gaotai_rendered(tmp_path_factory, small_source) -> tuple[Path, pipeline.Outcome]:
+    """The Word files of data/gaotai-2020 cut to two pairings (conftest's ``small_source``: every
+    kind of its documents, agreements too) rendered once for this module: (output folder,
+    outcome). Read it; a test that changes it works on a copy. (The whole examples are read
+    by the slow test above.)"""
     out = tmp_path_factory.mktemp("facts") / "out"
-    return out, pipeline.render_documents(DATA / "gaotai-2020", out)
+    return out, pipeline.render_documents(small_source, out)
 
 
-def test_a_record_of_an_older_docgen_without_facts_still_serves(gaotai_rendered, tmp_path):
-    source, out = DATA / "gaotai-2020", tmp_path / "out"
+def test_a_record_of_an_older_docgen_without_facts_still_serves(gaotai_rendered, small_source, tmp_path):
+    source, out = small_source, tmp_path / "out"
     shutil.copytree(gaotai_rendered[0], out)  # copy2: the build record's sizes and times hold
     for record in out.rglob(f"{PREFIX}*.json"):
         data = json.loads(record.read_text(encoding="utf-8"))

@@ -10,7 +10,10 @@ the same town). Names that differ in a character of another sound (城关一小,
 from __future__ import annotations
 
 import functools
+import os
+import threading
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ...errors import Problem
@@ -21,11 +24,33 @@ _PLACE_SEARCH = 8
 """A place name ends at one of these characters within the first few of a school's name."""
 
 
+_IMPORTING = threading.Lock()
+
+
+@functools.cache
+def _reader() -> Callable[[str], list[list[str]]]:
+    """pypinyin's every reading of one character, tones aside. pypinyin is imported without its
+    dictionary of phrases (its ``PYPINYIN_NO_PHRASES``, set only while it is imported): only
+    single characters are read here, which no phrase changes (checked over each of the 41,000
+    characters of its dictionary: the same readings), and the phrases took about 44 MB and
+    190,000 objects of every process that checked a pair list, the workspace's included."""
+    with _IMPORTING:
+        before = os.environ.get("PYPINYIN_NO_PHRASES")
+        os.environ["PYPINYIN_NO_PHRASES"] = "1"
+        try:
+            from pypinyin import Style, pinyin
+        finally:
+            if before is None:
+                del os.environ["PYPINYIN_NO_PHRASES"]
+            else:
+                os.environ["PYPINYIN_NO_PHRASES"] = before
+    return functools.partial(pinyin, style=Style.NORMAL, heteronym=True, errors="ignore")
+
+
 @functools.lru_cache(maxsize=8192)
 def _sounds(ch: str) -> frozenset[str]:
-    from pypinyin import Style, pinyin
-
-    return frozenset(pinyin(ch, style=Style.NORMAL, heteronym=True, errors="ignore")[0] or [])
+    readings = _reader()(ch)
+    return frozenset(readings[0]) if readings else frozenset()  # none for a digit, a letter, a sign
 
 
 def homophones(a: str, b: str) -> bool:
