@@ -160,7 +160,7 @@ converter_options = _stack(
     click.option("-j", "--jobs", type=click.IntRange(1, 64), default=None,
                  help="并行的 LibreOffice 进程数（默认等于 CPU 核数）"),
     click.option("--timeout", type=click.FloatRange(5, 3600), default=DEFAULTS.timeout, show_default=True,
-                 help="单个文件转换超时（秒）；很长的文件（正文超过约 160 页）按其长度相应加长"))
+                 help="单个文件转换超时（秒）；很长的文件按其长度相应加长"))
 
 incremental_options = _stack(
     click.option("--force", is_flag=True, help="全部重新生成（默认跳过数据、模板都未改变的文件）"),
