@@ -214,8 +214,9 @@ def test_output_folder_not_writable(small_copy):
     ("{{ '{n:099999d}'.format_map({'n': 1}) }}", "宽度或精度过大"),
     ("{{ 7 ** 100000 }}", "乘方"),
     ("{{ 1 // 0 }}", "ZeroDivisionError"),
-    pytest.param("{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}", "渲染超过",
-                 marks=pytest.mark.slow),  # renders until the time limit stops it
+    pytest.param("{% for i in range(10000) %}{% for j in range(10000) %}{% for k in range(10000) %}"
+                 "{% endfor %}{% endfor %}{% endfor %}", "渲染超过",
+                 marks=pytest.mark.slow),  # renders until the time limit stops it (10^12 steps: hours without it)
 ])
 def test_any_template_failure_is_that_documents_located_error(small_copy, tmp_path, monkeypatch, tag, words):
     if words == "渲染超过":  # the one case the time limit stops: shorter than the default, so that it
