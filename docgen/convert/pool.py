@@ -74,14 +74,15 @@ class _NotStarted(_Hung):
 
 
 TIMEOUT = 120.0
+"""Seconds one conversion may take by default."""
 
 TIMEOUT_BODY = 500_000
 """The size of the body (``word/document.xml``) the timeout is meant for: 0.5 MB of XML (every
 document of the examples is under 0.1 MB). A larger document gets proportionally more time:
 the bureau's documents list every pairing, and LibreOffice's time grows faster than their
 length. A notice of 5 000 pairings (about 18 MB) failed the bureau's bundle after 120 s, twice,
-and took more than 18 minutes on a busy 2-core machine; it is now given 36 times the timeout
-(issue 22)."""
+and was still converting after 38 minutes on a busy 2-core machine; it is now given 36 times
+the timeout (issue 22)."""
 
 
 def allowed(src: Path, timeout: float) -> float:
@@ -92,7 +93,6 @@ def allowed(src: Path, timeout: float) -> float:
     except (OSError, KeyError, zipfile.BadZipFile):
         return timeout  # LibreOffice will say what is wrong with it
     return timeout * max(1.0, size / TIMEOUT_BODY)
-"""Seconds one conversion may take by default."""
 
 
 class Converter:
