@@ -340,8 +340,9 @@ def _convert_round(specs: list[Spec], bodies: dict[str, Path], renderer: Rendere
                    options: BundleOptions, failures: list[Failure], progress) -> list[tuple[Spec, Path, list[Path]]]:
     """The composed bodies of ``specs`` converted and located, then their covers: (spec,
     cover PDF, body PDFs) of each bundle ready to assemble."""
-    files = [(spec, path) for spec in specs for path in _bodies(bodies[spec.uid], spec)]
-    left = {spec.uid: len(_bodies(bodies[spec.uid], spec)) for spec in specs}
+    docx = {spec.uid: _bodies(bodies[spec.uid], spec) for spec in specs}
+    files = [(spec, path) for spec in specs for path in docx[spec.uid]]
+    left = {uid: len(paths) for uid, paths in docx.items()}
     failed: set[str] = set()
     lock = threading.Lock()  # the converters tell from their own threads
 
@@ -365,7 +366,7 @@ def _convert_round(specs: list[Spec], bodies: dict[str, Path], renderer: Rendere
         if spec.uid in why:
             failures.append(Failure(display_path(spec.folder), f"转换 PDF 失败：{why[spec.uid]}"))
             continue
-        pdfs = [path.with_suffix(".pdf") for path in _bodies(bodies[spec.uid], spec)]
+        pdfs = [path.with_suffix(".pdf") for path in docx[spec.uid]]
         problem = locate_parts(spec, [PdfReader(pdf) for pdf in pdfs])
         if problem:
             failures.append(Failure(display_path(spec.folder), problem))
