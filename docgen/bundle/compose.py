@@ -5,7 +5,8 @@ docxcompose appends each document with everything its body refers to (images suc
 summary's chart, numbering, styles, footnotes, hyperlinks). Each document starts a new
 section that restarts page numbering at 1. Bookmarks (``convert.marks``) tell the bundler
 where each document starts and where its signers sign in the converted PDF. Names are
-matched in the Word file, where a long name has not yet wrapped.
+matched in the Word file, where a long name has not yet wrapped. A long table is cut into
+pieces that LibreOffice lays out in far less time (``convert.long_tables``).
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docxcompose.composer import Composer
 
+from ..convert.long_tables import split_long_tables
 from ..convert.marks import mark_document
 from ..outputs import normalise_docx
 
@@ -60,11 +62,13 @@ def compose(parts: list[tuple[Path, list[str]]]) -> bytes:
     _restart_numbering(page_setup)
     _restart_numbering(body.find(qn("w:sectPr")))
     mark_document(body, 1, names)
+    split_long_tables(body)
     composer = Composer(master)
     for index, (path, names) in enumerate(others, 2):
         body.find(qn("w:sectPr")).addprevious(_section_break(copy.deepcopy(page_setup)))
         doc = Document(str(path))
         mark_document(doc.element.body, index, names)
+        split_long_tables(doc.element.body)
         composer.append(doc)
     buffer = io.BytesIO()
     master.save(buffer)

@@ -20,6 +20,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from .long_tables import split_long_tables
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PART = "docgenpart{}"
 ATTACHMENT = "docgenpart{}att{}"
@@ -93,15 +95,19 @@ def mark_document(body, index: int, names: list[str] | None = None, family: str 
 
 
 def marked_copy(src: Path, dst: Path, family: str = "", index: int = 1, names: list[str] | None = None) -> Path:
-    """A copy of the Word file ``src`` at ``dst`` with docgen's bookmarks, as document
-    ``index`` of a bundle whose signers are ``names`` (see ``mark_document``)."""
+    """A copy of the Word file ``src`` at ``dst`` for the converter: with docgen's bookmarks,
+    as document ``index`` of a bundle whose signers are ``names`` (see ``mark_document``), and
+    its long tables cut (``long_tables``)."""
     with zipfile.ZipFile(src) as source, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename == "word/document.xml":
                 root = etree.fromstring(data)
                 del data  # the tree is all that is needed of it (a bureau's document is megabytes)
-                mark_document(root.find(_q("body")), index, names, family)
+                body = root.find(_q("body"))
+                mark_document(body, index, names, family)
+                split_long_tables(body)
+                del body
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
                 del root
             target.writestr(info, data, compresslevel=1)
