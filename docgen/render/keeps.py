@@ -123,17 +123,23 @@ def runs(heights: list[int], room: int) -> list[int]:
     n = len(heights)
     if n < 2:
         return [n] if n else []
-    best: dict[int, tuple[tuple[int, int], list[int]]] = {n: ((0, 0), [])}
+    # best[i]: the least cost (runs taller than room, runs of three) of the rows from i on,
+    # and the size of the first run that gives it (a size of two first among equal costs);
+    # one choice per row, not a list per row: a list of 10,000 rows stays linear
+    best: dict[int, tuple[tuple[int, int], int]] = {n: ((0, 0), 0)}
     for i in range(n - 2, -1, -1):
-        options = []
         for size in (2, 3):
             if i + size in best:
-                (over, threes), sizes = best[i + size]
+                (over, threes), _ = best[i + size]
                 cost = (over + (sum(heights[i:i + size]) > room), threes + (size == 3))
-                options.append((cost, [size, *sizes]))
-        if options:
-            best[i] = min(options, key=lambda option: option[0])
-    return best[0][1]
+                if i not in best or cost < best[i][0]:
+                    best[i] = (cost, size)
+    sizes, at = [], 0
+    while at < n:
+        size = best[at][1]
+        sizes.append(size)
+        at += size
+    return sizes
 
 
 ROW_PADDING = 60
