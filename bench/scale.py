@@ -73,6 +73,19 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _pss(pid: int) -> int:
+    """The proportional set size of ``pid`` (its shared pages divided among the processes
+    sharing them): summed over processes, what their memory costs together."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
 def _role(pid: int) -> str:
     """What a process started by the bundle is: LibreOffice, its UNO bridge, or a docgen
     worker (the fork server and the assembling workers forked from it)."""
@@ -93,7 +106,10 @@ def _role(pid: int) -> str:
 
 class PeakRss:
     """The largest RSS of this process and of each kind of process it started, sampled
-    from /proc four times a second; and this process's RSS after each bundle written."""
+    from /proc four times a second, and the largest sum of their PSS (``together``: what a
+    pod's memory limit counts of them, shared pages counted once)."""
+
+    TOGETHER = "all processes together (PSS)"
 
     def __init__(self):
         self.peak: dict[str, int] = {}
@@ -104,9 +120,12 @@ class PeakRss:
         me = os.getpid()
         while not self._stop.wait(0.25):
             self.peak["main"] = max(self.peak.get("main", 0), _rss(me))
-            for pid in _children(me):
+            children = _children(me)
+            for pid in children:
                 role = _role(pid)
                 self.peak[role] = max(self.peak.get(role, 0), _rss(pid))
+            together = sum(_pss(pid) for pid in (me, *children))
+            self.peak[self.TOGETHER] = max(self.peak.get(self.TOGETHER, 0), together)
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -204,7 +223,10 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
     rerun, again = timed(pipeline.bundle, root, out, options)
     print(f"bundle re-run          : {rerun:8.2f} s; {len(again.bundles)} made, {again.unchanged_outputs} unchanged")
     for role, peak in sorted(during.items(), key=lambda kv: -kv[1]):
-        print(f"peak RSS {role:<24}: {peak / 2**20:7.1f} MB")
+        if peak and role != PeakRss.TOGETHER:
+            print(f"peak RSS {role:<24}: {peak / 2**20:7.1f} MB")
+    print(f"peak PSS, all processes together: {during.get(PeakRss.TOGETHER, 0) / 2**20:7.1f} MB "
+          "(what a pod's memory limit counts of them; a 1/K shard's pod asks for 1 GiB)")
     print(f"main RSS when the bundles start: {written.start / 2**20:.1f} MB (peak until then "
           f"{written.peak_before / 2**20:.1f} MB); with the re-run after it: {peaks.peak.get('main', 0) / 2**20:.1f} MB")
     rss = written.rss
@@ -235,14 +257,14 @@ def _ratios(rows: list[dict]) -> None:
     mb = 2**20
     print("\n== ratios to the first size, measured in this run ==")
     print("pairings | pages | pages/s | rate / first | convert p/s | overhead | worker CPU ms/page | main MB | "
-          "worker MB | soffice MB | load")
+          "worker MB | soffice MB | together MB | load")
     for row in rows:
         peak = row["peak"]
         print(f"{row['n']:8} | {row['pages']:5} | {row['rate']:7.1f} | {row['rate'] / base['rate']:12.3f} | "
               f"{row['convert_rate']:11.1f} | {100 * row['overhead']:7.1f}% | {1000 * row['work']:18.0f} | "
               f"{peak.get('main', 0) / mb:7.0f} | "
               f"{peak.get('assembling worker', 0) / mb:9.0f} | {peak.get('soffice.bin', 0) / mb:10.0f} | "
-              f"{row['load']:.1f}")
+              f"{peak.get(PeakRss.TOGETHER, 0) / mb:11.0f} | {row['load']:.1f}")
 
 
 def main() -> None:
