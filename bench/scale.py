@@ -167,9 +167,16 @@ def timed(what, *args, **kwargs) -> tuple[float, pipeline.Outcome]:
     return seconds, outcome
 
 
+def _specimen(pairings: int, work: Path, results) -> None:
+    """The synthetic programme, written in a process of its own (what writing it takes is not
+    the build's)."""
+    write_specimen(work / f"n{pairings}" / "specimen", pairings, 2, SEAL)
+    results.put({})
+
+
 def _builds(pairings: int, work: Path, steps: bool, shard: Shard | None, results) -> None:
     """Steps 1-3, in a process of their own."""
-    root = write_specimen(work / f"n{pairings}" / "specimen", pairings, 2, SEAL)
+    root = work / f"n{pairings}" / "specimen"
     out = work / f"n{pairings}" / "out"
     options = Options(shard=shard)
     full, built = timed(pipeline.build, root, out, options)
@@ -285,6 +292,7 @@ def main() -> None:
     try:
         for n in sizes:
             # each step in a process of its own, so that its peak RSS is its own
+            _in_own_process(_specimen, n, work)
             _in_own_process(_builds, n, work, not args.no_build_steps, shard)
             if not args.no_bundle:
                 rows.append(_in_own_process(_bundle, n, args.jobs, work, shard))
