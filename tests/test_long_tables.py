@@ -3,7 +3,6 @@ converts (issue 22: the bureau's notice at 5,000 pairings did not convert in 38 
 one table, and converts in 20 s in pieces), with every row kept, in order, under its heading."""
 from __future__ import annotations
 
-import copy
 import zipfile
 from pathlib import Path
 
@@ -104,37 +103,97 @@ def test_short_tables_are_left_whole(tmp_path):
         assert count[0] == count[1] > 0
 
 
-def _table(rows: int, merged: bool) -> etree._Element:
+def _cell(row, text: str, merge: str | None = None) -> None:
+    cell = etree.SubElement(row, f"{W}tc")
+    if merge is not None:
+        etree.SubElement(etree.SubElement(cell, f"{W}tcPr"), f"{W}vMerge", {f"{W}val": merge})
+    etree.SubElement(etree.SubElement(etree.SubElement(cell, f"{W}p"), f"{W}r"), f"{W}t").text = text
+
+
+def _table(rows: int, groups: list[int] | None = None) -> etree._Element:
+    """A list of ``rows`` rows under one heading row: a county cell merged down the whole
+    list, a school cell merged down each group of ``groups`` (sizes in order; two rows each
+    by default), and a numbered cell per row."""
     table = etree.Element(f"{W}tbl")
     etree.SubElement(table, f"{W}tblPr")
     heading = etree.SubElement(table, f"{W}tr")
     etree.SubElement(etree.SubElement(heading, f"{W}trPr"), f"{W}tblHeader")
+    for text in ("县", "校", "序"):
+        _cell(heading, text)
+    starts, at = set(), 0
+    for size in groups or [2] * (rows // 2 + 1):
+        starts.add(at)
+        at += size
+    school = 0
     for i in range(rows):
         row = etree.SubElement(table, f"{W}tr")
-        cell = etree.SubElement(row, f"{W}tc")
-        if merged:
-            properties = etree.SubElement(cell, f"{W}tcPr")
-            etree.SubElement(properties, f"{W}vMerge", {f"{W}val": "restart"} if i == 0 else {})
-        etree.SubElement(etree.SubElement(etree.SubElement(cell, f"{W}p"), f"{W}r"), f"{W}t").text = str(i)
+        _cell(row, "甲县" if i == 0 else "", "restart" if i == 0 else "continue")
+        if i in starts:
+            school += 1
+        _cell(row, f"学校{school}" if i in starts else "", "restart" if i in starts else "continue")
+        _cell(row, str(i))
     return table
 
 
-def test_a_merge_longer_than_a_piece_is_not_cut_and_the_rest_is():
+def _column(table, k: int) -> list[str]:
+    return [_text(r.findall(f"{W}tc")[k]) for r in table.findall(f"{W}tr")[1:]]
+
+
+def _merges(row) -> list[str | None]:
+    return [(m.get(f"{W}val") or "continue") if (m := c.find(f"{W}tcPr/{W}vMerge")) is not None else None
+            for c in row.findall(f"{W}tc")]
+
+
+def test_a_merge_down_the_whole_list_is_cut_and_named_again_in_each_piece():
     body = etree.Element(f"{W}body")
-    body.append(_table(CHUNK_ROWS * 3, merged=True))
-    assert split_long_tables(body) == 0 and len(body) == 1
-    body.append(copy.deepcopy(_table(CHUNK_ROWS * 2 + 1, merged=False)))
+    body.append(_table(CHUNK_ROWS * 3))
     assert split_long_tables(body) == 2
     tables = body.findall(f"{W}tbl")
-    assert [len(t.findall(f"{W}tr")) for t in tables] == [CHUNK_ROWS * 3 + 1, CHUNK_ROWS + 1, CHUNK_ROWS + 1, 2]
-    assert [_text(r) for t in tables[1:] for r in t.findall(f"{W}tr")[1:]] == [str(i) for i in range(CHUNK_ROWS * 2 + 1)]
+    assert [len(t.findall(f"{W}tr")) - 1 for t in tables] == [CHUNK_ROWS] * 3
+    assert [n for t in tables for n in _column(t, 2)] == [str(i) for i in range(CHUNK_ROWS * 3)]
+    for table in tables:
+        first = table.findall(f"{W}tr")[1]
+        assert _merges(first) == ["restart", "restart", None]  # no piece starts inside a pair
+        assert _column(table, 0)[0] == "甲县"  # the county is named again at the top of each piece
+        assert all(m == ["continue"] * 2 + [None] for m in map(_merges, table.findall(f"{W}tr")[2:3]))
+
+
+def test_a_merge_that_begins_inside_a_piece_is_never_cut():
+    """A school with 2.5 pieces' worth of recipients, starting in the first piece: the first
+    cut comes after its last recipient."""
+    long_group = CHUNK_ROWS * 5 // 2
+    rows = CHUNK_ROWS // 2 + long_group + CHUNK_ROWS
+    body = etree.Element(f"{W}body")
+    body.append(_table(rows, [2] * (CHUNK_ROWS // 4) + [long_group] + [2] * CHUNK_ROWS))
+    split_long_tables(body)
+    tables = body.findall(f"{W}tbl")
+    assert len(tables[0].findall(f"{W}tr")) - 1 == CHUNK_ROWS // 2 + long_group
+    assert [n for t in tables for n in _column(t, 2)] == [str(i) for i in range(rows)]
+    assert all(_merges(t.findall(f"{W}tr")[1])[1] == "restart" for t in tables)
+
+
+def test_a_short_table_or_one_without_merges_is_cut_as_expected():
+    body = etree.Element(f"{W}body")
+    body.append(_table(CHUNK_ROWS))  # not longer than a piece
+    assert split_long_tables(body) == 0 and len(body) == 1
+    plain = etree.SubElement(body, f"{W}tbl")
+    for i in range(CHUNK_ROWS * 2 + 1):  # no heading, no merges
+        _cell(etree.SubElement(plain, f"{W}tr"), str(i))
+    assert split_long_tables(body) == 2
+    tables = body.findall(f"{W}tbl")[1:]
+    assert [len(t.findall(f"{W}tr")) for t in tables] == [CHUNK_ROWS, CHUNK_ROWS, 1]
+    assert [n for t in tables for n in _column_all(t)] == [str(i) for i in range(CHUNK_ROWS * 2 + 1)]
+
+
+def _column_all(table) -> list[str]:
+    return [_text(r) for r in table.findall(f"{W}tr")]
 
 
 def test_a_table_in_a_cell_is_left_whole():
     body = etree.Element(f"{W}body")
     outer = etree.SubElement(body, f"{W}tbl")
     cell = etree.SubElement(etree.SubElement(outer, f"{W}tr"), f"{W}tc")
-    cell.append(_table(CHUNK_ROWS * 2, merged=False))
+    cell.append(_table(CHUNK_ROWS * 2))
     assert split_long_tables(body) == 0
 
 

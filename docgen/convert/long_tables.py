@@ -8,7 +8,10 @@ at 1,000 pairings and 20 s at 5,000 (1,438 pages).
 
 Each piece repeats the table's heading rows, so every page of the list still starts with
 them; where a piece starts in the middle of a page, its heading row is printed there too. A
-piece never starts inside a vertical merge or inside rows kept together (``keep_rows_together``).
+piece never starts inside rows kept together (``keep_rows_together``) or inside a vertical
+merge that began in the piece before (a pair's recipients); a merge longer than a piece (a
+county's notice has one county cell down its 5,000 rows, which took LibreOffice ten minutes
+uncut) is cut too, its value printed again at the top of the next piece.
 The pieces are separated by a paragraph one twip high (two tables with nothing between them
 are one table to Word and LibreOffice). Only the copy made for the converter is cut
 (``marks.marked_copy``, the bundle's ``compose``): the Word file a clerk edits keeps its one table.
@@ -16,13 +19,14 @@ are one table to Word and LibreOffice). Only the copy made for the converter is 
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 
 from docx.oxml.ns import qn
 from lxml import etree
 
 CHUNK_ROWS = 100
-"""The most body rows a piece holds (beyond a vertical merge or rows kept together, which are
-never cut): at 1,000 pairings, pieces of 40, 100 and 200 rows converted in 4.0, 4.6 and
+"""The most body rows a piece holds (beyond rows kept together or a short merge, which are
+not cut): at 1,000 pairings, pieces of 40, 100 and 200 rows converted in 4.0, 4.6 and
 4.8 s, and at 5,000 pieces of 100 rows in 20 s, of 200 in 28 s."""
 
 
@@ -39,10 +43,37 @@ def _is_heading(row) -> bool:
     return _on(row.find(f"{_q('trPr')}/{_q('tblHeader')}"))
 
 
-def _continues_merge(row) -> bool:
-    """Whether a cell of ``row`` continues a vertical merge from the row above."""
-    merges = row.iterfind(f"{_q('tc')}/{_q('tcPr')}/{_q('vMerge')}")
-    return any(merge.get(_q("val"), "continue") == "continue" for merge in merges)
+def _cells(row) -> Iterator[tuple[int, etree._Element]]:
+    """Each cell of ``row`` with the grid column it starts in."""
+    before = row.find(f"{_q('trPr')}/{_q('gridBefore')}")
+    column = int(before.get(_q("val"), "0")) if before is not None else 0
+    for cell in row.iterfind(_q("tc")):
+        yield column, cell
+        span = cell.find(f"{_q('tcPr')}/{_q('gridSpan')}")
+        column += int(span.get(_q("val"), "1")) if span is not None else 1
+
+
+def _merge(cell) -> str | None:
+    """``restart``, ``continue`` (a cell of a vertical merge), or None."""
+    merge = cell.find(f"{_q('tcPr')}/{_q('vMerge')}")
+    return None if merge is None else merge.get(_q("val"), "continue")
+
+
+def _restart(cell, origin) -> None:
+    """``cell``, which continued the merge ``origin`` starts, starts a merge of its own
+    showing what ``origin`` shows (a piece's first row names its county again)."""
+    merge = cell.find(f"{_q('tcPr')}/{_q('vMerge')}")
+    merge.set(_q("val"), "restart")
+    if origin is None:
+        return
+    for child in [c for c in cell if c.tag != _q("tcPr")]:
+        cell.remove(child)
+    for child in origin:
+        if child.tag != _q("tcPr"):
+            shown = copy.deepcopy(child)
+            for mark in [*shown.iter(_q("bookmarkStart")), *shown.iter(_q("bookmarkEnd"))]:
+                mark.getparent().remove(mark)
+            cell.append(shown)
 
 
 def _keeps_with_next(row) -> bool:
@@ -51,16 +82,29 @@ def _keeps_with_next(row) -> bool:
 
 
 def _pieces(rows: list) -> list[list]:
-    """``rows`` in consecutive pieces of at most ``CHUNK_ROWS`` rows, cut only where a row
-    neither continues a merge nor is kept with the one before (a piece grows past the limit
-    rather than cut there)."""
+    """``rows`` in consecutive pieces of at most ``CHUNK_ROWS`` rows. A piece is not cut
+    after a row kept with the next, nor inside a vertical merge that began in it (a pair's
+    recipients): it grows past the limit rather than cut there. A merge that spans the whole
+    piece (the county of a county's list) is cut, and starts again in the next piece."""
     pieces: list[list] = [[]]
-    for row in rows:
+    origins: dict[int, tuple[etree._Element | None, int]] = {}  # column -> its merge's first cell, row
+    start = 0  # the current piece's first row
+    for index, row in enumerate(rows):
         current = pieces[-1]
-        if (len(current) >= CHUNK_ROWS and not _continues_merge(row)
-                and not _keeps_with_next(current[-1])):
+        continuing = [(column, cell) for column, cell in _cells(row) if _merge(cell) == "continue"]
+        if (len(current) >= CHUNK_ROWS and not _keeps_with_next(current[-1])
+                and all(origins.get(column, (None, start))[1] <= start for column, _ in continuing)):
+            for column, cell in continuing:
+                _restart(cell, origins.get(column, (None, start))[0])
             current = []
             pieces.append(current)
+            start = index
+        for column, cell in _cells(row):
+            merge = _merge(cell)
+            if merge == "restart":
+                origins[column] = (cell, index)
+            elif merge is None:
+                origins.pop(column, None)
         current.append(row)
     return pieces
 
