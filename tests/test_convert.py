@@ -184,3 +184,28 @@ def test_a_long_document_is_given_time_in_proportion(tmp_path):
     assert allowed(tmp_path / "missing.docx", 120) == 120  # LibreOffice says what is wrong with it
     (tmp_path / "notes.docx").write_text("not a Word file")
     assert allowed(tmp_path / "notes.docx", 120) == 120
+
+
+def test_a_converter_is_replaced_after_a_long_document(tmp_path, stub_converters):
+    """LibreOffice keeps the memory a long document took (530 MB after the bureau's notice of
+    5,000 pairings): the converter that made it is replaced before its next file, one that
+    made a usual document is not (issue 22). The converters are stand-ins."""
+    import zipfile
+
+    from docgen.convert.pool import TIMEOUT_BODY
+
+    def docx(name: str, body: int) -> Path:
+        path = tmp_path / name
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+            z.writestr("word/document.xml", "<w:document>" + " " * body + "</w:document>")
+        return path
+
+    short = [docx(f"usual{i}.docx", 1000) for i in range(2)]
+    with Pool(jobs=1, timeout=60) as pool:
+        pool.convert_all([(d, tmp_path / f"{d.stem}.pdf") for d in short])
+        assert pool.converters[0].generation == 1
+        pool.convert_all([(docx("long.docx", 2 * TIMEOUT_BODY), tmp_path / "long.pdf")])
+        assert pool.converters[0].generation == 1  # replaced before its next file, not after this one
+        results = pool.convert_all([(d, tmp_path / f"{d.stem}.pdf") for d in short])
+        assert all(r.ok for r in results), [r.error for r in results]
+        assert pool.converters[0].generation == 2

@@ -33,7 +33,8 @@ from .marks import marked_copy
 WORKER = Path(__file__).resolve().parent / "uno_worker.py"
 MAX_TASKS = 100
 """Conversions before a converter is replaced by a fresh one (as JODConverter's
-maxTasksPerProcess): LibreOffice's memory grows with every document it opens."""
+maxTasksPerProcess): LibreOffice's memory grows with every document it opens. After a long
+document (one given more than the usual timeout, ``allowed``) it is replaced at once."""
 
 def find_soffice() -> str:
     for name in ("soffice", "libreoffice"):
@@ -268,6 +269,8 @@ class Pool:
                 converter.kill()
             finally:
                 tmp.unlink(missing_ok=True)
+        if timeout > self.timeout:  # a long document leaves LibreOffice hundreds of MB larger (530 MB
+            converter.tasks = MAX_TASKS  # after the bureau's notice of 5,000 pairings): replaced before its next file
         return result
 
     @staticmethod
