@@ -144,7 +144,7 @@ KAI = "eastAsia:楷体_GB2312"
 class Picture:
     """A PNG for a template; the renderer embeds it as an image of the document. ``draw``
     makes it only then: a context is also built where only a document's title and gaps are
-    wanted (the bundle's planning), and a chart costs matplotlib's time and memory."""
+    wanted (the bundle's planning), where drawing a chart would be wasted."""
 
     draw: Callable[[], bytes | None]
     width_mm: float = 150
