@@ -152,7 +152,7 @@ def _drawn(label: str, months: tuple[str, ...], bars: tuple[tuple[Activity, tupl
 def _axis_label(image: Image.Image, text: str, font: ImageFont.FreeTypeFont | ImageFont.ImageFont,
                 centre: tuple[int, int]) -> None:
     """``text`` read from bottom to top, centred at ``centre``."""
-    left, top, right, bottom = font.getbbox(text)
+    left, top, right, bottom = (round(edge) for edge in font.getbbox(text))
     strip = Image.new("L", (right - left + 4, bottom - top + 4), 0)
     ImageDraw.Draw(strip).text((2 - left, 2 - top), text, font=font, fill=255)
     upright = strip.rotate(90, expand=True)
