@@ -3,10 +3,12 @@ in proportion to the counts, a swatch in the legend for each type shown."""
 from __future__ import annotations
 
 import io
+import itertools
+import math
 
 from PIL import Image
 
-from docgen.activities.chart import COLOURS, DPI, _drawn, _step
+from docgen.activities.chart import COLOURS, DPI, _drawn, _step, colour_of
 from docgen.load.model.common import Activity
 
 
@@ -43,8 +45,8 @@ def test_bars_stack_by_type_in_proportion_to_the_counts():
     assert round(Image.open(io.BytesIO(_drawn("2020年度", months, bars))).info["dpi"][0]) == DPI
 
     axis = _axis_row(image)
-    first = _bars(image, COLOURS[0], axis)
-    second = _bars(image, COLOURS[1], axis)
+    first = _bars(image, colour_of(Activity.lesson_delivery), axis)
+    second = _bars(image, colour_of(Activity.donation), axis)
     assert len(first) == 3 and len(second) == 1  # nothing drawn for March
     (x1, h1), (x2, h2), (x4, h4) = first
     assert x1 < x2 < x4 and (x4 - x2) > 1.5 * (x2 - x1)  # April is two slots after February
@@ -53,10 +55,16 @@ def test_bars_stack_by_type_in_proportion_to_the_counts():
     assert abs(second[0][0] - x2) <= 1 and abs(second[0][1] - unit) <= 2  # on top of February's lessons
 
     below = image.crop((0, axis + 1, image.width, image.height))
-    for colour in COLOURS[:2]:  # each type has its swatch in the legend
-        assert _bars(below, colour, below.height)
-    assert not _bars(below, COLOURS[2], below.height)
+    for kind in (Activity.lesson_delivery, Activity.donation):  # each type shown has its swatch in the legend
+        assert _bars(below, colour_of(kind), below.height)
+    assert not _bars(below, colour_of(Activity.observation_visit), below.height)  # a type not shown has none
 
 
 def test_the_count_axis_has_few_round_steps():
     assert [_step(n) for n in (0, 1, 6, 8, 11.5, 17, 40, 143.8, 1200)] == [1, 1, 1, 1, 2, 5, 5, 20, 200]
+
+
+def test_eleven_types_have_eleven_colours_told_apart():
+    assert len({colour_of(kind) for kind in Activity}) == len(Activity)
+    closest = min(math.dist(_rgb(a), _rgb(b)) for a, b in itertools.combinations(COLOURS, 2))
+    assert closest >= 50

@@ -20,8 +20,14 @@ from PIL import Image, ImageDraw, ImageFont
 from ..load.model.common import ACTIVITY_NAMES, Activity
 from .counting import YearCounts
 
-COLOURS = ["#c0392b", "#2471a3", "#229954", "#d68910", "#7d3c98", "#17a589", "#a04000", "#5d6d7e",
-           "#b7950b", "#1f618d", "#943126"]
+COLOURS = ["#c0392b", "#2471a3", "#229954", "#d68910", "#7d3c98", "#17a589", "#6e2c00", "#5d6d7e",
+           "#f4d03f", "#e84393", "#7cb342"]
+"""One a type, in the order of ``Activity`` (a type has the same colour in every summary): a
+year with all eleven types still tells them apart (no two closer than 50 in RGB)."""
+
+
+def colour_of(kind: Activity) -> str:
+    return COLOURS[list(Activity).index(kind) % len(COLOURS)]
 
 DPI = 150
 """Pixels per inch of the PNG (the template sets its printed width)."""
@@ -121,10 +127,10 @@ def _drawn(label: str, months: tuple[str, ...], bars: tuple[tuple[Activity, tupl
     for m, month in enumerate(months):
         middle = box.left + slot * (m + 0.5)
         base = 0
-        for k, (_, values) in enumerate(bars):
+        for kind, values in bars:
             if values[m]:
                 draw.rectangle((round(middle - slot * BAR_WIDTH / 2), y(base + values[m]),
-                                round(middle + slot * BAR_WIDTH / 2) - 1, y(base) - 1), fill=COLOURS[k % len(COLOURS)])
+                                round(middle + slot * BAR_WIDTH / 2) - 1, y(base) - 1), fill=colour_of(kind))
             base += values[m]
         draw.line((round(middle), box.bottom, round(middle), box.bottom + 6), fill=INK, width=2)
         draw.text((round(middle), box.bottom + 10), f"{int(month[5:])}月", font=ticks, fill=INK, anchor="mt")
@@ -135,14 +141,13 @@ def _drawn(label: str, months: tuple[str, ...], bars: tuple[tuple[Activity, tupl
     draw.line((box.left, box.bottom, box.right, box.bottom), fill=INK, width=2)
     _axis_label(image, "活动次数", _font(_points(10)), centre=(48, (box.top + box.bottom) // 2))
 
-    names = [ACTIVITY_NAMES[kind] for kind, _ in bars]
-    column = max((draw.textlength(name, font=legend) for name in names), default=0) + 80
-    left = (WIDTH - column * min(len(names), LEGEND_COLUMNS)) / 2
-    for k, name in enumerate(names):
+    column = max((draw.textlength(ACTIVITY_NAMES[kind], font=legend) for kind, _ in bars), default=0) + 80
+    left = (WIDTH - column * min(len(bars), LEGEND_COLUMNS)) / 2
+    for k, (kind, _) in enumerate(bars):
         x = round(left + column * (k % LEGEND_COLUMNS))
         middle = box.bottom + 68 + 32 * (k // LEGEND_COLUMNS)
-        draw.rectangle((x, middle - 8, x + 44, middle + 8), fill=COLOURS[k % len(COLOURS)])
-        draw.text((x + 56, middle), name, font=legend, fill=INK, anchor="lm")
+        draw.rectangle((x, middle - 8, x + 44, middle + 8), fill=colour_of(kind))
+        draw.text((x + 56, middle), ACTIVITY_NAMES[kind], font=legend, fill=INK, anchor="lm")
 
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", dpi=(DPI, DPI))
