@@ -24,10 +24,12 @@ COLOURS = ["#c0392b", "#2471a3", "#229954", "#d68910", "#7d3c98", "#17a589", "#6
            "#f4d03f", "#e84393", "#7cb342"]
 """One a type, in the order of ``Activity`` (a type has the same colour in every summary): a
 year with all eleven types still tells them apart (no two closer than 50 in RGB)."""
+_COLOUR_OF = dict(zip(Activity, COLOURS, strict=True))
 
 
 def colour_of(kind: Activity) -> str:
-    return COLOURS[list(Activity).index(kind) % len(COLOURS)]
+    return _COLOUR_OF[kind]
+
 
 DPI = 150
 """Pixels per inch of the PNG (the template sets its printed width)."""
