@@ -24,6 +24,57 @@ from ..convert.marks import mark_document
 from ..outputs import normalise_docx
 
 
+class _StyleId:
+    """What ``Composer.add_styles`` reads of each style of the composed document: its id."""
+
+    __slots__ = ("style_id",)
+
+    def __init__(self, style_id: str | None) -> None:
+        self.style_id = style_id
+
+
+class _StyleIds:
+    """The composed document's styles as ``Composer.add_styles`` walks them: the element
+    itself, and an iteration yielding each style's id read straight from the XML."""
+
+    def __init__(self, element) -> None:
+        self.element = element
+
+    def __iter__(self):
+        return (_StyleId(style.get(_STYLE_ID)) for style in self.element.iterchildren(_STYLE))
+
+
+class _QuickStyles:
+    """The composed document, seen by ``Composer.add_styles``: the same object except that
+    listing its style ids does not build a python-docx style object for each style."""
+
+    def __init__(self, document) -> None:
+        self._document = document
+        self.styles = _StyleIds(document.styles.element)
+
+    def __getattr__(self, name: str):
+        return getattr(self._document, name)
+
+
+class _Composer(Composer):
+    """docxcompose's composer, byte for byte the same output in two thirds of the time:
+    ``add_styles``, run for every element appended, lists the ids of every style of the
+    composed document, again after each style it copies or maps, and python-docx makes an
+    object per style to read its id (half of composing a bundle went there)."""
+
+    def add_styles(self, doc, element) -> None:
+        real = self.doc  # type: ignore[has-type]  # (docxcompose has no annotations)
+        self.doc = _QuickStyles(real)
+        try:
+            super().add_styles(doc, element)
+        finally:
+            self.doc = real
+
+
+_STYLE = qn("w:style")
+_STYLE_ID = qn("w:styleId")
+
+
 def _restart_numbering(sect) -> None:
     """This section starts on a new page, with page number 1."""
     numbering = sect.find(qn("w:pgNumType"))
@@ -63,7 +114,7 @@ def compose(parts: list[tuple[Path, list[str]]]) -> bytes:
     _restart_numbering(body.find(qn("w:sectPr")))
     mark_document(body, 1, names)
     split_long_tables(body)
-    composer = Composer(master)
+    composer = _Composer(master)
     for index, (path, names) in enumerate(others, 2):
         body.find(qn("w:sectPr")).addprevious(_section_break(copy.deepcopy(page_setup)))
         doc = Document(str(path))
