@@ -7,17 +7,25 @@ section that restarts page numbering at 1. Bookmarks (``convert.marks``) tell th
 where each document starts and where its signers sign in the converted PDF. Names are
 matched in the Word file, where a long name has not yet wrapped. A long table is cut into
 pieces that LibreOffice lays out in far less time (``convert.long_tables``).
+
+Composing is the larger part of what the assembling workers do beside the conversions (issue
+22's overhead): docxcompose is used as it is, with two of its hot spots made cheaper
+(``_Composer``, ``_xpath``) and a test that the bytes are its own.
 """
 from __future__ import annotations
 
 import copy
 import io
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
+import docxcompose.composer
 from docx import Document
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml.ns import nsmap, qn
 from docxcompose.composer import Composer
+from lxml import etree
 
 from ..convert.long_tables import split_long_tables
 from ..convert.marks import mark_document
@@ -35,36 +43,46 @@ class _StyleId:
 
 class _StyleIds:
     """The composed document's styles as ``Composer.add_styles`` walks them: the element
-    itself, and an iteration yielding each style's id read straight from the XML."""
+    itself, and an iteration over each style's id read from the XML, kept until a style is
+    added (docxcompose only ever appends styles to the composed document)."""
 
     def __init__(self, element) -> None:
         self.element = element
+        self._count = -1
+        self._ids: list[_StyleId] = []
 
-    def __iter__(self):
-        return (_StyleId(style.get(_STYLE_ID)) for style in self.element.iterchildren(_STYLE))
+    def __iter__(self) -> Iterator[_StyleId]:
+        if len(self.element) != self._count:
+            self._count = len(self.element)
+            self._ids = [_StyleId(style.get(_STYLE_ID)) for style in self.element.iterchildren(_STYLE)]
+        return iter(self._ids)
 
 
 class _QuickStyles:
     """The composed document, seen by ``Composer.add_styles``: the same object except that
     listing its style ids does not build a python-docx style object for each style."""
 
-    def __init__(self, document) -> None:
+    def __init__(self, document, styles: _StyleIds) -> None:
         self._document = document
-        self.styles = _StyleIds(document.styles.element)
+        self.styles = styles
 
     def __getattr__(self, name: str):
         return getattr(self._document, name)
 
 
 class _Composer(Composer):
-    """docxcompose's composer, byte for byte the same output in two thirds of the time:
+    """docxcompose's composer, byte for byte the same output in half the time:
     ``add_styles``, run for every element appended, lists the ids of every style of the
     composed document, again after each style it copies or maps, and python-docx makes an
     object per style to read its id (half of composing a bundle went there)."""
 
+    def __init__(self, document) -> None:
+        super().__init__(document)
+        self._quick = _QuickStyles(document, _StyleIds(document.styles.element))
+
     def add_styles(self, doc, element) -> None:
         real = self.doc  # type: ignore[has-type]  # (docxcompose has no annotations)
-        self.doc = _QuickStyles(real)
+        self.doc = self._quick
         try:
             super().add_styles(doc, element)
         finally:
@@ -73,6 +91,22 @@ class _Composer(Composer):
 
 _STYLE = qn("w:style")
 _STYLE_ID = qn("w:styleId")
+_compiled = threading.local()
+
+
+def _xpath(element, expression: str) -> object:
+    """``docxcompose.utils.xpath``, each expression compiled once per thread: docxcompose
+    runs a dozen queries (the same fifteen or so) on every element it appends, and compiling
+    the query again each time was a fifth of composing. The namespaces are those either
+    branch of the original uses (python-docx's, which docxcompose extends with its own)."""
+    queries = _compiled.__dict__
+    query = queries.get(expression)
+    if query is None:
+        query = queries[expression] = etree.XPath(expression, namespaces=dict(nsmap))
+    return query(element)
+
+
+docxcompose.composer.xpath = _xpath
 
 
 def _restart_numbering(sect) -> None:
