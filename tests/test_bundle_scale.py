@@ -43,6 +43,20 @@ def test_a_worker_gets_the_same_few_kilobytes_per_bundle_at_any_size(tmp_path):
     assert len(pickle.dumps(first_large)) > 5 * sent_large  # what the worker is spared: the whole programme
 
 
+def test_a_planned_part_holds_plain_text_and_one_path_per_seal(tmp_path):
+    """Every bundle is planned before the first is made: its parts keep plain strings (not
+    phrases carrying where each word came from) and one path object per seal image."""
+    specs = _specs(tmp_path, 3)
+    parts = [part for spec in specs for part in spec.parts]
+    texts = [part.title for part in parts] + [a for part in parts for a in part.attachments] \
+        + [g for part in parts for g in part.gaps] \
+        + [t for part in parts for s in part.signers for t in (s.name, s.role, s.pending)]
+    assert texts and {type(t) for t in texts} == {str}
+    for spec in specs:
+        seals = [s.seal for part in spec.parts for s in part.signers if s.seal is not None]
+        assert seals and len({id(seal) for seal in seals}) == len(set(seals)) < len(seals), spec.key
+
+
 def test_planning_a_bundle_draws_no_chart(tmp_path, monkeypatch):
     drawn = []
     monkeypatch.setattr(summary_module, "activities_by_month", lambda counts: drawn.append(counts) or b"")

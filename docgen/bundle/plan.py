@@ -149,11 +149,17 @@ class Sheet:
         return self.folder.with_suffix(".zip")
 
 
-def part_of(document: Rendered) -> Part:
-    """A rendered document as a part of its bundle."""
+def part_of(document: Rendered, seals: dict[Path, Path]) -> Part:
+    """A rendered document as a part of its bundle, in plain strings: its title and its
+    signers' names and roles without where each run of their words came from (what ``docgen
+    explain`` shows; a bundle prints them only), and each seal image's path the one object of
+    ``seals`` (a run plans every bundle before the first is made: at 1 000 pairings the
+    signers' phrases and paths were 17 of the 29 MB the plans held)."""
     job = document.job
-    return Part(document.heading, job.path, job.kind.signers(job.scope), list(document.attachments),
-                gaps=list(document.gaps), family=job.kind.family, day=job.day)
+    signers = [Signer(str(s.name), str(s.role), seals.setdefault(s.seal, s.seal) if s.seal else None, str(s.pending))
+               for s in job.kind.signers(job.scope)]
+    return Part(str(document.heading), job.path, signers, [str(a) for a in document.attachments],
+                gaps=[str(g) for g in document.gaps], family=job.kind.family, day=job.day)
 
 
 def bundle_folder(loaded: Loaded, pairing_id: str | None, out_dir: Path) -> Path:
@@ -181,8 +187,10 @@ def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
         else:
             bureau.append(document)
 
+    seals: dict[Path, Path] = {}
+
     def parts(documents: list[Rendered]) -> list[Part]:
-        return [part_of(d) for d in sorted(documents, key=lambda d: d.job.kind.bundle_place or 0)]
+        return [part_of(d, seals) for d in sorted(documents, key=lambda d: d.job.kind.bundle_place or 0)]
 
     for pairing in loaded.pairings:
         pairing_id = given(pairing.id, "a loaded pairing's id")
