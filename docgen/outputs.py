@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import os
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 NO_DATA_EPOCH = 1577836800
 """2020-01-01T00:00:00Z: the time of a file made from no data at all (the blank activity
@@ -108,12 +111,33 @@ os.umask(UMASK)
 
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    write_atomic_with(path, lambda handle: handle.write(data))
+
+
+def write_atomic_json(path: Path, body: object) -> None:
+    """``body`` as JSON (UTF-8, keys in their order, one item a line, a newline at the end),
+    written as ``write_atomic`` does, piece by piece: a large file (a programme's build
+    record, 5 MB at 1 000 pairings) is never one string in memory, nor its bytes."""
+
+    def dump(handle: BinaryIO) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="\n")
+        json.dump(body, text, ensure_ascii=False, indent=0)
+        text.write("\n")
+        text.flush()
+        text.detach()  # the handle is closed by write_atomic_with
+
+    write_atomic_with(path, dump)
+
+
+def write_atomic_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """What ``write`` writes to an open file, put at ``path`` through a temporary file in the
+    same folder and a rename (never a half-written ``path``)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=path.suffix, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
         os.chmod(tmp, 0o666 & ~UMASK)  # mkstemp makes 0600; give the file the usual mode
         os.replace(tmp, path)
     except BaseException:

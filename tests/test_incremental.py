@@ -175,3 +175,16 @@ def test_build_in_a_log_shows_progress_and_a_summary(specimen, tmp_path):
     result = run("build", specimen, "-o", tmp_path / "out", "-k", "agreement")
     lines = result.stdout.splitlines()
     assert lines[-4].startswith("生成 Word 文件：4/4（100%）") and lines[-2] == "汇总：新生成 4 个文件，未变跳过 0 个。"
+
+
+def test_the_record_is_written_piece_by_piece_as_the_same_json(tmp_path):
+    """The build record (5 MB at 1 000 pairings) is streamed to its file, with the bytes a
+    single string of it had: keys in order, one item a line, UTF-8, a newline at the end."""
+    from docgen.outputs import write_atomic_json
+
+    body = {"format": 3, "outputs": {"p001/协议书_甲—乙.docx": {"recipe": "ab", "digests": {"x": "1"}, "facts": {
+        "heading": "结对帮扶协议书", "attachments": [], "ratio": 0.5, "ok": True, "none": None}}, "z": [1, "二"]}}
+    path = tmp_path / "sub" / ".docgen-build.json"
+    write_atomic_json(path, body)
+    assert path.read_bytes() == (json.dumps(body, ensure_ascii=False, indent=0) + "\n").encode("utf-8")
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left

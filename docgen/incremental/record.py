@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..outputs import write_atomic
+from ..outputs import write_atomic_json
 
 FORMAT = 2
 PREFIX = ".docgen-build"
@@ -225,5 +225,4 @@ class Record:
 
     def save(self) -> None:
         if self.now or self.path.exists():
-            body = {"format": FORMAT, "outputs": dict(sorted(self.now.items()))}
-            write_atomic(self.path, (json.dumps(body, ensure_ascii=False, indent=0) + "\n").encode("utf-8"))
+            write_atomic_json(self.path, {"format": FORMAT, "outputs": dict(sorted(self.now.items()))})
