@@ -23,18 +23,28 @@ def _pairing_folders(built: Path) -> list[Path]:
     return [f for f in folders if len(list(f.glob("*.docx"))) >= 2]
 
 
+@pytest.fixture
+def docxcompose_own(monkeypatch):
+    """Makes ``compose.compose`` run docxcompose as it is, for the bytes to compare with."""
+
+    def use() -> None:
+        monkeypatch.setattr(compose, "_Composer", Composer)
+        monkeypatch.setattr(docxcompose.composer, "xpath", docxcompose.utils.xpath)
+
+    return use
+
+
 def test_the_examples_have_documents_to_compose(built):
     assert len(_pairing_folders(built)) >= 10
 
 
 @pytest.mark.parametrize("which", range(6))
-def test_composed_bytes_are_docxcompose_own(built, which, monkeypatch):
+def test_composed_bytes_are_docxcompose_own(built, which, docxcompose_own):
     folders = _pairing_folders(built)
     chosen = folders[which * len(folders) // 6]
     parts = [(path, []) for path in sorted(chosen.glob("*.docx"))]
     ours = compose.compose(parts)
-    monkeypatch.setattr(compose, "_Composer", Composer)
-    monkeypatch.setattr(docxcompose.composer, "xpath", docxcompose.utils.xpath)
+    docxcompose_own()
     assert ours == compose.compose(parts)
 
 
@@ -54,7 +64,7 @@ def _with_own_styles(source: Path, target: Path) -> Path:
     return target
 
 
-def test_styles_only_an_appended_document_has_are_copied_as_docxcompose_does(built, tmp_path, monkeypatch):
+def test_styles_only_an_appended_document_has_are_copied_as_docxcompose_does(built, tmp_path, docxcompose_own):
     folder = _pairing_folders(built)[0]
     first, second = sorted(folder.glob("*.docx"))[:2]
     parts = [(first, []), (_with_own_styles(second, tmp_path / "own.docx"), [])]
@@ -63,6 +73,5 @@ def test_styles_only_an_appended_document_has_are_copied_as_docxcompose_does(bui
     assert {"BureauNote", "BureauMark"} <= {s.style_id for s in composed.styles}
     styled = [p for p in composed.paragraphs if p.style is not None and p.style.style_id == "BureauNote"]
     assert [p.runs[-1].style.style_id for p in styled] == ["BureauMark"]
-    monkeypatch.setattr(compose, "_Composer", Composer)
-    monkeypatch.setattr(docxcompose.composer, "xpath", docxcompose.utils.xpath)
+    docxcompose_own()
     assert ours == compose.compose(parts)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ..documents.jobs import Job, Rendered
@@ -156,7 +156,8 @@ def part_of(document: Rendered, seals: dict[Path, Path]) -> Part:
     ``seals`` (a run plans every bundle before the first is made: at 1 000 pairings the
     signers' phrases and paths were 17 of the 29 MB the plans held)."""
     job = document.job
-    signers = [Signer(str(s.name), str(s.role), seals.setdefault(s.seal, s.seal) if s.seal else None, str(s.pending))
+    signers = [replace(s, name=str(s.name), role=str(s.role), pending=str(s.pending),
+                       seal=seals.setdefault(s.seal, s.seal) if s.seal else None)
                for s in job.kind.signers(job.scope)]
     return Part(str(document.heading), job.path, signers, [str(a) for a in document.attachments],
                 gaps=[str(g) for g in document.gaps], family=job.kind.family, day=job.day)
