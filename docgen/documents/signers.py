@@ -27,7 +27,7 @@ class Signer:
 
 
 def _seal(scope: Scope, value: str | None) -> Path | None:
-    return (scope.root / value).resolve() if value else None
+    return scope.loaded.seal_path(value) if value else None
 
 
 def _school(scope: Scope, school: School, role: str, printed: str | None = None) -> Signer:
