@@ -153,7 +153,7 @@ def main() -> None:
         pages = sum(r.pages for r in bundled.bundles)
         stage = _stage(t, args.jobs, len(bundled.bundles))
         print(f"bundles                : {len(bundled.bundles)} bundles, {pages} pages, {seals} seals")
-        print(f"  compose (waited for) : {t.compose:7.2f} s  (first round, and rounds the busy workers had not composed yet)")
+        print(f"  plan, compose       : {t.compose:7.2f} s  (each round planned; the first composed, and rounds the busy workers had not composed yet)")
         print(f"  convert (body+cover) : {t.convert:7.2f} s  (the workers compose and assemble meanwhile)")
         print(f"  assemble (waited for): {t.assemble:7.2f} s  (after the last conversion)")
         print(f"  workers' CPU         : {t.work:7.2f} s  (compose {t.composing:.2f} s; merge, stamp, PDF/A, preflight, "

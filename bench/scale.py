@@ -215,15 +215,15 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
     overhead = t.compose + t.assemble  # the stage's wall time beyond its conversions
     print(f"bundle                 : {first:8.2f} s; {len(bundled.bundles)} bundles, {pages} pages, "
           f"{pages / first:.1f} pages/s (load {load:.1f} before, {os.getloadavg()[0]:.1f} after)")
-    print(f"  load, check, plan    : {planning:8.2f} s")
-    print(f"  compose (waited for) : {t.compose:8.2f} s  (first round, and rounds the busy workers had not composed yet)")
+    print(f"  load, check, recipes : {planning:8.2f} s")
+    print(f"  plan, compose        : {t.compose:8.2f} s  (each round planned; the first composed, and rounds the busy workers had not composed yet)")
     print(f"  convert              : {t.convert:8.2f} s  ({pages / t.convert:.1f} pages/s; the workers compose and "
           "assemble meanwhile)")
     print(f"  assemble (waited for): {t.assemble:8.2f} s  (after the last conversion)")
     print(f"  workers' CPU         : {t.work:8.2f} s  (summed: composing {t.composing:.2f} s, assembling "
           f"{t.work - t.composing:.2f} s; wall time summed over the bundles: PDF/A {t.archive:.2f} s, preflight "
           f"{t.preflight:.2f} s)")
-    print(f"  overhead / convert   : {100 * overhead / t.convert:6.1f} %  (stage beyond conversion: waited for "
+    print(f"  overhead / convert   : {100 * overhead / t.convert:6.1f} %  (stage beyond conversion: planned and waited for "
           f"composed bodies {100 * t.compose / t.convert:.1f} %, for the last assemblies "
           f"{100 * t.assemble / t.convert:.1f} %; target <= 10 %)")
     del bundled

@@ -112,16 +112,23 @@ def _wait_job(client: Client, job: int, limit: float = 3600) -> str:
 
 
 class RssWatch:
-    """The server's RSS sampled every 0.2 s while something runs: lowest and highest."""
+    """The server's RSS sampled every 0.2 s while something runs: lowest and highest, and when
+    the highest came (``highest_at``: seconds since the watch began)."""
 
     def __init__(self, pid: int):
-        self.pid, self.samples = pid, []
+        self.pid, self.samples, self.times = pid, [], []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
+        self._started = time.perf_counter()
 
     def _run(self):
         while not self._stop.wait(0.2):
             self.samples.append(_rss(self.pid))
+            self.times.append(time.perf_counter() - self._started)
+
+    @property
+    def highest_at(self) -> float:
+        return self.times[self.samples.index(max(self.samples))]
 
     def __enter__(self):
         self._thread.start()
@@ -234,18 +241,20 @@ def _long_build(client: Client, pid: int, seconds: float) -> None:
     over time (a line a minute, with the stage reached and the load), its lowest and highest."""
     print(f"生成全部 for {seconds:.0f} s, the list read between polls:")
     started = time.perf_counter()
+    polls: list[tuple[float, str]] = []  # (seconds, where the job was) of every poll
     with RssWatch(pid) as watch:
         job = _submit(client, "/p/specimen/generate")
         shown, status = 0.0, "running"
         while status in ("waiting", "running"):
             _, text, _ = client.request("GET", f"/jobs/{job}/progress")
             status = re.search(r'data-status="(\w+)"', text).group(1)
+            found = re.search(r'<p>([^<：]+)：(\d+)/(\d+)', text)
+            where = f"{found.group(1)} {found.group(2)}/{found.group(3)}" if found else status
+            polls.append((time.perf_counter() - started, where))
             client.request("GET", "/p/specimen")
             elapsed = time.perf_counter() - started
             if elapsed - shown >= 60 or status not in ("waiting", "running"):
                 shown = elapsed
-                found = re.search(r'<p>([^<：]+)：(\d+)/(\d+)', text)
-                where = f"{found.group(1)} {found.group(2)}/{found.group(3)}" if found else status
                 print(f"  {elapsed:5.0f} s  RSS {_rss(pid) / 2**20:6.1f} MB  {where:<24} load {os.getloadavg()[0]:.2f}")
             if elapsed > seconds and status in ("waiting", "running"):
                 client.request("POST", f"/jobs/{job}/cancel", {})
@@ -253,6 +262,10 @@ def _long_build(client: Client, pid: int, seconds: float) -> None:
             time.sleep(0.5)
     low, high = min(watch.samples) / 2**20, max(watch.samples) / 2**20
     print(f"server RSS over 生成全部      : {low:6.1f} .. {high:6.1f} MB ({time.perf_counter() - started:.0f} s, {status})")
+    at = watch.highest_at
+    before = [where for t, where in polls if t <= at][-1:] or ["(before the first poll)"]
+    after = [where for t, where in polls if t > at][:1] or ["(after the last poll)"]
+    print(f"  the highest at {at:.0f} s: between the polls that read {before[0]!r} and {after[0]!r}")
 
 
 def _submit(client: Client, url: str) -> int:

@@ -15,11 +15,12 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 
 from .activities.rollup import Rollup, rollup, to_xlsx, years_with_records
-from .bundle import BundleReport, Spec, Timings, make_all, plan
-from .bundle.plan import Bundle, bundled
+from .bundle import BundleReport, Spec, Timings, make_all
+from .bundle.plan import Bundle, Pending, bundle_of, bundled, spec_of
 from .convert import Pool
 from .documents.dates import Dates
 from .documents.jobs import Job, Rendered, noted, plan_jobs, rendered
@@ -33,6 +34,7 @@ from .incremental.recipes import converter_fingerprint, docgen_fingerprint
 from .incremental.record import Entry
 from .incremental.shortcut import Programme, Runs, Seen, Shortcut, run_key
 from .load import Loaded, find_programmes, load_all, load_strict
+from .load.model.pairing import Pairing
 from .options import DEFAULTS, BundleOptions, Options
 from .output_tree import OutputTree
 from .outputs import build_time, write_atomic
@@ -189,19 +191,19 @@ def tidy(loaded: Loaded, out: Path, listener: Listener = SILENT) -> Outcome:
     return outcome
 
 
-def _without_bad_seals(specs: list[Spec], outcome: Outcome, listener: Listener) -> list[Spec]:
-    """The bundles to make: not those that would carry a seal image with problems (they fail,
-    and their earlier versions are moved aside)."""
+def _without_bad_seals(loaded: Loaded, todo: list[Pending], outcome: Outcome, listener: Listener) -> list[Pending]:
+    """The bundles of ``loaded`` to make: not those that would carry a seal image with problems
+    (they fail, and their earlier versions are moved aside)."""
     keep = []
-    for spec in specs:
-        if any(s.seal in spec.loaded.bad_seals for part in spec.parts for s in part.signers):
-            book = outcome.books[spec.loaded.id]
-            moves = book.cleaner.move_aside([spec.folder, spec.zip_path], "要加盖的公章图片有错误（见数据错误）：改正后重新生成")
+    for pending in todo:
+        if pending.seals & loaded.bad_seals:
+            bundle, book = pending.bundle, outcome.books[loaded.id]
+            moves = book.cleaner.move_aside([bundle.folder, bundle.zip_path], "要加盖的公章图片有错误（见数据错误）：改正后重新生成")
             book.record.forget_paths([m.source for m in moves])
-            outcome.moved_aside(spec.loaded, moves, listener)
-            outcome.failures.append(Failure(display_path(spec.folder), "未生成：要加盖的公章图片有错误（见数据错误），改正后重新生成"))
+            outcome.moved_aside(loaded, moves, listener)
+            outcome.failures.append(Failure(display_path(bundle.folder), "未生成：要加盖的公章图片有错误（见数据错误），改正后重新生成"))
         else:
-            keep.append(spec)
+            keep.append(pending)
     return keep
 
 
@@ -573,22 +575,22 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
         if run.repeated:
             return run.outcome
         outcome = run.outcome
-        specs, recipes, planned = [], {}, {}
+        todo: list[Pending] = []
+        recipes: dict[str, str] = {}
+        planned: dict[str, set[Path]] = {}
         for one in outcome.loaded:
             if one.buildable:
-                todo, planned[one.id] = _bundles_to_make(one, outcome, out, options.bundle)
-                for spec, recipe in todo:
-                    specs.append(spec)
-                    recipes[spec.uid] = recipe
-        specs = _without_bad_seals(specs, outcome, listener)
-        earlier = {spec.uid: outcome.books[spec.loaded.id].cleaner.set_aside_bundle(spec.folder, spec.zip_path)
-                   for spec in specs}
-        bundles = [spec.bundle for spec in specs]  # what is kept of each: make_all consumes the specs
-        if specs:
+                pending, recipes_of, planned[one.id] = _bundles_to_make(one, outcome, out, options.bundle)
+                todo += _without_bad_seals(one, pending, outcome, listener)
+                recipes.update(recipes_of)
+        bundles = [pending.bundle for pending in todo]  # what is kept of each: make_all consumes the list
+        earlier = {bundle.uid: outcome.books[bundle.programme].cleaner.set_aside_bundle(bundle.folder, bundle.zip_path)
+                   for bundle in bundles}
+        if todo:
             renderer = Renderer(options.templates)
             with _converters(options, pool) as converters, \
                     tempfile.TemporaryDirectory(prefix="docgen-bundle-") as work:
-                outcome.bundles, failures = make_all(specs, renderer, converters, options.bundle, Path(work),
+                outcome.bundles, failures = make_all(todo, renderer, converters, options.bundle, Path(work),
                                                      outcome.timings, listener)
             outcome.failures += failures
         _keep_earlier(outcome, bundles, earlier, listener)
@@ -615,39 +617,54 @@ def _keep_earlier(outcome: Outcome, bundles: list[Bundle], earlier: dict[str, li
 
 
 def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: BundleOptions
-                     ) -> tuple[list[tuple[Spec, str]], set[Path]]:
-    """(spec, recipe) of each bundle of ``loaded`` to make, and the zips of all its bundles:
-    a bundle made before from the same documents, seals and options is left as it is."""
+                     ) -> tuple[list[Pending], dict[str, str], set[Path]]:
+    """Each bundle of ``loaded`` to make (planned when it is made), the recipe of each, and
+    the zips of all its bundles: a bundle made before from the same documents, seals and
+    options is left as it is."""
     book = outcome.books[loaded.id]
     made = {d.job.path: d for d in outcome.documents}
     groups: dict[str | None, list[Job]] = {}
     for job in [d.job for d in outcome.documents] + outcome.unchanged:
         if job.scope.loaded is loaded and bundled(job):
             groups.setdefault(job.pairing_id, []).append(job)
-    todo, planned = [], set()
+    pairings = {p.id: p for p in loaded.pairings}
+    todo, recipes, planned = [], {}, set()
     for pairing_id, group in groups.items():
         group.sort(key=lambda j: str(j.path))
-        zip_path = OutputTree(out).bundle_zip(loaded.id, pairing_id)
-        planned.add(zip_path)
+        pairing = pairings[pairing_id] if pairing_id is not None else None
+        bundle = bundle_of(loaded, pairing, out)
+        planned.add(bundle.zip_path)
         recipe = bundle_recipe(book, group, options)
-        if book.record.unchanged(zip_path, recipe):
+        if book.record.unchanged(bundle.zip_path, recipe):
             outcome.unchanged_outputs += 1
             continue
-        # what was kept of each document: made in this run, else noted when it was made (its
-        # recipe is unchanged), else worked out again from its context
-        done = [made.get(j.path) or noted(j, book.record.facts(j.path)) or rendered(j, j.kind.context(j.scope))
-                for j in group]
-        for spec in plan(loaded, done, out):
-            spec.inputs = book.recipes.input_hashes(spec.pairing)
-            todo.append((spec, recipe))
-    return todo, planned
+        recipes[bundle.uid] = recipe
+        todo.append(Pending(bundle, frozenset(_seals_of(group)),
+                            partial(_plan_bundle, loaded, pairing, group, made, book, out)))
+    return todo, recipes, planned
+
+
+def _plan_bundle(loaded: Loaded, pairing: Pairing | None, group: list[Job], made: dict[Path, Rendered], book: Book,
+                 out: Path) -> Spec:
+    """The bundle of ``group``, planned from what was kept of each document: made in this run,
+    else noted when it was made (its recipe is unchanged), else worked out again from its
+    context."""
+    done = [made.get(j.path) or noted(j, book.record.facts(j.path)) or rendered(j, j.kind.context(j.scope))
+            for j in group]
+    spec = spec_of(loaded, pairing, done, out)
+    spec.inputs = book.recipes.input_hashes(spec.pairing)
+    return spec
+
+
+def _seals_of(documents: list[Job]) -> set[Path]:
+    """The seal images the signers of ``documents`` stamp."""
+    return {s.seal for j in documents for s in j.kind.signers(j.scope) if s.seal}
 
 
 def bundle_recipe(book: Book, documents: list[Job], options: BundleOptions) -> str:
     """What a bundle of ``documents`` is made from: their recipes, the seal images it stamps,
     its cover's template and every field of ``options`` (``BundleOptions.key``)."""
-    seals = {s.seal for j in documents for s in j.kind.signers(j.scope) if s.seal}
-    return book.recipes.bundle([book.recipe_of(j.path) for j in documents], seals, COVER.template,
+    return book.recipes.bundle([book.recipe_of(j.path) for j in documents], _seals_of(documents), COVER.template,
                                options.key(book.recipes.file_hash))
 
 

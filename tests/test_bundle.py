@@ -213,14 +213,18 @@ class _Stop(Exception):
     pass
 
 
-def test_a_run_stopped_between_rounds_leaves_only_whole_bundles(tmp_path, converters):
+def test_a_run_stopped_between_rounds_leaves_only_whole_bundles(tmp_path, converters, monkeypatch):
     """A listener raising between two rounds of conversions (the workspace's job cancelled
     while 生成全部 converts) stops the run there, as Ctrl-C does: the later rounds are not
-    made, nothing is half-written, and the programme's lock is let go."""
+    made, nothing is half-written, and the programme's lock is let go. Each bundle is planned
+    when its round comes: the last round's never were (issue 20)."""
     from docgen import pipeline
     from docgen.options import Options
 
-    heard = []
+    heard, planned = [], []
+    spec_of = pipeline.spec_of
+    monkeypatch.setattr(pipeline, "spec_of", lambda loaded, pairing, *a: planned.append(pairing) or
+                        spec_of(loaded, pairing, *a))
 
     class Stopping(pipeline.Listener):
         def between(self, stage):
@@ -233,6 +237,8 @@ def test_a_run_stopped_between_rounds_leaves_only_whole_bundles(tmp_path, conver
     with pytest.raises(_Stop):
         pipeline.bundle(root, out, Options(jobs=2), Stopping(), pool=converters)
     assert heard == ["convert"]
+    # rounds of 2, 3 and 2 of the 7 bundles: the first two converted, the next three composed
+    assert len(planned) == 5 and None in planned  # the bureau's first (converted apart, the largest)
     folder = out / "gaotai-2020" / "bundles"
     zips = sorted(folder.glob("*.zip")) if folder.is_dir() else []
     assert len(zips) < 7  # 7 bundles in all: the first round's two at most

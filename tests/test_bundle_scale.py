@@ -44,8 +44,8 @@ def test_a_worker_gets_the_same_few_kilobytes_per_bundle_at_any_size(tmp_path):
 
 
 def test_a_planned_part_holds_plain_text_and_one_path_per_seal(tmp_path):
-    """Every bundle is planned before the first is made: its parts keep plain strings (not
-    phrases carrying where each word came from) and one path object per seal image."""
+    """A planned bundle's parts keep plain strings (not phrases carrying where each word came
+    from) and one path object per seal image."""
     specs = _specs(tmp_path, 3)
     parts = [part for spec in specs for part in spec.parts]
     texts = [part.title for part in parts] + [a for part in parts for a in part.attachments] \

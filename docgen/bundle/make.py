@@ -30,7 +30,7 @@ from ..render import Renderer
 from .assemble import assemble, locate_parts
 from .compose import compose
 from .manifest import write_bundle
-from .plan import Bundle, Sheet, Spec, cover_facts, guess_front_pages
+from .plan import Bundle, Pending, Sheet, Spec, cover_facts, guess_front_pages
 
 COVER = kind("cover")
 
@@ -70,8 +70,9 @@ class Timings:
     workers did meanwhile is in ``work``."""
 
     compose: float = 0.0
-    """Waiting for bodies to be composed: the first round's (while the workers start; composed in
-    this process when there are none) and later rounds' the busy workers had not composed yet."""
+    """Planning each round's bundles and waiting for their bodies to be composed: the first
+    round's (while the workers start; composed in this process when there are none) and later
+    rounds' the busy workers had not composed yet."""
     convert: float = 0.0
     """Converting bodies and covers (with workers, they compose and assemble meanwhile)."""
     assemble: float = 0.0
@@ -245,50 +246,56 @@ def _rounds(items: list, jobs: int) -> list[list]:
     return [r for r in [first, *(middle[i:i + size] for i in range(0, len(middle), size)), last] if r]
 
 
-def make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
+def make_all(todo: list[Pending], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
              timings: Timings | None = None, progress=None) -> tuple[list[BundleReport], list[Failure]]:
-    """Every bundle of ``specs`` made and written; the reports, and (bundle, reason) failures.
+    """Every bundle of ``todo`` made and written; the reports, and (bundle, reason) failures.
     ``progress`` (the pipeline's listener) hears of each body converted and bundle written.
     Composing and assembling run in worker processes (as many as converters) beside the
     conversions, when there are several bundles.
 
-    ``specs`` is consumed: the list is emptied, and what each bundle needed (its parts, where
-    each signer signs) is let go once the bundle is handed to be assembled, so that this
-    process holds a round of bundles at a time, not all of them (a caller keeps ``Spec.bundle``
-    of each, which is all a report names)."""
+    ``todo`` is consumed: the list is emptied, each bundle is planned when its round is
+    composed, and what it needed (its parts, where each signer signs) is let go once it is
+    handed to be assembled, so that this process holds a round of plans at a time, not all of
+    them (a caller keeps ``Pending.bundle`` of each, which is all a report names)."""
     timings = timings or Timings()
-    if pool.jobs > 1 and len(specs) > 1:
-        with _workers(min(pool.jobs, len(specs))) as workers:
+    if pool.jobs > 1 and len(todo) > 1:
+        with _workers(min(pool.jobs, len(todo))) as workers:
             try:
-                return _make_all(specs, renderer, pool, options, workdir, timings, progress, workers)
+                return _make_all(todo, renderer, pool, options, workdir, timings, progress, workers)
             except BaseException:  # Ctrl-C: the running tasks finish, the others are not started
                 workers.shutdown(wait=True, cancel_futures=True)
                 raise
-    return _make_all(specs, renderer, pool, options, workdir, timings, progress, None)
+    return _make_all(todo, renderer, pool, options, workdir, timings, progress, None)
 
 
-def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
+def _make_all(todo: list[Pending], renderer: Renderer, pool: Pool, options: BundleOptions, workdir: Path,
               timings: Timings, progress, workers) -> tuple[list[BundleReport], list[Failure]]:
     failures: list[Failure] = []
-    targets: list[tuple[Spec, Path]] = []
-    order = {spec.uid: i for i, spec in enumerate(specs)}  # the reports keep the order of ``specs``
+    targets: list[tuple[Pending, Path]] = []
+    order = {pending.bundle.uid: i for i, pending in enumerate(todo)}  # the reports keep the order of ``todo``
     # a bundle converted apart (the bureau's: the largest, growing with the pairings) goes in the
     # first round whatever order it was planned in, so that it is assembled beside the later
     # rounds' conversions rather than after the last one, with nothing else left to do
-    specs.sort(key=lambda spec: not spec.apart)
-    for spec in specs:
-        folder = workdir / spec.loaded.id / spec.key
+    todo.sort(key=lambda pending: not pending.bundle.apart)
+    for pending in todo:
+        folder = workdir / pending.bundle.programme / pending.bundle.key
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            targets.append((spec, folder / "正文.docx"))
+            targets.append((pending, folder / "正文.docx"))
         except OSError as exc:  # the temporary folder's disk is full: this bundle fails, not the run
-            failures.append(Failure(display_path(spec.folder), f"合成文件失败：{os_reason(exc)}"))
-    specs.clear()  # from here on, each spec is held by its round only (see ``make_all``)
+            failures.append(Failure(display_path(pending.bundle.folder), f"合成文件失败：{os_reason(exc)}"))
+    todo.clear()  # from here on, each bundle is held by its round only (see ``make_all``)
     total, rounds = len(targets), _rounds(targets, pool.jobs)
     del targets
 
-    def composing(batch: list[tuple[Spec, Path]]) -> list[concurrent.futures.Future]:
-        return [_submit(workers, _compose_one, spec.sheet(), target) for spec, target in batch]
+    def composing(batch: list[tuple[Pending, Path]]) -> list[tuple[Spec, Path, concurrent.futures.Future]]:
+        """The round's bundles planned and handed to be composed (time the converters wait,
+        counted in ``Timings.compose``)."""
+        started = time.perf_counter()
+        planned = [(pending.plan(), target) for pending, target in batch]
+        futures = [(spec, target, _submit(workers, _compose_one, spec.sheet(), target)) for spec, target in planned]
+        timings.compose += time.perf_counter() - started
+        return futures
 
     if progress is not None:
         progress.began("convert", total)
@@ -298,16 +305,14 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
     # wait a second or so longer for it while they start: composing in this process left it about
     # 30 MB larger at 200 pairings for the rest of the stage (the allocator keeps what lxml freed),
     # and this process's memory is what grows with the number of pairings (issue 22)
-    started = time.perf_counter()
-    next_round = composing(rounds[0]) if rounds else []
-    timings.compose += time.perf_counter() - started  # the converters wait for it too
+    next_round = composing(rounds[0]) if rounds else []  # the converters wait for it too
     for k in range(len(rounds)):
         if k and progress is not None:
             progress.between("convert")  # e.g. the workspace's job cancelled while a round converted
-        batch, rounds[k] = rounds[k], []  # let go of the round once it is made
+        batch, next_round, rounds[k] = next_round, [], []  # let go of the round once it is made
         started = time.perf_counter()
         bodies: dict[str, Path] = {}
-        for (spec, target), future in zip(batch, next_round, strict=False):
+        for spec, target, future in batch:
             why, seconds = future.result()
             timings.work += seconds
             timings.composing += seconds
@@ -322,7 +327,7 @@ def _make_all(specs: list[Spec], renderer: Renderer, pool: Pool, options: Bundle
         assembling += [(spec.bundle, _submit(workers, _assemble_one, spec.sheet(), cover, body, options))
                        for spec, cover, body in held]
         started = time.perf_counter()
-        held = _convert_round([spec for spec, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
+        held = _convert_round([spec for spec, _, _ in batch if spec.uid in bodies], bodies, renderer, pool, options,
                               failures, progress)
         timings.convert += time.perf_counter() - started
         give_back()  # what the round's covers and PDFs took, for the next round (or the system)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..documents.signers import Signer
 from ..documents.wording import issuer, recipient_word, school_names, short_names, supporter_word
 from ..errors import given
 from ..load import Loaded
+from ..load.model.pairing import Pairing
 from ..output_tree import OutputTree, safe_name
 from ..text import cn_count, display_width, join
 from .seals import Anchor
@@ -119,6 +121,11 @@ class Bundle:
         return f"{self.programme}/{self.key}"
 
     @property
+    def apart(self) -> bool:
+        """Its documents are converted apart (``Spec.apart``): the bureau's bundle."""
+        return self.pairing is None
+
+    @property
     def zip_path(self) -> Path:
         return self.folder.with_suffix(".zip")
 
@@ -149,15 +156,14 @@ class Sheet:
         return self.folder.with_suffix(".zip")
 
 
-def part_of(document: Rendered, seals: dict[Path, Path]) -> Part:
+def part_of(document: Rendered) -> Part:
     """A rendered document as a part of its bundle, in plain strings: its title and its
     signers' names and roles without where each run of their words came from (what ``docgen
-    explain`` shows; a bundle prints them only), and each seal image's path the one object of
-    ``seals`` (a run plans every bundle before the first is made: at 1 000 pairings the
-    signers' phrases and paths were 17 of the 29 MB the plans held)."""
+    explain`` shows; a bundle prints them only: when every bundle was planned before the first
+    was made, at 1 000 pairings, the signers' phrases were most of the 29 MB the plans held).
+    Each seal image is one path object per load (``Loaded.seal_path``)."""
     job = document.job
-    signers = [replace(s, name=str(s.name), role=str(s.role), pending=str(s.pending),
-                       seal=seals.setdefault(s.seal, s.seal) if s.seal else None)
+    signers = [replace(s, name=str(s.name), role=str(s.role), pending=str(s.pending))
                for s in job.kind.signers(job.scope)]
     return Part(str(document.heading), job.path, signers, [str(a) for a in document.attachments],
                 gaps=[str(g) for g in document.gaps], family=job.kind.family, day=job.day)
@@ -173,46 +179,60 @@ def bundled(job: Job) -> bool:
     return job.kind.bundle_place is not None and job.kind.in_bundle(job.scope)
 
 
+def bundle_of(loaded: Loaded, pairing: Pairing | None, out_dir: Path) -> Bundle:
+    """Which bundle a pairing's is (None: the bureau's) and where its files go."""
+    folder = bundle_folder(loaded, pairing.id if pairing else None, out_dir)
+    if pairing is None:
+        prog = given(loaded.programme, "a programme")
+        by = str(issuer(prog))  # who issued the plan, only where the data says (never bureau.name in its place)
+        return Bundle(loaded.id, "bureau", folder, safe_name(f"工作文件_{by or prog.title}") + ".pdf", None)
+    pairing_id = given(pairing.id, "a loaded pairing's id")
+    return Bundle(loaded.id, pairing_id, folder, safe_name(f"报送材料_{short_names(pairing)}") + ".pdf", pairing_id)
+
+
+def spec_of(loaded: Loaded, pairing: Pairing | None, documents: list[Rendered], out_dir: Path) -> Spec:
+    """The bundle of a pairing (None: the bureau's) planned from its ``documents``, rendered."""
+    prog = given(loaded.programme, "a programme")
+    bundle = bundle_of(loaded, pairing, out_dir)
+    parts = [part_of(d) for d in sorted(documents, key=lambda d: d.job.kind.bundle_place or 0)]
+    if pairing is None:
+        notice = prog.issuing_notice
+        by = str(issuer(prog))
+        return Spec(bundle.key, f"{prog.title}", [by] if by else [], notice.date if notice else None, bundle.folder,
+                    bundle.pdf_name, parts, loaded, (by,) if by else (), heading=BUREAU_HEADING, apart=bundle.apart)
+    names = f"{pairing.supporter.name}与{join([r.name for r in pairing.recipients])}"
+    if display_width(names) > COVER_NAMES and len(pairing.recipients) > 1:  # the cover lists them all below
+        names = f"{pairing.supporter.name}与{cn_count(len(pairing.recipients))}所受援学校"
+    return Spec(bundle.key, names, [f"{supporter_word(pairing, prog)}：{pairing.supporter.name}"] +
+                [f"{recipient_word(prog)}：{r.full_name}" for r in pairing.recipients], pairing.signed_on,
+                bundle.folder, bundle.pdf_name, parts, loaded, school_names(pairing), bundle.pairing)
+
+
 def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
     """One bundle per pairing that has documents, plus one for the bureau (``done``: each
-    document of the programme, rendered)."""
-    prog = given(loaded.programme, "a programme")
-    specs: list[Spec] = []
-    by_pairing: dict[str, list[Rendered]] = {}
-    bureau: list[Rendered] = []
+    document of the programme, rendered), all planned at once."""
+    by_pairing: dict[str | None, list[Rendered]] = {}
     for document in done:
-        if not bundled(document.job):
-            continue
-        if document.job.pairing_id is not None:
+        if bundled(document.job):
             by_pairing.setdefault(document.job.pairing_id, []).append(document)
-        else:
-            bureau.append(document)
-
-    seals: dict[Path, Path] = {}
-
-    def parts(documents: list[Rendered]) -> list[Part]:
-        return [part_of(d, seals) for d in sorted(documents, key=lambda d: d.job.kind.bundle_place or 0)]
-
-    for pairing in loaded.pairings:
-        pairing_id = given(pairing.id, "a loaded pairing's id")
-        items = by_pairing.get(pairing_id)
-        if not items:
-            continue
-        names = f"{pairing.supporter.name}与{join([r.name for r in pairing.recipients])}"
-        if display_width(names) > COVER_NAMES and len(pairing.recipients) > 1:  # the cover lists them all below
-            names = f"{pairing.supporter.name}与{cn_count(len(pairing.recipients))}所受援学校"
-        specs.append(Spec(pairing_id, names, [f"{supporter_word(pairing, prog)}：{pairing.supporter.name}"] +
-                          [f"{recipient_word(prog)}：{r.full_name}" for r in pairing.recipients], pairing.signed_on,
-                          bundle_folder(loaded, pairing_id, out_dir),
-                          safe_name(f"报送材料_{short_names(pairing)}") + ".pdf",
-                          parts(items), loaded, school_names(pairing), pairing_id))
-    if bureau:
-        notice = prog.issuing_notice
-        by = str(issuer(prog))  # who issued the plan, only where the data says (never bureau.name in its place)
-        specs.append(Spec("bureau", f"{prog.title}", [by] if by else [], notice.date if notice else None,
-                          bundle_folder(loaded, None, out_dir), safe_name(f"工作文件_{by or prog.title}") + ".pdf",
-                          parts(bureau), loaded, (by,) if by else (), heading=BUREAU_HEADING, apart=True))
+    specs = [spec_of(loaded, pairing, by_pairing[pairing.id], out_dir)
+             for pairing in loaded.pairings if by_pairing.get(pairing.id)]
+    if by_pairing.get(None):
+        specs.append(spec_of(loaded, None, by_pairing[None], out_dir))
     return specs
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A bundle to make, before it is planned: which bundle it is, the seal images it stamps,
+    and how to plan it. A run plans each bundle when its round is made, not all of them before
+    the first (planning every bundle at once took the workspace's process about 50 MB higher
+    at 1 000 pairings, above its 300 MB: issue 20)."""
+
+    bundle: Bundle
+    seals: frozenset[Path]
+    """The seal images its documents' signers stamp (one with problems fails the bundle)."""
+    plan: Callable[[], Spec]
 
 
 BUREAU_HEADING = "结对帮扶工作文件"
