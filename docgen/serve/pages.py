@@ -725,8 +725,7 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score",
         rows.sort(key=keys[sort])
     ranks = {r.pairing_id: n for n, r in enumerate(data.rows, 1)} if data else {}  # the roll-up's own order
     rows, pager = _paged(rows, page)
-    record = ws.record(pid)
-    files = [r.path for r in record.values() if r.stage == "report"]
+    files = [r.path for r in ws.record(pid, ("report",)).values()]
     files += [p.with_suffix(".xlsx") for p in files]
     files = [p for p in files if p.is_file() and chosen and data and data.year.label in p.name]
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.kind == REPORT]
