@@ -266,6 +266,8 @@ def _long_build(client: Client, pid: int, seconds: float) -> None:
     before = [where for t, where in polls if t <= at][-1:] or ["(before the first poll)"]
     after = [where for t, where in polls if t > at][:1] or ["(after the last poll)"]
     print(f"  the highest at {at:.0f} s: between the polls that read {before[0]!r} and {after[0]!r}")
+    time.sleep(5)  # the server gives back what the job freed after 2 s without a job (serve/jobs.py IDLE)
+    print(f"server RSS 5 s after it, idle : {_rss(pid) / 2**20:6.1f} MB")
 
 
 def _submit(client: Client, url: str) -> int:

@@ -35,16 +35,27 @@ def record_name(shard: tuple[int, int] | None = None) -> str:
     return f"{PREFIX}.json" if shard is None else f"{PREFIX}.{shard[0]}of{shard[1]}.json"
 
 
-def _without_facts(entry: dict[str, Any]) -> dict[str, Any]:
-    entry.pop("facts", None)
-    return entry
+@dataclass(frozen=True)
+class Looking:
+    """A record read to be looked at (``Record.recorded``), never saved: without the facts
+    of its outputs, and with the outputs of ``stages`` only when given. What is not kept is
+    let go as each entry is parsed, not once the whole file is (a page of the workspace that
+    lists 1 000 pairings' bundles parses 9 000 entries)."""
+
+    stages: tuple[str, ...] | None = None
+
+    def kept(self, found: dict[str, Any]) -> dict[str, Any] | None:
+        """What ``json.loads`` makes of each object it reads (``object_hook``)."""
+        if "recipe" in found and "paths" in found:  # an entry
+            if self.stages is not None and found.get("stage") not in self.stages:
+                return None
+            found.pop("facts", None)
+        return found
 
 
-def _read(path: Path, facts: bool = True) -> dict[str, Entry]:
-    """The entries of a record file (``facts``: with the facts noted of each output; without
-    them, each is let go as soon as it is read)."""
+def _read(path: Path, looking: Looking | None = None) -> dict[str, Entry]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_hook=None if facts else _without_facts)
+        data = json.loads(path.read_text(encoding="utf-8"), object_hook=looking.kept if looking else None)
         outputs = data["outputs"] if data.get("format") == FORMAT else {}
         return {k: v for k, v in outputs.items()
                 if isinstance(v, dict) and "recipe" in v and "paths" in v and isinstance(v.get("files"), dict)}
@@ -100,15 +111,15 @@ class Stale:
 class Record:
     """What one programme's outputs were made from, read at the start of a run and saved at its end."""
 
-    def __init__(self, folder: Path, shard: tuple[int, int] | None = None, force: bool = False, facts: bool = True):
-        """``facts=False``: a record read to be looked at only (``recorded``), never saved."""
-        self._facts = facts
+    def __init__(self, folder: Path, shard: tuple[int, int] | None = None, force: bool = False,
+                 looking: Looking | None = None):
+        self._looking = looking
         self.folder = Path(folder)
         self.path = self.folder / record_name(shard)
-        self.own = _read(self.path, facts)
+        self.own = _read(self.path, looking)
         self.now = dict(self.own)
         paths = sorted(self.folder.glob(f"{PREFIX}*.json")) if self.folder.is_dir() else []
-        self.others = [_read(p, facts) for p in paths if p != self.path]
+        self.others = [_read(p, looking) for p in paths if p != self.path]
         """The records of other shards (or of runs without shards) in the same folder."""
         self.known = [] if force else [self.own] + self.others
         self._by_file: dict[str, Entry] = {}
@@ -179,15 +190,12 @@ class Record:
         self.now[self.key(path)] = entry
         self._by_file.update(dict.fromkeys(files, entry))
 
-    def recorded(self, stages: tuple[str, ...] | None = None) -> dict[str, Recorded]:
-        """Every output the records of this folder hold (of every shard; of ``stages`` only,
-        when given), by key, with its state now (size and time trusted; the bytes read only
-        when they differ)."""
+    def recorded(self) -> dict[str, Recorded]:
+        """Every output the records of this folder hold (of every shard), by key, with its
+        state now (size and time trusted; the bytes read only when they differ)."""
         out = {}
         for outputs in [*reversed(self.others), self.own, self.now]:
             for key, entry in outputs.items():
-                if stages is not None and entry.get("stage") not in stages:
-                    continue
                 written = entry["files"].get(key)
                 path = self.folder / key
                 state = "missing" if not path.exists() else "made" if self._same_file(entry, key) else "changed"
@@ -236,6 +244,6 @@ class Record:
             return False
 
     def save(self) -> None:
-        assert self._facts, "a record read without the facts of its outputs is never saved"
+        assert self._looking is None, "a record read to be looked at is never saved"
         if self.now or self.path.exists():
             write_atomic_json(self.path, {"format": FORMAT, "outputs": dict(sorted(self.now.items()))})
