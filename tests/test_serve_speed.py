@@ -155,3 +155,34 @@ def test_generating_after_an_edit_starts_the_job_without_loading_the_programme_i
     assert response.status_code == 303 and loads == []
     job = app.state.state.job(int(response.headers["location"].rsplit("/", 1)[1]))
     assert job.label == "生成 高台三中（sanzhong） 的报送材料"
+
+
+def test_the_list_parses_the_build_record_only_when_it_changed(tmp_path, monkeypatch):
+    """The list of pairings is made again every few seconds while it is read; the bundles'
+    entries of the build record are parsed again only when a record file changed (at 1 000
+    pairings each parse took the server 20 MB higher for a moment, beside a 生成全部)."""
+    import json
+
+    from docgen.incremental.record import Record, record_name
+    from docgen.serve import workspace as workspace_module
+    from docgen.serve.workspace import Workspace
+
+    folder = tmp_path / "out" / "demo"
+    folder.mkdir(parents=True)
+    (folder / "bundles").mkdir()
+    (folder / "bundles" / "p001.zip").write_bytes(b"zip")
+    record = Record(folder)
+    record.made(folder / "bundles" / "p001.zip", "r1", "p001", "bundle")
+    record.save()
+    parsed = []
+    monkeypatch.setattr(workspace_module, "Record", lambda *a, **k: parsed.append(a) or Record(*a, **k))
+    ws = Workspace(tmp_path, tmp_path / "out")
+    first = ws.record("demo", ("bundle",))
+    assert [r.state for r in first.values()] == ["made"]
+    (folder / "bundles" / "p001.zip").write_bytes(b"changed by hand")
+    again = ws.record("demo", ("bundle",))
+    assert len(parsed) == 1 and [r.state for r in again.values()] == ["changed"]  # looked at anew
+    body = json.loads((folder / record_name()).read_text("utf-8"))
+    body["outputs"]["bundles/p002.zip"] = dict(body["outputs"]["bundles/p001.zip"], source="p002")
+    (folder / record_name()).write_text(json.dumps(body, ensure_ascii=False, indent=0) + "\n", "utf-8")
+    assert set(ws.record("demo", ("bundle",))) == {"bundles/p001.zip", "bundles/p002.zip"} and len(parsed) == 2
