@@ -631,27 +631,28 @@ def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: Bundl
     todo, recipes, planned = [], {}, set()
     for pairing_id, group in groups.items():
         group.sort(key=lambda j: str(j.path))
-        pairing = pairings[pairing_id] if pairing_id is not None else None
-        bundle = bundle_of(loaded, pairing, out)
-        planned.add(bundle.zip_path)
-        recipe = bundle_recipe(book, group, options)
-        if book.record.unchanged(bundle.zip_path, recipe):
+        zip_path = OutputTree(out).bundle_zip(loaded.id, pairing_id)
+        planned.add(zip_path)
+        seals = _seals_of(group)
+        recipe = _recipe(book, group, seals, options)
+        if book.record.unchanged(zip_path, recipe):
             outcome.unchanged_outputs += 1
             continue
+        pairing = pairings[pairing_id] if pairing_id is not None else None
+        bundle = bundle_of(loaded, pairing, out)
         recipes[bundle.uid] = recipe
-        todo.append(Pending(bundle, frozenset(_seals_of(group)),
-                            partial(_plan_bundle, loaded, pairing, group, made, book, out)))
+        todo.append(Pending(bundle, frozenset(seals), partial(_plan_bundle, loaded, bundle, pairing, group, made, book)))
     return todo, recipes, planned
 
 
-def _plan_bundle(loaded: Loaded, pairing: Pairing | None, group: list[Job], made: dict[Path, Rendered], book: Book,
-                 out: Path) -> Spec:
+def _plan_bundle(loaded: Loaded, bundle: Bundle, pairing: Pairing | None, group: list[Job],
+                 made: dict[Path, Rendered], book: Book) -> Spec:
     """The bundle of ``group``, planned from what was kept of each document: made in this run,
     else noted when it was made (its recipe is unchanged), else worked out again from its
     context."""
     done = [made.get(j.path) or noted(j, book.record.facts(j.path)) or rendered(j, j.kind.context(j.scope))
             for j in group]
-    spec = spec_of(loaded, pairing, done, out)
+    spec = spec_of(loaded, bundle, pairing, done)
     spec.inputs = book.recipes.input_hashes(spec.pairing)
     return spec
 
@@ -664,7 +665,11 @@ def _seals_of(documents: list[Job]) -> set[Path]:
 def bundle_recipe(book: Book, documents: list[Job], options: BundleOptions) -> str:
     """What a bundle of ``documents`` is made from: their recipes, the seal images it stamps,
     its cover's template and every field of ``options`` (``BundleOptions.key``)."""
-    return book.recipes.bundle([book.recipe_of(j.path) for j in documents], _seals_of(documents), COVER.template,
+    return _recipe(book, documents, _seals_of(documents), options)
+
+
+def _recipe(book: Book, documents: list[Job], seals: set[Path], options: BundleOptions) -> str:
+    return book.recipes.bundle([book.recipe_of(j.path) for j in documents], seals, COVER.template,
                                options.key(book.recipes.file_hash))
 
 

@@ -224,8 +224,8 @@ def test_a_run_stopped_between_rounds_leaves_only_whole_bundles(tmp_path, conver
 
     heard, planned = [], []
     spec_of = pipeline.spec_of
-    monkeypatch.setattr(pipeline, "spec_of", lambda loaded, pairing, *a: planned.append(pairing) or
-                        spec_of(loaded, pairing, *a))
+    monkeypatch.setattr(pipeline, "spec_of", lambda loaded, bundle, *a: planned.append(bundle.pairing) or
+                        spec_of(loaded, bundle, *a))
 
     class Stopping(pipeline.Listener):
         def between(self, stage):

@@ -190,10 +190,10 @@ def bundle_of(loaded: Loaded, pairing: Pairing | None, out_dir: Path) -> Bundle:
     return Bundle(loaded.id, pairing_id, folder, safe_name(f"报送材料_{short_names(pairing)}") + ".pdf", pairing_id)
 
 
-def spec_of(loaded: Loaded, pairing: Pairing | None, documents: list[Rendered], out_dir: Path) -> Spec:
-    """The bundle of a pairing (None: the bureau's) planned from its ``documents``, rendered."""
+def spec_of(loaded: Loaded, bundle: Bundle, pairing: Pairing | None, documents: list[Rendered]) -> Spec:
+    """``bundle`` (``bundle_of`` the pairing; None: the bureau's) planned from its ``documents``,
+    rendered."""
     prog = given(loaded.programme, "a programme")
-    bundle = bundle_of(loaded, pairing, out_dir)
     parts = [part_of(d) for d in sorted(documents, key=lambda d: d.job.kind.bundle_place or 0)]
     if pairing is None:
         notice = prog.issuing_notice
@@ -215,10 +215,10 @@ def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
     for document in done:
         if bundled(document.job):
             by_pairing.setdefault(document.job.pairing_id, []).append(document)
-    specs = [spec_of(loaded, pairing, by_pairing[pairing.id], out_dir)
+    specs = [spec_of(loaded, bundle_of(loaded, pairing, out_dir), pairing, by_pairing[pairing.id])
              for pairing in loaded.pairings if by_pairing.get(pairing.id)]
     if by_pairing.get(None):
-        specs.append(spec_of(loaded, None, by_pairing[None], out_dir))
+        specs.append(spec_of(loaded, bundle_of(loaded, None, out_dir), None, by_pairing[None]))
     return specs
 
 
@@ -226,8 +226,8 @@ def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
 class Pending:
     """A bundle to make, before it is planned: which bundle it is, the seal images it stamps,
     and how to plan it. A run plans each bundle when its round is made, not all of them before
-    the first (planning every bundle at once took the workspace's process about 50 MB higher
-    at 1 000 pairings, above its 300 MB: issue 20)."""
+    the first (the plans of every bundle, held for the whole stage, were 12 MB at 1 000
+    pairings and grew with them: issue 22)."""
 
     bundle: Bundle
     seals: frozenset[Path]
