@@ -177,12 +177,12 @@ def test_the_list_parses_the_build_record_only_when_it_changed(tmp_path, monkeyp
     parsed = []
     monkeypatch.setattr(workspace_module, "Record", lambda *a, **k: parsed.append(a) or Record(*a, **k))
     ws = Workspace(tmp_path, tmp_path / "out")
-    first = ws.record("demo", ("bundle",))
+    first = ws.bundle_record("demo")
     assert [r.state for r in first.values()] == ["made"]
     (folder / "bundles" / "p001.zip").write_bytes(b"changed by hand")
-    again = ws.record("demo", ("bundle",))
+    again = ws.bundle_record("demo")
     assert len(parsed) == 1 and [r.state for r in again.values()] == ["changed"]  # looked at anew
     body = json.loads((folder / record_name()).read_text("utf-8"))
     body["outputs"]["bundles/p002.zip"] = dict(body["outputs"]["bundles/p001.zip"], source="p002")
     (folder / record_name()).write_text(json.dumps(body, ensure_ascii=False, indent=0) + "\n", "utf-8")
-    assert set(ws.record("demo", ("bundle",))) == {"bundles/p001.zip", "bundles/p002.zip"} and len(parsed) == 2
+    assert set(ws.bundle_record("demo")) == {"bundles/p001.zip", "bundles/p002.zip"} and len(parsed) == 2
