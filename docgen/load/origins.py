@@ -1,7 +1,8 @@
 """Where each value of a model was read: the file, its line and column, and the field.
 
 ``attach`` runs once per file after validation: it gives every model read from that file an
-``_origin`` (the file, the model's place in it, and the file's map of positions). ``where``
+``_origin`` (the file, the model's place in it, and the file's map of positions) and shares
+its set of written fields with the models that wrote the same ones (``SharedFields``). ``where``
 then answers, for any field (or item of a list field) of any model, the line it was written
 on. A value that is not in the file (a default, or worked out from others) has no position:
 ``where`` says so, and ``docgen explain`` calls it a default, never a line of the data.
@@ -16,7 +17,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model.common import Block, Strict
+from .model.common import Block, Strict, shared_fields
 from .yaml_source import Loc, Source, format_loc
 
 
@@ -65,6 +66,7 @@ def _attach(model: Any, path: Path, values: Mapping[Loc, tuple[int, int]], loc: 
         if private.get("_origin") is not None:  # a model shared with another file (a pairing's adopted cycle)
             return
         private["_origin"] = Origin(path, loc, values)
+        model.__pydantic_fields_set__ = shared_fields(model.__pydantic_fields_set__)
         fields = model.__dict__
         for name in type(model).__pydantic_fields__:
             _attach(fields[name], path, values, loc + (name,))
