@@ -66,7 +66,7 @@ def _attach(model: Any, path: Path, values: Mapping[Loc, tuple[int, int]], loc: 
         if private.get("_origin") is not None:  # a model shared with another file (a pairing's adopted cycle)
             return
         private["_origin"] = Origin(path, loc, values)
-        model.__pydantic_fields_set__ = shared_fields(model.__pydantic_fields_set__)
+        object.__setattr__(model, "__pydantic_fields_set__", shared_fields(model.__pydantic_fields_set__))
         fields = model.__dict__
         for name in type(model).__pydantic_fields__:
             _attach(fields[name], path, values, loc + (name,))
