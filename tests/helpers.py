@@ -174,3 +174,20 @@ def _inner_text(container):
                     yield from _inner_text(cell)
         else:
             yield item.text
+
+
+def plan_bundles(loaded, done, out_dir: Path):
+    """Every bundle of ``loaded`` planned at once from ``done`` (each document, rendered): one
+    per pairing that has documents, plus the bureau's, as ``docgen bundle`` plans each in its
+    round (``bundle_of`` and ``spec_of``)."""
+    from docgen.bundle.plan import bundle_of, bundled, spec_of  # (here, as ``run`` imports docgen)
+
+    by_pairing: dict = {}
+    for document in done:
+        if bundled(document.job):
+            by_pairing.setdefault(document.job.pairing_id, []).append(document)
+    specs = [spec_of(loaded, bundle_of(loaded, pairing, out_dir), pairing, by_pairing[pairing.id])
+             for pairing in loaded.pairings if by_pairing.get(pairing.id)]
+    if by_pairing.get(None):
+        specs.append(spec_of(loaded, bundle_of(loaded, None, out_dir), None, by_pairing[None]))
+    return specs

@@ -10,14 +10,13 @@ import sys
 import pytest
 
 from docgen.authoring.specimen import write_specimen
-from docgen.bundle import plan
 from docgen.documents import summary as summary_module
 from docgen.documents.jobs import plan_jobs, rendered
 from docgen.documents.kinds import select
 from docgen.incremental import Recipes
 from docgen.load import load_programme
 from docgen.options import DEFAULTS
-from tests.helpers import DATA
+from tests.helpers import DATA, plan_bundles
 
 SEAL = DATA / "gaotai-2020" / "seals" / "sample-school.png"
 
@@ -26,7 +25,7 @@ def _specs(tmp_path, pairings: int):
     root = write_specimen(tmp_path / f"n{pairings}", pairings, 2, SEAL)
     loaded = load_programme(root)
     jobs = plan_jobs(loaded, select(()), tmp_path / f"out{pairings}")
-    specs = plan(loaded, [rendered(j, j.kind.context(j.scope)) for j in jobs], tmp_path / f"out{pairings}")
+    specs = plan_bundles(loaded, [rendered(j, j.kind.context(j.scope)) for j in jobs], tmp_path / f"out{pairings}")
     recipes = Recipes(loaded, DEFAULTS.templates)
     for spec in specs:  # as the pipeline does: a pairing's bundle lists its own data files
         spec.inputs = recipes.input_hashes(spec.pairing)

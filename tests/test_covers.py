@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from docgen.bundle.plan import bundled, cover_facts, plan
+from docgen.bundle.plan import bundled, cover_facts
 from docgen.documents.cover import cover
 from docgen.documents.jobs import Rendered, plan_jobs
 from docgen.documents.kinds import built_kinds
 from docgen.documents.scope import Scope
 from docgen.load import load_programme
-from tests.helpers import DATA
+from tests.helpers import DATA, plan_bundles
 
 
 def _covers(programme: str, tmp_path: Path) -> dict[str, tuple]:
@@ -22,7 +22,7 @@ def _covers(programme: str, tmp_path: Path) -> dict[str, tuple]:
     loaded = load_programme(DATA / programme)
     done = [Rendered(job, job.path.stem) for job in plan_jobs(loaded, built_kinds(), tmp_path) if bundled(job)]
     out = {}
-    for spec in plan(loaded, done, tmp_path):
+    for spec in plan_bundles(loaded, done, tmp_path):
         said = cover(Scope(loaded, cover=cover_facts(spec, 2, False)))
         out[spec.key] = (spec.pdf_name, "\n".join([*said["title_lines"], *said["subtitle_lines"], *said["parties"]]))
     return out

@@ -13,7 +13,6 @@ from docx import Document
 from PIL import Image
 
 from docgen import pipeline
-from docgen.bundle import plan
 from docgen.convert import pool as pool_module
 from docgen.errors import SourceError
 from docgen.incremental.record import PREFIX as RECORD_PREFIX
@@ -23,7 +22,7 @@ from docgen.options import Options
 from docgen.output_tree import STALE
 from docgen.render import limits
 from tests.conftest import STUB_WORKER, needs_libreoffice
-from tests.helpers import PROBLEM_LINE, ROOT, run
+from tests.helpers import PROBLEM_LINE, ROOT, plan_bundles, run
 
 
 def problems(root: Path) -> list[str]:
@@ -132,7 +131,7 @@ def test_long_school_names_fit_every_file_system(small_copy, tmp_path):
     outcome = pipeline.render_documents(small_copy, out, Options(kinds=("agreement",)))
     assert not outcome.failures and not outcome.problems
     [loaded] = outcome.loaded
-    specs = plan(loaded, outcome.documents, out)
+    specs = plan_bundles(loaded, outcome.documents, out)
     names = [d.job.path.name for d in outcome.documents] + [d.job.path.parent.name for d in outcome.documents]
     names += [n for spec in specs for n in (spec.folder.name, spec.pdf_name, spec.zip_path.name)]
     assert len(outcome.documents) == 3 and len({d.job.path for d in outcome.documents}) == 3

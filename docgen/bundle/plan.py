@@ -208,20 +208,6 @@ def spec_of(loaded: Loaded, bundle: Bundle, pairing: Pairing | None, documents: 
                 bundle.folder, bundle.pdf_name, parts, loaded, school_names(pairing), bundle.pairing)
 
 
-def plan(loaded: Loaded, done: list[Rendered], out_dir: Path) -> list[Spec]:
-    """One bundle per pairing that has documents, plus one for the bureau (``done``: each
-    document of the programme, rendered), all planned at once."""
-    by_pairing: dict[str | None, list[Rendered]] = {}
-    for document in done:
-        if bundled(document.job):
-            by_pairing.setdefault(document.job.pairing_id, []).append(document)
-    specs = [spec_of(loaded, bundle_of(loaded, pairing, out_dir), pairing, by_pairing[pairing.id])
-             for pairing in loaded.pairings if by_pairing.get(pairing.id)]
-    if by_pairing.get(None):
-        specs.append(spec_of(loaded, bundle_of(loaded, None, out_dir), None, by_pairing[None]))
-    return specs
-
-
 @dataclass(frozen=True)
 class Pending:
     """A bundle to make, before it is planned: which bundle it is, the seal images it stamps,
