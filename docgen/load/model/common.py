@@ -105,7 +105,7 @@ _SHARED_FIELDS: dict[frozenset[str], SharedFields] = {}
 
 def shared_fields(names: set[str]) -> SharedFields:
     """The one ``SharedFields`` holding ``names`` (as many as there are combinations of
-    written fields in the data: a few hundred)."""
+    written fields in the data: 57 in the 1 000-pairing specimen)."""
     key = frozenset(names)
     shared = _SHARED_FIELDS.get(key)
     if shared is None:
