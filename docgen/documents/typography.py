@@ -61,6 +61,7 @@ _ASCII_EM = (
 """Advance widths (ems) of the printable ASCII characters in the converter's 仿宋 (FandolFang)."""
 
 
+@functools.cache
 def _em(ch: str) -> float:
     """The width of a character in ems as the converter's 仿宋 sets it: Chinese characters and
     Chinese punctuation (“” and — included) a full em, ASCII as the face sets it."""
@@ -73,7 +74,7 @@ def _em(ch: str) -> float:
 
 def em_width(text: str) -> float:
     """The width of ``text`` in ems of the converter's 仿宋 (see ``_em``)."""
-    return sum(_em(ch) for ch in text)
+    return sum(map(_em, text))
 
 
 def split_title(text: str, limit: float = 18, keep: tuple[str, ...] = (),

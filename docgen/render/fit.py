@@ -20,6 +20,7 @@ places) and to the signature area itself, in the Word file as in the PDF.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from docx.oxml import OxmlElement
@@ -51,48 +52,67 @@ SIGNATURE_STYLES = {"SignName", "Signer"}
 
 
 class Styles:
-    """The paragraph styles of a document: line pitch, rule, size and indents, by style id."""
+    """The paragraph styles of a document: line pitch, rule, size and indents, by style id,
+    read from the styles part when a paragraph first asks for one (a document uses a few of
+    the dozens its template defines)."""
 
-    def __init__(self, document):
-        self.by_id: dict[str, dict] = {}
-        for style in document.styles.element.findall(qn("w:style")):
-            self.by_id[style.get(qn("w:styleId"))] = _props(style)
+    def __init__(self, document) -> None:
+        self._styles = {style.get(_STYLE_ID): style for style in document.styles.element.iterchildren(_STYLE)}
+        self._props: dict[str | None, dict] = {}
+
+    def _style(self, style_id: str | None) -> dict:
+        found = self._props.get(style_id)
+        if found is None:
+            style = self._styles.get(style_id)
+            found = self._props[style_id] = _props(style) if style is not None else {}
+        return found
 
     def of(self, paragraph) -> dict:
-        found = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")
-        props = dict(self.by_id.get(found.get(qn("w:val")) if found is not None else "Normal", {}))
+        found = paragraph.find(_P_STYLE)
+        props = dict(self._style(found.get(_VAL) if found is not None else "Normal"))
         props.update({k: v for k, v in _props(paragraph).items() if v is not None})
-        sizes = [int(sz.get(qn("w:val"))) for sz in paragraph.iter(qn("w:sz"))
-                 if sz.getparent().getparent().tag == qn("w:r")]
+        sizes = [int(sz.get(_VAL)) for sz in paragraph.iter(_SZ) if sz.getparent().getparent().tag == _R]
         if sizes:
             props["size"] = max(sizes)
         return props
 
 
+_STYLE, _STYLE_ID, _P_STYLE, _VAL = qn("w:style"), qn("w:styleId"), f"{qn('w:pPr')}/{qn('w:pStyle')}", qn("w:val")
+_SZ, _R, _PPR, _RPR, _SPACING, _IND = qn("w:sz"), qn("w:r"), qn("w:pPr"), qn("w:rPr"), qn("w:spacing"), qn("w:ind")
+_BORDERS = tuple(f"{qn('w:pBdr')}/{qn(f'w:{edge}')}" for edge in ("top", "bottom"))
+_PAGE_BREAK_BEFORE, _LINE_RULE = qn("w:pageBreakBefore"), qn("w:lineRule")
+
+
 def _int(element, attr: str) -> int | None:
-    if element is None or element.get(qn(attr)) is None:
+    value = element.get(attr) if element is not None else None
+    if value is None:
         return None
     try:
-        return int(element.get(qn(attr)))
+        return int(value)
     except ValueError:
         return None
 
 
+_W = {name: qn(f"w:{name}") for name in ("line", "left", "right", "firstLine", "hanging", "space", "sz", "val")}
+
+
 def _props(element) -> dict:
-    ppr, rpr = element.find(qn("w:pPr")), element.find(qn("w:rPr"))
-    spacing = ppr.find(qn("w:spacing")) if ppr is not None else None
-    ind = ppr.find(qn("w:ind")) if ppr is not None else None
-    borders = [ppr.find(f"{qn('w:pBdr')}/{qn(f'w:{edge}')}") for edge in ("top", "bottom")] if ppr is not None else []
-    borders = [b for b in borders if b is not None]
-    page_break = ppr.find(qn("w:pageBreakBefore")) if ppr is not None else None
-    size = rpr.find(qn("w:sz")) if rpr is not None else None
-    tracking = rpr.find(qn("w:spacing")) if rpr is not None else None
-    return {"line": _int(spacing, "w:line"), "rule": spacing.get(qn("w:lineRule")) if spacing is not None else None,
-            "left": _int(ind, "w:left"), "right": _int(ind, "w:right"), "first": _int(ind, "w:firstLine"),
-            "hanging": _int(ind, "w:hanging"),
-            "border": sum((_int(b, "w:space") or 0) * 20 + (_int(b, "w:sz") or 0) * 20 // 8 for b in borders) or None,
-            "page_break": (page_break.get(qn("w:val")) not in ("0", "false")) if page_break is not None else None,
-            "size": _int(size, "w:val"), "tracking": _int(tracking, "w:val")}
+    ppr, rpr = element.find(_PPR), element.find(_RPR)
+    if ppr is not None:
+        spacing, ind, page_break = ppr.find(_SPACING), ppr.find(_IND), ppr.find(_PAGE_BREAK_BEFORE)
+        borders = [b for b in (ppr.find(edge) for edge in _BORDERS) if b is not None]
+    else:
+        spacing = ind = page_break = None
+        borders = []
+    size = rpr.find(_SZ) if rpr is not None else None
+    tracking = rpr.find(_SPACING) if rpr is not None else None
+    return {"line": _int(spacing, _W["line"]), "rule": spacing.get(_LINE_RULE) if spacing is not None else None,
+            "left": _int(ind, _W["left"]), "right": _int(ind, _W["right"]), "first": _int(ind, _W["firstLine"]),
+            "hanging": _int(ind, _W["hanging"]),
+            "border": sum((_int(b, _W["space"]) or 0) * 20 + (_int(b, _W["sz"]) or 0) * 20 // 8 for b in borders)
+            or None,
+            "page_break": (page_break.get(_VAL) not in ("0", "false")) if page_break is not None else None,
+            "size": _int(size, _W["val"]), "tracking": _int(tracking, _W["val"])}
 
 
 def _text(paragraph) -> str:
@@ -105,8 +125,11 @@ def line_count(text: str, width: int, first: int, size: int, tracking: int) -> i
     return set_lines(text, width, first, size, tracking)[0]
 
 
+@functools.lru_cache(maxsize=2048)
 def set_lines(text: str, width: int, first: int, size: int, tracking: int) -> tuple[int, float]:
-    """(lines ``text`` takes, twips left free on its last line), as ``line_count``."""
+    """(lines ``text`` takes, twips left free on its last line), as ``line_count``; remembered
+    for the last few thousand paragraphs (the clauses of one kind are the same in every pairing's
+    document, and a page is measured again when it is brought together)."""
     starts, free = _layout(text, width, first, size, tracking)
     return len(starts), free
 
@@ -159,6 +182,8 @@ def _spaced(before: str, after: str) -> float:
             return ""
         return "latin" if any(c.isalpha() for c in piece) else "digits"
 
+    if before.isascii() == after.isascii():  # two Chinese pieces, or two Latin ones: no autospace
+        return 0.0
     latin = kind(after) if han(before) else kind(before) if han(after) else ""
     return AUTOSPACE.get(latin, 0.0)
 
@@ -278,9 +303,10 @@ def _closer(paragraph, styles: Styles, tracking: int) -> bool:
     first = (p.get("first") or 0) - (p.get("hanging") or 0)
     text = _text(paragraph)
     now = line_count(text, width, first, 32, p.get("tracking") or 0)
-    lines, _ = set_lines(text, width - TRACK_SLACK, first, 32, tracking)
+    if now <= 1 or set_lines(text, width - TRACK_SLACK, first, 32, tracking)[0] >= now:
+        return False
     _, free = set_lines(text[:-1] if text[-1:] in HANGING else text, width - TRACK_SLACK, first, 32, tracking)
-    return now > 1 and lines < now and free >= TRACK_SPARE
+    return free >= TRACK_SPARE
 
 
 def plan_first_page(document) -> Fit | None:
@@ -323,6 +349,9 @@ def plan_first_page(document) -> Fit | None:
     pitch = (room - fixed_total - other) // loose_lines
     if pitch >= TIGHTEST:
         return Fit(int(pitch))
+    fewest = loose_lines - len(loose)  # were every paragraph to lose its last line
+    if fewest > 0 and (room - fixed_total - other) // fewest < TIGHTEST:
+        return None  # a page of many lines: no setting of characters could bring it together
     closer = [p for p in loose if _closer(p, styles, TRACK_LIMIT)]
     if not closer:
         return None
