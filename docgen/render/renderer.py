@@ -13,6 +13,7 @@ import zipfile
 from pathlib import Path
 
 import jinja2
+from docx.oxml.ns import qn
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
 from jinja2.utils import missing
@@ -79,13 +80,27 @@ class _CompilingOnce(LimitedEnvironment):
 class _Template(DocxTemplate):
     """docxtpl's template whose XML clean-up (``patch_xml``: regular expressions over a whole
     part, run on every render) is done once per part per process: its result depends on the
-    part's XML alone, which is the same for every document made from one template."""
+    part's XML alone, which is the same for every document made from one template; and whose
+    template body is let go without being made a document of its own (``map_tree``)."""
 
     _patched: dict[str, str] = {}
     _KEEP = 200
 
     def patch_xml(self, src_xml):
         return _kept(self._patched, src_xml, super().patch_xml, self._KEEP)
+
+    def map_tree(self, tree):
+        """The rendered body in the template body's place, as docxtpl's ``replace`` puts it. An
+        element taken out while Python holds it is given every namespace it uses, node by
+        node, to stand alone (5 ms for a template body of 2 000 elements, a sixth of making a
+        document); deleted by its place, with nothing holding it, it is freed at once."""
+        root = self.docx.element
+        at = next(i for i, child in enumerate(root.iterchildren()) if child.tag == _BODY)
+        del root[at]
+        root.insert(at, tree)
+
+
+_BODY = qn("w:body")
 
 
 def make_env() -> LimitedEnvironment:
