@@ -15,7 +15,6 @@ Composing is the larger part of what the assembling workers do beside the conver
 from __future__ import annotations
 
 import copy
-import io
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,7 +28,7 @@ from lxml import etree
 
 from ..convert.long_tables import split_long_tables
 from ..convert.marks import mark_document
-from ..outputs import normalise_docx
+from ..outputs import docx_bytes
 
 
 class _StyleId:
@@ -155,6 +154,4 @@ def compose(parts: list[tuple[Path, list[str]]]) -> bytes:
         mark_document(doc.element.body, index, names)
         split_long_tables(doc.element.body)
         composer.append(doc)
-    buffer = io.BytesIO()
-    master.save(buffer)
-    return normalise_docx(buffer.getvalue())
+    return docx_bytes(master)

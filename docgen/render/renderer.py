@@ -20,7 +20,7 @@ from jinja2.utils import missing
 
 from ..documents.typography import Picture
 from ..errors import TemplateError
-from ..outputs import build_time, normalise_docx, set_core_properties
+from ..outputs import build_time, docx_bytes, set_core_properties
 from . import blanks, columns, dates, fit, keeps
 from .filters import FILTERS
 from .limits import LimitedEnvironment, time_limit
@@ -199,9 +199,7 @@ class Renderer:
         fit.fit_first_page(tpl.docx)
         when = when or build_time()
         set_core_properties(tpl.docx.core_properties, title=title, when=when)
-        buffer = io.BytesIO()
-        tpl.save(buffer)
-        return normalise_docx(buffer.getvalue(), when)
+        return docx_bytes(tpl.docx, when)  # (docxtpl's save adds only pictures replaced by name: none here)
 
     def render_traced(self, template: str, context: dict, default, *, title: str = "") -> tuple[bytes, list]:
         """The document with each run of its text between origin markers (``markers``), and the
