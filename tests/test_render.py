@@ -110,3 +110,25 @@ def test_no_preamble_without_data(make_programme, tmp_path):
     doc = Document(str(next(out.rglob("实施方案_*.docx"))))
     texts = [p.text for p in doc.paragraphs if p.text.strip()]
     assert not any("制定本方案" in t for t in texts)  # nothing invented: no basis, no opening
+
+
+def test_documents_from_one_template_share_nothing(tmp_path):
+    """The template is opened once and copied for each document: what one document's
+    rendering and its fitting change is not seen by the next one made from the template."""
+    import io
+
+    from docgen.render.renderer import Renderer
+
+    template = tmp_path / "t.docx"
+    document = Document()
+    document.add_paragraph("{{ name }}")
+    document.add_paragraph("{% for n in items %}{{ n }}、{% endfor %}")
+    document.save(str(template))
+    renderer = Renderer(tmp_path)
+    first = renderer.render("t.docx", {"name": "甲中学", "items": ["一"]})
+    second = all_text(Document(io.BytesIO(renderer.render("t.docx", {"name": "乙中学" * 300,
+                                                                       "items": [str(i) for i in range(400)]}))))
+    again = renderer.render("t.docx", {"name": "甲中学", "items": ["一"]})
+    assert "乙中学" in second and "399、" in second and "甲中学" not in second
+    assert again == first
+    assert "甲中学" in all_text(Document(io.BytesIO(again)))
