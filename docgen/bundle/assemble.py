@@ -17,7 +17,7 @@ from ..convert.archive import archival
 from ..options import BundleOptions
 from ..outputs import build_time, pdf_date
 from ..preflight.anchors import Marks, read_marks
-from ..preflight.page import Page, read
+from ..preflight.page import Page, Shared, read
 from ..records import Box, Draft, PlacedDocument, PrintedName, SealMissing, SealPlaced
 from .plan import Part, Sheet, Spec
 from .seals import SealImage, draw, place, printed
@@ -77,12 +77,12 @@ class PageText:
 
     def __init__(self, reader: PdfReader):
         self.reader = reader
-        self._fonts: dict = {}
+        self._shared = Shared()
         self._pages: dict[int, Page] = {}
 
     def page(self, index: int) -> Page:
         if index not in self._pages:
-            self._pages[index] = read(self.reader.pages[index], self._fonts)
+            self._pages[index] = read(self.reader.pages[index], self._shared)
         return self._pages[index]
 
 
@@ -152,8 +152,8 @@ def merged_text(writer: PdfWriter, body_pages: list[tuple[PageText, int] | None]
     placement read some already), a page with a seal stamped on it, the cover's and padding
     pages from the merged PDF's own page. ``body_pages``: the body page each merged page is
     (its body's text, its page there), or None."""
-    fonts: dict = {}
-    return [at[0].page(at[1]) if at is not None and i not in stamped else read(writer.pages[i], fonts)
+    shared = Shared()
+    return [at[0].page(at[1]) if at is not None and i not in stamped else read(writer.pages[i], shared)
             for i, at in enumerate(body_pages)]
 
 

@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from ..records import Finding, Manifest, PlacedDocument, Verdict
 from .anchors import name_area, read_marks
 from .archive import RULE, Archive, is_signed, validate
-from .page import Page, read
+from .page import Page, Shared, read
 from .rules import RULES, Document, Seal, Signature, printed_name
 
 WHOLE_FILE = "（整个 PDF 文件）"
@@ -52,16 +52,16 @@ class Result:
 
 def pages_of(pdf: bytes | Path) -> list[Page]:
     reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
-    fonts: dict = {}
-    return [read(page, fonts) for page in reader.pages]
+    shared = Shared()
+    return [read(page, shared) for page in reader.pages]
 
 
 def document_of(pdf: bytes | Path, title: str, family: str = "") -> Document:
     """A PDF of one document (``build --pdf``), with where its signers sign as its bookmarks
     say (``convert.marks``), and its family as the PDF names it unless ``family`` is given."""
     reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
-    fonts: dict = {}
-    pages = [read(page, fonts) for page in reader.pages]
+    shared = Shared()
+    pages = [read(page, shared) for page in reader.pages]
     marks = read_marks(reader)
     signatures = []
     for _, anchor in sorted(marks.signers.get(1, {}).items()):
