@@ -174,6 +174,9 @@ Latin word (w:autoSpaceDN, w:autoSpaceDE), measured on its PDFs."""
 
 def _spaced(before: str, after: str) -> float:
     """The autospace between two pieces of a line, in ems."""
+    if before.isascii() == after.isascii():  # two Chinese pieces, or two Latin ones: no autospace
+        return 0.0
+
     def han(piece: str) -> bool:
         return len(piece) == 1 and ("\u3400" <= piece <= "\u9fff" or "\uf900" <= piece <= "\ufaff")
 
@@ -182,8 +185,6 @@ def _spaced(before: str, after: str) -> float:
             return ""
         return "latin" if any(c.isalpha() for c in piece) else "digits"
 
-    if before.isascii() == after.isascii():  # two Chinese pieces, or two Latin ones: no autospace
-        return 0.0
     latin = kind(after) if han(before) else kind(before) if han(after) else ""
     return AUTOSPACE.get(latin, 0.0)
 
@@ -346,17 +347,18 @@ def plan_first_page(document) -> Fit | None:
     if fixed_total + loose_total <= room or not loose_lines:
         return None
     other = loose_total - loose_lines * LINE
-    pitch = (room - fixed_total - other) // loose_lines
+    for_lines = room - fixed_total - other  # the twips the loose lines may take
+    pitch = for_lines // loose_lines
     if pitch >= TIGHTEST:
         return Fit(int(pitch))
     fewest = loose_lines - len(loose)  # were every paragraph to lose its last line
-    if fewest > 0 and (room - fixed_total - other) // fewest < TIGHTEST:
+    if fewest > 0 and for_lines // fewest < TIGHTEST:
         return None  # a page of many lines: no setting of characters could bring it together
     closer = [p for p in loose if _closer(p, styles, TRACK_LIMIT)]
     if not closer:
         return None
     loose_lines -= len(closer)  # each loses its last line
-    pitch = (room - fixed_total - other) // loose_lines
+    pitch = for_lines // loose_lines
     if pitch < TIGHTEST:
         return None
     return Fit(int(pitch), tuple(body.index(p) for p in closer), TRACK_LIMIT)
