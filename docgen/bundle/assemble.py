@@ -39,10 +39,6 @@ class Assembled:
     """Per document: its first page in the merged PDF and its pages (padding included)."""
     archive_seconds: float = 0.0
     """Making the merged PDF a PDF/A again (metadata, OutputIntent)."""
-    text: list[Page] = field(default_factory=list)
-    """What each page of the merged PDF shows, for the preflight (``merged_text``)."""
-    text_seconds: float = 0.0
-    """Reading the pages' text that seal placement had not read already."""
 
 
 def locate_parts(spec: Spec, bodies: list[PdfReader]) -> str:
@@ -72,8 +68,8 @@ def locate_parts(spec: Spec, bodies: list[PdfReader]) -> str:
 
 
 class PageText:
-    """What the converted body's pages show, each page read once, on demand: by seal
-    placement first, then by the preflight (``merged_text``)."""
+    """What the converted body's pages show, each page read once, on demand, by seal
+    placement (the pages where a party signs; the preflight reads the written PDF)."""
 
     def __init__(self, reader: PdfReader):
         self.reader = reader
@@ -104,8 +100,6 @@ class _Stamper:
         self.options = options
         self.result = result
         self._images: dict[Path, SealImage] = {}
-        self.stamped: set[int] = set()
-        """The pages (0-based, of the merged PDF) with a seal drawn on them."""
 
     def stamp(self, part: Part, start: int, text: PageText) -> None:
         if part.gaps:
@@ -143,18 +137,6 @@ class _Stamper:
         for stamp in _in_rows(placed):
             draw(self.writer, self.writer.pages[stamp.target], stamp.seal, stamp.signer.seal_box)
             self.result.seals.append(stamp.signer)
-            self.stamped.add(stamp.target)
-
-
-def merged_text(writer: PdfWriter, body_pages: list[tuple[PageText, int] | None], stamped: set[int]) -> list[Page]:
-    """What each page of the merged PDF shows, as the preflight would read it from the file
-    written: a body page as its body's ``PageText`` read it (the same content stream; seal
-    placement read some already), a page with a seal stamped on it, the cover's and padding
-    pages from the merged PDF's own page. ``body_pages``: the body page each merged page is
-    (its body's text, its page there), or None."""
-    shared = Shared()
-    return [at[0].page(at[1]) if at is not None and i not in stamped else read(writer.pages[i], shared)
-            for i, at in enumerate(body_pages)]
 
 
 def _in_rows(placed: list[_Stamp]) -> list[_Stamp]:
@@ -188,7 +170,6 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdfs: list[Path], options: Bundl
     stamper = _Stamper(writer, options, result)
     cover = PdfReader(cover_pdf)
     texts = [PageText(PdfReader(path)) for path in body_pdfs]
-    body_pages: list[tuple[PageText, int] | None] = []  # the body page each merged page is, or None
     for page in cover.pages:
         writer.add_page(page)
     writer.set_page_label(0, 0, prefix="封面")
@@ -196,12 +177,10 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdfs: list[Path], options: Bundl
         writer.set_page_label(1, len(cover.pages) - 1, style=PageLabelStyle.DECIMAL, prefix="目录-", start=1)
     if options.duplex and len(cover.pages) % 2:
         writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
-    body_pages += [None] * len(writer.pages)
     for index, part in enumerate(spec.parts, 1):
         start, text = len(writer.pages), texts[part.file]
         for k in range(part.first, part.first + part.pages):
             writer.add_page(text.reader.pages[k])
-            body_pages.append((text, k))
         end = len(writer.pages) - 1
         writer.set_page_label(start, end, style=PageLabelStyle.DECIMAL, prefix=f"{index}-", start=1)
         mark = writer.add_outline_item(title=part.title, page_number=start)
@@ -212,12 +191,8 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdfs: list[Path], options: Bundl
         if options.duplex and part.pages % 2:
             writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
             writer.set_page_label(end + 1, end + 1, style=PageLabelStyle.DECIMAL, prefix=f"{index}-", start=part.pages + 1)
-            body_pages.append(None)
         result.layout.append(PlacedDocument(part.title, part.family, part.docx.name, start + 1, len(writer.pages) - start,
                                             part.pages))
-    started = time.perf_counter()
-    result.text = merged_text(writer, body_pages, stamper.stamped)
-    result.text_seconds = time.perf_counter() - started
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": spec.title, "/Producer": f"docgen {__version__}", "/Creator": "docgen",
                          "/CreationDate": pdf_date(when), "/ModDate": pdf_date(when)})

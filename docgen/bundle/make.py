@@ -29,7 +29,7 @@ from ..records import Draft, Failure, SealMissing
 from ..render import Renderer
 from .assemble import assemble, locate_parts
 from .compose import compose
-from .manifest import write_bundle
+from .manifest import preflight, write_bundle
 from .plan import Bundle, Pending, Sheet, Spec, cover_facts, guess_front_pages
 
 COVER = kind("cover")
@@ -197,20 +197,23 @@ def _compose_one(sheet: Sheet, target: Path) -> tuple[str, float]:
 
 def _assemble_one(sheet: Sheet, cover: Path, body: list[Path], options: BundleOptions) -> tuple[_Written | None, str]:
     """One bundle assembled, validated as PDF/A-2b, signed if asked, and written: what the
-    report needs of it, or why not."""
+    report needs of it, or why not. The preflight reads the PDF as assembled, before it is signed."""
     began = time.process_time()
     try:
         result = assemble(sheet, cover, body, options)
         started = time.perf_counter()
         archive = validate(result.pdf) if options.archive else None
         archive_seconds = result.archive_seconds + time.perf_counter() - started
+        started = time.perf_counter()
+        checked = preflight(result)
+        seconds = time.perf_counter() - started
         if options.sign_cert:
             from .sign import sign_pdf
 
             result.pdf = sign_pdf(result.pdf, options.sign_cert, options.sign_password)
             if archive is not None:
                 archive.checked = "before signing"
-        checked, seconds = write_bundle(sheet, result, signed=bool(options.sign_cert), archive=archive)
+        checked = write_bundle(sheet, result, checked, signed=bool(options.sign_cert), archive=archive)
         return _Written(result.pages, len(result.seals), result.missing, result.drafts,
                         [r for r in checked if r.findings], seconds, archive_seconds, time.process_time() - began), ""
     except OSError as exc:  # the disk is full, or a seal image changed since it was checked

@@ -9,12 +9,11 @@ import hashlib
 import os
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 from .. import __version__
 from ..outputs import UMASK, build_time, deterministic_zip, write_atomic
-from ..preflight.check import WHOLE_FILE, Result, check, documents_from_manifest
+from ..preflight.check import WHOLE_FILE, Result, check_bundle
 from ..records import PDFA_RULE, Archive, FileEntry, Manifest
 from .assemble import Assembled
 from .plan import Sheet
@@ -33,11 +32,17 @@ def manifest(spec: Sheet, files: list[tuple[str, bytes]], result: Assembled, sig
         signed=signed, note=NOTE)
 
 
-def write_bundle(spec: Sheet, result: Assembled, signed: bool = False,
-                 archive: Archive | None = None) -> tuple[list[Result], float]:
-    """The bundle's folder and its zip; the preflight's results of its PDF (its pages as
-    ``result.text`` holds them), which the manifest
-    records too with the PDF/A verdict (``archive``), and the seconds the preflight took. A
+def preflight(result: Assembled) -> list[Result]:
+    """The GB/T 9704 rules over the merged PDF as assembled (before it is signed: a
+    signature's appearance is not the documents'), document by document."""
+    return check_bundle(result.pdf, result.layout, result.seals, result.signatures)
+
+
+def write_bundle(spec: Sheet, result: Assembled, checked: list[Result], signed: bool = False,
+                 archive: Archive | None = None) -> list[Result]:
+    """The bundle's folder and its zip; the preflight's results of its PDF (``checked``, as
+    ``preflight`` found them), which the manifest
+    records too with the PDF/A verdict (``archive``). A
     PDF/A failure is reported as a result of its own (the whole file). The folder is written
     under a temporary name and renamed when complete; an earlier folder in its place is the
     pipeline's to set aside first (it is never written over: the bundle then fails)."""
@@ -51,9 +56,7 @@ def write_bundle(spec: Sheet, result: Assembled, signed: bool = False,
         for name, data in files:
             write_atomic(work / name, data)
         record = manifest(spec, files, result, signed)
-        started = time.perf_counter()
-        results = check(documents_from_manifest(result.text, record))
-        seconds = time.perf_counter() - started + result.text_seconds
+        results = list(checked)
         record.preflight = [r.verdict() for r in results]
         if archive is not None:
             record.pdfa = archive
@@ -69,5 +72,5 @@ def write_bundle(spec: Sheet, result: Assembled, signed: bool = False,
         raise
     prefix = folder.name + "/"
     write_atomic(spec.zip_path, deterministic_zip([(prefix + n, d) for n, d in files], build_time(spec.made_on)))
-    return results, seconds
+    return results
 

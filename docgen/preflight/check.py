@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from ..records import Finding, Manifest, PlacedDocument, Verdict
+from ..records import Finding, Manifest, PlacedDocument, PrintedName, SealPlaced, Verdict
 from .anchors import name_area, read_marks
 from .archive import RULE, Archive, is_signed, validate
 from .page import Page, Shared, read
@@ -84,26 +84,55 @@ def check(documents: list[Document]) -> list[Result]:
     return results
 
 
-def documents_from_manifest(pages: list[Page], manifest: Manifest) -> list[Document]:
-    """A bundle's documents, as its manifest describes them."""
+def check_bundle(pdf: bytes | Path, placed: list[PlacedDocument], seals: list[SealPlaced],
+                 signatures: list[PrintedName]) -> list[Result]:
+    """A bundle's PDF checked document by document, as its manifest places them (``placed``,
+    and where its seals went and its signers' names are printed): a document's pages are read
+    when it is checked and let go after it, so that a bundle of thousands of pages (a
+    bureau's, whose notice lists every pairing) holds one document's pages at a time."""
+    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
+    shared = Shared()
+    results = []
+    for span in _spans(placed, len(reader.pages)):
+        pages = [read(reader.pages[k], shared) for k in range(span.start, span.start + span.pages)]
+        document = Document(span.title, pages, span.family, page_numbers=span.part is not None, padding={
+            k for k in range(len(pages)) if span.part is not None and k >= span.part.printed_pages})
+        if span.part is not None:
+            # an entry is this part's by its title and its page (two documents may share a
+            # title: per-county notices)
+            document.seals = [Seal(s.party, s.page - 1 - span.start, s.seal_box, s.name_box, s.image_digest)
+                              for s in seals if s.document == span.title and 0 <= s.page - 1 - span.start < len(pages)]
+            document.signatures = [Signature(s.party, s.page - 1 - span.start, s.name_box)
+                                   for s in signatures
+                                   if s.document == span.title and 0 <= s.page - 1 - span.start < len(pages)]
+        results += check([document])
+        del document, pages  # before the next document's pages are read
+    return results
+
+
+@dataclass(frozen=True)
+class _Span:
+    """One document's pages in a bundle's PDF (0-based ``start``); ``part`` None for the
+    cover and contents before the first part."""
+
+    title: str
+    family: str
+    start: int
+    pages: int
+    part: PlacedDocument | None
+
+
+def _spans(parts: list[PlacedDocument], total: int) -> list[_Span]:
+    """Where each document of a bundle is: the cover and contents (when the first part does
+    not start the PDF), then each part, its span cut at the end of the PDF."""
+    starts = _first_pages(parts, total)
+    first_part = min(starts, default=total + 1)
     out = []
-    parts = manifest.documents
-    starts = _first_pages(parts, len(pages))
-    first_part = min(starts, default=len(pages) + 1)
     if first_part > 1:
-        out.append(Document("封面和目录", pages[:first_part - 1], "bundle", page_numbers=False))
+        out.append(_Span("封面和目录", "bundle", 0, min(first_part - 1, total), None))
     for part, first_page in zip(parts, starts, strict=False):
         start = first_page - 1
-        span = pages[start:start + part.pages]
-        padding = {k for k in range(len(span)) if k >= part.printed_pages}
-        # an entry is this part's by its title and its page (two documents may share a title:
-        # per-county notices)
-        out.append(Document(
-            part.title, span, part.family, padding=padding,
-            seals=[Seal(s.party, s.page - 1 - start, s.seal_box, s.name_box, s.image_digest)
-                   for s in manifest.seals if s.document == part.title and 0 <= s.page - 1 - start < len(span)],
-            signatures=[Signature(s.party, s.page - 1 - start, s.name_box)
-                        for s in manifest.signatures if s.document == part.title and 0 <= s.page - 1 - start < len(span)]))
+        out.append(_Span(part.title, part.family, start, max(0, min(part.pages, total - start)), part))
     return out
 
 
@@ -137,7 +166,7 @@ def check_file(path: Path) -> list[Result]:
     if manifest_path.is_file():
         manifest = Manifest.from_json(manifest_path.read_bytes())
         if manifest.pdf_path == path.name:
-            results = check(documents_from_manifest(pages_of(path), manifest))
+            results = check_bundle(path, manifest.documents, manifest.seals, manifest.signatures)
             if manifest.signed and manifest.pdfa is not None:
                 return results + _whole_file(manifest.pdfa)
             return results + _whole_file(validate(path))

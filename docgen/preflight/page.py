@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from pypdf import PageObject
+from pypdf.filters import decode_stream_data
+from pypdf.generic import ArrayObject, EncodedStreamObject, NullObject, StreamObject
 
 _NUM = rb"[+-]?(?:\d+\.?\d*|\.\d+)"
 
@@ -254,6 +256,37 @@ def _color(operands: list) -> tuple[float, float, float]:
     return (red, green, blue)
 
 
+def _decoded(stream: StreamObject) -> bytes:
+    """A stream's data decoded, without pypdf keeping the decoded copy on it (its reader
+    would hold every page's content for as long as it lives: 16 MB for a 2 000-page bundle)."""
+    if isinstance(stream, EncodedStreamObject) and stream.decoded_self is None:
+        return decode_stream_data(stream)
+    return stream.get_data()
+
+
+def _content(page: PageObject) -> bytes | None:
+    """The page's content stream, as ``page.get_contents().get_data()`` gives it (the parts
+    of an array of streams each ended by a line break) but not kept by pypdf."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return None
+    contents = contents.get_object()
+    if isinstance(contents, StreamObject):
+        return _decoded(contents)
+    if not isinstance(contents, ArrayObject):
+        return None
+    data = bytearray()
+    for part in contents:
+        part = part.get_object()
+        if isinstance(part, NullObject):
+            continue
+        if isinstance(part, StreamObject):
+            data += _decoded(part)
+        if not data.endswith(b"\n"):
+            data += b"\n"
+    return bytes(data)
+
+
 class Shared:
     """What the pages read from one PDF (or one bundle) share: its fonts, each read once, and
     the numbers and colours their glyphs repeat, each held once. A glyph is a tuple of eight;
@@ -287,10 +320,9 @@ def read(page: PageObject, shared: Shared | None = None) -> Page:
     resources = resources.get_object() if resources is not None else {}
     font_dict = resources.get("/Font")
     font_dict = font_dict.get_object() if font_dict is not None else {}
-    contents = page.get_contents()
-    if contents is None:
+    data = _content(page)
+    if data is None:
         return out
-    data = contents.get_data()
     ctm = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
     stack: list[tuple] = []
     fill: tuple[float, ...] = (0.0, 0.0, 0.0)
