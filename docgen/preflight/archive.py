@@ -17,11 +17,14 @@ checked again, so its findings are the validator's own.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import logging
+import os
 import struct
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..records import PDFA_RULE, Archive
@@ -125,12 +128,60 @@ def _remember_schemas() -> bool:
     return _wrap(getattr(_schemas, "SchemaSet", None), "check", remembering)
 
 
+class _PikepdfsWarnings:
+    """The ``warnings`` module as the validator's content and CMap parsers use it, recording
+    only what pikepdf itself warned of while they parse. They fail a stream on any warning
+    caught meanwhile, and warnings are the whole process's: a warning from another thread
+    (the workspace's requests, the converter pool) or a finalizer's ResourceWarning (a file
+    left open, collected meanwhile) failed a sound PDF ("content stream: …")."""
+
+    docgen_filters = True
+
+    @staticmethod
+    @contextlib.contextmanager
+    def catch_warnings(*, record: bool = False) -> Iterator[list[warnings.WarningMessage] | None]:
+        if not record:
+            with warnings.catch_warnings():
+                yield None
+            return
+        kept: list[warnings.WarningMessage] = []
+        with warnings.catch_warnings(record=True) as caught:
+            yield kept
+        kept += [w for w in caught or [] if not issubclass(w.category, ResourceWarning)
+                 and os.path.abspath(w.filename).startswith(_PIKEPDF)]
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(warnings, name)
+
+
+_PIKEPDF = ""
+"""pikepdf's own folder, ending with a separator (set when its parsers are given the above)."""
+
+
+def _own_warnings() -> bool:
+    """Give the validator's content and CMap parsers ``_PikepdfsWarnings``; whether both took it."""
+    global _PIKEPDF
+    import pikepdf
+    from pikepdf.pdfa import _cmap, _content
+
+    _PIKEPDF = os.path.join(os.path.dirname(os.path.abspath(pikepdf.__file__)), "")
+    done = True
+    for module in (_content, _cmap):
+        current = getattr(module, "warnings", None)
+        if current is warnings:
+            setattr(module, "warnings", _PikepdfsWarnings())  # noqa: B010 - a module's global
+        elif not getattr(current, "docgen_filters", False):
+            done = False  # pikepdf moved: the parser keeps what it had
+    return done
+
+
 def validate(pdf: bytes | Path, checked: str = "written") -> Archive:
     """Validate ``pdf`` as PDF/A-2b."""
     import pikepdf.pdfa
 
     _remember_glyphs()
     _remember_schemas()
+    _own_warnings()
     source = io.BytesIO(pdf) if isinstance(pdf, bytes) else Path(pdf)
     report = pikepdf.pdfa.validate_written(source, FLAVOUR)
     reasons = [f"{f.message}（{f.where}，{f.rule}）" for f in report.findings]
