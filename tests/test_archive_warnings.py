@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 import warnings
 
 import pikepdf
@@ -68,3 +70,33 @@ def test_the_parsers_own_warning_still_fails_a_broken_stream(sound):
     verdict = archive.validate(out.getvalue())
     assert not verdict.passed
     assert any("Unexpected end of stream" in r for r in verdict.reasons), verdict.reasons[:3]
+
+
+def test_one_parse_records_warnings_at_a_time():
+    """``build --pdf`` validates in each converter's thread: a second parse waits for the first."""
+    archive._own_warnings()
+    own = _content.warnings
+    inside, release = threading.Event(), threading.Event()
+    order: list[str] = []
+
+    def first():
+        with own.catch_warnings(record=True):
+            order.append("first in")
+            inside.set()
+            release.wait(5)
+            order.append("first out")
+
+    def second():
+        inside.wait(5)
+        with own.catch_warnings(record=True):
+            order.append("second in")
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    inside.wait(5)
+    time.sleep(0.2)  # long enough for the second to have gone in, were it let in
+    release.set()
+    for thread in threads:
+        thread.join(5)
+    assert order == ["first in", "first out", "second in"]

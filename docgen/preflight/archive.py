@@ -23,6 +23,7 @@ import json
 import logging
 import os
 import struct
+import threading
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -133,9 +134,13 @@ class _PikepdfsWarnings:
     only what pikepdf itself warned of while they parse. They fail a stream on any warning
     caught meanwhile, and warnings are the whole process's: a warning from another thread
     (the workspace's requests, the converter pool) or a finalizer's ResourceWarning (a file
-    left open, collected meanwhile) failed a sound PDF ("content stream: …")."""
+    left open, collected meanwhile) failed a sound PDF ("content stream: …"). One parse
+    records at a time (``build --pdf`` validates in each converter's thread): two threads in
+    ``catch_warnings`` at once would each restore the other's state on leaving, and one's
+    parser's complaint could land in the other's record."""
 
     docgen_filters = True
+    _parsing = threading.RLock()
 
     @staticmethod
     @contextlib.contextmanager
@@ -145,7 +150,7 @@ class _PikepdfsWarnings:
                 yield None
             return
         kept: list[warnings.WarningMessage] = []
-        with warnings.catch_warnings(record=True) as caught:
+        with _PikepdfsWarnings._parsing, warnings.catch_warnings(record=True) as caught:
             yield kept
         kept += [w for w in caught or [] if not issubclass(w.category, ResourceWarning)
                  and os.path.abspath(w.filename).startswith(_PIKEPDF)]
