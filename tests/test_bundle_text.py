@@ -1,6 +1,8 @@
-"""The preflight of a bundle reads the PDF it checks: the merged PDF as assembled, before it is
-signed, document by document, each document's pages let go before the next one's are read (a
-bureau's bundle at 5 000 pairings has 2 154 pages, its notice 1 436)."""
+"""The preflight of a bundle reads the pages assembly merged (seal placement read the signing
+pages of the converted body already): what it checks must be what the written PDF shows, page
+for page, seals included. It reads them document by document, each document's pages let go
+before the next one's are read (a bureau's bundle at 5 000 pairings has 2 154 pages, its
+notice 1 436)."""
 from __future__ import annotations
 
 import json
@@ -20,19 +22,22 @@ def test_the_preflight_reads_what_the_written_pdf_shows(tmp_path, monkeypatch):
 
     def kept(*args, **kwargs):
         result = original(*args, **kwargs)
-        assembled.append(result)
+        assembled.append((result, [result.text.page(k) for k in range(len(result.text))]))
         return result
 
     original = make.assemble
     monkeypatch.setattr(make, "assemble", kept)  # one bundle: assembled in this process
     result = run("bundle", HARD, "-o", tmp_path, "-p", "two", "-j", "1")
     assert result.returncode == 0, result.stderr
-    [bundle] = assembled
+    [(bundle, pages)] = assembled
     assert bundle.seals, "a bundle with seals stamped"
+    assert bundle.text is None, "the pages are let go once checked"
     folder = tmp_path / "stress" / "bundles" / "two"
     manifest = json.loads((folder / "manifest.json").read_text("utf-8"))
     written = pages_of(folder / manifest["pdf"]["path"])
-    assert len(written) == bundle.pages
+    assert len(pages) == len(written) == bundle.pages
+    for k, (shared, read) in enumerate(zip(pages, written, strict=True)):
+        assert shared == read, f"page {k + 1}"
     stamped = {s.page - 1 for s in bundle.seals}
     assert all(any(i.name.startswith("/DocgenSeal") for i in written[k].images) for k in stamped)
     again = [r.verdict().to_json() for r in check_file(folder / manifest["pdf"]["path"]) if r.document != WHOLE_FILE]

@@ -39,6 +39,8 @@ class Assembled:
     """Per document: its first page in the merged PDF and its pages (padding included)."""
     archive_seconds: float = 0.0
     """Making the merged PDF a PDF/A again (metadata, OutputIntent)."""
+    text: MergedPages | None = None
+    """What each page of the merged PDF shows, read when the preflight asks (then let go)."""
 
 
 def locate_parts(spec: Spec, bodies: list[PdfReader]) -> str:
@@ -68,18 +70,46 @@ def locate_parts(spec: Spec, bodies: list[PdfReader]) -> str:
 
 
 class PageText:
-    """What the converted body's pages show, each page read once, on demand, by seal
-    placement (the pages where a party signs; the preflight reads the written PDF)."""
+    """What the converted body's pages show, read on demand: by seal placement (each page
+    kept: a signing page is read for every signer on it), then by the preflight (a page not
+    kept: a bureau's bundle has thousands)."""
 
     def __init__(self, reader: PdfReader):
         self.reader = reader
-        self._shared = Shared()
+        self.shared = Shared()
         self._pages: dict[int, Page] = {}
 
     def page(self, index: int) -> Page:
         if index not in self._pages:
-            self._pages[index] = read(self.reader.pages[index], self._shared)
+            self._pages[index] = read(self.reader.pages[index], self.shared)
         return self._pages[index]
+
+    def passing(self, index: int) -> Page:
+        """The page as seal placement read it, or read again and not kept."""
+        return self._pages.get(index) or read(self.reader.pages[index], self.shared)
+
+
+@dataclass
+class MergedPages:
+    """What each page of the merged PDF shows, as the preflight would read it from the file
+    written, read when asked: a body page from its converted body (the same content stream;
+    its fonts read once per body), a page with a seal stamped on it, the cover's and padding
+    pages from the merged PDF's own page."""
+
+    writer: PdfWriter
+    sources: list[tuple[PageText, int] | None]
+    """The body page each merged page is (its body's text, its page there), or None."""
+    stamped: set[int]
+    shared: Shared = field(default_factory=Shared)
+
+    def __len__(self) -> int:
+        return len(self.sources)
+
+    def page(self, index: int) -> Page:
+        at = self.sources[index]
+        if at is not None and index not in self.stamped:
+            return at[0].passing(at[1])
+        return read(self.writer.pages[index], self.shared)
 
 
 @dataclass
@@ -100,6 +130,8 @@ class _Stamper:
         self.options = options
         self.result = result
         self._images: dict[Path, SealImage] = {}
+        self.stamped: set[int] = set()
+        """The pages (0-based, of the merged PDF) with a seal drawn on them."""
 
     def stamp(self, part: Part, start: int, text: PageText) -> None:
         if part.gaps:
@@ -137,6 +169,7 @@ class _Stamper:
         for stamp in _in_rows(placed):
             draw(self.writer, self.writer.pages[stamp.target], stamp.seal, stamp.signer.seal_box)
             self.result.seals.append(stamp.signer)
+            self.stamped.add(stamp.target)
 
 
 def _in_rows(placed: list[_Stamp]) -> list[_Stamp]:
@@ -170,6 +203,7 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdfs: list[Path], options: Bundl
     stamper = _Stamper(writer, options, result)
     cover = PdfReader(cover_pdf)
     texts = [PageText(PdfReader(path)) for path in body_pdfs]
+    body_pages: list[tuple[PageText, int] | None] = []  # the body page each merged page is, or None
     for page in cover.pages:
         writer.add_page(page)
     writer.set_page_label(0, 0, prefix="封面")
@@ -177,10 +211,12 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdfs: list[Path], options: Bundl
         writer.set_page_label(1, len(cover.pages) - 1, style=PageLabelStyle.DECIMAL, prefix="目录-", start=1)
     if options.duplex and len(cover.pages) % 2:
         writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
+    body_pages += [None] * len(writer.pages)
     for index, part in enumerate(spec.parts, 1):
         start, text = len(writer.pages), texts[part.file]
         for k in range(part.first, part.first + part.pages):
             writer.add_page(text.reader.pages[k])
+            body_pages.append((text, k))
         end = len(writer.pages) - 1
         writer.set_page_label(start, end, style=PageLabelStyle.DECIMAL, prefix=f"{index}-", start=1)
         mark = writer.add_outline_item(title=part.title, page_number=start)
@@ -191,8 +227,10 @@ def assemble(spec: Sheet, cover_pdf: Path, body_pdfs: list[Path], options: Bundl
         if options.duplex and part.pages % 2:
             writer.add_blank_page(geometry.PAGE_W_PT, geometry.PAGE_H_PT)
             writer.set_page_label(end + 1, end + 1, style=PageLabelStyle.DECIMAL, prefix=f"{index}-", start=part.pages + 1)
+            body_pages.append(None)
         result.layout.append(PlacedDocument(part.title, part.family, part.docx.name, start + 1, len(writer.pages) - start,
                                             part.pages))
+    result.text = MergedPages(writer, body_pages, stamper.stamped)
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": spec.title, "/Producer": f"docgen {__version__}", "/Creator": "docgen",
                          "/CreationDate": pdf_date(when), "/ModDate": pdf_date(when)})

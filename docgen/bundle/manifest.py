@@ -13,7 +13,7 @@ from pathlib import Path
 
 from .. import __version__
 from ..outputs import UMASK, build_time, deterministic_zip, write_atomic
-from ..preflight.check import WHOLE_FILE, Result, check_bundle
+from ..preflight.check import WHOLE_FILE, Result, check_pages
 from ..records import PDFA_RULE, Archive, FileEntry, Manifest
 from .assemble import Assembled
 from .plan import Sheet
@@ -34,8 +34,12 @@ def manifest(spec: Sheet, files: list[tuple[str, bytes]], result: Assembled, sig
 
 def preflight(result: Assembled) -> list[Result]:
     """The GB/T 9704 rules over the merged PDF as assembled (before it is signed: a
-    signature's appearance is not the documents'), document by document."""
-    return check_bundle(result.pdf, result.layout, result.seals, result.signatures)
+    signature's appearance is not the documents'), document by document; its pages are let
+    go after (``result.text``)."""
+    text, result.text = result.text, None
+    if text is None:
+        raise ValueError("the bundle's pages were checked already")
+    return check_pages(text.page, len(text), result.layout, result.seals, result.signatures)
 
 
 def write_bundle(spec: Sheet, result: Assembled, checked: list[Result], signed: bool = False,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,15 +87,23 @@ def check(documents: list[Document]) -> list[Result]:
 
 def check_bundle(pdf: bytes | Path, placed: list[PlacedDocument], seals: list[SealPlaced],
                  signatures: list[PrintedName]) -> list[Result]:
-    """A bundle's PDF checked document by document, as its manifest places them (``placed``,
-    and where its seals went and its signers' names are printed): a document's pages are read
-    when it is checked and let go after it, so that a bundle of thousands of pages (a
-    bureau's, whose notice lists every pairing) holds one document's pages at a time."""
+    """A bundle's PDF file checked document by document, as its manifest places them
+    (``check_pages``)."""
     reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
     shared = Shared()
+    return check_pages(lambda k: read(reader.pages[k], shared), len(reader.pages), placed, seals, signatures)
+
+
+def check_pages(page: Callable[[int], Page], total: int, placed: list[PlacedDocument], seals: list[SealPlaced],
+                signatures: list[PrintedName]) -> list[Result]:
+    """A bundle's ``total`` pages (``page(k)`` reads the k-th, 0-based) checked document by
+    document, as its manifest places them (``placed``, and where its seals went and its
+    signers' names are printed): a document's pages are read when it is checked and let go
+    after it, so that a bundle of thousands of pages (a bureau's, whose notice lists every
+    pairing) holds one document's pages at a time."""
     results = []
-    for span in _spans(placed, len(reader.pages)):
-        pages = [read(reader.pages[k], shared) for k in range(span.start, span.start + span.pages)]
+    for span in _spans(placed, total):
+        pages = [page(k) for k in range(span.start, span.start + span.pages)]
         document = Document(span.title, pages, span.family, page_numbers=span.part is not None, padding={
             k for k in range(len(pages)) if span.part is not None and k >= span.part.printed_pages})
         if span.part is not None:
