@@ -197,7 +197,8 @@ def _compose_one(sheet: Sheet, target: Path) -> tuple[str, float]:
 
 def _assemble_one(sheet: Sheet, cover: Path, body: list[Path], options: BundleOptions) -> tuple[_Written | None, str]:
     """One bundle assembled, validated as PDF/A-2b, signed if asked, and written: what the
-    report needs of it, or why not. The preflight reads the PDF as assembled, before it is signed."""
+    report needs of it, or why not. The preflight reads the PDF as assembled, before it is
+    signed."""
     began = time.process_time()
     try:
         result = assemble(sheet, cover, body, options)
@@ -205,7 +206,7 @@ def _assemble_one(sheet: Sheet, cover: Path, body: list[Path], options: BundleOp
         archive = validate(result.pdf) if options.archive else None
         archive_seconds = result.archive_seconds + time.perf_counter() - started
         started = time.perf_counter()
-        checked = preflight(result)
+        found = preflight(result)
         seconds = time.perf_counter() - started
         if options.sign_cert:
             from .sign import sign_pdf
@@ -213,7 +214,7 @@ def _assemble_one(sheet: Sheet, cover: Path, body: list[Path], options: BundleOp
             result.pdf = sign_pdf(result.pdf, options.sign_cert, options.sign_password)
             if archive is not None:
                 archive.checked = "before signing"
-        checked = write_bundle(sheet, result, checked, signed=bool(options.sign_cert), archive=archive)
+        checked = write_bundle(sheet, result, found, signed=bool(options.sign_cert), archive=archive)
         return _Written(result.pages, len(result.seals), result.missing, result.drafts,
                         [r for r in checked if r.findings], seconds, archive_seconds, time.process_time() - began), ""
     except OSError as exc:  # the disk is full, or a seal image changed since it was checked
