@@ -51,8 +51,12 @@ class Result:
         return [f.at(file, self.document) for f in self.findings]
 
 
+def _reader(pdf: bytes | Path) -> PdfReader:
+    return PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
+
+
 def pages_of(pdf: bytes | Path) -> list[Page]:
-    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
+    reader = _reader(pdf)
     shared = Shared()
     return [read(page, shared) for page in reader.pages]
 
@@ -60,7 +64,7 @@ def pages_of(pdf: bytes | Path) -> list[Page]:
 def document_of(pdf: bytes | Path, title: str, family: str = "") -> Document:
     """A PDF of one document (``build --pdf``), with where its signers sign as its bookmarks
     say (``convert.marks``), and its family as the PDF names it unless ``family`` is given."""
-    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
+    reader = _reader(pdf)
     shared = Shared()
     pages = [read(page, shared) for page in reader.pages]
     marks = read_marks(reader)
@@ -89,7 +93,7 @@ def check_bundle(pdf: bytes | Path, placed: list[PlacedDocument], seals: list[Se
                  signatures: list[PrintedName]) -> list[Result]:
     """A bundle's PDF file checked document by document, as its manifest places them
     (``check_pages``)."""
-    reader = PdfReader(io.BytesIO(pdf) if isinstance(pdf, bytes) else str(pdf))
+    reader = _reader(pdf)
     shared = Shared()
     return check_pages(lambda k: read(reader.pages[k], shared), len(reader.pages), placed, seals, signatures)
 
