@@ -11,7 +11,7 @@ from lxml import etree
 
 from docgen.authoring.specimen import specimen
 from docgen.convert.long_tables import CHUNK_ROWS, split_long_tables
-from docgen.convert.marks import marked_copy
+from docgen.convert.marked import marked_copy
 from docgen.documents.jobs import plan_jobs
 from docgen.documents.kinds import kind
 from docgen.render import Renderer

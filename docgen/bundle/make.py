@@ -16,7 +16,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from ..convert import Pool
-from ..convert.marks import marked_copy
+from ..convert.marked import marked_copy
 from ..documents.kinds import kind
 from ..documents.scope import Scope
 from ..errors import display_path, os_reason

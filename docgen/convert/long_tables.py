@@ -34,42 +34,54 @@ def _q(tag: str) -> str:
     return qn(f"w:{tag}")
 
 
+FRAME = (_q("tblPr"), _q("tblGrid"))
+"""What a table's pieces repeat of it besides its heading rows."""
+_VAL = _q("val")
+_CELL = _q("tc")
+_CELL_PROPERTIES = _q("tcPr")
+_HEADER = f"{_q('trPr')}/{_q('tblHeader')}"
+_BEFORE = f"{_q('trPr')}/{_q('gridBefore')}"
+_SPAN = f"{_q('tcPr')}/{_q('gridSpan')}"
+_MERGE = f"{_q('tcPr')}/{_q('vMerge')}"
+_KEEP_NEXT = _q("keepNext")
+
+
 def _on(flag) -> bool:
     """Whether an on/off property element is on (present, and not switched off)."""
-    return flag is not None and flag.get(_q("val"), "true") not in ("0", "false", "off")
+    return flag is not None and flag.get(_VAL, "true") not in ("0", "false", "off")
 
 
-def _is_heading(row) -> bool:
-    return _on(row.find(f"{_q('trPr')}/{_q('tblHeader')}"))
+def is_heading(row) -> bool:
+    return _on(row.find(_HEADER))
 
 
 def _cells(row) -> Iterator[tuple[int, etree._Element]]:
     """Each cell of ``row`` with the grid column it starts in."""
-    before = row.find(f"{_q('trPr')}/{_q('gridBefore')}")
-    column = int(before.get(_q("val"), "0")) if before is not None else 0
-    for cell in row.iterfind(_q("tc")):
+    before = row.find(_BEFORE)
+    column = int(before.get(_VAL, "0")) if before is not None else 0
+    for cell in row.iterfind(_CELL):
         yield column, cell
-        span = cell.find(f"{_q('tcPr')}/{_q('gridSpan')}")
-        column += int(span.get(_q("val"), "1")) if span is not None else 1
+        span = cell.find(_SPAN)
+        column += int(span.get(_VAL, "1")) if span is not None else 1
 
 
 def _merge(cell) -> str | None:
     """``restart``, ``continue`` (a cell of a vertical merge), or None."""
-    merge = cell.find(f"{_q('tcPr')}/{_q('vMerge')}")
-    return None if merge is None else merge.get(_q("val"), "continue")
+    merge = cell.find(_MERGE)
+    return None if merge is None else merge.get(_VAL, "continue")
 
 
 def _restart(cell, origin) -> None:
     """``cell``, which continued the merge ``origin`` starts, starts a merge of its own
     showing what ``origin`` shows (a piece's first row names its county again)."""
-    merge = cell.find(f"{_q('tcPr')}/{_q('vMerge')}")
-    merge.set(_q("val"), "restart")
+    merge = cell.find(_MERGE)
+    merge.set(_VAL, "restart")
     if origin is None:
         return
-    for child in [c for c in cell if c.tag != _q("tcPr")]:
+    for child in [c for c in cell if c.tag != _CELL_PROPERTIES]:
         cell.remove(child)
     for child in origin:
-        if child.tag != _q("tcPr"):
+        if child.tag != _CELL_PROPERTIES:
             shown = copy.deepcopy(child)
             for mark in [*shown.iter(_q("bookmarkStart")), *shown.iter(_q("bookmarkEnd"))]:
                 mark.getparent().remove(mark)
@@ -78,38 +90,59 @@ def _restart(cell, origin) -> None:
 
 def _keeps_with_next(row) -> bool:
     """Whether ``row`` is kept on a page with the row below (a paragraph of it keeps with next)."""
-    return any(_on(flag) for flag in row.iter(_q("keepNext")))
+    return any(_on(flag) for flag in row.iter(_KEEP_NEXT))
+
+
+class Cutter:
+    """Where the body rows of one table are cut into pieces of at most ``CHUNK_ROWS`` rows,
+    decided a row at a time (the whole table need not be at hand). A piece is not cut after
+    a row kept with the next, nor inside a vertical merge that began in it (a pair's
+    recipients): it grows past the limit rather than cut there. A merge that spans the whole
+    piece (the county of a county's list) is cut, and starts again in the next piece."""
+
+    def __init__(self) -> None:
+        self.rows = 0  # in the current piece
+        self.index = 0  # of the next row among the table's body rows
+        self.start = 0  # the current piece's first row
+        self.keeps = False  # the current piece's last row keeps with the next
+        self.origins: dict[int, tuple[etree._Element | None, int]] = {}  # column -> its merge's first cell, row
+
+    def cuts_before(self, row) -> bool:
+        """Whether a new piece starts at ``row``, the table's next body row (then its cells
+        that continue a merge start one of their own); the row counts in the piece after."""
+        cells = [(column, cell, _merge(cell)) for column, cell in _cells(row)]
+        continuing = [(column, cell) for column, cell, merge in cells if merge == "continue"]
+        cut = (self.rows >= CHUNK_ROWS and not self.keeps
+               and all(self.origins.get(column, (None, self.start))[1] <= self.start for column, _ in continuing))
+        if cut:
+            for column, cell in continuing:
+                _restart(cell, self.origins.get(column, (None, self.start))[0])
+            self.rows = 0
+            self.start = self.index
+            cells = [(column, cell, _merge(cell)) for column, cell, _ in cells]  # those continuing now restart
+        for column, cell, merge in cells:
+            if merge == "restart":
+                self.origins[column] = (cell, self.index)
+            elif merge is None:
+                self.origins.pop(column, None)
+        self.rows += 1
+        self.keeps = _keeps_with_next(row)
+        self.index += 1
+        return cut
 
 
 def _pieces(rows: list) -> list[list]:
-    """``rows`` in consecutive pieces of at most ``CHUNK_ROWS`` rows. A piece is not cut
-    after a row kept with the next, nor inside a vertical merge that began in it (a pair's
-    recipients): it grows past the limit rather than cut there. A merge that spans the whole
-    piece (the county of a county's list) is cut, and starts again in the next piece."""
+    """``rows`` in consecutive pieces (see ``Cutter``)."""
     pieces: list[list] = [[]]
-    origins: dict[int, tuple[etree._Element | None, int]] = {}  # column -> its merge's first cell, row
-    start = 0  # the current piece's first row
-    for index, row in enumerate(rows):
-        current = pieces[-1]
-        continuing = [(column, cell) for column, cell in _cells(row) if _merge(cell) == "continue"]
-        if (len(current) >= CHUNK_ROWS and not _keeps_with_next(current[-1])
-                and all(origins.get(column, (None, start))[1] <= start for column, _ in continuing)):
-            for column, cell in continuing:
-                _restart(cell, origins.get(column, (None, start))[0])
-            current = []
-            pieces.append(current)
-            start = index
-        for column, cell in _cells(row):
-            merge = _merge(cell)
-            if merge == "restart":
-                origins[column] = (cell, index)
-            elif merge is None:
-                origins.pop(column, None)
-        current.append(row)
+    cutter = Cutter()
+    for row in rows:
+        if cutter.cuts_before(row):
+            pieces.append([])
+        pieces[-1].append(row)
     return pieces
 
 
-def _separator():
+def separator():
     """A paragraph one twip high, off the document grid."""
     paragraph = etree.Element(_q("p"))
     properties = etree.SubElement(paragraph, _q("pPr"))
@@ -124,27 +157,28 @@ def _separator():
 def split_long_tables(body) -> int:
     """Cut each table of ``body`` (not a table in a cell) with more than ``CHUNK_ROWS`` body
     rows into pieces that repeat its heading rows; the number of pieces added."""
-    added = 0
-    for table in body.findall(_q("tbl")):
-        rows = table.findall(_q("tr"))
-        heading = 0
-        while heading < len(rows) and _is_heading(rows[heading]):
-            heading += 1
-        if len(rows) - heading <= CHUNK_ROWS:
-            continue
-        first, *others = _pieces(rows[heading:])
-        if not others:
-            continue
-        frame = [child for child in table if child.tag in (_q("tblPr"), _q("tblGrid"))]
-        anchor = table
-        for piece in others:
-            part = etree.Element(_q("tbl"))
-            part.extend(copy.deepcopy(child) for child in frame)
-            part.extend(copy.deepcopy(row) for row in rows[:heading])
-            part.extend(piece)  # moved out of ``table``
-            separator = _separator()
-            anchor.addnext(separator)
-            separator.addnext(part)
-            anchor = part
-            added += 1
-    return added
+    return sum(split_table(table) for table in body.findall(_q("tbl")))
+
+
+def split_table(table) -> int:
+    """``table`` cut into pieces, if it has more than ``CHUNK_ROWS`` body rows: the pieces
+    after the first follow it, each after a separator; the number of pieces added."""
+    rows = table.findall(_q("tr"))
+    heading = 0
+    while heading < len(rows) and is_heading(rows[heading]):
+        heading += 1
+    if len(rows) - heading <= CHUNK_ROWS:
+        return 0
+    first, *others = _pieces(rows[heading:])
+    frame = [child for child in table if child.tag in FRAME]
+    anchor = table
+    for piece in others:
+        part = etree.Element(_q("tbl"))
+        part.extend(copy.deepcopy(child) for child in frame)
+        part.extend(copy.deepcopy(row) for row in rows[:heading])
+        part.extend(piece)  # moved out of ``table``
+        cut = separator()
+        anchor.addnext(cut)
+        cut.addnext(part)
+        anchor = part
+    return len(others)

@@ -15,12 +15,7 @@ and digits only: LibreOffice escapes other characters.
 """
 from __future__ import annotations
 
-import zipfile
-from pathlib import Path
-
 from lxml import etree
-
-from .long_tables import split_long_tables
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 PART = "docgenpart{}"
@@ -36,12 +31,11 @@ def _q(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
 
-def _bookmark(paragraph, name: str, ids: list[int]) -> None:
-    """A bookmark around the whole paragraph, with the next id of ``ids`` (the composer of a
-    bundle renumbers them again)."""
-    ids[0] += 1
-    start = etree.Element(_q("bookmarkStart"), {_q("id"): str(ids[0]), _q("name"): name})
-    end = etree.Element(_q("bookmarkEnd"), {_q("id"): str(ids[0])})
+def _bookmark(paragraph, name: str, number: int) -> None:
+    """A bookmark numbered ``number`` around the whole paragraph (the composer of a bundle
+    renumbers them again)."""
+    start = etree.Element(_q("bookmarkStart"), {_q("id"): str(number), _q("name"): name})
+    end = etree.Element(_q("bookmarkEnd"), {_q("id"): str(number)})
     ppr = paragraph.find(_q("pPr"))
     if ppr is not None:
         ppr.addnext(start)
@@ -50,65 +44,131 @@ def _bookmark(paragraph, name: str, ids: list[int]) -> None:
     paragraph.append(end)
 
 
+_P = _q("p")
+_STYLE = f"{_q('pPr')}/{_q('pStyle')}"
+_VAL = _q("val")
+_T = _q("t")
+_CELL = _q("tc")
+_WIDTH = f"{_q('tcPr')}/{_q('tcW')}"
+_W = _q("w")
+
+
 def style(paragraph) -> str:
-    found = paragraph.find(f"{_q('pPr')}/{_q('pStyle')}")
-    return found.get(_q("val")) if found is not None else ""
+    found = paragraph.find(_STYLE)
+    return found.get(_VAL) if found is not None else ""
 
 
 def text(paragraph) -> str:
-    return "".join(t.text or "" for t in paragraph.iter(_q("t")))
+    return "".join(t.text or "" for t in paragraph.iter(_T))
 
 
 def plain(value: str) -> str:
     return "".join(value.split()).replace("\u3000", "")
 
 
+class Survey:
+    """What marking a document needs to know of all of it before it marks any part: its
+    highest bookmark id, how many 附件 labels it has, the signer names it prints, in order.
+    Parts are added in document order (the whole body, or one element after another)."""
+
+    def __init__(self) -> None:
+        self.top_id = 0
+        self.labels = 0
+        self.printed: list[str] = []
+        self.has_first = False  # a paragraph directly in the body, where the document starts
+
+    def add(self, part) -> None:
+        for mark in part.iter(_q("bookmarkStart")):
+            number = mark.get(_q("id")) or ""
+            if number.isdigit():
+                self.top_id = max(self.top_id, int(number))
+        for paragraph in part.iter(_P):
+            kind = style(paragraph)
+            if kind == "AttachmentLabel":
+                self.labels += 1
+            elif kind in NAME_STYLES and plain(text(paragraph)):
+                self.printed.append(text(paragraph))
+
+
+class Marker:
+    """Bookmarks a surveyed document, part by part in document order: ``first`` on the
+    body's first paragraph, then on each part ``labels`` and ``signers`` (a part may be the
+    whole body). Bookmark ids count from the survey's highest id + 1000, in the order the
+    whole body would take them: where the document starts, its family, its labels, then each
+    signer's name and date."""
+
+    def __init__(self, survey: Survey, index: int, names: list[str] | None, family: str) -> None:
+        self.index = index
+        self.family = family
+        base = survey.top_id + 1000
+        starts = (2 if family else 1) if survey.has_first else 0
+        self.next_label = base + starts + 1
+        self.next_signer = base + survey.labels + starts + 1
+        self.part_id = base + 1
+        self.label = 0
+        self.printed = 0
+        self.matched: dict[int, int] = {}  # printed name's place -> its signer's number
+        wanted = names if names is not None else survey.printed
+        at = 0
+        for k, name in enumerate(wanted, 1):
+            match = next((i for i in range(at, len(survey.printed)) if plain(survey.printed[i]) == plain(name)), None)
+            if match is None:
+                continue  # the bundle reports the signer as not found
+            at = match + 1
+            self.matched[match] = k
+
+    def first(self, paragraph) -> None:
+        _bookmark(paragraph, PART.format(self.index), self.part_id)
+        if self.family:
+            _bookmark(paragraph, KIND.format(self.family), self.part_id + 1)
+
+    def mark(self, part, date_of: int | None = None, open_end: bool = False) -> int | None:
+        """Bookmarks the 附件 labels in ``part``; then, if ``part`` is the paragraph after
+        signer ``date_of``'s name, the date on it; then the signers' names printed in
+        ``part`` and the date below each. With ``open_end`` (``part`` is a paragraph whose
+        next sibling is not read yet), the number of the signer whose date is the next
+        paragraph's to mark, if any."""
+        styled = [(p, style(p)) for p in part.iter(_P)]
+        for paragraph, kind in styled:
+            if kind == "AttachmentLabel":
+                self.label += 1
+                _bookmark(paragraph, ATTACHMENT.format(self.index, self.label), self.next_label)
+                self.next_label += 1
+        if date_of is not None:
+            self._date(part, date_of)
+        pending = None
+        for paragraph in [p for p, kind in styled if kind in NAME_STYLES and plain(text(p))]:
+            k = self.matched.get(self.printed)
+            self.printed += 1
+            if k is None:
+                continue
+            cell = paragraph.getparent()
+            width = cell.find(_WIDTH) if cell is not None and cell.tag == _CELL else None
+            _bookmark(paragraph, SIGNER.format(self.index, k, width.get(_W) if width is not None else 0),
+                      self.next_signer)
+            self.next_signer += 1
+            if open_end and paragraph is part:
+                pending = k
+                continue
+            later = paragraph.getnext()
+            if later is not None and later.tag == _P:
+                self._date(later, k)
+        return pending
+
+    def _date(self, paragraph, k: int) -> None:
+        _bookmark(paragraph, DATE.format(self.index, k), self.next_signer)
+        self.next_signer += 1
+
+
 def mark_document(body, index: int, names: list[str] | None = None, family: str = "") -> None:
     """Bookmark, in the document ``body``, where it starts, its 附件 labels and where each
     signer's name and date are printed: the signers ``names`` in that order (a name not
     printed is skipped), or every printed signer name when ``names`` is None."""
-    ids = [max((int(b.get(_q("id"))) for b in body.iter(_q("bookmarkStart")) if (b.get(_q("id")) or "").isdigit()),
-               default=0) + 1000]
-    first = body.find(_q("p"))
+    survey = Survey()
+    survey.add(body)
+    first = body.find(_P)
+    survey.has_first = first is not None
+    marker = Marker(survey, index, names, family)
     if first is not None:
-        _bookmark(first, PART.format(index), ids)
-        if family:
-            _bookmark(first, KIND.format(family), ids)
-    labels = [p for p in body.iter(_q("p")) if style(p) == "AttachmentLabel"]
-    for k, para in enumerate(labels, 1):
-        _bookmark(para, ATTACHMENT.format(index, k), ids)
-    printed = [p for p in body.iter(_q("p")) if style(p) in NAME_STYLES and plain(text(p))]
-    wanted = names if names is not None else [text(p) for p in printed]
-    at = 0
-    for k, name in enumerate(wanted, 1):
-        match = next((i for i in range(at, len(printed)) if plain(text(printed[i])) == plain(name)), None)
-        if match is None:
-            continue  # the bundle reports the signer as not found
-        at = match + 1
-        paragraph = printed[match]
-        cell = paragraph.getparent()
-        width = cell.find(f"{_q('tcPr')}/{_q('tcW')}") if cell.tag == _q("tc") else None
-        _bookmark(paragraph, SIGNER.format(index, k, width.get(_q("w")) if width is not None else 0), ids)
-        later = paragraph.getnext()
-        if later is not None and later.tag == _q("p"):
-            _bookmark(later, DATE.format(index, k), ids)
-
-
-def marked_copy(src: Path, dst: Path, family: str = "", index: int = 1, names: list[str] | None = None) -> Path:
-    """A copy of the Word file ``src`` at ``dst`` for the converter: with docgen's bookmarks,
-    as document ``index`` of a bundle whose signers are ``names`` (see ``mark_document``), and
-    its long tables cut (``long_tables``)."""
-    with zipfile.ZipFile(src) as source, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            data = source.read(info.filename)
-            if info.filename == "word/document.xml":
-                root = etree.fromstring(data)
-                del data  # the tree is all that is needed of it (a bureau's document is megabytes)
-                body = root.find(_q("body"))
-                mark_document(body, index, names, family)
-                split_long_tables(body)
-                del body
-                data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                del root
-            target.writestr(info, data, compresslevel=1)
-    return dst
+        marker.first(first)
+    marker.mark(body)

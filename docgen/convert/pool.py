@@ -28,7 +28,7 @@ from ..errors import ConverterMissing, display_path
 from ..outputs import docx_created, write_atomic
 from .archive import finish
 from .fonts import converter_env
-from .marks import marked_copy
+from .marked import marked_copy
 
 WORKER = Path(__file__).resolve().parent / "uno_worker.py"
 MAX_TASKS = 100
