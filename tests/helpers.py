@@ -191,3 +191,18 @@ def plan_bundles(loaded, done, out_dir: Path):
     if by_pairing.get(None):
         specs.append(spec_of(loaded, bundle_of(loaded, None, out_dir), None, by_pairing[None]))
     return specs
+
+
+def specimen_notice(out: Path, pairings: int) -> Path:
+    """The bureau's notice of a specimen programme of ``pairings`` pairings, rendered into
+    ``out``: its list has two rows a pairing."""
+    from docgen.authoring.specimen import specimen
+    from docgen.documents.jobs import plan_jobs
+    from docgen.documents.kinds import kind
+    from docgen.render import Renderer
+
+    jobs = plan_jobs(specimen(pairings=pairings), [kind("notice")], out)
+    job = max(jobs, key=lambda j: len(j.scope.pairings) if hasattr(j.scope, "pairings") else 0)
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    job.path.write_bytes(Renderer().render(job.template, job.kind.context(job.scope)))
+    return job.path

@@ -16,6 +16,7 @@ from docgen.documents.jobs import plan_jobs
 from docgen.documents.kinds import kind
 from docgen.render import Renderer
 from tests.conftest import needs_libreoffice
+from tests.helpers import specimen_notice
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -23,12 +24,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 @pytest.fixture(scope="module")
 def notice(tmp_path_factory) -> Path:
     """The bureau's notice of a programme of 120 pairings: its list has 240 rows."""
-    out = tmp_path_factory.mktemp("notice")
-    jobs = plan_jobs(specimen(pairings=120), [kind("notice")], out)
-    job = max(jobs, key=lambda j: len(j.scope.pairings) if hasattr(j.scope, "pairings") else 0)
-    job.path.parent.mkdir(parents=True, exist_ok=True)
-    job.path.write_bytes(Renderer().render(job.template, job.kind.context(job.scope)))
-    return job.path
+    return specimen_notice(tmp_path_factory.mktemp("notice"), 120)
 
 
 def _body(path: Path):

@@ -1,20 +1,20 @@
 """The converter's copy of a Word file: docgen's bookmarks added (``marks``) and its long
 tables cut (``long_tables``); the Word file a clerk edits is left as it is.
 
-A long document is marked and cut as it is read.
-The bureau's notice lists every pairing: at 5,000 pairings its ``word/document.xml`` is
-18 MB and 861,775 elements, which lxml holds as a tree of some 220 MB (a worker composing it
-went from 90 to 360 MB). This module reads it twice instead, an element at a time: once to
-survey it (``marks.Survey``), once to mark it (``marks.Marker``) and cut its long tables
-(``long_tables.Cutter``), writing each element of the body (or each row of a long table) as
-soon as it is read and letting it go.
+A long document is marked and cut as it is read. The bureau's notice lists every pairing: at
+5,000 pairings its ``word/document.xml`` is 18 MB and 861,775 elements, which lxml holds as a
+tree of some 220 MB (the worker composing it went from 90 to 350-368 MB). From
+``STREAM_FROM`` the document is read twice instead, an element at a time: once to survey it
+(``marks.Survey``: what the ids and the signers' matching need of all of it), once to mark it
+(``marks.Marker``) and cut its long tables a row at a time (``long_tables.Cutter``), each
+element of the body, or row of a long table, printed as soon as it is read and let go.
 
-The bytes written are those ``marks.mark_document`` and ``long_tables.split_long_tables``
-give on the whole tree: each piece is serialized by lxml in its own document, under the same
-root and body, and cut out of that serialization. A document of another shape than docgen
-writes (text or comments between the body's elements, a table with more than its
-properties, grid and rows, anything beside the body) is not streamed: ``marked_xml`` answers
-None and the caller marks the whole tree.
+The bytes are those the whole tree gives (``_whole``): each element is printed by lxml where
+it stands, and the namespace declarations lxml adds to an element printed apart are cut out
+again. A document of a shape docgen does not write (text or comments between the body's
+elements, an element there the parser does not report, a long table holding more than its
+properties, grid and rows, an element declaring a namespace, anything beside the body) is
+found out by the end of either reading, and marked as a whole tree instead.
 """
 from __future__ import annotations
 
@@ -106,7 +106,6 @@ class _Reader:
                 yield _Event("body", body)
             parent = element.getparent()
             if parent is body:
-                _first(body, element)
                 if table is not None and element is table:
                     if len(table) or table.text is not None:
                         raise _Unusual
@@ -122,7 +121,6 @@ class _Reader:
                         continue
                     table = parent
                     yield _Event("table", parent)
-                _first(table, element)
                 yield _Event("row" if element.tag == _ROW else "frame", element)
                 _take(table, element)
         if (root is None or body is None or root.text is not None or len(root) != 1 or body.tail is not None
@@ -131,14 +129,9 @@ class _Reader:
         yield _Event("done", root)
 
 
-def _first(parent, element) -> None:
-    """``element`` is all that is left in ``parent`` before what is read ahead (no text, no
-    comment, no element before it)."""
-    if parent.text is not None or parent[0] is not element:
-        raise _Unusual
-
-
 def _take(parent, element) -> None:
+    """``element`` out of the tree. What is left in the body (text or a comment between its
+    elements, an element the parser does not report) is found when it ends."""
     if element.tail is not None:
         raise _Unusual
     parent.remove(element)
@@ -230,7 +223,7 @@ def _write(stream: IO[bytes], plan: _Plan, marker: Marker, out: IO[bytes]) -> No
             body = element
             printer = _Printer(body)
             separator_bytes = _made(body, separator(), printer)
-            piece_start = _made(body, etree.Element(_TABLE), printer).replace(b"/>", b">")
+            piece_start = _made(body, etree.Element(_TABLE), printer).replace(b"/>", b">")  # <w:tbl/>: its start
         elif event.kind == "table":
             pending = None  # a table, not a paragraph, follows the name
             rows = _Printer(element)
