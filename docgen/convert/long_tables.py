@@ -14,7 +14,7 @@ county's notice has one county cell down its 5,000 rows, which took LibreOffice 
 uncut) is cut too, its value printed again at the top of the next piece.
 The pieces are separated by a paragraph one twip high (two tables with nothing between them
 are one table to Word and LibreOffice). Only the copy made for the converter is cut
-(``marks.marked_copy``, the bundle's ``compose``): the Word file a clerk edits keeps its one table.
+(``marked.marked_copy``, the bundle's ``compose``): the Word file a clerk edits keeps its one table.
 """
 from __future__ import annotations
 

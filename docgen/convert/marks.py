@@ -10,7 +10,7 @@ is found again in the PDF without searching its text.
 
 The bundle marks the documents it composes (with the names of their signers, in signing
 order), or a marked copy of each when it converts them apart (``Spec.apart``); ``build --pdf``
-converts a marked copy of each Word file, leaving the Word file as it is. Names are letters
+converts a marked copy of each Word file (``marked.marked_copy``), leaving the Word file as it is. Names are letters
 and digits only: LibreOffice escapes other characters.
 """
 from __future__ import annotations
