@@ -113,19 +113,30 @@ class PeakRss:
 
     def __init__(self):
         self.peak: dict[str, int] = {}
+        self.at_peak: dict[str, tuple[int, int]] = {}  # role -> PSS summed, processes, when ``together`` peaked
+        self.peak_at = 0.0  # seconds into the sampling when it did
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         me = os.getpid()
+        began = time.perf_counter()
         while not self._stop.wait(0.25):
             self.peak["main"] = max(self.peak.get("main", 0), _rss(me))
             children = _children(me)
             for pid in children:
                 role = _role(pid)
                 self.peak[role] = max(self.peak.get(role, 0), _rss(pid))
-            together = sum(_pss(pid) for pid in (me, *children))
-            self.peak[self.TOGETHER] = max(self.peak.get(self.TOGETHER, 0), together)
+            shares = {pid: _pss(pid) for pid in (me, *children)}
+            together = sum(shares.values())
+            if together > self.peak.get(self.TOGETHER, 0):
+                self.peak[self.TOGETHER] = together
+                self.peak_at = time.perf_counter() - began
+                self.at_peak = {}
+                for pid, share in shares.items():
+                    role = "main" if pid == me else _role(pid)
+                    summed, count = self.at_peak.get(role, (0, 0))
+                    self.at_peak[role] = (summed + share, count + 1)
 
     def __enter__(self) -> PeakRss:
         self._thread.start()
@@ -209,6 +220,7 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
         load = os.getloadavg()[0]
         first, bundled = timed(pipeline.bundle, root, out, options, written)
         during = dict(peaks.peak)  # the re-run below loads the programme again: its peak is told apart
+        at_peak, peak_at = dict(peaks.at_peak), peaks.peak_at
     pages = sum(r.pages for r in bundled.bundles)
     t = bundled.timings
     planning = first - t.compose - t.convert - t.assemble
@@ -234,6 +246,9 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
             print(f"peak RSS {role:<24}: {peak / 2**20:7.1f} MB")
     print(f"peak PSS, all processes together: {during.get(PeakRss.TOGETHER, 0) / 2**20:7.1f} MB "
           "(what a pod's memory limit counts of them; a 1/K shard's pod asks for 1 GiB)")
+    shares = sorted(at_peak.items(), key=lambda kv: -kv[1][0])
+    print(f"  at that peak, {peak_at:.0f} s into the stage: " + ", ".join(
+        f"{role} {summed / 2**20:.1f} MB" + (f" ({count})" if count > 1 else "") for role, (summed, count) in shares))
     print(f"main RSS when the bundles start: {written.start / 2**20:.1f} MB (peak until then "
           f"{written.peak_before / 2**20:.1f} MB); with the re-run after it: {peaks.peak.get('main', 0) / 2**20:.1f} MB")
     rss = written.rss
