@@ -86,8 +86,6 @@ class _Reader:
     def __init__(self, stream: IO[bytes], streamed: Callable[[int], bool]) -> None:
         self.stream = stream
         self.streamed = streamed
-        self.root: etree._Element | None = None
-        self.body: etree._Element | None = None
         self.place = 0  # of the body's element at hand, among the body's elements
 
     def __iter__(self) -> Iterator[_Event]:
@@ -101,8 +99,7 @@ class _Reader:
                 root = element.getroottree().getroot()
                 if root.text is not None or len(root) != 1 or root[0].tag != _BODY:
                     raise _Unusual
-                body = self.body = root[0]
-                self.root = root
+                body = root[0]
                 yield _Event("body", body)
             parent = element.getparent()
             if parent is body:
@@ -214,11 +211,10 @@ def _write(stream: IO[bytes], plan: _Plan, marker: Marker, out: IO[bytes]) -> No
     reader = _Reader(stream, lambda place: place in plan.tables)
     first_done = False
     pending: int | None = None  # the signer whose date is the next paragraph's
-    written = 0
     for event in reader:
         element = event.element
         if event.kind == "body":
-            head = _hole(reader.root, element)[0]
+            head = _hole(element.getparent(), element)[0]
             out.write(_DECLARATION + head)
             body = element
             printer = _Printer(body)
@@ -249,7 +245,6 @@ def _write(stream: IO[bytes], plan: _Plan, marker: Marker, out: IO[bytes]) -> No
             out.write(printed)
         elif event.kind == "end":
             out.write(table_end)
-            written += 1
         elif event.kind == "element":
             if not first_done and element.tag == _P:
                 marker.first(element)
@@ -264,11 +259,8 @@ def _write(stream: IO[bytes], plan: _Plan, marker: Marker, out: IO[bytes]) -> No
                     raise _Unusual
                 out.write(printer(later))
                 body.remove(later)
-            written += 1
-        else:  # done
-            if not written:
-                raise _Unusual  # an empty body prints as <w:body/>
-            out.write(_hole(reader.root, body)[1])
+        else:  # done: the body is empty now, and at least one of its elements was written
+            out.write(_hole(element, body)[1])
 
 
 def marked_xml(open_xml: Callable[[], IO[bytes]], index: int, names: list[str] | None, family: str,

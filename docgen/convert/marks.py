@@ -51,6 +51,8 @@ _T = _q("t")
 _CELL = _q("tc")
 _WIDTH = f"{_q('tcPr')}/{_q('tcW')}"
 _W = _q("w")
+_BOOKMARK = _q("bookmarkStart")
+_ID = _q("id")
 
 
 def style(paragraph) -> str:
@@ -78,22 +80,21 @@ class Survey:
         self.has_first = False  # a paragraph directly in the body, where the document starts
 
     def add(self, part) -> None:
-        for mark in part.iter(_q("bookmarkStart")):
-            number = mark.get(_q("id")) or ""
+        for mark in part.iter(_BOOKMARK):
+            number = mark.get(_ID) or ""
             if number.isdigit():
                 self.top_id = max(self.top_id, int(number))
         for paragraph in part.iter(_P):
             kind = style(paragraph)
             if kind == "AttachmentLabel":
                 self.labels += 1
-            elif kind in NAME_STYLES and plain(text(paragraph)):
-                self.printed.append(text(paragraph))
+            elif kind in NAME_STYLES and plain(printed := text(paragraph)):
+                self.printed.append(printed)
 
 
 class Marker:
     """Bookmarks a surveyed document, part by part in document order: ``first`` on the
-    body's first paragraph, then on each part ``labels`` and ``signers`` (a part may be the
-    whole body). Bookmark ids count from the survey's highest id + 1000, in the order the
+    body's first paragraph, then ``mark`` on each part (a part may be the whole body). Bookmark ids count from the survey's highest id + 1000, in the order the
     whole body would take them: where the document starts, its family, its labels, then each
     signer's name and date."""
 
