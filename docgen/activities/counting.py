@@ -383,9 +383,10 @@ def count_pairing(loaded: Loaded, pairing: Pairing, year: CycleYear, as_of: dt.d
                   term: Term | None = None) -> YearCounts:
     """``count`` with the pairing's records of every cycle year (the summary and the roll-up
     both count through here, so they cannot disagree)."""
-    others = [log for (pid, key), log in sorted(loaded.activities.items()) if pid == pairing.id and key != year.key]
+    pairing_id = given(pairing.id, "a loaded pairing's id")
+    others = [loaded.activities[pairing_id, key] for key in loaded.activities.years(pairing_id) if key != year.key]
     programme = given(loaded.programme, "a programme")
-    log = loaded.activity_log(given(pairing.id, "a loaded pairing's id"), year.key)
+    log = loaded.activity_log(pairing_id, year.key)
     return count(programme, pairing, year, log, as_of, term, others)
 
 

@@ -26,6 +26,7 @@ from ..errors import InputError, Problem, SourceError, UsageError, display_path,
 from ..text import outside_gb2312
 from . import checks
 from .activity_files import activity_files, check_log, future_records, pairing_and_year, unknown_pairing
+from .activity_logs import ActivityLogs
 from .inside import inside, link_problem, linked_out
 from .messages import translate
 from .model.activity import ActivityLog
@@ -33,7 +34,7 @@ from .model.pairing import Pairing
 from .model.programme import Programme
 from .origins import attach
 from .stray import unread_files, unread_pairing_ids
-from .yaml_source import Source, format_loc, read
+from .yaml_source import Source, format_loc, parse, read_text
 
 PROGRAMME_FILE = "programme.yaml"
 PAIRINGS_DIR = "pairings"
@@ -51,7 +52,7 @@ class Loaded:
     """Every YAML file read, for the manifest."""
     warnings: list[Problem] = field(default_factory=list)
     """Things that do not stop a build but a user should know (rare characters)."""
-    activities: dict[tuple[str, str], ActivityLog] = field(default_factory=dict)
+    activities: ActivityLogs = field(default_factory=lambda: ActivityLogs(_log_again))
     """Activity records by (pairing id, cycle-year key)."""
     programme_broken: bool = False
     """``programme.yaml`` read, but with problems (a bad doc_no, a date out of order): the model
@@ -65,7 +66,8 @@ class Loaded:
     pairing_paths: dict[str, Path] = field(default_factory=dict)
     """The file of each valid pairing, by pairing id (what its documents are made from)."""
     reads: Reads | None = field(default=None, repr=False, compare=False)
-    """Each data file as read and checked on its own, for the next load to reuse."""
+    """Each data file as read and checked on its own, for the next load to reuse (None after a
+    load made ``once``)."""
     _seal_paths: dict[str, Path] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -120,6 +122,8 @@ class FileRead:
     id_loc: tuple = ()
     claimed: str = ""
     """The identifier a pairing file means to have (``claimed_id``)."""
+    text: str | None = None
+    """The file's text, when it was asked for (an activity log kept as its text)."""
 
 
 @dataclass
@@ -233,19 +237,27 @@ def _in_gb2312(text: str) -> bool:
     return True
 
 
-def _read_file(path: Path, model: type[BaseModel], root: Path) -> FileRead:
+def _read_file(path: Path, model: type[BaseModel], root: Path, keep_text: bool = False) -> FileRead:
     """Read and validate one file: its model, or None with the problems (the source too is
-    None when the file could not even be parsed)."""
+    None when the file could not even be parsed); with ``keep_text``, the text it was read from."""
     mark = file_mark(path)
     try:
         outside_link(root, path)
-        src = read(path)
+        text = read_text(path)
+        src = parse(path, text)
     except SourceError as exc:
         return FileRead(mark, None, None, exc.problems)
     try:
-        return FileRead(mark, src, validate_source(src, model), [])
+        return FileRead(mark, src, validate_source(src, model), [], text=text if keep_text else None)
     except SourceError as exc:
         return FileRead(mark, src, None, exc.problems)
+
+
+def _log_again(path: Path, text: str) -> ActivityLog:
+    """An activity log from the text it was read and checked from (``ActivityLogs``)."""
+    log = validate_source(parse(path, text), ActivityLog)
+    assert isinstance(log, ActivityLog)
+    return log
 
 
 def _reused(previous: Reads | None, path: Path) -> FileRead | None:
@@ -281,11 +293,13 @@ def pairing_files(root: Path) -> list[Path]:
                   key=lambda p: p.parts)
 
 
-def load_programme(root: Path, previous: Loaded | None = None) -> Loaded:
+def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = False) -> Loaded:
     """Load one programme folder. Never raises for bad input: problems are collected.
 
     ``previous``: an earlier load of the same folder, whose unchanged files are reused (see
-    the module's note); the result is the same as without it."""
+    the module's note); the result is the same as without it. ``once``: no later load will
+    reuse this one (a command's): it keeps no reads, and each activity log as its text
+    (``ActivityLogs``), so that the logs are never all in memory."""
     root = Path(root)
     loaded = Loaded(root=root, programme=None, reads=Reads())
     before = previous.reads if previous is not None and previous.root == root else None
@@ -299,11 +313,13 @@ def load_programme(root: Path, previous: Loaded | None = None) -> Loaded:
             before = None  # programme.yaml changed (or cannot be read): every pairing is checked against it again
         _load_pairings(loaded, root, before)
         if loaded.programme is not None:
-            _load_activities(loaded, root, before)
+            _load_activities(loaded, root, before, once)
     if loaded.programme is not None and not pairing_files(root):
         loaded.problems.append(Problem(display_path(root / PAIRINGS_DIR), 0, 0, "",
                                        f"没有结对文件：请在 {PAIRINGS_DIR}/ 下为每个结对建一个 .yaml 文件"
                                        "（可用 docgen new pairing 生成）"))
+    if once:
+        loaded.reads = None
     return loaded
 
 
@@ -407,16 +423,18 @@ def _reject(loaded: Loaded, pairing_id: str) -> None:
     loaded.rejected.append(pairing_id)
 
 
-def _load_activities(loaded: Loaded, root: Path, before: Reads | None) -> None:
+def _load_activities(loaded: Loaded, root: Path, before: Reads | None, once: bool) -> None:
     """Activity records of every valid pairing; a bad file is reported and its pairing's
-    documents are not made (its summary would miss records), the others kept."""
+    documents are not made (its summary would miss records), the others kept (``once``: as
+    their texts, each model let go once checked)."""
     by_id = {given(p.id, "a loaded pairing's id"): p for p in loaded.pairings}
     for path in activity_files(root):
         found = _reused(before, path)
         if found is None:
-            found = _read_file(path, ActivityLog, root)
+            found = _read_file(path, ActivityLog, root, keep_text=once)
             found.src = _lite(found.src)
-        given(loaded.reads, "this load's reads").files[path] = found
+        if not once:
+            given(loaded.reads, "this load's reads").files[path] = found
         loaded.inputs.append(path)
         loaded.problems += found.problems
         src, log = found.src, found.model
@@ -437,12 +455,16 @@ def _load_activities(loaded: Loaded, root: Path, before: Reads | None) -> None:
             loaded.problems += problems
             _reject(loaded, pairing_id)
             continue
-        loaded.activities[(pairing_id, year)] = log
+        if found.text is not None:
+            loaded.activities.keep_text((pairing_id, year), path, found.text)
+        else:
+            loaded.activities[(pairing_id, year)] = log
         loaded.warnings += future_records(log, src, dt.date.today())
 
 
 def load_all(path: Path) -> list[Loaded]:
-    return [load_programme(p) for p in find_programmes(path)]
+    """Every programme under ``path``, each loaded ``once``."""
+    return [load_programme(p, once=True) for p in find_programmes(path)]
 
 
 def load_strict(path: Path) -> list[Loaded]:

@@ -353,6 +353,11 @@ def bad_char_message(ch: str) -> str:
 
 def read(path: Path) -> Source:
     """Read and parse one YAML file. Raises ``SourceError`` with every problem found."""
+    return parse(Path(path), read_text(path))
+
+
+def read_text(path: Path) -> str:
+    """The text of one YAML file, as ``read`` parses it. Raises ``SourceError``."""
     path = Path(path)
     try:
         size = path.stat().st_size
@@ -363,7 +368,7 @@ def read(path: Path) -> Source:
     except OSError as exc:
         why = _READ_REASONS.get(exc.errno, f"{exc.strerror or exc}，请检查文件和磁盘")
         raise SourceError([Problem(display_path(path), 0, 0, "", f"无法读取文件：{why}")]) from None
-    return parse(path, decode(path, raw))
+    return decode(path, raw)
 
 
 _READ_REASONS: dict[int | None, str] = {
