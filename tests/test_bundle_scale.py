@@ -124,3 +124,32 @@ def test_a_seal_image_is_found_once_per_load_links_followed(tmp_path):
     (root / "seals" / "other.png").write_bytes((root / "seals" / "real.png").read_bytes())
     (root / "seals" / "seal.png").symlink_to("other.png")
     assert again.seal_path("seals/seal.png") == (root / "seals" / "other.png").resolve()
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork only")
+def test_a_worker_assembles_a_bundle_converted_apart_in_a_child_that_gives_back_its_memory(tmp_path, monkeypatch):
+    import os
+    from types import SimpleNamespace
+
+    from docgen.bundle import make
+
+    def assemble(sheet, cover, body, options):  # what it takes stays in the process that ran it
+        taken.append(bytearray(64 << 20))
+        return SimpleNamespace(pid=os.getpid(), pages=len(body)), ""
+
+    taken: list[bytearray] = []
+    monkeypatch.setattr(make, "_assemble", assemble)
+    apart, whole = SimpleNamespace(apart=True), SimpleNamespace(apart=False)
+    assert make._assemble_one(apart, tmp_path, [tmp_path], None)[0].pid == os.getpid()  # not in a worker: here
+    taken.clear()
+    monkeypatch.setattr(make, "_in_worker", True)
+    written, why = make._assemble_one(apart, tmp_path, [tmp_path, tmp_path], None)
+    assert why == "" and written.pid != os.getpid() and written.pages == 2 and not taken
+    assert make._assemble_one(whole, tmp_path, [tmp_path], None)[0].pid == os.getpid() and len(taken) == 1
+
+    def dies(sheet, cover, body, options):
+        os._exit(3)
+
+    monkeypatch.setattr(make, "_assemble", dies)
+    written, why = make._assemble_one(apart, tmp_path, [tmp_path], None)
+    assert written is None and "退出码 3" in why and "请重新运行" in why
