@@ -115,6 +115,7 @@ class PeakRss:
         self.peak: dict[str, int] = {}
         self.at_peak: dict[str, tuple[int, int]] = {}  # role -> PSS summed, processes, when ``together`` peaked
         self.peak_at = 0.0  # seconds into the sampling when it did
+        self.when: dict[str, float] = {}  # role -> seconds into the sampling when its RSS peaked
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -122,16 +123,17 @@ class PeakRss:
         me = os.getpid()
         began = time.perf_counter()
         while not self._stop.wait(0.25):
-            self.peak["main"] = max(self.peak.get("main", 0), _rss(me))
+            now = time.perf_counter() - began
             children = _children(me)
-            for pid in children:
-                role = _role(pid)
-                self.peak[role] = max(self.peak.get(role, 0), _rss(pid))
+            for role, pid in [("main", me), *((_role(pid), pid) for pid in children)]:
+                rss = _rss(pid)
+                if rss > self.peak.get(role, 0):
+                    self.peak[role], self.when[role] = rss, now
             shares = {pid: _pss(pid) for pid in (me, *children)}
             together = sum(shares.values())
             if together > self.peak.get(self.TOGETHER, 0):
                 self.peak[self.TOGETHER] = together
-                self.peak_at = time.perf_counter() - began
+                self.peak_at = now
                 self.at_peak = {}
                 for pid, share in shares.items():
                     role = "main" if pid == me else _role(pid)
@@ -220,7 +222,7 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
         load = os.getloadavg()[0]
         first, bundled = timed(pipeline.bundle, root, out, options, written)
         during = dict(peaks.peak)  # the re-run below loads the programme again: its peak is told apart
-        at_peak, peak_at = dict(peaks.at_peak), peaks.peak_at
+        at_peak, peak_at, when = dict(peaks.at_peak), peaks.peak_at, dict(peaks.when)
     pages = sum(r.pages for r in bundled.bundles)
     t = bundled.timings
     planning = first - t.compose - t.convert - t.assemble
@@ -243,7 +245,7 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
     print(f"bundle re-run          : {rerun:8.2f} s; {len(again.bundles)} made, {again.unchanged_outputs} unchanged")
     for role, peak in sorted(during.items(), key=lambda kv: -kv[1]):
         if peak and role != PeakRss.TOGETHER:
-            print(f"peak RSS {role:<24}: {peak / 2**20:7.1f} MB")
+            print(f"peak RSS {role:<24}: {peak / 2**20:7.1f} MB  ({when[role]:.0f} s into the stage)")
     print(f"peak PSS, all processes together: {during.get(PeakRss.TOGETHER, 0) / 2**20:7.1f} MB "
           "(what a pod's memory limit counts of them; a 1/K shard's pod asks for 1 GiB)")
     shares = sorted(at_peak.items(), key=lambda kv: -kv[1][0])
