@@ -128,6 +128,7 @@ def test_a_seal_image_is_found_once_per_load_links_followed(tmp_path):
 
 @pytest.mark.skipif(not hasattr(__import__("os"), "fork"), reason="fork only")
 def test_a_worker_assembles_a_bundle_converted_apart_in_a_child_that_gives_back_its_memory(tmp_path, monkeypatch):
+    import gc
     import os
     from types import SimpleNamespace
 
@@ -147,9 +148,17 @@ def test_a_worker_assembles_a_bundle_converted_apart_in_a_child_that_gives_back_
     assert why == "" and written.pid != os.getpid() and written.pages == 2 and not taken
     assert make._assemble_one(whole, tmp_path, [tmp_path], None)[0].pid == os.getpid() and len(taken) == 1
 
+    def no_fork():
+        raise OSError(11, "Resource temporarily unavailable")
+
+    with monkeypatch.context() as patch:  # no process to spare: assembled in the worker itself
+        patch.setattr(os, "fork", no_fork)
+        assert make._assemble_one(apart, tmp_path, [tmp_path], None)[0].pid == os.getpid()
+    assert gc.get_freeze_count() == 0
+
     def dies(sheet, cover, body, options):
         os._exit(3)
 
     monkeypatch.setattr(make, "_assemble", dies)
     written, why = make._assemble_one(apart, tmp_path, [tmp_path], None)
-    assert written is None and "退出码 3" in why and "请重新运行" in why
+    assert written is None and "退出码 3" in why and "请重新运行" in why and gc.get_freeze_count() == 0

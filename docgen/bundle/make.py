@@ -6,6 +6,7 @@ processes (pypdf is pure Python, so threads would not run in parallel)."""
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import multiprocessing
 import os
 import pickle
@@ -219,9 +220,19 @@ def _in_child(function, *args) -> tuple[_Written | None, str]:
     130 MB above what it held, and a process keeps much of what it took once freed (the
     allocators' pools: 91 MB before, 148 MB after, measured alone): a worker that kept it
     would add it to every later bundle it makes; a child gives it all back when it ends. A
-    worker runs no thread of its own, so it can be forked."""
+    worker runs no thread of its own, so it can be forked. The worker's objects are frozen
+    for the fork: the child's collections then leave them, and the pages they are on, alone
+    (measured alone: parent and child together 248 MB at the highest, 235 MB frozen, against
+    218 MB for the worker assembling it itself)."""
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    gc.freeze()
+    try:
+        pid = os.fork()
+    except OSError:  # no process to spare: assembled here, as outside a worker
+        gc.unfreeze()
+        os.close(read_end)
+        os.close(write_end)
+        return function(*args)
     if pid == 0:  # the child: sends its result and ends, whatever happens
         status = 1
         try:
@@ -231,6 +242,7 @@ def _in_child(function, *args) -> tuple[_Written | None, str]:
             status = 0
         finally:
             os._exit(status)
+    gc.unfreeze()
     os.close(write_end)
     with os.fdopen(read_end, "rb") as pipe:
         data = pipe.read()
