@@ -3,7 +3,7 @@
 A load the workspace keeps for its next one holds every log as a model. A load made once
 (the command line's, the benchmark's) holds each file's text as it was read and checked,
 compressed, and reads the log from it again when it is asked for: at 5 000 pairings the
-logs as models take 74 MB of the main process's 192 MB of loaded data, their texts 4 MB.
+logs as models take 74 MB of the main process's 192 MB of loaded data, their texts 2 MB.
 Reading one again takes about a millisecond, and only the documents of the pairing it
 belongs to (its summaries) and the bureau's roll-up ask for it; the last few read are kept,
 for a summary asks for its own year's log and its other years'."""
