@@ -494,6 +494,7 @@ def test_a_waiting_job_can_be_cancelled(client):
 def test_the_roll_up_is_made_as_a_job_and_downloaded(client):
     page = client.get(f"/p/{PROG}/report?year=2020").text
     assert "考核汇总表" in page and "高台三中" in page
+    assert "统计截至" in page and "此后的活动记录不在表中" in page  # to which day each row counted
     response = client.post(f"/p/{PROG}/report/generate", follow_redirects=False)
     job = int(response.headers["location"].rsplit("/", 1)[1])
     assert wait_for_job(client, job) == "done"

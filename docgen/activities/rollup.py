@@ -92,13 +92,21 @@ class Rollup:
     @property
     def as_of_note(self) -> str:
         """统计截至2026年12月31日, or the dates of each pairing when they differ."""
+        brief = self.as_of_brief
+        if not brief or len({r.as_of for r in self.rows}) == 1:
+            return brief
+        return f"{brief}：" + "；".join(f"{r.supporter}{cn_date(r.as_of)}" for r in self.rows)
+
+    @property
+    def as_of_brief(self) -> str:
+        """``as_of_note`` without each pairing's date (the workspace's page, a table of
+        thousands of rows, says to which day it counted in one line)."""
         days = sorted({r.as_of for r in self.rows})
         if not days:
             return ""
         if len(days) == 1:
             return f"统计截至{cn_date(days[0])}"
-        return "统计截至各结对年度工作总结的落款日期（未落款的截至生成之日）：" + "；".join(
-            f"{r.supporter}{cn_date(r.as_of)}" for r in self.rows)
+        return "统计截至各结对年度工作总结的落款日期（未落款的截至生成之日）"
 
 
 def years_with_records(loaded: Loaded) -> list[str]:
