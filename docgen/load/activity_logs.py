@@ -45,7 +45,7 @@ class ActivityLogs(MutableMapping[Key, ActivityLog]):
         self._entries: dict[Key, ActivityLog | _Text] = {}
         self._years: dict[str, set[str]] = {}
         self._recent: OrderedDict[Key, ActivityLog] = OrderedDict()
-        self._lock = threading.Lock()  # the converters' threads may ask while the main one does
+        self._lock = threading.Lock()  # a load may be read from several threads at once
 
     def keep_text(self, key: Key, path: Path, text: str) -> None:
         """Keep ``key``'s log as the text of ``path`` it was read from (and checked)."""
