@@ -299,7 +299,7 @@ def marked_copy(src: Path, dst: Path, family: str = "", index: int = 1, names: l
 def _whole(data: bytes, family: str, index: int, names: list[str] | None) -> bytes:
     root = etree.fromstring(data)
     del data  # the tree is all that is needed of it
-    body = root.find(_q("body"))
+    body = root.find(_BODY)
     mark_document(body, index, names, family)
     split_long_tables(body)
     del body

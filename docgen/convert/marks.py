@@ -94,9 +94,10 @@ class Survey:
 
 class Marker:
     """Bookmarks a surveyed document, part by part in document order: ``first`` on the
-    body's first paragraph, then ``mark`` on each part (a part may be the whole body). Bookmark ids count from the survey's highest id + 1000, in the order the
-    whole body would take them: where the document starts, its family, its labels, then each
-    signer's name and date."""
+    body's first paragraph, then ``mark`` on each part (a part may be the whole body).
+    Bookmark ids count from the survey's highest id + 1000, in the order the whole body would
+    take them: where the document starts, its family, its labels, then each signer's name and
+    date."""
 
     def __init__(self, survey: Survey, index: int, names: list[str] | None, family: str) -> None:
         self.index = index
