@@ -86,14 +86,28 @@ def _pss(pid: int) -> int:
     return 0
 
 
-def _role(pid: int) -> str:
-    """What a process started by the bundle is: LibreOffice, its UNO bridge, or a docgen
-    worker (the fork server and the assembling workers forked from it)."""
+def _cmdline(pid: int) -> list[bytes]:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as handle:
-            argv = handle.read().split(b"\0")
+            return handle.read().split(b"\0")
     except OSError:
+        return []
+
+
+FORKED = "main, forked to start a program"
+
+
+def _role(pid: int, main: list[bytes]) -> str:
+    """What a process started by the bundle is: LibreOffice, its UNO bridge, or a docgen
+    worker (the fork server and the assembling workers forked from it). A process with the
+    main process's own command line is the main process forked to start a converter, caught
+    before it runs the program: it shares the main process's pages, and /proc counts them all
+    as its own (once seen as a 300 MB "worker")."""
+    argv = _cmdline(pid)
+    if not argv:
         return "?"
+    if argv == main:
+        return FORKED
     line = b" ".join(argv)
     if argv and argv[0].endswith(b"soffice.bin"):
         return "soffice.bin"
@@ -121,11 +135,13 @@ class PeakRss:
 
     def _run(self) -> None:
         me = os.getpid()
+        main = _cmdline(me)
         began = time.perf_counter()
         while not self._stop.wait(0.25):
             now = time.perf_counter() - began
             children = _children(me)
-            for role, pid in [("main", me), *((_role(pid), pid) for pid in children)]:
+            roles = {pid: _role(pid, main) for pid in children}
+            for role, pid in [("main", me), *((role, pid) for pid, role in roles.items())]:
                 rss = _rss(pid)
                 if rss > self.peak.get(role, 0):
                     self.peak[role], self.when[role] = rss, now
@@ -136,7 +152,7 @@ class PeakRss:
                 self.peak_at = now
                 self.at_peak = {}
                 for pid, share in shares.items():
-                    role = "main" if pid == me else _role(pid)
+                    role = "main" if pid == me else roles[pid]
                     summed, count = self.at_peak.get(role, (0, 0))
                     self.at_peak[role] = (summed + share, count + 1)
 
