@@ -21,7 +21,9 @@ flat, overhead beyond conversion <= 10 %).
 does in one pod of an Indexed Job): the whole programme is loaded and checked, a 1/K of its
 pairings is built and bundled. ``--sizes 5000 --shard 1/25`` thus measures, in about the time
 of a 200-pairing run, what holding a 5,000-pairing programme costs the main process and
-whether it slows the bundles down.
+whether it slows the bundles down. A size in ``--sizes`` may carry its own shard
+(``--sizes 200,5000:0/4``: the whole of 200 pairings, then shard 0 of 4 of 5,000 — about as
+many bundles as 1,000 pairings — in one run, so that their ratios are measured together).
 """
 from __future__ import annotations
 
@@ -274,7 +276,8 @@ def _bundle(pairings: int, jobs: int, work: Path, shard: Shard | None, results) 
         quarter = len(rss) // 4
         print(f"main RSS after the first / last quarter of the bodies converted: {rss[quarter] / 2**20:.1f} / "
               f"{rss[-1] / 2**20:.1f} MB")
-    results.put({"n": pairings, "seconds": first, "pages": pages, "rate": pages / first,
+    results.put({"n": pairings, "label": f"{pairings}" + (f" {shard.index}/{shard.count}" if shard else ""),
+                 "seconds": first, "pages": pages, "rate": pages / first,
                  "convert_rate": pages / t.convert, "overhead": overhead / t.convert, "work": t.work / pages, "planning": planning,
                  "rerun": rerun, "peak": during, "load": load})
 
@@ -296,15 +299,21 @@ def _ratios(rows: list[dict]) -> None:
     base = rows[0]
     mb = 2**20
     print("\n== ratios to the first size, measured in this run ==")
-    print("pairings | pages | pages/s | rate / first | convert p/s | overhead | worker CPU ms/page | main MB | "
+    print("pairings (shard) | pages | pages/s | rate / first | convert p/s | overhead | worker CPU ms/page | main MB | "
           "worker MB | soffice MB | together MB | load")
     for row in rows:
         peak = row["peak"]
-        print(f"{row['n']:8} | {row['pages']:5} | {row['rate']:7.1f} | {row['rate'] / base['rate']:12.3f} | "
+        print(f"{row['label']:>16} | {row['pages']:5} | {row['rate']:7.1f} | {row['rate'] / base['rate']:12.3f} | "
               f"{row['convert_rate']:11.1f} | {100 * row['overhead']:7.1f}% | {1000 * row['work']:18.0f} | "
               f"{peak.get('main', 0) / mb:7.0f} | "
               f"{peak.get('assembling worker', 0) / mb:9.0f} | {peak.get('soffice.bin', 0) / mb:10.0f} | "
               f"{peak.get(PeakRss.TOGETHER, 0) / mb:11.0f} | {row['load']:.1f}")
+
+
+def _size(given: str, shard: Shard | None) -> tuple[int, Shard | None]:
+    """One size of ``--sizes``: N pairings, with ``--shard``'s shard, or N:I/K with its own."""
+    n, _, own = given.partition(":")
+    return int(n), parse_shard(own) if own else shard
 
 
 def main() -> None:
@@ -312,23 +321,24 @@ def main() -> None:
     parser.add_argument("--pairings", type=int, default=200)
     parser.add_argument("--jobs", type=int, default=default_jobs())
     parser.add_argument("--with-5n", action="store_true", help="measure again at five times the pairings")
-    parser.add_argument("--sizes", help="comma-separated numbers of pairings (instead of --pairings/--with-5n)")
+    parser.add_argument("--sizes", help="comma-separated numbers of pairings (instead of --pairings/--with-5n), "
+                        "each with its own shard if given as N:I/K")
     parser.add_argument("--no-bundle", action="store_true", help="only the Word builds")
     parser.add_argument("--no-build-steps", action="store_true", help="skip the no-op and one-edit builds")
     parser.add_argument("--shard", help="I/K: build and bundle only shard I of K of each programme")
     args = parser.parse_args()
     shard = parse_shard(args.shard)
-    sizes = [int(n) for n in args.sizes.split(",")] if args.sizes else \
-        [args.pairings] + ([5 * args.pairings] if args.with_5n else [])
+    sizes = [_size(n, shard) for n in args.sizes.split(",")] if args.sizes else \
+        [(n, shard) for n in [args.pairings] + ([5 * args.pairings] if args.with_5n else [])]
     work = Path(tempfile.mkdtemp(prefix="docgen-scale-"))
     rows = []
     try:
-        for n in sizes:
+        for n, part in sizes:
             # each step in a process of its own, so that its peak RSS is its own
             _in_own_process(_specimen, n, work)
-            _in_own_process(_builds, n, work, not args.no_build_steps, shard)
+            _in_own_process(_builds, n, work, not args.no_build_steps, part)
             if not args.no_bundle:
-                rows.append(_in_own_process(_bundle, n, args.jobs, work, shard))
+                rows.append(_in_own_process(_bundle, n, args.jobs, work, part))
             shutil.rmtree(work / f"n{n}", ignore_errors=True)
         _ratios(rows)
     finally:
