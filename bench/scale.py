@@ -111,13 +111,13 @@ def _role(pid: int, main: list[bytes]) -> str:
     if argv == main:
         return FORKED
     line = b" ".join(argv)
-    if argv and argv[0].endswith(b"soffice.bin"):
+    if argv[0].endswith(b"soffice.bin"):
         return "soffice.bin"
     if b"uno_worker" in line:
         return "UNO bridge"
     if b"multiprocessing" in line:
         return "assembling worker"
-    return os.path.basename(argv[0].decode(errors="replace")) if argv else "?"
+    return os.path.basename(argv[0].decode(errors="replace"))
 
 
 class PeakRss:
