@@ -21,8 +21,9 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 
-from docx.oxml.ns import qn
 from lxml import etree
+
+from .marks import w_tag
 
 CHUNK_ROWS = 100
 """The most body rows a piece holds (beyond rows kept together or a short merge, which are
@@ -30,20 +31,16 @@ not cut): at 1,000 pairings, pieces of 40, 100 and 200 rows converted in 4.0, 4.
 4.8 s, and at 5,000 pieces of 100 rows in 20 s, of 200 in 28 s."""
 
 
-def _q(tag: str) -> str:
-    return qn(f"w:{tag}")
-
-
-FRAME = (_q("tblPr"), _q("tblGrid"))
+FRAME = (w_tag("tblPr"), w_tag("tblGrid"))
 """What a table's pieces repeat of it besides its heading rows."""
-_VAL = _q("val")
-_CELL = _q("tc")
-_CELL_PROPERTIES = _q("tcPr")
-_HEADER = f"{_q('trPr')}/{_q('tblHeader')}"
-_BEFORE = f"{_q('trPr')}/{_q('gridBefore')}"
-_SPAN = f"{_q('tcPr')}/{_q('gridSpan')}"
-_MERGE = f"{_q('tcPr')}/{_q('vMerge')}"
-_KEEP_NEXT = _q("keepNext")
+_VAL = w_tag("val")
+_CELL = w_tag("tc")
+_CELL_PROPERTIES = w_tag("tcPr")
+_HEADER = f"{w_tag('trPr')}/{w_tag('tblHeader')}"
+_BEFORE = f"{w_tag('trPr')}/{w_tag('gridBefore')}"
+_SPAN = f"{w_tag('tcPr')}/{w_tag('gridSpan')}"
+_MERGE = f"{w_tag('tcPr')}/{w_tag('vMerge')}"
+_KEEP_NEXT = w_tag("keepNext")
 
 
 def _on(flag) -> bool:
@@ -83,7 +80,7 @@ def _restart(cell, origin) -> None:
     for child in origin:
         if child.tag != _CELL_PROPERTIES:
             shown = copy.deepcopy(child)
-            for mark in [*shown.iter(_q("bookmarkStart")), *shown.iter(_q("bookmarkEnd"))]:
+            for mark in [*shown.iter(w_tag("bookmarkStart")), *shown.iter(w_tag("bookmarkEnd"))]:
                 mark.getparent().remove(mark)
             cell.append(shown)
 
@@ -144,26 +141,26 @@ def _pieces(rows: list) -> list[list]:
 
 def separator():
     """A paragraph one twip high, off the document grid."""
-    paragraph = etree.Element(_q("p"))
-    properties = etree.SubElement(paragraph, _q("pPr"))
-    etree.SubElement(properties, _q("snapToGrid"), {_q("val"): "0"})
-    etree.SubElement(properties, _q("spacing"), {_q("before"): "0", _q("after"): "0",
-                                                 _q("line"): "1", _q("lineRule"): "exact"})
-    marks = etree.SubElement(properties, _q("rPr"))
-    etree.SubElement(marks, _q("sz"), {_q("val"): "2"})
+    paragraph = etree.Element(w_tag("p"))
+    properties = etree.SubElement(paragraph, w_tag("pPr"))
+    etree.SubElement(properties, w_tag("snapToGrid"), {w_tag("val"): "0"})
+    etree.SubElement(properties, w_tag("spacing"), {w_tag("before"): "0", w_tag("after"): "0",
+                                                 w_tag("line"): "1", w_tag("lineRule"): "exact"})
+    marks = etree.SubElement(properties, w_tag("rPr"))
+    etree.SubElement(marks, w_tag("sz"), {w_tag("val"): "2"})
     return paragraph
 
 
 def split_long_tables(body) -> int:
     """Cut each table of ``body`` (not a table in a cell) with more than ``CHUNK_ROWS`` body
     rows into pieces that repeat its heading rows; the number of pieces added."""
-    return sum(split_table(table) for table in body.findall(_q("tbl")))
+    return sum(split_table(table) for table in body.findall(w_tag("tbl")))
 
 
 def split_table(table) -> int:
     """``table`` cut into pieces, if it has more than ``CHUNK_ROWS`` body rows: the pieces
     after the first follow it, each after a separator; the number of pieces added."""
-    rows = table.findall(_q("tr"))
+    rows = table.findall(w_tag("tr"))
     heading = 0
     while heading < len(rows) and is_heading(rows[heading]):
         heading += 1
@@ -173,7 +170,7 @@ def split_table(table) -> int:
     frame = [child for child in table if child.tag in FRAME]
     anchor = table
     for piece in others:
-        part = etree.Element(_q("tbl"))
+        part = etree.Element(w_tag("tbl"))
         part.extend(copy.deepcopy(child) for child in frame)
         part.extend(copy.deepcopy(row) for row in rows[:heading])
         part.extend(piece)  # moved out of ``table``

@@ -28,7 +28,7 @@ from typing import IO
 from lxml import etree
 
 from .long_tables import CHUNK_ROWS, FRAME, Cutter, is_heading, separator, split_long_tables, split_table
-from .marks import Marker, Survey, W, mark_document
+from .marks import Marker, Survey, mark_document, w_tag
 
 STREAM_FROM = 1 << 20
 """Size of ``word/document.xml`` (bytes, uncompressed) from which it is streamed: a
@@ -39,12 +39,8 @@ _DECLARATION = etree.tostring(etree.Element("x"), xml_declaration=True, encoding
 _HOLE = " docgen "
 
 
-def _q(tag: str) -> str:
-    return f"{{{W}}}{tag}"
-
-
-_BODY, _TABLE, _ROW, _P = _q("body"), _q("tbl"), _q("tr"), _q("p")
-_SEEN = tuple(_q(tag) for tag in ("p", "tbl", "tr", "tblPr", "tblGrid", "sectPr", "bookmarkStart", "bookmarkEnd"))
+_BODY, _TABLE, _ROW, _P = w_tag("body"), w_tag("tbl"), w_tag("tr"), w_tag("p")
+_SEEN = tuple(w_tag(tag) for tag in ("p", "tbl", "tr", "tblPr", "tblGrid", "sectPr", "bookmarkStart", "bookmarkEnd"))
 """The elements the parser reports (what stands in the body, or in a table of it, is one of
 these in docgen's documents; anything else left there sends the document to the whole tree)."""
 

@@ -27,16 +27,18 @@ NAME_STYLES = {"SignName", "Signer"}
 """Paragraph styles of printed signer names; the date is the next paragraph of its cell."""
 
 
-def _q(tag: str) -> str:
-    return f"{{{W}}}{tag}"
+def w_tag(name: str) -> str:
+    """The qualified name of a WordprocessingML element or attribute, ``{W}name`` (as
+    python-docx's ``qn("w:name")``), for lxml."""
+    return f"{{{W}}}{name}"
 
 
 def _bookmark(paragraph, name: str, number: int) -> None:
     """A bookmark numbered ``number`` around the whole paragraph (the composer of a bundle
     renumbers them again)."""
-    start = etree.Element(_q("bookmarkStart"), {_q("id"): str(number), _q("name"): name})
-    end = etree.Element(_q("bookmarkEnd"), {_q("id"): str(number)})
-    ppr = paragraph.find(_q("pPr"))
+    start = etree.Element(w_tag("bookmarkStart"), {w_tag("id"): str(number), w_tag("name"): name})
+    end = etree.Element(w_tag("bookmarkEnd"), {w_tag("id"): str(number)})
+    ppr = paragraph.find(w_tag("pPr"))
     if ppr is not None:
         ppr.addnext(start)
     else:
@@ -44,15 +46,15 @@ def _bookmark(paragraph, name: str, number: int) -> None:
     paragraph.append(end)
 
 
-_P = _q("p")
-_STYLE = f"{_q('pPr')}/{_q('pStyle')}"
-_VAL = _q("val")
-_T = _q("t")
-_CELL = _q("tc")
-_WIDTH = f"{_q('tcPr')}/{_q('tcW')}"
-_W = _q("w")
-_BOOKMARK = _q("bookmarkStart")
-_ID = _q("id")
+_P = w_tag("p")
+_STYLE = f"{w_tag('pPr')}/{w_tag('pStyle')}"
+_VAL = w_tag("val")
+_T = w_tag("t")
+_CELL = w_tag("tc")
+_WIDTH = f"{w_tag('tcPr')}/{w_tag('tcW')}"
+_W = w_tag("w")
+_BOOKMARK = w_tag("bookmarkStart")
+_ID = w_tag("id")
 
 
 def style(paragraph) -> str:
