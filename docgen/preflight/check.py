@@ -56,7 +56,10 @@ def _reader(pdf: bytes | Path) -> PdfReader:
 
 
 def pages_of(pdf: bytes | Path) -> list[Page]:
-    reader = _reader(pdf)
+    return _pages(_reader(pdf))
+
+
+def _pages(reader: PdfReader) -> list[Page]:
     shared = Shared()
     return [read(page, shared) for page in reader.pages]
 
@@ -65,8 +68,7 @@ def document_of(pdf: bytes | Path, title: str, family: str = "") -> Document:
     """A PDF of one document (``build --pdf``), with where its signers sign as its bookmarks
     say (``convert.marks``), and its family as the PDF names it unless ``family`` is given."""
     reader = _reader(pdf)
-    shared = Shared()
-    pages = [read(page, shared) for page in reader.pages]
+    pages = _pages(reader)
     marks = read_marks(reader)
     signatures = []
     for _, anchor in sorted(marks.signers.get(1, {}).items()):
