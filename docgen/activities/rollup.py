@@ -93,7 +93,7 @@ class Rollup:
     def as_of_note(self) -> str:
         """统计截至2026年12月31日, or the dates of each pairing when they differ."""
         brief = self.as_of_brief
-        if not brief or len({r.as_of for r in self.rows}) == 1:
+        if len({r.as_of for r in self.rows}) < 2:
             return brief
         return f"{brief}：" + "；".join(f"{r.supporter}{cn_date(r.as_of)}" for r in self.rows)
 

@@ -49,9 +49,12 @@ class ActivityLogs(MutableMapping[Key, ActivityLog]):
 
     def keep_text(self, key: Key, path: Path, text: str) -> None:
         """Keep ``key``'s log as the text of ``path`` it was read from (and checked)."""
+        self._put(key, _Text(path, zlib.compress(text.encode("utf-8"), 1)))
+
+    def _put(self, key: Key, entry: ActivityLog | _Text) -> None:
         with self._lock:
             self._recent.pop(key, None)
-            self._entries[key] = _Text(path, zlib.compress(text.encode("utf-8"), 1))
+            self._entries[key] = entry
             self._years.setdefault(key[0], set()).add(key[1])
 
     def __getitem__(self, key: Key) -> ActivityLog:
@@ -72,10 +75,7 @@ class ActivityLogs(MutableMapping[Key, ActivityLog]):
         return log
 
     def __setitem__(self, key: Key, log: ActivityLog) -> None:
-        with self._lock:
-            self._recent.pop(key, None)
-            self._entries[key] = log
-            self._years.setdefault(key[0], set()).add(key[1])
+        self._put(key, log)
 
     def __delitem__(self, key: Key) -> None:
         with self._lock:
@@ -104,8 +104,6 @@ class ActivityLogs(MutableMapping[Key, ActivityLog]):
         return {"read_again": self._read_again, "entries": self._entries}
 
     def __setstate__(self, state: dict) -> None:
-        self._read_again, self._entries = state["read_again"], state["entries"]
-        self._years = {}
-        for pairing_id, year in self._entries:
-            self._years.setdefault(pairing_id, set()).add(year)
-        self._recent, self._lock = OrderedDict(), threading.Lock()
+        ActivityLogs.__init__(self, state["read_again"])
+        for key, entry in state["entries"].items():
+            self._put(key, entry)
