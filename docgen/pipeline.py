@@ -397,7 +397,7 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
     _check_templates(options)
     outcome = Outcome(_load(path, options.pairings, listener, loaded_before))
     selection = Selection(frozenset(options.pairings) or None, frozenset(options.years) or None, options.as_of,
-                          options.term)
+                          options.term, options.shard)
     renderer = Renderer(options.templates)
     shard = options.shard
     started = time.perf_counter()
@@ -407,8 +407,7 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         if not loaded.buildable:
             listener.skipped(loaded)
             continue
-        jobs = [j for j in plan_jobs(loaded, select(options.kinds), tree.out, selection)
-                if shard is None or shard.owns(j.pairing_id)]
+        jobs = plan_jobs(loaded, select(options.kinds), tree.out, selection)  # (the shard's only)
         record = Record(tree.programme(loaded.id), shard.pair if shard else None, options.force)
         book = outcome.books[loaded.id] = Book(record, Recipes(loaded, options.templates), cleaner)
         todo = []

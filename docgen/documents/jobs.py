@@ -80,13 +80,14 @@ def _strings(value: object) -> TypeGuard[list[str]]:
 def plan_jobs(loaded: Loaded, kinds: list[Kind], out_dir: Path, selection: Selection = Selection()) -> list[Job]:
     """All jobs for one programme, with unique output paths (``OutputTree`` places them).
 
-    The bureau's documents are left out when only some pairings are asked for."""
+    The bureau's documents are left out when only some pairings are asked for, or in a shard
+    that does not own them (``Selection.shard``)."""
     tree = OutputTree(out_dir)
     dates = Dates(loaded)
     jobs: list[Job] = []
     taken: set[Path] = set()
     for kind in kinds:
-        if kind.per.bureau_level and selection.pairing_ids:
+        if kind.per.bureau_level and (selection.pairing_ids or (selection.shard and not selection.shard.owns(None))):
             continue
         if kind.per.built and not kind.per.bureau_level and not given(loaded.programme, "a programme").wants(kind.name):
             continue  # the programme does not ask its pairings for this document

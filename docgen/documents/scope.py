@@ -20,6 +20,7 @@ from ..load import Loaded
 from ..load.model.cycle import CycleYear, Term
 from ..load.model.pairing import GroupPair, ManagerPair, Pair, Pairing, TeacherPair
 from ..load.model.programme import Notice, Programme
+from ..shards import Shard
 
 if TYPE_CHECKING:
     from ..activities.rollup import Rollup
@@ -78,6 +79,9 @@ class Selection:
     """Summaries count what was due by this day (None: each summary's own date, else today)."""
     term: str | None = None
     """One term to report on (``Term.key``, e.g. 2025-autumn) instead of whole years."""
+    shard: Shard | None = None
+    """Only the documents this shard makes (``--shard I/N``): its pairings', and the bureau's
+    in the shard that owns them; the others are not planned at all."""
 
 
 @dataclass(frozen=True)
@@ -212,5 +216,6 @@ _SCOPES: dict[Per, Callable[[Scope, list[Pairing], Selection], list[Scope]]] = {
 
 def scopes(per: Per, loaded: Loaded, selection: Selection = Selection()) -> list[Scope]:
     """Every scope of ``loaded`` that a document made ``per`` this is rendered for."""
-    pairings = [p for p in loaded.pairings if not selection.pairing_ids or p.id in selection.pairing_ids]
+    ids, shard = selection.pairing_ids, selection.shard
+    pairings = [p for p in loaded.pairings if (not ids or p.id in ids) and (shard is None or shard.owns(p.id))]
     return _SCOPES[per](Scope(loaded), pairings, selection)
