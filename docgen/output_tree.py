@@ -99,6 +99,10 @@ class OutputTree:
         """A programme's folder: its bureau's documents, and everything else of it below."""
         return self.out / programme_id
 
+    def saved_reads(self, programme_id: str) -> Path:
+        """Where the reads of the programme's last load are kept for the next run (``load.saved``)."""
+        return self.programme(programme_id) / f"{BOOKKEEPING}.reads"
+
     def folder(self, programme_id: str, pairing_id: str | None) -> Path:
         """Where the documents of a pairing (None: of the bureau) go."""
         base = self.programme(programme_id)

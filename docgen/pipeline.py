@@ -296,11 +296,12 @@ def _warn(loaded: list[Loaded], listener: Listener) -> None:
             listener.warned(warning)
 
 
-def _load(path: Path, pairings: tuple[str, ...], listener: Listener, loaded: list[Loaded] | None = None
-          ) -> list[Loaded]:
+def _load(path: Path, tree: OutputTree, pairings: tuple[str, ...], listener: Listener,
+          loaded: list[Loaded] | None = None) -> list[Loaded]:
     """Every programme under ``path`` (or ``loaded``: programmes a caller keeps loaded and
-    knows to be current, as the workspace does), checked for the pairings asked for."""
-    everything = loaded if loaded is not None else load_all(path)
+    knows to be current, as the workspace does), checked for the pairings asked for; the
+    files unchanged since the last run's load are not read again (``OutputTree.saved_reads``)."""
+    everything = loaded if loaded is not None else load_all(path, lambda root: tree.saved_reads(root.name))
     _warn(everything, listener)
     if pairings:
         known = {p.id for item in everything for p in item.pairings}
@@ -395,7 +396,7 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
     _check_templates(options)
-    outcome = Outcome(_load(path, options.pairings, listener, loaded_before))
+    outcome = Outcome(_load(path, tree, options.pairings, listener, loaded_before))
     selection = Selection(frozenset(options.pairings) or None, frozenset(options.years) or None, options.as_of,
                           options.term, options.shard)
     renderer = Renderer(options.templates)

@@ -1,7 +1,8 @@
-"""A load that reuses an earlier one (``load_programme(root, previous)``) reads only the
-files that changed, and gives exactly what a full load gives: after edits, additions,
-deletions, a broken file, clashing identifiers, activity records, seal images and evidence
-that change, and a changed programme.yaml (everything read again)."""
+"""A load that reuses an earlier one (``load_programme(root, previous)``, or the reads the last
+run saved, ``load_programme(root, saved=file)``) reads only the files that changed, and gives
+exactly what a full load gives: after edits, additions, deletions, a broken file, clashing
+identifiers, activity records, seal images and evidence that change, and a changed
+programme.yaml (everything read again)."""
 from __future__ import annotations
 
 import dataclasses
@@ -13,6 +14,7 @@ import pytest
 
 from docgen.authoring.specimen import write_specimen
 from docgen.load import Loaded, load_programme
+from docgen.load import folder as folder_module
 from tests.helpers import DATA
 
 SEAL = DATA / "gaotai-2020" / "seals" / "sample-school.png"
@@ -42,12 +44,21 @@ def _same(fresh: Loaded, reused: Loaded) -> None:
 
 
 class Folder:
-    """A programme folder changed step by step, loaded after each step both ways."""
+    """A programme folder changed step by step, loaded after each step both ways: reusing
+    the last load kept in memory (``way`` "memory"), or the reads it saved ("saved")."""
 
-    def __init__(self, root: Path):
-        self.root = root
-        self.last = load_programme(root)
+    def __init__(self, root: Path, way: str = "memory"):
+        self.root, self.way = root, way
+        self.saved = root.parent / "out" / ".docgen-build.reads"
+        self.last = self.load()
         self.tick = 0
+        self.read: list[str] = []
+        """The files the last reusing load read (parsed) again."""
+
+    def load(self, previous: Loaded | None = None) -> Loaded:
+        if self.way == "memory":
+            return load_programme(self.root, previous)
+        return load_programme(self.root, once=True, saved=self.saved)
 
     def write(self, relative: str, text: str) -> None:
         path = self.root / relative
@@ -60,29 +71,46 @@ class Folder:
         return (self.root / relative).read_text(encoding="utf-8")
 
     def check(self) -> Loaded:
-        reused = load_programme(self.root, self.last)
-        fresh = load_programme(self.root)
+        read: list[str] = []
+        parse = folder_module.parse
+
+        def counted(path, text):
+            read.append(Path(path).relative_to(self.root).as_posix())
+            return parse(path, text)
+
+        folder_module.parse = counted
+        try:
+            reused = self.load(self.last)
+        finally:
+            folder_module.parse = parse
+        self.read = read
+        fresh = load_programme(self.root, once=self.way == "saved")
         _same(fresh, reused)
         self.last = reused
         return reused
 
 
-@pytest.fixture
-def folder(tmp_path) -> Folder:
+@pytest.fixture(params=["memory", "saved"])
+def folder(tmp_path, request) -> Folder:
     root = write_specimen(tmp_path / "specimen", 6, 2, SEAL)
-    return Folder(root)
+    return Folder(root, request.param)
 
 
 def test_unchanged_files_are_reused_and_only_the_edited_one_read(folder):
     before = folder.last
     after = folder.check()
-    assert all(a is b for a, b in zip(after.pairings, before.pairings, strict=True))  # nothing read again
+    assert folder.read == []  # nothing read again
     folder.write("pairings/p002.yaml", folder.text("pairings/p002.yaml").replace("提升薄弱学科质量。", "课堂教学改革。"))
     edited = folder.check()
-    assert edited.pairing("p002") is not before.pairing("p002")
+    assert folder.read == ["pairings/p002.yaml"]
     assert edited.pairing("p002").key_target == "课堂教学改革。"
-    assert edited.pairing("p003") is before.pairing("p003")
-    assert edited.activities[("p003", "2022")] is before.activities[("p003", "2022")]
+    if folder.way == "memory":
+        assert all(a is b for a, b in zip(after.pairings, before.pairings, strict=True))
+        assert edited.pairing("p002") is not before.pairing("p002")
+        assert edited.pairing("p003") is before.pairing("p003")
+        assert edited.activities[("p003", "2022")] is before.activities[("p003", "2022")]
+    else:  # a pairing taken from the saved reads shares the programme's cycle, as one read does
+        assert all(p.cycle is edited.programme.cycle for p in edited.pairings)
 
 
 def test_additions_deletions_and_clashing_identifiers(folder):
@@ -133,6 +161,7 @@ def test_a_changed_programme_reads_everything_again(folder):
     folder.write("programme.yaml", original.replace("三年内受援学校", "两年内受援学校"))
     after = folder.check()
     assert all(a is not b for a, b in zip(after.pairings, before.pairings, strict=True))
+    assert len(folder.read) == 1 + 6 + len(list((folder.root / "activities").rglob("*.yaml")))  # everything
     assert after.pairings[0].cycle is after.programme.cycle
     folder.write("programme.yaml", "title: [\n")  # broken: no pairing is checked against it
     assert folder.check().programme is None
@@ -140,14 +169,19 @@ def test_a_changed_programme_reads_everything_again(folder):
     assert folder.check().pairings[0].cycle is folder.last.programme.cycle
 
 
-def test_a_seed_programme_edited(tmp_path):
-    root = tmp_path / "gaotai-2020"
-    shutil.copytree(DATA / "gaotai-2020", root)
-    folder = Folder(root)
+@pytest.mark.parametrize("way", ["memory", "saved"])
+@pytest.mark.parametrize("seed", sorted(p.name for p in DATA.iterdir() if (p / "programme.yaml").is_file()))
+def test_a_seed_programme_edited(tmp_path, seed, way):
+    root = tmp_path / seed
+    shutil.copytree(DATA / seed, root)
+    folder = Folder(root, way)
+    folder.check()
+    assert folder.read == []
     path = sorted((root / "pairings").glob("*.yaml"))[0]
     relative = path.relative_to(root).as_posix()
     folder.write(relative, folder.text(relative) + "\nremark: 改\n")
     folder.check()
+    assert folder.read == [relative]
 
 
 def test_one_pairings_activity_files(folder):

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import os
 import stat as stat_mode
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from pydantic import BaseModel, ValidationError
 from ..errors import InputError, Problem, SourceError, UsageError, display_path, given
 from ..text import outside_gb2312
 from . import checks
+from . import saved as saved_reads
 from .activity_files import activity_files, check_log, future_records, pairing_and_year, unknown_pairing
 from .activity_logs import ActivityLogs
 from .inside import inside, link_problem, linked_out
@@ -260,12 +262,60 @@ def _log_again(path: Path, text: str) -> ActivityLog:
     return log
 
 
-def _reused(previous: Reads | None, path: Path) -> FileRead | None:
-    """The earlier read of ``path`` if the file has not changed since."""
-    before = previous.files.get(path) if previous is not None else None
-    if before is None or before.mark is None or before.mark != file_mark(path):
-        return None
-    return before
+class _Earlier:
+    """Where a load takes the reads of files unchanged since: a load kept in memory
+    (``Reads``, the workspace's) or the last run's saved reads (``saved.SavedReads``, which
+    then keeps this load's for the next run)."""
+
+    def __init__(self, reads: Reads | None, saved: saved_reads.SavedReads | None):
+        self.reads, self.saved = reads, saved
+        self.shared: list[object] = []
+        """The programme's models a pairing's read may refer to (``saved.shared_models``)."""
+
+    def programme(self, path: Path) -> FileRead | None:
+        mark = file_mark(path)
+        found: object = None
+        if mark is not None and self.reads is not None:
+            kept = self.reads.programme
+            found = kept if kept is not None and kept.mark == mark else None
+        elif mark is not None and self.saved is not None:
+            found = self.saved.programme_read(mark)
+        return found if isinstance(found, FileRead) else None
+
+    def file(self, path: Path) -> FileRead | None:
+        """The earlier read of ``path`` if the file has not changed since."""
+        mark = file_mark(path)
+        found: object = None
+        if mark is not None and self.reads is not None:
+            kept = self.reads.files.get(path)
+            found = kept if kept is not None and kept.mark == mark else None
+        elif mark is not None and self.saved is not None:
+            found = self.saved.file_read(path, mark, self.shared)
+        return found if isinstance(found, FileRead) else None
+
+    def forget(self) -> None:
+        """Nothing earlier is taken (the programme file changed: every file is checked against it again)."""
+        self.reads = None
+        if self.saved is not None:
+            self.saved.forget()
+
+    def keep_programme(self, found: FileRead) -> None:
+        if isinstance(found.model, Programme):
+            self.shared = saved_reads.shared_models(found.model)
+        if self.saved is not None and found.mark is not None:
+            self.saved.keep_programme(found.mark, found)
+
+    def keep(self, path: Path, found: FileRead) -> None:
+        if self.saved is not None and found.mark is not None:
+            self.saved.keep(path, found.mark, found, self.shared)
+
+    def __enter__(self) -> _Earlier:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        """This load's reads saved for the next run (``SavedReads.close``), unless it was cut short."""
+        if self.saved is not None:
+            self.saved.close(save=kind is None)
 
 
 def outside_link(root: Path, path: Path) -> None:
@@ -293,27 +343,30 @@ def pairing_files(root: Path) -> list[Path]:
                   key=lambda p: p.parts)
 
 
-def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = False) -> Loaded:
+def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = False,
+                   saved: Path | None = None) -> Loaded:
     """Load one programme folder. Never raises for bad input: problems are collected.
 
     ``previous``: an earlier load of the same folder, whose unchanged files are reused (see
     the module's note); the result is the same as without it. ``once``: no later load will
     reuse this one (a command's): it keeps no reads, and each activity log as its text
-    (``ActivityLogs``), so that the logs are never all in memory."""
+    (``ActivityLogs``), so that the logs are never all in memory. ``saved``: the file where
+    the reads of a run's load are kept for the next run (``load.saved``): without a
+    ``previous``, the unchanged files' reads are taken from it, and this load's are kept there."""
     root = Path(root)
     loaded = Loaded(root=root, programme=None, reads=Reads())
     before = previous.reads if previous is not None and previous.root == root else None
-    with checks.files_looked_at_once():
-        _load_programme_file(loaded, root, before)
+    earlier = _Earlier(before, saved_reads.SavedReads(saved, root) if saved is not None and before is None else None)
+    with checks.files_looked_at_once(), earlier:
+        reused = _load_programme_file(loaded, root, earlier)
         loaded.problems += [link_problem(folder) for folder in linked_out(root)]
         loaded.warnings += unread_files(root)
         loaded.rejected += unread_pairing_ids(root)  # their documents of an earlier run are out of date
-        reads = given(loaded.reads, "this load's reads")
-        if reads.programme is None or (before is not None and before.programme is not reads.programme):
-            before = None  # programme.yaml changed (or cannot be read): every pairing is checked against it again
-        _load_pairings(loaded, root, before)
+        if not reused:
+            earlier.forget()  # programme.yaml changed (or cannot be read): every pairing is checked against it again
+        _load_pairings(loaded, root, earlier)
         if loaded.programme is not None:
-            _load_activities(loaded, root, before, once)
+            _load_activities(loaded, root, earlier, once)
     if loaded.programme is not None and not pairing_files(root):
         loaded.problems.append(Problem(display_path(root / PAIRINGS_DIR), 0, 0, "",
                                        f"没有结对文件：请在 {PAIRINGS_DIR}/ 下为每个结对建一个 .yaml 文件"
@@ -323,13 +376,13 @@ def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = F
     return loaded
 
 
-def _load_programme_file(loaded: Loaded, root: Path, before: Reads | None) -> None:
+def _load_programme_file(loaded: Loaded, root: Path, earlier: _Earlier) -> bool:
+    """Read (or take from ``earlier``) and check ``programme.yaml``; whether it was taken."""
     prog_path = root / PROGRAMME_FILE
     loaded.inputs.append(prog_path)
     reads = given(loaded.reads, "this load's reads")
-    kept = before.programme if before is not None else None
-    if kept is not None and (kept.mark is None or kept.mark != file_mark(prog_path)):
-        kept = None
+    kept = earlier.programme(prog_path)
+    reused = kept is not None
     if kept is None:
         kept = _read_file(prog_path, Programme, root)
         if isinstance(kept.model, Programme) and kept.src is not None:  # (the model of a file read has its source)
@@ -337,15 +390,17 @@ def _load_programme_file(loaded: Loaded, root: Path, before: Reads | None) -> No
             kept.checked = checks.programme(kept.model, kept.src, root)
         kept.src = _lite(kept.src)
     reads.programme = kept
+    earlier.keep_programme(kept)
     loaded.problems += kept.problems
     if kept.model is None:
-        return
+        return reused
     programme = kept.model
     assert isinstance(programme, Programme) and kept.src is not None
     loaded.warnings += kept.warnings
     seal_problems, loaded.bad_seals = checks.seals(checks.programme_seals(programme), kept.src, root)
     loaded.problems += kept.checked + seal_problems
     loaded.programme, loaded.programme_broken = programme, bool(kept.checked)
+    return reused
 
 
 def _read_pairing(path: Path, root: Path, programme: Programme | None) -> FileRead:
@@ -366,11 +421,12 @@ def _read_pairing(path: Path, root: Path, programme: Programme | None) -> FileRe
     return found
 
 
-def _load_pairings(loaded: Loaded, root: Path, before: Reads | None) -> None:
+def _load_pairings(loaded: Loaded, root: Path, earlier: _Earlier) -> None:
     seen: dict[str, tuple[Pairing, Source]] = {}
     for path in pairing_files(root):
-        found = _reused(before, path) or _read_pairing(path, root, loaded.programme)
+        found = earlier.file(path) or _read_pairing(path, root, loaded.programme)
         given(loaded.reads, "this load's reads").files[path] = found
+        earlier.keep(path, found)
         loaded.inputs.append(path)
         pairing, src = found.model, found.src
         if pairing is None:
@@ -423,18 +479,19 @@ def _reject(loaded: Loaded, pairing_id: str) -> None:
     loaded.rejected.append(pairing_id)
 
 
-def _load_activities(loaded: Loaded, root: Path, before: Reads | None, once: bool) -> None:
+def _load_activities(loaded: Loaded, root: Path, earlier: _Earlier, once: bool) -> None:
     """Activity records of every valid pairing; a bad file is reported and its pairing's
     documents are not made (its summary would miss records), the others kept (``once``: as
     their texts, each model let go once checked)."""
     by_id = {given(p.id, "a loaded pairing's id"): p for p in loaded.pairings}
     for path in activity_files(root):
-        found = _reused(before, path)
+        found = earlier.file(path)
         if found is None:
             found = _read_file(path, ActivityLog, root, keep_text=once)
             found.src = _lite(found.src)
         if not once:
             given(loaded.reads, "this load's reads").files[path] = found
+        earlier.keep(path, found)
         loaded.inputs.append(path)
         loaded.problems += found.problems
         src, log = found.src, found.model
@@ -462,9 +519,10 @@ def _load_activities(loaded: Loaded, root: Path, before: Reads | None, once: boo
         loaded.warnings += future_records(log, src, dt.date.today())
 
 
-def load_all(path: Path) -> list[Loaded]:
-    """Every programme under ``path``, each loaded ``once``."""
-    return [load_programme(p, once=True) for p in find_programmes(path)]
+def load_all(path: Path, saved: Callable[[Path], Path] | None = None) -> list[Loaded]:
+    """Every programme under ``path``, each loaded ``once`` (``saved``: the file where the
+    reads of a programme's folder are kept between runs, see ``load_programme``)."""
+    return [load_programme(p, once=True, saved=saved(p) if saved is not None else None) for p in find_programmes(path)]
 
 
 def load_strict(path: Path) -> list[Loaded]:
