@@ -140,3 +140,45 @@ def test_a_run_after_another_reads_only_the_file_edited_since(secret_home, progr
     os.utime(programme / "pairings" / "p002.yaml", ns=(1, 2))  # (an edit need not move the time forward)
     again = pipeline.build(programme.parent, out, Options(kinds=("agreement",)))
     assert read == ["p002.yaml"] and {d.job.pairing_id for d in again.documents} == {"p002"}
+
+
+def test_a_disk_full_while_saving_loses_nothing(secret_home, programme, tmp_path, monkeypatch):
+    """A save that fails half-way (the disk full) leaves no file, not even a temporary one,
+    and the load is whole; the next run reads every file and saves them."""
+    file = tmp_path / "out" / ".docgen-build.reads"
+    real = os.fdopen
+
+    class Full:
+        def __init__(self, handle):
+            self.file, self.written = real(handle, "wb"), 0
+
+        def write(self, data):
+            self.written += len(data)
+            if self.written > 2_000:
+                raise OSError(28, "No space left on device")
+            return self.file.write(data)
+
+        def tell(self):
+            return self.file.tell()
+
+        def close(self):
+            self.file.close()
+
+    assert saved._secret() is not None  # (made before the disk fills)
+    monkeypatch.setattr(saved.os, "fdopen", lambda handle, mode: Full(handle))
+    loaded, read = _loaded_reading(programme, file, monkeypatch)
+    assert len(read) == 7 and len(loaded.pairings) == 3
+    assert not file.exists() and list(file.parent.iterdir()) == []
+    monkeypatch.setattr(saved.os, "fdopen", real)
+    _, read = _loaded_reading(programme, file, monkeypatch)
+    assert len(read) == 7 and file.exists()
+    _, read = _loaded_reading(programme, file, monkeypatch)
+    assert read == []
+    # full again while the reads taken are copied into the next file: the last file stays
+    edited = programme / "pairings" / "p003.yaml"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nremark: 改\n", encoding="utf-8")
+    before = file.read_bytes()
+    monkeypatch.setattr(saved.os, "fdopen", lambda handle, mode: Full(handle))
+    _, read = _loaded_reading(programme, file, monkeypatch)
+    assert read == ["p003.yaml"] and file.read_bytes() == before
+    assert [p.name for p in file.parent.iterdir()] == [file.name]

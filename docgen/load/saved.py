@@ -78,6 +78,8 @@ class SavedReads:
 
     def __init__(self, file: Path, root: Path):
         self.file, self.secret, self.key = Path(file), _secret(), _key(Path(root))
+        self.saving = self.secret is not None
+        """Whether this run's reads are still to be saved (not after a failure to write them)."""
         self.source: BinaryIO | None = None
         self.earlier: dict[str, _Entry] = {}
         """The last run's reads that may still be taken."""
@@ -125,7 +127,8 @@ class SavedReads:
             return None
 
     def _mac(self, *parts: bytes) -> bytes:
-        signed = hmac.new(self.secret or b"", self.key, "sha256")
+        assert self.secret is not None  # (nothing is read or written without it)
+        signed = hmac.new(self.secret, self.key, "sha256")
         for part in parts:
             signed.update(len(part).to_bytes(8, "little") + part)
         return signed.digest()
@@ -168,7 +171,7 @@ class SavedReads:
         self._keep(str(path), mark, read, shared)
 
     def _keep(self, name: str, mark: Mark, read: object, shared: list[object]) -> None:
-        if self.secret is None:
+        if not self.saving:
             return
         entry = self.earlier.get(name)
         if entry is not None and entry.mark == mark:
@@ -187,7 +190,7 @@ class SavedReads:
 
     def _start(self) -> bool:
         """The next file begun (with the reads taken so far), if it is not yet."""
-        if self.out is None:
+        if self.out is None and self.saving:
             try:
                 self.file.parent.mkdir(parents=True, exist_ok=True)
                 handle, temporary = tempfile.mkstemp(prefix=".tmp-", dir=self.file.parent)
@@ -197,8 +200,7 @@ class SavedReads:
                     self._copy(name, entry)
             except OSError:
                 self._drop()
-                return False
-        return True
+        return self.out is not None
 
     def _copy(self, name: str, entry: _Entry) -> None:
         assert self.source is not None
@@ -210,7 +212,8 @@ class SavedReads:
             self._write(name, entry.mark, packed, entry.mac)
 
     def _write(self, name: str, mark: Mark, packed: bytes, mac: bytes | None = None) -> None:
-        assert self.out is not None
+        if self.out is None:  # (dropped meanwhile)
+            return
         try:
             offset = self.out.tell()
             self.out.write(packed)
@@ -221,7 +224,7 @@ class SavedReads:
 
     def _drop(self) -> None:
         """Nothing saved this time (no room, or not allowed): the next run reads the files."""
-        self.secret = None
+        self.saving = False
         if self.out is not None:
             self.out.close()
         if self.temporary is not None:
@@ -233,9 +236,9 @@ class SavedReads:
         (unless not ``save``: a load cut short saves nothing)."""
         if not save:
             self._drop()
-        if self.secret is not None and self.out is None and set(self.pending) != self.saved_names:
+        if self.saving and self.out is None and set(self.pending) != self.saved_names:
             self._start()  # (files gone since: the reads of those left are saved without them)
-        if self.out is not None and self.temporary is not None:
+        if self.saving and self.out is not None and self.temporary is not None:
             try:
                 raw = marshal.dumps({name: (e.mark, e.offset, e.length, e.mac) for name, e in self.index.items()})
                 self.out.write(raw + len(raw).to_bytes(8, "little") + self._mac(raw))
@@ -388,8 +391,11 @@ def _make_secret(path: Path) -> None:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError:
         return  # made by another run meanwhile (read next), or no room (then none)
-    with os.fdopen(handle, "wb") as file:
-        file.write(secrets.token_bytes(_SECRET_BYTES))
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(secrets.token_bytes(_SECRET_BYTES))
+    except OSError:
+        path.unlink(missing_ok=True)  # (no room: none this time, and a whole one made next time)
 
 
 @functools.cache
