@@ -10,6 +10,8 @@ is, and the whole is put together again as a full load would (identifiers that c
 activity records against their pairings, seal images and evidence files looked at again).
 A changed ``programme.yaml`` reads everything again. The result is the same as a full load's
 (``tests/test_load_reuse.py`` compares them after edits, additions, deletions and breakage).
+A command's load takes the earlier reads from the file where the last run saved them
+(``saved``), the same way.
 """
 from __future__ import annotations
 

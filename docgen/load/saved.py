@@ -5,8 +5,8 @@ A load reuses the reads of an earlier load of the same folder for the files unch
 (``folder.Reads``; the workspace keeps its last load in memory). The command line starts a
 new process each time, so the reads of its load are saved beside the build record
 (``OutputTree.saved_reads``) and the next run takes them from there: at 5 000 pairings,
-reading and checking the 10 000 data files took 15 s of every run (a quarter of the load
-its shard of ``docgen bundle`` took before its first bundle).
+reading and checking the 10 000 data files took 15 s of every run (most of the 23.5 s a
+shard's ``docgen bundle`` spent before its first bundle); taking them from here, 6–7 s.
 
 A saved file holds the reads one after the other, each pickled and compressed, then their
 index. A read is taken from the file only when its data file is found unchanged, one at a
