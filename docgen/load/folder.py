@@ -271,29 +271,26 @@ class _Earlier:
 
     def __init__(self, reads: Reads | None, saved: saved_reads.SavedReads | None):
         self.reads, self.saved = reads, saved
-        self.shared: list[object] = []
+        self.shared = saved_reads.NOTHING_SHARED
         """The programme's models a pairing's read may refer to (``saved.shared_models``)."""
 
     def programme(self, path: Path) -> FileRead | None:
+        """The earlier read of the programme file ``path`` if it has not changed since."""
         mark = file_mark(path)
-        found: object = None
-        if mark is not None and self.reads is not None:
-            kept = self.reads.programme
-            found = kept if kept is not None and kept.mark == mark else None
-        elif mark is not None and self.saved is not None:
-            found = self.saved.programme_read(mark)
-        return found if isinstance(found, FileRead) else None
+        if mark is None:
+            return None
+        if self.reads is not None:
+            return _unchanged(self.reads.programme, mark)
+        return _unchanged(self.saved.programme_read(mark) if self.saved is not None else None, mark)
 
     def file(self, path: Path) -> FileRead | None:
         """The earlier read of ``path`` if the file has not changed since."""
         mark = file_mark(path)
-        found: object = None
-        if mark is not None and self.reads is not None:
-            kept = self.reads.files.get(path)
-            found = kept if kept is not None and kept.mark == mark else None
-        elif mark is not None and self.saved is not None:
-            found = self.saved.file_read(path, mark, self.shared)
-        return found if isinstance(found, FileRead) else None
+        if mark is None:
+            return None
+        if self.reads is not None:
+            return _unchanged(self.reads.files.get(path), mark)
+        return _unchanged(self.saved.file_read(path, mark, self.shared) if self.saved is not None else None, mark)
 
     def forget(self) -> None:
         """Nothing earlier is taken (the programme file changed: every file is checked against it again)."""
@@ -318,6 +315,11 @@ class _Earlier:
         """This load's reads saved for the next run (``SavedReads.close``), unless it was cut short."""
         if self.saved is not None:
             self.saved.close(save=kind is None)
+
+
+def _unchanged(found: object, mark: tuple) -> FileRead | None:
+    """``found`` if it is a read of a file that still has ``mark``."""
+    return found if isinstance(found, FileRead) and found.mark == mark else None
 
 
 def outside_link(root: Path, path: Path) -> None:

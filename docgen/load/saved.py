@@ -136,23 +136,33 @@ class SavedReads:
     def _entry_mac(self, name: str, mark: Mark, packed: bytes) -> bytes:
         return self._mac(name.encode("utf-8", "surrogateescape"), repr(mark).encode(), packed)
 
-    def _take(self, name: str, mark: Mark, shared: list[object]) -> object | None:
-        entry = self.earlier.get(name)
-        if entry is None or entry.mark != mark or self.source is None:
+    def _bytes(self, entry: _Entry) -> bytes | None:
+        """What the last run's file holds at ``entry`` (None if it cannot be read whole)."""
+        if self.source is None:
             return None
         try:
             packed = os.pread(self.source.fileno(), entry.length, entry.offset)
-            if len(packed) != entry.length or not hmac.compare_digest(entry.mac, self._entry_mac(name, mark, packed)):
-                return None
+        except OSError:
+            return None
+        return packed if len(packed) == entry.length else None
+
+    def _take(self, name: str, mark: Mark, shared: Shared) -> object | None:
+        entry = self.earlier.get(name)
+        if entry is None or entry.mark != mark:
+            return None
+        packed = self._bytes(entry)
+        if packed is None or not hmac.compare_digest(entry.mac, self._entry_mac(name, mark, packed)):
+            return None
+        try:
             return _unpack(packed, shared)
         except Exception:  # noqa: BLE001 - a read this user's docgen saved and cannot read back is read from its file
             return None
 
     def programme_read(self, mark: Mark) -> object | None:
         """The programme file's read, if the file still has ``mark``."""
-        return self._take(_PROGRAMME, mark, [])
+        return self._take(_PROGRAMME, mark, NOTHING_SHARED)
 
-    def file_read(self, path: Path, mark: Mark, shared: list[object]) -> object | None:
+    def file_read(self, path: Path, mark: Mark, shared: Shared) -> object | None:
         """The read of ``path``, if the file still has ``mark`` (``shared``: the programme's
         models it may refer to, ``shared_models``)."""
         return self._take(str(path), mark, shared)
@@ -164,13 +174,13 @@ class SavedReads:
     # ------------------------------------------------------------ the next run's
 
     def keep_programme(self, mark: Mark, read: object) -> None:
-        self._keep(_PROGRAMME, mark, read, [])
+        self._keep(_PROGRAMME, mark, read, NOTHING_SHARED)
 
-    def keep(self, path: Path, mark: Mark, read: object, shared: list[object]) -> None:
+    def keep(self, path: Path, mark: Mark, read: object, shared: Shared) -> None:
         """``read`` saved for ``path`` (as the last run saved it, when it was taken from there)."""
         self._keep(str(path), mark, read, shared)
 
-    def _keep(self, name: str, mark: Mark, read: object, shared: list[object]) -> None:
+    def _keep(self, name: str, mark: Mark, read: object, shared: Shared) -> None:
         if not self.saving:
             return
         entry = self.earlier.get(name)
@@ -203,12 +213,8 @@ class SavedReads:
         return self.out is not None
 
     def _copy(self, name: str, entry: _Entry) -> None:
-        assert self.source is not None
-        try:
-            packed = os.pread(self.source.fileno(), entry.length, entry.offset)
-        except OSError:
-            packed = b""
-        if len(packed) == entry.length:  # (else left out: the next run reads that file)
+        packed = self._bytes(entry)
+        if packed is not None:  # (else left out: the next run reads that file)
             self._write(name, entry.mark, packed, entry.mac)
 
     def _write(self, name: str, mark: Mark, packed: bytes, mac: bytes | None = None) -> None:
@@ -252,10 +258,22 @@ class SavedReads:
         self.source = self.out = self.temporary = None
 
 
-def shared_models(model: object) -> list[object]:
+@dataclass(frozen=True)
+class Shared:
     """The models and lists of a programme's model that the reads of its other files may
-    refer to, in an order that is the same for the same model wherever it was unpickled."""
-    return list(_walk(model))
+    refer to, in an order that is the same for the same model wherever it was unpickled, and
+    the place of each (found once per load, not for each read pickled)."""
+
+    models: list[object]
+    places: dict[int, int]
+
+
+NOTHING_SHARED = Shared([], {})
+
+
+def shared_models(model: object) -> Shared:
+    models = list(_walk(model))
+    return Shared(models, {id(item): place for place, item in enumerate(models)})
 
 
 def _walk(model: object) -> Iterator[object]:
@@ -278,9 +296,9 @@ class _Pickler(pickle.Pickler):
     their field names held once (``_origin``), the sets of written fields and the models of
     the programme (``shared``) as references to those of the process that unpickles them."""
 
-    def __init__(self, file: io.BytesIO, shared: list[object]):
+    def __init__(self, file: io.BytesIO, shared: Shared):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.places = {id(item): place for place, item in enumerate(shared)}
+        self.places = shared.places
 
     def reducer_override(self, obj: object) -> Any:  # (not asked for str, int, list, dict and the like)
         if isinstance(obj, SharedFields):
@@ -347,14 +365,14 @@ def _origin(path: Path, loc: tuple, values: Mapping[Loc, tuple[int, int]]) -> Or
     return Origin(path, tuple([_intern(part) if type(part) is str else part for part in loc]), values)
 
 
-def _pack(read: object, shared: list[object]) -> bytes:
+def _pack(read: object, shared: Shared) -> bytes:
     out = io.BytesIO()
     _Pickler(out, shared).dump(read)
     return zlib.compress(out.getbuffer(), 1)
 
 
-def _unpack(packed: bytes, shared: list[object]) -> object:
-    _UNPACKING.shared = shared
+def _unpack(packed: bytes, shared: Shared) -> object:
+    _UNPACKING.shared = shared.models
     try:
         return pickle.loads(zlib.decompress(packed))
     finally:
