@@ -446,7 +446,7 @@ def _move_stale(book: Book, planned: set[Path], loaded: Loaded, in_scope: Callab
                 outcome: Outcome, listener: Listener) -> None:
     """What the record holds and this run no longer makes, moved aside with why."""
     by_reason: dict[str, list[Moved]] = {}
-    alive = {p.id for p in loaded.pairings if p.id is not None}  # (every loaded pairing has its id)
+    alive = loaded.pairing_ids
     for stale in book.record.stale(planned, alive, in_scope):
         by_reason.setdefault(stale.reason, []).extend(book.cleaner.move_aside(stale.paths, stale.reason))
         book.record.forget(stale.key)
@@ -583,6 +583,8 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
                 pending, recipes_of, planned[one.id] = _bundles_to_make(one, outcome, out, options.bundle)
                 todo += _without_bad_seals(one, pending, outcome, listener)
                 recipes.update(recipes_of)
+        if loaded is None and (options.shard is not None or options.pairings):
+            todo = _let_go(outcome, todo, options)
         bundles = [pending.bundle for pending in todo]  # what is kept of each: make_all consumes the list
         earlier = {bundle.uid: outcome.books[bundle.programme].cleaner.set_aside_bundle(bundle.folder, bundle.zip_path)
                    for bundle in bundles}
@@ -596,6 +598,26 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
         _keep_earlier(outcome, bundles, earlier, listener)
         _record_bundles(outcome, bundles, recipes, planned, options, listener)
     return outcome
+
+
+def _let_go(outcome: Outcome, todo: list[Pending], options: Options) -> list[Pending]:
+    """A run that makes a part of each programme (a shard, ``-p``) lets go of the other
+    pairings it loaded once every bundle is decided (issue 22: at 5 000 pairings they are
+    most of what the process holds, and a shard makes a quarter of them or less). The bureau's
+    bundle, whose plan may read every pairing, is planned now rather than in its round; a
+    pairing's plan reads its own pairing only. (Not where a caller gave the programmes
+    loaded: the workspace keeps them for its pages.)"""
+    todo = [replace(pending, plan=_planned(pending.plan())) if pending.bundle.pairing is None else pending
+            for pending in todo]
+    makes = Selection(frozenset(options.pairings) or None, shard=options.shard).makes
+    for one in outcome.loaded:
+        one.keep_only(makes)
+    give_back()
+    return todo
+
+
+def _planned(spec: Spec) -> Callable[[], Spec]:
+    return lambda: spec
 
 
 def _keep_earlier(outcome: Outcome, bundles: list[Bundle], earlier: dict[str, list[Moved]], listener: Listener) -> None:

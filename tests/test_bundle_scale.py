@@ -4,6 +4,7 @@ bundles, are the same size whatever the programme's size. (Speed and RSS are mea
 bench/scale.py, not here.)"""
 from __future__ import annotations
 
+import json
 import pickle
 import sys
 
@@ -179,3 +180,67 @@ def test_a_shard_plans_only_its_own_documents_and_the_same_ones(tmp_path, progra
         planned = plan_jobs(loaded, select(()), tmp_path, Selection(shard=shard))
         assert [j.path for j in planned] == [j.path for j in everything if shard.owns(j.pairing_id)]
         assert any(j.pairing_id is None for j in planned) == (shard.index == 0)
+
+
+def test_a_shard_lets_go_of_the_other_pairings_and_plans_its_bundles_as_a_whole_run_does(tmp_path, monkeypatch):
+    """While a shard's bundles are made (or those of ``-p``), its process holds only the
+    pairings it makes and their activity logs (at 5 000 pairings the others are most of what
+    it holds), knows the others' ids (their bundles are not taken for gone), and plans each
+    bundle as a run over the whole programme does: the bureau's, which reads every pairing,
+    before the others are let go."""
+    import contextlib
+    from dataclasses import asdict
+
+    from docgen import pipeline
+    from docgen.options import Options
+    from docgen.shards import Shard
+
+    root = write_specimen(tmp_path / "data" / "demo", 9, 2, SEAL)
+    out = tmp_path / "out"
+    ids = {p.id for p in load_programme(root).pairings}
+    seen: list[dict] = []
+
+    def planned(todo, *args, **kwargs):  # make_all, without converters: each bundle planned as in its round
+        plans = {}
+        for pending in todo:
+            spec = pending.plan()
+            plans[spec.uid] = {k: v for k, v in asdict(spec).items() if k != "loaded"}
+        loaded = spec.loaded
+        seen.append({"plans": plans, "held": {p.id for p in loaded.pairings}, "ids": loaded.pairing_ids,
+                     "logs": {pairing_id for pairing_id, _ in loaded.activities}})
+        return [], []
+
+    plan_bundle, bureau_planned_with = pipeline._plan_bundle, []
+
+    def plan_watched(loaded, bundle, pairing, *args):
+        if pairing is None:
+            bureau_planned_with.append({p.id for p in loaded.pairings})
+        return plan_bundle(loaded, bundle, pairing, *args)
+
+    monkeypatch.setattr(pipeline, "_plan_bundle", plan_watched)
+    monkeypatch.setattr(pipeline, "make_all", planned)
+    monkeypatch.setattr(pipeline, "_converters", lambda options, warm: contextlib.nullcontext())
+    pipeline.bundle(root, out, Options(jobs=1))
+    whole = seen.pop()
+    bureau_planned_with.clear()
+    documents = sorted(out.rglob("*.docx"))
+    # the bureau's documents as an older docgen noted them, without their facts: planning its
+    # bundle works out their contexts again, from every pairing
+    record = out / "demo" / ".docgen-build.json"
+    book = json.loads(record.read_text(encoding="utf-8"))
+    for entry in book["outputs"].values():
+        if entry.get("source") is None:
+            entry.pop("facts", None)
+    record.write_text(json.dumps(book, ensure_ascii=False), encoding="utf-8")
+    assert whole["held"] == ids and whole["logs"] == ids and len(whole["plans"]) == len(ids) + 1
+    for options, makes in [*((Options(jobs=1, shard=Shard(i, 3)), Shard(i, 3).owns) for i in range(3)),
+                           (Options(jobs=1, pairings=("p002", "p005")), lambda pid: pid in ("p002", "p005"))]:
+        pipeline.bundle(root, out, options)
+        run = seen.pop()
+        mine = {pid for pid in ids if makes(pid)}
+        assert run["held"] == mine and run["logs"] == mine and run["ids"] == ids
+        assert run["plans"] == {uid: plan for uid, plan in whole["plans"].items() if makes(plan["pairing"])}
+        bureau = any(plan["pairing"] is None for plan in run["plans"].values())
+        assert bureau_planned_with == ([ids] if bureau else [])  # planned while every pairing is held
+        bureau_planned_with.clear()
+        assert sorted(out.rglob("*.docx")) == documents  # no other pairing's documents taken for gone

@@ -83,6 +83,11 @@ class Selection:
     """Only the documents this shard makes (``--shard I/N``): its pairings', and the bureau's
     in the shard that owns them; the others are not planned at all."""
 
+    def makes(self, pairing_id: str | None) -> bool:
+        """Whether the documents of ``pairing_id`` are asked for."""
+        ids, shard = self.pairing_ids, self.shard
+        return (not ids or pairing_id in ids) and (shard is None or shard.owns(pairing_id))
+
 
 @dataclass(frozen=True)
 class Scope:
@@ -216,6 +221,5 @@ _SCOPES: dict[Per, Callable[[Scope, list[Pairing], Selection], list[Scope]]] = {
 
 def scopes(per: Per, loaded: Loaded, selection: Selection = Selection()) -> list[Scope]:
     """Every scope of ``loaded`` that a document made ``per`` this is rendered for."""
-    ids, shard = selection.pairing_ids, selection.shard
-    pairings = [p for p in loaded.pairings if (not ids or p.id in ids) and (shard is None or shard.owns(p.id))]
+    pairings = [p for p in loaded.pairings if selection.makes(p.id)]
     return _SCOPES[per](Scope(loaded), pairings, selection)

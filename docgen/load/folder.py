@@ -69,6 +69,8 @@ class Loaded:
     none of their documents are made, and those of an earlier run are out of date."""
     pairing_paths: dict[str, Path] = field(default_factory=dict)
     """The file of each valid pairing, by pairing id (what its documents are made from)."""
+    let_go: frozenset[str] = frozenset()
+    """Valid pairings this load no longer holds (``keep_only``): made by another run."""
     reads: Reads | None = field(default=None, repr=False, compare=False)
     """Each data file as read and checked on its own, for the next load to reuse (None after a
     load made ``once``)."""
@@ -106,6 +108,22 @@ class Loaded:
 
     def pairing(self, pairing_id: str) -> Pairing | None:
         return next((p for p in self.pairings if p.id == pairing_id), None)
+
+    @property
+    def pairing_ids(self) -> set[str]:
+        """The ids of every valid pairing, held or let go of (``keep_only``)."""
+        return {given(p.id, "a loaded pairing's id") for p in self.pairings} | self.let_go
+
+    def keep_only(self, keep: Callable[[str], bool]) -> None:
+        """Only the pairings ``keep`` names, and their activity logs, stay held. A run that
+        makes a part of a large programme (a shard of it, or ``-p``) lets go of the rest once
+        nothing it does reads them any more: at 5 000 pairings they are most of what the
+        process holds. Only their ids are kept (``pairing_ids``)."""
+        gone = [p for p in self.pairings if not keep(given(p.id, "a loaded pairing's id"))]
+        self.let_go = self.let_go | {given(p.id, "a loaded pairing's id") for p in gone}
+        self.pairings = [p for p in self.pairings if keep(given(p.id, "a loaded pairing's id"))]
+        for key in [key for key in self.activities if key[0] in self.let_go]:
+            del self.activities[key]
 
 
 @dataclass
