@@ -278,7 +278,7 @@ def _noted(shortcut: Shortcut, outcome: Outcome) -> None:
     shortcut.end(not outcome.problems and not outcome.failures,
                  len(outcome.documents) + len(outcome.unchanged) + outcome.unchanged_documents,
                  len(outcome.pdfs) + len(outcome.bundles) + outcome.unchanged_outputs,
-                 {item.id: item.warnings for item in outcome.loaded})
+                 {item.id: item.warnings for item in outcome.loaded}, [book.record for book in outcome.books.values()])
 
 
 # ------------------------------------------------------------------------ load

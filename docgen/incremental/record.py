@@ -122,6 +122,8 @@ class Record:
         self.others = [_read(p, looking) for p in paths if p != self.path]
         """The records of other shards (or of runs without shards) in the same folder."""
         self.known = [] if force else [self.own] + self.others
+        self._saved: list[int] | None = None
+        """The size and time of the file ``save`` last wrote."""
         self._by_file: dict[str, Entry] = {}
         """The entry that wrote each file (as its main file or beside it), by the file's key."""
         for outputs in [*reversed(self.others), self.own]:
@@ -247,3 +249,11 @@ class Record:
         assert self._looking is None, "a record read to be looked at is never saved"
         if self.now or self.path.exists():
             write_atomic_json(self.path, {"format": FORMAT, "outputs": dict(sorted(self.now.items()))})
+            self._saved = _stat(self.path)
+
+    def as_saved(self) -> dict[str, Entry] | None:
+        """The outputs this record's file holds, when it is still the file ``save`` wrote (the
+        same size and time): what reading it would give, without parsing it again (at the end
+        of a run, when the process holds the most; 7 MB of JSON for a quarter of 5 000
+        pairings, five times that as objects)."""
+        return self.now if self._saved is not None and _stat(self.path) == self._saved else None

@@ -35,7 +35,7 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..outputs import write_atomic
-from .record import PREFIX, record_name
+from .record import PREFIX, Record, record_name
 
 FORMAT = 1
 RUNNING = ".running"
@@ -87,14 +87,18 @@ def inputs_of(root: Path, templates: Path) -> Inputs | None:
     return Inputs(h.hexdigest(), newest)
 
 
-def records_digest(folder: Path) -> str | None:
+def records_digest(folder: Path, saved: Iterable[Record] = ()) -> str | None:
     """The build records of a programme's output folder, as bytes; None unless every output
-    they hold is still there as written (each file the same size and time, each folder there)."""
+    they hold is still there as written (each file the same size and time, each folder there).
+    A record this run ``saved`` is not parsed again while its file is the one it wrote."""
     h = hashlib.sha256()
+    kept = {record.path: record for record in saved}
     for path in sorted(folder.glob(f"{PREFIX}*.json")):
         try:
             data = path.read_bytes()
-            outputs = json.loads(data).get("outputs", {})
+            outputs = kept[path].as_saved() if path in kept else None
+            if outputs is None:
+                outputs = json.loads(data).get("outputs", {})
         except (OSError, ValueError, AttributeError):
             return None
         if not isinstance(outputs, dict):
@@ -234,16 +238,18 @@ class Shortcut:
     def begin(self) -> None:
         self.started = min(p.runs.begin() for p in self.programmes) if self.programmes else 0
 
-    def end(self, clean: bool, documents: int, outputs: int, warnings: dict[str, list[Problem]]) -> None:
+    def end(self, clean: bool, documents: int, outputs: int, warnings: dict[str, list[Problem]],
+            saved: Iterable[Record] = ()) -> None:
         """The run ended (``clean``: without problems or failures): each programme notes what
-        it saw now, unless a data file or template changed after the run began."""
+        it saw now, unless a data file or template changed after the run began (``saved``:
+        the records the run saved, see ``records_digest``)."""
         run = uuid.uuid4().hex
         notes: list[tuple[Runs, Seen | None]] = []
         for programme in self.programmes:
             seen = None
             if clean:
                 inputs = inputs_of(programme.root, self.templates)
-                records = records_digest(programme.runs.folder)
+                records = records_digest(programme.runs.folder, saved)
                 if inputs is not None and records is not None and inputs.newest < self.started:
                     seen = Seen(run, inputs.digest, records, documents, outputs, warnings.get(programme.id, []))
             notes.append((programme.runs, seen))
