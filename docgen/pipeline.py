@@ -409,7 +409,8 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
             listener.skipped(loaded)
             continue
         jobs = plan_jobs(loaded, select(options.kinds), tree.out, selection)  # (the shard's only)
-        record = Record(tree.programme(loaded.id), shard.pair if shard else None, options.force)
+        record = Record(tree.programme(loaded.id), shard.pair if shard else None, options.force,
+                        others=_outputs_concerned(selection, loaded.pairing_ids))
         book = outcome.books[loaded.id] = Book(record, Recipes(loaded, options.templates), cleaner)
         todo = []
         for job in jobs:
@@ -426,6 +427,13 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         listener.rendered(loaded, tree.programme(loaded.id), len(done))
     outcome.render_seconds = time.perf_counter() - started
     return outcome
+
+
+def _outputs_concerned(selection: Selection, alive: set[str]) -> Callable[[str | None], bool]:
+    """Whose outputs in other runs' records (other shards') concern this run: those of the
+    pairings it makes, which it may find made, and of pairings deleted since, which any run
+    moves aside."""
+    return lambda source: selection.makes(source) or (source is not None and source not in alive)
 
 
 def _documents_in_scope(options: Options) -> Callable[[Entry], bool]:

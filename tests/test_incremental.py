@@ -245,3 +245,29 @@ def test_the_record_a_run_saved_is_not_parsed_again_unless_its_file_changed(spec
     record.path.write_text(json.dumps(book), encoding="utf-8")
     assert record.as_saved() is None
     assert shortcut.records_digest(folder, [record]) == shortcut.records_digest(folder) is not None
+
+
+def test_a_shard_holds_of_the_other_shards_records_only_what_concerns_it(tmp_path):
+    """The shards of a province share one output folder, and each read the records of all
+    the others and held them for its whole run (at 5 000 pairings, 7 MB of JSON a shard).
+    A shard now keeps of them the outputs of pairings deleted since (any run moves those
+    aside); a run over the whole programme keeps them all."""
+    from docgen import pipeline
+    from docgen.options import Options
+
+    specimen = write_specimen(tmp_path / "data" / "demo", 8)
+    out, kinds = tmp_path / "out", ("notice", "agreement")
+    for i in range(3):
+        pipeline.build(specimen, out, Options(kinds=kinds, shard=Shard(i, 3)))
+    victim = next(f"p{k:03d}" for k in range(1, 9) if Shard(1, 3).owns(f"p{k:03d}"))
+    (specimen / "pairings" / f"{victim}.yaml").unlink()
+    (specimen / "activities" / "2022" / f"{victim}.yaml").unlink()
+
+    def sources(outcome) -> set[str | None]:
+        return {entry["source"] for others in outcome.books["demo"].record.others for entry in others.values()}
+
+    shard_2 = pipeline.build(specimen, out, Options(kinds=kinds, shard=Shard(2, 3)))
+    assert not (out / "demo" / victim).exists() and (out / "demo" / STALE).is_dir()  # moved aside all the same
+    assert sources(shard_2) == {victim}
+    whole = pipeline.build(specimen, out, Options(kinds=kinds))
+    assert sources(whole) == {None} | {f"p{k:03d}" for k in range(1, 9)}  # (shard 1's record still names the victim)

@@ -53,9 +53,21 @@ class Looking:
         return found
 
 
-def _read(path: Path, looking: Looking | None = None) -> dict[str, Entry]:
+def _only(sources: Callable[[str | None], bool]) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+    """An ``object_hook`` that drops each entry whose source ``sources`` does not name."""
+
+    def kept(found: dict[str, Any]) -> dict[str, Any] | None:
+        if "recipe" in found and "paths" in found and not sources(found.get("source")):
+            return None
+        return found
+
+    return kept
+
+
+def _read(path: Path, looking: Looking | None = None,
+          hook: Callable[[dict[str, Any]], dict[str, Any] | None] | None = None) -> dict[str, Entry]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"), object_hook=looking.kept if looking else None)
+        data = json.loads(path.read_text(encoding="utf-8"), object_hook=looking.kept if looking else hook)
         outputs = data["outputs"] if data.get("format") == FORMAT else {}
         return {k: v for k, v in outputs.items()
                 if isinstance(v, dict) and "recipe" in v and "paths" in v and isinstance(v.get("files"), dict)}
@@ -112,15 +124,18 @@ class Record:
     """What one programme's outputs were made from, read at the start of a run and saved at its end."""
 
     def __init__(self, folder: Path, shard: tuple[int, int] | None = None, force: bool = False,
-                 looking: Looking | None = None):
+                 looking: Looking | None = None, others: Callable[[str | None], bool] | None = None):
         self._looking = looking
         self.folder = Path(folder)
         self.path = self.folder / record_name(shard)
         self.own = _read(self.path, looking)
         self.now = dict(self.own)
         paths = sorted(self.folder.glob(f"{PREFIX}*.json")) if self.folder.is_dir() else []
-        self.others = [_read(p, looking) for p in paths if p != self.path]
-        """The records of other shards (or of runs without shards) in the same folder."""
+        self.others = [_read(p, looking, _only(others) if others else None) for p in paths if p != self.path]
+        """The records of other shards (or of runs without shards) in the same folder: with
+        ``others``, only their outputs of the sources (pairing ids, None: the bureau) it names,
+        each other output let go as it is parsed (the shards of a province share one output
+        folder, and each would hold the records of all the others)."""
         self.known = [] if force else [self.own] + self.others
         self._saved: list[int] | None = None
         """The size and time of the file ``save`` last wrote."""
