@@ -218,8 +218,8 @@ def test_a_record_looked_at_gives_the_stages_asked_for_without_facts(specimen, t
 
 def test_the_record_a_run_saved_is_not_parsed_again_unless_its_file_changed(specimen, tmp_path, monkeypatch):
     """At the end of a run, when its process holds the most, the shortcut's digest of the
-    records takes the run's own record from memory (parsing it again took five times its
-    7 MB at a quarter of 5 000 pairings), and parses a file that changed after it was saved."""
+    records takes the run's own record from memory (parsing it again took 19 MB for its
+    6.4 MB at a quarter of 5 000 pairings), and parses a file that changed after it was saved."""
     from docgen import pipeline
     from docgen.incremental import shortcut
     from docgen.incremental.record import Record
@@ -249,7 +249,7 @@ def test_the_record_a_run_saved_is_not_parsed_again_unless_its_file_changed(spec
 
 def test_a_shard_holds_of_the_other_shards_records_only_what_concerns_it(tmp_path):
     """The shards of a province share one output folder, and each read the records of all
-    the others and held them for its whole run (at 5 000 pairings, 7 MB of JSON a shard).
+    the others and held them for its whole run (at 5 000 pairings, 6.4 MB of JSON a shard).
     A shard now keeps of them the outputs of pairings deleted since (any run moves those
     aside); a run over the whole programme keeps them all."""
     from docgen import pipeline

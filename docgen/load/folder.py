@@ -119,9 +119,9 @@ class Loaded:
         makes a part of a large programme (a shard of it, or ``-p``) lets go of the rest once
         nothing it does reads them any more: at 5 000 pairings they are most of what the
         process holds. Only their ids are kept (``pairing_ids``)."""
-        gone = [p for p in self.pairings if not keep(given(p.id, "a loaded pairing's id"))]
-        self.let_go = self.let_go | {given(p.id, "a loaded pairing's id") for p in gone}
-        self.pairings = [p for p in self.pairings if keep(given(p.id, "a loaded pairing's id"))]
+        kept = {p.id for p in self.pairings if keep(given(p.id, "a loaded pairing's id"))}
+        self.let_go = self.let_go | (self.pairing_ids - kept)
+        self.pairings = [p for p in self.pairings if p.id in kept]
         for key in [key for key in self.activities if key[0] in self.let_go]:
             del self.activities[key]
 
