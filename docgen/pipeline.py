@@ -397,8 +397,7 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
     _check_templates(options)
     outcome = Outcome(_load(path, tree, options.pairings, listener, loaded_before))
-    selection = Selection(frozenset(options.pairings) or None, frozenset(options.years) or None, options.as_of,
-                          options.term, options.shard)
+    selection = _selection(options)
     renderer = Renderer(options.templates)
     shard = options.shard
     started = time.perf_counter()
@@ -427,6 +426,12 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         listener.rendered(loaded, tree.programme(loaded.id), len(done))
     outcome.render_seconds = time.perf_counter() - started
     return outcome
+
+
+def _selection(options: Options) -> Selection:
+    """What ``options`` ask to be made."""
+    return Selection(frozenset(options.pairings) or None, frozenset(options.years) or None, options.as_of,
+                     options.term, options.shard)
 
 
 def _outputs_concerned(selection: Selection, alive: set[str]) -> Callable[[str | None], bool]:
@@ -617,7 +622,7 @@ def _let_go(outcome: Outcome, todo: list[Pending], options: Options) -> list[Pen
     loaded: the workspace keeps them for its pages.)"""
     todo = [replace(pending, plan=_planned(pending.plan())) if pending.bundle.pairing is None else pending
             for pending in todo]
-    makes = Selection(frozenset(options.pairings) or None, shard=options.shard).makes
+    makes = _selection(options).makes
     for one in outcome.loaded:
         one.keep_only(makes)
     give_back()

@@ -87,7 +87,7 @@ def plan_jobs(loaded: Loaded, kinds: list[Kind], out_dir: Path, selection: Selec
     jobs: list[Job] = []
     taken: set[Path] = set()
     for kind in kinds:
-        if kind.per.bureau_level and (selection.pairing_ids or (selection.shard and not selection.shard.owns(None))):
+        if kind.per.bureau_level and not selection.makes(None):
             continue
         if kind.per.built and not kind.per.bureau_level and not given(loaded.programme, "a programme").wants(kind.name):
             continue  # the programme does not ask its pairings for this document
