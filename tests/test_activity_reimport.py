@@ -64,6 +64,7 @@ scores:   # 评分：教研室 2020-12-20 评定
 """
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_a_second_batch_merges_and_keeps_the_hand_entered_scores(gaotai, tmp_path):
     imported(sheet(tmp_path / "秋季.xlsx", AUTUMN), gaotai)
     path = log_file(gaotai)

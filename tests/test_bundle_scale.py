@@ -78,6 +78,7 @@ def test_workers_do_not_inherit_the_pipeline(monkeypatch):
 
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_the_bureaus_documents_are_marked_apart_not_composed(tmp_path):
     """The bureau's documents list every pairing: they are converted one by one (each a
     marked copy, numbered as its place in the bundle), never composed into one Word body
@@ -182,6 +183,7 @@ def test_a_shard_plans_only_its_own_documents_and_the_same_ones(tmp_path, progra
         assert any(j.pairing_id is None for j in planned) == (shard.index == 0)
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_a_shard_lets_go_of_the_other_pairings_and_plans_its_bundles_as_a_whole_run_does(tmp_path, monkeypatch):
     """While a shard's bundles are made (or those of ``-p``), its process holds only the
     pairings it makes and their activity logs (at 5 000 pairings the others are most of what

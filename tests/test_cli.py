@@ -72,6 +72,7 @@ def test_other_click_programs_keep_their_own_help():
     assert shown.startswith("Usage:") and "Options:" in shown
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_main_is_the_only_exit():
     """No command calls sys.exit: failures are DocgenErrors that main turns into an exit code."""
     calls = []

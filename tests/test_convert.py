@@ -186,6 +186,7 @@ def test_a_long_document_is_given_time_in_proportion(tmp_path):
     assert allowed(tmp_path / "notes.docx", 120) == 120
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_a_converter_is_replaced_after_a_long_document(tmp_path, stub_converters):
     """LibreOffice keeps the memory a long document took (530 MB after the bureau's notice of
     5,000 pairings): the converter that made it is replaced before its next file, one that

@@ -83,6 +83,7 @@ def test_the_same_data_gives_the_same_bytes_and_source_date_epoch_wins(programme
     assert {d for f in files for d in docx_dates(pinned / f)} == {dt.date(2023, 11, 14)}
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_the_roll_up_is_dated_by_the_day_it_counts_to(example_copy, tmp_path, monkeypatch):
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     root = example_copy("gaotai-2020")

@@ -18,6 +18,7 @@ def reference():
     return made
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_same_entries_and_total(reference):
     compact = tokenizer()
     assert isinstance(compact.FREQ, Frequencies)

@@ -3,6 +3,7 @@ pairings' plan 帮扶方案 or their teachers' letter 师徒带教协议 (``titl
 ``letter_title``) gets files named so; the usual names stay the default."""
 from __future__ import annotations
 
+import pytest
 from docx import Document
 
 from tests.helpers import all_text, run
@@ -21,6 +22,7 @@ def _title(path) -> str:
     return "".join(lines[:lines.index("")])
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_sichuan_names_its_plans_and_teacher_agreements_by_their_titles(tmp_path):
     root = _built(tmp_path, "sichuan-2025")
     plans = sorted(root.glob("*/结对帮扶发展规划_*.docx"))

@@ -169,6 +169,7 @@ def test_a_changed_programme_reads_everything_again(folder):
     assert folder.check().pairings[0].cycle is folder.last.programme.cycle
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 @pytest.mark.parametrize("way", ["memory", "saved"])
 @pytest.mark.parametrize("seed", sorted(p.name for p in DATA.iterdir() if (p / "programme.yaml").is_file()))
 def test_a_seed_programme_edited(tmp_path, seed, way):

@@ -46,6 +46,7 @@ def test_every_built_document_streams_to_the_whole_trees_bytes(built):
             assert streamed == whole, path.name
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_the_notices_long_list_is_cut_as_it_is_read(notice):
     for family, index, names in VARIANTS:
         whole, streamed = _both(notice, family, index, names)

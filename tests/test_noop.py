@@ -155,6 +155,7 @@ def test_an_added_and_a_removed_data_file_are_seen(noted, tmp_path):
     assert not (out / "demo" / "p003").exists() and (out / "demo" / STALE).is_dir()
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_a_touched_template_makes_a_slow_run_that_finds_nothing_to_make(specimen, tmp_path, looked):
     out = tmp_path / "out"
     templates = Path(shutil.copytree(pipeline.DEFAULTS.templates, tmp_path / "templates"))

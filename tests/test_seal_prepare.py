@@ -67,6 +67,7 @@ def scan(tmp_path) -> Path:
         return jpeg(stamped(seal.convert("RGBA")), tmp_path / "县教育局公章.jpg")
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_a_scanned_seal_becomes_a_transparent_square_png_that_bundles_accept(scan, tmp_path):
     out = tmp_path / "seals" / "县教育局公章.png"
     result = run("seal", "prepare", scan, "-o", out)
@@ -92,6 +93,7 @@ def test_a_scanned_seal_becomes_a_transparent_square_png_that_bundles_accept(sca
     assert opaque[:, 0].mean() > 150 and opaque[:, 1].mean() < 90 and opaque[:, 2].mean() < 90  # red ink
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_the_prepared_seal_matches_the_drawn_one(tmp_path):
     """Unturned, the recovered ink is the seal that was pressed: its shape, character by character."""
     with Image.open(SAMPLE) as seal:

@@ -11,6 +11,7 @@ import textwrap
 import time
 import zipfile
 
+import pytest
 from fastapi.testclient import TestClient
 
 from docgen.load import load_programme
@@ -23,6 +24,7 @@ from tests.serve_helpers import Browser
 PROG = "gaotai"
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_killed_in_the_middle_of_a_save(small_copy):
     data = small_copy.parent
     path = small_copy / "pairings" / "sanzhong.yaml"

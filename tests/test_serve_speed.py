@@ -2,6 +2,8 @@
 data older than the files: a text editor's change behind the server's back is always seen."""
 from __future__ import annotations
 
+import pytest
+
 from docgen.serve.state import State
 from docgen.serve.yamledit import Trees, edited_text
 
@@ -111,6 +113,7 @@ def test_a_chart_is_drawn_once_for_the_same_figures_and_again_when_they_change()
     assert chart._drawn.cache_info().misses == 2
 
 
+@pytest.mark.slow  # about half a second or more: left out of the inner loop
 def test_a_job_page_hears_of_a_change_at_once_and_reads_the_state_file_only_then(tmp_path, monkeypatch):
     """The event stream looks every tick whether the job moved (in memory) and reads the
     state file only when it did (or once a second): a page sees a job end within a tick."""
