@@ -104,6 +104,17 @@ class UsageError(DocgenError):
     exit_code = 2
 
 
+class DataChanged(DocgenError):
+    """The pairing files changed while a run read them a second time (a shard reads again the
+    pairings it does not make when the bureau's documents need them): nothing of the bureau's
+    is made from two versions of the data."""
+
+    exit_code = 2
+
+    def __init__(self, root: Path):
+        super().__init__(f"{display_path(root)}：生成期间有结对文件被增加、删除或改坏了，教育局的文书没有生成，请重新运行")
+
+
 class OutputError(UsageError):
     """The output folder cannot be written: a file is in its place, or it is read-only.
     Found before any work starts."""

@@ -297,14 +297,15 @@ def _warn(loaded: list[Loaded], listener: Listener) -> None:
 
 
 def _load(path: Path, tree: OutputTree, pairings: tuple[str, ...], listener: Listener,
-          loaded: list[Loaded] | None = None) -> list[Loaded]:
+          loaded: list[Loaded] | None = None, keep: Callable[[str], bool] | None = None) -> list[Loaded]:
     """Every programme under ``path`` (or ``loaded``: programmes a caller keeps loaded and
     knows to be current, as the workspace does), checked for the pairings asked for; the
-    files unchanged since the last run's load are not read again (``OutputTree.saved_reads``)."""
-    everything = loaded if loaded is not None else load_all(path, lambda root: tree.saved_reads(root.name))
+    files unchanged since the last run's load are not read again (``OutputTree.saved_reads``).
+    ``keep``: the pairings held; the others are read, checked and let go (``load_programme``)."""
+    everything = loaded if loaded is not None else load_all(path, lambda root: tree.saved_reads(root.name), keep)
     _warn(everything, listener)
     if pairings:
-        known = {p.id for item in everything for p in item.pairings}
+        known = {pairing_id for item in everything for pairing_id in item.pairing_ids}
         missing = [p for p in pairings if p not in known]
         if missing:
             raise UsageError(f"找不到结对“{'、'.join(missing)}”（结对标识即 pairings/ 下的文件名）")
@@ -396,8 +397,11 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
     if unknown:
         raise UsageError(f"没有文书类型“{'、'.join(unknown)}”；可选：{'、'.join(choices())}")
     _check_templates(options)
-    outcome = Outcome(_load(path, tree, options.pairings, listener, loaded_before))
     selection = _selection(options)
+    # a run that makes a part of each programme (a shard, -p) holds only the pairings it makes
+    # (issue 22: at 5 000 pairings the others are most of what a shard's process would hold)
+    keep = selection.makes if loaded_before is None and (options.shard is not None or options.pairings) else None
+    outcome = Outcome(_load(path, tree, options.pairings, listener, loaded_before, keep))
     renderer = Renderer(options.templates)
     shard = options.shard
     started = time.perf_counter()
@@ -418,6 +422,8 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
                 outcome.unchanged.append(job)
             else:
                 todo.append((job, recipe))
+        if any(job.pairing_id is None for job, _ in todo):
+            loaded.complete()  # the bureau's documents list every pairing
         done = _render(todo, renderer, book, outcome, listener)
         outcome.documents += done
         planned = {j.path for j in jobs} | {j.path.with_suffix(".pdf") for j in jobs}
@@ -614,12 +620,13 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
 
 
 def _let_go(outcome: Outcome, todo: list[Pending], options: Options) -> list[Pending]:
-    """A run that makes a part of each programme (a shard, ``-p``) lets go of the other
-    pairings it loaded once every bundle is decided (issue 22: at 5 000 pairings they are
-    most of what the process holds, and a shard makes a quarter of them or less). The bureau's
-    bundle, whose plan may read every pairing, is planned now rather than in its round; a
-    pairing's plan reads its own pairing only. (Not where a caller gave the programmes
-    loaded: the workspace keeps them for its pages.)"""
+    """A run that makes a part of each programme (a shard, ``-p``) holds only its pairings
+    from its load on (``_render_documents``); the others, when the bureau's documents had
+    them read again (``Loaded.complete``), are let go once every bundle is decided (issue 22:
+    at 5 000 pairings they are most of what the process would hold, and a shard makes a
+    quarter of them or less). The bureau's bundle, whose plan may read every pairing, is
+    planned now rather than in its round; a pairing's plan reads its own pairing only. (Not
+    where a caller gave the programmes loaded: the workspace keeps them for its pages.)"""
     todo = [replace(pending, plan=_planned(pending.plan())) if pending.bundle.pairing is None else pending
             for pending in todo]
     makes = _selection(options).makes
@@ -685,6 +692,8 @@ def _plan_bundle(loaded: Loaded, bundle: Bundle, pairing: Pairing | None, group:
     """The bundle of ``group``, planned from what was kept of each document: made in this run,
     else noted when it was made (its recipe is unchanged), else worked out again from its
     context."""
+    if pairing is None and any(j.path not in made and book.record.facts(j.path) is None for j in group):
+        loaded.complete()  # the bureau's documents' contexts list every pairing
     done = [made.get(j.path) or noted(j, book.record.facts(j.path)) or rendered(j, j.kind.context(j.scope))
             for j in group]
     spec = spec_of(loaded, bundle, pairing, done)

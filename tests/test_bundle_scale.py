@@ -212,14 +212,14 @@ def test_a_shard_lets_go_of_the_other_pairings_and_plans_its_bundles_as_a_whole_
                      "logs": {pairing_id for pairing_id, _ in loaded.activities}})
         return [], []
 
-    plan_bundle, bureau_planned_with = pipeline._plan_bundle, []
+    worked_out, bureau_planned_with = pipeline.rendered, []
 
-    def plan_watched(loaded, bundle, pairing, *args):
-        if pairing is None:
-            bureau_planned_with.append({p.id for p in loaded.pairings})
-        return plan_bundle(loaded, bundle, pairing, *args)
+    def context_watched(job, context):  # a document's context worked out again (its facts not noted)
+        if job.pairing_id is None:
+            bureau_planned_with.append({p.id for p in job.scope.loaded.pairings})
+        return worked_out(job, context)
 
-    monkeypatch.setattr(pipeline, "_plan_bundle", plan_watched)
+    monkeypatch.setattr(pipeline, "rendered", context_watched)
     monkeypatch.setattr(pipeline, "make_all", planned)
     monkeypatch.setattr(pipeline, "_converters", lambda options, warm: contextlib.nullcontext())
     pipeline.bundle(root, out, Options(jobs=1))
@@ -243,6 +243,8 @@ def test_a_shard_lets_go_of_the_other_pairings_and_plans_its_bundles_as_a_whole_
         assert run["held"] == mine and run["logs"] == mine and run["ids"] == ids
         assert run["plans"] == {uid: plan for uid, plan in whole["plans"].items() if makes(plan["pairing"])}
         bureau = any(plan["pairing"] is None for plan in run["plans"].values())
-        assert bureau_planned_with == ([ids] if bureau else [])  # planned while every pairing is held
+        # the bureau's documents' contexts worked out while every pairing is held
+        assert bureau_planned_with and all(held == ids for held in bureau_planned_with) if bureau \
+            else bureau_planned_with == []
         bureau_planned_with.clear()
         assert sorted(out.rglob("*.docx")) == documents  # no other pairing's documents taken for gone

@@ -111,7 +111,9 @@ class Dates:
 
     def every_pairing(self) -> dt.date | None:
         if self._every_pairing is None:
-            self._every_pairing = max((d for p in self.loaded.pairings if (d := self.pairing(p))), default=None)
+            held = [self.pairing(p) for p in self.loaded.pairings]
+            self._every_pairing = max((d for d in [*held, *(a.latest for a in self.loaded.let_go.values())] if d),
+                                      default=None)
         return self._every_pairing
 
     def records(self, pairing_id: str, year_key: str) -> dt.date | None:

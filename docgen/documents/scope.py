@@ -9,14 +9,14 @@ of one programme: the only place that knows how.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..errors import given
-from ..load import Loaded
+from ..load import Apart, Loaded
 from ..load.model.cycle import CycleYear, Term
 from ..load.model.pairing import GroupPair, ManagerPair, Pair, Pairing, TeacherPair
 from ..load.model.programme import Notice, Programme
@@ -134,8 +134,8 @@ class Scope:
         return self.loaded.root
 
 
-def counties(pairings: list[Pairing]) -> list[str]:
-    """Every county named by a pairing, in first-seen order; 靖安县/奉新县 counts for both."""
+def counties(pairings: Sequence[Pairing | Apart]) -> list[str]:
+    """Every county named by a pairing (held or not), in first-seen order; 靖安县/奉新县 counts for both."""
     seen: list[str] = []
     for pairing in pairings:
         for part in pairing.county.split("/"):
@@ -152,7 +152,7 @@ def _notices(base: Scope, pairings: list[Pairing], selection: Selection) -> list
     out = []
     for notice in base.programme.notices:
         if notice.per_county:
-            out += [replace(base, notice=notice, county=c) for c in counties(base.loaded.pairings)]
+            out += [replace(base, notice=notice, county=c) for c in counties(base.loaded.every_pairing())]
         else:
             out.append(replace(base, notice=notice))
     return out

@@ -83,6 +83,13 @@ class ActivityLogs(MutableMapping[Key, ActivityLog]):
             del self._entries[key]
             self._years[key[0]].discard(key[1])
 
+    def take(self, other: ActivityLogs, pairing_ids: set[str]) -> None:
+        """The logs ``other`` holds of ``pairing_ids``, held here too (as ``other`` holds them)."""
+        with other._lock:
+            entries = [(key, entry) for key, entry in other._entries.items() if key[0] in pairing_ids]
+        for key, entry in entries:
+            self._put(key, entry)
+
     def years(self, pairing_id: str) -> list[str]:
         """The keys of the cycle years ``pairing_id`` has a log of, in order."""
         with self._lock:

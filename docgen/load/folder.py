@@ -16,6 +16,7 @@ A command's load takes the earlier reads from the file where the last run saved 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import os
 import stat as stat_mode
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from ..errors import InputError, Problem, SourceError, UsageError, display_path, given
+from ..errors import DataChanged, InputError, Problem, SourceError, UsageError, display_path, given
 from ..text import outside_gb2312
 from . import checks
 from . import saved as saved_reads
@@ -37,11 +38,35 @@ from .model.activity import ActivityLog
 from .model.pairing import Pairing
 from .model.programme import Programme
 from .origins import attach
+from .stated import latest_stated
 from .stray import unread_files, unread_pairing_ids
 from .yaml_source import Source, format_loc, parse, read_text
 
 PROGRAMME_FILE = "programme.yaml"
 PAIRINGS_DIR = "pairings"
+
+
+@dataclass(frozen=True)
+class Apart:
+    """A valid pairing a load does not hold (a shard's load of the pairings other shards make,
+    or ``Loaded.keep_only``): what the bureau's documents are planned from without it (the
+    counties its notices go to, the day they are dated). Working out their contexts needs the
+    pairing itself: ``Loaded.complete``."""
+
+    id: str
+    no: int | None
+    county: str
+    latest: dt.date | None
+    """The latest day the pairing's file states (``latest_stated``)."""
+
+
+def apart(pairing: Pairing) -> Apart:
+    return Apart(given(pairing.id, "a loaded pairing's id"), pairing.no, pairing.county, latest_stated([pairing]))
+
+
+def load_order(pairing: Pairing | Apart) -> tuple:
+    """The order a load gives its pairings: by number (those without last), then identifier."""
+    return (pairing.no is None, pairing.no or 0, pairing.id)
 
 
 @dataclass
@@ -69,8 +94,11 @@ class Loaded:
     none of their documents are made, and those of an earlier run are out of date."""
     pairing_paths: dict[str, Path] = field(default_factory=dict)
     """The file of each valid pairing, by pairing id (what its documents are made from)."""
-    let_go: frozenset[str] = frozenset()
-    """Valid pairings this load no longer holds (``keep_only``): made by another run."""
+    let_go: dict[str, Apart] = field(default_factory=dict)
+    """Valid pairings this load does not hold, by id: made by another run (a shard's load, or
+    ``keep_only``). Their activity logs are not held either."""
+    whole: Callable[[Callable[[str], bool]], Loaded] | None = field(default=None, repr=False, compare=False)
+    """The folder loaded again, holding only the pairings a predicate names (``complete``)."""
     reads: Reads | None = field(default=None, repr=False, compare=False)
     """Each data file as read and checked on its own, for the next load to reuse (None after a
     load made ``once``)."""
@@ -112,18 +140,37 @@ class Loaded:
     @property
     def pairing_ids(self) -> set[str]:
         """The ids of every valid pairing, held or let go of (``keep_only``)."""
-        return {given(p.id, "a loaded pairing's id") for p in self.pairings} | self.let_go
+        return {given(p.id, "a loaded pairing's id") for p in self.pairings} | set(self.let_go)
+
+    def every_pairing(self) -> list[Pairing | Apart]:
+        """Every valid pairing, held or not, in the load's order."""
+        return sorted([*self.pairings, *self.let_go.values()], key=load_order)
 
     def keep_only(self, keep: Callable[[str], bool]) -> None:
         """Only the pairings ``keep`` names, and their activity logs, stay held. A run that
         makes a part of a large programme (a shard of it, or ``-p``) lets go of the rest once
         nothing it does reads them any more: at 5 000 pairings they are most of what the
-        process holds. Only their ids are kept (``pairing_ids``)."""
-        kept = {p.id for p in self.pairings if keep(given(p.id, "a loaded pairing's id"))}
-        self.let_go = self.let_go | (self.pairing_ids - kept)
-        self.pairings = [p for p in self.pairings if p.id in kept]
+        process holds. What the bureau's documents are planned from stays (``Apart``)."""
+        going = [p for p in self.pairings if not keep(given(p.id, "a loaded pairing's id"))]
+        self.let_go.update((a.id, a) for a in map(apart, going))
+        self.pairings = [p for p in self.pairings if p.id not in self.let_go]
         for key in [key for key in self.activities if key[0] in self.let_go]:
             del self.activities[key]
+
+    def complete(self) -> None:
+        """Every valid pairing held again, with its activity logs, read again from the folder:
+        the contexts of the bureau's documents list every pairing. Only the pairings not held
+        are kept of the second load (the others are read and let go one by one)."""
+        if not self.let_go:
+            return
+        wanted = self.let_go
+        again = given(self.whole, "the way to load the folder again")(lambda pairing_id: pairing_id in wanted)
+        found = {given(p.id, "a loaded pairing's id"): p for p in again.pairings}
+        if set(found) != set(wanted):
+            raise DataChanged(self.root)
+        self.pairings = sorted([*self.pairings, *found.values()], key=load_order)
+        self.activities.take(again.activities, set(found))
+        self.let_go = {}
 
 
 @dataclass
@@ -366,7 +413,7 @@ def pairing_files(root: Path) -> list[Path]:
 
 
 def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = False,
-                   saved: Path | None = None) -> Loaded:
+                   saved: Path | None = None, keep: Callable[[str], bool] | None = None) -> Loaded:
     """Load one programme folder. Never raises for bad input: problems are collected.
 
     ``previous``: an earlier load of the same folder, whose unchanged files are reused (see
@@ -374,8 +421,12 @@ def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = F
     reuse this one (a command's): it keeps no reads, and each activity log as its text
     (``ActivityLogs``), so that the logs are never all in memory. ``saved``: the file where
     the reads of a run's load are kept for the next run (``load.saved``): without a
-    ``previous``, the unchanged files' reads are taken from it, and this load's are kept there."""
+    ``previous``, the unchanged files' reads are taken from it, and this load's are kept there.
+    ``keep`` (with ``once``): only the valid pairings it names are held; each other one is read,
+    checked with its activity logs and let go at once (``Loaded.let_go``), so that a shard of a
+    large programme never holds the whole of it; its problems are the same as a full load's."""
     root = Path(root)
+    assert keep is None or once, "a load kept for the next one holds every pairing"
     loaded = Loaded(root=root, programme=None, reads=Reads())
     before = previous.reads if previous is not None and previous.root == root else None
     earlier = _Earlier(before, saved_reads.SavedReads(saved, root) if saved is not None and before is None else None)
@@ -386,9 +437,10 @@ def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = F
         loaded.rejected += unread_pairing_ids(root)  # their documents of an earlier run are out of date
         if not reused:
             earlier.forget()  # programme.yaml changed (or cannot be read): every pairing is checked against it again
-        _load_pairings(loaded, root, earlier)
+        logs = activity_files(root) if loaded.programme is not None else []
+        checked_apart = _load_pairings(loaded, root, earlier, keep, logs)
         if loaded.programme is not None:
-            _load_activities(loaded, root, earlier, once)
+            _load_activities(loaded, root, earlier, once, logs, checked_apart)
     if loaded.programme is not None and not pairing_files(root):
         loaded.problems.append(Problem(display_path(root / PAIRINGS_DIR), 0, 0, "",
                                        f"没有结对文件：请在 {PAIRINGS_DIR}/ 下为每个结对建一个 .yaml 文件"
@@ -443,11 +495,49 @@ def _read_pairing(path: Path, root: Path, programme: Programme | None) -> FileRe
     return found
 
 
-def _load_pairings(loaded: Loaded, root: Path, earlier: _Earlier) -> None:
-    seen: dict[str, tuple[Pairing, Source]] = {}
+@dataclass(frozen=True)
+class _LogChecked:
+    """An activity log of a pairing the load does not hold, read and checked beside it: what
+    ``_load_activities`` says of it in its turn, as of a log it read itself."""
+
+    read: list[Problem]
+    """Reading and validating the file (its log is None when there are any)."""
+    parsed: bool
+    checked: list[Problem]
+    """Against its pairing (``check_log``)."""
+    warnings: list[Problem]
+
+
+def _check_apart(path: Path, pairing: Pairing, loaded: Loaded, root: Path, earlier: _Earlier) -> _LogChecked:
+    """An activity log of ``pairing`` (which the load lets go of) read and checked now, while
+    the pairing is at hand; nothing of it is held."""
+    found = earlier.file(path)
+    if found is None:
+        found = _read_file(path, ActivityLog, root, keep_text=True)
+        found.src = _lite(found.src)
+    earlier.keep(path, found)
+    log, src = found.model, found.src
+    if log is None:
+        return _LogChecked(found.problems, False, [], [])
+    assert isinstance(log, ActivityLog) and src is not None
+    checked = check_log(log, src, given(loaded.programme, "a programme"), pairing, pairing_and_year(path)[1], root)
+    return _LogChecked(found.problems, True, checked, [] if checked else future_records(log, src, dt.date.today()))
+
+
+def _load_pairings(loaded: Loaded, root: Path, earlier: _Earlier, keep: Callable[[str], bool] | None = None,
+                   log_files: list[Path] | None = None) -> dict[Path, _LogChecked]:
+    """The pairing files read and checked; with ``keep``, the activity logs (of ``log_files``)
+    of the valid pairings it does not name, checked beside them (by the log's path)."""
+    seen: dict[str, tuple[str, Source]] = {}
+    logs: dict[str, list[Path]] = {}
+    if keep is not None:
+        for log_path in log_files or []:
+            logs.setdefault(pairing_and_year(log_path)[0], []).append(log_path)
+    checked_apart: dict[Path, _LogChecked] = {}
     for path in pairing_files(root):
         found = earlier.file(path) or _read_pairing(path, root, loaded.programme)
-        given(loaded.reads, "this load's reads").files[path] = found
+        if keep is None:  # (a load that keeps some is made once: no later load reuses its reads)
+            given(loaded.reads, "this load's reads").files[path] = found
         earlier.keep(path, found)
         loaded.inputs.append(path)
         pairing, src = found.model, found.src
@@ -465,13 +555,19 @@ def _load_pairings(loaded: Loaded, root: Path, earlier: _Earlier) -> None:
             loaded.problems += problems
             loaded.rejected += dict.fromkeys([pairing.id, path.stem])
             continue
-        seen[pairing.id.casefold()] = (pairing, src)
+        seen[pairing.id.casefold()] = (pairing.id, src)
         loaded.pairing_paths[pairing.id] = path
-        loaded.pairings.append(pairing)
-    loaded.pairings.sort(key=lambda p: (p.no is None, p.no or 0, p.id))
+        if keep is None or keep(pairing.id):
+            loaded.pairings.append(pairing)
+            continue
+        loaded.let_go[pairing.id] = apart(pairing)
+        for log_path in logs.get(pairing.id, []):
+            checked_apart[log_path] = _check_apart(log_path, pairing, loaded, root, earlier)
+    loaded.pairings.sort(key=load_order)
+    return checked_apart
 
 
-def _id_clash(pairing: Pairing, src: Source, id_loc: tuple, seen: dict[str, tuple[Pairing, Source]],
+def _id_clash(pairing: Pairing, src: Source, id_loc: tuple, seen: dict[str, tuple[str, Source]],
               loaded: Loaded) -> list[Problem]:
     """The problem of a pairing whose identifier another file has already taken (or takes but
     for case). The file named after the identifier keeps it: a copy that says ``id: sanzhong``
@@ -479,16 +575,15 @@ def _id_clash(pairing: Pairing, src: Source, id_loc: tuple, seen: dict[str, tupl
     pairing_id = given(pairing.id, "a loaded pairing's id")
     if pairing_id.casefold() not in seen:
         return []
-    first, first_src = seen[pairing_id.casefold()]
-    first_id = given(first.id, "a loaded pairing's id")
-    if first.id != pairing.id:
-        return [src.problem(id_loc, f"结对标识“{pairing.id}”与 {first_src.name} 的“{first.id}”只差大小写："
+    first_id, first_src = seen[pairing_id.casefold()]
+    if first_id != pairing.id:
+        return [src.problem(id_loc, f"结对标识“{pairing.id}”与 {first_src.name} 的“{first_id}”只差大小写："
                                     "Windows 和 macOS 上两者的文件夹会合在一起，请改用不同的标识")]
     message = "结对标识“{}”与 {} 重复，每个结对的标识（不写 id 时为文件名）必须唯一"
     if src.path.stem == pairing_id and first_src.path.stem != first_id:  # the first took this file's name
         _reject(loaded, first_id)
         loaded.rejected.append(first_src.path.stem)
-        loaded.problems.append(first_src.problem(("id",), message.format(first.id, src.name)))
+        loaded.problems.append(first_src.problem(("id",), message.format(first_id, src.name)))
         del seen[pairing_id.casefold()]
         return []
     return [src.problem(id_loc, message.format(pairing.id, first_src.name))]
@@ -498,15 +593,24 @@ def _reject(loaded: Loaded, pairing_id: str) -> None:
     """A pairing whose documents cannot be made after all (its activity records are broken, or
     another file has the better claim to its identifier)."""
     loaded.pairings = [p for p in loaded.pairings if p.id != pairing_id]
+    loaded.let_go.pop(pairing_id, None)
     loaded.rejected.append(pairing_id)
 
 
-def _load_activities(loaded: Loaded, root: Path, earlier: _Earlier, once: bool) -> None:
+def _load_activities(loaded: Loaded, root: Path, earlier: _Earlier, once: bool, log_files: list[Path],
+                     checked_apart: dict[Path, _LogChecked]) -> None:
     """Activity records of every valid pairing; a bad file is reported and its pairing's
     documents are not made (its summary would miss records), the others kept (``once``: as
-    their texts, each model let go once checked)."""
+    their texts, each model let go once checked). The logs of the pairings the load does not
+    hold were checked beside them (``checked_apart``): what was found is said here, in the same order."""
     by_id = {given(p.id, "a loaded pairing's id"): p for p in loaded.pairings}
-    for path in activity_files(root):
+    not_held = set(loaded.let_go)
+    known = sorted(set(by_id) | not_held)
+    for path in log_files:
+        pairing_id, year = pairing_and_year(path)
+        if pairing_id in not_held:
+            _said_apart(loaded, path, checked_apart[path])
+            continue
         found = earlier.file(path)
         if found is None:
             found = _read_file(path, ActivityLog, root, keep_text=once)
@@ -517,7 +621,6 @@ def _load_activities(loaded: Loaded, root: Path, earlier: _Earlier, once: bool) 
         loaded.inputs.append(path)
         loaded.problems += found.problems
         src, log = found.src, found.model
-        pairing_id, year = pairing_and_year(path)
         if log is None:
             if pairing_id in by_id:
                 _reject(loaded, pairing_id)
@@ -527,7 +630,7 @@ def _load_activities(loaded: Loaded, root: Path, earlier: _Earlier, once: bool) 
         if pairing is None and pairing_id in loaded.rejected:
             continue  # the pairing file's own problems are reported; not this file's as well
         if pairing is None:
-            loaded.problems.append(unknown_pairing(path, src.name, sorted(by_id)))
+            loaded.problems.append(unknown_pairing(path, src.name, known))
             continue
         problems = check_log(log, src, given(loaded.programme, "a programme"), pairing, year, root)
         if problems:
@@ -541,10 +644,36 @@ def _load_activities(loaded: Loaded, root: Path, earlier: _Earlier, once: bool) 
         loaded.warnings += future_records(log, src, dt.date.today())
 
 
-def load_all(path: Path, saved: Callable[[Path], Path] | None = None) -> list[Loaded]:
+def _said_apart(loaded: Loaded, path: Path, log: _LogChecked) -> None:
+    """``_load_activities``'s turn at a log checked beside its pairing (``_check_apart``)."""
+    loaded.inputs.append(path)
+    loaded.problems += log.read
+    pairing_id = pairing_and_year(path)[0]
+    if not log.parsed or log.checked:
+        loaded.problems += log.checked
+        _reject(loaded, pairing_id)
+        return
+    loaded.warnings += log.warnings
+
+
+def load_all(path: Path, saved: Callable[[Path], Path] | None = None,
+             keep: Callable[[str], bool] | None = None) -> list[Loaded]:
     """Every programme under ``path``, each loaded ``once`` (``saved``: the file where the
-    reads of a programme's folder are kept between runs, see ``load_programme``)."""
-    return [load_programme(p, once=True, saved=saved(p) if saved is not None else None) for p in find_programmes(path)]
+    reads of a programme's folder are kept between runs, see ``load_programme``; ``keep``:
+    the pairings held, the others read, checked and let go, each programme able to read
+    them again: ``Loaded.complete``)."""
+    out = []
+    for root in find_programmes(path):
+        file = saved(root) if saved is not None else None
+        loaded = load_programme(root, once=True, saved=file, keep=keep)
+        if keep is not None:
+            loaded.whole = functools.partial(_load_again, root, file)
+        out.append(loaded)
+    return out
+
+
+def _load_again(root: Path, saved: Path | None, keep: Callable[[str], bool]) -> Loaded:
+    return load_programme(root, once=True, saved=saved, keep=keep)
 
 
 def load_strict(path: Path) -> list[Loaded]:
