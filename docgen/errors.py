@@ -163,6 +163,13 @@ class RenderError(DocgenError):
         return out
 
 
+class RenderedApartFailed(DocgenError):
+    """A bureau's document its own process could not render (``render.apart``): why, as that
+    process said it."""
+
+    exit_code = 4
+
+
 class Unfinished(DocgenError):
     """Bundled documents that still hold draft text or blanks to fill in: they were written
     but not sealed (a document with a draft or a placeholder is never sealed)."""
@@ -233,6 +240,16 @@ def os_reason(exc: OSError) -> str:
         errno.EIO: "读写磁盘出错（U 盘或网络盘断开？），请检查后重试",
     }
     return reasons.get(exc.errno, f"无法写入文件（{exc.strerror or exc}），请检查磁盘和文件夹后重试")
+
+
+def reason(error: Exception) -> str:
+    """Why one document failed, in Chinese: docgen's own errors say it, a disk error is
+    explained, anything else is named as a fault of docgen to report."""
+    if isinstance(error, DocgenError):
+        return str(error)
+    if isinstance(error, OSError):
+        return os_reason(error)
+    return f"docgen 内部错误（{type(error).__name__}: {error}），其余文件不受影响；请把此信息报告给维护者"
 
 
 class ConverterMissing(DocgenError):

@@ -26,7 +26,7 @@ from .documents.dates import Dates
 from .documents.jobs import Job, Rendered, noted, plan_jobs, rendered
 from .documents.kinds import choices, kind, select
 from .documents.scope import Per, Scope, Selection
-from .errors import DocgenError, Problem, UsageError, display_path, os_reason
+from .errors import DocgenError, Problem, RenderedApartFailed, UsageError, display_path, given, reason
 from .heap import Every, give_back
 from .incremental import Book, Recipes, Record
 from .incremental.cleaner import Cleaner
@@ -41,6 +41,7 @@ from .outputs import build_time, write_atomic
 from .preflight.check import Result, check_document
 from .records import Failure, Finding, KeptEdit, Moved
 from .render import Renderer
+from .render.apart import Asked, Made, render_apart
 
 COVER, REPORT = kind("cover"), kind("report")
 
@@ -315,29 +316,37 @@ def _load(path: Path, tree: OutputTree, pairings: tuple[str, ...], listener: Lis
 # ------------------------------------------------------------ documents, render
 
 def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome: Outcome,
-            listener: Listener) -> list[Rendered]:
+            listener: Listener, apart: dict[Path, Made] | None = None) -> list[Rendered]:
     """Render and write every (job, recipe) atomically; a failure moves that file's earlier
     version aside and spares the rest. A file a user edited is kept before it is written over.
     Memory freed is given back every few seconds: a bureau's document listing thousands of
     pairings takes hundreds of MB while it is rendered (340 MB at 5,000 pairings), which the
-    process would otherwise keep for the rest of the run."""
+    process would otherwise keep for the rest of the run. ``apart``: documents rendered in a
+    process of their own (``render_apart``), written and recorded here as the others."""
     done: list[Rendered] = []
     loaded = book.recipes.loaded
     listener.began("render", len(jobs))
     now_and_then = Every()
     for job, recipe in jobs:
         try:
-            context = job.kind.context(job.scope)
-            data = renderer.render(job.template, context, title=job.path.stem, when=build_time(job.day))
+            elsewhere = (apart or {}).get(job.path)
+            if elsewhere is not None:
+                if elsewhere.data is None:
+                    raise RenderedApartFailed(elsewhere.reason)
+                data = elsewhere.data
+                made = given(noted(job, elsewhere.facts), "the facts of a document rendered apart")
+            else:
+                context = job.kind.context(job.scope)
+                data = renderer.render(job.template, context, title=job.path.stem, when=build_time(job.day))
+                made = rendered(job, context)
             _keep_edited(job.path, book, outcome, listener, data)
             outcome.moved_aside(loaded, _write_document(job.path, data, book), listener)
-            made = rendered(job, context)
             book.record.made(job.path, recipe, job.pairing_id, "docx", kind=job.kind.name,
                              digests={job.path: hashlib.sha256(data).hexdigest()}, facts=made.facts())
             done.append(made)
             ok = True
         except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
-            outcome.failures.append(Failure(display_path(job.path), _reason(error)))
+            outcome.failures.append(Failure(display_path(job.path), reason(error)))
             with contextlib.suppress(OSError):  # never leave an out-of-date copy looking valid
                 _keep_edited(job.path, book, outcome, listener)
                 moves = book.cleaner.move_aside([job.path, job.path.with_suffix(".pdf")],
@@ -368,16 +377,6 @@ def _write_document(path: Path, data: bytes, book: Book) -> list[Moved]:
         book.record.forget_paths([pdf])
     write_atomic(path, data)
     return moved
-
-
-def _reason(error: Exception) -> str:
-    """Why one document failed, in Chinese: docgen's own errors say it, a disk error is
-    explained, anything else is named as a fault of docgen to report."""
-    if isinstance(error, DocgenError):
-        return str(error)
-    if isinstance(error, OSError):
-        return os_reason(error)
-    return f"docgen 内部错误（{type(error).__name__}: {error}），其余文件不受影响；请把此信息报告给维护者"
 
 
 def render_documents(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT,
@@ -422,9 +421,12 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
                 outcome.unchanged.append(job)
             else:
                 todo.append((job, recipe))
-        if any(job.pairing_id is None for job, _ in todo):
-            loaded.complete()  # the bureau's documents list every pairing
-        done = _render(todo, renderer, book, outcome, listener)
+        bureau = tuple(job.path for job, _ in todo if job.pairing_id is None)
+        apart = {}
+        if bureau and keep is not None:  # they list every pairing, which this run does not hold
+            apart = render_apart(Asked(loaded.root, tree.saved_reads(loaded.id), tree.out, Path(options.templates),
+                                       options.kinds, selection, bureau))
+        done = _render(todo, renderer, book, outcome, listener, apart)
         outcome.documents += done
         planned = {j.path for j in jobs} | {j.path.with_suffix(".pdf") for j in jobs}
         _move_stale(book, planned, loaded, _documents_in_scope(options), outcome, listener)
@@ -654,8 +656,8 @@ def _keep_earlier(outcome: Outcome, bundles: list[Bundle], earlier: dict[str, li
         by_programme.setdefault(bundle.programme, []).extend(moves)
     for loaded in outcome.loaded:
         moves = by_programme.get(loaded.id, [])
-        for reason in dict.fromkeys(m.reason for m in moves):
-            outcome.moved_aside(loaded, [m for m in moves if m.reason == reason], listener)
+        for why in dict.fromkeys(m.reason for m in moves):
+            outcome.moved_aside(loaded, [m for m in moves if m.reason == why], listener)
 
 
 def _bundles_to_make(loaded: Loaded, outcome: Outcome, out: Path, options: BundleOptions
@@ -789,7 +791,7 @@ def _report_programme(loaded: Loaded, tree: OutputTree, options: Options, render
                     _keep_edited(target, book, outcome, listener, body)
                     write_atomic(target, body)
             except (OSError, DocgenError) as error:  # this year's report fails; the other years are written
-                outcome.failures.append(Failure(display_path(docx.with_suffix("")), _reason(error)))
+                outcome.failures.append(Failure(display_path(docx.with_suffix("")), reason(error)))
                 listener.advanced("report", display_path(docx), False)
                 continue
             book.record.made(docx, recipe, None, "report", (xlsx,), kind=REPORT.name,

@@ -1,8 +1,8 @@
 """A run that makes a part of a programme (a shard, ``-p``) holds only the pairings it makes
 from its load on (issue 22): the others are read, checked with their activity logs and let go
 one by one. What it finds is what a whole load finds, and the bureau's documents, planned
-from what is kept of the others and worked out from all of them read again, are the same
-bytes as a whole run's."""
+from what is kept of the others and rendered in a process that loads the folder whole, are
+the same bytes as a whole run's."""
 from __future__ import annotations
 
 import datetime as dt
@@ -12,6 +12,7 @@ import shutil
 import pytest
 import yaml
 
+from docgen import pipeline
 from docgen.authoring.specimen import write_specimen
 from docgen.documents.dates import Dates
 from docgen.load import folder, load_programme
@@ -116,9 +117,41 @@ def test_the_shards_make_the_bytes_a_whole_run_makes(tmp_path, monkeypatch):
     _edit(root / "programme.yaml", per_county)
     whole, shards = tmp_path / "whole", tmp_path / "shards"
     assert run("build", root, "-o", whole).returncode == 0
+    completed, apart = [], []
+    monkeypatch.setattr(folder.Loaded, "complete", lambda self: completed.append(self.root))
+    render_apart = pipeline.render_apart
+    monkeypatch.setattr(pipeline, "render_apart", lambda asked: apart.append(asked.paths) or render_apart(asked))
     for i in range(3):
         result = run("build", root, "-o", shards, "--shard", f"{i}/3")
         assert result.returncode == 0, result.stderr
+    # the shards' own processes never held the other pairings: the bureau's documents (shard
+    # 0's) were rendered in a process of their own
+    assert completed == [] and len(apart) == 1 and all(path.parent.name == "demo" for path in apart[0])
     made = {p.relative_to(whole): p.read_bytes() for p in sorted(whole.rglob("*.docx"))}
     assert any("丙县" in p.name for p in made) and len(made) > 9 * 8
     assert {p.relative_to(shards): p.read_bytes() for p in sorted(shards.rglob("*.docx"))} == made
+
+
+def test_a_bureau_document_its_process_could_not_render_fails_alone(tmp_path, monkeypatch):
+    """What the process that renders the bureau's documents could not make fails with its
+    reason, its earlier version kept aside; the pairings' documents are made."""
+    from docgen.render.apart import Made
+
+    root = write_specimen(tmp_path / "data" / "demo", 6, 2, SEAL)
+    monkeypatch.setattr(pipeline, "render_apart",
+                        lambda asked: {path: Made(path, reason="测试：进程没有生成它") for path in asked.paths})
+    result = run("build", root, "-o", tmp_path / "out", "--shard", "0/2")
+    assert result.returncode != 0 and "测试：进程没有生成它" in result.stderr
+    made = list((tmp_path / "out" / "demo").rglob("*.docx"))
+    assert made and all(path.parent.name != "demo" for path in made)  # every pairing's document, no bureau's
+
+
+def test_the_process_apart_says_a_document_it_cannot_find_was_changed(tmp_path):
+    from docgen.documents.scope import Selection
+    from docgen.render import TEMPLATE_DIR
+    from docgen.render.apart import Asked, render_bureau
+
+    root = write_specimen(tmp_path / "demo", 2, 2, SEAL)
+    gone = tmp_path / "out" / "demo" / "通知_没有这份.docx"
+    made = render_bureau(Asked(root, None, tmp_path / "out", TEMPLATE_DIR, (), Selection(), (gone,)))
+    assert made[0].data is None and "请重新运行" in made[0].reason

@@ -50,8 +50,9 @@ PAIRINGS_DIR = "pairings"
 class Apart:
     """A valid pairing a load does not hold (a shard's load of the pairings other shards make,
     or ``Loaded.keep_only``): what the bureau's documents are planned from without it (the
-    counties its notices go to, the day they are dated). Working out their contexts needs the
-    pairing itself: ``Loaded.complete``."""
+    counties its notices go to, the day they are dated). Their contexts list every pairing: a
+    run renders them in a process of its own that loads the folder whole (``render.apart``),
+    and plans their bundle, when their facts were not noted, after ``Loaded.complete``."""
 
     id: str
     no: int | None
@@ -158,9 +159,10 @@ class Loaded:
             del self.activities[key]
 
     def complete(self) -> None:
-        """Every valid pairing held again, with its activity logs, read again from the folder:
-        the contexts of the bureau's documents list every pairing. Only the pairings not held
-        are kept of the second load (the others are read and let go one by one)."""
+        """Every valid pairing held again, with its activity logs, read again from the folder
+        (the contexts of the bureau's documents list every pairing: their bundle planned without
+        the facts noted when they were made). Only the pairings not held are kept of the second
+        load (the others are read and let go one by one)."""
         if not self.let_go:
             return
         wanted = self.let_go
