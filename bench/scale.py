@@ -228,6 +228,9 @@ def _builds(pairings: int, work: Path, steps: bool, shard: Shard | None, results
               f"{len(after.documents)} made")
     print(f"peak RSS of the build process    : {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:7.1f} MB",
           flush=True)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    if children:  # a shard's bureau documents are rendered in a process of their own (render/apart.py)
+        print(f"  largest process it started      : {children:7.1f} MB", flush=True)
     results.put({"n": pairings, "build": full, "documents": docs})
 
 
