@@ -132,6 +132,7 @@ def test_the_shards_make_the_bytes_a_whole_run_makes(tmp_path, monkeypatch):
     assert {p.relative_to(shards): p.read_bytes() for p in sorted(shards.rglob("*.docx"))} == made
 
 
+@pytest.mark.slow  # a build of six pairings
 def test_a_bureau_document_its_process_could_not_render_fails_alone(tmp_path, monkeypatch):
     """What the process that renders the bureau's documents could not make fails with its
     reason, its earlier version kept aside; the pairings' documents are made."""
