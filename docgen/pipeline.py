@@ -41,7 +41,7 @@ from .outputs import build_time, write_atomic
 from .preflight.check import Result, check_document
 from .records import Failure, Finding, KeptEdit, Moved
 from .render import Renderer
-from .render.apart import Asked, Made, render_apart
+from .render.apart import Asked, Made, render_apart, render_job
 
 COVER, REPORT = kind("cover"), kind("report")
 
@@ -336,9 +336,7 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
                 data = elsewhere.data
                 made = given(noted(job, elsewhere.facts), "the facts of a document rendered apart")
             else:
-                context = job.kind.context(job.scope)
-                data = renderer.render(job.template, context, title=job.path.stem, when=build_time(job.day))
-                made = rendered(job, context)
+                data, made = render_job(job, renderer)
             _keep_edited(job.path, book, outcome, listener, data)
             outcome.moved_aside(loaded, _write_document(job.path, data, book), listener)
             book.record.made(job.path, recipe, job.pairing_id, "docx", kind=job.kind.name,
@@ -399,7 +397,7 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
     selection = _selection(options)
     # a run that makes a part of each programme (a shard, -p) holds only the pairings it makes
     # (issue 22: at 5 000 pairings the others are most of what a shard's process would hold)
-    keep = selection.makes if loaded_before is None and (options.shard is not None or options.pairings) else None
+    keep = selection.makes if _makes_part(options, loaded_before) else None
     outcome = Outcome(_load(path, tree, options.pairings, listener, loaded_before, keep))
     renderer = Renderer(options.templates)
     shard = options.shard
@@ -434,6 +432,13 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         listener.rendered(loaded, tree.programme(loaded.id), len(done))
     outcome.render_seconds = time.perf_counter() - started
     return outcome
+
+
+def _makes_part(options: Options, loaded: list[Loaded] | None) -> bool:
+    """Whether a run makes a part of each programme (a shard, ``-p``) from programmes it loads
+    itself, and so holds only the pairings it makes (not where a caller gave them loaded: the
+    workspace keeps them for its pages)."""
+    return loaded is None and (options.shard is not None or bool(options.pairings))
 
 
 def _selection(options: Options) -> Selection:
@@ -604,7 +609,7 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
                 pending, recipes_of, planned[one.id] = _bundles_to_make(one, outcome, out, options.bundle)
                 todo += _without_bad_seals(one, pending, outcome, listener)
                 recipes.update(recipes_of)
-        if loaded is None and (options.shard is not None or options.pairings):
+        if _makes_part(options, loaded):
             todo = _let_go(outcome, todo, options)
         bundles = [pending.bundle for pending in todo]  # what is kept of each: make_all consumes the list
         earlier = {bundle.uid: outcome.books[bundle.programme].cleaner.set_aside_bundle(bundle.folder, bundle.zip_path)

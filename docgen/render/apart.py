@@ -15,7 +15,7 @@ import multiprocessing
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..documents.jobs import plan_jobs, rendered
+from ..documents.jobs import Job, Rendered, plan_jobs, rendered
 from ..documents.kinds import select
 from ..documents.scope import Selection
 from ..errors import DataChanged, reason
@@ -49,6 +49,14 @@ class Made:
     reason: str = ""
 
 
+def render_job(job: Job, renderer: Renderer) -> tuple[bytes, Rendered]:
+    """One document rendered from its context: its bytes and what is kept of it (the one way
+    a job is rendered, in the run's process or apart: the same bytes either way)."""
+    context = job.kind.context(job.scope)
+    data = renderer.render(job.template, context, title=job.path.stem, when=build_time(job.day))
+    return data, rendered(job, context)
+
+
 def render_apart(asked: Asked) -> dict[Path, Made]:
     """Each document of ``asked`` rendered in a process of its own, by path; a process that
     dies fails each of them with why, never the run."""
@@ -76,9 +84,8 @@ def render_bureau(asked: Asked) -> list[Made]:
             out.append(Made(path, reason=str(DataChanged(asked.root))))
             continue
         try:
-            context = job.kind.context(job.scope)
-            data = renderer.render(job.template, context, title=job.path.stem, when=build_time(job.day))
-            out.append(Made(path, data, rendered(job, context).facts()))
+            data, made = render_job(job, renderer)
+            out.append(Made(path, data, made.facts()))
         except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
             out.append(Made(path, reason=reason(error)))
     return out
