@@ -13,8 +13,11 @@ import os
 import subprocess
 import sys
 
-OFFICE = "import sys\nfor line in sys.stdin:\n    print('done', flush=True)\n"
-"""The stand-in for soffice: answers each request line, until it is killed or its input ends."""
+OFFICE = ("import os, sys, time\nfor line in sys.stdin:\n    print('done', flush=True)\n"
+          "if os.environ.get('STUB_OFFICE_OUTLIVES'):\n    time.sleep(600)\n")
+"""The stand-in for soffice: answers each request line, until it is killed or its input ends
+(with ``STUB_OFFICE_OUTLIVES`` set, it stays ten minutes longer: a LibreOffice that does not end
+when asked)."""
 
 
 def blank_pdf() -> bytes:
@@ -57,6 +60,8 @@ def main() -> int:
         with open(request["dst"], "wb") as pdf:
             pdf.write(blank_pdf())
         say({"ok": True, "seconds": 0})
+    if os.environ.get("STUB_OFFICE_OUTLIVES"):  # its soffice did not end when asked: the worker leaves it
+        return 0
     office.stdin.close()
     office.wait(timeout=10)
     return 0

@@ -93,6 +93,52 @@ def test_hung_converter_is_killed_and_the_file_retried(docs, tmp_path, monkeypat
         time.sleep(0.02)
 
 
+@pytest.mark.slow  # the pool's 0.3 s between SIGTERM and SIGKILL
+def test_a_soffice_that_outlives_its_worker_is_ended_with_the_pool(docs, tmp_path, monkeypatch, stub_converters):
+    """A worker whose soffice does not end when asked leaves when its input ends; closing the
+    pool still ends that soffice (in the suite, a LibreOffice was found running after the run,
+    its pool's folder gone)."""
+    monkeypatch.setenv("STUB_OFFICE_OUTLIVES", "1")
+    work = pairs(docs, tmp_path)[:1]
+    pool = Pool(jobs=1, timeout=60)
+    try:
+        assert pool.convert_all(work)[0].ok
+        converter = pool.converters[0]
+        group, office = converter.proc.pid, converter.soffice_pid
+        assert office in _alive_in_group(group)
+    finally:
+        pool.close()
+    assert converter.proc is None
+    deadline = time.monotonic() + 30
+    while _alive_in_group(group):
+        assert time.monotonic() < deadline, "the soffice outlived its pool"
+        time.sleep(0.02)
+
+
+@pytest.mark.slow  # a Python of its own
+def test_a_pool_never_closed_ends_its_soffice_when_python_exits(docs, tmp_path, stub_converters):
+    """A process that ends with its pool open (a workspace stopped while a job's thread was
+    converting) leaves no LibreOffice running: its soffice, which outlives its worker, is ended
+    when Python exits."""
+    import subprocess
+    import sys
+
+    script = (f"from pathlib import Path\nfrom docgen.convert import pool\n"
+              f"pool.WORKER, pool.find_soffice, pool.find_uno_python = Path({str(convert.WORKER)!r}), "
+              f"lambda: 'stub-office', lambda: {sys.executable!r}\n"
+              f"p = pool.Pool(jobs=1, timeout=60)\n"
+              f"assert p.convert_all([(Path({str(docs[0])!r}), Path({str(tmp_path / 'one.pdf')!r}))])[0].ok\n"
+              f"print(p.converters[0].proc.pid, flush=True)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "STUB_OFFICE_OUTLIVES": "1"}
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    group = int(done.stdout.split()[0])
+    deadline = time.monotonic() + 30
+    while _alive_in_group(group):
+        assert time.monotonic() < deadline, "a LibreOffice outlived the process whose pool started it"
+        time.sleep(0.02)
+
+
 def _alive_in_group(group: int) -> list[int]:
     """The processes of a process group that have not ended (a zombie has: it only waits for
     its parent, here init, to collect its exit status)."""

@@ -47,6 +47,23 @@ def test_killed_in_the_middle_of_a_save(small_copy):
     assert not list(path.parent.glob(".tmp-*"))  # removed at start
 
 
+def _offices_under(folder) -> list[int]:
+    """The processes whose command line names ``folder`` (a converter's soffice names its profile there)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    cmd = f.read()
+                with open(f"/proc/{entry}/stat") as f:
+                    state = f.read().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                continue
+            if str(folder).encode() in cmd and state not in ("Z", "X"):
+                found.append(int(entry))
+    return found
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -57,7 +74,9 @@ def _free_port() -> int:
 def test_killed_in_the_middle_of_a_build(small_copy, tmp_path):
     data, out = small_copy.parent, tmp_path / "out"
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    tmp = tmp_path / "tmp"  # the server's converters' folders, and so their LibreOffice profiles, are here
+    tmp.mkdir()
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TMPDIR": str(tmp)}
     server = subprocess.Popen([sys.executable, "-m", "docgen", "serve", str(data), "-o", str(out), "--port", str(port),
                                "-j", "1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               start_new_session=True)
@@ -78,8 +97,13 @@ def test_killed_in_the_middle_of_a_build(small_copy, tmp_path):
             assert time.monotonic() < deadline, "the build did not reach the conversion"
             time.sleep(0.05)
     finally:
-        os.killpg(server.pid, signal.SIGKILL)  # the server and its converters, as a power cut would
+        os.killpg(server.pid, signal.SIGKILL)  # the server, as a power cut or the OOM killer would
         server.wait(timeout=30)
+    # its converters, in process groups of their own, see it gone and end their LibreOffice
+    deadline = time.monotonic() + 60
+    while offices := _offices_under(tmp):
+        assert time.monotonic() < deadline, f"LibreOffice left running: {offices}"
+        time.sleep(0.05)
     with TestClient(create_app(data, out, warm=False)) as client:
         job = client.app.state.state.job(1)
         assert job.status == FAILED and job.message == INTERRUPTED

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import weakref
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -166,16 +167,16 @@ class Converter:
             proc, self.proc, self.soffice_pid = self.proc, None, None
         if proc is None:
             return
-        try:
-            pgid = os.getpgid(proc.pid)
-        except ProcessLookupError:
-            pgid = None
+        # The worker leads a process group of its own (``start``: a new session), whose
+        # number is its pid, and its soffice is in it. The group is ended even when the worker
+        # has already exited (and been collected): a soffice that outlived it (it did not end
+        # within the worker's wait after being asked to) is still in the group, and its number
+        # is not given to another process while the group has a member.
         for sig in (signal.SIGTERM, signal.SIGKILL):
-            if pgid is not None:
-                try:
-                    os.killpg(pgid, sig)
-                except ProcessLookupError:
-                    break
+            try:
+                os.killpg(proc.pid, sig)
+            except ProcessLookupError:
+                break
             if sig == signal.SIGTERM:
                 time.sleep(0.3)
         with contextlib.suppress(subprocess.TimeoutExpired):
@@ -198,6 +199,11 @@ class Converter:
         self.kill()
 
 
+def _end_all(converters: list[Converter]) -> None:
+    for converter in converters:
+        converter.kill()
+
+
 def default_jobs() -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
@@ -218,6 +224,10 @@ class Pool:
         # LibreOffice's own temporary files (lu*.tmp) go into the pool's folder, removed with it
         self.env = {**converter_env(), "TMPDIR": str(self.workdir)}
         self.converters = [Converter(i, self.workdir, self.soffice, self.python, self.env) for i in range(self.jobs)]
+        # A pool never closed (a job's thread still converting when the workspace stops, a
+        # process that ends without unwinding) still ends its LibreOffice processes: when it
+        # is collected, or when Python exits, before its folder is removed
+        weakref.finalize(self, _end_all, self.converters)
 
     def __enter__(self) -> Pool:
         return self

@@ -11,6 +11,7 @@ one JSON request per line on stdin and answers one JSON line on stdout:
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -68,6 +69,25 @@ def main():
          "--nofirststartwizard", "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
          f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        return serve(proc, pipe, start_timeout)
+    finally:
+        end_group()
+
+
+def end_group():
+    """However this worker ends (its input closed, its pool's process killed, a broken pipe
+    while LibreOffice was still starting), it leaves no LibreOffice behind. The pool starts it
+    as the leader of a process group of its own, with soffice (the launcher and soffice.bin)
+    in it: the group is ended, this worker excepted. Started any other way, it ends nothing."""
+    if os.getpgid(0) != os.getpid():
+        return
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(0, signal.SIGTERM)
+
+
+def serve(proc, pipe, start_timeout):
     out = sys.stdout
     try:
         desktop = connect(pipe, proc, time.monotonic() + start_timeout)
@@ -97,7 +117,10 @@ def main():
         out.flush()
     with contextlib.suppress(Exception):
         desktop.terminate()
-    proc.wait(timeout=10)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:  # never leave a LibreOffice behind (the pool ends the group too)
+        proc.kill()
     return 0
 
 
