@@ -5,6 +5,7 @@ Used by the document contexts and, as Jinja filters (``render.filters``), by tem
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -120,11 +121,18 @@ def outside_gb2312(text: str) -> list[str]:
 
 def words(text: str) -> list[str]:
     """``text`` cut into words (jieba's dictionary, no guessing of unknown words)."""
-    if not text:
-        return []
+    return list(_cut(text)) if text else []
+
+
+@functools.lru_cache(maxsize=8192)
+def _cut(text: str) -> tuple[str, ...]:
+    """``words`` of ``text``, cut once per process: the same names and titles are cut again
+    for every document of a pairing, for each of its lines in the preflight, and on every run
+    of the workspace (jieba's cut walks the dictionary in Python: 0.1-1 ms a title; a few
+    thousand entries of short text are at most a few MB)."""
     from .dictionary import tokenizer
 
-    return [w for w in tokenizer().cut(text, HMM=False) if w]
+    return tuple(w for w in tokenizer().cut(text, HMM=False) if w)
 
 
 def glued_words(text: str) -> list[str]:
