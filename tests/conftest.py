@@ -231,6 +231,16 @@ def cheap_passwords(monkeypatch):
 
 
 @pytest.fixture
+def quick_lock_poll(monkeypatch):
+    """A run waiting for another's lock on a programme folder looks again every 20 ms instead
+    of every second (``output_tree.WAIT_POLL``): a test that makes one run wait for another
+    then waits for the release, not for the rest of a second after it."""
+    from docgen import output_tree
+
+    monkeypatch.setattr(output_tree, "WAIT_POLL", 0.02)
+
+
+@pytest.fixture
 def real_passwords(monkeypatch):
     """Passwords hashed at docgen's own cost (RFC 9106's low-memory profile)."""
     from docgen.serve import accounts

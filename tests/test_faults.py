@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 from docx import Document
 from PIL import Image
 
-from docgen import pipeline
+from docgen import dictionary, pipeline
 from docgen.convert import pool as pool_module
 from docgen.errors import SourceError
 from docgen.incremental.record import PREFIX as RECORD_PREFIX
@@ -449,6 +450,11 @@ def test_interrupt_ends_quietly(small_copy, tmp_path, command, stub):
 
     tmp = tmp_path / "tmp"
     tmp.mkdir()
+    # the word list docgen keeps in the temporary folder, there already as on a machine that has
+    # run docgen before (made anew it takes a child process and a second of a core)
+    dictionary.frequencies()
+    words = dictionary._cache_path(dictionary._source())
+    shutil.copy(words, tmp / words.name)
     out = tmp_path / "out"
     script = tmp_path / "interrupt.py"
     script.write_text(INTERRUPT)

@@ -665,7 +665,7 @@ def test_a_job_converting_bundles_stops_between_rounds_when_cancelled(client, mo
     assert len(rounds) < 50
 
 
-def test_a_job_waits_for_a_command_line_run_on_the_same_programme(client, tmp_path):
+def test_a_job_waits_for_a_command_line_run_on_the_same_programme(client, tmp_path, quick_lock_poll):
     """The workspace and the command line take the same lock (the pipeline's, per programme
     folder): a job waits, says so, and runs when the other run ends; a wait can be cancelled."""
     from docgen.output_tree import OutputTree
