@@ -241,6 +241,7 @@ def test_errors_are_next_to_their_fields_and_nothing_is_written(client, data_dir
     assert "尚未保存" in html
     assert "必填" in near(html, "supporter.name") or "不能为空" in near(html, "supporter.name")
     assert "“2020-02-30”不是存在的日期" in near(html, "signed_on")
+    assert "结对：高台三中 → 黑泉镇中心小学" in html  # the page still names the pairing as saved
     assert path.read_bytes() == before
     again = form_with(html, "/pairing/sanzhong")  # the clerk's typing is kept in the form
     assert ("signed_on", "2020-02-30") in again["fields"]

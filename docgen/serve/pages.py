@@ -5,6 +5,7 @@ account sees only its own pairings in the lists. Data files are only written thr
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -371,6 +372,10 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
     if problems:
         fields = PAIRING_SCHEMA.form(data, submitted=True, slots=_slots(ws, pid))
         unplaced = place_errors(fields, problems)
+        # the page is still the pairing as saved (nothing was written): its heading names the
+        # schools of the file, not what was typed (an emptied name would leave " → …")
+        with contextlib.suppress(DocgenError):
+            request.state.heading = _heading(read(path).data)
         return _page(request, "pairing.html", status=422, programme_id=pid, pairing_id=pairing_id, fields=fields,
                      unplaced=unplaced, version=version, path=path, saved=0, problems=problems, valid=True,
                      failed=len(problems), editable=editable)
