@@ -60,6 +60,8 @@ def main() -> int:
         with open(request["dst"], "wb") as pdf:
             pdf.write(blank_pdf())
         say({"ok": True, "seconds": 0})
+        if os.environ.get("STUB_WORKER_ENDS"):  # a worker that ends on its own after one conversion
+            break
     if os.environ.get("STUB_OFFICE_OUTLIVES"):  # its soffice did not end when asked: the worker leaves it
         return 0
     office.stdin.close()

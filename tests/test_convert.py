@@ -115,6 +115,26 @@ def test_a_soffice_that_outlives_its_worker_is_ended_with_the_pool(docs, tmp_pat
         time.sleep(0.02)
 
 
+@pytest.mark.slow  # the pool's 0.3 s between SIGTERM and SIGKILL
+def test_a_worker_that_ended_on_its_own_leaves_no_soffice_when_replaced(docs, tmp_path, monkeypatch, stub_converters):
+    """A worker found ended at the next conversion is replaced; what was left of its process
+    group (a soffice that outlived it) is ended first, not left running beside the new one."""
+    monkeypatch.setenv("STUB_OFFICE_OUTLIVES", "1")
+    monkeypatch.setenv("STUB_WORKER_ENDS", "1")
+    work = pairs(docs, tmp_path)
+    with Pool(jobs=1, timeout=60) as pool:
+        assert pool.convert_all(work[:1])[0].ok
+        first = pool.converters[0].proc
+        first.wait(timeout=30)  # it ended on its own, its soffice still running
+        assert _alive_in_group(first.pid)
+        assert pool.convert_all(work[1:2])[0].ok  # a new worker
+        assert pool.converters[0].generation == 2
+        deadline = time.monotonic() + 30
+        while _alive_in_group(first.pid):
+            assert time.monotonic() < deadline, "the ended worker's soffice was left running"
+            time.sleep(0.02)
+
+
 @pytest.mark.slow  # a Python of its own
 def test_a_pool_never_closed_ends_its_soffice_when_python_exits(docs, tmp_path, stub_converters):
     """A process that ends with its pool open (a workspace stopped while a job's thread was

@@ -152,6 +152,7 @@ class Converter:
         if self.proc is not None and self.tasks >= MAX_TASKS:
             self.close()  # recycled: memory stays flat however long the batch
         if self.proc is None or self.proc.poll() is not None:
+            self.kill()  # a worker that ended on its own leaves nothing of its group behind
             self.start(timeout)
             self.tasks = 0
         self.tasks += 1
