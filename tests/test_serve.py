@@ -228,6 +228,22 @@ def test_adding_and_removing_list_items(client, data_dir):
     assert "middle_manager_pairs" not in read(path).data
 
 
+def test_every_page_of_a_pairing_names_it_the_same_and_offers_the_same_tabs(client):
+    """Seen in the clerk's-day screenshots: the four pages of one pairing were headed three ways
+    (结对：高台三中 → 黑泉镇中心小学, 结对 高台三中：活动记录, 结对 sanzhong：修改记录) and the
+    activities and documents pages had no tab for the change history."""
+    base = f"/p/{PROG}/pairing/guoqing"
+    heads, tabs = set(), set()
+    for page in ("", "/activities", "/documents", "/history"):
+        html = client.get(base + page).text
+        heads.add(re.search(r"<h1>(.*?)</h1>", html, re.S).group(1))
+        nav = re.search(r'<nav class="tabs">(.*?)</nav>', html, re.S).group(1)
+        tabs.add(tuple(re.findall(r'href="([^"]+)"', nav)))
+        assert re.search(r'class="active" href="' + re.escape(base + page) + '"', nav), page
+    assert heads == {'结对：国庆小学 → 宣化镇中心小学、合黎镇中心小学 <span class="meta">（guoqing）</span>'}
+    assert tabs == {(base, f"{base}/activities", f"{base}/documents", f"{base}/history")}
+
+
 def test_errors_are_next_to_their_fields_and_nothing_is_written(client, data_dir):
     path = pairing_file(data_dir)
     before = path.read_bytes()

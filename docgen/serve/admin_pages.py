@@ -96,7 +96,7 @@ def pairing_history(request: Request, pid: str, pairing_id: str, restored: int =
         if entry.path not in current:
             current[entry.path] = digest(target.read_bytes()) if target.is_file() else ""
     return _page(request, "history.html", programme_id=pid, pairing_id=pairing_id, entries=entries, current=current,
-                 restored=restored)
+                 restored=restored, heading=ws.pairing_heading(pid, pairing_id))
 
 
 @router.post("/p/{pid}/pairing/{pairing_id}/history/{number}/restore", response_class=HTMLResponse)

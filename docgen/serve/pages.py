@@ -5,7 +5,6 @@ account sees only its own pairings in the lists. Data files are only written thr
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -300,13 +299,12 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
                      text=raw.decode("utf-8", errors="replace"), problems=found, version=digest(raw))
     fields = PAIRING_SCHEMA.form(data, slots=_slots(ws, pid))
     unplaced = place_errors(fields, problems)
-    request.state.heading = _heading(data)
     editable = _editable(request)
     if editable is None or editable:  # its save will edit this text: read it while the clerk types
         ws.trees.prepare(raw.decode("utf-8-sig", errors="replace"))
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
                  version=digest(raw), path=path, saved=saved, problems=problems, records=records,
-                 valid=not problems and not records, editable=editable)
+                 valid=not problems and not records, editable=editable, heading=ws.pairing_heading(pid, pairing_id))
 
 
 def _editable(request: Request) -> set[str] | None:
@@ -330,14 +328,6 @@ def _slots(ws: Workspace, pid: str) -> dict[str, dict[str, str]]:
     """The blanks the programme leaves each pairing to fill, offered in the form by their labels."""
     prog = ws.programme_model(pid)
     return {"blanks": {b.fill_key: b.blank for b in prog.pairing_blanks}} if prog is not None else {}
-
-
-def _heading(data) -> str:
-    """高台三中 → 黑泉镇中心小学、…, from a pairing file's data as it is."""
-    if not isinstance(data, dict) or not isinstance(data.get("supporter"), dict):
-        return ""
-    names = [str(r.get("name", "")) for r in data.get("recipients") or [] if isinstance(r, dict)]
-    return f"{data['supporter'].get('name', '')} → {'、'.join(n for n in names if n)}"
 
 
 def _check_pairing(ws: Workspace, pid: str, path: Path, text: str) -> tuple[list[Problem], list[Problem]]:
@@ -374,11 +364,9 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
         unplaced = place_errors(fields, problems)
         # the page is still the pairing as saved (nothing was written): its heading names the
         # schools of the file, not what was typed (an emptied name would leave " → …")
-        with contextlib.suppress(DocgenError):
-            request.state.heading = _heading(read(path).data)
         return _page(request, "pairing.html", status=422, programme_id=pid, pairing_id=pairing_id, fields=fields,
                      unplaced=unplaced, version=version, path=path, saved=0, problems=problems, valid=True,
-                     failed=len(problems), editable=editable)
+                     failed=len(problems), editable=editable, heading=ws.pairing_heading(pid, pairing_id))
     return _write_pairing(request, pid, pairing_id, path, text, version)
 
 
@@ -440,7 +428,8 @@ def _documents_page(request: Request, pid: str, pairing_id: str | None):
     rejected = pairing_id is not None and loaded.pairing(pairing_id) is None
     return _page(request, "documents.html", programme_id=pid, pairing_id=pairing_id, bundle=bundle, outputs=outputs,
                  findings=_findings_by_page(bundle), job=jobs[0] if jobs else None, rejected=rejected,
-                 out=ws.out / pid, loaded=loaded)
+                 out=ws.out / pid, loaded=loaded,
+                 heading=ws.pairing_heading(pid, pairing_id) if pairing_id is not None else "")
 
 
 @router.get("/p/{pid}/pairing/{pairing_id}/documents", response_class=HTMLResponse)
@@ -622,7 +611,7 @@ def activities(request: Request, pid: str, pairing_id: str, year: str = "", save
     chosen = year or next((y.key for y in years if (pairing.id, y.key) in loaded.activities), years[0].key)
     record_file = _activity(request, pid, pairing_id, chosen)
     return _page(request, "activities.html", programme_id=pid, pairing_id=pairing_id, years=years, year=chosen,
-                 file=record_file, saved=saved)
+                 file=record_file, saved=saved, heading=ws.pairing_heading(pid, pairing_id))
 
 
 @router.get("/p/{pid}/pairing/{pairing_id}/activities/{year}/record/{number}", response_class=HTMLResponse)

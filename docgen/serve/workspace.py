@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..errors import Problem, SourceError, UsageError, display_path, given
+from ..errors import DocgenError, Problem, SourceError, UsageError, display_path, given
 from ..incremental.record import PREFIX as RECORD_PREFIX
 from ..incremental.record import Looking, Record, Recorded
 from ..load import PAIRINGS_DIR, PROGRAMME_FILE, Loaded, find_programmes, load_programme
@@ -211,6 +211,18 @@ class Workspace:
         return model
 
     # ---------------------------------------------------------------- files
+
+    def pairing_heading(self, programme: str, pairing_id: str) -> str:
+        """高台三中 → 黑泉镇中心小学、…: the schools of a pairing as its file names them now, the
+        heading of each of its pages (empty when the file does not read)."""
+        try:
+            data = read(self.pairing_path(programme, pairing_id)).data
+        except (DocgenError, OSError):
+            return ""
+        if not isinstance(data, dict) or not isinstance(data.get("supporter"), dict):
+            return ""
+        names = [str(r.get("name", "")) for r in data.get("recipients") or [] if isinstance(r, dict)]
+        return f"{data['supporter'].get('name', '')} → {'、'.join(n for n in names if n)}"
 
     def pairing_path(self, programme: str, pairing_id: str) -> Path:
         """The file of a pairing, valid or not: never a path a request made up."""
