@@ -159,6 +159,37 @@ def test_a_pool_never_closed_ends_its_soffice_when_python_exits(docs, tmp_path, 
         time.sleep(0.02)
 
 
+@needs_libreoffice
+def test_a_converter_whose_pools_process_is_killed_ends_even_when_libreoffice_hangs(docs, tmp_path):
+    """The process that started a pool is killed (``kill -9``) while its LibreOffice does not
+    answer (stopped here: the worker's last call to it never returns). The worker, which would
+    wait for it for ever, sees its parent gone and ends its group, LibreOffice included."""
+    import subprocess
+    import sys
+
+    script = (f"from pathlib import Path\nfrom docgen.convert import Pool\n"
+              f"p = Pool(jobs=1, timeout=120)\n"
+              f"assert p.convert_all([(Path({str(docs[0])!r}), Path({str(tmp_path / 'one.pdf')!r}))])[0].ok\n"
+              f"print(p.converters[0].proc.pid, flush=True)\n"
+              f"import time\ntime.sleep(600)\n")
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+    owner = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env,
+                             start_new_session=True)
+    try:
+        group = int(owner.stdout.readline())
+        offices = [pid for pid in _alive_in_group(group) if pid != group]
+        assert offices  # soffice and soffice.bin
+        for pid in offices:
+            os.kill(pid, signal.SIGSTOP)
+    finally:
+        owner.kill()
+        owner.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _alive_in_group(group):
+        assert time.monotonic() < deadline, "a converter outlived the process of its pool"
+        time.sleep(0.05)
+
+
 def _alive_in_group(group: int) -> list[int]:
     """The processes of a process group that have not ended (a zombie has: it only waits for
     its parent, here init, to collect its exit status)."""

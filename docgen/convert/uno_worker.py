@@ -14,6 +14,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import uno
@@ -69,10 +70,29 @@ def main():
          "--nofirststartwizard", "-env:UserInstallation=" + uno.systemPathToFileUrl(profile),
          f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    watch_parent()
     try:
         return serve(proc, pipe, start_timeout)
     finally:
         end_group()
+
+
+def watch_parent():
+    """A worker whose pool's process is gone (killed: ``kill -9``, the OOM killer) ends its
+    group at once, itself included, instead of when it next reads or writes: in the middle of
+    a conversion of minutes (the bureau's notice of thousands of pairings), or with a
+    LibreOffice that no longer answers, that could be minutes or never. Looked at every second
+    (not ``PR_SET_PDEATHSIG``: it fires when the pool's thread that started the worker ends)."""
+    if os.getpgid(0) != os.getpid():
+        return
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.killpg(0, signal.SIGKILL)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def end_group():
