@@ -510,14 +510,21 @@ class _LogChecked:
     warnings: list[Problem]
 
 
+def _read_log(path: Path, root: Path, earlier: _Earlier, keep_text: bool) -> FileRead:
+    """An activity log as read: the earlier read of the file when it is unchanged, else read
+    now (its source kept light); kept for the next load either way."""
+    found = earlier.file(path)
+    if found is None:
+        found = _read_file(path, ActivityLog, root, keep_text=keep_text)
+        found.src = _lite(found.src)
+    earlier.keep(path, found)
+    return found
+
+
 def _check_apart(path: Path, pairing: Pairing, loaded: Loaded, root: Path, earlier: _Earlier) -> _LogChecked:
     """An activity log of ``pairing`` (which the load lets go of) read and checked now, while
     the pairing is at hand; nothing of it is held."""
-    found = earlier.file(path)
-    if found is None:
-        found = _read_file(path, ActivityLog, root, keep_text=True)
-        found.src = _lite(found.src)
-    earlier.keep(path, found)
+    found = _read_log(path, root, earlier, keep_text=True)
     log, src = found.model, found.src
     if log is None:
         return _LogChecked(found.problems, False, [], [])
@@ -613,13 +620,9 @@ def _load_activities(loaded: Loaded, root: Path, earlier: _Earlier, once: bool, 
         if pairing_id in not_held:
             _said_apart(loaded, path, checked_apart[path])
             continue
-        found = earlier.file(path)
-        if found is None:
-            found = _read_file(path, ActivityLog, root, keep_text=once)
-            found.src = _lite(found.src)
+        found = _read_log(path, root, earlier, keep_text=once)
         if not once:
             given(loaded.reads, "this load's reads").files[path] = found
-        earlier.keep(path, found)
         loaded.inputs.append(path)
         loaded.problems += found.problems
         src, log = found.src, found.model
