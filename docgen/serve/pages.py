@@ -39,7 +39,7 @@ from .forms import Schema, impossible_dates, place_errors, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import check_evidence, check_sheet, safe_filename
-from .workspace import BROKEN, MADE, PENDING, SEALED, STATUS_ORDER, Conflict, NotFound, Workspace
+from .workspace import BROKEN, MADE, PENDING, SEALED, STATUS_ORDER, Conflict, NotFound, Workspace, heading_of
 from .yamledit import Unreadable, digest, edited_section, edited_text
 
 router = APIRouter(dependencies=[Depends(access)])
@@ -304,7 +304,7 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
         ws.trees.prepare(raw.decode("utf-8-sig", errors="replace"))
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
                  version=digest(raw), path=path, saved=saved, problems=problems, records=records,
-                 valid=not problems and not records, editable=editable, heading=ws.pairing_heading(pid, pairing_id))
+                 valid=not problems and not records, editable=editable, heading=heading_of(data))
 
 
 def _editable(request: Request) -> set[str] | None:

@@ -122,6 +122,15 @@ class PairingRow:
     problems: list[Problem] = field(default_factory=list)
 
 
+def heading_of(data: object) -> str:
+    """高台三中 → 黑泉镇中心小学、…: the schools of a pairing as its file's data names them (empty
+    when the data is not a pairing's)."""
+    if not isinstance(data, dict) or not isinstance(data.get("supporter"), dict):
+        return ""
+    names = [str(r.get("name", "")) for r in data.get("recipients") or [] if isinstance(r, dict)]
+    return f"{data['supporter'].get('name', '')} → {'、'.join(n for n in names if n)}"
+
+
 class Workspace:
     """The data folder, its outputs and the locks that keep two writers apart."""
 
@@ -213,16 +222,12 @@ class Workspace:
     # ---------------------------------------------------------------- files
 
     def pairing_heading(self, programme: str, pairing_id: str) -> str:
-        """高台三中 → 黑泉镇中心小学、…: the schools of a pairing as its file names them now, the
-        heading of each of its pages (empty when the file does not read)."""
+        """The heading of each page of a pairing (``heading_of``) from its file as it is now
+        (empty when the file does not read)."""
         try:
-            data = read(self.pairing_path(programme, pairing_id)).data
+            return heading_of(read(self.pairing_path(programme, pairing_id)).data)
         except (DocgenError, OSError):
             return ""
-        if not isinstance(data, dict) or not isinstance(data.get("supporter"), dict):
-            return ""
-        names = [str(r.get("name", "")) for r in data.get("recipients") or [] if isinstance(r, dict)]
-        return f"{data['supporter'].get('name', '')} → {'、'.join(n for n in names if n)}"
 
     def pairing_path(self, programme: str, pairing_id: str) -> Path:
         """The file of a pairing, valid or not: never a path a request made up."""
