@@ -83,7 +83,7 @@ def watch_parent():
     a conversion of minutes (the bureau's notice of thousands of pairings), or with a
     LibreOffice that no longer answers, that could be minutes or never. Looked at every second
     (not ``PR_SET_PDEATHSIG``: it fires when the pool's thread that started the worker ends)."""
-    if os.getpgid(0) != os.getpid():
+    if not leads_group():
         return
     parent = os.getppid()
 
@@ -95,12 +95,18 @@ def watch_parent():
     threading.Thread(target=watch, daemon=True).start()
 
 
+def leads_group():
+    """Whether this worker leads a process group of its own, as the pool starts it: its group
+    then holds only itself and its soffice, and may be ended whole."""
+    return os.getpgid(0) == os.getpid()
+
+
 def end_group():
     """However this worker ends (its input closed, its pool's process killed, a broken pipe
     while LibreOffice was still starting), it leaves no LibreOffice behind. The pool starts it
     as the leader of a process group of its own, with soffice (the launcher and soffice.bin)
     in it: the group is ended, this worker excepted. Started any other way, it ends nothing."""
-    if os.getpgid(0) != os.getpid():
+    if not leads_group():
         return
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     with contextlib.suppress(ProcessLookupError):
