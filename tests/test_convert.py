@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -87,10 +89,8 @@ def test_hung_converter_is_killed_and_the_file_retried(docs, tmp_path, monkeypat
     assert all(r.ok for r in results), [r.error for r in results]
     assert [r.attempts for r in results].count(2) == 1
     assert pool.converters[0].generation == 2  # the frozen converter was replaced once
-    deadline = time.monotonic() + 60  # its soffice, orphaned when the worker was killed, ends as init's zombie
-    while _alive_in_group(frozen[0]):
-        assert time.monotonic() < deadline, "the frozen converter is still there"
-        time.sleep(0.02)
+    # its soffice, orphaned when the worker was killed, ends as init's zombie
+    _wait_ended(frozen[0], "the frozen converter is still there", 60)
 
 
 @pytest.mark.slow  # the pool's 0.3 s between SIGTERM and SIGKILL
@@ -109,10 +109,7 @@ def test_a_soffice_that_outlives_its_worker_is_ended_with_the_pool(docs, tmp_pat
     finally:
         pool.close()
     assert converter.proc is None
-    deadline = time.monotonic() + 30
-    while _alive_in_group(group):
-        assert time.monotonic() < deadline, "the soffice outlived its pool"
-        time.sleep(0.02)
+    _wait_ended(group, "the soffice outlived its pool", 30)
 
 
 @pytest.mark.slow  # the pool's 0.3 s between SIGTERM and SIGKILL
@@ -129,10 +126,7 @@ def test_a_worker_that_ended_on_its_own_leaves_no_soffice_when_replaced(docs, tm
         assert _alive_in_group(first.pid)
         assert pool.convert_all(work[1:2])[0].ok  # a new worker
         assert pool.converters[0].generation == 2
-        deadline = time.monotonic() + 30
-        while _alive_in_group(first.pid):
-            assert time.monotonic() < deadline, "the ended worker's soffice was left running"
-            time.sleep(0.02)
+        _wait_ended(first.pid, "the ended worker's soffice was left running", 30)
 
 
 @pytest.mark.slow  # a Python of its own
@@ -140,23 +134,12 @@ def test_a_pool_never_closed_ends_its_soffice_when_python_exits(docs, tmp_path, 
     """A process that ends with its pool open (a workspace stopped while a job's thread was
     converting) leaves no LibreOffice running: its soffice, which outlives its worker, is ended
     when Python exits."""
-    import subprocess
-    import sys
-
-    script = (f"from pathlib import Path\nfrom docgen.convert import pool\n"
-              f"pool.WORKER, pool.find_soffice, pool.find_uno_python = Path({str(convert.WORKER)!r}), "
-              f"lambda: 'stub-office', lambda: {sys.executable!r}\n"
-              f"p = pool.Pool(jobs=1, timeout=60)\n"
-              f"assert p.convert_all([(Path({str(docs[0])!r}), Path({str(tmp_path / 'one.pdf')!r}))])[0].ok\n"
-              f"print(p.converters[0].proc.pid, flush=True)\n")
+    script = _owning_a_pool(docs[0], tmp_path / "one.pdf", stub=True)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1]), "STUB_OFFICE_OUTLIVES": "1"}
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr
     group = int(done.stdout.split()[0])
-    deadline = time.monotonic() + 30
-    while _alive_in_group(group):
-        assert time.monotonic() < deadline, "a LibreOffice outlived the process whose pool started it"
-        time.sleep(0.02)
+    _wait_ended(group, "a LibreOffice outlived the process whose pool started it", 30)
 
 
 @needs_libreoffice
@@ -164,14 +147,7 @@ def test_a_converter_whose_pools_process_is_killed_ends_even_when_libreoffice_ha
     """The process that started a pool is killed (``kill -9``) while its LibreOffice does not
     answer (stopped here: the worker's last call to it never returns). The worker, which would
     wait for it for ever, sees its parent gone and ends its group, LibreOffice included."""
-    import subprocess
-    import sys
-
-    script = (f"from pathlib import Path\nfrom docgen.convert import Pool\n"
-              f"p = Pool(jobs=1, timeout=120)\n"
-              f"assert p.convert_all([(Path({str(docs[0])!r}), Path({str(tmp_path / 'one.pdf')!r}))])[0].ok\n"
-              f"print(p.converters[0].proc.pid, flush=True)\n"
-              f"import time\ntime.sleep(600)\n")
+    script = _owning_a_pool(docs[0], tmp_path / "one.pdf", stub=False) + "import time\ntime.sleep(600)\n"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
     owner = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, env=env,
                              start_new_session=True)
@@ -184,10 +160,27 @@ def test_a_converter_whose_pools_process_is_killed_ends_even_when_libreoffice_ha
     finally:
         owner.kill()
         owner.wait(timeout=30)
-    deadline = time.monotonic() + 30
+    _wait_ended(group, "a converter outlived the process of its pool", 30)
+
+
+def _wait_ended(group: int, why: str, seconds: float) -> None:
+    """Until every process of ``group`` has ended (``_alive_in_group``); ``why`` if one has not
+    within ``seconds``."""
+    deadline = time.monotonic() + seconds
     while _alive_in_group(group):
-        assert time.monotonic() < deadline, "a converter outlived the process of its pool"
-        time.sleep(0.05)
+        assert time.monotonic() < deadline, why
+        time.sleep(0.02)
+
+
+def _owning_a_pool(doc: Path, pdf: Path, stub: bool) -> str:
+    """A Python program that starts a pool of one converter (of stand-ins with ``stub``: see
+    ``stub_converters``), converts ``doc`` once and prints its converter's process group."""
+    setup = (f"pool.WORKER, pool.find_soffice, pool.find_uno_python = Path({str(convert.WORKER)!r}), "
+             f"lambda: 'stub-office', lambda: {sys.executable!r}\n") if stub else ""
+    return (f"from pathlib import Path\nfrom docgen.convert import pool\n{setup}"
+            f"p = pool.Pool(jobs=1, timeout=120)\n"
+            f"assert p.convert_all([(Path({str(doc)!r}), Path({str(pdf)!r}))])[0].ok\n"
+            f"print(p.converters[0].proc.pid, flush=True)\n")
 
 
 def _alive_in_group(group: int) -> list[int]:
