@@ -106,7 +106,7 @@ def test_without_its_declaration_the_kind_is_unknown(tmp_path):
     shutil.copytree(ROOT / "templates", templates)
     (templates / "case_study.docx").write_bytes(case_study_template().bytes())
     assert "case_study" not in kinds.choices()
-    result = run("build", "-k", "case_study")
+    result = run("build", "data", "-o", tmp_path / "out", "-k", "case_study")
     assert result.returncode == 2 and "case_study" in result.stderr
     checked = run("templates", "check", templates)  # its template is used by no kind
     assert checked.returncode == 3 and "case_study.docx" in checked.stderr

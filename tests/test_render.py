@@ -75,10 +75,13 @@ def test_invalid_pairing_does_not_stop_the_others(make_programme, tmp_path):
     assert not (out / "prog" / "bad").exists()
 
 
-def test_unknown_kind_and_pairing_are_usage_errors():
-    bad_kind = run("build", "-k", "nope")
+def test_unknown_kind_and_pairing_are_usage_errors(tmp_path):
+    # (into a folder of the test's: a run with the default -o writes the checkout's out/, where
+    # it left its mark that a run was going on, so the next real run there looked the slow way)
+    out = ("data", "-o", tmp_path / "out")
+    bad_kind = run("build", *out, "-k", "nope")
     assert bad_kind.returncode == 2 and "agreement" in bad_kind.stderr
-    bad_pairing = run("build", "-p", "nope")
+    bad_pairing = run("build", *out, "-p", "nope")
     assert bad_pairing.returncode == 2 and "找不到结对" in bad_pairing.stderr
 
 
