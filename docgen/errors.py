@@ -105,14 +105,14 @@ class UsageError(DocgenError):
 
 
 class DataChanged(DocgenError):
-    """The pairing files changed while a run read them a second time (a shard reads again the
-    pairings it does not make when the bureau's documents need them): nothing of the bureau's
-    is made from two versions of the data."""
+    """The programme's files changed while a run read them a second time (a shard reads again
+    the folder, pairings it does not make included, when the bureau's documents need them):
+    nothing of the bureau's is made from two versions of the data."""
 
     exit_code = 2
 
     def __init__(self, root: Path):
-        super().__init__(f"{display_path(root)}：生成期间有结对文件被增加、删除或改坏了，教育局的文书没有生成，请重新运行")
+        super().__init__(f"{display_path(root)}：生成期间方案或结对文件被增加、删除或改坏了，教育局的文书没有生成，请重新运行")
 
 
 class OutputError(UsageError):

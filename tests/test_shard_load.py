@@ -147,6 +147,29 @@ def test_a_bureau_document_its_process_could_not_render_fails_alone(tmp_path, mo
     assert made and all(path.parent.name != "demo" for path in made)  # every pairing's document, no bureau's
 
 
+@pytest.mark.slow  # two processes started
+def test_a_process_apart_that_fails_before_it_renders_fails_its_documents_never_the_run(tmp_path):
+    """The bureau's documents fail, each with why, when the process apart finds the folder no
+    longer a programme (moved or spoilt after the run read it), or meets any other fault
+    before it renders: the run goes on with the pairings' documents."""
+    from types import SimpleNamespace
+
+    from docgen.documents.scope import Selection
+    from docgen.render import TEMPLATE_DIR
+    from docgen.render.apart import Asked, render_apart
+
+    root = write_specimen(tmp_path / "demo", 2, 2, SEAL)
+    paths = (tmp_path / "out" / "demo" / "通知.docx", tmp_path / "out" / "demo" / "汇总表.docx")
+    (root / "programme.yaml").rename(root / "programme.yaml.bak")
+    made = render_apart(Asked(root, None, tmp_path / "out", TEMPLATE_DIR, (), Selection(), paths))
+    assert set(made) == set(paths)
+    assert all(m.data is None and "生成期间方案或结对文件" in m.reason for m in made.values())
+    (root / "programme.yaml.bak").rename(root / "programme.yaml")
+    not_a_selection = SimpleNamespace()  # a fault of docgen's own, met while it plans
+    made = render_apart(Asked(root, None, tmp_path / "out", TEMPLATE_DIR, (), not_a_selection, paths))
+    assert all(m.data is None and "docgen 内部错误（AttributeError" in m.reason for m in made.values())
+
+
 def test_the_process_apart_says_a_document_it_cannot_find_was_changed(tmp_path):
     from docgen.documents.scope import Selection
     from docgen.render import TEMPLATE_DIR

@@ -59,21 +59,28 @@ def render_job(job: Job, renderer: Renderer) -> tuple[bytes, Rendered]:
 
 def render_apart(asked: Asked) -> dict[Path, Made]:
     """Each document of ``asked`` rendered in a process of its own, by path; a process that
-    dies fails each of them with why, never the run."""
+    dies, or fails before it renders, fails each of them with why, never the run."""
     context = multiprocessing.get_context("spawn")
     try:
         with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=context) as process:
             made = process.submit(render_bureau, asked).result()
     except concurrent.futures.process.BrokenProcessPool:
-        why = "生成教育局文书的进程异常退出（可能是内存不足），请重新运行"
-        made = [Made(path, reason=why) for path in asked.paths]
+        made = _failed(asked, "生成教育局文书的进程异常退出（可能是内存不足），请重新运行")
+    except Exception as error:  # noqa: BLE001 - the bureau's documents fail, the run goes on
+        made = _failed(asked, reason(error))
     return {m.path: m for m in made}
+
+
+def _failed(asked: Asked, why: str) -> list[Made]:
+    return [Made(path, reason=why) for path in asked.paths]
 
 
 def render_bureau(asked: Asked) -> list[Made]:
     """``render_apart``'s work, in the process it starts: the folder loaded whole, the
     bureau's documents planned as the run planned them and rendered."""
     loaded = load_programme(asked.root, once=True, saved=asked.saved)
+    if not loaded.buildable:  # its programme file was moved or spoilt since the run read it
+        return _failed(asked, str(DataChanged(asked.root)))
     jobs = {job.path: job for job in plan_jobs(loaded, select(asked.kinds), asked.out, asked.selection)
             if job.pairing_id is None}
     renderer = Renderer(asked.templates)
