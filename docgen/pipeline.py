@@ -268,7 +268,11 @@ def _run(command: str, path: Path, out: Path, options: Options, listener: Listen
             yield _Run(_as_before(seen, listener), repeated=True)
             return
         shortcut.begin()
-        run = _Run(_render_documents(path, tree, options, listener, loaded), repeated=False)
+        try:
+            run = _Run(_render_documents(path, tree, options, listener, loaded), repeated=False)
+        except UsageError:  # raised before anything is written (a pairing or kind not there)
+            shortcut.abandon()
+            raise
         yield run
         _noted(shortcut, run.outcome)
 

@@ -213,6 +213,19 @@ def test_a_killed_run_and_a_file_newer_than_the_run_are_not_trusted(noted, looke
     assert looked.count == before + 3
 
 
+def test_a_run_asked_for_what_is_not_there_leaves_no_mark(noted, looked):
+    """A run that stops at a usage error after it began (the pairing asked for is found
+    missing once the data is read) wrote nothing: it leaves no mark of a run going on, and
+    the next run is recognised as one that changes nothing."""
+    specimen, out = noted.specimen, noted.out
+    wrong = run("build", specimen, "-o", out, "-p", "p999")
+    assert wrong.returncode != 0 and "找不到结对“p999”" in wrong.stderr
+    assert not list((out / "demo").glob(".docgen-build*.running"))
+    before = looked.count
+    assert run("build", specimen, "-o", out).returncode == 0
+    assert looked.count == before  # the data was not loaded
+
+
 def test_a_run_with_problems_is_not_noted(noted, looked):
     specimen, out = noted.specimen, noted.out
     broken = specimen / "pairings" / "p002.yaml"

@@ -190,8 +190,7 @@ class Runs:
 
     def end(self, key: str, seen: Seen | None) -> None:
         """The run ended: note what it saw (``seen`` None: it must not be trusted, the next
-        run looks again), and take the mark away (a run of all shards takes every mark:
-        no other run was going on beside it, the lock said so)."""
+        run looks again), and take the mark away."""
         runs = self._read()
         runs.pop(key, None)
         if seen is not None:
@@ -199,6 +198,11 @@ class Runs:
         if runs or self.path.exists():
             body = json.dumps({"format": FORMAT, "runs": runs}, ensure_ascii=False, sort_keys=True) + "\n"
             write_atomic(self.path, body.encode("utf-8"))
+        self.unmark()
+
+    def unmark(self) -> None:
+        """Take the mark of a run going on away (a run of all shards takes every mark: no
+        other run was going on beside it, the lock said so)."""
         marks = self.folder.glob(f"{PREFIX}*{RUNNING}") if self.shard is None else [self.mark]
         for mark in marks:
             mark.unlink(missing_ok=True)
@@ -237,6 +241,12 @@ class Shortcut:
 
     def begin(self) -> None:
         self.started = min(p.runs.begin() for p in self.programmes) if self.programmes else 0
+
+    def abandon(self) -> None:
+        """The run stopped before it wrote anything (it was asked for what is not there): the
+        marks are taken away and what earlier runs noted stays as it was."""
+        for programme in self.programmes:
+            programme.runs.unmark()
 
     def end(self, clean: bool, documents: int, outputs: int, warnings: dict[str, list[Problem]],
             saved: Iterable[Record] = ()) -> None:
