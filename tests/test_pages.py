@@ -231,7 +231,7 @@ def test_the_yichun_notice_keeps_its_signature_on_its_first_page(data_pdfs):
     """The 宜春 notice (issue 19 §3): its first page was half empty, the contact line, 署名,
     成文日期 and 附注 moved to page 2. Measured: the block is six lines (the contact line, the
     seal's two lines, 署名, 日期, 附注), page 1 had 3.9 lines left under a body paragraph
-    ending in “版）。” alone; lines alone would have to come to 24.6 pt. GB/T 9704 7.3.5.5
+    ending in “PDF版）。” alone; lines alone would have to come to 24.6 pt. GB/T 9704 7.3.5.5
     adjusts 行距 and 字距: that paragraph is set 1 pt closer (its last line comes in) and the
     lines 26.3 pt apart, and all of it stays on page 1."""
     code, out, stderr = data_pdfs("yichun-2022", "-k", "notice")

@@ -120,6 +120,12 @@ def _doc_defaults(doc) -> None:
     rpr_default.append(rpr)
     ppr_default = OxmlElement("w:pPrDefault")
     ppr = OxmlElement("w:pPr")
+    # w:overflowPunct="1" is Word's own default (a closing mark may hang past the right edge),
+    # written out for LibreOffice, which reads it the other way round (its DOCX import: hanging =
+    # value == 0; absent, it hangs): a mark hung after a line filled to the edge (28 characters
+    # of 三号, GB/T 9704 5.2.2) was not drawn, a comma or full stop missing from the sealed PDF.
+    # With it LibreOffice takes the line's last character down with the mark instead.
+    ooxml.set_attrs(ooxml.ppr_child(ppr, "w:overflowPunct"), val=1)
     ooxml.set_line(ppr, LINE)  # docDefaults have no python-docx object
     ppr_default.append(ppr)
     defaults.append(rpr_default)

@@ -4,16 +4,17 @@ the body, the line and character spacing are first adjusted, within limits, so t
 not enough does the area move to the next page, with the last body paragraph (``keeps``).
 
 Lines are brought closer first (down to ``TIGHTEST``). Where that is not enough, a paragraph
-whose last line holds only a few characters (the 宜春 notice: “版）。” alone after three full
+whose last line holds only a few characters (the 宜春 notice: “PDF版）。” alone after three full
 lines) has its characters set closer, by at most ``TRACK_LIMIT``, when that takes its last
-line in with half a character to spare: the one paragraph loses a line, not the page its
+line in with 3 pt of each line to spare: the one paragraph loses a line, not the page its
 evenness. Setting all characters closer to gain a 29th character on full lines is not done:
 the converter's own measures leave that too uncertain to promise.
 
 Where a page breaks is known only once the converter has laid it out, so the first page is
 measured here the way the converter sets it: paragraphs of fixed line pitch, lines of 三号
-characters 15.75 pt apart (28 to the type width), Latin words unbroken, closing
-punctuation allowed to hang, table rows of fixed height. This is done only for a document
+characters 15.75 pt apart (28 to the type width), Latin words unbroken, a closing mark
+never at the start of a line nor hung past its end (the character before it goes down with
+it: the templates keep LibreOffice from hanging marks), table rows of fixed height. This is done only for a document
 whose signature area follows nothing but paragraphs from the top of its first page (a
 notice); the tightening applies to what follows the 发文字号 (the 版头 keeps its prescribed
 places) and to the signature area itself, in the Word file as in the PDF.
@@ -40,14 +41,15 @@ with 7 pt to spare; [实务] the limit this tool allows itself (a clerk's 紧缩
 standard naming none. At −0.75 pt a 29th character misses its line by 0.05 pt in the
 converter (measured on the 宜春 notice), too close to promise."""
 TRACK_SLACK = 60
-"""Twips of each line the estimate leaves unused for closer-set characters."""
-TRACK_SPARE = 160
-"""Twips (half a character) a closer-set paragraph's last line must keep free in the estimate,
-before a closing mark that may hang."""
+"""Twips (3 pt) of each line the estimate leaves unused for closer-set characters, sixty times
+what the converter was measured to differ by (0.05 pt); a closer-set paragraph's last mark
+needs no more room, none hanging past the line."""
 SAFETY = 120
 """Twips of the type area left unused by the estimate, for what it cannot foresee."""
-HANGING = "，。、；：！？）》”’"
+CLOSING = "，。、；：！？）》”’"
+"""Marks no line begins with."""
 NO_LINE_END = "（《“‘〔【"
+"""Marks no line ends with."""
 SIGNATURE_STYLES = {"SignName", "Signer"}
 
 
@@ -153,16 +155,20 @@ def _layout(text: str, width: int, first: int, size: int, tracking: int) -> tupl
         else:
             pieces.append(ch)
             at.append(i)
+    widths = [em_width(piece) * em + tracking * len(piece) for piece in pieces]
     for k, piece in enumerate(pieces):
-        w = em_width(piece) * em + tracking * len(piece)
+        w = widths[k]
         if k and used:
             w += _spaced(pieces[k - 1], piece) * em
-        if used + w > room + 1 and not (piece in HANGING and used <= room + 1):  # closing marks may hang
-            used, room = 0.0, width
-            starts.append(at[k])
-            if k and pieces[k - 1] in NO_LINE_END:
-                used += em_width(pieces[k - 1]) * em  # an opening mark goes down with what follows it
-                starts[-1] = at[k - 1]
+        if used + w > room + 1:
+            # no line begins with a closing mark (nor a line ends with an opening one): what
+            # stands before it goes down with it, as long as the line keeps something
+            back = k
+            while back > 0 and at[back - 1] > starts[-1] and (pieces[back] in CLOSING or pieces[back - 1] in NO_LINE_END):
+                back -= 1
+            used, room = sum(widths[back:k]), width
+            starts.append(at[back])
+            w = widths[k]
         used += w
     return starts, room - used
 
@@ -296,7 +302,7 @@ class Fit:
 
 def _closer(paragraph, styles: Styles, tracking: int) -> bool:
     """Whether setting the paragraph's characters ``tracking`` apart takes in its last line,
-    with ``TRACK_SPARE`` to spare."""
+    with ``TRACK_SLACK`` of each line to spare."""
     p = styles.of(paragraph)
     if p.get("rule") not in (None, "exact") or (p.get("size") or 32) != 32 or (p.get("tracking") or 0) <= tracking:
         return False
@@ -304,10 +310,7 @@ def _closer(paragraph, styles: Styles, tracking: int) -> bool:
     first = (p.get("first") or 0) - (p.get("hanging") or 0)
     text = _text(paragraph)
     now = line_count(text, width, first, 32, p.get("tracking") or 0)
-    if now <= 1 or set_lines(text, width - TRACK_SLACK, first, 32, tracking)[0] >= now:
-        return False
-    _, free = set_lines(text[:-1] if text[-1:] in HANGING else text, width - TRACK_SLACK, first, 32, tracking)
-    return free >= TRACK_SPARE
+    return now > 1 and line_count(text, width - TRACK_SLACK, first, 32, tracking) < now
 
 
 def plan_first_page(document) -> Fit | None:
