@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from docgen.serve.access import RULES, app_routes, unruled
 from docgen.serve.app import create_app
 from docgen.serve.cookies import SESSION_COOKIE
+from tests.helpers import run
 from tests.serve_helpers import PASSWORD, activity_xlsx, add_county, body, form_with, login, replace, signing, token_of, tree
 
 pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
@@ -157,6 +158,22 @@ def test_school_a_cannot_reach_school_b_by_changing_an_id_or_a_path(as_, county,
         assert "学校账号" in response.text, url
     assert tree(county) == before
     assert a.app.state.state.jobs(PROG) == []  # nothing queued either
+
+
+def test_a_school_downloads_its_own_files_that_a_build_recorded_and_no_other_schools(as_, county, tmp_path):
+    """A school's download of its own Word file failed with an internal error once the build
+    records held it (the file's owner was read from the record as from a dict; review
+    2026-12): the tests above ask for files no build made."""
+    assert run("build", county / PROG, "-o", tmp_path / "out").returncode == 0
+    made = {p.parent.name: p for p in sorted((tmp_path / "out" / PROG).glob("*/*.docx"))}
+    assert set(made) >= {"sanzhong", "guoqing"}
+    a = as_("三中")
+    own = a.get(f"/files/{PROG}/{made['sanzhong'].relative_to(tmp_path / 'out' / PROG).as_posix()}")
+    assert own.status_code == 200 and own.content == made["sanzhong"].read_bytes()
+    other = a.get(f"/files/{PROG}/{made['guoqing'].relative_to(tmp_path / 'out' / PROG).as_posix()}")
+    assert other.status_code == 403 and "学校账号" in other.text
+    bureau = next((tmp_path / "out" / PROG).glob("*.docx"))
+    assert a.get(f"/files/{PROG}/{bureau.name}").status_code == 403
 
 
 def test_a_school_sees_only_its_own_pairings_in_the_lists(as_):

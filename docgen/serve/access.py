@@ -350,7 +350,7 @@ def file_owner(request: Request, pid: str | None, rel: str) -> str | None:
     except OSError:
         entry = None
     if entry is not None:
-        return entry.get("source")
+        return entry.source
     if parts[0] == "bundles" and len(parts) >= 2:
         folder = parts[1][:-4] if parts[1].endswith(".zip") else parts[1]
     elif parts[0] in ("report", "bundles") or len(parts) < 2:
