@@ -141,7 +141,7 @@ def test_roll_up_rows_match_the_records(tmp_path):
     header = [c.value for c in sheet[2]]
     assert "等次" not in header and "得分" in header  # a rubric, but no bands
     rows = [dict(zip(header, [c.value for c in r], strict=False)) for r in sheet.iter_rows(min_row=3, max_row=8)]
-    assert [r["名次"] for r in rows] == [None] * 6  # items wait for the bureau: no ranking by half a score
+    assert "名次" not in header and len(rows) == 6  # items wait for the bureau: no ranking by half a score
     loaded = load_programme(DATA / "gaotai-2020")
     for row in rows[:3]:
         pairing = loaded.pairing(row["结对标识"])

@@ -13,7 +13,7 @@ import yaml
 from docx import Document
 from openpyxl import load_workbook
 
-from docgen.activities.counting import count
+from docgen.activities.counting import count, so_far, term_as_of
 from docgen.activities.rollup import rollup
 from docgen.documents.scope import Per, Scope, scopes
 from docgen.documents.summary import summary
@@ -159,6 +159,23 @@ def test_gaotai_is_counted_in_its_calendar_year_and_the_roll_up_agrees_with_each
         assert sum(m for m, _ in row.completion.values()) == done
 
 
+def test_a_year_that_is_over_is_counted_to_its_last_day_not_to_the_day_it_is_reported():
+    """Review 2026-12: the 2020 roll-up said 统计截至2026年12月7日 of the schools whose summary
+    is not signed yet: a day in no data, six years after the year, another on every run."""
+    loaded = load_programme(DATA / "gaotai-2020")
+    data = rollup(loaded, "2020")
+    unsigned = [r for r in data.rows if not loaded.pairing(r.pairing_id).summaries
+                or loaded.pairing(r.pairing_id).summaries[0].date is None]
+    assert unsigned and all(r.as_of == dt.date(2020, 12, 31) for r in unsigned)
+    assert "2020年12月31日" in data.as_of_note and str(dt.date.today().year) + "年" not in data.as_of_note
+    year = loaded.programme.cycle.cycle_years[0]
+    spring, autumn = year.terms
+    assert term_as_of(year, autumn, None) == dt.date(2020, 12, 31)  # (cut at the calendar year's end)
+    # a year not over yet is counted to today
+    assert so_far(dt.date(2020, 12, 31), today=dt.date(2020, 11, 2)) == dt.date(2020, 11, 2)
+    assert term_as_of(year, spring, None, today=dt.date(2020, 5, 4)) == dt.date(2020, 5, 4)
+
+
 # ------------------------------------------------------------------ 3. scores only by a stated rule
 
 def test_a_programme_without_a_rubric_has_no_score_column(tmp_path):
@@ -171,6 +188,21 @@ def test_a_programme_without_a_rubric_has_no_score_column(tmp_path):
     assert [c.text for c in annex.tables[0].rows[0].cells][-1] == "备注"
     assert not any(c.text in ("得分", "等次", "名次") for c in annex.tables[0].rows[0].cells)
     assert "按 0 分计" not in all_text(annex)
+    assert "红色" not in all_text(annex)  # nothing is marked red: no note says so (review 2026-12)
+
+
+def test_no_rank_column_until_every_score_is_complete(tmp_path):
+    """Review 2026-12: the 2020 roll-up of 高台 (items still to be judged) had a 名次 column
+    blank in every row, in the workbook and in the Word annex."""
+    result = run("report", "data/gaotai-2020", "-o", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    report = tmp_path / "gaotai-2020" / "report"
+    sheet = load_workbook(report / "考核汇总_2020年度.xlsx")["考核汇总"]
+    header = [c.value for c in sheet[2]]
+    assert "名次" not in header and "得分" in header and header[0] == "结对标识"
+    annex = Document(str(report / "考核汇总_2020年度.docx"))
+    heads = [c.text for c in annex.tables[0].rows[0].cells]
+    assert "名次" not in heads and "得分" in heads
 
 
 def test_an_item_without_a_stated_rule_is_left_for_the_bureau(gaotai_copy):

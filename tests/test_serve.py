@@ -523,6 +523,27 @@ def test_the_roll_up_is_made_as_a_job_and_downloaded(client):
         assert got.status_code == 200 and got.content.startswith(b"PK")
 
 
+def _header(page: str) -> list[str]:
+    head = page.split('<table class="list rollup">', 1)[1].split("</thead>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in head.split("<th>")[1:]]
+
+
+def test_the_roll_up_page_has_a_column_only_for_what_it_states(client, example_copy, tmp_path):
+    """Review 2026-12: 名次 numbered the rows in the list's order while scores were still to be
+    judged (no rank yet), and a programme without a rubric had a 得分 column it could not fill
+    (its sort by score failed)."""
+    heads = _header(client.get(f"/p/{PROG}/report?year=2020").text)
+    assert "名次" not in heads and "得分" in heads and "等次" not in heads  # scores pending, no grade bands
+    sichuan = example_copy("sichuan-2025")
+    app = create_app(sichuan.parent, tmp_path / "out-sichuan", warm=False)
+    with TestClient(app, raise_server_exceptions=False) as other:
+        for sort in ("score", "school"):
+            page = other.get(f"/p/sichuan-2025/report?sort={sort}")
+            assert page.status_code == 200, page.text[:300]
+            heads = _header(page.text)
+            assert heads[0] != "名次" and "得分" not in heads and "等次" not in heads
+
+
 @needs_libreoffice
 def test_a_pairing_bundle_with_progress_previews_and_downloads(client):
     response = client.post(f"/p/{PROG}/pairing/sanzhong/generate", follow_redirects=False)

@@ -372,11 +372,24 @@ def _shown_in(per: Period, span: Span, window: Span, as_of: dt.date) -> bool:
 
 def as_of_for(pairing: Pairing, year: CycleYear, given: dt.date | None, today: dt.date | None = None) -> dt.date:
     """The day a pairing's year is counted to: the date asked for, else the day its summary is
-    signed, else today."""
+    signed, else today (``so_far``)."""
     if given is not None:
         return given
     text = next((s for s in pairing.summaries if str(s.year) == year.key), None)
-    return text.date if text and text.date else (today or dt.date.today())
+    return text.date if text and text.date else so_far(year.end, today)
+
+
+def term_as_of(year: CycleYear, term: Term, given: dt.date | None, today: dt.date | None = None) -> dt.date:
+    """The day one term of ``year`` is counted to: the date asked for, else today (``so_far``)."""
+    end = next(b for t, _, b in year.term_spans if t == term)
+    return given if given is not None else so_far(end, today)
+
+
+def so_far(end: dt.date, today: dt.date | None = None) -> dt.date:
+    """Today, for a year (or term) not over yet; its last day once it is over: a 2020 year
+    counted in 2026 is counted to 31 December 2020, the day its data ends, not to the day its
+    documents happen to be made."""
+    return min(today or dt.date.today(), end)
 
 
 def count_pairing(loaded: Loaded, pairing: Pairing, year: CycleYear, as_of: dt.date,

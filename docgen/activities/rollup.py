@@ -13,7 +13,7 @@ from ..load.model.cycle import CycleYear, Term
 from ..load.model.programme import Programme
 from ..outputs import build_time, normalise_docx, text_cells
 from ..text import cn_date, join
-from .counting import Check, YearCounts, as_of_for, commitment_name, count_pairing
+from .counting import Check, YearCounts, as_of_for, commitment_name, count_pairing, term_as_of
 from .scoring import Scorecard, score
 
 
@@ -57,7 +57,8 @@ class Rollup:
     """pairing id -> its counting.Check list, for the detail sheet"""
     term: Term | None = None
     as_of: dt.date | None = None
-    """The day asked for (``--as-of``); None: each pairing as of its summary's date, else today."""
+    """The day asked for (``--as-of``); None: each pairing as of its summary's date, else today
+    (its year's last day once the year is over)."""
 
     @property
     def programme(self) -> Programme:
@@ -106,7 +107,7 @@ class Rollup:
             return ""
         if len(days) == 1:
             return f"统计截至{cn_date(days[0])}"
-        return "统计截至各结对年度工作总结的落款日期（未落款的截至生成之日）"
+        return "统计截至各结对年度工作总结的落款日期（未落款的截至生成之日，年度已结束的截至年度最后一天）"
 
 
 def years_with_records(loaded: Loaded) -> list[str]:
@@ -133,7 +134,7 @@ def rollup(loaded: Loaded, year_key: str, as_of: dt.date | None = None, term_key
             continue
         term = term or own_term
         log = loaded.activity_log(pid, year_key)
-        day = as_of_for(pairing, own_year, as_of) if own_term is None else (as_of or dt.date.today())
+        day = as_of_for(pairing, own_year, as_of) if own_term is None else term_as_of(own_year, own_term, as_of)
         counts: YearCounts = count_pairing(loaded, pairing, own_year, day, own_term)
         card: Scorecard | None = score(prog, counts, log)
         by_pairing[pid] = counts.checks
@@ -165,7 +166,7 @@ def to_xlsx(data: Rollup, when: dt.datetime | None = None) -> bytes:
     ws = wb.worksheets[0]  # a new workbook's one sheet (its active one)
     ws.title = "考核汇总"
     terms = data.programme.terms
-    header = ["名次", "结对标识", terms.supporter, terms.recipient, "统计截至", "活动记录", "计入考核", "迟报或未报备", "缺少证明材料",
+    header = ["名次"] * data.ranked + ["结对标识", terms.supporter, terms.recipient, "统计截至", "活动记录", "计入考核", "迟报或未报备", "缺少证明材料",
               "证明材料待补"]
     header += [f"{name}（完成/应完成）" for _, name in data.commitments]
     header += (["得分", "待评定项"] if data.scored else []) + (["等次"] if data.graded else []) + ["未完成的承诺"]
@@ -173,7 +174,7 @@ def to_xlsx(data: Rollup, when: dt.datetime | None = None) -> bytes:
     ws.append(header)
     behind_fill = PatternFill("solid", fgColor="FFC7CE")
     for rank, row in enumerate(data.rows, 1):
-        values: list[int | float | str | None] = [rank if data.ranked else "", row.pairing_id, row.supporter, row.recipients, cn_date(row.as_of),
+        values: list[int | float | str | None] = [rank] * data.ranked + [row.pairing_id, row.supporter, row.recipients, cn_date(row.as_of),
                   row.records, row.counted, row.late, row.no_evidence, row.pending_evidence]
         values += [f"{row.completion[cid][0]}/{row.completion[cid][1]}" for cid, _ in data.commitments]
         values += ([row.score, row.pending] if data.scored else []) + ([row.grade] if data.graded else [])

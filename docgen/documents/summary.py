@@ -16,6 +16,7 @@ from ..activities.counting import (
     indicator_progress,
     matches,
     pair_name,
+    term_as_of,
 )
 from ..activities.scoring import Scorecard, score
 from ..activities.tally import brief, commitment_rows, short_list
@@ -359,9 +360,9 @@ def numbered_items(items: list[str]) -> list[dict]:
 
 def _as_of(scope: Scope) -> dt.date:
     """The day a summary counts to: the day asked for, else (for a year) the day it is signed,
-    else today."""
+    else today (or the last day of its year or term, once that is over)."""
     if scope.term is not None:
-        return scope.as_of or dt.date.today()
+        return term_as_of(given(scope.year, "a year (Per.year)"), scope.term, scope.as_of)
     return as_of_for(given(scope.pairing, "a pairing (Per.year)"), given(scope.year, "a year (Per.year)"), scope.as_of)
 
 

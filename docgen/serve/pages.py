@@ -713,11 +713,12 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score",
     chosen = year if year in years else (years[-1] if years else "")
     data = ws.derived(pid, f"rollup-{chosen}", lambda current: _shown(rollup(current, chosen))) if chosen else None
     rows = list(data.rows) if data else []
-    keys = {"score": lambda r: -r.score, "school": lambda r: r.supporter, "records": lambda r: -r.records,
+    keys = {"score": lambda r: -(r.score or 0), "school": lambda r: r.supporter, "records": lambda r: -r.records,
             "late": lambda r: -r.late}
-    if sort in keys:
+    if sort in keys and (sort != "score" or (data is not None and data.scored)):
         rows.sort(key=keys[sort])
-    ranks = {r.pairing_id: n for n, r in enumerate(data.rows, 1)} if data else {}  # the roll-up's own order
+    # (a rank only once every score is complete: the roll-up's own order is then by score)
+    ranks = {r.pairing_id: n for n, r in enumerate(data.rows, 1)} if data and data.ranked else {}
     rows, pager = _paged(rows, page)
     files = [r.path for r in ws.record(pid, ("report",)).values()]
     files += [p.with_suffix(".xlsx") for p in files]
