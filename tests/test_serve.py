@@ -244,6 +244,22 @@ def test_every_page_of_a_pairing_names_it_the_same_and_offers_the_same_tabs(clie
     assert tabs == {(base, f"{base}/activities", f"{base}/documents", f"{base}/history")}
 
 
+def test_the_forms_speak_chinese(client):
+    """Review 2026-12: labels, help and choices of the pairing form and of an activity record
+    carried the data file's keys and English (one sentence, school / calendar, lesson_delivery,
+    标识 annual_focus); a person's name was a 名称. Written Latin words left: file formats and
+    the example path of an evidence file."""
+    allowed = {"PNG", "Word", "WPS", "Excel", "PDF", "evidence", "jpg", "sanzhong"}  # (and the pairing's own id)
+    pages = [client.get(f"/p/{PROG}/pairing/sanzhong").text,
+             client.get(f"/p/{PROG}/pairing/sanzhong/activities/2020/record/new").text]
+    for page in pages:
+        shown = re.findall(r'<(?:label|small|option|p class="help")[^>]*>(.*?)</', page, re.S)
+        assert len(shown) > 20
+        words = {w for text in shown for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]+>", "", text))}
+        assert words <= allowed, words - allowed
+    assert "姓名" in pages[0]
+
+
 def test_errors_are_next_to_their_fields_and_nothing_is_written(client, data_dir):
     path = pairing_file(data_dir)
     before = path.read_bytes()
@@ -255,10 +271,12 @@ def test_errors_are_next_to_their_fields_and_nothing_is_written(client, data_dir
     assert response.status_code == 422
     html = response.text
     assert "尚未保存" in html
-    assert "必填" in near(html, "supporter.name") or "不能为空" in near(html, "supporter.name")
+    assert "请填写“名称”" in near(html, "supporter.name") or "不能为空" in near(html, "supporter.name")
     assert "“2020-02-30”不是存在的日期" in near(html, "signed_on")
     assert "结对：高台三中 → 黑泉镇中心小学" in html  # the page still names the pairing as saved
     assert path.read_bytes() == before
+    no_county = client.post(form["action"], data=body(replace(form["fields"], "county", ""))).text
+    assert "请填写“县市区”" in near(no_county, "county") and "“county”" not in no_county  # the form's words
     again = form_with(html, "/pairing/sanzhong")  # the clerk's typing is kept in the form
     assert ("signed_on", "2020-02-30") in again["fields"]
     fields = replace(replace(again["fields"], "supporter.name", "高台三中"), "signed_on", "2020-03-06")

@@ -60,7 +60,7 @@ def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, 
                                                        f"{suggest(record.school, recipients)}（受援学校：{'、'.join(recipients)}）"))
         if record.type == Activity.mentor_exchange:
             if not record.mentor:
-                out.append(src.problem(loc, "师徒交流记录需要写明帮扶教师（mentor）"))
+                out.append(src.problem(loc + ("mentor",), "师徒交流记录需要写明帮扶教师"))
             elif record.mentor not in mentors:
                 out.append(src.problem(loc + ("mentor",), f"“{record.mentor}”不是本结对的帮扶教师"
                                                            f"{suggest(record.mentor, sorted(mentors))}"))

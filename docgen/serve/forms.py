@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import Problem
-from ..load.model.common import ACTIVITY_NAMES, LAYER_NAMES, PARTY_NAMES, PERIOD_NAMES, SUPPORTER_NAMES
+from ..load.model.common import ACTIVITY_NAMES, LAYER_NAMES, PARTY_NAMES, PERIOD_NAMES
 
 LABELS = {
     "id": "结对标识", "no": "序号", "county": "县市区", "remark": "备注", "supporter": "支援学校",
@@ -47,12 +47,32 @@ LABELS = {
 """Chinese labels of the fields a clerk meets (GLOSSARY.md's words); a field not here is
 labelled by the first phrase of its description."""
 
+PERSON_MODELS = {"Person", "GroupMember", "Teacher"}
+"""Models of a person: their ``name`` is a 姓名."""
+
+HELP = {
+    "School.kind": "学校（默认）、帮扶团队（组团式）或单位（高校、教研室等）；各文书的称呼、署名和盖章随之而定",
+    "School.bureau": "主管教育行政部门全称；不写则按方案中该县市区的主管部门，再不行用发文机关",
+    "LeadingGroup.name": "例如 结对帮扶工作领导小组；不写则各文书用各自的称呼",
+    "LeadingGroup.office": "办公室设在哪里、谁任主任，写成一句话",
+    "Cycle.basis": "按什么划分年度：学年（9月至次年8月），或自然年度（1月至12月，如“2020年度”的方案）；"
+                   "不写则按起始日期：7月至12月起为学年，1月至6月起为自然年度",
+    "Cycle.agreed_by_pairs": "具体起止时间由结对双方商定、在协议中注明（方案只定年限和最早开始日期）；各结对可填写自己的起止日期",
+    "blanks": "方案的协议书条款和结对实施方案中留给各结对填写的栏目；填写后印在栏目处，不再列为待填写",
+    "type": "活动类型，如送课指导、师徒交流",
+    "tag": "细分，如观摩学习的“干部”或“教师”；承诺事项写明细分时，只计同一细分的记录",
+}
+"""What the form says under a field where the data's own description (written for the YAML
+file, naming its keys and values) would put English before a clerk: by model and key
+(``School.kind``), or by key alone."""
+
 CHOICES: dict[str, dict[str, str]] = {
     "Activity": {k.value: v for k, v in ACTIVITY_NAMES.items()},
     "Party": {k.value: v for k, v in PARTY_NAMES.items()},
     "Period": {k.value: v for k, v in PERIOD_NAMES.items()},
     "Layer": {k.value: v for k, v in LAYER_NAMES.items()},
-    "SupporterKind": {k.value: v for k, v in SUPPORTER_NAMES.items()},
+    "SupporterKind": {"school": "学校", "team": "帮扶团队（组团式）", "institution": "单位（高校、教研室等）"},
+    "YearBasis": {"school": "学年（9月至次年8月）", "calendar": "自然年度（1月至12月）"},
     "PlacementKind": {"teaching": "支教（到受援学校任教）", "training": "跟岗、顶岗学习（到支援学校学习）"},
 }
 """Chinese names of enumerated values, by the enum's name in the schema."""
@@ -144,15 +164,17 @@ class Schema:
         node, _ = self.resolve(node)
         required = set(node.get("required", []))
         data = data if isinstance(data, dict) else {}
-        return [self.field(key, sub, f"{prefix}{key}", data.get(key), key in required)
+        model = node.get("title", "")
+        return [self.field(key, sub, f"{prefix}{key}", data.get(key), key in required, model)
                 for key, sub in node.get("properties", {}).items()]
 
-    def field(self, key: str, node: dict, name: str, value: Any, required: bool) -> Field:
+    def field(self, key: str, node: dict, name: str, value: Any, required: bool, model: str = "") -> Field:
+        """The form's field for ``key`` of a ``model`` (the schema's name of the object it is in)."""
         description = node.get("description", "")
         target, enum_name, optional = self.unwrap(node)
         description = description or target.get("description", "")
-        label = LABELS.get(key) or _first_phrase(description) or key
-        shown = description.replace(", e.g. ", "，例如 ").replace("e.g. ", "例如 ")
+        label = ("姓名" if key == "name" and model in PERSON_MODELS else LABELS.get(key)) or _first_phrase(description) or key
+        shown = HELP.get(f"{model}.{key}") or HELP.get(key) or description.replace(", e.g. ", "，例如 ").replace("e.g. ", "例如 ")
         out = Field(name, key, label, shown, "text", required=required and not optional, value=value)
         kind = target.get("type")
         if "enum" in target:
@@ -203,7 +225,7 @@ class Schema:
             plain = written is None or isinstance(written, str) or (
                 isinstance(written, list) and all(isinstance(v, str) for v in written))
             label = offered.get(key) or str(key)
-            help = f"标识 {key}" if label != key else ""
+            help = ""
             if not plain:
                 help = "内容含小节或列表，请直接在数据文件中修改"
             out.append(Field(f"{name}.{key}", str(key), label, help, "textarea" if plain else "kept", value=written))
@@ -397,10 +419,18 @@ def place_errors(fields: list[Field], problems: list[Problem]) -> list[Problem]:
         while name and name not in by_name:
             name = name.rpartition(".")[0]
         if name:
-            by_name[name].errors.append(problem.message)
+            by_name[name].errors.append(_for_form(problem.message, by_name[name]))
         else:
             unplaced.append(problem)
     return unplaced
+
+
+def _for_form(message: str, field: Field) -> str:
+    """A problem as the form says it next to ``field``: by the field's label, where the data's
+    message names its key (written for the data file: 缺少必填字段“county”)."""
+    if message.startswith("缺少必填字段"):
+        return f"请填写“{field.label}”"
+    return message.replace(f"“{field.key}”", f"“{field.label}”").replace(f"（{field.key}）", f"（{field.label}）")
 
 
 _DATE_LIKE = re.compile(r"\d{4}-\d{1,2}-\d{1,2}")
