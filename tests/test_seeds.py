@@ -384,3 +384,14 @@ recipients:
     assert result.returncode == 0, result.stderr
     xml = zipfile.ZipFile(next(out.rglob("协议书_*.docx"))).read("word/document.xml").decode("utf-8")
     assert '“组团式”</w:t><w:br/><w:t xml:space="preserve">教育帮扶团队' in xml  # not 教育帮/扶团队
+
+
+def test_a_year_the_seed_leaves_open_is_a_field_to_fill():
+    """Review 2026-12: the 长沙 plan prints 可从20＿＿年秋季开始 (the seed's year is garbled and left
+    open), yet its bundle listed nothing to fill: a place the bureau's own text leaves open with
+    low lines is a field to fill, named by the words around it."""
+    from docgen.documents.plan import programme_plan
+    from docgen.documents.scope import Scope
+
+    gaps = programme_plan(Scope(load_programme(DATA / "changsha-huaihua-2015")))["gaps"]
+    assert [g for g in gaps if "可从20＿＿年秋季开始" in g and g.endswith("（programme.yaml 中 body）")], gaps

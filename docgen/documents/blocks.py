@@ -129,12 +129,19 @@ def _blank(block: Block, inserts: Inserts, fills: Fills | None) -> list[Node]:
     return [cat(label, "："), *filled]
 
 
+LEFT_OPEN = re.compile("＿{2,}")
+"""Low lines the bureau's own text leaves open in a sentence (可从20＿＿年秋季开始)."""
+
+
 def blanks(nodes: Sequence[Node]) -> list[Blank]:
-    """The lines left to fill in, in order."""
+    """The lines left to fill in, in order: the blanks, and each place the bureau's text itself
+    leaves open with low lines (named by the words around it)."""
     out: list[Blank] = []
     for node in nodes:
         if isinstance(node, Blank):
             out.append(node)
+        elif isinstance(node, str):
+            out += [Blank(f"……{node[max(0, m.start() - 10):m.end() + 6]}……") for m in LEFT_OPEN.finditer(node)]
         elif isinstance(node, Section):
             out += blanks(node.body)
         elif isinstance(node, Items):
