@@ -395,3 +395,13 @@ def test_a_year_the_seed_leaves_open_is_a_field_to_fill():
 
     gaps = programme_plan(Scope(load_programme(DATA / "changsha-huaihua-2015")))["gaps"]
     assert [g for g in gaps if "可从20＿＿年秋季开始" in g and g.endswith("（programme.yaml 中 body）")], gaps
+
+
+def test_a_plan_the_programme_calls_a_guihua_calls_itself_so():
+    """Review 2026-12: the 四川 结对帮扶发展规划 said of itself 制定本方案."""
+    from docgen.documents.plan import pairing_plan
+    from docgen.documents.scope import Scope
+
+    loaded = load_programme(DATA / "sichuan-2025")
+    text = str(pairing_plan(Scope(loaded, pairing=loaded.pairings[0])))
+    assert "制定本规划。" in text and "本方案" not in text

@@ -422,8 +422,11 @@ def pairing_plan(scope: Scope) -> dict:
     atts = attachments.numbered(atts)
 
     verb = "结对帮扶" if sup.kind == SupporterKind.school else "开展结对帮扶"
-    nodes: list[Node] = [say("{}，{}与{}{}，{}本方案。", basis_sentence(prog), data(sup, "name"), recipients_text(pairing),
-                             verb, draft_verb(prog))]
+    # (本方案, or what the programme calls the document: 本规划 for a 结对帮扶发展规划)
+    own = str(doc_title(prog, DocumentKind.pairing_plan, "方案"))
+    noun = next((n for n in ("规划", "计划", "方案") if own.endswith(n)), "方案")
+    nodes: list[Node] = [say("{}，{}与{}{}，{}本{}。", basis_sentence(prog), data(sup, "name"), recipients_text(pairing),
+                             verb, draft_verb(prog), noun)]
     goals: list[Node] = [data(pairing, "goals", i) for i in range(len(pairing.goals))]
     if pairing.key_target:
         goals.append(say("重点帮扶目标：{}", data(pairing, "key_target")))
