@@ -365,6 +365,13 @@ def test_pair_list_import_with_one_wrong_row_then_fixed(client, data_dir, tmp_pa
     assert done.status_code == 200 and "新增 2 个" in done.text
     loaded = load_programme(data_dir / PROG)
     assert {p.supporter.name for p in loaded.pairings} >= {"高台三中", "新华小学", "城南小学", "国庆小学"}
+    # the result is a page of its own: a reload shows it again, and the confirmation sent again
+    # (Back, 确认导入) shows what was done, imports nothing twice, never says "expired"
+    after = tree(data_dir / PROG)
+    assert "已导入" in client.get(str(done.url)).text and "新增 2 个" in client.get(str(done.url)).text
+    again = client.post(confirm["action"], data=body(confirm["fields"]))
+    assert again.status_code == 200 and "新增 2 个" in again.text and "过期" not in again.text
+    assert tree(data_dir / PROG) == after
 
 
 @pytest.mark.parametrize("name, data, words", [
@@ -501,6 +508,10 @@ def test_an_activity_sheet_is_previewed_then_imported(client, data_dir, tmp_path
     assert path.read_bytes() == before
     confirm = form_with(preview.text, "/confirm")
     assert client.post(confirm["action"], data=body(confirm["fields"]), follow_redirects=False).status_code == 303
+    imported = path.read_bytes()
+    replay = client.post(confirm["action"], data=body(confirm["fields"]), follow_redirects=False)
+    assert replay.status_code == 303 and "saved=imported" in replay.headers["location"]  # not "expired"
+    assert path.read_bytes() == imported  # nothing twice
     data = read(path).data
     descriptions = [r["description"] for r in data["records"]]
     assert "数学专题讲座" in descriptions and "送课" in descriptions and data["scores"] == scores

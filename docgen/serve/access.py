@@ -98,7 +98,7 @@ RULES: dict[str, Rule] = {
     "programme_rows": Rule(EVERYONE, "programme"),
     # the pair list: the bureau's
     "import_form": Rule(ONLY_BUREAU, "programme"), "import_upload": Rule(ONLY_BUREAU, "programme"),
-    "import_confirm": Rule(ONLY_BUREAU, "programme"), "export_list": Rule(READERS, "programme"),
+    "import_confirm": Rule(ONLY_BUREAU, "programme"), "import_done": Rule(ONLY_BUREAU, "programme"), "export_list": Rule(READERS, "programme"),
     # a pairing
     "pairing_form": Rule(EVERYONE, "pairing"), "pairing_item": Rule(EVERYONE, "pairing"),
     "pairing_save": Rule(EDITORS, "pairing"), "pairing_text": Rule(ONLY_BUREAU, "pairing"),

@@ -24,6 +24,7 @@ from ..errors import DocgenError, PairListError, Problem, UsageError, display_pa
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
+from ..outputs import write_atomic
 from .access import (
     SCHOOL,
     Forbidden,
@@ -180,14 +181,39 @@ def _stash(request: Request, filename: str, data: bytes, suffix: str) -> str:
     return token
 
 
+DONE = "done.json"
+"""What a confirmed upload left in its folder: where its result is shown (``done``), so that
+the confirmation sent again (the browser's reload, Back and 确认导入 again) shows it, and
+imports nothing twice."""
+
+
+class AlreadyDone(Exception):
+    """The upload was confirmed before: ``url`` shows what it did."""
+
+    def __init__(self, url: str):
+        super().__init__(url)
+        self.url = url
+
+
 def _stashed(request: Request, token: str) -> tuple[Path, str]:
     if not token.isalnum():
         raise NotFound("找不到上传的文件，请重新上传")
     folder = _uploads(request) / token
     found = sorted(folder.glob("upload.*")) if folder.is_dir() else []
     if not found:
+        if (folder / DONE).is_file():
+            raise AlreadyDone(json.loads((folder / DONE).read_text(encoding="utf-8"))["url"])
         raise NotFound("上传的文件已过期，请重新上传")
     return found[0], (folder / "name.txt").read_text(encoding="utf-8")
+
+
+def _done(request: Request, token: str, url: str, **shown: int) -> RedirectResponse:
+    """The upload confirmed: its file let go, where its result is shown kept (``DONE``)."""
+    folder = _uploads(request) / token
+    for path in folder.iterdir():
+        path.unlink()
+    write_atomic(folder / DONE, json.dumps({"url": url, **shown}, ensure_ascii=False).encode("utf-8"))
+    return RedirectResponse(url, status_code=303)
 
 
 def _named_copy(path: Path, name: str, work: Path) -> Path:
@@ -238,7 +264,10 @@ async def import_confirm(request: Request, pid: str, token: str):
     root = ws.root(pid)
     form = await _form(request)
     county = str(form.get("county") or "")
-    path, name = _stashed(request, token)
+    try:
+        path, name = _stashed(request, token)
+    except AlreadyDone as done:
+        return RedirectResponse(done.url, status_code=303)
     with tempfile.TemporaryDirectory() as work:
         try:
             report = import_pairings(_named_copy(path, name, Path(work)), root, county=county, dry_run=True)
@@ -248,9 +277,19 @@ async def import_confirm(request: Request, pid: str, token: str):
         if result.status != "same":
             ws.write(result.path, result.text.encode("utf-8"))
     ws.forget(pid)
-    shutil.rmtree(_uploads(request) / token, ignore_errors=True)
-    new, changed = len(report.having("new")), len(report.having("changed"))
-    return _page(request, "import_done.html", programme_id=pid, new=new, changed=changed, report=report)
+    return _done(request, token, f"/p/{quote(pid)}/import/{token}/done",
+                 new=len(report.having("new")), changed=len(report.having("changed")))
+
+
+@router.get("/p/{pid}/import/{token}/done", response_class=HTMLResponse)
+def import_done(request: Request, pid: str, token: str):
+    """What a confirmed import did (the page a reload shows again)."""
+    _ws(request).root(pid)
+    marker = _uploads(request) / token / DONE if token.isalnum() else None
+    if marker is None or not marker.is_file():
+        raise NotFound("找不到这次导入的结果")
+    done = json.loads(marker.read_text(encoding="utf-8"))
+    return _page(request, "import_done.html", programme_id=pid, new=done["new"], changed=done["changed"])
 
 
 @router.get("/p/{pid}/export.xlsx")
@@ -686,7 +725,10 @@ def _activity_preview(request, pid, pairing_id, year, record_file: ActivityFile,
 @router.post("/p/{pid}/pairing/{pairing_id}/activities/{year}/upload/{token}/confirm", response_class=HTMLResponse)
 async def activity_confirm(request: Request, pid: str, pairing_id: str, year: str, token: str):
     record_file = _activity(request, pid, pairing_id, year)
-    path, name = _stashed(request, token)
+    try:
+        path, name = _stashed(request, token)
+    except AlreadyDone as done:
+        return RedirectResponse(done.url, status_code=303)
     with tempfile.TemporaryDirectory() as work:
         plan = import_preview(record_file, _named_copy(path, name, Path(work)))
     if plan.problems:
@@ -695,9 +737,7 @@ async def activity_confirm(request: Request, pid: str, pairing_id: str, year: st
         record_file.apply(plan)
     except Conflict:
         return _activity_preview(request, pid, pairing_id, year, _activity(request, pid, pairing_id, year), token)
-    shutil.rmtree(_uploads(request) / token, ignore_errors=True)
-    return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}/activities?year={year}&saved=imported",
-                            status_code=303)
+    return _done(request, token, f"/p/{quote(pid)}/pairing/{quote(pairing_id)}/activities?year={year}&saved=imported")
 
 
 # ------------------------------------------------------------------ roll-up
