@@ -531,6 +531,8 @@ def test_a_waiting_job_can_be_cancelled(client):
     job = runner.submit(PROG, "report", None, "生成考核汇总")
     page = client.get(f"/jobs/{job}").text
     assert "排队等候" in page
+    live = page.split('id="live">', 1)[1].split("</section>", 1)[0]
+    assert f"/jobs/{job}/cancel" in live  # in the fragment the live page swaps: gone once the job ends
     assert client.post(f"/jobs/{job}/cancel", follow_redirects=False).status_code == 303
     gate.set()
     assert wait_for_job(client, job) == "cancelled"
@@ -581,6 +583,9 @@ def test_a_pairing_bundle_with_progress_previews_and_downloads(client):
         text = "".join(events.iter_text())
     assert "event: progress" in text and "event: finished" in text
     assert client.app.state.state.job(job).status == "done"
+    # the live page's last fragment: the job is done, no 取消 stays on it (review 2026-12)
+    last = text.rsplit("event: progress", 1)[1]
+    assert "已完成" in last and "查看和下载" in last and "/cancel" not in last
     page = client.get(f"/p/{PROG}/pairing/sanzhong/documents").text
     assert "已生成" in page and "未盖章的单位" in page and "待填写：" in page and "signed_on" in page
     # what the manifest's preflight says shows beside the page it concerns (the list keeps only a
@@ -798,3 +803,12 @@ def test_what_a_pairing_wrote_into_blanks_goes_through_its_form_unchanged(tmp_pa
     assert [(c.label, c.widget) for c in blanks.children] == [
         ("年度重点帮扶目标", "textarea"), ("未填", "textarea"), ("other", "textarea"), ("third", "kept")]
     assert edited_text(text, unflatten(schema, as_submitted(fields))) == text
+
+
+def test_a_bundle_without_a_seal_on_it_is_made_not_sealed():
+    """Review 2026-12: the bureau's bundle read 已盖章 beside 盖章 0 处."""
+    from docgen.serve.workspace import BundleState
+
+    assert not BundleState(Path("b.zip"), "made", pages=17, seals=0).sealed
+    assert BundleState(Path("b.zip"), "made", pages=17, seals=2).sealed
+    assert not BundleState(Path("b.zip"), "changed", pages=17, seals=2).sealed

@@ -599,7 +599,8 @@ async def job_events(request: Request, job_id: int):
             if now != seen or loop.time() - read_at >= EVENTS_REREAD:  # the file is read only when the job moved
                 seen, read_at = now, loop.time()
                 job = state.job(job_id)
-                html = templates.get_template("_progress.html").render(job=job, live=live, stages=STAGE_NAMES)
+                html = templates.get_template("_progress.html").render(job=job, live=live, stages=STAGE_NAMES,
+                                                                      request=request)
                 if html != last:
                     last = html
                     data = "\n".join(f"data: {line}" for line in html.splitlines())

@@ -92,7 +92,9 @@ class BundleState:
 
     @property
     def sealed(self) -> bool:
-        return self.state == "made" and not self.missing and not self.unfinished
+        """Made, every seal it should carry on it, and at least one (a bundle whose documents
+        carry no seal is made, not sealed)."""
+        return self.state == "made" and self.seals > 0 and not self.missing and not self.unfinished
 
 
 @dataclass(frozen=True)

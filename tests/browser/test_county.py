@@ -53,8 +53,15 @@ def test_a_school_writes_its_summary_and_the_bureau_sees_and_restores_it(browser
     page.goto(base + "/p/gaotai/pairing/guoqing")
     expect(page.get_by_role("heading", name="没有权限")).to_be_visible()
     assert "王永奇" not in page.content()
+    # on a phone the account and the way out are still there (they were hidden below 700 px)
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto(base + "/")
-    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_text("三中（学校：高台三中）")).to_be_visible()
+    logout = page.get_by_role("button", name="退出登录")
+    expect(logout).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 391
+    page.set_viewport_size(DESKTOP)
+    logout.click()
     page.wait_for_url(base + "/login")
 
     _sign_in(page, base, "局")
