@@ -80,6 +80,32 @@ def test_export_gives_the_pair_list_as_xlsx(client):
     assert "filename*=UTF-8''" in response.headers["content-disposition"]
 
 
+def test_a_school_renamed_in_the_pair_list_points_at_the_pairing_file_not_a_cell(client, data_dir):
+    """Review 2026-12: renaming a recipient in the exported list failed, rightly (a teacher pair
+    of the file still names the old school), but the page gave the file's line as a cell
+    (W27), the field as middle_manager_pairs[2].recipient_school, and sent the clerk to Excel."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(client.get(f"/p/{PROG}/export.xlsx").content))
+    cells = [c for row in book.active.iter_rows() for c in row if "合黎镇中心小学" in str(c.value or "")]
+    assert cells
+    for cell in cells:
+        cell.value = cell.value.replace("合黎镇中心小学", "合黎镇九年制学校")
+    sheet = io.BytesIO()
+    book.save(sheet)
+    before = tree(data_dir / PROG)
+    response = client.post(f"/p/{PROG}/import", files={"file": ("名单.xlsx", sheet.getvalue())})
+    assert response.status_code == 422
+    rows = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>", response.text)
+    ours = [r for r in rows if "guoqing.yaml" in r[0]]
+    assert ours, rows
+    for where, place, field, _message in ours:
+        assert f'href="/p/{PROG}/pairing/guoqing"' in where and re.fullmatch(r"第 \d+ 行", place), (where, place)
+        assert "对应的受援学校" in field and "recipient_school" not in field and "第" in field
+    assert "点文件名到结对页面修改" in response.text and "在 Excel 或 WPS 中改正" not in response.text
+    assert tree(data_dir / PROG) == before
+
+
 @pytest.mark.parametrize("url", ["/p/nowhere", f"/p/{PROG}/pairing/nobody", f"/p/{PROG}/pairing/..%2F..%2Fprogramme",
                                  f"/p/{PROG}/pairing/sanzhong/activities/1999/record/0", "/jobs/999999",
                                  "/jobs/999999/progress", "/jobs/999999/events", f"/preview/{PROG}/_bureau/1.png",

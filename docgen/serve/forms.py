@@ -404,6 +404,16 @@ def _typed(schema: Schema, node: dict, raw: Any) -> Any:
 _INDEX = re.compile(r"\[(\d+)\]")
 
 
+def field_words(problem_field: str) -> str:
+    """A problem's field as a clerk reads it: ``middle_manager_pairs[2].recipient_school`` ->
+    中层干部结对第 3 项的对应的受援学校."""
+    words = []
+    for part in problem_field.split("."):
+        key, _, index = part.partition("[")
+        words.append(LABELS.get(key, key) + (f"第 {int(index.rstrip(']')) + 1} 项" if index.rstrip("]").isdigit() else ""))
+    return "的".join(words)
+
+
 def form_name(problem_field: str) -> str:
     """``recipients[1].name`` (a problem's field) -> ``recipients.1.name`` (a form name)."""
     return _INDEX.sub(r".\1", problem_field)

@@ -21,6 +21,7 @@ from starlette.background import BackgroundTask
 
 from ..activities.rollup import Rollup, rollup, years_with_records
 from ..errors import DocgenError, PairListError, Problem, UsageError, display_path, given
+from ..load import PAIRINGS_DIR
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
@@ -36,7 +37,7 @@ from .access import (
     visitor_of,
 )
 from .activity_records import ActivityFile, import_preview, record_schema
-from .forms import Schema, impossible_dates, place_errors, unflatten
+from .forms import Schema, field_words, impossible_dates, place_errors, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import check_evidence, check_sheet, safe_filename
@@ -80,11 +81,19 @@ def _col(n: int) -> str:
 
 
 def _located(problem: Problem) -> dict:
-    """A problem of a spreadsheet as the page lists it: where (sheet, cell), what, why."""
+    """A problem of a spreadsheet as the page lists it: where (sheet, cell), what, why. A
+    problem the upload brings out in a pairing's own file (a school renamed in the list that a
+    teacher pair of the file still names) is in that file: its line, its field in words, and
+    the pairing's page where it is mended (``pairing``), never a cell of the sheet."""
+    parts = problem.file.replace("\\", "/").split("/")
+    where = parts[-1]  # the clerk's file name, not where the upload was kept
+    if where.endswith((".yaml", ".yml")):
+        pairing = where.rsplit(".", 1)[0] if parts[-2:-1] == [PAIRINGS_DIR] else ""
+        return {"file": "/".join(parts[-2:]) if pairing else where, "row": problem.line, "column": None, "cell": "",
+                "field": field_words(problem.field), "message": problem.message, "in_data": True, "pairing": pairing}
     cell = problem.place or (f"{_col(problem.column)}{problem.line}" if problem.line and problem.column else "")
-    where = problem.file.rsplit("/", 1)[-1]  # the clerk's file name, not where the upload was kept
     return {"file": where, "row": problem.line, "column": problem.column, "cell": cell,
-            "field": problem.field, "message": problem.message}
+            "field": problem.field, "message": problem.message, "in_data": False, "pairing": ""}
 
 
 # ------------------------------------------------------------------ programmes
