@@ -406,3 +406,13 @@ def test_the_roll_up_of_a_term_agrees_with_the_term_summary(meiling):
     assert (row.records, row.counted) == (int(m.group(1)), int(m.group(2)))
     assert [s.term for s in scopes(Per.year, loaded, __import__("docgen.documents.scope", fromlist=["Selection"])
                                    .Selection(term=term.key))] == [term]
+
+
+def test_the_detail_annex_numbers_rubric_items_only_where_there_is_a_rubric(tmp_path):
+    """Review 2026-12: the 四川 summaries (no rubric) had a 细则序号 column empty in every row.
+    (A programme with a rubric keeps it: tests/test_long_summary.py reads it.)"""
+    result = run("build", "data/sichuan-2025", "-o", str(tmp_path), "-k", "summary")
+    assert result.returncode == 0, result.stderr
+    heads = [t.rows[0].cells[0].text for summary in sorted((tmp_path / "sichuan-2025").glob("*/*工作总结*.docx"))
+             for t in Document(str(summary)).tables]
+    assert "承诺事项" in heads and not any(h.startswith("细则") for h in heads), heads

@@ -243,7 +243,8 @@ def summary(scope: Scope) -> dict:
         "rubric_rows": [{"no": s.item.no, "title": rubric_item(s.item), "points": number(s.item.points),
                          "score": "待评" if s.score is None else number(s.score), "reason": s.reason}  # (None: pending)
                         for s in card.items] if card else [],
-        "annex_rows": _annex(card, rows),
+        "annex_rows": (annex := _annex(card, rows)),
+        "annex_items": any(r["item"] for r in annex),  # a 细则序号 column only where the rubric numbers them
         "annex_labels": labels,
         "rubric_total": _rubric_total(card) if card else "",
         "parts": parts,

@@ -69,9 +69,13 @@ def build() -> Writer:
     w.tag("endif")
     w.signature_area("signature")
     summary_annex(w, "annex_rows", "annex_labels.detail", "承诺事项逐对完成情况")
-    w.table([("细则\n序号", 6, "{{ r.item }}"), ("承诺事项", 24, "<{{ r.subject }}"),
-             ("要求", 12, "{{ r.period }}{{ r.required }}"), ("完成情况", 16, "{{ r.tally }}"),
-             ("未达到的周期", 42, "<{{ r.missed }}")], "for r in annex_rows")
+    detail = [("承诺事项", 24, "<{{ r.subject }}"), ("要求", 12, "{{ r.period }}{{ r.required }}"),
+              ("完成情况", 16, "{{ r.tally }}"), ("未达到的周期", 42, "<{{ r.missed }}")]
+    w.tag("if annex_items")  # the rubric's item numbers only where there is a rubric to number them
+    w.table([("细则\n序号", 6, "{{ r.item }}"), *detail], "for r in annex_rows")
+    w.tag("else")
+    w.table([(head, width + (6 if k == 0 else 0), cell) for k, (head, width, cell) in enumerate(detail)], "for r in annex_rows")
+    w.tag("endif")
     w.tag("endif")
     summary_annex(w, "flagged_annex", "annex_labels.flagged", "迟报、未报备或缺少证明材料的活动")
     flagged_table(w, "flagged_annex")
