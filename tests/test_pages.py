@@ -292,3 +292,22 @@ def test_a_forced_move_of_the_signatures_is_measured_not_hidden(tmp_path):
     assert area_bottom - area_top + 16 > free  # the signature area alone is taller than the room left
     findings = [f for r in check_document(pdf, "协议书", "agreement") for f in r.findings]
     assert not [f for f in findings if f.rule == "半页空白"]
+
+
+@needs_libreoffice
+def test_an_attachment_name_that_wraps_goes_on_under_its_first_character(tmp_path):
+    """GB/T 9704 7.3.4: a wrapped line of 附件说明 aligns with the first character of the
+    attachment's name. 城关's plan (three recipients, two attachments) wrapped its first item
+    under “1.” and its second under the name (review 2026-12)."""
+    result = run("build", DATA / "gaotai-2020", "-o", tmp_path, "-p", "chengguan", "-k", "pairing_plan", "--pdf")
+    assert result.returncode in (0, 7), result.stderr
+    pdf = next(tmp_path.rglob("实施方案_*.pdf"))
+    page = next(p for p in pages_of(pdf) if any("".join(g.char for g in line).startswith("附件：1.") for line in p.lines()))
+    lines = page.lines()
+    first = next(k for k, line in enumerate(lines) if "".join(g.char for g in line).startswith("附件：1."))
+    second = next(k for k, line in enumerate(lines) if "".join(g.char for g in line).startswith("2."))
+    name_x = lines[first][5].x  # 附 件 ： 1 . then the name
+    assert second > first + 1, "the first item wraps (the test needs it to)"
+    assert abs(lines[first + 1][0].x - name_x) < 1.5, (lines[first + 1][0].x, name_x)
+    if second + 1 < len(lines) and "".join(g.char for g in lines[second + 1]).strip():
+        assert abs(lines[second + 1][0].x - lines[second][2].x) < 1.5  # 2 . then the name

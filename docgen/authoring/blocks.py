@@ -45,8 +45,10 @@ def attachment_note(w: Writer, expr: str = "attachment_lines") -> None:
     w.tag(f"if {expr}")
     w.blank()
     w.tag(f"for line in {expr}")
-    w.tag("if loop.first")
+    w.tag("if loop.first and loop.length == 1")  # 附件：name
     w.p("{{ line }}", "AttachmentNote")
+    w.tag("elif loop.first")  # 附件：1.name
+    w.p("{{ line }}", "AttachmentNoteFirst")
     w.tag("else")
     w.p("{{ line }}", "AttachmentNoteMore")
     w.tag("endif")

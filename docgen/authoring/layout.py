@@ -55,6 +55,9 @@ PARAGRAPH_STYLES: list[tuple[str, str, str, int, dict[str, Any]]] = [
     # keep_next: the 附件说明 stays with the signature block, so no page holds seals alone
     # (GB/T 9704 7.3.5.5 forbids a page with no body text).
     ("AttachmentNote", "附件说明", FANGSONG, SZ_BODY, {"left": 5 * CHAR, "hanging": 3 * CHAR, "keep_next": True}),
+    # wrapped lines under the first character of the name (7.3.4): 附件： takes 3 characters
+    # after the 2 of indent, a number 1. (two half-width) one more
+    ("AttachmentNoteFirst", "附件说明首项", FANGSONG, SZ_BODY, {"left": 6 * CHAR, "hanging": 4 * CHAR, "keep_next": True}),
     ("AttachmentNoteMore", "附件说明续", FANGSONG, SZ_BODY, {"left": 6 * CHAR, "hanging": CHAR, "keep_next": True}),
     # Signature blocks (GB/T 9704 7.3.5): every paragraph keeps with the next, so a block
     # never splits across pages. 署名 is centred over 成文日期, which stands 右空四字.

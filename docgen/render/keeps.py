@@ -26,7 +26,7 @@ from ..text import display_width
 
 SIGNATURE_STYLES = {"SignName", "Signer"}
 """Paragraph styles that only a signature area holds."""
-BETWEEN_STYLES = {"AttachmentNote", "AttachmentNoteMore"}
+BETWEEN_STYLES = {"AttachmentNote", "AttachmentNoteFirst", "AttachmentNoteMore"}
 """Paragraphs that stand between the body and the signatures (附件说明)."""
 
 
@@ -76,7 +76,7 @@ def keep_notes_with_text(body) -> None:
     top of a page: its lines keep together and the body text before it (the blank line and
     the last paragraph, which the converter moves whole) keeps with it."""
     for note in body.iter(qn("w:p")):
-        if _style(note) != "AttachmentNote":
+        if _style(note) not in ("AttachmentNote", "AttachmentNoteFirst"):
             continue
         after = note
         while after.getnext() is not None and after.getnext().tag == qn("w:p") and \

@@ -25,7 +25,7 @@ from jinja2.utils import missing
 from ..documents.typography import Picture
 from ..errors import TemplateError
 from ..outputs import build_time, docx_bytes, set_core_properties
-from . import blanks, columns, dates, fit, keeps
+from . import blanks, columns, dates, fit, keeps, notes
 from .filters import FILTERS
 from .limits import LimitedEnvironment, time_limit
 from .markers import marked
@@ -218,6 +218,7 @@ class Renderer:
             raise TemplateError(template, explain(exc), _where(tpl, line)) from None
         blanks.fill_to_line_end(tpl.docx)
         dates.keep_forms_whole(tpl.docx)
+        notes.align_names(tpl.docx.element.body)
         keeps.apply(tpl.docx)
         columns.fit_columns(tpl.docx)
         fit.fit_first_page(tpl.docx)
