@@ -218,3 +218,12 @@ def test_import_reports_every_bad_row(gaotai, tmp_path):
     assert any(" 单元格A3  日期" in ln and "不在2020年度" in ln for ln in lines)
     assert any(" 单元格D3  证明材料" in ln for ln in lines)
     assert not log_path(gaotai, "xijie").exists()
+
+
+def test_a_day_that_does_not_exist_in_a_sheet_is_said_so(gaotai, tmp_path):
+    """Review 2026-12: a sheet's 2020-02-30 was told to be written "like 2020-04-15", which it was."""
+    sheet = tmp_path / "西街小学活动记录.xlsx"
+    _sheet(sheet, [["日期", "类型", "内容", "报备日期"], ["2020-02-30", "送课指导", "送课下乡", "2020-03-02"]])
+    result = run("import", "activities", str(sheet), "-p", "xijie", "--programme", str(gaotai))
+    assert result.returncode != 0
+    assert "“2020-02-30”不是存在的日期" in result.stderr and "应为日期" not in result.stderr, result.stderr

@@ -1,7 +1,9 @@
 """Turn pydantic validation errors into Chinese advice that points at the file."""
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import types
 import typing
 from enum import Enum
@@ -72,6 +74,22 @@ def _excel_serial(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and 20000 <= value <= 80000
 
 
+_DAY = re.compile(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?")
+
+
+def _no_such_day(value: Any) -> bool:
+    """Whether ``value`` is written as a date (2020-02-30, 2020/2/30, 2020年2月30日) of a day
+    that does not exist: the clerk wrote the form asked for, the day is what is wrong."""
+    found = _DAY.fullmatch(str(value).strip()) if isinstance(value, str) else None
+    if found is None:
+        return False
+    try:
+        dt.date(*(int(part) for part in found.groups()))
+    except ValueError:
+        return True
+    return False
+
+
 def translate(exc: ValidationError, src: Source, root: type[BaseModel]) -> list[Problem]:
     problems = []
     for err in exc.errors(include_url=False):
@@ -111,6 +129,8 @@ def _one(err: ErrorDetails, loc: Loc, src: Source, root: type[BaseModel]) -> Pro
     if kind in ("bool_type", "bool_parsing"):
         return src.problem(loc, f"应为 true 或 false，而不是“{value}”")
     if kind.startswith("date") or kind.startswith("datetime"):
+        if _no_such_day(value):
+            return src.problem(loc, f"“{value}”不是存在的日期，请检查月份和日期（如 2 月没有 30 日）")
         excel = "（这像是 Excel 的日期序号：请在 Excel 中把单元格设为日期格式后再复制）" if _excel_serial(value) else ""
         return src.problem(loc, f"应为日期，写成 2022-09-01 的形式，而不是“{value}”{excel}")
     if kind in ("list_type", "tuple_type"):
