@@ -10,6 +10,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -631,7 +632,9 @@ def test_a_pairing_bundle_with_progress_previews_and_downloads(client):
     got = client.get(zips[0])
     assert got.status_code == 200
     with zipfile.ZipFile(io.BytesIO(got.content)) as archive:
-        assert any(n.endswith(".pdf") for n in archive.namelist())
+        pdf = next(n for n in archive.namelist() if n.endswith(".pdf"))
+    # saved under the bundle's own name, not the pairing's identifier (sanzhong.zip)
+    assert quote(Path(pdf).stem + ".zip") in got.headers["content-disposition"], got.headers["content-disposition"]
     everything = client.get(f"/p/{PROG}/download-all.zip")
     assert everything.status_code == 200
     assert any(n.endswith(".zip") for n in zipfile.ZipFile(io.BytesIO(everything.content)).namelist())

@@ -543,7 +543,19 @@ def output_file(request: Request, pid: str, rel: str):
     if base not in target.parents or target.suffix.lower() not in (".docx", ".pdf", ".zip", ".xlsx") \
             or not target.is_file():
         raise NotFound("没有这个文件")
-    return FileResponse(target, media_type=_media(target.name), headers={"Content-Disposition": _disposition(target.name)})
+    return FileResponse(target, media_type=_media(target.name),
+                        headers={"Content-Disposition": _disposition(_download_name(target))})
+
+
+def _download_name(target: Path) -> str:
+    """The name a download is saved under: a bundle's zip (bundles/sanzhong.zip, named by the
+    pairing's identifier on disk) as its merged PDF is named, 报送材料_高台三中与….zip, so that a
+    clerk collecting several schools' bundles can tell them apart."""
+    if target.suffix == ".zip" and target.parent.name == "bundles":
+        pdfs = sorted((target.parent / target.stem).glob("*.pdf"))
+        if len(pdfs) == 1:
+            return pdfs[0].stem + ".zip"
+    return target.name
 
 
 @router.get("/preview/{pid}/{owner}/{page}.png")
