@@ -416,3 +416,15 @@ def test_the_detail_annex_numbers_rubric_items_only_where_there_is_a_rubric(tmp_
     heads = [t.rows[0].cells[0].text for summary in sorted((tmp_path / "sichuan-2025").glob("*/*工作总结*.docx"))
              for t in Document(str(summary)).tables]
     assert "承诺事项" in heads and not any(h.startswith("细则") for h in heads), heads
+
+
+def test_a_count_of_persons_says_which_records_give_no_number():
+    """Review 2026-12: 高台二中's 2020-11-11 管理指导 names no one and gives no 人次, and Table 1
+    said “1次、1人” as if the record had said so. A record of an activity is still someone's
+    (counted as one person), and the count now says how many records rest on that."""
+    loaded = load_programme(DATA / "gaotai-2020")
+    pairing = loaded.pairing("erzhong")
+    ctx = summary(Scope(loaded, pairing=pairing, year=pairing.cycle.cycle_years[0]))
+    rows = [r for r in ctx["commitment_rows"] if "人" in str(r["required"]) and "人次" not in str(r["required"])]
+    assert rows and any("（其中1条记录未写人数，各按1人计）" in str(r["done"]) for r in rows)
+    assert all("未写人数" not in str(r["done"]) for r in ctx["commitment_rows"] if "人" not in str(r["required"]))

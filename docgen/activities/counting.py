@@ -93,7 +93,17 @@ class Check:
         return "、".join(f"{sign}{need:g}{METRIC_NAMES[m]}" for m, need, _ in self.needs)
 
     def done_text(self) -> str:
-        return "、".join(f"{done:g}{METRIC_NAMES[m]}" for m, _, done in self.needs)
+        text = "、".join(f"{done:g}{METRIC_NAMES[m]}" for m, _, done in self.needs)
+        if any(m in ("person_times", "people") for m, _, _ in self.needs):
+            text += unstated_persons(self.records)
+        return text
+
+
+def unstated_persons(records: list[Record]) -> str:
+    """What a count of persons rests on where records say no number: a record that names no
+    one and gives no 人次 is counted as one person (someone did it), and the count says so."""
+    unstated = sum(1 for r in records if not r.person_times and not r.people)
+    return f"（其中{unstated}条记录未写人数，各按1人计）" if unstated else ""
 
 
 @dataclass

@@ -17,6 +17,7 @@ from ..activities.counting import (
     matches,
     pair_name,
     term_as_of,
+    unstated_persons,
 )
 from ..activities.scoring import Scorecard, score
 from ..activities.tally import brief, commitment_rows, short_list
@@ -81,7 +82,9 @@ def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, rows: li
             ids = [i for i in counts.counted if counts.records[i].type == kind]
             subjects = sorted({s for i in ids for s in counts.records[i].subjects})
             persons = sum(counts.records[i].person_count for i in ids)
-            text += f"（涉及{join(subjects)}{len(subjects)}个学科、{persons}人次）" if subjects else ""
+            unstated = unstated_persons([counts.records[i] for i in ids])
+            unstated = "，" + unstated.strip("（）") if unstated else ""
+            text += f"（涉及{join(subjects)}{len(subjects)}个学科、{persons}人次{unstated}）" if subjects else ""
         parts.append(text)
     since = as_of_words(counts)
     head = f"{since}，" if since else ""

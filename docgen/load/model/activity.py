@@ -79,6 +79,8 @@ class Record(Strict):
 
     @property
     def person_count(self) -> int:
+        """Its 人次, else the people it names, else one: someone did it (a count that rests on
+        such a record says so, ``counting.unstated_persons``)."""
         return self.person_times or len(self.people) or 1
 
 
