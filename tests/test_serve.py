@@ -615,6 +615,10 @@ def test_a_pairing_bundle_with_progress_previews_and_downloads(client):
     assert "已完成" in last and "查看和下载" in last and "/cancel" not in last
     page = client.get(f"/p/{PROG}/pairing/sanzhong/documents").text
     assert "已生成" in page and "未盖章的单位" in page and "待填写：" in page and "signed_on" in page
+    # 去填写 goes to the field of the first field to fill, not the top of a long form
+    link = re.search(r'href="(/p/[^"#]+/pairing/sanzhong)#f-([\w.]+)">去填写', page)
+    assert link, page[page.find("去填写") - 300:page.find("去填写")]
+    assert f'id="f-{link.group(2)}"' in client.get(link.group(1)).text
     # what the manifest's preflight says shows beside the page it concerns (the list keeps only a
     # summary of each manifest; this page reads the whole one)
     path = client.app.state.workspace.out / PROG / "bundles" / "sanzhong" / "manifest.json"

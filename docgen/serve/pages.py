@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
+import re
 import secrets
 import shutil
 import tempfile
@@ -465,6 +466,20 @@ def _findings_by_page(bundle) -> dict[int, list[dict]]:
     return out
 
 
+_GAP_FIELD = re.compile(r"（pairings/([^/（）]+)\.yaml 中 ([\w.]+)）$")
+
+
+def _first_field(unfinished, pairing_id: str) -> str:
+    """The form field of the first field to fill that the pairing's own file holds (a gap
+    reads 签订日期（pairings/x.yaml 中 signed_on）): where 去填写 takes the clerk."""
+    for draft in unfinished:
+        for gap in draft.gaps:
+            found = _GAP_FIELD.search(gap)
+            if found and found.group(1) == pairing_id:
+                return found.group(2)
+    return ""
+
+
 def _documents_page(request: Request, pid: str, pairing_id: str | None):
     ws = _ws(request)
     loaded = ws.loaded(pid)
@@ -474,7 +489,9 @@ def _documents_page(request: Request, pid: str, pairing_id: str | None):
     outputs = ws.outputs(pid, pairing_id)
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.pairing == pairing_id and j.kind != REPORT]
     rejected = pairing_id is not None and loaded.pairing(pairing_id) is None
+    fill_at = _first_field(bundle.unfinished, pairing_id) if pairing_id is not None else ""
     return _page(request, "documents.html", programme_id=pid, pairing_id=pairing_id, bundle=bundle, outputs=outputs,
+                 fill_at=fill_at,
                  findings=_findings_by_page(bundle), job=jobs[0] if jobs else None, rejected=rejected,
                  out=ws.out / pid, loaded=loaded,
                  heading=ws.pairing_heading(pid, pairing_id) if pairing_id is not None else "")
