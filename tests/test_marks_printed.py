@@ -6,11 +6,14 @@ files held them. The templates now keep LibreOffice from hanging marks (see
 from __future__ import annotations
 
 import subprocess
+import zipfile
 from collections import Counter
 
 from docx import Document
 
 from docgen.render import TEMPLATE_DIR
+from tests.conftest import needs_libreoffice
+from tests.helpers import DATA, run
 
 MARKS = "，。、；：？！）”"
 
@@ -46,3 +49,33 @@ def test_the_templates_keep_libreoffice_from_hanging_marks():
     for template in templates:
         styles = Document(str(template)).styles.element
         assert styles.xpath("w:docDefaults/w:pPrDefault/w:pPr/w:overflowPunct/@w:val") == ["1"], template
+
+
+@needs_libreoffice
+def test_the_preflight_finds_a_mark_the_pdf_does_not_show(converters, tmp_path):
+    """The rule 标点, on the plan whose PDF lost its marks before: its Word file with the
+    templates' setting taken out (as a bureau's own template may have it) is converted as it
+    was, and the preflight of that PDF, against the Word file beside it, names what is missing;
+    the same file as docgen writes it passes."""
+    from docgen.preflight.check import check_document
+
+    out = tmp_path / "out"
+    assert run("build", DATA / "sichuan-2025", "-o", out, "-k", "plan").returncode == 0
+    made = next(out.rglob("实施方案_*.docx"))
+    hanging = tmp_path / "hanging" / made.name
+    hanging.parent.mkdir()
+    with zipfile.ZipFile(made) as source, zipfile.ZipFile(hanging, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "word/styles.xml":
+                assert b'<w:overflowPunct w:val="1"/>' in data
+                data = data.replace(b'<w:overflowPunct w:val="1"/>', b"")
+            target.writestr(item, data)
+    for docx in (made, hanging):
+        [result] = converters.convert_all([(docx, docx.with_suffix(".pdf"))])
+        assert result.ok, result
+    def said(docx):
+        return [f for r in check_document(docx.with_suffix(".pdf"), "实施方案", "plan") for f in r.findings if f.rule == "标点"]
+    assert said(made) == []
+    [lost] = said(hanging)
+    assert "少了" in lost.detail and not lost.warning

@@ -384,3 +384,26 @@ def test_every_rule_has_a_case_here(rule):
     source = Path(__file__).read_text("utf-8")
     cases = {"正文": "正文字号", "标题": "层次标题字体", "字体": "未映射"}
     assert f'"{cases.get(rule, rule)}"' in source or cases.get(rule, rule) in source
+
+
+# --------------------------------------------------------------- 标点 (what the Word file holds)
+
+def test_a_mark_of_the_word_file_missing_from_the_pdf(tmp_path):
+    """"标点": the punctuation of the text (GB/T 9704 5.2, GB/T 15834) is printed as the Word file
+    holds it; a mark the converter did not draw (one it hung past a full line) is found when the
+    bundle's Word file is beside its PDF."""
+    import zipfile
+
+    said = glyphs("经研究，决定开展结对帮扶工作。", TYPE_LEFT + 32, BODY_TOP + 6 * LINE)
+    for marks, fires in (("，，。", True), ("，。", False)):
+        pdf = bundle(tmp_path, [page(*body(), said)], name=f"marks{len(marks)}")
+        manifest = json.loads((pdf.parent / "manifest.json").read_text("utf-8"))
+        manifest["pdf"]["documents"][0]["word"] = "文件.docx"
+        (pdf.parent / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+        with zipfile.ZipFile(pdf.parent / "文件.docx", "w") as word:
+            word.writestr("word/document.xml", f'<w:document><w:body><w:p><w:r><w:t>经研究{marks}</w:t></w:r></w:p>'
+                                               "</w:body></w:document>")
+        lost = found(pdf, "标点")
+        assert bool(lost) == fires, lost
+        if fires:
+            assert "“，”1 个" in lost[0]

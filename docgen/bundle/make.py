@@ -28,6 +28,7 @@ from ..options import BundleOptions
 from ..outputs import build_time
 from ..preflight.archive import validate
 from ..preflight.check import Result
+from ..preflight.words import word_marks
 from ..records import Draft, Failure, SealMissing
 from ..render import Renderer
 from .assemble import assemble, locate_parts
@@ -263,7 +264,7 @@ def _assemble(sheet: Sheet, cover: Path, body: list[Path], options: BundleOption
         archive = validate(result.pdf) if options.archive else None
         archive_seconds = result.archive_seconds + time.perf_counter() - started
         started = time.perf_counter()
-        found = preflight(result)
+        found = preflight(result, {part.docx.name: word_marks(part.docx.read_bytes()) for part in sheet.parts})
         seconds = time.perf_counter() - started
         if options.sign_cert:
             from .sign import sign_pdf

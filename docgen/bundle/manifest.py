@@ -9,6 +9,8 @@ import hashlib
 import os
 import shutil
 import tempfile
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 
 from .. import __version__
@@ -32,14 +34,14 @@ def manifest(spec: Sheet, files: list[tuple[str, bytes]], result: Assembled, sig
         signed=signed, note=NOTE)
 
 
-def preflight(result: Assembled) -> list[Result]:
+def preflight(result: Assembled, marks: Mapping[str, Counter[str]] | None = None) -> list[Result]:
     """The GB/T 9704 rules over the merged PDF as assembled (before it is signed: a
-    signature's appearance is not the documents'), document by document; its pages are let
-    go after (``result.text``)."""
+    signature's appearance is not the documents'), document by document, each against the
+    punctuation of its Word file (``marks``, by name); its pages are let go after (``result.text``)."""
     text, result.text = result.text, None
     if text is None:
         raise ValueError("the bundle's pages were checked already")
-    return check_pages(text.page, len(text), result.layout, result.seals, result.signatures)
+    return check_pages(text.page, len(text), result.layout, result.seals, result.signatures, marks)
 
 
 def write_bundle(spec: Sheet, result: Assembled, checked: list[Result], signed: bool = False,

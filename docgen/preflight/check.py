@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from .anchors import name_area, read_marks
 from .archive import RULE, Archive, is_signed, validate
 from .page import Page, Shared, read
 from .rules import RULES, Document, Seal, Signature, printed_name
+from .words import word_marks
 
 WHOLE_FILE = "（整个 PDF 文件）"
 """The document a finding on the whole file (PDF/A) is reported under."""
@@ -94,25 +96,31 @@ def check(documents: list[Document]) -> list[Result]:
 def check_bundle(pdf: bytes | Path, placed: list[PlacedDocument], seals: list[SealPlaced],
                  signatures: list[PrintedName]) -> list[Result]:
     """A bundle's PDF file checked document by document, as its manifest places them
-    (``check_pages``)."""
+    (``check_pages``), each against its Word file where the bundle's folder holds it."""
     reader = _reader(pdf)
     shared = Shared()
-    return check_pages(lambda k: read(reader.pages[k], shared), len(reader.pages), placed, seals, signatures)
+    marks = {}
+    if isinstance(pdf, Path):
+        words = [(part.word, pdf.parent / part.word) for part in placed]
+        marks = {name: word_marks(path.read_bytes()) for name, path in words if path.is_file()}
+    return check_pages(lambda k: read(reader.pages[k], shared), len(reader.pages), placed, seals, signatures, marks)
 
 
 def check_pages(page: Callable[[int], Page], total: int, placed: list[PlacedDocument], seals: list[SealPlaced],
-                signatures: list[PrintedName]) -> list[Result]:
+                signatures: list[PrintedName], marks: Mapping[str, Counter[str]] | None = None) -> list[Result]:
     """A bundle's ``total`` pages (``page(k)`` reads the k-th, 0-based) checked document by
     document, as its manifest places them (``placed``, and where its seals went and its
     signers' names are printed): a document's pages are read when it is checked and let go
     after it, so that a bundle of thousands of pages (a bureau's, whose notice lists every
-    pairing) holds one document's pages at a time."""
+    pairing) holds one document's pages at a time. ``marks``: the punctuation of each part's
+    Word file, by its name (``words.word_marks``), where it is at hand."""
     results = []
     for span in _spans(placed, total):
         pages = [page(k) for k in range(span.start, span.start + span.pages)]
         document = Document(span.title, pages, span.family, page_numbers=span.part is not None, padding={
             k for k in range(len(pages)) if span.part is not None and k >= span.part.printed_pages})
         if span.part is not None:
+            document.marks = (marks or {}).get(span.part.word)
             # an entry is this part's by its title and its page (two documents may share a
             # title: per-county notices)
             document.seals = [Seal(s.party, s.page - 1 - span.start, s.seal_box, s.name_box, s.image_digest)
@@ -169,8 +177,13 @@ def _whole_file(archive: Archive) -> list[Result]:
 
 
 def check_document(path: Path, title: str, family: str = "") -> list[Result]:
-    """Check a PDF of one document (``build --pdf``): the GB/T 9704 rules, and PDF/A-2b."""
-    return check([document_of(path, title, family)]) + _whole_file(validate(path))
+    """Check a PDF of one document (``build --pdf``): the GB/T 9704 rules (against the Word
+    file of the same name beside it, when there is one), and PDF/A-2b."""
+    document = document_of(path, title, family)
+    word = path.with_suffix(".docx")
+    if word.is_file():
+        document.marks = word_marks(word.read_bytes())
+    return check([document]) + _whole_file(validate(path))
 
 
 def check_file(path: Path) -> list[Result]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -86,6 +87,9 @@ class Document:
     """Blank pages added on purpose (double-sided printing)."""
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     """What the rules work out once per document (its signature cells, …)."""
+    marks: Counter[str] | None = None
+    """The punctuation marks its Word file holds (``words.word_marks``); None when the Word file
+    is not at hand."""
 
 
 # ------------------------------------------------------------------ helpers
@@ -872,10 +876,23 @@ def signing_dates(doc: Document) -> list[Finding]:
     return out
 
 
+def marks_printed(doc: Document) -> list[Finding]:
+    """Every punctuation mark of the Word file is printed: none lost in converting (a mark hung
+    past a full line that the converter did not draw)."""
+    if doc.marks is None:
+        return []
+    printed = Counter(g.char for page in doc.pages for g in page.glyphs if g.char in doc.marks)
+    lost = {mark: n - printed[mark] for mark, n in doc.marks.items() if printed[mark] < n}
+    if not lost:
+        return []
+    said = "、".join(f"“{mark}”{n} 个" for mark, n in sorted(lost.items()))
+    return [Finding("标点", 0, f"Word 文件中的标点在 PDF 中少了：{said}（转换时没有印出）")]
+
+
 RULES: list[tuple[str, Callable[[Document], list[Finding]]]] = [
     ("纸张", paper), ("版心", type_area), ("正文", body_text), ("页码", page_numbers), ("标题", headings),
     ("标题断行", title_breaks), ("版头", red_head), ("版记", colophon), ("字体", fonts), ("空白页", blank_pages),
     ("签署页", signature_pages), ("附件说明", lone_notes), ("签署移页", signature_moved), ("半页空白", half_empty),
     ("填写线", fill_lines), ("空白日期", blank_dates), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
-    ("印章", seals), ("署名", signer_names), ("成文日期", signing_dates), ("草稿", drafts),
+    ("印章", seals), ("署名", signer_names), ("成文日期", signing_dates), ("草稿", drafts), ("标点", marks_printed),
 ]
