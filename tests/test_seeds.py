@@ -405,3 +405,15 @@ def test_a_plan_the_programme_calls_a_guihua_calls_itself_so():
     loaded = load_programme(DATA / "sichuan-2025")
     text = str(pairing_plan(Scope(loaded, pairing=loaded.pairings[0])))
     assert "制定本规划。" in text and "本方案" not in text
+
+
+def test_three_schools_are_no_two_sides():
+    """Review 2026-12: 万载's plan (a supporter and two recipients) headed its parties 结对双方."""
+    from docgen.documents.plan import pairing_plan
+    from docgen.documents.scope import Scope
+
+    loaded = load_programme(DATA / "yichun-2022")
+    three = str(pairing_plan(Scope(loaded, pairing=loaded.pairing("wanzai"))))
+    two = str(pairing_plan(Scope(loaded, pairing=loaded.pairing("shizhi"))))
+    assert "结对各方" in three and "结对双方" not in three
+    assert "结对双方" in two and "结对各方" not in two

@@ -442,7 +442,7 @@ def pairing_plan(scope: Scope) -> dict:
         arrangement.append(say("帮扶期限自{}起至{}止，为期{}年。", term["start_text"], term["end_text"], term["years"]))
         if term["open"]:
             gaps.append(gap("帮扶起止日期", pairing_file(pairing), "cycle"))
-    nodes.append(Section(lit("结对双方"), arrangement))
+    nodes.append(Section(lit("结对双方" if len(pairing.recipients) == 1 else "结对各方"), arrangement))  # 双方 is two
     content: list[Node] = [Section(data(a, "title"), [data(a, "paragraphs", i) for i in range(len(a.paragraphs))])
                            for a in prog.content_areas]
     duties = duties_of(prog)

@@ -197,7 +197,8 @@ def summary(scope: Scope) -> dict:
     if len(cycle.cycle_years) > 1 and scope.term is None:
         people.append(f"本年度是帮扶周期的第{cn_num(year.index)}年。")
     crew = headcount(pairing, counts, first, last)
-    people.append(f"结对双方为{supporter_word(pairing, prog)}{pairing.supporter.name}和{recipient_word(prog)}"
+    parties = "结对双方" if len(pairing.recipients) == 1 else "结对各方"  # 双方 is two
+    people.append(f"{parties}为{supporter_word(pairing, prog)}{pairing.supporter.name}和{recipient_word(prog)}"
                   f"{recipients_text(pairing)}"
                   + (f"，{crew}" if crew else "") + "。")
     overview.append("".join(people))
