@@ -107,6 +107,15 @@ def test_impossible_date(make_programme):
     assert m["field"] == "signed_on" and "不是存在的日期" in m["msg"]
 
 
+def test_a_confirmation_before_the_signing(make_programme):
+    """Review 2026-12: a 主管部门确认日期 before the 协议签订日期 was saved without a word."""
+    root = make_programme(pairings={"p1": MINI_PAIRING + "signed_on: 2020-09-10\nconfirmed_on: 2020-09-01\n"})
+    m = only(root)
+    assert m["field"] == "confirmed_on" and int(m["line"]) > 0 and "早于协议签订日期 2020-09-10" in m["msg"]
+    ok = make_programme(pairings={"p1": MINI_PAIRING + "signed_on: 2020-09-10\nconfirmed_on: 2020-09-10\n"})
+    assert problems_of(ok)[0] == []
+
+
 def test_date_of_wrong_shape(make_programme):
     root = make_programme(pairings={"p1": MINI_PAIRING + "signed_on: 2022年2月3日\n"})
     m = only(root)

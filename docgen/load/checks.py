@@ -241,6 +241,9 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
                 day = getattr(item, name)
                 if day and not cycle.start <= day <= cycle_end:
                     out.append(src.problem((key, i, name), f"日期 {day} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"))
+    if pair.signed_on and pair.confirmed_on and pair.confirmed_on < pair.signed_on:
+        out.append(src.problem(("confirmed_on",), f"主管部门确认日期 {pair.confirmed_on} 早于协议签订日期 {pair.signed_on}："
+                                                  "确认在签订之后，请核对这两个日期"))
     out += fill_problems(pair, src, prog)
     months = [m.month for m in pair.monthly_plan]
     out += _dup(months, src, lambda i: ("monthly_plan", i, "month"), "月份")
