@@ -316,12 +316,18 @@ def test_errors_are_next_to_their_fields_and_nothing_is_written(client, data_dir
 def test_a_file_changed_since_the_form_was_opened_is_never_overwritten(client, data_dir):
     path = pairing_file(data_dir)
     form = form_with(client.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
-    theirs = path.read_text("utf-8") + "# 另一位老师改的：补充了说明\n"
+    theirs = path.read_text("utf-8") + "# 另一位老师改的：补充了说明\nremark: 另一位老师写的备注\n"
     path.write_text(theirs, encoding="utf-8")
     response = client.post(form["action"], data=body(replace(form["fields"], "county", "临泽县")))
     assert response.status_code == 409
     assert path.read_text("utf-8") == theirs
     assert "另一位老师改的" in response.text and "county: 临泽县" in response.text  # both versions shown
+    # and where they differ, field by field in words (a clerk does not read YAML)
+    table = response.text.split("两个版本不同的地方", 1)[1].split("</table>", 1)[0]
+    rows = [re.sub(r"<[^>]+>", "|", row) for row in table.split("<tr>")[2:]]
+    assert any("县市区" in r and "高台县" in r and "临泽县" in r for r in rows), rows
+    assert any("备注" in r and "另一位老师写的备注" in r and "（空）" in r for r in rows), rows
+    assert len(rows) == 2, rows
     kept = client.app.state.state.unsaved(1)
     assert kept is not None and "临泽县" in kept[1]
     mine = form_with(response.text, "/pairing/sanzhong/text")  # keeping one's own version, knowingly

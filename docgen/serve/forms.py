@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import yaml
+
 from ..errors import Problem
 from ..load.model.common import ACTIVITY_NAMES, LAYER_NAMES, PARTY_NAMES, PERIOD_NAMES
 
@@ -412,6 +414,33 @@ def field_words(problem_field: str) -> str:
         key, _, index = part.partition("[")
         words.append(LABELS.get(key, key) + (f"第 {int(index.rstrip(']')) + 1} 项" if index.rstrip("]").isdigit() else ""))
     return "的".join(words)
+
+
+def differences(theirs: str, mine: str) -> list[tuple[str, str, str]]:
+    """Where two versions of a pairing file differ, field by field, as a clerk reads them:
+    (the field in words, its value in ``theirs``, in ``mine``); empty when either does not
+    read (the page then shows the two texts only)."""
+    try:
+        old, new = yaml.safe_load(theirs), yaml.safe_load(mine)
+    except yaml.YAMLError:
+        return []
+    a, b = _leaves(old, ""), _leaves(new, "")
+    return [(field_words(key), a.get(key, ""), b.get(key, "")) for key in sorted(a.keys() | b.keys(), key=_natural)
+            if a.get(key, "") != b.get(key, "")]
+
+
+def _leaves(value: Any, at: str) -> dict[str, str]:
+    if isinstance(value, dict):
+        return {k: v for key, item in value.items() for k, v in _leaves(item, f"{at}.{key}" if at else str(key)).items()}
+    if isinstance(value, list) and any(isinstance(item, (dict, list)) for item in value):
+        return {k: v for i, item in enumerate(value) for k, v in _leaves(item, f"{at}[{i}]").items()}
+    if isinstance(value, list):
+        return {at: "、".join(str(item) for item in value)}
+    return {at: "" if value is None else str(value)}
+
+
+def _natural(key: str) -> list:
+    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", key)]
 
 
 def form_name(problem_field: str) -> str:

@@ -38,7 +38,7 @@ from .access import (
     visitor_of,
 )
 from .activity_records import ActivityFile, import_preview, record_schema
-from .forms import Schema, field_words, impossible_dates, place_errors, unflatten
+from .forms import Schema, differences, field_words, impossible_dates, place_errors, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import check_evidence, check_sheet, safe_filename
@@ -429,7 +429,8 @@ def _write_pairing(request: Request, pid: str, pairing_id: str, path: Path, text
         number = request.app.state.state.keep_unsaved(str(path), text)
         theirs = (conflict.current or b"").decode("utf-8", errors="replace")
         return _page(request, "conflict.html", status=409, programme_id=pid, pairing_id=pairing_id, mine=text,
-                     theirs=theirs, version=digest(conflict.current), number=number, path=path)
+                     theirs=theirs, version=digest(conflict.current), number=number, path=path,
+                     differences=differences(theirs, text))
     ws.forget(pid)
     return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}?saved=1", status_code=303)
 
