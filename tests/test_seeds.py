@@ -417,3 +417,18 @@ def test_three_schools_are_no_two_sides():
     two = str(pairing_plan(Scope(loaded, pairing=loaded.pairing("shizhi"))))
     assert "结对各方" in three and "结对双方" not in three
     assert "结对双方" in two and "结对各方" not in two
+
+
+def test_a_pairing_plans_sections_stand_where_their_content_belongs():
+    """Review 2026-12: 高台's pairing plan put “月度工作计划见附件1。” alone under 组织保障, and the
+    programme's own part of the plan's content (年度重点帮扶目标, the seed's 二（一）1) after it.
+    The programme's parts now follow 帮扶内容; the monthly plan is a 工作计划 of its own; 组织保障
+    holds a leading group where there is one."""
+    from docgen.documents.plan import pairing_plan
+    from docgen.documents.scope import Scope
+
+    loaded = load_programme(DATA / "gaotai-2020")
+    blocks = pairing_plan(Scope(loaded, pairing=loaded.pairing("chengguan")))["plan"]["blocks"]
+    heads = [str(b["text"]).split("、", 1)[1] for b in blocks if b["style"] == "h1"]
+    assert heads[heads.index("帮扶内容") + 1] == "年度重点帮扶目标" and heads[-1] == "工作计划", heads
+    assert "组织保障" not in heads  # no leading group in this programme's pairings

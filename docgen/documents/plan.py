@@ -451,18 +451,16 @@ def pairing_plan(scope: Scope) -> dict:
     people = people_lines(prog, pairing, attachments.reference(atts, TableKind.teacher_pairs)) + exchange_lines(pairing)
     content.append(Section(lit("人员结对与交流"), people))
     nodes.append(Section(lit("帮扶内容"), content))
-    org = []
-    group = attachments.reference(atts, TableKind.leading_group)
-    if group:
-        org.append(say("双方成立结对帮扶工作领导小组，成员名单{}。", group))
-    planned = attachments.reference(atts, TableKind.monthly_plan)
-    if planned:
-        org.append(say("月度工作计划{}。", planned))
-    nodes.append(Section(lit("组织保障"), org))
-    if prog.pairing_plan and prog.pairing_plan.clauses:
+    if prog.pairing_plan and prog.pairing_plan.clauses:  # the programme's own parts of the plan's content
         clauses = from_data(prog.pairing_plan.clauses, programme_inserts(scope, atts), fills(pairing))
         gaps += blank_gaps(clauses, "programme.yaml 中 pairing_plan.clauses")
         nodes += clauses
+    planned = attachments.reference(atts, TableKind.monthly_plan)
+    if planned:
+        nodes.append(Section(lit("工作计划"), [say("月度工作计划{}。", planned)]))
+    group = attachments.reference(atts, TableKind.leading_group)
+    if group:
+        nodes.append(Section(lit("组织保障"), [say("双方成立结对帮扶工作领导小组，成员名单{}。", group)]))
     if not pairing.signed_on:
         gaps.append(gap("落款日期", pairing_file(pairing), "signed_on"))
     plan = {"title_lines": split_title(cat(names, doc_title(prog, DocumentKind.pairing_plan, "结对帮扶工作实施方案")),
