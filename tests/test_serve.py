@@ -10,7 +10,7 @@ import threading
 import time
 import zipfile
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -842,6 +842,20 @@ def test_what_a_pairing_wrote_into_blanks_goes_through_its_form_unchanged(tmp_pa
     assert [(c.label, c.widget) for c in blanks.children] == [
         ("年度重点帮扶目标", "textarea"), ("未填", "textarea"), ("other", "textarea"), ("third", "kept")]
     assert edited_text(text, unflatten(schema, as_submitted(fields))) == text
+
+
+def test_a_records_evidence_opens_from_the_list_and_nothing_else_does(client, data_dir):
+    """Review 2026-12: the 证明材料 of a record were names only: a photo just uploaded could not be
+    looked at, and a description still to be replaced by its file (照片3张) looked the same."""
+    base = f"/p/{PROG}/pairing/sanzhong/activities"
+    page = client.get(f"{base}?year=2020").text
+    links = re.findall(r'href="(' + re.escape(base) + r'/2020/evidence/[^"]+)"', page)
+    assert links
+    got = client.get(links[0])
+    rel = unquote(links[0].split("/2020/evidence/", 1)[1])
+    assert got.status_code == 200 and got.content == (data_dir / PROG / rel).read_bytes(), rel
+    for rel in ("programme.yaml", "pairings/sanzhong.yaml", "evidence/../programme.yaml", "evidence/guoqing/x.jpg"):
+        assert client.get(f"{base}/2020/evidence/{rel}").status_code == 404, rel
 
 
 def test_a_bundle_without_a_seal_on_it_is_made_not_sealed():

@@ -126,6 +126,7 @@ def _school_b_requests() -> list[tuple[str, str, dict]]:
         ("GET", f"{b}/activities", {}), ("GET", f"{b}/activities?year=2020", {}),
         ("GET", f"{b}/activities/2020/record/0", {}), ("GET", f"{b}/activities/2020/record/new", {}),
         ("GET", f"{b}/history", {}), ("GET", f"/preview/{PROG}/guoqing/1.png", {}),
+        ("GET", f"{b}/activities/2020/evidence/evidence/guoqing/x.jpg", {}),
         ("GET", f"/preview/{PROG}/_bureau/1.png", {}), ("GET", f"/files/{PROG}/guoqing/协议书.docx", {}),
         ("GET", f"/files/{PROG}/bundles/guoqing.zip", {}), ("GET", f"/files/{PROG}/bundles/guoqing/guoqing.pdf", {}),
         ("GET", f"/files/{PROG}/sanzhong/../guoqing/协议书.docx", {}), ("GET", f"/files/{PROG}/bundles/bureau.zip", {}),

@@ -99,7 +99,14 @@ class ActivityFile:
             return []
         return [{"number": i, "date": r.date, "type": ACTIVITY_NAMES[r.type] + (f"（{r.tag}）" if r.tag else ""),
                  "description": r.description, "people": "、".join(r.people), "person_times": r.person_count,
-                 "evidence": r.evidence, "filed_on": r.filed_on} for i, r in enumerate(log.records)]
+                 "evidence": r.evidence, "evidence_files": r.evidence_files, "evidence_described": r.evidence_described,
+                 "filed_on": r.filed_on} for i, r in enumerate(log.records)]
+
+    def evidence(self, rel: str) -> bool:
+        """Whether a record of this file names ``rel`` as a file of its evidence (what the page
+        may open: a pairing's own evidence, never a path a request made up)."""
+        log = self.loaded.activity_log(self.pairing_id, self.year)
+        return log is not None and any(rel in r.evidence_files for r in log.records)
 
     @property
     def scores(self) -> int:

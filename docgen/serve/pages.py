@@ -8,6 +8,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 import json
+import mimetypes
 import re
 import secrets
 import shutil
@@ -691,6 +692,20 @@ def activities(request: Request, pid: str, pairing_id: str, year: str = "", save
     record_file = _activity(request, pid, pairing_id, chosen)
     return _page(request, "activities.html", programme_id=pid, pairing_id=pairing_id, years=years, year=chosen,
                  file=record_file, saved=saved, heading=ws.pairing_heading(pid, pairing_id))
+
+
+@router.get("/p/{pid}/pairing/{pairing_id}/activities/{year}/evidence/{rel:path}")
+def evidence_file(request: Request, pid: str, pairing_id: str, year: str, rel: str):
+    """A file of evidence a record of the pairing names (a photo, a scanned sign-in sheet), to
+    look at: only what its records name, inside the programme's folder."""
+    record_file = _activity(request, pid, pairing_id, year)
+    root = _ws(request).root(pid)
+    target = (root / rel).resolve()
+    if not record_file.evidence(rel) or root.resolve() not in target.parents or not target.is_file():
+        raise NotFound("没有这个证明材料")
+    media = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+    return FileResponse(target, media_type=media, headers={"Content-Disposition": _disposition(target.name).replace(
+        "attachment", "inline", 1)})
 
 
 @router.get("/p/{pid}/pairing/{pairing_id}/activities/{year}/record/{number}", response_class=HTMLResponse)
