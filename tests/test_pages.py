@@ -311,3 +311,15 @@ def test_an_attachment_name_that_wraps_goes_on_under_its_first_character(tmp_pat
     assert abs(lines[first + 1][0].x - name_x) < 1.5, (lines[first + 1][0].x, name_x)
     if second + 1 < len(lines) and "".join(g.char for g in lines[second + 1]).strip():
         assert abs(lines[second + 1][0].x - lines[second][2].x) < 1.5  # 2 . then the name
+
+
+@needs_libreoffice
+def test_a_pair_list_takes_its_column_widths_from_its_names(data_pdfs):
+    """Review 2026-12: at fixed widths the 宜春 pair list broke 靖安县/奉新县 inside a county's name
+    and 市直学校帮扶区属学校 onto two lines while the 受援学校 column had room to spare."""
+    code, out, stderr = data_pdfs("yichun-2022", "-k", "notice")
+    assert code in (0, 7), stderr
+    pdf = next(out.rglob("通知_*.pdf"))
+    texts = [text.replace(" ", "") for page in _pdf_lines(pdf) for text, _, _ in page]
+    assert any("靖安县/奉新县" in t for t in texts), texts
+    assert any("市直学校帮扶区属学校" in t for t in texts), texts

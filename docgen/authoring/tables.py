@@ -56,6 +56,10 @@ DRAWINGS: dict[TableKind, Drawing] = {
 }
 """Every kind of table, in the order of the template's branches."""
 
+FROM_CONTENT = {TableKind.pair_list, TableKind.pair_list_stage, TableKind.pair_list_leads}
+"""Tables whose columns take their widths from their content (names of counties and schools
+that vary from one programme to the next: 靖安县/奉新县 broke inside a word at fixed widths)."""
+
 
 def _heading(head: str, var: str) -> str:
     return "{{ " + f"{var}.heads.{head}" + " }}" if isinstance(head, Word) else head
@@ -71,6 +75,8 @@ def tables(w: Writer, var: str) -> None:
         if drawing.columns:
             w.table([(_heading(head, var), width, cell) for head, width, cell in drawing.columns],
                     f"for r in {var}.rows")
+            if kind in FROM_CONTENT:  # widths from what the rows hold (render.columns), as in Word
+                w.doc.tables[-1].autofit = True
         if drawing.notes:
             w.loop(f"for para in {var}.paragraphs", "{{ para }}")
         w.tag("endif")
