@@ -104,6 +104,19 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(missing)
         if config.getoption("loadgroup", False):  # (set in pytest-xdist's processes, whose own "dist" is "no")
             _put_in_group(item, _group(item, fixtures))
+    if config.getoption("loadgroup", False):
+        items.sort(key=_first_the_longest)
+
+
+def _first_the_longest(item) -> int:
+    """Where a test is handed out when pytest-xdist spreads the suite (``--dist loadgroup``
+    hands out groups in the order the tests come): the browser's and LibreOffice's first,
+    the many short ones after, to fill in. Handed out last, the browser's tests (14 s) kept
+    one process busy while the other had nothing left to do. (A stable sort: the order within
+    each class is the collection's; run in one process, the order is the collection's.)"""
+    if item.get_closest_marker("browser"):
+        return 0
+    return 1 if item.get_closest_marker("libreoffice") else 2
 
 
 def pytest_xdist_auto_num_workers(config):
