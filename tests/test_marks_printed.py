@@ -13,18 +13,13 @@ from docx import Document
 
 from docgen.render import TEMPLATE_DIR
 from tests.conftest import needs_libreoffice
-from tests.helpers import DATA, run
+from tests.helpers import DATA, all_text, run
 
 MARKS = "，。、；：？！）”"
 
 
 def _marks(texts) -> Counter:
     return Counter(c for text in texts for c in text if c in MARKS)
-
-
-def _word_texts(path) -> list[str]:
-    doc = Document(str(path))
-    return [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
 
 
 def test_every_mark_of_the_word_files_is_in_the_bundles_pdf(example_bundles):
@@ -34,7 +29,7 @@ def test_every_mark_of_the_word_files_is_in_the_bundles_pdf(example_bundles):
     lost = {}
     for pdf in pdfs:
         printed = _marks(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout)
-        written = _marks(text for word in sorted(pdf.parent.glob("*.docx")) for text in _word_texts(word))
+        written = _marks(all_text(Document(str(word))) for word in sorted(pdf.parent.glob("*.docx")))
         assert sum(written.values()) > 0, pdf
         if written - printed:
             lost[pdf.relative_to(out).as_posix()] = dict(written - printed)

@@ -94,16 +94,18 @@ class Check:
 
     def done_text(self) -> str:
         text = "、".join(f"{done:g}{METRIC_NAMES[m]}" for m, _, done in self.needs)
-        if any(m in ("person_times", "people") for m, _, _ in self.needs):
-            text += unstated_persons(self.records)
+        unstated = unstated_persons(self.records)
+        if unstated and any(m in ("person_times", "people") for m, _, _ in self.needs):
+            text += f"（{unstated}）"
         return text
 
 
 def unstated_persons(records: list[Record]) -> str:
     """What a count of persons rests on where records say no number: a record that names no
-    one and gives no 人次 is counted as one person (someone did it), and the count says so."""
+    one and gives no 人次 is counted as one person (someone did it), and the count says so
+    (其中1条记录未写人数，各按1人计; empty when every record says)."""
     unstated = sum(1 for r in records if not r.person_times and not r.people)
-    return f"（其中{unstated}条记录未写人数，各按1人计）" if unstated else ""
+    return f"其中{unstated}条记录未写人数，各按1人计" if unstated else ""
 
 
 @dataclass
@@ -326,8 +328,7 @@ def count(prog: Programme, pairing: Pairing, year: CycleYear, log: ActivityLog |
     cycle years, for periods that reach across years (每年 in a school-year programme, the cycle)."""
     window = Span(year.label, year.start, year.end)
     if term is not None:
-        a, b = next((a, b) for t, a, b in year.term_spans if t == term)
-        window = Span(term.short_label, a, b, term)
+        window = Span(term.short_label, *term_days(year, term), term)
     as_of = as_of or window.end
     everything = list(log.records) if log else []
     mine = [r for r in everything if window.start <= r.date <= window.end]
@@ -391,8 +392,12 @@ def as_of_for(pairing: Pairing, year: CycleYear, given: dt.date | None, today: d
 
 def term_as_of(year: CycleYear, term: Term, given: dt.date | None, today: dt.date | None = None) -> dt.date:
     """The day one term of ``year`` is counted to: the date asked for, else today (``so_far``)."""
-    end = next(b for t, _, b in year.term_spans if t == term)
-    return given if given is not None else so_far(end, today)
+    return given if given is not None else so_far(term_days(year, term)[1], today)
+
+
+def term_days(year: CycleYear, term: Term) -> tuple[dt.date, dt.date]:
+    """The first and last day of ``term`` that fall in ``year`` (``CycleYear.term_spans``)."""
+    return next((a, b) for t, a, b in year.term_spans if t == term)
 
 
 def so_far(end: dt.date, today: dt.date | None = None) -> dt.date:

@@ -83,8 +83,8 @@ def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, rows: li
             subjects = sorted({s for i in ids for s in counts.records[i].subjects})
             persons = sum(counts.records[i].person_count for i in ids)
             unstated = unstated_persons([counts.records[i] for i in ids])
-            unstated = "，" + unstated.strip("（）") if unstated else ""
-            text += f"（涉及{join(subjects)}{len(subjects)}个学科、{persons}人次{unstated}）" if subjects else ""
+            text += f"（涉及{join(subjects)}{len(subjects)}个学科、{persons}人次{'，' + unstated if unstated else ''}）" \
+                if subjects else ""
         parts.append(text)
     since = as_of_words(counts)
     head = f"{since}，" if since else ""

@@ -19,12 +19,12 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..errors import Problem
+from ..errors import Problem, SourceError
 from ..load.model.common import ACTIVITY_NAMES, LAYER_NAMES, PARTY_NAMES, PERIOD_NAMES
+from ..load.yaml_source import parse
 
 LABELS = {
     "id": "结对标识", "no": "序号", "county": "县市区", "remark": "备注", "supporter": "支援学校",
@@ -421,8 +421,8 @@ def differences(theirs: str, mine: str) -> list[tuple[str, str, str]]:
     (the field in words, its value in ``theirs``, in ``mine``); empty when either does not
     read (the page then shows the two texts only)."""
     try:
-        old, new = yaml.safe_load(theirs), yaml.safe_load(mine)
-    except yaml.YAMLError:
+        old, new = parse(Path("theirs.yaml"), theirs).data, parse(Path("mine.yaml"), mine).data
+    except SourceError:
         return []
     a, b = _leaves(old, ""), _leaves(new, "")
     return [(field_words(key), a.get(key, ""), b.get(key, "")) for key in sorted(a.keys() | b.keys(), key=_natural)
