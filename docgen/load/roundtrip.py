@@ -40,13 +40,21 @@ def guess_layout(text: str) -> Layout:
     """The layout of an existing file, so that editing it changes only what is edited."""
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    try:
-        _, sequence, offset = load_yaml_guess_indent(text)
+    try:  # ruamel's guess from the lines alone: its own reading of the file (``yaml``) left out,
+        # since every caller reads the file itself (a second parse was most of a save's time)
+        _, sequence, offset = load_yaml_guess_indent(text, yaml=_NoReading())
     except Exception:  # noqa: BLE001 - a file it cannot guess is written in the usual layout
         return PAIRING_LAYOUT
     if sequence is None or offset is None:
         return PAIRING_LAYOUT
     return Layout(2, max(sequence, offset + 2), offset)
+
+
+class _NoReading:
+    """Stands for the parser ``load_yaml_guess_indent`` reads the file with after guessing."""
+
+    def load(self, text: str) -> None:
+        return None
 
 
 def dump(doc, layout: Layout = PAIRING_LAYOUT) -> str:
