@@ -34,15 +34,18 @@ if TYPE_CHECKING:
 # process reads this file too, before it starts the processes that run the tests, and never
 # runs a test itself (importing docgen there cost 0.5 s of every run's start)
 
-GARBAGE_EVERY = 7000
+GARBAGE_EVERY = 30000
 """Objects allocated (and not freed) between two collections of the youngest generation of
-Python's garbage collector in the suite's processes: ten times Python's 700. A test run builds
+Python's garbage collector in the suite's processes: about forty times Python's 700. A test run builds
 and reads thousands of documents (lxml, YAML, pydantic: millions of short-lived objects), and
 with Python's threshold the collector ran 2,600 times and walked every long-lived object 15
 times in a run of the inner loop (1.9 s of the collector's CPU, 1.2 s of it in those 15 full
 collections); with this one, 170 times and 3 full (1.0 s). Measured with a gc.callbacks probe,
--n 0, two runs each: the tests' CPU 27.5/26.8 -> 26.2/25.5 s. What is garbage is still
-collected, only in larger batches; no test measures the memory of its own process."""
+-n 0, two runs each: the tests' CPU 27.5/26.8 -> 26.2/25.5 s. Over the whole suite (a
+gc.callbacks probe in each of the two processes), 7000 made 423/36/17 and 395/35/4
+collections of the three generations (6.3 s of the collector in each process); 30000 made
+66/5/12 and 103/9/6 (3.6 and 4.8 s). What is garbage is still collected, only in larger
+batches; no test measures the memory of its own process."""
 gc.set_threshold(GARBAGE_EVERY, *gc.get_threshold()[1:])
 
 MEMORY = Path("/dev/shm")
