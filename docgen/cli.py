@@ -283,6 +283,10 @@ class _Printer(pipeline.Listener):
                    f"{'、'.join(shown)}{more}", err=not earlier)
 
     def kept(self, loaded: Loaded, edit: KeptEdit) -> None:
+        if edit.reason:  # kept where it was, nothing made in its place
+            click.echo(f"{display_path(edit.path)} 在生成后被手工修改过：已保留为同一文件夹中的“{edit.kept.name}”，"
+                       f"没有移走（{edit.reason}）。", err=True)
+            return
         click.echo(f"{display_path(edit.path)} 在生成后被手工修改过：已保留为同一文件夹中的“{edit.kept.name}”，"
                    f"并按数据重新生成了“{edit.path.name}”（要让改动以后也生效，请把它写进数据或模板）。", err=True)
 
@@ -323,6 +327,8 @@ def _finish(outcome: pipeline.Outcome, written: int, noun: str = "个文件") ->
     """The summary; input problems (exit 2), then failed files (exit 4), else the count of what was made."""
     click.echo(_summary(outcome, written, noun))
     if outcome.problems:
+        for line in RenderError(outcome.failures).lines() if outcome.failures else []:
+            click.echo(line, err=True)  # why they failed (the bureau's lists, left incomplete by the problems)
         raise InputError(outcome.problems, preface="以下数据有错误，相关文件未生成：")
     if outcome.failures:
         raise RenderError(outcome.failures)

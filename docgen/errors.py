@@ -170,6 +170,20 @@ class RenderedApartFailed(DocgenError):
     exit_code = 4
 
 
+class IncompletePairList(DocgenError):
+    """A bureau's document lists every pairing of the programme, and some pairing's data has
+    errors: made without it, the document would state fewer pairings than the bureau has. It
+    is not made until the data is mended (its earlier version is moved aside, as any failed
+    document's)."""
+
+    exit_code = 2
+
+    def __init__(self, files: list[str]):
+        self.files = files
+        super().__init__(f"名单不完整：{'、'.join(files)}的数据有错误，这份文件列出全部结对，"
+                         "改正后重新生成")
+
+
 class Unfinished(DocgenError):
     """Bundled documents that still hold draft text or blanks to fill in: they were written
     but not sealed (a document with a draft or a placeholder is never sealed)."""

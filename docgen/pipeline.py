@@ -26,7 +26,7 @@ from .documents.dates import Dates
 from .documents.jobs import Job, Rendered, noted, plan_jobs, rendered
 from .documents.kinds import choices, kind, select
 from .documents.scope import Per, Scope, Selection
-from .errors import DocgenError, Problem, RenderedApartFailed, UsageError, display_path, given, reason
+from .errors import DocgenError, IncompletePairList, Problem, RenderedApartFailed, UsageError, display_path, given, reason
 from .heap import Every, give_back
 from .incremental import Book, Recipes, Record
 from .incremental.cleaner import Cleaner
@@ -177,8 +177,12 @@ def _set_aside(loaded: Loaded, cleaner: Cleaner, outcome: Outcome, listener: Lis
     outputs of the parts of ``loaded`` that now have errors are moved aside (so that no
     out-of-date document is left looking valid, and nothing is lost)."""
     cleaner.remove_leftovers()
-    for _reason, moves in cleaner.set_aside_errors(loaded).items():
+    kept: list[KeptEdit] = []
+    for _reason, moves in cleaner.set_aside_errors(loaded, kept).items():
         outcome.moved_aside(loaded, moves, listener)
+    for edit in kept:  # (a file someone edited stays, as theirs)
+        outcome.kept.append(edit)
+        listener.kept(loaded, edit)
 
 
 def tidy(loaded: Loaded, out: Path, listener: Listener = SILENT) -> Outcome:
@@ -334,6 +338,8 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
     for job, recipe in jobs:
         try:
             elsewhere = (apart or {}).get(job.path)
+            if job.pairing_id is None and loaded.unlisted:  # the bureau's documents list every pairing
+                raise IncompletePairList([f"结对“{pairing_id}”" for pairing_id in loaded.unlisted])
             if elsewhere is not None:
                 if elsewhere.data is None:
                     raise RenderedApartFailed(elsewhere.reason)
@@ -350,7 +356,7 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
         except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
             outcome.failures.append(Failure(display_path(job.path), reason(error)))
             with contextlib.suppress(OSError):  # never leave an out-of-date copy looking valid
-                _keep_edited(job.path, book, outcome, listener)
+                _keep_edited(job.path, book, outcome, listener, reason="本次重新生成失败，原因见命令的输出")
                 moves = book.cleaner.move_aside([job.path, job.path.with_suffix(".pdf")],
                                                 "本次重新生成失败（原因见命令的输出），这是以前生成的版本")
                 outcome.moved_aside(loaded, moves, listener)
@@ -362,8 +368,9 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
     return done
 
 
-def _keep_edited(path: Path, book: Book, outcome: Outcome, listener: Listener, new: bytes | None = None) -> None:
-    kept = book.cleaner.keep_edited(path, book.record, new)
+def _keep_edited(path: Path, book: Book, outcome: Outcome, listener: Listener, new: bytes | None = None,
+                 reason: str = "") -> None:
+    kept = book.cleaner.keep_edited(path, book.record, new, reason)
     if kept is not None:
         outcome.kept.append(kept)
         listener.kept(book.recipes.loaded, kept)
@@ -419,11 +426,11 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         todo = []
         for job in jobs:
             recipe = book.recipes.docx(job.pairing_id, job.template, job.kind.depends(job.scope))
-            if record.unchanged(job.path, recipe):
+            if record.unchanged(job.path, recipe) and not (job.pairing_id is None and loaded.unlisted):
                 outcome.unchanged.append(job)
             else:
                 todo.append((job, recipe))
-        bureau = tuple(job.path for job, _ in todo if job.pairing_id is None)
+        bureau = tuple(job.path for job, _ in todo if job.pairing_id is None and not loaded.unlisted)
         apart = {}
         if bureau and keep is not None:  # they list every pairing, which this run does not hold
             apart = render_apart(Asked(loaded.root, tree.saved_reads(loaded.id), tree.out, Path(options.templates),
@@ -478,8 +485,12 @@ def _move_stale(book: Book, planned: set[Path], loaded: Loaded, in_scope: Callab
     by_reason: dict[str, list[Moved]] = {}
     alive = loaded.pairing_ids
     for stale in book.record.stale(planned, alive, in_scope):
-        by_reason.setdefault(stale.reason, []).extend(book.cleaner.move_aside(stale.paths, stale.reason))
+        kept: list[KeptEdit] = []
+        by_reason.setdefault(stale.reason, []).extend(book.cleaner.move_aside(stale.paths, stale.reason, book.record, kept))
         book.record.forget(stale.key)
+        for edit in kept:  # (a file someone edited stays, as theirs)
+            outcome.kept.append(edit)
+            listener.kept(loaded, edit)
     for moves in by_reason.values():
         outcome.moved_aside(loaded, moves, listener)
 

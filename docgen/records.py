@@ -57,10 +57,13 @@ class Moved:
 
 @dataclass(frozen=True)
 class KeptEdit:
-    """A file a user changed after docgen made it, kept under ``kept`` beside the new one."""
+    """A file a user changed after docgen made it, kept under ``kept`` beside the new one; or,
+    with a ``reason`` (Chinese), kept so where it was, when it was not made again (its data
+    has errors, it failed to be made, the data no longer asks for it)."""
 
     path: Path
     kept: Path
+    reason: str = ""
 
 
 @dataclass(frozen=True)

@@ -210,3 +210,50 @@ def test_the_cleaner_never_takes_what_is_not_a_docgen_output(tmp_path, name):
     moved.parent.mkdir(parents=True)
     moved.write_bytes(b"x")
     assert not tree.is_docgen_output(moved)
+
+
+def test_a_pairing_with_errors_leaves_the_bureaus_lists_unmade_never_shortened(small_copy, tmp_path):
+    """The bureau's plan lists every pairing: while one pairing's file has an error it is not
+    made without it (it would state one pairing fewer than the county has), and says why."""
+    out = tmp_path / "out"
+    assert run("build", small_copy, "-o", out, "-k", "programme_plan").returncode == 0
+    [plan] = (out / "gaotai").glob("实施方案_*.docx")
+    listed = all_text(Document(str(plan)))
+    assert "宣化镇中心小学" in listed  # (a recipient of the pairing to break is in the list)
+    guoqing = small_copy / "pairings" / "guoqing.yaml"
+    _replace(guoqing, "county: 高台县", "county：高台县")
+
+    result = run("build", small_copy, "-o", out, "-k", "programme_plan")
+    assert result.returncode == 2
+    assert not plan.exists() and list((out / "gaotai").glob("实施方案_*.docx")) == []
+    assert "名单不完整：结对“guoqing”的数据有错误" in result.stderr and "guoqing.yaml:3" in result.stderr
+    [earlier] = (out / "gaotai" / STALE).glob(f"*/{plan.name}")  # moved aside, never deleted
+    assert all_text(Document(str(earlier))) == listed
+
+    _replace(guoqing, "county：高台县", "county: 高台县")
+    assert run("build", small_copy, "-o", out, "-k", "programme_plan").returncode == 0
+    assert all_text(Document(str(plan))) == listed
+
+
+def test_a_hand_edited_file_of_a_pairing_with_errors_stays_where_it_is(small_copy, tmp_path):
+    """A pairing whose file now has an error has its outputs moved aside, but not a file
+    someone edited: it stays in its folder as theirs (过期 is there to be emptied by hand),
+    and is not taken for the document when the data is mended."""
+    out = tmp_path / "out"
+    assert run("build", small_copy, "-o", out, "-k", "agreement").returncode == 0
+    agreement = sorted((out / "gaotai" / "guoqing").glob("协议书_*.docx"))[0]
+    edited = _edit_by_hand(agreement, "双方另行约定：每月第一周召开一次联席会。")
+    guoqing = small_copy / "pairings" / "guoqing.yaml"
+    _replace(guoqing, "county: 高台县", "county：高台县")
+
+    result = run("build", small_copy, "-o", out, "-k", "agreement")
+    assert result.returncode == 2
+    [kept] = agreement.parent.glob(f"*（{EDITED} *）.docx")
+    assert kept.read_bytes() == edited and not agreement.exists()
+    assert "在生成后被手工修改过" in result.stderr and "没有移走（结对“guoqing”的数据有错误" in result.stderr
+    assert "保留手工修改过的 1 个" in _summary(result.stdout)
+    assert not [p for p in (out / "gaotai" / STALE).rglob("*.docx") if p.read_bytes() == edited]
+
+    _replace(guoqing, "county：高台县", "county: 高台县")
+    assert run("build", small_copy, "-o", out, "-k", "agreement").returncode == 0
+    assert agreement.exists() and kept.read_bytes() == edited

@@ -5,7 +5,9 @@ deleted, the data no longer asks for it, it failed to be made again) must not st
 valid, and deleting it could lose a submission. So it is moved aside, never deleted, into
 ``out/<programme>/过期/<date>/`` under the same relative path, and ``说明.txt`` there says
 what was moved, when and why. A file a user changed after docgen made it is kept beside the
-new one as ``<name>（手工修改 <date>）<suffix>`` before anything is written over it. A bundle
+new one as ``<name>（手工修改 <date>）<suffix>`` before anything is written over it, and kept
+so in its place when it would be moved aside (it is the user's, not an out-of-date output:
+the 过期 folders are there to be emptied by hand). A bundle
 made again keeps its earlier version (folder and zip) in ``bundles/以前的版本/<date>/``,
 unless the new one is the same to the byte. The only files ever deleted are docgen's own
 temporary files of an interrupted run and such byte-identical copies.
@@ -68,30 +70,41 @@ class Cleaner:
             elif leftover(path.name):
                 path.unlink(missing_ok=True)
 
-    def set_aside_errors(self, loaded: Loaded) -> dict[str, list[Moved]]:
+    def set_aside_errors(self, loaded: Loaded, kept: list[KeptEdit] | None = None) -> dict[str, list[Moved]]:
         """The outputs of the parts of ``loaded`` that now have errors, moved aside: everything
         of a programme whose own file is broken, or a rejected pairing's documents and
-        bundle. By reason."""
+        bundle. By reason. A file someone edited stays, kept as theirs (added to ``kept``)."""
+        if not (loaded.rejected or not loaded.buildable):
+            return {}
+        record = Record(self.base)  # (only read: which of the outputs someone changed)
         if not loaded.buildable:
             reason = "方案文件（programme.yaml）有错误：改正后重新生成"
-            return {reason: self.move_aside([self.base], reason)}
+            return {reason: self.move_aside([self.base], reason, record, kept)}
         out = {}
         for pairing_id in loaded.rejected:
             if loaded.pairing(pairing_id) is None and ID_RE.match(pairing_id) and not reserved_id(pairing_id):
                 # (not a second file claiming a valid pairing's id, nor a name of docgen's own folders)
                 reason = f"结对“{pairing_id}”的数据有错误：改正后重新生成"
-                moved = self.move_aside(self.tree.owned_by(self.programme_id, pairing_id), reason)
+                moved = self.move_aside(self.tree.owned_by(self.programme_id, pairing_id), reason, record, kept)
                 if moved:
                     out[reason] = moved
         return out
 
-    def move_aside(self, places: list[Path], reason: str) -> list[Moved]:
+    def move_aside(self, places: list[Path], reason: str, record: Record | None = None,
+                   kept: list[KeptEdit] | None = None) -> list[Moved]:
         """docgen's outputs at or under ``places`` (a folder: the outputs in it, its other
         files stay) moved into the day's 过期 folder, each under its path relative to the
-        programme's folder; ``reason`` goes into 说明.txt beside them."""
+        programme's folder; ``reason`` goes into 说明.txt beside them. With a ``record``, a
+        file someone changed since docgen made it stays where it is, kept as theirs
+        (``keep_edited``: renamed ``（手工修改 <date>）``) and added to ``kept``."""
         moved = []
         for place in places:
             for source in self.tree.outputs_under(place):
+                edit = self.keep_edited(source, record, reason=reason) if record is not None else None
+                if edit is not None:
+                    if kept is not None:
+                        kept.append(edit)
+                    continue
                 target = _free(self.tree.stale(self.programme_id, self.day) / source.relative_to(self.base))
                 target.parent.mkdir(parents=True, exist_ok=True)
                 try:
@@ -115,7 +128,7 @@ class Cleaner:
 
     # ------------------------------------------------------------------ a user's edits
 
-    def keep_edited(self, path: Path, record: Record, new: bytes | None = None) -> KeptEdit | None:
+    def keep_edited(self, path: Path, record: Record, new: bytes | None = None, reason: str = "") -> KeptEdit | None:
         """Before ``path`` is written again: if someone changed it since docgen made it (and
         it is not already what is about to be written, ``new``), keep it beside, as
         ``<name>（手工修改 <date of the change>）<suffix>``."""
@@ -124,7 +137,7 @@ class Cleaner:
         changed = dt.date.fromtimestamp(path.stat().st_mtime).isoformat()
         kept = _free(path.with_name(f"{path.stem}（{EDITED} {changed}）{path.suffix}"))
         os.replace(path, kept)
-        return KeptEdit(path, kept)
+        return KeptEdit(path, kept, reason)
 
     # ------------------------------------------------------------------ bundles
 

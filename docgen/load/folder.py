@@ -143,6 +143,13 @@ class Loaded:
         """The ids of every valid pairing, held or let go of (``keep_only``)."""
         return {given(p.id, "a loaded pairing's id") for p in self.pairings} | set(self.let_go)
 
+    @property
+    def unlisted(self) -> list[str]:
+        """The pairings whose data has errors (or whose file is not read): left out of every
+        list of the programme's pairings until mended, in the order found."""
+        listed = self.pairing_ids
+        return [pairing_id for pairing_id in dict.fromkeys(self.rejected) if pairing_id not in listed]
+
     def every_pairing(self) -> list[Pairing | Apart]:
         """Every valid pairing, held or not, in the load's order."""
         return sorted([*self.pairings, *self.let_go.values()], key=load_order)
