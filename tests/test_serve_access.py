@@ -195,7 +195,9 @@ def test_a_school_writes_its_summary_sections_and_nothing_else(as_, county):
     a = as_("三中")
     path = county / PROG / "pairings" / "sanzhong.yaml"
     page = a.get(f"/p/{PROG}/pairing/sanzhong").text
-    assert "学校账号只能填写" in page
+    assert "学校账号填写本结对的“年度总结文字”" in page
+    # its own section first, the rest folded away below it (it was under 120 locked fields)
+    assert page.index('name="summaries.0.overview"') < page.index("<summary>结对信息（只读") < page.index('name="county"')
     form = form_with(page, "/pairing/sanzhong")  # as a browser sends it: the disabled parts are not sent
     assert {name.split(".")[0] for name, _ in form["fields"]} == {"_version", "_csrf", "summaries"}
     before = path.read_text("utf-8")
@@ -208,6 +210,26 @@ def test_a_school_writes_its_summary_sections_and_nothing_else(as_, county):
     assert saved.status_code == 303, saved.text[:500]
     after = path.read_text("utf-8")
     assert after == before.replace(old, "本年度三中送教下乡四次。")  # that sentence, nothing else
+
+
+def test_a_school_cannot_delete_the_summary_its_partners_share(as_, county):
+    """The schools of a pairing write one summary together: one school's save may change its
+    text, never take a year's summary away from all (the bureau may)."""
+    path = county / PROG / "pairings" / "sanzhong.yaml"
+    a = as_("三中")
+    page = a.get(f"/p/{PROG}/pairing/sanzhong").text
+    form = form_with(page, "/pairing/sanzhong")
+    before = path.read_text("utf-8")
+    assert "summaries:" in before
+    without = [(k, v) for k, v in form["fields"] if not k.startswith("summaries.")]
+    refused = a.post(form["action"], data=body(without), follow_redirects=False)
+    assert refused.status_code == 403 and "不能删除已写好的年度总结（2020年度）" in refused.text
+    assert path.read_text("utf-8") == before
+    bureau = as_("局")
+    form = form_with(bureau.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    without = [(k, v) for k, v in form["fields"] if not k.startswith("summaries.")]
+    assert bureau.post(form["action"], data=body(without), follow_redirects=False).status_code == 303
+    assert "summaries:" not in path.read_text("utf-8")
 
 
 def test_a_viewer_reads_everything_and_changes_nothing(app, as_, county):

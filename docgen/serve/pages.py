@@ -399,6 +399,8 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
             raise Forbidden("学校账号只能填写本结对的年度总结文字；结对的其他内容由教育局维护，未做任何修改。")
     data = unflatten(PAIRING_SCHEMA, entries)
     current = path.read_bytes()
+    if editable is not None:
+        _keeps_every_summary(path, data)
     try:
         if editable is None:
             text = edited_text(current.decode("utf-8-sig"), data, ws.trees)
@@ -418,6 +420,21 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
                      unplaced=unplaced, version=version, path=path, saved=0, problems=problems, valid=True,
                      failed=len(problems), editable=editable, heading=ws.pairing_heading(pid, pairing_id))
     return _write_pairing(request, pid, pairing_id, path, text, version)
+
+
+def _keeps_every_summary(path: Path, data: dict) -> None:
+    """A school's save removes no year's summary the file holds: the schools of a pairing
+    write one summary together, and one click of one of them must not take it from all
+    (the bureau may; its saves and the file's history keep every version)."""
+    try:
+        before = read(path).data or {}
+    except DocgenError:
+        return  # a file that does not read is mended as text, not through this form
+    years = lambda d: {str(s.get("year")) for s in d.get("summaries") or [] if isinstance(s, dict)}  # noqa: E731
+    gone = sorted(years(before) - years(data))
+    if gone:
+        raise Forbidden(f"学校账号不能删除已写好的年度总结（{'、'.join(f'{y}年度' for y in gone)}）：这份总结由结对各校共用，"
+                        "如确需删除，请联系教育局。本次未做任何修改。")
 
 
 def _write_pairing(request: Request, pid: str, pairing_id: str, path: Path, text: str, version: str) -> Response:
@@ -492,8 +509,10 @@ def _documents_page(request: Request, pid: str, pairing_id: str | None):
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.pairing == pairing_id and j.kind != REPORT]
     rejected = pairing_id is not None and loaded.pairing(pairing_id) is None
     fill_at = _first_field(bundle.unfinished, pairing_id) if pairing_id is not None else ""
+    editable = _editable(request)
+    fill_by_bureau = bool(fill_at) and editable is not None and fill_at.split(".")[0] not in editable
     return _page(request, "documents.html", programme_id=pid, pairing_id=pairing_id, bundle=bundle, outputs=outputs,
-                 fill_at=fill_at,
+                 fill_at=fill_at, fill_by_bureau=fill_by_bureau,
                  findings=_findings_by_page(bundle), job=jobs[0] if jobs else None, rejected=rejected,
                  out=ws.out / pid, loaded=loaded,
                  heading=ws.pairing_heading(pid, pairing_id) if pairing_id is not None else "")

@@ -41,10 +41,15 @@ def test_a_school_writes_its_summary_and_the_bureau_sees_and_restores_it(browser
     assert page.get_by_text("导入结对名单").count() == 0
 
     page.goto(base + "/p/gaotai/pairing/sanzhong")
-    expect(page.get_by_text("学校账号只能填写“年度总结文字”")).to_be_visible()
+    expect(page.get_by_text("学校账号填写本结对的“年度总结文字”")).to_be_visible()
     expect(page.locator('[name="county"]')).to_be_disabled()
     overview = page.locator('[name="summaries.0.overview"]')
     expect(overview).to_be_enabled()
+    # the school's own section comes first (it was 19 000 px down, under 120 locked fields), and
+    # the year its partners share cannot be taken away by one click
+    assert overview.bounding_box()["y"] < 1500
+    expect(page.locator('[data-name="summaries.0"] > button.remove')).to_be_hidden()
+    expect(page.locator('[name="county"]')).to_be_hidden()  # (folded away under 结对信息（只读）)
     overview.fill("三中本年度送教下乡四次，师徒结对听评课二十节。")
     shots(page, "14-school-summary")
     page.get_by_role("button", name="保存").click()
