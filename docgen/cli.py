@@ -206,7 +206,8 @@ def _term(ctx: click.Context, param: click.Parameter, value: str | None) -> str 
 as_of_option = click.option(
     "--as-of", "as_of", metavar="DATE", callback=_as_of, default=None,
     help="统计截至哪一天（如 2026-12-31）：只计到这一天已经结束的周、月、学期和学年，未结束的不算未完成；"
-         "不写则按年度总结的落款日期，没有落款的按今天（年度或学期已结束的按其最后一天）")
+         "不写时：年度总结统计到落款日期，没有落款的到今天；考核汇总统计到年度或学期的最后一天"
+         "（尚未结束的到今天）")
 
 
 def term_option(help: str) -> Decorator:

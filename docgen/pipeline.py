@@ -764,8 +764,8 @@ def _record_bundles(outcome: Outcome, bundles: list[Bundle], recipes: dict[str, 
 
 def report(path: Path, out: Path, options: Options = DEFAULTS, listener: Listener = SILENT) -> Outcome:
     """``docgen report``: the bureau's roll-up of each year with records (or of one
-    ``options.term``), as .xlsx and .docx, counted to ``options.as_of`` (default: as each
-    pairing's summary counts); left as they are when made before from the same data, kept
+    ``options.term``), as .xlsx and .docx, counted to ``options.as_of`` (default: the year's
+    or term's last day once it is over, else today: ``rollup``); left as they are when made before from the same data, kept
     beside when a user edited them."""
     with _locked(path, out, options, listener) as tree:
         outcome = Outcome(validate(path, listener))

@@ -407,7 +407,7 @@ def test_every_example_summary_agrees_with_the_naive_count_and_the_roll_up(name)
             in_year = [r for r in records if year.start <= r["date"] <= min(year.end, as_of)]
             counted = [r for r in in_year if naive_counts(prog, r, as_of)]
             stated = check_summary(ctx, expected, len(in_year), len(counted), skip)
-            row = next(r for r in rollup(loaded, year.key).rows if r.pairing_id == pairing.id)
+            row = next(r for r in rollup(loaded, year.key, as_of).rows if r.pairing_id == pairing.id)
             assert (row.records, row.counted) == (len(in_year), len(counted))
             for cid, (met, due) in row.completion.items():
                 if cid not in skip:

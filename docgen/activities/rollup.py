@@ -13,7 +13,7 @@ from ..load.model.cycle import CycleYear, Term
 from ..load.model.programme import Programme
 from ..outputs import build_time, normalise_docx, text_cells
 from ..text import cn_date, join
-from .counting import Check, YearCounts, as_of_for, commitment_name, count_pairing, term_as_of
+from .counting import Check, YearCounts, commitment_name, count_pairing, so_far, term_as_of
 from .scoring import Scorecard, score
 
 
@@ -107,7 +107,7 @@ class Rollup:
             return ""
         if len(days) == 1:
             return f"统计截至{cn_date(days[0])}"
-        return "统计截至各结对年度工作总结的落款日期（未落款的截至生成之日，年度已结束的截至年度最后一天）"
+        return "统计截至各结对本年度的最后一天（尚未结束的截至生成之日）"
 
 
 def years_with_records(loaded: Loaded) -> list[str]:
@@ -115,8 +115,11 @@ def years_with_records(loaded: Loaded) -> list[str]:
 
 
 def rollup(loaded: Loaded, year_key: str, as_of: dt.date | None = None, term_key: str | None = None) -> Rollup:
-    """Every pairing's counts of one cycle year (or one term of it), each counted as its summary
-    is: to the day asked for, else to the day its summary is signed, else to today."""
+    """Every pairing's counts of one cycle year (or one term of it): to the day asked for, else
+    to the year's (term's) last day once it is over, else to today (``so_far``), the same day
+    for every pairing. Not to the day each summary is signed, as the summaries count: the
+    bureau assesses the year, and a school that signed on 18 December would have had its
+    autumn term's shortfalls shown as 进行中 in a roll-up made years later."""
     prog = given(loaded.programme, "a programme")
     years = {y.key: y for y in prog.cycle.cycle_years}
     year = years[year_key]
@@ -134,7 +137,7 @@ def rollup(loaded: Loaded, year_key: str, as_of: dt.date | None = None, term_key
             continue
         term = term or own_term
         log = loaded.activity_log(pid, year_key)
-        day = as_of_for(pairing, own_year, as_of) if own_term is None else term_as_of(own_year, own_term, as_of)
+        day = (as_of or so_far(own_year.end)) if own_term is None else term_as_of(own_year, own_term, as_of)
         counts: YearCounts = count_pairing(loaded, pairing, own_year, day, own_term)
         card: Scorecard | None = score(prog, counts, log)
         by_pairing[pid] = counts.checks
