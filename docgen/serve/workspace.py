@@ -89,12 +89,15 @@ class BundleState:
     documents: list[PlacedDocument] = field(default_factory=list)
     preflight: list[Verdict] = field(default_factory=list)
     made_at: float = 0.0
+    outdated: bool = False
+    """Made, and what it is made from changed since (the pairing's file, its activity logs or
+    evidence, the programme's file): its documents no longer say what the data says."""
 
     @property
     def sealed(self) -> bool:
         """Made, every seal it should carry on it, and at least one (a bundle whose documents
         carry no seal is made, not sealed)."""
-        return self.state == "made" and self.seals > 0 and not self.missing and not self.unfinished
+        return self.state == "made" and self.seals > 0 and not self.missing and not self.unfinished and not self.outdated
 
 
 @dataclass(frozen=True)
@@ -378,6 +381,8 @@ class Workspace:
         if entry is None or entry.stage != "bundle":
             return BundleState(zip_path, "none")
         state = BundleState(zip_path, entry.state, made_at=entry.made_at)
+        if pairing_id is not None and entry.state == "made":
+            state.outdated = self._changed_since(programme, pairing_id, entry.made_at)
         folder = zip_path.with_suffix("")
         listed = None
         if not whole:
@@ -393,6 +398,17 @@ class Workspace:
             state.missing = listed.missing
             state.unfinished = listed.unfinished
         return state
+
+    def _changed_since(self, programme: str, pairing_id: str, made_at: float) -> bool:
+        """Whether a file a pairing's bundle is made from changed after ``made_at``: its
+        pairing file, its activity logs, its evidence folder (a file added or taken away),
+        the programme's file. (The list compared the pairing's file alone: a bundle stayed
+        已生成 after records were imported, its PDF saying 70 activities where the page said 74.)"""
+        root = self.root(programme)
+        loaded = self.loaded(programme)
+        inputs = [root / PROGRAMME_FILE, root / EVIDENCE_DIR / pairing_id, *activity_files_of(root, pairing_id)]
+        path = loaded.pairing_paths.get(pairing_id)
+        return any(_mtime(p) > made_at for p in [*inputs, *([path] if path else [])])
 
     def _listed(self, path: Path) -> _Listed | None:
         try:
@@ -431,7 +447,7 @@ class Workspace:
             pairing_id = given(pairing.id, "a loaded pairing's id")
             path = loaded.pairing_paths.get(pairing_id)
             bundle = self.bundle(programme, pairing_id, record)
-            status, reason = _pairing_status(pairing, path, bundle)
+            status, reason = _pairing_status(pairing, bundle)
             rows.append(PairingRow(pairing_id, pairing.county, pairing.supporter.name,
                                    "、".join(r.full_name for r in pairing.recipients), status, reason, path,
                                    problems_by_file.get(display_path(path), []) if path else []))
@@ -461,11 +477,10 @@ def _listed(manifest: Manifest) -> _Listed:
                    manifest.unfinished)
 
 
-def _pairing_status(pairing, path: Path | None, bundle: BundleState) -> tuple[str, str]:
+def _pairing_status(pairing, bundle: BundleState) -> tuple[str, str]:
     if bundle.state in ("none", "missing"):
         return PENDING, "报送材料尚未生成"
-    changed_since = path is not None and _mtime(path) > bundle.made_at
-    if changed_since:
+    if bundle.outdated:
         return PENDING, "数据已修改，需重新生成"
     if bundle.state == "changed":
         return PENDING, "报送材料与生成时不同，需重新生成"
