@@ -225,6 +225,15 @@ class Audit:
             row = db.execute("SELECT content FROM audit WHERE id=? AND state=?", (number, DONE)).fetchone()
         return bytes(row[0]) if row and row[0] is not None else None
 
+    def version(self, path: Path, wanted: str) -> bytes | None:
+        """The content of ``path`` whose digest is ``wanted``, as the log last kept it (the
+        version a form was drawn from: what two saves at once both started from), or None."""
+        rel, _, _ = place(self.data, path)
+        with self.state.connect() as db:
+            row = db.execute("SELECT content FROM audit WHERE path=? AND after=? AND state=? AND content IS NOT NULL "
+                             "ORDER BY id DESC LIMIT 1", (rel, wanted, DONE)).fetchone()
+        return bytes(row[0]) if row else None
+
     def last_digests(self) -> dict[str, str]:
         """The digest each file should have by the log (its last change): what ``agrees`` checks."""
         with self.state.connect() as db:

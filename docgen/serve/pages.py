@@ -44,7 +44,7 @@ from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import check_evidence, check_sheet, safe_filename
 from .workspace import BROKEN, MADE, PENDING, SEALED, STATUS_ORDER, Conflict, NotFound, Workspace, heading_of
-from .yamledit import Unreadable, digest, edited_section, edited_text
+from .yamledit import Unreadable, digest, edited_section, edited_text, merged
 
 router = APIRouter(dependencies=[Depends(access)])
 
@@ -437,6 +437,24 @@ def _keeps_every_summary(path: Path, data: dict) -> None:
                         "如确需删除，请联系教育局。本次未做任何修改。")
 
 
+def _together(ws: Workspace, pid: str, path: Path, version: str, mine: str, current: bytes | None) -> str | None:
+    """The file with both this save and the one made since (from the version this form was
+    drawn from, as the audit log kept it), when they changed different fields and the result
+    has no problems; else None."""
+    if ws.journal is None or current is None:
+        return None
+    base = ws.journal.version(path, version)
+    if base is None:
+        return None
+    try:
+        together = merged(path, base.decode("utf-8-sig"), mine, current.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
+    if together is None or _check_pairing(ws, pid, path, together)[0]:
+        return None
+    return together
+
+
 def _write_pairing(request: Request, pid: str, pairing_id: str, path: Path, text: str, version: str) -> Response:
     """Write the pairing file if it is still the one the form was drawn from; else keep the
     clerk's version and show both (nothing is lost)."""
@@ -444,6 +462,15 @@ def _write_pairing(request: Request, pid: str, pairing_id: str, path: Path, text
     try:
         ws.write(path, text.encode("utf-8"), expected=version)
     except Conflict as conflict:
+        together = _together(ws, pid, path, version, text, conflict.current)
+        if together is not None:  # the other save changed other fields: both are kept
+            try:
+                ws.write(path, together.encode("utf-8"), expected=digest(conflict.current))
+            except Conflict:
+                pass  # a third save in between: the clerk chooses
+            else:
+                ws.forget(pid)
+                return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}?saved=2", status_code=303)
         number = request.app.state.state.keep_unsaved(str(path), text)
         theirs = (conflict.current or b"").decode("utf-8", errors="replace")
         return _page(request, "conflict.html", status=409, programme_id=pid, pairing_id=pairing_id, mine=text,

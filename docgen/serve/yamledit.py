@@ -8,6 +8,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -167,3 +168,36 @@ def edited_section(current: str, key: str, value: Any, trees: Trees | None = Non
     else:
         doc[key] = _fresh(value)
     return dump(doc)
+
+
+def merged(path: Path, base: str, mine: str, theirs: str) -> str | None:
+    """``mine``'s changes to ``base`` written over ``theirs`` (a save made while another was
+    made from the same version), when the two changed different fields of the file (its
+    top-level keys); None when both changed one field, or a text does not read, or the
+    result would not read as exactly both changes: then the clerk chooses (conflict page)."""
+    from ..errors import DocgenError
+    from ..load.yaml_source import parse
+
+    try:
+        b, m, t = ((parse(path, text).data or {}) for text in (base, mine, theirs))
+    except DocgenError:
+        return None
+    if not all(isinstance(d, dict) for d in (b, m, t)):
+        return None
+    changed = lambda d: {k for k in b.keys() | d.keys() if b.get(k) != d.get(k)}  # noqa: E731
+    ours, others = changed(m), changed(t)
+    if ours & others:
+        return None
+    text = theirs
+    expected = dict(t)
+    try:
+        for key in sorted(ours):
+            text = edited_section(text, key, m.get(key))
+            if key in m and m[key] not in (None, [], {}):
+                expected[key] = m[key]
+            else:
+                expected.pop(key, None)
+        result = parse(path, text).data
+    except (DocgenError, Unreadable):
+        return None
+    return text if result == expected else None

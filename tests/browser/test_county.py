@@ -53,7 +53,7 @@ def test_a_school_writes_its_summary_and_the_bureau_sees_and_restores_it(browser
     overview.fill("三中本年度送教下乡四次，师徒结对听评课二十节。")
     shots(page, "14-school-summary")
     page.get_by_role("button", name="保存").click()
-    expect(page.get_by_text("已保存到")).to_be_visible()
+    expect(page.get_by_text("已保存。", exact=True)).to_be_visible()
     assert "三中本年度送教下乡四次" in path.read_text("utf-8")
     page.goto(base + "/p/gaotai/pairing/guoqing")
     expect(page.get_by_role("heading", name="没有权限")).to_be_visible()
