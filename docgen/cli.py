@@ -902,6 +902,9 @@ def explain_command(documents: tuple[Path, ...], data_dir: Path, template_dir: P
 
 # ------------------------------------------------------------------ the only exit
 
+INTERRUPTED = "已中断。重新运行同一命令即可接着完成（已经生成好的文件不会重做）。"
+
+
 def _exit_code(argv: list[str] | None) -> int:
     """Run the command line; what a user reads of a failure, and the exit code."""
     try:
@@ -912,7 +915,7 @@ def _exit_code(argv: list[str] | None) -> int:
             click.echo(line, err=True)
         return error.exit_code
     except click.exceptions.Abort as abort:
-        click.echo("已中断。" if isinstance(abort.__cause__, KeyboardInterrupt) else "已取消。", err=True)
+        click.echo(INTERRUPTED if isinstance(abort.__cause__, KeyboardInterrupt) else "已取消。", err=True)
         return 130
     except click.exceptions.UsageError as error:
         if error.ctx is not None:
@@ -923,7 +926,7 @@ def _exit_code(argv: list[str] | None) -> int:
         click.echo(f"错误：{_zh(error.format_message())}", err=True)
         return error.exit_code
     except KeyboardInterrupt:
-        click.echo("已中断。", err=True)
+        click.echo(INTERRUPTED, err=True)
         return 130
     except OSError as error:  # a disk error outside any one document (each document's own is its failure)
         where = f"{display_path(error.filename)}：" if error.filename else ""

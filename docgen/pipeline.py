@@ -410,6 +410,7 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
     # (issue 22: at 5 000 pairings the others are most of what a shard's process would hold)
     keep = selection.makes if _makes_part(options, loaded_before) else None
     outcome = Outcome(_load(path, tree, options.pairings, listener, loaded_before, keep))
+    _check_years(outcome.loaded, options.years)
     renderer = Renderer(options.templates)
     shard = options.shard
     started = time.perf_counter()
@@ -443,6 +444,16 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         listener.rendered(loaded, tree.programme(loaded.id), len(done))
     outcome.render_seconds = time.perf_counter() - started
     return outcome
+
+
+def _check_years(loaded: list[Loaded], years: tuple[str, ...]) -> None:
+    """Every year asked for (``-y``) is a year of some programme's (or pairing's) cycle: a year
+    of none made nothing and said 完成 (as ``report`` refuses it)."""
+    known = {y.key for item in loaded if item.programme is not None for y in item.programme.cycle.cycle_years}
+    known |= {y.key for item in loaded for p in item.pairings if p.cycle is not None for y in p.cycle.cycle_years}
+    unknown = [y for y in years if y not in known]
+    if unknown and known:
+        raise UsageError(f"{'、'.join(unknown)} 不是帮扶周期中的年度（可选：{'、'.join(sorted(known))}）")
 
 
 def _makes_part(options: Options, loaded: list[Loaded] | None) -> bool:

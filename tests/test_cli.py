@@ -112,3 +112,13 @@ def test_a_folder_without_programme_file_is_refused(tmp_path):
     result = run("new", "pairing", "p2", "--programme", tmp_path)
     assert result.returncode == 2
     assert "不是方案目录（没有 programme.yaml）" in result.stderr
+
+
+def test_a_year_outside_the_cycle_is_refused_not_made_as_nothing(small_copy, tmp_path):
+    """``build -y 2021`` of a 2020 programme made nothing and said 完成, exit 0 (a clerk's
+    review); ``report`` already refused it."""
+    result = run("build", small_copy, "-o", tmp_path / "out", "-y", "2021", "-k", "summary")
+    assert result.returncode == 2
+    assert "2021 不是帮扶周期中的年度（可选：2020）" in result.stderr
+    assert not [p for p in (tmp_path / "out").rglob("*") if p.is_file() and not p.name.startswith(".docgen")]
+    assert run("build", small_copy, "-o", tmp_path / "out", "-y", "2020", "-k", "summary").returncode == 0
