@@ -613,6 +613,16 @@ def test_the_roll_up_is_made_as_a_job_and_downloaded(client):
         assert got.status_code == 200 and got.content.startswith(b"PK")
 
 
+def test_the_roll_up_page_says_which_pairings_it_leaves_out(client, data_dir):
+    """Review 2026-12: a pairing file broken by hand took its school out of the roll-up page
+    without a word (the .xlsx then failed with the command line's text)."""
+    path = pairing_file(data_dir, "guoqing")
+    path.write_text(path.read_text("utf-8").replace("county: 高台县", "county：高台县", 1), "utf-8")
+    page = client.get(f"/p/{PROG}/report?year=2020").text
+    warning = page.split("汇总不完整", 1)[1].split("</section>", 1)[0]
+    assert f'href="/p/{PROG}/pairing/guoqing"' in warning and "国庆小学" not in page.split("<table", 1)[1]
+
+
 def _header(page: str) -> list[str]:
     head = page.split('<table class="list rollup">', 1)[1].split("</thead>", 1)[0]
     return [re.sub(r"<[^>]+>", "", cell).strip() for cell in head.split("<th>")[1:]]
@@ -646,7 +656,8 @@ def test_a_pairing_bundle_with_progress_previews_and_downloads(client):
     last = text.rsplit("event: progress", 1)[1]
     assert "已完成" in last and "查看和下载" in last and "/cancel" not in last
     page = client.get(f"/p/{PROG}/pairing/sanzhong/documents").text
-    assert "已生成" in page and "未盖章的单位" in page and "待填写：" in page and "signed_on" in page
+    assert "已生成" in page and "未盖章的单位" in page and "待填写：" in page
+    assert ".yaml" not in page.split("尚未完成、未盖章的文件", 1)[1].split("未盖章的单位", 1)[0]  # in words, not file and key
     # 去填写 goes to the field of the first field to fill, not the top of a long form
     link = re.search(r'href="(/p/[^"#]+/pairing/sanzhong)#f-([\w.]+)">去填写', page)
     assert link, page[page.find("去填写") - 300:page.find("去填写")]
@@ -723,7 +734,10 @@ def test_generate_all_makes_every_bundle_and_one_download_holds_them(client):
     assert "已完成" in client.get(f"/jobs/{job}/progress").text
     everything = client.get(f"/p/{PROG}/download-all.zip")
     names = zipfile.ZipFile(io.BytesIO(everything.content)).namelist()
-    assert sorted(names) == ["bureau.zip", "guoqing.zip", "sanzhong.zip"]
+    # each bundle under the name its own download has: schools' names, not identifiers (review 2026-12)
+    assert len(names) == 3 and all(n.startswith("报送材料_") or n.startswith("工作文件_") for n in names), names
+    assert any("高台三中" in n for n in names) and any("国庆小学" in n for n in names)
+    assert "全部报送材料_" in unquote(everything.headers["content-disposition"])
     page = client.get(f"/p/{PROG}").text
     assert "待确认 0" in page  # every pairing's bundle is made from its current data
 

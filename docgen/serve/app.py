@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import shutil
 import time
 from pathlib import Path
@@ -105,6 +106,17 @@ def csrf_field(request: Request) -> Markup:
 
 
 TEMPLATES.env.globals["csrf_field"] = csrf_field
+
+_WHERE_IN_FILES = re.compile(r"（[^（）]*\.ya?ml[^（）]*）")
+
+
+def in_words(text: str) -> str:
+    """A line docgen writes for the command line, for a page: where in which data file (the
+    bracket naming ``pairings/x.yaml`` and a field's key) left out; the page links to the form."""
+    return _WHERE_IN_FILES.sub("", text)
+
+
+TEMPLATES.env.filters["in_words"] = in_words
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:

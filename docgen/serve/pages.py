@@ -588,12 +588,19 @@ def download_all(request: Request, pid: str):
         raise NotFound("还没有生成报送材料：请先点“生成全部”")
     with (tempfile.NamedTemporaryFile(prefix="all-", suffix=".zip", dir=_uploads(request), delete=False) as handle,
           zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED) as archive):
-        for path in zips:
-            info = zipfile.ZipInfo(path.name, date_time=dt.datetime.fromtimestamp(path.stat().st_mtime).timetuple()[:6])
+        taken: set[str] = set()
+        for path in zips:  # each under the name its own download has (not bureau.zip, chengguan.zip…)
+            name = _download_name(path)
+            stem, n = Path(name).stem, 2
+            while name in taken:
+                name, n = f"{stem}_{n}.zip", n + 1
+            taken.add(name)
+            info = zipfile.ZipInfo(name, date_time=dt.datetime.fromtimestamp(path.stat().st_mtime).timetuple()[:6])
             info.flag_bits |= 0x800
             with path.open("rb") as source, archive.open(info, "w", force_zip64=True) as target:
                 shutil.copyfileobj(source, target, 1 << 20)
-    name = f"报送材料_{pid}.zip"
+    prog = ws.programme_model(pid)
+    name = f"全部报送材料_{prog.title if prog is not None else pid}.zip"
     return FileResponse(handle.name, media_type=_media(name), headers={"Content-Disposition": _disposition(name)},
                         background=BackgroundTask(Path(handle.name).unlink, missing_ok=True))
 
@@ -867,7 +874,7 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score",
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.kind == REPORT]
     labels = {y.key: y.label for y in loaded.programme.cycle.cycle_years}
     return _page(request, "report.html", programme_id=pid, years=years, year=chosen, labels=labels, pager=pager,
-                 ranks=ranks, data=data, rows=rows, sort=sort,
+                 ranks=ranks, data=data, rows=rows, sort=sort, unlisted=loaded.unlisted,
                  files=sorted(files), job=jobs[0] if jobs else None, loaded=loaded)
 
 
