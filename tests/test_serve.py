@@ -504,12 +504,15 @@ def test_adding_changing_and_deleting_one_record_keeps_the_scores(client, data_d
     assert response.status_code == 303, response.text
     data = read(path).data
     assert len(data["records"]) == count + 1 and data["scores"] == scores
-    added = data["records"][-1]
+    [number] = [i for i, r in enumerate(data["records"]) if r["description"] == "数学组专题讲座"]
+    added = data["records"][number]
+    # in date order, as an import puts it (review 2026-12: it went to the end of a 77-row list)
+    days = [r["date"] for r in data["records"]]
+    assert number < count and days[number - 1] <= added["date"] < days[number + 1]
     assert added["people"] == ["姜某某", "魏某某"]
     [stored] = added["evidence"]
     assert stored.startswith("evidence/sanzhong/讲座_签到表") and stored.endswith(".jpg") and "\x07" not in stored
     assert (data_dir / PROG / stored).is_file()
-    number = count
     form = form_with(client.get(f"{BASE}/record/{number}").text, f"/record/{number}")
     bad = client.post(form["action"], data=body(replace(form["fields"], "date", "2021-05-01")))
     assert bad.status_code == 422 and "不在" in near(bad.text, "date")

@@ -152,9 +152,10 @@ class ActivityFile:
             values["evidence"] = list(values.get("evidence") or []) + self._store_evidence(stored)
         doc = self._doc()
         seq = doc["records"]
-        if number == "new":
-            index = len(seq)
-            seq.append(_fresh(values))
+        if number == "new":  # in date order, after the records of the same day or before (as an import puts it)
+            day = str(values.get("date") or "")
+            index = max((i + 1 for i, item in enumerate(seq) if str(item.get("date") or "") <= day), default=0)
+            seq.insert(index, _fresh(values))
         else:
             index = _index(number, len(seq))
             seq[index] = merge(seq[index], values)
