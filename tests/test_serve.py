@@ -527,6 +527,31 @@ def test_adding_changing_and_deleting_one_record_keeps_the_scores(client, data_d
     assert len(data["records"]) == count and data["scores"] == scores
 
 
+def test_schools_editing_different_records_of_one_year_at_once_keep_both(client, data_dir):
+    """Review 2026-12: four schools write one year's file; an edit was refused whenever any
+    other record had changed since the form was opened, and the refusal showed the form as
+    JSON with the program's keys. The record is found where it is now, if it is still there
+    as it was; an edit of a record changed or deleted meanwhile is still refused, in words."""
+    path = data_dir / PROG / "activities" / "2020" / "sanzhong.yaml"
+    first = form_with(client.get(f"{BASE}/record/0").text, "/record/0")
+    second = form_with(client.get(f"{BASE}/record/1").text, "/record/1")
+    new = form_with(client.get(f"{BASE}/record/new").text, "/record/new")
+    one = client.post(second["action"], data=body(replace(second["fields"], "description", "第二条（乙校改）")),
+                      follow_redirects=False)
+    assert one.status_code == 303
+    two = client.post(first["action"], data=body(replace(first["fields"], "description", "第一条（甲校改）")),
+                      follow_redirects=False)
+    assert two.status_code == 303, two.text[:300]
+    fields = replace(replace(replace(new["fields"], "date", "2020-11-05"), "type", "lecture"), "description", "新加的讲座")
+    three = client.post(new["action"], data=body(fields), follow_redirects=False)
+    assert three.status_code == 303, three.text[:300]
+    texts = [r["description"] for r in read(path).data["records"]]
+    assert {"第一条（甲校改）", "第二条（乙校改）", "新加的讲座"} <= set(texts)
+    again = client.post(first["action"], data=body(replace(first["fields"], "description", "甲校又改")))
+    assert again.status_code == 409 and "甲校又改" not in path.read_text("utf-8")  # that very record changed since
+    assert "活动内容：甲校又改" in again.text and '"description"' not in again.text
+
+
 @pytest.mark.parametrize("name, content", [("病毒.exe", b"MZ\x90\x00" + b"0" * 64), ("照片.jpg", b"GIF89a" + b"0" * 64)])
 def test_evidence_must_be_a_photo_or_a_pdf(client, data_dir, name, content):
     before = tree(data_dir / PROG)

@@ -152,12 +152,13 @@ class ActivityFile:
             values["evidence"] = list(values.get("evidence") or []) + self._store_evidence(stored)
         doc = self._doc()
         seq = doc["records"]
+        version, at = self._rebased(version, None if number == "new" else _index(number, len(seq)))
         if number == "new":  # in date order, after the records of the same day or before (as an import puts it)
             day = str(values.get("date") or "")
             index = max((i + 1 for i, item in enumerate(seq) if str(item.get("date") or "") <= day), default=0)
             seq.insert(index, _fresh(values))
         else:
-            index = _index(number, len(seq))
+            index = given(at, "the record's place in the file now")
             seq[index] = merge(seq[index], values)
         text = self._dump(doc)
         problems = self.check(text)
@@ -170,12 +171,36 @@ class ActivityFile:
     def delete(self, number: int, version: str) -> None:
         doc = self._doc()
         seq = doc["records"]
-        del seq[_index(str(number), len(seq))]
+        version, at = self._rebased(version, _index(str(number), len(seq)))
+        del seq[given(at, "the record's place in the file now")]
         if not seq and not doc.get("scores"):
             self.workspace.remove(self.path, expected=version)
         else:
             self.workspace.write(self.path, self._dump(doc).encode("utf-8"), expected=version)
         self.workspace.forget(self.loaded.id)
+
+    def _rebased(self, version: str, number: int | None) -> tuple[str, int | None]:
+        """(the version to write over, where the record is now) for a form drawn from
+        ``version`` of the file: the file as it is when another change was made since (a school
+        added or changed another record) and the record the form was drawn from (``number`` in
+        that version; None: a new one) is still there, once and as it was; else the form's own
+        (``Workspace.write`` then refuses a changed file: the clerk opens the form again)."""
+        raw = self.raw
+        now = digest(raw)
+        if version == now or self.workspace.journal is None:
+            return version, number
+        if number is None:
+            return now, None  # a record added: whatever else changed stays as it is
+        base = self.workspace.journal.version(self.path, version)
+        try:
+            before = (parse(self.path, base.decode("utf-8-sig")).data or {}).get("records") or [] if base else []
+            current = (parse(self.path, raw.decode("utf-8-sig")).data or {}).get("records") or [] if raw else []
+        except (DocgenError, UnicodeDecodeError):
+            return version, number
+        if not 0 <= number < len(before):
+            return version, number
+        same = [i for i, record in enumerate(current) if record == before[number]]
+        return (now, same[0]) if len(same) == 1 else (version, number)
 
     def apply(self, plan: ImportPlan) -> None:
         """Write what ``import_preview`` planned, unless the file changed since."""

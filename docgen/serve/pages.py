@@ -24,6 +24,7 @@ from starlette.background import BackgroundTask
 from ..activities.rollup import Rollup, rollup, years_with_records
 from ..errors import DocgenError, PairListError, Problem, UsageError, display_path, given
 from ..load import PAIRINGS_DIR
+from ..load.model.common import ACTIVITY_NAMES
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
@@ -39,7 +40,7 @@ from .access import (
     visitor_of,
 )
 from .activity_records import ActivityFile, import_preview, record_schema
-from .forms import Schema, differences, field_words, impossible_dates, place_errors, unflatten
+from .forms import LABELS, Schema, differences, field_words, impossible_dates, place_errors, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import check_evidence, check_sheet, safe_filename
@@ -786,8 +787,8 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
         problems = record_file.save(number, values, stored, version)
     except Conflict:
         return _page(request, "error.html", status=409, programme_id=pid, title="记录已被修改",
-                     message="您打开表单后，这个年度的活动记录已被其他人修改，未保存。您填写的内容见下方，请返回记录列表重新打开后再填。",
-                     detail=json.dumps(values, ensure_ascii=False, default=str, indent=1))
+                     message="您打开表单后，这条活动记录已被其他人修改或删除，未保存。您填写的内容见下方，请返回记录列表重新打开后再填。",
+                     detail=_in_words(values))
     if problems:
         problems = impossible_dates(problems, entries)
         fields = record_schema().form(values, submitted=True)
@@ -796,6 +797,19 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
                      number=number, fields=fields, version=version, unplaced=unplaced)
     return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}/activities?year={year}&saved=1",
                             status_code=303)
+
+
+def _in_words(values: dict) -> str:
+    """What a clerk typed into a record's form, one field a line under its label (to copy
+    back), not as the program's keys and codes."""
+    lines = []
+    for key, value in values.items():
+        if value in (None, "", []):
+            continue
+        shown = "、".join(map(str, value)) if isinstance(value, list) else ACTIVITY_NAMES.get(value, value) \
+            if key == "type" else value
+        lines.append(f"{LABELS.get(key, key)}：{shown}")
+    return "\n".join(lines)
 
 
 @router.post("/p/{pid}/pairing/{pairing_id}/activities/{year}/record/{number}/delete")
