@@ -90,6 +90,9 @@ def test_a_pairing_file_is_put_back_and_that_is_audited_too(signed, county):
     baseline = audit.entries(PROG, "sanzhong")[-1]
     page = bureau.get(f"/p/{PROG}/pairing/sanzhong/history").text
     form = form_with(page, f"/history/{baseline.id}/restore")
+    # what a restore undoes, and whose, asked before (review 2026-12: 把这个文件恢复到这一版本吗？ alone)
+    ask = page.split(f"/history/{baseline.id}/restore", 1)[1].split(">", 1)[0]
+    assert "此后对这个文件的 2 次修改（局）都会被撤销" in ask
     response = bureau.post(form["action"], data=body(form["fields"]), follow_redirects=False)
     assert response.status_code == 303
     assert path.read_bytes() == original
