@@ -270,3 +270,26 @@ def test_a_corrected_date_names_the_old_record_kept_and_the_row_it_looks_like(ga
     assert "2020-03-18 送课指导：送数学示范课" in notice and "第 3 行（2020-03-17）是同一活动" in notice
     assert "删除这条旧记录" in notice
     assert len(yaml.safe_load(log_file(gaotai).read_text("utf-8"))["records"]) == 4  # nothing deleted
+
+
+def test_a_row_number_column_is_read_past_and_remarks_are_kept_and_updated(gaotai, tmp_path):
+    from docgen.serve.activity_records import record_schema
+
+    def school_sheet(name: str, remark: str) -> Path:
+        wb = Workbook()  # as almost every school keeps it: 序号 first, 备注 last
+        wb.active.append(["序号", "日期", "类型", "内容", "备注"])
+        wb.active.append([1, "2020-03-18", "送课指导", "送数学示范课", remark])
+        wb.active.append([2, "2020-04-15", "教研互动", "英语联合教研", None])
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    imported(school_sheet("秋季.xlsx", "补记：原表漏填"), gaotai)
+    records = yaml.safe_load(log_file(gaotai).read_text("utf-8"))["records"]
+    assert [r.get("remark") for r in records] == ["补记：原表漏填", None]
+    assert all("序号" not in str(r) and 1 not in r.values() for r in records)
+    out = imported(school_sheet("改.xlsx", "补记：教研室已核实"), gaotai)
+    assert "  备注：“补记：原表漏填” → “补记：教研室已核实”" in out and "未变 1 条" in out
+    log = load_programme(gaotai).activity_log("xijie", "2020")
+    assert log is not None and log.records[0].remark == "补记：教研室已核实"
+    [field] = [f for f in record_schema().form({"remark": "补记"}) if f.key == "remark"]
+    assert field.label == "备注" and field.widget == "textarea" and field.text == "补记" and "不写入生成的文书" in field.help

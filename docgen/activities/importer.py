@@ -1,7 +1,7 @@
 """``docgen import activities``: a school's activity spreadsheet (.xlsx or .csv) as records.
 
 Columns are Chinese, as schools keep them: 日期, 类型, 学科, 人次, 参与人员, 内容, 证明材料,
-报备日期, and optionally 组织方, 受援学校, 帮扶教师, 受援教师, 天数. A title row may sit above
+报备日期, and optionally 组织方, 受援学校, 帮扶教师, 受援教师, 天数, 备注; a 序号 column is read past. A title row may sit above
 the header (as in the pair list; the same code finds it), every sheet with such a header is
 read, and every bad cell is reported as ``file 工作表“Sheet1”B4  列名  说明``.
 
@@ -29,12 +29,14 @@ from ..load.spreadsheet import Sheet, clean_header, find_header, first_row, is_b
 from ..load.yaml_source import Loc, Source
 
 REQUIRED = ["日期", "类型", "内容"]
-OPTIONAL = ["学科", "人次", "参与人员", "证明材料", "报备日期", "组织方", "受援学校", "帮扶教师", "受援教师", "天数"]
+OPTIONAL = ["学科", "人次", "参与人员", "证明材料", "报备日期", "组织方", "受援学校", "帮扶教师", "受援教师", "天数", "备注"]
 COLUMNS = REQUIRED[:2] + OPTIONAL[:2] + OPTIONAL[2:3] + REQUIRED[2:] + OPTIONAL[3:]
 """Every column, in the order of the blank template."""
 FIELD = {"日期": "date", "类型": "type", "内容": "description", "学科": "subjects", "人次": "person_times",
          "参与人员": "people", "证明材料": "evidence", "报备日期": "filed_on", "组织方": "by", "受援学校": "school",
-         "帮扶教师": "mentor", "受援教师": "mentee", "天数": "days"}
+         "帮扶教师": "mentor", "受援教师": "mentee", "天数": "days", "备注": "remark"}
+IGNORED = {"序号", "编号", "序", "NO", "NO.", "行号"}
+"""Row-number columns a school's sheet has (as in the pair list): read past, never imported."""
 COLUMN = {v: k for k, v in FIELD.items()}
 COLUMN["tag"] = "类型"
 LIST_FIELDS = ("subjects", "people", "evidence")
@@ -174,7 +176,7 @@ def _header(sheet: Sheet) -> list[Problem]:
     known = REQUIRED + OPTIONAL
     for col, cell in own_cells(sheet.cells(sheet.header_row), sheet.header_row):
         title = clean_header(cell.text)
-        if not title:
+        if not title or title in IGNORED:
             continue
         if title not in FIELD:
             problems.append(sheet.problem(sheet.header_row, col, title, f"无法识别的列“{title}”{suggest(title, known)}"
