@@ -259,3 +259,22 @@ def test_correcting_a_misspelt_school_is_a_rename_that_keeps_what_was_written_by
     school = pairing.recipients[0]
     assert (school.name, school.lead.name, school.lead.position) == ("龙潭镇初级中学", "曾小兵", "校长")
     assert [tp.recipient_school for tp in pairing.teacher_pairs] == ["龙潭镇初级中学", "白沙镇初级中学"]
+
+
+def test_empty_required_cells_name_their_column_in_chinese(gaotai, tmp_path):
+    rows = [["2020-04-15", "送课指导", None, None, None, None, None, None],      # 内容 empty
+            ["2020-04-16", None, None, None, None, "送课", None, None],          # 类型 empty
+            [None, "送课指导", None, None, None, "送课", None, None]]             # 日期 empty
+    result = run("import", "activities", activity_sheet(tmp_path / "a.xlsx", rows), "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 2
+    found = sheet_lines(result.stderr)
+    assert found["F3"] == ("内容", "“内容”是必填的，这一格不能空着：请写明做了什么，如“到大塘小学送数学示范课并评课”")
+    assert found["B4"][0] == "类型" and found["B4"][1].startswith("“类型”这一格是空的：请从下拉列表中选择活动类型（可用：送课指导")
+    assert found["A5"] == ("日期", "“日期”是必填的，这一格不能空着：请填写活动日期，如 2020-04-15")
+    assert not any(ch.isascii() and ch.isalpha() for _, message in found.values() for ch in message), found
+    later = [["2020-04-15", "送课指导", None, None, None, "送课", None, None],
+             ["2021-03-01", "送课指导", None, None, None, "送课", None, None]]      # outside the 2020 year
+    result = run("import", "activities", activity_sheet(tmp_path / "b.xlsx", later), "-p", "xijie", "--programme", gaotai,
+                 "--year", "2020")
+    message = sheet_lines(result.stderr)["A4"][1]
+    assert "目录" not in message and "另做一张表" in message  # a sheet has no year folders

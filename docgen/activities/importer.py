@@ -77,7 +77,27 @@ class SheetSource(Source):
         while loc and loc not in self.places:
             loc = loc[:-1]
         sheet, row, col, title = self.places[loc]
-        return sheet.problem(row, col, title, message.replace("应为日期，写成 2022-09-01 的形式", "应为日期，如 2020-04-15 或 2020/4/15"))
+        return sheet.problem(row, col, title, cell_message(message, title))
+
+
+_MISSING = re.compile(r"^缺少必填字段“([a-z_]+)”$")
+_KEY = re.compile(r"“([a-z_]+)”")
+FILL = {"date": "请填写活动日期，如 2020-04-15", "description": "请写明做了什么，如“到大塘小学送数学示范课并评课”",
+        "type": "请从下拉列表中选择活动类型"}
+
+
+def cell_message(message: str, title: str) -> str:
+    """A message of the loader's (written for YAML files) as a clerk reading a cell of the sheet
+    should read it: columns by their Chinese names, never a field key, and advice that fits a
+    sheet."""
+    missing = _MISSING.match(message)
+    if missing:
+        key = missing.group(1)
+        name = title or COLUMN.get(key, "")
+        return f"“{name}”是必填的，这一格不能空着：{FILL.get(key, '请填写')}"
+    message = _KEY.sub(lambda m: f"“{COLUMN[m.group(1)]}”" if m.group(1) in COLUMN else m.group(0), message)
+    return (message.replace("应为日期，写成 2022-09-01 的形式", "应为日期，如 2020-04-15 或 2020/4/15")
+            .replace("，请放到对应年度的目录", "：请核对日期；其他年度的活动请另做一张表，导入到那一年度"))
 
 
 @dataclass
@@ -156,6 +176,10 @@ def _type(value, where) -> tuple[str | None, str]:
     text = str(value or "").strip()
     m = re.match(r"^(.*?)[（(](.*?)[）)]$", text)
     name, tag = (m.group(1).strip(), m.group(2).strip()) if m else (text, "")
+    if not text:
+        where(f"“类型”这一格是空的：请从下拉列表中选择活动类型（可用：{'、'.join(ACTIVITY_NAMES.values())}；"
+              "需要细分时在后面加括号，如“观摩学习（教师）”）")
+        return None, ""
     kind = TYPE_NAMES.get(name)
     if kind is None and name in {a.value for a in Activity}:
         kind = Activity(name)
