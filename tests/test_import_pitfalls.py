@@ -278,3 +278,30 @@ def test_empty_required_cells_name_their_column_in_chinese(gaotai, tmp_path):
                  "--year", "2020")
     message = sheet_lines(result.stderr)["A4"][1]
     assert "目录" not in message and "另做一张表" in message  # a sheet has no year folders
+
+
+def _with_cached_value(path: Path, formula: bytes, value: bytes) -> Path:
+    """The workbook as Excel or WPS saves it: the formula with its result."""
+    import zipfile
+
+    out = path.with_name("cached_" + path.name)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<f>" + formula + b"</f><v></v>", b"<f>" + formula + b"</f><v>" + value + b"</v>")
+            dst.writestr(info, data)
+    return out
+
+
+def test_a_formula_saved_without_its_result_is_an_error_at_its_cell(gaotai, tmp_path):
+    rows = [["2020-04-10", "送课指导", "美术", "=2+3", "滕某某", "送美术课", None, "2020-04-11"]]
+    path = activity_sheet(tmp_path / "导出.xlsx", rows)  # as a program writes it: no computed value
+    result = run("import", "activities", path, "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 2 and not (gaotai / "activities" / "2020" / "xijie.yaml").exists()
+    field, message = sheet_lines(result.stderr)["D3"]
+    assert field == "人次" and "公式" in message and "没有保存计算结果" in message and "保存一次" in message
+    result = run("import", "activities", _with_cached_value(path, b"2+3", b"5"), "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 0, result.stderr  # saved by Excel: its result is read
+    log = load_programme(gaotai).activity_log("xijie", "2020")
+    assert log is not None and [r.person_times for r in log.records] == [5]

@@ -261,6 +261,10 @@ def _record(sheet: Sheet, r: int, cells, i: int, src: SheetSource, problems: lis
             problems.append(sheet.problem(r, _col, _title, message))
 
         src.places[("records", i, name)] = (sheet, r, col, title)
+        if cell is not None and cell.uncomputed:
+            where("单元格是公式，但文件中没有保存计算结果（由程序或在线表格导出的文件常这样）："
+                  "请在 Excel 或 WPS 中打开这个文件并保存一次，或直接填写数值")
+            continue
         if name == "type":
             src.places[("records", i, "tag")] = (sheet, r, col, title)
             kind, tag = _type(value, where)
