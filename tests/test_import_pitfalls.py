@@ -305,3 +305,17 @@ def test_a_formula_saved_without_its_result_is_an_error_at_its_cell(gaotai, tmp_
     assert result.returncode == 0, result.stderr  # saved by Excel: its result is read
     log = load_programme(gaotai).activity_log("xijie", "2020")
     assert log is not None and [r.person_times for r in log.records] == [5]
+
+
+def test_a_renamed_header_is_pointed_at_with_the_names_it_lacks(gaotai, tmp_path):
+    header = ["活动日期", "类型", "学科", "参加人次", "参与人员", "内容", "证明材料", "报备日期"]
+    path = write_xlsx(tmp_path / "a.xlsx", [header, ["2020-04-10", "送课指导", None, 5, None, "送课", None, None]],
+                      title="西街小学结对帮扶活动记录表", sheet="活动记录")
+    result = run("import", "activities", path, "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 2
+    found = sheet_lines(result.stderr)
+    assert set(found) == {"A2", "D2"}, found  # the header row, never the title above it
+    assert found["A2"][0] == "日期" and "第 2 行像是表头，但缺少列“日期”" in found["A2"][1]
+    assert "“活动日期”如果就是这一列，请把列名改为“日期”" in found["A2"][1]
+    assert found["D2"] == ("参加人次", found["D2"][1]) and "您是不是想写“人次”" in found["D2"][1]
+    assert "缺少列“内容”" not in result.stderr and "缺少列“类型”" not in result.stderr

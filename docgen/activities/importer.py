@@ -25,7 +25,7 @@ from ..load.model.activity import ActivityLog, Record
 from ..load.model.common import ACTIVITY_NAMES, Activity, Party
 from ..load.model.pairing import Pairing
 from ..load.model.programme import Programme
-from ..load.spreadsheet import Sheet, clean_header, find_header, first_row, is_blank, own_cells, read_sheets
+from ..load.spreadsheet import HEADER_SEARCH_ROWS, Sheet, clean_header, find_header, first_row, is_blank, own_cells, read_sheets
 from ..load.yaml_source import Loc, Source
 
 REQUIRED = ["日期", "类型", "内容"]
@@ -194,15 +194,53 @@ def column_of(text: str) -> str | None:
     return title if title in FIELD else None
 
 
+def _near(title: str) -> str | None:
+    """The column a header cell was probably meant to be (活动日期 -> 日期), if any."""
+    near = difflib.get_close_matches(title, REQUIRED + OPTIONAL, n=1, cutoff=0.6)
+    return near[0] if near else None
+
+
+def _likeness(sheet: Sheet, r: int, cells) -> int:
+    """How much a row looks like the header: its column names, and names close to one."""
+    titles = [clean_header(c.text) for _, c in own_cells(cells, r)]
+    return sum(1 for t in titles if t and (t in FIELD or t in IGNORED or _near(t)))
+
+
+def _likeliest_header(sheets: list[Sheet]) -> Sheet | None:
+    """When no row is a header, the sheet and row that look most like one (at least two names
+    that are, or are close to, column names), its ``header_row`` set: the problems then point
+    at that row and say which names are missing there, not at a title row above it."""
+    best: tuple[int, Sheet, int] | None = None
+    for sheet in sheets:
+        if sheet.hidden or "说明" in sheet.name:  # lists behind drop-downs, notes on filling in
+            continue
+        seen = 0
+        for r, cells in sheet.rows:
+            if is_blank(cells):
+                continue
+            seen += 1
+            score = _likeness(sheet, r, cells)
+            if score >= 2 and (best is None or score > best[0]):
+                best = (score, sheet, r)
+            if seen >= HEADER_SEARCH_ROWS:
+                break
+    if best is None:
+        return None
+    best[1].header_row = best[2]
+    return best[1]
+
+
 def _header(sheet: Sheet) -> list[Problem]:
     """Map the header row's columns; every unknown or missing column is a problem."""
     problems = []
     known = REQUIRED + OPTIONAL
+    unknown: dict[str, int] = {}
     for col, cell in own_cells(sheet.cells(sheet.header_row), sheet.header_row):
         title = clean_header(cell.text)
         if not title or title in IGNORED:
             continue
         if title not in FIELD:
+            unknown[title] = col
             problems.append(sheet.problem(sheet.header_row, col, title, f"无法识别的列“{title}”{suggest(title, known)}"
                                                                         f"（可用的列：{'、'.join(known)}）"))
         elif FIELD[title] in sheet.columns:
@@ -213,8 +251,11 @@ def _header(sheet: Sheet) -> list[Problem]:
             sheet.titles[FIELD[title]] = title
     for title in REQUIRED:
         if FIELD[title] not in sheet.columns:
-            problems.append(sheet.problem(sheet.header_row, 1, title,
-                                          f"缺少列“{title}”：表头（列名）应至少包括{'、'.join(REQUIRED)}（可选：{'、'.join(OPTIONAL)}）；"
+            typed = next((t for t in unknown if _near(t) == title), None)
+            hint = f"本行的“{typed}”如果就是这一列，请把列名改为“{title}”；" if typed else ""
+            problems.append(sheet.problem(sheet.header_row, unknown.get(typed or "", 1), title,
+                                          f"第 {sheet.header_row} 行像是表头，但缺少列“{title}”：{hint}"
+                                          f"表头（列名）应至少包括{'、'.join(REQUIRED)}（可选：{'、'.join(OPTIONAL)}）；"
                                           "表头上方可以有标题行"))
     return problems
 
@@ -224,7 +265,10 @@ def read_activity_sheet(path: Path) -> ActivitySheet:
     path = Path(path)
     sheets = read_sheets(path)
     listed = [s for s in sheets if find_header(s, column_of, lambda keys: len(keys) >= 2 and "日期" in keys)]
-    if not listed:  # no header anywhere: the first row that holds anything is taken for it
+    likeliest = None if listed else _likeliest_header(sheets)
+    if likeliest is not None:
+        listed = [likeliest]
+    if not listed:  # nothing like a header anywhere: the first row that holds anything is taken for it
         filled = [s for s in sheets if first_row(s) is not None]
         if not filled:
             raise InputError([sheets[0].problem(1, 1, "", "表格是空的")])
