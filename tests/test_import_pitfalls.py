@@ -319,3 +319,12 @@ def test_a_renamed_header_is_pointed_at_with_the_names_it_lacks(gaotai, tmp_path
     assert "“活动日期”如果就是这一列，请把列名改为“日期”" in found["A2"][1]
     assert found["D2"] == ("参加人次", found["D2"][1]) and "您是不是想写“人次”" in found["D2"][1]
     assert "缺少列“内容”" not in result.stderr and "缺少列“类型”" not in result.stderr
+
+
+def test_full_width_digits_in_numbers_and_dates_are_read_as_digits(gaotai, tmp_path):
+    rows = [["２０２０－０４－１５", "送课指导", None, "１２", None, "送课", None, "2020年4月16日"]]
+    result = run("import", "activities", activity_sheet(tmp_path / "a.xlsx", rows), "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 0, result.stderr
+    log = load_programme(gaotai).activity_log("xijie", "2020")
+    assert log is not None and [(r.date.isoformat(), r.person_times, str(r.filed_on)) for r in log.records] == \
+        [("2020-04-15", 12, "2020-04-16")]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -140,7 +141,7 @@ def _date(value):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    m = _DATE.match(str(value))
+    m = _DATE.match(unicodedata.normalize("NFKC", str(value)))  # ２０２０－０４－１５ typed with a Chinese IME
     if not m:
         return str(value)  # the model says what is wrong
     try:
@@ -152,7 +153,9 @@ def _date(value):
 def _number(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)  # 1.0 from Excel is 1 day, written as 1
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value).strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits (１２) are digits
 
 
 def _cell(column: str, value, where) -> object:
