@@ -102,7 +102,7 @@ def test_records_the_sheet_leaves_out_and_fields_it_has_no_column_for_are_kept(g
     imported(sheet(tmp_path / "秋季.xlsx", AUTUMN), gaotai)
     path = log_file(gaotai)
     path.write_text(path.read_text("utf-8").replace("  description: 送语文示范课\n",
-                                                    "  description: 送语文示范课\n  school: 正远小学\n"), encoding="utf-8")
+                                                    "  description: 送语文示范课\n  days: 0.5\n"), encoding="utf-8")
     wb = Workbook()  # the spring sheet: other columns, and only the new records
     wb.active.append(["日期", "类型", "内容"])
     wb.active.append(["2020-09-10", "教研互动", "英语联合教研"])
@@ -112,8 +112,8 @@ def test_records_the_sheet_leaves_out_and_fields_it_has_no_column_for_are_kept(g
     data = yaml.safe_load(path.read_text("utf-8"))
     assert len(data["records"]) == 4 and "另有 2 条记录不在表中：已保留，未删除" in out
     changed = next(r for r in data["records"] if r["description"].startswith("送语文示范课"))
-    # matched by date and type (the sheet has no 受援学校 column): the school written by hand stays
-    assert changed["school"] == "正远小学" and changed["person_times"] == 4 and changed["description"] == "送语文示范课（补记）"
+    # matched by date and type (no record names a school): the 天数 written by hand stays
+    assert changed["days"] == 0.5 and changed["person_times"] == 4 and changed["description"] == "送语文示范课（补记）"
 
 
 def test_a_row_repeated_in_the_sheet_is_read_once(gaotai, tmp_path):
@@ -220,3 +220,76 @@ def test_the_blank_template_has_the_importers_columns_and_imports_once_filled(ga
     log = load_programme(gaotai).activity_log("xijie", "2020")
     assert [(r.date.isoformat(), r.type.value, r.tag) for r in log.records] == [("2020-03-18", "lesson_delivery", ""),
                                                                               ("2020-04-15", "observation_visit", "教师")]
+
+
+MINGSHUI = """\
+- date: 2020-04-15
+  type: lesson_delivery
+  school: 明水小学
+  people: [王老师, 李老师]
+  person_times: 12
+  description: 明水小学教师到城关初中听课
+"""
+
+
+def test_a_sheet_without_a_school_column_never_changes_another_schools_record(tmp_path):
+    """One supporter, three recipients writing into one file (chengguan): 明水小学 entered its
+    2020-04-15 送课指导 by hand; 城关初中's sheet, without a 受援学校 column, has its own."""
+    from docgen.activities.merge import preview
+
+    root = tmp_path / "gaotai-2020"
+    shutil.copytree(DATA / "gaotai-2020", root)
+    path = root / "activities" / "2020" / "chengguan.yaml"
+    path.write_text(path.read_text("utf-8").replace("scores:\n", MINGSHUI + "scores:\n", 1), encoding="utf-8")
+    assert load_programme(root).problems == []
+    wb = Workbook()
+    wb.active.append(["日期", "类型", "人次", "参与人员", "内容"])
+    wb.active.append(["2020-04-15", "送课指导", 5, "施某某、孔某某", "到南华初中送语文课"])
+    wb.save(tmp_path / "城关初中.xlsx")
+    plan = preview(tmp_path / "城关初中.xlsx", load_programme(root), "chengguan")
+    assert [o.status for o in plan.outcomes] == ["new"]
+    [warning] = [w for w in plan.warnings if w.place]
+    assert warning.place == "工作表“Sheet”A2" and "受援学校：明水小学" in warning.message
+    result = run("import", "activities", tmp_path / "城关初中.xlsx", "-p", "chengguan", "--programme", root)
+    assert result.returncode == 0, result.stderr
+    assert "新增 2020-04-15 送课指导：到南华初中送语文课" in result.stdout and "修改 2020" not in result.stdout
+    records = [r for r in yaml.safe_load(path.read_text("utf-8"))["records"] if r["date"].isoformat() == "2020-04-15"]
+    mingshui = {"date": records[0]["date"], "type": "lesson_delivery", "school": "明水小学", "people": ["王老师", "李老师"],
+                "person_times": 12, "description": "明水小学教师到城关初中听课"}
+    assert len(records) == 2 and mingshui in records
+    assert {"school", "person_times"} <= set(mingshui) and "school" not in next(r for r in records if r != mingshui)
+
+
+def test_a_corrected_date_names_the_old_record_kept_and_the_row_it_looks_like(gaotai, tmp_path):
+    imported(sheet(tmp_path / "秋季.xlsx", AUTUMN), gaotai)
+    rows = [list(r) for r in AUTUMN]
+    rows[0][0] = "2020-03-17"               # the date of 送数学示范课 corrected
+    result = run("import", "activities", sheet(tmp_path / "改.xlsx", rows), "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 0, result.stderr
+    [notice] = [ln for ln in result.stderr.splitlines() if "不在表中" in ln]
+    assert "2020-03-18 送课指导：送数学示范课" in notice and "第 3 行（2020-03-17）是同一活动" in notice
+    assert "删除这条旧记录" in notice
+    assert len(yaml.safe_load(log_file(gaotai).read_text("utf-8"))["records"]) == 4  # nothing deleted
+
+
+def test_a_row_number_column_is_read_past_and_remarks_are_kept_and_updated(gaotai, tmp_path):
+    from docgen.serve.activity_records import record_schema
+
+    def school_sheet(name: str, remark: str) -> Path:
+        wb = Workbook()  # as almost every school keeps it: 序号 first, 备注 last
+        wb.active.append(["序号", "日期", "类型", "内容", "备注"])
+        wb.active.append([1, "2020-03-18", "送课指导", "送数学示范课", remark])
+        wb.active.append([2, "2020-04-15", "教研互动", "英语联合教研", None])
+        wb.save(tmp_path / name)
+        return tmp_path / name
+
+    imported(school_sheet("秋季.xlsx", "补记：原表漏填"), gaotai)
+    records = yaml.safe_load(log_file(gaotai).read_text("utf-8"))["records"]
+    assert [r.get("remark") for r in records] == ["补记：原表漏填", None]
+    assert all("序号" not in str(r) and 1 not in r.values() for r in records)
+    out = imported(school_sheet("改.xlsx", "补记：教研室已核实"), gaotai)
+    assert "  备注：“补记：原表漏填” → “补记：教研室已核实”" in out and "未变 1 条" in out
+    log = load_programme(gaotai).activity_log("xijie", "2020")
+    assert log is not None and log.records[0].remark == "补记：教研室已核实"
+    [field] = [f for f in record_schema().form({"remark": "补记"}) if f.key == "remark"]
+    assert field.label == "备注" and field.widget == "textarea" and field.text == "补记" and "不写入生成的文书" in field.help

@@ -259,3 +259,72 @@ def test_correcting_a_misspelt_school_is_a_rename_that_keeps_what_was_written_by
     school = pairing.recipients[0]
     assert (school.name, school.lead.name, school.lead.position) == ("龙潭镇初级中学", "曾小兵", "校长")
     assert [tp.recipient_school for tp in pairing.teacher_pairs] == ["龙潭镇初级中学", "白沙镇初级中学"]
+
+
+def test_empty_required_cells_name_their_column_in_chinese(gaotai, tmp_path):
+    rows = [["2020-04-15", "送课指导", None, None, None, None, None, None],      # 内容 empty
+            ["2020-04-16", None, None, None, None, "送课", None, None],          # 类型 empty
+            [None, "送课指导", None, None, None, "送课", None, None]]             # 日期 empty
+    result = run("import", "activities", activity_sheet(tmp_path / "a.xlsx", rows), "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 2
+    found = sheet_lines(result.stderr)
+    assert found["F3"] == ("内容", "“内容”是必填的，这一格不能空着：请写明做了什么，如“到大塘小学送数学示范课并评课”")
+    assert found["B4"][0] == "类型" and found["B4"][1].startswith("“类型”这一格是空的：请从下拉列表中选择活动类型（可用：送课指导")
+    assert found["A5"] == ("日期", "“日期”是必填的，这一格不能空着：请填写活动日期，如 2020-04-15")
+    assert not any(ch.isascii() and ch.isalpha() for _, message in found.values() for ch in message), found
+    later = [["2020-04-15", "送课指导", None, None, None, "送课", None, None],
+             ["2021-03-01", "送课指导", None, None, None, "送课", None, None]]      # outside the 2020 year
+    result = run("import", "activities", activity_sheet(tmp_path / "b.xlsx", later), "-p", "xijie", "--programme", gaotai,
+                 "--year", "2020")
+    message = sheet_lines(result.stderr)["A4"][1]
+    assert "目录" not in message and "另做一张表" in message  # a sheet has no year folders
+
+
+def _with_cached_value(path: Path, formula: bytes, value: bytes) -> Path:
+    """The workbook as Excel or WPS saves it: the formula with its result."""
+    import zipfile
+
+    out = path.with_name("cached_" + path.name)
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                data = data.replace(b"<f>" + formula + b"</f><v></v>", b"<f>" + formula + b"</f><v>" + value + b"</v>")
+            dst.writestr(info, data)
+    return out
+
+
+def test_a_formula_saved_without_its_result_is_an_error_at_its_cell(gaotai, tmp_path):
+    rows = [["2020-04-10", "送课指导", "美术", "=2+3", "滕某某", "送美术课", None, "2020-04-11"]]
+    path = activity_sheet(tmp_path / "导出.xlsx", rows)  # as a program writes it: no computed value
+    result = run("import", "activities", path, "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 2 and not (gaotai / "activities" / "2020" / "xijie.yaml").exists()
+    field, message = sheet_lines(result.stderr)["D3"]
+    assert field == "人次" and "公式" in message and "没有保存计算结果" in message and "保存一次" in message
+    result = run("import", "activities", _with_cached_value(path, b"2+3", b"5"), "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 0, result.stderr  # saved by Excel: its result is read
+    log = load_programme(gaotai).activity_log("xijie", "2020")
+    assert log is not None and [r.person_times for r in log.records] == [5]
+
+
+def test_a_renamed_header_is_pointed_at_with_the_names_it_lacks(gaotai, tmp_path):
+    header = ["活动日期", "类型", "学科", "参加人次", "参与人员", "内容", "证明材料", "报备日期"]
+    path = write_xlsx(tmp_path / "a.xlsx", [header, ["2020-04-10", "送课指导", None, 5, None, "送课", None, None]],
+                      title="西街小学结对帮扶活动记录表", sheet="活动记录")
+    result = run("import", "activities", path, "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 2
+    found = sheet_lines(result.stderr)
+    assert set(found) == {"A2", "D2"}, found  # the header row, never the title above it
+    assert found["A2"][0] == "日期" and "第 2 行像是表头，但缺少列“日期”" in found["A2"][1]
+    assert "“活动日期”如果就是这一列，请把列名改为“日期”" in found["A2"][1]
+    assert found["D2"] == ("参加人次", found["D2"][1]) and "您是不是想写“人次”" in found["D2"][1]
+    assert "缺少列“内容”" not in result.stderr and "缺少列“类型”" not in result.stderr
+
+
+def test_full_width_digits_in_numbers_and_dates_are_read_as_digits(gaotai, tmp_path):
+    rows = [["２０２０－０４－１５", "送课指导", None, "１２", None, "送课", None, "2020年4月16日"]]
+    result = run("import", "activities", activity_sheet(tmp_path / "a.xlsx", rows), "-p", "xijie", "--programme", gaotai)
+    assert result.returncode == 0, result.stderr
+    log = load_programme(gaotai).activity_log("xijie", "2020")
+    assert log is not None and [(r.date.isoformat(), r.person_times, str(r.filed_on)) for r in log.records] == \
+        [("2020-04-15", 12, "2020-04-16")]

@@ -1,7 +1,7 @@
 """``docgen import activities``: a school's activity spreadsheet (.xlsx or .csv) as records.
 
 Columns are Chinese, as schools keep them: 日期, 类型, 学科, 人次, 参与人员, 内容, 证明材料,
-报备日期, and optionally 组织方, 受援学校, 帮扶教师, 受援教师, 天数. A title row may sit above
+报备日期, and optionally 组织方, 受援学校, 帮扶教师, 受援教师, 天数, 备注; a 序号 column is read past. A title row may sit above
 the header (as in the pair list; the same code finds it), every sheet with such a header is
 read, and every bad cell is reported as ``file 工作表“Sheet1”B4  列名  说明``.
 
@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,16 +26,18 @@ from ..load.model.activity import ActivityLog, Record
 from ..load.model.common import ACTIVITY_NAMES, Activity, Party
 from ..load.model.pairing import Pairing
 from ..load.model.programme import Programme
-from ..load.spreadsheet import Sheet, clean_header, find_header, first_row, is_blank, own_cells, read_sheets
+from ..load.spreadsheet import HEADER_SEARCH_ROWS, Sheet, clean_header, find_header, first_row, is_blank, own_cells, read_sheets
 from ..load.yaml_source import Loc, Source
 
 REQUIRED = ["日期", "类型", "内容"]
-OPTIONAL = ["学科", "人次", "参与人员", "证明材料", "报备日期", "组织方", "受援学校", "帮扶教师", "受援教师", "天数"]
+OPTIONAL = ["学科", "人次", "参与人员", "证明材料", "报备日期", "组织方", "受援学校", "帮扶教师", "受援教师", "天数", "备注"]
 COLUMNS = REQUIRED[:2] + OPTIONAL[:2] + OPTIONAL[2:3] + REQUIRED[2:] + OPTIONAL[3:]
 """Every column, in the order of the blank template."""
 FIELD = {"日期": "date", "类型": "type", "内容": "description", "学科": "subjects", "人次": "person_times",
          "参与人员": "people", "证明材料": "evidence", "报备日期": "filed_on", "组织方": "by", "受援学校": "school",
-         "帮扶教师": "mentor", "受援教师": "mentee", "天数": "days"}
+         "帮扶教师": "mentor", "受援教师": "mentee", "天数": "days", "备注": "remark"}
+IGNORED = {"序号", "编号", "序", "NO", "NO.", "行号"}
+"""Row-number columns a school's sheet has (as in the pair list): read past, never imported."""
 COLUMN = {v: k for k, v in FIELD.items()}
 COLUMN["tag"] = "类型"
 LIST_FIELDS = ("subjects", "people", "evidence")
@@ -75,7 +78,27 @@ class SheetSource(Source):
         while loc and loc not in self.places:
             loc = loc[:-1]
         sheet, row, col, title = self.places[loc]
-        return sheet.problem(row, col, title, message.replace("应为日期，写成 2022-09-01 的形式", "应为日期，如 2020-04-15 或 2020/4/15"))
+        return sheet.problem(row, col, title, cell_message(message, title))
+
+
+_MISSING = re.compile(r"^缺少必填字段“([a-z_]+)”$")
+_KEY = re.compile(r"“([a-z_]+)”")
+FILL = {"date": "请填写活动日期，如 2020-04-15", "description": "请写明做了什么，如“到大塘小学送数学示范课并评课”",
+        "type": "请从下拉列表中选择活动类型"}
+
+
+def cell_message(message: str, title: str) -> str:
+    """A message of the loader's (written for YAML files) as a clerk reading a cell of the sheet
+    should read it: columns by their Chinese names, never a field key, and advice that fits a
+    sheet."""
+    missing = _MISSING.match(message)
+    if missing:
+        key = missing.group(1)
+        name = title or COLUMN.get(key, "")
+        return f"“{name}”是必填的，这一格不能空着：{FILL.get(key, '请填写')}"
+    message = _KEY.sub(lambda m: f"“{COLUMN[m.group(1)]}”" if m.group(1) in COLUMN else m.group(0), message)
+    return (message.replace("应为日期，写成 2022-09-01 的形式", "应为日期，如 2020-04-15 或 2020/4/15")
+            .replace("，请放到对应年度的目录", "：请核对日期；其他年度的活动请另做一张表，导入到那一年度"))
 
 
 @dataclass
@@ -118,7 +141,7 @@ def _date(value):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    m = _DATE.match(str(value))
+    m = _DATE.match(unicodedata.normalize("NFKC", str(value)))  # ２０２０－０４－１５ typed with a Chinese IME
     if not m:
         return str(value)  # the model says what is wrong
     try:
@@ -130,7 +153,9 @@ def _date(value):
 def _number(value):
     if isinstance(value, float) and value.is_integer():
         return int(value)  # 1.0 from Excel is 1 day, written as 1
-    return value if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value).strip()
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    return unicodedata.normalize("NFKC", str(value)).strip()  # full-width digits (１２) are digits
 
 
 def _cell(column: str, value, where) -> object:
@@ -154,6 +179,10 @@ def _type(value, where) -> tuple[str | None, str]:
     text = str(value or "").strip()
     m = re.match(r"^(.*?)[（(](.*?)[）)]$", text)
     name, tag = (m.group(1).strip(), m.group(2).strip()) if m else (text, "")
+    if not text:
+        where(f"“类型”这一格是空的：请从下拉列表中选择活动类型（可用：{'、'.join(ACTIVITY_NAMES.values())}；"
+              "需要细分时在后面加括号，如“观摩学习（教师）”）")
+        return None, ""
     kind = TYPE_NAMES.get(name)
     if kind is None and name in {a.value for a in Activity}:
         kind = Activity(name)
@@ -168,15 +197,53 @@ def column_of(text: str) -> str | None:
     return title if title in FIELD else None
 
 
+def _near(title: str) -> str | None:
+    """The column a header cell was probably meant to be (活动日期 -> 日期), if any."""
+    near = difflib.get_close_matches(title, REQUIRED + OPTIONAL, n=1, cutoff=0.6)
+    return near[0] if near else None
+
+
+def _likeness(sheet: Sheet, r: int, cells) -> int:
+    """How much a row looks like the header: its column names, and names close to one."""
+    titles = [clean_header(c.text) for _, c in own_cells(cells, r)]
+    return sum(1 for t in titles if t and (t in FIELD or t in IGNORED or _near(t)))
+
+
+def _likeliest_header(sheets: list[Sheet]) -> Sheet | None:
+    """When no row is a header, the sheet and row that look most like one (at least two names
+    that are, or are close to, column names), its ``header_row`` set: the problems then point
+    at that row and say which names are missing there, not at a title row above it."""
+    best: tuple[int, Sheet, int] | None = None
+    for sheet in sheets:
+        if sheet.hidden or "说明" in sheet.name:  # lists behind drop-downs, notes on filling in
+            continue
+        seen = 0
+        for r, cells in sheet.rows:
+            if is_blank(cells):
+                continue
+            seen += 1
+            score = _likeness(sheet, r, cells)
+            if score >= 2 and (best is None or score > best[0]):
+                best = (score, sheet, r)
+            if seen >= HEADER_SEARCH_ROWS:
+                break
+    if best is None:
+        return None
+    best[1].header_row = best[2]
+    return best[1]
+
+
 def _header(sheet: Sheet) -> list[Problem]:
     """Map the header row's columns; every unknown or missing column is a problem."""
     problems = []
     known = REQUIRED + OPTIONAL
+    unknown: dict[str, int] = {}
     for col, cell in own_cells(sheet.cells(sheet.header_row), sheet.header_row):
         title = clean_header(cell.text)
-        if not title:
+        if not title or title in IGNORED:
             continue
         if title not in FIELD:
+            unknown[title] = col
             problems.append(sheet.problem(sheet.header_row, col, title, f"无法识别的列“{title}”{suggest(title, known)}"
                                                                         f"（可用的列：{'、'.join(known)}）"))
         elif FIELD[title] in sheet.columns:
@@ -187,8 +254,11 @@ def _header(sheet: Sheet) -> list[Problem]:
             sheet.titles[FIELD[title]] = title
     for title in REQUIRED:
         if FIELD[title] not in sheet.columns:
-            problems.append(sheet.problem(sheet.header_row, 1, title,
-                                          f"缺少列“{title}”：表头（列名）应至少包括{'、'.join(REQUIRED)}（可选：{'、'.join(OPTIONAL)}）；"
+            typed = next((t for t in unknown if _near(t) == title), None)
+            hint = f"本行的“{typed}”如果就是这一列，请把列名改为“{title}”；" if typed else ""
+            problems.append(sheet.problem(sheet.header_row, unknown.get(typed or "", 1), title,
+                                          f"第 {sheet.header_row} 行像是表头，但缺少列“{title}”：{hint}"
+                                          f"表头（列名）应至少包括{'、'.join(REQUIRED)}（可选：{'、'.join(OPTIONAL)}）；"
                                           "表头上方可以有标题行"))
     return problems
 
@@ -198,7 +268,10 @@ def read_activity_sheet(path: Path) -> ActivitySheet:
     path = Path(path)
     sheets = read_sheets(path)
     listed = [s for s in sheets if find_header(s, column_of, lambda keys: len(keys) >= 2 and "日期" in keys)]
-    if not listed:  # no header anywhere: the first row that holds anything is taken for it
+    likeliest = None if listed else _likeliest_header(sheets)
+    if likeliest is not None:
+        listed = [likeliest]
+    if not listed:  # nothing like a header anywhere: the first row that holds anything is taken for it
         filled = [s for s in sheets if first_row(s) is not None]
         if not filled:
             raise InputError([sheets[0].problem(1, 1, "", "表格是空的")])
@@ -235,6 +308,10 @@ def _record(sheet: Sheet, r: int, cells, i: int, src: SheetSource, problems: lis
             problems.append(sheet.problem(r, _col, _title, message))
 
         src.places[("records", i, name)] = (sheet, r, col, title)
+        if cell is not None and cell.uncomputed:
+            where("单元格是公式，但文件中没有保存计算结果（由程序或在线表格导出的文件常这样）："
+                  "请在 Excel 或 WPS 中打开这个文件并保存一次，或直接填写数值")
+            continue
         if name == "type":
             src.places[("records", i, "tag")] = (sheet, r, col, title)
             kind, tag = _type(value, where)

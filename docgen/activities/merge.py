@@ -3,9 +3,11 @@
 A school sends its records more than once (the autumn term, then the spring term; a corrected
 sheet). Each row of the sheet is matched with a record of the file:
 
-- a record is the same activity when its 日期, 类型 (with its 细分), and — where the sheet has
-  those columns — 受援学校, 帮扶教师 and 受援教师 are the same; several on one day are told
-  apart by their other fields (内容 first);
+- a record is the same activity when its 日期, 类型 (with its 细分), 受援学校, 帮扶教师 and
+  受援教师 are the same — a sheet without one of those columns states none, so it never
+  matches a record that names a school or teacher (in a one-to-many pairing several schools
+  write into one file: another school's record of the same day is not theirs to change);
+  several on one day are told apart by their other fields (内容 first);
 - a row whose record is in the file with the same values is *unchanged*; with other values in
   some columns, *changed*, field by field; a row with no such record is *new*;
 - a blank cell changes nothing, and a field the sheet has no column for (scores, notes, a
@@ -40,7 +42,9 @@ from ..outputs import write_atomic
 from .importer import COLUMN, LIST_FIELDS, ActivitySheet, SheetRow, read_activity_sheet, record_fields, sheet_records
 
 IDENTITY = ("date", "type", "tag", "school", "mentor", "mentee")
-"""What makes a row the same activity as a record of the file (among the columns the sheet has)."""
+"""What makes a row the same activity as a record of the file. Every one is compared, whether
+or not the sheet has its column: a row of a sheet without 受援学校 states no school, and is not
+the activity of a record that names one (it could be another school's, of the same day)."""
 ORDER = list(Record.model_fields)
 
 NEW, CHANGED, SAME, REPEATED = "new", "changed", "same", "repeated"
@@ -72,10 +76,14 @@ class Outcome:
 
     def describe(self) -> str:
         """2026-10-15 送课指导（教师）：内容…"""
-        r = self.record
-        kind = ACTIVITY_NAMES[r.type] + (f"（{r.tag}）" if r.tag else "")
-        text = r.description if len(r.description) <= 24 else r.description[:23] + "…"
-        return f"{r.date} {kind}：{text}"
+        return brief(self.record)
+
+
+def brief(r: Record) -> str:
+    """A record in a few words, for a message: 2026-10-15 送课指导（教师）：内容…"""
+    kind = ACTIVITY_NAMES[r.type] + (f"（{r.tag}）" if r.tag else "")
+    text = r.description if len(r.description) <= 24 else r.description[:23] + "…"
+    return f"{r.date} {kind}：{text}"
 
 
 @dataclass
@@ -122,8 +130,8 @@ def _values(record: Record) -> dict:
     return record_fields(record)
 
 
-def _key(values: dict, carried: frozenset[str]) -> tuple:
-    return tuple(_shown(values.get(f)) for f in IDENTITY if f in carried)
+def _key(values: dict) -> tuple:
+    return tuple(_shown(values.get(f)) for f in IDENTITY)
 
 
 def _agrees(row: dict, record: dict, carried: frozenset[str]) -> bool:
@@ -149,24 +157,47 @@ def match(rows: list[dict], records: list[dict], carried: frozenset[str]) -> lis
             seen[fingerprint] = i
     by_key: dict[tuple, list[int]] = {}
     for j, record in enumerate(records):
-        by_key.setdefault(_key(record, carried), []).append(j)
+        by_key.setdefault(_key(record), []).append(j)
     used: set[int] = set()
     for i, row in enumerate(rows):  # first the rows the file already has as they are
         if out[i][0] == REPEATED:
             continue
-        same = next((j for j in by_key.get(_key(row, carried), []) if j not in used and _agrees(row, records[j], carried)), None)
+        same = next((j for j in by_key.get(_key(row), []) if j not in used and _agrees(row, records[j], carried)), None)
         if same is not None:
             used.add(same)
             out[i] = (SAME, same, None)
     for i, row in enumerate(rows):  # then the rows whose record has other values: the closest
         if out[i][0] != NEW:
             continue
-        free = [j for j in by_key.get(_key(row, carried), []) if j not in used]
+        free = [j for j in by_key.get(_key(row), []) if j not in used]
         if free:
             j = max(free, key=lambda j: _closeness(row, records[j], carried))
             used.add(j)
             out[i] = (CHANGED, j, None)
     return out
+
+
+UNSTATED = {"school": "受援学校", "mentor": "帮扶教师", "mentee": "受援教师"}
+"""Fields of IDENTITY a sheet may have no column for (a row then states none)."""
+
+
+def _unstated(row: dict, record: dict, carried: frozenset[str]) -> list[str]:
+    """The columns the sheet lacks for which the record states something, when the row is
+    otherwise the record's activity (same day and type): why the two were not matched."""
+    if any(_shown(row.get(f)) != _shown(record.get(f)) for f in ("date", "type", "tag")):
+        return []
+    differ = [f for f in UNSTATED if _shown(row.get(f)) != _shown(record.get(f))]
+    if not differ or any(f in carried for f in differ):
+        return []
+    return [f"{UNSTATED[f]}：{_shown(record.get(f))}" for f in differ]
+
+
+def _moved(row: dict, record: dict) -> bool:
+    """Whether a new row looks like a record of the file with its date corrected: the same
+    type, school, teachers and content, another day."""
+    return _shown(row.get("date")) != _shown(record.get("date")) and \
+        all(_shown(row.get(f)) == _shown(record.get(f)) for f in IDENTITY if f != "date") and \
+        _shown(row.get("description")).strip() == _shown(record.get("description")).strip()
 
 
 def _changes(row: dict, record: dict, carried: frozenset[str]) -> list[FieldChange]:
@@ -262,7 +293,8 @@ def preview(path: Path, loaded: Loaded, pairing_id: str, year: str | None = None
     plan = ActivityImport(Path(path), pid, year, target, [], [], text, base, sheet.skipped_sheets)
     matched = match(rows, existing, sheet.carried)
     held = {j for _, j, _ in matched if j is not None}
-    plan.kept = [Record.model_validate(values) for j, values in enumerate(existing) if j not in held]
+    kept = [j for j in range(len(existing)) if j not in held]
+    plan.kept = [Record.model_validate(existing[j]) for j in kept]
     for (status, j, earlier), record, values, row in zip(matched, records, rows, sheet.rows, strict=False):
         outcome = Outcome(status, record, row, j)
         if status == CHANGED:
@@ -275,7 +307,16 @@ def preview(path: Path, loaded: Loaded, pairing_id: str, year: str | None = None
             outcome.same_as = sheet.rows[earlier]
             plan.warnings.append(row.sheet.problem(row.row, 1, "", f"这一行与{sheet.rows[earlier].label()}完全相同，只导入一次；"
                                                                    "如果确实是两次活动，请在内容中写明区别"))
+        elif status == NEW:
+            near = [_unstated(values, existing[j], sheet.carried) for j in kept]
+            stated = next((n for n in near if n), None)
+            if stated:
+                plan.warnings.append(row.sheet.problem(
+                    row.row, 1, "", f"文件中已有同一天的同类记录（{'，'.join(stated)}），表中没有这一列，不能确定是同一活动："
+                                    "作为新记录导入，原有记录不变；如果是同一活动，请在表中加上这一列后重新导入，"
+                                    "或导入后在工作台删除多余的一条"))
         plan.outcomes.append(outcome)
+    plan.warnings += _kept_notice(plan, [existing[j] for j in kept], rows)
     dates = [r["date"] for r in existing]
     for outcome, values in zip(plan.outcomes, rows, strict=False):
         if outcome.status != NEW:
@@ -291,6 +332,33 @@ def preview(path: Path, loaded: Loaded, pairing_id: str, year: str | None = None
         plan.text = dump(doc, layout)
         _check(plan, loaded, pairing)
     return plan
+
+
+KEPT_LISTED = 10
+"""Records the sheet leaves out named one by one; beyond that, a count."""
+
+
+def _kept_notice(plan: ActivityImport, kept: list[dict], rows: list[dict]) -> list[Problem]:
+    """Which records of the file the sheet does not list (kept, never deleted), and which of
+    them look like a row of the sheet whose date was corrected: the old one then counts twice
+    unless the clerk deletes it."""
+    if not kept or plan.base is None:
+        return []
+    file = display_path(plan.target)
+    new = [(o, values) for o, values in zip(plan.outcomes, rows, strict=False) if o.status == NEW]
+    out, others = [], []
+    for values, record in zip(kept, plan.kept, strict=True):
+        twin = next((o for o, v in new if _moved(v, values)), None)
+        if twin is None:
+            others.append(brief(record))
+            continue
+        out.append(Problem(file, 0, 0, "", f"文件中的记录“{brief(record)}”不在表中（已保留，未删除）。它可能与表中"
+                                           f"{twin.row.label()}（{twin.record.date}）是同一活动，只是日期改了？"
+                                           "如是，请在工作台删除这条旧记录，否则这次活动会算两次"))
+    if others:
+        listed = "；".join(others[:KEPT_LISTED]) + (f"；等（共 {len(others)} 条）" if len(others) > KEPT_LISTED else "")
+        out.append(Problem(file, 0, 0, "", f"文件中另有 {len(others)} 条记录不在表中（已保留，未删除）：{listed}"))
+    return out
 
 
 def _check(plan: ActivityImport, loaded: Loaded, pairing: Pairing) -> None:

@@ -34,6 +34,9 @@ class Cell:
     row: int
     col: int
     value: object = None
+    uncomputed: bool = False
+    """A formula saved without its result (a file written by a program or an online sheet,
+    never opened in Excel): it reads as blank, but is not; an importer says so."""
 
 
 def column_letter(col: int) -> str:
@@ -140,8 +143,9 @@ def _xlsx(path: Path) -> list[Sheet]:
     except Exception:  # openpyxl raises many kinds for a zip that is not a workbook  # noqa: BLE001
         raise UsageError(_not_a_workbook(path)) from None
     name = display_path(path)
+    formulas = _formulas(path)
     sheets = []
-    for ws in book.worksheets:
+    for k, ws in enumerate(book.worksheets):
         origin: dict[tuple[int, int], tuple[int, int]] = {}
         for merged in ws.merged_cells.ranges:
             for r in range(merged.min_row, merged.max_row + 1):
@@ -158,10 +162,29 @@ def _xlsx(path: Path) -> list[Sheet]:
             for c in range(1, ws.max_column + 1):
                 at = origin.get((r, c), (r, c))
                 value = values.get(at)
-                cells.append(Cell(cell_text(value), *at, value))
+                cells.append(Cell(cell_text(value), *at, value, value is None and (k, *at) in formulas))
             rows.append((r, cells))
         sheets.append(Sheet(ws.title, name, rows, hidden=ws.sheet_state != "visible"))
     return sheets
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+"""A cell's formula element in a worksheet's XML (not <formula1> of a drop-down list)."""
+
+
+def _formulas(path: Path) -> set[tuple[int, int, int]]:
+    """(sheet index, row, column) of every formula cell. Excel and WPS save a formula with its
+    result, which is what is read; the workbook is read a second time, for its formulas, only
+    when one of its sheets has any (most clerks' sheets have none)."""
+    from openpyxl import load_workbook
+
+    with zipfile.ZipFile(path) as archive:
+        if not any(_FORMULA.search(archive.read(info)) for info in archive.infolist()
+                   if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            return set()
+    book = load_workbook(path)
+    return {(k, r, c) for k, ws in enumerate(book.worksheets) for r, row in enumerate(ws.iter_rows(), 1)
+            for c, cell in enumerate(row, 1) if cell.data_type == "f"}
 
 
 def decode_csv(path: Path, raw: bytes) -> str:

@@ -63,6 +63,7 @@ HELP = {
     "blanks": "方案的协议书条款和结对实施方案中留给各结对填写的栏目；填写后印在栏目处，不再列为待填写",
     "type": "活动类型，如送课指导、师徒交流",
     "tag": "细分，如观摩学习的“干部”或“教师”；承诺事项写明细分时，只计同一细分的记录",
+    "Record.remark": "自由填写的说明（如补记的原因），只供查看，不写入生成的文书",
 }
 """What the form says under a field where the data's own description (written for the YAML
 file, naming its keys and values) would put English before a clerk: by model and key

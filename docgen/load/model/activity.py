@@ -63,6 +63,8 @@ class Record(Strict):
     （如“照片3张”“签到表”），记录标为“证明材料待补”，补齐后把说明换成文件路径"""
     filed_on: dt.date | None = None
     """报备日期；没有报备则不写"""
+    remark: OptText = ""
+    """备注：自由填写，只供查看，不写入生成的文书"""
 
     @property
     def evidence_files(self) -> list[str]:
