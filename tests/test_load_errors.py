@@ -226,3 +226,54 @@ def test_rare_characters_are_a_warning_not_an_error(make_programme):
     assert len(loaded.warnings) == 1
     warning = str(loaded.warnings[0])
     assert "喆" in warning and "GB2312" in warning and ":4:" in warning and "supporter.lead.name" in warning
+
+
+def test_a_copied_pairing_file_is_a_duplicate(example_copy):
+    """Review 32 D3: xijie.yaml copied to xijie2.yaml passed validation, and the bureau's pair
+    list printed 西街小学 and its three recipients twice."""
+    root = example_copy("gaotai-2020")
+    (root / "pairings" / "xijie2.yaml").write_bytes((root / "pairings" / "xijie.yaml").read_bytes())
+    lines, loaded = problems_of(root)
+    found = [PROBLEM_LINE.match(line) for line in lines]
+    assert all(found) and len(found) == 4, lines
+    assert all(m["file"].endswith("pairings/xijie2.yaml") for m in found)
+    by_field = {m["field"]: m for m in found}
+    assert "序号 6" in by_field["no"]["msg"] and "xijie.yaml 第 2 行" in by_field["no"]["msg"]
+    dup = by_field["recipients[1].name"]
+    assert dup["line"] == "15" and "“西街小学”" in dup["msg"] and "“正远小学”" in dup["msg"]
+    assert "xijie.yaml 第 15 行" in dup["msg"] and "删除" in dup["msg"]
+    assert [p.id for p in loaded.pairings].count("xijie") == 1 and "xijie2" in loaded.rejected
+
+
+def test_two_pairings_with_one_number(example_copy):
+    """Review 32 D3: two pairings numbered 5 were accepted without a word."""
+    root = example_copy("gaotai-2020")
+    path = root / "pairings" / "xijie.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("no: 6\n", "no: 5\n", 1), encoding="utf-8")
+    m = only(root)
+    assert m["file"].endswith("pairings/xijie.yaml") and (m["field"], m["line"]) == ("no", "2")
+    assert "序号 5" in m["msg"] and "guoqing.yaml 第 2 行" in m["msg"]
+
+
+def test_what_is_not_a_duplicate_pairing(make_programme):
+    """One supporter in several files with other recipients (宜春中学, 奉新一中 in yichun-2022),
+    one recipient with two supporters, and a pair renewed after its own cycle ended."""
+    renewed = "county: 测试县\nsupporter: {name: 甲中学}\nrecipients: [{name: 乙中学}]\n"
+    root = make_programme(pairings={
+        "a": MINI_PAIRING,
+        "b": "county: 测试县\nsupporter: {name: 甲中学}\nrecipients: [{name: 丁中学}]\n",
+        "c": "county: 测试县\nsupporter: {name: 戊中学}\nrecipients: [{name: 乙中学}]\n",
+        "d1": renewed.replace("county", "cycle: {start: 2022-09-01, end: 2023-08-31}\ncounty")
+                     .replace("甲中学", "己中学"),
+        "d2": renewed.replace("county", "cycle: {start: 2023-09-01, end: 2024-08-31}\ncounty")
+                     .replace("甲中学", "己中学"),
+    })
+    assert problems_of(root)[0] == []
+
+
+def test_a_duplicate_pair_is_found_across_bracket_forms(make_programme):
+    renewed = "county: 测试县\nsupporter: {name: 甲中学}\nrecipients: [{name: 乙中学}]\n"
+    clash = make_programme(pairings={"a": MINI_PAIRING.replace("丙中学", "丙中学(一校区)"),
+                                     "b": renewed.replace("乙中学", "丙中学（一校区）")})
+    m = only(clash)
+    assert m["file"].endswith("b.yaml") and "a.yaml 第 7 行" in m["msg"]

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -259,3 +261,69 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
             labels = "、".join(f"{k}（{y.label}）" for k, y in keys.items())
             out.append(src.problem(("summaries", i, "year"), f"{summ.year} 不是帮扶周期中的年度，可选：{labels}"))
     return out
+
+
+def _school_key(name: str) -> str:
+    """A school's name as two files are compared: full-width brackets and spaces folded
+    (明水小学(含教学点) and 明水小学（含教学点） are one school)."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+class PairingsSeen:
+    """What the valid pairing files read so far claim across the programme, to find a pairing
+    written twice (a copied file).
+
+    The rule: a supporter supports a recipient in one pairing file only, and a number (``no``)
+    numbers one pairing only. Two files are the same pairing when they name the same supporter
+    and the same recipient (by name, brackets and spaces folded) for cycles that overlap. A
+    school that supports several recipients in several files (宜春中学 in yichun-2022), or one
+    recipient supported by several schools, is no duplicate; nor is a pair renewed after its
+    cycle ended (its own ``cycle`` in a second file). The later file (in the load's order) is
+    the one said to be the duplicate, naming the earlier file and its line."""
+
+    def __init__(self) -> None:
+        self._pairs: dict[tuple[str, str], list[tuple[tuple[dt.date, dt.date], Source, tuple]]] = {}
+        """(supporter, recipient) -> the cycle, file and place of each pair (not the pairing:
+        a shard's load lets go of the pairings it does not make as it reads them)."""
+        self._numbers: dict[int, tuple[Source, tuple]] = {}
+
+    def problems(self, pair: Pairing, src: Source) -> list[Problem]:
+        out: list[Problem] = []
+        if pair.no is not None and pair.no in self._numbers:
+            first_src, loc = self._numbers[pair.no]
+            out.append(src.problem(("no",), f"序号 {pair.no} 已被 {first_src.name} 第 {first_src.position(loc)[0]} 行的结对使用："
+                                            "每个结对的序号（no）必须不同，请改为未用过的序号"))
+        supporter, (start, end) = _school_key(pair.supporter.name), _span(pair)
+        for i, recipient in enumerate(pair.recipients):
+            for (first_start, first_end), first_src, loc in self._pairs.get((supporter, _school_key(recipient.name)), []):
+                if start <= first_end and first_start <= end:
+                    out.append(src.problem(("recipients", i, "name"),
+                                           f"支援学校“{pair.supporter.name}”与受援学校“{recipient.name}”的结对已写在 "
+                                           f"{first_src.name} 第 {first_src.position(loc)[0]} 行：同一对学校只能写在一个结对文件中，"
+                                           "否则名单中会列出两次。如果这是复制出来的文件，请删除它；否则请把两个文件合并为一个"))
+                    break
+        return out
+
+    def add(self, pair: Pairing, src: Source) -> None:
+        """A pairing accepted: later files are compared with it."""
+        if pair.no is not None:
+            self._numbers.setdefault(pair.no, (src, ("no",)))
+        supporter = _school_key(pair.supporter.name)
+        for i, recipient in enumerate(pair.recipients):
+            self._pairs.setdefault((supporter, _school_key(recipient.name)), []).append(
+                (_span(pair), src, ("recipients", i, "name")))
+
+    def forget(self, src: Source) -> None:
+        """A pairing accepted earlier but rejected after all (another file has the better
+        claim to its identifier): later files are no longer compared with it."""
+        self._numbers = {no: at for no, at in self._numbers.items() if at[0].path != src.path}
+        for found in self._pairs.values():
+            found[:] = [f for f in found if f[1].path != src.path]
+
+
+def _span(pair: Pairing) -> tuple[dt.date, dt.date]:
+    """The days a pairing runs; all days while no programme gave it its cycle (programme.yaml
+    cannot be read): pairs are then compared whatever their cycles."""
+    if pair.cycle is None:
+        return dt.date.min, dt.date.max
+    return pair.cycle.start, pair.cycle.end or dt.date.max
