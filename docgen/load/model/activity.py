@@ -11,7 +11,7 @@ import re
 
 from pydantic import Field
 
-from .common import Activity, OptText, Party, Path_, Strict, Text
+from .common import Activity, Int, Number, OptText, Party, Path_, Strict, Text
 
 # Who organises an activity when a record does not say (the spreadsheet has no such column).
 DEFAULT_BY = {
@@ -48,9 +48,9 @@ class Record(Strict):
     """学科"""
     people: list[Text] = []
     """参与人员"""
-    person_times: int | None = Field(default=None, ge=1)
+    person_times: Int | None = Field(default=None, ge=1)
     """人次；不写时按参与人员人数计"""
-    days: float | None = Field(default=None, gt=0)
+    days: Number | None = Field(default=None, gt=0)
     """天数；不写按 1 天计"""
     mentor: OptText = ""
     """师徒交流的帮扶教师"""
@@ -87,9 +87,9 @@ class Record(Strict):
 class JudgedScore(Strict):
     """A rubric item scored by a person (quality, media coverage, survey)."""
 
-    item: int = Field(ge=1)
+    item: Int = Field(ge=1)
     """考核细则的序号"""
-    points: float = Field(ge=0)
+    points: Number = Field(ge=0)
     note: OptText = ""
     """评分依据"""
 

@@ -50,6 +50,20 @@ def _name(value: Any) -> Any:
 Name = Annotated[str, BeforeValidator(_name), StringConstraints(min_length=1)]
 """The name of a person or a school: non-empty text with a letter or Han character in it."""
 
+def _number(value: Any) -> Any:
+    """A count or an amount, never YAML's true or false: pydantic reads true as 1 (and
+    ``person_times: true`` was counted as 1 人次)."""
+    if isinstance(value, bool):
+        raise ValueError(f"应为数字，而不是“{str(value).lower()}”：请写出数目，如 6；不知道就不写这一项")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_number)]
+"""An integer (a count, a number in a list, a year)."""
+
+Number = Annotated[float, BeforeValidator(_number)]
+"""A number that may have a fraction (days, points)."""
+
 DOC_NO_RE = re.compile(r"^[^〔〕\[\]【】()（）]+〔(\d{4})〕([1-9]\d*)号$")
 DocNo = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=DOC_NO_RE.pattern)]
 """A document number such as 宜教体字〔2022〕38号 (GB/T 9704 7.2.5)."""
