@@ -277,3 +277,30 @@ def test_a_duplicate_pair_is_found_across_bracket_forms(make_programme):
                                      "b": renewed.replace("乙中学", "丙中学（一校区）")})
     m = only(clash)
     assert m["file"].endswith("b.yaml") and "a.yaml 第 7 行" in m["msg"]
+
+
+@pytest.mark.parametrize(("written", "mark"), [("subjects: [音乐，体育]", "中文逗号“，”"),
+                                               ("subjects: [音乐、体育]", "顿号“、”"),
+                                               ("subjects:\n    - 音乐；体育", "中文分号“；”")])
+def test_a_chinese_comma_inside_a_list(example_copy, written, mark):
+    """Review 32 D7: [音乐，体育] typed with a Chinese input method was one subject “音乐，体育”,
+    and the summary counted 5 subjects where the data meant 6."""
+    root = example_copy("gaotai-2020")
+    path = root / "activities" / "2020" / "chengguan.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("  subjects: [音乐, 体育]\n") == 1
+    path.write_text(text.replace("  subjects: [音乐, 体育]\n", f"  {written}\n"), encoding="utf-8")
+    m = only(root)
+    assert m["file"].endswith("chengguan.yaml") and m["field"] == "records[12].subjects[0]"
+    assert m["line"] == ("103" if "[" in written else "104")
+    assert mark in m["msg"] and "英文逗号“,”" in m["msg"] and "[音乐, 体育]" in m["msg"] and "“- ”" in m["msg"]
+
+
+def test_a_chinese_comma_in_the_people_of_a_record(example_copy):
+    root = example_copy("gaotai-2020")
+    path = root / "activities" / "2020" / "chengguan.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  people: [曹某某]\n  person_times: 6\n", "  people: [曹某某，严某某]\n  person_times: 6\n"),
+                    encoding="utf-8")
+    m = only(root)
+    assert (m["field"], m["line"]) == ("records[12].people[0]", "104") and "[曹某某, 严某某]" in m["msg"]

@@ -11,7 +11,7 @@ import re
 
 from pydantic import Field
 
-from .common import Activity, Int, Number, OptText, Party, Path_, Strict, Text
+from .common import Activity, Int, Item, Number, OptText, Party, Path_, Strict, Text
 
 # Who organises an activity when a record does not say (the spreadsheet has no such column).
 DEFAULT_BY = {
@@ -44,9 +44,9 @@ class Record(Strict):
     """组织方；不写时按类型推定（观摩学习为受援学校，教研和师徒交流为双方，其余为支援学校）"""
     school: OptText = ""
     """涉及的受援学校（有多所时填写）"""
-    subjects: list[Text] = []
+    subjects: list[Item] = []
     """学科"""
-    people: list[Text] = []
+    people: list[Item] = []
     """参与人员"""
     person_times: Int | None = Field(default=None, ge=1)
     """人次；不写时按参与人员人数计"""

@@ -64,6 +64,26 @@ Int = Annotated[int, BeforeValidator(_number)]
 Number = Annotated[float, BeforeValidator(_number)]
 """A number that may have a fraction (days, points)."""
 
+_SEPARATORS = {"，": "中文逗号“，”", "、": "顿号“、”", "；": "中文分号“；”"}
+
+
+def _one_item(value: Any) -> Any:
+    """One item of a list of names (a subject, a person): ``[音乐，体育]`` typed with a Chinese
+    input method is one item to YAML, and was counted as one subject."""
+    value = _text(value)
+    if isinstance(value, str):
+        mark = next((m for m in _SEPARATORS if m in value), None)
+        if mark:
+            parts = ", ".join(p.strip() for p in re.split("[，、；]", value) if p.strip())
+            raise ValueError(f"“{value}”中有{_SEPARATORS[mark]}，整个会被当作一项：列表的各项请用英文逗号“,”分隔，"
+                             f"写成 [{parts}]，或每项另起一行，以“- ”开头")
+    return value
+
+
+Item = Annotated[str, BeforeValidator(_one_item), StringConstraints(min_length=1)]
+"""One item of a list of names, subjects or people: non-empty text without a Chinese comma,
+顿号 or semicolon in it (which would make two items one)."""
+
 DOC_NO_RE = re.compile(r"^[^〔〕\[\]【】()（）]+〔(\d{4})〕([1-9]\d*)号$")
 DocNo = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=DOC_NO_RE.pattern)]
 """A document number such as 宜教体字〔2022〕38号 (GB/T 9704 7.2.5)."""
