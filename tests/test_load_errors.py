@@ -304,3 +304,52 @@ def test_a_chinese_comma_in_the_people_of_a_record(example_copy):
                     encoding="utf-8")
     m = only(root)
     assert (m["field"], m["line"]) == ("records[12].people[0]", "104") and "[曹某某, 严某某]" in m["msg"]
+
+
+@pytest.mark.parametrize(("where", "says"), [
+    ("activities/2020/xijie.yaml", ["删除该文件", "“records:”", "- date:"]),
+    ("pairings/guoqing.yaml", ["县市区（county）", "docgen new pairing guoqing", "删除该文件"]),
+    ("programme.yaml", ["方案标题（title）", "帮扶周期（cycle）"]),
+])
+def test_an_empty_file_says_what_to_do(example_copy, where, says):
+    """Review 32 D5: an empty file gave only 文件为空，没有任何内容 (a school that made its
+    activities file before it had anything to record did not learn to delete it)."""
+    root = example_copy("gaotai-2020")
+    (root / where).write_bytes(b"\xef\xbb\xbf")  # (a BOM alone: what Notepad saves for nothing)
+    lines = [line for line in problems_of(root)[0] if where in line]
+    assert len(lines) == 1 and "文件为空" in lines[0], lines
+    assert all(words in lines[0] for words in says), lines[0]
+
+
+def test_records_with_nothing_under_it(example_copy):
+    """Review 32 D5: ``records:`` alone gave “records  不能为空”, the key bare and no fix."""
+    root = example_copy("gaotai-2020")
+    (root / "activities" / "2020" / "xijie.yaml").write_text("records:\n", encoding="utf-8")
+    m = only(root)
+    assert (m["field"], m["line"]) == ("records", "1")
+    assert m["msg"].startswith("活动记录（records）") and "删除该文件" in m["msg"] and "- date:" in m["msg"]
+
+
+@pytest.mark.parametrize(("drop", "field", "says"), [
+    ("title: 测试县结对帮扶工作方案\n", "title", ["“方案标题”（title）", "title: "]),
+    ("cycle:\n  start: 2022-09-01\n", "cycle", ["“帮扶周期”（cycle）", "start: ", "end: "]),
+])
+def test_a_missing_field_is_named_in_chinese_with_what_to_write(make_programme, drop, field, says):
+    """Review 32 D15: 缺少必填字段“title” / “cycle” named the key only, and not what to write."""
+    m = only(make_programme(MINI_PROGRAMME.replace(drop, "")))
+    assert m["field"] == field and m["msg"].startswith("缺少必填字段")
+    assert all(words in m["msg"] for words in says), m["msg"]
+
+
+def test_a_missing_seal_points_to_the_seals_folder(make_programme):
+    """Review 32 D15: 找不到公章图片 did not say where seals go or how a scan becomes one."""
+    m = only(make_programme(MINI_PROGRAMME.replace("  doc_code: 测教字\n", "  doc_code: 测教字\n  seal: 教育局公章.png\n")))
+    assert m["field"] == "bureau.seal" and "找不到公章图片“教育局公章.png”" in m["msg"]
+    assert "seals/ 文件夹" in m["msg"] and "seals/教育局公章.png" in m["msg"] and "docgen seal prepare" in m["msg"]
+
+
+def test_an_attachment_without_its_part_names_the_part_in_chinese(make_programme):
+    prog = MINI_PROGRAMME.replace("    body: [现将方案印发给你们。]\n", "    body: [现将方案印发给你们。]\n"
+                                  "    attachments:\n      - {title: 领导小组名单, content: leading_group}\n")
+    m = only(make_programme(prog))
+    assert m["field"] == "notices[0].attachments[0].content" and "领导小组（leading_group）" in m["msg"]

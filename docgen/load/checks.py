@@ -12,7 +12,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import Problem, given
+from ..errors import Problem, display_path, given
 from .agreeing import commitment_problems, indicator_problem
 from .images import prepare_hint, seal_problem
 from .inside import resolved, roots_resolved_once
@@ -61,6 +61,10 @@ def _programme_file(root: Path, value: str, what: str, png: bool) -> str:
         return f"{what}“{value}”应为透明背景的 PNG 文件：扫描件或照片{prepare_hint(path)}"
     if not path.is_file():
         slash = "；路径中的文件夹请用“/”分隔，不用“\\”" if "\\" in value else ""
+        if png:  # where seals go, and how a scan becomes one
+            name = path.with_suffix(".png").name
+            slash += (f"：公章图片请放在方案目录的 seals/ 文件夹中，这里写 seals/{name}；只有扫描件或照片的，先用 "
+                      f"docgen seal prepare 扫描件.jpg -o {display_path(root / 'seals' / name)} 做成透明背景的 PNG")
         return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）{slash}"
     if png:
         return seal_problem(path, what, value)
@@ -98,16 +102,16 @@ def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
         if notice.date and notice.printed_on and notice.printed_on < notice.date:
             out.append(src.problem(loc + ("printed_on",), f"印发日期 {notice.printed_on} 早于成文日期 {notice.date}"))
         if not (notice.contact or prog.bureau.contact):
-            out.append(src.problem(loc, "通知需要联系人：请在通知或 bureau.contact 中填写"))
+            out.append(src.problem(loc, "通知需要联系人：请在这个通知下写联系人（contact），或在发文机关（bureau）下写联系人（contact）"))
         for j, att in enumerate(notice.attachments):
             if att.content == AC.text and not att.paragraphs:
                 out.append(src.problem(loc + ("attachments", j, "paragraphs"), "文字附件需要正文段落（paragraphs）"))
             if att.content == AC.leading_group and not prog.leading_group:
-                out.append(src.problem(loc + ("attachments", j, "content"), "附件是领导小组名单，但方案中没有 leading_group"))
+                out.append(src.problem(loc + ("attachments", j, "content"), "附件是领导小组名单，但方案中没有领导小组（leading_group）：请写出领导小组，或删去这个附件"))
             if att.content == AC.rubric and not prog.rubric:
-                out.append(src.problem(loc + ("attachments", j, "content"), "附件是考核细则，但方案中没有 rubric"))
+                out.append(src.problem(loc + ("attachments", j, "content"), "附件是考核细则，但方案中没有考核细则（rubric）：请写出考核细则，或删去这个附件"))
             if att.content == AC.measures and not prog.measures:
-                out.append(src.problem(loc + ("attachments", j, "content"), "附件是任务清单，但方案中没有 measures"))
+                out.append(src.problem(loc + ("attachments", j, "content"), "附件是任务清单，但方案中没有任务清单（measures）：请写出任务清单，或删去这个附件"))
     for i, commitment in enumerate(prog.commitments):
         out += [src.problem(("commitments", i, field), why) for field, why in commitment_problems(commitment)]
     for i, goal in enumerate(prog.goals.yearly if prog.goals else []):
@@ -224,7 +228,7 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
             ref = item.recipient_school
             loc = (key, i, "recipient_school")
             if not ref and len(names) > 1:
-                out.append(src.problem((key, i), f"有多所受援学校，请用 recipient_school 写明对应哪一所（{'、'.join(names)}）"))
+                out.append(src.problem((key, i), f"有多所受援学校，请用 recipient_school（对应的受援学校）写明是哪一所（{'、'.join(names)}）"))
             elif ref and ref not in names:
                 out.append(src.problem(loc, f"“{ref}”不是本结对的受援学校{suggest(ref, names)}（受援学校：{'、'.join(names)}）"))
     stays: list[tuple[str, Sequence[Secondment | Placement]]] = [("secondments", pair.secondments),

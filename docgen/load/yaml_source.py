@@ -381,11 +381,29 @@ _READ_REASONS: dict[int | None, str] = {
 }
 
 
+def empty_file(path: Path) -> Problem:
+    """A file with nothing in it (or only comments): what it is for, and what to do, by the
+    kind of file its place says it is."""
+    if path.name == "programme.yaml":
+        fix = ("方案文件应写明方案标题（title）、发文机关（bureau）和帮扶周期（cycle）等内容："
+               "请参照 data/ 下的示例方案填写")
+    elif path.parent.name == "pairings":
+        fix = ("结对文件应写明县市区（county）、支援学校（supporter）和受援学校（recipients）：请填写，"
+               f"或用 docgen new pairing {path.stem} --programme {display_path(path.parent.parent)} --force 重新生成带注释的模板；"
+               "不需要这个结对就删除该文件")
+    elif path.parent.parent.name == "activities":
+        fix = ("还没有活动记录的，请删除该文件，有了记录再建；有记录的，请在第一行写“records:”，"
+               "下面每条记录以“- date: 2020-04-10”开头（前面空两格）")
+    else:
+        fix = "请写入内容，或删除该文件"
+    return Problem(display_path(path), 1, 1, "", f"文件为空，没有任何内容：{fix}")
+
+
 def parse(path: Path, text: str) -> Source:
     """Parse YAML text that is (or is about to be) the file ``path``. Raises ``SourceError``."""
     path = Path(path)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise SourceError([Problem(display_path(path), 1, 1, "", "文件为空，没有任何内容")])
+        raise SourceError([empty_file(path)])
     bad = bad_characters(text)
     if bad and _MARKED.search(text):  # cannot mark them: report them where they are
         name = display_path(path)
@@ -423,7 +441,7 @@ def _parse_nodes(path: Path, text: str, bad: list[tuple[int, str]]) -> Source:
     finally:
         loader.dispose()
     if node is None:
-        raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
+        raise SourceError([empty_file(path)])
     src = Source(path=path, data=None, marks=[offset for offset, _ in bad])
     src.data = _build(node, (), src, src.problems, loader)
     _unplaced_characters(text, bad, src)

@@ -371,11 +371,11 @@ class Block(Strict):
             raise ValueError("应写段落文字，或 title（小节）、items（列表）、insert（插入部分）、blank（待填写栏目）之一")
         if len(kinds) > 1:
             raise ValueError(f"一项只能是段落、小节、列表、插入部分或待填写栏目之一，这里同时写了 {'、'.join(kinds)}"
-                             "（小节的段落请写在 body 下）")
+                             "（小节的段落请写在小节正文 body 下）")
         if self.body and not self.title:
-            raise ValueError("body 只能用于小节：请同时写 title")
+            raise ValueError("小节正文（body）只能用于小节：请同时写小节标题（title）")
         if self.key and not self.blank:
-            raise ValueError("key 是待填写栏目的标识，只能与 blank 一起写")
+            raise ValueError("key（待填写栏目的标识）只能与待填写栏目（blank）一起写")
         return self
 
 
