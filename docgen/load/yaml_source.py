@@ -496,6 +496,13 @@ def _compose_with(loader_class: type) -> Callable[[str], None]:
     return compose
 
 
+_AT_ITS_START = {"while scanning a simple key", "while scanning a quoted scalar",
+                 "while scanning a double-quoted scalar", "while scanning a single-quoted scalar"}
+"""Errors told where what they are about starts, not where the parser gave up: a key without
+its colon (county:高台县) at its own line, not the next; a quote left open at the quote, not one
+line past the end of the file."""
+
+
 def _syntax_problems(text: str, marked: str, name: str, exc: yaml.YAMLError, use_c: bool) -> list[Problem]:
     """What the clerk reads about a file that does not parse: the typing slips of a Chinese
     input method, else every rejected tab, else the one error, in Chinese at its line.
@@ -515,8 +522,47 @@ def _syntax_problems(text: str, marked: str, name: str, exc: yaml.YAMLError, use
         except yaml.YAMLError as c_exc:
             exc = c_exc
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    start = getattr(exc, "context_mark", None)
+    if getattr(exc, "context", None) in _AT_ITS_START and start is not None:
+        mark = start  # (the parser stops where it gave up: a line later, or past the end)
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    glued = None
+    if mark and "mapping values are not allowed" in str(exc):
+        glued = _glued_key(text, mark.line)  # the line before the one the parser stopped at
+    elif mark and "could not find expected ':'" in str(exc):
+        glued = _glued_key(text, mark.line + 1)  # the key's own line
+    if glued:
+        return [glued.problem(name)]
     return [Problem(name, line, col, "", syntax_message(exc, text))]
+
+
+_GLUED = re.compile(r"^(?P<lead>\s*(?:- )?)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<value>[^\s/\\].*)$")
+"""``name:西街小学``: a key whose colon has no space after it, so that YAML reads the line and
+the next as one text, and stops at the next line's colon."""
+
+
+@dataclass(frozen=True)
+class _Glued:
+    line: int
+    column: int
+    key: str
+    value: str
+
+    def problem(self, name: str) -> Problem:
+        return Problem(name, self.line, self.column, "", f"冒号后缺少空格：请在“{self.key}:”后面加一个空格，"
+                                                         f"写成“{self.key}: {self.value.strip()}”")
+
+
+def _glued_key(text: str, stopped: int) -> _Glued | None:
+    """The line before ``stopped`` (0-based), when it is a key glued to its value."""
+    lines = text.split("\n")
+    before = stopped - 1
+    while before >= 0 and (not lines[before].strip() or lines[before].lstrip().startswith("#")):
+        before -= 1
+    found = _GLUED.match(lines[before]) if before >= 0 else None
+    if found is None:
+        return None
+    return _Glued(before + 1, len(found["lead"]) + len(found["key"]) + 1, found["key"], found["value"])
 
 
 def _pos(node: Node) -> tuple[int, int]:
