@@ -226,3 +226,130 @@ def test_rare_characters_are_a_warning_not_an_error(make_programme):
     assert len(loaded.warnings) == 1
     warning = str(loaded.warnings[0])
     assert "喆" in warning and "GB2312" in warning and ":4:" in warning and "supporter.lead.name" in warning
+
+
+def test_a_copied_pairing_file_is_a_duplicate(example_copy):
+    """Review 32 D3: xijie.yaml copied to xijie2.yaml passed validation, and the bureau's pair
+    list printed 西街小学 and its three recipients twice."""
+    root = example_copy("gaotai-2020")
+    (root / "pairings" / "xijie2.yaml").write_bytes((root / "pairings" / "xijie.yaml").read_bytes())
+    lines, loaded = problems_of(root)
+    found = [PROBLEM_LINE.match(line) for line in lines]
+    assert all(found) and len(found) == 4, lines
+    assert all(m["file"].endswith("pairings/xijie2.yaml") for m in found)
+    by_field = {m["field"]: m for m in found}
+    assert "序号 6" in by_field["no"]["msg"] and "xijie.yaml 第 2 行" in by_field["no"]["msg"]
+    dup = by_field["recipients[1].name"]
+    assert dup["line"] == "15" and "“西街小学”" in dup["msg"] and "“正远小学”" in dup["msg"]
+    assert "xijie.yaml 第 15 行" in dup["msg"] and "删除" in dup["msg"]
+    assert [p.id for p in loaded.pairings].count("xijie") == 1 and "xijie2" in loaded.rejected
+
+
+def test_two_pairings_with_one_number(example_copy):
+    """Review 32 D3: two pairings numbered 5 were accepted without a word."""
+    root = example_copy("gaotai-2020")
+    path = root / "pairings" / "xijie.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("no: 6\n", "no: 5\n", 1), encoding="utf-8")
+    m = only(root)
+    assert m["file"].endswith("pairings/xijie.yaml") and (m["field"], m["line"]) == ("no", "2")
+    assert "序号 5" in m["msg"] and "guoqing.yaml 第 2 行" in m["msg"]
+
+
+def test_what_is_not_a_duplicate_pairing(make_programme):
+    """One supporter in several files with other recipients (宜春中学, 奉新一中 in yichun-2022),
+    one recipient with two supporters, and a pair renewed after its own cycle ended."""
+    renewed = "county: 测试县\nsupporter: {name: 甲中学}\nrecipients: [{name: 乙中学}]\n"
+    root = make_programme(pairings={
+        "a": MINI_PAIRING,
+        "b": "county: 测试县\nsupporter: {name: 甲中学}\nrecipients: [{name: 丁中学}]\n",
+        "c": "county: 测试县\nsupporter: {name: 戊中学}\nrecipients: [{name: 乙中学}]\n",
+        "d1": renewed.replace("county", "cycle: {start: 2022-09-01, end: 2023-08-31}\ncounty")
+                     .replace("甲中学", "己中学"),
+        "d2": renewed.replace("county", "cycle: {start: 2023-09-01, end: 2024-08-31}\ncounty")
+                     .replace("甲中学", "己中学"),
+    })
+    assert problems_of(root)[0] == []
+
+
+def test_a_duplicate_pair_is_found_across_bracket_forms(make_programme):
+    renewed = "county: 测试县\nsupporter: {name: 甲中学}\nrecipients: [{name: 乙中学}]\n"
+    clash = make_programme(pairings={"a": MINI_PAIRING.replace("丙中学", "丙中学(一校区)"),
+                                     "b": renewed.replace("乙中学", "丙中学（一校区）")})
+    m = only(clash)
+    assert m["file"].endswith("b.yaml") and "a.yaml 第 7 行" in m["msg"]
+
+
+@pytest.mark.parametrize(("written", "mark"), [("subjects: [音乐，体育]", "中文逗号“，”"),
+                                               ("subjects: [音乐、体育]", "顿号“、”"),
+                                               ("subjects:\n    - 音乐；体育", "中文分号“；”")])
+def test_a_chinese_comma_inside_a_list(example_copy, written, mark):
+    """Review 32 D7: [音乐，体育] typed with a Chinese input method was one subject “音乐，体育”,
+    and the summary counted 5 subjects where the data meant 6."""
+    root = example_copy("gaotai-2020")
+    path = root / "activities" / "2020" / "chengguan.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert text.count("  subjects: [音乐, 体育]\n") == 1
+    path.write_text(text.replace("  subjects: [音乐, 体育]\n", f"  {written}\n"), encoding="utf-8")
+    m = only(root)
+    assert m["file"].endswith("chengguan.yaml") and m["field"] == "records[12].subjects[0]"
+    assert m["line"] == ("103" if "[" in written else "104")
+    assert mark in m["msg"] and "英文逗号“,”" in m["msg"] and "[音乐, 体育]" in m["msg"] and "“- ”" in m["msg"]
+
+
+def test_a_chinese_comma_in_the_people_of_a_record(example_copy):
+    root = example_copy("gaotai-2020")
+    path = root / "activities" / "2020" / "chengguan.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  people: [曹某某]\n  person_times: 6\n", "  people: [曹某某，严某某]\n  person_times: 6\n"),
+                    encoding="utf-8")
+    m = only(root)
+    assert (m["field"], m["line"]) == ("records[12].people[0]", "104") and "[曹某某, 严某某]" in m["msg"]
+
+
+@pytest.mark.parametrize(("where", "says"), [
+    ("activities/2020/xijie.yaml", ["删除该文件", "“records:”", "- date:"]),
+    ("pairings/guoqing.yaml", ["县市区（county）", "docgen new pairing guoqing", "删除该文件"]),
+    ("programme.yaml", ["方案标题（title）", "帮扶周期（cycle）"]),
+])
+def test_an_empty_file_says_what_to_do(example_copy, where, says):
+    """Review 32 D5: an empty file gave only 文件为空，没有任何内容 (a school that made its
+    activities file before it had anything to record did not learn to delete it)."""
+    root = example_copy("gaotai-2020")
+    (root / where).write_bytes(b"\xef\xbb\xbf")  # (a BOM alone: what Notepad saves for nothing)
+    lines = [line for line in problems_of(root)[0] if where in line]
+    assert len(lines) == 1 and "文件为空" in lines[0], lines
+    assert all(words in lines[0] for words in says), lines[0]
+
+
+def test_records_with_nothing_under_it(example_copy):
+    """Review 32 D5: ``records:`` alone gave “records  不能为空”, the key bare and no fix."""
+    root = example_copy("gaotai-2020")
+    (root / "activities" / "2020" / "xijie.yaml").write_text("records:\n", encoding="utf-8")
+    m = only(root)
+    assert (m["field"], m["line"]) == ("records", "1")
+    assert m["msg"].startswith("活动记录（records）") and "删除该文件" in m["msg"] and "- date:" in m["msg"]
+
+
+@pytest.mark.parametrize(("drop", "field", "says"), [
+    ("title: 测试县结对帮扶工作方案\n", "title", ["“方案标题”（title）", "title: "]),
+    ("cycle:\n  start: 2022-09-01\n", "cycle", ["“帮扶周期”（cycle）", "start: ", "end: "]),
+])
+def test_a_missing_field_is_named_in_chinese_with_what_to_write(make_programme, drop, field, says):
+    """Review 32 D15: 缺少必填字段“title” / “cycle” named the key only, and not what to write."""
+    m = only(make_programme(MINI_PROGRAMME.replace(drop, "")))
+    assert m["field"] == field and m["msg"].startswith("缺少必填字段")
+    assert all(words in m["msg"] for words in says), m["msg"]
+
+
+def test_a_missing_seal_points_to_the_seals_folder(make_programme):
+    """Review 32 D15: 找不到公章图片 did not say where seals go or how a scan becomes one."""
+    m = only(make_programme(MINI_PROGRAMME.replace("  doc_code: 测教字\n", "  doc_code: 测教字\n  seal: 教育局公章.png\n")))
+    assert m["field"] == "bureau.seal" and "找不到公章图片“教育局公章.png”" in m["msg"]
+    assert "seals/ 文件夹" in m["msg"] and "seals/教育局公章.png" in m["msg"] and "docgen seal prepare" in m["msg"]
+
+
+def test_an_attachment_without_its_part_names_the_part_in_chinese(make_programme):
+    prog = MINI_PROGRAMME.replace("    body: [现将方案印发给你们。]\n", "    body: [现将方案印发给你们。]\n"
+                                  "    attachments:\n      - {title: 领导小组名单, content: leading_group}\n")
+    m = only(make_programme(prog))
+    assert m["field"] == "notices[0].attachments[0].content" and "领导小组（leading_group）" in m["msg"]

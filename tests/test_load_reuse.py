@@ -114,7 +114,8 @@ def test_unchanged_files_are_reused_and_only_the_edited_one_read(folder):
 
 
 def test_additions_deletions_and_clashing_identifiers(folder):
-    folder.write("pairings/p007.yaml", folder.text("pairings/p001.yaml").replace("id: p001", "id: p007"))
+    added = folder.text("pairings/p001.yaml").replace("id: p001", "id: p007").replace("'no': 1\n", "'no': 7\n")
+    folder.write("pairings/p007.yaml", added.replace("示例第1中学", "示例第7中学"))  # (not p001's pairs again)
     assert folder.check().pairing("p007") is not None
     (folder.root / "pairings" / "p004.yaml").unlink()  # its activity records now name no pairing
     after = folder.check()

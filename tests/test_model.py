@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from docgen.load.model.cycle import Cycle, Term
 
 
@@ -63,3 +65,59 @@ def test_a_line_folded_between_a_number_and_a_character_leaves_no_space():
 
     written = yaml.safe_load("title: 帮扶周期\nparagraphs:\n  - >-\n    并写入双方的合作协议。2022\n    年秋季学期内启动，Word 版报送。\n")
     assert Section.model_validate(written).paragraphs == ["并写入双方的合作协议。2022年秋季学期内启动，Word 版报送。"]
+
+
+def _numeric_fields():
+    """Every integer or number field of every model read from YAML: (model, field name)."""
+    import typing
+
+    from docgen.load.model import activity, programme  # noqa: F401  (every model defined)
+    from docgen.load.model.common import Strict
+
+    def numeric(tp) -> bool:
+        if tp in (int, float):
+            return True
+        return any(numeric(arg) for arg in typing.get_args(tp) if arg is not bool)
+
+    models, todo = set(), [Strict]
+    while todo:
+        model = todo.pop()
+        models.add(model)
+        todo += [m for m in model.__subclasses__() if m not in models]
+    return sorted(((m, name) for m in models for name, f in m.model_fields.items() if numeric(f.annotation)),
+                  key=lambda found: (found[0].__name__, found[1]))
+
+
+def test_true_and_false_are_no_numbers():
+    """Review 32 D6: ``person_times: true`` was read as 1 人次 (pydantic takes a bool for an int),
+    and the summary printed 27 instead of 32: every number field refuses true and false."""
+    from typing import Annotated
+
+    import pydantic
+
+    fields = _numeric_fields()
+    names = {(m.__name__, n) for m, n in fields}
+    assert {("Record", "person_times"), ("Record", "days"), ("Pairing", "no"), ("Commitment", "times"),
+            ("Cycle", "years"), ("Indicator", "target"), ("JudgedScore", "points")} <= names
+    for model, name in fields:
+        field = model.model_fields[name]
+        checker = pydantic.TypeAdapter(Annotated[field.annotation, *field.metadata])
+        for flag in (True, False):
+            with pytest.raises(pydantic.ValidationError, match="应为数字"):
+                checker.validate_python(flag)
+
+
+def test_person_times_true_is_reported_at_its_line(example_copy):
+    from docgen.load import load_programme
+    from tests.helpers import PROBLEM_LINE
+
+    root = example_copy("gaotai-2020")
+    path = root / "activities" / "2020" / "chengguan.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    assert lines[104] == "  person_times: 6"
+    lines[104] = "  person_times: true"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    found = [PROBLEM_LINE.match(str(p)) for p in load_programme(root).problems]
+    assert len(found) == 1 and found[0]
+    assert (found[0]["line"], found[0]["field"]) == ("105", "records[12].person_times")
+    assert found[0]["msg"].startswith("应为数字，而不是“true”")

@@ -120,3 +120,28 @@ def test_no_syntax_error_reaches_the_clerk_in_english(chunk):
             if ENGLISH.search(line.split("  ", 2)[-1]):
                 english.append(line)
     assert english == [], english[:5]
+
+
+@pytest.mark.parametrize(("before", "after", "line", "key"), [
+    ("county: 梅岭县", "county:梅岭县", "1", "county"),  # top level: the next key's line was told
+    ("  name: 城南小学", "  name:城南小学", "3", "name"),  # nested: the next line was told
+])
+def test_a_key_glued_to_its_value_is_told_at_its_own_line(before, after, line, key):
+    """Review 32 D11: ``county:高台县`` (no space after the colon) was reported at the line after
+    it, as 缺少英文冒号, though the colon is there."""
+    [found] = problems(CHENGNAN.replace(before, after, 1))
+    m = PROBLEM_LINE.match(found)
+    assert m and m["line"] == line, found
+    assert "冒号后缺少空格" in m["msg"] and f"写成“{after.strip().replace(':', ': ', 1)}”" in m["msg"], found
+    assert f"“{key}:”" in m["msg"] and not ENGLISH.search(m["msg"])
+
+
+@pytest.mark.parametrize("quote", ['"', "'"])
+def test_an_open_quote_is_told_where_it_opens(quote):
+    """Review 32 D11: a quote left open on line 9 of a 589-line file was reported at line 590,
+    one past the end, though the message says 从这里开始的引号."""
+    text = CHENGNAN.replace("    seal: seals/白沙镇中心小学.png", f"    seal: {quote}seals/白沙镇中心小学.png")
+    [found] = problems(text)
+    m = PROBLEM_LINE.match(found)
+    assert m and (m["line"], m["col"]) == ("13", "11"), found
+    assert "引号没有成对" in m["msg"]

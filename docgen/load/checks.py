@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import datetime as dt
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from ..errors import Problem, given
+from ..errors import Problem, display_path, given
 from .agreeing import commitment_problems, indicator_problem
 from .images import prepare_hint, seal_problem
 from .inside import resolved, roots_resolved_once
@@ -59,6 +61,10 @@ def _programme_file(root: Path, value: str, what: str, png: bool) -> str:
         return f"{what}“{value}”应为透明背景的 PNG 文件：扫描件或照片{prepare_hint(path)}"
     if not path.is_file():
         slash = "；路径中的文件夹请用“/”分隔，不用“\\”" if "\\" in value else ""
+        if png:  # where seals go, and how a scan becomes one
+            name = path.with_suffix(".png").name
+            slash += (f"：公章图片请放在方案目录的 seals/ 文件夹中，这里写 seals/{name}；只有扫描件或照片的，先用 "
+                      f"docgen seal prepare 扫描件.jpg -o {display_path(root / 'seals' / name)} 做成透明背景的 PNG")
         return f"找不到{what}“{value}”（相对于方案目录 {root.name}/）{slash}"
     if png:
         return seal_problem(path, what, value)
@@ -96,16 +102,16 @@ def programme(prog: Programme, src: Source, root: Path) -> list[Problem]:
         if notice.date and notice.printed_on and notice.printed_on < notice.date:
             out.append(src.problem(loc + ("printed_on",), f"印发日期 {notice.printed_on} 早于成文日期 {notice.date}"))
         if not (notice.contact or prog.bureau.contact):
-            out.append(src.problem(loc, "通知需要联系人：请在通知或 bureau.contact 中填写"))
+            out.append(src.problem(loc, "通知需要联系人：请在这个通知下写联系人（contact），或在发文机关（bureau）下写联系人（contact）"))
         for j, att in enumerate(notice.attachments):
             if att.content == AC.text and not att.paragraphs:
                 out.append(src.problem(loc + ("attachments", j, "paragraphs"), "文字附件需要正文段落（paragraphs）"))
             if att.content == AC.leading_group and not prog.leading_group:
-                out.append(src.problem(loc + ("attachments", j, "content"), "附件是领导小组名单，但方案中没有 leading_group"))
+                out.append(src.problem(loc + ("attachments", j, "content"), "附件是领导小组名单，但方案中没有领导小组（leading_group）：请写出领导小组，或删去这个附件"))
             if att.content == AC.rubric and not prog.rubric:
-                out.append(src.problem(loc + ("attachments", j, "content"), "附件是考核细则，但方案中没有 rubric"))
+                out.append(src.problem(loc + ("attachments", j, "content"), "附件是考核细则，但方案中没有考核细则（rubric）：请写出考核细则，或删去这个附件"))
             if att.content == AC.measures and not prog.measures:
-                out.append(src.problem(loc + ("attachments", j, "content"), "附件是任务清单，但方案中没有 measures"))
+                out.append(src.problem(loc + ("attachments", j, "content"), "附件是任务清单，但方案中没有任务清单（measures）：请写出任务清单，或删去这个附件"))
     for i, commitment in enumerate(prog.commitments):
         out += [src.problem(("commitments", i, field), why) for field, why in commitment_problems(commitment)]
     for i, goal in enumerate(prog.goals.yearly if prog.goals else []):
@@ -222,7 +228,7 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
             ref = item.recipient_school
             loc = (key, i, "recipient_school")
             if not ref and len(names) > 1:
-                out.append(src.problem((key, i), f"有多所受援学校，请用 recipient_school 写明对应哪一所（{'、'.join(names)}）"))
+                out.append(src.problem((key, i), f"有多所受援学校，请用 recipient_school（对应的受援学校）写明是哪一所（{'、'.join(names)}）"))
             elif ref and ref not in names:
                 out.append(src.problem(loc, f"“{ref}”不是本结对的受援学校{suggest(ref, names)}（受援学校：{'、'.join(names)}）"))
     stays: list[tuple[str, Sequence[Secondment | Placement]]] = [("secondments", pair.secondments),
@@ -259,3 +265,69 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
             labels = "、".join(f"{k}（{y.label}）" for k, y in keys.items())
             out.append(src.problem(("summaries", i, "year"), f"{summ.year} 不是帮扶周期中的年度，可选：{labels}"))
     return out
+
+
+def _school_key(name: str) -> str:
+    """A school's name as two files are compared: full-width brackets and spaces folded
+    (明水小学(含教学点) and 明水小学（含教学点） are one school)."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
+class PairingsSeen:
+    """What the valid pairing files read so far claim across the programme, to find a pairing
+    written twice (a copied file).
+
+    The rule: a supporter supports a recipient in one pairing file only, and a number (``no``)
+    numbers one pairing only. Two files are the same pairing when they name the same supporter
+    and the same recipient (by name, brackets and spaces folded) for cycles that overlap. A
+    school that supports several recipients in several files (宜春中学 in yichun-2022), or one
+    recipient supported by several schools, is no duplicate; nor is a pair renewed after its
+    cycle ended (its own ``cycle`` in a second file). The later file (in the load's order) is
+    the one said to be the duplicate, naming the earlier file and its line."""
+
+    def __init__(self) -> None:
+        self._pairs: dict[tuple[str, str], list[tuple[tuple[dt.date, dt.date], Source, tuple]]] = {}
+        """(supporter, recipient) -> the cycle, file and place of each pair (not the pairing:
+        a shard's load lets go of the pairings it does not make as it reads them)."""
+        self._numbers: dict[int, tuple[Source, tuple]] = {}
+
+    def problems(self, pair: Pairing, src: Source) -> list[Problem]:
+        out: list[Problem] = []
+        if pair.no is not None and pair.no in self._numbers:
+            first_src, loc = self._numbers[pair.no]
+            out.append(src.problem(("no",), f"序号 {pair.no} 已被 {first_src.name} 第 {first_src.position(loc)[0]} 行的结对使用："
+                                            "每个结对的序号（no）必须不同，请改为未用过的序号"))
+        supporter, (start, end) = _school_key(pair.supporter.name), _span(pair)
+        for i, recipient in enumerate(pair.recipients):
+            for (first_start, first_end), first_src, loc in self._pairs.get((supporter, _school_key(recipient.name)), []):
+                if start <= first_end and first_start <= end:
+                    out.append(src.problem(("recipients", i, "name"),
+                                           f"支援学校“{pair.supporter.name}”与受援学校“{recipient.name}”的结对已写在 "
+                                           f"{first_src.name} 第 {first_src.position(loc)[0]} 行：同一对学校只能写在一个结对文件中，"
+                                           "否则名单中会列出两次。如果这是复制出来的文件，请删除它；否则请把两个文件合并为一个"))
+                    break
+        return out
+
+    def add(self, pair: Pairing, src: Source) -> None:
+        """A pairing accepted: later files are compared with it."""
+        if pair.no is not None:
+            self._numbers.setdefault(pair.no, (src, ("no",)))
+        supporter = _school_key(pair.supporter.name)
+        for i, recipient in enumerate(pair.recipients):
+            self._pairs.setdefault((supporter, _school_key(recipient.name)), []).append(
+                (_span(pair), src, ("recipients", i, "name")))
+
+    def forget(self, src: Source) -> None:
+        """A pairing accepted earlier but rejected after all (another file has the better
+        claim to its identifier): later files are no longer compared with it."""
+        self._numbers = {no: at for no, at in self._numbers.items() if at[0].path != src.path}
+        for found in self._pairs.values():
+            found[:] = [f for f in found if f[1].path != src.path]
+
+
+def _span(pair: Pairing) -> tuple[dt.date, dt.date]:
+    """The days a pairing runs; all days while no programme gave it its cycle (programme.yaml
+    cannot be read): pairs are then compared whatever their cycles."""
+    if pair.cycle is None:
+        return dt.date.min, dt.date.max
+    return pair.cycle.start, pair.cycle.end or dt.date.max

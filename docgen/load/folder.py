@@ -545,6 +545,7 @@ def _load_pairings(loaded: Loaded, root: Path, earlier: _Earlier, keep: Callable
     """The pairing files read and checked; with ``keep``, the activity logs (of ``log_files``)
     of the valid pairings it does not name, checked beside them (by the log's path)."""
     seen: dict[str, tuple[str, Source]] = {}
+    pairs_seen = checks.PairingsSeen()
     logs: dict[str, list[Path]] = {}
     if keep is not None:
         for log_path in log_files or []:
@@ -563,7 +564,9 @@ def _load_pairings(loaded: Loaded, root: Path, earlier: _Earlier, keep: Callable
             continue
         assert isinstance(pairing, Pairing) and src is not None and pairing.id is not None  # (its id: see _read_pairing)
         loaded.warnings += found.warnings
-        problems = _id_clash(pairing, src, found.id_loc, seen, loaded) + found.checked
+        # (a file whose identifier clashes is said to once: not again for each pair it repeats)
+        problems = _id_clash(pairing, src, found.id_loc, seen, loaded, pairs_seen) or pairs_seen.problems(pairing, src)
+        problems += found.checked
         seal_problems, bad = checks.seals(checks.pairing_seals(pairing), src, root)
         loaded.problems += seal_problems  # only the bundles that would carry the seal are not made
         loaded.bad_seals |= bad
@@ -572,6 +575,7 @@ def _load_pairings(loaded: Loaded, root: Path, earlier: _Earlier, keep: Callable
             loaded.rejected += dict.fromkeys([pairing.id, path.stem])
             continue
         seen[pairing.id.casefold()] = (pairing.id, src)
+        pairs_seen.add(pairing, src)
         loaded.pairing_paths[pairing.id] = path
         if keep is None or keep(pairing.id):
             loaded.pairings.append(pairing)
@@ -584,7 +588,7 @@ def _load_pairings(loaded: Loaded, root: Path, earlier: _Earlier, keep: Callable
 
 
 def _id_clash(pairing: Pairing, src: Source, id_loc: tuple, seen: dict[str, tuple[str, Source]],
-              loaded: Loaded) -> list[Problem]:
+              loaded: Loaded, pairs_seen: checks.PairingsSeen) -> list[Problem]:
     """The problem of a pairing whose identifier another file has already taken (or takes but
     for case). The file named after the identifier keeps it: a copy that says ``id: sanzhong``
     never takes sanzhong's place, whichever is read first."""
@@ -601,6 +605,7 @@ def _id_clash(pairing: Pairing, src: Source, id_loc: tuple, seen: dict[str, tupl
         loaded.rejected.append(first_src.path.stem)
         loaded.problems.append(first_src.problem(("id",), message.format(first_id, src.name)))
         del seen[pairing_id.casefold()]
+        pairs_seen.forget(first_src)
         return []
     return [src.problem(id_loc, message.format(pairing.id, first_src.name))]
 

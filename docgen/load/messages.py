@@ -64,6 +64,69 @@ def _enum_at(root: type[BaseModel], loc: Loc) -> list[str]:
     return []
 
 
+_NAMES = {
+    "records": "活动记录", "scores": "人工评分", "bureau": "发文机关", "cycle": "帮扶周期", "supporter": "支援学校",
+    "recipients": "受援学校", "title": "标题", "name": "名称", "members": "成员", "items": "条目", "role": "职务",
+    "start": "开始日期", "end": "结束日期", "teacher": "教师", "mentor": "帮扶教师", "mentee": "受援教师",
+    "person": "人员", "text": "内容", "content": "内容", "id": "标识", "activity": "活动类型", "kind": "类型",
+    "sent_by": "派出方", "points": "分值", "no": "序号", "target": "目标值", "min": "最低分", "date": "日期",
+    "type": "活动类型", "description": "活动内容", "county": "县市区", "doc_no": "文号",
+}
+"""Chinese names of the keys whose field has no Chinese description to take one from."""
+
+_HOW = {
+    "cycle": "cycle: {start: 2022-09-01, end: 2025-08-31}（帮扶周期的开始和结束日期；也可只写 start 和 years: 3）",
+    "bureau": "bureau:，下一行空两格写 name: ××县教育局（发文机关全称）",
+    "supporter": "supporter:，下一行空两格写 name: 支援学校全称",
+    "recipients": "recipients:，下一行空两格写 - name: 受援学校全称（每所一行）",
+    "records": "records:，下面每条记录以“- date: 2020-04-10”开头（前面空两格）",
+}
+"""What to write for a missing field whose value is more than one line of text."""
+
+_CLAUSE = re.compile(r", e\.g\.|[，；。：（(]")
+
+
+def field_label(root: type[BaseModel], loc: Loc) -> str:
+    """The Chinese name of the field at ``loc`` (from its description, else ``_NAMES``), or ""."""
+    key = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
+    parent = model_at(root, loc[:-1]) if key else None
+    field = parent.model_fields.get(key) if parent else None
+    first = _CLAUSE.split(field.description or "", maxsplit=1)[0].strip() if field else ""
+    if first and len(first) <= 12 and re.search(r"[\u4e00-\u9fff]", first):
+        return first
+    return _NAMES.get(key, "")
+
+
+def _example(root: type[BaseModel], loc: Loc) -> str:
+    """What a line that gives the field at ``loc`` looks like, from its description's example."""
+    key = str(loc[-1])
+    if key in _HOW:
+        return _HOW[key]
+    parent = model_at(root, loc[:-1])
+    field = parent.model_fields.get(key) if parent else None
+    found = re.search(r"e\.g\. ([^；\n]+)", field.description or "") if field else None
+    return f"{key}: {found.group(1).strip()}" if found else f"{key}: ……"
+
+
+def _missing(root: type[BaseModel], loc: Loc) -> str:
+    key = str(loc[-1])
+    label = field_label(root, loc)
+    named = f"“{label}”（{key}）" if label else f"“{key}”"
+    return f"缺少必填字段{named}：请加上一行，如 {_example(root, loc)}"
+
+
+def _nothing(root: type[BaseModel], loc: Loc) -> str:
+    """A key written with nothing after it (``records:``)."""
+    if root.__name__ == "ActivityLog" and loc == ("records",):
+        return ("活动记录（records）下面没有内容：还没有活动记录的，请删除该文件，有了记录再建；"
+                "有记录的，请在“records:”下逐条写入，每条以“- date: 2020-04-10”开头（前面空两格）")
+    key = str(loc[-1]) if loc else ""
+    label = field_label(root, loc) if loc else ""
+    if not label or not isinstance(loc[-1], str):
+        return "不能为空"
+    return f"{label}（{key}）不能为空：请在“{key}:”后面写出{label}，不需要就删去这一行"
+
+
 def suggest(word: str, choices: list[str]) -> str:
     near = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return f"，您是不是想写“{near[0]}”？" if near else ""
@@ -111,9 +174,9 @@ def _one(err: ErrorDetails, loc: Loc, src: Source, root: type[BaseModel]) -> Pro
             message += f"（这里可用的字段：{'、'.join(allowed)}）"
         return src.problem(loc, message, key=True)
     if kind == "missing":
-        return src.problem(loc, f"缺少必填字段“{loc[-1]}”")
+        return src.problem(loc, _missing(root, loc))
     if value is None and kind not in ("value_error", "assertion_error"):
-        return src.problem(loc, "不能为空")
+        return src.problem(loc, _nothing(root, loc))
     if kind in ("string_too_short",):
         return src.problem(loc, "不能为空")
     if kind == "string_type":

@@ -381,11 +381,29 @@ _READ_REASONS: dict[int | None, str] = {
 }
 
 
+def empty_file(path: Path) -> Problem:
+    """A file with nothing in it (or only comments): what it is for, and what to do, by the
+    kind of file its place says it is."""
+    if path.name == "programme.yaml":
+        fix = ("方案文件应写明方案标题（title）、发文机关（bureau）和帮扶周期（cycle）等内容："
+               "请参照 data/ 下的示例方案填写")
+    elif path.parent.name == "pairings":
+        fix = ("结对文件应写明县市区（county）、支援学校（supporter）和受援学校（recipients）：请填写，"
+               f"或用 docgen new pairing {path.stem} --programme {display_path(path.parent.parent)} --force 重新生成带注释的模板；"
+               "不需要这个结对就删除该文件")
+    elif path.parent.parent.name == "activities":
+        fix = ("还没有活动记录的，请删除该文件，有了记录再建；有记录的，请在第一行写“records:”，"
+               "下面每条记录以“- date: 2020-04-10”开头（前面空两格）")
+    else:
+        fix = "请写入内容，或删除该文件"
+    return Problem(display_path(path), 1, 1, "", f"文件为空，没有任何内容：{fix}")
+
+
 def parse(path: Path, text: str) -> Source:
     """Parse YAML text that is (or is about to be) the file ``path``. Raises ``SourceError``."""
     path = Path(path)
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
-        raise SourceError([Problem(display_path(path), 1, 1, "", "文件为空，没有任何内容")])
+        raise SourceError([empty_file(path)])
     bad = bad_characters(text)
     if bad and _MARKED.search(text):  # cannot mark them: report them where they are
         name = display_path(path)
@@ -423,7 +441,7 @@ def _parse_nodes(path: Path, text: str, bad: list[tuple[int, str]]) -> Source:
     finally:
         loader.dispose()
     if node is None:
-        raise SourceError([Problem(name, 1, 1, "", "文件为空，没有任何内容")])
+        raise SourceError([empty_file(path)])
     src = Source(path=path, data=None, marks=[offset for offset, _ in bad])
     src.data = _build(node, (), src, src.problems, loader)
     _unplaced_characters(text, bad, src)
@@ -478,6 +496,13 @@ def _compose_with(loader_class: type) -> Callable[[str], None]:
     return compose
 
 
+_AT_ITS_START = {"while scanning a simple key", "while scanning a quoted scalar",
+                 "while scanning a double-quoted scalar", "while scanning a single-quoted scalar"}
+"""Errors told where what they are about starts, not where the parser gave up: a key without
+its colon (county:高台县) at its own line, not the next; a quote left open at the quote, not one
+line past the end of the file."""
+
+
 def _syntax_problems(text: str, marked: str, name: str, exc: yaml.YAMLError, use_c: bool) -> list[Problem]:
     """What the clerk reads about a file that does not parse: the typing slips of a Chinese
     input method, else every rejected tab, else the one error, in Chinese at its line.
@@ -497,8 +522,47 @@ def _syntax_problems(text: str, marked: str, name: str, exc: yaml.YAMLError, use
         except yaml.YAMLError as c_exc:
             exc = c_exc
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    start = getattr(exc, "context_mark", None)
+    if getattr(exc, "context", None) in _AT_ITS_START and start is not None:
+        mark = start  # (the parser stops where it gave up: a line later, or past the end)
     line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    glued = None
+    if mark and "mapping values are not allowed" in str(exc):
+        glued = _glued_key(text, mark.line)  # the line before the one the parser stopped at
+    elif mark and "could not find expected ':'" in str(exc):
+        glued = _glued_key(text, mark.line + 1)  # the key's own line
+    if glued:
+        return [glued.problem(name)]
     return [Problem(name, line, col, "", syntax_message(exc, text))]
+
+
+_GLUED = re.compile(r"^(?P<lead>\s*(?:- )?)(?P<key>[A-Za-z_][A-Za-z0-9_]*):(?P<value>[^\s/\\].*)$")
+"""``name:西街小学``: a key whose colon has no space after it, so that YAML reads the line and
+the next as one text, and stops at the next line's colon."""
+
+
+@dataclass(frozen=True)
+class _Glued:
+    line: int
+    column: int
+    key: str
+    value: str
+
+    def problem(self, name: str) -> Problem:
+        return Problem(name, self.line, self.column, "", f"冒号后缺少空格：请在“{self.key}:”后面加一个空格，"
+                                                         f"写成“{self.key}: {self.value.strip()}”")
+
+
+def _glued_key(text: str, stopped: int) -> _Glued | None:
+    """The line before ``stopped`` (0-based), when it is a key glued to its value."""
+    lines = text.split("\n")
+    before = stopped - 1
+    while before >= 0 and (not lines[before].strip() or lines[before].lstrip().startswith("#")):
+        before -= 1
+    found = _GLUED.match(lines[before]) if before >= 0 else None
+    if found is None:
+        return None
+    return _Glued(before + 1, len(found["lead"]) + len(found["key"]) + 1, found["key"], found["value"])
 
 
 def _pos(node: Node) -> tuple[int, int]:

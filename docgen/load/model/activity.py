@@ -11,7 +11,7 @@ import re
 
 from pydantic import Field
 
-from .common import Activity, OptText, Party, Path_, Strict, Text
+from .common import Activity, Int, Item, Number, OptText, Party, Path_, Strict, Text
 
 # Who organises an activity when a record does not say (the spreadsheet has no such column).
 DEFAULT_BY = {
@@ -44,13 +44,13 @@ class Record(Strict):
     """组织方；不写时按类型推定（观摩学习为受援学校，教研和师徒交流为双方，其余为支援学校）"""
     school: OptText = ""
     """涉及的受援学校（有多所时填写）"""
-    subjects: list[Text] = []
+    subjects: list[Item] = []
     """学科"""
-    people: list[Text] = []
+    people: list[Item] = []
     """参与人员"""
-    person_times: int | None = Field(default=None, ge=1)
+    person_times: Int | None = Field(default=None, ge=1)
     """人次；不写时按参与人员人数计"""
-    days: float | None = Field(default=None, gt=0)
+    days: Number | None = Field(default=None, gt=0)
     """天数；不写按 1 天计"""
     mentor: OptText = ""
     """师徒交流的帮扶教师"""
@@ -89,9 +89,9 @@ class Record(Strict):
 class JudgedScore(Strict):
     """A rubric item scored by a person (quality, media coverage, survey)."""
 
-    item: int = Field(ge=1)
+    item: Int = Field(ge=1)
     """考核细则的序号"""
-    points: float = Field(ge=0)
+    points: Number = Field(ge=0)
     note: OptText = ""
     """评分依据"""
 

@@ -50,6 +50,40 @@ def _name(value: Any) -> Any:
 Name = Annotated[str, BeforeValidator(_name), StringConstraints(min_length=1)]
 """The name of a person or a school: non-empty text with a letter or Han character in it."""
 
+def _number(value: Any) -> Any:
+    """A count or an amount, never YAML's true or false: pydantic reads true as 1 (and
+    ``person_times: true`` was counted as 1 人次)."""
+    if isinstance(value, bool):
+        raise ValueError(f"应为数字，而不是“{str(value).lower()}”：请写出数目，如 6；不知道就不写这一项")
+    return value
+
+
+Int = Annotated[int, BeforeValidator(_number)]
+"""An integer (a count, a number in a list, a year)."""
+
+Number = Annotated[float, BeforeValidator(_number)]
+"""A number that may have a fraction (days, points)."""
+
+_SEPARATORS = {"，": "中文逗号“，”", "、": "顿号“、”", "；": "中文分号“；”"}
+
+
+def _one_item(value: Any) -> Any:
+    """One item of a list of names (a subject, a person): ``[音乐，体育]`` typed with a Chinese
+    input method is one item to YAML, and was counted as one subject."""
+    value = _text(value)
+    if isinstance(value, str):
+        mark = next((m for m in _SEPARATORS if m in value), None)
+        if mark:
+            parts = ", ".join(p.strip() for p in re.split("[，、；]", value) if p.strip())
+            raise ValueError(f"“{value}”中有{_SEPARATORS[mark]}，整个会被当作一项：列表的各项请用英文逗号“,”分隔，"
+                             f"写成 [{parts}]，或每项另起一行，以“- ”开头")
+    return value
+
+
+Item = Annotated[str, BeforeValidator(_one_item), StringConstraints(min_length=1)]
+"""One item of a list of names, subjects or people: non-empty text without a Chinese comma,
+顿号 or semicolon in it (which would make two items one)."""
+
 DOC_NO_RE = re.compile(r"^[^〔〕\[\]【】()（）]+〔(\d{4})〕([1-9]\d*)号$")
 DocNo = Annotated[str, BeforeValidator(_text), StringConstraints(pattern=DOC_NO_RE.pattern)]
 """A document number such as 宜教体字〔2022〕38号 (GB/T 9704 7.2.5)."""
@@ -337,11 +371,11 @@ class Block(Strict):
             raise ValueError("应写段落文字，或 title（小节）、items（列表）、insert（插入部分）、blank（待填写栏目）之一")
         if len(kinds) > 1:
             raise ValueError(f"一项只能是段落、小节、列表、插入部分或待填写栏目之一，这里同时写了 {'、'.join(kinds)}"
-                             "（小节的段落请写在 body 下）")
+                             "（小节的段落请写在小节正文 body 下）")
         if self.body and not self.title:
-            raise ValueError("body 只能用于小节：请同时写 title")
+            raise ValueError("小节正文（body）只能用于小节：请同时写小节标题（title）")
         if self.key and not self.blank:
-            raise ValueError("key 是待填写栏目的标识，只能与 blank 一起写")
+            raise ValueError("key（待填写栏目的标识）只能与待填写栏目（blank）一起写")
         return self
 
 

@@ -18,7 +18,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 
 from ...errors import given
 from ...text import school_year
-from .common import Strict
+from .common import Int, Strict
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -167,7 +167,7 @@ class Cycle(Strict):
 
     start: dt.date
     """起始日期, e.g. 2022-09-01"""
-    years: int = Field(default=3, ge=1, le=10)
+    years: Int = Field(default=3, ge=1, le=10)
     """周期年数，默认 3 年"""
     end: dt.date | None = None
     """结束日期；不写则为最后一个学年（或年度）的最后一天"""

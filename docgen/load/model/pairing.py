@@ -12,6 +12,7 @@ from .common import (
     ID_PATTERN,
     Activity,
     Blocks,
+    Int,
     LeadingGroup,
     Month,
     Name,
@@ -189,7 +190,7 @@ class MonthPlan(Strict):
 class SummaryText(Strict):
     """What a pairing writes itself for one year's summary."""
 
-    year: int = Field(ge=2000, le=2100)
+    year: Int = Field(ge=2000, le=2100)
     """周期年度的起始年份, e.g. 2022 表示 2022—2023学年"""
     overview: OptText = ""
     achievements: list[Text] = []
@@ -207,7 +208,7 @@ class Pairing(Strict):
 
     id: PairingId | None = None
     """标识；不写则用文件名"""
-    no: int | None = Field(default=None, ge=1)
+    no: Int | None = Field(default=None, ge=1)
     """在名单中的序号；名单按序号排列，没有序号的排在后面"""
     county: Text
     """县市区, e.g. 万载县；跨县结对可写 靖安县/奉新县"""

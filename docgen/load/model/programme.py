@@ -13,9 +13,11 @@ from .common import (
     Blocks,
     Contact,
     DocNo,
+    Int,
     Layer,
     LeadingGroup,
     Name,
+    Number,
     OptText,
     Party,
     Path_,
@@ -25,6 +27,7 @@ from .common import (
     Strict,
     Terms,
     Text,
+    _number,
     blanks_in,
 )
 
@@ -93,7 +96,7 @@ class Indicator(Strict):
     """指标, e.g. 市级精品课、骨干教师及学科带头人比例"""
     comparator: Comparator = ""
     """比较方式：≥ > ≤ <（也可写 不少于、超过、不超过、低于）；不写表示达到该数"""
-    target: float | int
+    target: Annotated[float | int, BeforeValidator(_number)]
     unit: OptText = ""
     """单位, e.g. 名、节、%、人次"""
     school: OptText = ""
@@ -112,7 +115,7 @@ class Indicator(Strict):
 class YearGoal(Strict):
     """阶段目标 for one year."""
 
-    year: int = Field(ge=2000, le=2100)
+    year: Int = Field(ge=2000, le=2100)
     """目标年份, e.g. 2023"""
     text: Text
     indicators: list[Indicator] = []
@@ -142,19 +145,19 @@ class Commitment(Strict):
     达到这个数即完成，文书和总结中不写“不少于”“≥”"""
     what: Text
     """事项的中文说明, e.g. 为受援学校送课指导"""
-    times: int | None = Field(default=None, ge=1)
+    times: Int | None = Field(default=None, ge=1)
     """次数不少于"""
-    subjects: int | None = Field(default=None, ge=1)
+    subjects: Int | None = Field(default=None, ge=1)
     """学科数不少于"""
-    person_times: int | None = Field(default=None, ge=1)
+    person_times: Int | None = Field(default=None, ge=1)
     """人次不少于"""
-    people: int | None = Field(default=None, ge=1)
+    people: Int | None = Field(default=None, ge=1)
     """人数不少于"""
-    days: float | None = Field(default=None, gt=0)
+    days: Number | None = Field(default=None, gt=0)
     """累计天数不少于"""
-    tenure_years: int | None = Field(default=None, ge=1)
+    tenure_years: Int | None = Field(default=None, ge=1)
     """每人连续时长（学年）不少于"""
-    report_within_days: int | None = Field(default=None, ge=1)
+    report_within_days: Int | None = Field(default=None, ge=1)
     """活动结束后几日内报备；不写则用方案的统一时限"""
     tag: OptText = ""
     """只计 tag 相同的活动记录，如观摩学习分“干部”“教师”两项承诺"""
@@ -180,12 +183,12 @@ class ScoreRule(str, Enum):
 class RubricItem(Strict):
     """One line of the assessment rubric (考核细则)."""
 
-    no: int = Field(ge=1)
+    no: Int = Field(ge=1)
     category: Text
     """项目, e.g. 组织管理"""
     title: Text
     """考核评估要素, e.g. 计划总结"""
-    points: float = Field(gt=0)
+    points: Number = Field(gt=0)
     criteria: Text
     """考核评估细则"""
     evidence: list[Text] = []
@@ -210,14 +213,14 @@ class Band(Strict):
     """等次: a name and the lowest score that reaches it."""
 
     name: Text
-    min: float = Field(ge=0)
+    min: Number = Field(ge=0)
 
 
 class Rubric(Strict):
     """考核细则."""
 
     title: OptText = ""
-    total: float = Field(default=100, gt=0)
+    total: Number = Field(default=100, gt=0)
     """基本分满分（不含加分项）"""
     items: list[RubricItem] = Field(min_length=1)
     note: OptText = ""
@@ -425,7 +428,7 @@ class Programme(Strict):
     content_areas: list[Section] = []
     """帮扶内容"""
     commitments: list[Commitment] = []
-    report_within_days: int | None = Field(default=None, ge=1)
+    report_within_days: Int | None = Field(default=None, ge=1)
     """活动报备时限（天）"""
     count_late_records: bool = False
     """迟报或未报备的活动是否计入完成数（高台细则：未及时上报的视为没有开展，不计入）"""
