@@ -595,8 +595,6 @@ def import_activities(file: Path, pairing_id: str, programme_dir: Path | None, y
     same = plan.having("same")
     if same:
         click.echo(f"未变 {len(same)} 条（文件中已有，内容相同）。")
-    if plan.kept and plan.base is not None:
-        click.echo(f"文件中另有 {len(plan.kept)} 条记录不在表中：已保留，未删除。")
     new, changed = len(plan.having("new")), len(plan.having("changed"))
     if not plan.written:
         click.echo(f"试运行：将新增 {new} 条、修改 {changed} 条记录，没有写入任何文件。")

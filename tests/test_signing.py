@@ -36,6 +36,14 @@ WIDE = ["示例市支援义务教育学校一（示例）", "示例县受援农�
 changsha-huaihua pairing nc-01 that issue 19 saw)."""
 
 
+def _names(file: str, parties: int) -> list[str]:
+    """The schools of a pairing file of ``parties``: ``NAMES``, its supporter numbered after
+    the file (示例县第一…第九初级中学, names of one length): two files never pair the same
+    schools, which docgen refuses as a pairing written twice."""
+    order = ["hand3", "hand4", "hand5", "hand6", "sealed3", "sealed4", "sealed5", "sealed6", "dated4"]
+    return [NAMES[0].replace("第一", f"第{'一二三四五六七八九'[order.index(file)]}"), *NAMES[1:parties]]
+
+
 def _pairing(names: list[str], sealed: bool, signed: str | None = None) -> str:
     seal = "\n  seal: seals/school.png" if sealed else ""
     recipients = "".join(f"\n  - name: {n}\n    lead: {{name: 李某某, position: 校长}}"
@@ -54,12 +62,14 @@ def programme(tmp_path_factory) -> Path:
     shutil.copy(DATA / "gaotai-2020" / "seals" / "sample-school.png", root / "seals" / "school.png")
     (root / "programme.yaml").write_text(textwrap.dedent(MINI_PROGRAMME), "utf-8")
     for n in (3, 4, 5, 6):
-        (root / "pairings" / f"hand{n}.yaml").write_text(_pairing(NAMES[:n], sealed=False), "utf-8")
+        (root / "pairings" / f"hand{n}.yaml").write_text(_pairing(_names(f"hand{n}", n), sealed=False), "utf-8")
         # sealed: the plan is signed on a date the data gives (a date left to write by hand is a blank
         # form, and a document with a blank is never sealed)
-        (root / "pairings" / f"sealed{n}.yaml").write_text(_pairing(NAMES[:n], sealed=True, signed="2022-10-20"),
+        (root / "pairings" / f"sealed{n}.yaml").write_text(_pairing(_names(f"sealed{n}", n), sealed=True,
+                                                                    signed="2022-10-20"),
                                                            "utf-8")
-    (root / "pairings" / "dated4.yaml").write_text(_pairing(NAMES[:4], sealed=False, signed="2022-10-20"), "utf-8")
+    (root / "pairings" / "dated4.yaml").write_text(_pairing(_names("dated4", 4), sealed=False, signed="2022-10-20"),
+                                                  "utf-8")
     (root / "pairings" / "long.yaml").write_text(_pairing([LONG, *NAMES[1:3]], sealed=False), "utf-8")
     (root / "pairings" / "wide3.yaml").write_text(_pairing(WIDE, sealed=False), "utf-8")
     return root
@@ -104,7 +114,7 @@ def test_names_whole_and_dated_by_hand_under_every_party(plans, parties):
     年　月　日 on one line under it; rows of at most three; the preflight finds nothing."""
     path = plans[f"hand{parties}"]
     doc, cells = _cells(path)
-    assert [c.signature.party for c in cells] == NAMES[:parties]
+    assert [c.signature.party for c in cells] == _names(f"hand{parties}", parties)
     for cell in cells:
         assert 1 <= len(cell.name_lines) <= 2, cell.signature.party
         assert {round(g.size, 1) for line in cell.name_lines for g in line} == {16.0}, cell.signature.party

@@ -81,7 +81,8 @@ class SheetSource(Source):
         return sheet.problem(row, col, title, cell_message(message, title))
 
 
-_MISSING = re.compile(r"^缺少必填字段“([a-z_]+)”$")
+_MISSING = re.compile(r"^缺少必填字段(?:“[^”]*”（([a-z_]+)）|“([a-z_]+)”)")
+"""The loader's message of a missing field (缺少必填字段“活动内容”（description）：…, or the key alone)."""
 _KEY = re.compile(r"“([a-z_]+)”")
 FILL = {"date": "请填写活动日期，如 2020-04-15", "description": "请写明做了什么，如“到大塘小学送数学示范课并评课”",
         "type": "请从下拉列表中选择活动类型"}
@@ -93,7 +94,7 @@ def cell_message(message: str, title: str) -> str:
     sheet."""
     missing = _MISSING.match(message)
     if missing:
-        key = missing.group(1)
+        key = missing.group(1) or missing.group(2)
         name = title or COLUMN.get(key, "")
         return f"“{name}”是必填的，这一格不能空着：{FILL.get(key, '请填写')}"
     message = _KEY.sub(lambda m: f"“{COLUMN[m.group(1)]}”" if m.group(1) in COLUMN else m.group(0), message)

@@ -10,6 +10,7 @@ import contextvars
 import datetime as dt
 import unicodedata
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, display_path, given
@@ -286,24 +287,25 @@ class PairingsSeen:
     the one said to be the duplicate, naming the earlier file and its line."""
 
     def __init__(self) -> None:
-        self._pairs: dict[tuple[str, str], list[tuple[tuple[dt.date, dt.date], Source, tuple]]] = {}
-        """(supporter, recipient) -> the cycle, file and place of each pair (not the pairing:
-        a shard's load lets go of the pairings it does not make as it reads them)."""
-        self._numbers: dict[int, tuple[Source, tuple]] = {}
+        self._pairs: dict[tuple[str, str], list[tuple[tuple[dt.date, dt.date], _Place]]] = {}
+        """(supporter, recipient) -> the cycle and place of each pair: neither the pairing nor
+        its file's reading (a shard's load lets go of the pairings it does not make as it
+        reads them, and 5 000 readings would be held to the end of the load)."""
+        self._numbers: dict[int, _Place] = {}
 
     def problems(self, pair: Pairing, src: Source) -> list[Problem]:
         out: list[Problem] = []
         if pair.no is not None and pair.no in self._numbers:
-            first_src, loc = self._numbers[pair.no]
-            out.append(src.problem(("no",), f"序号 {pair.no} 已被 {first_src.name} 第 {first_src.position(loc)[0]} 行的结对使用："
+            first = self._numbers[pair.no]
+            out.append(src.problem(("no",), f"序号 {pair.no} 已被 {first.name} 第 {first.line} 行的结对使用："
                                             "每个结对的序号（no）必须不同，请改为未用过的序号"))
         supporter, (start, end) = _school_key(pair.supporter.name), _span(pair)
         for i, recipient in enumerate(pair.recipients):
-            for (first_start, first_end), first_src, loc in self._pairs.get((supporter, _school_key(recipient.name)), []):
+            for (first_start, first_end), first in self._pairs.get((supporter, _school_key(recipient.name)), []):
                 if start <= first_end and first_start <= end:
                     out.append(src.problem(("recipients", i, "name"),
                                            f"支援学校“{pair.supporter.name}”与受援学校“{recipient.name}”的结对已写在 "
-                                           f"{first_src.name} 第 {first_src.position(loc)[0]} 行：同一对学校只能写在一个结对文件中，"
+                                           f"{first.name} 第 {first.line} 行：同一对学校只能写在一个结对文件中，"
                                            "否则名单中会列出两次。如果这是复制出来的文件，请删除它；否则请把两个文件合并为一个"))
                     break
         return out
@@ -311,18 +313,31 @@ class PairingsSeen:
     def add(self, pair: Pairing, src: Source) -> None:
         """A pairing accepted: later files are compared with it."""
         if pair.no is not None:
-            self._numbers.setdefault(pair.no, (src, ("no",)))
+            self._numbers.setdefault(pair.no, _Place.of(src, ("no",)))
         supporter = _school_key(pair.supporter.name)
         for i, recipient in enumerate(pair.recipients):
             self._pairs.setdefault((supporter, _school_key(recipient.name)), []).append(
-                (_span(pair), src, ("recipients", i, "name")))
+                (_span(pair), _Place.of(src, ("recipients", i, "name"))))
 
     def forget(self, src: Source) -> None:
         """A pairing accepted earlier but rejected after all (another file has the better
         claim to its identifier): later files are no longer compared with it."""
-        self._numbers = {no: at for no, at in self._numbers.items() if at[0].path != src.path}
+        self._numbers = {no: at for no, at in self._numbers.items() if at.path != src.path}
         for found in self._pairs.values():
             found[:] = [f for f in found if f[1].path != src.path]
+
+
+@dataclass(frozen=True)
+class _Place:
+    """Where a pairing file said something: its path, its name as messages give it, the line."""
+
+    path: Path
+    name: str
+    line: int
+
+    @classmethod
+    def of(cls, src: Source, loc: tuple) -> _Place:
+        return cls(src.path, src.name, src.position(loc)[0])
 
 
 def _span(pair: Pairing) -> tuple[dt.date, dt.date]:
