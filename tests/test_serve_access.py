@@ -232,6 +232,18 @@ def test_a_school_cannot_delete_the_summary_its_partners_share(as_, county):
     assert "summaries:" not in path.read_text("utf-8")
 
 
+def test_a_school_sees_its_own_jobs_not_the_bureaus(app, as_):
+    """A school's programme page listed the bureau's 生成全部 and 考核汇总 jobs (review 2026-12)."""
+    state = app.state.state
+    for pairing, label in ((None, "生成全部报送材料（局的任务）"), ("guoqing", "国庆小学的报送材料"),
+                           ("sanzhong", "三中的报送材料")):
+        state.update_job(state.add_job(PROG, "bundle_all" if pairing is None else "bundle", pairing, label),
+                         status="done")
+    school = as_("三中").get(f"/p/{PROG}").text
+    assert "三中的报送材料" in school and "局的任务" not in school and "国庆小学的报送材料" not in school
+    assert "局的任务" in as_("局").get(f"/p/{PROG}").text
+
+
 def test_a_viewer_reads_everything_and_changes_nothing(app, as_, county):
     v = as_("看")
     for url in (f"/p/{PROG}", f"/p/{PROG}/pairing/guoqing", f"/p/{PROG}/report", f"/p/{PROG}/export.xlsx",

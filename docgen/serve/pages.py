@@ -155,7 +155,12 @@ def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: i
     for row in everything:
         counts[row.status] += 1
     own = [p for p in loaded.problems if Path(p.file).name == "programme.yaml"]
-    jobs = request.app.state.state.jobs(pid, limit=5)
+    jobs = request.app.state.state.jobs(pid, limit=30)
+    visitor = visitor_of(request)
+    if visitor.role == SCHOOL:  # a school's own jobs, not the bureau's (生成全部, the roll-up)
+        mine = school_pairings(request, pid, visitor.school)
+        jobs = [j for j in jobs if j.pairing is not None and j.pairing in mine]
+    jobs = jobs[:5]
     return _page(request, "programme.html", programme_id=pid, loaded=loaded, rows=rows, q=q, sort=sort, pager=pager,
                  counts=counts, own_problems=own, jobs=jobs, bureau=ws.bundle(pid, None))
 
