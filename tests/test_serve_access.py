@@ -6,9 +6,11 @@ The routes are listed from the app itself (``app_routes``), so a route added lat
 (and refused to everyone until ``access.RULES`` names it)."""
 from __future__ import annotations
 
+import io
 import re
 import time
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -230,6 +232,20 @@ def test_a_school_cannot_delete_the_summary_its_partners_share(as_, county):
     without = [(k, v) for k, v in form["fields"] if not k.startswith("summaries.")]
     assert bureau.post(form["action"], data=body(without), follow_redirects=False).status_code == 303
     assert "summaries:" not in path.read_text("utf-8")
+
+
+def test_a_school_downloads_the_blank_sheet_of_its_own_pairing(as_):
+    """The blank activity sheet was the command line's only (review 2026-12)."""
+    from openpyxl import load_workbook
+
+    school = as_("三中")
+    page = school.get(f"/p/{PROG}/pairing/sanzhong/activities?year=2020").text
+    assert f'href="/p/{PROG}/pairing/sanzhong/activities/template.xlsx"' in page
+    got = school.get(f"/p/{PROG}/pairing/sanzhong/activities/template.xlsx")
+    assert got.status_code == 200 and "活动记录表_" in unquote(got.headers["content-disposition"])
+    sheet = load_workbook(io.BytesIO(got.content))["活动记录"]
+    assert {"日期", "类型", "内容"} <= {c.value for row in sheet.iter_rows(max_row=3) for c in row}
+    assert school.get(f"/p/{PROG}/pairing/guoqing/activities/template.xlsx").status_code == 403
 
 
 def test_a_school_sees_its_own_jobs_not_the_bureaus(app, as_):

@@ -104,6 +104,7 @@ RULES: dict[str, Rule] = {
     "pairing_save": Rule(EDITORS, "pairing"), "pairing_text": Rule(ONLY_BUREAU, "pairing"),
     "pairing_documents": Rule(EVERYONE, "pairing"), "pairing_generate": Rule(EDITORS, "pairing"),
     "activities": Rule(EVERYONE, "pairing"), "record_form": Rule(EVERYONE, "pairing"),
+    "activities_template": Rule(EVERYONE, "pairing"),
     "evidence_file": Rule(EVERYONE, "pairing"),
     "record_save": Rule(EDITORS, "pairing"), "record_delete": Rule(EDITORS, "pairing"),
     "activity_upload": Rule(EDITORS, "pairing"), "activity_confirm": Rule(EDITORS, "pairing"),

@@ -737,6 +737,20 @@ def _activity(request: Request, pid: str, pairing_id: str, year: str) -> Activit
     return ActivityFile(ws, loaded, pairing, ws.activity_path(pid, pairing_id, year), year)
 
 
+@router.get("/p/{pid}/pairing/{pairing_id}/activities/template.xlsx")
+def activities_template(request: Request, pid: str, pairing_id: str):
+    """The blank activity sheet of this pairing (``docgen export activities-template``): the
+    columns an import reads, its schools and teachers to choose from, dates within its cycle."""
+    from ..activities.sheet_template import template
+
+    ws = _ws(request)
+    loaded = ws.loaded(pid)
+    pairing = loaded.pairing(pairing_id)
+    if pairing is None:
+        raise NotFound("这个结对的数据有错误，改正后才能下载它的活动记录表")
+    return _download(template(loaded, pairing), f"活动记录表_{pairing.supporter.name}.xlsx")
+
+
 @router.get("/p/{pid}/pairing/{pairing_id}/activities", response_class=HTMLResponse)
 def activities(request: Request, pid: str, pairing_id: str, year: str = "", saved: str = ""):
     ws = _ws(request)
