@@ -248,6 +248,19 @@ def test_a_school_downloads_the_blank_sheet_of_its_own_pairing(as_):
     assert school.get(f"/p/{PROG}/pairing/guoqing/activities/template.xlsx").status_code == 403
 
 
+def test_a_school_is_told_whom_to_ask_when_the_programme_file_is_broken(as_, county):
+    """Review 2026-12: a school's home said 数据无误 while the programme page said the whole
+    programme could not be made, and told the school how to re-save programme.yaml."""
+    path = county / PROG / "programme.yaml"
+    path.write_text(path.read_text("utf-8").replace("title:", "title：", 1), "utf-8")
+    school = as_("三中")
+    home = school.get("/").text
+    assert "方案文件有误，请联系教育局" in home and "数据无误" not in home and "programme.yaml" not in home
+    page = school.get(f"/p/{PROG}").text
+    assert "请联系教育局改正" in page and "programme.yaml 第" not in page
+    assert "programme.yaml 第" in as_("局").get(f"/p/{PROG}").text
+
+
 def test_a_school_sees_its_own_jobs_not_the_bureaus(app, as_):
     """A school's programme page listed the bureau's 生成全部 and 考核汇总 jobs (review 2026-12)."""
     state = app.state.state

@@ -110,9 +110,9 @@ def programmes(request: Request):
     items = []
     if visitor.role == SCHOOL:  # its own pairings only, counted from their files: no loading of the whole list
         for pid in school_programmes(request, visitor.school):
-            model = ws.programme_model(pid)
-            items.append({"id": pid, "title": model.title if model else pid, "problems": 0, "last": last.get(pid),
-                          "pairings": len(school_files(request, pid, visitor.school))})
+            model = ws.programme_model(pid)  # (whether its pairings have problems is on their pages)
+            items.append({"id": pid, "title": model.title if model else pid, "problems": None, "broken": model is None,
+                          "last": last.get(pid), "pairings": len(school_files(request, pid, visitor.school))})
         return _page(request, "programmes.html", programmes=items, data_dir=display_path(ws.data))
     for pid in ws.roots():
         loaded = ws.loaded(pid)
