@@ -527,6 +527,17 @@ def test_adding_changing_and_deleting_one_record_keeps_the_scores(client, data_d
     assert len(data["records"]) == count and data["scores"] == scores
 
 
+def test_a_records_schools_and_teachers_are_chosen_from_the_pairings_own(client):
+    """Review 2026-12: 受援学校, 师傅 and 徒弟 were free text on the record form, and a slip in
+    a name kept a record from counting for its pair."""
+    page = client.get(f"/p/{PROG}/pairing/guoqing/activities/2020/record/new").text
+    school = page.split('name="school"', 1)[1].split("</select>", 1)[0]
+    assert page.split('name="school"', 1)[0].rstrip().endswith("<select id=\"f-school\"")
+    assert ">宣化镇中心小学<" in school and ">合黎镇中心小学<" in school
+    mentor = page.split('name="mentor"', 1)[1].split("</select>", 1)[0]
+    assert "<option" in mentor and page.split('name="mentor"', 1)[0].rstrip().endswith("<select id=\"f-mentor\"")
+
+
 def test_schools_editing_different_records_of_one_year_at_once_keep_both(client, data_dir):
     """Review 2026-12: four schools write one year's file; an edit was refused whenever any
     other record had changed since the form was opened, and the refusal showed the form as

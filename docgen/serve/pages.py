@@ -785,7 +785,7 @@ def evidence_file(request: Request, pid: str, pairing_id: str, year: str, rel: s
 def record_form(request: Request, pid: str, pairing_id: str, year: str, number: str):
     record_file = _activity(request, pid, pairing_id, year)
     values = record_file.record(number)
-    fields = record_schema().form(values)
+    fields = _chosen(record_schema().form(values), record_file.pairing)
     return _page(request, "record.html", programme_id=pid, pairing_id=pairing_id, year=year, number=number,
                  fields=fields, version=record_file.version, unplaced=[])
 
@@ -810,12 +810,29 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
                      detail=_in_words(values))
     if problems:
         problems = impossible_dates(problems, entries)
-        fields = record_schema().form(values, submitted=True)
+        fields = _chosen(record_schema().form(values, submitted=True), record_file.pairing)
         unplaced = place_errors(fields, problems)
         return _page(request, "record.html", status=422, programme_id=pid, pairing_id=pairing_id, year=year,
                      number=number, fields=fields, version=version, unplaced=unplaced)
     return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}/activities?year={year}&saved=1",
                             status_code=303)
+
+
+def _chosen(fields: list, pairing) -> list:
+    """A record's form whose 受援学校, 帮扶教师 and 受援教师 are chosen from the pairing's own
+    (a name typed with a slip kept the record from counting for its pair): what the record
+    says already stays among the choices, whatever it is."""
+    offered = {"school": [r.name for r in pairing.recipients],
+               "mentor": list(dict.fromkeys(tp.mentor.name for tp in pairing.teacher_pairs)),
+               "mentee": list(dict.fromkeys(tp.mentee.name for tp in pairing.teacher_pairs))}
+    for f in fields:
+        names = offered.get(f.key)
+        if f.widget != "text" or not names or (f.key == "school" and len(names) < 2):
+            continue
+        current = str(f.value or "")
+        f.widget = "select"
+        f.options = [(n, n) for n in [*names, *([current] if current and current not in names else [])]]
+    return fields
 
 
 def _in_words(values: dict) -> str:
