@@ -568,10 +568,15 @@ def test_evidence_must_be_a_photo_or_a_pdf(client, data_dir, name, content):
     before = tree(data_dir / PROG)
     form = form_with(client.get(f"{BASE}/record/new").text, "/record/new")
     fields = replace(replace(form["fields"], "date", "2020-11-05"), "description", "讲座")
+    photo = ("签到表.jpg", b"\xff\xd8\xff\xe0" + b"1" * 64)  # a good file beside it is not stored either
     response = client.post(form["action"], data=body(replace(fields, "type", "lecture")),
-                           files=[("evidence_files", (name, content))])
-    assert response.status_code == 400 and "只能上传 JPG、PNG 图片或 PDF" in response.text
+                           files=[("evidence_files", photo), ("evidence_files", (name, content))])
+    assert response.status_code == 422 and "只能上传 JPG、PNG 图片或 PDF" in response.text
     assert tree(data_dir / PROG) == before
+    # the form again as typed, the reason under the files (review 2026-12: an error page, the typing gone)
+    assert ("description", "讲座") in form_with(response.text, "/record/new")["fields"]
+    under = response.text.split('id="evidence-files"', 1)[1].split("</div>", 1)[0]
+    assert "只能上传 JPG、PNG 图片或 PDF" in under
 
 
 @pytest.mark.parametrize("name", ["../../../etc/x.png", "a/b/c.png", "..\\..\\x.png", "bad\x00\x1fname.png",

@@ -252,7 +252,7 @@ def test_evidence_type_is_judged_by_content(signed, county, name, data, words):
     page = school.get(f"/p/{PROG}/pairing/sanzhong/activities/2020/record/new").text
     form = form_with(page, "/record/new")
     response = school.post(form["action"], data=body(form["fields"]), files=[("evidence_files", (name, data))])
-    assert response.status_code == 400 and words in response.text
+    assert response.status_code == 422 and words in response.text  # (under the files, the form as typed)
     assert tree(county) == before
 
 

@@ -43,7 +43,7 @@ from .activity_records import ActivityFile, import_preview, record_schema
 from .forms import LABELS, Schema, differences, field_words, impossible_dates, place_errors, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
-from .uploads import check_evidence, check_sheet, safe_filename
+from .uploads import BadUpload, check_evidence, check_sheet, safe_filename
 from .workspace import BROKEN, MADE, PENDING, SEALED, STATUS_ORDER, Conflict, NotFound, Workspace, heading_of
 from .yamledit import Unreadable, digest, edited_section, edited_text, merged
 
@@ -796,12 +796,19 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
     form = await _form(request)
     version = str(form.get("_version") or "")
     uploads = [u for u in form.getlist("evidence_files") if not isinstance(u, str) and u.filename]
-    stored = []
-    for upload in uploads:
-        data = await upload.read()
-        stored.append((check_evidence(upload.filename, data), data))
     entries = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and not k.startswith("_")]
     values = unflatten(record_schema(), entries)
+    stored, refused = [], []
+    for upload in uploads:
+        data = await upload.read()
+        try:
+            stored.append((check_evidence(upload.filename, data), data))
+        except BadUpload as bad:
+            refused.append(str(bad))
+    if refused:  # the form again, as typed, the reason under the files (nothing stored)
+        fields = _chosen(record_schema().form(values, submitted=True), record_file.pairing)
+        return _page(request, "record.html", status=422, programme_id=pid, pairing_id=pairing_id, year=year,
+                     number=number, fields=fields, version=version, unplaced=[], upload_errors=refused)
     try:
         problems = record_file.save(number, values, stored, version)
     except Conflict:
