@@ -527,6 +527,26 @@ def test_adding_changing_and_deleting_one_record_keeps_the_scores(client, data_d
     assert len(data["records"]) == count and data["scores"] == scores
 
 
+def test_an_uploaded_file_takes_the_place_of_the_words_saying_it_was_to_come(client, data_dir):
+    """Review 2026-12: a photo uploaded for a record whose evidence said 签到表 left the words
+    beside it, and the record still 待补 (not counted)."""
+    path = data_dir / PROG / "activities" / "2020" / "sanzhong.yaml"
+    form = form_with(client.get(f"{BASE}/record/new").text, "/record/new")
+    fields = replace(replace(replace(replace(form["fields"], "date", "2020-11-05"), "type", "lecture"),
+                             "description", "待补材料的讲座"), "evidence", "签到表\n照片3张")
+    assert client.post(form["action"], data=body(fields), follow_redirects=False).status_code == 303
+    [number] = [i for i, r in enumerate(read(path).data["records"]) if r["description"] == "待补材料的讲座"]
+    page = client.get(f"{BASE}/record/{number}").text
+    assert 'name="_replaces" value="签到表"' in page and 'name="_replaces" value="照片3张"' in page
+    form = form_with(page, f"/record/{number}")
+    photo = ("签到.jpg", b"\xff\xd8\xff\xe0" + b"1" * 64)
+    saved = client.post(form["action"], data=body(form["fields"] + [("_replaces", "签到表")]),
+                        files=[("evidence_files", photo)], follow_redirects=False)
+    assert saved.status_code == 303
+    evidence = read(path).data["records"][number]["evidence"]
+    assert "签到表" not in evidence and "照片3张" in evidence and any(e.endswith(".jpg") for e in evidence)
+
+
 def test_a_records_schools_and_teachers_are_chosen_from_the_pairings_own(client):
     """Review 2026-12: 受援学校, 师傅 and 徒弟 were free text on the record form, and a slip in
     a name kept a record from counting for its pair."""

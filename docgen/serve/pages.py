@@ -24,6 +24,7 @@ from starlette.background import BackgroundTask
 from ..activities.rollup import Rollup, rollup, years_with_records
 from ..errors import DocgenError, PairListError, Problem, UsageError, display_path, given
 from ..load import PAIRINGS_DIR
+from ..load.model.activity import is_file_ref
 from ..load.model.common import ACTIVITY_NAMES
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
@@ -787,7 +788,13 @@ def record_form(request: Request, pid: str, pairing_id: str, year: str, number: 
     values = record_file.record(number)
     fields = _chosen(record_schema().form(values), record_file.pairing)
     return _page(request, "record.html", programme_id=pid, pairing_id=pairing_id, year=year, number=number,
-                 fields=fields, version=record_file.version, unplaced=[])
+                 fields=fields, version=record_file.version, unplaced=[], described=_described(values))
+
+
+def _described(values: dict) -> list[str]:
+    """The record's evidence still to come, described in words (签到表, 照片3张): what an
+    uploaded file may stand for (the clerk ticks which)."""
+    return [str(e) for e in values.get("evidence") or [] if isinstance(e, str) and not is_file_ref(e)]
 
 
 @router.post("/p/{pid}/pairing/{pairing_id}/activities/{year}/record/{number}", response_class=HTMLResponse)
@@ -805,10 +812,14 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
             stored.append((check_evidence(upload.filename, data), data))
         except BadUpload as bad:
             refused.append(str(bad))
+    replaced = [str(d) for d in form.getlist("_replaces")]
+    if stored and replaced:  # the files uploaded are the evidence those words said was to come
+        values["evidence"] = [e for e in values.get("evidence") or [] if e not in replaced]
     if refused:  # the form again, as typed, the reason under the files (nothing stored)
         fields = _chosen(record_schema().form(values, submitted=True), record_file.pairing)
         return _page(request, "record.html", status=422, programme_id=pid, pairing_id=pairing_id, year=year,
-                     number=number, fields=fields, version=version, unplaced=[], upload_errors=refused)
+                     number=number, fields=fields, version=version, unplaced=[], upload_errors=refused,
+                     described=_described(values))
     try:
         problems = record_file.save(number, values, stored, version)
     except Conflict:
