@@ -115,6 +115,31 @@ def test_the_prepared_seal_matches_the_drawn_one(tmp_path):
     assert (got & want_padded).sum() / union > 0.8
 
 
+@pytest.mark.parametrize("suffix", [".jpg", ".png"])
+def test_a_scan_cropped_to_the_seals_ring_is_prepared(tmp_path, suffix):
+    """Review 2026-12: the seal on white, cropped to its ring (the ring on the image's edges),
+    was refused as 看起来是一张白纸 (JPEG) or 没有找到清楚的红色印迹 (PNG): the ring at the
+    edges was taken for the paper's grain."""
+    with Image.open(SAMPLE) as seal:
+        drawn = seal.convert("RGBA")
+    box = drawn.getchannel("A").getbbox()
+    tight = drawn.crop(box)
+    white = Image.new("RGB", tight.size, "white")
+    white.paste(tight, mask=tight.getchannel("A"))
+    path = tmp_path / f"scan{suffix}"
+    white.save(path, quality=92) if suffix == ".jpg" else white.save(path)
+    out = tmp_path / "seal.png"
+    result = run("seal", "prepare", path, "-o", out)
+    assert result.returncode == 0, result.stderr
+    with Image.open(out) as img:
+        got = np.asarray(img.getchannel("A").resize((300, 300))) > 100
+    pad = 6  # the prepared seal's margin around the ink (2 % a side), as above
+    inner = np.asarray(tight.getchannel("A").resize((300 - 2 * pad, 300 - 2 * pad))) > 100
+    want = np.zeros_like(got)
+    want[pad:300 - pad, pad:300 - pad] = inner
+    assert (got & want).sum() / (got | want).sum() > 0.8  # the whole ring and its characters
+
+
 @pytest.mark.parametrize("kind", ["text", "blank", "photo", "blue"])
 def test_a_picture_that_is_not_a_red_seal_is_refused_in_chinese(tmp_path, kind):
     img = Image.fromarray(np.clip(paper(700), 0, 255).astype(np.uint8), "RGB")

@@ -94,7 +94,11 @@ def prepare(path: Path) -> PreparedSeal:
     drop = paper - a  # how much of each channel the ink took out of the paper
     redness = (drop[..., 1] + drop[..., 2]) / 2 - np.maximum(drop[..., 0], 0)
     strength = drop.max(axis=2)
-    grain = paper - border  # the paper's own texture and the scanner's noise, at the edges
+    # the paper's own texture and the scanner's noise, at the edges: of the edge pixels that are
+    # paper (a scan cropped to the seal has its ring on the edges, which is ink, not grain, and
+    # taken for grain it made the whole seal too faint to count: 看起来是一张白纸)
+    paper_like = np.abs(border - paper).max(axis=1) < 60
+    grain = paper - (border[paper_like] if paper_like.mean() > 0.5 else border)
     floor = max(18.0, float(np.percentile((grain[:, 1] + grain[:, 2]) / 2 - np.maximum(grain[:, 0], 0), 98)) + 10.0)
     mark_floor = max(40.0, float(np.percentile(grain.max(axis=1), 98)) + 10.0)
     marked = strength > mark_floor
