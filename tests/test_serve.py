@@ -3,6 +3,7 @@ form, the pair-list import with its preview, activity records, and the errors a 
 meet, each in Chinese in the page with nothing half-written."""
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import re
@@ -545,6 +546,19 @@ def test_an_uploaded_file_takes_the_place_of_the_words_saying_it_was_to_come(cli
     assert saved.status_code == 303
     evidence = read(path).data["records"][number]["evidence"]
     assert "签到表" not in evidence and "照片3张" in evidence and any(e.endswith(".jpg") for e in evidence)
+
+
+@pytest.mark.parametrize("typed", ["2020年11月5日", "２０２０－１１－０５"])
+def test_a_date_is_read_as_the_import_reads_it(client, data_dir, typed):
+    """Review 2026-12: the import took 2020年4月15日 and the form refused it (and the form
+    took １２ where the import refused ５): the same words, the same reading."""
+    path = data_dir / PROG / "activities" / "2020" / "sanzhong.yaml"
+    form = form_with(client.get(f"{BASE}/record/new").text, "/record/new")
+    fields = replace(replace(replace(replace(form["fields"], "date", typed), "type", "lecture"),
+                             "description", "日期写法不同的讲座"), "person_times", "１２")
+    assert client.post(form["action"], data=body(fields), follow_redirects=False).status_code == 303
+    [record] = [r for r in read(path).data["records"] if r["description"] == "日期写法不同的讲座"]
+    assert record["date"] == dt.date(2020, 11, 5) and record["person_times"] == 12
 
 
 def test_a_records_schools_and_teachers_are_chosen_from_the_pairings_own(client):

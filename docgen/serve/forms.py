@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -394,9 +395,9 @@ def _typed(schema: Schema, node: dict, raw: Any) -> Any:
     if kind == "number" and re.fullmatch(r"[-+]?\d+(\.\d+)?", text):
         number = float(text)
         return int(number) if number.is_integer() else number
-    if target.get("format") == "date":
-        typed = re.sub(r"[/.]", "-", text)
-        if _DATE_LIKE.fullmatch(typed) and _exists(typed):  # 2022-9-1, 2022/9/1 and 2022.9.1 too
+    if target.get("format") == "date":  # 2022-9-1, 2022/9/1, 2022.9.1, 2022年9月1日, ２０２２－０９－０１ too
+        typed = re.sub(r"\s*[/.年月]\s*", "-", unicodedata.normalize("NFKC", text)).removesuffix("日").strip()
+        if _DATE_LIKE.fullmatch(typed) and _exists(typed):
             return dt.date(*(int(part) for part in typed.split("-")))
         return text  # the model says what is wrong, next to the field
     return raw.replace("\r\n", "\n").strip()
