@@ -75,6 +75,14 @@ def test_every_write_is_in_the_log_with_who_when_which_file_and_the_diff(signed,
     page = bureau.get(f"/p/{PROG}/pairing/sanzhong/history").text
     for words in ("三中写的总结。", "县中帮扶（局改）", "三中（学校）", "局（教育局）", "起始版本", "恢复到这一版本"):
         assert words in page, words
+    # what changed, field by field in words (review 2026-12: a unified diff with type: lecture, person_times)
+    rows = [re.sub(r"<[^>]+>", "|", r.split("</tr>", 1)[0]) for r in page.split("<tr>")]
+    assert any("|备注|" in r and "|（空）|" in r and "|县中帮扶（局改）|" in r for r in rows)
+    assert any("年度总结文字第 1 项的概述" in r and "三中写的总结。" in r for r in rows)
+    added = [r for r in rows if "新加的活动记录" in r]  # the record, not every record after it by index
+    assert len(added) == 1 and "活动内容：送课一次（三中记录）" in added[0] and "人次：3" in added[0]
+    assert "活动类型：专题讲座" in added[0] and "lecture" not in added[0]
+    assert not any("活动记录第" in r for r in rows)
     assert "activities/2020/sanzhong.yaml" in bureau.get(f"/p/{PROG}/audit").text
     assert school.get(f"/p/{PROG}/pairing/sanzhong/history").status_code == 403
 

@@ -18,6 +18,7 @@ from ..load.inside import inside
 from .access import Forbidden, access, read_form, visit_of
 from .accounts import AccountError, Throttled
 from .audit import RESTORE
+from .forms import differences, record_differences
 from .uploads import BadUpload, safe_filename
 from .workspace import SEALS_DIR, Conflict, NotFound, Workspace
 from .yamledit import digest
@@ -96,7 +97,23 @@ def pairing_history(request: Request, pid: str, pairing_id: str, restored: int =
         if entry.path not in current:
             current[entry.path] = digest(target.read_bytes()) if target.is_file() else ""
     return _page(request, "history.html", programme_id=pid, pairing_id=pairing_id, entries=entries, current=current,
-                 restored=restored, heading=ws.pairing_heading(pid, pairing_id))
+                 restored=restored, heading=ws.pairing_heading(pid, pairing_id),
+                 changes={e.id: _changes(request.app.state.audit, ws.data, e) for e in entries})
+
+
+def _changes(audit, data: Path, entry) -> list[tuple[str, str, str]]:
+    """What an entry changed, field by field in words (活动记录第 3 项的人次：5 → 6), when the
+    log kept both versions of a data file; else [] (the page shows the lines changed)."""
+    if not entry.has_content or not entry.path.endswith((".yaml", ".yml")) or not entry.before:
+        return []
+    after, before = audit.content(entry.id), audit.version(data / entry.path, entry.before)
+    if after is None or before is None:
+        return []
+    try:
+        compare = record_differences if "/activities/" in entry.path else differences
+        return compare(before.decode("utf-8-sig"), after.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return []
 
 
 @router.post("/p/{pid}/pairing/{pairing_id}/history/{number}/restore", response_class=HTMLResponse)

@@ -28,6 +28,7 @@ from ..load.model.common import ACTIVITY_NAMES, LAYER_NAMES, PARTY_NAMES, PERIOD
 from ..load.yaml_source import parse
 
 LABELS = {
+    "records": "活动记录", "scores": "人工评分", "item": "考核细则序号", "points": "分数",
     "id": "结对标识", "no": "序号", "county": "县市区", "remark": "备注", "supporter": "支援学校",
     "recipients": "受援学校", "cycle": "本结对的起止日期", "signed_on": "协议签订日期", "confirmed_on": "主管部门确认日期",
     "key_target": "年度重点帮扶目标", "goals": "帮扶目标", "leader_pairs": "校级领导结对",
@@ -429,6 +430,30 @@ def differences(theirs: str, mine: str) -> list[tuple[str, str, str]]:
     a, b = _leaves(old, ""), _leaves(new, "")
     return [(field_words(key), a.get(key, ""), b.get(key, "")) for key in sorted(a.keys() | b.keys(), key=_natural)
             if a.get(key, "") != b.get(key, "")]
+
+
+def record_differences(before: str, after: str) -> list[tuple[str, str, str]]:
+    """Where two versions of an activity file differ, as a clerk reads them: each record
+    taken away or added (a record changed is one of each: an index would call every record
+    after an inserted one changed), then the other fields (scores) as ``differences`` does."""
+    try:
+        old, new = parse(Path("before.yaml"), before).data or {}, parse(Path("after.yaml"), after).data or {}
+    except SourceError:
+        return []
+    if not isinstance(old, dict) or not isinstance(new, dict):
+        return []
+
+    names = {"type": CHOICES["Activity"], "by": CHOICES["Party"]}
+
+    def shown(record: Any) -> str:
+        return "；".join(f"{LABELS.get(k, k)}：{names.get(k, {}).get(v, v)}" for k, v in _leaves(record, "").items() if v)
+
+    was, now = [shown(r) for r in old.get("records") or []], [shown(r) for r in new.get("records") or []]
+    out = [("删去的活动记录", r, "") for r in was if r not in now] + [("新加的活动记录", "", r) for r in now if r not in was]
+    rest = {k: v for k, v in old.items() if k != "records"}, {k: v for k, v in new.items() if k != "records"}
+    a, b = _leaves(rest[0], ""), _leaves(rest[1], "")
+    return out + [(field_words(key), a.get(key, ""), b.get(key, "")) for key in sorted(a.keys() | b.keys(), key=_natural)
+                  if a.get(key, "") != b.get(key, "")]
 
 
 def _leaves(value: Any, at: str) -> dict[str, str]:
