@@ -73,7 +73,7 @@ def test_a_school_writes_its_summary_and_the_bureau_sees_and_restores_it(browser
     page.wait_for_url(base + "/")
     page.goto(base + "/p/gaotai/pairing/sanzhong/history")
     expect(page.get_by_text("三中（学校）")).to_be_visible()
-    expect(page.locator("pre.diff .add").filter(has_text="三中本年度送教下乡四次")).to_be_visible()
+    expect(page.locator("table.changes td").filter(has_text="三中本年度送教下乡四次")).to_be_visible()  # in words
     shots(page, "15-history", full=True)
     page.once("dialog", lambda dialog: dialog.accept())
     page.get_by_role("button", name="恢复到这一版本").first.click()
