@@ -180,7 +180,12 @@ def _set_aside(loaded: Loaded, cleaner: Cleaner, outcome: Outcome, listener: Lis
     kept: list[KeptEdit] = []
     for _reason, moves in cleaner.set_aside_errors(loaded, kept).items():
         outcome.moved_aside(loaded, moves, listener)
-    for edit in kept:  # (a file someone edited stays, as theirs)
+    _tell_kept(loaded, kept, outcome, listener)
+
+
+def _tell_kept(loaded: Loaded, kept: list[KeptEdit], outcome: Outcome, listener: Listener) -> None:
+    """Files someone edited that were kept where they were instead of being moved aside."""
+    for edit in kept:
         outcome.kept.append(edit)
         listener.kept(loaded, edit)
 
@@ -499,9 +504,7 @@ def _move_stale(book: Book, planned: set[Path], loaded: Loaded, in_scope: Callab
         kept: list[KeptEdit] = []
         by_reason.setdefault(stale.reason, []).extend(book.cleaner.move_aside(stale.paths, stale.reason, book.record, kept))
         book.record.forget(stale.key)
-        for edit in kept:  # (a file someone edited stays, as theirs)
-            outcome.kept.append(edit)
-            listener.kept(loaded, edit)
+        _tell_kept(loaded, kept, outcome, listener)
     for moves in by_reason.values():
         outcome.moved_aside(loaded, moves, listener)
 

@@ -273,6 +273,23 @@ def test_a_school_sees_its_own_jobs_not_the_bureaus(app, as_):
     assert "局的任务" in as_("局").get(f"/p/{PROG}").text
 
 
+def test_a_school_and_the_bureau_saving_one_pairing_at_once_keep_both(as_, county):
+    """Review 2026-12: the bureau set a field while a school wrote its summary, both from the
+    page as it was: the second save must keep the first's change (a school's save edits its
+    section of the file as it is now)."""
+    path = county / PROG / "pairings" / "sanzhong.yaml"
+    school, bureau = as_("三中"), as_("局")
+    mine = form_with(school.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    theirs = form_with(bureau.get(f"/p/{PROG}/pairing/sanzhong").text, "/pairing/sanzhong")
+    assert bureau.post(theirs["action"], data=body(replace(theirs["fields"], "remark", "局改的备注")),
+                       follow_redirects=False).status_code == 303
+    saved = school.post(mine["action"], data=body(replace(mine["fields"], "summaries.0.overview", "三中同时写的总结。")),
+                        follow_redirects=False)
+    assert saved.status_code == 303 and saved.headers["location"].endswith("saved=2")
+    text = path.read_text("utf-8")
+    assert "局改的备注" in text and "三中同时写的总结。" in text
+
+
 def test_a_viewer_reads_everything_and_changes_nothing(app, as_, county):
     v = as_("看")
     for url in (f"/p/{PROG}", f"/p/{PROG}/pairing/guoqing", f"/p/{PROG}/report", f"/p/{PROG}/export.xlsx",

@@ -184,8 +184,11 @@ def merged(path: Path, base: str, mine: str, theirs: str) -> str | None:
         return None
     if not all(isinstance(d, dict) for d in (b, m, t)):
         return None
-    changed = lambda d: {k for k in b.keys() | d.keys() if b.get(k) != d.get(k)}  # noqa: E731
-    ours, others = changed(m), changed(t)
+    keys = b.keys() | m.keys() | t.keys()
+    others = {k for k in keys if t.get(k) != b.get(k)}
+    # ours: what this save says differently from both (a save is written over the file as it is
+    # now, so a field the other changed reads as theirs in it, or as the form had it: base)
+    ours = {k for k in keys if m.get(k) != b.get(k) and m.get(k) != t.get(k)}
     if ours & others:
         return None
     text = theirs
