@@ -65,6 +65,13 @@ def test_a_school_writes_its_summary_and_the_bureau_sees_and_restores_it(browser
     logout = page.get_by_role("button", name="退出登录")
     expect(logout).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 391
+    # a record a card of its own (review 2026-12: eight columns scrolled sideways, 修改 off-screen)
+    page.goto(base + "/p/gaotai/pairing/sanzhong/activities?year=2020")
+    first = page.locator("table.records tbody tr").first.get_by_role("link", name="修改")
+    box = first.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 391
+    shots(page, "17-phone-activities")
     page.set_viewport_size(DESKTOP)
     logout.click()
     page.wait_for_url(base + "/login")
