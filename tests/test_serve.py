@@ -23,7 +23,7 @@ from docgen.serve.app import create_app
 from docgen.serve.forms import Schema, unflatten
 from docgen.serve.yamledit import edited_text
 from tests.conftest import needs_libreoffice
-from tests.helpers import DATA
+from tests.helpers import DATA, run
 from tests.serve_helpers import activity_xlsx, body, form_with, near, pair_list_xlsx, replace, tree, wait_for_job, with_token
 
 pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
@@ -80,6 +80,16 @@ def test_export_gives_the_pair_list_as_xlsx(client):
     assert response.status_code == 200
     assert response.content.startswith(b"PK")
     assert "filename*=UTF-8''" in response.headers["content-disposition"]
+
+
+def test_a_pairings_file_downloads_under_a_name_with_its_school(client, data_dir):
+    """Review 2026-12: every pairing's summary downloaded as the same 年度工作总结_2020年度.docx."""
+    out = client.app.state.workspace.out
+    assert run("build", data_dir / PROG, "-o", out, "-k", "summary", "-p", "sanzhong").returncode == 0
+    [summary] = (out / PROG / "sanzhong").glob("年度工作总结_*.docx")
+    got = client.get(f"/files/{PROG}/sanzhong/{quote(summary.name)}")
+    assert got.status_code == 200 and got.content == summary.read_bytes()
+    assert unquote(got.headers["content-disposition"]).endswith(f"{summary.stem}_高台三中.docx")
 
 
 def test_a_school_renamed_in_the_pair_list_points_at_the_pairing_file_not_a_cell(client, data_dir):

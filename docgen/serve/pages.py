@@ -622,8 +622,12 @@ def output_file(request: Request, pid: str, rel: str):
     if base not in target.parents or target.suffix.lower() not in (".docx", ".pdf", ".zip", ".xlsx") \
             or not target.is_file():
         raise NotFound("没有这个文件")
-    return FileResponse(target, media_type=_media(target.name),
-                        headers={"Content-Disposition": _disposition(_download_name(target))})
+    name = _download_name(target)
+    if target.parent.parent == base:  # a pairing's own file: named so that the school is in it
+        pairing = ws.loaded(pid).pairing(target.parent.name)
+        if pairing is not None and pairing.supporter.name not in name:
+            name = f"{target.stem}_{pairing.supporter.name}{target.suffix}"
+    return FileResponse(target, media_type=_media(target.name), headers={"Content-Disposition": _disposition(name)})
 
 
 def _download_name(target: Path) -> str:
