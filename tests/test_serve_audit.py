@@ -210,3 +210,35 @@ def test_a_blank_scan_is_not_made_into_a_seal(signed, county):
     response = signed("局").post(f"/p/{PROG}/seals", data={"name": "白纸"}, files={"file": ("白纸.png", blank.getvalue())})
     assert response.status_code == 400 and "不能做成公章图片" in response.text
     assert not (county / PROG / "seals" / "白纸.png").exists()
+
+
+def test_the_bureau_removes_a_withdrawn_pairing_and_can_put_it_back(signed, county):
+    """A clerk's walkthrough: the import said 如已撤销请手工删除, which meant deleting files on the
+    server. The bureau removes it in the browser (its file and activity logs, each in the
+    audit log); its history stays reachable and puts each file back as it was."""
+    from docgen.load import load_programme
+
+    bureau, school = signed("局"), signed("三中")
+    path, log = county / PROG / "pairings" / "sanzhong.yaml", county / PROG / "activities" / "2020" / "sanzhong.yaml"
+    originals = {path: path.read_bytes(), log: log.read_bytes()}
+    page = bureau.get(f"/p/{PROG}/pairing/sanzhong").text
+    assert "结对已撤销：删除这个结对" in page
+    assert "删除这个结对" not in school.get(f"/p/{PROG}/pairing/sanzhong").text
+    form = form_with(page, "/pairing/sanzhong/remove")
+    assert school.post(form["action"], data=body(form["fields"]), follow_redirects=False).status_code == 403
+    assert path.exists()
+    removed = bureau.post(form["action"], data=body(form["fields"]), follow_redirects=False)
+    assert removed.status_code == 303 and not path.exists() and not log.exists()
+    listing = bureau.get(removed.headers["location"]).text
+    assert "已删除结对“sanzhong”" in listing and "高台三中" not in listing.split("<table", 1)[1]
+    assert load_programme(county / PROG).ok  # nothing left behind that names it
+    history = bureau.get(f"/p/{PROG}/pairing/sanzhong/history").text
+    for target in (path, log):
+        rel = target.relative_to(county).as_posix()
+        number = next(e.id for e in bureau.app.state.audit.entries(PROG, "sanzhong")
+                      if e.path == rel and e.after == digest(originals[target]))
+        restore = form_with(history, f"/history/{number}/restore")
+        assert bureau.post(restore["action"], data=body(restore["fields"]), follow_redirects=False).status_code == 303
+        assert target.read_bytes() == originals[target]
+        history = bureau.get(f"/p/{PROG}/pairing/sanzhong/history").text
+    assert load_programme(county / PROG).pairing("sanzhong") is not None

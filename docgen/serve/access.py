@@ -102,6 +102,7 @@ RULES: dict[str, Rule] = {
     # a pairing
     "pairing_form": Rule(EVERYONE, "pairing"), "pairing_item": Rule(EVERYONE, "pairing"),
     "pairing_save": Rule(EDITORS, "pairing"), "pairing_text": Rule(ONLY_BUREAU, "pairing"),
+    "pairing_remove": Rule(ONLY_BUREAU, "pairing"),
     "pairing_documents": Rule(EVERYONE, "pairing"), "pairing_generate": Rule(EDITORS, "pairing"),
     "activities": Rule(EVERYONE, "pairing"), "record_form": Rule(EVERYONE, "pairing"),
     "activities_template": Rule(EVERYONE, "pairing"),

@@ -87,7 +87,7 @@ def logout(request: Request):
 @router.get("/p/{pid}/pairing/{pairing_id}/history", response_class=HTMLResponse)
 def pairing_history(request: Request, pid: str, pairing_id: str, restored: int = 0):
     ws = _ws(request)
-    path = ws.pairing_path(pid, pairing_id)
+    path = ws.pairing_path(pid, pairing_id, removed=True)
     names = {pairing_id, path.stem}
     entries = [e for name in names for e in request.app.state.audit.entries(pid, name)]
     entries.sort(key=lambda e: -e.id)
@@ -122,7 +122,7 @@ async def pairing_restore(request: Request, pid: str, pairing_id: str, number: i
     a change in the log, made only if the file is still as the page showed it)."""
     ws = _ws(request)
     audit = request.app.state.audit
-    path = ws.pairing_path(pid, pairing_id)
+    path = ws.pairing_path(pid, pairing_id, removed=True)
     entry = audit.entry(number)
     if entry is None or entry.programme != pid or entry.pairing not in (pairing_id, path.stem) or not entry.restorable:
         raise NotFound("没有这一版本，或这一版本不能恢复")

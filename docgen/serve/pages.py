@@ -24,8 +24,9 @@ from starlette.background import BackgroundTask
 from ..activities.rollup import Rollup, rollup, years_with_records
 from ..errors import DocgenError, PairListError, Problem, UsageError, display_path, given
 from ..load import PAIRINGS_DIR
+from ..load.activity_files import activity_files_of
 from ..load.model.activity import is_file_ref
-from ..load.model.common import ACTIVITY_NAMES
+from ..load.model.common import ACTIVITY_NAMES, ID_RE
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
@@ -147,7 +148,7 @@ def _paged(rows: list, page: int) -> tuple[list, dict]:
 
 
 @router.get("/p/{pid}", response_class=HTMLResponse)
-def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: int = 1):
+def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: int = 1, removed: str = ""):
     ws = _ws(request)
     loaded = ws.loaded(pid)
     everything = _visible(request, pid, ws.rows(pid))
@@ -163,6 +164,7 @@ def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: i
         jobs = [j for j in jobs if j.pairing is not None and j.pairing in mine]
     jobs = jobs[:5]
     return _page(request, "programme.html", programme_id=pid, loaded=loaded, rows=rows, q=q, sort=sort, pager=pager,
+                 removed=removed if ID_RE.match(removed) else "",
                  counts=counts, own_problems=own, jobs=jobs, bureau=ws.bundle(pid, None))
 
 
@@ -427,6 +429,25 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
                      unplaced=unplaced, version=version, path=path, saved=0, problems=problems, valid=True,
                      failed=len(problems), editable=editable, heading=ws.pairing_heading(pid, pairing_id))
     return _write_pairing(request, pid, pairing_id, path, text, version)
+
+
+@router.post("/p/{pid}/pairing/{pairing_id}/remove")
+async def pairing_remove(request: Request, pid: str, pairing_id: str):
+    """A withdrawn pairing taken out of the data: its file and its activity logs, each removed
+    through the audit log (its history keeps them, to restore); its outputs are moved aside
+    by the next run, as any deleted pairing's."""
+    ws = _ws(request)
+    path = ws.pairing_path(pid, pairing_id)
+    form = await _form(request)
+    try:
+        ws.remove(path, expected=str(form.get("_version") or ""))
+    except Conflict:
+        return _page(request, "error.html", status=409, programme_id=pid, title="文件已被修改",
+                     message="打开这个结对之后，它又被修改了，未删除：请重新打开后再操作。")
+    for log in activity_files_of(ws.root(pid), path.stem):
+        ws.remove(log)
+    ws.forget(pid)
+    return RedirectResponse(f"/p/{quote(pid)}?removed={quote(pairing_id)}", status_code=303)
 
 
 def _keeps_every_summary(path: Path, data: dict) -> None:

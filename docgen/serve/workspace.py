@@ -234,9 +234,15 @@ class Workspace:
         except (DocgenError, OSError):
             return ""
 
-    def pairing_path(self, programme: str, pairing_id: str) -> Path:
-        """The file of a pairing, valid or not: never a path a request made up."""
+    def pairing_path(self, programme: str, pairing_id: str, removed: bool = False) -> Path:
+        """The file of a pairing, valid or not: never a path a request made up. ``removed``:
+        or where the file of a pairing removed in the workspace was (its history, to restore it)."""
         root = self.root(programme)
+        if removed and self.journal is not None and ID_RE.match(pairing_id):
+            was = {f"{programme}/{PAIRINGS_DIR}/{pairing_id}{suffix}" for suffix in (".yaml", ".yml")}
+            for entry in self.journal.entries(programme, pairing_id):
+                if entry.path in was and not (self.data / entry.path).exists():
+                    return self.data / entry.path
         if ID_RE.match(pairing_id):
             for suffix in (".yaml", ".yml"):
                 path = root / PAIRINGS_DIR / f"{pairing_id}{suffix}"
