@@ -75,6 +75,15 @@ def test_programme_page_lists_pairings_with_status_and_actions(client):
     assert "国庆小学" in only and "高台三中" not in only
 
 
+def test_a_broken_pairing_file_is_listed_by_its_school_and_its_problem_said_once(client, data_dir):
+    """Review 2026-12: the row of a file broken by hand was named xijie and said its problem twice."""
+    path = pairing_file(data_dir, "guoqing")
+    path.write_text(path.read_text("utf-8").replace("county: 高台县", "county：高台县", 1), "utf-8")
+    [row] = [r for r in client.get(f"/p/{PROG}/rows").text.split("<tr") if "/pairing/guoqing" in r]
+    assert ">国庆小学</a>" in row and "数据有误" in row and "文件中有 1 处错误" in row
+    assert row.count("中文冒号") == 1
+
+
 def test_export_gives_the_pair_list_as_xlsx(client):
     response = client.get(f"/p/{PROG}/export.xlsx")
     assert response.status_code == 200

@@ -6,6 +6,7 @@ modification time, never reading every output).
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections import defaultdict
@@ -462,8 +463,8 @@ class Workspace:
             if path.stem in valid or any(path == p for p in loaded.pairing_paths.values()):
                 continue
             found = problems_by_file.get(display_path(path), [])
-            rows.append(PairingRow(path.stem, "", path.stem, "", BROKEN,
-                                   found[0].message if found else "活动记录或其他文件有错误", path, found))
+            rows.append(PairingRow(path.stem, "", _supporter_named(path) or path.stem, "", BROKEN,
+                                   f"文件中有 {len(found)} 处错误" if found else "活动记录或其他文件有错误", path, found))
         # a pairing whose activity records are broken is rejected, its own file being valid
         for row in rows:
             if row.status != BROKEN and row.id in loaded.rejected:
@@ -481,6 +482,19 @@ def _read_manifest(path: Path) -> Manifest | None:
 def _listed(manifest: Manifest) -> _Listed:
     return _Listed(manifest.pdf_pages, manifest.pdf_path, len(manifest.seals), manifest.seals_missing,
                    manifest.unfinished)
+
+
+_SUPPORTER_NAME = re.compile(r"^supporter:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*['\"]?([^'\"#\n]+)", re.MULTILINE)
+
+
+def _supporter_named(path: Path) -> str:
+    """The supporter's name as a pairing file that does not read writes it (the list names a
+    broken file by its school, as the others, not by its file name), or ""."""
+    try:
+        found = _SUPPORTER_NAME.search(path.read_text("utf-8-sig", errors="replace"))
+    except OSError:
+        return ""
+    return found.group(1).strip() if found else ""
 
 
 def _pairing_status(pairing, bundle: BundleState) -> tuple[str, str]:
