@@ -120,6 +120,8 @@ class Outcome:
     """What the preflight found on the PDFs of ``build --pdf``, each naming its file and document."""
     unchanged: list[Job] = field(default_factory=list)
     """Word files left as they were: made before from the same recipe."""
+    failed: list[Job] = field(default_factory=list)
+    """Word files that failed to be made (each also in ``failures``): their bundles are not made."""
     unchanged_outputs: int = 0
     """PDFs and bundles left as they were."""
     unchanged_documents: int = 0
@@ -199,6 +201,28 @@ def tidy(loaded: Loaded, out: Path, listener: Listener = SILENT) -> Outcome:
     with tree.locked([loaded.id], waiting=listener.waiting):
         _set_aside(loaded, Cleaner(tree, loaded.id), outcome, listener)
     return outcome
+
+
+def _without_failed_parts(loaded: Loaded, todo: list[Pending], outcome: Outcome, out: Path,
+                          listener: Listener) -> list[Pending]:
+    """The bundles of ``loaded`` to make: not those one of whose documents failed to be made
+    (a bundle without its annual summary, say, looked whole and was sealed); each fails, and
+    its earlier version is moved aside, even where nothing else of it was to be made again."""
+    failing = {j.pairing_id for j in outcome.failed if j.scope.loaded is loaded and bundled(j)}
+    if not failing:
+        return todo
+    book = outcome.books[loaded.id]
+    why = "其中的文件本次生成失败（原因见上）：改正后重新生成"
+    for pairing_id in failing:
+        pairing = loaded.pairing(pairing_id) if pairing_id is not None else None
+        if pairing_id is not None and pairing is None:
+            continue
+        bundle = bundle_of(loaded, pairing, out)
+        moves = book.cleaner.move_aside([bundle.folder, bundle.zip_path], f"报送包{why}")
+        book.record.forget_paths([m.source for m in moves])
+        outcome.moved_aside(loaded, moves, listener)
+        outcome.failures.append(Failure(display_path(bundle.folder), f"报送包未生成：{why}"))
+    return [pending for pending in todo if pending.bundle.pairing not in failing]
 
 
 def _without_bad_seals(loaded: Loaded, todo: list[Pending], outcome: Outcome, listener: Listener) -> list[Pending]:
@@ -360,6 +384,7 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
             ok = True
         except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
             outcome.failures.append(Failure(display_path(job.path), reason(error)))
+            outcome.failed.append(job)
             with contextlib.suppress(OSError):  # never leave an out-of-date copy looking valid
                 _keep_edited(job.path, book, outcome, listener, reason="本次重新生成失败，原因见命令的输出")
                 moves = book.cleaner.move_aside([job.path, job.path.with_suffix(".pdf")],
@@ -636,7 +661,8 @@ def bundle(path: Path, out: Path, options: Options = DEFAULTS, listener: Listene
         for one in outcome.loaded:
             if one.buildable:
                 pending, recipes_of, planned[one.id] = _bundles_to_make(one, outcome, out, options.bundle)
-                todo += _without_bad_seals(one, pending, outcome, listener)
+                todo += _without_failed_parts(one, _without_bad_seals(one, pending, outcome, listener), outcome,
+                                              out, listener)
                 recipes.update(recipes_of)
         if _makes_part(options, loaded):
             todo = _let_go(outcome, todo, options)

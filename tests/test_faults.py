@@ -112,6 +112,33 @@ def test_a_seal_damaged_during_the_run_fails_only_its_bundles(small_copy, tmp_pa
     assert not (bundles / "sanzhong.zip").exists() and not (bundles / "sanzhong").exists()
 
 
+@needs_libreoffice
+def test_a_bundle_one_of_whose_documents_failed_is_not_made(small_copy, tmp_path, monkeypatch):
+    """A pairing's summary that failed to render left its bundle made without it: a
+    submission missing its annual summary, looking whole. The bundle now fails with the
+    document, and the one made before is moved aside (it no longer holds what the data says)."""
+    out = tmp_path / "out"
+    assert run("bundle", small_copy, "-o", out).returncode in (0, 7)
+    bundles = out / "gaotai" / "bundles"
+    assert (bundles / "sanzhong.zip").exists()
+    (small_copy / "activities" / "2020" / "sanzhong.yaml").write_text(
+        (small_copy / "activities" / "2020" / "sanzhong.yaml").read_text("utf-8") + "# 改过\n", "utf-8")
+    real = pipeline.render_job
+
+    def render_job(job, renderer):
+        if job.kind.name == "summary" and job.pairing_id == "sanzhong":
+            raise OSError(28, "No space left on device")
+        return real(job, renderer)
+
+    monkeypatch.setattr(pipeline, "render_job", render_job)
+    result = run("bundle", small_copy, "-o", out)
+    assert result.returncode == 4 and "Traceback" not in result.stderr
+    assert "报送包未生成：其中的文件本次生成失败" in result.stderr
+    assert not (bundles / "sanzhong.zip").exists() and not (bundles / "sanzhong").exists()
+    assert list((out / "gaotai" / "过期").glob("*/bundles/sanzhong.zip"))  # moved aside, never deleted
+    assert (bundles / "guoqing.zip").exists()
+
+
 # ------------------------------------------------------------ 2. file names
 
 LONG_A = "甘肃省张掖市高台县城关镇第一中学教育集团南校区九年一贯制学校附属实验部（原高台县第二中学）"
