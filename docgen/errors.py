@@ -184,6 +184,17 @@ class IncompletePairList(DocgenError):
                          "改正后重新生成")
 
 
+class ActivityLogsBroken(DocgenError):
+    """A pairing's summary counts its activity records, and a log of it has problems: the
+    summary is not made until they are mended (its other documents are)."""
+
+    exit_code = 2
+
+    def __init__(self, pairing_id: str, years: list[str]):
+        super().__init__(f"结对“{pairing_id}”{'、'.join(years)} 年度的活动记录有错误（见数据错误），总结要统计这些记录，"
+                         "改正后重新生成")
+
+
 class Unfinished(DocgenError):
     """Bundled documents that still hold draft text or blanks to fill in: they were written
     but not sealed (a document with a draft or a placeholder is never sealed)."""

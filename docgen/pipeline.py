@@ -26,7 +26,17 @@ from .documents.dates import Dates
 from .documents.jobs import Job, Rendered, noted, plan_jobs, rendered
 from .documents.kinds import choices, kind, select
 from .documents.scope import Per, Scope, Selection
-from .errors import DocgenError, IncompletePairList, Problem, RenderedApartFailed, UsageError, display_path, given, reason
+from .errors import (
+    ActivityLogsBroken,
+    DocgenError,
+    IncompletePairList,
+    Problem,
+    RenderedApartFailed,
+    UsageError,
+    display_path,
+    given,
+    reason,
+)
 from .heap import Every, give_back
 from .incremental import Book, Recipes, Record
 from .incremental.cleaner import Cleaner
@@ -369,6 +379,8 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
             elsewhere = (apart or {}).get(job.path)
             if job.pairing_id is None and loaded.unlisted:  # the bureau's documents list every pairing
                 raise IncompletePairList([f"结对“{pairing_id}”" for pairing_id in loaded.unlisted])
+            if _counts_broken_logs(job, loaded):
+                raise ActivityLogsBroken(job.pairing_id or "", sorted(loaded.bad_logs[job.pairing_id or ""]))
             if elsewhere is not None:
                 if elsewhere.data is None:
                     raise RenderedApartFailed(elsewhere.reason)
@@ -396,6 +408,12 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
         now_and_then()
     give_back()
     return done
+
+
+def _counts_broken_logs(job: Job, loaded: Loaded) -> bool:
+    """Whether ``job`` is a summary of a pairing some of whose activity logs have problems (a
+    summary counts the records of every year of its cycle)."""
+    return job.kind.per is Per.year and job.pairing_id in loaded.bad_logs
 
 
 def _keep_edited(path: Path, book: Book, outcome: Outcome, listener: Listener, new: bytes | None = None,
@@ -457,7 +475,8 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         todo = []
         for job in jobs:
             recipe = book.recipes.docx(job.pairing_id, job.template, job.kind.depends(job.scope))
-            if record.unchanged(job.path, recipe) and not (job.pairing_id is None and loaded.unlisted):
+            if record.unchanged(job.path, recipe) and not (job.pairing_id is None and loaded.unlisted) \
+                    and not _counts_broken_logs(job, loaded):
                 outcome.unchanged.append(job)
             else:
                 todo.append((job, recipe))

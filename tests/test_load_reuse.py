@@ -140,8 +140,9 @@ def test_a_broken_file_and_its_repair(folder):
     assert any("con" in p.message for p in folder.check().problems)
     folder.write("pairings/p003.yaml", good)
     assert folder.check().pairing("p003") is not None
-    folder.write("activities/2022/p002.yaml", "records: [1, 2]\n")  # broken records reject their pairing
-    assert "p002" in folder.check().rejected
+    folder.write("activities/2022/p002.yaml", "records: [1, 2]\n")  # broken records stop its summaries
+    checked = folder.check()
+    assert checked.bad_logs == {"p002": {"2022"}} and checked.pairing("p002") is not None
     (folder.root / "activities" / "2022" / "p002.yaml").unlink()
     assert ("p002", "2022") not in folder.check().activities
 

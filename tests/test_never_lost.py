@@ -257,3 +257,25 @@ def test_a_hand_edited_file_of_a_pairing_with_errors_stays_where_it_is(small_cop
     _replace(guoqing, "county：高台县", "county: 高台县")
     assert run("build", small_copy, "-o", out, "-k", "agreement").returncode == 0
     assert agreement.exists() and kept.read_bytes() == edited
+
+
+def test_a_broken_activity_log_stops_its_summary_only(small_copy, tmp_path):
+    """A school's empty (or broken) activity log took its whole pairing away: its plan and
+    letters into 过期 (a clerk's review), and, once the bureau's lists refused to leave a
+    pairing out, the county's plan with them. The pairing stays listed and its other
+    documents are made; its summary, which counts the records, fails and says why."""
+    out = tmp_path / "out"
+    assert run("build", small_copy, "-o", out).returncode == 0
+    pairing = out / "gaotai" / "sanzhong"
+    [summary] = pairing.glob("年度工作总结_*.docx")
+    others = sorted(p.name for p in pairing.glob("*.docx") if p != summary)
+    assert others
+    (small_copy / "activities" / "2020" / "sanzhong.yaml").write_text("", "utf-8")
+
+    result = run("build", small_copy, "-o", out)
+    assert result.returncode == 2
+    assert "结对“sanzhong”2020 年度的活动记录有错误" in result.stderr and "文件为空" in result.stderr
+    assert not summary.exists() and list((out / "gaotai" / STALE).glob(f"*/sanzhong/{summary.name}"))
+    assert sorted(p.name for p in pairing.glob("*.docx")) == others  # its plan and letters stay made
+    [plan] = (out / "gaotai").glob("实施方案_*.docx")  # the county's plan is made, listing it
+    assert "黑泉镇中心小学" in all_text(Document(str(plan)))

@@ -129,6 +129,8 @@ def rollup(loaded: Loaded, year_key: str, as_of: dt.date | None = None, term_key
     term: Term | None = None
     for pairing in loaded.pairings:
         pid = given(pairing.id, "a loaded pairing's id")
+        if pid in loaded.bad_logs:
+            continue  # its records cannot be counted until its logs are mended (the page says so)
         own_year = next((y for y in given(pairing.cycle, "a loaded pairing's cycle").cycle_years if y.key == year_key), None)
         if own_year is None:
             continue  # this pairing's own cycle has no such year

@@ -188,6 +188,8 @@ def _years(base: Scope, pairings: list[Pairing], selection: Selection) -> list[S
     recorded: dict[str | None, set[str]] = {}  # each pairing's years of records, found in one pass
     for pid, y in base.loaded.activities:
         recorded.setdefault(pid, set()).add(y)
+    for pid, years in base.loaded.bad_logs.items():  # (their summaries are planned, to fail with why)
+        recorded.setdefault(pid, set()).update(years)
     for pairing in pairings:
         written = {str(s.year) for s in pairing.summaries} | recorded.get(pairing.id, set())
         for year in given(pairing.cycle, "a loaded pairing's cycle").cycle_years:

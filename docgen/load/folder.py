@@ -93,6 +93,11 @@ class Loaded:
     rejected: list[str] = field(default_factory=list)
     """Identifiers of pairing files with problems (the ``id`` they claim and their file name):
     none of their documents are made, and those of an earlier run are out of date."""
+    bad_logs: dict[str, set[str]] = field(default_factory=dict)
+    """Valid pairings whose activity logs have problems, with the years of those logs: their
+    summaries (which count the records), and so their bundles, are not made; their other
+    documents are, and the bureau's lists hold them (an empty log of one school took its plan
+    and letters away, and the county's notice and plan with them)."""
     pairing_paths: dict[str, Path] = field(default_factory=dict)
     """The file of each valid pairing, by pairing id (what its documents are made from)."""
     let_go: dict[str, Apart] = field(default_factory=dict)
@@ -611,8 +616,8 @@ def _id_clash(pairing: Pairing, src: Source, id_loc: tuple, seen: dict[str, tupl
 
 
 def _reject(loaded: Loaded, pairing_id: str) -> None:
-    """A pairing whose documents cannot be made after all (its activity records are broken, or
-    another file has the better claim to its identifier)."""
+    """A pairing whose documents cannot be made after all (another file has the better claim
+    to its identifier)."""
     loaded.pairings = [p for p in loaded.pairings if p.id != pairing_id]
     loaded.let_go.pop(pairing_id, None)
     loaded.rejected.append(pairing_id)
@@ -640,7 +645,7 @@ def _load_activities(loaded: Loaded, root: Path, earlier: _Earlier, once: bool, 
         src, log = found.src, found.model
         if log is None:
             if pairing_id in by_id:
-                _reject(loaded, pairing_id)
+                loaded.bad_logs.setdefault(pairing_id, set()).add(year)
             continue
         assert isinstance(log, ActivityLog) and src is not None
         pairing = by_id.get(pairing_id)
@@ -652,7 +657,7 @@ def _load_activities(loaded: Loaded, root: Path, earlier: _Earlier, once: bool, 
         problems = check_log(log, src, given(loaded.programme, "a programme"), pairing, year, root)
         if problems:
             loaded.problems += problems
-            _reject(loaded, pairing_id)
+            loaded.bad_logs.setdefault(pairing_id, set()).add(year)
             continue
         if found.text is not None:
             loaded.activities.keep_text((pairing_id, year), path, found.text)
@@ -665,10 +670,10 @@ def _said_apart(loaded: Loaded, path: Path, log: _LogChecked) -> None:
     """``_load_activities``'s turn at a log checked beside its pairing (``_check_apart``)."""
     loaded.inputs.append(path)
     loaded.problems += log.read
-    pairing_id = pairing_and_year(path)[0]
+    pairing_id, year = pairing_and_year(path)
     if not log.parsed or log.checked:
         loaded.problems += log.checked
-        _reject(loaded, pairing_id)
+        loaded.bad_logs.setdefault(pairing_id, set()).add(year)
         return
     loaded.warnings += log.warnings
 

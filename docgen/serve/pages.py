@@ -967,7 +967,7 @@ def report_page(request: Request, pid: str, year: str = "", sort: str = "score",
     jobs = [j for j in request.app.state.state.jobs(pid, limit=30) if j.kind == REPORT]
     labels = {y.key: y.label for y in loaded.programme.cycle.cycle_years}
     return _page(request, "report.html", programme_id=pid, years=years, year=chosen, labels=labels, pager=pager,
-                 ranks=ranks, data=data, rows=rows, sort=sort, unlisted=loaded.unlisted,
+                 ranks=ranks, data=data, rows=rows, sort=sort, unlisted=[*loaded.unlisted, *sorted(loaded.bad_logs)],
                  files=sorted(files), job=jobs[0] if jobs else None, loaded=loaded)
 
 

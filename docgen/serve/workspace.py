@@ -467,7 +467,7 @@ class Workspace:
                                    f"文件中有 {len(found)} 处错误" if found else "活动记录或其他文件有错误", path, found))
         # a pairing whose activity records are broken is rejected, its own file being valid
         for row in rows:
-            if row.status != BROKEN and row.id in loaded.rejected:
+            if row.status != BROKEN and (row.id in loaded.rejected or row.id in loaded.bad_logs):
                 row.status, row.reason = BROKEN, "活动记录有错误"
         return rows
 

@@ -274,7 +274,7 @@ CASES = [
     Case("bureau-seal-outside", sub(P, "seals/sample-bureau.png", "../outside/seal.png"), 2, "不在方案目录内", P,
          "bureau.seal", victim="", rejected=False),
     Case("evidence-outside", sub(A, "evidence/sanzhong/2020-03-18_师徒交流_姜某某.txt", "../outside/evidence.txt"),
-         2, "不在方案目录内", A, "records[0].evidence[0]", victim="sanzhong"),
+         2, "不在方案目录内", A, "records[0].evidence[0]", victim="sanzhong", rejected=False),
     # --- seal images as they come from a phone, a scanner or WeChat
     Case("seal-not-an-image", seal(lambda p: p.write_text("印章")), 2, "不是图片文件", G, "supporter.seal", rejected=False),
     Case("seal-truncated", seal(lambda p: p.write_bytes((p.parent / "sample-school.png").read_bytes()[:2000])),
@@ -283,13 +283,14 @@ CASES = [
          "supporter.seal", rejected=False),
     Case("seal-without-transparency", seal(_rgba(300, "RGB")), 2, "没有透明背景", G, "supporter.seal", rejected=False),
     Case("seal-too-small", seal(_rgba(40)), 2, "像素", G, "supporter.seal", rejected=False),
-    # --- the activity records of a pairing
+    # --- the activity records of a pairing (a broken log stops its pairing's summaries and bundle,
+    # not its plan, which the corpus builds: rejected=False)
     Case("activity-unknown-pairing", rename(A, "activities/2020/sanzhog.yaml"), 2, "没有标识为“sanzhog”的结对",
          "activities/2020/sanzhog.yaml", victim="sanzhong", rejected=False),
     Case("activity-date-outside-year", sub(A, "date: 2020-03-18", "date: 2019-03-18"), 2, "不在", A,
-         "records[0].date", victim="sanzhong"),
+         "records[0].date", victim="sanzhong", rejected=False),
     Case("activity-broken-yaml", sub(A, "type: mentor_exchange", "type: [mentor_exchange"), 2, "", A, "-",
-         victim="sanzhong"),
+         victim="sanzhong", rejected=False),
     Case("activity-of-a-broken-pairing", sub(S, "county: 高台县\n", ""), 2, "缺少必填字段", S, "county",
          victim="sanzhong", unsaid="没有标识为"),
     # --- the programme file
