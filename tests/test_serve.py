@@ -580,6 +580,16 @@ def test_a_date_is_read_as_the_import_reads_it(client, data_dir, typed):
     assert record["date"] == dt.date(2020, 11, 5) and record["person_times"] == 12
 
 
+def test_a_years_broken_log_is_said_on_its_activities_page(client, data_dir):
+    """A pairing whose log has problems stays (its plan is made): its activities page says what
+    is wrong with the year's file and what waits for it, instead of listing no records."""
+    path = data_dir / PROG / "activities" / "2020" / "sanzhong.yaml"
+    path.write_text(path.read_text("utf-8").replace("date: 2020-03-18", "date: 2019-03-18", 1), "utf-8")
+    page = client.get(f"{BASE.rsplit('/', 1)[0]}?year=2020").text
+    banner = page.split("本年度的活动记录文件有", 1)[1].split("</section>", 1)[0]
+    assert "不能计入年度总结" in banner and "2019-03-18" in banner
+
+
 def test_a_records_schools_and_teachers_are_chosen_from_the_pairings_own(client):
     """Review 2026-12: 受援学校, 师傅 and 徒弟 were free text on the record form, and a slip in
     a name kept a record from counting for its pair."""

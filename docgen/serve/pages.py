@@ -789,8 +789,10 @@ def activities(request: Request, pid: str, pairing_id: str, year: str = "", save
     years = given(pairing.cycle, "a loaded pairing's cycle").cycle_years
     chosen = year or next((y.key for y in years if (pairing.id, y.key) in loaded.activities), years[0].key)
     record_file = _activity(request, pid, pairing_id, chosen)
+    shown = display_path(record_file.path)  # the year's file's problems: its records are not counted till mended
+    broken = [p for p in loaded.problems if p.file == shown] if chosen in loaded.bad_logs.get(pairing_id, ()) else []
     return _page(request, "activities.html", programme_id=pid, pairing_id=pairing_id, years=years, year=chosen,
-                 file=record_file, saved=saved, heading=ws.pairing_heading(pid, pairing_id))
+                 file=record_file, saved=saved, heading=ws.pairing_heading(pid, pairing_id), broken=broken)
 
 
 @router.get("/p/{pid}/pairing/{pairing_id}/activities/{year}/evidence/{rel:path}")
