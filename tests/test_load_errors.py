@@ -353,3 +353,14 @@ def test_an_attachment_without_its_part_names_the_part_in_chinese(make_programme
                                   "    attachments:\n      - {title: 领导小组名单, content: leading_group}\n")
     m = only(make_programme(prog))
     assert m["field"] == "notices[0].attachments[0].content" and "领导小组（leading_group）" in m["msg"]
+
+
+def test_a_choice_written_by_its_chinese_name_is_told_its_code(example_copy):
+    """A clerk's review: ``type: 师徒交流`` (the import takes the Chinese names) got the choices
+    as bare codes (可选：lesson_delivery、…), none of which reads 师徒交流."""
+    root = example_copy("gaotai-2020")
+    log = root / "activities" / "2020" / "chengguan.yaml"
+    log.write_text(log.read_text("utf-8").replace("  type: mentor_exchange", "  type: 师徒交流", 1), "utf-8")
+    [problem] = [p for p in load_programme(root).problems if p.field.endswith(".type")]
+    assert problem.message.startswith("“师徒交流”请写作 mentor_exchange")
+    assert "lesson_delivery（送课指导）" in problem.message

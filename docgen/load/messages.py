@@ -53,15 +53,28 @@ def model_at(root: type[BaseModel], loc: Loc) -> type[BaseModel] | None:
     return current
 
 
-def _enum_at(root: type[BaseModel], loc: Loc) -> list[str]:
+def _enum_type_at(root: type[BaseModel], loc: Loc) -> type[Enum] | None:
     parent = model_at(root, loc[:-1]) if loc else None
     field = parent.model_fields.get(str(loc[-1])) if parent and loc else None
     if field is None:
-        return []
-    for t in _unwrap(field.annotation):
-        if isinstance(t, type) and issubclass(t, Enum):
-            return [m.value for m in t]
-    return []
+        return None
+    return next((t for t in _unwrap(field.annotation) if isinstance(t, type) and issubclass(t, Enum)), None)
+
+
+def _enum_at(root: type[BaseModel], loc: Loc) -> list[str]:
+    found = _enum_type_at(root, loc)
+    return [m.value for m in found] if found is not None else []
+
+
+def _enum_names(root: type[BaseModel], loc: Loc) -> dict[str, str]:
+    """The Chinese name of each choice of the enum at ``loc`` (code -> name), where it has them."""
+    from .model.common import ACTIVITY_NAMES, LAYER_NAMES, PARTY_NAMES, PERIOD_NAMES, SUPPORTER_NAMES
+
+    found = _enum_type_at(root, loc)
+    for names in (ACTIVITY_NAMES, PARTY_NAMES, PERIOD_NAMES, LAYER_NAMES, SUPPORTER_NAMES):
+        if found is not None and all(isinstance(k, found) for k in names):
+            return {k.value: v for k, v in names.items()}
+    return {}
 
 
 _NAMES = {
@@ -208,8 +221,14 @@ def _one(err: ErrorDetails, loc: Loc, src: Source, root: type[BaseModel]) -> Pro
         return src.problem(loc, f"最多 {ctx.get('max_length')} 项")
     if kind in ("enum", "literal_error"):
         choices = _enum_at(root, loc) or [c.strip("'") for c in str(ctx.get("expected", "")).split(", ")]
+        names = _enum_names(root, loc)
+        code = next((c for c, name in names.items() if name == str(value).strip()), None)
+        if code is not None:  # 师徒交流 typed where the file keeps the code
+            return src.problem(loc, f"“{value}”请写作 {code}（数据文件中这一项写英文代码；可选："
+                                    f"{'、'.join(f'{c}（{names[c]}）' for c in choices)}）")
+        shown = [f"{c}（{names[c]}）" if c in names else c for c in choices]
         return src.problem(loc, f"“{value}”不是可选值{suggest(str(value), choices)}"
-                                f"（可选：{'、'.join(choices)}）")
+                                f"（可选：{'、'.join(shown)}）")
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         words = {"greater_than_equal": "不能小于", "greater_than": "必须大于",
                  "less_than_equal": "不能大于", "less_than": "必须小于"}[kind]
