@@ -221,18 +221,23 @@ def _without_failed_parts(loaded: Loaded, todo: list[Pending], outcome: Outcome,
     failing = {j.pairing_id for j in outcome.failed if j.scope.loaded is loaded and bundled(j)}
     if not failing:
         return todo
-    book = outcome.books[loaded.id]
     why = "其中的文件本次生成失败（原因见上）：改正后重新生成"
     for pairing_id in failing:
         pairing = loaded.pairing(pairing_id) if pairing_id is not None else None
         if pairing_id is not None and pairing is None:
             continue
-        bundle = bundle_of(loaded, pairing, out)
-        moves = book.cleaner.move_aside([bundle.folder, bundle.zip_path], f"报送包{why}")
-        book.record.forget_paths([m.source for m in moves])
-        outcome.moved_aside(loaded, moves, listener)
-        outcome.failures.append(Failure(display_path(bundle.folder), f"报送包未生成：{why}"))
+        _fail_bundle(loaded, bundle_of(loaded, pairing, out), f"报送包{why}", f"报送包未生成：{why}", outcome, listener)
     return [pending for pending in todo if pending.bundle.pairing not in failing]
+
+
+def _fail_bundle(loaded: Loaded, bundle: Bundle, moved: str, failed: str, outcome: Outcome, listener: Listener) -> None:
+    """``bundle`` not made this run: its earlier folder and zip moved aside (``moved``: why, in
+    说明.txt), and a failure (``failed``) said."""
+    book = outcome.books[loaded.id]
+    moves = book.cleaner.move_aside([bundle.folder, bundle.zip_path], moved)
+    book.record.forget_paths([m.source for m in moves])
+    outcome.moved_aside(loaded, moves, listener)
+    outcome.failures.append(Failure(display_path(bundle.folder), failed))
 
 
 def _without_bad_seals(loaded: Loaded, todo: list[Pending], outcome: Outcome, listener: Listener) -> list[Pending]:
@@ -241,11 +246,8 @@ def _without_bad_seals(loaded: Loaded, todo: list[Pending], outcome: Outcome, li
     keep = []
     for pending in todo:
         if pending.seals & loaded.bad_seals:
-            bundle, book = pending.bundle, outcome.books[loaded.id]
-            moves = book.cleaner.move_aside([bundle.folder, bundle.zip_path], "要加盖的公章图片有错误（见数据错误）：改正后重新生成")
-            book.record.forget_paths([m.source for m in moves])
-            outcome.moved_aside(loaded, moves, listener)
-            outcome.failures.append(Failure(display_path(bundle.folder), "未生成：要加盖的公章图片有错误（见数据错误），改正后重新生成"))
+            _fail_bundle(loaded, pending.bundle, "要加盖的公章图片有错误（见数据错误）：改正后重新生成",
+                         "未生成：要加盖的公章图片有错误（见数据错误），改正后重新生成", outcome, listener)
         else:
             keep.append(pending)
     return keep
