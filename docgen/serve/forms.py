@@ -427,9 +427,21 @@ def differences(theirs: str, mine: str) -> list[tuple[str, str, str]]:
         old, new = parse(Path("theirs.yaml"), theirs).data, parse(Path("mine.yaml"), mine).data
     except SourceError:
         return []
+    return _changed(old, new)
+
+
+def _changed(old: Any, new: Any) -> list[tuple[str, str, str]]:
+    """(a field in words, its value in ``old``, in ``new``) for each field whose value differs."""
     a, b = _leaves(old, ""), _leaves(new, "")
     return [(field_words(key), a.get(key, ""), b.get(key, "")) for key in sorted(a.keys() | b.keys(), key=_natural)
             if a.get(key, "") != b.get(key, "")]
+
+
+def record_words(record: Any) -> list[str]:
+    """A record as a clerk reads it: 标签：值 for each field it gives (lists joined by 、, the
+    activity type and the party by their names), not as the program's keys and codes."""
+    names = {"type": CHOICES["Activity"], "by": CHOICES["Party"]}
+    return [f"{LABELS.get(k, k)}：{names.get(k, {}).get(v, v)}" for k, v in _leaves(record, "").items() if v]
 
 
 def record_differences(before: str, after: str) -> list[tuple[str, str, str]]:
@@ -443,17 +455,10 @@ def record_differences(before: str, after: str) -> list[tuple[str, str, str]]:
     if not isinstance(old, dict) or not isinstance(new, dict):
         return []
 
-    names = {"type": CHOICES["Activity"], "by": CHOICES["Party"]}
-
-    def shown(record: Any) -> str:
-        return "；".join(f"{LABELS.get(k, k)}：{names.get(k, {}).get(v, v)}" for k, v in _leaves(record, "").items() if v)
-
-    was, now = [shown(r) for r in old.get("records") or []], [shown(r) for r in new.get("records") or []]
+    was = ["；".join(record_words(r)) for r in old.get("records") or []]
+    now = ["；".join(record_words(r)) for r in new.get("records") or []]
     out = [("删去的活动记录", r, "") for r in was if r not in now] + [("新加的活动记录", "", r) for r in now if r not in was]
-    rest = {k: v for k, v in old.items() if k != "records"}, {k: v for k, v in new.items() if k != "records"}
-    a, b = _leaves(rest[0], ""), _leaves(rest[1], "")
-    return out + [(field_words(key), a.get(key, ""), b.get(key, "")) for key in sorted(a.keys() | b.keys(), key=_natural)
-                  if a.get(key, "") != b.get(key, "")]
+    return out + _changed({k: v for k, v in old.items() if k != "records"}, {k: v for k, v in new.items() if k != "records"})
 
 
 def _leaves(value: Any, at: str) -> dict[str, str]:

@@ -26,7 +26,7 @@ from ..errors import DocgenError, PairListError, Problem, UsageError, display_pa
 from ..load import PAIRINGS_DIR
 from ..load.activity_files import activity_files_of
 from ..load.model.activity import is_file_ref
-from ..load.model.common import ACTIVITY_NAMES, ID_RE
+from ..load.model.common import ID_RE
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import read
@@ -42,7 +42,7 @@ from .access import (
     visitor_of,
 )
 from .activity_records import ActivityFile, import_preview, record_schema
-from .forms import LABELS, Schema, differences, field_words, impossible_dates, place_errors, unflatten
+from .forms import Schema, differences, field_words, impossible_dates, place_errors, record_words, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import BadUpload, check_evidence, check_sheet, safe_filename
@@ -852,7 +852,7 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
     except Conflict:
         return _page(request, "error.html", status=409, programme_id=pid, title="记录已被修改",
                      message="您打开表单后，这条活动记录已被其他人修改或删除，未保存。您填写的内容见下方，请返回记录列表重新打开后再填。",
-                     detail=_in_words(values))
+                     detail="\n".join(record_words(values)))  # to copy back, a field a line
     if problems:
         problems = impossible_dates(problems, entries)
         fields = _chosen(record_schema().form(values, submitted=True), record_file.pairing)
@@ -878,19 +878,6 @@ def _chosen(fields: list, pairing) -> list:
         f.widget = "select"
         f.options = [(n, n) for n in [*names, *([current] if current and current not in names else [])]]
     return fields
-
-
-def _in_words(values: dict) -> str:
-    """What a clerk typed into a record's form, one field a line under its label (to copy
-    back), not as the program's keys and codes."""
-    lines = []
-    for key, value in values.items():
-        if value in (None, "", []):
-            continue
-        shown = "、".join(map(str, value)) if isinstance(value, list) else ACTIVITY_NAMES.get(value, value) \
-            if key == "type" else value
-        lines.append(f"{LABELS.get(key, key)}：{shown}")
-    return "\n".join(lines)
 
 
 @router.post("/p/{pid}/pairing/{pairing_id}/activities/{year}/record/{number}/delete")
