@@ -51,6 +51,14 @@ def type_choices(loaded: Loaded | None) -> list[str]:
     return out
 
 
+def pairing_choices(pairing: Pairing) -> dict[str, list[str]]:
+    """What a record of ``pairing`` may name, by its field: the recipients (``school``), the
+    teacher pairs' mentors and mentees (the sheet's lists, the workspace's choices)."""
+    return {"school": [r.name for r in pairing.recipients],
+            "mentor": sorted({tp.mentor.name for tp in pairing.teacher_pairs}),
+            "mentee": sorted({tp.mentee.name for tp in pairing.teacher_pairs})}
+
+
 def template(loaded: Loaded | None = None, pairing: Pairing | None = None) -> bytes:
     """The blank sheet, as .xlsx bytes (the same input, the same bytes)."""
     from openpyxl import Workbook
@@ -80,11 +88,9 @@ def template(loaded: Loaded | None = None, pairing: Pairing | None = None) -> by
 
     lists = wb.create_sheet("选项")
     lists.sheet_state = "hidden"
-    recipients = [r.name for r in pairing.recipients] if pairing else []
-    mentors = sorted({tp.mentor.name for tp in pairing.teacher_pairs}) if pairing else []
-    mentees = sorted({tp.mentee.name for tp in pairing.teacher_pairs}) if pairing else []
+    named = pairing_choices(pairing) if pairing else {}
     choices = {"类型": type_choices(loaded), "组织方": [p for p in PARTIES if p in ("支援学校", "受援学校", "双方")],
-               "受援学校": recipients, "帮扶教师": mentors, "受援教师": mentees}
+               "受援学校": named.get("school", []), "帮扶教师": named.get("mentor", []), "受援教师": named.get("mentee", [])}
     for k, (title, values) in enumerate(choices.items(), 1):
         lists.cell(1, k, f"可选的{title}")
         for j, value in enumerate(values, 2):

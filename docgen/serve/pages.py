@@ -867,9 +867,9 @@ def _chosen(fields: list, pairing) -> list:
     """A record's form whose 受援学校, 帮扶教师 and 受援教师 are chosen from the pairing's own
     (a name typed with a slip kept the record from counting for its pair): what the record
     says already stays among the choices, whatever it is."""
-    offered = {"school": [r.name for r in pairing.recipients],
-               "mentor": list(dict.fromkeys(tp.mentor.name for tp in pairing.teacher_pairs)),
-               "mentee": list(dict.fromkeys(tp.mentee.name for tp in pairing.teacher_pairs))}
+    from ..activities.sheet_template import pairing_choices
+
+    offered = pairing_choices(pairing)
     for f in fields:
         names = offered.get(f.key)
         if f.widget != "text" or not names or (f.key == "school" and len(names) < 2):
