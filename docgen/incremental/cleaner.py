@@ -76,7 +76,10 @@ class Cleaner:
         bundle. By reason. A file someone edited stays, kept as theirs (added to ``kept``)."""
         if not (loaded.rejected or not loaded.buildable):
             return {}
-        record = Record(self.base)  # (only read: which of the outputs someone changed)
+        # (only read: which of the outputs to move someone changed; of other shards' records
+        # only the rejected pairings' entries, as a run's record keeps only what concerns it)
+        rejected = set(loaded.rejected)
+        record = Record(self.base, others=None if not loaded.buildable else rejected.__contains__)
         if not loaded.buildable:
             reason = "方案文件（programme.yaml）有错误：改正后重新生成"
             return {reason: self.move_aside([self.base], reason, record, kept)}
