@@ -212,6 +212,42 @@ def test_a_blank_scan_is_not_made_into_a_seal(signed, county):
     assert not (county / PROG / "seals" / "白纸.png").exists()
 
 
+def test_a_schools_seal_is_chosen_from_the_uploaded_images_not_typed(signed, county, tmp_path):
+    bureau = signed("局")
+    assert bureau.post(f"/p/{PROG}/seals", data={"name": "三中公章"}, files={"file": ("章.jpg", _scan(tmp_path))},
+                       follow_redirects=False).status_code == 303
+    page = bureau.get(f"/p/{PROG}/pairing/sanzhong").text
+    select = page[page.index('name="supporter.seal"'):]
+    select = select[:select.index("</select>")]
+    assert re.findall(r'<option value="([^"]*)"', select) == ["", "seals/sample-bureau.png", "seals/sample-school.png",
+                                                           "seals/三中公章.png"]
+    assert re.search(r'value="seals/sample-school.png"\s+selected>sample-school<', select)  # the file's choice
+    assert "在“公章”页上传的图片中选择" in page
+    added = bureau.get(f"/p/{PROG}/pairing/sanzhong/item", params={"list": "recipients", "index": 1}).text
+    assert '<select id="f-recipients.1.seal" name="recipients.1.seal">' in added and "seals/三中公章.png" in added
+    assert _save_field(bureau, "/pairing/sanzhong", "supporter.seal", "seals/三中公章.png").status_code == 303
+    assert "seal: seals/三中公章.png" in (county / PROG / "pairings" / "sanzhong.yaml").read_text(encoding="utf-8")
+    seals_page = bureau.get(f"/p/{PROG}/seals").text
+    assert "高台三中（支援方）" in seals_page[seals_page.index("seals/三中公章.png"):]
+
+
+def test_a_seal_the_data_names_but_seals_lacks_is_uploaded_under_its_own_name(signed, county, tmp_path):
+    path = county / PROG / "pairings" / "sanzhong.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("seals/sample-school.png", "seals/三中新章.png"),
+                    encoding="utf-8")
+    bureau = signed("局")
+    page = bureau.get(f"/p/{PROG}/seals").text
+    missing = page[page.index("数据中引用了、但 seals/ 中没有的图片"):]
+    assert "seals/三中新章.png：高台三中（支援方）" in re.sub(r"<[^>]+>", "", missing)
+    form = form_with(missing, "/seals")
+    assert ("name", "三中新章.png") in form["fields"]
+    response = bureau.post(form["action"], data=dict(form["fields"]), files={"file": ("扫描.jpg", _scan(tmp_path))},
+                           follow_redirects=False)
+    assert response.status_code == 303
+    assert seal_problem(county / PROG / "seals" / "三中新章.png", "公章图片", "x") == ""
+    assert "数据中引用了、但 seals/ 中没有的图片" not in bureau.get(f"/p/{PROG}/seals").text
+
+
 def test_the_bureau_removes_a_withdrawn_pairing_and_can_put_it_back(signed, county):
     """A clerk's walkthrough: the import said 如已撤销请手工删除, which meant deleting files on the
     server. The bureau removes it in the browser (its file and activity logs, each in the

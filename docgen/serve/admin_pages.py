@@ -176,33 +176,33 @@ def seal_units(ws: Workspace, pid: str) -> tuple[dict[str, list[str]], int]:
     return units, len(without)
 
 
-def _seal_files(root: Path) -> list[Path]:
-    folder = root / SEALS_DIR
-    if not folder.is_dir() or not inside(root, folder):
-        return []
-    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and inside(root, p))
-
-
 @router.get("/p/{pid}/seals", response_class=HTMLResponse)
 def seals(request: Request, pid: str, saved: str = "", error: str = ""):
     ws = _ws(request)
     root = ws.root(pid)
     units, without = seal_units(ws, pid)
-    files = _seal_files(root)
+    files = ws.seal_files(pid)
     rows = []
     for path in files:
         rel = path.relative_to(root).as_posix()
         rows.append({"name": path.name, "rel": rel, "units": units.get(rel, []),
                      "problem": seal_problem(path, "公章图片", rel), "size": path.stat().st_size})
-    named_missing = sorted(rel for rel in units if not (root / rel).is_file())
-    return _page(request, "seals.html", programme_id=pid, rows=rows, without=without, missing=named_missing,
-                 units=units, saved=saved)
+    missing = [{"rel": rel, "units": units[rel], "upload": _upload_name(rel)}
+               for rel in sorted(units) if not (root / rel).is_file()]
+    return _page(request, "seals.html", programme_id=pid, rows=rows, without=without, missing=missing, saved=saved)
+
+
+def _upload_name(rel: str) -> str:
+    """The name an upload takes to become the image the data names (``seals/x.png``), or ""
+    when the data names one an upload cannot become (another folder, not a PNG)."""
+    path = Path(rel)
+    fits = path.parent.as_posix() == SEALS_DIR and path.suffix == ".png" and safe_filename(path.name) == path.name
+    return path.name if fits else ""
 
 
 @router.get("/p/{pid}/seals/{name}")
 def seal_image(request: Request, pid: str, name: str):
-    root = _ws(request).root(pid)
-    for path in _seal_files(root):
+    for path in _ws(request).seal_files(pid):
         if path.name == name and path.suffix.lower() == ".png":
             return Response(path.read_bytes(), media_type="image/png",
                             headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
@@ -224,7 +224,7 @@ async def seal_upload(request: Request, pid: str):
         raise UsageError("请先选择公章图片（透明背景的 PNG，或盖在白纸上的扫描件、照片）")
     data = await upload.read()
     replace = str(form.get("replace") or "")
-    names = {p.name for p in _seal_files(root)}
+    names = {p.name for p in ws.seal_files(pid)}
     if replace:
         if replace not in names:
             raise NotFound("要替换的公章图片不存在")
@@ -239,7 +239,7 @@ async def seal_upload(request: Request, pid: str):
     try:
         png = _seal_png(data, name)
     except UsageError as error:
-        return _page(request, "seals.html", status=400, programme_id=pid, rows=[], without=0, missing=[], units={},
+        return _page(request, "seals.html", status=400, programme_id=pid, rows=[], without=0, missing=[],
                      error=str(error), saved="")
     folder = root / SEALS_DIR
     folder.mkdir(exist_ok=True)

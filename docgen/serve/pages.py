@@ -42,11 +42,22 @@ from .access import (
     visitor_of,
 )
 from .activity_records import ActivityFile, import_preview, record_schema
-from .forms import Schema, differences, field_words, impossible_dates, place_errors, record_words, unflatten
+from .forms import Field, Schema, differences, field_words, impossible_dates, place_errors, record_words, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import BadUpload, check_evidence, check_sheet, safe_filename
-from .workspace import BROKEN, MADE, PENDING, SEALED, STATUS_ORDER, Conflict, NotFound, Workspace, heading_of
+from .workspace import (
+    BROKEN,
+    MADE,
+    PENDING,
+    SEALED,
+    SEALS_DIR,
+    STATUS_ORDER,
+    Conflict,
+    NotFound,
+    Workspace,
+    heading_of,
+)
 from .yamledit import Unreadable, digest, edited_section, edited_text, merged
 
 router = APIRouter(dependencies=[Depends(access)])
@@ -356,7 +367,7 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
         found = getattr(error, "problems", problems)
         return _page(request, "broken.html", status=200, programme_id=pid, pairing_id=pairing_id, path=path,
                      text=raw.decode("utf-8", errors="replace"), problems=found, version=digest(raw))
-    fields = PAIRING_SCHEMA.form(data, slots=_slots(ws, pid))
+    fields = _seal_choices(PAIRING_SCHEMA.form(data, slots=_slots(ws, pid)), ws, pid)
     unplaced = place_errors(fields, problems)
     editable = _editable(request)
     if editable is None or editable:  # its save will edit this text: read it while the clerk types
@@ -379,8 +390,24 @@ def pairing_item(request: Request, pid: str, pairing_id: str, list: str, index: 
     item = PAIRING_SCHEMA.blank_item(list, abs(index))
     if item is None:
         raise NotFound("没有这一列表")
+    _seal_choices([item], _ws(request), pid)
     base = f"/p/{quote(pid)}/pairing/{quote(pairing_id)}"
     return _page(request, "_item.html", item_field=item, base=base)
+
+
+def _seal_choices(fields: list[Field], ws: Workspace, pid: str) -> list[Field]:
+    """A school's 公章图片 chosen from the images in seals/ (uploaded on the 公章 page), not
+    typed as a path; what the file says already stays among the choices, whatever it is."""
+    offered = [(f"{SEALS_DIR}/{p.name}", p.stem) for p in ws.seal_files(pid) if p.suffix.lower() == ".png"]
+    for top in fields:
+        for f in top.walk():
+            if f.key != "seal" or f.widget != "text":
+                continue
+            current = str(f.value or "")
+            f.widget = "select"
+            f.options = [*offered, *([(current, current)] if current and current not in dict(offered) else [])]
+            f.help = "在“公章”页上传的图片中选择；不选则这所学校的位置列为“未盖章”"
+    return fields
 
 
 def _slots(ws: Workspace, pid: str) -> dict[str, dict[str, str]]:
@@ -421,7 +448,7 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
     problems, _ = _check_pairing(ws, pid, path, text)
     problems = impossible_dates(problems, entries)
     if problems:
-        fields = PAIRING_SCHEMA.form(data, submitted=True, slots=_slots(ws, pid))
+        fields = _seal_choices(PAIRING_SCHEMA.form(data, submitted=True, slots=_slots(ws, pid)), ws, pid)
         unplaced = place_errors(fields, problems)
         # the page is still the pairing as saved (nothing was written): its heading names the
         # schools of the file, not what was typed (an emptied name would leave " → …")

@@ -176,6 +176,14 @@ class Workspace:
             raise NotFound(f"没有方案“{programme}”")
         return roots[programme]
 
+    def seal_files(self, programme: str) -> list[Path]:
+        """The images in the programme's seals/ folder (never one outside the programme's folder)."""
+        root = self.root(programme)
+        folder = root / SEALS_DIR
+        if not folder.is_dir() or not inside(root, folder):
+            return []
+        return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and inside(root, p))
+
     def loaded(self, programme: str) -> Loaded:
         """The programme as ``docgen validate`` reads it, loaded again only when one of its
         files changed, and then reading only the files that changed (the loader reuses the
