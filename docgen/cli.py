@@ -734,12 +734,14 @@ def templates_check(directory: Path | None) -> None:
     folder = directory or DEFAULTS.templates
     if not folder.is_dir():
         raise UsageError(f"找不到模板目录 {display_path(folder)}")
-    files, findings = check_dir(folder)
-    if not files:
+    checked = check_dir(folder)
+    if not checked.files:
         raise UsageError(f"{display_path(folder)} 中没有 .docx 模板")
-    if findings:
-        raise TemplateCheckFailed([str(finding) for finding in findings])
-    click.echo(f"已检查 {len(files)} 个模板，没有发现问题。")
+    for note in checked.notes:
+        click.echo(f"说明：{note}")
+    if checked.findings:
+        raise TemplateCheckFailed([str(finding) for finding in checked.findings])
+    click.echo(f"已检查 {len(checked.files)} 个模板，没有发现问题。")
 
 
 # --------------------------------------------------------------------- serve

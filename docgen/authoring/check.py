@@ -8,6 +8,8 @@ is rendered with that context, which catches what static reading cannot.
 """
 from __future__ import annotations
 
+import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,8 @@ from ..documents import kinds
 from ..documents.kinds import Kind
 from ..documents.scope import Per, Scope, Selection, scopes
 from ..load.messages import suggest
-from ..render import Renderer, explain, make_env
+from ..render import TEMPLATE_DIR, Renderer, explain, make_env
+from ..render.resaved import Restored, own, restore
 from .specimen import sample_cover, specimen
 
 ANY = "[]"
@@ -38,10 +41,10 @@ class Finding:
         return f"{self.template}  {self.message}"
 
 
-def jinja_source(path: Path) -> str:
+def jinja_source(path: Path | bytes) -> str:
     """The Jinja text docxtpl will render: body, headers and footers, split tags joined."""
-    tpl = DocxTemplate(str(path))
-    doc = Document(str(path))
+    tpl = DocxTemplate(io.BytesIO(path) if isinstance(path, bytes) else str(path))
+    doc = Document(io.BytesIO(path) if isinstance(path, bytes) else str(path))
     xml = tpl.patch_xml(tpl.xml_to_string(doc.element.body))
     for rel in doc.part.rels.values():
         if rel.reltype in (RT.HEADER, RT.FOOTER):
@@ -153,13 +156,47 @@ def sample_contexts(kind: Kind, loaded) -> list[dict]:
     return [kind.context(scope) for scope in found]
 
 
-def check_template(path: Path) -> list[Finding]:
+FULL_WIDTH_TAG = re.compile(r"[｛{][｛{%％]|[%％｝}][｝}]")
+"""A tag typed with a Chinese input method's full-width braces or percent sign (｛｛ doc_no ｝｝),
+which Jinja does not see: printed into every document as it is."""
+
+
+def _full_width_tags(source: str) -> list[str]:
+    text = re.sub(r"<[^>]+>", "", source)
+    return sorted({m.group(0) for m in FULL_WIDTH_TAG.finditer(text) if not m.group(0).isascii()})
+
+
+def restored_notes(done: Restored) -> list[str]:
+    """What docgen put back in a template a word processor saved (it is used so; a note)."""
+    parts = []
+    if done.styles:
+        first, old = next(iter(done.styles.items()))
+        parts.append(f"{len(done.styles)} 个样式的标识（如“{first}”被改为 {old}），已按样式名称对应")
+    if done.revisions:
+        parts.append(f"{done.revisions} 处修订或批注标记，按“接受所有修订”处理，批注不带入文书")
+    if done.tables:
+        parts.append(f"{done.tables} 个表格被改为固定列宽，已恢复为按内容调整")
+    if done.hanging or done.settings:
+        parts.append("标点悬挂、标点压缩等排版设置，已恢复（否则 PDF 中行末的标点可能不印出、排版与预期不同）")
+    return [f"在文字处理软件中保存后有改动，生成时已处理：{'；'.join(parts)}"] if parts else []
+
+
+def check_template(path: Path, notes: list[Finding] | None = None) -> list[Finding]:
+    """What is wrong with the template ``path`` (a bureau's own or docgen's); ``notes`` gets
+    what docgen puts back when it uses it (after a save in a word processor)."""
     name = path.name
     env = make_env()
     try:
-        source = jinja_source(path)
-    except Exception as exc:  # a corrupt or non-docx file
-        return [Finding(name, f"无法读取 Word 文件：{exc}")]
+        data, done = restore(path.read_bytes(), own(TEMPLATE_DIR, name))
+        source = jinja_source(data)
+    except Exception:  # noqa: BLE001 - a corrupt or non-docx file
+        return [Finding(name, "不是有效的 Word 文档（.docx），无法读取；请在 Word 或 WPS 中打开后“另存为”.docx 格式")]
+    if notes is not None:
+        notes += [Finding(name, note) for note in restored_notes(done)]
+    wide = _full_width_tags(source)
+    if wide:
+        return [Finding(name, f"“{'”“'.join(wide)}”是全角字符：数据标签要用半角的 {{{{ }}}} 和 {{% %}}，"
+                              "请在英文输入状态下重新输入")]
     try:
         paths = used_paths(source, env)
     except jinja2.TemplateSyntaxError as exc:
@@ -190,11 +227,29 @@ def check_template(path: Path) -> list[Finding]:
     return findings
 
 
-def check_dir(folder: Path) -> tuple[list[Path], list[Finding]]:
+@dataclass
+class Checked:
+    """What ``docgen templates check`` found in a folder of templates."""
+
+    files: list[Path]
+    findings: list[Finding]
+    notes: list[Finding]
+    """What docgen puts back, and which templates come from docgen's own."""
+
+
+def check_dir(folder: Path) -> Checked:
     files = sorted(p for p in Path(folder).glob("*.docx") if not p.name.startswith(("~$", ".~")))
     findings: list[Finding] = []
+    notes: list[Finding] = []
     for path in files:
-        findings += check_template(path)
-    return files, findings
+        findings += check_template(path, notes)
+    for path in sorted(Path(folder).glob("*.doc")):
+        if not path.name.startswith(("~$", ".~")):
+            findings.append(Finding(path.name, f"是旧版 Word 格式（.doc），docgen 不会使用：请在 Word 或 WPS 中“另存为”{path.stem}.docx"))
+    names = {p.name for p in files}
+    wanted = sorted({kind.template for kind in kinds.KINDS} - names)
+    if files and wanted and Path(folder).resolve() != TEMPLATE_DIR.resolve():
+        notes.append(Finding("、".join(wanted), "目录中没有，生成时使用 docgen 自带的模板"))
+    return Checked(files, findings, notes)
 
 

@@ -18,6 +18,7 @@ from .. import __version__
 from ..load import PROGRAMME_FILE, Loaded
 from ..load.activity_files import activity_files, pairing_and_year
 from ..outputs import source_date_epoch
+from ..render import template_path
 
 PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -93,7 +94,7 @@ class Recipes:
 
     def docx(self, pairing_id: str | None, template: str, depends: str = "") -> str:
         """``depends``: what else the document is made from (the day a summary counts to)."""
-        return digest("docx", self.input_hashes(pairing_id), self._hash(self.template_dir / template), self.common,
+        return digest("docx", self.input_hashes(pairing_id), self._hash(template_path(self.template_dir, template)), self.common,
                       *([depends] if depends else []))
 
     def pdf(self, docx_recipe: str) -> str:
@@ -101,10 +102,10 @@ class Recipes:
 
     def bundle(self, docx_recipes: list[str], seals: set[Path], cover_template: str, options: dict[str, object]) -> str:
         return digest("bundle", docx_recipes, sorted(self._hash(s) for s in seals),
-                      self._hash(self.template_dir / cover_template), converter_fingerprint(), options, self.common)
+                      self._hash(template_path(self.template_dir, cover_template)), converter_fingerprint(), options, self.common)
 
     def report(self, year: str, counted_to: str = "") -> str:
         """``counted_to``: the days the roll-up counts to (it changes with today's date where a
         pairing's summary has none)."""
-        return digest("report", year, self.input_hashes(None), self._hash(self.template_dir / "report.docx"),
+        return digest("report", year, self.input_hashes(None), self._hash(template_path(self.template_dir, "report.docx")),
                       self.common, *([counted_to] if counted_to else []))

@@ -29,6 +29,7 @@ from . import blanks, columns, dates, fit, keeps, notes
 from .filters import FILTERS
 from .limits import LimitedEnvironment, time_limit
 from .markers import marked
+from .resaved import own, restore
 
 
 def _own_templates() -> Path:
@@ -138,10 +139,32 @@ def explain(exc: Exception) -> str:
     if isinstance(exc, jinja2.UndefinedError):
         return str(exc)
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"模板标签语法错误：{exc.message}（检查 {{{{ }}}} 和 {{% %}} 是否成对、是否拼写正确）"
+        return f"模板标签语法错误：{_syntax_words(exc.message or '')}（检查 {{{{ }}}} 和 {{% %}} 是否成对、是否拼写正确）"
     if isinstance(exc, jinja2.exceptions.SecurityError):
         return f"模板中有不允许的操作：{exc}"
     return f"模板渲染失败（{type(exc).__name__}: {exc}），请检查此处的标签"
+
+
+_SYNTAX = [
+    (re.compile(r"Encountered unknown tag '(\w+)'(?:.*?looking for (?:'\w+' or )*'(\w+)')?", re.S),
+     lambda m: f"标签“{m.group(1)}”没有与之配对的开头，或出现在不该出现的位置"
+               + (f"（此处应先有“{m.group(2)}”）" if m.group(2) else "")
+               + "：可能删掉了与它成对的另一个标签（如 {%p if %} 与 {%p endif %}、{%p for %} 与 {%p endfor %}）"),
+    (re.compile(r"Unexpected end of template.*?looking for the following tags: '(\w+)'", re.S),
+     lambda m: f"模板结束时还有标签没有结束（缺少“{m.group(1)}”）"),
+    (re.compile(r"unexpected '(.+?)'"), lambda m: f"标签中有多余或写错的字符“{m.group(1)}”"),
+    (re.compile(r"expected token '(.+?)', got '(.+?)'"), lambda m: f"标签中“{m.group(2)}”处写法有误"),
+    (re.compile(r"unexpected char '(.+?)'"), lambda m: f"标签中有不能使用的字符“{m.group(1)}”"),
+]
+"""Jinja's syntax errors in a clerk's words (the rest: 标签写法有误)."""
+
+
+def _syntax_words(message: str) -> str:
+    for pattern, words in _SYNTAX:
+        found = pattern.search(message)
+        if found:
+            return words(found)
+    return "标签写法有误"
 
 
 def template_line(exc: BaseException) -> int | None:
@@ -185,6 +208,16 @@ def _with_images(tpl: DocxTemplate, context):
     return context
 
 
+def template_path(folder: Path, name: str) -> Path:
+    """The template ``name`` from ``folder`` (a bureau's own, ``-t``), else docgen's own: a
+    bureau keeps only the templates it changed."""
+    path = folder / name
+    if path.is_file():
+        return path
+    own_path = TEMPLATE_DIR / name
+    return own_path if own_path.is_file() else path
+
+
 class Renderer:
     """Renders documents from the templates in one folder; templates are read once."""
 
@@ -195,10 +228,13 @@ class Renderer:
 
     def template_bytes(self, name: str) -> bytes:
         if name not in self._cache:
-            path = self.template_dir / name
+            path = template_path(self.template_dir, name)
             if not path.is_file():
                 raise TemplateError(name, f"找不到模板文件 {path}")
-            self._cache[name] = path.read_bytes()
+            data = path.read_bytes()
+            if path.parent.resolve() != TEMPLATE_DIR.resolve():  # a bureau's own, saved in a word processor
+                data, _ = restore(data, own(TEMPLATE_DIR, name))
+            self._cache[name] = data
         return self._cache[name]
 
     def render(self, template: str, context: dict, *, title: str = "", when: dt.datetime | None = None) -> bytes:
