@@ -369,3 +369,26 @@ def test_export_csv_keeps_the_place_of_a_missing_lead(tmp_path, example_copy):
     facts, leads = described(target)
     assert leads["高台县:国庆小学"] == ("王永奇", None, "文加丰")
     assert facts == example("gaotai-2020")[0]
+
+
+# ------------------------------------------------------------------ the next year's list (review 36)
+
+
+def next_year_sheet(tmp_path: Path, rows) -> Path:
+    """The gaotai list with its rows changed, as the bureau sends the next year's."""
+    return write_xlsx(tmp_path / "2021名单.xlsx", [["帮扶学校", "被帮扶学校", "负责人"], *map(list, rows)])
+
+
+def test_a_new_pairing_never_takes_the_number_of_a_file_the_import_keeps(tmp_path, example_copy):
+    root = example_copy("gaotai-2020")
+    xijie = (root / "pairings" / "xijie.yaml").read_bytes()  # no: 6, and not in the new list
+    rows = [row for row in SEED_001 if row[0] != "西街小学"] + [("城关小学", "红崖子小学", "")]
+    result = imported(next_year_sheet(tmp_path, rows), root, "--county", "高台县")
+    assert "xijie.yaml" in result.stdout and "已保留" in result.stdout
+    assert (root / "pairings" / "xijie.yaml").read_bytes() == xijie
+    valid(root)  # before: the new pairing was given no: 6 too, and every build failed on it
+    numbers = [p.no for p in load_programme(root).pairings]
+    assert sorted(numbers) == sorted(set(numbers)) and 6 in numbers
+    new = read(root / "pairings" / "城关小学.yaml").data
+    assert new["no"] == 7  # after the five listed before it and past the kept file's 6
+

@@ -17,7 +17,7 @@ from ..folder import PAIRINGS_DIR, PROGRAMME_FILE, pairing_files, validate_sourc
 from ..model.programme import Programme
 from ..yaml_source import read
 from .export import export_pairings
-from .files import Existing, Result, check, create, match, new_ids, read_existing, update
+from .files import Existing, Result, check, create, match, new_ids, numbers, read_existing, update
 from .groups import SheetPairing, read_pairings
 from .names import near_name_warnings
 from .sheet import find_header, first_row, read_header, read_sheets, unknown_first_row
@@ -87,14 +87,16 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
         raise PairListError(problems, f"{PAIRINGS_DIR}/ 下已有的结对文件有错误，请先修正（docgen validate 可列出全部错误）后再导入。")
     report = ImportReport(path, root, skipped_sheets=skipped, warnings=warnings)
     matched = match(sheet, existing)
-    ids = new_ids(sheet, matched, existing)
+    held = {id(e) for e in matched.values()}
+    report.stale = [e for e in existing if id(e) not in held]
+    ids, nos = new_ids(sheet, matched, existing), numbers(sheet, report.stale)
     for sp in sheet:
         found = matched.get(sp.no)
         if found is None:
             target = root / PAIRINGS_DIR / f"{ids[sp.no]}.yaml"
-            report.results.append(Result(sp, target, create(sp, path.name), "new"))
+            report.results.append(Result(sp, target, create(sp, path.name, nos[sp.no]), "new"))
             continue
-        text, changes, stops = update(found, sp)
+        text, changes, stops = update(found, sp, nos[sp.no])
         problems += stops
         report.results.append(Result(sp, found.path, text, "changed" if changes else "same", changes))
     if problems:
@@ -110,8 +112,6 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
             progress.advanced("import", str(result.path.name), True)
     if problems:
         raise PairListError(problems, "导入后的结对文件会有以上错误（行号按导入后的内容），请修改表格或结对文件后重试。")
-    held = {id(e) for e in matched.values()}
-    report.stale = [e for e in existing if id(e) not in held]
     staying = {s.name: display_path(e.path) for e in report.stale for s in (e.pairing.supporter, *e.pairing.recipients)}
     report.warnings += near_name_warnings(sheet, staying)
     if not dry_run:

@@ -130,6 +130,20 @@ def match(sheet: list[SheetPairing], existing: list[Existing]) -> dict[int, Exis
     return found
 
 
+def numbers(sheet: list[SheetPairing], kept: list[Existing]) -> dict[int, int]:
+    """The number (``no``) each pairing of the sheet is given: its place in the sheet, passing
+    over the numbers of the files the import keeps (those no row matches), so that no two
+    pairings of the folder share one."""
+    taken = {e.pairing.no for e in kept if e.pairing.no is not None}
+    out, no = {}, 0
+    for sp in sheet:
+        no += 1
+        while no in taken:
+            no += 1
+        out[sp.no] = no
+    return out
+
+
 def slug(text: str) -> str:
     """A pairing id from Chinese text: a valid file name (see ID_PATTERN)."""
     out = _ID_BAD.sub("-", text).strip("-").lstrip(".")
@@ -287,11 +301,12 @@ def _references(existing: Existing, sp: SheetPairing, removed: list[str], rename
     return problems
 
 
-def update(existing: Existing, sp: SheetPairing) -> tuple[str, list[Change], list[Problem]]:
-    """The file with the sheet's fields written in, what changed, and what stops it."""
+def update(existing: Existing, sp: SheetPairing, no: int) -> tuple[str, list[Change], list[Problem]]:
+    """The file with the sheet's fields (and the number ``no``) written in, what changed, and
+    what stops it."""
     doc = existing.doc
     changes: list[Change] = []
-    _set(doc, "no", sp.no, PAIRING_KEYS, "序号", changes)
+    _set(doc, "no", no, PAIRING_KEYS, "序号", changes)
     _set(doc, "county", sp.county, PAIRING_KEYS, "县市区", changes)
     if sp.remark is not None:
         _set(doc, "remark", sp.remark, PAIRING_KEYS, "备注", changes, drop_empty=True)
@@ -312,10 +327,10 @@ def _describe(sp: SheetPairing) -> str:
     return f"{sp.supporter.full_name}—{'、'.join(r.full_name for r in sp.recipients)}"
 
 
-def create(sp: SheetPairing, source_name: str) -> str:
-    """A new pairing file: the sheet's fields, and a comment saying what to add by hand."""
+def create(sp: SheetPairing, source_name: str, no: int) -> str:
+    """A new pairing file numbered ``no``: the sheet's fields, and a comment saying what to add by hand."""
     doc = CommentedMap()
-    doc["no"] = sp.no
+    doc["no"] = no
     doc["county"] = sp.county
     if sp.remark:
         doc["remark"] = sp.remark
