@@ -17,7 +17,7 @@ from ..folder import PAIRINGS_DIR, PROGRAMME_FILE, pairing_files, validate_sourc
 from ..model.programme import Programme
 from ..yaml_source import read
 from .export import export_pairings
-from .files import Existing, Result, check, create, match, new_ids, numbers, read_existing, update
+from .files import Existing, Replaced, Result, check, create, match, new_ids, numbers, read_existing, replaced, update
 from .groups import SheetPairing, read_pairings
 from .names import near_name_warnings
 from .sheet import find_header, first_row, read_header, read_sheets, unknown_first_row
@@ -32,6 +32,8 @@ class ImportReport:
     results: list[Result] = field(default_factory=list)
     stale: list[Existing] = field(default_factory=list)
     """Files in the folder that no row of the sheet matches: kept, never deleted."""
+    replaced: list[Replaced] = field(default_factory=list)
+    """New pairings that take a recipient over from a kept file's supporter."""
     skipped_sheets: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     written: bool = False
@@ -112,6 +114,7 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
             progress.advanced("import", str(result.path.name), True)
     if problems:
         raise PairListError(problems, "导入后的结对文件会有以上错误（行号按导入后的内容），请修改表格或结对文件后重试。")
+    report.replaced = replaced(report.results, report.stale, root)
     staying = {s.name: display_path(e.path) for e in report.stale for s in (e.pairing.supporter, *e.pairing.recipients)}
     report.warnings += near_name_warnings(sheet, staying)
     if not dry_run:
