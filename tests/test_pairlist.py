@@ -6,6 +6,7 @@ hand from the same seeds."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import shutil
@@ -392,6 +393,7 @@ def test_a_new_pairing_never_takes_the_number_of_a_file_the_import_keeps(tmp_pat
     new = read(root / "pairings" / "城关小学.yaml").data
     assert new["no"] == 7  # after the five listed before it and past the kept file's 6
 
+
 def test_another_supporting_school_is_a_new_pairing_the_old_ones_people_stay_behind(tmp_path, example_copy):
     root = example_copy("gaotai-2020")
     sanzhong = (root / "pairings" / "sanzhong.yaml").read_bytes()
@@ -435,3 +437,16 @@ def test_another_recipient_school_does_not_take_the_old_ones_people(tmp_path, ex
     assert len(lines) == 2 and all(m and "黑泉镇中心小学" in m["msg"] for m in lines)
     assert snapshot(root) == before
 
+
+def test_an_import_into_a_programme_whose_cycle_is_over_says_so(tmp_path, example_copy):
+    from docgen.load.pairlist import import_pairings
+
+    root = example_copy("gaotai-2020")
+    sheet = next_year_sheet(tmp_path, SEED_001)
+    result = imported(sheet, root, "--county", "高台县", "-n")
+    assert "本方案的帮扶周期已于2020年12月31日结束" in result.stdout and "请新建一个方案文件夹" in result.stdout
+    assert "请不要删除" not in result.stdout  # nothing left the list
+    during = import_pairings(sheet, root, county="高台县", dry_run=True, today=dt.date(2020, 12, 31))
+    assert during.ended is None and during.ended_warning() == ""
+    after = import_pairings(sheet, root, county="高台县", dry_run=True, today=dt.date(2021, 1, 1))
+    assert after.ended == dt.date(2020, 12, 31)
