@@ -640,11 +640,17 @@ def import_pairings(file: Path, programme_dir: Path | None, county: str, dry_run
     same = report.having("same")
     if same:
         click.echo(f"未变 {len(same)} 个结对文件。")
+    advice = ("本方案的周期已结束，请不要删除：删除会把它从这个周期的文书和报送材料中去掉" if report.ended
+              else "如该结对已撤销，请手工删除此文件")
     for stale in report.stale:
-        click.echo(f"表中没有 {display_path(stale.path)}（{stale.describe()}）：已保留，未删除；如该结对已撤销，请手工删除此文件。")
+        click.echo(f"表中没有 {display_path(stale.path)}（{stale.describe()}）：已保留，未删除；{advice}。")
+    for replaced in report.replaced:
+        click.echo(f"注意：{replaced.describe(report.written)}")
     new, changed = len(report.having("new")), len(report.having("changed"))
     if report.warnings:
         click.echo(f"请核对：有 {len(report.warnings)} 条提醒（见上，每条写明工作表和单元格）；如需改正，改好表格后再导入一次即可。")
+    if report.ended:
+        click.echo(f"注意：{report.ended_warning()}")
     if not report.written:
         click.echo(f"试运行：将新增 {new} 个、修改 {changed} 个结对文件，没有写入任何文件。")
     elif new or changed:

@@ -6,6 +6,7 @@ hand from the same seeds."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import io
 import shutil
@@ -369,3 +370,83 @@ def test_export_csv_keeps_the_place_of_a_missing_lead(tmp_path, example_copy):
     facts, leads = described(target)
     assert leads["高台县:国庆小学"] == ("王永奇", None, "文加丰")
     assert facts == example("gaotai-2020")[0]
+
+
+# ------------------------------------------------------------------ the next year's list (review 36)
+
+
+def next_year_sheet(tmp_path: Path, rows) -> Path:
+    """The gaotai list with its rows changed, as the bureau sends the next year's."""
+    return write_xlsx(tmp_path / "2021名单.xlsx", [["帮扶学校", "被帮扶学校", "负责人"], *map(list, rows)])
+
+
+def test_a_new_pairing_never_takes_the_number_of_a_file_the_import_keeps(tmp_path, example_copy):
+    root = example_copy("gaotai-2020")
+    xijie = (root / "pairings" / "xijie.yaml").read_bytes()  # no: 6, and not in the new list
+    rows = [row for row in SEED_001 if row[0] != "西街小学"] + [("城关小学", "红崖子小学", "")]
+    result = imported(next_year_sheet(tmp_path, rows), root, "--county", "高台县")
+    assert "xijie.yaml" in result.stdout and "已保留" in result.stdout
+    assert (root / "pairings" / "xijie.yaml").read_bytes() == xijie
+    valid(root)  # before: the new pairing was given no: 6 too, and every build failed on it
+    numbers = [p.no for p in load_programme(root).pairings]
+    assert sorted(numbers) == sorted(set(numbers)) and 6 in numbers
+    new = read(root / "pairings" / "城关小学.yaml").data
+    assert new["no"] == 7  # after the five listed before it and past the kept file's 6
+
+
+def test_another_supporting_school_is_a_new_pairing_the_old_ones_people_stay_behind(tmp_path, example_copy):
+    root = example_copy("gaotai-2020")
+    sanzhong = (root / "pairings" / "sanzhong.yaml").read_bytes()
+    rows = [("高台一中", "黑泉镇中心小学及各校区", "李某某\n王大军") if row[0] == "高台三中" else row for row in SEED_001]
+    sheet = next_year_sheet(tmp_path, rows)
+    dry = imported(sheet, root, "--county", "高台县", "-n")
+    said = next(line for line in dry.stdout.splitlines() if "换成了另一所学校" in line)
+    assert "由“高台三中”换成了另一所学校“高台一中”" in said and "按新结对导入" in said
+    for left in ("印章", "中层干部结对 1 项", "师徒结对 1 项", "年度总结 1 份", "活动记录 25 条", "不会转给高台一中"):
+        assert left in said, left
+    assert "请先不要导入" in said  # and how to do it if it is one school renamed
+    imported(sheet, root, "--county", "高台县")
+    # before: sanzhong.yaml became 高台一中's, with 高台三中's seal, 魏某某 and 姜某某 printed as 高台一中's staff
+    assert (root / "pairings" / "sanzhong.yaml").read_bytes() == sanzhong
+    loaded = load_programme(root)
+    assert loaded.problems == []
+    new = next(p for p in loaded.pairings if p.supporter.name == "高台一中")
+    assert new.supporter.seal is None and new.supporter.lead and new.supporter.lead.name == "李某某"
+    assert not new.middle_manager_pairs and not new.teacher_pairs and not new.summaries
+    assert loaded.pairing("sanzhong").supporter.name == "高台三中"
+
+
+def test_a_supporters_name_mistyped_one_sound_apart_is_still_a_rename(tmp_path, example_copy):
+    root = example_copy("gaotai-2020")
+    rows = [("高台叁中", *row[1:]) if row[0] == "高台三中" else row for row in SEED_001]  # 三/叁: one sound
+    result = imported(next_year_sheet(tmp_path, rows), root, "--county", "高台县")
+    assert "换成了另一所学校" not in result.stdout and "新增 0 个、修改 1 个" in result.stdout
+    assert "支援学校名称（只差一个读音相同的字" in result.stdout
+    pairing = load_programme(root).pairing("sanzhong")
+    assert pairing.supporter.name == "高台叁中" and pairing.supporter.seal and pairing.teacher_pairs
+
+
+def test_another_recipient_school_does_not_take_the_old_ones_people(tmp_path, example_copy):
+    root = example_copy("gaotai-2020")
+    before = snapshot(root)
+    rows = [("高台三中", "红崖子小学", "王多权\n某某") if row[0] == "高台三中" else row for row in SEED_001]
+    result = run("import", "pairings", next_year_sheet(tmp_path, rows), "-p", root, "--county", "高台县")
+    # before: 陶某某 and 戚某某 (of 黑泉镇中心小学, the only recipient: no recipient_school) became 红崖子小学's
+    assert result.returncode == 2
+    lines = [PROBLEM_LINE.match(line) for line in result.stderr.splitlines() if "sanzhong.yaml:" in line]
+    assert len(lines) == 2 and all(m and "黑泉镇中心小学" in m["msg"] for m in lines)
+    assert snapshot(root) == before
+
+
+def test_an_import_into_a_programme_whose_cycle_is_over_says_so(tmp_path, example_copy):
+    from docgen.load.pairlist import import_pairings
+
+    root = example_copy("gaotai-2020")
+    sheet = next_year_sheet(tmp_path, SEED_001)
+    result = imported(sheet, root, "--county", "高台县", "-n")
+    assert "本方案的帮扶周期已于2020年12月31日结束" in result.stdout and "请新建一个方案文件夹" in result.stdout
+    assert "请不要删除" not in result.stdout  # nothing left the list
+    during = import_pairings(sheet, root, county="高台县", dry_run=True, today=dt.date(2020, 12, 31))
+    assert during.ended is None and during.ended_warning() == ""
+    after = import_pairings(sheet, root, county="高台县", dry_run=True, today=dt.date(2021, 1, 1))
+    assert after.ended == dt.date(2020, 12, 31)

@@ -456,6 +456,25 @@ def test_pair_list_import_with_one_wrong_row_then_fixed(client, data_dir, tmp_pa
     assert tree(data_dir / PROG) == after
 
 
+def test_pair_list_preview_says_the_cycle_is_over_and_a_supporter_was_replaced(client, data_dir, tmp_path):
+    """Review 36: the next year's list imported into last year's programme, 高台三中 replaced by 高台一中."""
+    sanzhong = pairing_file(data_dir).read_bytes()
+    sheet = pair_list_xlsx(tmp_path / "名单.xlsx", [["高台县", "高台一中", "黑泉镇中心小学及各校区", "李某某\n王大军"]])
+    preview = client.post(f"/p/{PROG}/import", data={"county": ""}, files={"file": ("名单.xlsx", sheet.read_bytes())})
+    assert preview.status_code == 200, preview.text
+    page = re.sub(r"<[^>]+>", "", preview.text)
+    # both before the list of changes and beside 确认导入
+    assert page.count("帮扶周期已于2020年12月31日结束") == 2 and "请新建一个方案文件夹" in page
+    assert page.index("帮扶周期已于") < page.index("新增 1 个结对")
+    assert "由“高台三中”换成了另一所学校“高台一中”" in page and "中层干部结对 1 项" in page and "不会转给高台一中" in page
+    assert "请不要删除" in page and "可在该结对页面的最下方删除" not in page  # 国庆小学 is not in the list: keep it
+    confirm = form_with(preview.text, "/confirm")
+    assert client.post(confirm["action"], data=body(confirm["fields"])).status_code == 200
+    assert pairing_file(data_dir).read_bytes() == sanzhong  # 高台三中's people and seal stay 高台三中's
+    loaded = load_programme(data_dir / PROG)
+    assert loaded.problems == [] and {p.supporter.name for p in loaded.pairings} == {"高台三中", "高台一中", "国庆小学"}
+
+
 @pytest.mark.parametrize("name, data, words", [
     ("名单.xlsx", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "不是 Excel 文件"),
     ("名单.xls", b"\xd0\xcf\x11\xe0" + b"0" * 100, "另存为”.xlsx"),

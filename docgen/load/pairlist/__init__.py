@@ -8,16 +8,18 @@ valid.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import PairListError, Problem, SourceError, UsageError, display_path
 from ...outputs import write_atomic
+from ...text import cn_date
 from ..folder import PAIRINGS_DIR, PROGRAMME_FILE, pairing_files, validate_source
 from ..model.programme import Programme
 from ..yaml_source import read
 from .export import export_pairings
-from .files import Existing, Result, check, create, match, new_ids, read_existing, update
+from .files import Existing, Replaced, Result, check, create, match, new_ids, numbers, read_existing, replaced, update
 from .groups import SheetPairing, read_pairings
 from .names import near_name_warnings
 from .sheet import find_header, first_row, read_header, read_sheets, unknown_first_row
@@ -32,9 +34,13 @@ class ImportReport:
     results: list[Result] = field(default_factory=list)
     stale: list[Existing] = field(default_factory=list)
     """Files in the folder that no row of the sheet matches: kept, never deleted."""
+    replaced: list[Replaced] = field(default_factory=list)
+    """New pairings that take a recipient over from a kept file's supporter."""
     skipped_sheets: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     written: bool = False
+    ended: dt.date | None = None
+    """The end of the programme's cycle, when it is over (before today)."""
 
     def having(self, status: str) -> list[Result]:
         return [r for r in self.results if r.status == status]
@@ -42,6 +48,14 @@ class ImportReport:
     @property
     def pairs(self) -> int:
         return sum(len(r.sheet.recipients) for r in self.results)
+
+    def ended_warning(self) -> str:
+        """In Chinese: the cycle is over, the import changes that cycle's documents ("" if not over)."""
+        if self.ended is None:
+            return ""
+        return (f"本方案的帮扶周期已于{cn_date(self.ended)}结束。导入会改动这个周期的结对文件，"
+                "再生成时这个周期的文书和报送材料也会跟着改变。开始新的一年（新的周期），请新建一个方案文件夹，"
+                "不要导入到这里；只是更正这个周期的名单时，才在这里导入。")
 
 
 def programme_of(root: Path) -> Programme:
@@ -75,10 +89,11 @@ def read_list(path: Path, county: str = "") -> tuple[list[SheetPairing], list[st
 
 
 def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool = False,
-                    progress=None) -> ImportReport:
+                    progress=None, today: dt.date | None = None) -> ImportReport:
     """Create or update ``<root>/pairings/*.yaml`` from the pair list at ``path``; ``county`` is
     the county of rows (or sheets) that name none. ``progress`` (a pipeline listener) hears
-    of each pairing checked."""
+    of each pairing checked; ``today`` (default: the system's date) tells whether the
+    programme's cycle is over."""
     path, root = Path(path), Path(root)
     programme = programme_of(root)
     sheet, skipped, warnings = read_list(path, county)
@@ -86,15 +101,20 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
     if problems:
         raise PairListError(problems, f"{PAIRINGS_DIR}/ 下已有的结对文件有错误，请先修正（docgen validate 可列出全部错误）后再导入。")
     report = ImportReport(path, root, skipped_sheets=skipped, warnings=warnings)
+    end = programme.cycle.end
+    if end is not None and end < (today or dt.date.today()):
+        report.ended = end
     matched = match(sheet, existing)
-    ids = new_ids(sheet, matched, existing)
+    held = {id(e) for e in matched.values()}
+    report.stale = [e for e in existing if id(e) not in held]
+    ids, nos = new_ids(sheet, matched, existing), numbers(sheet, report.stale)
     for sp in sheet:
         found = matched.get(sp.no)
         if found is None:
             target = root / PAIRINGS_DIR / f"{ids[sp.no]}.yaml"
-            report.results.append(Result(sp, target, create(sp, path.name), "new"))
+            report.results.append(Result(sp, target, create(sp, path.name, nos[sp.no]), "new"))
             continue
-        text, changes, stops = update(found, sp)
+        text, changes, stops = update(found, sp, nos[sp.no])
         problems += stops
         report.results.append(Result(sp, found.path, text, "changed" if changes else "same", changes))
     if problems:
@@ -110,8 +130,7 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
             progress.advanced("import", str(result.path.name), True)
     if problems:
         raise PairListError(problems, "导入后的结对文件会有以上错误（行号按导入后的内容），请修改表格或结对文件后重试。")
-    held = {id(e) for e in matched.values()}
-    report.stale = [e for e in existing if id(e) not in held]
+    report.replaced = replaced(report.results, report.stale, root)
     staying = {s.name: display_path(e.path) for e in report.stale for s in (e.pairing.supporter, *e.pairing.recipients)}
     report.warnings += near_name_warnings(sheet, staying)
     if not dry_run:

@@ -7,7 +7,10 @@ edited with a round-trip YAML parser, changing only the values the sheet owns.
 
 Files are matched by what they say, not by their names: the same supporter in the same
 county; then the same supporter sharing a recipient (the county was corrected); then the same
-county sharing a recipient (the supporter was renamed).
+county sharing a recipient, the supporter's name mistyped (one same-sounding character apart:
+the supporter was renamed). A recipient shared under another supporter's name is another
+school taking over (高台三中 -> 高台一中): a new pairing, the old file kept as it is (its seal,
+its people, summaries and records are the old school's) and the change said (``Replaced``).
 """
 from __future__ import annotations
 
@@ -20,6 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from ...errors import Problem, SourceError
+from ..activity_files import ACTIVITIES_DIR
 from ..checks import pairing as check_pairing
 from ..folder import adopt, rare_characters, validate_source
 from ..model.common import ID_RE
@@ -117,7 +121,8 @@ def match(sheet: list[SheetPairing], existing: list[Existing]) -> dict[int, Exis
 
     rules = [lambda sp, e: e.pairing.supporter.name == sp.supporter.name and e.pairing.county == sp.county,
              lambda sp, e: e.pairing.supporter.name == sp.supporter.name and overlap(sp, e) > 0,
-             lambda sp, e: e.pairing.county == sp.county and overlap(sp, e) > 0]
+             lambda sp, e: (e.pairing.county == sp.county and overlap(sp, e) > 0
+                            and bool(near_names([e.pairing.supporter.name, sp.supporter.name])))]
     for rule in rules:
         for sp in sheet:
             if sp.no in found:
@@ -128,6 +133,82 @@ def match(sheet: list[SheetPairing], existing: list[Existing]) -> dict[int, Exis
                 found[sp.no] = best
                 free.remove(best)
     return found
+
+
+def numbers(sheet: list[SheetPairing], kept: list[Existing]) -> dict[int, int]:
+    """The number (``no``) each pairing of the sheet is given: its place in the sheet, passing
+    over the numbers of the files the import keeps (those no row matches), so that no two
+    pairings of the folder share one."""
+    taken = {e.pairing.no for e in kept if e.pairing.no is not None}
+    out, no = {}, 0
+    for sp in sheet:
+        no += 1
+        while no in taken:
+            no += 1
+        out[sp.no] = no
+    return out
+
+
+@dataclass
+class Replaced:
+    """A new pairing of the sheet that shares a recipient (in the same county) with a file the
+    import keeps: another supporting school took over. What the kept file holds of its own
+    supporter stays there, never carried into the new school's documents."""
+
+    result: Result
+    old: Existing
+    left: list[str]
+    """What the old file holds that is not carried over (in Chinese: 印章, 师徒结对 1 项, …)."""
+
+    def describe(self, written: bool = False) -> str:
+        """In Chinese; ``written``: said after the import wrote its files (not before)."""
+        new, old = self.result.sheet.supporter.name, self.old.pairing.supporter.name
+        shared = "、".join(r.full_name for r in self.result.sheet.recipients if r.name in self.old.recipients)
+        left = f"原结对中的{'、'.join(self.left)}都属于{old}，不会转给{new}，仍留在原结对中；" if self.left else ""
+        undo = f"请删除新结对文件 {self.result.path.name}，" if written else "请先不要导入："
+        return (f"支援{shared}的学校由“{old}”换成了另一所学校“{new}”：按新结对导入（文件 {self.result.path.name}），"
+                f"原结对（{self.old.path.name}）不改动。{left}受援学校一方手工填写的内容（负责人职务、印章、结对人员等）"
+                f"也不会带到新结对，请在新结对中补充。如果“{old}”和“{new}”其实是同一所学校（只是改了名称），"
+                f"{undo}在原结对页面（或文件 {self.old.path.name}）中把支援学校名称改为“{new}”，再导入名单。")
+
+
+PEOPLE = {"leader_pairs": "校级领导结对", "middle_manager_pairs": "中层干部结对", "group_pairs": "学科教研组结对",
+          "teacher_pairs": "师徒结对", "secondments": "挂职跟岗", "placements": "支教顶岗"}
+
+
+def left_behind(existing: Existing, root: Path) -> list[str]:
+    """What a pairing file holds of its own schools, in Chinese: its supporter's seal (印章),
+    its people's pairs, summaries and activity records."""
+    pairing = existing.pairing
+    out = ["印章"] if pairing.supporter.seal else []
+    out += [f"{label} {len(getattr(pairing, key))} 项" for key, label in PEOPLE.items() if getattr(pairing, key)]
+    if pairing.summaries:
+        out.append(f"年度总结 {len(pairing.summaries)} 份")
+    records = 0
+    for path in sorted((root / ACTIVITIES_DIR).glob(f"*/{existing.id}.yaml")):
+        try:
+            found = read(path).data
+        except SourceError:
+            found = None
+        items = found.get("records") if isinstance(found, dict) else None
+        records += len(items) if isinstance(items, list) else 0
+    if records:
+        out.append(f"活动记录 {records} 条")
+    return out
+
+
+def replaced(results: list[Result], kept: list[Existing], root: Path) -> list[Replaced]:
+    """The new pairings that take over a recipient a kept file's supporter had."""
+    out = []
+    for result in results:
+        if result.status != "new":
+            continue
+        names = {r.name for r in result.sheet.recipients}
+        for old in kept:
+            if (old.pairing.county == result.sheet.county and names & old.recipients
+                    and old.pairing.supporter.name != result.sheet.supporter.name):
+                out.append(Replaced(result, old, left_behind(old, root)))
+    return out
 
 
 def slug(text: str) -> str:
@@ -263,9 +344,10 @@ def _recipients(doc: CommentedMap, sp: SheetPairing, changes: list[Change]) -> t
 
 def _references(existing: Existing, sp: SheetPairing, removed: list[str], renamed: dict[str, str],
                 changes: list[Change]) -> list[Problem]:
-    """Hand-written entries that name a recipient: a removed school is a problem; a renamed
-    one is renamed there too; with a second recipient added, entries of the former only one
-    get its name written in."""
+    """Hand-written entries that name a recipient: a removed school is a problem (an entry that
+    names none means the only recipient the file had: removed, that school is another one
+    now, its people are not the new school's); a renamed one is renamed there too; with a
+    second recipient added, entries of the former only one get its name written in."""
     problems = []
     old_names = [r.name for r in existing.pairing.recipients]
     new_names = [r.name for r in sp.recipients]
@@ -280,6 +362,11 @@ def _references(existing: Existing, sp: SheetPairing, removed: list[str], rename
                 problems.append(existing.src.problem((key, i, "recipient_school"),
                                                      f"表中已没有受援学校“{ref}”，但这项{label}仍对应它：请先修改或删除这一项，"
                                                      "或在表中保留该校"))
+            elif not ref and len(old_names) == 1 and old_names[0] in removed and isinstance(item, dict):
+                problems.append(existing.src.problem((key, i),
+                                                     f"表中的受援学校已由“{old_names[0]}”换成另一所学校，而这项{label}"
+                                                     f"没有写对应的受援学校，是“{old_names[0]}”的，不能算作新学校的："
+                                                     "请先修改或删除这一项，或在表中保留该校"))
             elif (not ref and len(old_names) == 1 and len(new_names) > 1 and isinstance(item, CommentedMap)
                   and old_names[0] in new_names):
                 put(item, "recipient_school", old_names[0], list(item) + ["recipient_school"])
@@ -287,15 +374,18 @@ def _references(existing: Existing, sp: SheetPairing, removed: list[str], rename
     return problems
 
 
-def update(existing: Existing, sp: SheetPairing) -> tuple[str, list[Change], list[Problem]]:
-    """The file with the sheet's fields written in, what changed, and what stops it."""
+def update(existing: Existing, sp: SheetPairing, no: int) -> tuple[str, list[Change], list[Problem]]:
+    """The file with the sheet's fields (and the number ``no``) written in, what changed, and
+    what stops it."""
     doc = existing.doc
     changes: list[Change] = []
-    _set(doc, "no", sp.no, PAIRING_KEYS, "序号", changes)
+    _set(doc, "no", no, PAIRING_KEYS, "序号", changes)
     _set(doc, "county", sp.county, PAIRING_KEYS, "县市区", changes)
     if sp.remark is not None:
         _set(doc, "remark", sp.remark, PAIRING_KEYS, "备注", changes, drop_empty=True)
-    _school_fields(doc["supporter"], sp.supporter, "支援学校", sp.has_leads, changes)
+    label = "支援学校" if existing.pairing.supporter.name == sp.supporter.name else \
+        "支援学校名称（只差一个读音相同的字，按同一所学校改名：该校手工填写的内容和结对人员都保留）"
+    _school_fields(doc["supporter"], sp.supporter, label, sp.has_leads, changes)
     removed, renamed = _recipients(doc, sp, changes)
     problems = _references(existing, sp, removed, renamed, changes)
     if not changes:
@@ -312,10 +402,10 @@ def _describe(sp: SheetPairing) -> str:
     return f"{sp.supporter.full_name}—{'、'.join(r.full_name for r in sp.recipients)}"
 
 
-def create(sp: SheetPairing, source_name: str) -> str:
-    """A new pairing file: the sheet's fields, and a comment saying what to add by hand."""
+def create(sp: SheetPairing, source_name: str, no: int) -> str:
+    """A new pairing file numbered ``no``: the sheet's fields, and a comment saying what to add by hand."""
     doc = CommentedMap()
-    doc["no"] = sp.no
+    doc["no"] = no
     doc["county"] = sp.county
     if sp.remark:
         doc["remark"] = sp.remark
