@@ -219,6 +219,66 @@ def test_month_outside_cycle(make_programme, month):
     assert m["field"] == "monthly_plan[0].month" and "不在帮扶周期" in m["msg"]
 
 
+@pytest.mark.parametrize(("month", "deadline", "says"), [
+    ("2023-03", "2022-03-20", "早于这项工作所在的月份 2023-03"),  # last year's plan with its months changed only
+    ("2025-08", "2025-09-10", "不在帮扶周期（2022-09-01 至 2025-08-31）内"),
+    ("2023-03", "2023-04-10", None)])  # a month's work due in the next month
+def test_a_plan_items_deadline_lies_in_or_after_its_month_and_in_the_cycle(make_programme, month, deadline, says):
+    """Review 36 F2: a plan copied from last year, its months changed to this year's, still
+    gave last year's deadlines (2020-03-20 under 2021-03), and validate said 数据无误."""
+    pairing = MINI_PAIRING.replace("  - name: 丙中学\n", "") + (
+        f"monthly_plan:\n  - month: {month}\n    items:\n      - content: 管理指导\n        deadline: {deadline}\n")
+    root = make_programme(pairings={"p1": pairing})
+    if says is None:
+        assert problems_of(root)[0] == []
+        return
+    m = only(root)
+    assert (m["field"], m["line"]) == ("monthly_plan[0].items[0].deadline", "11") and says in m["msg"]
+
+
+SUMMARY = "summaries:\n  - year: {year}\n    overview: 本年度开展了结对帮扶。\n    date: {date}\n"
+
+
+@pytest.mark.parametrize(("date", "wrong"), [("2023-07-01", True), ("2024-08-31", False), ("2024-09-05", False)])
+def test_a_summary_is_signed_within_its_year_or_after_it(make_programme, date, wrong):
+    """Review 36 F2: a summary copied from last year, its year changed to this year's, was
+    signed on last year's day (2020-12-19 under 2021年度) and validate said 数据无误."""
+    pairing = MINI_PAIRING + SUMMARY.format(year=2023, date=date)
+    root = make_programme(pairings={"p1": pairing})
+    if not wrong:
+        assert problems_of(root)[0] == []
+        return
+    m = only(root)
+    assert (m["field"], m["line"]) == ("summaries[0].date", "11")
+    assert "2023—2024学年（2023-09-01 至 2024-08-31）" in m["msg"] and date in m["msg"]
+
+
+def test_a_summary_of_a_year_before_the_cycle_is_to_be_deleted_not_relabelled(make_programme):
+    """Review 36 F2: a copied programme's summary of last year was offered "可选：2021", and
+    relabelled it printed last year's facts as this year's."""
+    m = only(make_programme(pairings={"p1": MINI_PAIRING + SUMMARY.format(year=2021, date="2022-07-01")}))
+    assert m["field"] == "summaries[0].year"
+    assert "2021—2022学年的总结" in m["msg"] and "不属于本方案" in m["msg"] and "请删除这一项" in m["msg"]
+    assert "可选" not in m["msg"]
+    later = only(make_programme(pairings={"p1": MINI_PAIRING + SUMMARY.format(year=2026, date="2027-07-01")}))
+    assert "2026 不是帮扶周期中的年度，可选：2022（2022—2023学年）" in later["msg"]
+
+
+def test_an_activities_folder_of_a_year_before_the_cycle_is_to_be_deleted_not_renamed(make_programme):
+    """Review 36 F2: activities/2020 in a programme copied for 2021 was told "应为：2021", and
+    renamed it put last year's records into this year."""
+    root = make_programme()
+    log = "records:\n  - date: {day}\n    type: lecture\n    description: 专题讲座\n"
+    for year, day in (("2021", "2022-03-10"), ("2030", "2030-10-10")):
+        (root / "activities" / year).mkdir(parents=True)
+        (root / "activities" / year / "p1.yaml").write_text(log.format(day=day), encoding="utf-8")
+    lines, _ = problems_of(root)
+    [earlier] = [line for line in lines if "/2021/" in line]
+    assert "目录 2021 中是2021—2022学年的活动记录" in earlier and "请删除这个目录" in earlier and "应为" not in earlier
+    [later] = [line for line in lines if "/2030/" in line]
+    assert "目录名 2030 不是帮扶周期中的年度，应为：2022（2022—2023学年）" in later
+
+
 def test_rare_characters_are_a_warning_not_an_error(make_programme):
     pairing = MINI_PAIRING.replace("王某某", "王喆")
     loaded = load_programme(make_programme(pairings={"p1": pairing}))

@@ -84,6 +84,20 @@ def test_a_broken_pairing_file_is_listed_by_its_school_and_its_problem_said_once
     assert row.count("中文冒号") == 1
 
 
+@needs_libreoffice
+def test_the_home_page_counts_bundles_made_on_the_command_line(client, data_dir):
+    """Review 36 F9: the home page said 尚未生成 of a programme whose bundles the command line
+    had made (it looked at the workspace's own jobs), while its page said 已生成 6."""
+    assert "尚未生成" in client.get("/").text
+    result = run("bundle", data_dir / PROG, "-o", client.app.state.workspace.out, "-p", "guoqing")
+    assert result.returncode in (0, 7), result.stderr
+    counts = re.findall(r"(已生成|已盖章) (\d+)</span>", client.get(f"/p/{PROG}").text)
+    home = client.get("/").text
+    assert "尚未生成" not in home and sum(int(n) for _, n in counts) == 1
+    for name, n in counts:
+        assert (f"{name} {n}</span>" in home) == (n != "0")
+
+
 def test_export_gives_the_pair_list_as_xlsx(client):
     response = client.get(f"/p/{PROG}/export.xlsx")
     assert response.status_code == 200
@@ -610,6 +624,78 @@ def test_a_years_broken_log_is_said_on_its_activities_page(client, data_dir):
     page = client.get(f"{BASE.rsplit('/', 1)[0]}?year=2020").text
     banner = page.split("本年度的活动记录文件有", 1)[1].split("</section>", 1)[0]
     assert "不能计入年度总结" in banner and "2019-03-18" in banner
+
+
+@pytest.fixture
+def sichuan(example_copy, tmp_path):
+    """A workspace over sichuan-2025: three school years, records in the first."""
+    root = example_copy("sichuan-2025")
+    with TestClient(create_app(root.parent, tmp_path / "out-sichuan", warm=False), raise_server_exceptions=False) as c:
+        yield with_token(c), root
+
+
+SICHUAN = "/p/sichuan-2025/pairing/chengqu-erzhong/activities"
+
+
+def _active_tab(page: str) -> str:
+    return re.findall(r'<a href="[^"]*\?year=(\d+)" class="active">', page)[0]
+
+
+def test_a_multi_year_programmes_activities_open_on_this_year_named_as_its_tabs(sichuan, monkeypatch):
+    """Review 36 F9: in its second year the page opened on the first year, and its form said
+    添加活动记录（2025 年度） under tabs saying 2025—2026学年."""
+    from docgen.serve import pages
+
+    client, _ = sichuan
+    monkeypatch.setattr(pages, "_today", lambda: dt.date(2026, 12, 7))
+    assert _active_tab(client.get(SICHUAN).text) == "2026"
+    monkeypatch.setattr(pages, "_today", lambda: dt.date(2030, 1, 1))  # after the cycle: the last year with records
+    assert _active_tab(client.get(SICHUAN).text) == "2025"
+    assert "添加活动记录（2025—2026学年）" in client.get(f"{SICHUAN}/2025/record/new").text
+
+
+def test_a_record_dated_in_another_year_of_the_cycle_is_filed_in_that_year(sichuan):
+    """Review 36 F9: a record dated 2026-09-08 added on the 2025—2026学年 tab was refused with
+    "请放到对应年度的目录" (a folder, in a browser). A new one is now added to the year its date
+    is in; a record changed to another year's date is told which tab to add it on."""
+    client, root = sichuan
+    form = form_with(client.get(f"{SICHUAN}/2025/record/new").text, "/record/new")
+    fields = replace(replace(replace(form["fields"], "date", "2026-09-08"), "type", "lecture"),
+                     "description", "新学年的专题讲座")
+    added = client.post(form["action"], data=body(fields), follow_redirects=False)
+    assert added.status_code == 303 and "year=2026" in added.headers["location"]
+    [record] = read(root / "activities" / "2026" / "chengqu-erzhong.yaml").data["records"]
+    assert record["description"] == "新学年的专题讲座"
+    assert "新学年的专题讲座" not in (root / "activities" / "2025" / "chengqu-erzhong.yaml").read_text("utf-8")
+    assert "已记入2026—2027学年" in client.get(added.headers["location"]).text
+    before = tree(root)
+    form = form_with(client.get(f"{SICHUAN}/2025/record/0").text, "/record/0")
+    moved = client.post(form["action"], data=body(replace(form["fields"], "date", "2026-09-08")))
+    assert moved.status_code == 422 and tree(root) == before
+    said = near(moved.text, "date")
+    assert "请在“2026—2027学年”中添加" in said and "对应年度的目录" not in moved.text
+
+
+def test_problems_on_the_pages_name_fields_in_words(client, data_dir):
+    """Review 36 F9: the list of pairings said "第 25 行 summaries[0].year：…", the data's
+    field path, to a clerk in a browser."""
+    log = data_dir / PROG / "activities" / "2020" / "sanzhong.yaml"
+    log.write_text(log.read_text("utf-8").replace("date: 2020-03-18", "date: 2019-03-18", 1), "utf-8")
+    page = client.get(f"{BASE.rsplit('/', 1)[0]}?year=2020").text
+    assert re.search(r"（活动记录第 \d+ 项的日期）：日期 2019-03-18", page) and "records[" not in page
+    path = pairing_file(data_dir)
+    path.write_text(path.read_text("utf-8").replace("  - year: 2020\n", "  - year: 2030\n", 1), "utf-8")
+    rows = client.get(f"/p/{PROG}/rows").text
+    assert "年度总结文字第 1 项的年度：" in rows and "summaries[0]" not in rows
+
+
+def test_a_jobs_data_problems_name_fields_in_words():
+    from docgen.errors import InputError, Problem
+    from docgen.serve.jobs import _lines
+
+    problem = Problem("gaotai/pairings/chengguan.yaml", 43, 12, "monthly_plan[0].month", "月份 2020-03 不在帮扶周期内")
+    lines = _lines(InputError([problem]))
+    assert lines[0] == "gaotai/pairings/chengguan.yaml 第 43 行 月度计划第 1 项的月份：月份 2020-03 不在帮扶周期内"
 
 
 def test_a_records_schools_and_teachers_are_chosen_from_the_pairings_own(client):

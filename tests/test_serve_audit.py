@@ -266,7 +266,9 @@ def test_the_bureau_removes_a_withdrawn_pairing_and_can_put_it_back(signed, coun
     removed = bureau.post(form["action"], data=body(form["fields"]), follow_redirects=False)
     assert removed.status_code == 303 and not path.exists() and not log.exists()
     listing = bureau.get(removed.headers["location"]).text
-    assert "已删除结对“sanzhong”" in listing and "高台三中" not in listing.split("<table", 1)[1]
+    # by its schools (review 36: "已删除结对“xijie”" named the pairing by its file)
+    assert "已删除结对“高台三中 → 黑泉镇中心小学”" in listing and "高台三中" not in listing.split("<table", 1)[1]
+    assert "sanzhong" not in listing.split("已删除结对", 1)[1].split("（", 1)[0]
     assert load_programme(county / PROG).ok  # nothing left behind that names it
     history = bureau.get(f"/p/{PROG}/pairing/sanzhong/history").text
     for target in (path, log):

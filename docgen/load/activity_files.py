@@ -5,7 +5,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..errors import Problem, given
-from .checks import programme_file
+from .checks import BEFORE_CYCLE, KEPT_THERE, earlier_year, programme_file
 from .inside import inside
 from .messages import suggest
 from .model.activity import ActivityLog, is_file_ref
@@ -43,6 +43,12 @@ def check_log(log: ActivityLog, src: Source, prog: Programme, pairing: Pairing, 
     years = {y.key: y for y in given(pairing.cycle, "a loaded pairing's cycle").cycle_years}
     year = years.get(year_key)
     if year is None:
+        cycle = given(pairing.cycle, "a loaded pairing's cycle")
+        earlier = earlier_year(year_key, cycle)
+        if earlier:  # last year's records in a programme copied from last year's: not renamed into this year
+            return [src.problem((), f"目录 {year_key} 中是{earlier}的活动记录，"
+                                    f"{BEFORE_CYCLE.format(start=cycle.start, end=cycle.end)}请删除这个目录，"
+                                    f"不要把它改名为本年度（{KEPT_THERE.format(what='活动记录')}）")]
         labels = "、".join(f"{k}（{y.label}）" for k, y in years.items())
         return [src.problem((), f"目录名 {year_key} 不是帮扶周期中的年度，应为：{labels}")]
     recipients = [r.name for r in pairing.recipients]

@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Problem, display_path, given
+from ..text import school_year
 from .agreeing import commitment_problems, indicator_problem
 from .images import prepare_hint, seal_problem
 from .inside import resolved, roots_resolved_once
 from .messages import suggest
 from .model.common import ID_RE, Block, blanks_in
+from .model.cycle import Cycle
 from .model.pairing import GroupPair, ManagerPair, Pairing, Placement, Secondment, TeacherPair
 from .model.programme import AttachmentContent as AC
 from .model.programme import Programme
@@ -259,13 +261,51 @@ def pairing(pair: Pairing, src: Source, prog: Programme, root: Path) -> list[Pro
         if not (first.strftime("%Y-%m") <= month.month <= cycle_end.strftime("%Y-%m")):
             out.append(src.problem(("monthly_plan", i, "month"),
                                    f"月份 {month.month} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"))
+        for j, task in enumerate(month.items):  # (a plan copied from last year kept last year's deadlines)
+            due = task.deadline
+            if due is None:
+                continue
+            if due < dt.date(month.year, month.number, 1):
+                out.append(src.problem(("monthly_plan", i, "items", j, "deadline"),
+                                       f"完成时限 {due} 早于这项工作所在的月份 {month.month}，请核对"))
+            elif not cycle.start <= due <= cycle_end:
+                out.append(src.problem(("monthly_plan", i, "items", j, "deadline"),
+                                       f"完成时限 {due} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"))
     keys = {y.key: y for y in cycle.cycle_years}
     out += _dup([s.year for s in pair.summaries], src, lambda i: ("summaries", i, "year"), "总结年度")
     for i, summ in enumerate(pair.summaries):
-        if str(summ.year) not in keys:
+        year = keys.get(str(summ.year))
+        if year is None:
             labels = "、".join(f"{k}（{y.label}）" for k, y in keys.items())
-            out.append(src.problem(("summaries", i, "year"), f"{summ.year} 不是帮扶周期中的年度，可选：{labels}"))
+            earlier = earlier_year(summ.year, cycle)
+            out.append(src.problem(("summaries", i, "year"), (
+                f"这是{earlier}的总结，{BEFORE_CYCLE.format(start=cycle.start, end=cycle.end)}请删除这一项，"
+                f"不要把它改成本年度的总结（{KEPT_THERE.format(what='总结')}）") if earlier else
+                f"{summ.year} 不是帮扶周期中的年度，可选：{labels}"))
+        elif summ.date and summ.date < year.start:
+            out.append(src.problem(("summaries", i, "date"),
+                                   f"落款日期 {summ.date} 早于{year.label}（{year.start} 至 {year.end}）的开始：本年度的总结"
+                                   "在本年度之内或之后落款，请核对（从上一年度复制来的总结，落款和内容都是上一年度的）"))
     return out
+
+
+BEFORE_CYCLE = "早于本方案的帮扶周期（{start} 至 {end}），不属于本方案：如果本方案是从上一年度的方案复制来的，"
+"""Said of a summary or activity folder of a year before the cycle (the programme copied from
+last year's), followed by what to delete."""
+KEPT_THERE = "上一年度的{what}仍在上一年度的方案中"
+
+
+def earlier_year(year: int | str, cycle: Cycle) -> str:
+    """The label of ``year`` (a cycle year's key: the year it starts in) when it lies before the
+    cycle's first year: 2020年度, 2024—2025学年; else "" (a later year, a slip or not a year)."""
+    try:
+        number = int(str(year))
+    except ValueError:
+        return ""
+    years = cycle.cycle_years
+    if not years or number >= int(years[0].key):
+        return ""
+    return school_year(number) if years[0].is_school_year else f"{number}年度"
 
 
 def _school_key(name: str) -> str:

@@ -6,6 +6,7 @@ and checked by the loader's own rules before it is written.
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from ..load.activity_files import check_log
 from ..load.folder import validate_source
 from ..load.model.activity import ActivityLog, Record
 from ..load.model.common import ACTIVITY_NAMES
+from ..load.model.cycle import CycleYear
 from ..load.model.pairing import Pairing
 from ..load.roundtrip import round_trip_yaml
 from ..load.yaml_source import parse
@@ -65,6 +67,29 @@ class ActivityFile:
     @property
     def pairing_id(self) -> str:
         return given(self.pairing.id, "a loaded pairing's id")
+
+    @property
+    def years(self) -> list[CycleYear]:
+        """The years of the pairing's cycle that have a tab (the programme's years)."""
+        tabs = {y.key for y in given(self.loaded.programme, "a programme").cycle.cycle_years}
+        return [y for y in given(self.pairing.cycle, "a loaded pairing's cycle").cycle_years if y.key in tabs]
+
+    @property
+    def label(self) -> str:
+        """The file's year as the tabs name it: 2025—2026学年, 2020年度."""
+        return next((y.label for y in self.years if y.key == self.year), self.year)
+
+    def misplaced(self, day: object) -> tuple[CycleYear | None, str]:
+        """Where a record dated ``day`` belongs when not in this file's year: (the other year of
+        the cycle that holds it, "") or (None, why it belongs to none); (None, "") when it
+        belongs here or is no date yet (the model says what is wrong)."""
+        if not isinstance(day, dt.date) or any(y.key == self.year and y.contains(day) for y in self.years):
+            return None, ""
+        home = next((y for y in self.years if y.contains(day)), None)
+        if home is not None:
+            return home, ""
+        cycle = given(self.pairing.cycle, "a loaded pairing's cycle")
+        return None, f"日期 {day} 不在帮扶周期（{cycle.start} 至 {cycle.end}）内"
 
     @property
     def raw(self) -> bytes | None:

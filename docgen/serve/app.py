@@ -34,6 +34,7 @@ from .access import NeedLogin, NoAccounts, actor, unruled
 from .accounts import Accounts
 from .audit import Audit
 from .cookies import SessionLayer, secret_key
+from .forms import field_in_words
 from .jobs import Runner
 from .state import State
 from .uploads import MAX_UPLOAD, BadUpload, TooLarge
@@ -117,6 +118,7 @@ def in_words(text: str) -> str:
 
 
 TEMPLATES.env.filters["in_words"] = in_words
+TEMPLATES.env.filters["field_words"] = field_in_words
 
 
 def _error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:

@@ -419,6 +419,34 @@ def field_words(problem_field: str) -> str:
     return "的".join(words)
 
 
+def field_in_words(problem_field: str) -> str:
+    """A problem's field as a page shows it: a data file's field in words (``field_words``) as
+    far as its keys have words, the rest left out (a programme's own keys, whose words these are
+    not: the page gives the line); a field that is no data path (a sheet's column) as it is."""
+    if not problem_field or problem_field == "-":
+        return ""
+    parts = problem_field.split(".")
+    if parts[0].partition("[")[0] not in LABELS:
+        return "" if problem_field.isascii() else problem_field
+    known = []
+    for part in parts:
+        if part.partition("[")[0] not in LABELS:
+            break
+        known.append(part)
+    return field_words(".".join(known))
+
+
+def problem_words(problem: Problem) -> str:
+    """A data problem as a page lists it (a job's problems): ``file 第 3 行 月度计划第 1 项的月份：…``,
+    not the command line's ``file:3:12  monthly_plan[0].month  …``."""
+    if problem.place:
+        where = f"{problem.file} {problem.place}"
+    else:
+        where = f"{problem.file} 第 {problem.line} 行" if problem.line else problem.file
+    words = field_in_words(problem.field)
+    return f"{where}{' ' + words if words else ''}：{problem.message}"
+
+
 def differences(theirs: str, mine: str) -> list[tuple[str, str, str]]:
     """Where two versions of a pairing file differ, field by field, as a clerk reads them:
     (the field in words, its value in ``theirs``, in ``mine``); empty when either does not

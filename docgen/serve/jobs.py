@@ -22,6 +22,7 @@ from ..convert import Pool
 from ..errors import DocgenError, display_path
 from ..heap import Every, give_back
 from ..options import Options
+from .forms import problem_words
 from .state import CANCELLED, DONE, FAILED, RUNNING, State
 from .workspace import Workspace
 
@@ -187,7 +188,7 @@ class Runner:
             self.state.update_job(job_id, status=CANCELLED, message="已取消：已写完的文件保留，未完成的没有写入",
                                   finished=time.time())
         except DocgenError as error:
-            self.state.update_job(job_id, status=FAILED, message="\n".join(error.lines()), finished=time.time())
+            self.state.update_job(job_id, status=FAILED, message="\n".join(_lines(error)), finished=time.time())
         except Exception as error:  # noqa: BLE001 - a fault of docgen: the job fails saying so, the server goes on
             self.state.update_job(job_id, status=FAILED, finished=time.time(),
                                   message=f"docgen 内部错误（{type(error).__name__}: {error}），请报告给维护者")
@@ -208,7 +209,7 @@ class Runner:
 
 def _summary(outcome: pipeline.Outcome, headline: str) -> dict:
     """What a finished job shows: a headline, failures, data problems and the bundles made."""
-    problems = [str(p) for p in outcome.problems]
+    problems = [problem_words(p) for p in outcome.problems]
     failures = [f"{f.file}：{f.reason}" for f in outcome.failures]
     preflight = [f"{f.file}：{f.document} 第{f.page}页【{f.rule}】{f.detail}" for f in outcome.preflight_findings()
                  if not f.warning]
@@ -221,6 +222,12 @@ def _summary(outcome: pipeline.Outcome, headline: str) -> dict:
         lines.append(f"失败 {len(failures)} 个")
     return {"message": "；".join(lines), "problems": problems[:200], "failures": failures, "preflight": preflight[:200],
             "bundles": bundles, "failed": bool(failures)}
+
+
+def _lines(error: DocgenError) -> list[str]:
+    """An error's lines as the job's page shows them: a data problem's field in words."""
+    said = {str(p): problem_words(p) for p in getattr(error, "problems", [])}
+    return [said.get(line, line) for line in error.lines()]
 
 
 def give_back_memory() -> None:

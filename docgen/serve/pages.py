@@ -29,7 +29,7 @@ from ..load.model.activity import is_file_ref
 from ..load.model.common import ID_RE
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
-from ..load.yaml_source import read
+from ..load.yaml_source import parse, read
 from ..outputs import write_atomic
 from .access import (
     SCHOOL,
@@ -42,7 +42,8 @@ from .access import (
     visitor_of,
 )
 from .activity_records import ActivityFile, import_preview, record_schema
-from .forms import Field, Schema, differences, field_words, impossible_dates, place_errors, record_words, unflatten
+from .audit import REMOVE
+from .forms import Field, Schema, differences, field_in_words, impossible_dates, place_errors, record_words, unflatten
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import BadUpload, check_evidence, check_sheet, safe_filename
@@ -106,7 +107,7 @@ def _located(problem: Problem) -> dict:
     if where.endswith((".yaml", ".yml")):
         pairing = where.rsplit(".", 1)[0] if parts[-2:-1] == [PAIRINGS_DIR] else ""
         return {"file": "/".join(parts[-2:]) if pairing else where, "row": problem.line, "column": None, "cell": "",
-                "field": field_words(problem.field), "message": problem.message, "in_data": True, "pairing": pairing}
+                "field": field_in_words(problem.field), "message": problem.message, "in_data": True, "pairing": pairing}
     cell = problem.place or (f"{_col(problem.column)}{problem.line}" if problem.line and problem.column else "")
     return {"file": where, "row": problem.line, "column": problem.column, "cell": cell,
             "field": problem.field, "message": problem.message, "in_data": False, "pairing": ""}
@@ -130,8 +131,10 @@ def programmes(request: Request):
     for pid in ws.roots():
         loaded = ws.loaded(pid)
         title = loaded.programme.title if loaded.programme else pid
+        statuses = [row.status for row in ws.rows(pid)]  # made on the command line too, as the programme's page counts
         items.append({"id": pid, "title": title, "pairings": len(loaded.pairings) + len(set(loaded.rejected)),
-                      "problems": len(loaded.problems), "last": last.get(pid)})
+                      "problems": len(loaded.problems), "last": last.get(pid),
+                      "made": statuses.count(MADE), "sealed": statuses.count(SEALED)})
     return _page(request, "programmes.html", programmes=items, data_dir=display_path(ws.data))
 
 
@@ -174,9 +177,25 @@ def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: i
         mine = school_pairings(request, pid, visitor.school)
         jobs = [j for j in jobs if j.pairing is not None and j.pairing in mine]
     jobs = jobs[:5]
+    removed = removed if ID_RE.match(removed) else ""
     return _page(request, "programme.html", programme_id=pid, loaded=loaded, rows=rows, q=q, sort=sort, pager=pager,
-                 removed=removed if ID_RE.match(removed) else "",
+                 removed=removed, removed_heading=_removed_heading(request, pid, removed) if removed else "",
                  counts=counts, own_problems=own, jobs=jobs, bureau=ws.bundle(pid, None))
+
+
+def _removed_heading(request: Request, pid: str, pairing_id: str) -> str:
+    """The schools of a pairing removed in the workspace (``heading_of`` the file as the audit
+    log kept it before the removal), or "" (the page then names the pairing by its identifier)."""
+    audit = request.app.state.audit
+    for entry in audit.entries(pid, pairing_id, limit=20):
+        if entry.action != REMOVE or Path(entry.path).parent.name != PAIRINGS_DIR or not entry.before:
+            continue
+        kept = audit.version(_ws(request).data / entry.path, entry.before)
+        try:
+            return heading_of(parse(Path(entry.path), kept.decode("utf-8-sig")).data) if kept else ""
+        except (DocgenError, UnicodeDecodeError):
+            return ""
+    return ""
 
 
 @router.get("/p/{pid}/rows", response_class=HTMLResponse)
@@ -805,7 +824,7 @@ def activities_template(request: Request, pid: str, pairing_id: str):
 
 
 @router.get("/p/{pid}/pairing/{pairing_id}/activities", response_class=HTMLResponse)
-def activities(request: Request, pid: str, pairing_id: str, year: str = "", saved: str = ""):
+def activities(request: Request, pid: str, pairing_id: str, year: str = "", saved: str = "", moved: str = ""):
     ws = _ws(request)
     loaded = ws.loaded(pid)
     pairing = loaded.pairing(pairing_id)
@@ -814,12 +833,25 @@ def activities(request: Request, pid: str, pairing_id: str, year: str = "", save
         return _page(request, "error.html", status=409, programme_id=pid, title="数据有误",
                      message="这个结对的数据有错误（或其活动记录有错误），请先在结对页面改正。")
     years = given(pairing.cycle, "a loaded pairing's cycle").cycle_years
-    chosen = year or next((y.key for y in years if (pairing.id, y.key) in loaded.activities), years[0].key)
+    chosen = year or _opening_year(years, {y.key for y in years if (pairing.id, y.key) in loaded.activities}, _today())
     record_file = _activity(request, pid, pairing_id, chosen)
     shown = display_path(record_file.path)  # the year's file's problems: its records are not counted till mended
     broken = [p for p in loaded.problems if p.file == shown] if chosen in loaded.bad_logs.get(pairing_id, ()) else []
     return _page(request, "activities.html", programme_id=pid, pairing_id=pairing_id, years=years, year=chosen,
-                 file=record_file, saved=saved, heading=ws.pairing_heading(pid, pairing_id), broken=broken)
+                 file=record_file, saved=saved, moved=bool(moved), heading=ws.pairing_heading(pid, pairing_id),
+                 broken=broken)
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+def _opening_year(years: list, with_records: set[str], today: dt.date) -> str:
+    """The year a pairing's activities page opens on: the one holding today, else the last one
+    with records, else the first (review 36: a programme in its second year opened on its first)."""
+    now = next((y.key for y in years if y.contains(today)), None)
+    recorded = [y.key for y in years if y.key in with_records]
+    return now or (recorded[-1] if recorded else years[0].key)
 
 
 @router.get("/p/{pid}/pairing/{pairing_id}/activities/{year}/evidence/{rel:path}")
@@ -842,7 +874,8 @@ def record_form(request: Request, pid: str, pairing_id: str, year: str, number: 
     values = record_file.record(number)
     fields = _chosen(record_schema().form(values), record_file.pairing)
     return _page(request, "record.html", programme_id=pid, pairing_id=pairing_id, year=year, number=number,
-                 fields=fields, version=record_file.version, unplaced=[], described=_described(values))
+                 year_label=record_file.label, fields=fields, version=record_file.version, unplaced=[],
+                 described=_described(values))
 
 
 def _described(values: dict) -> list[str]:
@@ -872,8 +905,20 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
     if refused:  # the form again, as typed, the reason under the files (nothing stored)
         fields = _chosen(record_schema().form(values, submitted=True), record_file.pairing)
         return _page(request, "record.html", status=422, programme_id=pid, pairing_id=pairing_id, year=year,
-                     number=number, fields=fields, version=version, unplaced=[], upload_errors=refused,
-                     described=_described(values))
+                     year_label=record_file.label, number=number, fields=fields, version=version, unplaced=[],
+                     upload_errors=refused, described=_described(values))
+    home, outside = record_file.misplaced(values.get("date"))
+    moved = ""
+    if home is not None and number == "new":  # a record of another year of the cycle: added on that year's tab
+        record_file, year, moved = _activity(request, pid, pairing_id, home.key), home.key, "&moved=1"
+        version = record_file.version
+    elif home is not None or outside:  # (the loader's words name a folder: "请放到对应年度的目录")
+        why = outside or f"日期 {values.get('date')} 在{given(home, 'the year').label}内：" \
+                         f"请在“{given(home, 'the year').label}”中添加这条记录，再删除这一条"
+        fields = _chosen(record_schema().form(values, submitted=True), record_file.pairing)
+        unplaced = place_errors(fields, [Problem("", 0, 0, "date", why)])
+        return _page(request, "record.html", status=422, programme_id=pid, pairing_id=pairing_id, year=year,
+                     year_label=record_file.label, number=number, fields=fields, version=version, unplaced=unplaced)
     try:
         problems = record_file.save(number, values, stored, version)
     except Conflict:
@@ -885,8 +930,8 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
         fields = _chosen(record_schema().form(values, submitted=True), record_file.pairing)
         unplaced = place_errors(fields, problems)
         return _page(request, "record.html", status=422, programme_id=pid, pairing_id=pairing_id, year=year,
-                     number=number, fields=fields, version=version, unplaced=unplaced)
-    return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}/activities?year={year}&saved=1",
+                     year_label=record_file.label, number=number, fields=fields, version=version, unplaced=unplaced)
+    return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}/activities?year={year}&saved=1{moved}",
                             status_code=303)
 
 
