@@ -56,6 +56,10 @@ class Check:
     pair: Dated | None = None
     open: bool = False
     """The period has not ended by the as-of date."""
+    carried: bool = False
+    """The period ends after the year (or term) being counted (a calendar year in a school-year
+    programme, the whole cycle): shown here as in progress, counted only in the year it ends
+    in, so that no year is credited with what another year's summary counts too."""
 
     @property
     def period(self) -> str:
@@ -76,8 +80,14 @@ class Check:
         return min(min(1.0, done / need) for _, need, done in self.needs)
 
     @property
-    def met(self) -> bool:
+    def reached(self) -> bool:
+        """What the period requires has been done (so far)."""
         return all(done >= need for _, need, done in self.needs)
+
+    @property
+    def met(self) -> bool:
+        """Counted as done in this year: reached, in a period this year reports."""
+        return self.reached and not self.carried
 
     @property
     def missed(self) -> bool:
@@ -86,6 +96,8 @@ class Check:
 
     @property
     def state(self) -> str:
+        if self.carried:
+            return "进行中（已达到要求）" if self.reached else "进行中"
         return "完成" if self.met else ("进行中" if self.open else "未完成")
 
     def required_text(self) -> str:
@@ -365,7 +377,8 @@ def count(prog: Programme, pairing: Pairing, year: CycleYear, log: ActivityLog |
                     continue
                 own = [r for r in ids if pair is None or of_pair(pair, r)]
                 subject = commitment_name(c) + (f"（{pair_name(pair)}）" if pair is not None else "")
-                checks.append(Check(c, span, subject, measure(c, own), own, pair, open=span.end > as_of))
+                checks.append(Check(c, span, subject, measure(c, own), own, pair, open=span.end > as_of,
+                                    carried=span.end > window.end))
     return YearCounts(pairing, year, as_of, window, records, counted, late, unfiled, no_evidence, pending, later,
                       checks, unperiodic)
 
