@@ -14,6 +14,7 @@ import hashlib
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
@@ -365,7 +366,8 @@ def _load(path: Path, tree: OutputTree, pairings: tuple[str, ...], listener: Lis
 # ------------------------------------------------------------ documents, render
 
 def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome: Outcome,
-            listener: Listener, apart: dict[Path, Made] | None = None) -> list[Rendered]:
+            listener: Listener, apart: dict[Path, Made] | None = None,
+            asked: AbstractSet[Path] = frozenset()) -> list[Rendered]:
     """Render and write every (job, recipe) atomically; a failure moves that file's earlier
     version aside and spares the rest. A file a user edited is kept before it is written over.
     Memory freed is given back every few seconds: a bureau's document listing thousands of
@@ -393,7 +395,8 @@ def _render(jobs: list[tuple[Job, str]], renderer: Renderer, book: Book, outcome
             _keep_edited(job.path, book, outcome, listener, data)
             outcome.moved_aside(loaded, _write_document(job.path, data, book), listener)
             book.record.made(job.path, recipe, job.pairing_id, "docx", kind=job.kind.name,
-                             digests={job.path: hashlib.sha256(data).hexdigest()}, facts=made.facts())
+                             digests={job.path: hashlib.sha256(data).hexdigest()}, facts=made.facts(),
+                             asked=job.path in asked)
             done.append(made)
             ok = True
         except Exception as error:  # noqa: BLE001 - one document's failure never stops the others
@@ -487,10 +490,12 @@ def _render_documents(path: Path, tree: OutputTree, options: Options, listener: 
         if bureau and keep is not None:  # they list every pairing, which this run does not hold
             apart = render_apart(Asked(loaded.root, tree.saved_reads(loaded.id), tree.out, Path(options.templates),
                                        options.kinds, selection, bureau))
-        done = _render(todo, renderer, book, outcome, listener, apart)
+        asked = {job.path for job, _ in todo if job.kind.per is Per.year and bool(options.years or options.term)}
+        done = _render(todo, renderer, book, outcome, listener, apart, asked)
         outcome.documents += done
         planned = {j.path for j in jobs} | {j.path.with_suffix(".pdf") for j in jobs}
-        _move_stale(book, planned, loaded, _documents_in_scope(options), outcome, listener)
+        _move_stale(book, planned, loaded, _documents_in_scope(options, _summaries_of_any_year(loaded, options, tree)),
+                    outcome, listener)
         record.save()
         listener.rendered(loaded, tree.programme(loaded.id), len(done))
     outcome.render_seconds = time.perf_counter() - started
@@ -527,16 +532,35 @@ def _outputs_concerned(selection: Selection, alive: set[str]) -> Callable[[str |
     return lambda source: selection.makes(source) or (source is not None and source not in alive)
 
 
-def _documents_in_scope(options: Options) -> Callable[[Entry], bool]:
+def _summaries_of_any_year(loaded: Loaded, options: Options, tree: OutputTree) -> set[str]:
+    """Where the annual summaries of this run's pairings go, for every year of their cycles
+    (relative to the programme's folder), when the run makes each year's that the data asks
+    for (no ``-y``, no ``--term``): the others are out of date (review 36: a summary of a year
+    whose text and records were deleted stayed, looking made)."""
+    if options.years or options.term is not None or "summary" not in {k.name for k in select(options.kinds)}:
+        return set()
+    every = frozenset(y.key for p in loaded.pairings if p.cycle is not None for y in p.cycle.cycle_years)
+    folder = tree.programme(loaded.id)
+    jobs = plan_jobs(loaded, [kind("summary")], tree.out, replace(_selection(options), years=every))
+    return {job.path.relative_to(folder).as_posix() for job in jobs}
+
+
+def _documents_in_scope(options: Options, summaries: AbstractSet[str] = frozenset()) -> Callable[[Entry], bool]:
     """Which recorded Word files (and their PDFs) a run that does not make them again makes
     out of date: those of the kinds and pairings it makes, except summaries, which are made
-    for the years asked for (``-y``) and stay until their pairing goes."""
+    for the years asked for (``-y``) and stay until their pairing goes, or, in a run that
+    makes every year's the data asks for, until the data no longer asks (``summaries``: where
+    any year's would go; one asked for by its year, ``-y``, or term stays)."""
     names = {k.name for k in select(options.kinds)}
 
     def in_scope(entry: Entry) -> bool:
         name = entry.get("kind")
-        return (entry.get("stage") in ("docx", "pdf") and name in names and kind(name).per is not Per.year
-                and (not options.pairings or entry.get("source") in options.pairings))
+        if entry.get("stage") not in ("docx", "pdf") or name not in names:
+            return False
+        if options.pairings and entry.get("source") not in options.pairings:
+            return False
+        return kind(name).per is not Per.year or (not entry.get("asked") and bool(
+            {Path(p).with_suffix(".docx").as_posix() for p in entry.get("paths", [])} & summaries))
 
     return in_scope
 
@@ -648,7 +672,8 @@ def _convert_documents(outcome: Outcome, options: Options, listener: Listener, w
             book.record.failed(result.dst)
             outcome.failures.append(Failure(display_path(result.src), result.error))
             continue
-        book.record.made(result.dst, item.recipe, item.job.pairing_id, "pdf", kind=item.job.kind.name)
+        book.record.made(result.dst, item.recipe, item.job.pairing_id, "pdf", kind=item.job.kind.name,
+                         asked=item.job.kind.per is Per.year and bool(options.years or options.term))
         outcome.pdfs.append(result.dst)
     for i, (found, seconds) in sorted(checked.items()):
         outcome.preflight += [f for r in found for f in r.located(display_path(results[i].dst))]

@@ -90,6 +90,28 @@ def test_deleted_pairing_is_moved_aside_force_and_a_broken_record(specimen, tmp_
     assert len(record["outputs"]) == count
 
 
+def test_a_summary_of_a_year_the_data_no_longer_asks_for_is_moved_aside(small_copy, tmp_path):
+    """Review 36: a summary whose year lost its text and its records stayed in out/, looking
+    made (and listed as 已生成). A run making every year's summary moves it aside; a term's
+    summary, asked for by its term, stays (as one asked for by its year: tests/test_never_lost.py)."""
+    out = tmp_path / "out"
+    assert run("build", small_copy, "-o", out).returncode in (0, 7)
+    assert run("build", small_copy, "-o", out, "--term", "2020秋").returncode in (0, 7)
+    made = out / "gaotai" / "sanzhong" / "年度工作总结_2020年度.docx"
+    term = out / "gaotai" / "sanzhong" / "学期工作总结_2020年秋季学期.docx"
+    assert made.is_file() and term.is_file()
+    path = small_copy / "pairings" / "sanzhong.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[:text.index("summaries:")], encoding="utf-8")
+    (small_copy / "activities" / "2020" / "sanzhong.yaml").unlink()
+    result = run("build", small_copy, "-o", out)
+    assert result.returncode in (0, 7), result.stderr
+    assert not made.exists() and term.is_file()
+    assert "数据中已没有这份文件" in result.stderr and "年度工作总结_2020年度.docx" in result.stderr
+    [day] = (out / "gaotai" / STALE).iterdir()
+    assert (day / "sanzhong" / "年度工作总结_2020年度.docx").is_file()
+
+
 def test_a_file_changed_by_hand_is_made_again(specimen, tmp_path):
     out = tmp_path / "out"
     assert run("build", specimen, "-o", out).returncode == 0

@@ -188,11 +188,12 @@ class Record:
 
     def made(self, path: Path, recipe: str, source: str | None, stage: str, also: tuple[Path, ...] = (),
              kind: str | None = None, digests: dict[Path, str] | None = None,
-             facts: dict[str, Any] | None = None) -> None:
+             facts: dict[str, Any] | None = None, asked: bool = False) -> None:
         """``path`` (and the ``also`` paths written with it) made from ``recipe``; ``digests``
         gives the SHA-256 of files whose bytes the caller had in hand (the rest are read);
         ``facts``: what a later run needs to know of the output without making it again (see
-        ``facts``), as plain JSON."""
+        ``facts``), as plain JSON; ``asked``: made because the run asked for it by name (a
+        summary of a year given with ``-y``), which a run that no longer makes it leaves."""
         written = [Path(path), *map(Path, also)]
         files = {}
         for target in written:
@@ -200,8 +201,10 @@ class Record:
             if stat is not None and target.is_file():
                 digest = (digests or {}).get(target) or sha256_of(target)
                 files[self.key(target)] = [*stat, digest]
-        entry = {"recipe": recipe, "source": source, "stage": stage, "kind": kind,
-                 "paths": [self.key(p) for p in written], "files": files}
+        entry: Entry = {"recipe": recipe, "source": source, "stage": stage, "kind": kind,
+                        "paths": [self.key(p) for p in written], "files": files}
+        if asked:
+            entry["asked"] = True
         if facts is not None:
             entry["facts"] = facts
         self.now[self.key(path)] = entry
