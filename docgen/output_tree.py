@@ -134,6 +134,15 @@ class OutputTree:
         """Where the earlier version of a bundle made again on ``day`` is kept."""
         return self.programme(programme_id) / BUNDLES / EARLIER / day
 
+    def earlier_bundles(self, programme_id: str, pairing_id: str | None) -> list[Path]:
+        """The zips of a pairing's (None: the bureau's) earlier bundles, the latest first."""
+        name = self.bundle_zip(programme_id, pairing_id).name
+        folder = self.programme(programme_id) / BUNDLES / EARLIER
+        if not folder.is_dir() or folder.is_symlink():
+            return []
+        found = [day / name for day in folder.iterdir() if day.is_dir() and (day / name).is_file()]
+        return sorted(found, key=lambda p: (p.parent.name[:10], len(p.parent.name), p.parent.name), reverse=True)
+
     def owned_by(self, programme_id: str, pairing_id: str) -> list[Path]:
         """Every place of a pairing's outputs: its folder, its bundle folder and zip."""
         return [self.folder(programme_id, pairing_id), self.bundle(programme_id, pairing_id),

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from fastapi.testclient import TestClient
@@ -246,6 +247,33 @@ def test_a_seal_the_data_names_but_seals_lacks_is_uploaded_under_its_own_name(si
     assert response.status_code == 303
     assert seal_problem(county / PROG / "seals" / "三中新章.png", "公章图片", "x") == ""
     assert "数据中引用了、但 seals/ 中没有的图片" not in bureau.get(f"/p/{PROG}/seals").text
+
+
+def test_earlier_bundles_are_listed_and_downloaded_by_their_school_only(signed, tmp_path):
+    """Review 36: a bundle made again (a new year's records, a corrected letter) put the one
+    already submitted into bundles/以前的版本/<day>/, which no page linked to. The documents page
+    lists each earlier version with its zip and merged PDF; only its school and the bureau
+    download them."""
+    bundles = tmp_path / "out" / PROG / "bundles"
+    for day, content in (("2026-09-01", b"first"), ("2026-12-01", b"second"), ("2026-12-01_2", b"third")):
+        folder = bundles / "以前的版本" / day / "sanzhong"
+        folder.mkdir(parents=True)
+        (folder / "报送材料_高台三中与黑泉镇中心小学.pdf").write_bytes(b"%PDF-1.4 " + content)
+        (folder.parent / "sanzhong.zip").write_bytes(b"PK " + content)
+    school = signed("三中")
+    page = school.get(f"/p/{PROG}/pairing/sanzhong/documents").text
+    listed = page[page.index("<h2>以前的版本</h2>"):]
+    text = re.sub(r"<[^>]+>", " ", listed)
+    assert text.index("2026年12月1日（当天第2次）") < text.index("2026年12月1日 ") < text.index("2026年9月1日")
+    links = re.findall(r'href="(/files/[^"]+)"', listed[:listed.index("</section>")])
+    assert len(links) == 6
+    response = school.get(links[0])
+    assert response.status_code == 200 and response.content == b"PK third"
+    assert unquote(response.headers["content-disposition"].split("UTF-8''")[1]) == \
+        "报送材料_高台三中与黑泉镇中心小学（2026-12-01_2以前的版本）.zip"
+    assert signed("国庆").get(links[0]).status_code in (403, 404)
+    assert signed("局").get(links[1]).status_code == 200
+    assert "<h2>以前的版本</h2>" not in signed("局").get(f"/p/{PROG}/bureau").text  # (the bureau's has none)
 
 
 def test_the_bureau_removes_a_withdrawn_pairing_and_can_put_it_back(signed, county):

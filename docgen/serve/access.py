@@ -33,7 +33,7 @@ from ..load import PAIRINGS_DIR
 from ..load.inside import inside
 from ..load.model.common import Name
 from ..load.yaml_source import read
-from ..output_tree import safe_name
+from ..output_tree import EARLIER, safe_name
 from .cookies import CSRF_FIELD, CSRF_HEADER, Visit
 
 _SCHOOL_NAME = TypeAdapter(Name)
@@ -354,7 +354,9 @@ def file_owner(request: Request, pid: str | None, rel: str) -> str | None:
         entry = None
     if entry is not None:
         return entry.source
-    if parts[0] == "bundles" and len(parts) >= 2:
+    if parts[0] == "bundles" and len(parts) >= 4 and parts[1] == EARLIER:  # bundles/以前的版本/<day>/x.zip
+        folder = parts[3][:-4] if parts[3].endswith(".zip") else parts[3]
+    elif parts[0] == "bundles" and len(parts) >= 2:
         folder = parts[1][:-4] if parts[1].endswith(".zip") else parts[1]
     elif parts[0] in ("report", "bundles") or len(parts) < 2:
         return None

@@ -30,7 +30,9 @@ from ..load.model.common import ID_RE
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import parse, read
+from ..output_tree import BUNDLES, EARLIER, OutputTree
 from ..outputs import write_atomic
+from ..text import cn_date
 from .access import (
     SCHOOL,
     Forbidden,
@@ -612,11 +614,21 @@ def _documents_page(request: Request, pid: str, pairing_id: str | None):
     fill_at = _first_field(bundle.unfinished, pairing_id) if pairing_id is not None else ""
     editable = _editable(request)
     fill_by_bureau = bool(fill_at) and editable is not None and fill_at.split(".")[0] not in editable
+    earlier = [_earlier(z) for z in OutputTree(ws.out).earlier_bundles(pid, pairing_id)]
     return _page(request, "documents.html", programme_id=pid, pairing_id=pairing_id, bundle=bundle, outputs=outputs,
-                 fill_at=fill_at, fill_by_bureau=fill_by_bureau,
+                 fill_at=fill_at, fill_by_bureau=fill_by_bureau, earlier=earlier,
                  findings=_findings_by_page(bundle), job=jobs[0] if jobs else None, rejected=rejected,
                  out=ws.out / pid, loaded=loaded,
                  heading=ws.pairing_heading(pid, pairing_id) if pairing_id is not None else "")
+
+
+def _earlier(zip_path: Path) -> dict[str, object]:
+    """An earlier bundle as the documents page lists it: when it was set aside (the day a new
+    one was made: bundles/以前的版本/2026-12-07_2/ is that day's second), its zip and merged PDF."""
+    day, _, nth = zip_path.parent.name.partition("_")
+    when = cn_date(dt.date.fromisoformat(day)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else day
+    return {"when": when + (f"（当天第{nth}次）" if nth else ""), "zip": zip_path,
+            "pdf": next(iter(sorted(zip_path.with_suffix("").glob("*.pdf"))), None)}
 
 
 @router.get("/p/{pid}/pairing/{pairing_id}/documents", response_class=HTMLResponse)
@@ -701,10 +713,14 @@ def _download_name(target: Path) -> str:
     """The name a download is saved under: a bundle's zip (bundles/sanzhong.zip, named by the
     pairing's identifier on disk) as its merged PDF is named, 报送材料_高台三中与….zip, so that a
     clerk collecting several schools' bundles can tell them apart."""
-    if target.suffix == ".zip" and target.parent.name == "bundles":
+    if target.suffix == ".zip" and target.parent.name == BUNDLES:
         pdfs = sorted((target.parent / target.stem).glob("*.pdf"))
         if len(pdfs) == 1:
             return pdfs[0].stem + ".zip"
+    if target.suffix == ".zip" and target.parent.parent.name == EARLIER:  # 报送材料_…（2026-12-07以前的版本）.zip
+        pdfs = sorted((target.parent / target.stem).glob("*.pdf"))
+        if len(pdfs) == 1:
+            return f"{pdfs[0].stem}（{target.parent.name}{EARLIER}）.zip"
     return target.name
 
 
