@@ -281,7 +281,7 @@ def test_each_year_is_a_calendar_year_across_school_years(meiling):
     write_log(meiling, "2027", [])
     first = rows_of(context(meiling, as_of=dt.date(2027, 8, 31)))
     award = ("2027年", "帮助徒弟获奖（林志远—周晓）")
-    assert first[award]["state"] == "进行中（已达到要求）"  # reached in the first school year, counted in the second
+    assert first[award]["state"] == "已达到"  # reached in the first school year, counted in the second
     assert not first[award]["met"]
     assert ("2027年", "帮助徒弟获奖（王丽—刘小芳）") not in first  # that pair began in March: 2027 is not owed
     assert not any(k[0] == "2026年" for k in first)  # 2026 is not wholly inside the cycle
@@ -308,10 +308,10 @@ def test_a_period_reaching_past_the_year_is_counted_only_in_the_year_it_ends(exa
     first, second, third = (summary(Scope(loaded, pairing=pairing, year=y, as_of=y.end)) for y in pairing.cycle.cycle_years)
     survey = ("帮扶周期内", "开展联合调研")
     for ctx in (first, second):
-        assert rows_of(ctx)[survey]["state"] == "进行中（已达到要求）" and not rows_of(ctx)[survey]["met"]
+        assert rows_of(ctx)[survey]["state"] == "已达到" and not rows_of(ctx)[survey]["met"]
     assert rows_of(third)[survey]["state"] == "完成"
     award = next(k for k in rows_of(first) if k[0] == "2026年" and "获得区级以上教学奖项" in k[1])
-    assert rows_of(first)[award]["state"] == "进行中（已达到要求）" and rows_of(second)[award]["state"] == "完成"
+    assert rows_of(first)[award]["state"] == "已达到" and rows_of(second)[award]["state"] == "完成"
     tally = next(f for f in second["facts"] if f.startswith("对照承诺事项"))
     done = int(re.match(r"对照承诺事项，\d+项中完成(\d+)项", tally).group(1))
     assert done == sum(1 for r in second["commitment_rows"] if r["state"] == "完成") and "帮扶周期内开展联合调研" in tally

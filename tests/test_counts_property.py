@@ -143,7 +143,7 @@ def naive_checks(prog: dict, pairing: dict, records: list[dict], cycle: tuple, w
                 if pair is not None:
                     name += f"（{pair['mentor']['name']}—{pair['mentee']['name']}）"
                 if b > w_end:  # ends in a later year: counted there, shown here as in progress
-                    state = "进行中（已达到要求）" if done >= c["times"] else "进行中"
+                    state = "已达到" if done >= c["times"] else "进行中"
                 else:
                     state = "完成" if done >= c["times"] else ("进行中" if b > as_of else "未完成")
                 out[(c["id"], name, label if c["per"] not in SHORT else "", a, b)] = (done, c["times"], state, c["per"])
@@ -209,7 +209,7 @@ def check_summary(ctx: dict, expected: dict, n_records: int, n_counted: int,
     for row in rows:
         if row["commitment"] in skip:
             behind += row["status"] == "未完成"
-            running += row["status"].startswith("进行中")
+            running += row["status"] in ("进行中", "已达到")
             continue
         if row.get("due") is not None:  # folded: N周中M周达到；未达到：…
             checks = folded.get((row["commitment"], row["item"]))
@@ -240,7 +240,7 @@ def check_summary(ctx: dict, expected: dict, n_records: int, n_counted: int,
             assert row["done"] == f"{done}次" and row["required"] in (f"≥{need}次", f"{need}次"), (row, value)
             assert row["status"] == state, (row["item"], row["period"], row["status"], value)
             behind += state == "未完成"
-            running += state.startswith("进行中")
+            running += state in ("进行中", "已达到")
             met, due = (1, 1) if state == "完成" else ((0, 1) if state == "未完成" else (0, 0))
         was = stated.get(row["commitment"], (0, 0))
         stated[row["commitment"]] = (was[0] + met, was[1] + due)

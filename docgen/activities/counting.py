@@ -42,6 +42,10 @@ class Span:
     term: Term | None = None
 
 
+REACHED = "已达到"
+"""The state of a period still open after the year counted whose requirement is already done."""
+
+
 @dataclass
 class Check:
     """One commitment in one period (for one pair of a layer, or for the pairing as a whole)."""
@@ -58,8 +62,9 @@ class Check:
     """The period has not ended by the as-of date."""
     carried: bool = False
     """The period ends after the year (or term) being counted (a calendar year in a school-year
-    programme, the whole cycle): shown here as in progress, counted only in the year it ends
-    in, so that no year is credited with what another year's summary counts too."""
+    programme, the whole cycle): shown here as in progress (已达到 once what it requires is
+    done), counted only in the year it ends in, so that no year is credited with what another
+    year's summary counts too."""
 
     @property
     def period(self) -> str:
@@ -97,7 +102,7 @@ class Check:
     @property
     def state(self) -> str:
         if self.carried:
-            return "进行中（已达到要求）" if self.reached else "进行中"
+            return REACHED if self.reached else "进行中"
         return "完成" if self.met else ("进行中" if self.open else "未完成")
 
     def required_text(self) -> str:

@@ -9,6 +9,7 @@ from docxtpl import RichText
 
 from ..activities.chart import activities_by_month
 from ..activities.counting import (
+    REACHED,
     YearCounts,
     as_of_for,
     as_of_words,
@@ -117,7 +118,10 @@ def _facts(counts: YearCounts, card: Scorecard | None, prog: Programme, rows: li
         if unmet:
             text += f"，未完成{len(unmet)}项：" + _unmet_list(unmet)
         if running:
-            text += f"{'；' if unmet else '，'}进行中{len(running)}项：" + "；".join(f"{r['period']}{r['item']}" for r in running)
+            reached = sum(1 for r in running if r["state"] == REACHED)
+            text += (f"{'；' if unmet else '，'}进行中{len(running)}项" + (f"（其中{reached}项已达到要求，到期的年度再计为完成）"
+                                                                        if reached else "")
+                     + "：" + "；".join(f"{r['period']}{r['item']}" for r in running))
         out.append(text + ("，全部完成。" if not unmet and not running else "。"))
     if counts.unperiodic:
         out.append("方案未规定周期的事项（" + "、".join(c.what for c in counts.unperiodic) + "）只列出记录次数，不作完成与否的统计。")
