@@ -84,6 +84,17 @@ def test_a_broken_pairing_file_is_listed_by_its_school_and_its_problem_said_once
     assert row.count("中文冒号") == 1
 
 
+def test_a_pairing_file_with_a_wrong_field_still_shows_its_county_and_schools(client, data_dir):
+    """Review 36 F9: the row of a pairing whose file does not load had blank 县市区 and 受援学校
+    columns, although only one field was wrong."""
+    path = pairing_file(data_dir, "guoqing")
+    path.write_text(path.read_text("utf-8").replace("no: ", "no: 第", 1), "utf-8")
+    [row] = [r for r in client.get(f"/p/{PROG}/rows").text.split("<tr") if "/pairing/guoqing" in r]
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)]
+    assert "数据有误" in row and "高台县" in cells and "国庆小学" in cells
+    assert any("宣化镇中心小学" in c and "合黎镇中心小学" in c for c in cells), cells
+
+
 @needs_libreoffice
 def test_the_home_page_counts_bundles_made_on_the_command_line(client, data_dir):
     """Review 36 F9: the home page said 尚未生成 of a programme whose bundles the command line

@@ -471,7 +471,8 @@ class Workspace:
             if path.stem in valid or any(path == p for p in loaded.pairing_paths.values()):
                 continue
             found = problems_by_file.get(display_path(path), [])
-            rows.append(PairingRow(path.stem, "", _supporter_named(path) or path.stem, "", BROKEN,
+            county, supporter, recipients = _names_written(path)
+            rows.append(PairingRow(path.stem, county, supporter or path.stem, recipients, BROKEN,
                                    f"文件中有 {len(found)} 处错误" if found else "活动记录或其他文件有错误", path, found))
         # a pairing whose activity records are broken is rejected, its own file being valid
         for row in rows:
@@ -495,14 +496,32 @@ def _listed(manifest: Manifest) -> _Listed:
 _SUPPORTER_NAME = re.compile(r"^supporter:\s*\n(?:[ \t]+.*\n)*?[ \t]+name:\s*['\"]?([^'\"#\n]+)", re.MULTILINE)
 
 
-def _supporter_named(path: Path) -> str:
-    """The supporter's name as a pairing file that does not read writes it (the list names a
-    broken file by its school, as the others, not by its file name), or ""."""
+def _names_written(path: Path) -> tuple[str, str, str]:
+    """(county, supporter, recipients) as a pairing file that does not load writes them (the
+    list shows a broken file as the others, by its schools, not by its file name; a wrong
+    field elsewhere leaves them readable), each "" where it cannot be read: from the YAML when
+    it parses, else the supporter's name found in the text."""
+    try:
+        data = read(path).data
+    except (DocgenError, OSError):
+        data = None
+    if isinstance(data, dict):
+        recipients = data.get("recipients")
+        listed = [_text_of(r, "name") + _text_of(r, "campuses") for r in recipients] if isinstance(recipients, list) else []
+        county = data.get("county")
+        return (county.strip() if isinstance(county, str) else "", _text_of(data.get("supporter"), "name"),
+                "、".join(n for n in listed if n))
     try:
         found = _SUPPORTER_NAME.search(path.read_text("utf-8-sig", errors="replace"))
     except OSError:
-        return ""
-    return found.group(1).strip() if found else ""
+        return "", "", ""
+    return "", found.group(1).strip() if found else "", ""
+
+
+def _text_of(mapping: object, key: str) -> str:
+    """``mapping[key]`` when it is a mapping holding text there, else ""."""
+    value = mapping.get(key) if isinstance(mapping, dict) else None
+    return value.strip() if isinstance(value, str) else ""
 
 
 def _pairing_status(pairing, bundle: BundleState) -> tuple[str, str]:
