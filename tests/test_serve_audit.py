@@ -276,6 +276,18 @@ def test_earlier_bundles_are_listed_and_downloaded_by_their_school_only(signed, 
     assert "<h2>以前的版本</h2>" not in signed("局").get(f"/p/{PROG}/bureau").text  # (the bureau's has none)
 
 
+def test_editing_a_pairing_of_a_cycle_that_is_over_says_so_to_the_bureau(signed, county):
+    """Review 36: a new year's changes made in last year's programme rewrote last year's
+    documents without a word. The bureau's pairing page says the cycle is over (the 2020
+    programme ended on 2020-12-31); a school, which only writes its summary, is not told."""
+    page = signed("局").get(f"/p/{PROG}/pairing/sanzhong").text
+    assert 'id="cycle-ended"' in page and "本方案的帮扶周期已于2020年12月31日结束" in page
+    assert 'id="cycle-ended"' not in signed("三中").get(f"/p/{PROG}/pairing/sanzhong").text
+    programme = county / PROG / "programme.yaml"
+    programme.write_text(programme.read_text(encoding="utf-8").replace("2020-12-31", "2099-12-31"), encoding="utf-8")
+    assert 'id="cycle-ended"' not in signed("局").get(f"/p/{PROG}/pairing/sanzhong").text
+
+
 def test_the_bureau_removes_a_withdrawn_pairing_and_can_put_it_back(signed, county):
     """A clerk's walkthrough: the import said 如已撤销请手工删除, which meant deleting files on the
     server. The bureau removes it in the browser (its file and activity logs, each in the

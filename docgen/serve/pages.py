@@ -394,8 +394,17 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
     if editable is None or editable:  # its save will edit this text: read it while the clerk types
         ws.trees.prepare(raw.decode("utf-8-sig", errors="replace"))
     return _page(request, "pairing.html", programme_id=pid, pairing_id=pairing_id, fields=fields, unplaced=unplaced,
+                 ended=_cycle_ended(ws, pid),
                  version=digest(raw), path=path, saved=saved, problems=problems, records=records,
                  valid=not problems and not records, editable=editable, heading=heading_of(data))
+
+
+def _cycle_ended(ws: Workspace, pid: str) -> str:
+    """The day the programme's cycle ended, in words, when it is over (an edit changes that
+    cycle's documents: review 36 found a new year's list put into last year's programme), or ""."""
+    programme = ws.programme_model(pid)
+    end = programme.cycle.end if programme is not None else None
+    return cn_date(end) if end is not None and end < dt.date.today() else ""
 
 
 def _editable(request: Request) -> set[str] | None:
@@ -474,6 +483,7 @@ async def pairing_save(request: Request, pid: str, pairing_id: str):
         # the page is still the pairing as saved (nothing was written): its heading names the
         # schools of the file, not what was typed (an emptied name would leave " → …")
         return _page(request, "pairing.html", status=422, programme_id=pid, pairing_id=pairing_id, fields=fields,
+                     ended=_cycle_ended(ws, pid),
                      unplaced=unplaced, version=version, path=path, saved=0, problems=problems, valid=True,
                      failed=len(problems), editable=editable, heading=ws.pairing_heading(pid, pairing_id))
     return _write_pairing(request, pid, pairing_id, path, text, version)
