@@ -191,7 +191,7 @@ def test_uploaded_names_stay_in_the_pairings_evidence_folder(signed, county, nam
 def test_links_in_the_data_folder_lead_nowhere_outside(signed, county, app, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside")
     secret = outside / "secret.yaml"
-    secret.write_text("county: SECRET-CONTENT\nsupporter: {name: 高台三中}\nrecipients: [{name: 外校}]\n", "utf-8")
+    secret.write_text("county: SECRET-CONTENT\nsupporter: {name: 外校甲}\nrecipients: [{name: 外校}]\n", "utf-8")
     os.symlink(secret, county / PROG / "pairings" / "evil.yaml")
     os.symlink(outside, county / PROG / "evidence" / "chengguan")
     (outside / "seal.png").write_bytes(b"\x89PNG\r\n\x1a\n")

@@ -471,7 +471,7 @@ class Workspace:
             if path.stem in valid or any(path == p for p in loaded.pairing_paths.values()):
                 continue
             found = problems_by_file.get(display_path(path), [])
-            county, supporter, recipients = _names_written(path)
+            county, supporter, recipients = _names_written(path) if inside(loaded.root, path) else ("", "", "")
             rows.append(PairingRow(path.stem, county, supporter or path.stem, recipients, BROKEN,
                                    f"文件中有 {len(found)} 处错误" if found else "活动记录或其他文件有错误", path, found))
         # a pairing whose activity records are broken is rejected, its own file being valid
