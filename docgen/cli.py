@@ -237,7 +237,8 @@ def programme_folder(given: Path | None, pairing: str | None = None) -> Path:
     the only one, or the only one that holds ``pairing``."""
     if given is not None:
         if not (given / PROGRAMME_FILE).is_file():
-            raise UsageError(f"{display_path(given)} 不是方案目录（没有 {PROGRAMME_FILE}）")
+            raise UsageError(f"{display_path(given)} 不是方案目录（没有 {PROGRAMME_FILE}）；开始下一年度请用 "
+                             "docgen new programme 新目录 --from 上一年度的方案目录，它会建好方案文件和结对文件")
         return given
     found = find_programmes(Path("data"))
     holding = [p for p in found if (p / PAIRINGS_DIR / f"{pairing}.yaml").exists()] if pairing else []
@@ -443,6 +444,60 @@ def new_pairing(pairing_id: str, programme_dir: Path | None, county: str, suppor
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, pairing_skeleton(county, supporter, list(recipients)).encode("utf-8"))
     click.echo(f"已新建 {display_path(target)}，请填写后运行 docgen validate 检查。")
+
+
+@new.command("programme",
+             help="开始下一年度（下一周期）：以上一周期的方案目录（--from）为基础新建方案目录 NEW_DIR。复制方案文件"
+                  "（注释保留；帮扶周期移到新的日期；标题、正文中明确指本方案年度的年份改为新年份）、结对文件"
+                  "（学校、负责人、印章、师徒和干部结对保留；年度总结、月度计划、签订日期等上一年度的内容去掉）和公章图片；"
+                  "活动记录和证明材料不复制，仍在原目录中。逐条列出改了什么、去掉了什么、还有哪些地方写着上一年度，请核对。")
+@click.argument("new_dir", metavar="NEW_DIR", type=click.Path(path_type=Path))
+@click.option("--from", "old_dir", required=True, type=click.Path(path_type=Path), metavar="DIR",
+              help="上一周期的方案目录，如 data/gaotai-2020")
+@click.option("--start", metavar="DATE", callback=_as_of, default=None,
+              help="新周期的开始日期，如 2021-03-01；不写则为上一周期结束的第二天。周期的年数和划分年度的方法不变")
+@click.option("-n", "--dry-run", is_flag=True, help="只显示将要做的修改，不写文件")
+def new_programme(new_dir: Path, old_dir: Path, start: dt.date | None, dry_run: bool) -> None:
+    from .load.nextcycle import next_cycle
+
+    made = next_cycle(old_dir, new_dir, start, dry_run=dry_run)
+    for line in next_cycle_lines(made):
+        click.echo(line)
+
+
+def next_cycle_lines(made: Any) -> list[str]:
+    """What ``docgen new programme`` says of a ``NextCycle``."""
+    from .text import cn_date
+
+    target, source = display_path(made.target), display_path(made.source)
+    verb = "已新建" if made.written else "试运行：将新建"
+    out = [f"{verb}方案 {target}（{made.title}），帮扶周期 {cn_date(made.start)}至{cn_date(made.end)}"
+           f"（上一周期 {cn_date(made.old_start)}至{cn_date(made.old_end)}）。",
+           f"复制了：方案文件 programme.yaml、结对文件 {made.pairings} 个、公章图片 {made.seals} 个。"]
+    if made.not_copied:
+        out.append(f"没有复制（上一周期的记录，仍在 {source} 中）：{'、'.join(made.not_copied)}。")
+    if made.replaced:
+        out.append(f"已改为新年份的地方（{len(made.replaced)} 处，请核对）：")
+        out += [f"  {note.problem(made)}" for note in made.replaced]
+    if made.left_out:
+        out.append(f"上一年度的内容，没有带到新方案（{len(made.left_out)} 处；原文件在 {source} 中，没有改动）：")
+        out += [f"  {note.problem(made)}" for note in made.left_out]
+    if made.to_check:
+        out.append(f"需要核对（{len(made.to_check)} 处仍写着上一周期的年份，没有自动改）：")
+        out += [f"  {note.problem(made)}" for note in made.to_check]
+    for rel, lines in made.comments.items():
+        if lines:
+            out.append(f"说明：{display_path(made.target / rel)} 第 {'、'.join(map(str, lines))} 行的注释提到上一周期的年份"
+                       "（注释不印入文书，可按需修改）。")
+    out.append("另请通读核对：领导小组成员（学校有变动的）、正文和附件中写上一年度情况的文字、各结对的负责人和结对人员。")
+    if made.problems:
+        out.append(f"新方案还有 {len(made.problems)} 处需要填写或修改（docgen validate 的结果）：")
+        out += [f"  {problem}" for problem in made.problems]
+    elif made.written:
+        out.append(f"docgen validate {target}：数据无误。下一步：核对以上各处，再用 docgen build {target} 生成文书。")
+    if not made.written:
+        out.append("试运行：没有写入任何文件。")
+    return out
 
 
 @cli.command(help="由数据生成 Word 文件（通知、实施方案、协议书、责任书、年度总结）。"

@@ -256,7 +256,8 @@ def find_programmes(path: Path) -> list[Path]:
         raise UsageError(f"{display_path(path)} 是文件，请给出方案目录（含 {PROGRAMME_FILE}）或其上级目录")
     if (path / PROGRAMME_FILE).is_file():
         return [path]
-    found = sorted(p.parent for p in path.glob(f"*/{PROGRAMME_FILE}"))
+    # a hidden folder is never a programme: ``docgen new programme`` writes the next one in .tmp-… first
+    found = sorted(p.parent for p in path.glob(f"*/{PROGRAMME_FILE}") if not p.parent.name.startswith("."))
     if not found:
         raise UsageError(f"在 {display_path(path)} 中没有找到 {PROGRAMME_FILE}："
                          f"每个方案应是一个目录，内含 {PROGRAMME_FILE} 和 {PAIRINGS_DIR}/")

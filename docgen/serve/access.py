@@ -99,6 +99,8 @@ RULES: dict[str, Rule] = {
     # the pair list: the bureau's
     "import_form": Rule(ONLY_BUREAU, "programme"), "import_upload": Rule(ONLY_BUREAU, "programme"),
     "import_confirm": Rule(ONLY_BUREAU, "programme"), "import_done": Rule(ONLY_BUREAU, "programme"), "export_list": Rule(READERS, "programme"),
+    # the next year's programme, made from this one: the bureau's
+    "next_form": Rule(ONLY_BUREAU, "programme"), "next_create": Rule(ONLY_BUREAU, "programme"),
     # a pairing
     "pairing_form": Rule(EVERYONE, "pairing"), "pairing_item": Rule(EVERYONE, "pairing"),
     "pairing_save": Rule(EDITORS, "pairing"), "pairing_text": Rule(ONLY_BUREAU, "pairing"),

@@ -22,7 +22,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from starlette.background import BackgroundTask
 
 from ..activities.rollup import Rollup, rollup, years_with_records
-from ..errors import DocgenError, PairListError, Problem, UsageError, display_path, given
+from ..errors import DocgenError, InputError, PairListError, Problem, UsageError, display_path, given
 from ..load import PAIRINGS_DIR
 from ..load.activity_files import activity_files_of
 from ..load.model.activity import is_file_ref
@@ -182,7 +182,7 @@ def programme(request: Request, pid: str, q: str = "", sort: str = "no", page: i
     removed = removed if ID_RE.match(removed) else ""
     return _page(request, "programme.html", programme_id=pid, loaded=loaded, rows=rows, q=q, sort=sort, pager=pager,
                  removed=removed, removed_heading=_removed_heading(request, pid, removed) if removed else "",
-                 counts=counts, own_problems=own, jobs=jobs, bureau=ws.bundle(pid, None))
+                 counts=counts, own_problems=own, jobs=jobs, bureau=ws.bundle(pid, None), ended=_ended(loaded))
 
 
 def _removed_heading(request: Request, pid: str, pairing_id: str) -> str:
@@ -342,6 +342,83 @@ def import_done(request: Request, pid: str, token: str):
         raise NotFound("找不到这次导入的结果")
     done = json.loads(marker.read_text(encoding="utf-8"))
     return _page(request, "import_done.html", programme_id=pid, new=done["new"], changed=done["changed"])
+
+
+# ------------------------------------------------------------------ the next year
+
+
+def _ended(loaded) -> dt.date | None:
+    """The end of the programme's cycle when it is over (before today), else None."""
+    end = loaded.programme.cycle.end if loaded.programme is not None else None
+    return end if end is not None and end < _today() else None
+
+
+def _next_name(pid: str, old_year: int, new_year: int) -> str:
+    """gaotai-2020 → gaotai-2021: the folder's year moved on, or the new year added."""
+    if re.search(rf"{old_year}$", pid):
+        return pid[: -len(str(old_year))] + str(new_year)
+    return f"{pid}-{new_year}"
+
+
+def _next_page(request: Request, pid: str, status: int = 200, **context) -> HTMLResponse:
+    from ..load.nextcycle import new_cycle
+
+    loaded = _ws(request).loaded(pid)
+    if loaded.programme is None:
+        raise UsageError("方案文件有错误，不能以它为基础开始下一年度：请先改正方案文件")
+    cycle = loaded.programme.cycle
+    start, _ = new_cycle(cycle, None)
+    context.setdefault("folder", _next_name(pid, cycle.start.year, start.year))
+    context.setdefault("start", start.isoformat())
+    return _page(request, "next.html", status=status, programme_id=pid, loaded=loaded, ended=_ended(loaded), **context)
+
+
+@router.get("/p/{pid}/next", response_class=HTMLResponse)
+def next_form(request: Request, pid: str):
+    return _next_page(request, pid)
+
+
+@router.post("/p/{pid}/next", response_class=HTMLResponse)
+async def next_create(request: Request, pid: str):
+    """The next year's programme, made by ``docgen new programme``'s own function; its files
+    are journalled in the audit log (``Workspace.place_folder``)."""
+    from ..load.nextcycle import next_cycle
+
+    ws = _ws(request)
+    root = ws.root(pid)
+    form = await _form(request)
+    name, start_text = str(form.get("name") or "").strip(), str(form.get("start") or "").strip()
+    try:
+        start = dt.date.fromisoformat(start_text) if start_text else None
+    except ValueError:
+        return _next_page(request, pid, 400, folder=name, start=start_text,
+                          error=f"“{start_text}”不是日期，请写成 2021-03-01 的形式")
+    if not ID_RE.match(name):  # one folder of the data folder, named as a programme is
+        return _next_page(request, pid, 400, folder=name, start=start_text,
+                          error=f"新方案的文件夹名“{name}”中不能有空格和 / \\ : * ? \" < > | 等字符，也不能以“.”开头，如 gaotai-2021"
+                          if name else "请填写新方案的文件夹名称，如 gaotai-2021")
+    try:
+        made = next_cycle(root, ws.data / name, start, place=ws.place_folder)
+    except InputError as error:
+        return _next_page(request, pid, 422, folder=name, start=start_text, error=error.preface,
+                          problems=[_located(p) for p in error.problems])
+    except UsageError as error:
+        return _next_page(request, pid, 400, folder=name, start=start_text, error=str(error))
+    def said(note) -> str:  # the place named from the data folder, as the clerk sees the programmes
+        root = made.source if note.old else made.target
+        return str(Problem(f"{root.name}/{note.rel}", note.line, note.column, note.field, note.message))
+
+    def within(problem: Problem) -> str:
+        path = Path(problem.file)
+        try:
+            shown = path.resolve().relative_to(ws.data).as_posix()
+        except ValueError:
+            shown = problem.file
+        return str(dataclasses.replace(problem, file=shown))
+
+    return _page(request, "next_done.html", programme_id=pid, made=made, new_id=made.target.name,
+                 replaced=[said(n) for n in made.replaced], left_out=[said(n) for n in made.left_out],
+                 to_check=[said(n) for n in made.to_check], problems=[within(p) for p in made.problems])
 
 
 @router.get("/p/{pid}/export.xlsx")

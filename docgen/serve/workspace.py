@@ -341,6 +341,34 @@ class Workspace:
         if self.on_write is not None:
             self.on_write(path, before, data)
 
+    def place_folder(self, made: Path, target: Path) -> None:
+        """Put a folder written aside (``made``: a new programme's, all of it) in its place
+        ``target`` by one rename, each of its files journalled in the audit log as written by
+        whoever asked: pending before the rename, done after it (void if it fails), as ``write``
+        does for one file. ``target`` is new (or an empty folder) inside the data folder."""
+        target = Path(target)
+        if not _within(self.data, target) or target.is_symlink():
+            raise NotFound("不能在数据目录以外新建方案")
+        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+            raise UsageError(f"{target.name} 已存在，且不是空文件夹：不会覆盖已有的文件，请换一个名称")
+        files = sorted(p for p in Path(made).rglob("*") if p.is_file())
+        journal = self.journal
+        entries: list[int] = []
+        with self.locked(target):
+            try:
+                if journal is not None:
+                    for path in files:
+                        entries.append(journal.begin(target / path.relative_to(made), None, path.read_bytes(), self.who()))
+                if target.is_dir():
+                    target.rmdir()
+                os.rename(made, target)
+            except BaseException:
+                for entry in entries:
+                    journal.void(entry)  # type: ignore[union-attr]
+                raise
+            for entry in entries:
+                journal.commit(entry)  # type: ignore[union-attr]
+
     def leftovers(self) -> list[Path]:
         """Temporary files a killed writer left in the data folder (``.tmp-*``): removed."""
         gone = []
