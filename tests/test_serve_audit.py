@@ -19,6 +19,8 @@ from docgen.serve.audit import PENDING, Audit
 from docgen.serve.state import State
 from docgen.serve.workspace import Workspace
 from docgen.serve.yamledit import digest
+from tests.conftest import needs_libreoffice
+from tests.helpers import run
 from tests.serve_helpers import add_county, body, form_with, replace, signing, tree
 
 pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
@@ -286,6 +288,17 @@ def test_editing_a_pairing_of_a_cycle_that_is_over_says_so_to_the_bureau(signed,
     programme = county / PROG / "programme.yaml"
     programme.write_text(programme.read_text(encoding="utf-8").replace("2020-12-31", "2099-12-31"), encoding="utf-8")
     assert 'id="cycle-ended"' not in signed("局").get(f"/p/{PROG}/pairing/sanzhong").text
+
+
+@needs_libreoffice
+def test_a_schools_home_page_counts_its_bundles_made_on_the_command_line(signed, county, tmp_path):
+    """Review 36 F9 (left for schools at first): a school's home page said 尚未生成 of a
+    programme whose bundle of its pairing the command line had made."""
+    result = run("bundle", county / PROG, "-o", tmp_path / "out", "-p", "guoqing")
+    assert result.returncode in (0, 7), result.stderr
+    home = signed("国庆").get("/").text
+    assert "尚未生成" not in home and re.search(r"(已生成|已盖章) 1</span>", home)
+    assert "尚未生成" in signed("三中").get("/").text  # (its own pairing's bundle is not made)
 
 
 def test_the_bureau_removes_a_withdrawn_pairing_and_can_put_it_back(signed, county):

@@ -127,8 +127,13 @@ def programmes(request: Request):
     if visitor.role == SCHOOL:  # its own pairings only, counted from their files: no loading of the whole list
         for pid in school_programmes(request, visitor.school):
             model = ws.programme_model(pid)  # (whether its pairings have problems is on their pages)
+            files = school_files(request, pid, visitor.school)
+            record = ws.bundle_record(pid)  # its bundles made on the command line too (review 36)
+            bundles = [ws.bundle(pid, path.stem, record) for path in files]
             items.append({"id": pid, "title": model.title if model else pid, "problems": None, "broken": model is None,
-                          "last": last.get(pid), "pairings": len(school_files(request, pid, visitor.school))})
+                          "last": last.get(pid), "pairings": len(files),
+                          "made": sum(1 for b in bundles if b.state == "made" and not b.sealed),
+                          "sealed": sum(1 for b in bundles if b.sealed)})
         return _page(request, "programmes.html", programmes=items, data_dir=display_path(ws.data))
     for pid in ws.roots():
         loaded = ws.loaded(pid)
