@@ -259,10 +259,26 @@ def test_reimport_adds_a_recipient_and_reports_what_left_the_sheet(tmp_path, exa
     valid(root)
 
 
-def test_reimport_refuses_to_drop_a_school_that_teacher_pairs_name(tmp_path, example_copy):
+LEADER_PAIRS = """\
+leader_pairs:
+  - supporter: {name: 魏某某, position: 副校长}
+    recipient: {name: 陶某某, position: 副校长}
+    recipient_school: %s
+"""
+GROUP_PAIRS = """\
+group_pairs:
+  - subject: 语文
+    recipient_school: %s
+"""
+
+
+@pytest.mark.parametrize("pairs", [HAND_PAIRS, LEADER_PAIRS, GROUP_PAIRS])
+def test_reimport_refuses_to_drop_a_school_that_teacher_pairs_name(pairs, tmp_path, example_copy):
+    """(校级领导结对 and 学科教研组结对 naming the school were let through: their people left
+    under a file whose recipient was gone.)"""
     root = example_copy("yichun-2022")
     wanzai = root / "pairings" / "wanzai.yaml"
-    wanzai.write_text(wanzai.read_text("utf-8") + HAND_PAIRS % "万载县株潭中学", "utf-8")
+    wanzai.write_text(wanzai.read_text("utf-8") + pairs % "万载县株潭中学", "utf-8")
     before = snapshot(root)
     rows = [r for r in seed_000_rows() if r[2] != "万载县株潭中学"]
     rows.append(["市直", "宜春一中", "宜春实验中学", None])  # a good row: would be a new file
@@ -428,13 +444,17 @@ def test_a_supporters_name_mistyped_one_sound_apart_is_still_a_rename(tmp_path, 
 
 def test_another_recipient_school_does_not_take_the_old_ones_people(tmp_path, example_copy):
     root = example_copy("gaotai-2020")
+    sanzhong = root / "pairings" / "sanzhong.yaml"  # its 校级领导结对 too (they were let through)
+    sanzhong.write_text(sanzhong.read_text("utf-8") + (LEADER_PAIRS % "").replace("    recipient_school: \n", ""),
+                        "utf-8")
     before = snapshot(root)
     rows = [("高台三中", "红崖子小学", "王多权\n某某") if row[0] == "高台三中" else row for row in SEED_001]
     result = run("import", "pairings", next_year_sheet(tmp_path, rows), "-p", root, "--county", "高台县")
     # before: 陶某某 and 戚某某 (of 黑泉镇中心小学, the only recipient: no recipient_school) became 红崖子小学's
     assert result.returncode == 2
     lines = [PROBLEM_LINE.match(line) for line in result.stderr.splitlines() if "sanzhong.yaml:" in line]
-    assert len(lines) == 2 and all(m and "黑泉镇中心小学" in m["msg"] for m in lines)
+    assert len(lines) == 3 and all(m and "黑泉镇中心小学" in m["msg"] for m in lines)
+    assert any("校级领导结对" in m["msg"] for m in lines)
     assert snapshot(root) == before
 
 

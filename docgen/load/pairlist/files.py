@@ -37,8 +37,9 @@ from .names import near_names
 
 PAIRING_KEYS = list(Pairing.model_fields)
 SCHOOL_KEYS = list(School.model_fields)
-REFERENCES = {"middle_manager_pairs": "中层干部结对", "teacher_pairs": "师徒结对", "secondments": "挂职跟岗",
-              "placements": "支教顶岗"}
+REFERENCES = {"leader_pairs": "校级领导结对", "middle_manager_pairs": "中层干部结对", "group_pairs": "学科教研组结对",
+              "teacher_pairs": "师徒结对", "secondments": "挂职跟岗", "placements": "支教顶岗"}
+"""The hand-written entries of a pairing file that may name one of its recipients."""
 _ID_BAD = re.compile(r'[\s/\\:*?"<>|]+')
 
 
