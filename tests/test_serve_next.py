@@ -48,8 +48,11 @@ def test_the_bureau_starts_the_next_year_and_sees_what_to_check(as_, county):
     fields = dict(form["fields"])
     assert (fields["name"], fields["start"]) == ("gaotai-2021", "2021-01-01")
     old = tree(county / PROG)
-    done = bureau.post(form["action"], data=body(form["fields"]))
+    created = bureau.post(form["action"], data=body(form["fields"]), follow_redirects=False)
+    assert created.status_code == 303, created.text
+    done = bureau.get(created.headers["location"])
     assert done.status_code == 200, done.text
+    assert bureau.get(created.headers["location"]).text == done.text  # a reload shows it again, creates nothing
     assert "已新建“高台县2021年中小学结对帮扶工作实施方案”" in done.text
     assert 'href="/p/gaotai-2021"' in done.text
     assert "需要核对" in done.text and "gaotai-2021/programme.yaml:" in done.text and "2020年中共中央" in done.text

@@ -101,6 +101,7 @@ RULES: dict[str, Rule] = {
     "import_confirm": Rule(ONLY_BUREAU, "programme"), "import_done": Rule(ONLY_BUREAU, "programme"), "export_list": Rule(READERS, "programme"),
     # the next year's programme, made from this one: the bureau's
     "next_form": Rule(ONLY_BUREAU, "programme"), "next_create": Rule(ONLY_BUREAU, "programme"),
+    "next_done": Rule(ONLY_BUREAU, "programme"),
     # a pairing
     "pairing_form": Rule(EVERYONE, "pairing"), "pairing_item": Rule(EVERYONE, "pairing"),
     "pairing_save": Rule(EDITORS, "pairing"), "pairing_text": Rule(ONLY_BUREAU, "pairing"),

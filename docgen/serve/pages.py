@@ -421,9 +421,31 @@ async def next_create(request: Request, pid: str):
             shown = problem.file
         return str(dataclasses.replace(problem, file=shown))
 
-    return _page(request, "next_done.html", programme_id=pid, made=made, new_id=made.target.name,
-                 replaced=[said(n) for n in made.replaced], left_out=[said(n) for n in made.left_out],
-                 to_check=[said(n) for n in made.to_check], problems=[within(p) for p in made.problems])
+    token = secrets.token_hex(16)  # the result kept: a reload of its page shows it, never creates again
+    url = f"/p/{quote(pid)}/next/{token}/done"
+    shown = {"url": url, "new_id": made.target.name, "title": made.title, "start": made.start.isoformat(),
+             "end": made.end.isoformat(), "pairings": made.pairings, "seals": made.seals,
+             "not_copied": list(made.not_copied), "replaced": [said(n) for n in made.replaced],
+             "left_out": [said(n) for n in made.left_out], "to_check": [said(n) for n in made.to_check],
+             "problems": [within(p) for p in made.problems]}
+    folder = _uploads(request) / token
+    folder.mkdir()
+    write_atomic(folder / DONE, json.dumps(shown, ensure_ascii=False).encode("utf-8"))
+    return RedirectResponse(url, status_code=303)
+
+
+@router.get("/p/{pid}/next/{token}/done", response_class=HTMLResponse)
+def next_done(request: Request, pid: str, token: str):
+    """What 开始下一年度 made (the page a reload shows again)."""
+    _ws(request).root(pid)
+    marker = _uploads(request) / token / DONE if token.isalnum() else None
+    if marker is None or not marker.is_file():
+        raise NotFound("找不到这次新建方案的结果")
+    shown = json.loads(marker.read_text(encoding="utf-8"))
+    made = {**shown, "start": dt.date.fromisoformat(shown["start"]), "end": dt.date.fromisoformat(shown["end"])}
+    return _page(request, "next_done.html", programme_id=pid, made=made, new_id=shown["new_id"],
+                 replaced=shown["replaced"], left_out=shown["left_out"], to_check=shown["to_check"],
+                 problems=shown["problems"])
 
 
 @router.get("/p/{pid}/export.xlsx")
