@@ -226,3 +226,19 @@ def test_a_dry_run_writes_nothing(gaotai, tmp_path):
 def test_only_the_programmes_own_year_is_replaced(text, expected):
     own = {"高台县2020年中小学结对帮扶工作考核细则"}
     assert replace_years(text, {2020: 2021}, own) == (expected or text)
+
+
+def test_a_quoted_place_never_cuts_a_number_in_half():
+    """Review 41: “…2月20日前…” was cut from 12月20日, as if the date had been changed."""
+    from docgen.load.nextcycle import _quote
+
+    text = "每年12月20日前，双方学校把2020年结对帮扶工作总结报县教育局。"
+    for width in range(6, 30):
+        quoted = _quote(text, {2020}, width)
+        assert "2020" in quoted
+        inner = quoted.strip("…")
+        assert text.find(inner) >= 0
+        at = text.find(inner)
+        assert not (at > 0 and inner[0].isdigit() and text[at - 1].isdigit()), quoted
+        end = at + len(inner)
+        assert not (end < len(text) and inner[-1].isdigit() and text[end].isdigit()), quoted

@@ -3,6 +3,7 @@ ended; its form makes the next year's programme with ``docgen new programme``'s 
 shows what to check with a link to the new programme, and the files it writes are in the audit log."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -55,8 +56,10 @@ def test_the_bureau_starts_the_next_year_and_sees_what_to_check(as_, county):
     assert bureau.get(created.headers["location"]).text == done.text  # a reload shows it again, creates nothing
     assert "已新建“高台县2021年中小学结对帮扶工作实施方案”" in done.text
     assert 'href="/p/gaotai-2021"' in done.text
-    assert "需要核对" in done.text and "gaotai-2021/programme.yaml:" in done.text and "2020年中共中央" in done.text
-    assert "gaotai/pairings/sanzhong.yaml:" in done.text and "summaries" in done.text  # left in the old folder
+    assert "需要核对" in done.text and "gaotai-2021/programme.yaml 第" in done.text and "2020年中共中央" in done.text
+    assert "gaotai/pairings/sanzhong.yaml 第 23 行（年度总结文字）" in done.text  # left in the old folder
+    assert "（正文）" in done.text and "（领导小组）" in done.text  # the places in words (review 41):
+    assert not re.search(r"body\[|leading_group|summaries|monthly_plan", done.text)  # no YAML paths
     # the new programme: valid, last year's folder untouched
     new = county / "gaotai-2021"
     assert run("validate", new).returncode == 0

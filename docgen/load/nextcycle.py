@@ -294,9 +294,13 @@ def _quote(text: str, years: set[int], width: int = 24) -> str:
     """The words around the first old year in ``text``."""
     m = re.search("|".join(str(y) for y in sorted(years)), text)
     at = m.start() if m else 0
-    begin = max(0, at - width // 2)
-    piece = text[begin:begin + width].replace("\n", " ")
-    return ("…" if begin else "") + piece + ("…" if begin + width < len(text) else "")
+    begin, end = max(0, at - width // 2), min(len(text), max(0, at - width // 2) + width)
+    while begin > 0 and text[begin].isdigit() and text[begin - 1].isdigit():  # never half a number: 12月, not 2月
+        begin -= 1
+    while end < len(text) and text[end].isdigit() and text[end - 1].isdigit():
+        end += 1
+    piece = text[begin:end].replace("\n", " ")
+    return ("…" if begin else "") + piece + ("…" if end < len(text) else "")
 
 
 def _still_old(doc: Any, years: set[int]) -> list[tuple[Loc, str, str]]:

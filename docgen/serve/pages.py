@@ -352,6 +352,17 @@ def import_done(request: Request, pid: str, token: str):
 # ------------------------------------------------------------------ the next year
 
 
+PROGRAMME_PARTS = {
+    "title": "方案标题", "bureau": "发文机关", "issuer": "印发单位", "body": "正文", "cycle": "帮扶周期",
+    "preamble": "开头", "policy_basis": "政策依据", "guiding_idea": "指导思想", "goals": "目标", "principles": "原则",
+    "arrangement": "结对安排", "content_areas": "帮扶内容", "commitments": "承诺事项", "steps": "实施步骤",
+    "safeguards": "保障措施", "assessment": "考核", "expected_outcomes": "预期成效", "measures": "工作措施",
+    "leading_group": "领导小组", "rubric": "考核细则", "attachments": "附件", "notices": "通知", "titles": "文书标题",
+    "agreement": "协议书条款", "pairing_plan": "结对实施方案", "layers": "各层结对", "stage": "学段",
+}
+"""The parts of a programme file, as the next year's result page names where a note is."""
+
+
 def _ended(loaded) -> dt.date | None:
     """The end of the programme's cycle when it is over (before today), else None."""
     end = loaded.programme.cycle.end if loaded.programme is not None else None
@@ -409,9 +420,14 @@ async def next_create(request: Request, pid: str):
                           problems=[_located(p) for p in error.problems])
     except UsageError as error:
         return _next_page(request, pid, 400, folder=name, start=start_text, error=str(error))
-    def said(note) -> str:  # the place named from the data folder, as the clerk sees the programmes
+    def said(note) -> str:  # the place named from the data folder and in words, as the clerk sees it
         root = made.source if note.old else made.target
-        return str(Problem(f"{root.name}/{note.rel}", note.line, note.column, note.field, note.message))
+        top = re.match(r"[a-z_]+", note.field)
+        part = PROGRAMME_PARTS.get(top.group(0), "") if top else ""
+        if not part and top and note.rel.startswith(f"{PAIRINGS_DIR}/"):
+            part = field_in_words(note.field)
+        where = f"第 {note.line} 行" if note.line else ""
+        return f"{root.name}/{note.rel} {where}{f'（{part}）' if part else ''}：{note.message}"
 
     def within(problem: Problem) -> str:
         path = Path(problem.file)
