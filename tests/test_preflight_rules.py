@@ -407,3 +407,22 @@ def test_a_mark_of_the_word_file_missing_from_the_pdf(tmp_path):
         assert bool(lost) == fires, lost
         if fires:
             assert "“，”1 个" in lost[0]
+
+
+def test_a_lost_mark_is_pointed_out_by_its_page_and_the_words_around_it(tmp_path):
+    """"标点" (GB/T 9704 5.2, GB/T 15834), where a clerk can find it: a comma the converter hung
+    past a full line and did not draw (a template resaved by LibreOffice lost “，” after
+    “县市区” in 宜春's notice) is named with its page and the words around it, as printed."""
+    import zipfile
+
+    said = "对帮扶力量整体薄弱的县市区，允许其跨县域选择支援学校。"
+    lines = [glyphs(said[:13], TYPE_RIGHT - 13 * 16, BODY_TOP + 6 * LINE), glyphs(said[14:], TYPE_LEFT, BODY_TOP + 7 * LINE)]
+    pdf = bundle(tmp_path, [page(*body()), page(*body(), *lines, n=2)], name="hung")
+    manifest = json.loads((pdf.parent / "manifest.json").read_text("utf-8"))
+    manifest["pdf"]["documents"][0]["word"] = "文件.docx"
+    (pdf.parent / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    with zipfile.ZipFile(pdf.parent / "文件.docx", "w") as word:
+        word.writestr("word/document.xml", f'<w:document><w:body><w:p><w:pPr/><w:r><w:t>{said[:10]}</w:t></w:r>'
+                                           f'<w:r><w:t xml:space="preserve">{said[10:]}</w:t></w:r></w:p></w:body></w:document>')
+    lost = [(f.page, f.detail) for r in check_file(pdf) for f in r.findings if f.rule == "标点"]
+    assert lost == [(2, "“…薄弱的县市区允许其跨县域…”处少了“，”（转换时没有印出）")], lost

@@ -17,6 +17,7 @@ from .. import geometry
 from ..records import Box, Finding
 from ..text import breaks_word, display_width
 from .page import Glyph, Page
+from .words import WordMarks
 
 TYPE_TOP = geometry.TOP / 20
 """The type area's upper edge, 37 mm (104.9 pt) from the top of the page."""
@@ -87,9 +88,9 @@ class Document:
     """Blank pages added on purpose (double-sided printing)."""
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     """What the rules work out once per document (its signature cells, …)."""
-    marks: Counter[str] | None = None
-    """The punctuation marks its Word file holds (``words.word_marks``); None when the Word file
-    is not at hand."""
+    marks: WordMarks | None = None
+    """The punctuation marks its Word file holds, and its paragraphs (``words.word_marks``); None
+    when the Word file is not at hand."""
 
 
 # ------------------------------------------------------------------ helpers
@@ -878,15 +879,60 @@ def signing_dates(doc: Document) -> list[Finding]:
 
 def marks_printed(doc: Document) -> list[Finding]:
     """Every punctuation mark of the Word file is printed: none lost in converting (a mark hung
-    past a full line that the converter did not draw)."""
+    past a full line that the converter did not draw). Each lost mark is pointed out on its
+    page, by the words around it, where its paragraph's text shows them; the rest under the
+    whole document."""
     if doc.marks is None:
         return []
-    printed = Counter(g.char for page in doc.pages for g in page.glyphs if g.char in doc.marks)
-    lost = {mark: n - printed[mark] for mark, n in doc.marks.items() if printed[mark] < n}
+    counts = doc.marks.counts
+    printed = Counter(g.char for page in doc.pages for g in page.glyphs if g.char in counts)
+    lost = {mark: n - printed[mark] for mark, n in counts.items() if printed[mark] < n}
     if not lost:
         return []
-    said = "、".join(f"“{mark}”{n} 个" for mark, n in sorted(lost.items()))
-    return [Finding("标点", 0, f"Word 文件中的标点在 PDF 中少了：{said}（转换时没有印出）")]
+    out = []
+    for mark, page, words in _lost_marks(doc, lost):
+        out.append(Finding("标点", page, f"“…{words}…”处少了“{mark}”（转换时没有印出）"))
+        lost[mark] -= 1
+    said = "、".join(f"“{mark}”{n} 个" for mark, n in sorted(lost.items()) if n > 0)
+    if said:
+        out.append(Finding("标点", 0, f"Word 文件中的标点在 PDF 中少了：{said}（转换时没有印出）"))
+    return out
+
+
+MARK_CONTEXT = 6
+"""Characters on each side of a mark that say where it stands (in the Word paragraph and as printed)."""
+
+
+def _lost_marks(doc: Document, lost: dict[str, int]) -> list[tuple[str, int, str]]:
+    """Where the ``lost`` marks stood (at most as many of each): the mark, the page (1-based)
+    and the words around it, for each mark of a Word paragraph whose words are printed without
+    it, and not with it. Spaces are not drawn, and lines are read joined (a mark hung at a
+    line's end is lost between two lines)."""
+    if doc.marks is None:
+        return []
+    texts = ["".join(_text(line) for line in content_lines(page)) for page in doc.pages]
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text))
+    joined = "".join(texts)
+    left = dict(lost)
+    out = []
+    for paragraph in doc.marks.paragraphs:
+        text = "".join(paragraph.split())
+        for i, mark in enumerate(text):
+            if left.get(mark, 0) <= 0:
+                continue
+            before, after = text[max(0, i - MARK_CONTEXT):i], text[i + 1:i + 1 + MARK_CONTEXT]
+            if len(before) + len(after) < 4 or before + mark + after in joined:
+                continue
+            at = joined.find(before + after)
+            if at < 0:
+                continue
+            # the page of the words before it (a mark hung at the end of a page's last line)
+            page = max(k for k, start in enumerate(starts[:-1]) if start <= at + max(len(before) - 1, 0)) + 1
+            out.append((mark, page, before + after))
+            left[mark] -= 1
+    return out
 
 
 RULES: list[tuple[str, Callable[[Document], list[Finding]]]] = [
