@@ -43,8 +43,9 @@ BODY_TOP = 127.5
 TEXT = "为推动城乡义务教育优质均衡发展经研究决定开展结对帮扶工作"  # 27 characters
 
 
-def body(lines: int = 5, start: float = BODY_TOP, size: float = 16.0, pitch: float = LINE) -> list[list[Glyph]]:
-    return [glyphs(TEXT[:27], TYPE_LEFT, start + k * pitch, size) for k in range(lines)]
+def body(lines: int = 5, start: float = BODY_TOP, size: float = 16.0, pitch: float = LINE, font: str = FANG
+         ) -> list[list[Glyph]]:
+    return [glyphs(TEXT[:27], TYPE_LEFT, start + k * pitch, size, font) for k in range(lines)]
 
 
 def page(*lines: list[Glyph], n: int = 1, rules: tuple = (), images: tuple = (), width: float = geometry.PAGE_W_PT,
@@ -137,6 +138,32 @@ def test_heading_faces(tmp_path):
     second = glyphs("（一）总体目标", TYPE_LEFT + 32, BODY_TOP + 6 * LINE)
     details = found(write_pdf([page(*body(), first, second)], tmp_path / "a.pdf"), "层次标题字体")
     assert any("一级标题" in d for d in details) and any("二级标题" in d for d in details)
+
+
+SONG = "FandolSong-Regular"
+
+
+def _centred(text: str, top: float, size: float, font: str) -> list[Glyph]:
+    return glyphs(text, (TYPE_LEFT + TYPE_RIGHT) / 2 - len(text) * size / 2, top, size, font)
+
+
+def test_body_in_fangsong_and_the_title_in_xiaobiaosong(tmp_path):
+    """GB/T 9704 7.3.3: 正文 in 3号仿宋; 7.3.1: the title in 2号小标宋 (rule 字体字号). A template
+    whose body style was switched to 宋体, or whose title was set in 18 pt 宋体 (a clerk's
+    edits of the templates), is found on its pages; one line in another face is not judged."""
+    song = [glyphs(TEXT[:27], TYPE_LEFT, BODY_TOP + 2 * LINE + k * LINE, font=SONG) for k in range(8)]
+    title = _centred("示例中学结对帮扶协议书", BODY_TOP, 22, TITLE)
+    path = write_pdf([page(title, *song), page(*body(6, font=SONG), n=2)], tmp_path / "a.pdf")
+    assert [(f.page, f.detail) for r in check_file(path) for f in r.findings if f.rule == "正文字体"] == [
+        (1, "正文用了宋体（应为仿宋，GB/T 9704 7.3.3）"), (2, "正文用了宋体（应为仿宋，GB/T 9704 7.3.3）")]
+    one = glyphs(TEXT[:27], TYPE_LEFT, BODY_TOP + 9 * LINE, font=SONG)
+    assert found(write_pdf([page(title, *body(7, start=BODY_TOP + 2 * LINE), one)], tmp_path / "b.pdf"), "正文字体") == []
+    small = _centred("示例中学结对帮扶协议书", BODY_TOP, 18, SONG)
+    path = write_pdf([page(small, *body(8, start=BODY_TOP + 2 * LINE))], tmp_path / "c.pdf")
+    assert found(path, "标题字号") == ["标题“示例中学结对帮扶协议书”为 18 磅（应为二号 22 磅，GB/T 9704 7.3.1）"]
+    assert found(path, "标题字体") == ["标题“示例中学结对帮扶协议书”用了宋体（应为小标宋，GB/T 9704 7.3.1）"]
+    assert found(write_pdf([page(title, *body(8, start=BODY_TOP + 2 * LINE, size=14))], tmp_path / "d.pdf"),
+                 "正文字号") == ["正文字号为 14 磅（应为三号 16 磅，GB/T 9704 7.3.3）"]
 
 
 def test_title_breaks_between_words(tmp_path):
@@ -382,7 +409,7 @@ def test_pdfa(tmp_path):
 def test_every_rule_has_a_case_here(rule):
     """A rule added to RULES without a case in this file fails here."""
     source = Path(__file__).read_text("utf-8")
-    cases = {"正文": "正文字号", "标题": "层次标题字体", "字体": "未映射"}
+    cases = {"正文": "正文字号", "标题": "层次标题字体", "字体": "未映射", "字体字号": "正文字体"}
     assert f'"{cases.get(rule, rule)}"' in source or cases.get(rule, rule) in source
 
 
