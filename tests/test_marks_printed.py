@@ -50,7 +50,8 @@ def test_the_templates_keep_libreoffice_from_hanging_marks():
 def test_the_preflight_finds_a_mark_the_pdf_does_not_show(converters, tmp_path):
     """The rule 标点, on the plan whose PDF lost its marks before: its Word file with the
     templates' setting taken out (as a bureau's own template may have it) is converted as it
-    was, and the preflight of that PDF, against the Word file beside it, names what is missing."""
+    was, and the preflight of that PDF, against the Word file beside it, names what is missing,
+    and where."""
     from docgen.preflight.check import check_document
 
     out = tmp_path / "out"
@@ -68,7 +69,9 @@ def test_the_preflight_finds_a_mark_the_pdf_does_not_show(converters, tmp_path):
     [result] = converters.convert_all([(hanging, hanging.with_suffix(".pdf"))])
     assert result.ok, result
     found = check_document(hanging.with_suffix(".pdf"), "实施方案", "plan")
-    [lost] = [f for r in found for f in r.findings if f.rule == "标点"]
-    assert "少了" in lost.detail and not lost.warning
+    lost = [f for r in found for f in r.findings if f.rule == "标点"]
+    assert lost and all("少了" in f.detail and not f.warning for f in lost)
+    # each on its page, by the words around it as printed, for the clerk to find it
+    assert all(f.page > 0 and "”处少了“" in f.detail for f in lost), lost
     # (as docgen writes it, the same plan passes: every example bundle passes every rule,
     # tests/test_preflight.py)

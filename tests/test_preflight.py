@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from docgen.preflight.check import check, check_file, pages_of
 from docgen.preflight.page import Glyph, Page
-from docgen.preflight.rules import RULES, TYPE_LEFT, Document, Seal, Signature
+from docgen.preflight.rules import RULES, TYPE_LEFT, Document, Seal, Signature, _body_lines, _title_lines, faces
 from tests.conftest import needs_libreoffice
 from tests.helpers import HARD, run
 
@@ -43,6 +43,24 @@ def test_every_example_bundle_passes_every_rule_and_is_pdfa(example_bundles, exa
         for result in m["preflight"]:
             assert result["failed"] == [] and result["passed"] == RULE_NAMES, (name, result)
         assert m["pdfa"] == {"flavour": "PDF/A-2b", "passed": True, "checked": "written", "reasons": []}, name
+
+
+@needs_libreoffice
+def test_every_example_document_is_judged_for_its_faces_and_passes(example_bundles):
+    """The rule 字体字号 (GB/T 9704 7.3.1 title in 2号小标宋, 7.3.3 body in 3号仿宋) is silent on
+    docgen's own documents because it judges them and they pass: every document's title is
+    found, and enough of its lines are taken for body text to decide."""
+    root, _ = example_bundles
+    judged = 0
+    for name, m in manifests(root).items():
+        pages = pages_of(merged(root / name))
+        for part in m["pdf"]["documents"]:
+            here = pages[part["first_page"] - 1:part["first_page"] - 1 + part["pages"]]
+            assert _title_lines(here[0]), (name, part["title"])
+            assert sum(len(_body_lines(page)) for page in here) >= 6, (name, part["title"])
+            assert faces(Document(part["title"], here, part["family"])) == [], (name, part["title"])
+            judged += 1
+    assert judged > 50
 
 
 @needs_libreoffice

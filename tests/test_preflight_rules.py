@@ -43,8 +43,9 @@ BODY_TOP = 127.5
 TEXT = "为推动城乡义务教育优质均衡发展经研究决定开展结对帮扶工作"  # 27 characters
 
 
-def body(lines: int = 5, start: float = BODY_TOP, size: float = 16.0, pitch: float = LINE) -> list[list[Glyph]]:
-    return [glyphs(TEXT[:27], TYPE_LEFT, start + k * pitch, size) for k in range(lines)]
+def body(lines: int = 5, start: float = BODY_TOP, size: float = 16.0, pitch: float = LINE, font: str = FANG
+         ) -> list[list[Glyph]]:
+    return [glyphs(TEXT[:27], TYPE_LEFT, start + k * pitch, size, font) for k in range(lines)]
 
 
 def page(*lines: list[Glyph], n: int = 1, rules: tuple = (), images: tuple = (), width: float = geometry.PAGE_W_PT,
@@ -137,6 +138,32 @@ def test_heading_faces(tmp_path):
     second = glyphs("（一）总体目标", TYPE_LEFT + 32, BODY_TOP + 6 * LINE)
     details = found(write_pdf([page(*body(), first, second)], tmp_path / "a.pdf"), "层次标题字体")
     assert any("一级标题" in d for d in details) and any("二级标题" in d for d in details)
+
+
+SONG = "FandolSong-Regular"
+
+
+def _centred(text: str, top: float, size: float, font: str) -> list[Glyph]:
+    return glyphs(text, (TYPE_LEFT + TYPE_RIGHT) / 2 - len(text) * size / 2, top, size, font)
+
+
+def test_body_in_fangsong_and_the_title_in_xiaobiaosong(tmp_path):
+    """GB/T 9704 7.3.3: 正文 in 3号仿宋; 7.3.1: the title in 2号小标宋 (rule 字体字号). A template
+    whose body style was switched to 宋体, or whose title was set in 18 pt 宋体 (a clerk's
+    edits of the templates), is found on its pages; one line in another face is not judged."""
+    song = [glyphs(TEXT[:27], TYPE_LEFT, BODY_TOP + 2 * LINE + k * LINE, font=SONG) for k in range(8)]
+    title = _centred("示例中学结对帮扶协议书", BODY_TOP, 22, TITLE)
+    path = write_pdf([page(title, *song), page(*body(6, font=SONG), n=2)], tmp_path / "a.pdf")
+    assert [(f.page, f.detail) for r in check_file(path) for f in r.findings if f.rule == "正文字体"] == [
+        (1, "正文用了宋体（应为仿宋，GB/T 9704 7.3.3）"), (2, "正文用了宋体（应为仿宋，GB/T 9704 7.3.3）")]
+    one = glyphs(TEXT[:27], TYPE_LEFT, BODY_TOP + 9 * LINE, font=SONG)
+    assert found(write_pdf([page(title, *body(7, start=BODY_TOP + 2 * LINE), one)], tmp_path / "b.pdf"), "正文字体") == []
+    small = _centred("示例中学结对帮扶协议书", BODY_TOP, 18, SONG)
+    path = write_pdf([page(small, *body(8, start=BODY_TOP + 2 * LINE))], tmp_path / "c.pdf")
+    assert found(path, "标题字号") == ["标题“示例中学结对帮扶协议书”为 18 磅（应为二号 22 磅，GB/T 9704 7.3.1）"]
+    assert found(path, "标题字体") == ["标题“示例中学结对帮扶协议书”用了宋体（应为小标宋，GB/T 9704 7.3.1）"]
+    assert found(write_pdf([page(title, *body(8, start=BODY_TOP + 2 * LINE, size=14))], tmp_path / "d.pdf"),
+                 "正文字号") == ["正文字号为 14 磅（应为三号 16 磅，GB/T 9704 7.3.3）"]
 
 
 def test_title_breaks_between_words(tmp_path):
@@ -382,7 +409,7 @@ def test_pdfa(tmp_path):
 def test_every_rule_has_a_case_here(rule):
     """A rule added to RULES without a case in this file fails here."""
     source = Path(__file__).read_text("utf-8")
-    cases = {"正文": "正文字号", "标题": "层次标题字体", "字体": "未映射"}
+    cases = {"正文": "正文字号", "标题": "层次标题字体", "字体": "未映射", "字体字号": "正文字体"}
     assert f'"{cases.get(rule, rule)}"' in source or cases.get(rule, rule) in source
 
 
@@ -407,3 +434,22 @@ def test_a_mark_of_the_word_file_missing_from_the_pdf(tmp_path):
         assert bool(lost) == fires, lost
         if fires:
             assert "“，”1 个" in lost[0]
+
+
+def test_a_lost_mark_is_pointed_out_by_its_page_and_the_words_around_it(tmp_path):
+    """"标点" (GB/T 9704 5.2, GB/T 15834), where a clerk can find it: a comma the converter hung
+    past a full line and did not draw (a template resaved by LibreOffice lost “，” after
+    “县市区” in 宜春's notice) is named with its page and the words around it, as printed."""
+    import zipfile
+
+    said = "对帮扶力量整体薄弱的县市区，允许其跨县域选择支援学校。"
+    lines = [glyphs(said[:13], TYPE_RIGHT - 13 * 16, BODY_TOP + 6 * LINE), glyphs(said[14:], TYPE_LEFT, BODY_TOP + 7 * LINE)]
+    pdf = bundle(tmp_path, [page(*body()), page(*body(), *lines, n=2)], name="hung")
+    manifest = json.loads((pdf.parent / "manifest.json").read_text("utf-8"))
+    manifest["pdf"]["documents"][0]["word"] = "文件.docx"
+    (pdf.parent / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), "utf-8")
+    with zipfile.ZipFile(pdf.parent / "文件.docx", "w") as word:
+        word.writestr("word/document.xml", f'<w:document><w:body><w:p><w:pPr/><w:r><w:t>{said[:10]}</w:t></w:r>'
+                                           f'<w:r><w:t xml:space="preserve">{said[10:]}</w:t></w:r></w:p></w:body></w:document>')
+    lost = [(f.page, f.detail) for r in check_file(pdf) for f in r.findings if f.rule == "标点"]
+    assert lost == [(2, "“…薄弱的县市区允许其跨县域…”处少了“，”（转换时没有印出）")], lost

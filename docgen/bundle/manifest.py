@@ -9,13 +9,13 @@ import hashlib
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Mapping
 from pathlib import Path
 
 from .. import __version__
 from ..outputs import UMASK, build_time, deterministic_zip, write_atomic
 from ..preflight.check import WHOLE_FILE, Result, check_pages
+from ..preflight.words import WordMarks
 from ..records import PDFA_RULE, Archive, FileEntry, Manifest
 from .assemble import Assembled
 from .plan import Sheet
@@ -34,7 +34,7 @@ def manifest(spec: Sheet, files: list[tuple[str, bytes]], result: Assembled, sig
         signed=signed, note=NOTE)
 
 
-def preflight(result: Assembled, marks: Mapping[str, Counter[str]] | None = None) -> list[Result]:
+def preflight(result: Assembled, marks: Mapping[str, WordMarks] | None = None) -> list[Result]:
     """The GB/T 9704 rules over the merged PDF as assembled (before it is signed: a
     signature's appearance is not the documents'), document by document, each against the
     punctuation of its Word file (``marks``, by name); its pages are let go after (``result.text``)."""

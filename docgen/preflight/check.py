@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import io
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +19,7 @@ from .anchors import name_area, read_marks
 from .archive import RULE, Archive, is_signed, validate
 from .page import Page, Shared, read
 from .rules import RULES, Document, Seal, Signature, printed_name
-from .words import word_marks
+from .words import WordMarks, word_marks
 
 WHOLE_FILE = "（整个 PDF 文件）"
 """The document a finding on the whole file (PDF/A) is reported under."""
@@ -107,7 +106,7 @@ def check_bundle(pdf: bytes | Path, placed: list[PlacedDocument], seals: list[Se
 
 
 def check_pages(page: Callable[[int], Page], total: int, placed: list[PlacedDocument], seals: list[SealPlaced],
-                signatures: list[PrintedName], marks: Mapping[str, Counter[str]] | None = None) -> list[Result]:
+                signatures: list[PrintedName], marks: Mapping[str, WordMarks] | None = None) -> list[Result]:
     """A bundle's ``total`` pages (``page(k)`` reads the k-th, 0-based) checked document by
     document, as its manifest places them (``placed``, and where its seals went and its
     signers' names are printed): a document's pages are read when it is checked and let go

@@ -17,6 +17,7 @@ from .. import geometry
 from ..records import Box, Finding
 from ..text import breaks_word, display_width
 from .page import Glyph, Page
+from .words import WordMarks
 
 TYPE_TOP = geometry.TOP / 20
 """The type area's upper edge, 37 mm (104.9 pt) from the top of the page."""
@@ -87,9 +88,9 @@ class Document:
     """Blank pages added on purpose (double-sided printing)."""
     memo: dict = field(default_factory=dict, repr=False, compare=False)
     """What the rules work out once per document (its signature cells, …)."""
-    marks: Counter[str] | None = None
-    """The punctuation marks its Word file holds (``words.word_marks``); None when the Word file
-    is not at hand."""
+    marks: WordMarks | None = None
+    """The punctuation marks its Word file holds, and its paragraphs (``words.word_marks``); None
+    when the Word file is not at hand."""
 
 
 # ------------------------------------------------------------------ helpers
@@ -436,6 +437,80 @@ def fonts(doc: Document) -> list[Finding]:
     if odd:
         out.append(Finding("字体", odd_pages[0], f"“{''.join(odd)}”在仿宋、楷体等字体中没有，用相近风格的备用字体显示"
                            f"（第{'、'.join(map(str, odd_pages))}页）", warning=True))
+    return out
+
+
+def _face(font: str) -> str:
+    """A font as a clerk names its face: 仿宋, 楷体, 黑体, 小标宋, 宋体 (or the font's own name)."""
+    for family, name in ((FANG, "仿宋"), (KAI, "楷体"), (HEI, "黑体"), (TITLE, "小标宋"), (SONG, "宋体")):
+        if _family(font, family):
+            return name
+    return font
+
+
+def _body_lines(page: Page) -> list[list[Glyph]]:
+    """The lines of a page that are clearly body text: at the body's left edge or two
+    characters in, a dozen characters or more, no larger than 小二, outside ruled tables (a
+    title, a short heading, a signature, a table's cells and the page number are not)."""
+    rows = [(t[2][0], t[2][-1]) for t in _tables(page)]
+    return [line for line in content_lines(page)
+            if _body_start(line[0].x) and len(line) >= 12 and line[0].size <= 18
+            and not any(top - 2 <= page.top(line[0].y) <= bottom + 2 for top, bottom in rows)]
+
+
+def _title_lines(page: Page) -> list[list[Glyph]]:
+    """A document's title as its first page shows it: the first lines under the red rule or
+    the 发文字号 (or at the top of the page), centred and larger than the body (18 to 30 pt:
+    the 发文机关标志 is larger), in one size; none when the page does not begin so."""
+    def centred(line: list[Glyph]) -> bool:
+        return abs((line[0].x + line[-1].x + line[-1].width) / 2 - (TYPE_LEFT + TYPE_RIGHT) / 2) <= 3
+
+    lines = content_lines(page)
+    head = [page.top(r.y0) for r in page.rules if r.color[:3] == (1.0, 0.0, 0.0) and r.x1 - r.x0 > 300]
+    head += [page.top(line[0].y) for line in lines if "〔" in _text(line) and _text(line).endswith("号")
+             and centred(line) and page.top(line[0].y) < TYPE_TOP + (TYPE_BOTTOM - TYPE_TOP) / 2]
+    below = [line for line in lines if page.top(line[0].y) > max(head, default=0.0)]
+    out: list[list[Glyph]] = []
+    for line in below:
+        size = line[0].size
+        if not (17 < size <= 30 and centred(line) and line[0].color[:3] != (1.0, 0.0, 0.0)):
+            break
+        if out and (abs(size - out[0][0].size) > 0.3 or page.top(line[0].y) - page.top(out[-1][0].y) > 2 * size):
+            break
+        out.append(line)
+    return out
+
+
+def faces(doc: Document) -> list[Finding]:
+    """Body text in 3号仿宋 (GB/T 9704 7.3.3) and the title in 2号小标宋 (7.3.1), as most of
+    the document shows them: a face or size a template's style set for all of its body, or
+    its title's, is found; a line here and there in another face (a heading, a table, a
+    signature, a note) is not judged."""
+    if doc.family == "bundle" or not doc.pages:
+        return []
+    out = []
+    title = _title_lines(doc.pages[0])
+    if title:
+        text, size, font = "".join(_text(line) for line in title), title[0][0].size, _main_font(title[0])
+        if abs(size - 22) > 0.3:
+            out.append(Finding("标题字号", 1, f"标题“{text[:12]}”为 {size:g} 磅（应为二号 22 磅，GB/T 9704 7.3.1）"))
+        if size <= 20 and not _family(font, TITLE) and not _family(font, FALLBACK):  # larger: ``headings``
+            out.append(Finding("标题字体", 1, f"标题“{text[:12]}”用了{_face(font)}（应为小标宋，GB/T 9704 7.3.1）"))
+    pages = [_body_lines(page) for page in doc.pages]
+    lines = [line for here in pages for line in here]
+    if len(lines) < 6:
+        return out
+    faces_used = Counter(_face(_main_font(line)) for line in lines)
+    if faces_used["仿宋"] <= len(lines) / 2:
+        face = next(name for name, _ in faces_used.most_common() if name != "仿宋")
+        out += [Finding("正文字体", k, f"正文用了{face}（应为仿宋，GB/T 9704 7.3.3）") for k, here in enumerate(pages, 1)
+                if sum(1 for line in here if _face(_main_font(line)) == face) > len(here) / 2]
+    sizes = Counter(round(line[0].size, 1) for line in lines)
+    size, n = sizes.most_common(1)[0]
+    # a body in 仿宋 at another size than 10.5, 12 or 14 pt is found by ``body_text`` already
+    if n > len(lines) / 2 and abs(size - 16) > 0.2 and (size in (10.5, 12.0, 14.0) or faces_used["仿宋"] <= len(lines) / 2):
+        out += [Finding("正文字号", k, f"正文字号为 {size:g} 磅（应为三号 16 磅，GB/T 9704 7.3.3）")
+                for k, here in enumerate(pages, 1) if sum(1 for line in here if round(line[0].size, 1) == size) > len(here) / 2]
     return out
 
 
@@ -878,21 +953,66 @@ def signing_dates(doc: Document) -> list[Finding]:
 
 def marks_printed(doc: Document) -> list[Finding]:
     """Every punctuation mark of the Word file is printed: none lost in converting (a mark hung
-    past a full line that the converter did not draw)."""
+    past a full line that the converter did not draw). Each lost mark is pointed out on its
+    page, by the words around it, where its paragraph's text shows them; the rest under the
+    whole document."""
     if doc.marks is None:
         return []
-    printed = Counter(g.char for page in doc.pages for g in page.glyphs if g.char in doc.marks)
-    lost = {mark: n - printed[mark] for mark, n in doc.marks.items() if printed[mark] < n}
+    counts = doc.marks.counts
+    printed = Counter(g.char for page in doc.pages for g in page.glyphs if g.char in counts)
+    lost = {mark: n - printed[mark] for mark, n in counts.items() if printed[mark] < n}
     if not lost:
         return []
-    said = "、".join(f"“{mark}”{n} 个" for mark, n in sorted(lost.items()))
-    return [Finding("标点", 0, f"Word 文件中的标点在 PDF 中少了：{said}（转换时没有印出）")]
+    out = []
+    for mark, page, words in _lost_marks(doc, lost):
+        out.append(Finding("标点", page, f"“…{words}…”处少了“{mark}”（转换时没有印出）"))
+        lost[mark] -= 1
+    said = "、".join(f"“{mark}”{n} 个" for mark, n in sorted(lost.items()) if n > 0)
+    if said:
+        out.append(Finding("标点", 0, f"Word 文件中的标点在 PDF 中少了：{said}（转换时没有印出）"))
+    return out
+
+
+MARK_CONTEXT = 6
+"""Characters on each side of a mark that say where it stands (in the Word paragraph and as printed)."""
+
+
+def _lost_marks(doc: Document, lost: dict[str, int]) -> list[tuple[str, int, str]]:
+    """Where the ``lost`` marks stood (at most as many of each): the mark, the page (1-based)
+    and the words around it, for each mark of a Word paragraph whose words are printed without
+    it, and not with it. Spaces are not drawn, and lines are read joined (a mark hung at a
+    line's end is lost between two lines)."""
+    if doc.marks is None:
+        return []
+    texts = ["".join(_text(line) for line in content_lines(page)) for page in doc.pages]
+    starts = [0]
+    for text in texts:
+        starts.append(starts[-1] + len(text))
+    joined = "".join(texts)
+    left = dict(lost)
+    out = []
+    for paragraph in doc.marks.paragraphs:
+        text = "".join(paragraph.split())
+        for i, mark in enumerate(text):
+            if left.get(mark, 0) <= 0:
+                continue
+            before, after = text[max(0, i - MARK_CONTEXT):i], text[i + 1:i + 1 + MARK_CONTEXT]
+            if len(before) + len(after) < 4 or before + mark + after in joined:
+                continue
+            at = joined.find(before + after)
+            if at < 0:
+                continue
+            # the page of the words before it (a mark hung at the end of a page's last line)
+            page = max(k for k, start in enumerate(starts[:-1]) if start <= at + max(len(before) - 1, 0)) + 1
+            out.append((mark, page, before + after))
+            left[mark] -= 1
+    return out
 
 
 RULES: list[tuple[str, Callable[[Document], list[Finding]]]] = [
     ("纸张", paper), ("版心", type_area), ("正文", body_text), ("页码", page_numbers), ("标题", headings),
-    ("标题断行", title_breaks), ("版头", red_head), ("版记", colophon), ("字体", fonts), ("空白页", blank_pages),
-    ("签署页", signature_pages), ("附件说明", lone_notes), ("签署移页", signature_moved), ("半页空白", half_empty),
+    ("标题断行", title_breaks), ("版头", red_head), ("版记", colophon), ("字体", fonts), ("字体字号", faces),
+    ("空白页", blank_pages), ("签署页", signature_pages), ("附件说明", lone_notes), ("签署移页", signature_moved), ("半页空白", half_empty),
     ("填写线", fill_lines), ("空白日期", blank_dates), ("孤立标题", stranded), ("表格跨页", table_rows), ("图表", figures),
     ("印章", seals), ("署名", signer_names), ("成文日期", signing_dates), ("草稿", drafts), ("标点", marks_printed),
 ]
