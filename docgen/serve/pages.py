@@ -27,6 +27,7 @@ from ..load import PAIRINGS_DIR
 from ..load.activity_files import activity_files_of
 from ..load.model.activity import is_file_ref
 from ..load.model.common import ID_RE
+from ..load.model.programme import Programme
 from ..load.pairlist import export_pairings, import_pairings
 from ..load.schema import pairing_schema
 from ..load.yaml_source import parse, read
@@ -365,7 +366,11 @@ PROGRAMME_PARTS = {
 
 def _ended(loaded) -> dt.date | None:
     """The end of the programme's cycle when it is over (before today), else None."""
-    end = loaded.programme.cycle.end if loaded.programme is not None else None
+    return _ended_on(loaded.programme)
+
+
+def _ended_on(programme: Programme | None) -> dt.date | None:
+    end = programme.cycle.end if programme is not None else None
     return end if end is not None and end < _today() else None
 
 
@@ -522,9 +527,8 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
 def _cycle_ended(ws: Workspace, pid: str) -> str:
     """The day the programme's cycle ended, in words, when it is over (an edit changes that
     cycle's documents: review 36 found a new year's list put into last year's programme), or ""."""
-    programme = ws.programme_model(pid)
-    end = programme.cycle.end if programme is not None else None
-    return cn_date(end) if end is not None and end < dt.date.today() else ""
+    end = _ended_on(ws.programme_model(pid))
+    return cn_date(end) if end is not None else ""
 
 
 def _editable(request: Request) -> set[str] | None:
