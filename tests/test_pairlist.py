@@ -470,3 +470,5 @@ def test_an_import_into_a_programme_whose_cycle_is_over_says_so(tmp_path, exampl
     assert during.ended is None and during.ended_warning() == ""
     after = import_pairings(sheet, root, county="高台县", dry_run=True, today=dt.date(2021, 1, 1))
     assert after.ended == dt.date(2020, 12, 31)
+    shutil.rmtree(root / "activities")  # a programme with no records yet: a year being caught up on
+    assert import_pairings(sheet, root, county="高台县", dry_run=True, today=dt.date(2021, 1, 1)).ended is None

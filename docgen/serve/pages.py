@@ -24,7 +24,7 @@ from starlette.background import BackgroundTask
 from ..activities.rollup import Rollup, rollup, years_with_records
 from ..errors import DocgenError, InputError, PairListError, Problem, UsageError, display_path, given
 from ..load import PAIRINGS_DIR
-from ..load.activity_files import activity_files_of
+from ..load.activity_files import activity_files, activity_files_of
 from ..load.model.activity import is_file_ref
 from ..load.model.common import ID_RE
 from ..load.model.programme import Programme
@@ -366,12 +366,14 @@ PROGRAMME_PARTS = {
 
 def _ended(loaded) -> dt.date | None:
     """The end of the programme's cycle when it is over (before today), else None."""
-    return _ended_on(loaded.programme)
+    return _ended_on(loaded.programme, loaded.root)
 
 
-def _ended_on(programme: Programme | None) -> dt.date | None:
+def _ended_on(programme: Programme | None, root: Path) -> dt.date | None:
+    """The cycle's end when it is over and the programme was used in it (it holds activity
+    records: a programme just made for a year caught up on is not told it is too late, review 41)."""
     end = programme.cycle.end if programme is not None else None
-    return end if end is not None and end < _today() else None
+    return end if end is not None and end < _today() and activity_files(root) else None
 
 
 def _next_name(pid: str, old_year: int, new_year: int) -> str:
@@ -527,7 +529,7 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
 def _cycle_ended(ws: Workspace, pid: str) -> str:
     """The day the programme's cycle ended, in words, when it is over (an edit changes that
     cycle's documents: review 36 found a new year's list put into last year's programme), or ""."""
-    end = _ended_on(ws.programme_model(pid))
+    end = _ended_on(ws.programme_model(pid), ws.root(pid))
     return cn_date(end) if end is not None else ""
 
 
