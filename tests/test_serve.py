@@ -470,6 +470,9 @@ def test_pair_list_import_with_one_wrong_row_then_fixed(client, data_dir, tmp_pa
     confirm = form_with(preview.text, "/confirm")
     done = client.post(confirm["action"], data=body(confirm["fields"]))
     assert done.status_code == 200 and "新增 2 个" in done.text
+    # what the list left out is said on the result too, each a link to its page (review 41)
+    kept = done.text[done.text.index("名单中没有、仍然保留的结对"):]
+    assert 'href="/p/gaotai/pairing/guoqing"' in kept and "国庆小学" in kept and "请不要删除" in kept
     loaded = load_programme(data_dir / PROG)
     assert {p.supporter.name for p in loaded.pairings} >= {"高台三中", "新华小学", "城南小学", "国庆小学"}
     # the result is a page of its own: a reload shows it again, and the confirmation sent again

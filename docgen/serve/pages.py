@@ -265,7 +265,7 @@ def _stashed(request: Request, token: str) -> tuple[Path, str]:
     return found[0], (folder / "name.txt").read_text(encoding="utf-8")
 
 
-def _done(request: Request, token: str, url: str, **shown: int) -> RedirectResponse:
+def _done(request: Request, token: str, url: str, **shown: object) -> RedirectResponse:
     """The upload confirmed: its file let go, where its result is shown kept (``DONE``)."""
     folder = _uploads(request) / token
     for path in folder.iterdir():
@@ -336,7 +336,8 @@ async def import_confirm(request: Request, pid: str, token: str):
             ws.write(result.path, result.text.encode("utf-8"))
     ws.forget(pid)
     return _done(request, token, f"/p/{quote(pid)}/import/{token}/done",
-                 new=len(report.having("new")), changed=len(report.having("changed")))
+                 new=len(report.having("new")), changed=len(report.having("changed")),
+                 kept=[[s.path.stem, s.describe()] for s in report.stale], ended=bool(report.ended))
 
 
 @router.get("/p/{pid}/import/{token}/done", response_class=HTMLResponse)
@@ -347,7 +348,8 @@ def import_done(request: Request, pid: str, token: str):
     if marker is None or not marker.is_file():
         raise NotFound("找不到这次导入的结果")
     done = json.loads(marker.read_text(encoding="utf-8"))
-    return _page(request, "import_done.html", programme_id=pid, new=done["new"], changed=done["changed"])
+    return _page(request, "import_done.html", programme_id=pid, new=done["new"], changed=done["changed"],
+                 kept=done.get("kept", []), ended=done.get("ended", False))
 
 
 # ------------------------------------------------------------------ the next year
