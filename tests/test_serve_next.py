@@ -55,6 +55,7 @@ def test_the_bureau_starts_the_next_year_and_sees_what_to_check(as_, county):
     assert bureau.get(created.headers["location"]).text == done.text  # a reload shows it again, creates nothing
     assert "已新建“高台县2021年中小学结对帮扶工作实施方案”" in done.text
     assert 'href="/p/gaotai-2021"' in done.text
+    assert 'href="/p/gaotai-2021/settings"' in done.text  # the leading group and such are checked there
     assert "需要核对" in done.text and "gaotai-2021/programme.yaml:" in done.text and "2020年中共中央" in done.text
     assert "gaotai/pairings/sanzhong.yaml:" in done.text and "summaries" in done.text  # left in the old folder
     # the new programme: valid, last year's folder untouched
