@@ -44,6 +44,9 @@ def test_the_page_speaks_chinese(as_):
     assert len(shown) > 40
     words = {w for text in shown for w in re.findall(r"[A-Za-z]{2,}", re.sub(r"<[^>]+>", "", text))}
     assert words <= {"PNG", "Word", "WPS", "PDF"}, words
+    ticked = re.findall(r'name="documents" value="(\w+)" checked>\s*(\S+)</label>', page.text)
+    assert ticked == [("pairing_plan", "结对实施方案"), ("agreement", "协议书"), ("management_letter", "学校管理帮扶责任书"),
+                      ("teacher_letter", "师徒结对责任书"), ("summary", "年度总结")], ticked
 
 
 def _paragraphs(docx: Path) -> str:

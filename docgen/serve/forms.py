@@ -78,7 +78,7 @@ HELP = {
     "Record.remark": "自由填写的说明（如补记的原因），只供查看，不写入生成的文书",
     "Bureau.seal": "教育局公章图片（透明背景的 PNG 图片），放在方案文件夹中",
     "terms": "方案对支援学校、受援学校、师傅、徒弟的称呼，例如 帮扶学校、被帮扶学校；不写则用通用称呼",
-    "documents": "方案要求每个结对形成的文书，每行一项（实施方案、协议书、各层责任书、年度总结）；不写则按数据生成全部",
+    "documents": "方案要求每个结对形成的文书；都不勾选则按数据生成全部",
     "titles": "结对文书在本方案中的名称，例如 结对实施方案称“帮扶方案”；结对实施方案和协议书的标题为“学校名称+名称”",
     "cycle_in_documents": "方案写明了帮扶周期；不勾选表示方案没有写明（周期只用于年度计数），文书中不写帮扶期限",
     "layers": "各层结对（校级领导、中层干部、学科教研组、师徒）的名称、文书名称、说明和考核办法",
@@ -132,7 +132,8 @@ class Field:
     label: str
     help: str
     widget: str
-    """text, textarea, lines, date, month, integer, number, select, checkbox, object, list, or kept
+    """text, textarea, lines, date, month, integer, number, select, checkbox, choices (ticked
+    values of a list), object, list, or kept
     (a value the form cannot edit — text with sections or lists — carried through unchanged)"""
     required: bool = False
     value: Any = None
@@ -235,8 +236,12 @@ class Schema:
             out.widget = "object"
             out.children = self.fields(target, f"{name}.", value)
         elif kind == "array":
-            item, _, _ = self.unwrap(target.get("items", {}))
-            if item.get("type") == "object" or "properties" in item:
+            item, item_enum, _ = self.unwrap(target.get("items", {}))
+            if "enum" in item and (value is None or isinstance(value, list)):
+                out.widget = "choices"  # several of a list of values (the documents a programme asks for): ticked
+                names = CHOICES.get(item_enum, {})
+                out.options = [(v, names.get(v, v)) for v in item["enum"]]
+            elif item.get("type") == "object" or "properties" in item:
                 out.widget = "list"
                 values = value if isinstance(value, list) else []
                 out.items = [self.item(target["items"], f"{name}.{i}", v, self._origin(v, i)) for i, v in enumerate(values)]
@@ -260,7 +265,7 @@ class Schema:
             out.widget = "month"
         elif key in LONG_TEXT or (isinstance(value, str) and len(value) > 60):
             out.widget = "textarea"
-        if isinstance(value, (list, dict)) and out.widget not in ("object", "list", "lines", "kept"):
+        if isinstance(value, (list, dict)) and out.widget not in ("object", "list", "lines", "choices", "kept"):
             out.widget = "kept"  # a value of another of the field's forms (text or a list of paragraphs): carried through
             out.help = "内容含小节或列表，请直接在数据文件中修改"
         return out
