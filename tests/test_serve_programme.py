@@ -176,3 +176,22 @@ def test_two_saves_of_different_fields_are_both_kept(as_, county):
     assert merged.headers["location"].endswith("saved=2")
     text = (county / PROG / "programme.yaml").read_text("utf-8")
     assert "甲的标题" in text and "蔺增," in text.replace("蔺增加", "")
+
+
+def test_a_programme_with_a_wrong_value_shows_it_in_the_form(as_, county):
+    """A programme file that reads but is wrong (its cycle ends before it starts): the programme
+    page leads to the form, which shows the problem next to its field; correcting it there saves."""
+    path = county / PROG / "programme.yaml"
+    text = path.read_text("utf-8")
+    start = re.search(r"\n  start: (\S+)", text)
+    assert start
+    path.write_text(text.replace("\n  start: " + start.group(1), "\n  start: 2099-01-01", 1), "utf-8")
+    bureau = as_("局")
+    assert f'href="{PAGE}"' in bureau.get(f"/p/{PROG}").text
+    page = bureau.get(PAGE)
+    assert page.status_code == 200 and "方案文件中有" in page.text
+    assert "field-error" in page.text.split('id="f-cycle"')[1].split("</fieldset>")[0]  # next to the cycle
+    form = form_with(page.text, PAGE)
+    saved = bureau.post(PAGE, data=body(replace(form["fields"], "cycle.start", start.group(1))), follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    assert run("validate", county / PROG).returncode == 0
