@@ -60,6 +60,7 @@ def test_the_bureau_starts_the_next_year_and_sees_what_to_check(as_, county):
     assert "gaotai/pairings/sanzhong.yaml 第 23 行（年度总结文字）" in done.text  # left in the old folder
     assert "（正文）" in done.text and "（领导小组）" in done.text  # the places in words (review 41):
     assert not re.search(r"body\[|leading_group|summaries|monthly_plan", done.text)  # no YAML paths
+    assert 'href="/p/gaotai-2021/settings"' in done.text  # the leading group and such are checked there
     # the new programme: valid, last year's folder untouched
     new = county / "gaotai-2021"
     assert run("validate", new).returncode == 0

@@ -321,13 +321,15 @@ def _in_gb2312(text: str) -> bool:
     return True
 
 
-def _read_file(path: Path, model: type[BaseModel], root: Path, keep_text: bool = False) -> FileRead:
+def _read_file(path: Path, model: type[BaseModel], root: Path, keep_text: bool = False,
+               text: str | None = None) -> FileRead:
     """Read and validate one file: its model, or None with the problems (the source too is
-    None when the file could not even be parsed); with ``keep_text``, the text it was read from."""
-    mark = file_mark(path)
+    None when the file could not even be parsed); with ``keep_text``, the text it was read from.
+    ``text``: the file's text as it would be (a form's save, checked before it is written)."""
+    mark = file_mark(path) if text is None else None
     try:
         outside_link(root, path)
-        text = read_text(path)
+        text = read_text(path) if text is None else text
         src = parse(path, text)
     except SourceError as exc:
         return FileRead(mark, None, None, exc.problems)
@@ -428,7 +430,8 @@ def pairing_files(root: Path) -> list[Path]:
 
 
 def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = False,
-                   saved: Path | None = None, keep: Callable[[str], bool] | None = None) -> Loaded:
+                   saved: Path | None = None, keep: Callable[[str], bool] | None = None,
+                   programme_text: str | None = None) -> Loaded:
     """Load one programme folder. Never raises for bad input: problems are collected.
 
     ``previous``: an earlier load of the same folder, whose unchanged files are reused (see
@@ -439,14 +442,16 @@ def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = F
     ``previous``, the unchanged files' reads are taken from it, and this load's are kept there.
     ``keep`` (with ``once``): only the valid pairings it names are held; each other one is read,
     checked with its activity logs and let go at once (``Loaded.let_go``), so that a shard of a
-    large programme never holds the whole of it; its problems are the same as a full load's."""
+    large programme never holds the whole of it; its problems are the same as a full load's.
+    ``programme_text``: the programme file's text as it would be (the workspace's programme form
+    checks a save before it is written); every pairing is checked against it."""
     root = Path(root)
     assert keep is None or once, "a load kept for the next one holds every pairing"
     loaded = Loaded(root=root, programme=None, reads=Reads())
     before = previous.reads if previous is not None and previous.root == root else None
     earlier = _Earlier(before, saved_reads.SavedReads(saved, root) if saved is not None and before is None else None)
     with checks.files_looked_at_once(), earlier:
-        reused = _load_programme_file(loaded, root, earlier)
+        reused = _load_programme_file(loaded, root, earlier, programme_text)
         loaded.problems += [link_problem(folder) for folder in linked_out(root)]
         loaded.warnings += unread_files(root)
         loaded.rejected += unread_pairing_ids(root)  # their documents of an earlier run are out of date
@@ -465,15 +470,16 @@ def load_programme(root: Path, previous: Loaded | None = None, *, once: bool = F
     return loaded
 
 
-def _load_programme_file(loaded: Loaded, root: Path, earlier: _Earlier) -> bool:
-    """Read (or take from ``earlier``) and check ``programme.yaml``; whether it was taken."""
+def _load_programme_file(loaded: Loaded, root: Path, earlier: _Earlier, text: str | None = None) -> bool:
+    """Read (or take from ``earlier``) and check ``programme.yaml`` (``text``: as it would be);
+    whether it was taken."""
     prog_path = root / PROGRAMME_FILE
     loaded.inputs.append(prog_path)
     reads = given(loaded.reads, "this load's reads")
-    kept = earlier.programme(prog_path)
+    kept = earlier.programme(prog_path) if text is None else None
     reused = kept is not None
     if kept is None:
-        kept = _read_file(prog_path, Programme, root)
+        kept = _read_file(prog_path, Programme, root, text=text)
         if isinstance(kept.model, Programme) and kept.src is not None:  # (the model of a file read has its source)
             kept.warnings = rare_characters(kept.src)
             kept.checked = checks.programme(kept.model, kept.src, root)

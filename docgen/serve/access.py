@@ -113,6 +113,9 @@ RULES: dict[str, Rule] = {
     "record_save": Rule(EDITORS, "pairing"), "record_delete": Rule(EDITORS, "pairing"),
     "activity_upload": Rule(EDITORS, "pairing"), "activity_confirm": Rule(EDITORS, "pairing"),
     "pairing_history": Rule(ONLY_BUREAU, "pairing"), "pairing_restore": Rule(ONLY_BUREAU, "pairing"),
+    # the programme file (方案信息): the bureau's; readers may look at it
+    "programme_settings": Rule(READERS, "programme"), "programme_item": Rule(READERS, "programme"),
+    "programme_save": Rule(ONLY_BUREAU, "programme"), "programme_text": Rule(ONLY_BUREAU, "programme"),
     # the bureau's documents, all bundles, the roll-up
     "bureau_documents": Rule(READERS, "programme"), "programme_generate": Rule(ONLY_BUREAU, "programme"),
     "download_all": Rule(READERS, "programme"), "report_page": Rule(READERS, "programme"),

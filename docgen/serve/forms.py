@@ -47,6 +47,16 @@ LABELS = {
     "type": "活动类型", "tag": "细分", "by": "组织方", "school": "受援学校", "subjects": "学科", "people": "参与人员",
     "person_times": "人次", "days": "天数", "description": "活动内容", "evidence": "证明材料", "filed_on": "报备日期",
     "paragraphs": "段落", "blanks": "方案留给本结对填写的栏目",
+    # the programme file's (方案信息), by model where a key means something else elsewhere
+    "Programme.title": "方案标题", "Programme.commitments": "承诺事项", "Programme.steps": "实施步骤",
+    "Programme.measures": "具体措施", "Programme.rubric": "考核细则", "Programme.notices": "通知",
+    "Programme.layers": "各层结对", "Programme.attachments": "附件", "Programme.documents": "每个结对形成的文书",
+    "contact": "联系人", "confirmed_by_bureaus": "协议书由主管部门确认", "issuer": "发文机关", "doc_no": "文号",
+    "yearly": "各年度目标", "text": "原文", "indicators": "指标", "target": "目标值", "note": "说明", "min": "最低分",
+    "self_assessment": "先由学校自评", "rows": "表中预先填好的行", "leaders": "校级领导结对", "managers": "中层干部结对",
+    "groups": "学科教研组结对", "teachers": "师徒结对", "PolicyDoc.title": "文件名称", "Attachment.title": "附件标题",
+    "Rubric.title": "标题", "Notice.title": "通知标题", "Step.title": "步骤名称", "YearGoal.text": "年度目标",
+    "Notice.attachments": "通知的附件", "template": "使用的模板", "area": "方面", "units": "责任单位",
 }
 """Chinese labels of the fields a clerk meets (GLOSSARY.md's words); a field not here is
 labelled by the first phrase of its description."""
@@ -66,6 +76,27 @@ HELP = {
     "type": "活动类型，如送课指导、师徒交流",
     "tag": "细分，如观摩学习的“干部”或“教师”；承诺事项写明细分时，只计同一细分的记录",
     "Record.remark": "自由填写的说明（如补记的原因），只供查看，不写入生成的文书",
+    "Bureau.seal": "教育局公章图片（透明背景的 PNG 图片），放在方案文件夹中",
+    "terms": "方案对支援学校、受援学校、师傅、徒弟的称呼，例如 帮扶学校、被帮扶学校；不写则用通用称呼",
+    "documents": "方案要求每个结对形成的文书；都不勾选则按数据生成全部",
+    "titles": "结对文书在本方案中的名称，例如 结对实施方案称“帮扶方案”；结对实施方案和协议书的标题为“学校名称+名称”",
+    "cycle_in_documents": "方案写明了帮扶周期；不勾选表示方案没有写明（周期只用于年度计数），文书中不写帮扶期限",
+    "layers": "各层结对（校级领导、中层干部、学科教研组、师徒）的名称、文书名称、说明和考核办法",
+    "preamble": "开头段（目的和依据）；不写则由政策依据生成，两者都没有则不印开头段",
+    "metric": "按什么计数：次数、人次、人数、学科数或天数",
+    "Indicator.text": "方案原文的说法，例如 学生高职分类招考上线率达80%以上；写了就照此印出（数字须与目标值一致），"
+                      "不写则印作“学校+指标+比较词+数值+单位”",
+    "arrangement": "结对安排的说明（如何遴选、如何确定结对关系）；结对数、周期和名单由程序据数据写出",
+    "Commitment.id": "承诺事项的标识，供考核细则引用",
+    "Commitment.by": "承担方：支援学校、受援学校或双方",
+    "Commitment.per": "计数周期：每周、每月、每季度、每学期、每学年、每年（自然年，1月至12月）或在帮扶期内；"
+                      "方案没有写周期的（如“定期”）不选：这项只列出、不计数，也不算未完成",
+    "Commitment.layer": "属于哪一层结对（校级领导、中层干部、学科教研组、师徒）；选了就列入该层每一份责任书，并按每一对分别计数",
+    "RubricItem.rule": "方案写明的自动计分办法；不选则由教育局（或方案指定的人）评定：汇总表和总结中显示“待评”，只列出完成情况，不替人打分",
+    "Attachment.paragraphs": "附件内容为“文字”时的正文段落；为“月度工作计划表”时的备注",
+    "Attachment.rows": "附件内容为“月度工作计划表”时，表中预先填好的行（方案原表中的），其余各月留空",
+    "Notice.template": "使用的通知模板，默认即可",
+    "PlanTerms.clauses": "每个结对的实施方案都写的内容（方案的原话，可含留给各结对填写的栏目），印在结对实施方案的最后；不写则没有",
 }
 """What the form says under a field where the data's own description (written for the YAML
 file, naming its keys and values) would put English before a clerk: by model and key
@@ -78,6 +109,13 @@ CHOICES: dict[str, dict[str, str]] = {
     "Layer": {k.value: v for k, v in LAYER_NAMES.items()},
     "SupporterKind": {"school": "学校", "team": "帮扶团队（组团式）", "institution": "单位（高校、教研室等）"},
     "YearBasis": {"school": "学年（9月至次年8月）", "calendar": "自然年度（1月至12月）"},
+    "DocumentKind": {"pairing_plan": "结对实施方案", "agreement": "协议书", "leader_letter": "校级领导结对责任书",
+                     "management_letter": "学校管理帮扶责任书", "group_letter": "学科教研组结对责任书",
+                     "teacher_letter": "师徒结对责任书", "summary": "年度总结"},
+    "ScoreRule": {"all_or_nothing": "全部完成得满分，否则不得分", "proportional": "按完成比例得分",
+                  "any_record": "有一次计入考核的活动即得分"},
+    "AttachmentContent": {"pair_list": "结对学校安排表", "leading_group": "领导小组名单", "rubric": "考核细则",
+                          "monthly_plan_form": "月度工作计划表", "measures": "具体措施", "text": "文字"},
     "PlacementKind": {"teaching": "支教（到受援学校任教）", "training": "跟岗、顶岗学习（到支援学校学习）"},
 }
 """Chinese names of enumerated values, by the enum's name in the schema."""
@@ -94,7 +132,8 @@ class Field:
     label: str
     help: str
     widget: str
-    """text, textarea, lines, date, month, integer, number, select, checkbox, object, list, or kept
+    """text, textarea, lines, date, month, integer, number, select, checkbox, choices (ticked
+    values of a list), object, list, or kept
     (a value the form cannot edit — text with sections or lists — carried through unchanged)"""
     required: bool = False
     value: Any = None
@@ -134,8 +173,11 @@ LONG_TEXT = {"description", "overview", "focus", "work", "office", "key_target",
 class Schema:
     """A JSON Schema with its ``$defs``, walked into ``Field``s."""
 
-    def __init__(self, schema: dict):
+    def __init__(self, schema: dict, root: str = ""):
         self.schema = schema
+        self.root = root
+        """The model the schema is of (``Programme``): its own fields' labels and help are
+        looked up as that model's (``Programme.title``), as a nested model's are by its name."""
         self.defs = schema.get("$defs", {})
         self.marked = False
         """Drawing a submitted form again: list items say where they came from (``ORIGIN``)."""
@@ -169,7 +211,7 @@ class Schema:
         node, _ = self.resolve(node)
         required = set(node.get("required", []))
         data = data if isinstance(data, dict) else {}
-        model = node.get("title", "")
+        model = self.root if node is self.schema and self.root else node.get("title", "")
         return [self.field(key, sub, f"{prefix}{key}", data.get(key), key in required, model)
                 for key, sub in node.get("properties", {}).items()]
 
@@ -178,7 +220,8 @@ class Schema:
         description = node.get("description", "")
         target, enum_name, optional = self.unwrap(node)
         description = description or target.get("description", "")
-        label = ("姓名" if key == "name" and model in PERSON_MODELS else LABELS.get(key)) or _first_phrase(description) or key
+        label = ("姓名" if key == "name" and model in PERSON_MODELS else LABELS.get(f"{model}.{key}") or LABELS.get(key)) \
+            or _first_phrase(description) or key
         shown = HELP.get(f"{model}.{key}") or HELP.get(key) or description.replace(", e.g. ", "，例如 ").replace("e.g. ", "例如 ")
         out = Field(name, key, label, shown, "text", required=required and not optional, value=value)
         kind = target.get("type")
@@ -193,8 +236,12 @@ class Schema:
             out.widget = "object"
             out.children = self.fields(target, f"{name}.", value)
         elif kind == "array":
-            item, _, _ = self.unwrap(target.get("items", {}))
-            if item.get("type") == "object" or "properties" in item:
+            item, item_enum, _ = self.unwrap(target.get("items", {}))
+            if "enum" in item and (value is None or isinstance(value, list)):
+                out.widget = "choices"  # several of a list of values (the documents a programme asks for): ticked
+                names = CHOICES.get(item_enum, {})
+                out.options = [(v, names.get(v, v)) for v in item["enum"]]
+            elif item.get("type") == "object" or "properties" in item:
                 out.widget = "list"
                 values = value if isinstance(value, list) else []
                 out.items = [self.item(target["items"], f"{name}.{i}", v, self._origin(v, i)) for i, v in enumerate(values)]
@@ -206,6 +253,8 @@ class Schema:
                 out.widget = "lines"
         elif kind == "boolean":
             out.widget = "checkbox"
+            if value is None:  # not written: the box shows what it means (ticked where true is the default)
+                out.value = target.get("default") is True
         elif kind == "integer":
             out.widget = "integer"
         elif kind == "number":
@@ -216,6 +265,9 @@ class Schema:
             out.widget = "month"
         elif key in LONG_TEXT or (isinstance(value, str) and len(value) > 60):
             out.widget = "textarea"
+        if isinstance(value, (list, dict)) and out.widget not in ("object", "list", "lines", "choices", "kept"):
+            out.widget = "kept"  # a value of another of the field's forms (text or a list of paragraphs): carried through
+            out.help = "内容含小节或列表，请直接在数据文件中修改"
         return out
 
     def slot_fields(self, name: str, value: Any) -> list[Field]:
@@ -229,7 +281,7 @@ class Schema:
             written = value.get(key)
             plain = written is None or isinstance(written, str) or (
                 isinstance(written, list) and all(isinstance(v, str) for v in written))
-            label = offered.get(key) or str(key)
+            label = offered.get(key) or LABELS.get(str(key)) or CHOICES["DocumentKind"].get(str(key)) or str(key)
             help = ""
             if not plain:
                 help = "内容含小节或列表，请直接在数据文件中修改"
@@ -252,7 +304,7 @@ class Schema:
         """The fields of the form holding ``data``: read from the file, or (``submitted``) as a
         clerk sent it, its list items marked with where they came from; ``slots``: the keys
         each map field offers (``Schema.slots``)."""
-        drawer = Schema(self.schema)
+        drawer = Schema(self.schema, self.root)
         drawer.marked = submitted
         drawer.slots = slots or {}
         return drawer.fields(self.schema, "", data)
@@ -342,6 +394,9 @@ def _slot(raw: Any) -> Any:
     return (lines[0] if len(lines) == 1 else lines) or None
 
 
+OFF = "off"
+"""The value a checkbox's hidden twin sends (a box left unticked sends nothing)."""
+
 KEPT = "\u2063json:"
 """The start of a value the form carries through unchanged (an invisible separator, then JSON)."""
 
@@ -387,8 +442,11 @@ def _typed(schema: Schema, node: dict, raw: Any) -> Any:
     if not isinstance(raw, str):
         return None
     text = raw.strip()
-    if kind == "boolean":
-        return text in ("on", "true", "1") or None
+    if kind == "boolean":  # an unticked box sends only its hidden OFF; the default is not written
+        ticked = text in ("on", "true", "1")
+        if ticked == (target.get("default") is True) or (not ticked and text != OFF):
+            return None
+        return ticked
     if text == "":
         return None
     if kind == "integer" and re.fullmatch(r"[-+]?\d+", text):

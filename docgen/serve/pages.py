@@ -14,6 +14,7 @@ import secrets
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -29,7 +30,7 @@ from ..load.model.activity import is_file_ref
 from ..load.model.common import ID_RE
 from ..load.model.programme import Programme
 from ..load.pairlist import export_pairings, import_pairings
-from ..load.schema import pairing_schema
+from ..load.schema import pairing_schema, programme_schema
 from ..load.yaml_source import parse, read
 from ..output_tree import BUNDLES, EARLIER, OutputTree
 from ..outputs import write_atomic
@@ -46,7 +47,17 @@ from .access import (
 )
 from .activity_records import ActivityFile, import_preview, record_schema
 from .audit import REMOVE
-from .forms import Field, Schema, differences, field_in_words, impossible_dates, place_errors, record_words, unflatten
+from .forms import (
+    Field,
+    Schema,
+    differences,
+    field_in_words,
+    impossible_dates,
+    place_errors,
+    problem_words,
+    record_words,
+    unflatten,
+)
 from .jobs import BUNDLE, BUNDLE_ALL, REPORT, STAGE_NAMES
 from .previews import page_image
 from .uploads import BadUpload, check_evidence, check_sheet, safe_filename
@@ -515,8 +526,8 @@ def pairing_form(request: Request, pid: str, pairing_id: str, saved: int = 0):
         data = read(path).data
     except DocgenError as error:
         found = getattr(error, "problems", problems)
-        return _page(request, "broken.html", status=200, programme_id=pid, pairing_id=pairing_id, path=path,
-                     text=raw.decode("utf-8", errors="replace"), problems=found, version=digest(raw))
+        return _page(request, "broken.html", status=200, path=path, text=raw.decode("utf-8", errors="replace"),
+                     problems=found, version=digest(raw), **_pairing_place(pid, pairing_id))
     fields = _seal_choices(PAIRING_SCHEMA.form(data, slots=_slots(ws, pid)), ws, pid)
     unplaced = place_errors(fields, problems)
     editable = _editable(request)
@@ -651,10 +662,11 @@ def _keeps_every_summary(path: Path, data: dict) -> None:
                         "如确需删除，请联系教育局。本次未做任何修改。")
 
 
-def _together(ws: Workspace, pid: str, path: Path, version: str, mine: str, current: bytes | None) -> str | None:
+def _together(ws: Workspace, path: Path, version: str, mine: str, current: bytes | None,
+              check: Callable[[str], list[Problem]]) -> str | None:
     """The file with both this save and the one made since (from the version this form was
     drawn from, as the audit log kept it), when they changed different fields and the result
-    has no problems; else None."""
+    has no problems (``check``: what ``docgen validate`` would say of a text); else None."""
     if ws.journal is None or current is None:
         return None
     base = ws.journal.version(path, version)
@@ -664,19 +676,31 @@ def _together(ws: Workspace, pid: str, path: Path, version: str, mine: str, curr
         together = merged(path, base.decode("utf-8-sig"), mine, current.decode("utf-8-sig"))
     except UnicodeDecodeError:
         return None
-    if together is None or _check_pairing(ws, pid, path, together)[0]:
+    if together is None or check(together):
         return None
     return together
 
 
-def _write_pairing(request: Request, pid: str, pairing_id: str, path: Path, text: str, version: str) -> Response:
-    """Write the pairing file if it is still the one the form was drawn from; else keep the
-    clerk's version and show both (nothing is lost)."""
+def _pairing_place(pid: str, pairing_id: str) -> dict:
+    """What the pages of a file's text (broken, conflict) say of a pairing's file, and where they lead."""
+    base = f"/p/{quote(pid)}/pairing/{quote(pairing_id)}"
+    return {"programme_id": pid, "pairing_id": pairing_id, "crumb": pairing_id, "heading": f"结对：{pairing_id}",
+            "what": "这个结对的信息", "unaffected": "其他结对不受影响。", "back": base, "text_action": f"{base}/text",
+            "text_route": "pairing_text"}
+
+
+def _write_checked(request: Request, pid: str, path: Path, text: str, version: str,
+                   check: Callable[[str], list[Problem]], place: dict) -> Response:
+    """Write a data file if it is still the one the form was drawn from; a save made since
+    that changed other fields is merged with this one (``_together``); else the clerk's
+    version is kept and both are shown (nothing is lost). ``place``: what the pages say of
+    the file and where they lead (``_pairing_place``, ``_programme_place``)."""
     ws = _ws(request)
+    back = place["back"]
     try:
         ws.write(path, text.encode("utf-8"), expected=version)
     except Conflict as conflict:
-        together = _together(ws, pid, path, version, text, conflict.current)
+        together = _together(ws, path, version, text, conflict.current, check)
         if together is not None:  # the other save changed other fields: both are kept
             try:
                 ws.write(path, together.encode("utf-8"), expected=digest(conflict.current))
@@ -684,14 +708,20 @@ def _write_pairing(request: Request, pid: str, pairing_id: str, path: Path, text
                 pass  # a third save in between: the clerk chooses
             else:
                 ws.forget(pid)
-                return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}?saved=2", status_code=303)
+                return RedirectResponse(f"{back}?saved=2", status_code=303)
         number = request.app.state.state.keep_unsaved(str(path), text)
         theirs = (conflict.current or b"").decode("utf-8", errors="replace")
-        return _page(request, "conflict.html", status=409, programme_id=pid, pairing_id=pairing_id, mine=text,
-                     theirs=theirs, version=digest(conflict.current), number=number, path=path,
-                     differences=differences(theirs, text))
+        return _page(request, "conflict.html", status=409, mine=text, theirs=theirs, version=digest(conflict.current),
+                     number=number, path=path, differences=differences(theirs, text), **place)
     ws.forget(pid)
-    return RedirectResponse(f"/p/{quote(pid)}/pairing/{quote(pairing_id)}?saved=1", status_code=303)
+    return RedirectResponse(f"{back}?saved=1", status_code=303)
+
+
+def _write_pairing(request: Request, pid: str, pairing_id: str, path: Path, text: str, version: str) -> Response:
+    """Write the pairing file if it is still the one the form was drawn from (``_write_checked``)."""
+    ws = _ws(request)
+    return _write_checked(request, pid, path, text, version, lambda t: _check_pairing(ws, pid, path, t)[0],
+                          _pairing_place(pid, pairing_id))
 
 
 @router.post("/p/{pid}/pairing/{pairing_id}/text", response_class=HTMLResponse)
@@ -705,9 +735,128 @@ async def pairing_text(request: Request, pid: str, pairing_id: str):
     version = str(form.get("_version") or "")
     problems, _ = _check_pairing(ws, pid, path, text)
     if problems:
-        return _page(request, "broken.html", status=422, programme_id=pid, pairing_id=pairing_id, path=path, text=text,
-                     problems=problems, version=version)
+        return _page(request, "broken.html", status=422, path=path, text=text, problems=problems, version=version,
+                     **_pairing_place(pid, pairing_id))
     return _write_pairing(request, pid, pairing_id, path, text, version)
+
+
+# ------------------------------------------------------------------ the programme's form (方案信息)
+
+PROGRAMME_SCHEMA = Schema(programme_schema(), "Programme")
+
+
+def _programme_place(pid: str) -> dict:
+    """What the pages of a file's text (broken, conflict) say of the programme file, and where they lead."""
+    base = f"/p/{quote(pid)}/settings"
+    return {"programme_id": pid, "crumb": "方案信息", "heading": "方案信息", "what": "方案信息",
+            "unaffected": "改正前，整个方案暂不能生成。", "back": base, "text_action": f"{base}/text",
+            "text_route": "programme_text"}
+
+
+def _programme_check(ws: Workspace, pid: str) -> Callable[[str], list[Problem]]:
+    """What ``docgen validate`` would say of the programme with its file's text as given: the
+    file's own problems and those it brings to its pairings and activity records."""
+    def check(text: str) -> list[Problem]:
+        own, others = ws.programme_problems(pid, text)
+        return own + others
+    return check
+
+
+def _programme_editable(request: Request) -> set[str] | None:
+    """None: the visitor may change the programme's form; empty: may only read it."""
+    return None if visitor_of(request).may("programme_save") else set()
+
+
+def _programme_page(request: Request, pid: str, fields: list[Field], problems: list[Problem],
+                    others: list[Problem], status: int = 200, **context) -> HTMLResponse:
+    unplaced = place_errors(fields, problems)
+    root = _ws(request).root(pid)
+
+    def short(problem: Problem) -> Problem:  # gaotai/pairings/sanzhong.yaml, not where the data folder is
+        path = Path(problem.file)
+        try:
+            shown = path.resolve().relative_to(root.resolve().parent).as_posix()
+        except (ValueError, OSError):
+            shown = path.name
+        return dataclasses.replace(problem, file=shown)
+
+    listed = [problem_words(short(p)) for p in others]
+    if len(listed) > 20:
+        listed = [*listed[:20], f"……另有 {len(listed) - 20} 处"]
+    return _page(request, "programme_settings.html", status=status, programme_id=pid, fields=fields,
+                 unplaced=[problem_words(short(p)) if p.line else p.message for p in unplaced],
+                 others=listed, editable=_programme_editable(request),
+                 ended=_cycle_ended(ws=_ws(request), pid=pid), **context)
+
+
+@router.get("/p/{pid}/settings", response_class=HTMLResponse)
+def programme_settings(request: Request, pid: str, saved: int = 0):
+    """The programme file (title, cycle, bureau, leading group, attachments ...) as a form,
+    drawn and checked as the pairing's form is; text with sections is edited in the file."""
+    ws = _ws(request)
+    path = ws.programme_file(pid)
+    raw = path.read_bytes()
+    try:
+        data = read(path).data
+    except DocgenError as error:
+        found = getattr(error, "problems", [])
+        return _page(request, "broken.html", path=path, text=raw.decode("utf-8", errors="replace"), problems=found,
+                     version=digest(raw), **_programme_place(pid))
+    mine = display_path(path)
+    problems = [p for p in ws.loaded(pid).problems if p.file == mine]
+    editable = _programme_editable(request)
+    if editable is None:  # its save will edit this text: read it while the clerk types
+        ws.trees.prepare(raw.decode("utf-8-sig", errors="replace"))
+    return _programme_page(request, pid, PROGRAMME_SCHEMA.form(data), problems, [], version=digest(raw), saved=saved,
+                           found=len(problems))
+
+
+@router.get("/p/{pid}/settings/item", response_class=HTMLResponse)
+def programme_item(request: Request, pid: str, list: str, index: int):
+    item = PROGRAMME_SCHEMA.blank_item(list, abs(index))
+    if item is None:
+        raise NotFound("没有这一列表")
+    return _page(request, "_item.html", item_field=item, base=f"/p/{quote(pid)}/settings")
+
+
+@router.post("/p/{pid}/settings", response_class=HTMLResponse)
+async def programme_save(request: Request, pid: str):
+    """The programme's form saved: checked with every pairing and activity record against it
+    (``docgen validate``), nothing written when anything is wrong, else written through the
+    audit log keeping the file's comments; a save made meanwhile is merged or shown."""
+    ws = _ws(request)
+    path = ws.programme_file(pid)
+    form = await _form(request)
+    version = str(form.get("_version") or "")
+    entries = [(k, v) for k, v in form.multi_items() if isinstance(v, str) and not k.startswith("_")]
+    data = unflatten(PROGRAMME_SCHEMA, entries)
+    try:
+        text = edited_text(path.read_bytes().decode("utf-8-sig"), data, ws.trees)
+    except (Unreadable, UnicodeDecodeError, DocgenError):
+        raise UsageError("文件已被改成无法读取的内容，请刷新页面") from None
+    own, others = ws.programme_problems(pid, text)
+    own = impossible_dates(own, entries)
+    if own or others:
+        return _programme_page(request, pid, PROGRAMME_SCHEMA.form(data, submitted=True), own, others, status=422,
+                               version=version, saved=0, failed=len(own) + len(others))
+    return _write_checked(request, pid, path, text, version, _programme_check(ws, pid), _programme_place(pid))
+
+
+@router.post("/p/{pid}/settings/text", response_class=HTMLResponse)
+async def programme_text(request: Request, pid: str):
+    """Save the programme file's text as typed (to mend a file broken by hand, or to keep one's
+    own version after a conflict), when it reads and validates with its pairings."""
+    ws = _ws(request)
+    path = ws.programme_file(pid)
+    form = await _form(request)
+    text = str(form.get("text") or "").replace("\r\n", "\n")
+    version = str(form.get("_version") or "")
+    check = _programme_check(ws, pid)
+    problems = check(text)
+    if problems:
+        return _page(request, "broken.html", status=422, path=path, text=text, problems=problems, version=version,
+                     **_programme_place(pid))
+    return _write_checked(request, pid, path, text, version, check, _programme_place(pid))
 
 
 # ------------------------------------------------------------------ documents and bundles

@@ -291,6 +291,24 @@ class Workspace:
             records += check_log(log, log_src, model, pairing, log_path.parent.name, root)
         return own, records
 
+    def programme_file(self, programme: str) -> Path:
+        return self.root(programme) / PROGRAMME_FILE
+
+    def programme_problems(self, programme: str, text: str | None = None) -> tuple[list[Problem], list[Problem]]:
+        """What ``docgen validate`` says of the programme with its file's text as ``text``
+        (None: as it is): (the programme file's own problems, those of the other files — its
+        pairings and activity records, checked against it). With ``text``, only the other
+        files' problems it brings are given: one already there (a pairing broken by hand) is
+        no reason to refuse a change of the programme, which does not cause it."""
+        root = self.root(programme)
+        found = load_programme(root, once=True, programme_text=text).problems
+        own = [p for p in found if Path(p.file).name == PROGRAMME_FILE and Path(p.file).parent.name == root.name]
+        others = [p for p in found if p not in own]
+        if text is not None and others:
+            before = {(p.file, p.line, p.field, p.message) for p in self.loaded(programme).problems}
+            others = [p for p in others if (p.file, p.line, p.field, p.message) not in before]
+        return own, others
+
     def activity_path(self, programme: str, pairing_id: str, year: str) -> Path:
         loaded = self.loaded(programme)
         if loaded.programme is None or year not in {y.key for y in loaded.programme.cycle.cycle_years}:

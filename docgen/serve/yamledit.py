@@ -49,11 +49,26 @@ def _same_scalar(old: Any, new: Any) -> bool:
     return old == new and type(old) is not dt.date and str(old) == str(new)
 
 
+def _same(old: Any, new: Any) -> bool:
+    """Whether ``new`` (plain data from a form, list items marked with ``ORIGIN``) says what
+    the round-trip node ``old`` says: then the node stays as the file has it (its folded
+    lines, flow style and comments: a value the form carried through unchanged, text with sections)."""
+    if isinstance(new, dict):
+        keys = [k for k in new if k != ORIGIN]
+        return isinstance(old, dict) and len(keys) == len(old) and all(k in old and _same(old[k], new[k]) for k in keys)
+    if isinstance(new, list):
+        return isinstance(old, list) and len(old) == len(new) and all(
+            _same(a, b) for a, b in zip(old, new, strict=True))
+    return not isinstance(old, (dict, list)) and _same_scalar(old, new)
+
+
 def merge(old: Any, new: Any) -> Any:
     """``new`` (plain data from a form) written over ``old`` (round-trip nodes), keeping every
     node whose value is unchanged, and the comments of every item that is kept."""
+    if isinstance(old, (CommentedMap, CommentedSeq)) and _same(old, new):
+        return old
     if isinstance(new, dict) and isinstance(old, CommentedMap):
-        for key in [k for k in old if k not in new]:
+        for key in [k for k in old if k not in new and old[k] not in ([], {})]:  # a written `[]` means what no key does
             del old[key]
         order = [k for k in new if k != ORIGIN]
         for key in order:
@@ -79,7 +94,7 @@ def merge(old: Any, new: Any) -> Any:
                 items.append(merge(kept[origin], value))
                 kept[origin] = None  # each item of the file is taken once
             else:
-                items.append(_fresh(value))
+                items.append(_like_siblings(_fresh(value), old))
         for i in reversed(range(len(old))):  # reorder in place: comments stay with their items
             if all(old[i] is not item for item in items):
                 del old[i]
@@ -92,6 +107,16 @@ def merge(old: Any, new: Any) -> Any:
     if _same_scalar(old, new):
         return old
     return _fresh(new)
+
+
+def _like_siblings(item: Any, siblings: CommentedSeq) -> Any:
+    """A new item of a list written as its siblings are: on one line (``{role: 成员, name: …}``)
+    when they all are, as a leading group's members are."""
+    maps = [m for m in siblings if isinstance(m, CommentedMap)]
+    if isinstance(item, CommentedMap) and maps and all(m.fa.flow_style() for m in maps) and \
+            not any(isinstance(v, (dict, list)) or (isinstance(v, str) and "\n" in v) for v in item.values()):
+        item.fa.set_flow_style()
+    return item
 
 
 class Unreadable(Exception):
