@@ -195,3 +195,14 @@ def test_a_programme_with_a_wrong_value_shows_it_in_the_form(as_, county):
     saved = bureau.post(PAGE, data=body(replace(form["fields"], "cycle.start", start.group(1))), follow_redirects=False)
     assert saved.status_code == 303, saved.text
     assert run("validate", county / PROG).returncode == 0
+
+
+def test_leading_group_members_of_schools_outside_the_pairings_are_pointed_out(as_):
+    """Review 36 F8 / review 41: the next year's plan listed heads of schools that had left
+    the programme, unsaid. The small programme holds two of gaotai's six pairings: the heads of
+    the others' schools are pointed out, those of its own schools and the bureau's people not."""
+    page = as_("局").get(f"/p/{PROG}/settings").text
+    note = re.sub(r"<[^>]+>", "", page[page.index('id="group-elsewhere"'):])
+    note = note[:note.index("仍应留在领导小组的")]
+    assert "王晓英（西街小学校长）" in note and "葛生禄（高台二中校长）" in note
+    assert "王多权" not in note and "吴斌" not in note and "蔺增加" not in note  # 高台三中, 宣化镇中心小学, the bureau

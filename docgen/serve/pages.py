@@ -786,7 +786,24 @@ def _programme_page(request: Request, pid: str, fields: list[Field], problems: l
     return _page(request, "programme_settings.html", status=status, programme_id=pid, fields=fields,
                  unplaced=[problem_words(short(p)) if p.line else p.message for p in unplaced],
                  others=listed, editable=_programme_editable(request),
-                 ended=_cycle_ended(ws=_ws(request), pid=pid), **context)
+                 ended=_cycle_ended(ws=_ws(request), pid=pid), strangers=_members_elsewhere(_ws(request).loaded(pid)),
+                 **context)
+
+
+_HEAD_OF = re.compile(r"^(.+?(?:中学|小学|学校|幼儿园|初中|高中|[一二三四五六七八九十]中))(?:党支部|党总支)?"
+                      r"(?:副?校长|副?书记|副?园长|副?主任)$")
+"""A member's position that names a school (高台三中校长, 西街小学党支部书记): the school."""
+
+
+def _members_elsewhere(loaded) -> list[str]:
+    """Members of the leading group whose position names a school that is in none of the
+    programme's pairings (review 36: the next year's plan listed heads of schools that left)."""
+    group = loaded.programme.leading_group if loaded.programme is not None else None
+    if group is None:
+        return []
+    schools = {s.name for p in loaded.pairings for s in (p.supporter, *p.recipients)}
+    found = [(m, _HEAD_OF.match(m.position or "")) for m in group.members]
+    return [f"{m.name}（{m.position}）" for m, head in found if head and head.group(1) not in schools]
 
 
 @router.get("/p/{pid}/settings", response_class=HTMLResponse)
