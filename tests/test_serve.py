@@ -471,6 +471,9 @@ def test_pair_list_import_with_one_wrong_row_then_fixed(client, data_dir, tmp_pa
     done = client.post(confirm["action"], data=body(confirm["fields"]))
     assert done.status_code == 200 and "新增 2 个" in done.text
     # what the list left out is said on the result too, each a link to its page (review 41)
+    # (the small programme holds two of gaotai's pairings: the other schools' heads are named)
+    group = done.text[done.text.index('id="group-elsewhere"'):]
+    assert "王晓英（西街小学校长）" in group[:group.index("</section>")] and 'href="/p/gaotai/settings"' in group
     kept = done.text[done.text.index("名单中没有、仍然保留的结对"):]
     assert 'href="/p/gaotai/pairing/guoqing"' in kept and "国庆小学" in kept and "请不要删除" in kept
     loaded = load_programme(data_dir / PROG)

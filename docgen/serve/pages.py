@@ -360,7 +360,8 @@ def import_done(request: Request, pid: str, token: str):
         raise NotFound("找不到这次导入的结果")
     done = json.loads(marker.read_text(encoding="utf-8"))
     return _page(request, "import_done.html", programme_id=pid, new=done["new"], changed=done["changed"],
-                 kept=done.get("kept", []), ended=done.get("ended", False))
+                 kept=done.get("kept", []), ended=done.get("ended", False),
+                 strangers=_members_elsewhere(_ws(request).loaded(pid)))
 
 
 # ------------------------------------------------------------------ the next year
