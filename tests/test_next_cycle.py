@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from docgen.errors import InputError
 from docgen.load import load_programme
 from docgen.load.nextcycle import next_cycle, replace_years
 from docgen.load.yaml_source import read
@@ -188,7 +189,7 @@ def test_an_existing_folder_is_never_overwritten_and_nothing_half_written(gaotai
     def broken(*args, **kwargs):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(nextcycle.shutil, "copytree", broken)
+    monkeypatch.setattr(nextcycle.shutil, "copyfile", broken)
     result = run("new", "programme", tmp_path / "gaotai-2022", "--from", gaotai)
     assert result.returncode == 1
     assert sorted(p.name for p in tmp_path.iterdir()) == ["gaotai-2020", "gaotai-2021"]
@@ -242,3 +243,24 @@ def test_a_quoted_place_never_cuts_a_number_in_half():
         assert not (at > 0 and inner[0].isdigit() and text[at - 1].isdigit()), quoted
         end = at + len(inner)
         assert not (end < len(text) and inner[-1].isdigit() and text[end].isdigit()), quoted
+
+
+def test_links_out_of_the_old_folder_are_never_read_or_copied(gaotai, tmp_path):
+    """Review 43: a pairing file or a seal that links outside the programme folder was read and
+    copied into the new one as an ordinary file (what it pointed to, inside the data folder)."""
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text("county: SECRET=hunter2\n", "utf-8")
+    (outside / "seal.png").write_bytes((gaotai / "seals" / "sample-school.png").read_bytes())
+    (gaotai / "pairings" / "zz.yaml").symlink_to(outside / "secret.yaml")
+    (gaotai / "seals" / "outside.png").symlink_to(outside / "seal.png")
+    made = next_cycle(gaotai, tmp_path / "next")
+    new = tmp_path / "next"
+    assert not (new / "pairings" / "zz.yaml").exists() and not (new / "seals" / "outside.png").exists()
+    assert not any("hunter2" in p.read_text("utf-8", errors="replace") for p in new.rglob("*") if p.is_file())
+    assert {"pairings/zz.yaml", "seals/outside.png"} <= set(made.not_copied)
+    (gaotai / "programme.yaml").rename(outside / "programme.yaml")
+    (gaotai / "programme.yaml").symlink_to(outside / "programme.yaml")
+    with pytest.raises(InputError):
+        next_cycle(gaotai, tmp_path / "again")
+    assert not (tmp_path / "again").exists()

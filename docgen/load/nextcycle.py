@@ -36,7 +36,8 @@ from ruamel.yaml.tokens import CommentToken
 
 from ..errors import DocgenError, InputError, Problem, SourceError, UsageError, display_path
 from ..text import cn_date
-from .folder import PAIRINGS_DIR, PROGRAMME_FILE, load_programme, validate_source
+from .folder import PAIRINGS_DIR, PROGRAMME_FILE, load_programme, outside_link, validate_source
+from .inside import inside
 from .model.common import ID_RE
 from .model.cycle import Cycle, YearBasis
 from .model.programme import Programme
@@ -488,6 +489,7 @@ def next_cycle(source: Path, target: Path, start: dt.date | None = None, *, dry_
         raise UsageError(f"{display_path(source)} 不是方案目录（没有 {PROGRAMME_FILE}）")
     _check_target(source, target)
     try:
+        outside_link(source, source / PROGRAMME_FILE)  # nothing outside a programme folder is ever read
         programme = validate_source(read(source / PROGRAMME_FILE), Programme)
     except SourceError as error:
         raise InputError(error.problems, preface=f"上一周期的方案文件有错误，未新建方案（请先改正 "
@@ -550,11 +552,11 @@ def _write(source: Path, made: Path, result: NextCycle, shift: dict[int, int], o
     # pairings/
     pairings = source / PAIRINGS_DIR
     (made / PAIRINGS_DIR).mkdir()
-    for path in sorted(pairings.iterdir()) if pairings.is_dir() else []:
+    for path in sorted(pairings.iterdir()) if pairings.is_dir() and inside(source, pairings) else []:
         if path.name.startswith(".") or not path.is_file():
             continue
         rel = f"{PAIRINGS_DIR}/{path.name}"
-        if path.suffix not in (".yaml", ".yml"):
+        if path.suffix not in (".yaml", ".yml") or not inside(source, path):  # (a link out is not copied)
             result.not_copied.append(rel)
             continue
         pairing, original = _load_rt(path, rel)
@@ -580,9 +582,16 @@ def _write(source: Path, made: Path, result: NextCycle, shift: dict[int, int], o
 
     # seals/ (images), and what stays behind
     seals = source / SEALS_DIR
-    if seals.is_dir():
-        shutil.copytree(seals, made / SEALS_DIR, ignore=shutil.ignore_patterns(".*"))
-        result.seals = _count(made / SEALS_DIR)
+    if seals.is_dir() and inside(source, seals):
+        (made / SEALS_DIR).mkdir()
+        for image in sorted(seals.iterdir()):
+            if image.name.startswith(".") or not image.is_file():
+                continue
+            if inside(source, image):
+                shutil.copyfile(image, made / SEALS_DIR / image.name)
+                result.seals += 1
+            else:  # a link out of the programme folder: not read, not copied
+                result.not_copied.append(f"{SEALS_DIR}/{image.name}")
     for entry in sorted(source.iterdir()):
         if entry.name.startswith(".") or entry.name in (PROGRAMME_FILE, PAIRINGS_DIR, SEALS_DIR):
             continue
