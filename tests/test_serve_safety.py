@@ -188,6 +188,24 @@ def test_uploaded_names_stay_in_the_pairings_evidence_folder(signed, county, nam
     assert (county / PROG / "programme.yaml").read_bytes() == programme
 
 
+def test_a_programme_file_linking_outside_is_never_shown_or_written(signed, county, tmp_path_factory):
+    """Review 43: 方案信息 read a programme.yaml that linked out of the data folder and showed it
+    on its 无法读取 page."""
+    outside = tmp_path_factory.mktemp("outside")
+    secret = outside / "programme.yaml"
+    secret.write_text("password: [hunter2\n", "utf-8")
+    (county / PROG / "programme.yaml").unlink()
+    os.symlink(secret, county / PROG / "programme.yaml")
+    bureau = signed("局")
+    for url in (f"/p/{PROG}/settings",):
+        response = bureau.get(url)
+        assert response.status_code == 404 and "hunter2" not in response.text and "指向方案目录之外" in response.text
+    token = token_of(bureau.get("/").text)
+    bureau.post(f"/p/{PROG}/settings/text", data={"_csrf": token, "text": "title: 改写\n"})
+    bureau.post(f"/p/{PROG}/settings", data={"_csrf": token, "title": "改写"})
+    assert secret.read_text("utf-8") == "password: [hunter2\n"
+
+
 def test_links_in_the_data_folder_lead_nowhere_outside(signed, county, app, tmp_path_factory):
     outside = tmp_path_factory.mktemp("outside")
     secret = outside / "secret.yaml"

@@ -292,7 +292,13 @@ class Workspace:
         return own, records
 
     def programme_file(self, programme: str) -> Path:
-        return self.root(programme) / PROGRAMME_FILE
+        """The programme's file, never one that links out of its folder (read nowhere, as the
+        loader reads none: review 43 found 方案信息 showing what such a link pointed to)."""
+        root = self.root(programme)
+        path = root / PROGRAMME_FILE
+        if not inside(root, path):
+            raise NotFound(f"{PROGRAMME_FILE} 是指向方案目录之外的链接：工作台不读取它，请把文件本身复制到方案目录中")
+        return path
 
     def programme_problems(self, programme: str, text: str | None = None) -> tuple[list[Problem], list[Problem]]:
         """What ``docgen validate`` says of the programme with its file's text as ``text``
