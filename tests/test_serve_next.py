@@ -58,7 +58,7 @@ def test_the_bureau_starts_the_next_year_and_sees_what_to_check(as_, county):
     assert 'href="/p/gaotai-2021"' in done.text
     assert "需要核对" in done.text and "gaotai-2021/programme.yaml 第" in done.text and "2020年中共中央" in done.text
     assert "gaotai/pairings/sanzhong.yaml 第 23 行（年度总结文字）" in done.text  # left in the old folder
-    assert "（正文）" in done.text and "（领导小组）" in done.text  # the places in words (review 41):
+    assert "（方案全文）" in done.text and "（领导小组）" in done.text  # named as 方案信息 names them (review 41)
     assert not re.search(r"body\[|leading_group|summaries|monthly_plan", done.text)  # no YAML paths
     assert 'href="/p/gaotai-2021/settings"' in done.text  # the leading group and such are checked there
     # the new programme: valid, last year's folder untouched
@@ -102,3 +102,18 @@ def test_a_programme_still_running_offers_no_next_year(example_copy, tmp_path, c
     with TestClient(app, raise_server_exceptions=False) as client:
         page = with_token(client).get("/p/sichuan-2025").text
     assert "学校之间结对帮扶实施方案" in page and "开始下一年度" not in page
+
+
+def test_what_the_new_programme_still_lacks_is_said_in_words(as_, county):
+    """Review 43: the result listed the new folder's problems in the command line's form
+    (x.yaml:3:5  supporter.bogus  …)."""
+    sanzhong = county / PROG / "pairings" / "sanzhong.yaml"
+    sanzhong.write_text(sanzhong.read_text("utf-8").replace("  name: 高台三中\n", "  name: 高台三中\n  phone: [1]\n", 1),
+                        "utf-8")
+    bureau = as_("局")
+    form = form_with(bureau.get(f"/p/{PROG}/next").text, f"/p/{PROG}/next")
+    done = bureau.get(bureau.post(form["action"], data=body(form["fields"]), follow_redirects=False).headers["location"])
+    listed = done.text[done.text.index("需要填写或修改"):]
+    listed = re.sub(r"<[^>]+>", "", listed[:listed.index("</section>")])
+    assert "gaotai-2021/pairings/sanzhong.yaml 第 " in listed and "支援学校的电话" in listed
+    assert not re.search(r"\.yaml:\d|supporter\.phone", listed), listed

@@ -367,15 +367,17 @@ def import_done(request: Request, pid: str, token: str):
 # ------------------------------------------------------------------ the next year
 
 
-PROGRAMME_PARTS = {
-    "title": "方案标题", "bureau": "发文机关", "issuer": "印发单位", "body": "正文", "cycle": "帮扶周期",
-    "preamble": "开头", "policy_basis": "政策依据", "guiding_idea": "指导思想", "goals": "目标", "principles": "原则",
-    "arrangement": "结对安排", "content_areas": "帮扶内容", "commitments": "承诺事项", "steps": "实施步骤",
-    "safeguards": "保障措施", "assessment": "考核", "expected_outcomes": "预期成效", "measures": "工作措施",
-    "leading_group": "领导小组", "rubric": "考核细则", "attachments": "附件", "notices": "通知", "titles": "文书标题",
-    "agreement": "协议书条款", "pairing_plan": "结对实施方案", "layers": "各层结对", "stage": "学段",
-}
-"""The parts of a programme file, as the next year's result page names where a note is."""
+def _programme_labels() -> dict[str, str]:
+    """The programme file's parts as the 方案信息 form labels them (方案标题, 领导小组, …)."""
+    return {f.key: f.label for f in PROGRAMME_SCHEMA.form({})}
+
+
+def _shown_from(data: Path, file: str) -> str:
+    """A problem's file as the clerk sees it: from the data folder (gaotai/pairings/x.yaml)."""
+    try:
+        return Path(file).resolve().relative_to(data.resolve()).as_posix()
+    except (ValueError, OSError):
+        return Path(file).name
 
 
 def _ended(loaded) -> dt.date | None:
@@ -444,19 +446,15 @@ async def next_create(request: Request, pid: str):
     def said(note) -> str:  # the place named from the data folder and in words, as the clerk sees it
         root = made.source if note.old else made.target
         top = re.match(r"[a-z_]+", note.field)
-        part = PROGRAMME_PARTS.get(top.group(0), "") if top else ""
-        if not part and top and note.rel.startswith(f"{PAIRINGS_DIR}/"):
+        if note.rel.startswith(f"{PAIRINGS_DIR}/"):
             part = field_in_words(note.field)
+        else:  # named as the 方案信息 form names it, where the clerk goes to change it
+            part = _programme_labels().get(top.group(0), "") if top else ""
         where = f"第 {note.line} 行" if note.line else ""
         return f"{root.name}/{note.rel} {where}{f'（{part}）' if part else ''}：{note.message}"
 
     def within(problem: Problem) -> str:
-        path = Path(problem.file)
-        try:
-            shown = path.resolve().relative_to(ws.data).as_posix()
-        except ValueError:
-            shown = problem.file
-        return str(dataclasses.replace(problem, file=shown))
+        return problem_words(dataclasses.replace(problem, file=_shown_from(ws.data, problem.file)))
 
     token = secrets.token_hex(16)  # the result kept: a reload of its page shows it, never creates again
     url = f"/p/{quote(pid)}/next/{token}/done"
@@ -774,12 +772,7 @@ def _programme_page(request: Request, pid: str, fields: list[Field], problems: l
     root = _ws(request).root(pid)
 
     def short(problem: Problem) -> Problem:  # gaotai/pairings/sanzhong.yaml, not where the data folder is
-        path = Path(problem.file)
-        try:
-            shown = path.resolve().relative_to(root.resolve().parent).as_posix()
-        except (ValueError, OSError):
-            shown = path.name
-        return dataclasses.replace(problem, file=shown)
+        return dataclasses.replace(problem, file=_shown_from(root.parent, problem.file))
 
     listed = [problem_words(short(p)) for p in others]
     if len(listed) > 20:
