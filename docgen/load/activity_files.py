@@ -27,6 +27,24 @@ def activity_files(root: Path) -> list[Path]:
                   key=lambda p: p.parts)  # (as paths sort, faster)
 
 
+def has_records(root: Path) -> bool:
+    """Whether the programme holds any activity log (stops at the first found)."""
+    folder = root / ACTIVITIES_DIR
+    if not folder.is_dir() or not inside(root, folder):
+        return False
+    return any(not p.name.startswith(".") and inside(root, p)
+               for y in folder.iterdir() if y.is_dir() for pattern in ("*.yaml", "*.yml") for p in y.glob(pattern))
+
+
+def cycle_over(programme: Programme | None, root: Path, today: dt.date | None = None) -> dt.date | None:
+    """The end of the programme's cycle when it is over (before ``today``) and the programme
+    was used in it (it holds activity records: one just made for a year caught up on is not
+    told it is too late, review 41); else None. What the import, the workspace's pages and
+    ``docgen import pairings`` warn of."""
+    end = programme.cycle.end if programme is not None else None
+    return end if end is not None and end < (today or dt.date.today()) and has_records(root) else None
+
+
 def activity_files_of(root: Path, pairing_id: str) -> list[Path]:
     """``activity_files(root)`` of one pairing (named after it), without listing every file."""
     folder = root / ACTIVITIES_DIR

@@ -25,7 +25,7 @@ from starlette.background import BackgroundTask
 from ..activities.rollup import Rollup, rollup, years_with_records
 from ..errors import DocgenError, InputError, PairListError, Problem, UsageError, display_path, given
 from ..load import PAIRINGS_DIR
-from ..load.activity_files import activity_files, activity_files_of
+from ..load.activity_files import activity_files_of, cycle_over
 from ..load.model.activity import is_file_ref
 from ..load.model.common import ID_RE
 from ..load.model.programme import Programme
@@ -386,10 +386,7 @@ def _ended(loaded) -> dt.date | None:
 
 
 def _ended_on(programme: Programme | None, root: Path) -> dt.date | None:
-    """The cycle's end when it is over and the programme was used in it (it holds activity
-    records: a programme just made for a year caught up on is not told it is too late, review 41)."""
-    end = programme.cycle.end if programme is not None else None
-    return end if end is not None and end < _today() and activity_files(root) else None
+    return cycle_over(programme, root, _today())
 
 
 def _next_name(pid: str, old_year: int, new_year: int) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 from ...errors import PairListError, Problem, SourceError, UsageError, display_path
 from ...outputs import write_atomic
 from ...text import cn_date
-from ..activity_files import activity_files
+from ..activity_files import cycle_over
 from ..folder import PAIRINGS_DIR, PROGRAMME_FILE, pairing_files, validate_source
 from ..model.programme import Programme
 from ..yaml_source import read
@@ -102,9 +102,7 @@ def import_pairings(path: Path, root: Path, *, county: str = "", dry_run: bool =
     if problems:
         raise PairListError(problems, f"{PAIRINGS_DIR}/ 下已有的结对文件有错误，请先修正（docgen validate 可列出全部错误）后再导入。")
     report = ImportReport(path, root, skipped_sheets=skipped, warnings=warnings)
-    end = programme.cycle.end
-    if end is not None and end < (today or dt.date.today()) and activity_files(root):
-        report.ended = end  # (a programme with no records yet, made for a year caught up on, is not warned of)
+    report.ended = cycle_over(programme, root, today)
     matched = match(sheet, existing)
     held = {id(e) for e in matched.values()}
     report.stale = [e for e in existing if id(e) not in held]

@@ -23,7 +23,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError
 
 from ...errors import Problem, SourceError
-from ..activity_files import ACTIVITIES_DIR
+from ..activity_files import activity_files_of
 from ..checks import pairing as check_pairing
 from ..folder import adopt, rare_characters, validate_source
 from ..model.common import ID_RE
@@ -173,20 +173,16 @@ class Replaced:
                 f"{undo}在原结对页面（或文件 {self.old.path.name}）中把支援学校名称改为“{new}”，再导入名单。")
 
 
-PEOPLE = {"leader_pairs": "校级领导结对", "middle_manager_pairs": "中层干部结对", "group_pairs": "学科教研组结对",
-          "teacher_pairs": "师徒结对", "secondments": "挂职跟岗", "placements": "支教顶岗"}
-
-
 def left_behind(existing: Existing, root: Path) -> list[str]:
     """What a pairing file holds of its own schools, in Chinese: its supporter's seal (印章),
     its people's pairs, summaries and activity records."""
     pairing = existing.pairing
     out = ["印章"] if pairing.supporter.seal else []
-    out += [f"{label} {len(getattr(pairing, key))} 项" for key, label in PEOPLE.items() if getattr(pairing, key)]
+    out += [f"{label} {len(getattr(pairing, key))} 项" for key, label in REFERENCES.items() if getattr(pairing, key)]
     if pairing.summaries:
         out.append(f"年度总结 {len(pairing.summaries)} 份")
     records = 0
-    for path in sorted((root / ACTIVITIES_DIR).glob(f"*/{existing.id}.yaml")):
+    for path in activity_files_of(root, existing.id):
         try:
             found = read(path).data
         except SourceError:
