@@ -257,7 +257,8 @@ def test_earlier_bundles_are_listed_and_downloaded_by_their_school_only(signed, 
     lists each earlier version with its zip and merged PDF; only its school and the bureau
     download them."""
     bundles = tmp_path / "out" / PROG / "bundles"
-    for day, content in (("2026-09-01", b"first"), ("2026-12-01", b"second"), ("2026-12-01_2", b"third")):
+    for day, content in (("2026-09-01", b"first"), ("2026-12-01", b"second"), ("2026-12-01_2", b"third"),
+                         ("2026-13-40", b"by hand")):  # (a folder renamed by hand: listed by its name, no error)
         folder = bundles / "以前的版本" / day / "sanzhong"
         folder.mkdir(parents=True)
         (folder / "报送材料_高台三中与黑泉镇中心小学.pdf").write_bytes(b"%PDF-1.4 " + content)
@@ -268,13 +269,13 @@ def test_earlier_bundles_are_listed_and_downloaded_by_their_school_only(signed, 
     text = re.sub(r"<[^>]+>", " ", listed)
     assert text.index("2026年12月1日（当天第2次）") < text.index("2026年12月1日 ") < text.index("2026年9月1日")
     links = re.findall(r'href="(/files/[^"]+)"', listed[:listed.index("</section>")])
-    assert len(links) == 6
-    response = school.get(links[0])
+    assert len(links) == 8 and "2026-13-40" in text
+    response = school.get(links[2])
     assert response.status_code == 200 and response.content == b"PK third"
     assert unquote(response.headers["content-disposition"].split("UTF-8''")[1]) == \
         "报送材料_高台三中与黑泉镇中心小学（2026-12-01_2以前的版本）.zip"
-    assert signed("国庆").get(links[0]).status_code in (403, 404)
-    assert signed("局").get(links[1]).status_code == 200
+    assert signed("国庆").get(links[2]).status_code in (403, 404)
+    assert signed("局").get(links[3]).status_code == 200
     assert "<h2>以前的版本</h2>" not in signed("局").get(f"/p/{PROG}/bureau").text  # (the bureau's has none)
 
 

@@ -54,6 +54,8 @@ def test_the_bureau_starts_the_next_year_and_sees_what_to_check(as_, county):
     done = bureau.get(created.headers["location"])
     assert done.status_code == 200, done.text
     assert bureau.get(created.headers["location"]).text == done.text  # a reload shows it again, creates nothing
+    elsewhere = created.headers["location"].replace(f"/p/{PROG}/", "/p/gaotai-2021/")
+    assert bureau.get(elsewhere).status_code == 404  # (not under another programme's address)
     assert "已新建“高台县2021年中小学结对帮扶工作实施方案”" in done.text
     assert 'href="/p/gaotai-2021"' in done.text
     assert "需要核对" in done.text and "gaotai-2021/programme.yaml 第" in done.text and "2020年中共中央" in done.text

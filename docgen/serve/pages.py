@@ -455,7 +455,7 @@ async def next_create(request: Request, pid: str):
 
     token = secrets.token_hex(16)  # the result kept: a reload of its page shows it, never creates again
     url = f"/p/{quote(pid)}/next/{token}/done"
-    shown = {"url": url, "new_id": made.target.name, "title": made.title, "start": made.start.isoformat(),
+    shown = {"url": url, "programme": pid, "new_id": made.target.name, "title": made.title, "start": made.start.isoformat(),
              "end": made.end.isoformat(), "pairings": made.pairings, "seals": made.seals,
              "not_copied": list(made.not_copied), "replaced": [said(n) for n in made.replaced],
              "left_out": [said(n) for n in made.left_out], "to_check": [said(n) for n in made.to_check],
@@ -474,6 +474,8 @@ def next_done(request: Request, pid: str, token: str):
     if marker is None or not marker.is_file():
         raise NotFound("找不到这次新建方案的结果")
     shown = json.loads(marker.read_text(encoding="utf-8"))
+    if shown.get("programme") != pid:  # (another programme's result, under this one's address)
+        raise NotFound("找不到这次新建方案的结果")
     made = {**shown, "start": dt.date.fromisoformat(shown["start"]), "end": dt.date.fromisoformat(shown["end"])}
     return _page(request, "next_done.html", programme_id=pid, made=made, new_id=shown["new_id"],
                  replaced=shown["replaced"], left_out=shown["left_out"], to_check=shown["to_check"],
@@ -921,7 +923,10 @@ def _earlier(zip_path: Path) -> dict[str, object]:
     """An earlier bundle as the documents page lists it: when it was set aside (the day a new
     one was made: bundles/以前的版本/2026-12-07_2/ is that day's second), its zip and merged PDF."""
     day, _, nth = zip_path.parent.name.partition("_")
-    when = cn_date(dt.date.fromisoformat(day)) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", day) else day
+    try:
+        when = cn_date(dt.date.fromisoformat(day))
+    except ValueError:  # a folder named by hand (2026-13-40, 旧版): its name as it is
+        when = day
     return {"when": when + (f"（当天第{nth}次）" if nth else ""), "zip": zip_path,
             "pdf": next(iter(sorted(zip_path.with_suffix("").glob("*.pdf"))), None)}
 
