@@ -18,7 +18,8 @@ MARKS = "，。、；：？！"
 """The marks counted: those a line may end with (brackets and quotes may be drawn from
 another font's glyphs, or paired differently, and are left out)."""
 _TEXT = re.compile(r"<w:t(?: [^>]*)?>([^<]*)</w:t>")
-_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>(.*?)</w:p>", re.S)
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*[^/])?>(.*?)</w:p>", re.S)
+"""A paragraph and its XML (an empty one written <w:p .../> is none: it would run into the next)."""
 
 
 @dataclass(frozen=True)
