@@ -20,6 +20,9 @@ from tests.helpers import DATA, PROBLEM_LINE, run
 
 EXAMPLES = sorted(p.name for p in DATA.iterdir() if (p / "programme.yaml").is_file())
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
+
 
 def _lines(text: str, heading: str) -> list[str]:
     """The indented lines under a heading of the command's output."""

@@ -74,6 +74,7 @@ def made_with_own(tmp_path_factory, small_source) -> dict[str, bytes]:
     return _words(out)
 
 
+@pytest.mark.slow  # builds a programme
 @pytest.mark.parametrize("edit", [_word_style_ids, _libreoffice_settings, _fixed_tables])
 def test_a_template_saved_in_a_word_processor_makes_the_same_documents(edit, made_with_own, small_source, tmp_path):
     templates = _resaved(tmp_path / "tpl", edit)
@@ -85,6 +86,7 @@ def test_a_template_saved_in_a_word_processor_makes_the_same_documents(edit, mad
     assert [n for n in made if made[n] != made_with_own[n]] == []
 
 
+@pytest.mark.slow  # builds a programme
 def test_tracked_changes_in_a_template_are_accepted_and_no_document_carries_them(small_source, tmp_path):
     found = []
 
@@ -140,6 +142,7 @@ def test_a_style_of_the_clerks_on_an_identifier_docgen_needs_is_moved_aside(tmp_
     assert done.styles == {"公文正文": "a1"}
 
 
+@pytest.mark.slow  # builds a programme
 def test_the_check_says_what_a_word_processors_save_changed_and_that_it_is_put_back(tmp_path):
     checked = check_dir(_resaved(tmp_path / "tpl", lambda n, x: _fixed_tables(n, _word_style_ids(n, x))))
     assert checked.findings == [] and len(checked.files) == 8
@@ -147,6 +150,7 @@ def test_the_check_says_what_a_word_processors_save_changed_and_that_it_is_put_b
     assert "样式的标识（如“公文正文”被改为 a" in notes["plan.docx"] and "6 个表格被改为固定列宽" in notes["plan.docx"]
 
 
+@pytest.mark.slow  # builds a programme
 def test_a_bureau_keeps_only_the_templates_it_changed(small_source, tmp_path):
     """Only summary.docx in the bureau's folder: the other documents come from docgen's own
     templates (they failed with 找不到模板文件), and the check says which."""

@@ -15,6 +15,8 @@ from docgen.serve.app import create_app
 from tests.helpers import run
 from tests.serve_helpers import add_county, body, form_with, near, replace, signing, tree
 
+pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
+
 PROG = "gaotai"
 PAGE = f"/p/{PROG}/settings"
 
