@@ -208,3 +208,17 @@ def test_leading_group_members_of_schools_outside_the_pairings_are_pointed_out(a
     note = note[:note.index("仍应留在领导小组的")]
     assert "王晓英（西街小学校长）" in note and "葛生禄（高台二中校长）" in note
     assert "王多权" not in note and "吴斌" not in note and "蔺增加" not in note  # 高台三中, 宣化镇中心小学, the bureau
+
+
+@pytest.mark.parametrize("name", ["hongsibu-2023", "yichun-2022", "sichuan-2025"])
+def test_a_save_that_changes_nothing_leaves_the_file_as_it_is(name, example_copy, tmp_path, converters):
+    """Review 43: saving 方案信息 unchanged rewrote hongsibu-2023's flow mappings written over two
+    lines onto one (the same data, an audit entry nobody made)."""
+    root = example_copy(name)
+    add_county(root.parent)
+    before = (root / "programme.yaml").read_bytes()
+    with signing(create_app(root.parent, tmp_path / "out", pool=converters, warm=False)) as make:
+        bureau = make("局")
+        form = form_with(bureau.get(f"/p/{root.name}/settings").text, f"/p/{root.name}/settings")
+        assert bureau.post(form["action"], data=body(form["fields"]), follow_redirects=False).status_code == 303
+    assert (root / "programme.yaml").read_bytes() == before

@@ -170,6 +170,8 @@ def edited_text(current: str | None, data: dict, trees: Trees | None = None) -> 
     doc = trees.take(current) if trees is not None else _tree(current)
     if not isinstance(doc, CommentedMap):
         return dump(_fresh(data))
+    if _same(doc, data):  # nothing changed: the file as it is (a dump rewraps flow mappings written
+        return current    # over several lines, review 43: an audit entry nobody made)
     return dump(merge(doc, data))
 
 
