@@ -277,12 +277,23 @@ def _stashed(request: Request, token: str) -> tuple[Path, str]:
 
 
 def _done(request: Request, token: str, url: str, **shown: object) -> RedirectResponse:
-    """The upload confirmed: its file let go, where its result is shown kept (``DONE``)."""
+    """A confirmed action (an upload imported, a next year made): its upload let go, its result
+    kept (``DONE``) where its page (``_result``) shows it again on a reload."""
     folder = _uploads(request) / token
     for path in folder.iterdir():
         path.unlink()
     write_atomic(folder / DONE, json.dumps({"url": url, **shown}, ensure_ascii=False).encode("utf-8"))
     return RedirectResponse(url, status_code=303)
+
+
+def _result(request: Request, pid: str, token: str, missing: str) -> dict:
+    """What a confirmed action kept of its result (``_done``), for its page; ``missing``: said
+    when there is none."""
+    _ws(request).root(pid)
+    marker = _uploads(request) / token / DONE if token.isalnum() else None
+    if marker is None or not marker.is_file():
+        raise NotFound(missing)
+    return json.loads(marker.read_text(encoding="utf-8"))
 
 
 def _named_copy(path: Path, name: str, work: Path) -> Path:
@@ -354,11 +365,7 @@ async def import_confirm(request: Request, pid: str, token: str):
 @router.get("/p/{pid}/import/{token}/done", response_class=HTMLResponse)
 def import_done(request: Request, pid: str, token: str):
     """What a confirmed import did (the page a reload shows again)."""
-    _ws(request).root(pid)
-    marker = _uploads(request) / token / DONE if token.isalnum() else None
-    if marker is None or not marker.is_file():
-        raise NotFound("找不到这次导入的结果")
-    done = json.loads(marker.read_text(encoding="utf-8"))
+    done = _result(request, pid, token, "找不到这次导入的结果")
     return _page(request, "import_done.html", programme_id=pid, new=done["new"], changed=done["changed"],
                  kept=done.get("kept", []), ended=done.get("ended", False),
                  strangers=_members_elsewhere(_ws(request).loaded(pid)))
@@ -455,25 +462,19 @@ async def next_create(request: Request, pid: str):
 
     token = secrets.token_hex(16)  # the result kept: a reload of its page shows it, never creates again
     url = f"/p/{quote(pid)}/next/{token}/done"
-    shown = {"url": url, "programme": pid, "new_id": made.target.name, "title": made.title, "start": made.start.isoformat(),
+    shown = {"programme": pid, "new_id": made.target.name, "title": made.title, "start": made.start.isoformat(),
              "end": made.end.isoformat(), "pairings": made.pairings, "seals": made.seals,
              "not_copied": list(made.not_copied), "replaced": [said(n) for n in made.replaced],
              "left_out": [said(n) for n in made.left_out], "to_check": [said(n) for n in made.to_check],
              "problems": [within(p) for p in made.problems]}
-    folder = _uploads(request) / token
-    folder.mkdir()
-    write_atomic(folder / DONE, json.dumps(shown, ensure_ascii=False).encode("utf-8"))
-    return RedirectResponse(url, status_code=303)
+    (_uploads(request) / token).mkdir()
+    return _done(request, token, url, **shown)
 
 
 @router.get("/p/{pid}/next/{token}/done", response_class=HTMLResponse)
 def next_done(request: Request, pid: str, token: str):
     """What 开始下一年度 made (the page a reload shows again)."""
-    _ws(request).root(pid)
-    marker = _uploads(request) / token / DONE if token.isalnum() else None
-    if marker is None or not marker.is_file():
-        raise NotFound("找不到这次新建方案的结果")
-    shown = json.loads(marker.read_text(encoding="utf-8"))
+    shown = _result(request, pid, token, "找不到这次新建方案的结果")
     if shown.get("programme") != pid:  # (another programme's result, under this one's address)
         raise NotFound("找不到这次新建方案的结果")
     made = {**shown, "start": dt.date.fromisoformat(shown["start"]), "end": dt.date.fromisoformat(shown["end"])}
