@@ -326,6 +326,32 @@ def small_copy(small_source, tmp_path):
     return Path(shutil.copytree(small_source, tmp_path / "gaotai"))
 
 
+@pytest.fixture
+def county(small_copy) -> Path:
+    """The small programme's data folder with a county's accounts (``serve_helpers.COUNTY``)."""
+    from tests.serve_helpers import add_county
+
+    add_county(small_copy.parent)
+    return small_copy.parent
+
+
+@pytest.fixture
+def county_app(county, tmp_path, converters):
+    """The workspace over ``county``, its outputs in ``tmp_path/out``."""
+    from docgen.serve.app import create_app
+
+    return create_app(county, tmp_path / "out", pool=converters, warm=False)
+
+
+@pytest.fixture
+def signed_in(county_app):
+    """``signed_in(name)``: a client of ``county_app`` signed in as that account (closed after the test)."""
+    from tests.serve_helpers import signing
+
+    with signing(county_app) as make:
+        yield make
+
+
 @pytest.fixture(scope="session")
 def built_outcome(tmp_path_factory, examples) -> tuple[Path, pipeline.Outcome]:
     """Every Word file of data/ (large programmes sampled), made once by ``docgen build``, and

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import re
 import time
-from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
@@ -26,14 +25,6 @@ pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not t
 PROG = "gaotai"
 DATA_WORDS = ("高台三中", "国庆小学", "王永奇", "宣化镇中心小学")
 """Names from the programme's data: never in a page served to someone not signed in."""
-
-
-@pytest.fixture
-def county(small_copy) -> Path:
-    """The small programme's data folder with a county's accounts (``COUNTY``)."""
-    data = small_copy.parent
-    add_county(data)
-    return data
 
 
 @pytest.fixture

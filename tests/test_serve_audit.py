@@ -21,17 +21,11 @@ from docgen.serve.workspace import Workspace
 from docgen.serve.yamledit import digest
 from tests.conftest import needs_libreoffice
 from tests.helpers import run
-from tests.serve_helpers import add_county, body, form_with, replace, signing, tree
+from tests.serve_helpers import body, form_with, replace, signing, tree
 
 pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
 
 PROG = "gaotai"
-
-
-@pytest.fixture
-def county(small_copy) -> Path:
-    add_county(small_copy.parent)
-    return small_copy.parent
 
 
 @pytest.fixture

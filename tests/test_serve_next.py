@@ -4,7 +4,6 @@ shows what to check with a link to the new programme, and the files it writes ar
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,31 +11,18 @@ from fastapi.testclient import TestClient
 from docgen.load import load_programme
 from docgen.serve.app import create_app
 from tests.helpers import run
-from tests.serve_helpers import add_county, body, form_with, signing, tree, with_token
+from tests.serve_helpers import body, form_with, tree, with_token
 
 pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
 
 PROG = "gaotai"
 
 
-@pytest.fixture
-def county(small_copy) -> Path:
-    data = small_copy.parent
-    add_county(data)
-    return data
-
-
-@pytest.fixture
-def as_(county, tmp_path, converters):
-    with signing(create_app(county, tmp_path / "out", pool=converters, warm=False)) as make:
-        yield make
-
-
-def test_only_the_bureau_sees_and_may_start_the_next_year(as_, county):
-    assert "开始下一年度" in as_("局").get(f"/p/{PROG}").text
+def test_only_the_bureau_sees_and_may_start_the_next_year(signed_in, county):
+    assert "开始下一年度" in signed_in("局").get(f"/p/{PROG}").text
     before = tree(county)
     for name in ("三中", "看"):
-        client = as_(name)
+        client = signed_in(name)
         assert "开始下一年度" not in client.get(f"/p/{PROG}").text
         assert client.get(f"/p/{PROG}/next").status_code == 403
         refused = client.post(f"/p/{PROG}/next", data={"name": "gaotai-2021", "start": "2021-03-01"})
@@ -44,8 +30,8 @@ def test_only_the_bureau_sees_and_may_start_the_next_year(as_, county):
     assert tree(county) == before and not (county / "gaotai-2021").exists()
 
 
-def test_the_bureau_starts_the_next_year_and_sees_what_to_check(as_, county):
-    bureau = as_("局")
+def test_the_bureau_starts_the_next_year_and_sees_what_to_check(signed_in, county):
+    bureau = signed_in("局")
     page = bureau.get(f"/p/{PROG}/next").text
     form = form_with(page, f"/p/{PROG}/next")
     fields = dict(form["fields"])
@@ -90,8 +76,8 @@ def test_the_bureau_starts_the_next_year_and_sees_what_to_check(as_, county):
     assert run("validate", new).returncode == 0
 
 
-def test_a_wrong_date_or_name_is_said_next_to_the_form_and_nothing_written(as_, county):
-    bureau = as_("局")
+def test_a_wrong_date_or_name_is_said_next_to_the_form_and_nothing_written(signed_in, county):
+    bureau = signed_in("局")
     before = tree(county)
     wrong = bureau.post(f"/p/{PROG}/next", data={"name": "gaotai-2021", "start": "2020-06-01"})
     assert wrong.status_code == 400 and "不能重叠" in wrong.text
@@ -108,13 +94,13 @@ def test_a_programme_still_running_offers_no_next_year(example_copy, tmp_path, c
     assert "学校之间结对帮扶实施方案" in page and "开始下一年度" not in page
 
 
-def test_what_the_new_programme_still_lacks_is_said_in_words(as_, county):
+def test_what_the_new_programme_still_lacks_is_said_in_words(signed_in, county):
     """Review 43: the result listed the new folder's problems in the command line's form
     (x.yaml:3:5  supporter.bogus  …)."""
     sanzhong = county / PROG / "pairings" / "sanzhong.yaml"
     sanzhong.write_text(sanzhong.read_text("utf-8").replace("  name: 高台三中\n", "  name: 高台三中\n  phone: [1]\n", 1),
                         "utf-8")
-    bureau = as_("局")
+    bureau = signed_in("局")
     form = form_with(bureau.get(f"/p/{PROG}/next").text, f"/p/{PROG}/next")
     done = bureau.get(bureau.post(form["action"], data=body(form["fields"]), follow_redirects=False).headers["location"])
     listed = done.text[done.text.index("需要填写或修改"):]

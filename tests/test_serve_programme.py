@@ -21,26 +21,13 @@ PROG = "gaotai"
 PAGE = f"/p/{PROG}/settings"
 
 
-@pytest.fixture
-def county(small_copy) -> Path:
-    data = small_copy.parent
-    add_county(data)
-    return data
-
-
-@pytest.fixture
-def as_(county, tmp_path, converters):
-    with signing(create_app(county, tmp_path / "out", pool=converters, warm=False)) as make:
-        yield make
-
-
 def _members(fields: list[tuple[str, str]]) -> list[int]:
     return sorted({int(m.group(1)) for n, _ in fields if (m := re.match(r"leading_group\.members\.(\d+)\.", n))})
 
 
-def test_the_page_speaks_chinese(as_):
+def test_the_page_speaks_chinese(signed_in):
     """Labels, help and choices of the programme's form: no key of the file, no English."""
-    page = as_("局").get(PAGE)
+    page = signed_in("局").get(PAGE)
     assert page.status_code == 200, page.text
     shown = re.findall(r'<(?:label|legend|option|p class="help")[^>]*>(.*?)</', page.text, re.S)
     assert len(shown) > 40
@@ -57,11 +44,11 @@ def _paragraphs(docx: Path) -> str:
     return "\n".join([p.text for p in doc.paragraphs] + cells)
 
 
-def test_the_bureau_changes_the_leading_group_and_the_title(as_, county, tmp_path):
+def test_the_bureau_changes_the_leading_group_and_the_title(signed_in, county, tmp_path):
     """Review 41: a new year's plan named last year's leading group, and the workspace had no
     way to change it. A member leaves, one joins, the title changes: the file keeps its
     comments, still validates, the change is in the audit log, and the plan rebuilt names them."""
-    bureau = as_("局")
+    bureau = signed_in("局")
     path = county / PROG / "programme.yaml"
     before = path.read_text("utf-8")
     assert "王多权" in before and "# 原文标题以“**学校”留出校名" in before
@@ -103,8 +90,8 @@ def test_the_bureau_changes_the_leading_group_and_the_title(as_, county, tmp_pat
     assert "高台三中校长" not in text  # (王多权 still leads sanzhong's pairing: the pair list names him)
 
 
-def test_a_wrong_value_is_refused_next_to_its_field_and_nothing_is_written(as_, county):
-    bureau = as_("局")
+def test_a_wrong_value_is_refused_next_to_its_field_and_nothing_is_written(signed_in, county):
+    bureau = signed_in("局")
     before = tree(county / PROG)
     form = form_with(bureau.get(PAGE).text, PAGE)
     fields = replace(form["fields"], "title", "")
@@ -118,9 +105,9 @@ def test_a_wrong_value_is_refused_next_to_its_field_and_nothing_is_written(as_, 
     assert tree(county / PROG) == before
 
 
-def test_a_change_that_breaks_a_pairing_is_refused(as_, county):
+def test_a_change_that_breaks_a_pairing_is_refused(signed_in, county):
     """A programme change is checked with its pairings: a cycle that no longer holds a pairing's dates."""
-    bureau = as_("局")
+    bureau = signed_in("局")
     before = tree(county / PROG)
     form = form_with(bureau.get(PAGE).text, PAGE)
     fields = replace(form["fields"], "cycle.start", "2020-11-01")
@@ -133,15 +120,15 @@ def test_a_change_that_breaks_a_pairing_is_refused(as_, county):
     assert tree(county / PROG) == before
 
 
-def test_only_the_bureau_saves_and_a_viewer_reads(as_, county):
+def test_only_the_bureau_saves_and_a_viewer_reads(signed_in, county):
     before = tree(county)
-    bureau_form = form_with(as_("局").get(PAGE).text, PAGE)
-    school = as_("三中")
+    bureau_form = form_with(signed_in("局").get(PAGE).text, PAGE)
+    school = signed_in("三中")
     assert school.get(PAGE).status_code == 403
     assert 'href="/p/gaotai/settings"' not in school.get(f"/p/{PROG}").text
     assert school.post(PAGE, data=body(bureau_form["fields"])).status_code == 403
     assert school.post(f"{PAGE}/text", data={"text": "title: x\n", "_version": ""}).status_code == 403
-    viewer = as_("看")
+    viewer = signed_in("看")
     page = viewer.get(PAGE)
     assert page.status_code == 200 and "只读账号" in page.text and "蔺增加" in page.text
     assert "保存</button>" not in page.text
@@ -150,8 +137,8 @@ def test_only_the_bureau_saves_and_a_viewer_reads(as_, county):
     assert tree(county) == before
 
 
-def test_a_programme_file_that_does_not_read_is_mended_as_text(as_, county):
-    bureau = as_("局")
+def test_a_programme_file_that_does_not_read_is_mended_as_text(signed_in, county):
+    bureau = signed_in("局")
     path = county / PROG / "programme.yaml"
     good = path.read_text("utf-8")
     path.write_text(good.replace("title: 高台县2020年", "title: [高台县2020年", 1), "utf-8")
@@ -164,10 +151,10 @@ def test_a_programme_file_that_does_not_read_is_mended_as_text(as_, county):
     assert run("validate", county / PROG).returncode == 0
 
 
-def test_two_saves_of_different_fields_are_both_kept(as_, county):
+def test_two_saves_of_different_fields_are_both_kept(signed_in, county):
     """As on a pairing's form: a save made meanwhile from the same version that changed
     another field is merged (the audit log keeps the version the form was drawn from)."""
-    one, two = as_("局"), as_("局")
+    one, two = signed_in("局"), signed_in("局")
     first = form_with(one.get(PAGE).text, PAGE)
     second = form_with(two.get(PAGE).text, PAGE)
     assert one.post(PAGE, data=body(replace(first["fields"], "title", "甲的标题")),
@@ -180,7 +167,7 @@ def test_two_saves_of_different_fields_are_both_kept(as_, county):
     assert "甲的标题" in text and "蔺增," in text.replace("蔺增加", "")
 
 
-def test_a_programme_with_a_wrong_value_shows_it_in_the_form(as_, county):
+def test_a_programme_with_a_wrong_value_shows_it_in_the_form(signed_in, county):
     """A programme file that reads but is wrong (its cycle ends before it starts): the programme
     page leads to the form, which shows the problem next to its field; correcting it there saves."""
     path = county / PROG / "programme.yaml"
@@ -188,7 +175,7 @@ def test_a_programme_with_a_wrong_value_shows_it_in_the_form(as_, county):
     start = re.search(r"\n  start: (\S+)", text)
     assert start
     path.write_text(text.replace("\n  start: " + start.group(1), "\n  start: 2099-01-01", 1), "utf-8")
-    bureau = as_("局")
+    bureau = signed_in("局")
     assert f'href="{PAGE}"' in bureau.get(f"/p/{PROG}").text
     page = bureau.get(PAGE)
     assert page.status_code == 200 and "方案文件中有" in page.text
@@ -199,11 +186,11 @@ def test_a_programme_with_a_wrong_value_shows_it_in_the_form(as_, county):
     assert run("validate", county / PROG).returncode == 0
 
 
-def test_leading_group_members_of_schools_outside_the_pairings_are_pointed_out(as_):
+def test_leading_group_members_of_schools_outside_the_pairings_are_pointed_out(signed_in):
     """Review 36 F8 / review 41: the next year's plan listed heads of schools that had left
     the programme, unsaid. The small programme holds two of gaotai's six pairings: the heads of
     the others' schools are pointed out, those of its own schools and the bureau's people not."""
-    page = as_("局").get(f"/p/{PROG}/settings").text
+    page = signed_in("局").get(f"/p/{PROG}/settings").text
     note = re.sub(r"<[^>]+>", "", page[page.index('id="group-elsewhere"'):])
     note = note[:note.index("仍应留在领导小组的")]
     assert "王晓英（西街小学校长）" in note and "葛生禄（高台二中校长）" in note
