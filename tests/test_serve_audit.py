@@ -21,22 +21,11 @@ from docgen.serve.workspace import Workspace
 from docgen.serve.yamledit import digest
 from tests.conftest import needs_libreoffice
 from tests.helpers import run
-from tests.serve_helpers import body, form_with, replace, signing, tree
+from tests.serve_helpers import body, form_with, replace, tree
 
 pytestmark = pytest.mark.slow  # whole programmes, servers or many builds: not the inner loop
 
 PROG = "gaotai"
-
-
-@pytest.fixture
-def app(county, tmp_path, converters):
-    return create_app(county, tmp_path / "out", pool=converters, warm=False)
-
-
-@pytest.fixture
-def signed(app):
-    with signing(app) as make:
-        yield make
 
 
 def _save_field(client, url_end: str, name: str, value: str):
@@ -45,8 +34,8 @@ def _save_field(client, url_end: str, name: str, value: str):
     return client.post(form["action"], data=body(replace(form["fields"], name, value)), follow_redirects=False)
 
 
-def test_every_write_is_in_the_log_with_who_when_which_file_and_the_diff(signed, county):
-    bureau, school = signed("局"), signed("三中")
+def test_every_write_is_in_the_log_with_who_when_which_file_and_the_diff(signed_in, county):
+    bureau, school = signed_in("局"), signed_in("三中")
     path = county / PROG / "pairings" / "sanzhong.yaml"
     original = path.read_bytes()
     assert _save_field(bureau, "/pairing/sanzhong", "remark", "县中帮扶（局改）").status_code == 303
@@ -84,8 +73,8 @@ def test_every_write_is_in_the_log_with_who_when_which_file_and_the_diff(signed,
     assert school.get(f"/p/{PROG}/pairing/sanzhong/history").status_code == 403
 
 
-def test_a_pairing_file_is_put_back_and_that_is_audited_too(signed, county):
-    bureau = signed("局")
+def test_a_pairing_file_is_put_back_and_that_is_audited_too(signed_in, county):
+    bureau = signed_in("局")
     path = county / PROG / "pairings" / "sanzhong.yaml"
     original = path.read_bytes()
     _save_field(bureau, "/pairing/sanzhong", "remark", "第一次改")
@@ -152,20 +141,20 @@ def _scan(tmp_path: Path) -> bytes:
     return out.getvalue()
 
 
-def test_the_seal_page_says_whose_each_seal_is(signed):
-    page = signed("局").get(f"/p/{PROG}/seals").text
+def test_the_seal_page_says_whose_each_seal_is(signed_in):
+    page = signed_in("局").get(f"/p/{PROG}/seals").text
     bureau_row = page[page.index("seals/sample-bureau.png"):page.index("seals/sample-school.png")]
     assert "高台县教育局（发文机关）" in bureau_row
     school_row = page[page.index("seals/sample-school.png"):]
     assert "高台三中（支援方）" in school_row
 
 
-def test_only_the_bureau_uploads_a_seal_and_a_scan_becomes_a_transparent_png(signed, county, tmp_path):
+def test_only_the_bureau_uploads_a_seal_and_a_scan_becomes_a_transparent_png(signed_in, county, tmp_path):
     scan = _scan(tmp_path)
     seals = county / PROG / "seals"
     before = tree(county)
     for name in ("三中", "看"):
-        client = signed(name)
+        client = signed_in(name)
         response = client.post(f"/p/{PROG}/seals", data={"name": "县教育局公章"}, files={"file": ("章.jpg", scan)},
                                follow_redirects=False)
         assert response.status_code == 403
@@ -173,7 +162,7 @@ def test_only_the_bureau_uploads_a_seal_and_a_scan_becomes_a_transparent_png(sig
                                files={"file": ("章.jpg", scan)}, follow_redirects=False)
         assert replaced.status_code == 403
     assert tree(county) == before
-    bureau = signed("局")
+    bureau = signed_in("局")
     response = bureau.post(f"/p/{PROG}/seals", data={"name": "县教育局公章"}, files={"file": ("章.jpg", scan)},
                            follow_redirects=False)
     assert response.status_code == 303, response.text[:400]
@@ -194,23 +183,23 @@ def test_only_the_bureau_uploads_a_seal_and_a_scan_becomes_a_transparent_png(sig
     ("章.png", b"<html>not an image</html>", "只能是 PNG 或 JPG"),
     ("章.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 64, "不能做成公章图片"),
 ])
-def test_a_seal_that_is_not_one_is_refused_in_chinese(signed, county, name, data, words):
+def test_a_seal_that_is_not_one_is_refused_in_chinese(signed_in, county, name, data, words):
     before = tree(county)
-    response = signed("局").post(f"/p/{PROG}/seals", data={"name": "坏章"}, files={"file": (name, data)})
+    response = signed_in("局").post(f"/p/{PROG}/seals", data={"name": "坏章"}, files={"file": (name, data)})
     assert response.status_code == 400 and words in response.text
     assert tree(county) == before
 
 
-def test_a_blank_scan_is_not_made_into_a_seal(signed, county):
+def test_a_blank_scan_is_not_made_into_a_seal(signed_in, county):
     blank = io.BytesIO()
     Image.new("RGB", (300, 300), (255, 255, 255)).save(blank, format="PNG")
-    response = signed("局").post(f"/p/{PROG}/seals", data={"name": "白纸"}, files={"file": ("白纸.png", blank.getvalue())})
+    response = signed_in("局").post(f"/p/{PROG}/seals", data={"name": "白纸"}, files={"file": ("白纸.png", blank.getvalue())})
     assert response.status_code == 400 and "不能做成公章图片" in response.text
     assert not (county / PROG / "seals" / "白纸.png").exists()
 
 
-def test_a_schools_seal_is_chosen_from_the_uploaded_images_not_typed(signed, county, tmp_path):
-    bureau = signed("局")
+def test_a_schools_seal_is_chosen_from_the_uploaded_images_not_typed(signed_in, county, tmp_path):
+    bureau = signed_in("局")
     assert bureau.post(f"/p/{PROG}/seals", data={"name": "三中公章"}, files={"file": ("章.jpg", _scan(tmp_path))},
                        follow_redirects=False).status_code == 303
     page = bureau.get(f"/p/{PROG}/pairing/sanzhong").text
@@ -228,11 +217,11 @@ def test_a_schools_seal_is_chosen_from_the_uploaded_images_not_typed(signed, cou
     assert "高台三中（支援方）" in seals_page[seals_page.index("seals/三中公章.png"):]
 
 
-def test_a_seal_the_data_names_but_seals_lacks_is_uploaded_under_its_own_name(signed, county, tmp_path):
+def test_a_seal_the_data_names_but_seals_lacks_is_uploaded_under_its_own_name(signed_in, county, tmp_path):
     path = county / PROG / "pairings" / "sanzhong.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("seals/sample-school.png", "seals/三中新章.png"),
                     encoding="utf-8")
-    bureau = signed("局")
+    bureau = signed_in("局")
     page = bureau.get(f"/p/{PROG}/seals").text
     missing = page[page.index("数据中引用了、但 seals/ 中没有的图片"):]
     assert "seals/三中新章.png：高台三中（支援方）" in re.sub(r"<[^>]+>", "", missing)
@@ -245,7 +234,7 @@ def test_a_seal_the_data_names_but_seals_lacks_is_uploaded_under_its_own_name(si
     assert "数据中引用了、但 seals/ 中没有的图片" not in bureau.get(f"/p/{PROG}/seals").text
 
 
-def test_earlier_bundles_are_listed_and_downloaded_by_their_school_only(signed, tmp_path):
+def test_earlier_bundles_are_listed_and_downloaded_by_their_school_only(signed_in, tmp_path):
     """Review 36: a bundle made again (a new year's records, a corrected letter) put the one
     already submitted into bundles/以前的版本/<day>/, which no page linked to. The documents page
     lists each earlier version with its zip and merged PDF; only its school and the bureau
@@ -257,7 +246,7 @@ def test_earlier_bundles_are_listed_and_downloaded_by_their_school_only(signed, 
         folder.mkdir(parents=True)
         (folder / "报送材料_高台三中与黑泉镇中心小学.pdf").write_bytes(b"%PDF-1.4 " + content)
         (folder.parent / "sanzhong.zip").write_bytes(b"PK " + content)
-    school = signed("三中")
+    school = signed_in("三中")
     page = school.get(f"/p/{PROG}/pairing/sanzhong/documents").text
     listed = page[page.index("<h2>以前的版本</h2>"):]
     text = re.sub(r"<[^>]+>", " ", listed)
@@ -268,41 +257,41 @@ def test_earlier_bundles_are_listed_and_downloaded_by_their_school_only(signed, 
     assert response.status_code == 200 and response.content == b"PK third"
     assert unquote(response.headers["content-disposition"].split("UTF-8''")[1]) == \
         "报送材料_高台三中与黑泉镇中心小学（2026-12-01_2以前的版本）.zip"
-    assert signed("国庆").get(links[2]).status_code in (403, 404)
-    assert signed("局").get(links[3]).status_code == 200
-    assert "<h2>以前的版本</h2>" not in signed("局").get(f"/p/{PROG}/bureau").text  # (the bureau's has none)
+    assert signed_in("国庆").get(links[2]).status_code in (403, 404)
+    assert signed_in("局").get(links[3]).status_code == 200
+    assert "<h2>以前的版本</h2>" not in signed_in("局").get(f"/p/{PROG}/bureau").text  # (the bureau's has none)
 
 
-def test_editing_a_pairing_of_a_cycle_that_is_over_says_so_to_the_bureau(signed, county):
+def test_editing_a_pairing_of_a_cycle_that_is_over_says_so_to_the_bureau(signed_in, county):
     """Review 36: a new year's changes made in last year's programme rewrote last year's
     documents without a word. The bureau's pairing page says the cycle is over (the 2020
     programme ended on 2020-12-31); a school, which only writes its summary, is not told."""
-    page = signed("局").get(f"/p/{PROG}/pairing/sanzhong").text
+    page = signed_in("局").get(f"/p/{PROG}/pairing/sanzhong").text
     assert 'id="cycle-ended"' in page and "本方案的帮扶周期已于2020年12月31日结束" in page
-    assert 'id="cycle-ended"' not in signed("三中").get(f"/p/{PROG}/pairing/sanzhong").text
+    assert 'id="cycle-ended"' not in signed_in("三中").get(f"/p/{PROG}/pairing/sanzhong").text
     programme = county / PROG / "programme.yaml"
     programme.write_text(programme.read_text(encoding="utf-8").replace("2020-12-31", "2099-12-31"), encoding="utf-8")
-    assert 'id="cycle-ended"' not in signed("局").get(f"/p/{PROG}/pairing/sanzhong").text
+    assert 'id="cycle-ended"' not in signed_in("局").get(f"/p/{PROG}/pairing/sanzhong").text
 
 
 @needs_libreoffice
-def test_a_schools_home_page_counts_its_bundles_made_on_the_command_line(signed, county, tmp_path):
+def test_a_schools_home_page_counts_its_bundles_made_on_the_command_line(signed_in, county, tmp_path):
     """Review 36 F9 (left for schools at first): a school's home page said 尚未生成 of a
     programme whose bundle of its pairing the command line had made."""
     result = run("bundle", county / PROG, "-o", tmp_path / "out", "-p", "guoqing")
     assert result.returncode in (0, 7), result.stderr
-    home = signed("国庆").get("/").text
+    home = signed_in("国庆").get("/").text
     assert "尚未生成" not in home and re.search(r"(已生成|已盖章) 1</span>", home)
-    assert "尚未生成" in signed("三中").get("/").text  # (its own pairing's bundle is not made)
+    assert "尚未生成" in signed_in("三中").get("/").text  # (its own pairing's bundle is not made)
 
 
-def test_the_bureau_removes_a_withdrawn_pairing_and_can_put_it_back(signed, county):
+def test_the_bureau_removes_a_withdrawn_pairing_and_can_put_it_back(signed_in, county):
     """A clerk's walkthrough: the import said 如已撤销请手工删除, which meant deleting files on the
     server. The bureau removes it in the browser (its file and activity logs, each in the
     audit log); its history stays reachable and puts each file back as it was."""
     from docgen.load import load_programme
 
-    bureau, school = signed("局"), signed("三中")
+    bureau, school = signed_in("局"), signed_in("三中")
     path, log = county / PROG / "pairings" / "sanzhong.yaml", county / PROG / "activities" / "2020" / "sanzhong.yaml"
     originals = {path: path.read_bytes(), log: log.read_bytes()}
     page = bureau.get(f"/p/{PROG}/pairing/sanzhong").text
