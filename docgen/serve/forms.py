@@ -165,6 +165,13 @@ class Field:
         for child in self.children + self.items:
             yield from child.walk()
 
+    def choose(self, offered: list[tuple[str, str]]) -> None:
+        """Drawn as a choice of ``offered`` (value, label) instead of typed; what the file says
+        already stays among the choices, whatever it is."""
+        current = str(self.value or "")
+        self.widget = "select"
+        self.options = [*offered, *([(current, current)] if current and current not in dict(offered) else [])]
+
 
 LONG_TEXT = {"description", "overview", "focus", "work", "office", "key_target", "remark", "content"}
 """Text fields drawn as a box of several lines."""

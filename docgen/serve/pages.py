@@ -565,15 +565,13 @@ def pairing_item(request: Request, pid: str, pairing_id: str, list: str, index: 
 
 def _seal_choices(fields: list[Field], ws: Workspace, pid: str) -> list[Field]:
     """A school's 公章图片 chosen from the images in seals/ (uploaded on the 公章 page), not
-    typed as a path; what the file says already stays among the choices, whatever it is."""
+    typed as a path (``Field.choose``)."""
     offered = [(f"{SEALS_DIR}/{p.name}", p.stem) for p in ws.seal_files(pid) if p.suffix.lower() == ".png"]
     for top in fields:
         for f in top.walk():
             if f.key != "seal" or f.widget != "text":
                 continue
-            current = str(f.value or "")
-            f.widget = "select"
-            f.options = [*offered, *([(current, current)] if current and current not in dict(offered) else [])]
+            f.choose(offered)
             f.help = "在“公章”页上传的图片中选择；不选则这所学校的位置列为“未盖章”"
     return fields
 
@@ -1254,8 +1252,7 @@ async def record_save(request: Request, pid: str, pairing_id: str, year: str, nu
 
 def _chosen(fields: list, pairing) -> list:
     """A record's form whose 受援学校, 帮扶教师 and 受援教师 are chosen from the pairing's own
-    (a name typed with a slip kept the record from counting for its pair): what the record
-    says already stays among the choices, whatever it is."""
+    (a name typed with a slip kept the record from counting for its pair; ``Field.choose``)."""
     from ..activities.sheet_template import pairing_choices
 
     offered = pairing_choices(pairing)
@@ -1263,9 +1260,7 @@ def _chosen(fields: list, pairing) -> list:
         names = offered.get(f.key)
         if f.widget != "text" or not names or (f.key == "school" and len(names) < 2):
             continue
-        current = str(f.value or "")
-        f.widget = "select"
-        f.options = [(n, n) for n in [*names, *([current] if current and current not in names else [])]]
+        f.choose([(n, n) for n in names])
     return fields
 
 
